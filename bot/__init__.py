@@ -1,0 +1,1 @@
+"""meeting-bot: answers questions about the Nov 21, 2025 Trump–Mamdani meeting with cited excerpts."""

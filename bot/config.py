@@ -1,0 +1,59 @@
+"""Settings, read once from the environment and `.env` at start and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The checkout the package runs from: corpus/, index/ and train/ live here.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    ask_channel_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    message_content_intent: bool | None = None  # default: on exactly when ASK_CHANNEL_IDS is set
+    cooldown_questions: int = Field(5, ge=1)
+    cooldown_seconds: float = Field(30.0, gt=0)
+    shard_count: int | None = Field(None, ge=1)
+    shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    sync_commands: bool = True  # at start, only when the command set changed
+
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "index"
+    train_dir: Path = ROOT / "train"
+    encoder_dir: Path = ROOT / "models" / "minilm-onnx"
+    data_dir: Path = ROOT / "data"
+    encoder_threads: int | None = Field(None, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("ask_channel_ids", "shard_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1, 2,3" as well as a list."""
+        if isinstance(value, str):
+            return tuple(int(v) for v in value.replace(" ", "").split(",") if v)
+        return value
+
+    @field_validator("discord_guild_id", "shard_count", "encoder_threads", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """An empty line in .env (`DISCORD_GUILD_ID=`) means unset."""
+        return None if value == "" else value
+
+    @property
+    def wants_message_content(self) -> bool:
+        """Whether to ask Discord for the privileged message-content intent."""
+        if self.message_content_intent is not None:
+            return self.message_content_intent
+        return bool(self.ask_channel_ids)

@@ -1,0 +1,153 @@
+"""Questions → Answers: cleaned input, retrieval, and cited excerpts as plain data."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.embedding import Embedder
+from bot.core.index import Index, load_index
+from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+DEFAULT_K = 3
+MAX_K = 10
+
+
+class EmptyQuestion(ValueError):
+    """The question has no text in it."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as it will be answered: cleaned and cut to length."""
+
+    text: str
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One cited passage of the article."""
+
+    rank: int
+    text: str
+    citation: str
+    section: str
+    paragraph: int
+    score: float
+    chunk_id: str
+    doc_title: str
+    highlight: tuple[int, int] | None  # span of the answering sentence within `text`
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document an answer quotes."""
+
+    title: str
+    date: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says: the answering sentence and cited excerpts, or that the article doesn't say."""
+
+    question: str
+    answered: bool
+    highlight: str | None
+    excerpts: tuple[Excerpt, ...]
+    truncated: bool
+    confidence: float
+    sources: tuple[Source, ...]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_question(text: str) -> Asked:
+    """Strip control characters and spaces; cut at a word boundary past MAX_QUESTION_CHARS."""
+    text = _CONTROL.sub(" ", text or "").strip()
+    if not text:
+        raise EmptyQuestion("The question is empty; type a question about the meeting.")
+    if len(text) <= MAX_QUESTION_CHARS:
+        return Asked(text, False)
+    cut = text[:MAX_QUESTION_CHARS]
+    space = cut.rfind(" ")
+    if space > MAX_QUESTION_CHARS // 2:
+        cut = cut[:space]
+    return Asked(cut.rstrip(), True)
+
+
+def citation(index: Index, hit: Hit) -> str:
+    """Where a reader finds the excerpt: section and paragraph (and title when there are several)."""
+    c = hit.chunk
+    where = f"{c.section}, ¶{c.paragraph}"
+    if c.question:
+        where += f" ({c.question})"
+    if len(index.docs) > 1:
+        where = f"{index.docs[c.doc].title} — {where}"
+    return where
+
+
+def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
+    """Turn a retrieval into an Answer with numbered, cited excerpts."""
+    excerpts = []
+    for rank, hit in enumerate(retrieval.hits, 1):
+        span = None
+        if rank == 1 and retrieval.highlight and retrieval.answered:
+            start = retrieval.highlight.start - hit.chunk.start
+            span = (start, start + len(retrieval.highlight.text))
+        excerpts.append(
+            Excerpt(
+                rank=rank,
+                text=hit.chunk.text,
+                citation=citation(index, hit),
+                section=hit.chunk.section,
+                paragraph=hit.chunk.paragraph,
+                score=round(hit.score, 4),
+                chunk_id=hit.chunk.id,
+                doc_title=index.docs[hit.chunk.doc].title,
+                highlight=span,
+            )
+        )
+    docs = {index.docs[h.chunk.doc] for h in retrieval.hits} or set(index.docs.values())
+    return Answer(
+        question=retrieval.question,
+        answered=retrieval.answered,
+        highlight=retrieval.highlight.text if retrieval.answered and retrieval.highlight else None,
+        excerpts=tuple(excerpts),
+        truncated=truncated,
+        confidence=round(retrieval.confidence, 4),
+        sources=tuple(Source(d.title, d.date, d.source) for d in sorted(docs, key=lambda d: d.doc_id)),
+    )
+
+
+class Answerer:
+    """The bot's brain: one loaded index and encoder answering any number of questions."""
+
+    def __init__(self, index: Index, embedder: Embedder, model: RetrievalModel) -> None:
+        self.index = index
+        self.retriever = Retriever(index, embedder, model)
+
+    @classmethod
+    def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
+        """Load the index and its retrieval model from `index_dir`."""
+        return cls(load_index(index_dir), embedder, RetrievalModel.load(index_dir))
+
+    def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
+        """Answer one question (EmptyQuestion if it is blank)."""
+        return self.ask_many([question], k)[0]
+
+    def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K) -> list[Answer]:
+        """Answer several questions with one encoder pass (EmptyQuestion if any is blank)."""
+        cleaned = [clean_question(q) for q in questions]
+        k = max(1, min(MAX_K, k))
+        results = self.retriever.retrieve_many([q.text for q in cleaned], k)
+        return [compose(self.index, r, q.truncated) for r, q in zip(results, cleaned, strict=True)]

@@ -1,0 +1,93 @@
+"""What `meeting-bot index` does: export the serving encoder, embed the corpus, train retrieval."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.chunking import chunk_corpus
+from bot.core.embedding import MODEL_NAME, ONNX_FILENAME, default_model_dir, export_onnx
+from bot.core.index import (
+    IndexError_,
+    Manifest,
+    build_index,
+    check_fresh,
+    corpus_documents,
+    fingerprint,
+    load_index,
+)
+from bot.core.retrieval import RetrievalModel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the build reads and writes."""
+
+    corpus: Path
+    index: Path
+    train: Path
+    encoder: Path
+
+
+def training_files(train_dir: Path) -> list[Path]:
+    """The hand-written training question files."""
+    return sorted(train_dir.glob("*.jsonl"))
+
+
+def training_hash(train_dir: Path) -> str:
+    """A hash of the training questions, recorded in the manifest."""
+    return fingerprint(training_files(train_dir))
+
+
+def encoder_ready(encoder_dir: Path) -> bool:
+    """Whether the ONNX serving encoder has been exported."""
+    return (encoder_dir / ONNX_FILENAME).is_file()
+
+
+def ensure_encoder(encoder_dir: Path) -> bool:
+    """Export the ONNX encoder from the packaged model if it is missing; True if it exported."""
+    if encoder_ready(encoder_dir):
+        return False
+    log.info("exporting the ONNX encoder to %s", encoder_dir)
+    export_onnx(default_model_dir(), encoder_dir)
+    return True
+
+
+def index_fresh(paths: Paths) -> bool:
+    """Whether the index exists and matches the corpus, chunker, model and training data."""
+    try:
+        check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
+        RetrievalModel.load(paths.index)
+    except IndexError_:
+        return False
+    return True
+
+
+def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | None = None) -> Manifest:
+    """Embed the corpus with the reference encoder, write the index, then train and save the model.
+
+    `progress(total)` returns a callback that is told how many texts were just embedded.
+    """
+    from bot.core.embedding import SentenceTransformerEmbedder
+    from bot.core.training import read_questions, train_model
+
+    embedder = SentenceTransformerEmbedder()
+    docs, digest = corpus_documents(paths.corpus)
+    chunks = chunk_corpus(docs)
+    total = len(chunks) + len({(c.doc, s.start) for c in chunks for s in c.sentences})
+    tick = progress(total) if progress else None
+    manifest = build_index(docs, embedder, paths.index, training_hash(paths.train), digest, tick)
+    questions = [q for f in training_files(paths.train) for q in read_questions(f)]
+    index = load_index(paths.index)
+    if questions:
+        model, report = train_model(index, embedder, questions)
+        log.info("retrieval model trained on %d questions: %s", len(questions), report)
+    else:
+        model = RetrievalModel.untrained(index.manifest.dim)
+        log.warning("no training questions in %s; using the untrained model", paths.train)
+    model.save(paths.index)
+    return manifest

@@ -1,0 +1,137 @@
+"""Documents → sections → paragraphs, each with character offsets into its source file."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+OPENING = "Opening"
+
+
+class CorpusError(Exception):
+    """The corpus folder or one of its documents cannot be read."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph (or list item) of a document, located in the source text."""
+
+    doc: str
+    section: str
+    number: int  # 1-based within its section
+    text: str
+    start: int
+    end: int
+    question: str | None = None  # the FAQ question this paragraph answers, if any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed markdown article: front matter plus its paragraphs."""
+
+    doc_id: str
+    title: str
+    date: str
+    source: str
+    path: Path
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """Section headings in reading order."""
+        seen: dict[str, None] = {}
+        for p in self.paragraphs:
+            seen.setdefault(p.section, None)
+        return tuple(seen)
+
+
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def parse_document(path: Path) -> Document:
+    """Parse one corpus markdown file (front matter, `##` sections, `###` FAQ questions)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"Cannot read corpus file {path}: {exc}.") from exc
+    meta: dict[str, str] = {}
+    body_start = 0
+    m = _FRONT.match(text)
+    if m:
+        for line in m.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip()] = value.strip()
+        body_start = m.end()
+    if not meta.get("title"):
+        raise CorpusError(f"Corpus file {path} has no `title:` in its front matter.")
+
+    paragraphs: list[Paragraph] = []
+    section = OPENING
+    question: str | None = None
+    counts: dict[str, int] = {}
+    pos = body_start
+    for line in text[body_start:].splitlines(keepends=True):
+        line_start, pos = pos, pos + len(line)
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("### "):
+            question = stripped[4:].strip()
+            continue
+        if stripped.startswith("## "):
+            section, question = stripped[3:].strip(), None
+            continue
+        # A list item's marker is markup, not article text: the excerpt starts after it.
+        offset = len(line) - len(line.lstrip())
+        if stripped.startswith("- "):
+            offset += 2
+        start = line_start + offset
+        end = line_start + len(line.rstrip())
+        counts[section] = counts.get(section, 0) + 1
+        paragraphs.append(
+            Paragraph(path.stem, section, counts[section], text[start:end], start, end, question)
+        )
+    if not paragraphs:
+        raise CorpusError(f"Corpus file {path} has no paragraphs.")
+    return Document(
+        doc_id=path.stem,
+        title=meta["title"],
+        date=meta.get("date", ""),
+        source=meta.get("source", ""),
+        path=path,
+        text=text,
+        paragraphs=tuple(paragraphs),
+    )
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """Every markdown file directly in the corpus folder, in a stable order."""
+    return sorted(folder.glob("*.md"))
+
+
+def load_corpus(folder: Path) -> list[Document]:
+    """Parse every `.md` file in `folder`."""
+    files = corpus_files(folder)
+    if not files:
+        raise CorpusError(f"No .md documents found in {folder}.")
+    docs = [parse_document(p) for p in files]
+    log.info("loaded %d documents from %s", len(docs), folder)
+    return docs
+
+
+def corpus_hash(folder: Path) -> str:
+    """A hash of every corpus file's name and bytes, to detect a stale index."""
+    h = hashlib.sha256()
+    for p in corpus_files(folder):
+        h.update(p.name.encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()

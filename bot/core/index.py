@@ -1,0 +1,314 @@
+"""Build, save and load the FAISS index with its chunk metadata and manifest; detect staleness."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from bot.core.chunking import CHUNKER_VERSION, Chunk, Sentence, chunk_corpus
+from bot.core.corpus import Document, corpus_hash, load_corpus
+from bot.core.embedding import Embedder
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+# Up to this many chunks a flat (exact) search is both fastest and exact; above it, HNSW.
+EXACT_LIMIT = 20_000
+HNSW_NEIGHBOURS = 32
+HNSW_EF_SEARCH = 128
+REBUILD = "meeting-bot index"
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.json"
+VECTORS = "chunks.faiss"
+SENTENCES = "sentences.npy"
+
+
+class IndexError_(Exception):
+    """Base of the index problems a person can fix by rebuilding."""
+
+
+class IndexMissing(IndexError_):
+    """No index has been built yet."""
+
+
+class IndexStale(IndexError_):
+    """The index was built from a different corpus, chunker, model or training data."""
+
+
+class IndexCorrupt(IndexError_):
+    """The index files exist but cannot be read."""
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What a citation needs to know about a document."""
+
+    doc_id: str
+    title: str
+    date: str
+    source: str
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """How and from what the index was built."""
+
+    format: int
+    model: str
+    dim: int
+    corpus_hash: str
+    chunker_version: str
+    training_hash: str
+    built_at: str
+    chunks: int
+    sentences: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """A loaded, read-only index: vectors, chunks, sentence vectors and documents."""
+
+    manifest: Manifest
+    docs: dict[str, DocInfo]
+    chunks: tuple[Chunk, ...]
+    vectors: faiss.Index
+    sentence_vectors: np.ndarray  # one row per distinct sentence, in chunk order
+    sentence_rows: tuple[tuple[int, ...], ...]  # per chunk, its sentences' rows
+    folder: Path
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine scores and chunk positions of the k nearest chunks (vectors are normalised)."""
+        k = min(k, len(self.chunks))
+        scores, ids = self.vectors.search(np.ascontiguousarray(query, dtype=np.float32), k)
+        return scores, ids
+
+    def chunk_vectors(self) -> np.ndarray:
+        """Every chunk vector (for exact indexes; rebuilt from storage for HNSW)."""
+        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
+
+
+def fingerprint(paths: Sequence[Path]) -> str:
+    """A hash over files' names and bytes (missing files hash as absent)."""
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode() + b"\0")
+        h.update(p.read_bytes() if p.exists() else b"<absent>")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def build_vectors(vectors: np.ndarray) -> faiss.Index:
+    """An inner-product index; on L2-normalised vectors inner product is cosine."""
+    dim = vectors.shape[1]
+    if len(vectors) <= EXACT_LIMIT:
+        index: faiss.Index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _distinct_sentences(chunks: Sequence[Chunk]) -> tuple[list[Sentence], list[tuple[int, ...]]]:
+    """Sentences shared by overlapping chunks are embedded once."""
+    rows: dict[tuple[str, int, int], int] = {}
+    order: list[Sentence] = []
+    per_chunk = []
+    for c in chunks:
+        mine = []
+        for s in c.sentences:
+            key = (c.doc, s.start, s.end)
+            if key not in rows:
+                rows[key] = len(order)
+                order.append(s)
+            mine.append(rows[key])
+        per_chunk.append(tuple(mine))
+    return order, per_chunk
+
+
+def build_index(
+    docs: Sequence[Document],
+    embedder: Embedder,
+    out: Path,
+    training_hash: str,
+    corpus_digest: str,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 256,
+) -> Manifest:
+    """Chunk, embed and write a complete index to `out`, replacing any old one atomically."""
+    chunks = chunk_corpus(docs)
+    sentences, per_chunk = _distinct_sentences(chunks)
+    chunk_vecs = _encode_batched(embedder, [c.search_text for c in chunks], batch, progress)
+    sent_vecs = _encode_batched(embedder, [s.text for s in sentences], batch, progress)
+    manifest = Manifest(
+        format=FORMAT_VERSION,
+        model=embedder.name,
+        dim=embedder.dim,
+        corpus_hash=corpus_digest,
+        chunker_version=CHUNKER_VERSION,
+        training_hash=training_hash,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        chunks=len(chunks),
+        sentences=len(sentences),
+        kind="flat" if len(chunks) <= EXACT_LIMIT else "hnsw",
+    )
+    meta = {
+        "docs": [asdict(DocInfo(d.doc_id, d.title, d.date, d.source, d.sections)) for d in docs],
+        "chunks": [_chunk_record(c, rows) for c, rows in zip(chunks, per_chunk, strict=True)],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=out.parent))
+    try:
+        faiss.write_index(build_vectors(chunk_vecs), str(tmp / VECTORS))
+        np.save(tmp / SENTENCES, sent_vecs.astype(np.float16))
+        (tmp / CHUNKS).write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
+        # Files other than ours (the trained retrieval model) are carried over.
+        if out.exists():
+            for p in out.iterdir():
+                if p.name not in {VECTORS, SENTENCES, CHUNKS, MANIFEST} and p.is_file():
+                    shutil.copy2(p, tmp / p.name)
+        (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
+        _swap(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("index written to %s: %d chunks, %d sentences", out, len(chunks), len(sentences))
+    return manifest
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Replace `out` by `new` so that a reader never sees a half-written index."""
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _encode_batched(
+    embedder: Embedder, texts: list[str], batch: int, progress: Callable[[int], None] | None
+) -> np.ndarray:
+    parts = []
+    for i in range(0, len(texts), batch):
+        parts.append(embedder.encode(texts[i : i + batch]))
+        if progress:
+            progress(len(texts[i : i + batch]))
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), np.float32)
+
+
+def _chunk_record(c: Chunk, rows: tuple[int, ...]) -> dict:
+    return {
+        "id": c.id,
+        "doc": c.doc,
+        "section": c.section,
+        "paragraph": c.paragraph,
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "question": c.question,
+        "sentences": [[s.start, s.end] for s in c.sentences],
+        "rows": list(rows),
+    }
+
+
+def _chunk_from(record: dict) -> Chunk:
+    start, text = record["start"], record["text"]
+    sentences = tuple(Sentence(text[s - start : e - start], s, e) for s, e in record["sentences"])
+    return Chunk(
+        id=record["id"],
+        doc=record["doc"],
+        section=record["section"],
+        paragraph=record["paragraph"],
+        text=text,
+        start=start,
+        end=record["end"],
+        sentences=sentences,
+        question=record["question"],
+    )
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The manifest of the index in `folder`, or IndexMissing / IndexCorrupt."""
+    path = folder / MANIFEST
+    if not path.exists():
+        raise IndexMissing(f"There is no index in {folder}; build it with `{REBUILD}`.")
+    try:
+        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise IndexCorrupt(
+            f"The index manifest in {folder} is unreadable ({exc}); rebuild it with `{REBUILD}`."
+        ) from exc
+
+
+def load_index(folder: Path) -> Index:
+    """Load the index in `folder`, raising IndexMissing or IndexCorrupt with the fix."""
+    manifest = read_manifest(folder)
+    try:
+        meta = json.loads((folder / CHUNKS).read_text(encoding="utf-8"))
+        vectors = faiss.read_index(str(folder / VECTORS))
+        sentence_vectors = np.load(folder / SENTENCES).astype(np.float32)
+        chunks = tuple(_chunk_from(r) for r in meta["chunks"])
+        rows = tuple(tuple(r["rows"]) for r in meta["chunks"])
+        docs = {
+            d["doc_id"]: DocInfo(d["doc_id"], d["title"], d["date"], d["source"], tuple(d["sections"]))
+            for d in meta["docs"]
+        }
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexCorrupt(
+            f"The index in {folder} is damaged ({type(exc).__name__}); rebuild it with `{REBUILD}`."
+        ) from exc
+    if (
+        vectors.ntotal != len(chunks)
+        or vectors.d != manifest.dim
+        or len(sentence_vectors) != manifest.sentences
+    ):
+        raise IndexCorrupt(
+            f"The index in {folder} is inconsistent (vector and chunk counts differ); "
+            f"rebuild it with `{REBUILD}`."
+        )
+    if isinstance(vectors, faiss.IndexHNSWFlat):
+        vectors.hnsw.efSearch = HNSW_EF_SEARCH
+    return Index(manifest, docs, chunks, vectors, sentence_vectors, rows, folder)
+
+
+def staleness(manifest: Manifest, corpus_digest: str, training_hash: str, model: str) -> str | None:
+    """Why an index no longer matches its inputs, or None when it is fresh."""
+    if manifest.format != FORMAT_VERSION:
+        return "it was written by another version of meeting-bot"
+    if manifest.corpus_hash != corpus_digest:
+        return "the corpus has changed since it was built"
+    if manifest.chunker_version != CHUNKER_VERSION:
+        return "the chunker has changed since it was built"
+    if manifest.model != model:
+        return f"it was built with {manifest.model}, not {model}"
+    if manifest.training_hash != training_hash:
+        return "the training questions have changed since it was built"
+    return None
+
+
+def check_fresh(folder: Path, corpus_folder: Path, training_hash: str, model: str) -> Manifest:
+    """The manifest if the index matches the corpus, else IndexStale saying why and how to fix."""
+    manifest = read_manifest(folder)
+    why = staleness(manifest, corpus_hash(corpus_folder), training_hash, model)
+    if why:
+        raise IndexStale(f"The index in {folder} is out of date: {why}; rebuild it with `{REBUILD}`.")
+    return manifest
+
+
+def corpus_documents(corpus_folder: Path) -> tuple[list[Document], str]:
+    """The parsed corpus and its hash, read together."""
+    return load_corpus(corpus_folder), corpus_hash(corpus_folder)

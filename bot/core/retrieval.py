@@ -1,0 +1,267 @@
+"""Question → ranked hits: adapted dense + BM25 score fusion, abstention, best-sentence highlight."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.chunking import Chunk, Sentence
+from bot.core.embedding import Embedder
+from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
+from bot.core.lexical import LexicalIndex
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "retrieval.json"
+ADAPTER_FILE = "adapter.npy"
+EXPANSIONS_FILE = "expansions.npz"
+# How many candidates each side contributes before fusion (all of them in a small corpus).
+CANDIDATES = 100
+# The score components that are fused, in the order of RetrievalModel.weights.
+COMPONENTS = ("chunk", "sentence", "question", "lexical")
+FEATURES = ("fused", "chunk", "sentence", "question", "lexical", "raw_chunk", "coverage", "margin", "refusal")
+
+
+@dataclass(frozen=True)
+class RetrievalModel:
+    """What was learned from the training questions: query adapter, fusion weights, abstainer.
+
+    `expansions` are the adapted vectors of the training questions and `expansion_chunks` the
+    (question row, chunk position) pairs of the chunks that answer them: a new question close to
+    a training question scores that question's chunks (doc2query-style document expansion).
+    """
+
+    adapter: np.ndarray  # (dim, dim) applied to query vectors; identity means "no adapter"
+    weights: tuple[float, ...]  # one per COMPONENTS
+    expansions: np.ndarray  # (n, dim)
+    expansion_chunks: np.ndarray  # (m, 2) int pairs
+    refusals: np.ndarray  # (u, dim) adapted vectors of training questions the article does not answer
+    abstain_weights: tuple[float, ...]  # logistic regression over FEATURES
+    abstain_bias: float
+    abstain_threshold: float  # answer when P(answerable) >= this
+
+    @classmethod
+    def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
+        """No adapter or expansions, plain fusion, and an abstainer on the raw top cosine only."""
+        abstain = tuple(10.0 if f == "raw_chunk" else 0.0 for f in FEATURES)
+        return cls(
+            np.eye(dim, dtype=np.float32),
+            weights,
+            np.zeros((0, dim), np.float32),
+            np.zeros((0, 2), np.int64),
+            np.zeros((0, dim), np.float32),
+            abstain,
+            -2.5,
+            0.5,
+        )
+
+    def save(self, folder: Path) -> None:
+        """Write the model next to the index it was trained for."""
+        np.save(folder / ADAPTER_FILE, self.adapter.astype(np.float32))
+        np.savez(
+            folder / EXPANSIONS_FILE,
+            vectors=self.expansions.astype(np.float16),
+            chunks=self.expansion_chunks,
+            refusals=self.refusals.astype(np.float16),
+        )
+        meta = {
+            "components": list(COMPONENTS),
+            "weights": list(self.weights),
+            "features": list(FEATURES),
+            "abstain_weights": list(self.abstain_weights),
+            "abstain_bias": self.abstain_bias,
+            "abstain_threshold": self.abstain_threshold,
+        }
+        (folder / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> RetrievalModel:
+        """Read the model saved beside an index."""
+        path = folder / MODEL_FILE
+        if not path.exists():
+            raise IndexMissing(f"The retrieval model in {folder} is missing; build it with `{REBUILD}`.")
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            if tuple(meta["features"]) != FEATURES or tuple(meta["components"]) != COMPONENTS:
+                raise ValueError("it was trained for other features")
+            expansions = np.load(folder / EXPANSIONS_FILE)
+            return cls(
+                np.load(folder / ADAPTER_FILE).astype(np.float32),
+                tuple(float(w) for w in meta["weights"]),
+                expansions["vectors"].astype(np.float32),
+                expansions["chunks"].astype(np.int64),
+                expansions["refusals"].astype(np.float32),
+                tuple(float(w) for w in meta["abstain_weights"]),
+                float(meta["abstain_bias"]),
+                float(meta["abstain_threshold"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorrupt(
+                f"The retrieval model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+            ) from exc
+
+    def confidence(self, features: np.ndarray) -> float:
+        """P(the article answers the question) from the retrieval features."""
+        z = float(np.dot(self.abstain_weights, features) + self.abstain_bias)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk with its scores."""
+
+    chunk: Chunk
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """The ranked hits for one question, whether the article answers it, and the best sentence."""
+
+    question: str
+    hits: tuple[Hit, ...]
+    answered: bool
+    confidence: float
+    highlight: Sentence | None
+
+
+def adapt(vectors: np.ndarray, adapter: np.ndarray) -> np.ndarray:
+    """Apply the query adapter and re-normalise, so inner products stay cosines."""
+    out = vectors @ adapter
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every candidate's fused score and components, best first, plus the abstention features."""
+
+    positions: np.ndarray  # chunk positions, best first
+    fused: np.ndarray
+    components: np.ndarray  # (len(COMPONENTS), n) in the same order
+    features: np.ndarray  # one value per FEATURES
+
+
+class Retriever:
+    """Ranks the index's chunks for questions; pure and thread-safe once built."""
+
+    def __init__(self, index: Index, embedder: Embedder, model: RetrievalModel) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.model = model
+        self.lexical = LexicalIndex([c.search_text for c in index.chunks])
+        self._small = len(index.chunks) <= CANDIDATES
+        # A small index is scored exhaustively with one matrix product.
+        self._chunk_matrix = index.chunk_vectors() if self._small else None
+        rows = index.sentence_rows
+        self._sentence_owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        self._sentence_index = np.fromiter((i for r in rows for i in r), dtype=np.int64)
+
+    def retrieve(self, question: str, k: int = 3) -> Retrieval:
+        """Rank chunks for one question."""
+        return self.retrieve_many([question], k)[0]
+
+    def retrieve_many(self, questions: Sequence[str], k: int = 3) -> list[Retrieval]:
+        """Rank chunks for several questions with one batched encoder call."""
+        raw = self.embedder.encode(list(questions))
+        return [self.rank(q, v, k) for q, v in zip(questions, raw, strict=True)]
+
+    def _per_chunk_max(self, values: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
+        out = np.zeros(size, dtype=np.float32)
+        np.maximum.at(out, owners, values)
+        return out
+
+    def score(self, question: str, raw: np.ndarray) -> Scored:
+        """Fuse the components for every candidate chunk of a question with raw vector `raw`."""
+        q = adapt(raw[None, :], self.model.adapter)[0]
+        n = len(self.index.chunks)
+        lexical_all = self.lexical.scores(question)
+        if self._small:
+            positions = np.arange(n)
+            vecs = self._chunk_matrix
+        else:
+            _, ids = self.index.search(q[None, :], CANDIDATES)
+            lex_top = np.argsort(-lexical_all)[:CANDIDATES]
+            positions = np.unique(np.concatenate([ids[0][ids[0] >= 0], lex_top]))
+            vecs = np.vstack([self.index.vectors.reconstruct(int(p)) for p in positions])
+        chunk, raw_chunk = vecs @ q, vecs @ raw
+        # A chunk is as close as its closest sentence: precise facts are often one sentence.
+        sentence_all = self._per_chunk_max(
+            self.index.sentence_vectors[self._sentence_index] @ q, self._sentence_owner, n
+        )
+        pairs = self.model.expansion_chunks
+        question_all = (
+            self._per_chunk_max((self.model.expansions @ q)[pairs[:, 0]], pairs[:, 1], n)
+            if len(pairs)
+            else np.zeros(n, np.float32)
+        )
+        components = np.stack(
+            [chunk, sentence_all[positions], question_all[positions], lexical_all[positions]]
+        )
+        fused = np.asarray(self.model.weights, dtype=np.float32) @ components
+        order = np.argsort(-fused, kind="stable")
+        top = order[0]
+        second = fused[order[1]] if len(order) > 1 else 0.0
+        features = np.array(
+            [
+                fused[top],
+                *components[:, top],
+                float(raw_chunk.max()),
+                self.lexical.coverage(question),
+                fused[top] - second,
+                float((self.model.refusals @ q).max()) if len(self.model.refusals) else 0.0,
+            ],
+            dtype=np.float64,
+        )
+        return Scored(positions[order], fused[order], components[:, order], features)
+
+    def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
+        """Rank chunks for a question whose raw (unadapted) vector is already computed."""
+        s = self.score(question, raw)
+        hits = []
+        for i in _distinct(self.index.chunks, s.positions, k):
+            c = self.index.chunks[s.positions[i]]
+            hits.append(Hit(c, float(s.fused[i]), float(s.components[0][i]), float(s.components[3][i])))
+        confidence = self.model.confidence(s.features)
+        answered = confidence >= self.model.abstain_threshold
+        highlight = self.highlight(question, raw, int(s.positions[0])) if hits else None
+        return Retrieval(question, tuple(hits), answered, confidence, highlight)
+
+    def highlight(self, question: str, raw: np.ndarray, position: int) -> Sentence | None:
+        """The sentence of a chunk that best answers the question."""
+        chunk = self.index.chunks[position]
+        rows = self.index.sentence_rows[position]
+        if not rows:
+            return None
+        q = adapt(raw[None, :], self.model.adapter)[0]
+        sims = self.index.sentence_vectors[list(rows)] @ q
+        lexical = np.array([self.lexical.overlap(question, s.text) for s in chunk.sentences])
+        return chunk.sentences[int(np.argmax(sims + self.model.weights[3] * lexical))]
+
+
+def _distinct(chunks: Sequence[Chunk], positions: np.ndarray, k: int) -> list[int]:
+    """Indexes of the first k candidates whose text is not mostly inside an earlier one's."""
+    chosen: list[int] = []
+    for i, p in enumerate(positions):
+        c = chunks[p]
+        if any(_overlap(c, chunks[positions[j]]) > 0.5 for j in chosen):
+            continue
+        chosen.append(i)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def _overlap(a: Chunk, b: Chunk) -> float:
+    """Share of a's characters that b also covers."""
+    if a.doc != b.doc:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(0, shared) / max(1, a.end - a.start)

@@ -1,0 +1,26 @@
+"""Text normalisation shared by gold matching, lexical search and question cleaning."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+_SPACE = re.compile(r"\s+")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def fold(text: str) -> str:
+    """Lower-case, straight quotes, plain dashes, single spaces: for comparing text."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold_for_search(text: str) -> str:
+    """`fold`, and thousands separators dropped so "$3,500" and "3500" match."""
+    return _DIGIT_COMMA.sub("", fold(text))
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whether `needle` occurs in `haystack` once quotes, dashes, case and spaces are folded."""
+    return fold(needle) in fold(haystack)

@@ -1,0 +1,273 @@
+"""Learn the retrieval model from hand-written training questions: query adapter, fusion, abstainer."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.embedding import Embedder
+from bot.core.index import Index
+from bot.core.retrieval import COMPONENTS, FEATURES, RetrievalModel, Retriever, adapt
+from bot.core.text import contains
+
+log = logging.getLogger(__name__)
+
+FOLDS = 5
+# Fusion weights tried for (chunk, sentence, question, lexical); chosen out of fold.
+WEIGHT_GRID = tuple(
+    (c, s, q, lx)
+    for c in (0.0, 0.5, 1.0)
+    for s in (0.0, 0.5, 1.0)
+    for q in (0.0, 0.3, 0.6, 1.0)
+    for lx in (0.0, 0.1, 0.2, 0.3, 0.5)
+    if c or s
+)
+# Answerables that the abstainer may wrongly decline, measured out of fold.
+TARGET_ANSWER_RATE = 0.99
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with the article substrings that answer it (none when it is unanswerable)."""
+
+    text: str
+    gold: tuple[str, ...]
+    gold_all: bool = False
+    kind: str = ""
+    id: str = ""
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the article answers it."""
+        return bool(self.gold)
+
+
+@dataclass(frozen=True)
+class AdapterSettings:
+    """Hyper-parameters of the query adapter (chosen once, by cross-validation on training data)."""
+
+    temperature: float = 0.05
+    steps: int = 300
+    learning_rate: float = 2e-3
+    identity_pull: float = 0.02  # keeps W near the identity: the base model stays the prior
+    unanswerable_weight: float = 10.0
+    unanswerable_margin: float = 0.3  # unanswerable questions' best cosine is pushed below this
+    seed: int = 0
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`)."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out.append(
+                Question(
+                    d["question"],
+                    tuple(d.get("gold", [])),
+                    bool(d.get("gold_all", False)),
+                    d.get("kind", ""),
+                    str(d.get("id", n)),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{n}: not a question object ({exc}).") from exc
+    return out
+
+
+def positives(index: Index, questions: Sequence[Question]) -> np.ndarray:
+    """(n_questions, n_chunks) mask of chunks containing one of each question's gold strings."""
+    mask = np.zeros((len(questions), len(index.chunks)), dtype=bool)
+    for i, q in enumerate(questions):
+        for j, c in enumerate(index.chunks):
+            mask[i, j] = any(contains(c.text, g) for g in q.gold)
+    return mask
+
+
+def train_adapter(
+    questions: np.ndarray,
+    pos: np.ndarray,
+    chunks: np.ndarray,
+    unanswerable: np.ndarray,
+    settings: AdapterSettings,
+) -> np.ndarray:
+    """A (dim, dim) linear map on query vectors that ranks each question's gold chunks first."""
+    import torch  # build-time only: serving never imports torch
+
+    torch.manual_seed(settings.seed)
+    # One thread: the result is then the same on every machine, and it is faster at this size.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _fit_adapter(torch, questions, pos, chunks, unanswerable, settings)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _fit_adapter(torch, questions, pos, chunks, unanswerable, settings: AdapterSettings) -> np.ndarray:  # noqa: ANN001
+    """The optimisation loop of `train_adapter`."""
+    dim = chunks.shape[1]
+    eye = torch.eye(dim)
+    w = torch.nn.Parameter(eye.clone())
+    q = torch.from_numpy(questions.astype(np.float32))
+    c = torch.from_numpy(chunks.astype(np.float32))
+    u = torch.from_numpy(unanswerable.astype(np.float32))
+    p = torch.from_numpy(pos)
+    keep = p.any(dim=1)
+    q, p = q[keep], p[keep]
+    opt = torch.optim.Adam([w], lr=settings.learning_rate)
+    for _ in range(settings.steps):
+        opt.zero_grad()
+        qa = torch.nn.functional.normalize(q @ w, dim=1)
+        logits = qa @ c.T / settings.temperature
+        # Softmax over every chunk of the corpus; the gold chunks share the probability mass.
+        loss = (torch.logsumexp(logits, 1) - torch.logsumexp(logits.masked_fill(~p, -1e9), 1)).mean()
+        if len(u):
+            ua = torch.nn.functional.normalize(u @ w, dim=1)
+            top = (ua @ c.T).max(dim=1).values
+            hinge = torch.relu(top - settings.unanswerable_margin).pow(2).mean()
+            loss = loss + settings.unanswerable_weight * hinge
+        loss = loss + settings.identity_pull * (w - eye).pow(2).sum()
+        loss.backward()
+        opt.step()
+    return w.detach().numpy().astype(np.float32)
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 3000
+) -> tuple[np.ndarray, float]:
+    """Plain L2-regularised logistic regression by gradient descent; weights on unscaled features."""
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    z = (x - mu) / sd
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = p - y
+        w -= 0.1 * (z.T @ g / len(y) + l2 * w)
+        b -= 0.1 * g.mean()
+    return w / sd, float(b - np.dot(w / sd, mu))
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """Out-of-fold figures on the training questions (never on the evaluation sets)."""
+
+    questions: int
+    unanswerable: int
+    uncovered: int
+    weights: tuple[float, ...]
+    oof_hit1: float
+    oof_answer_rate: float
+    oof_abstain_rate: float
+
+
+def expansion_model(
+    adapter: np.ndarray, vectors: np.ndarray, pos: np.ndarray, refusals: np.ndarray
+) -> RetrievalModel:
+    """An untrained-abstainer model carrying an adapter and the training questions it knows."""
+    rows, cols = np.nonzero(pos)
+    return replace(
+        RetrievalModel.untrained(adapter.shape[0]),
+        adapter=adapter,
+        expansions=adapt(vectors, adapter).astype(np.float32),
+        expansion_chunks=np.stack([rows, cols], 1).astype(np.int64),
+        refusals=adapt(refusals, adapter).astype(np.float32) if len(refusals) else refusals,
+    )
+
+
+def _full_components(r: Retriever, text: str, vector: np.ndarray, n: int) -> np.ndarray:
+    """Every chunk's score components (chunks that were not candidates score 0)."""
+    s = r.score(text, vector)
+    out = np.zeros((len(COMPONENTS), n), np.float32)
+    out[:, s.positions] = s.components
+    return out
+
+
+def train_model(
+    index: Index,
+    embedder: Embedder,
+    questions: Sequence[Question],
+    settings: AdapterSettings | None = None,
+) -> tuple[RetrievalModel, TrainingReport]:
+    """Choose fusion weights and the abstainer out of fold, then fit the adapter on every question."""
+    settings = settings or AdapterSettings()
+    answerable = [q for q in questions if q.answerable]
+    unanswerable = [q for q in questions if not q.answerable]
+    pos = positives(index, answerable)
+    covered = pos.any(1)
+    if not covered.all():
+        log.warning("%d training questions have gold text in no chunk; they are skipped", (~covered).sum())
+        answerable = [q for q, c in zip(answerable, covered, strict=True) if c]
+        pos = pos[covered]
+    chunks = index.chunk_vectors()
+    n, dim = chunks.shape
+    qa = embedder.encode([q.text for q in answerable])
+    qu = embedder.encode([q.text for q in unanswerable])
+
+    rng = np.random.default_rng(settings.seed)
+    fold_a = rng.permutation(len(answerable)) % FOLDS
+    fold_u = rng.permutation(len(unanswerable)) % FOLDS
+    # Out of fold: each held-out question is scored by a model that never saw it.
+    comps_a = np.zeros((len(answerable), len(COMPONENTS), n), np.float32)
+    fold_models = []
+    for f in range(FOLDS):
+        tr = fold_a != f
+        adapter = train_adapter(qa[tr], pos[tr], chunks, qu[fold_u != f], settings)
+        model = expansion_model(adapter, qa[tr], pos[tr], qu[fold_u != f])
+        fold_models.append(model)
+        r = Retriever(index, embedder, model)
+        for i in np.nonzero(~tr)[0]:
+            comps_a[i] = _full_components(r, answerable[i].text, qa[i], n)
+
+    def oof_quality(w: tuple[float, ...]) -> tuple[float, float]:
+        fused = np.einsum("c,qcn->qn", np.asarray(w, np.float32), comps_a)
+        order = np.argsort(-fused, axis=1)
+        ranks = np.argmax(np.take_along_axis(pos, order, axis=1), axis=1) + 1
+        return float(np.mean(ranks == 1)), float(np.mean(1 / ranks))
+
+    scored = {w: oof_quality(w) for w in WEIGHT_GRID}
+    weights = max(WEIGHT_GRID, key=lambda w: (round(scored[w][0], 3), scored[w][1]))
+
+    # The abstainer learns from out-of-fold features of answerable and unanswerable questions.
+    feats, labels = [], []
+    for f, model in enumerate(fold_models):
+        r = Retriever(index, embedder, replace(model, weights=weights))
+        for i in np.nonzero(fold_a == f)[0]:
+            feats.append(r.score(answerable[i].text, qa[i]).features)
+            labels.append(1)
+        for i in np.nonzero(fold_u == f)[0]:
+            feats.append(r.score(unanswerable[i].text, qu[i]).features)
+            labels.append(0)
+    x, y = np.array(feats), np.array(labels, dtype=float)
+    coef, bias = fit_logistic(x, y)
+    probs = 1 / (1 + np.exp(-(x @ coef + bias)))
+    threshold = float(np.quantile(probs[y == 1], 1 - TARGET_ANSWER_RATE))
+    answer_rate = float((probs[y == 1] >= threshold).mean())
+    abstain_rate = float((probs[y == 0] < threshold).mean()) if (y == 0).any() else 0.0
+
+    adapter = train_adapter(qa, pos, chunks, qu, settings)
+    model = replace(
+        expansion_model(adapter, qa, pos, qu),
+        weights=weights,
+        abstain_weights=tuple(float(c) for c in coef),
+        abstain_bias=bias,
+        abstain_threshold=threshold,
+    )
+    report = TrainingReport(
+        len(answerable),
+        len(unanswerable),
+        int((~covered).sum()),
+        weights,
+        scored[weights][0],
+        answer_rate,
+        abstain_rate,
+    )
+    log.info("trained: %s; abstainer %s", report, dict(zip(FEATURES, np.round(coef, 3), strict=True)))
+    return model, report

@@ -1,0 +1,279 @@
+"""Tests for bot.core.embedding: ONNX serving encoder vs the sentence-transformers reference."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tokenizers import Tokenizer
+
+from bot.core.embedding import (
+    EMBEDDING_DIM,
+    MAX_SEQ_LENGTH,
+    MODEL_NAME,
+    Embedder,
+    EmbeddingError,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    default_model_dir,
+    export_onnx,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MIN_COSINE = 0.999
+
+_LONG_MEETING = (
+    "The quarterly planning meeting opened with a review of the previous quarter's objectives. "
+    "The infrastructure team reported that the database migration finished two weeks late because "
+    "the replication lag on the reporting cluster was higher than the load tests predicted, and the "
+    "rollback plan had to be exercised once during the cut-over weekend. Finance asked for a clearer "
+    "breakdown of cloud spending per product line, since the shared Kubernetes cluster makes it hard "
+    "to attribute costs, and the platform lead agreed to tag namespaces by cost centre before the next "
+    "review. Product presented three candidate features for the next release: offline mode for the "
+    "mobile app, bulk export of invoices, and a redesigned onboarding flow. After a long discussion "
+    "about customer interviews, support ticket volume and engineering estimates, the group decided "
+    "to prioritise bulk export because several enterprise customers had made it a condition of "
+    "renewal. Offline mode was postponed to the following quarter pending a spike on conflict "
+    "resolution. The onboarding redesign will be run as an experiment with ten percent of new "
+    "sign-ups. Action items: Maria owns the export API design document, due on Friday; Tom will "
+    "schedule the conflict-resolution spike; Aisha will set up the experiment dashboards and share "
+    "the success metrics with the analytics team. The meeting closed with a reminder that the hiring "
+    "freeze is lifted for two backend positions and one designer, and that referrals are welcome. "
+)
+_LONG_INCIDENT = (
+    "Incident retrospective: at 03:12 UTC the payment webhook consumer started failing with timeouts "
+    "after a certificate rotation on the upstream provider. Alerts fired but were routed to the "
+    "secondary on-call rotation, which had not been updated after the team reorganisation, so the "
+    "first responder acknowledged the page forty minutes later. Roughly 2,300 payment confirmations "
+    "were delayed, none were lost, and all were replayed from the dead-letter queue by 05:30 UTC. "
+) * 3
+_LONG_UNICODE = (
+    "Résumé du comité : l’équipe a validé la « feuille de route » pour 2025 — priorité à la "
+    "fiabilité ✅, puis à la performance ⚡. 会议记录：下个季度重点是稳定性和性能。 "
+    "Die Besprechung endete pünktlich; nächste Woche geht’s weiter. 🚀🎉 "
+) * 6
+
+TEXTS: list[str] = [
+    "budget",
+    "Q3 roadmap?",
+    "who owns the export API?",
+    "What did we decide about offline mode?",
+    "When is the next planning meeting?",
+    "hiring freeze lifted",
+    "Why were payment confirmations delayed last night?",
+    "action items for Maria",
+    "What’s the “success metric” for the onboarding experiment?",
+    "Ship it 🚀🎉",
+    "  leading and trailing spaces   ",
+    "ALL CAPS QUESTION ABOUT THE DATABASE MIGRATION",
+    "¿Cuándo es la próxima reunión?",
+    "会议什么时候开始？",
+    "naïve café — résumé",
+    "x",
+    "",
+    "tabs\tand\nnewlines\r\nmixed",
+    "numbers 12345 and symbols #$%&*() [] {} <>",
+    "Can someone summarise the retrospective on the certificate rotation incident and list the "
+    "follow-up actions with owners?",
+    "The platform lead agreed to tag Kubernetes namespaces by cost centre before the next review.",
+    "Finance asked for a clearer breakdown of cloud spending per product line.",
+    "We postponed offline mode to next quarter pending a spike on conflict resolution.",
+    "Alerts were routed to the secondary on-call rotation, which had not been updated.",
+    "The onboarding redesign will be an experiment with ten percent of new sign-ups, and the "
+    "analytics team will own the dashboards.",
+    _LONG_MEETING,
+    _LONG_MEETING + _LONG_MEETING,
+    _LONG_INCIDENT,
+    _LONG_UNICODE,
+    "supercalifragilisticexpialidocious antidisestablishmentarianism pneumonoultramicroscopic",
+]
+
+
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Export the ONNX encoder once per test session."""
+    out_dir = tmp_path_factory.mktemp("onnx_encoder")
+    export_onnx(default_model_dir(), out_dir)
+    return out_dir
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder(onnx_dir: Path) -> OnnxEmbedder:
+    """Serving encoder on the exported model."""
+    return OnnxEmbedder(onnx_dir, threads=2)
+
+
+@pytest.fixture(scope="module")
+def onnx_vectors(onnx_embedder: OnnxEmbedder) -> np.ndarray:
+    """ONNX vectors for TEXTS encoded as one mixed-length batch."""
+    return onnx_embedder.encode(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def onnx_single_vectors(onnx_embedder: OnnxEmbedder) -> np.ndarray:
+    """ONNX vectors for TEXTS encoded one at a time (single-query fast path)."""
+    return np.vstack([onnx_embedder.encode([text]) for text in TEXTS])
+
+
+@pytest.fixture(scope="module")
+def reference_vectors() -> np.ndarray:
+    """Reference sentence-transformers vectors for TEXTS."""
+    return SentenceTransformerEmbedder().encode(TEXTS)
+
+
+@functools.cache
+def _untruncated_tokenizer() -> Tokenizer:
+    """The model's tokenizer with truncation and padding switched off."""
+    tokenizer = Tokenizer.from_file(str(default_model_dir() / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _token_count(text: str) -> int:
+    """Number of tokens (with special tokens) before truncation."""
+    return len(_untruncated_tokenizer().encode(text).ids)
+
+
+def _row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity of matching rows."""
+    return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+def test_long_texts_exceed_max_seq_length() -> None:
+    """The test corpus really exercises truncation."""
+    long_texts = [t for t in TEXTS if _token_count(t) > MAX_SEQ_LENGTH]
+    assert len(long_texts) >= 3
+
+
+def test_export_writes_fp32_model_and_tokenizer(onnx_dir: Path) -> None:
+    """Export leaves exactly model.onnx + tokenizer.json, fp32, with dynamic batch and sequence axes."""
+    import onnx
+    import onnxruntime
+
+    assert sorted(p.name for p in onnx_dir.iterdir()) == ["model.onnx", "tokenizer.json"]
+    model = onnx.load(str(onnx_dir / "model.onnx"))
+    float_types = {init.data_type for init in model.graph.initializer if init.data_type in (1, 10, 11, 16)}
+    assert float_types == {onnx.TensorProto.FLOAT}
+    session = onnxruntime.InferenceSession(str(onnx_dir / "model.onnx"), providers=["CPUExecutionProvider"])
+    inputs = {i.name: i.shape for i in session.get_inputs()}
+    assert set(inputs) == {"input_ids", "attention_mask", "token_type_ids"}
+    for shape in inputs.values():
+        assert all(isinstance(d, str) for d in shape), shape
+    output_shape = session.get_outputs()[0].shape
+    assert isinstance(output_shape[0], str) and isinstance(output_shape[1], str)
+    assert output_shape[2] == EMBEDDING_DIM
+
+
+def test_batch_matches_reference(onnx_vectors: np.ndarray, reference_vectors: np.ndarray) -> None:
+    """One mixed-length batch matches sentence-transformers row by row."""
+    cosines = _row_cosines(onnx_vectors, reference_vectors)
+    worst = int(np.argmin(cosines))
+    assert cosines.min() >= MIN_COSINE, f"min cosine {cosines.min():.6f} for {TEXTS[worst][:60]!r}"
+
+
+def test_single_queries_match_reference(
+    onnx_single_vectors: np.ndarray, reference_vectors: np.ndarray
+) -> None:
+    """The single-text fast path matches sentence-transformers for every text."""
+    cosines = _row_cosines(onnx_single_vectors, reference_vectors)
+    assert cosines.min() >= MIN_COSINE
+
+
+def test_padding_and_order_do_not_change_vectors(
+    onnx_dir: Path, onnx_vectors: np.ndarray, onnx_single_vectors: np.ndarray
+) -> None:
+    """Small batches, shuffled order and single calls all give the same vectors."""
+    small_batches = OnnxEmbedder(onnx_dir, threads=2, batch_size=4)
+    permutation = np.random.default_rng(0).permutation(len(TEXTS))
+    shuffled = small_batches.encode([TEXTS[i] for i in permutation])
+    np.testing.assert_allclose(shuffled, onnx_vectors[permutation], atol=1e-5)
+    np.testing.assert_allclose(onnx_single_vectors, onnx_vectors, atol=1e-5)
+
+
+def test_shape_dtype_and_normalisation(
+    onnx_embedder: OnnxEmbedder, onnx_vectors: np.ndarray, reference_vectors: np.ndarray
+) -> None:
+    """Both encoders return float32 (n, 384) unit-norm rows and satisfy the Embedder protocol."""
+    for array in (onnx_vectors, reference_vectors):
+        assert array.shape == (len(TEXTS), EMBEDDING_DIM)
+        assert array.dtype == np.float32
+        np.testing.assert_allclose(np.linalg.norm(array, axis=1), 1.0, atol=1e-5)
+    single = onnx_embedder.encode(["just one"])
+    assert single.shape == (1, EMBEDDING_DIM) and single.dtype == np.float32
+    assert onnx_embedder.encode([]).shape == (0, EMBEDDING_DIM)
+    assert isinstance(onnx_embedder, Embedder)
+    assert onnx_embedder.name == MODEL_NAME and onnx_embedder.dim == EMBEDDING_DIM
+
+
+def test_truncates_at_max_seq_length(onnx_embedder: OnnxEmbedder) -> None:
+    """Text beyond 256 tokens does not change the vector."""
+    extended_text = _LONG_MEETING + " Completely different tail. " * 50
+    base, extended = onnx_embedder.encode([_LONG_MEETING, extended_text])
+    assert float(base @ extended) > 0.99999
+
+
+def test_rejects_a_bare_string(onnx_embedder: OnnxEmbedder) -> None:
+    """Passing a str instead of a list is a caller bug, not 1-char texts."""
+    with pytest.raises(TypeError):
+        onnx_embedder.encode("hello")  # type: ignore[arg-type]
+
+
+def test_missing_folder_raises(tmp_path: Path) -> None:
+    """A missing encoder folder gives a clear EmbeddingError."""
+    missing = tmp_path / "no-such-encoder"
+    with pytest.raises(EmbeddingError, match="missing.*meeting-bot index") as info:
+        OnnxEmbedder(missing)
+    assert str(missing) in str(info.value)
+
+
+def test_missing_tokenizer_raises(tmp_path: Path, onnx_dir: Path) -> None:
+    """A folder with the model but no tokenizer.json is reported as missing."""
+    (tmp_path / "model.onnx").symlink_to(onnx_dir / "model.onnx")
+    with pytest.raises(EmbeddingError, match="missing"):
+        OnnxEmbedder(tmp_path)
+
+
+def test_corrupt_model_raises(tmp_path: Path) -> None:
+    """A truncated/garbage model.onnx gives an EmbeddingError, not an onnxruntime traceback."""
+    (tmp_path / "model.onnx").write_bytes(b"this is not a protobuf")
+    shutil.copyfile(default_model_dir() / "tokenizer.json", tmp_path / "tokenizer.json")
+    with pytest.raises(EmbeddingError, match="corrupt"):
+        OnnxEmbedder(tmp_path)
+
+
+def test_serving_does_not_import_torch(onnx_dir: Path) -> None:
+    """Importing the module and encoding with OnnxEmbedder keeps torch & co. out of sys.modules."""
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import bot.core.embedding as embedding\n"
+        "encoder = embedding.OnnxEmbedder(Path(sys.argv[1]), threads=1)\n"
+        "vectors = encoder.encode(['where is the meeting?'])\n"
+        "batch = encoder.encode(['a', 'a longer second text'])\n"
+        "heavy = sorted(m for m in sys.modules\n"
+        "               if m.split('.')[0] in {'torch', 'transformers', 'sentence_transformers', 'onnx'})\n"
+        "print(json.dumps({'heavy': heavy, 'shapes': [vectors.shape, batch.shape]}))\n"
+    )
+    python_path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": python_path}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(onnx_dir)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["heavy"] == []
+    assert report["shapes"] == [[1, EMBEDDING_DIM], [2, EMBEDDING_DIM]]
