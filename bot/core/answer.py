@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.core.embedding import Embedder
 from bot.core.index import Index, load_index
 from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
+from bot.core.spelling import Speller, english_words
 
 log = logging.getLogger(__name__)
 
@@ -129,17 +130,25 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
     )
 
 
+def corpus_speller(index: Index) -> Speller:
+    """Typo repair towards the words of the indexed chunks."""
+    return Speller([c.text for c in index.chunks], english_words())
+
+
 class Answerer:
     """The bot's brain: one loaded index and encoder answering any number of questions."""
 
-    def __init__(self, index: Index, embedder: Embedder, model: RetrievalModel) -> None:
+    def __init__(
+        self, index: Index, embedder: Embedder, model: RetrievalModel, speller: Speller | None = None
+    ) -> None:
         self.index = index
-        self.retriever = Retriever(index, embedder, model)
+        self.retriever = Retriever(index, embedder, model, speller)
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
-        """Load the index and its retrieval model from `index_dir`."""
-        return cls(load_index(index_dir), embedder, RetrievalModel.load(index_dir))
+        """Load the index, its retrieval model and the typo repair from `index_dir`."""
+        index = load_index(index_dir)
+        return cls(index, embedder, RetrievalModel.load(index_dir), corpus_speller(index))
 
     def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
         """Answer one question (EmptyQuestion if it is blank)."""

@@ -72,6 +72,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
 
     `progress(total)` returns a callback that is told how many texts were just embedded.
     """
+    from bot.core.answer import corpus_speller
     from bot.core.embedding import SentenceTransformerEmbedder
     from bot.core.training import read_questions, train_model
 
@@ -84,7 +85,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     questions = [q for f in training_files(paths.train) for q in read_questions(f)]
     index = load_index(paths.index)
     if questions:
-        model, report = train_model(index, embedder, questions)
+        model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
         log.info("retrieval model trained on %d questions: %s", len(questions), report)
     else:
         model = RetrievalModel.untrained(index.manifest.dim)

@@ -6,7 +6,7 @@ import json
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +15,7 @@ from bot.core.chunking import Chunk, Sentence
 from bot.core.embedding import Embedder
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
+from bot.core.spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +153,13 @@ class Scored:
 class Retriever:
     """Ranks the index's chunks for questions; pure and thread-safe once built."""
 
-    def __init__(self, index: Index, embedder: Embedder, model: RetrievalModel) -> None:
+    def __init__(
+        self, index: Index, embedder: Embedder, model: RetrievalModel, speller: Speller | None = None
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.model = model
+        self.speller = speller
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self._small = len(index.chunks) <= CANDIDATES
         # A small index is scored exhaustively with one matrix product.
@@ -168,10 +172,17 @@ class Retriever:
         """Rank chunks for one question."""
         return self.retrieve_many([question], k)[0]
 
+    def prepare(self, question: str) -> str:
+        """The question as it is searched: typos against the corpus repaired."""
+        return self.speller.correct(question) if self.speller else question
+
     def retrieve_many(self, questions: Sequence[str], k: int = 3) -> list[Retrieval]:
         """Rank chunks for several questions with one batched encoder call."""
-        raw = self.embedder.encode(list(questions))
-        return [self.rank(q, v, k) for q, v in zip(questions, raw, strict=True)]
+        prepared = [self.prepare(q) for q in questions]
+        raw = self.embedder.encode(prepared)
+        return [
+            replace(self.rank(p, v, k), question=q) for q, p, v in zip(questions, prepared, raw, strict=True)
+        ]
 
     def _per_chunk_max(self, values: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
         out = np.zeros(size, dtype=np.float32)
@@ -251,7 +262,7 @@ def _distinct(chunks: Sequence[Chunk], positions: np.ndarray, k: int) -> list[in
     chosen: list[int] = []
     for i, p in enumerate(positions):
         c = chunks[p]
-        if any(_overlap(c, chunks[positions[j]]) > 0.5 for j in chosen):
+        if any(_overlap(c, chunks[positions[j]]) > 0.0 for j in chosen):
             continue
         chosen.append(i)
         if len(chosen) == k:

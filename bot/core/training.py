@@ -13,6 +13,7 @@ import numpy as np
 from bot.core.embedding import Embedder
 from bot.core.index import Index
 from bot.core.retrieval import COMPONENTS, FEATURES, RetrievalModel, Retriever, adapt
+from bot.core.spelling import Speller
 from bot.core.text import contains
 
 log = logging.getLogger(__name__)
@@ -195,9 +196,12 @@ def train_model(
     embedder: Embedder,
     questions: Sequence[Question],
     settings: AdapterSettings | None = None,
+    speller: Speller | None = None,
 ) -> tuple[RetrievalModel, TrainingReport]:
     """Choose fusion weights and the abstainer out of fold, then fit the adapter on every question."""
     settings = settings or AdapterSettings()
+    if speller:
+        questions = [replace(q, text=speller.correct(q.text)) for q in questions]
     answerable = [q for q in questions if q.answerable]
     unanswerable = [q for q in questions if not q.answerable]
     pos = positives(index, answerable)
