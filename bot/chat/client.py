@@ -1,0 +1,196 @@
+"""Builds and runs the Discord bot: intents, sharding, command sync, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import signal
+import sys
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.core.answer import Answerer
+from bot.core.serving import BatchingAnswerer
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE = 8.0  # seconds; SIGTERM must end the process within 10
+
+
+class MeetingBot(commands.AutoShardedBot):
+    """The bot: one answerer, one cog, commands synced only when they changed."""
+
+    def __init__(self, settings: Settings, answerer: Answerer, force_sync: bool = False) -> None:
+        intents = discord.Intents.default()
+        # Privileged: only needed to read messages in ASK_CHANNEL_IDS that don't mention the bot.
+        intents.message_content = settings.wants_message_content
+        intents.presences = False
+        intents.members = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) or None,
+            guild_ready_timeout=0.5,
+            max_messages=1000,
+        )
+        self.settings = settings
+        self.answers = BatchingAnswerer(answerer)
+        self.force_sync = force_sync
+        self.synced = False
+
+    async def setup_hook(self) -> None:
+        """Load the cog, then register commands with Discord if they changed (or when asked to)."""
+        from bot.chat.commands import setup
+
+        await setup(self)
+        if self.force_sync or self.settings.sync_commands:
+            await self.sync_if_changed(force=self.force_sync)
+
+    def _guild(self) -> discord.Object | None:
+        gid = self.settings.discord_guild_id
+        return discord.Object(id=gid) if gid else None
+
+    def command_fingerprint(self) -> str:
+        """A hash of the command definitions as Discord would receive them."""
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_if_changed(self, force: bool = False) -> bool:
+        """Sync the command tree when its definition differs from the last sync (creates are rate-limited)."""
+        guild = self._guild()
+        marker = (
+            self.settings.data_dir
+            / f"commands-{self.application_id}-{guild.id if guild else 'global'}.sha256"
+        )
+        fingerprint = self.command_fingerprint()
+        if not force and marker.exists() and marker.read_text().strip() == fingerprint:
+            log.info("slash commands unchanged; not syncing")
+            return False
+        if guild:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text(fingerprint + "\n")
+        self.synced = True
+        log.info("synced %d slash commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
+        return True
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info(
+            "connected as %s (%s) in %d guilds, shards %s",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+            self.shard_ids or "all",
+        )
+
+    async def close(self) -> None:
+        """Stop answering, then disconnect."""
+        await self.answers.close()
+        await super().close()
+
+
+def point_at(settings: Settings) -> None:
+    """Route REST and gateway traffic through the configured proxies (or a fake Discord in tests)."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def _token(settings: Settings) -> str:
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        raise SystemExit(
+            "error: DISCORD_TOKEN is not set; put it in .env or the environment (see .env.example)."
+        )
+    return token
+
+
+async def serve(bot: MeetingBot, token: str) -> None:
+    """Run the bot until it closes or SIGTERM/SIGINT arrives, then close within the grace period."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on this platform / not the main thread
+            pass
+    runner = asyncio.create_task(bot.start(token), name="discord-client")
+    stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+    try:
+        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not bot.is_closed():
+            log.info("closing the Discord connection")
+            try:
+                await asyncio.wait_for(bot.close(), SHUTDOWN_GRACE)
+            except TimeoutError:
+                log.warning("close took longer than %.0f s; exiting anyway", SHUTDOWN_GRACE)
+        if runner.done() and not runner.cancelled() and runner.exception():
+            raise runner.exception()  # type: ignore[misc]
+        runner.cancel()
+
+
+def run_bot(settings: Settings, answerer: Answerer) -> int:
+    """`meeting-bot run`: connect and serve until stopped; one sentence on a bad token."""
+    token = _token(settings)
+    point_at(settings)
+    bot = MeetingBot(settings, answerer)
+    try:
+        asyncio.run(serve(bot, token))
+    except discord.LoginFailure:
+        print(
+            "error: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal.",
+            file=sys.stderr,
+        )
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "error: the message-content intent is not enabled for this bot; enable it in the Developer "
+            "Portal or unset ASK_CHANNEL_IDS.",
+            file=sys.stderr,
+        )
+        return 1
+    except (discord.GatewayNotFound, discord.ConnectionClosed, OSError) as exc:
+        print(
+            f"error: cannot reach Discord ({type(exc).__name__}); check the network and try again.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def sync_commands(settings: Settings, answerer: Answerer) -> int:
+    """`meeting-bot sync`: register the slash commands now (to DISCORD_GUILD_ID if set, else globally)."""
+    token = _token(settings)
+    point_at(settings)
+
+    async def go() -> None:
+        bot = MeetingBot(settings, answerer, force_sync=True)
+        async with bot:
+            await bot.login(token)  # login runs setup_hook, which syncs
+
+    try:
+        asyncio.run(go())
+    except discord.LoginFailure:
+        print(
+            "error: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal.",
+            file=sys.stderr,
+        )
+        return 1
+    where = (
+        f"guild {settings.discord_guild_id}" if settings.discord_guild_id else "all guilds and DMs (global)"
+    )
+    print(f"Slash commands registered for {where}.")
+    return 0

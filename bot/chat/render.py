@@ -1,0 +1,157 @@
+"""Answer → Discord embeds; the one place that knows Discord's message limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.core.answer import Answer
+from bot.core.index import Index
+
+# Discord's limits (discord-api-docs, "Embed Limits" and "Create Message").
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+
+ANSWER_COLOUR = discord.Colour.blue()
+ABSTAIN_COLOUR = discord.Colour.light_grey()
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut text to `limit` characters at a word boundary, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def safe(text: str) -> str:
+    """User or article text made inert: no markdown, no mentions, no invisible tricks."""
+    return escape_mentions(escape_markdown(text))
+
+
+def _excerpt_value(text: str, span: tuple[int, int] | None, limit: int) -> str:
+    """The excerpt with its answering sentence in bold, cut to fit `limit`."""
+    if span is None:
+        return clip(safe(text), limit)
+    a, b = span
+    before, sentence, after = safe(text[:a]), safe(text[a:b]), safe(text[b:])
+    full = f"{before}**{sentence}**{after}"
+    if len(full) <= limit:
+        return full
+    # Keep the bold sentence (whole when it fits) and trim the context on both sides.
+    core = f"**{clip(sentence, limit - 4)}**"
+    room = limit - len(core)
+    left_room = room // 2
+    if len(before) <= left_room:
+        left = before
+    else:
+        left = "…" + before[len(before) - left_room + 1 :] if left_room > 1 else ""
+    right_room = room - len(left)
+    right = clip(after, right_room) if after and right_room > 1 else ""
+    return f"{left}{core}{right}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a reply sends: optional content and one embed."""
+
+    content: str | None
+    embed: discord.Embed
+
+
+def footer_text(answer: Answer) -> str:
+    """The source line: title and meeting date, as the article was provided."""
+    if not answer.sources:
+        return ""
+    s = answer.sources[0]
+    return clip(f"Source: {s.title} · meeting of {s.date} · {s.source}", FOOTER_MAX)
+
+
+def render_answer(answer: Answer, note: str | None = None) -> Rendered:
+    """The embed of an answer: highlight, numbered cited excerpts, source; always within limits."""
+    title = clip(safe(answer.question), TITLE_MAX)
+    if answer.answered:
+        description = f"**{safe(answer.highlight)}**" if answer.highlight else "See the excerpts below."
+        colour = ANSWER_COLOUR
+    else:
+        description = "The article doesn't cover this."
+        if answer.excerpts:
+            description += " The closest passages are below; they may not answer it."
+        colour = ABSTAIN_COLOUR
+    if answer.truncated:
+        description = "(Your question was over 2,000 characters, so only its start was read.)\n" + description
+    if note:
+        description = f"{note}\n{description}"
+    embed = discord.Embed(title=title, description=clip(description, DESCRIPTION_MAX), colour=colour)
+    footer = footer_text(answer)
+    budget = EMBED_TOTAL_MAX - len(title) - len(embed.description or "") - len(footer)
+    excerpts = answer.excerpts[:FIELDS_MAX]
+    for i, e in enumerate(excerpts):
+        marker = f"[{e.rank}]" if answer.answered else f"[{e.rank}] (closest)"
+        name = clip(f"{marker} {e.citation}", FIELD_NAME_MAX)
+        share = max(0, budget // (len(excerpts) - i) - len(name))
+        value = _excerpt_value(e.text, e.highlight if answer.answered else None, min(FIELD_VALUE_MAX, share))
+        if not value or share < 20:
+            break
+        embed.add_field(name=name, value=value, inline=False)
+        budget -= len(name) + len(value)
+    if footer:
+        embed.set_footer(text=footer)
+    return Rendered(None, embed)
+
+
+def render_about(index: Index, cooldown: str) -> discord.Embed:
+    """What the bot knows and how to ask it."""
+    m = index.manifest
+    embed = discord.Embed(
+        title="About this bot",
+        description=clip(
+            "I answer questions about the November 21, 2025 Oval Office meeting between Donald Trump "
+            "and Zohran Mamdani, quoting the article's own words with a citation for each excerpt. "
+            "I never write answers of my own: when the article doesn't say, I tell you so.",
+            DESCRIPTION_MAX,
+        ),
+        colour=ANSWER_COLOUR,
+    )
+    for doc in list(index.docs.values())[: FIELDS_MAX - 4]:
+        sections = ", ".join(doc.sections)
+        embed.add_field(
+            name=clip(f"Document: {doc.title}", FIELD_NAME_MAX),
+            value=clip(f"{doc.source}; meeting of {doc.date}. Sections: {sections}.", FIELD_VALUE_MAX),
+            inline=False,
+        )
+    embed.add_field(
+        name="Index", value=f"{m.chunks} passages · model {m.model} · built {m.built_at}", inline=False
+    )
+    embed.add_field(
+        name="How to ask",
+        value=clip(
+            "Use `/ask`, send me a direct message, mention me in a channel, or reply to one of my answers. "
+            f"Add `private: True` to /ask to see the answer alone. Limit: {cooldown}.",
+            FIELD_VALUE_MAX,
+        ),
+        inline=False,
+    )
+    return embed
+
+
+def render_notice(text: str) -> str:
+    """A short plain notice (apology, cooldown, refusal) that fits a message."""
+    return clip(text, CONTENT_MAX)
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts towards the 6,000 limit."""
+    return len(embed)

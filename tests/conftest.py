@@ -1,0 +1,75 @@
+"""Shared fixtures for the core and CLI tests: the checkout, a fake embedder, synthetic corpora."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+class HashingEmbedder:
+    """A deterministic stand-in encoder: signed feature hashing of lower-cased words, L2-normalised.
+
+    Texts that share words are close, texts that share none are (nearly) orthogonal, and the same
+    text always gets the same vector, in any process (no use of Python's salted `hash`).
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.name = "test/hashing-bag-of-words"
+        self.dim = dim
+
+    def _bucket(self, token: str) -> tuple[int, float]:
+        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+        value = int.from_bytes(digest, "big")
+        return value % self.dim, 1.0 if (value >> 63) & 1 else -1.0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32 unit vectors."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            tokens = _TOKEN.findall(text.lower()) or [text]
+            for token in tokens:
+                bucket, sign = self._bucket(token)
+                out[row, bucket] += sign
+            norm = np.linalg.norm(out[row])
+            if norm == 0:  # the signs cancelled out: fall back to one bucket of the whole text
+                bucket, _ = self._bucket("\0" + text)
+                out[row, bucket], norm = 1.0, 1.0
+            out[row] /= norm
+        return out
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The checkout under test (corpus/, index/, train/, eval/ live here)."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def fake_embedder() -> HashingEmbedder:
+    """A fast, deterministic embedder with no model behind it."""
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def write_corpus(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write {file name: markdown} into a fresh folder under tmp_path and return the folder."""
+    made = 0
+
+    def write(files: dict[str, str]) -> Path:
+        nonlocal made
+        made += 1
+        folder = tmp_path / f"corpus{made}"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        return folder
+
+    return write
