@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Every setting the bot reads; `.env.example` documents each one."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Blank values (`DISCORD_GUILD_ID=` in .env) mean "use the default".
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
@@ -44,12 +47,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(int(v) for v in value.replace(" ", "").split(",") if v)
         return value
-
-    @field_validator("discord_guild_id", "shard_count", "encoder_threads", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        """An empty line in .env (`DISCORD_GUILD_ID=`) means unset."""
-        return None if value == "" else value
 
     @property
     def wants_message_content(self) -> bool:

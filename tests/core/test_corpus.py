@@ -211,10 +211,6 @@ def test_corpus_hash_changes_when_a_file_is_added_or_renamed(write_corpus: Calla
     assert len({first, renamed, corpus_hash(folder)}) == 3
 
 
-@pytest.mark.xfail(
-    reason="parse_document only matches front matter delimited by '\\n': a CRLF file reports 'no title'",
-    strict=True,
-)
 def test_a_file_with_windows_line_endings_keeps_its_title(tmp_path: Path) -> None:
     path = tmp_path / "crlf.md"
     path.write_bytes(SIMPLE.replace("\n", "\r\n").encode("utf-8"))
