@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
@@ -340,6 +341,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`); say nothing more and don't let Python complain at exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except Exception as exc:
         if args.debug:
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.core.index import (
     corpus_documents,
     fingerprint,
     load_index,
+    swap,
 )
 from bot.core.retrieval import RetrievalModel
 
@@ -81,14 +83,22 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     chunks = chunk_corpus(docs)
     total = len(chunks) + len({(c.doc, s.start) for c in chunks for s in c.sentences})
     tick = progress(total) if progress else None
-    manifest = build_index(docs, embedder, paths.index, training_hash(paths.train), digest, tick)
     questions = [q for f in training_files(paths.train) for q in read_questions(f)]
-    index = load_index(paths.index)
-    if questions:
-        model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
-        log.info("retrieval model trained on %d questions: %s", len(questions), report)
-    else:
-        model = RetrievalModel.untrained(index.manifest.dim)
-        log.warning("no training questions in %s; using the untrained model", paths.train)
-    model.save(paths.index)
+    # Everything is built beside the live index and swapped in whole, so a reader (or a failure
+    # half-way) never meets new vectors with an old model.
+    staging = paths.index.with_name(paths.index.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        manifest = build_index(docs, embedder, staging, training_hash(paths.train), digest, tick)
+        index = load_index(staging)
+        if questions:
+            model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
+            log.info("retrieval model trained on %d questions: %s", len(questions), report)
+        else:
+            model = RetrievalModel.untrained(index.manifest.dim)
+            log.warning("no training questions in %s; using the untrained model", paths.train)
+        model.save(staging)
+        swap(staging, paths.index)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return manifest

@@ -176,20 +176,15 @@ def build_index(
         faiss.write_index(build_vectors(chunk_vecs), str(tmp / VECTORS))
         np.save(tmp / SENTENCES, sent_vecs.astype(np.float16))
         (tmp / CHUNKS).write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
-        # Files other than ours (the trained retrieval model) are carried over.
-        if out.exists():
-            for p in out.iterdir():
-                if p.name not in {VECTORS, SENTENCES, CHUNKS, MANIFEST} and p.is_file():
-                    shutil.copy2(p, tmp / p.name)
         (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
-        _swap(tmp, out)
+        swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("index written to %s: %d chunks, %d sentences", out, len(chunks), len(sentences))
     return manifest
 
 
-def _swap(new: Path, out: Path) -> None:
+def swap(new: Path, out: Path) -> None:
     """Replace `out` by `new` so that a reader never sees a half-written index."""
     old = out.with_name(out.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

@@ -9,13 +9,12 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN  # a short list: long ones drop words like "who"
 
 from bot.core.text import fold_for_search
 
 log = logging.getLogger(__name__)
 
-# bm25s's short English list: long stoplists remove words such as "who" that questions need.
-BM25_STOPWORDS = "en"
 # Function words that say nothing about whether the article covers a question.
 _FUNCTION_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
@@ -29,6 +28,8 @@ _FUNCTION_WORDS = frozenset(
 
 
 _WORD = re.compile(r"[^\W_]+")
+_TERM = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern
+_STOPWORDS = frozenset(STOPWORDS_EN)
 
 
 class LexicalIndex:
@@ -36,23 +37,18 @@ class LexicalIndex:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._stemmer = Stemmer.Stemmer("english")
-        tokens = self._tokenize(list(texts))
         self._bm25 = bm25s.BM25(method="lucene")
-        self._bm25.index(tokens, show_progress=False)
+        self._bm25.index([self.terms(t) for t in texts], show_progress=False)
         self._n = len(texts)
         self._vocab = set(self._bm25.vocab_dict)
         # Per-term best score, so a question's BM25 can be scaled by what its terms could reach.
         self._best: dict[str, float] = {}
+        self._stems: dict[str, frozenset[str]] = {}
 
-    def _tokenize(self, texts: list[str]) -> list[list[str]]:
-        """Fold, split, drop stopwords and stem."""
-        return bm25s.tokenize(
-            [fold_for_search(t) for t in texts],
-            stopwords=BM25_STOPWORDS,
-            stemmer=self._stemmer,
-            return_ids=False,
-            show_progress=False,
-        )
+    def terms(self, text: str) -> list[str]:
+        """BM25 terms: folded words of two or more characters, stopwords dropped, stemmed."""
+        words = [w for w in _TERM.findall(fold_for_search(text)) if w not in _STOPWORDS]
+        return self._stemmer.stemWords(words)
 
     def _term_best(self, term: str) -> float:
         if term not in self._best:
@@ -61,25 +57,35 @@ class LexicalIndex:
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 of every chunk divided by the best score the question's matched terms could reach."""
-        terms = [t for t in self._tokenize([question])[0] if t in self._vocab]
+        terms = [t for t in self.terms(question) if t in self._vocab]
         if not terms:
             return np.zeros(self._n, dtype=np.float32)
         raw = self._bm25.get_scores(terms)
         ceiling = sum(self._term_best(t) for t in terms)
         return (raw / ceiling).astype(np.float32) if ceiling > 0 else np.zeros(self._n, np.float32)
 
-    def _content_stems(self, text: str) -> list[str]:
-        words = [w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in _FUNCTION_WORDS]
-        return self._stemmer.stemWords(words)
+    def content_stems(self, text: str) -> frozenset[str]:
+        """Stems of the text's content words (function words left out); cached for corpus sentences."""
+        found = self._stems.get(text)
+        if found is None:
+            words = [
+                w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in _FUNCTION_WORDS
+            ]
+            found = frozenset(self._stemmer.stemWords(words))
+            if len(self._stems) < 100_000:
+                self._stems[text] = found
+        return found
 
-    def overlap(self, question: str, text: str) -> float:
-        """Share of the question's content stems that occur in `text`."""
-        wanted = set(self._content_stems(question))
-        return len(wanted & set(self._content_stems(text))) / len(wanted) if wanted else 0.0
+    def overlap(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """For each text, the share of the question's content stems that occur in it."""
+        wanted = self.content_stems(question)
+        if not wanted:
+            return np.zeros(len(texts), dtype=np.float32)
+        return np.array([len(wanted & self.content_stems(t)) / len(wanted) for t in texts], np.float32)
 
     def coverage(self, question: str) -> float:
         """Share of the question's content words (stemmed) that occur anywhere in the corpus."""
-        stems = self._content_stems(question)
+        stems = self.content_stems(question)
         if not stems:
             return 0.0
         return sum(s in self._vocab for s in stems) / len(stems)

@@ -164,9 +164,13 @@ class Retriever:
         self._small = len(index.chunks) <= CANDIDATES
         # A small index is scored exhaustively with one matrix product.
         self._chunk_matrix = index.chunk_vectors() if self._small else None
-        rows = index.sentence_rows
-        self._sentence_owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
-        self._sentence_index = np.fromiter((i for r in rows for i in r), dtype=np.int64)
+        # Per-chunk lists padded into matrices, so "best of the chunk's rows" is one gather and a max.
+        self._sentence_table = _padded(index.sentence_rows)
+        pairs = model.expansion_chunks
+        by_chunk: list[list[int]] = [[] for _ in index.chunks]
+        for row, chunk in pairs:
+            by_chunk[int(chunk)].append(int(row))
+        self._expansion_table = _padded(by_chunk)
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
@@ -184,11 +188,6 @@ class Retriever:
             replace(self.rank(p, v, k), question=q) for q, p, v in zip(questions, prepared, raw, strict=True)
         ]
 
-    def _per_chunk_max(self, values: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
-        out = np.zeros(size, dtype=np.float32)
-        np.maximum.at(out, owners, values)
-        return out
-
     def score(self, question: str, raw: np.ndarray) -> Scored:
         """Fuse the components for every candidate chunk of a question with raw vector `raw`."""
         q = adapt(raw[None, :], self.model.adapter)[0]
@@ -204,18 +203,10 @@ class Retriever:
             vecs = np.vstack([self.index.vectors.reconstruct(int(p)) for p in positions])
         chunk, raw_chunk = vecs @ q, vecs @ raw
         # A chunk is as close as its closest sentence: precise facts are often one sentence.
-        sentence_all = self._per_chunk_max(
-            self.index.sentence_vectors[self._sentence_index] @ q, self._sentence_owner, n
-        )
-        pairs = self.model.expansion_chunks
-        question_all = (
-            self._per_chunk_max((self.model.expansions @ q)[pairs[:, 0]], pairs[:, 1], n)
-            if len(pairs)
-            else np.zeros(n, np.float32)
-        )
-        components = np.stack(
-            [chunk, sentence_all[positions], question_all[positions], lexical_all[positions]]
-        )
+        sentence = _best_of(self.index.sentence_vectors, self._sentence_table[positions], q)
+        # ... and as close as the closest training question it answers.
+        asked = _best_of(self.model.expansions, self._expansion_table[positions], q)
+        components = np.stack([chunk, sentence, asked, lexical_all[positions]])
         fused = np.asarray(self.model.weights, dtype=np.float32) @ components
         order = np.argsort(-fused, kind="stable")
         top = order[0]
@@ -253,8 +244,30 @@ class Retriever:
             return None
         q = adapt(raw[None, :], self.model.adapter)[0]
         sims = self.index.sentence_vectors[list(rows)] @ q
-        lexical = np.array([self.lexical.overlap(question, s.text) for s in chunk.sentences])
+        lexical = self.lexical.overlap(question, [s.text for s in chunk.sentences])
         return chunk.sentences[int(np.argmax(sims + self.model.weights[3] * lexical))]
+
+
+def _padded(lists: Sequence[Sequence[int]]) -> np.ndarray:
+    """A (len(lists), longest) matrix of the lists' items, padded with -1."""
+    width = max((len(x) for x in lists), default=0)
+    table = np.full((len(lists), max(1, width)), -1, dtype=np.int64)
+    for i, items in enumerate(lists):
+        table[i, : len(items)] = items
+    return table
+
+
+def _best_of(vectors: np.ndarray, table: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Per row of `table`, the best cosine of q with the vectors it lists (0 for an empty row)."""
+    if not len(vectors):
+        return np.zeros(len(table), np.float32)
+    used = np.unique(table[table >= 0])
+    sims = np.zeros(len(vectors) + 1, np.float32)  # the extra last slot is what -1 padding reads
+    sims[used] = vectors[used] @ q
+    gathered = sims[table]
+    gathered[table < 0] = -np.inf
+    best = gathered.max(axis=1)
+    return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
 
 
 def _distinct(chunks: Sequence[Chunk], positions: np.ndarray, k: int) -> list[int]:

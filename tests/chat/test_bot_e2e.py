@@ -24,8 +24,6 @@ FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 MESSAGES = r"^/channels/\d+/messages$"
 
-pytestmark = pytest.mark.asyncio
-
 
 @pytest.fixture(scope="module")
 def answerer() -> Answerer:

@@ -121,9 +121,7 @@ def test_sentence_rows_point_at_each_chunks_sentence_vectors(
         np.testing.assert_allclose(index.sentence_vectors[list(rows)], expected, atol=2e-3)  # float16
 
 
-def test_searching_a_chunks_own_text_finds_that_chunk_first(
-    index_dir: Path, fake_embedder: Embedder
-) -> None:
+def test_searching_a_chunks_own_text_finds_that_chunk_first(index_dir: Path, fake_embedder: Embedder) -> None:
     index = load_index(index_dir)
     for position, chunk in enumerate(index.chunks):
         scores, ids = index.search(fake_embedder.encode([chunk.search_text]), 1)
@@ -313,9 +311,7 @@ def test_an_empty_sentences_file_raises_index_corrupt(index_dir: Path) -> None:
     raises=zipfile.BadZipFile,
     strict=True,
 )
-def test_a_truncated_expansions_file_raises_index_corrupt(
-    index_dir: Path, fake_embedder: Embedder
-) -> None:
+def test_a_truncated_expansions_file_raises_index_corrupt(index_dir: Path, fake_embedder: Embedder) -> None:
     RetrievalModel.untrained(fake_embedder.dim).save(index_dir)
     _truncate(index_dir / EXPANSIONS_FILE)
     with pytest.raises(IndexCorrupt):
@@ -327,9 +323,7 @@ def test_a_truncated_expansions_file_raises_index_corrupt(
 
 def test_the_committed_index_is_fresh(repo_root: Path) -> None:
     """Fails when corpus/ or train/ is edited (or the chunker changes) without `meeting-bot index`."""
-    check_fresh(
-        repo_root / "index", repo_root / "corpus", training_hash(repo_root / "train"), MODEL_NAME
-    )
+    check_fresh(repo_root / "index", repo_root / "corpus", training_hash(repo_root / "train"), MODEL_NAME)
 
 
 def test_the_committed_index_loads_with_its_retrieval_model(repo_root: Path) -> None:
@@ -342,4 +336,3 @@ def test_the_committed_chunks_are_what_the_chunker_makes_of_the_corpus(repo_root
     """Catches a chunker change that forgot to bump CHUNKER_VERSION."""
     index = load_index(repo_root / "index")
     assert index.chunks == tuple(chunk_corpus(load_corpus(repo_root / "corpus")))
-

@@ -1,0 +1,205 @@
+"""`meeting-bot bench`: the serving path against the plain sentence-transformers + FAISS path.
+
+Each measurement runs in a fresh child process per path and repetition, so cold start and peak memory
+are honest; the table reports medians over the runs and the ratio project/plain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.config import Settings
+
+QUESTIONS_FILE = "eval/dev.jsonl"
+LATENCY_QUESTIONS = 200
+BURST = 32
+TARGETS = {"cold_start_s": 0.3, "p50_ms": 0.35, "peak_rss_mb": 0.5}
+
+# Both children share this prologue: questions, timing helpers and the burst/tick measurement.
+_COMMON = r"""
+import asyncio, json, resource, statistics, sys, time
+spawned = float(sys.argv[1]); questions = json.loads(sys.argv[2]); n_latency = int(sys.argv[3])
+burst_size = int(sys.argv[4])
+
+def latencies(ask):
+    out = []
+    for i in range(n_latency):
+        q = questions[i % len(questions)]
+        t = time.perf_counter(); ask(q); out.append((time.perf_counter() - t) * 1000)
+    out.sort()
+    return out[len(out) // 2], out[min(len(out) - 1, int(len(out) * 0.99))]
+
+async def burst(ask_async):
+    gaps, stop = [0.0], False
+    async def ticker():
+        last = time.perf_counter()
+        while not stop:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter(); gaps.append(now - last); last = now
+    tick = asyncio.create_task(ticker())
+    await asyncio.sleep(0.01)
+    t = time.perf_counter()
+    await asyncio.gather(*(ask_async(questions[i % len(questions)]) for i in range(burst_size)))
+    wall = time.perf_counter() - t
+    stop = True; await tick
+    return burst_size / wall, max(gaps) * 1000
+
+def report(first_answer_at, p50, p99, qps, gap, extra):
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"cold_start_s": first_answer_at - spawned, "p50_ms": p50, "p99_ms": p99,
+                      "burst_qps": qps, "max_loop_gap_ms": gap, "peak_rss_mb": rss, **extra}))
+"""
+
+_PROJECT = (
+    _COMMON
+    + r"""
+from bot.cli import load_answerer
+from bot.config import Settings
+from bot.core.serving import BatchingAnswerer
+answerer = load_answerer(Settings(_env_file=None))
+answerer.ask(questions[0])
+first = time.time()
+p50, p99 = latencies(answerer.ask)
+async def run():
+    batcher = BatchingAnswerer(answerer)
+    result = await burst(batcher.ask)
+    await batcher.close()
+    return result, max(batcher.batches)
+(qps, gap), biggest = asyncio.run(run())
+heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
+report(first, p50, p99, qps, gap, {"largest_batch": biggest, "heavy_imports": heavy})
+"""
+)
+
+# The plain design-card approach, written here as the baseline: sentence-transformers on torch, a FAISS
+# flat index over the same chunk vectors, one encoder call per question, each burst question in a thread.
+_PLAIN = (
+    _COMMON
+    + r"""
+import faiss
+from sentence_transformers import SentenceTransformer
+from bot.core.embedding import default_model_dir
+index = faiss.read_index(sys.argv[5])
+model = SentenceTransformer(str(default_model_dir()), device="cpu")
+def ask(q):
+    v = model.encode([q], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    return index.search(v, 3)
+ask(questions[0])
+first = time.time()
+p50, p99 = latencies(ask)
+async def ask_async(q):
+    return await asyncio.to_thread(ask, q)
+qps, gap = asyncio.run(burst(ask_async))
+report(first, p50, p99, qps, gap, {})
+"""
+)
+
+
+def _questions(root: Path) -> list[str]:
+    lines = (root / QUESTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def _child(code: str, questions: list[str], index_file: Path, latency_n: int) -> dict:
+    """Run one measurement child; its JSON line is the result."""
+    spawned = time.time()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(spawned),
+            json.dumps(questions),
+            str(latency_n),
+            str(BURST),
+            str(index_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench child failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def measure_paths(settings: Settings, runs: int, latency_n: int = LATENCY_QUESTIONS) -> dict:
+    """Medians over `runs` fresh processes of each path, and the ratios project/plain."""
+    questions = _questions(settings.corpus_dir.parent)
+    index_file = settings.index_dir / "chunks.faiss"
+    project, plain = [], []
+    for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+        project.append(_child(_PROJECT, questions, index_file, latency_n))
+        plain.append(_child(_PLAIN, questions, index_file, latency_n))
+    keys = ("cold_start_s", "p50_ms", "p99_ms", "burst_qps", "max_loop_gap_ms", "peak_rss_mb")
+    out = {
+        "runs": runs,
+        "project": {k: _median(project, k) for k in keys},
+        "plain": {k: _median(plain, k) for k in keys},
+        "project_heavy_imports": sorted({m for r in project for m in r["heavy_imports"]}),
+        "project_largest_batch": max(r["largest_batch"] for r in project),
+    }
+    out["ratio"] = {k: out["project"][k] / out["plain"][k] for k in keys if out["plain"][k]}
+    return out
+
+
+def _table(result: dict) -> str:
+    rows = [
+        ("cold start to first answer (s)", "cold_start_s", "{:.2f}"),
+        ("latency p50, single question (ms)", "p50_ms", "{:.1f}"),
+        ("latency p99, single question (ms)", "p99_ms", "{:.1f}"),
+        (f"burst of {BURST} concurrent (questions/s)", "burst_qps", "{:.0f}"),
+        ("longest event-loop gap in the burst (ms)", "max_loop_gap_ms", "{:.1f}"),
+        ("peak RSS (MB)", "peak_rss_mb", "{:.0f}"),
+    ]
+    lines = [
+        f"| measure (median of {result['runs']} fresh processes) | project | plain | project/plain | target |",
+        "|---|---|---|---|---|",
+    ]
+    for label, key, fmt in rows:
+        target = TARGETS.get(key)
+        met = ""
+        if target is not None:
+            met = f"≤ {target}× " + ("met" if result["ratio"][key] <= target else "MISSED")
+        if key == "max_loop_gap_ms":
+            met = "≤ 50 ms " + ("met" if result["project"][key] <= 50 else "MISSED")
+        lines.append(
+            f"| {label} | {fmt.format(result['project'][key])} | {fmt.format(result['plain'][key])} "
+            f"| {result['ratio'][key]:.2f} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def run_bench(settings: Settings, args: argparse.Namespace) -> int:
+    """Measure, print the table (or JSON), and the scale test; exit 0 even if a target is missed."""
+    result = measure_paths(settings, args.runs)
+    if args.scale:
+        from bot.scale import scale_test
+
+        result["scale"] = scale_test(args.scale)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(_table(result))
+    print(
+        f"\nServing imports torch/transformers: {result['project_heavy_imports'] or 'no'}; "
+        f"largest micro-batch in the burst: {result['project_largest_batch']}."
+    )
+    if "scale" in result:
+        s = result["scale"]
+        print(
+            f"\nScale ({s['chunks']:,} synthetic chunks): built {s['kind']} index in {s['build_s']:.1f} s, "
+            f"peak RSS {s['peak_rss_mb']:.0f} MB; search {s['search_ms']:.2f} ms/query "
+            f"(exact: {s['exact_search_ms']:.2f} ms); recall@10 vs exact {s['recall_at_10']:.3f} (target ≥ 0.95)."
+        )
+    return 0

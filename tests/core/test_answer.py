@@ -1,0 +1,240 @@
+"""Tests for bot.core.answer: question cleaning and cited answers over a synthetic corpus."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from bot.core.answer import (
+    MAX_K,
+    MAX_QUESTION_CHARS,
+    Answer,
+    Answerer,
+    Asked,
+    EmptyQuestion,
+    Excerpt,
+    clean_question,
+)
+from bot.core.corpus import corpus_hash, load_corpus
+from bot.core.embedding import Embedder
+from bot.core.index import build_index, load_index
+from bot.core.retrieval import RetrievalModel
+
+FAIR = """---
+title: The Village Fair
+date: 2024-05-01
+source: written for the tests
+---
+
+The village fair opened on Saturday morning. The mayor cut a red ribbon at nine.
+
+## Food
+
+The bakery sold apple pies for four dollars. The queue reached the church door.
+
+- Lemonade: The school stand sold lemonade to raise money for library books.
+
+## Weather
+
+Rain fell heavily in the afternoon. Everyone moved into the big white tent.
+
+## Questions
+
+### Who won the pumpkin contest?
+
+Farmer Giles won with a giant orange pumpkin. His prize was a silver cup.
+"""
+HARBOUR = """---
+title: The Harbour Festival
+date: 2024-06-01
+source: written for the tests
+---
+
+A brass band played sea shanties on the pier. The crowd sang until midnight.
+"""
+TOPICS = "apples boats candles dancing engines falcons guitars hammers islands jugglers kites lanterns"
+
+
+def _answerer(folder: Path, embedder: Embedder) -> Answerer:
+    """An Answerer over `folder` with the fake embedder and the untrained retrieval model."""
+    out = folder.parent / f"{folder.name}-index"
+    build_index(load_corpus(folder), embedder, out, "training", corpus_hash(folder))
+    return Answerer(load_index(out), embedder, RetrievalModel.untrained(embedder.dim))
+
+
+@pytest.fixture
+def fair(write_corpus: Callable[..., Path], fake_embedder: Embedder) -> Answerer:
+    """Answers about the one-document village fair corpus."""
+    return _answerer(write_corpus({"fair.md": FAIR}), fake_embedder)
+
+
+@pytest.fixture
+def many(write_corpus: Callable[..., Path], fake_embedder: Embedder) -> Answerer:
+    """Answers over one document of twelve one-sentence paragraphs (more than MAX_K excerpts)."""
+    body = "\n\n".join(f"This paragraph is about {topic} and nothing else." for topic in TOPICS.split())
+    return _answerer(write_corpus({"topics.md": f"---\ntitle: Topics\n---\n\n{body}\n"}), fake_embedder)
+
+
+# ---------------------------------------------------------------- clean_question
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t  \n", "\x00\x01\x7f"])
+def test_a_blank_question_raises_empty_question(blank: str) -> None:
+    with pytest.raises(EmptyQuestion):
+        clean_question(blank)
+
+
+def test_control_characters_are_removed_and_spaces_trimmed() -> None:
+    asked = clean_question("  When\x00 was\x1b[31m the\x07 fair?\x7f ")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", asked.text)
+    assert asked.text.split() == ["When", "was", "[31m", "the", "fair?"]
+    assert asked.truncated is False
+
+
+def test_a_short_question_is_kept_as_it_is() -> None:
+    assert clean_question("Who won the pumpkin contest?").text == "Who won the pumpkin contest?"
+
+
+def test_a_question_of_exactly_the_limit_is_not_truncated() -> None:
+    text = "a" * MAX_QUESTION_CHARS
+    assert clean_question(text) == Asked(text, False)
+
+
+def test_a_long_question_is_cut_at_a_word_boundary() -> None:
+    text = " ".join(f"word{i}" for i in range(600))  # about 4,000 characters
+    asked = clean_question(text)
+    assert asked.truncated is True
+    assert len(asked.text) <= MAX_QUESTION_CHARS
+    assert text.startswith(asked.text)
+    assert text[len(asked.text)] == " "  # the cut falls between words, not inside one
+    assert len(asked.text) > MAX_QUESTION_CHARS - len("word599 ")
+
+
+def test_a_long_question_without_spaces_is_cut_at_the_limit() -> None:
+    assert clean_question("x" * 2500) == Asked("x" * MAX_QUESTION_CHARS, True)
+
+
+@pytest.mark.xfail(
+    reason="clean_question's _CONTROL class covers only C0 and DEL, so C1 controls (U+0080-U+009F, "
+    "e.g. U+009B CSI) pass through",
+    strict=True,
+)
+def test_c1_control_characters_are_removed() -> None:
+    asked = clean_question("When\x9b31m was\x90 the fair?")
+    assert not re.search(r"[\x80-\x9f]", asked.text)
+
+
+# ---------------------------------------------------------------- answers
+
+
+def test_excerpts_are_numbered_from_one_with_section_and_paragraph_citations(fair: Answerer) -> None:
+    answer = fair.ask("When did the bakery sell apple pies?", k=3)
+    assert [e.rank for e in answer.excerpts] == [1, 2, 3]
+    for e in answer.excerpts:
+        assert e.citation == _expected_citation(fair, e, with_title=False)
+        assert e.doc_title == "The Village Fair"
+    top = answer.excerpts[0]
+    assert (top.citation, top.text) == (
+        "Food, ¶1",
+        "The bakery sold apple pies for four dollars. The queue reached the church door.",
+    )
+
+
+def _expected_citation(answerer: Answerer, e: Excerpt, with_title: bool) -> str:
+    """The citation an excerpt should carry, rebuilt from its chunk."""
+    (chunk,) = [c for c in answerer.index.chunks if c.id == e.chunk_id]
+    where = f"{chunk.section}, ¶{chunk.paragraph}" + (f" ({chunk.question})" if chunk.question else "")
+    return f"{e.doc_title} — {where}" if with_title else where
+
+
+def test_a_list_item_is_cited_as_its_own_paragraph(fair: Answerer) -> None:
+    top = fair.ask("Who sold lemonade for library books?").excerpts[0]
+    assert top.citation == "Food, ¶2"
+    assert top.text.startswith("Lemonade:")
+
+
+def test_an_faq_citation_includes_its_question(fair: Answerer) -> None:
+    top = fair.ask("Who won the pumpkin contest?").excerpts[0]
+    assert top.citation == "Questions, ¶1 (Who won the pumpkin contest?)"
+    assert top.section == "Questions" and top.paragraph == 1
+
+
+def test_the_highlight_is_a_sentence_inside_the_first_excerpt(fair: Answerer) -> None:
+    answer = fair.ask("What prize did Farmer Giles get, a silver cup?")
+    assert answer.answered
+    first = answer.excerpts[0]
+    assert first.highlight is not None
+    a, b = first.highlight
+    assert 0 <= a < b <= len(first.text)
+    assert first.text[a:b] == answer.highlight == "His prize was a silver cup."
+    assert all(e.highlight is None for e in answer.excerpts[1:])
+
+
+def test_an_unanswered_question_has_no_highlight(fair: Answerer) -> None:
+    answer = fair.ask("Xylophone quantum zebra?")
+    assert answer.answered is False
+    assert answer.highlight is None
+    assert answer.excerpts and all(e.highlight is None for e in answer.excerpts)
+
+
+def test_the_answer_carries_the_cleaned_question_and_its_sources(fair: Answerer) -> None:
+    answer = fair.ask("  Who won\x00 the pumpkin contest?  ")
+    assert answer.question == "Who won  the pumpkin contest?"
+    assert answer.truncated is False
+    assert [(s.title, s.date) for s in answer.sources] == [("The Village Fair", "2024-05-01")]
+
+
+def test_a_truncated_question_is_answered_and_flagged(fair: Answerer) -> None:
+    answer = fair.ask("Who won the pumpkin contest? " * 100)
+    assert answer.truncated is True
+    assert len(answer.question) <= MAX_QUESTION_CHARS
+    assert answer.excerpts
+
+
+def test_a_blank_question_is_refused_by_the_answerer(fair: Answerer) -> None:
+    with pytest.raises(EmptyQuestion):
+        fair.ask("   ")
+
+
+@pytest.mark.parametrize(("k", "expected"), [(-3, 1), (0, 1), (1, 1), (5, 5), (MAX_K, MAX_K), (50, MAX_K)])
+def test_k_is_clamped_to_one_to_ten(many: Answerer, k: int, expected: int) -> None:
+    assert len(many.index.chunks) > MAX_K
+    answer = many.ask("What is this paragraph about?", k=k)
+    assert [e.rank for e in answer.excerpts] == list(range(1, expected + 1))
+
+
+def test_excerpts_never_overlap_even_when_windows_do(
+    write_corpus: Callable[..., Path], fake_embedder: Embedder
+) -> None:
+    sentences = " ".join(f"The council met for meeting number {n} about the harbour wall." for n in range(12))
+    answerer = _answerer(write_corpus({"long.md": f"---\ntitle: Long\n---\n\n{sentences}\n"}), fake_embedder)
+    chunks = {c.id: c for c in answerer.index.chunks}
+    assert any(a.end > b.start for a, b in pairwise(answerer.index.chunks))
+    answer = answerer.ask("When did the council meet about the harbour wall?", k=MAX_K)
+    spans = sorted((chunks[e.chunk_id].start, chunks[e.chunk_id].end) for e in answer.excerpts)
+    assert len(spans) >= 2
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(spans))
+
+
+def test_ask_many_answers_in_order(fair: Answerer) -> None:
+    answers: list[Answer] = fair.ask_many(["Who won the pumpkin contest?", "Did rain fall?"])
+    assert [a.question for a in answers] == ["Who won the pumpkin contest?", "Did rain fall?"]
+    assert answers[0].excerpts[0].section == "Questions"
+    assert answers[1].excerpts[0].section == "Weather"
+
+
+def test_two_documents_put_the_title_into_citations(
+    write_corpus: Callable[..., Path], fake_embedder: Embedder
+) -> None:
+    answerer = _answerer(write_corpus({"fair.md": FAIR, "harbour.md": HARBOUR}), fake_embedder)
+    answer = answerer.ask("Where did the brass band play sea shanties?")
+    top = answer.excerpts[0]
+    assert top.citation == "The Harbour Festival — Opening, ¶1"
+    assert top.doc_title == "The Harbour Festival"
+    assert len({e.doc_title for e in answer.excerpts}) == 2
+    for e in answer.excerpts:
+        assert e.citation == _expected_citation(answerer, e, with_title=True)

@@ -1,0 +1,72 @@
+"""Tests for bot.core.spelling: typo repair towards corpus words, leaving real words alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.spelling import Speller, english_words
+
+CORPUS = [
+    "The meeting was held in the Oval Office on Tuesday.",
+    "Mamdani and Trump discussed the launch of a bike scheme.",
+    "The meeting ended with a handshake; the meeting was friendly.",
+]
+
+
+@pytest.fixture(scope="module")
+def english() -> frozenset[str]:
+    """The pyspellchecker English dictionary."""
+    return english_words()
+
+
+@pytest.fixture(scope="module")
+def speller(english: frozenset[str]) -> Speller:
+    """A speller over the small corpus, knowing real English words."""
+    return Speller(CORPUS, english)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("teh meetng", "the meeting"),
+        ("When was teh meetng?", "When was the meeting?"),
+        ("who is mamdnai?", "who is mamdani?"),
+        ("what did they dicsussed", "what did they discussed"),
+    ],
+)
+def test_typos_are_corrected_towards_corpus_words(speller: Speller, typed: str, expected: str) -> None:
+    assert speller.correct(typed) == expected
+
+
+@pytest.mark.parametrize("text", ["bake", "lunch", "Shall we bake a cake for lunch?"])
+def test_real_english_words_are_left_alone(speller: Speller, text: str) -> None:
+    assert speller.correct(text) == text
+
+
+def test_without_the_dictionary_near_corpus_words_would_be_changed() -> None:
+    """The English dictionary is what protects "bake" and "lunch" (one edit from "bike", "launch")."""
+    assert Speller(CORPUS, frozenset()).correct("bake lunch") == "bike launch"
+
+
+@pytest.mark.parametrize("text", ["Mamdani Oval Office", "handshake", "Tuesday"])
+def test_corpus_words_are_left_alone(text: str) -> None:
+    assert Speller(CORPUS, frozenset()).correct(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("xyzzyq plugh", id="nothing-close"),
+        pytest.param("ot teh", id="too-short-or-known"),
+        pytest.param("2025 — ¿qué? 会议", id="no-latin-words"),
+    ],
+)
+def test_words_without_a_close_corpus_word_are_kept(speller: Speller, text: str) -> None:
+    expected = text.replace("teh", "the")
+    assert speller.correct(text) == expected
+
+
+def test_english_dictionary_is_large_and_lacks_the_typos(english: frozenset[str]) -> None:
+    assert len(english) > 100_000
+    assert {"bake", "lunch", "meeting"} <= english
+    assert not {"teh", "meetng"} & english

@@ -1,0 +1,274 @@
+"""Tests of the `meeting-bot` command line, run as a subprocess against the committed index."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.answer import MAX_QUESTION_CHARS
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = ("INDEX_DIR", "CORPUS_DIR", "TRAIN_DIR", "ENCODER_DIR", "ENCODER_THREADS", "LOG_LEVEL")
+ANSWER_KEYS = {"question", "answered", "highlight", "excerpts", "truncated"}
+EXCERPT_KEYS = {"rank", "text", "citation", "section", "paragraph", "score", "chunk_id"}
+
+
+def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGS` from the checkout, with only the given settings in the environment."""
+    environ = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS}
+    environ.update(env, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=environ,
+        timeout=120,
+    )
+
+
+def ask_json(question: str, *extra: str) -> dict:
+    """`ask --json QUESTION`, checked to have succeeded, as a parsed object."""
+    result = run("ask", "--json", *extra, "--", question)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    (line,) = result.stdout.splitlines()
+    return json.loads(line)
+
+
+def assert_one_sentence_error(result: subprocess.CompletedProcess[str], code: int) -> str:
+    """The command failed with `code` and said why in one line on stderr, without a traceback."""
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and line.endswith("."), line
+    return line
+
+
+def check_answer_object(obj: dict) -> None:
+    """An `--json` answer object has the documented keys and types."""
+    assert ANSWER_KEYS <= set(obj)
+    assert isinstance(obj["question"], str) and isinstance(obj["answered"], bool)
+    assert obj["highlight"] is None or isinstance(obj["highlight"], str)
+    assert obj["excerpts"]
+    for rank, e in enumerate(obj["excerpts"], 1):
+        assert set(e) == EXCERPT_KEYS
+        assert e["rank"] == rank
+        assert isinstance(e["text"], str) and e["text"]
+        assert isinstance(e["paragraph"], int) and isinstance(e["score"], float)
+        assert "¶" in e["citation"] and e["section"] in e["citation"]
+        assert re.fullmatch(r"meeting#\d+", e["chunk_id"])
+
+
+# ---------------------------------------------------------------- ask
+
+
+def test_ask_prints_the_highlight_and_three_cited_excerpts() -> None:
+    result = run("ask", "When was the meeting?")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("» ") and len(lines[0]) > 10
+    ranks = [line.split("]")[0] + "]" for line in lines if re.match(r"\[\d+\] ", line)]
+    assert ranks == ["[1]", "[2]", "[3]"]
+    citations = [line for line in lines if line.startswith("    — ")]
+    assert len(citations) == 3 and all("¶" in c for c in citations)
+    first = next(line for line in lines if line.startswith("[1] "))
+    assert lines[0][2:] in first  # the highlighted sentence is quoted from excerpt 1
+    assert "November 21, 2025" in first
+    assert "\033[" not in result.stdout  # no terminal bold when piped
+
+
+@pytest.mark.xfail(
+    reason="Retriever.highlight scores sentences by cosine + 0.3 x lexical overlap; 'meeting' pulls it to "
+    "'Yet here they were, 45 minutes into a meeting...' instead of the sentence with the date",
+    strict=True,
+)
+def test_when_was_the_meeting_highlights_the_sentence_with_the_date() -> None:
+    assert "November 21, 2025" in ask_json("When was the meeting?")["highlight"]
+
+
+def test_ask_json_gives_the_documented_object() -> None:
+    obj = ask_json("What is Mamdani's slogan?")
+    check_answer_object(obj)
+    assert obj["question"] == "What is Mamdani's slogan?"
+    assert obj["answered"] is True and obj["truncated"] is False
+    assert len(obj["excerpts"]) == 3
+    assert obj["highlight"] in obj["excerpts"][0]["text"]
+    assert "Housing is a human right" in obj["excerpts"][0]["text"]
+
+
+def test_ask_k_five_gives_five_excerpts() -> None:
+    obj = ask_json("What did they say about energy costs?", "-k", "5")
+    check_answer_object(obj)
+    assert [e["rank"] for e in obj["excerpts"]] == [1, 2, 3, 4, 5]
+    assert len({e["chunk_id"] for e in obj["excerpts"]}) == 5
+
+
+@pytest.mark.parametrize("k", ["0", "11"])
+def test_ask_k_out_of_range_is_a_usage_error(k: str) -> None:
+    assert "-k" in assert_one_sentence_error(run("ask", "-k", k, "When was the meeting?"), 2)
+
+
+def test_ask_batch_answers_good_lines_and_reports_bad_ones_in_order() -> None:
+    lines = [
+        json.dumps({"question": "Who is Steve Bannon?"}),
+        "{this is not json",
+        json.dumps({"text": "no question key"}),
+    ]
+    result = run("ask", "--batch", "-", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 3
+    check_answer_object(out[0])
+    assert out[0]["question"] == "Who is Steve Bannon?"
+    assert out[1]["line"] == 2 and "JSON" in out[1]["error"]
+    assert out[2]["line"] == 3 and "question" in out[2]["error"]
+
+
+@pytest.mark.xfail(
+    reason='cmd_ask checks question.strip() but not control characters: {"question": "\\u0000"} passes, '
+    "then clean_question raises EmptyQuestion in ask_many and the whole batch exits 2 with no output",
+    strict=True,
+)
+def test_ask_batch_reports_a_control_character_question_as_a_line_error() -> None:
+    lines = [json.dumps({"question": "When was the meeting?"}), json.dumps({"question": "\u0000"})]
+    result = run("ask", "--batch", "-", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 2 and out[1]["line"] == 2 and "error" in out[1]
+
+
+@pytest.mark.parametrize("question", ["", "   "], ids=["empty", "spaces"])
+def test_ask_an_empty_question_is_a_usage_error(question: str) -> None:
+    result = run("ask", question)
+    assert "empty" in assert_one_sentence_error(result, 2)
+    assert result.stdout == ""
+
+
+def test_ask_a_very_long_question_is_answered_and_marked_truncated() -> None:
+    question = ("How much is the median one-bedroom rent in New York City? " * 50)[:2500]
+    assert len(question) == 2500
+    obj = ask_json(question)
+    check_answer_object(obj)
+    assert obj["truncated"] is True
+    assert len(obj["question"]) <= MAX_QUESTION_CHARS
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("@everyone when was the meeting?", id="mention"),
+        pytest.param("```python\nimport os\nos.system('rm -rf /')\n```\nwhat is this?", id="code-fence"),
+        pytest.param(
+            "**Who** said _the press_ has [eaten](http://x) this up?\n> quote\n# head", id="markdown"
+        ),
+        pytest.param("会议是什么时候举行的？", id="chinese"),
+        pytest.param("¿Cuándo se reunieron Trump y Mamdani?", id="spanish"),
+        pytest.param("-k 5", id="looks-like-an-option"),
+    ],
+)
+def test_odd_questions_are_answered_or_declined_without_a_crash(question: str) -> None:
+    check_answer_object(ask_json(question))
+
+
+@pytest.mark.xfail(
+    reason="main() turns the BrokenPipeError of a closed stdout (`| head`) into "
+    "'error: something went wrong (BrokenPipeError)' and exit 1",
+    strict=True,
+)
+def test_a_closed_output_pipe_is_not_reported_as_a_failure() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "When was the meeting?"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `meeting-bot ask ... | head -c 0`, before anything is printed
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "something went wrong" not in stderr
+
+
+# ---------------------------------------------------------------- eval and chat
+
+
+def test_eval_prints_the_retrieval_figures() -> None:
+    result = run("eval", "eval/dev.jsonl")
+    assert result.returncode == 0, result.stderr
+    for name in ("hit@1", "hit@3", "MRR@5", "answered", "abstained"):
+        m = re.search(rf"^\s+{re.escape(name)}\s+(\d\.\d{{3}})\b", result.stdout, re.M)
+        assert m, name
+        assert 0.0 <= float(m.group(1)) <= 1.0
+
+
+def test_eval_of_a_missing_file_is_a_usage_error() -> None:
+    assert "missing.jsonl" in assert_one_sentence_error(run("eval", "missing.jsonl"), 2)
+
+
+def test_chat_answers_each_line_of_standard_input() -> None:
+    result = run("chat", stdin="When was the meeting?\n\nWhat is Mamdani's slogan?\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    openings = [line for line in lines if line.startswith(("» ", "The article doesn't say"))]
+    assert len(openings) == 2
+    assert sum(line.startswith("[1] ") for line in lines) == 2
+    assert "Housing is a human right" in result.stdout
+
+
+@pytest.mark.xfail(
+    reason="chat_loop skips only whitespace lines: a line of control characters raises EmptyQuestion, "
+    "which ends the whole chat with exit 2 and leaves later questions unanswered",
+    strict=True,
+)
+def test_chat_survives_a_line_of_control_characters() -> None:
+    result = run("chat", stdin="When was the meeting?\n\x01\nWhat is Mamdani's slogan?\n")
+    assert result.returncode == 0, result.stderr
+    assert sum(line.startswith("[1] ") for line in result.stdout.splitlines()) == 2
+
+
+# ---------------------------------------------------------------- settings and a missing or stale index
+
+
+def test_an_empty_index_folder_says_how_to_build_it(tmp_path: Path) -> None:
+    result = run("ask", "When was the meeting?", INDEX_DIR=str(tmp_path))
+    assert "meeting-bot index" in assert_one_sentence_error(result, 1)
+    assert result.stdout == ""
+
+
+def test_an_edited_corpus_makes_the_index_out_of_date(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    with (corpus / "meeting.md").open("a", encoding="utf-8") as f:
+        f.write("\nA sentence added after the index was built.\n")
+    result = run("ask", "When was the meeting?", CORPUS_DIR=str(corpus))
+    line = assert_one_sentence_error(result, 1)
+    assert "out of date" in line and "corpus" in line and "meeting-bot index" in line
+
+
+def test_changed_training_questions_make_the_index_out_of_date(tmp_path: Path) -> None:
+    train = tmp_path / "train"
+    shutil.copytree(ROOT / "train", train)
+    with (train / "questions.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"question": "A new training question?", "gold": ["Rent."]}) + "\n")
+    line = assert_one_sentence_error(run("ask", "When?", TRAIN_DIR=str(train)), 1)
+    assert "training questions" in line and "meeting-bot index" in line
+
+
+def test_a_missing_encoder_says_how_to_export_it(tmp_path: Path) -> None:
+    line = assert_one_sentence_error(run("ask", "When?", ENCODER_DIR=str(tmp_path)), 1)
+    assert "meeting-bot index" in line
+
+
+def test_an_invalid_setting_is_named() -> None:
+    line = assert_one_sentence_error(run("ask", "When?", ENCODER_THREADS="zero"), 2)
+    assert "ENCODER_THREADS" in line
