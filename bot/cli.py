@@ -15,7 +15,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, EmptyQuestion
+from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, EmptyQuestion, clean_question
 from bot.core.build import Paths, encoder_ready, ensure_encoder, index_fresh, rebuild, training_hash
 from bot.core.corpus import CorpusError
 from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
@@ -145,7 +145,9 @@ def _batch_item(n: int, line: str) -> tuple[str | None, dict | None]:
         return None, {"line": n, "error": "This line is not valid JSON."}
     if not isinstance(item, dict) or not isinstance(item.get("question"), str):
         return None, {"line": n, "error": 'This line needs a "question" string.'}
-    if not item["question"].strip():
+    try:
+        clean_question(item["question"])
+    except EmptyQuestion:
         return None, {"line": n, "error": "The question is empty."}
     return item["question"], None
 
@@ -187,9 +189,10 @@ def _open_text(path: str) -> TextIO:
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
     """Answer each line typed as a question, until end of input."""
     for line in source:
-        if not line.strip():
-            continue
-        answer = answerer.ask(line)
+        try:
+            answer = answerer.ask(line)
+        except EmptyQuestion:
+            continue  # a blank line (or one of only control characters) is not a question
         print(answer_text(answer, bold=out.isatty()), file=out)
         print(file=out, flush=True)
 

@@ -69,7 +69,7 @@ class Answer:
     sources: tuple[Source, ...]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_question(text: str) -> Asked:

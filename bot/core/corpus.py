@@ -76,28 +76,43 @@ def parse_document(path: Path) -> Document:
     section = OPENING
     question: str | None = None
     counts: dict[str, int] = {}
+    open_span: list[int] | None = None  # [start, end] of the paragraph being read
+
+    def close() -> None:
+        nonlocal open_span
+        if open_span:
+            start, end = open_span
+            counts[section] = counts.get(section, 0) + 1
+            paragraphs.append(
+                Paragraph(path.stem, section, counts[section], text[start:end], start, end, question)
+            )
+        open_span = None
+
     pos = body_start
     for line in text[body_start:].splitlines(keepends=True):
         line_start, pos = pos, pos + len(line)
         stripped = line.strip()
         if not stripped:
+            close()
             continue
-        if stripped.startswith("### "):
-            question = stripped[4:].strip()
-            continue
-        if stripped.startswith("## "):
-            section, question = stripped[3:].strip(), None
+        if stripped.startswith(("## ", "### ")):
+            close()
+            if stripped.startswith("### "):
+                question = stripped[4:].strip()
+            else:
+                section, question = stripped[3:].strip(), None
             continue
         # A list item's marker is markup, not article text: the excerpt starts after it.
         offset = len(line) - len(line.lstrip())
         if stripped.startswith("- "):
+            close()
             offset += 2
-        start = line_start + offset
         end = line_start + len(line.rstrip())
-        counts[section] = counts.get(section, 0) + 1
-        paragraphs.append(
-            Paragraph(path.stem, section, counts[section], text[start:end], start, end, question)
-        )
+        if open_span is None:
+            open_span = [line_start + offset, end]
+        else:  # a paragraph wrapped over several lines stays one paragraph
+            open_span[1] = end
+    close()
     if not paragraphs:
         raise CorpusError(f"Corpus file {path} has no paragraphs.")
     return Document(

@@ -219,11 +219,6 @@ def test_a_file_with_windows_line_endings_keeps_its_title(tmp_path: Path) -> Non
     assert [p.text for p in doc.paragraphs][0] == "The opening line."
 
 
-@pytest.mark.xfail(
-    reason="parse_document makes every non-blank line a paragraph, so a hard-wrapped markdown "
-    "paragraph becomes two cited paragraphs",
-    strict=True,
-)
 def test_a_paragraph_wrapped_over_two_lines_is_one_paragraph(write_corpus: Callable[..., Path]) -> None:
     text = "---\ntitle: Wrapped\n---\n\nThe mayor spoke first and\nthe president answered.\n"
     doc = parse_document(write_corpus({"wrapped.md": text}) / "wrapped.md")
