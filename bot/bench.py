@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.config import Settings
 
-QUESTIONS_FILE = "eval/dev.jsonl"
+QUESTION_FILES = ("eval/dev.jsonl", "eval/holdout.jsonl")  # 130 distinct questions
 LATENCY_QUESTIONS = 200
 BURST = 32
 TARGETS = {"cold_start_s": 0.3, "p50_ms": 0.35, "peak_rss_mb": 0.5}
@@ -102,7 +102,7 @@ report(first, p50, p99, qps, gap, {})
 
 
 def _questions(root: Path) -> list[str]:
-    lines = (root / QUESTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    lines = [line for f in QUESTION_FILES for line in (root / f).read_text(encoding="utf-8").splitlines()]
     return [json.loads(line)["question"] for line in lines if line.strip()]
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.embedding import Embedder
-from bot.core.index import Index, load_index
+from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
-from bot.core.spelling import Speller, english_words
+from bot.core.spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +131,13 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
 
 
 def corpus_speller(index: Index) -> Speller:
-    """Typo repair towards the words of the indexed chunks."""
-    return Speller([c.text for c in index.chunks], english_words())
+    """Typo repair towards the words of the indexed chunks (IndexCorrupt if its file is missing)."""
+    try:
+        return Speller.load(index.folder, [c.text for c in index.chunks])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorrupt(
+            f"The typo list in {index.folder} is missing or unreadable; rebuild it with `{REBUILD}`."
+        ) from exc
 
 
 class Answerer:

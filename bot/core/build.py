@@ -21,6 +21,7 @@ from bot.core.index import (
     swap,
 )
 from bot.core.retrieval import RetrievalModel
+from bot.core.spelling import Speller, english_words, protected_words
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     try:
         manifest = build_index(docs, embedder, staging, training_hash(paths.train), digest, tick)
         index = load_index(staging)
+        texts = [c.text for c in index.chunks]
+        Speller(texts, protected_words(texts, english_words())).save(staging)
         if questions:
             model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
             log.info("retrieval model trained on %d questions: %s", len(questions), report)

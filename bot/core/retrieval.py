@@ -154,6 +154,7 @@ class Scored:
     fused: np.ndarray
     components: np.ndarray  # (len(COMPONENTS), n) in the same order
     features: np.ndarray  # one value per FEATURES
+    query: np.ndarray  # the adapted question vector
 
 
 class Retriever:
@@ -177,6 +178,10 @@ class Retriever:
         for row, chunk in pairs:
             by_chunk[int(chunk)].append(int(row))
         self._expansion_table = _padded(by_chunk)
+        self._starts = np.array([c.start for c in index.chunks])
+        self._ends = np.array([c.end for c in index.chunks])
+        doc_ids = {d: i for i, d in enumerate(index.docs)}
+        self._docs = np.array([doc_ids[c.doc] for c in index.chunks])
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
@@ -228,7 +233,7 @@ class Retriever:
             ],
             dtype=np.float64,
         )
-        return Scored(positions[order], fused[order], components[:, order], features)
+        return Scored(positions[order], fused[order], components[:, order], features, q)
 
     def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
         """Rank chunks for a question whose raw (unadapted) vector is already computed."""
@@ -239,43 +244,41 @@ class Retriever:
             hits.append(Hit(c, float(s.fused[i]), float(s.components[0][i]), float(s.components[3][i])))
         confidence = self.model.confidence(s.features)
         answered = confidence >= self.model.abstain_threshold
-        highlight = self.highlight(question, raw, int(s.positions[0])) if hits else None
+        highlight = self.highlight(question, s.query, int(s.positions[0])) if hits else None
         return Retrieval(question, tuple(hits), answered, confidence, highlight)
 
     def _diverse(self, s: Scored, k: int) -> list[int]:
         """The best candidate, then maximal marginal relevance: each next excerpt is relevant but
         unlike those already chosen (so a two-part question gets both parts), never overlapping them."""
         pool = min(len(s.positions), MMR_POOL)
-        vecs = (
-            self._chunk_matrix[s.positions[:pool]]
-            if self._small
-            else np.vstack([self.index.vectors.reconstruct(int(p)) for p in s.positions[:pool]])
-        )
+        top = s.positions[:pool]
+        vecs = self._chunk_matrix[top] if self._small else self.index.vectors.reconstruct_batch(top)
         similar = vecs @ vecs.T
-        chunks = self.index.chunks
+        starts, ends = self._starts[top], self._ends[top]
+        docs = self._docs[top]
+        # overlaps[i, j]: chunks i and j share text (same document, intersecting spans).
+        overlaps = (docs[:, None] == docs[None, :]) & (
+            np.minimum(ends[:, None], ends[None, :]) > np.maximum(starts[:, None], starts[None, :])
+        )
         chosen = [0]
+        blocked = overlaps[0].copy()
+        penalty = similar[0].copy()
         while len(chosen) < min(k, pool):
-            best, best_value = None, -np.inf
-            for i in range(1, pool):
-                if i in chosen or any(
-                    _overlap(chunks[s.positions[i]], chunks[s.positions[j]]) > 0 for j in chosen
-                ):
-                    continue
-                value = s.fused[i] - MMR_LAMBDA * max(similar[i, j] for j in chosen)
-                if value > best_value:
-                    best, best_value = i, value
-            if best is None:
+            value = np.where(blocked, -np.inf, s.fused[:pool] - MMR_LAMBDA * penalty)
+            best = int(np.argmax(value))
+            if not np.isfinite(value[best]):
                 break
             chosen.append(best)
+            blocked |= overlaps[best]
+            penalty = np.maximum(penalty, similar[best])
         return chosen
 
-    def highlight(self, question: str, raw: np.ndarray, position: int) -> Sentence | None:
-        """The sentence of a chunk that best answers the question."""
+    def highlight(self, question: str, q: np.ndarray, position: int) -> Sentence | None:
+        """The sentence of a chunk that best answers the question (`q`: its adapted vector)."""
         chunk = self.index.chunks[position]
         rows = self.index.sentence_rows[position]
         if not rows:
             return None
-        q = adapt(raw[None, :], self.model.adapter)[0]
         sims = self.index.sentence_vectors[list(rows)] @ q
         lexical = self.lexical.overlap(question, [s.text for s in chunk.sentences])
         return chunk.sentences[int(np.argmax(sims + self.model.weights[3] * lexical))]
@@ -294,18 +297,7 @@ def _best_of(vectors: np.ndarray, table: np.ndarray, q: np.ndarray) -> np.ndarra
     """Per row of `table`, the best cosine of q with the vectors it lists (0 for an empty row)."""
     if not len(vectors):
         return np.zeros(len(table), np.float32)
-    used = np.unique(table[table >= 0])
-    sims = np.zeros(len(vectors) + 1, np.float32)  # the extra last slot is what -1 padding reads
-    sims[used] = vectors[used] @ q
-    gathered = sims[table]
-    gathered[table < 0] = -np.inf
-    best = gathered.max(axis=1)
+    # One extra slot at the end is what the -1 padding reads: -inf, so it never wins.
+    sims = np.append(vectors @ q, np.float32(-np.inf))
+    best = sims[table].max(axis=1)
     return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
-
-
-def _overlap(a: Chunk, b: Chunk) -> float:
-    """Share of a's characters that b also covers."""
-    if a.doc != b.doc:
-        return 0.0
-    shared = min(a.end, b.end) - max(a.start, b.start)
-    return max(0, shared) / max(1, a.end - a.start)

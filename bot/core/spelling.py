@@ -6,36 +6,74 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import extract
+from rapidfuzz.process import cdist, extract
 
 _WORD = re.compile(r"[A-Za-z]+")
+PROTECTED_FILE = "protected_words.txt"
 
 
 def english_words() -> frozenset[str]:
-    """The English dictionary of pyspellchecker (~160,000 words): words that are not typos."""
+    """The English dictionary of pyspellchecker (~160,000 words): words that are not typos (build time)."""
     from spellchecker import SpellChecker
 
     return frozenset(SpellChecker().word_frequency.dictionary)
 
 
+def _limit(length: int) -> int:
+    """How many edits a word of this length may be away from its correction."""
+    return 1 if length < 6 else 2
+
+
+def corpus_words(texts: Iterable[str]) -> list[str]:
+    """The corpus's words of three letters or more, most frequent first."""
+    counts = Counter(w.lower() for t in texts for w in _WORD.findall(t) if len(w) > 2)
+    return [w for w, _ in counts.most_common()]
+
+
+def protected_words(texts: Iterable[str], english: Iterable[str]) -> frozenset[str]:
+    """English words close enough to a corpus word that they would be "corrected" unless protected.
+
+    Only these need remembering at serving time: every other English word is too far from the corpus
+    to be touched, so the 160,000-word dictionary stays out of the serving process.
+    """
+    words = corpus_words(texts)
+    vocab = set(words)
+    candidates = sorted(w for w in english if len(w) > 2 and w.isalpha() and w not in vocab)
+    if not candidates or not words:
+        return frozenset()
+    dist = cdist(candidates, words, scorer=OSA.distance, score_cutoff=2, workers=-1, dtype=np.int32)
+    limits = np.array([_limit(len(w)) for w in candidates])[:, None]
+    return frozenset(w for w, close in zip(candidates, (dist <= limits).any(axis=1), strict=True) if close)
+
+
 class Speller:
     """Corrects misspelt words of a question towards the corpus vocabulary."""
 
-    def __init__(self, corpus_texts: Iterable[str], known: frozenset[str]) -> None:
-        counts = Counter(w.lower() for t in corpus_texts for w in _WORD.findall(t) if len(w) > 2)
+    def __init__(self, corpus_texts: Iterable[str], protected: frozenset[str]) -> None:
         # Most frequent first, so that among equally close words the commoner wins.
-        self._words = [w for w, _ in counts.most_common()]
+        self._words = corpus_words(corpus_texts)
         self._vocab = set(self._words)
-        self._known = known
+        self._protected = protected
+
+    def save(self, folder: Path) -> None:
+        """Write the protected words beside the index."""
+        (folder / PROTECTED_FILE).write_text("\n".join(sorted(self._protected)) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, corpus_texts: Iterable[str]) -> Speller:
+        """A speller for the corpus with the protected words saved beside its index."""
+        text = (folder / PROTECTED_FILE).read_text(encoding="utf-8")
+        return cls(corpus_texts, frozenset(text.split()))
 
     def _fix(self, word: str) -> str:
         low = word.lower()
-        if len(low) < 3 or low in self._vocab or low in self._known:
+        if len(low) < 3 or low in self._vocab or low in self._protected:
             return word
-        limit = 1 if len(low) < 6 else 2
-        best = extract(low, self._words, scorer=OSA.distance, score_cutoff=limit, limit=1)
+        best = extract(low, self._words, scorer=OSA.distance, score_cutoff=_limit(len(low)), limit=1)
         return best[0][0] if best else word
 
     def correct(self, text: str) -> str:

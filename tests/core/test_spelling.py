@@ -70,3 +70,14 @@ def test_english_dictionary_is_large_and_lacks_the_typos(english: frozenset[str]
     assert len(english) > 100_000
     assert {"bake", "lunch", "meeting"} <= english
     assert not {"teh", "meetng"} & english
+
+
+def test_protected_words_keep_exactly_the_english_words_near_the_corpus(english: frozenset[str]) -> None:
+    """Serving keeps only the English words a correction could touch; it corrects as the full dictionary."""
+    from bot.core.spelling import protected_words
+
+    protected = protected_words(CORPUS, english)
+    assert protected < english and len(protected) < len(english) // 10
+    slim, full = Speller(CORPUS, protected), Speller(CORPUS, english)
+    for text in ["teh meetng", "bake lunch", "hw many ppl", "the meating about rnet", "sourdough bread"]:
+        assert slim.correct(text) == full.correct(text)
