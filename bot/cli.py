@@ -1,4 +1,4 @@
-"""The `meeting-bot` command: index, ask, chat, eval, bench, run, sync, start."""
+"""The `meeting-bot` command: index, ask, chat, eval, bench, run, sync, start, report, forget."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -20,6 +21,9 @@ from bot.core.build import Paths, encoder_ready, ensure_encoder, index_fresh, re
 from bot.core.corpus import CorpusError
 from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
 from bot.core.index import IndexError_, check_fresh
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
+    from bot.store import Store, UsageReport
 
 log = logging.getLogger("bot")
 
@@ -137,8 +141,8 @@ def _read_batch(source: TextIO) -> Iterable[tuple[int, str]]:
             yield n, line
 
 
-def _batch_item(n: int, line: str) -> tuple[str | None, dict | None]:
-    """The question of one batch line, or an error object for that line."""
+def _batch_item(n: int, line: str) -> tuple[tuple[str, list[str]] | None, dict | None]:
+    """The question of one batch line and its optional history, or an error object for that line."""
     try:
         item = json.loads(line)
     except ValueError:
@@ -149,7 +153,14 @@ def _batch_item(n: int, line: str) -> tuple[str | None, dict | None]:
         clean_question(item["question"])
     except EmptyQuestion:
         return None, {"line": n, "error": "The question is empty."}
-    return item["question"], None
+    # "history": the earlier user messages of the conversation, oldest first.
+    history = item.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        return None, {
+            "line": n,
+            "error": 'The "history" must be a list of strings (earlier messages, oldest first).',
+        }
+    return (item["question"], history), None
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -171,8 +182,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     source = sys.stdin if args.batch == "-" else _open_text(args.batch)
     with source:
         items = [_batch_item(n, line) for n, line in _read_batch(source)]
-    questions = [q for q, err in items if q is not None]
-    answers = iter(answerer.ask_many(questions, args.k)) if questions else iter(())
+    good = [q for q, err in items if q is not None]
+    questions = [q for q, _ in good]
+    # Lines without history take the plain path; with any, one call reads each in its context.
+    histories = [h for _, h in good] if any(h for _, h in good) else None
+    answers = iter(answerer.ask_many(questions, args.k, histories)) if questions else iter(())
     for q, err in items:
         out = err if q is None else answer_json(next(answers))
         print(json.dumps(out, ensure_ascii=False))
@@ -207,13 +221,15 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """Retrieval figures on a question set in the dev.jsonl format."""
-    from bot.core.evaluation import evaluate
+    """Retrieval figures on a question set in the dev.jsonl format, or on follow-up pairs."""
+    from bot.core.evaluation import evaluate, is_followup_file
     from bot.core.training import read_questions
 
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"There is no question file at {path}.", EXIT_USAGE)
+    if is_followup_file(path):
+        return _eval_followups(args, settings, path)
     try:
         questions = read_questions(path)
     except ValueError as exc:
@@ -237,6 +253,37 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) -> int:
+    """hit@1 of follow-ups read after their first question and read alone."""
+    from bot.core.evaluation import evaluate_followups, read_followups
+
+    try:
+        pairs = read_followups(path)
+    except ValueError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    report = evaluate_followups(load_answerer(settings), pairs)
+    if args.json:
+        print(json.dumps(asdict(report), ensure_ascii=False))
+        return 0
+    print(f"{path}: {report.n} follow-up pairs, {report.dependent} that need the question before")
+    print("                        with context  follow-up alone")
+    r = report
+    rows = [
+        (f"hit@1 ({r.dependent} in context)", r.hit1_with, r.hit1_without),
+        (f"hit@1 ({r.standalone} standalone)", r.standalone_hit1_with, r.standalone_hit1_without),
+        ("answered", report.answered_with, report.answered_without),
+    ]
+    if report.unanswerable:
+        rows.append((f"abstained ({report.unanswerable})", report.abstained_with, report.abstained_without))
+    for name, with_context, alone in rows:
+        print(f"  {name:<22}{with_context:>8.3f}{alone:>14.3f}")
+    if report.misses:
+        print("Misses (with context):")
+        for m in report.misses:
+            print(f"  {m.id:>6}  {m.problem:<26} {m.followup}")
+    return 0
+
+
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """Serve Discord when a token is configured, else answer questions typed in the terminal."""
     if settings.discord_token is not None and settings.discord_token.get_secret_value().strip():
@@ -249,14 +296,24 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Connect to Discord and serve."""
     from bot.chat.client import run_bot
 
-    return run_bot(settings, load_answerer(settings))
+    answerer = load_answerer(settings)
+    store = _open_store(settings)
+    try:
+        return run_bot(settings, answerer, store, lambda: load_answerer(settings))
+    finally:
+        store.close()
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     """Register the slash commands with Discord now."""
     from bot.chat.client import sync_commands
 
-    return sync_commands(settings, load_answerer(settings))
+    answerer = load_answerer(settings)
+    store = _open_store(settings)
+    try:
+        return sync_commands(settings, answerer, store)
+    finally:
+        store.close()
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -264,6 +321,105 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import run_bench
 
     return run_bench(settings, args)
+
+
+def _open_store(settings: Settings) -> Store:
+    """The store from settings, old rows already deleted; its failures as one sentence."""
+    from bot.store import StoreError, open_store
+
+    try:
+        return open_store(settings)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def report_json(report: UsageReport, retention_days: int) -> dict:
+    """The JSON object of a usage report (the `report --json` format)."""
+    return {
+        "generated_at": report.generated_at.isoformat(),
+        "retention_days": retention_days,
+        "questions": report.questions,
+        "abstained": report.abstained,
+        "abstention_rate": round(report.abstention_rate, 4),
+        "votes_up": report.votes_up,
+        "votes_down": report.votes_down,
+        "per_day": [
+            {"day": d.day.isoformat(), "questions": d.questions, "abstained": d.abstained}
+            for d in report.per_day
+        ],
+        "section_votes": [{"section": v.section, "up": v.up, "down": v.down} for v in report.section_votes],
+        "top_unanswered": [
+            {"question": g.question, "count": g.count, "examples": list(g.examples)}
+            for g in report.top_unanswered
+        ],
+    }
+
+
+def report_text(report: UsageReport, retention_days: int) -> str:
+    """A terminal rendering of the usage report."""
+    kept = f"the last {retention_days} days" if retention_days else "everything (RETENTION_DAYS=0)"
+    lines = [f"Usage report, {report.generated_at:%Y-%m-%d %H:%M} UTC; the store keeps {kept}."]
+    if not report.questions:
+        return "\n".join([*lines, "", "No questions stored yet."])
+    lines += [
+        "",
+        f"{report.questions} questions, {report.abstained} abstained ({report.abstention_rate:.1%}); "
+        f"votes: {report.votes_up} 👍, {report.votes_down} 👎.",
+        "",
+        "Questions per day (UTC):",
+    ]
+    lines += [f"  {d.day.isoformat()}  {d.questions:>6}  ({d.abstained} abstained)" for d in report.per_day]
+    lines += ["", "Votes per cited section (a vote counts for each section the answer cited):"]
+    if report.section_votes:
+        width = max(len(v.section) for v in report.section_votes)
+        lines += [f"  {v.section:<{width}}  {v.up:>5} 👍 {v.down:>5} 👎" for v in report.section_votes]
+    else:
+        lines.append("  no votes yet")
+    lines += ["", "Most asked questions the article didn't answer (near-duplicates grouped):"]
+    if report.top_unanswered:
+        for g in report.top_unanswered:
+            lines.append(f"  {g.count:>5}×  {g.question}")
+            lines += [f"          also: {e}" for e in g.examples]
+    else:
+        lines.append("  none")
+    return "\n".join(lines)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Questions per day, abstention rate, votes per section and unanswered questions, after retention."""
+    from bot.store import StoreError
+
+    store = _open_store(settings)
+    try:
+        report = store.report()
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report_json(report, settings.retention_days), ensure_ascii=False))
+    else:
+        print(report_text(report, settings.retention_days))
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete every question and vote of one Discord user."""
+    from bot.store import StoreError
+
+    if not re.fullmatch(r"[0-9]{1,20}", args.user_id):
+        raise UserError(
+            "USER_ID must be a Discord user id, digits only (e.g. 123456789012345678).", EXIT_USAGE
+        )
+    store = _open_store(settings)
+    try:
+        deleted = store.forget(int(args.user_id))
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Deleted {deleted} row{'s' if deleted != 1 else ''} (questions and votes) of user {args.user_id}.")
+    return 0
 
 
 # ---------------------------------------------------------------- parsing
@@ -286,14 +442,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="?", help="the question (omit with --batch)")
     s.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many excerpts (default {DEFAULT_K})")
     s.add_argument("--json", action="store_true", help="print one JSON object")
-    s.add_argument("--batch", metavar="FILE", help='JSON lines with a "question" key; - for stdin')
+    s.add_argument(
+        "--batch",
+        metavar="FILE",
+        help='JSON lines with a "question" key and optional "history" (earlier messages); - for stdin',
+    )
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("chat", help="answer questions typed one per line until end of input")
     s.set_defaults(func=cmd_chat)
 
     s = sub.add_parser("eval", help="hit@1, hit@3, MRR@5, answer and abstain rates on a question set")
-    s.add_argument("file", help="a JSON-lines file in the eval/dev.jsonl format")
+    s.add_argument("file", help="a JSON-lines file in the eval/dev.jsonl format, or follow-up pairs")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_eval)
 
@@ -311,6 +471,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--runs", type=int, default=5, help="repetitions of each measurement (default 5)")
     s.add_argument("--scale", type=int, default=100_000, help="chunks in the synthetic scale test")
     s.set_defaults(func=cmd_bench)
+
+    s = sub.add_parser(
+        "report", help="questions per day, abstentions, votes per section, unanswered questions"
+    )
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.set_defaults(func=cmd_report)
+
+    s = sub.add_parser("forget", help="delete every stored question and vote of one Discord user")
+    s.add_argument("user_id", metavar="USER_ID", help="the Discord user id (digits)")
+    s.set_defaults(func=cmd_forget)
     return p
 
 

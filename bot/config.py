@@ -25,18 +25,22 @@ class Settings(BaseSettings):
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     ask_channel_ids: Annotated[tuple[int, ...], NoDecode] = ()
-    message_content_intent: bool | None = None  # default: on exactly when ASK_CHANNEL_IDS is set
+    message_content_intent: bool | None = None  # default: on when ASK_CHANNEL_IDS or threads need it
     cooldown_questions: int = Field(5, ge=1)
     cooldown_seconds: float = Field(30.0, gt=0)
     shard_count: int | None = Field(None, ge=1)
     shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
     sync_commands: bool = True  # at start, only when the command set changed
+    answer_in_threads: bool = True  # a mention in a server channel is answered in a new thread
 
     corpus_dir: Path = ROOT / "corpus"
     index_dir: Path = ROOT / "index"
     train_dir: Path = ROOT / "train"
     encoder_dir: Path = ROOT / "models" / "minilm-onnx"
     data_dir: Path = ROOT / "data"
+    database_url: str | None = None  # default: sqlite:///{data_dir}/meeting-bot.sqlite3 (bot/store.py)
+    retention_days: int = Field(90, ge=0)  # questions and votes older than this are deleted; 0 keeps them
+    user_salt: SecretStr | None = None  # default: a random salt kept in {data_dir}/salt
     encoder_threads: int | None = Field(None, ge=1)
     log_level: str = "INFO"
 
@@ -53,4 +57,5 @@ class Settings(BaseSettings):
         """Whether to ask Discord for the privileged message-content intent."""
         if self.message_content_intent is not None:
             return self.message_content_intent
-        return bool(self.ask_channel_ids)
+        # Unmentioned messages (ask-channels, follow-ups in the bot's threads) carry text only with it.
+        return bool(self.ask_channel_ids) or self.answer_in_threads

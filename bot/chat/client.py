@@ -8,6 +8,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 
 import discord
 import yarl
@@ -16,16 +17,25 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.serving import BatchingAnswerer
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 8.0  # seconds; SIGTERM must end the process within 10
+PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
 
 class MeetingBot(commands.AutoShardedBot):
     """The bot: one answerer, one cog, commands synced only when they changed."""
 
-    def __init__(self, settings: Settings, answerer: Answerer, force_sync: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        answerer: Answerer,
+        store: Store,
+        reload: Callable[[], Answerer] | None = None,
+        force_sync: bool = False,
+    ) -> None:
         intents = discord.Intents.default()
         # Privileged: only needed to read messages in ASK_CHANNEL_IDS that don't mention the bot.
         intents.message_content = settings.wants_message_content
@@ -43,6 +53,11 @@ class MeetingBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.answers = BatchingAnswerer(answerer)
+        self.store = store
+        self.reload = reload
+        # /reindex runs the build in its own process: it imports torch, which serving never does.
+        self.reindex_command = [sys.executable, "-m", "bot", "index"]
+        self._pruner: asyncio.Task[None] | None = None
         self.force_sync = force_sync
         self.synced = False
 
@@ -51,6 +66,8 @@ class MeetingBot(commands.AutoShardedBot):
         from bot.chat.commands import setup
 
         await setup(self)
+        if self.settings.retention_days:
+            self._pruner = asyncio.create_task(self._prune_daily(), name="retention")
         if self.force_sync or self.settings.sync_commands:
             await self.sync_if_changed(force=self.force_sync)
 
@@ -83,6 +100,38 @@ class MeetingBot(commands.AutoShardedBot):
         log.info("synced %d slash commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
         return True
 
+    async def _prune_daily(self) -> None:
+        """Delete stored questions and votes older than RETENTION_DAYS, once a day while running."""
+        while True:
+            await asyncio.sleep(PRUNE_EVERY)
+            try:
+                removed = await asyncio.to_thread(self.store.prune, self.settings.retention_days)
+                log.info("retention: removed %d old rows", removed)
+            except Exception:
+                log.exception("retention pruning failed")
+
+    async def reindex(self) -> str:
+        """Rebuild the index from the corpus and swap it in; questions keep being answered meanwhile."""
+        if self.reload is None:
+            return "Rebuilding is not available in this process."
+        proc = await asyncio.create_subprocess_exec(
+            *self.reindex_command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await proc.communicate()
+        if proc.returncode != 0:
+            last = (err.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+            log.error("reindex failed: %s", last)
+            return f"The rebuild failed, so the current index stays in use: {last}"
+        try:
+            fresh = await asyncio.to_thread(self.reload)
+        except Exception as exc:
+            log.exception("loading the rebuilt index failed")
+            return f"The rebuilt index could not be loaded, so the current one stays in use: {exc}"
+        self.answers.swap(fresh)
+        m = fresh.index.manifest
+        log.info("index swapped in: %d chunks built %s", m.chunks, m.built_at)
+        return f"Index rebuilt and swapped in: {m.chunks} passages, built {m.built_at}."
+
     async def on_ready(self) -> None:
         """Log who we are once connected."""
         log.info(
@@ -94,7 +143,9 @@ class MeetingBot(commands.AutoShardedBot):
         )
 
     async def close(self) -> None:
-        """Stop answering, then disconnect."""
+        """Stop answering and pruning, then disconnect."""
+        if self._pruner:
+            self._pruner.cancel()
         await self.answers.close()
         await super().close()
 
@@ -142,11 +193,11 @@ async def serve(bot: MeetingBot, token: str) -> None:
         runner.cancel()
 
 
-def run_bot(settings: Settings, answerer: Answerer) -> int:
+def run_bot(settings: Settings, answerer: Answerer, store: Store, reload: Callable[[], Answerer]) -> int:
     """`meeting-bot run`: connect and serve until stopped; one sentence on a bad token."""
     token = _token(settings)
     point_at(settings)
-    bot = MeetingBot(settings, answerer)
+    bot = MeetingBot(settings, answerer, store, reload)
     try:
         asyncio.run(serve(bot, token))
     except discord.LoginFailure:
@@ -171,13 +222,13 @@ def run_bot(settings: Settings, answerer: Answerer) -> int:
     return 0
 
 
-def sync_commands(settings: Settings, answerer: Answerer) -> int:
+def sync_commands(settings: Settings, answerer: Answerer, store: Store) -> int:
     """`meeting-bot sync`: register the slash commands now (to DISCORD_GUILD_ID if set, else globally)."""
     token = _token(settings)
     point_at(settings)
 
     async def go() -> None:
-        bot = MeetingBot(settings, answerer, force_sync=True)
+        bot = MeetingBot(settings, answerer, store, force_sync=True)
         async with bot:
             await bot.login(token)  # login runs setup_hook, which syncs
 

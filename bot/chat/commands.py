@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
+from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.render import NO_MENTIONS, render_about, render_answer, render_notice
-from bot.core.answer import EmptyQuestion
+from bot.chat.render import NO_MENTIONS, render_about, render_answer, render_notice, render_report
+from bot.chat.views import DYNAMIC_ITEMS, answer_view
+from bot.core.answer import Answer, EmptyQuestion
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -21,6 +24,7 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
+THREAD_NAME_MAX = 100
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
 OPTION_MAX = 6000
 _QUESTION_START = re.compile(
@@ -61,12 +65,52 @@ def strip_mentions(text: str, bot_id: int) -> str:
     return re.sub(rf"<@!?{bot_id}>", " ", text).strip()
 
 
+class Conversations:
+    """The last few questions asked in each DM or bot thread, so follow-ups are read in context."""
+
+    def __init__(self, depth: int = 3, channels: int = 10_000) -> None:
+        self.depth, self.channels = depth, channels
+        self._recent: OrderedDict[int, deque[str]] = OrderedDict()
+
+    def history(self, channel_id: int) -> list[str]:
+        """Earlier questions in the channel, oldest first."""
+        return list(self._recent.get(channel_id, ()))
+
+    def add(self, channel_id: int, question: str) -> None:
+        """Remember a question (forgetting the least recently active channels beyond the limit)."""
+        self._recent.setdefault(channel_id, deque(maxlen=self.depth)).append(question)
+        self._recent.move_to_end(channel_id)
+        while len(self._recent) > self.channels:
+            self._recent.popitem(last=False)
+
+
 class AskCog(commands.Cog):
-    """/ask, /about and message handling."""
+    """/ask, /about, /stats, /reindex and message handling."""
 
     def __init__(self, bot: MeetingBot) -> None:
         self.bot = bot
         self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
+        self.conversations = Conversations()
+        self._reindexing = asyncio.Lock()
+
+    async def _record(
+        self, answer_id: int, user_id: int, answer: Answer, surface: str, history: list[str]
+    ) -> None:
+        """Store the question and what was shown, off the event loop; a store failure never stops answers."""
+        try:
+            await asyncio.to_thread(
+                self.bot.store.record_answer,
+                answer_id=str(answer_id),
+                user_id=user_id,
+                question=answer.question,
+                answered=answer.answered,
+                chunk_ids=[e.chunk_id for e in answer.excerpts],
+                sections=sorted({e.section for e in answer.excerpts}),
+                surface=surface,
+                history=history,
+            )
+        except Exception:
+            log.exception("could not record answer %s", answer_id)
 
     # ------------------------------------------------------------ slash commands
 
@@ -103,15 +147,68 @@ class AskCog(commands.Cog):
             log.exception("answering a slash command failed")
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
+        await self._record(interaction.id, interaction.user.id, answer, "slash", [])
         await interaction.followup.send(
-            embed=render_answer(answer).embed, ephemeral=private, allowed_mentions=NO_MENTIONS
+            embed=render_answer(answer).embed,
+            view=self._view(interaction.id, answer),
+            ephemeral=private,
+            allowed_mentions=NO_MENTIONS,
         )
+
+    def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
+        first = answer.excerpts[0].chunk_id if answer.excerpts else None
+        return answer_view(answer_id, len(answer.excerpts), first)
 
     @app_commands.command(name="about", description="What this bot knows and how to ask it")
     async def about(self, interaction: discord.Interaction) -> None:
         """Describe the documents, the index and how to ask."""
         embed = render_about(self.bot.answers.answerer.index, self.cooldowns.describe())
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _is_admin(self, interaction: discord.Interaction) -> bool:
+        """The bot's owner, or a member who may manage this server."""
+        if await self.bot.is_owner(interaction.user):
+            return True
+        perms = getattr(interaction, "permissions", None)
+        return bool(interaction.guild and perms and perms.manage_guild)
+
+    @app_commands.command(name="stats", description="Usage, feedback and unanswered questions (admins)")
+    @app_commands.default_permissions(manage_guild=True)  # hidden from others; still checked below
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Show the usage report privately to the owner or members with Manage Server."""
+        if not await self._is_admin(interaction):
+            await interaction.response.send_message(
+                "Sorry, /stats is only for the bot's owner and members who can manage this server.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await asyncio.to_thread(self.bot.store.report)
+        await interaction.followup.send(
+            embed=render_report(report), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="reindex", description="Rebuild the index from the corpus (owner only)")
+    @app_commands.default_permissions(manage_guild=True)
+    async def reindex(self, interaction: discord.Interaction) -> None:
+        """Rebuild the index in a separate process and swap it in without a restart."""
+        if not await self.bot.is_owner(interaction.user):
+            await interaction.response.send_message(
+                "Sorry, only the bot's owner can rebuild the index.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        if self._reindexing.locked():
+            await interaction.response.send_message(
+                "A rebuild is already running.", ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self._reindexing:
+            message = await self.bot.reindex()
+        await interaction.followup.send(render_notice(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -134,28 +231,34 @@ class AskCog(commands.Cog):
             return False
         return ref.resolved.author.id == self.bot.user.id  # type: ignore[union-attr]
 
-    def wants(self, message: discord.Message) -> str | None:
-        """The question in a message if the bot should answer it, else None."""
+    def _in_my_thread(self, message: discord.Message) -> bool:
+        channel = message.channel
+        return isinstance(channel, discord.Thread) and channel.owner_id == self.bot.user.id  # type: ignore[union-attr]
+
+    def wants(self, message: discord.Message) -> tuple[str, str] | None:
+        """(question, surface) if the bot should answer the message, else None."""
         me = self.bot.user
         if me is None or message.author.bot or message.webhook_id is not None:
             return None
         text = strip_mentions(message.content, me.id)
         if message.guild is None:
-            return text
+            return text, "dm"
+        if self._in_my_thread(message):
+            return text, "thread"
         if me in message.mentions or self._is_reply_to_me(message):
-            return text
+            return text, "mention"
         if message.channel.id in self.bot.settings.ask_channel_ids and looks_like_question(text):
-            return text
+            return text, "channel"
         return None
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer DMs, mentions, replies to the bot, and questions in ask-channels."""
-        question = self.wants(message)
-        if question is None:
+        """Answer DMs, mentions, replies to the bot, its threads, and questions in ask-channels."""
+        wanted = self.wants(message)
+        if wanted is None:
             return
         try:
-            await self._answer_message(message, question)
+            await self._answer_message(message, *wanted)
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s", message.id, exc)
         except Exception:
@@ -165,7 +268,7 @@ class AskCog(commands.Cog):
             except discord.HTTPException:
                 pass
 
-    async def _answer_message(self, message: discord.Message, question: str) -> None:
+    async def _answer_message(self, message: discord.Message, question: str, surface: str) -> None:
         wait = self.cooldowns.retry_after(message.author.id)
         if wait is not None:
             await message.reply(
@@ -175,15 +278,37 @@ class AskCog(commands.Cog):
             )
             return
         if not question.strip():
-            await message.reply(EMPTY, mention_author=False, allowed_mentions=NO_MENTIONS)
+            if surface != "thread":  # without the message-content intent thread messages arrive empty
+                await message.reply(EMPTY, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
+        # Follow-ups are read with the conversation: DMs and the bot's own threads.
+        conversational = surface in ("dm", "thread")
+        history = self.conversations.history(message.channel.id) if conversational else []
         async with message.channel.typing():
-            answer = await self.bot.answers.ask(question)
-        await message.reply(
-            embed=render_answer(answer).embed, mention_author=False, allowed_mentions=NO_MENTIONS
-        )
+            answer = await self.bot.answers.ask(question, history=history)
+        await self._record(message.id, message.author.id, answer, surface, history)
+        embed, view = render_answer(answer).embed, self._view(message.id, answer)
+        if (
+            surface == "mention"
+            and self.bot.settings.answer_in_threads
+            and isinstance(message.channel, discord.TextChannel)
+        ):
+            thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
+            self.conversations.add(thread.id, question)
+            await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            return
+        if conversational:
+            self.conversations.add(message.channel.id, question)
+        await message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS)
+
+
+def thread_name(question: str) -> str:
+    """A thread title from the question: one line, at most 100 characters, never empty."""
+    name = " ".join(question.split()) or "Question"
+    return name if len(name) <= THREAD_NAME_MAX else name[: THREAD_NAME_MAX - 1].rstrip() + "…"
 
 
 async def setup(bot: MeetingBot) -> None:
-    """Extension entry point."""
+    """Extension entry point: the cog and the persistent buttons."""
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(AskCog(bot))

@@ -9,6 +9,8 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.core.answer import Answer
 from bot.core.index import Index
+from bot.core.passages import FullParagraph
+from bot.store import UsageReport
 
 # Discord's limits (discord-api-docs, "Embed Limits" and "Create Message").
 CONTENT_MAX = 2000
@@ -79,10 +81,16 @@ def footer_text(answer: Answer) -> str:
     return clip(f"Source: {s.title} · meeting of {s.date} · {s.source}", FOOTER_MAX)
 
 
-def render_answer(answer: Answer, note: str | None = None) -> Rendered:
-    """The embed of an answer: highlight, numbered cited excerpts, source; always within limits."""
+def render_answer(answer: Answer, note: str | None = None, shown_from: int = 0) -> Rendered:
+    """The embed of an answer: highlight, numbered cited excerpts, source; always within limits.
+
+    With `shown_from`, only the excerpts after the first `shown_from` (for "More passages").
+    """
     title = clip(safe(answer.question), TITLE_MAX)
-    if answer.answered:
+    if shown_from:
+        description = "More passages from the article, continuing the numbering:"
+        colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
+    elif answer.answered:
         description = f"**{safe(answer.highlight)}**" if answer.highlight else "See the excerpts below."
         colour = ANSWER_COLOUR
     else:
@@ -97,7 +105,7 @@ def render_answer(answer: Answer, note: str | None = None) -> Rendered:
     embed = discord.Embed(title=title, description=clip(description, DESCRIPTION_MAX), colour=colour)
     footer = footer_text(answer)
     budget = EMBED_TOTAL_MAX - len(title) - len(embed.description or "") - len(footer)
-    excerpts = answer.excerpts[:FIELDS_MAX]
+    excerpts = answer.excerpts[shown_from:][:FIELDS_MAX]
     for i, e in enumerate(excerpts):
         marker = f"[{e.rank}]" if answer.answered else f"[{e.rank}] (closest)"
         name = clip(f"{marker} {e.citation}", FIELD_NAME_MAX)
@@ -110,6 +118,20 @@ def render_answer(answer: Answer, note: str | None = None) -> Rendered:
     if footer:
         embed.set_footer(text=footer)
     return Rendered(None, embed)
+
+
+def render_paragraph(para: FullParagraph) -> discord.Embed:
+    """A whole paragraph with its heading, for the "Full paragraph" button."""
+    where = f"{para.section}, ¶{para.number}"
+    if para.question:
+        where += f" ({para.question})"
+    embed = discord.Embed(
+        title=clip(safe(where), TITLE_MAX),
+        description=clip(safe(para.text), DESCRIPTION_MAX),
+        colour=ANSWER_COLOUR,
+    )
+    embed.set_footer(text=clip(f"Source: {para.doc_title}", FOOTER_MAX))
+    return embed
 
 
 def render_about(index: Index, cooldown: str) -> discord.Embed:
@@ -144,6 +166,35 @@ def render_about(index: Index, cooldown: str) -> discord.Embed:
         ),
         inline=False,
     )
+    return embed
+
+
+def render_report(report: UsageReport) -> discord.Embed:
+    """/stats: questions per day, abstention, votes per cited section, top unanswered questions."""
+    embed = discord.Embed(
+        title="Usage report",
+        description=clip(
+            f"{report.questions} questions, {report.abstained} not answered by the article "
+            f"({report.abstention_rate:.0%}); 👍 {report.votes_up} · 👎 {report.votes_down}.",
+            DESCRIPTION_MAX,
+        ),
+        colour=ANSWER_COLOUR,
+    )
+    days = "\n".join(
+        f"{d.day.isoformat()}: {d.questions} ({d.abstained} unanswered)" for d in report.per_day[-14:]
+    )
+    embed.add_field(
+        name="Questions per day (last 14)", value=clip(days or "none yet", FIELD_VALUE_MAX), inline=False
+    )
+    votes = "\n".join(f"{safe(v.section)}: 👍 {v.up} · 👎 {v.down}" for v in report.section_votes[:10])
+    embed.add_field(
+        name="Votes per cited section", value=clip(votes or "none yet", FIELD_VALUE_MAX), inline=False
+    )
+    gaps = "\n".join(f"{g.count}× {safe(g.question)}" for g in report.top_unanswered[:10])
+    embed.add_field(
+        name="Most asked, not in the article", value=clip(gaps or "none yet", FIELD_VALUE_MAX), inline=False
+    )
+    embed.set_footer(text=f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC")
     return embed
 
 

@@ -86,6 +86,19 @@ def clean_question(text: str) -> Asked:
     return Asked(cut.rstrip(), True)
 
 
+def clean_history(history: Sequence[str]) -> list[str]:
+    """Earlier messages cleaned like questions; blank ones dropped (they say nothing to lean on)."""
+    if isinstance(history, str):
+        raise TypeError("history is a sequence of messages, not one string")
+    out = []
+    for message in history:
+        try:
+            out.append(clean_question(message).text)
+        except EmptyQuestion:
+            continue
+    return out
+
+
 def citation(index: Index, hit: Hit) -> str:
     """Where a reader finds the excerpt: section and paragraph (and title when there are several)."""
     c = hit.chunk
@@ -155,13 +168,24 @@ class Answerer:
         index = load_index(index_dir)
         return cls(index, embedder, RetrievalModel.load(index_dir), corpus_speller(index))
 
-    def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
-        """Answer one question (EmptyQuestion if it is blank)."""
-        return self.ask_many([question], k)[0]
+    def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
+        """Answer one question, read after the earlier messages in `history` (oldest first)."""
+        return self.ask_many([question], k, [history])[0]
 
-    def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K) -> list[Answer]:
-        """Answer several questions with one encoder pass (EmptyQuestion if any is blank)."""
+    def ask_many(
+        self,
+        questions: Sequence[str],
+        k: int = DEFAULT_K,
+        histories: Sequence[Sequence[str]] | None = None,
+    ) -> list[Answer]:
+        """Answer several questions with one encoder pass (EmptyQuestion if any is blank).
+
+        `histories[i]`, when given, lists the earlier messages of question i's conversation.
+        """
         cleaned = [clean_question(q) for q in questions]
         k = max(1, min(MAX_K, k))
-        results = self.retriever.retrieve_many([q.text for q in cleaned], k)
+        if histories is not None and len(histories) != len(questions):
+            raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
+        contexts = [clean_history(h) for h in histories] if histories is not None else None
+        results = self.retriever.retrieve_many([q.text for q in cleaned], k, contexts)
         return [compose(self.index, r, q.truncated) for r, q in zip(results, cleaned, strict=True)]

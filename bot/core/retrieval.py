@@ -1,4 +1,8 @@
-"""Question → ranked hits: adapted dense + BM25 score fusion, abstention, best-sentence highlight."""
+"""Question → ranked hits: adapted dense + BM25 score fusion, abstention, best-sentence highlight.
+
+A follow-up is searched together with the conversation before it: its vector, BM25 scores and word
+coverage are blended with the earlier messages', weighted by how little it says on its own
+(bot.core.followup), and ranking, abstention and the highlight all use the blend."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import numpy as np
 
 from bot.core.chunking import Chunk, Sentence
 from bot.core.embedding import Embedder
+from bot.core.followup import MAX_HISTORY, FollowupReader
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
 from bot.core.spelling import Speller
@@ -138,6 +143,16 @@ class Retrieval:
     answered: bool
     confidence: float
     highlight: Sentence | None
+    context_weight: float = 0.0  # how much the earlier messages counted (0: read on its own)
+
+
+@dataclass(frozen=True, eq=False)
+class Said:
+    """One message of a conversation as it is searched: its text, weight and raw vector."""
+
+    text: str
+    weight: float
+    raw: np.ndarray
 
 
 def adapt(vectors: np.ndarray, adapter: np.ndarray) -> np.ndarray:
@@ -168,6 +183,7 @@ class Retriever:
         self.model = model
         self.speller = speller
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
+        self.followups = FollowupReader(self.lexical, len(index.chunks))
         self._small = len(index.chunks) <= CANDIDATES
         # A small index is scored exhaustively with one matrix product.
         self._chunk_matrix = index.chunk_vectors() if self._small else None
@@ -191,19 +207,89 @@ class Retriever:
         """The question as it is searched: typos against the corpus repaired."""
         return self.speller.correct(question) if self.speller else question
 
-    def retrieve_many(self, questions: Sequence[str], k: int = 3) -> list[Retrieval]:
-        """Rank chunks for several questions with one batched encoder call."""
+    def retrieve_many(
+        self, questions: Sequence[str], k: int = 3, histories: Sequence[Sequence[str]] | None = None
+    ) -> list[Retrieval]:
+        """Rank chunks for several questions with one batched encoder call.
+
+        `histories[i]` lists the earlier messages of question i's conversation, oldest first.
+        """
         prepared = [self.prepare(q) for q in questions]
-        raw = self.embedder.encode(prepared)
-        return [
-            replace(self.rank(p, v, k), question=q) for q, p, v in zip(questions, prepared, raw, strict=True)
-        ]
+        if not histories or not any(histories):
+            # Exactly the single-question path: the same texts in the same encoder call.
+            raw = self.embedder.encode(prepared)
+            return [
+                replace(self.rank(p, v, k), question=q)
+                for q, p, v in zip(questions, prepared, raw, strict=True)
+            ]
+        if len(histories) != len(questions):
+            raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
+        earlier = [[self.prepare(h) for h in list(history)[-MAX_HISTORY:]] for history in histories]
+        # One encoder call for the questions and every distinct earlier message.
+        extra = list(dict.fromkeys(t for texts in earlier for t in texts))
+        raw = self.embedder.encode(prepared + extra)
+        vectors = dict(zip(extra, raw[len(prepared) :], strict=True))
+        # How self-contained a message is depends partly on whether the article answers it read
+        # alone; earlier messages are scored alone only when a chain of follow-ups reaches them.
+        alone: dict[str, float] = {}
+
+        def confidence(text: str) -> float:
+            """P(answerable) of an earlier message read alone, once per distinct text in the batch."""
+            if text not in alone:
+                alone[text] = self.model.confidence(self.score(text, vectors[text]).features)
+            return alone[text]
+
+        out = []
+        for q, p, v, texts in zip(questions, prepared, raw[: len(prepared)], earlier, strict=True):
+            own = self.score(p, v)
+            own_confidence = self.model.confidence(own.features)
+            weights = self.followups.weights(
+                p, texts, lambda text, p=p, c=own_confidence: c if text == p else confidence(text)
+            )
+            context = [Said(t, w, vectors[t]) for t, w in zip(reversed(texts), weights[1:], strict=False)]
+            result = (
+                self.rank_in_context(p, v, context, k) if context else self._ranked(p, own, k, own.query, ())
+            )
+            out.append(replace(result, question=q))
+        return out
 
     def score(self, question: str, raw: np.ndarray) -> Scored:
         """Fuse the components for every candidate chunk of a question with raw vector `raw`."""
+        return self._score(raw, self.lexical.scores(question), self.lexical.coverage(question))
+
+    def score_in_context(self, question: str, raw: np.ndarray, context: Sequence[Said]) -> Scored:
+        """Fuse the components for a follow-up blended with the earlier messages it leans on."""
+        said = [Said(question, 1.0, raw), *context]
+        weights = np.array([s.weight for s in said], dtype=np.float32)
+        # Dense: the weighted sum of the messages' unit vectors, back on the unit sphere.
+        blend = weights @ np.stack([s.raw for s in said])
+        blend = blend / max(float(np.linalg.norm(blend)), 1e-12)
+        # BM25: the weighted mean over the messages that have searchable words, so a follow-up
+        # without any ("for how long?") is searched by its context's words alone.
+        lexical = np.stack([self.lexical.scores(s.text) for s in said])
+        has_terms = weights * (lexical.max(axis=1) > 0)
+        lexical_all = (
+            (has_terms @ lexical / has_terms.sum()).astype(np.float32) if has_terms.any() else lexical[0]
+        )
+        # Coverage asks whether the article has the words of what is being asked: the follow-up's own
+        # words when it has any ("and his wife?" is about a wife, whatever came before), else the
+        # context's ("for how long?" asks about the earlier topic).
+        if self.lexical.content_stems(question):
+            coverage = self.lexical.coverage(question)
+        else:
+            has_words = [
+                (s.weight, self.lexical.coverage(s.text))
+                for s in context
+                if self.lexical.content_stems(s.text)
+            ]
+            total = sum(w for w, _ in has_words)
+            coverage = sum(w * c for w, c in has_words) / total if total else 0.0
+        return self._score(blend.astype(np.float32), lexical_all, coverage)
+
+    def _score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
+        """Fuse the components given the raw query vector and the BM25 scores of every chunk."""
         q = adapt(raw[None, :], self.model.adapter)[0]
         n = len(self.index.chunks)
-        lexical_all = self.lexical.scores(question)
         if self._small:
             positions = np.arange(n)
             vecs = self._chunk_matrix
@@ -227,7 +313,7 @@ class Retriever:
                 fused[top],
                 *components[:, top],
                 float(raw_chunk.max()),
-                self.lexical.coverage(question),
+                coverage,
                 fused[top] - second,
                 float((self.model.refusals @ q).max()) if len(self.model.refusals) else 0.0,
             ],
@@ -238,13 +324,33 @@ class Retriever:
     def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
         """Rank chunks for a question whose raw (unadapted) vector is already computed."""
         s = self.score(question, raw)
+        return self._ranked(question, s, k, s.query, ())
+
+    def rank_in_context(self, question: str, raw: np.ndarray, context: Sequence[Said], k: int) -> Retrieval:
+        """Rank chunks for a follow-up read with the earlier messages it leans on (weights > 0)."""
+        context = [s for s in context if s.weight > 0]
+        if not context:
+            return self.rank(question, raw, k)
+        s = self.score_in_context(question, raw, context)
+        # The blend chose the passage; which of its sentences answers is more the follow-up's own
+        # business, so the highlight is read halfway between the follow-up alone and the blend.
+        middle = s.query + adapt(raw[None, :], self.model.adapter)[0]
+        middle = middle / max(float(np.linalg.norm(middle)), 1e-12)
+        retrieval = self._ranked(question, s, k, middle, context)
+        log.debug("follow-up %r read with context weight %.2f", question, context[0].weight)
+        return replace(retrieval, context_weight=context[0].weight)
+
+    def _ranked(
+        self, question: str, s: Scored, k: int, highlight_query: np.ndarray, context: Sequence[Said]
+    ) -> Retrieval:
+        """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
         hits = []
         for i in self._diverse(s, k):
             c = self.index.chunks[s.positions[i]]
             hits.append(Hit(c, float(s.fused[i]), float(s.components[0][i]), float(s.components[3][i])))
         confidence = self.model.confidence(s.features)
         answered = confidence >= self.model.abstain_threshold
-        highlight = self.highlight(question, s.query, int(s.positions[0])) if hits else None
+        highlight = self.highlight(question, highlight_query, int(s.positions[0]), context) if hits else None
         return Retrieval(question, tuple(hits), answered, confidence, highlight)
 
     def _diverse(self, s: Scored, k: int) -> list[int]:
@@ -273,14 +379,31 @@ class Retriever:
             penalty = np.maximum(penalty, similar[best])
         return chosen
 
-    def highlight(self, question: str, q: np.ndarray, position: int) -> Sentence | None:
-        """The sentence of a chunk that best answers the question (`q`: its adapted vector)."""
+    def highlight(
+        self, question: str, q: np.ndarray, position: int, context: Sequence[Said] = ()
+    ) -> Sentence | None:
+        """The sentence of a chunk that best answers the question (`q`: its adapted vector).
+
+        With `context`, word overlap is the weighted mean over the messages that have content words.
+        """
         chunk = self.index.chunks[position]
         rows = self.index.sentence_rows[position]
         if not rows:
             return None
         sims = self.index.sentence_vectors[list(rows)] @ q
-        lexical = self.lexical.overlap(question, [s.text for s in chunk.sentences])
+        texts = [s.text for s in chunk.sentences]
+        lexical = self.lexical.overlap(question, texts)
+        if context:
+            parts = [(1.0, lexical)] + [
+                (s.weight, self.lexical.overlap(s.text, texts))
+                for s in context
+                if self.lexical.content_stems(s.text)
+            ]
+            if not self.lexical.content_stems(question):
+                parts = parts[1:]  # a follow-up without content words has no overlap to speak of
+            total = sum(w for w, _ in parts)
+            if total:
+                lexical = (sum(w * o for w, o in parts) / total).astype(np.float32)
         return chunk.sentences[int(np.argmax(sims + self.model.weights[3] * lexical))]
 
 

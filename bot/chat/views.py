@@ -1,0 +1,147 @@
+"""Buttons under every answer; persistent: what a button needs travels in its custom_id (≤ 100 chars)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.chat.render import NO_MENTIONS, render_answer, render_paragraph
+from bot.core.passages import UnknownChunk, full_paragraph
+
+if TYPE_CHECKING:
+    from bot.chat.client import MeetingBot
+
+log = logging.getLogger(__name__)
+
+MORE_STEP = 3
+GONE = "That answer is too old to expand (the question was forgotten); please ask again."
+
+
+def _bot(interaction: discord.Interaction) -> MeetingBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+class MoreButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"mb:more:(?P<answer>\d{1,20}):(?P<shown>\d{1,2})"
+):
+    """The next excerpts of an answer, recomputed from the stored question."""
+
+    def __init__(self, answer_id: int, shown: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More passages",
+                emoji="📄",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"mb:more:{answer_id}:{shown}",
+            )
+        )
+        self.answer_id, self.shown = answer_id, shown
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> MoreButton:
+        """Rebuild the button from its custom_id (also after a restart)."""
+        return cls(int(match["answer"]), int(match["shown"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the next excerpts privately to whoever clicked."""
+        bot = _bot(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stored = await asyncio.to_thread(bot.store.get_answer, str(self.answer_id))
+        if stored is None:
+            await interaction.followup.send(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        k = min(10, self.shown + MORE_STEP)
+        answer = await bot.answers.ask(stored.question, k, history=stored.history)
+        rest = answer.excerpts[self.shown :]
+        if not rest:
+            await interaction.followup.send(
+                "Those were all the passages that match.", ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        more = render_answer(answer, shown_from=self.shown).embed
+        await interaction.followup.send(embed=more, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+class ParagraphButton(discord.ui.DynamicItem[discord.ui.Button], template=r"mb:para:(?P<chunk>[^\s]{1,80})"):
+    """The whole paragraph around excerpt [1], with its heading."""
+
+    def __init__(self, chunk_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Full paragraph",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"mb:para:{chunk_id}",
+            )
+        )
+        self.chunk_id = chunk_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> ParagraphButton:
+        """Rebuild the button from its custom_id."""
+        return cls(match["chunk"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the paragraph privately."""
+        try:
+            para = full_paragraph(_bot(interaction).answers.answerer.index, self.chunk_id)
+        except UnknownChunk:
+            await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.send_message(
+            embed=render_paragraph(para), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"mb:vote:(?P<answer>\d{1,20}):(?P<value>up|down)"
+):
+    """👍 / 👎 on an answer: one vote per person per answer, changeable."""
+
+    def __init__(self, answer_id: int, value: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if value == "up" else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"mb:vote:{answer_id}:{value}",
+            )
+        )
+        self.answer_id, self.value = answer_id, value
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> VoteButton:
+        """Rebuild the button from its custom_id."""
+        return cls(int(match["answer"]), match["value"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record (or change) the vote and thank the voter privately."""
+        bot = _bot(interaction)
+        await asyncio.to_thread(
+            bot.store.vote, str(self.answer_id), interaction.user.id, 1 if self.value == "up" else -1
+        )
+        thanks = "Thanks, glad it helped." if self.value == "up" else "Thanks, noted: this answer missed."
+        await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+DYNAMIC_ITEMS: tuple[Any, ...] = (MoreButton, ParagraphButton, VoteButton)
+
+
+def answer_view(answer_id: int, shown: int, first_chunk: str | None) -> discord.ui.View:
+    """The buttons under an answer."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(MoreButton(answer_id, shown))
+    if first_chunk:
+        view.add_item(ParagraphButton(first_chunk))
+    view.add_item(VoteButton(answer_id, "up"))
+    view.add_item(VoteButton(answer_id, "down"))
+    return view

@@ -1,0 +1,606 @@
+"""Questions asked and votes given, kept in SQLite or PostgreSQL through SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import sqlite3
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "meeting-bot.sqlite3"
+SALT_FILE = "salt"
+SURFACES = ("slash", "dm", "mention", "channel", "thread", "cli")
+TOP_UNANSWERED = 10
+EXAMPLES = 3
+# Two unanswered questions are near-duplicates when their word sets overlap this much (Jaccard) ...
+SAME_WORDS = 0.6
+# ... or when they read alike once word order is ignored (rapidfuzz token_sort_ratio, 0-100; catches typos).
+SAME_SPELLING = 85.0
+# Any number: it only keeps shard processes from creating the tables at the same moment on PostgreSQL.
+_SCHEMA_LOCK = 0x6D62_7374_6F72_6501
+
+metadata = MetaData()
+
+answers = Table(
+    "mb_answers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_key", String(64), nullable=True),  # HMAC-SHA-256 of the Discord user id; None from the CLI
+    Column("question", Text, nullable=False),
+    Column("history", JSON, nullable=False),  # earlier questions of the conversation it was read with
+    Column("answered", Boolean, nullable=False),  # False: the bot said the article doesn't say
+    Column("chunk_ids", JSON, nullable=False),  # the excerpts shown, in order
+    Column("sections", JSON, nullable=False),  # the sections cited, as given
+    Column("surface", String(32), nullable=False),
+    Column("at", DateTime(timezone=False), nullable=False),  # UTC
+    Index("mb_answers_at", "at"),
+    Index("mb_answers_user", "user_key"),
+)
+
+# One row per distinct section an answer cited, so that votes per section are a join.
+answer_sections = Table(
+    "mb_answer_sections",
+    metadata,
+    Column("answer_id", String(64), ForeignKey("mb_answers.id", ondelete="CASCADE"), nullable=False),
+    Column("section", Text, nullable=False),
+    PrimaryKeyConstraint("answer_id", "section"),
+)
+
+votes = Table(
+    "mb_votes",
+    metadata,
+    Column("answer_id", String(64), ForeignKey("mb_answers.id", ondelete="CASCADE"), nullable=False),
+    Column("user_key", String(64), nullable=False),
+    Column("value", SmallInteger, nullable=False),
+    Column("at", DateTime(timezone=False), nullable=False),  # UTC, of the latest click
+    PrimaryKeyConstraint("answer_id", "user_key"),
+    CheckConstraint("value IN (-1, 1)", name="mb_votes_value"),
+    Index("mb_votes_user", "user_key"),
+)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; its message is one sentence."""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A recorded question and what the bot showed for it."""
+
+    answer_id: str
+    question: str
+    history: tuple[str, ...]
+    answered: bool
+    chunk_ids: tuple[str, ...]
+    sections: tuple[str, ...]
+    surface: str
+    at: datetime  # UTC, timezone-aware
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Questions asked on one UTC day, and how many of them the bot abstained on."""
+
+    day: date
+    questions: int
+    abstained: int
+
+
+@dataclass(frozen=True)
+class SectionVotes:
+    """👍 and 👎 given to answers citing one section."""
+
+    section: str
+    up: int
+    down: int
+
+
+@dataclass(frozen=True)
+class UnansweredGroup:
+    """Unanswered near-duplicate questions: the most asked wording, how often, other wordings."""
+
+    question: str
+    count: int
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    """Usage and feedback over everything the store holds."""
+
+    generated_at: datetime
+    questions: int
+    abstained: int
+    abstention_rate: float  # abstained / questions; 0.0 without questions
+    votes_up: int
+    votes_down: int
+    per_day: tuple[DayCount, ...]  # oldest first, days without questions left out
+    section_votes: tuple[SectionVotes, ...]  # most voted first; a vote counts for each section cited
+    top_unanswered: tuple[UnansweredGroup, ...]  # most asked first
+
+
+# ---------------------------------------------------------------- time and text helpers
+
+
+def _utc(at: datetime | None) -> datetime:
+    """A naive UTC datetime to store (naive input is taken as UTC already)."""
+    if at is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    if at.tzinfo is not None:
+        return at.astimezone(UTC).replace(tzinfo=None)
+    return at
+
+
+def _aware(at: datetime) -> datetime:
+    """A stored naive UTC datetime as a timezone-aware one."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _no_nul(value: str) -> str:
+    """The text without NUL characters, which PostgreSQL text cannot hold."""
+    return value.replace("\x00", "")
+
+
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def normalise(question: str) -> str:
+    """Casefolded, punctuation turned into spaces, spaces collapsed."""
+    return " ".join(_PUNCT.sub(" ", question.casefold()).split())
+
+
+def near_duplicates(a: str, b: str) -> bool:
+    """Whether two normalised questions ask the same thing in other words or spelling."""
+    if a == b:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    if wa and wb and len(wa & wb) / len(wa | wb) >= SAME_WORDS:
+        return True
+    return fuzz.token_sort_ratio(a, b) >= SAME_SPELLING
+
+
+def group_questions(counts: dict[str, int], top: int = TOP_UNANSWERED) -> tuple[UnansweredGroup, ...]:
+    """Group {question: times asked} into near-duplicates, most asked first (deterministic)."""
+    # Exact wordings that normalise alike form one entry, named by its most asked wording.
+    by_norm: dict[str, Counter[str]] = {}
+    for question, n in counts.items():
+        wording = " ".join(question.split())
+        by_norm.setdefault(normalise(wording), Counter())[wording] += n
+    entries = sorted(by_norm.items(), key=lambda kv: (-kv[1].total(), kv[0]))
+    # Greedy: each entry joins the first (larger) group whose leading entry it is a near-duplicate of.
+    groups: list[tuple[str, Counter[str]]] = []
+    for norm, wordings in entries:
+        for lead, members in groups:
+            if near_duplicates(lead, norm):
+                members.update(wordings)
+                break
+        else:
+            groups.append((norm, Counter(wordings)))
+    result = []
+    for _, members in groups:
+        ranked = sorted(members.items(), key=lambda kv: (-kv[1], kv[0]))
+        examples = tuple(w for w, _ in ranked[1 : 1 + EXAMPLES])
+        result.append(UnansweredGroup(ranked[0][0], members.total(), examples))
+    result.sort(key=lambda g: (-g.count, g.question))
+    return tuple(result[:top])
+
+
+# ---------------------------------------------------------------- URLs and salt
+
+
+def _parse_url(url: str) -> URL:
+    """The SQLAlchemy URL, with PostgreSQL pointed at psycopg 3 (the driver installed)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            "DATABASE_URL is not a database URL such as sqlite:///path/to/file.sqlite3."
+        ) from exc
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _shown(url: URL) -> str:
+    """The URL with its password hidden, for messages."""
+    return url.render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the database driver's complaint, for a one-sentence message."""
+    orig = getattr(exc, "orig", None) or exc
+    line = (str(orig).strip().splitlines() or [type(orig).__name__])[0].strip()
+    return line.rstrip(".")
+
+
+def default_url(data_dir: Path) -> str:
+    """The SQLite file in the data directory."""
+    return f"sqlite:///{data_dir.expanduser().resolve() / DB_FILE}"
+
+
+def load_salt(data_dir: Path) -> bytes:
+    """The salt kept in `{data_dir}/salt`, made once at random (safe when several processes race)."""
+    path = data_dir.expanduser() / SALT_FILE
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".salt-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(secrets.token_hex(32).encode("ascii"))
+                try:
+                    os.link(tmp, path)  # atomic: only the first process's salt lands, whole
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(tmp)
+        salt = path.read_bytes().strip()
+    except OSError as exc:
+        raise StoreError(f"Cannot read or create the salt file {path}: {exc.strerror}.") from exc
+    if not salt:
+        raise StoreError(f"The salt file {path} is empty; delete it to make a new one, or set USER_SALT.")
+    return salt
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the store the settings name and apply their retention."""
+    url = settings.database_url or default_url(settings.data_dir)
+    if settings.user_salt is not None and settings.user_salt.get_secret_value():
+        salt = settings.user_salt.get_secret_value().encode("utf-8")
+    else:
+        salt = load_salt(settings.data_dir)
+    store = Store.open(url, salt)
+    try:
+        if settings.retention_days:
+            store.prune(settings.retention_days)
+    except StoreError:
+        store.close()
+        raise
+    return store
+
+
+def create_schema(conn: Connection) -> None:
+    """Create the tables and indexes that are missing (IF NOT EXISTS: safe when processes race)."""
+    for table in metadata.sorted_tables:
+        conn.execute(CreateTable(table, if_not_exists=True))
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on (SQLite leaves them off), WAL so readers don't block the writer."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL stays set in the file; switching to it fails at once (no busy wait) while another
+        # connection is switching too, so try a few times, and go on without it if it never works.
+        for _ in range(50):
+            try:
+                if cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() in ("wal", "memory"):
+                    break
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.05)
+    finally:
+        cursor.close()
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """Questions and votes behind one database URL; safe to share between threads and shard processes."""
+
+    def __init__(self, engine: Engine, salt: bytes) -> None:
+        if not salt:
+            raise ValueError("the anonymisation salt is empty")
+        self.engine = engine
+        self._salt = salt
+        self._dialect = engine.dialect.name
+
+    @classmethod
+    def open(cls, url: str, salt: bytes | str) -> Store:
+        """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't."""
+        salt = salt.encode("utf-8") if isinstance(salt, str) else salt
+        if not salt:
+            raise StoreError("The anonymisation salt is empty; set USER_SALT or let the bot make one.")
+        parsed = _parse_url(url)
+        backend = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {}
+        if backend == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:" and not database.startswith("file:"):
+                folder = Path(database).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(
+                        f"Cannot create the folder {folder} for the database: {exc.strerror}."
+                    ) from exc
+            kwargs["connect_args"] = {"timeout": 30}
+        elif backend == "postgresql":
+            kwargs["pool_pre_ping"] = True
+            kwargs["connect_args"] = {"connect_timeout": 10}
+        else:
+            raise StoreError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not {backend}://.")
+        try:
+            engine = create_engine(parsed, **kwargs)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise StoreError(f"The database driver for {parsed.drivername} is not installed.") from exc
+        if backend == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine, salt)
+        try:
+            with engine.begin() as conn:
+                if backend == "postgresql":
+                    # Shards starting together would otherwise race to create the same tables.
+                    conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                create_schema(conn)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise StoreError(f"Cannot open the database at {_shown(parsed)} ({_reason(exc)}).") from exc
+        log.debug("store open at %s", _shown(parsed))
+        return store
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self, doing: str) -> Iterator[Connection]:
+        """One transaction; a database failure becomes a StoreError."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"The database failed while {doing} ({_reason(exc)}).") from exc
+
+    def _insert(self, table: Table) -> Any:
+        """The dialect's INSERT, which has ON CONFLICT."""
+        return (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(table)
+
+    def user_key(self, user_id: int) -> str:
+        """The anonymous key of a Discord user: HMAC-SHA-256 of the id under the salt, never the id."""
+        return hmac.new(self._salt, str(int(user_id)).encode("ascii"), hashlib.sha256).hexdigest()
+
+    # ------------------------------------------------------------ writing
+
+    def record_answer(
+        self,
+        answer_id: str,
+        user_id: int | None,
+        question: str,
+        answered: bool,
+        chunk_ids: Sequence[str],
+        sections: Sequence[str],
+        surface: str,
+        history: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> None:
+        """Keep a question and what was shown; recording the same answer id again changes nothing."""
+        answer_id = str(answer_id)
+        if not answer_id or len(answer_id) > 64:
+            raise ValueError("an answer id is 1 to 64 characters")
+        if not surface or len(surface) > 32:
+            raise ValueError("a surface name is 1 to 32 characters")
+        row = {
+            "id": answer_id,
+            "user_key": None if user_id is None else self.user_key(user_id),
+            "question": _no_nul(question),
+            "history": [_no_nul(h) for h in history],
+            "answered": bool(answered),
+            "chunk_ids": list(chunk_ids),
+            "sections": list(sections),
+            "surface": surface,
+            "at": _utc(at),
+        }
+        distinct = sorted(set(sections))
+        with self._tx("recording a question") as conn:
+            insert = self._insert(answers).values(row).on_conflict_do_nothing(index_elements=["id"])
+            new = conn.execute(insert.returning(answers.c.id)).first() is not None
+            if new and distinct:
+                conn.execute(
+                    self._insert(answer_sections).on_conflict_do_nothing(),
+                    [{"answer_id": answer_id, "section": s} for s in distinct],
+                )
+
+    def vote(self, answer_id: str, user_id: int, value: int, at: datetime | None = None) -> bool:
+        """Set this user's 👍 (+1) or 👎 (-1) on an answer; False if the answer isn't stored (any more)."""
+        if value not in (1, -1):
+            raise ValueError("a vote is +1 or -1")
+        key = self.user_key(user_id)
+        # INSERT ... SELECT: the vote lands only if the answer is there, in the same statement.
+        source = select(
+            answers.c.id,
+            literal(key, String(64)),
+            literal(value, SmallInteger),
+            literal(_utc(at), DateTime()),
+        ).where(answers.c.id == str(answer_id))
+        insert = self._insert(votes).from_select(["answer_id", "user_key", "value", "at"], source)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["answer_id", "user_key"],
+            set_={"value": insert.excluded.value, "at": insert.excluded.at},
+        )
+        with self._tx("recording a vote") as conn:
+            return conn.execute(upsert.returning(votes.c.value)).first() is not None
+
+    def prune(self, retention_days: int, now: datetime | None = None) -> int:
+        """Delete answers (and their votes) older than `retention_days` (0 keeps all); the answers deleted."""
+        if retention_days <= 0:
+            return 0
+        cutoff = _utc(now) - timedelta(days=retention_days)
+        old = select(answers.c.id).where(answers.c.at < cutoff)
+        with self._tx("deleting old questions") as conn:
+            conn.execute(delete(votes).where(votes.c.answer_id.in_(old)))
+            conn.execute(delete(answer_sections).where(answer_sections.c.answer_id.in_(old)))
+            deleted = conn.execute(delete(answers).where(answers.c.at < cutoff)).rowcount
+        if deleted:
+            log.info("deleted %d questions older than %d days", deleted, retention_days)
+        return deleted
+
+    def forget(self, user_id: int) -> int:
+        """Delete a user's questions (with every vote on them) and votes; the rows deleted."""
+        key = self.user_key(user_id)
+        theirs = select(answers.c.id).where(answers.c.user_key == key)
+        with self._tx("deleting a user's rows") as conn:
+            n = conn.execute(
+                delete(votes).where((votes.c.user_key == key) | votes.c.answer_id.in_(theirs))
+            ).rowcount
+            conn.execute(delete(answer_sections).where(answer_sections.c.answer_id.in_(theirs)))
+            n += conn.execute(delete(answers).where(answers.c.user_key == key)).rowcount
+        return n
+
+    # ------------------------------------------------------------ reading
+
+    def get_answer(self, answer_id: str) -> StoredAnswer | None:
+        """A recorded answer, or None if it was never stored or has been deleted."""
+        with self._tx("reading a question") as conn:
+            row = conn.execute(select(answers).where(answers.c.id == str(answer_id))).mappings().first()
+        if row is None:
+            return None
+        return StoredAnswer(
+            answer_id=row["id"],
+            question=row["question"],
+            history=tuple(row["history"] or ()),
+            answered=bool(row["answered"]),
+            chunk_ids=tuple(row["chunk_ids"] or ()),
+            sections=tuple(row["sections"] or ()),
+            surface=row["surface"],
+            at=_aware(row["at"]),
+        )
+
+    def get_vote(self, answer_id: str, user_id: int) -> int | None:
+        """This user's vote on an answer (+1 / -1), or None."""
+        key = self.user_key(user_id)
+        where = (votes.c.answer_id == str(answer_id)) & (votes.c.user_key == key)
+        with self._tx("reading a vote") as conn:
+            return conn.execute(select(votes.c.value).where(where)).scalar()
+
+    def report(self, now: datetime | None = None, top: int = TOP_UNANSWERED) -> UsageReport:
+        """Questions per day, abstention rate, votes per cited section, most asked unanswered questions."""
+        until = _utc(now)
+        abstained = func.sum(case((answers.c.answered.is_(False), 1), else_=0))
+        day = func.date(answers.c.at, type_=Date)
+        up = func.sum(case((votes.c.value > 0, 1), else_=0))
+        down = func.sum(case((votes.c.value < 0, 1), else_=0))
+        with self._tx("reading the report") as conn:
+            days = conn.execute(
+                select(day.label("day"), func.count(), abstained)
+                .where(answers.c.at <= until)
+                .group_by(day)
+                .order_by(day)
+            ).all()
+            sections = conn.execute(
+                select(answer_sections.c.section, up.label("up"), down.label("down"))
+                .select_from(votes.join(answer_sections, answer_sections.c.answer_id == votes.c.answer_id))
+                .join(answers, answers.c.id == votes.c.answer_id)
+                .where(answers.c.at <= until)
+                .group_by(answer_sections.c.section)
+                .order_by((up + down).desc(), answer_sections.c.section)
+            ).all()
+            totals = conn.execute(
+                select(up, down).select_from(votes.join(answers)).where(answers.c.at <= until)
+            ).one()
+            unanswered = conn.execute(
+                select(answers.c.question, func.count())
+                .where(answers.c.answered.is_(False), answers.c.at <= until)
+                .group_by(answers.c.question)
+            ).all()
+        per_day = tuple(DayCount(_as_date(d), int(q), int(a or 0)) for d, q, a in days)
+        questions = sum(d.questions for d in per_day)
+        missed = sum(d.abstained for d in per_day)
+        return UsageReport(
+            generated_at=_aware(until),
+            questions=questions,
+            abstained=missed,
+            abstention_rate=missed / questions if questions else 0.0,
+            votes_up=int(totals[0] or 0),
+            votes_down=int(totals[1] or 0),
+            per_day=per_day,
+            section_votes=tuple(SectionVotes(s, int(u or 0), int(d or 0)) for s, u, d in sections),
+            top_unanswered=group_questions({q: int(n) for q, n in unanswered}, top),
+        )
+
+    def dump_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row, table by table (for tests and inspection)."""
+        with self._tx("reading every row") as conn:
+            return {
+                t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in metadata.sorted_tables
+            }
+
+
+def _as_date(value: object) -> date:
+    """A day from the database (a date, or ISO text on some drivers)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+__all__ = [
+    "DayCount",
+    "SectionVotes",
+    "Store",
+    "StoreError",
+    "StoredAnswer",
+    "UnansweredGroup",
+    "UsageReport",
+    "default_url",
+    "load_salt",
+    "open_store",
+]

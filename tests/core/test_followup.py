@@ -1,0 +1,233 @@
+"""Follow-ups read with the conversation before them: committed index, ONNX encoder, real pairs."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.cli import load_answerer, main
+from bot.config import Settings
+from bot.core.answer import Answerer
+from bot.core.build import encoder_ready
+from bot.core.evaluation import FollowupReport, evaluate_followups, is_followup_file, read_followups
+from bot.core.serving import BatchingAnswerer
+from bot.core.text import contains
+
+# The bars the requirement sets; do not lower them to make a run pass.
+MIN_CONTEXT_GAIN = 0.25
+
+ENERGY = "what did they say about energy costs?"
+MAMDANI = "and what did Mamdani propose?"
+CO_OP = "Mamdani proposed a municipal energy co-op funded by state green bonds"
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    """The answerer exactly as the CLI loads it, ignoring any .env of the checkout."""
+    settings = Settings(_env_file=None)
+    if not encoder_ready(settings.encoder_dir):
+        pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
+    return load_answerer(settings)
+
+
+@pytest.fixture(scope="module")
+def report(answerer: Answerer, repo_root: Path) -> FollowupReport:
+    """Figures on the committed follow-up pairs."""
+    return evaluate_followups(answerer, read_followups(repo_root / "tests" / "data" / "followups.jsonl"))
+
+
+def _misses(report: FollowupReport) -> str:
+    return "misses:\n" + "\n".join(f"{m.id} {m.problem}: {m.followup}" for m in report.misses)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_the_pair_file_has_both_kinds(report: FollowupReport) -> None:
+    assert report.n == 36
+    assert report.dependent == 28 and report.standalone == 8
+
+
+def test_context_beats_the_followup_alone_by_a_clear_margin(report: FollowupReport) -> None:
+    assert report.hit1_with - report.hit1_without >= MIN_CONTEXT_GAIN, (
+        f"with {report.hit1_with:.3f}, without {report.hit1_without:.3f}; " + _misses(report)
+    )
+
+
+def test_standalone_followups_are_not_hurt_by_the_previous_question(report: FollowupReport) -> None:
+    assert report.standalone_hit1_with >= report.standalone_hit1_without, _misses(report)
+
+
+def test_context_does_not_make_answerable_followups_abstain_more(report: FollowupReport) -> None:
+    assert report.answered_with >= report.answered_without
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_the_canonical_followup_ranks_the_co_op_sentence_first(answerer: Answerer) -> None:
+    answer = answerer.ask(MAMDANI, history=[ENERGY])
+    assert contains(answer.excerpts[0].text, CO_OP)
+    assert answer.answered and answer.highlight and contains(answer.highlight, CO_OP)
+    assert answer.question == MAMDANI  # the user's follow-up, not a rewrite
+
+
+def test_without_context_the_canonical_followup_misses(answerer: Answerer) -> None:
+    """The pair is a real test of context: alone, the follow-up ranks something else first."""
+    assert not contains(answerer.ask(MAMDANI).excerpts[0].text, CO_OP)
+
+
+@pytest.mark.parametrize("history", [(), [], ["", "  \x00 "]])
+def test_an_empty_history_is_the_plain_ask(answerer: Answerer, history: Sequence[str]) -> None:
+    for question in (MAMDANI, "When was the meeting?", "what did mamdani eat for lunch", "for how long?"):
+        assert answerer.ask(question, 3, history) == answerer.ask(question, 3)
+
+
+def test_ask_many_without_histories_equals_all_empty_histories(answerer: Answerer) -> None:
+    questions = [MAMDANI, "Who arranged the meeting?", "vienna??"]
+    assert answerer.ask_many(questions, 3, [[], [], []]) == answerer.ask_many(questions, 3)
+
+
+def test_a_self_contained_followup_keeps_its_own_answer_exactly(answerer: Answerer) -> None:
+    question = "How many residential customers does Con Edison serve?"
+    assert answerer.ask(question, history=["What did Bannon say about Mamdani?"]) == answerer.ask(question)
+
+
+def test_an_elliptic_followup_is_answered_in_context(answerer: Answerer) -> None:
+    alone = answerer.ask("for how long?")
+    in_context = answerer.ask("for how long?", history=["Which mayors had Trump been railing against?"])
+    assert not alone.answered
+    assert in_context.answered
+    assert contains(in_context.excerpts[0].text, "had spent the past two years railing against")
+
+
+def test_a_chain_of_followups_reaches_back(answerer: Answerer) -> None:
+    answer = answerer.ask("and Trump?", history=[ENERGY, MAMDANI])
+    assert contains(answer.excerpts[0].text, "Trump suggested federal intervention to break monopolies")
+
+
+def test_a_history_per_question_in_one_batch(answerer: Answerer) -> None:
+    questions = [MAMDANI, MAMDANI, "Is Mamdani a socialist?"]
+    answers = answerer.ask_many(questions, 3, [[ENERGY], [], [ENERGY]])
+    assert answers[0] == answerer.ask(MAMDANI, 3, [ENERGY])
+    assert answers[1] == answerer.ask(MAMDANI, 3)
+    # A whole question with only common words is not pulled towards the energy passage.
+    assert contains(answers[2].excerpts[0].text, "identifies as a democratic socialist")
+    assert answers[2].answered
+
+
+def test_histories_must_match_the_questions(answerer: Answerer) -> None:
+    with pytest.raises(ValueError):
+        answerer.ask_many([MAMDANI, MAMDANI], 3, [[ENERGY]])
+
+
+def test_a_history_given_as_one_string_is_refused(answerer: Answerer) -> None:
+    with pytest.raises(TypeError):
+        answerer.ask(MAMDANI, history=ENERGY)
+
+
+def test_context_weight_follows_how_much_the_followup_says(answerer: Answerer) -> None:
+    reader = answerer.retriever.followups
+    elliptic = reader.context_weight("and Mamdani?")
+    pronoun = reader.context_weight("when was that?")
+    full = reader.context_weight("When was Mamdani elected to the City Council?")
+    assert elliptic > full and pronoun > full
+    assert reader.weights("anything", []) == [1.0]
+    # A self-contained earlier message cuts the chain: nothing before it is read.
+    earlier = ["old", "How many residential customers does Con Edison serve?"]
+    assert len(reader.weights("which ones?", earlier)) == 2
+
+
+# ---------------------------------------------------------------- serving
+
+
+class CountingEmbedder:
+    """Wraps an encoder and records the texts of each encode call."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.name = inner.name  # type: ignore[attr-defined]
+        self.dim = inner.dim  # type: ignore[attr-defined]
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode with the wrapped encoder, remembering the call."""
+        self.calls.append(list(texts))
+        return self.inner.encode(texts)  # type: ignore[attr-defined]
+
+
+async def test_batching_answerer_passes_history_in_one_encoder_pass(answerer: Answerer) -> None:
+    counting = CountingEmbedder(answerer.retriever.embedder)
+    r = answerer.retriever
+    counted = Answerer(answerer.index, counting, r.model, r.speller)  # type: ignore[arg-type]
+    batcher = BatchingAnswerer(counted, max_wait=0.5)
+    try:
+        answers = await asyncio.gather(
+            batcher.ask(MAMDANI, 2, history=[ENERGY]),
+            batcher.ask(MAMDANI, 2),
+            batcher.ask("When was the meeting?", 1, history=()),
+        )
+    finally:
+        await batcher.close()
+    assert batcher.batches[-1] == 3
+    assert len(counting.calls) == 1 and ENERGY in counting.calls[0]
+    assert contains(answers[0].excerpts[0].text, CO_OP) and len(answers[0].excerpts) == 2
+    assert answers[1].excerpts == answerer.ask(MAMDANI, 2).excerpts
+    assert len(answers[2].excerpts) == 1
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _batch(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lines: list[str]) -> list:
+    """Run `ask --batch - -k 1` in this process on `lines`; the parsed output lines."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--batch", "-", "-k", "1"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_a_batch_line_with_history_gets_the_in_context_answer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        json.dumps({"question": MAMDANI, "history": [ENERGY]}),
+        json.dumps({"question": MAMDANI}),
+        json.dumps({"question": MAMDANI, "history": []}),
+    ]
+    with_history, plain, empty = _batch(monkeypatch, capsys, lines)
+    assert with_history["question"] == MAMDANI
+    assert contains(with_history["excerpts"][0]["text"], CO_OP)
+    assert not contains(plain["excerpts"][0]["text"], CO_OP)
+    assert empty == plain
+
+
+@pytest.mark.parametrize("history", ["energy costs", [ENERGY, 3], {"first": ENERGY}, None, [[ENERGY]]])
+def test_a_bad_history_is_an_error_for_that_line_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], history: object
+) -> None:
+    lines = [
+        json.dumps({"question": MAMDANI, "history": history}),
+        json.dumps({"question": MAMDANI, "history": [ENERGY]}),
+    ]
+    bad, good = _batch(monkeypatch, capsys, lines)
+    assert bad["line"] == 1 and "history" in bad["error"]
+    assert contains(good["excerpts"][0]["text"], CO_OP)
+
+
+def test_eval_detects_followup_pairs_and_prints_both_figures(
+    repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo_root / "tests" / "data" / "followups.jsonl"
+    assert is_followup_file(path) and not is_followup_file(repo_root / "eval" / "dev.jsonl")
+    assert main(["eval", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "with context" in out and "follow-up alone" in out and "standalone" in out
+    assert main(["eval", "--json", str(path)]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["hit1_with"] - figures["hit1_without"] >= MIN_CONTEXT_GAIN

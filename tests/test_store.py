@@ -1,0 +1,435 @@
+"""Tests of the question and vote store, against SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from bot.store import (
+    DayCount,
+    SectionVotes,
+    Store,
+    StoredAnswer,
+    StoreError,
+    UnansweredGroup,
+    group_questions,
+    load_salt,
+    normalise,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SALT = b"test-salt"
+NOW = datetime(2025, 11, 25, 12, 0, tzinfo=UTC)
+ALICE, BOB, CAROL = 111111111111111111, 222222222222222222, 333333333333333333
+SETTINGS = ("DATABASE_URL", "DATA_DIR", "USER_SALT", "RETENTION_DAYS", "LOG_LEVEL")
+NO_POSTGRES = "TEST_DATABASE_URL is not set (.ci/run starts a PostgreSQL server on loopback and sets it)"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in a folder yet to be made, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}"
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip(NO_POSTGRES)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """The store opened on the fresh database."""
+    opened = Store.open(db_url, SALT)
+    yield opened
+    opened.close()
+
+
+def record(store: Store, answer_id: str, user: int | None, question: str, **kw: object) -> None:
+    """record_answer with defaults for what a test doesn't care about."""
+    values: dict = {
+        "answered": True,
+        "chunk_ids": ["c1"],
+        "sections": ["Intro"],
+        "surface": "slash",
+        "at": NOW - timedelta(hours=1),
+    }
+    values.update(kw)
+    store.record_answer(answer_id, user, question, **values)
+
+
+def all_text(store: Store) -> str:
+    """Every stored row as one string."""
+    return json.dumps(store.dump_rows(), default=str)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def test_record_and_read_back(store: Store, db_url: str) -> None:
+    at = datetime(2025, 11, 24, 18, 30, tzinfo=timezone(timedelta(hours=-5)))
+    store.record_answer(
+        "1001",
+        ALICE,
+        "Where did they meet?",
+        answered=True,
+        chunk_ids=["meeting-0003", "meeting-0010"],
+        sections=["Shared Ground", "FAQ"],
+        surface="thread",
+        history=["Who met?", "When?"],
+        at=at,
+    )
+    got = store.get_answer("1001")
+    assert got == StoredAnswer(
+        answer_id="1001",
+        question="Where did they meet?",
+        history=("Who met?", "When?"),
+        answered=True,
+        chunk_ids=("meeting-0003", "meeting-0010"),
+        sections=("Shared Ground", "FAQ"),
+        surface="thread",
+        at=datetime(2025, 11, 24, 23, 30, tzinfo=UTC),
+    )
+    assert got.at == at
+    assert store.get_answer("9999") is None
+    # The same answer id again (a retry) keeps the first record.
+    record(store, "1001", BOB, "something else", answered=False)
+    assert store.get_answer("1001") == got
+    if db_url.startswith("sqlite"):
+        assert Path(make_url(db_url).database).is_file()  # its folder was created
+
+
+def test_nul_characters_are_dropped(store: Store) -> None:
+    record(store, "1", ALICE, "When\x00?", history=["a\x00b"])
+    got = store.get_answer("1")
+    assert (got.question, got.history) == ("When?", ("ab",))
+
+
+def test_cli_answers_have_no_user(store: Store) -> None:
+    record(store, "cli-1", None, "When was the meeting?", surface="cli")
+    (row,) = store.dump_rows()["mb_answers"]
+    assert row["user_key"] is None
+    assert store.get_answer("cli-1").surface == "cli"
+
+
+def test_store_reopens_with_its_rows(db_url: str) -> None:
+    with Store.open(db_url, SALT) as first:
+        record(first, "1", ALICE, "When?")
+    with Store.open(db_url, SALT) as again:
+        assert again.get_answer("1").question == "When?"
+
+
+# ---------------------------------------------------------------- votes
+
+
+def test_a_changed_vote_leaves_one_row_with_the_new_value(store: Store) -> None:
+    record(store, "1", ALICE, "When?")
+    assert store.vote("1", BOB, 1)
+    assert store.vote("1", BOB, -1)
+    rows = store.dump_rows()["mb_votes"]
+    assert len(rows) == 1 and rows[0]["value"] == -1
+    assert store.vote("1", BOB, -1)  # the same button again keeps it
+    assert [r["value"] for r in store.dump_rows()["mb_votes"]] == [-1]
+    assert store.get_vote("1", BOB) == -1
+    assert store.vote("1", CAROL, 1)
+    assert sorted(r["value"] for r in store.dump_rows()["mb_votes"]) == [-1, 1]
+    assert store.get_vote("1", ALICE) is None
+
+
+def test_a_vote_on_an_unknown_answer_is_not_stored(store: Store) -> None:
+    assert store.vote("404", BOB, 1) is False
+    assert store.dump_rows()["mb_votes"] == []
+    with pytest.raises(ValueError):
+        store.vote("404", BOB, 2)
+
+
+def test_votes_count_for_each_section_cited(store: Store) -> None:
+    record(store, "1", ALICE, "q1", sections=["Housing", "FAQ"])
+    record(store, "2", ALICE, "q2", sections=["FAQ", "FAQ"])
+    record(store, "3", ALICE, "q3", sections=["Energy"])
+    record(store, "4", ALICE, "q4", sections=[])
+    store.vote("1", BOB, 1)
+    store.vote("1", CAROL, -1)
+    store.vote("2", BOB, 1)
+    store.vote("4", BOB, -1)
+    report = store.report(now=NOW)
+    assert report.section_votes == (
+        SectionVotes("FAQ", up=2, down=1),
+        SectionVotes("Housing", up=1, down=1),
+    )
+    assert (report.votes_up, report.votes_down) == (2, 2)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def test_questions_per_day_and_abstention_rate(store: Store) -> None:
+    day1 = datetime(2025, 11, 23, 9, tzinfo=UTC)
+    record(store, "1", ALICE, "a", at=day1)
+    record(store, "2", BOB, "b", at=day1 + timedelta(hours=14), answered=False)
+    # 21:00 in New York on the 23rd is the 24th in UTC.
+    record(store, "3", BOB, "c", at=datetime(2025, 11, 23, 21, tzinfo=timezone(timedelta(hours=-5))))
+    record(store, "4", CAROL, "d", at=datetime(2025, 11, 25, 8, tzinfo=UTC), answered=False)
+    record(store, "5", CAROL, "after now", at=NOW + timedelta(hours=1), answered=False)
+    report = store.report(now=NOW)
+    assert report.per_day == (
+        DayCount(date(2025, 11, 23), questions=2, abstained=1),
+        DayCount(date(2025, 11, 24), questions=1, abstained=0),
+        DayCount(date(2025, 11, 25), questions=1, abstained=1),
+    )
+    assert (report.questions, report.abstained) == (4, 2)
+    assert report.abstention_rate == pytest.approx(0.5)
+    assert report.generated_at == NOW
+
+
+def test_an_empty_store_reports_nothing(store: Store) -> None:
+    report = store.report(now=NOW)
+    assert (report.questions, report.abstention_rate, report.per_day) == (0, 0.0, ())
+    assert report.section_votes == () and report.top_unanswered == ()
+
+
+def test_unanswered_near_duplicates_are_grouped(store: Store) -> None:
+    asked = [
+        "what did mamdani eat for lunch?",
+        "What did Mamdani eat for lunch",
+        "what did mamdani eat for lunch?",
+        "what did mamdani have for lunch",
+        "what did mamdnai eat for lnuch",  # typos: caught by the spelling measure, not the word sets
+        "Is Trump going to visit the Bronx?",
+        "what did trump say",
+        "What did Trump say about rent control?",  # contains the one before, but asks something else
+        "When was the meeting?",  # answered: not in the list
+    ]
+    for n, question in enumerate(asked):
+        record(store, str(n), ALICE, question, answered=n == len(asked) - 1)
+    top = store.report(now=NOW).top_unanswered
+    assert top[0] == UnansweredGroup(
+        "what did mamdani eat for lunch?",
+        5,
+        (
+            "What did Mamdani eat for lunch",
+            "what did mamdani have for lunch",
+            "what did mamdnai eat for lnuch",
+        ),
+    )
+    assert sorted((g.question, g.count) for g in top[1:]) == [
+        ("Is Trump going to visit the Bronx?", 1),
+        ("What did Trump say about rent control?", 1),
+        ("what did trump say", 1),
+    ]
+    assert all("When was the meeting?" not in (g.question, *g.examples) for g in top)
+
+
+def test_grouping_is_deterministic_and_limited() -> None:
+    words = "apples bridges castles dragons engines forests glaciers harbours islands jungles".split()
+    counts = {f"why {w} {w[::-1]}": n + 1 for n, w in enumerate(words)}
+    counts["WHAT, did they... agree on?"] = 3
+    counts["what did they agree on"] = 3
+    first = group_questions(counts, top=5)
+    assert first == group_questions(dict(reversed(list(counts.items()))), top=5)
+    assert len(first) == 5
+    assert [g.count for g in first] == sorted((g.count for g in first), reverse=True)
+    assert normalise("  WHAT, did they...   agree on? ") == "what did they agree on"
+    (agree,) = [g for g in group_questions(counts, top=50) if "agree" in g.question]
+    assert agree.count == 6
+
+
+# ---------------------------------------------------------------- retention and privacy
+
+
+def test_prune_deletes_only_old_rows(store: Store) -> None:
+    record(store, "old", ALICE, "old question", at=NOW - timedelta(days=91), sections=["FAQ"])
+    record(store, "new", ALICE, "new question", at=NOW - timedelta(days=89), sections=["FAQ"])
+    store.vote("old", BOB, 1)
+    store.vote("new", BOB, -1)
+    assert store.prune(0, now=NOW) == 0  # 0 keeps everything
+    assert store.prune(90, now=NOW) == 1
+    rows = store.dump_rows()
+    assert [r["id"] for r in rows["mb_answers"]] == ["new"]
+    assert [r["answer_id"] for r in rows["mb_votes"]] == ["new"]
+    assert [r["answer_id"] for r in rows["mb_answer_sections"]] == ["new"]
+    assert store.get_answer("old") is None
+    assert store.prune(90, now=NOW) == 0
+
+
+def test_forget_deletes_only_that_users_rows(store: Store) -> None:
+    record(store, "a1", ALICE, "alice asks")
+    record(store, "a2", ALICE, "alice asks again")
+    record(store, "b1", BOB, "bob asks")
+    store.vote("b1", ALICE, 1)  # Alice's vote on Bob's answer
+    store.vote("a1", BOB, -1)  # Bob's vote on Alice's answer goes with it
+    store.vote("b1", CAROL, 1)
+    assert store.forget(ALICE) == 4  # two questions, her vote, and the vote on her answer
+    rows = store.dump_rows()
+    assert [r["id"] for r in rows["mb_answers"]] == ["b1"]
+    assert [(r["answer_id"], r["value"]) for r in rows["mb_votes"]] == [("b1", 1)]
+    assert store.get_vote("b1", CAROL) == 1
+    assert store.forget(ALICE) == 0
+
+
+def test_the_raw_user_id_is_never_stored(store: Store, db_url: str) -> None:
+    user = 987654321098765432
+    record(store, "1", user, "When?")
+    record(store, "2", BOB, "Where?")
+    store.vote("2", user, 1)
+    assert str(user) not in all_text(store)
+    assert store.user_key(user) in all_text(store)
+    assert store.user_key(user) != Store.open(db_url, b"another salt").user_key(user)
+    if db_url.startswith("sqlite"):
+        store.close()
+        db = Path(make_url(db_url).database)
+        for path in db.parent.iterdir():  # the database, and its write-ahead log if any
+            data = path.read_bytes()
+            assert str(user).encode() not in data and user.to_bytes(8, "little") not in data
+
+
+def test_the_salt_file_is_made_once(tmp_path: Path) -> None:
+    salt = load_salt(tmp_path / "data")
+    assert len(salt) >= 32
+    assert load_salt(tmp_path / "data") == salt
+    assert oct((tmp_path / "data" / "salt").stat().st_mode & 0o777) == "0o600"
+
+
+# ---------------------------------------------------------------- concurrency and errors
+
+
+def test_concurrent_shards_open_and_vote_safely(db_url: str) -> None:
+    errors: list[BaseException] = []
+    stores: list[Store] = []
+    barrier = threading.Barrier(4)
+
+    def shard() -> None:
+        try:
+            barrier.wait()
+            opened = Store.open(db_url, SALT)  # all create the tables at once
+            stores.append(opened)
+            opened.record_answer("1", ALICE, "When?", True, ["c1"], ["Intro"], "slash", at=NOW)
+            for n in range(10):
+                opened.vote("1", BOB, 1 if n % 2 else -1)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=shard) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    try:
+        assert not errors, errors
+        rows = stores[0].dump_rows()
+        assert len(rows["mb_answers"]) == 1 and len(rows["mb_votes"]) == 1
+    finally:
+        for s in stores:
+            s.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "mysql://someone@127.0.0.1/db",
+        "not a url at all",
+    ],
+)
+def test_open_failures_are_one_sentence(url: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        Store.open(url, SALT)
+    message = str(caught.value)
+    assert "\n" not in message and message.endswith("."), message
+
+
+def test_the_password_is_not_shown() -> None:
+    with pytest.raises(StoreError) as caught:
+        Store.open("postgresql://someone:hunter2secret@127.0.0.1:1/none", SALT)
+    assert "hunter2secret" not in str(caught.value)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def run_cli(*args: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with only the given store settings, from a folder without a .env."""
+    environ = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS}
+    environ.update(settings, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=environ,
+        timeout=120,
+    )
+
+
+def test_cli_report_and_forget(db_url: str, tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    with Store.open(db_url, SALT) as store:
+        record(store, "1", ALICE, "what did mamdani eat for lunch?", answered=False, at=now, sections=["FAQ"])
+        record(store, "2", BOB, "What did Mamdani eat for lunch", answered=False, at=now)
+        record(store, "3", BOB, "Where did they meet?", at=now, sections=["Shared Ground"])
+        record(store, "4", BOB, "an old question", answered=False, at=now - timedelta(days=100))
+        store.vote("3", ALICE, 1)
+    env = {"DATABASE_URL": db_url, "DATA_DIR": str(tmp_path / "data"), "USER_SALT": SALT.decode()}
+
+    result = run_cli("report", "--json", cwd=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"] == 3  # the 100-day-old one was deleted first (RETENTION_DAYS=90)
+    assert report["abstention_rate"] == pytest.approx(2 / 3, abs=1e-3)
+    assert report["section_votes"] == [{"section": "Shared Ground", "up": 1, "down": 0}]
+    assert report["top_unanswered"][0]["count"] == 2
+
+    text_report = run_cli("report", cwd=tmp_path, **env)
+    assert text_report.returncode == 0, text_report.stderr
+    assert "what did mamdani eat for lunch?" in text_report.stdout
+    assert "Shared Ground" in text_report.stdout and "66.7%" in text_report.stdout
+
+    forgotten = run_cli("forget", str(BOB), cwd=tmp_path, **env)
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert forgotten.stdout.startswith("Deleted 3 rows")  # his two questions and the vote on one of them
+    with Store.open(db_url, SALT) as store:
+        assert [r["id"] for r in store.dump_rows()["mb_answers"]] == ["1"]
+
+    bad = run_cli("forget", "abc", cwd=tmp_path, **env)
+    assert bad.returncode == 2
+    (line,) = bad.stderr.strip().splitlines()
+    assert line.startswith("error: ") and line.endswith("."), line
+
+
+def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = run_cli("report", cwd=tmp_path, DATA_DIR=str(data))
+    assert result.returncode == 0, result.stderr
+    assert "No questions stored yet." in result.stdout
+    assert (data / "meeting-bot.sqlite3").is_file() and (data / "salt").is_file()
+
+
+def test_cli_store_failure_is_one_sentence(tmp_path: Path) -> None:
+    result = run_cli(
+        "report", cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and line.endswith("."), line
