@@ -1,0 +1,55 @@
+"""The serving encoder (ONNX) agrees with the reference (sentence-transformers) on this project's own texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.cli import load_answerer
+from bot.config import ROOT, Settings
+from bot.core.answer import Answerer
+from bot.core.embedding import SentenceTransformerEmbedder
+from bot.core.evaluation import evaluate
+from bot.core.training import read_questions
+
+DEV = ROOT / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def served() -> Answerer:
+    """The answerer exactly as `meeting-bot ask` builds it (ONNX encoder)."""
+    return load_answerer(Settings(_env_file=None))
+
+
+@pytest.fixture(scope="module")
+def reference() -> SentenceTransformerEmbedder:
+    """The encoder the index was built with."""
+    return SentenceTransformerEmbedder()
+
+
+def test_vectors_match_on_every_chunk_sentence_and_dev_question(served: Answerer, reference) -> None:
+    index = served.index
+    texts = [c.search_text for c in index.chunks]
+    texts += sorted({s.text for c in index.chunks for s in c.sentences})
+    texts += [q.text for q in read_questions(DEV)]
+    onnx = served.retriever.embedder.encode(texts)
+    ref = reference.encode(texts)
+    cosines = np.sum(onnx * ref, axis=1)
+    assert cosines.min() >= 0.999, texts[int(np.argmin(cosines))]
+
+
+def test_committed_chunk_vectors_are_what_the_serving_encoder_computes(served: Answerer) -> None:
+    stored = served.index.chunk_vectors()
+    fresh = served.retriever.embedder.encode([c.search_text for c in served.index.chunks])
+    assert np.sum(stored * fresh, axis=1).min() >= 0.999
+
+
+def test_dev_figures_are_the_same_with_either_encoder(served: Answerer, reference) -> None:
+    questions = read_questions(Path(DEV))
+    with_onnx = evaluate(served.retriever, questions)
+    served_ref = Answerer(served.index, reference, served.retriever.model, served.retriever.speller)
+    with_reference = evaluate(served_ref.retriever, questions)
+    for figure in ("hit1", "hit3", "mrr5", "answered", "abstained"):
+        assert getattr(with_onnx, figure) == pytest.approx(getattr(with_reference, figure)), figure
