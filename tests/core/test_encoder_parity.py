@@ -1,4 +1,4 @@
-"""The serving encoder (ONNX) agrees with the reference (sentence-transformers) on this project's own texts."""
+"""The serving encoder (ONNX) agrees with the reference (sentence-transformers) on our own texts."""
 
 from __future__ import annotations
 
