@@ -385,3 +385,12 @@ def test_missing_token_is_one_sentence(tmp_path):
 
 def test_root_is_the_checkout():
     assert (ROOT / "corpus").is_dir()
+
+
+async def test_shard_settings_run_the_given_shards(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, shard_count=4, shard_ids="1,3")
+    async with running_bot(fake, bot, ready_timeout=20):
+        await fake.wait_identified(2, timeout=20)
+        shards = sorted(tuple(p["shard"]) for p in fake.identify_payloads)
+        assert shards == [(1, 4), (3, 4)]
+        assert bot.shard_count == 4 and sorted(bot.shards) == [1, 3]
