@@ -8,7 +8,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,13 +123,6 @@ def new_vector_index(dim: int, expected: int) -> faiss.Index:
     return index
 
 
-def build_vectors(vectors: np.ndarray) -> faiss.Index:
-    """A vector index holding `vectors`."""
-    index = new_vector_index(vectors.shape[1], len(vectors))
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
 def _distinct_sentences(chunks: Sequence[Chunk]) -> tuple[list[Sentence], list[tuple[int, ...]]]:
     """Sentences shared by overlapping chunks are embedded once."""
     rows: dict[tuple[str, int, int], int] = {}
@@ -159,8 +152,6 @@ def build_index(
     """Chunk, embed and write a complete index to `out`, replacing any old one atomically."""
     chunks = chunk_corpus(docs)
     sentences, per_chunk = _distinct_sentences(chunks)
-    chunk_vecs = _encode_batched(embedder, [c.search_text for c in chunks], batch, progress)
-    sent_vecs = _encode_batched(embedder, [s.text for s in sentences], batch, progress)
     manifest = Manifest(
         format=FORMAT_VERSION,
         model=embedder.name,
@@ -173,16 +164,32 @@ def build_index(
         sentences=len(sentences),
         kind="flat" if len(chunks) <= EXACT_LIMIT else "hnsw",
     )
-    meta = {
-        "docs": [asdict(DocInfo(d.doc_id, d.title, d.date, d.source, d.sections)) for d in docs],
-        "chunks": [_chunk_record(c, rows) for c, rows in zip(chunks, per_chunk, strict=True)],
-    }
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=out.parent))
     try:
-        faiss.write_index(build_vectors(chunk_vecs), str(tmp / VECTORS))
-        np.save(tmp / SENTENCES, sent_vecs.astype(np.float16))
-        (tmp / CHUNKS).write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
+        # Vectors go to the index and to disk batch by batch: memory stays bounded by the index itself.
+        vectors = new_vector_index(embedder.dim, len(chunks))
+        for part in _encoded(embedder, [c.search_text for c in chunks], batch, progress):
+            vectors.add(part)
+        faiss.write_index(vectors, str(tmp / VECTORS))
+        del vectors
+        stored = np.lib.format.open_memmap(
+            tmp / SENTENCES, mode="w+", dtype=np.float16, shape=(len(sentences), embedder.dim)
+        )
+        row = 0
+        for part in _encoded(embedder, [s.text for s in sentences], batch, progress):
+            stored[row : row + len(part)] = part
+            row += len(part)
+        stored.flush()
+        del stored
+        with (tmp / CHUNKS).open("w", encoding="utf-8") as f:
+            f.write('{"docs": ')
+            json.dump([asdict(DocInfo(d.doc_id, d.title, d.date, d.source, d.sections)) for d in docs], f)
+            f.write(',\n"chunks": [\n')
+            for i, (c, rows) in enumerate(zip(chunks, per_chunk, strict=True)):
+                f.write(",\n" if i else "")
+                json.dump(_chunk_record(c, rows), f, ensure_ascii=False)
+            f.write("\n]}\n")
         (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
         swap(tmp, out)
     finally:
@@ -201,15 +208,15 @@ def swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _encode_batched(
+def _encoded(
     embedder: Embedder, texts: list[str], batch: int, progress: Callable[[int], None] | None
-) -> np.ndarray:
-    parts = []
+) -> Iterator[np.ndarray]:
+    """Embeddings of `texts`, one batch at a time."""
     for i in range(0, len(texts), batch):
-        parts.append(embedder.encode(texts[i : i + batch]))
+        part = embedder.encode(texts[i : i + batch])
         if progress:
-            progress(len(texts[i : i + batch]))
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), np.float32)
+            progress(len(part))
+        yield np.ascontiguousarray(part, dtype=np.float32)
 
 
 def _chunk_record(c: Chunk, rows: tuple[int, ...]) -> dict:
@@ -262,7 +269,10 @@ def load_index(folder: Path) -> Index:
     try:
         meta = json.loads((folder / CHUNKS).read_text(encoding="utf-8"))
         vectors = faiss.read_index(str(folder / VECTORS))
-        sentence_vectors = np.load(folder / SENTENCES).astype(np.float32)
+        # A large index keeps its sentence vectors on disk (float16, memory-mapped); a small one in RAM.
+        sentence_vectors = np.load(folder / SENTENCES, mmap_mode="r")
+        if manifest.chunks <= EXACT_LIMIT:
+            sentence_vectors = sentence_vectors.astype(np.float32)
         chunks = tuple(_chunk_from(r) for r in meta["chunks"])
         rows = tuple(tuple(r["rows"]) for r in meta["chunks"])
         docs = {

@@ -420,7 +420,13 @@ def _best_of(vectors: np.ndarray, table: np.ndarray, q: np.ndarray) -> np.ndarra
     """Per row of `table`, the best cosine of q with the vectors it lists (0 for an empty row)."""
     if not len(vectors):
         return np.zeros(len(table), np.float32)
-    # One extra slot at the end is what the -1 padding reads: -inf, so it never wins.
-    sims = np.append(vectors @ q, np.float32(-np.inf))
+    if len(table) * table.shape[1] < len(vectors) // 4:
+        # A few candidates of a large index: score only the rows they list.
+        rows = np.unique(table[table >= 0])
+        sims = np.full(len(vectors) + 1, -np.inf, np.float32)
+        sims[rows] = np.asarray(vectors[rows], dtype=np.float32) @ q
+    else:
+        # One extra slot at the end is what the -1 padding reads: -inf, so it never wins.
+        sims = np.append(vectors @ q, np.float32(-np.inf))
     best = sims[table].max(axis=1)
     return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
