@@ -231,7 +231,8 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
         p = s["pipeline"]
         print(
             f"Scale through the real build and search code ({p['chunks']:,} chunks, "
-            f"{p['sentences']:,} sentences, stand-in encoder): built in {p['build_s']:.1f} s (peak RSS {p['build_peak_rss_mb']:.0f} MB), "
+            f"{p['sentences']:,} sentences, stand-in encoder): built in {p['build_s']:.1f} s "
+            f"(peak RSS {p['build_peak_rss_mb']:.0f} MB), "
             f"loaded in {p['load_s']:.1f} s, search p50 {p['search_p50_ms']:.1f} ms without the encoder, "
             f"peak RSS {p['peak_rss_mb']:.0f} MB."
         )
