@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.retrieval import Retrieval, Retriever
 from bot.core.text import contains
-from bot.core.training import Question
+from bot.core.training import Question, read_json_lines
 
 if TYPE_CHECKING:  # typing only: evaluation of plain question sets needs no Answerer
     from bot.core.answer import Answer, Answerer
@@ -156,29 +156,18 @@ def is_followup_file(path: Path) -> bool:
 
 def read_followups(path: Path) -> list[FollowupPair]:
     """Read a JSON-lines file of {"id", "first", "followup", "gold", "standalone"} (ValueError if bad)."""
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-            if not isinstance(d["first"], str) or not isinstance(d["followup"], str):
-                raise TypeError("first and followup must be strings")
-            gold = d.get("gold", [])
-            if not isinstance(gold, list) or not all(isinstance(g, str) for g in gold):
-                raise TypeError("gold must be a list of strings")
-            out.append(
-                FollowupPair(
-                    str(d.get("id", n)),
-                    d["first"],
-                    d["followup"],
-                    tuple(gold),
-                    bool(d.get("standalone", False)),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: not a follow-up pair ({exc}).") from exc
-    return out
+
+    def parse(n: int, d: dict) -> FollowupPair:
+        if not isinstance(d["first"], str) or not isinstance(d["followup"], str):
+            raise TypeError("first and followup must be strings")
+        gold = d.get("gold", [])
+        if not isinstance(gold, list) or not all(isinstance(g, str) for g in gold):
+            raise TypeError("gold must be a list of strings")
+        return FollowupPair(
+            str(d.get("id", n)), d["first"], d["followup"], tuple(gold), bool(d.get("standalone", False))
+        )
+
+    return read_json_lines(path, "a follow-up pair", parse)
 
 
 def answer_rank(answer: Answer, gold: Sequence[str]) -> int | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -17,6 +18,8 @@ from bot.core.spelling import Speller
 from bot.core.text import contains
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 FOLDS = 5
 # Fusion weights tried for (chunk, sentence, question, lexical); chosen out of fold.
@@ -61,26 +64,32 @@ class AdapterSettings:
     seed: int = 0
 
 
-def read_questions(path: Path) -> list[Question]:
-    """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`)."""
+def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> list[T]:
+    """Parse each non-blank line of a JSON-lines file; ValueError naming the line if one is not `what`."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            out.append(
-                Question(
-                    d["question"],
-                    tuple(d.get("gold", [])),
-                    bool(d.get("gold_all", False)),
-                    d.get("kind", ""),
-                    str(d.get("id", n)),
-                )
-            )
+            out.append(parse(n, json.loads(line)))
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: not a question object ({exc}).") from exc
+            raise ValueError(f"{path}:{n}: not {what} ({exc}).") from exc
     return out
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`)."""
+
+    def parse(n: int, d: dict) -> Question:
+        return Question(
+            d["question"],
+            tuple(d.get("gold", [])),
+            bool(d.get("gold_all", False)),
+            d.get("kind", ""),
+            str(d.get("id", n)),
+        )
+
+    return read_json_lines(path, "a question object", parse)
 
 
 def positives(index: Index, questions: Sequence[Question]) -> np.ndarray:

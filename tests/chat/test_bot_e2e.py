@@ -10,39 +10,19 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 import pytest_asyncio
 
 from bot.chat.client import MeetingBot
 from bot.chat.render import DESCRIPTION_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, TITLE_MAX
-from bot.cli import load_answerer
-from bot.config import ROOT, Settings
+from bot.config import ROOT
 from bot.core.answer import Answerer
 from bot.store import open_store
+from tests.chat.bots import bot_for, settings
 from tests.fakediscord import FakeDiscord, InteractionRef, Request, running_bot
 
 FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 MESSAGES = r"^/channels/\d+/messages$"
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    """The serving answerer, loaded once: committed index, ONNX encoder."""
-    return load_answerer(Settings(_env_file=None))
-
-
-def settings(tmp_path: Path, **overrides: object) -> Settings:
-    """Settings for a test bot: no .env, a private data folder."""
-    values: dict[str, object] = {"discord_token": "fake-token", "data_dir": tmp_path}
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
-
-
-def bot_for(tmp_path: Path, answerer: Answerer, **overrides: object) -> MeetingBot:
-    """The real bot with its store in tmp_path."""
-    s = settings(tmp_path, **overrides)
-    return MeetingBot(s, answerer, open_store(s))
 
 
 @pytest_asyncio.fixture

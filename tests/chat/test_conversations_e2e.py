@@ -5,30 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 import pytest_asyncio
 
-from bot.chat.client import MeetingBot
 from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.store import open_store
+from tests.chat.bots import bot_for
 from tests.fakediscord import FakeDiscord, Request, running_bot
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    """The serving answerer, loaded once."""
-    return load_answerer(Settings(_env_file=None))
-
-
-def settings(tmp_path: Path, **overrides: object) -> Settings:
-    """Test settings: no .env, a private data folder (and so a private SQLite store)."""
-    values: dict[str, object] = {"discord_token": "fake-token", "data_dir": tmp_path}
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
 
 
 @pytest_asyncio.fixture
@@ -36,12 +20,6 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     """A started fake Discord."""
     async with FakeDiscord() as server:
         yield server
-
-
-def make_bot(tmp_path: Path, answerer: Answerer, **overrides: object) -> MeetingBot:
-    """The real bot with a store in tmp_path."""
-    s = settings(tmp_path, **overrides)
-    return MeetingBot(s, answerer, open_store(s), lambda: answerer)
 
 
 def with_embed(r: Request) -> bool:
@@ -64,7 +42,7 @@ async def ask_by_mention(fake: FakeDiscord, question: str) -> tuple[dict, Reques
 
 
 async def test_a_mention_opens_a_thread_and_a_follow_up_there_uses_the_context(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         question = "what did they say about energy costs?"
         msg, answer, thread_req = await ask_by_mention(fake, question)
@@ -80,14 +58,14 @@ async def test_a_mention_opens_a_thread_and_a_follow_up_there_uses_the_context(f
 
 
 async def test_a_long_question_names_its_thread_within_100_characters(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         _, _, thread_req = await ask_by_mention(fake, "What did Trump say about rent " * 10)
         assert thread_req is not None and 0 < len(thread_req.json["name"]) <= 100
 
 
 async def test_threads_off_replies_in_place(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer, answer_in_threads=False)
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
     async with running_bot(fake, bot):
         msg, answer, thread_req = await ask_by_mention(fake, "when was the meeting?")
         assert thread_req is None
@@ -95,7 +73,7 @@ async def test_threads_off_replies_in_place(fake, answerer, tmp_path):
 
 
 async def test_every_answer_carries_the_four_buttons(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "How much has Con Edison raised rates?"})
         follow = await fake.wait_for_request(
@@ -113,7 +91,7 @@ async def click(fake: FakeDiscord, custom_id: str, message_id: str, user: int | 
 
 
 async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         n = len(fake.requests)
         msg = await fake.send_message("who called trump a fascist?", guild=False)
@@ -121,7 +99,7 @@ async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp
         ids = custom_ids(answer)
     answer_msg = fake.bot_messages()[-1]["id"]
     assert msg  # the question's message id is the answer id in the buttons
-    bot = make_bot(tmp_path, answerer)  # a new process would start exactly like this
+    bot = bot_for(tmp_path, answerer)  # a new process would start exactly like this
     async with running_bot(fake, bot):
         # Full paragraph: the whole paragraph with its heading, privately.
         cb = await click(fake, ids[1], answer_msg)
@@ -136,7 +114,7 @@ async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp
 
 
 async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "What is Mamdani's slogan?"})
         follow = await fake.wait_for_request(
@@ -158,7 +136,7 @@ async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answer
 
 
 async def test_stats_and_reindex_refuse_non_admins(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         for command in ("stats", "reindex"):
             ref = await fake.send_slash(command)
@@ -168,7 +146,7 @@ async def test_stats_and_reindex_refuse_non_admins(fake, answerer, tmp_path):
 
 
 async def test_owner_sees_stats(fake, answerer, tmp_path):
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "what did mamdani eat for lunch?"})
         await fake.wait_for_request(lambda r: r.path.startswith("/webhooks/") and ref.token in r.path)
@@ -187,7 +165,7 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
         loads.append(1)
         return load_answerer(Settings(_env_file=None))
 
-    bot = make_bot(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer)
     bot.reload = reload
     # The real command rebuilds with torch (tested in the CLI tests); a stand-in that takes a moment.
     bot.reindex_command = [sys.executable, "-c", "import time; time.sleep(1.0)"]
