@@ -289,6 +289,8 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     if settings.discord_token is not None and settings.discord_token.get_secret_value().strip():
         return cmd_run(args, settings)
     print("No DISCORD_TOKEN set: answering questions typed here instead.", file=sys.stderr)
+    if not args.debug:
+        logging.getLogger().setLevel(logging.WARNING)  # the terminal is for answers, not library chatter
     return cmd_chat(args, settings)
 
 
