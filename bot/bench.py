@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import ROOT, Settings
 
 QUESTION_FILES = ("eval/dev.jsonl", "eval/holdout.jsonl")  # 130 distinct questions
 LATENCY_QUESTIONS = 200
@@ -161,7 +161,7 @@ def _median(runs: list[dict], key: str) -> float:
 
 def measure_paths(settings: Settings, runs: int, latency_n: int = LATENCY_QUESTIONS) -> dict:
     """Medians over `runs` fresh processes of each path, and the ratios project/plain."""
-    questions = _questions(settings.corpus_dir.parent)
+    questions = _questions(ROOT)
     index_file = settings.index_dir / "chunks.faiss"
     project, plain = [], []
     for _ in range(runs):  # interleaved, so drift on the machine hits both alike

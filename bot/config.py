@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The checkout the package runs from: corpus/, index/ and train/ live here.
@@ -17,7 +17,7 @@ class Settings(BaseSettings):
 
     # Blank values (`DISCORD_GUILD_ID=` in .env) mean "use the default".
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+        env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
     )
 
     discord_token: SecretStr | None = None
@@ -51,6 +51,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(int(v) for v in value.replace(" ", "").split(",") if v)
         return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        """SHARD_IDS name shards of SHARD_COUNT."""
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (the total number of shards across processes)")
+        if self.shard_count is not None and any(not 0 <= i < self.shard_count for i in self.shard_ids):
+            raise ValueError(
+                f"every SHARD_IDS entry must be between 0 and SHARD_COUNT-1 ({self.shard_count - 1})"
+            )
+        return self
 
     @property
     def wants_message_content(self) -> bool:

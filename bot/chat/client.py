@@ -8,7 +8,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 
 import discord
 import yarl
@@ -22,6 +22,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 8.0  # seconds; SIGTERM must end the process within 10
+REINDEX_TIMEOUT = 900.0  # seconds a /reindex build may take
 PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
 
@@ -37,7 +38,7 @@ class MeetingBot(commands.AutoShardedBot):
         force_sync: bool = False,
     ) -> None:
         intents = discord.Intents.default()
-        # Privileged: only needed to read messages in ASK_CHANNEL_IDS that don't mention the bot.
+        # Privileged: needed only to read messages that don't mention the bot (ask-channels, threads).
         intents.message_content = settings.wants_message_content
         intents.presences = False
         intents.members = False
@@ -68,8 +69,17 @@ class MeetingBot(commands.AutoShardedBot):
         await setup(self)
         if self.settings.retention_days:
             self._pruner = asyncio.create_task(self._prune_daily(), name="retention")
-        if self.force_sync or self.settings.sync_commands:
-            await self.sync_if_changed(force=self.force_sync)
+        if self.force_sync:
+            await self.sync_if_changed(force=True)  # `meeting-bot sync`: a failure is the command's error
+        elif self.settings.sync_commands:
+            try:
+                await self.sync_if_changed()
+            except discord.HTTPException as exc:
+                # Serving with the commands Discord already has beats not serving at all.
+                log.error("could not sync slash commands (%s); serving with the registered ones", exc)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No text commands: messages are handled by the cog's listener only."""
 
     def _guild(self) -> discord.Object | None:
         gid = self.settings.discord_guild_id
@@ -117,7 +127,14 @@ class MeetingBot(commands.AutoShardedBot):
         proc = await asyncio.create_subprocess_exec(
             *self.reindex_command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
         )
-        _, err = await proc.communicate()
+        try:
+            _, err = await asyncio.wait_for(proc.communicate(), REINDEX_TIMEOUT)
+        except TimeoutError:
+            return f"The rebuild took over {REINDEX_TIMEOUT:.0f} s and was stopped; the current index stays."
+        finally:
+            if proc.returncode is None:  # timed out or shutting down: leave no orphan behind
+                proc.kill()
+                await proc.wait()
         if proc.returncode != 0:
             last = (err.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
             log.error("reindex failed: %s", last)
@@ -193,33 +210,40 @@ async def serve(bot: MeetingBot, token: str) -> None:
         runner.cancel()
 
 
+def _connection_error(exc: BaseException) -> str | None:
+    """One sentence for the ways connecting to Discord fails, or None for anything else."""
+    if isinstance(exc, discord.LoginFailure):
+        return "Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal."
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return (
+            "the Message Content intent is not enabled for this bot; enable it in the Developer Portal, "
+            "or set ANSWER_IN_THREADS=false and leave ASK_CHANNEL_IDS empty to run without it."
+        )
+    if isinstance(exc, discord.Forbidden):
+        return f"Discord refused a request ({exc.text or exc.status}); check DISCORD_GUILD_ID and the invite."
+    if isinstance(exc, (discord.GatewayNotFound, discord.ConnectionClosed, discord.HTTPException, OSError)):
+        return f"cannot reach Discord ({type(exc).__name__}); check the network and try again."
+    return None
+
+
+def _run_reporting(main: Coroutine[None, None, None]) -> int:
+    """Run the coroutine; Discord connection failures become one sentence and exit status 1."""
+    try:
+        asyncio.run(main)
+    except Exception as exc:
+        message = _connection_error(exc)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run_bot(settings: Settings, answerer: Answerer, store: Store, reload: Callable[[], Answerer]) -> int:
     """`meeting-bot run`: connect and serve until stopped; one sentence on a bad token."""
     token = _token(settings)
     point_at(settings)
-    bot = MeetingBot(settings, answerer, store, reload)
-    try:
-        asyncio.run(serve(bot, token))
-    except discord.LoginFailure:
-        print(
-            "error: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal.",
-            file=sys.stderr,
-        )
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        print(
-            "error: the message-content intent is not enabled for this bot; enable it in the Developer "
-            "Portal or unset ASK_CHANNEL_IDS.",
-            file=sys.stderr,
-        )
-        return 1
-    except (discord.GatewayNotFound, discord.ConnectionClosed, OSError) as exc:
-        print(
-            f"error: cannot reach Discord ({type(exc).__name__}); check the network and try again.",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return _run_reporting(serve(MeetingBot(settings, answerer, store, reload), token))
 
 
 def sync_commands(settings: Settings, answerer: Answerer, store: Store) -> int:
@@ -232,14 +256,8 @@ def sync_commands(settings: Settings, answerer: Answerer, store: Store) -> int:
         async with bot:
             await bot.login(token)  # login runs setup_hook, which syncs
 
-    try:
-        asyncio.run(go())
-    except discord.LoginFailure:
-        print(
-            "error: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal.",
-            file=sys.stderr,
-        )
-        return 1
+    if code := _run_reporting(go()):
+        return code
     where = (
         f"guild {settings.discord_guild_id}" if settings.discord_guild_id else "all guilds and DMs (global)"
     )

@@ -46,14 +46,24 @@ class Cooldowns:
     def __init__(self, rate: int, per: float) -> None:
         self.rate, self.per = rate, per
         self._buckets: dict[int, app_commands.Cooldown] = {}
+        self._notified: dict[int, float] = {}
 
     def retry_after(self, user_id: int) -> float | None:
         """Seconds until this user may ask again, or None if they may ask now (and count it)."""
         now = time.monotonic()
         if len(self._buckets) > 10_000:  # forget idle users now and then
-            self._buckets = {u: b for u, b in self._buckets.items() if b._last + self.per > now}
+            self._buckets = {u: b for u, b in self._buckets.items() if b.get_tokens(now) < self.rate}
+            self._notified = {u: t for u, t in self._notified.items() if now - t < self.per}
         bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
         return bucket.update_rate_limit(now)
+
+    def first_refusal(self, user_id: int) -> bool:
+        """True for the first refusal of this user in the current window (to notify once), else False."""
+        now = time.monotonic()
+        if now - self._notified.get(user_id, -self.per) < self.per:
+            return False
+        self._notified[user_id] = now
+        return True
 
     def describe(self) -> str:
         """The limit in words."""
@@ -147,12 +157,15 @@ class AskCog(commands.Cog):
             log.exception("answering a slash command failed")
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        await self._record(interaction.id, interaction.user.id, answer, "slash", [])
-        await interaction.followup.send(
-            embed=render_answer(answer).embed,
-            view=self._view(interaction.id, answer),
-            ephemeral=private,
-            allowed_mentions=NO_MENTIONS,
+        # The reply does not wait for the database (the buttons need the row only when clicked).
+        await asyncio.gather(
+            interaction.followup.send(
+                embed=render_answer(answer).embed,
+                view=self._view(interaction.id, answer),
+                ephemeral=private,
+                allowed_mentions=NO_MENTIONS,
+            ),
+            self._record(interaction.id, interaction.user.id, answer, "slash", []),
         )
 
     def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
@@ -205,8 +218,8 @@ class AskCog(commands.Cog):
                 "A rebuild is already running.", ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self._reindexing:
+        async with self._reindexing:  # taken before the first await, so two calls cannot both start
+            await interaction.response.defer(ephemeral=True, thinking=True)
             message = await self.bot.reindex()
         await interaction.followup.send(render_notice(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -269,25 +282,29 @@ class AskCog(commands.Cog):
                 pass
 
     async def _answer_message(self, message: discord.Message, question: str, surface: str) -> None:
-        wait = self.cooldowns.retry_after(message.author.id)
-        if wait is not None:
-            await message.reply(
-                render_notice(f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."),
-                mention_author=False,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
         if not question.strip():
             if surface != "thread":  # without the message-content intent thread messages arrive empty
                 await message.reply(EMPTY, mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        wait = self.cooldowns.retry_after(message.author.id)
+        if wait is not None:
+            # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
+            if self.cooldowns.first_refusal(message.author.id):
+                await message.reply(
+                    render_notice(
+                        f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."
+                    ),
+                    mention_author=False,
+                    allowed_mentions=NO_MENTIONS,
+                )
             return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
         history = self.conversations.history(message.channel.id) if conversational else []
         async with message.channel.typing():
             answer = await self.bot.answers.ask(question, history=history)
-        await self._record(message.id, message.author.id, answer, surface, history)
         embed, view = render_answer(answer).embed, self._view(message.id, answer)
+        record = self._record(message.id, message.author.id, answer, surface, history)
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
@@ -295,11 +312,13 @@ class AskCog(commands.Cog):
         ):
             thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
             self.conversations.add(thread.id, question)
-            await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            await asyncio.gather(thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS), record)
             return
         if conversational:
             self.conversations.add(message.channel.id, question)
-        await message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS)
+        await asyncio.gather(
+            message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS), record
+        )
 
 
 def thread_name(question: str) -> str:

@@ -147,13 +147,17 @@ def render_about(index: Index, cooldown: str) -> discord.Embed:
         ),
         colour=ANSWER_COLOUR,
     )
-    for doc in list(index.docs.values())[: FIELDS_MAX - 4]:
-        sections = ", ".join(doc.sections)
-        embed.add_field(
-            name=clip(f"Document: {doc.title}", FIELD_NAME_MAX),
-            value=clip(f"{doc.source}; meeting of {doc.date}. Sections: {sections}.", FIELD_VALUE_MAX),
-            inline=False,
+    docs = list(index.docs.values())
+    # Leave room under the 6,000-character total for the two fields that follow.
+    for shown, doc in enumerate(docs):
+        name = clip(f"Document: {doc.title}", FIELD_NAME_MAX)
+        value = clip(
+            f"{doc.source}; meeting of {doc.date}. Sections: {', '.join(doc.sections)}.", FIELD_VALUE_MAX
         )
+        if shown >= FIELDS_MAX - 3 or len(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - 1600:
+            embed.add_field(name="More documents", value=f"and {len(docs) - shown} more", inline=False)
+            break
+        embed.add_field(name=name, value=value, inline=False)
     embed.add_field(
         name="Index", value=f"{m.chunks} passages · model {m.model} · built {m.built_at}", inline=False
     )
@@ -201,8 +205,3 @@ def render_report(report: UsageReport) -> discord.Embed:
 def render_notice(text: str) -> str:
     """A short plain notice (apology, cooldown, refusal) that fits a message."""
     return clip(text, CONTENT_MAX)
-
-
-def embed_size(embed: discord.Embed) -> int:
-    """Characters Discord counts towards the 6,000 limit."""
-    return len(embed)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -18,11 +20,34 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MORE_STEP = 3
+APOLOGY = "Sorry, that button failed; please try again in a moment."
 GONE = "That answer is too old to expand (the question was forgotten); please ask again."
 
 
 def _bot(interaction: discord.Interaction) -> MeetingBot:
     return interaction.client  # type: ignore[return-value]
+
+
+def safely(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """A button callback whose failure is logged and answered with a short private apology."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception:
+            log.exception("button %s failed", getattr(self, "custom_id", "?"))
+            send = (
+                interaction.followup.send
+                if interaction.response.is_done()
+                else interaction.response.send_message
+            )
+            try:
+                await send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                pass
+
+    return wrapper
 
 
 class MoreButton(
@@ -48,6 +73,7 @@ class MoreButton(
         """Rebuild the button from its custom_id (also after a restart)."""
         return cls(int(match["answer"]), int(match["shown"]))
 
+    @safely
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the next excerpts privately to whoever clicked."""
         bot = _bot(interaction)
@@ -89,6 +115,7 @@ class ParagraphButton(discord.ui.DynamicItem[discord.ui.Button], template=r"mb:p
         """Rebuild the button from its custom_id."""
         return cls(match["chunk"])
 
+    @safely
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the paragraph privately."""
         try:
@@ -123,12 +150,16 @@ class VoteButton(
         """Rebuild the button from its custom_id."""
         return cls(int(match["answer"]), match["value"])
 
+    @safely
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record (or change) the vote and thank the voter privately."""
         bot = _bot(interaction)
-        await asyncio.to_thread(
+        counted = await asyncio.to_thread(
             bot.store.vote, str(self.answer_id), interaction.user.id, 1 if self.value == "up" else -1
         )
+        if not counted:
+            await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         thanks = "Thanks, glad it helped." if self.value == "up" else "Thanks, noted: this answer missed."
         await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=NO_MENTIONS)
 

@@ -51,6 +51,7 @@ class Document:
         return tuple(seen)
 
 
+_DOC_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
@@ -115,6 +116,12 @@ def parse_document(path: Path) -> Document:
     close()
     if not paragraphs:
         raise CorpusError(f"Corpus file {path} has no paragraphs.")
+    if not _DOC_ID.fullmatch(path.stem):
+        # The id travels in citations' chunk ids and in Discord button ids (≤ 100 characters).
+        raise CorpusError(
+            f"Corpus file name {path.name} must be 1-40 letters, digits, '-' or '_' before .md "
+            "(it becomes the document id)."
+        )
     return Document(
         doc_id=path.stem,
         title=meta["title"],

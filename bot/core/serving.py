@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, clean_history, clean_question
@@ -19,58 +20,77 @@ MAX_WAIT = 0.004
 _Item = tuple[str, int, tuple[str, ...], asyncio.Future[Answer]]
 
 
+class BatcherClosed(RuntimeError):
+    """The batcher was closed; no more questions are taken."""
+
+
 class BatchingAnswerer:
-    """Queues questions and answers them in micro-batches on a worker thread."""
+    """Queues questions and answers them in micro-batches on its own worker thread."""
 
     def __init__(self, answerer: Answerer, max_batch: int = MAX_BATCH, max_wait: float = MAX_WAIT) -> None:
         self.answerer = answerer
         self.max_batch = max_batch
         self.max_wait = max_wait
-        self._queue: asyncio.Queue[_Item] | None = None
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._closed = False
+        # Its own thread: encoder work never waits behind other blocking calls (e.g. database writes).
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encoder")
         self.batches: list[int] = []  # sizes of recent batches, for the bench and tests
 
     def swap(self, answerer: Answerer) -> None:
-        """Serve later questions from another answerer (a rebuilt index); queued ones are unaffected."""
+        """Answer batches formed from now on with another answerer (a rebuilt index)."""
         self.answerer = answerer
 
     async def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question read after `history` (oldest first); EmptyQuestion at once if blank."""
+        if self._closed:
+            raise BatcherClosed("the answering service is shutting down")
         clean_question(question)  # fail fast, before queueing
         earlier = tuple(clean_history(history))  # a copy: the caller may go on changing its list
         if self._worker is None or self._worker.done():
-            self._queue = asyncio.Queue()
             self._worker = asyncio.create_task(self._run(), name="answer-batcher")
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        assert self._queue is not None
-        await self._queue.put((question, max(1, min(MAX_K, k)), earlier, future))
+        self._queue.put_nowait((question, max(1, min(MAX_K, k)), earlier, future))
         return await future
 
     async def close(self) -> None:
-        """Stop the worker; questions still queued get a CancelledError."""
+        """Stop taking questions; every question still waiting fails with BatcherClosed."""
+        self._closed = True
         if self._worker:
             self._worker.cancel()
-            try:
-                await self._worker
-            except asyncio.CancelledError:
-                pass
+            await asyncio.wait({self._worker}, timeout=5)
             self._worker = None
+        self._fail_waiting(BatcherClosed("the answering service was shut down"))
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _fail_waiting(self, exc: BaseException) -> None:
+        while not self._queue.empty():
+            *_, fut = self._queue.get_nowait()
+            if not fut.done():
+                fut.set_exception(exc)
 
     async def _run(self) -> None:
-        assert self._queue is not None
-        queue = self._queue
-        while True:
-            batch = [await queue.get()]
-            deadline = asyncio.get_running_loop().time() + self.max_wait
-            while len(batch) < self.max_batch:
-                timeout = deadline - asyncio.get_running_loop().time()
-                try:
-                    batch.append(
-                        queue.get_nowait() if queue.qsize() else await asyncio.wait_for(queue.get(), timeout)
-                    )
-                except (TimeoutError, asyncio.QueueEmpty):
-                    break
-            await self._answer(batch)
+        batch: list[_Item] = []
+        try:
+            while True:
+                batch = [await self._queue.get()]
+                deadline = asyncio.get_running_loop().time() + self.max_wait
+                while len(batch) < self.max_batch:
+                    if self._queue.empty():
+                        timeout = deadline - asyncio.get_running_loop().time()
+                        if timeout <= 0:
+                            break
+                        await asyncio.sleep(min(timeout, 0.001))
+                        continue
+                    batch.append(self._queue.get_nowait())
+                await self._answer(batch)
+                batch = []
+        finally:
+            # However the worker ends, nobody is left waiting on a question it had taken.
+            for *_, fut in batch:
+                if not fut.done():
+                    fut.set_exception(BatcherClosed("the answering service stopped"))
 
     async def _answer(self, batch: list[_Item]) -> None:
         self.batches = (self.batches + [len(batch)])[-1000:]
@@ -78,19 +98,25 @@ class BatchingAnswerer:
         answerer = self.answerer
         questions = [q for q, _, _, _ in batch]
         histories = [h for _, _, h, _ in batch]
+        loop = asyncio.get_running_loop()
         try:
             # One encoder pass for the whole batch, earlier messages included; a batch without any
             # history takes the plain call.
             if any(histories):
-                answers = await asyncio.to_thread(answerer.ask_many, questions, k, histories)
+                answers = await loop.run_in_executor(
+                    self._executor, answerer.ask_many, questions, k, histories
+                )
             else:
-                answers = await asyncio.to_thread(answerer.ask_many, questions, k)
+                answers = await loop.run_in_executor(self._executor, answerer.ask_many, questions, k)
+            results = [
+                replace(a, excerpts=a.excerpts[: item[1]]) for item, a in zip(batch, answers, strict=True)
+            ]
         except Exception as exc:  # one failing batch must not stop the worker
             log.exception("answering a batch of %d failed", len(batch))
-            for _, _, _, fut in batch:
+            for *_, fut in batch:
                 if not fut.done():
                     fut.set_exception(exc)
             return
-        for (_, want, _, fut), answer in zip(batch, answers, strict=True):
+        for (*_, fut), answer in zip(batch, results, strict=True):
             if not fut.done():
-                fut.set_result(replace(answer, excerpts=answer.excerpts[:want]))
+                fut.set_result(answer)

@@ -123,6 +123,10 @@ async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answer
         ids = custom_ids(follow)
         message_id = fake.bot_messages()[-1]["id"]
         up, down = ids[2], ids[3]
+        for _ in range(100):  # the answer is recorded alongside the reply, not before it
+            if bot.store.get_answer(str(ref.id)):
+                break
+            await asyncio.sleep(0.02)
         assert (await click(fake, up, message_id)).json["type"] == 4
         assert bot.store.get_vote(str(ref.id), fake.user_id) == 1
         report = bot.store.report()
@@ -150,6 +154,10 @@ async def test_owner_sees_stats(fake, answerer, tmp_path):
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "what did mamdani eat for lunch?"})
         await fake.wait_for_request(lambda r: r.path.startswith("/webhooks/") and ref.token in r.path)
+        for _ in range(100):  # the answer is recorded alongside the reply, not before it
+            if bot.store.get_answer(str(ref.id)):
+                break
+            await asyncio.sleep(0.02)
         ref = await fake.send_slash("stats", user=fake.owner_id)
         follow = await fake.wait_for_request(
             lambda r: r.path.startswith("/webhooks/") and ref.token in r.path

@@ -1,0 +1,205 @@
+"""The renderer keeps every reply within Discord's limits, escapes what people type, numbers citations;
+the small handler helpers (question detection, mentions, thread names, cooldowns, conversations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from bot.chat.commands import Conversations, Cooldowns, looks_like_question, strip_mentions, thread_name
+from bot.chat.render import (
+    DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    FIELD_NAME_MAX,
+    FIELD_VALUE_MAX,
+    FIELDS_MAX,
+    FOOTER_MAX,
+    TITLE_MAX,
+    clip,
+    render_about,
+    render_answer,
+    render_paragraph,
+    render_report,
+)
+from bot.core.answer import Answer, Excerpt, Source
+from bot.core.passages import FullParagraph
+from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
+
+
+def excerpt(
+    rank: int, text: str, highlight: tuple[int, int] | None = None, section: str = "Section"
+) -> Excerpt:
+    """An excerpt with a citation like the real ones."""
+    return Excerpt(rank, text, f"{section}, ¶{rank}", section, rank, 0.5, f"doc#{rank}", "Title", highlight)
+
+
+def answer(
+    question: str, excerpts: list[Excerpt], answered: bool = True, highlight: str | None = None
+) -> Answer:
+    """An Answer as the core builds it."""
+    return Answer(
+        question,
+        answered,
+        highlight,
+        tuple(excerpts),
+        False,
+        0.9,
+        (Source("Title", "2025-11-21", "as provided"),),
+    )
+
+
+def assert_fits(embed_dict: dict) -> None:
+    """Every Discord embed limit."""
+    assert len(embed_dict.get("title", "")) <= TITLE_MAX
+    assert len(embed_dict.get("description", "")) <= DESCRIPTION_MAX
+    fields = embed_dict.get("fields", [])
+    assert len(fields) <= FIELDS_MAX
+    for f in fields:
+        assert 0 < len(f["name"]) <= FIELD_NAME_MAX and 0 < len(f["value"]) <= FIELD_VALUE_MAX
+    assert len(embed_dict.get("footer", {}).get("text", "")) <= FOOTER_MAX
+    total = len(embed_dict.get("title", "")) + len(embed_dict.get("description", ""))
+    total += sum(len(f["name"]) + len(f["value"]) for f in fields) + len(
+        embed_dict.get("footer", {}).get("text", "")
+    )
+    assert total <= EMBED_TOTAL_MAX
+
+
+@pytest.mark.parametrize("length", [10, 900, 1100, 5000])
+@pytest.mark.parametrize("count", [1, 3, 10])
+def test_answers_of_any_size_fit_every_limit(length: int, count: int) -> None:
+    text = ("word " * length)[:length].strip() + "."
+    sentence = text[: min(len(text), 300)]
+    items = [excerpt(i, text, (0, len(sentence)) if i == 1 else None) for i in range(1, count + 1)]
+    embed = render_answer(answer("q " * 3000, items, highlight=sentence)).embed
+    assert_fits(embed.to_dict())
+    assert len(embed.fields) >= 1
+
+
+def test_citations_are_numbered_in_order_and_abstentions_marked_closest() -> None:
+    items = [excerpt(i, f"Text {i}.") for i in range(1, 4)]
+    names = [f.name for f in render_answer(answer("q", items, highlight="Text 1.")).embed.fields]
+    assert names == ["[1] Section, ¶1", "[2] Section, ¶2", "[3] Section, ¶3"]
+    declined = render_answer(answer("q", items, answered=False)).embed
+    assert all("(closest)" in f.name for f in declined.fields)
+    assert "doesn't cover" in declined.description
+
+
+def test_the_answering_sentence_is_bold_inside_excerpt_one() -> None:
+    text = "First sentence here. The answer is 18%. Last one."
+    start = text.index("The answer")
+    e = excerpt(1, text, (start, start + len("The answer is 18%.")))
+    embed = render_answer(answer("q", [e], highlight="The answer is 18%.")).embed
+    assert "**The answer is 18%.**" in embed.fields[0].value
+    assert embed.description == "**The answer is 18%.**"
+
+
+def test_a_long_excerpt_keeps_its_bold_sentence_when_cut() -> None:
+    before, sentence, after = "x " * 800, "The answer is 18%.", " y" * 800
+    text = before + sentence + after
+    e = excerpt(1, text, (len(before), len(before) + len(sentence)))
+    value = render_answer(answer("q", [e], highlight=sentence)).embed.fields[0].value
+    assert f"**{sentence}**" in value and len(value) <= FIELD_VALUE_MAX
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ping @everyone now",
+        "hi @here",
+        "<@123456789012345678> and <@&987654321098765432>",
+        "**bold** _it_ `code` ~~s~~ ||spoiler||",
+    ],
+)
+def test_what_people_type_is_escaped(question: str) -> None:
+    title = render_answer(answer(question, [excerpt(1, "Text.")], highlight="Text.")).embed.title
+    assert "@everyone" not in title and "@here" not in title
+    assert "<@123456789012345678>" not in title and "<@&987654321098765432>" not in title
+    for mark in ("**", "`", "~~", "||"):
+        assert mark not in title.replace("\\" + mark[0], "")
+
+
+def test_more_passages_continue_the_numbering() -> None:
+    items = [excerpt(i, f"Text {i}.") for i in range(1, 7)]
+    embed = render_answer(answer("q", items, highlight="Text 1."), shown_from=3).embed
+    assert [f.name[:3] for f in embed.fields] == ["[4]", "[5]", "[6]"]
+
+
+def test_about_fits_with_many_documents() -> None:
+    docs = {
+        f"d{i}": SimpleNamespace(
+            title="T" * 300, date="2025-11-21", source="s" * 200, sections=tuple("S" * 80 for _ in range(20))
+        )
+        for i in range(40)
+    }
+    manifest = SimpleNamespace(chunks=100_000, model="m", built_at="2026-11-28T00:00:00+00:00")
+    assert_fits(render_about(SimpleNamespace(docs=docs, manifest=manifest), "5 per 30 s").to_dict())
+
+
+def test_paragraph_and_report_fit() -> None:
+    para = FullParagraph("Title", "Section " * 60, 3, "Question? " * 40, "word " * 3000)
+    assert_fits(render_paragraph(para).to_dict())
+    report = UsageReport(
+        generated_at=datetime(2026, 11, 28, tzinfo=UTC),
+        questions=10_000,
+        abstained=900,
+        abstention_rate=0.09,
+        votes_up=5,
+        votes_down=2,
+        per_day=tuple(DayCount(date(2026, 1, 1 + i % 28), 100, 9) for i in range(90)),
+        section_votes=tuple(SectionVotes("S" * 200, 3, 1) for _ in range(40)),
+        top_unanswered=tuple(UnansweredGroup("q " * 400, 7, ("a",)) for _ in range(30)),
+    )
+    assert_fits(render_report(report).to_dict())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("when was the meeting", True),
+        ("Rent is high?", True),
+        ("How old is Mamdani", True),
+        ("good morning everyone", False),
+        ("lol", False),
+        ("I think so.", False),
+    ],
+)
+def test_question_detection_for_ask_channels(text: str, expected: bool) -> None:
+    assert looks_like_question(text) is expected
+
+
+def test_the_bots_mentions_are_stripped() -> None:
+    assert strip_mentions("<@42> when? <@!42>", 42) == "when?"
+    assert strip_mentions("<@7> hi", 42) == "<@7> hi"
+
+
+def test_thread_names_are_one_line_within_100_characters() -> None:
+    assert thread_name("  what\nabout   rent? ") == "what about rent?"
+    long = thread_name("word " * 100)
+    assert len(long) <= 100 and long.endswith("…")
+    assert thread_name("   ") == "Question"
+
+
+def test_cooldown_allows_the_rate_then_refuses_and_notifies_once() -> None:
+    c = Cooldowns(2, 30)
+    assert c.retry_after(1) is None and c.retry_after(1) is None
+    assert c.retry_after(1) is not None
+    assert c.first_refusal(1) is True and c.first_refusal(1) is False
+    assert c.retry_after(2) is None  # per person
+
+
+def test_conversations_keep_the_last_questions_per_channel() -> None:
+    conv = Conversations(depth=2, channels=2)
+    for q in ("a", "b", "c"):
+        conv.add(1, q)
+    conv.add(2, "x")
+    assert conv.history(1) == ["b", "c"]
+    conv.add(3, "y")  # channel 1 is the least recently active and is forgotten
+    assert conv.history(1) == [] and conv.history(3) == ["y"]
+
+
+def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
+    assert clip("short", 10) == "short"
+    out = clip("alpha beta gamma delta", 12)
+    assert len(out) <= 12 and out.endswith("…") and " " not in out[-2:]
