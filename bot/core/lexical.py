@@ -27,6 +27,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+DENSE_LIMIT = 5_000_000  # cells of the dense term table (20 MB of float32)
 _WORD = re.compile(r"[^\W_]+")
 _TERM = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern
 _STOPWORDS = frozenset(STOPWORDS_EN)
@@ -44,6 +45,17 @@ class LexicalIndex:
         # Per-term best score, so a question's BM25 can be scaled by what its terms could reach.
         self._best: dict[str, float] = {}
         self._stems: dict[str, frozenset[str]] = {}
+        # A small corpus keeps bm25s's term scores as a dense (terms × chunks) table: a question's
+        # scores are then one row-sum, without bm25s's per-call overhead. Large corpora use bm25s itself.
+        self._dense: np.ndarray | None = None
+        sc = self._bm25.scores
+        vocab_size = len(sc["indptr"]) - 1  # bm25s's term ids index its score arrays
+        if self._n * vocab_size <= DENSE_LIMIT:
+            dense = np.zeros((vocab_size, self._n), np.float32)
+            for term in range(vocab_size):
+                lo, hi = sc["indptr"][term], sc["indptr"][term + 1]
+                dense[term, sc["indices"][lo:hi]] = sc["data"][lo:hi]
+            self._dense = dense
 
     def terms(self, text: str) -> list[str]:
         """BM25 terms: folded words of two or more characters, stopwords dropped, stemmed."""
@@ -60,8 +72,12 @@ class LexicalIndex:
         terms = [t for t in self.terms(question) if t in self._vocab]
         if not terms:
             return np.zeros(self._n, dtype=np.float32)
-        raw = self._bm25.get_scores(terms)
-        ceiling = sum(self._term_best(t) for t in terms)
+        if self._dense is not None:
+            rows = self._dense[[self._bm25.vocab_dict[t] for t in terms]]
+            raw, ceiling = rows.sum(axis=0), float(rows.max(axis=1).sum())
+        else:
+            raw = self._bm25.get_scores(terms)
+            ceiling = sum(self._term_best(t) for t in terms)
         return (raw / ceiling).astype(np.float32) if ceiling > 0 else np.zeros(self._n, np.float32)
 
     def content_stems(self, text: str) -> frozenset[str]:
