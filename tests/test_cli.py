@@ -71,7 +71,7 @@ def check_answer_object(obj: dict) -> None:
         assert isinstance(e["text"], str) and e["text"]
         assert isinstance(e["paragraph"], int) and isinstance(e["score"], float)
         assert "¶" in e["citation"] and e["section"] in e["citation"]
-        assert re.fullmatch(r"meeting#\d+", e["chunk_id"])
+        assert re.fullmatch(r"meeting#[0-9a-f]{10}", e["chunk_id"])
 
 
 # ---------------------------------------------------------------- ask

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.corpus import Document, Paragraph
 
 # Bump whenever chunk boundaries or chunk text change: the index manifest records it.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 TARGET_WORDS = 50
 
 
@@ -97,15 +98,21 @@ def _windows(sentences: list[Sentence]) -> Iterable[tuple[int, int]]:
             return
 
 
-def chunk_paragraph(doc: Document, para: Paragraph, first_id: int) -> list[Chunk]:
-    """Chunks of one paragraph, numbered from `first_id` within the document."""
+def chunk_id(doc_id: str, text: str) -> str:
+    """An id that names the chunk by its words: it survives edits elsewhere in the corpus (a button made
+    before a rebuild finds the same passage, or none) and stays short enough for Discord button ids."""
+    return f"{doc_id}#{hashlib.blake2s(text.encode(), digest_size=5).hexdigest()}"
+
+
+def chunk_paragraph(doc: Document, para: Paragraph) -> list[Chunk]:
+    """Chunks of one paragraph."""
     sentences = split_sentences(para.text, para.start)
     chunks = []
-    for k, (i, j) in enumerate(_windows(sentences)):
+    for i, j in _windows(sentences):
         start, end = sentences[i].start, sentences[j].end
         chunks.append(
             Chunk(
-                id=f"{doc.doc_id}#{first_id + k}",
+                id=chunk_id(doc.doc_id, doc.text[start:end]),
                 doc=doc.doc_id,
                 section=para.section,
                 paragraph=para.number,
@@ -120,10 +127,13 @@ def chunk_paragraph(doc: Document, para: Paragraph, first_id: int) -> list[Chunk
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
-    """All chunks of a document, in reading order."""
+    """All chunks of a document, in reading order; a repeated passage's id gets a ~2, ~3 … suffix."""
     chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
     for para in doc.paragraphs:
-        chunks.extend(chunk_paragraph(doc, para, len(chunks)))
+        for c in chunk_paragraph(doc, para):
+            seen[c.id] = seen.get(c.id, 0) + 1
+            chunks.append(c if seen[c.id] == 1 else replace(c, id=f"{c.id}~{seen[c.id]}"))
     return chunks
 
 
