@@ -286,7 +286,7 @@ def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) ->
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """Serve Discord when a token is configured, else answer questions typed in the terminal."""
-    if settings.discord_token is not None and settings.discord_token.get_secret_value().strip():
+    if settings.token:
         return cmd_run(args, settings)
     print("No DISCORD_TOKEN set: answering questions typed here instead.", file=sys.stderr)
     if not args.debug:

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def token(self) -> str:
+        """The Discord bot token, or "" when none is set."""
+        return self.discord_token.get_secret_value().strip() if self.discord_token else ""
+
+    @property
     def wants_message_content(self) -> bool:
         """Whether to ask Discord for the privileged message-content intent."""
         if self.message_content_intent is not None:

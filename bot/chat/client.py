@@ -176,7 +176,7 @@ def point_at(settings: Settings) -> None:
 
 
 def _token(settings: Settings) -> str:
-    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    token = settings.token
     if not token:
         raise SystemExit(
             "error: DISCORD_TOKEN is not set; put it in .env or the environment (see .env.example)."

@@ -160,7 +160,7 @@ class AskCog(commands.Cog):
         # The reply does not wait for the database (the buttons need the row only when clicked).
         await asyncio.gather(
             interaction.followup.send(
-                embed=render_answer(answer).embed,
+                embed=render_answer(answer),
                 view=self._view(interaction.id, answer),
                 ephemeral=private,
                 allowed_mentions=NO_MENTIONS,
@@ -303,7 +303,7 @@ class AskCog(commands.Cog):
         history = self.conversations.history(message.channel.id) if conversational else []
         async with message.channel.typing():
             answer = await self.bot.answers.ask(question, history=history)
-        embed, view = render_answer(answer).embed, self._view(message.id, answer)
+        embed, view = render_answer(answer), self._view(message.id, answer)
         record = self._record(message.id, message.author.id, answer, surface, history)
         if (
             surface == "mention"

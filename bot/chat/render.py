@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.core.answer import Answer
 from bot.core.index import Index
 from bot.core.passages import FullParagraph
+from bot.core.text import cut_at_word
 from bot.store import UsageReport
 
 # Discord's limits (discord-api-docs, "Embed Limits" and "Create Message").
@@ -31,11 +30,7 @@ def clip(text: str, limit: int) -> str:
     """Cut text to `limit` characters at a word boundary, marking the cut with an ellipsis."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    return cut_at_word(text, limit - 1, floor=limit // 2) + "…"
 
 
 def safe(text: str) -> str:
@@ -65,14 +60,6 @@ def _excerpt_value(text: str, span: tuple[int, int] | None, limit: int) -> str:
     return f"{left}{core}{right}"
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """What a reply sends: optional content and one embed."""
-
-    content: str | None
-    embed: discord.Embed
-
-
 def footer_text(answer: Answer) -> str:
     """The source line: title and meeting date, as the article was provided."""
     if not answer.sources:
@@ -81,7 +68,7 @@ def footer_text(answer: Answer) -> str:
     return clip(f"Source: {s.title} · meeting of {s.date} · {s.source}", FOOTER_MAX)
 
 
-def render_answer(answer: Answer, note: str | None = None, shown_from: int = 0) -> Rendered:
+def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     """The embed of an answer: highlight, numbered cited excerpts, source; always within limits.
 
     With `shown_from`, only the excerpts after the first `shown_from` (for "More passages").
@@ -100,8 +87,6 @@ def render_answer(answer: Answer, note: str | None = None, shown_from: int = 0) 
         colour = ABSTAIN_COLOUR
     if answer.truncated:
         description = "(Your question was over 2,000 characters, so only its start was read.)\n" + description
-    if note:
-        description = f"{note}\n{description}"
     embed = discord.Embed(title=title, description=clip(description, DESCRIPTION_MAX), colour=colour)
     footer = footer_text(answer)
     budget = EMBED_TOTAL_MAX - len(title) - len(embed.description or "") - len(footer)
@@ -117,7 +102,7 @@ def render_answer(answer: Answer, note: str | None = None, shown_from: int = 0) 
         budget -= len(name) + len(value)
     if footer:
         embed.set_footer(text=footer)
-    return Rendered(None, embed)
+    return embed
 
 
 def render_paragraph(para: FullParagraph) -> discord.Embed:

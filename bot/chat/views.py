@@ -90,7 +90,7 @@ class MoreButton(
                 "Those were all the passages that match.", ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        more = render_answer(answer, shown_from=self.shown).embed
+        more = render_answer(answer, shown_from=self.shown)
         await interaction.followup.send(embed=more, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 

@@ -12,6 +12,7 @@ from bot.core.embedding import Embedder
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
 from bot.core.spelling import Speller
+from bot.core.text import cut_at_word
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,7 @@ def clean_question(text: str) -> Asked:
         raise EmptyQuestion("The question is empty; type a question about the meeting.")
     if len(text) <= MAX_QUESTION_CHARS:
         return Asked(text, False)
-    cut = text[:MAX_QUESTION_CHARS]
-    space = cut.rfind(" ")
-    if space > MAX_QUESTION_CHARS // 2:
-        cut = cut[:space]
-    return Asked(cut.rstrip(), True)
+    return Asked(cut_at_word(text, MAX_QUESTION_CHARS), True)
 
 
 def clean_history(history: Sequence[str]) -> list[str]:

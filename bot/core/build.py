@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.chunking import chunk_corpus
+from bot.core.corpus import fingerprint
 from bot.core.embedding import MODEL_NAME, ONNX_FILENAME, default_model_dir, export_onnx
 from bot.core.index import (
     IndexError_,
@@ -16,7 +17,6 @@ from bot.core.index import (
     build_index,
     check_fresh,
     corpus_documents,
-    fingerprint,
     load_index,
     swap,
 )

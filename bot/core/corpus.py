@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,12 +149,16 @@ def load_corpus(folder: Path) -> list[Document]:
     return docs
 
 
-def corpus_hash(folder: Path) -> str:
-    """A hash of every corpus file's name and bytes, to detect a stale index."""
+def fingerprint(paths: Sequence[Path]) -> str:
+    """A hash over files' names and bytes (missing files hash as absent), to detect a stale index."""
     h = hashlib.sha256()
-    for p in corpus_files(folder):
-        h.update(p.name.encode())
-        h.update(b"\0")
-        h.update(p.read_bytes())
+    for p in sorted(paths):
+        h.update(p.name.encode() + b"\0")
+        h.update(p.read_bytes() if p.exists() else b"<absent>")
         h.update(b"\0")
     return h.hexdigest()
+
+
+def corpus_hash(folder: Path) -> str:
+    """The fingerprint of every corpus file."""
+    return fingerprint(corpus_files(folder))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -99,16 +98,6 @@ class Index:
     def chunk_vectors(self) -> np.ndarray:
         """Every chunk vector (for exact indexes; rebuilt from storage for HNSW)."""
         return self.vectors.reconstruct_n(0, self.vectors.ntotal)
-
-
-def fingerprint(paths: Sequence[Path]) -> str:
-    """A hash over files' names and bytes (missing files hash as absent)."""
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.name.encode() + b"\0")
-        h.update(p.read_bytes() if p.exists() else b"<absent>")
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def new_vector_index(dim: int, expected: int) -> faiss.Index:

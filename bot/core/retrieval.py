@@ -297,7 +297,7 @@ class Retriever:
             _, ids = self.index.search(q[None, :], CANDIDATES)
             lex_top = np.argsort(-lexical_all)[:CANDIDATES]
             positions = np.unique(np.concatenate([ids[0][ids[0] >= 0], lex_top]))
-            vecs = np.vstack([self.index.vectors.reconstruct(int(p)) for p in positions])
+            vecs = self.index.vectors.reconstruct_batch(positions)
         chunk, raw_chunk = vecs @ q, vecs @ raw
         # A chunk is as close as its closest sentence: precise facts are often one sentence.
         sentence = _best_of(self.index.sentence_vectors, self._sentence_table[positions], q)

@@ -24,3 +24,14 @@ def fold_for_search(text: str) -> str:
 def contains(haystack: str, needle: str) -> bool:
     """Whether `needle` occurs in `haystack` once quotes, dashes, case and spaces are folded."""
     return fold(needle) in fold(haystack)
+
+
+def cut_at_word(text: str, limit: int, floor: int | None = None) -> str:
+    """At most `limit` characters, cut at the last space if one lies past `floor` (default limit // 2)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > (limit // 2 if floor is None else floor):
+        cut = cut[:space]
+    return cut.rstrip()

@@ -72,16 +72,16 @@ def test_answers_of_any_size_fit_every_limit(length: int, count: int) -> None:
     text = ("word " * length)[:length].strip() + "."
     sentence = text[: min(len(text), 300)]
     items = [excerpt(i, text, (0, len(sentence)) if i == 1 else None) for i in range(1, count + 1)]
-    embed = render_answer(answer("q " * 3000, items, highlight=sentence)).embed
+    embed = render_answer(answer("q " * 3000, items, highlight=sentence))
     assert_fits(embed.to_dict())
     assert len(embed.fields) >= 1
 
 
 def test_citations_are_numbered_in_order_and_abstentions_marked_closest() -> None:
     items = [excerpt(i, f"Text {i}.") for i in range(1, 4)]
-    names = [f.name for f in render_answer(answer("q", items, highlight="Text 1.")).embed.fields]
+    names = [f.name for f in render_answer(answer("q", items, highlight="Text 1.")).fields]
     assert names == ["[1] Section, ¶1", "[2] Section, ¶2", "[3] Section, ¶3"]
-    declined = render_answer(answer("q", items, answered=False)).embed
+    declined = render_answer(answer("q", items, answered=False))
     assert all("(closest)" in f.name for f in declined.fields)
     assert "doesn't cover" in declined.description
 
@@ -90,7 +90,7 @@ def test_the_answering_sentence_is_bold_inside_excerpt_one() -> None:
     text = "First sentence here. The answer is 18%. Last one."
     start = text.index("The answer")
     e = excerpt(1, text, (start, start + len("The answer is 18%.")))
-    embed = render_answer(answer("q", [e], highlight="The answer is 18%.")).embed
+    embed = render_answer(answer("q", [e], highlight="The answer is 18%."))
     assert "**The answer is 18%.**" in embed.fields[0].value
     assert embed.description == "**The answer is 18%.**"
 
@@ -99,7 +99,7 @@ def test_a_long_excerpt_keeps_its_bold_sentence_when_cut() -> None:
     before, sentence, after = "x " * 800, "The answer is 18%.", " y" * 800
     text = before + sentence + after
     e = excerpt(1, text, (len(before), len(before) + len(sentence)))
-    value = render_answer(answer("q", [e], highlight=sentence)).embed.fields[0].value
+    value = render_answer(answer("q", [e], highlight=sentence)).fields[0].value
     assert f"**{sentence}**" in value and len(value) <= FIELD_VALUE_MAX
 
 
@@ -113,7 +113,7 @@ def test_a_long_excerpt_keeps_its_bold_sentence_when_cut() -> None:
     ],
 )
 def test_what_people_type_is_escaped(question: str) -> None:
-    title = render_answer(answer(question, [excerpt(1, "Text.")], highlight="Text.")).embed.title
+    title = render_answer(answer(question, [excerpt(1, "Text.")], highlight="Text.")).title
     assert "@everyone" not in title and "@here" not in title
     assert "<@123456789012345678>" not in title and "<@&987654321098765432>" not in title
     for mark in ("**", "`", "~~", "||"):
@@ -122,7 +122,7 @@ def test_what_people_type_is_escaped(question: str) -> None:
 
 def test_more_passages_continue_the_numbering() -> None:
     items = [excerpt(i, f"Text {i}.") for i in range(1, 7)]
-    embed = render_answer(answer("q", items, highlight="Text 1."), shown_from=3).embed
+    embed = render_answer(answer("q", items, highlight="Text 1."), shown_from=3)
     assert [f.name[:3] for f in embed.fields] == ["[4]", "[5]", "[6]"]
 
 
