@@ -53,7 +53,8 @@ def load_answerer(settings: Settings) -> Answerer:
     check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
     if not encoder_ready(paths.encoder):
         raise EmbeddingError(
-            f"The ONNX encoder is missing from {paths.encoder}; export it with `meeting-bot index`."
+            f"The ONNX encoder in {paths.encoder} is missing or from an older version; "
+            "export it with `meeting-bot index`."
         )
     return Answerer.load(paths.index, OnnxEmbedder(paths.encoder, threads=settings.encoder_threads))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.core.chunking import chunk_corpus
 from bot.core.corpus import fingerprint
-from bot.core.embedding import MODEL_NAME, ONNX_FILENAME, default_model_dir, export_onnx
+from bot.core.embedding import EXPORT_FORMAT, MODEL_NAME, default_model_dir, export_format, export_onnx
 from bot.core.index import (
     IndexError_,
     Manifest,
@@ -47,12 +47,12 @@ def training_hash(train_dir: Path) -> str:
 
 
 def encoder_ready(encoder_dir: Path) -> bool:
-    """Whether the ONNX serving encoder has been exported."""
-    return (encoder_dir / ONNX_FILENAME).is_file()
+    """Whether the ONNX serving encoder has been exported, in the current export format."""
+    return export_format(encoder_dir) == EXPORT_FORMAT
 
 
 def ensure_encoder(encoder_dir: Path) -> bool:
-    """Export the ONNX encoder from the packaged model if it is missing; True if it exported."""
+    """Export the ONNX encoder from the packaged model if it is missing or older; True if it exported."""
     if encoder_ready(encoder_dir):
         return False
     log.info("exporting the ONNX encoder to %s", encoder_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -25,6 +26,10 @@ MAX_SEQ_LENGTH = 256
 ONNX_FILENAME = "model.onnx"
 TOKENIZER_FILENAME = "tokenizer.json"
 ONNX_OPSET = 17
+# What an export folder holds is described in ENCODER_INFO; bump EXPORT_FORMAT whenever the export
+# changes, and `meeting-bot index` redoes older exports.
+EXPORT_FORMAT = 2  # 2: the whole BertModel traced, then fused by onnxruntime's BERT optimizer
+ENCODER_INFO = "encoder.json"
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT_NAME = "last_hidden_state"
 _EXPORT_TOLERANCE = 1e-3
@@ -132,7 +137,7 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
-    # Eager attention traces to plain MatMul/Softmax ops (no SDPA symbolic), which any onnxruntime runs.
+    # Eager attention traces to plain MatMul/Softmax ops, the pattern onnxruntime's fusion recognises.
     model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
     # eval() on the wrapper too: the exporter restores the wrapper's own mode (recursively) after tracing.
     wrapper = _make_export_wrapper(model).eval()
@@ -148,6 +153,7 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
 
     tmp_model = _temp_path(out_dir, ONNX_FILENAME)
     tmp_tokenizer = _temp_path(out_dir, TOKENIZER_FILENAME)
+    tmp_info = _temp_path(out_dir, ENCODER_INFO)
     try:
         with torch.inference_mode():
             reference = wrapper(*(torch.from_numpy(check_feeds[name]) for name in INPUT_NAMES)).numpy()
@@ -155,6 +161,8 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
             # The legacy exporter warns that it is deprecated and that shape reads are traced: expected.
             warnings.simplefilter("ignore", category=DeprecationWarning)
             warnings.simplefilter("ignore", category=torch.jit.TracerWarning)
+            # The padding mask is built with an index op; the check against torch below covers it.
+            warnings.filterwarnings("ignore", message="Exporting aten::index operator")
             # dynamo=False: the default dynamo exporter requires the optional `onnxscript` package.
             torch.onnx.export(
                 wrapper,
@@ -167,26 +175,42 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
                 dynamic_axes=dynamic_axes,
                 do_constant_folding=True,
             )
+        fused = _fuse(tmp_model, model.config)
         _check_exported_model(tmp_model, check_feeds, reference)
         shutil.copyfile(tokenizer_src, tmp_tokenizer)
-        for tmp in (tmp_model, tmp_tokenizer):
+        info = {"format": EXPORT_FORMAT, "model": MODEL_NAME, "fused": fused}
+        tmp_info.write_text(json.dumps(info) + "\n", encoding="utf-8")
+        for tmp in (tmp_model, tmp_tokenizer, tmp_info):
             tmp.chmod(0o644)  # mkstemp creates 0600 files; the serving process may run as another user
+        # The info file last: its presence says the model and tokenizer beside it are complete.
+        (out_dir / ENCODER_INFO).unlink(missing_ok=True)
         os.replace(tmp_tokenizer, out_dir / TOKENIZER_FILENAME)
         os.replace(tmp_model, out_dir / ONNX_FILENAME)
+        os.replace(tmp_info, out_dir / ENCODER_INFO)
     except BaseException:
-        tmp_model.unlink(missing_ok=True)
-        tmp_tokenizer.unlink(missing_ok=True)
+        for tmp in (tmp_model, tmp_tokenizer, tmp_info):
+            tmp.unlink(missing_ok=True)
         raise
 
     onnx_path = out_dir / ONNX_FILENAME
     log.info(
-        "Exported %s to %s (%.1f MB) in %.2fs",
+        "Exported %s to %s (%s, %.1f MB) in %.2fs",
         MODEL_NAME,
         onnx_path,
+        "fused" if fused else "not fused",
         onnx_path.stat().st_size / 1e6,
         time.perf_counter() - started,
     )
     return onnx_path
+
+
+def export_format(out_dir: Path) -> int | None:
+    """The EXPORT_FORMAT of the export in out_dir, or None if there is no complete export."""
+    try:
+        info = json.loads((Path(out_dir) / ENCODER_INFO).read_text(encoding="utf-8"))
+        return int(info["format"]) if (Path(out_dir) / ONNX_FILENAME).is_file() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _make_export_wrapper(bert: Any) -> Any:
@@ -194,7 +218,7 @@ def _make_export_wrapper(bert: Any) -> Any:
     import torch
 
     class TransformerForExport(torch.nn.Module):
-        """BERT embeddings + encoder with an explicit additive padding mask (traces with dynamic shapes)."""
+        """The whole BertModel, positional inputs in INPUT_NAMES order, last_hidden_state out."""
 
         def __init__(self) -> None:
             """Hold the wrapped BertModel."""
@@ -205,13 +229,35 @@ def _make_export_wrapper(bert: Any) -> Any:
             self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
         ) -> torch.Tensor:
             """Return last_hidden_state for the given token ids."""
-            hidden = self.bert.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
-            # transformers' mask helpers bake the example's padding into a traced graph; build it here.
-            mask = attention_mask[:, None, None, :].to(hidden.dtype)
-            additive = (1.0 - mask) * torch.finfo(hidden.dtype).min
-            return self.bert.encoder(hidden, attention_mask=additive)[0]
+            out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
 
     return TransformerForExport()
+
+
+def _fuse(onnx_path: Path, config: Any) -> bool:
+    """Rewrite the traced graph with onnxruntime's fused BERT operators; False (file untouched) if
+    the attention pattern was not recognised.
+
+    The fused graph (EmbedLayerNormalization, Attention, SkipLayerNormalization, BiasGelu) computes
+    the same function with far fewer, larger kernels: per question that is most of the time spent
+    outside matrix products (reshapes, transposes, the mask arithmetic).
+    """
+    from onnxruntime.transformers import optimizer
+
+    model = optimizer.optimize_model(
+        str(onnx_path),
+        model_type="bert",
+        num_heads=int(config.num_attention_heads),
+        hidden_size=int(config.hidden_size),
+        opt_level=0,  # fusion only; onnxruntime applies its own graph optimisations at load time
+    )
+    fused = model.get_fused_operator_statistics()
+    if fused.get("Attention", 0) != int(config.num_hidden_layers):
+        log.warning("onnxruntime did not fuse the attention layers (%s); keeping the plain graph", fused)
+        return False
+    model.save_model_to_file(str(onnx_path))
+    return True
 
 
 def _check_exported_model(onnx_path: Path, feeds: dict[str, np.ndarray], reference: np.ndarray) -> None:

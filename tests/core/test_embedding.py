@@ -16,6 +16,7 @@ from tokenizers import Tokenizer
 
 from bot.core.embedding import (
     EMBEDDING_DIM,
+    EXPORT_FORMAT,
     MAX_SEQ_LENGTH,
     MODEL_NAME,
     Embedder,
@@ -23,6 +24,7 @@ from bot.core.embedding import (
     OnnxEmbedder,
     SentenceTransformerEmbedder,
     default_model_dir,
+    export_format,
     export_onnx,
 )
 
@@ -154,12 +156,16 @@ def test_long_texts_exceed_max_seq_length() -> None:
 
 
 def test_export_writes_fp32_model_and_tokenizer(onnx_dir: Path) -> None:
-    """Export leaves exactly model.onnx + tokenizer.json, fp32, with dynamic batch and sequence axes."""
+    """Export leaves model.onnx + tokenizer.json + encoder.json, fp32, fused, with dynamic axes."""
     import onnx
     import onnxruntime
 
-    assert sorted(p.name for p in onnx_dir.iterdir()) == ["model.onnx", "tokenizer.json"]
+    assert sorted(p.name for p in onnx_dir.iterdir()) == ["encoder.json", "model.onnx", "tokenizer.json"]
+    assert export_format(onnx_dir) == EXPORT_FORMAT
     model = onnx.load(str(onnx_dir / "model.onnx"))
+    # onnxruntime's BERT fusion took: one fused attention per layer, embeddings in one operator.
+    ops = [node.op_type for node in model.graph.node]
+    assert ops.count("Attention") == 6 and ops.count("EmbedLayerNormalization") == 1
     float_types = {init.data_type for init in model.graph.initializer if init.data_type in (1, 10, 11, 16)}
     assert float_types == {onnx.TensorProto.FLOAT}
     session = onnxruntime.InferenceSession(str(onnx_dir / "model.onnx"), providers=["CPUExecutionProvider"])
