@@ -28,8 +28,18 @@ TOKENIZER_FILENAME = "tokenizer.json"
 ONNX_OPSET = 17
 # What an export folder holds is described in ENCODER_INFO; bump EXPORT_FORMAT whenever the export
 # changes, and `meeting-bot index` redoes older exports.
-EXPORT_FORMAT = 2  # 2: the whole BertModel traced, then fused by onnxruntime's BERT optimizer
+EXPORT_FORMAT = 3  # 3: the whole BertModel traced, fused, matrix weights in 8-bit blocks of 32
 ENCODER_INFO = "encoder.json"
+# Weight quantization: symmetric 8-bit blocks of QUANT_BLOCK weights, each with its own scale, and
+# int8 products (onnxruntime's MatMulNBits, accuracy level 4). Measured on this corpus and the dev
+# questions: min cosine 0.9997 to the fp32 encoder; larger blocks (64: 0.9990, 128: 0.9985) and
+# per-tensor dynamic int8 (0.988) drift further.
+QUANT_BITS = 8
+QUANT_BLOCK = 32
+# The export refuses a quantized graph whose vectors for its few check texts drift further than this: a
+# guard against a broken graph. The fidelity bar itself (cosine >= 0.999 on every chunk, sentence and
+# dev question) is tests/core/test_embedding.py's.
+_QUANT_MIN_COSINE = 0.995
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT_NAME = "last_hidden_state"
 _EXPORT_TOLERANCE = 1e-3
@@ -177,8 +187,15 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
             )
         fused = _fuse(tmp_model, model.config)
         _check_exported_model(tmp_model, check_feeds, reference)
+        _quantize(tmp_model)
+        _check_quantized_model(tmp_model, check_feeds, reference)
         shutil.copyfile(tokenizer_src, tmp_tokenizer)
-        info = {"format": EXPORT_FORMAT, "model": MODEL_NAME, "fused": fused}
+        info = {
+            "format": EXPORT_FORMAT,
+            "model": MODEL_NAME,
+            "fused": fused,
+            "weights": f"{QUANT_BITS}-bit symmetric blocks of {QUANT_BLOCK}, int8 products",
+        }
         tmp_info.write_text(json.dumps(info) + "\n", encoding="utf-8")
         for tmp in (tmp_model, tmp_tokenizer, tmp_info):
             tmp.chmod(0o644)  # mkstemp creates 0600 files; the serving process may run as another user
@@ -258,6 +275,48 @@ def _fuse(onnx_path: Path, config: Any) -> bool:
         return False
     model.save_model_to_file(str(onnx_path))
     return True
+
+
+def _quantize(onnx_path: Path) -> None:
+    """Store the graph's matrix-product weights as 8-bit blocks, in place (see QUANT_BLOCK).
+
+    Half the bytes to stream per question and int8 arithmetic: the encoder's forward pass, which is
+    most of a question's time, is about a fifth shorter on this machine's CPU.
+    """
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    quantizer = MatMulNBitsQuantizer(
+        onnx.load(str(onnx_path)),
+        bits=QUANT_BITS,
+        block_size=QUANT_BLOCK,
+        is_symmetric=True,
+        accuracy_level=4,  # int8 products: the activations are quantized per block too
+    )
+    quantizer.process()
+    quantizer.model.save_model_to_file(str(onnx_path), use_external_data_format=False)
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Unit-length mean of each row's token vectors over its attention mask."""
+    weights = mask.astype(np.float32)[:, :, None]
+    summed = (hidden * weights).sum(axis=1)
+    return _l2_normalise(summed / np.maximum(weights.sum(axis=1), 1e-9))
+
+
+def _check_quantized_model(onnx_path: Path, feeds: dict[str, np.ndarray], reference: np.ndarray) -> None:
+    """The quantized graph's sentence vectors must stay within _QUANT_MIN_COSINE of torch's."""
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    output = session.run([OUTPUT_NAME], feeds)[0]
+    mask = feeds["attention_mask"]
+    cosine = float((_mean_pool(output, mask) * _mean_pool(reference, mask)).sum(axis=1).min())
+    if cosine < _QUANT_MIN_COSINE:
+        raise EmbeddingError(
+            f"The quantized ONNX encoder drifts from torch (cosine {cosine:.5f} < {_QUANT_MIN_COSINE})."
+        )
+    log.debug("quantized encoder check passed, min cosine %.5f", cosine)
 
 
 def _check_exported_model(onnx_path: Path, feeds: dict[str, np.ndarray], reference: np.ndarray) -> None:
@@ -379,11 +438,7 @@ class OnnxEmbedder:
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         """Encode one padded batch with masked mean pooling."""
         feeds = _tokenize_batch(self._tokenizer, texts)
-        hidden = self._run(feeds)
-        mask = feeds["attention_mask"].astype(np.float32)[:, :, None]
-        summed = (hidden * mask).sum(axis=1)
-        counts = np.maximum(mask.sum(axis=1), 1e-9)
-        return _l2_normalise(summed / counts)
+        return _mean_pool(self._run(feeds), feeds["attention_mask"])
 
     def _run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         """Run the session on the inputs the graph declares and return float32 hidden states."""

@@ -58,6 +58,9 @@ class Speller:
         self._words = corpus_words(corpus_texts)
         self._vocab = set(self._words)
         self._protected = protected
+        # Per word length, the corpus words whose length is within reach (an edit changes the length
+        # by at most one), still most frequent first: the same answer from a fraction of the search.
+        self._within: dict[int, list[str]] = {}
 
     def save(self, folder: Path) -> None:
         """Write the protected words beside the index."""
@@ -73,7 +76,12 @@ class Speller:
         low = word.lower()
         if len(low) < 3 or low in self._vocab or low in self._protected:
             return word
-        best = extract(low, self._words, scorer=OSA.distance, score_cutoff=_limit(len(low)), limit=1)
+        limit = _limit(len(low))
+        near = self._within.get(len(low))
+        if near is None:
+            near = [w for w in self._words if abs(len(w) - len(low)) <= limit]
+            self._within[len(low)] = near
+        best = extract(low, near, scorer=OSA.distance, score_cutoff=limit, limit=1)
         return best[0][0] if best else word
 
     def correct(self, text: str) -> str:

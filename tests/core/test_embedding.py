@@ -155,8 +155,8 @@ def test_long_texts_exceed_max_seq_length() -> None:
     assert len(long_texts) >= 3
 
 
-def test_export_writes_fp32_model_and_tokenizer(onnx_dir: Path) -> None:
-    """Export leaves model.onnx + tokenizer.json + encoder.json, fp32, fused, with dynamic axes."""
+def test_export_writes_fused_quantized_model_and_tokenizer(onnx_dir: Path) -> None:
+    """Export leaves model.onnx + tokenizer.json + encoder.json: fused, 8-bit matrix weights, dynamic axes."""
     import onnx
     import onnxruntime
 
@@ -166,6 +166,11 @@ def test_export_writes_fp32_model_and_tokenizer(onnx_dir: Path) -> None:
     # onnxruntime's BERT fusion took: one fused attention per layer, embeddings in one operator.
     ops = [node.op_type for node in model.graph.node]
     assert ops.count("Attention") == 6 and ops.count("EmbedLayerNormalization") == 1
+    # Each layer's three dense products (attention output, intermediate, output) hold 8-bit blocks.
+    assert ops.count("MatMulNBits") == 18 and "MatMul" not in ops
+    assert {
+        a.i for n in model.graph.node if n.op_type == "MatMulNBits" for a in n.attribute if a.name == "bits"
+    } == {8}
     float_types = {init.data_type for init in model.graph.initializer if init.data_type in (1, 10, 11, 16)}
     assert float_types == {onnx.TensorProto.FLOAT}
     session = onnxruntime.InferenceSession(str(onnx_dir / "model.onnx"), providers=["CPUExecutionProvider"])
