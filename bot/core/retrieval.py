@@ -185,14 +185,8 @@ class Retriever:
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks))
         self._small = len(index.chunks) <= CANDIDATES
-        # A small index is scored exhaustively: chunks, sentences, training questions and refusals
-        # stacked in one matrix, so a question is compared with all of them in one product.
+        # A small index is scored exhaustively with one matrix product.
         self._chunk_matrix = index.chunk_vectors() if self._small else None
-        if self._chunk_matrix is not None:
-            parts = [self._chunk_matrix, index.sentence_vectors, model.expansions, model.refusals]
-            self._stacked = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
-            self._bounds = tuple(int(b) for b in np.cumsum([len(p) for p in parts]))
-            self._chunk_similar = self._chunk_matrix @ self._chunk_matrix.T
         # Per-chunk lists padded into matrices, so "best of the chunk's rows" is one gather and a max.
         self._sentence_table = _padded(index.sentence_rows)
         pairs = model.expansion_chunks
@@ -295,25 +289,20 @@ class Retriever:
     def _score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
         """Fuse the components given the raw query vector and the BM25 scores of every chunk."""
         q = adapt(raw[None, :], self.model.adapter)[0]
-        if self._chunk_matrix is not None:
-            positions = np.arange(len(self.index.chunks))
-            sims = self._stacked @ q
-            ends, sentences, questions = self._bounds[0], self._bounds[1], self._bounds[2]
-            chunk, raw_chunk = sims[:ends], self._chunk_matrix @ raw
-            # A chunk is as close as its closest sentence: precise facts are often one sentence ...
-            sentence = _best_in(sims[ends:sentences], self._sentence_table)
-            # ... and as close as the closest training question it answers.
-            asked = _best_in(sims[sentences:questions], self._expansion_table)
-            refused = float(sims[questions:].max()) if len(self.model.refusals) else 0.0
+        n = len(self.index.chunks)
+        if self._small:
+            positions = np.arange(n)
+            vecs = self._chunk_matrix
         else:
             _, ids = self.index.search(q[None, :], CANDIDATES)
             lex_top = np.argsort(-lexical_all)[:CANDIDATES]
             positions = np.unique(np.concatenate([ids[0][ids[0] >= 0], lex_top]))
             vecs = self.index.vectors.reconstruct_batch(positions)
-            chunk, raw_chunk = vecs @ q, vecs @ raw
-            sentence = _best_of(self.index.sentence_vectors, self._sentence_table[positions], q)
-            asked = _best_of(self.model.expansions, self._expansion_table[positions], q)
-            refused = float((self.model.refusals @ q).max()) if len(self.model.refusals) else 0.0
+        chunk, raw_chunk = vecs @ q, vecs @ raw
+        # A chunk is as close as its closest sentence: precise facts are often one sentence.
+        sentence = _best_of(self.index.sentence_vectors, self._sentence_table[positions], q)
+        # ... and as close as the closest training question it answers.
+        asked = _best_of(self.model.expansions, self._expansion_table[positions], q)
         components = np.stack([chunk, sentence, asked, lexical_all[positions]])
         fused = np.asarray(self.model.weights, dtype=np.float32) @ components
         order = np.argsort(-fused, kind="stable")
@@ -326,7 +315,7 @@ class Retriever:
                 float(raw_chunk.max()),
                 coverage,
                 fused[top] - second,
-                refused,
+                float((self.model.refusals @ q).max()) if len(self.model.refusals) else 0.0,
             ],
             dtype=np.float64,
         )
@@ -369,11 +358,8 @@ class Retriever:
         unlike those already chosen (so a two-part question gets both parts), never overlapping them."""
         pool = min(len(s.positions), MMR_POOL)
         top = s.positions[:pool]
-        if self._chunk_matrix is not None:
-            similar = self._chunk_similar[np.ix_(top, top)]
-        else:
-            vecs = self.index.vectors.reconstruct_batch(top)
-            similar = vecs @ vecs.T
+        vecs = self._chunk_matrix[top] if self._small else self.index.vectors.reconstruct_batch(top)
+        similar = vecs @ vecs.T
         starts, ends = self._starts[top], self._ends[top]
         docs = self._docs[top]
         # overlaps[i, j]: chunks i and j share text (same document, intersecting spans).
@@ -437,15 +423,10 @@ def _best_of(vectors: np.ndarray, table: np.ndarray, q: np.ndarray) -> np.ndarra
     if len(table) * table.shape[1] < len(vectors) // 4:
         # A few candidates of a large index: score only the rows they list.
         rows = np.unique(table[table >= 0])
-        sims = np.full(len(vectors), -np.inf, np.float32)
+        sims = np.full(len(vectors) + 1, -np.inf, np.float32)
         sims[rows] = np.asarray(vectors[rows], dtype=np.float32) @ q
     else:
-        sims = vectors @ q
-    return _best_in(sims, table)
-
-
-def _best_in(sims: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Per row of `table`, the best of the `sims` it lists (0 for a row that lists none)."""
-    # One extra slot at the end is what the -1 padding reads: -inf, so it never wins.
-    best = np.append(sims, np.float32(-np.inf))[table].max(axis=1)
+        # One extra slot at the end is what the -1 padding reads: -inf, so it never wins.
+        sims = np.append(vectors @ q, np.float32(-np.inf))
+    best = sims[table].max(axis=1)
     return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
