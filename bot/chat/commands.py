@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.chat.render import NO_MENTIONS, render_about, render_answer, render_notice, render_report
 from bot.chat.views import DYNAMIC_ITEMS, answer_view
 from bot.core.answer import Answer, EmptyQuestion
+from bot.core.text import cut_at_word
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -322,9 +323,9 @@ class AskCog(commands.Cog):
 
 
 def thread_name(question: str) -> str:
-    """A thread title from the question: one line, at most 100 characters, never empty."""
+    """A thread title from the question: one line, at most 100 characters (cut between words), never empty."""
     name = " ".join(question.split()) or "Question"
-    return name if len(name) <= THREAD_NAME_MAX else name[: THREAD_NAME_MAX - 1].rstrip() + "…"
+    return name if len(name) <= THREAD_NAME_MAX else cut_at_word(name, THREAD_NAME_MAX - 1) + "…"
 
 
 async def setup(bot: MeetingBot) -> None:

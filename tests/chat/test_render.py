@@ -179,6 +179,11 @@ def test_thread_names_are_one_line_within_100_characters() -> None:
     long = thread_name("word " * 100)
     assert len(long) <= 100 and long.endswith("…")
     assert thread_name("   ") == "Question"
+    # A long question is cut between words, not inside one.
+    question = "Did Trump and Mamdani talk about the Rent Guidelines Board? " * 3
+    cut = thread_name(question)
+    assert len(cut) <= 100 and cut.endswith("…")
+    assert question.startswith(cut[:-1]) and question[len(cut) - 1] == " "
 
 
 def test_cooldown_allows_the_rate_then_refuses_and_notifies_once() -> None:
