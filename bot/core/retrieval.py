@@ -404,7 +404,32 @@ class Retriever:
             total = sum(w for w, _ in parts)
             if total:
                 lexical = (sum(w * o for w, o in parts) / total).astype(np.float32)
-        return chunk.sentences[int(np.argmax(sims + self.model.weights[3] * lexical))]
+        scores = sims + self.model.weights[3] * lexical
+        # A fragment of a few words ("Rent.", "$3,500 a month.") is shown with the sentence it
+        # completes: the answer is highlighted as a reader needs it, never as a bare word.
+        units = _units(chunk.sentences)
+        first, last = max(units, key=lambda u: float(scores[u[0] : u[1] + 1].max()))
+        if first == last:
+            return chunk.sentences[first]
+        a, b = chunk.sentences[first], chunk.sentences[last]
+        return Sentence(chunk.text[a.start - chunk.start : b.end - chunk.start], a.start, b.end)
+
+
+FRAGMENT_WORDS = 3  # a sentence of at most this many words is a fragment, not a statement
+
+
+def _units(sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """Runs of sentences (first, last) in which each fragment joins the sentence before it (or, at the
+    start, the one after it)."""
+    units: list[list[int]] = []  # [first, last, words]
+    for i, sentence in enumerate(sentences):
+        words = len(sentence.text.split())
+        if units and (words <= FRAGMENT_WORDS or units[-1][2] <= FRAGMENT_WORDS):
+            units[-1][1] = i
+            units[-1][2] += words
+        else:
+            units.append([i, i, words])
+    return [(u[0], u[1]) for u in units]
 
 
 def _padded(lists: Sequence[Sequence[int]]) -> np.ndarray:

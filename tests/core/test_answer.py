@@ -169,6 +169,46 @@ def test_the_highlight_is_a_sentence_inside_the_first_excerpt(fair: Answerer) ->
     assert all(e.highlight is None for e in answer.excerpts[1:])
 
 
+def test_a_fragment_is_highlighted_with_the_sentence_it_completes(
+    write_corpus: Callable[..., Path], fake_embedder: Embedder
+) -> None:
+    """ "Rent." alone answers nothing: a fragment of a few words is shown with the sentence before it."""
+    text = (
+        "---\ntitle: Letters\n---\n\n"
+        "The mayor wrote a short letter to the governor about housing. Rent. Nothing else.\n\n"
+        "The governor read the letter twice. A meeting followed a week later.\n"
+    )
+    answerer = _answerer(write_corpus({"letters.md": text}), fake_embedder)
+    answer = answerer.ask("What was the mayor's letter to the governor about, rent?")
+    first = answer.excerpts[0]
+    wrote = "The mayor wrote a short letter to the governor about housing."
+    assert answer.highlight == f"{wrote} Rent. Nothing else."
+    a, b = first.highlight
+    assert first.text[a:b] == answer.highlight
+
+
+def test_fragments_join_the_sentence_before_them_or_at_the_start_the_one_after() -> None:
+    from bot.core.chunking import split_sentences
+    from bot.core.retrieval import _units
+
+    def units(text: str) -> list[str]:
+        sentences = split_sentences(text)
+        return [" ".join(s.text for s in sentences[a : b + 1]) for a, b in _units(sentences)]
+
+    assert units("The median one-bedroom rent? $3,500 a month. In some places, more.") == [
+        "The median one-bedroom rent? $3,500 a month.",
+        "In some places, more.",
+    ]
+    assert units("But the goal? A city people can afford to live in. Same.") == [
+        "But the goal? A city people can afford to live in. Same."
+    ]
+    assert units("Possibly.") == ["Possibly."]
+    assert units("He said it twice, to be sure. She agreed at once.") == [
+        "He said it twice, to be sure.",
+        "She agreed at once.",
+    ]
+
+
 def test_an_unanswered_question_has_no_highlight(fair: Answerer) -> None:
     answer = fair.ask("Xylophone quantum zebra?")
     assert answer.answered is False
