@@ -198,6 +198,12 @@ class Retriever:
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
         self._docs = np.array([doc_ids[c.doc] for c in index.chunks])
+        # Whether a chunk's first sentence opens its paragraph (else it continues one before the chunk).
+        opening: dict[tuple, int] = {}
+        for c in index.chunks:
+            key = (c.doc, c.section, c.paragraph, c.question)
+            opening[key] = min(opening.get(key, c.start), c.start)
+        self._opens = [c.start == opening[(c.doc, c.section, c.paragraph, c.question)] for c in index.chunks]
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
@@ -407,7 +413,7 @@ class Retriever:
         scores = sims + self.model.weights[3] * lexical
         # A fragment of a few words ("Rent.", "$3,500 a month.") is shown with the sentence it
         # completes: the answer is highlighted as a reader needs it, never as a bare word.
-        units = _units(chunk.sentences)
+        units = _units(chunk.sentences, opens_paragraph=self._opens[position])
         first, last = max(units, key=lambda u: float(scores[u[0] : u[1] + 1].max()))
         if first == last:
             return chunk.sentences[first]
@@ -418,13 +424,18 @@ class Retriever:
 FRAGMENT_WORDS = 3  # a sentence of at most this many words is a fragment, not a statement
 
 
-def _units(sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
-    """Runs of sentences (first, last) in which each fragment joins the sentence before it (or, at the
-    start, the one after it)."""
+def _units(sentences: Sequence[Sentence], opens_paragraph: bool = True) -> list[tuple[int, int]]:
+    """Runs of sentences (first, last) in which each fragment joins the sentence before it.
+
+    A fragment that opens a paragraph ("Possibly." answering an FAQ) joins the sentence after it; one
+    that opens the chunk in mid-paragraph finished a sentence outside the chunk, so it stays alone.
+    """
     units: list[list[int]] = []  # [first, last, words]
     for i, sentence in enumerate(sentences):
         words = len(sentence.text.split())
-        if units and (words <= FRAGMENT_WORDS or units[-1][2] <= FRAGMENT_WORDS):
+        # Only the first unit can be all fragments: later fragments always find a sentence before them.
+        leading = opens_paragraph and len(units) == 1 and units[0][2] <= FRAGMENT_WORDS
+        if units and (words <= FRAGMENT_WORDS or leading):
             units[-1][1] = i
             units[-1][2] += words
         else:

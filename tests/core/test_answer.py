@@ -185,6 +185,9 @@ def test_a_fragment_is_highlighted_with_the_sentence_it_completes(
     assert answer.highlight == f"{wrote} Rent. Nothing else."
     a, b = first.highlight
     assert first.text[a:b] == answer.highlight
+    # Units are still chosen between: the other paragraph's second sentence, not the whole chunk.
+    later = answerer.ask("When did a meeting follow, a week later?")
+    assert later.highlight == "A meeting followed a week later."
 
 
 def test_fragments_join_the_sentence_before_them_or_at_the_start_the_one_after() -> None:
@@ -203,6 +206,10 @@ def test_fragments_join_the_sentence_before_them_or_at_the_start_the_one_after()
         "But the goal? A city people can afford to live in. Same."
     ]
     assert units("Possibly.") == ["Possibly."]
+    # A chunk that opens in mid-paragraph: its leading fragment ended a sentence outside the chunk.
+    sentences = split_sentences('Same." Mamdani spoke next, about rents.')
+    assert _units(sentences, opens_paragraph=False) == [(0, 0), (1, 1)]
+    assert _units(sentences, opens_paragraph=True) == [(0, 1)]
     assert units("He said it twice, to be sure. She agreed at once.") == [
         "He said it twice, to be sure.",
         "She agreed at once.",

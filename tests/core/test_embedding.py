@@ -288,3 +288,16 @@ def test_serving_does_not_import_torch(onnx_dir: Path) -> None:
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["heavy"] == []
     assert report["shapes"] == [[1, EMBEDDING_DIM], [2, EMBEDDING_DIM]]
+
+
+def test_an_export_is_ready_only_in_the_current_format(onnx_dir: Path, tmp_path: Path) -> None:
+    """`meeting-bot index` redoes an export of an older format (or an unfinished one) instead of using it."""
+    from bot.core.build import encoder_ready
+
+    copy = tmp_path / "encoder"
+    shutil.copytree(onnx_dir, copy)
+    assert encoder_ready(copy)
+    (copy / "encoder.json").write_text(json.dumps({"format": EXPORT_FORMAT - 1}), encoding="utf-8")
+    assert not encoder_ready(copy)
+    (copy / "encoder.json").unlink()
+    assert not encoder_ready(copy)

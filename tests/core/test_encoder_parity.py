@@ -11,11 +11,12 @@ from bot.cli import load_answerer
 from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
 from bot.core.embedding import SentenceTransformerEmbedder
-from bot.core.evaluation import evaluate
+from bot.core.evaluation import evaluate, evaluate_followups, read_followups
 from bot.core.training import read_questions
 
 DEV = ROOT / "eval" / "dev.jsonl"
 HOLDOUT = ROOT / "eval" / "holdout.jsonl"
+FOLLOWUPS = ROOT / "tests" / "data" / "followups.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +56,28 @@ def test_committed_chunk_vectors_are_what_the_serving_encoder_computes(served: A
     assert np.sum(stored * fresh, axis=1).min() >= 0.999
 
 
-def test_dev_figures_are_the_same_with_either_encoder(served: Answerer, reference) -> None:
-    questions = read_questions(Path(DEV))
+@pytest.fixture(scope="module")
+def served_with_reference(served: Answerer, reference) -> Answerer:
+    """The same index and model, questions encoded by sentence-transformers instead."""
+    return Answerer(served.index, reference, served.retriever.model, served.retriever.speller)
+
+
+@pytest.mark.parametrize("path", [DEV, HOLDOUT], ids=["dev", "holdout"])
+def test_eval_figures_are_the_same_with_either_encoder(
+    served: Answerer, served_with_reference: Answerer, path: Path
+) -> None:
+    questions = read_questions(path)
     with_onnx = evaluate(served.retriever, questions)
-    served_ref = Answerer(served.index, reference, served.retriever.model, served.retriever.speller)
-    with_reference = evaluate(served_ref.retriever, questions)
-    for figure in ("hit1", "hit3", "mrr5", "answered", "abstained"):
+    with_reference = evaluate(served_with_reference.retriever, questions)
+    for figure in ("hit1", "hit3", "mrr5", "answered", "abstained", "highlight"):
+        assert getattr(with_onnx, figure) == pytest.approx(getattr(with_reference, figure)), figure
+
+
+def test_follow_up_figures_are_the_same_with_either_encoder(
+    served: Answerer, served_with_reference: Answerer
+) -> None:
+    pairs = read_followups(FOLLOWUPS)
+    with_onnx = evaluate_followups(served, pairs)
+    with_reference = evaluate_followups(served_with_reference, pairs)
+    for figure in ("hit1_with", "hit1_without", "standalone_hit1_with", "answered_with", "answered_without"):
         assert getattr(with_onnx, figure) == pytest.approx(getattr(with_reference, figure)), figure
