@@ -31,6 +31,8 @@ def cut_at_word(text: str, limit: int, floor: int | None = None) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]
+    if text[limit].isspace():
+        return cut.rstrip()  # the limit falls between words: the last word is whole
     space = cut.rfind(" ")
     if space > (limit // 2 if floor is None else floor):
         cut = cut[:space]
