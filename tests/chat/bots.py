@@ -8,6 +8,7 @@ from bot.chat.client import MeetingBot
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.store import open_store
+from tests.fakediscord import InteractionRef, Request
 
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -21,3 +22,8 @@ def bot_for(tmp_path: Path, answerer: Answerer, **overrides: object) -> MeetingB
     """The real bot, its store in tmp_path, reloading the given answerer on /reindex."""
     s = settings(tmp_path, **overrides)
     return MeetingBot(s, answerer, open_store(s), lambda: answerer)
+
+
+def is_followup(req: Request, ref: InteractionRef) -> bool:
+    """Whether a request is a follow-up message of that interaction."""
+    return req.method == "POST" and req.path.startswith("/webhooks/") and ref.token in req.path

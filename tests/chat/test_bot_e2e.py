@@ -17,8 +17,8 @@ from bot.chat.render import DESCRIPTION_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, T
 from bot.config import ROOT
 from bot.core.answer import Answerer
 from bot.store import open_store
-from tests.chat.bots import bot_for, settings
-from tests.fakediscord import FakeDiscord, InteractionRef, Request, running_bot
+from tests.chat.bots import bot_for, is_followup, settings
+from tests.fakediscord import FakeDiscord, Request, running_bot
 
 FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
@@ -30,11 +30,6 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     """A started fake Discord with a fast heartbeat."""
     async with FakeDiscord(heartbeat_interval=0.5) as server:
         yield server
-
-
-def is_followup(req: Request, ref: InteractionRef) -> bool:
-    """Whether a request is a follow-up message of that interaction."""
-    return req.method == "POST" and req.path.startswith("/webhooks/") and ref.token in req.path
 
 
 def embed_of(req: Request) -> dict:

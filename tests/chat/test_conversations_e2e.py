@@ -11,7 +11,7 @@ import pytest_asyncio
 from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import Answerer
-from tests.chat.bots import bot_for
+from tests.chat.bots import bot_for, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
 
 
@@ -76,9 +76,7 @@ async def test_every_answer_carries_the_four_buttons(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "How much has Con Edison raised rates?"})
-        follow = await fake.wait_for_request(
-            lambda r: r.path.startswith("/webhooks/") and ref.token in r.path
-        )
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
         ids = custom_ids(follow)
         assert [i.split(":")[1] for i in ids] == ["more", "para", "vote", "vote"]
         assert all(len(i) <= 100 for i in ids)
@@ -108,7 +106,7 @@ async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp
         assert "¶" in para["title"] and "fascist" in para["description"]
         # More passages: the next excerpts, numbered on from [4].
         ref = await fake.click_button(ids[0], answer_msg)
-        more = await fake.wait_for_request(lambda r: r.path.startswith("/webhooks/") and ref.token in r.path)
+        more = await fake.wait_for_request(lambda r: is_followup(r, ref))
         fields = more.json["embeds"][0]["fields"]
         assert fields and fields[0]["name"].startswith("[4]")
 
@@ -117,9 +115,7 @@ async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answer
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "What is Mamdani's slogan?"})
-        follow = await fake.wait_for_request(
-            lambda r: r.path.startswith("/webhooks/") and ref.token in r.path
-        )
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
         ids = custom_ids(follow)
         message_id = fake.bot_messages()[-1]["id"]
         up, down = ids[2], ids[3]
@@ -153,15 +149,13 @@ async def test_owner_sees_stats(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "what did mamdani eat for lunch?"})
-        await fake.wait_for_request(lambda r: r.path.startswith("/webhooks/") and ref.token in r.path)
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
         for _ in range(100):  # the answer is recorded alongside the reply, not before it
             if bot.store.get_answer(str(ref.id)):
                 break
             await asyncio.sleep(0.02)
         ref = await fake.send_slash("stats", user=fake.owner_id)
-        follow = await fake.wait_for_request(
-            lambda r: r.path.startswith("/webhooks/") and ref.token in r.path
-        )
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
         text = str(follow.json["embeds"][0])
         assert "lunch" in text
 
@@ -182,12 +176,8 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
         ref = await fake.send_slash("reindex", user=fake.owner_id)
         await asyncio.sleep(0.2)
         asked = await fake.send_slash("ask", {"question": "When was the meeting?"})
-        answered = await fake.wait_for_request(
-            lambda r: r.path.startswith("/webhooks/") and asked.token in r.path, timeout=10
-        )
+        answered = await fake.wait_for_request(lambda r: is_followup(r, asked), timeout=10)
         assert answered.json.get("embeds")
-        done = await fake.wait_for_request(
-            lambda r: r.path.startswith("/webhooks/") and ref.token in r.path, timeout=15
-        )
+        done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=15)
         assert "swapped in" in done.json["content"]
         assert loads == [1] and bot.answers.answerer is not before
