@@ -314,12 +314,17 @@ def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return _l2_normalise(summed / np.maximum(weights.sum(axis=1), 1e-9))
 
 
-def _check_quantized_model(onnx_path: Path, feeds: dict[str, np.ndarray], reference: np.ndarray) -> None:
-    """The quantized graph's sentence vectors must stay within _QUANT_MIN_COSINE of torch's."""
+def _run_exported(onnx_path: Path, feeds: dict[str, np.ndarray]) -> np.ndarray:
+    """The hidden states of a freshly written graph, run in a plain onnxruntime session."""
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    output = session.run([OUTPUT_NAME], feeds)[0]
+    return session.run([OUTPUT_NAME], feeds)[0]
+
+
+def _check_quantized_model(onnx_path: Path, feeds: dict[str, np.ndarray], reference: np.ndarray) -> None:
+    """The quantized graph's sentence vectors must stay within _QUANT_MIN_COSINE of torch's."""
+    output = _run_exported(onnx_path, feeds)
     mask = feeds["attention_mask"]
     cosine = float((_mean_pool(output, mask) * _mean_pool(reference, mask)).sum(axis=1).min())
     if cosine < _QUANT_MIN_COSINE:
@@ -331,10 +336,7 @@ def _check_quantized_model(onnx_path: Path, feeds: dict[str, np.ndarray], refere
 
 def _check_exported_model(onnx_path: Path, feeds: dict[str, np.ndarray], reference: np.ndarray) -> None:
     """Run the freshly exported file in onnxruntime and compare it with the torch output on real tokens."""
-    import onnxruntime
-
-    session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    output = session.run([OUTPUT_NAME], feeds)[0]
+    output = _run_exported(onnx_path, feeds)
     mask = feeds["attention_mask"].astype(bool)
     error = float(np.abs(output - reference)[mask].max())
     if error > _EXPORT_TOLERANCE:
