@@ -199,11 +199,11 @@ class Retriever:
         doc_ids = {d: i for i, d in enumerate(index.docs)}
         self._docs = np.array([doc_ids[c.doc] for c in index.chunks])
         # Whether a chunk's first sentence opens its paragraph (else it continues one before the chunk).
+        paragraphs = [(c.doc, c.section, c.paragraph, c.question) for c in index.chunks]
         opening: dict[tuple, int] = {}
-        for c in index.chunks:
-            key = (c.doc, c.section, c.paragraph, c.question)
-            opening[key] = min(opening.get(key, c.start), c.start)
-        self._opens = [c.start == opening[(c.doc, c.section, c.paragraph, c.question)] for c in index.chunks]
+        for para, c in zip(paragraphs, index.chunks, strict=True):
+            opening[para] = min(opening.get(para, c.start), c.start)
+        self._opens = [c.start == opening[para] for para, c in zip(paragraphs, index.chunks, strict=True)]
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
