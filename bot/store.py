@@ -42,8 +42,10 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     literal,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -57,7 +59,6 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "meeting-bot.sqlite3"
 SALT_FILE = "salt"
-SURFACES = ("slash", "dm", "mention", "channel", "thread", "cli")
 TOP_UNANSWERED = 10
 EXAMPLES = 3
 # Two unanswered questions are near-duplicates when their word sets overlap this much (Jaccard) ...
@@ -81,9 +82,17 @@ answers = Table(
     Column("sections", JSON, nullable=False),  # the sections cited, as given
     Column("surface", String(32), nullable=False),
     Column("at", DateTime(timezone=False), nullable=False),  # UTC
+    # Added later (older databases gain them on open; their rows keep NULL, read as "private, unknown place"):
+    Column("guild_key", String(64), nullable=True),  # HMAC of the server id; None in DMs and from the CLI
+    Column("channel_key", String(64), nullable=True),  # HMAC of the channel the answer was posted in
+    Column("private", Boolean, nullable=True),  # a DM or an ephemeral reply: only the asker saw it
+    Column("kind", String(16), nullable=True),  # the reply's kind (answer, not_covered, help, ...)
     Index("mb_answers_at", "at"),
     Index("mb_answers_user", "user_key"),
+    Index("mb_answers_guild", "guild_key"),
 )
+# Columns that databases made before them lack: added by `Store.open`.
+_ADDED_COLUMNS = ("guild_key", "channel_key", "private", "kind")
 
 # One row per distinct section an answer cited, so that votes per section are a join.
 answer_sections = Table(
@@ -123,6 +132,29 @@ class StoredAnswer:
     sections: tuple[str, ...]
     surface: str
     at: datetime  # UTC, timezone-aware
+    private: bool  # only the asker saw it (a DM, an ephemeral reply, or a row from before this was kept)
+    kind: str  # the reply's kind: answer, not_covered, help, chatter, overview, language
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads a usage report, and so which questions it counts and shows.
+
+    The bot's owner (and the operator's `meeting-bot report`) sees everything. A server's admins see
+    only what was asked in that server, and the text of no private question (DMs are in no server).
+    """
+
+    guild_id: int | None  # None: everything
+
+    @classmethod
+    def everything(cls) -> Audience:
+        """The owner's view."""
+        return cls(None)
+
+    @classmethod
+    def server(cls, guild_id: int) -> Audience:
+        """One server's admins' view."""
+        return cls(int(guild_id))
 
 
 @dataclass(frozen=True)
@@ -153,18 +185,27 @@ class UnansweredGroup:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    """How many questions got replies of one kind."""
+
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
 class UsageReport:
-    """Usage and feedback over everything the store holds."""
+    """Usage and feedback over what the store holds for one audience."""
 
     generated_at: datetime
     questions: int
-    abstained: int
+    abstained: int  # replies of kind not_covered
     abstention_rate: float  # abstained / questions; 0.0 without questions
     votes_up: int
     votes_down: int
     per_day: tuple[DayCount, ...]  # oldest first, days without questions left out
     section_votes: tuple[SectionVotes, ...]  # most voted first; a vote counts for each section cited
     top_unanswered: tuple[UnansweredGroup, ...]  # most asked first
+    kinds: tuple[KindCount, ...] = ()  # most frequent first
 
 
 # ---------------------------------------------------------------- time and text helpers
@@ -308,11 +349,26 @@ def open_store(settings: Settings) -> Store:
 
 
 def create_schema(conn: Connection) -> None:
-    """Create the tables and indexes that are missing (IF NOT EXISTS: safe when processes race)."""
+    """Create what is missing: tables, columns added since a database was made, indexes.
+
+    IF NOT EXISTS throughout, so processes that race to do it are safe.
+    """
     for table in metadata.sorted_tables:
         conn.execute(CreateTable(table, if_not_exists=True))
+    add_missing_columns(conn)
+    for table in metadata.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def add_missing_columns(conn: Connection) -> None:
+    """Give a database made by an older version the columns added since (their old rows stay NULL)."""
+    have = {c["name"] for c in inspect(conn).get_columns(answers.name)}
+    for name in _ADDED_COLUMNS:
+        if name not in have:
+            kind = answers.c[name].type.compile(dialect=conn.dialect)
+            log.info("adding column %s to %s", name, answers.name)
+            conn.execute(text(f"ALTER TABLE {answers.name} ADD COLUMN {name} {kind}"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -417,6 +473,13 @@ class Store:
         """The anonymous key of a Discord user: HMAC-SHA-256 of the id under the salt, never the id."""
         return hmac.new(self._salt, str(int(user_id)).encode("ascii"), hashlib.sha256).hexdigest()
 
+    def place_key(self, what: str, place_id: int | None) -> str | None:
+        """The anonymous key of a server or channel (`what`: "guild" or "channel"), None for none."""
+        if place_id is None:
+            return None
+        message = f"{what}:{int(place_id)}".encode("ascii")  # a prefix, so no key equals a user's
+        return hmac.new(self._salt, message, hashlib.sha256).hexdigest()
+
     # ------------------------------------------------------------ writing
 
     def record_answer(
@@ -430,8 +493,17 @@ class Store:
         surface: str,
         history: Sequence[str] = (),
         at: datetime | None = None,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        private: bool = True,
+        kind: str | None = None,
     ) -> None:
-        """Keep a question and what was shown; recording the same answer id again changes nothing."""
+        """Keep a question and what was shown; recording the same answer id again changes nothing.
+
+        `guild_id` and `channel_id` say where the reply was posted (kept only as salted hashes);
+        `private` that only the asker saw it. They decide who may later see the question.
+        """
         answer_id = str(answer_id)
         if not answer_id or len(answer_id) > 64:
             raise ValueError("an answer id is 1 to 64 characters")
@@ -447,6 +519,10 @@ class Store:
             "sections": list(sections),
             "surface": surface,
             "at": _utc(at),
+            "guild_key": self.place_key("guild", guild_id),
+            "channel_key": self.place_key("channel", channel_id),
+            "private": bool(private),
+            "kind": kind or ("answer" if answered else "not_covered"),
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
@@ -510,18 +586,23 @@ class Store:
         """A recorded answer, or None if it was never stored or has been deleted."""
         with self._tx("reading a question") as conn:
             row = conn.execute(select(answers).where(answers.c.id == str(answer_id))).mappings().first()
+        return None if row is None else _stored(row)
+
+    def answer_for(self, answer_id: str, user_id: int, channel_id: int | None) -> StoredAnswer | None:
+        """The answer if this person may see it, else None (as if it were not stored).
+
+        The asker always may; anyone else only for a reply posted publicly in the channel they are in.
+        """
+        with self._tx("reading a question") as conn:
+            row = conn.execute(select(answers).where(answers.c.id == str(answer_id))).mappings().first()
         if row is None:
             return None
-        return StoredAnswer(
-            answer_id=row["id"],
-            question=row["question"],
-            history=tuple(row["history"] or ()),
-            answered=bool(row["answered"]),
-            chunk_ids=tuple(row["chunk_ids"] or ()),
-            sections=tuple(row["sections"] or ()),
-            surface=row["surface"],
-            at=_aware(row["at"]),
-        )
+        if row["user_key"] is not None and row["user_key"] == self.user_key(user_id):
+            return _stored(row)
+        public = row["private"] is False and row["channel_key"] is not None
+        if public and row["channel_key"] == self.place_key("channel", channel_id):
+            return _stored(row)
+        return None
 
     def get_vote(self, answer_id: str, user_id: int) -> int | None:
         """This user's vote on an answer (+1 / -1), or None."""
@@ -530,34 +611,44 @@ class Store:
         with self._tx("reading a vote") as conn:
             return conn.execute(select(votes.c.value).where(where)).scalar()
 
-    def report(self, now: datetime | None = None, top: int = TOP_UNANSWERED) -> UsageReport:
-        """Questions per day, abstention rate, votes per cited section, most asked unanswered questions."""
+    def report(
+        self, now: datetime | None = None, top: int = TOP_UNANSWERED, audience: Audience | None = None
+    ) -> UsageReport:
+        """Questions per day, abstention rate, votes per cited section, most asked unanswered questions.
+
+        `audience` (default: everything) limits what is counted and shown; see `Audience`.
+        """
+        audience = audience or Audience.everything()
         until = _utc(now)
-        abstained = func.sum(case((answers.c.answered.is_(False), 1), else_=0))
+        seen = answers.c.at <= until
+        texts = seen  # the rows whose question text may be shown
+        if audience.guild_id is not None:
+            seen = seen & (answers.c.guild_key == self.place_key("guild", audience.guild_id))
+            texts = seen & answers.c.private.is_(False)
+        kind = func.coalesce(
+            answers.c.kind, case((answers.c.answered.is_(True), "answer"), else_="not_covered")
+        )
+        abstained = func.sum(case((kind == "not_covered", 1), else_=0))
         day = func.date(answers.c.at, type_=Date)
         up = func.sum(case((votes.c.value > 0, 1), else_=0))
         down = func.sum(case((votes.c.value < 0, 1), else_=0))
         with self._tx("reading the report") as conn:
             days = conn.execute(
-                select(day.label("day"), func.count(), abstained)
-                .where(answers.c.at <= until)
-                .group_by(day)
-                .order_by(day)
+                select(day.label("day"), func.count(), abstained).where(seen).group_by(day).order_by(day)
             ).all()
+            kinds = conn.execute(select(kind.label("kind"), func.count()).where(seen).group_by(kind)).all()
             sections = conn.execute(
                 select(answer_sections.c.section, up.label("up"), down.label("down"))
                 .select_from(votes.join(answer_sections, answer_sections.c.answer_id == votes.c.answer_id))
                 .join(answers, answers.c.id == votes.c.answer_id)
-                .where(answers.c.at <= until)
+                .where(seen)
                 .group_by(answer_sections.c.section)
                 .order_by((up + down).desc(), answer_sections.c.section)
             ).all()
-            totals = conn.execute(
-                select(up, down).select_from(votes.join(answers)).where(answers.c.at <= until)
-            ).one()
+            totals = conn.execute(select(up, down).select_from(votes.join(answers)).where(seen)).one()
             unanswered = conn.execute(
                 select(answers.c.question, func.count())
-                .where(answers.c.answered.is_(False), answers.c.at <= until)
+                .where(kind == "not_covered", texts)
                 .group_by(answers.c.question)
             ).all()
         per_day = tuple(DayCount(_as_date(d), int(q), int(a or 0)) for d, q, a in days)
@@ -573,6 +664,9 @@ class Store:
             per_day=per_day,
             section_votes=tuple(SectionVotes(s, int(u or 0), int(d or 0)) for s, u, d in sections),
             top_unanswered=group_questions({q: int(n) for q, n in unanswered}, top),
+            kinds=tuple(
+                KindCount(str(k), int(n)) for k, n in sorted(kinds, key=lambda kn: (-int(kn[1]), str(kn[0])))
+            ),
         )
 
     def dump_rows(self) -> dict[str, list[dict[str, Any]]]:
@@ -581,6 +675,27 @@ class Store:
             return {
                 t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in metadata.sorted_tables
             }
+
+
+def _kind_of(row: Any) -> str:
+    """A row's reply kind; rows from before kinds were kept are answers or not."""
+    return row["kind"] or ("answer" if row["answered"] else "not_covered")
+
+
+def _stored(row: Any) -> StoredAnswer:
+    """A stored answer from its row."""
+    return StoredAnswer(
+        answer_id=row["id"],
+        question=row["question"],
+        history=tuple(row["history"] or ()),
+        answered=bool(row["answered"]),
+        chunk_ids=tuple(row["chunk_ids"] or ()),
+        sections=tuple(row["sections"] or ()),
+        surface=row["surface"],
+        at=_aware(row["at"]),
+        private=row["private"] is not False,  # NULL (an older row): private, to be safe
+        kind=_kind_of(row),
+    )
 
 
 def _as_date(value: object) -> date:
@@ -593,7 +708,9 @@ def _as_date(value: object) -> date:
 
 
 __all__ = [
+    "Audience",
     "DayCount",
+    "KindCount",
     "SectionVotes",
     "Store",
     "StoreError",

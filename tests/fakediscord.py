@@ -36,6 +36,7 @@ _PERMISSION_BITS: dict[str, int] = {
     "add_reactions": 6,
     "view_channel": 10,
     "send_messages": 11,
+    "manage_guild": 5,
     "manage_messages": 13,
     "embed_links": 14,
     "attach_files": 15,

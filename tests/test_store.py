@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from bot.store import (
+    Audience,
     DayCount,
     SectionVotes,
     Store,
@@ -109,6 +110,8 @@ def test_record_and_read_back(store: Store, db_url: str) -> None:
         sections=("Shared Ground", "FAQ"),
         surface="thread",
         at=datetime(2025, 11, 24, 23, 30, tzinfo=UTC),
+        private=True,  # the default when nobody says where it was posted
+        kind="answer",
     )
     assert got.at == at
     assert store.get_answer("9999") is None
@@ -433,3 +436,120 @@ def test_cli_store_failure_is_one_sentence(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and line.endswith("."), line
+
+
+# ---------------------------------------------------------------- who sees what
+
+GUILD_A, GUILD_B, CHANNEL_A, CHANNEL_B = 444, 555, 4441, 5551
+
+
+def test_a_server_report_shows_only_that_servers_public_questions(store: Store) -> None:
+    record(store, "dm", ALICE, "what is my bank PIN 4471?", answered=False, surface="dm", private=True)
+    record(
+        store,
+        "a1",
+        BOB,
+        "what did mamdani eat?",
+        answered=False,
+        guild_id=GUILD_A,
+        channel_id=CHANNEL_A,
+        private=False,
+    )
+    record(
+        store,
+        "a2",
+        BOB,
+        "my secret ephemeral question",
+        answered=False,
+        guild_id=GUILD_A,
+        channel_id=CHANNEL_A,
+        private=True,
+    )
+    record(
+        store,
+        "b1",
+        CAROL,
+        "a question from another server",
+        answered=False,
+        guild_id=GUILD_B,
+        channel_id=CHANNEL_B,
+        private=False,
+    )
+    store.vote("b1", CAROL, 1)
+
+    mine = store.report(now=NOW, audience=Audience.server(GUILD_A))
+    shown = json.dumps(
+        [g.question for g in mine.top_unanswered] + [e for g in mine.top_unanswered for e in g.examples]
+    )
+    assert "what did mamdani eat?" in shown
+    assert "4471" not in shown and "ephemeral" not in shown and "another server" not in shown
+    assert mine.questions == 2  # its own two, the private one counted but not shown
+    assert (mine.votes_up, mine.votes_down) == (0, 0)  # the vote was in the other server
+
+    owner = store.report(now=NOW, audience=Audience.everything())
+    assert owner.questions == 4
+    everything = {g.question for g in owner.top_unanswered}
+    assert "what is my bank PIN 4471?" in everything and "a question from another server" in everything
+    assert store.report(now=NOW) == owner  # the default is the owner's and operator's view
+
+
+def test_kinds_are_counted_and_only_not_covered_is_unanswered(store: Store) -> None:
+    record(store, "1", ALICE, "hi", answered=False, kind="chatter")
+    record(store, "2", ALICE, "help", answered=False, kind="help")
+    record(store, "3", ALICE, "when?", answered=True, kind="answer")
+    record(store, "4", ALICE, "bitcoin?", answered=False, kind="not_covered")
+    record(store, "5", ALICE, "old row", answered=False)  # no kind given: not_covered
+    report = store.report(now=NOW)
+    assert {(k.kind, k.count) for k in report.kinds} == {
+        ("chatter", 1),
+        ("help", 1),
+        ("answer", 1),
+        ("not_covered", 2),
+    }
+    assert report.abstained == 2
+    assert {g.question for g in report.top_unanswered} == {"bitcoin?", "old row"}
+    assert store.get_answer("1").kind == "chatter"
+
+
+def test_only_the_asker_or_the_public_channel_may_see_an_answer(store: Store) -> None:
+    record(store, "dm", ALICE, "my PIN is 4471", surface="dm", private=True)
+    record(store, "pub", ALICE, "when?", guild_id=GUILD_A, channel_id=CHANNEL_A, private=False)
+    record(store, "eph", ALICE, "secret", guild_id=GUILD_A, channel_id=CHANNEL_A, private=True)
+    assert store.answer_for("dm", ALICE, None).question == "my PIN is 4471"
+    assert store.answer_for("dm", BOB, CHANNEL_A) is None
+    assert store.answer_for("dm", BOB, None) is None
+    assert store.answer_for("pub", BOB, CHANNEL_A).question == "when?"
+    assert store.answer_for("pub", BOB, CHANNEL_B) is None
+    assert store.answer_for("eph", BOB, CHANNEL_A) is None
+    assert store.answer_for("eph", ALICE, CHANNEL_B).question == "secret"
+    assert store.answer_for("nothing", ALICE, CHANNEL_A) is None
+
+
+def test_an_older_database_gains_the_new_columns_and_keeps_its_rows_private(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the schema before servers, channels, privacy and kinds were kept
+        conn.execute(
+            text(
+                "CREATE TABLE mb_answers (id VARCHAR(64) PRIMARY KEY, user_key VARCHAR(64), question TEXT "
+                "NOT NULL, history JSON NOT NULL, answered BOOLEAN NOT NULL, chunk_ids JSON NOT NULL, "
+                "sections JSON NOT NULL, surface VARCHAR(32) NOT NULL, at DATETIME NOT NULL)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO mb_answers VALUES ('7', NULL, 'what is my PIN 4471', '[]', 0, '[]', '[]', 'dm', "
+                "'2025-11-25 10:00:00')"
+            )
+        )
+    engine.dispose()
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        old = store.get_answer("7")
+        assert old.private and old.kind == "not_covered"
+        assert store.answer_for("7", BOB, CHANNEL_A) is None
+        assert store.report(now=NOW, audience=Audience.server(GUILD_A)).questions == 0
+        assert store.report(now=NOW).questions == 1
+        record(store, "8", BOB, "new", guild_id=GUILD_A, channel_id=CHANNEL_A, private=False)
+        assert store.report(now=NOW, audience=Audience.server(GUILD_A)).questions == 1
+    with Store.open(f"sqlite:///{path}", SALT) as store:  # opening again changes nothing
+        assert len(store.dump_rows()["mb_answers"]) == 2

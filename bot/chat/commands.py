@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections import OrderedDict, deque
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 import discord
@@ -17,6 +18,7 @@ from bot.chat.render import NO_MENTIONS, render_about, render_answer, render_not
 from bot.chat.views import DYNAMIC_ITEMS, answer_view
 from bot.core.answer import Answer, EmptyQuestion
 from bot.core.text import cut_at_word
+from bot.store import Audience
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -105,9 +107,22 @@ class AskCog(commands.Cog):
         self._reindexing = asyncio.Lock()
 
     async def _record(
-        self, answer_id: int, user_id: int, answer: Answer, surface: str, history: list[str]
+        self,
+        answer_id: int,
+        user_id: int,
+        answer: Answer,
+        surface: str,
+        history: list[str],
+        *,
+        where: discord.abc.Messageable | None,
+        guild: discord.Guild | None,
+        private: bool,
     ) -> None:
-        """Store the question and what was shown, off the event loop; a store failure never stops answers."""
+        """Store the question and what was shown, off the event loop; a store failure never stops answers.
+
+        `where` is the channel the reply went to and `private` whether only the asker saw it: together
+        they decide who may later expand the answer or see the question in /stats.
+        """
         try:
             await asyncio.to_thread(
                 self.bot.store.record_answer,
@@ -119,6 +134,9 @@ class AskCog(commands.Cog):
                 sections=sorted({e.section for e in answer.excerpts}),
                 surface=surface,
                 history=history,
+                guild_id=guild.id if guild else None,
+                channel_id=getattr(where, "id", None),
+                private=private or guild is None,
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)
@@ -166,7 +184,16 @@ class AskCog(commands.Cog):
                 ephemeral=private,
                 allowed_mentions=NO_MENTIONS,
             ),
-            self._record(interaction.id, interaction.user.id, answer, "slash", []),
+            self._record(
+                interaction.id,
+                interaction.user.id,
+                answer,
+                "slash",
+                [],
+                where=interaction.channel,
+                guild=interaction.guild,
+                private=private,
+            ),
         )
 
     def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
@@ -198,7 +225,12 @@ class AskCog(commands.Cog):
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await asyncio.to_thread(self.bot.store.report)
+        # The owner sees everything; a server's admins only what was asked in their server.
+        if await self.bot.is_owner(interaction.user):
+            audience = Audience.everything()
+        else:
+            audience = Audience.server(interaction.guild.id)  # type: ignore[union-attr]  # _is_admin
+        report = await asyncio.to_thread(self.bot.store.report, audience=audience)
         await interaction.followup.send(
             embed=render_report(report), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -305,7 +337,19 @@ class AskCog(commands.Cog):
         async with message.channel.typing():
             answer = await self.bot.answers.ask(question, history=history)
         embed, view = render_answer(answer), self._view(message.id, answer)
-        record = self._record(message.id, message.author.id, answer, surface, history)
+
+        def record(where: discord.abc.Messageable) -> Awaitable[None]:
+            return self._record(
+                message.id,
+                message.author.id,
+                answer,
+                surface,
+                history,
+                where=where,
+                guild=message.guild,
+                private=message.guild is None,
+            )
+
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
@@ -313,12 +357,15 @@ class AskCog(commands.Cog):
         ):
             thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
             self.conversations.add(thread.id, question)
-            await asyncio.gather(thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS), record)
+            await asyncio.gather(
+                thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS), record(thread)
+            )
             return
         if conversational:
             self.conversations.add(message.channel.id, question)
         await asyncio.gather(
-            message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS), record
+            message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS),
+            record(message.channel),
         )
 
 

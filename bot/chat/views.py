@@ -78,7 +78,10 @@ class MoreButton(
         """Show the next excerpts privately to whoever clicked."""
         bot = _bot(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stored = await asyncio.to_thread(bot.store.get_answer, str(self.answer_id))
+        # Only the asker, or someone in the channel where the answer was posted publicly, may expand it.
+        stored = await asyncio.to_thread(
+            bot.store.answer_for, str(self.answer_id), interaction.user.id, interaction.channel_id
+        )
         if stored is None:
             await interaction.followup.send(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -154,7 +157,10 @@ class VoteButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record (or change) the vote and thank the voter privately."""
         bot = _bot(interaction)
-        counted = await asyncio.to_thread(
+        visible = await asyncio.to_thread(
+            bot.store.answer_for, str(self.answer_id), interaction.user.id, interaction.channel_id
+        )
+        counted = visible is not None and await asyncio.to_thread(
             bot.store.vote, str(self.answer_id), interaction.user.id, 1 if self.value == "up" else -1
         )
         if not counted:

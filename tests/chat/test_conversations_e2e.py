@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator
 
@@ -12,7 +13,13 @@ from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, is_followup
-from tests.fakediscord import FakeDiscord, Request, running_bot
+from tests.fakediscord import (
+    DEFAULT_EVERYONE_PERMISSIONS,
+    FakeDiscord,
+    Request,
+    permission_value,
+    running_bot,
+)
 
 
 @pytest_asyncio.fixture
@@ -181,3 +188,78 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
         done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=15)
         assert "swapped in" in done.json["content"]
         assert loads == [1] and bot.answers.answerer is not before
+
+
+async def wait_recorded(bot, answer_id: int | str) -> None:
+    """Wait until the answer is stored (it is recorded alongside the reply, not before it)."""
+    for _ in range(200):
+        if bot.store.get_answer(str(answer_id)):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"answer {answer_id} was never recorded")
+
+
+async def test_a_server_admin_never_sees_dm_questions_in_stats(answerer, tmp_path):
+    admins = DEFAULT_EVERYONE_PERMISSIONS | permission_value("manage_guild")
+    async with FakeDiscord(everyone_permissions=admins) as fake:
+        bot = bot_for(tmp_path, answerer)
+        async with running_bot(fake, bot):
+            n = len(fake.requests)
+            dm = await fake.send_message("what is my bank PIN 4471?", guild=False)
+            await fake.wait_for_request(with_embed, start=n)
+            await wait_recorded(bot, dm["id"])
+            asked = await fake.send_slash("ask", {"question": "what did mamdani eat for lunch?"})
+            await fake.wait_for_request(lambda r: is_followup(r, asked))
+            await wait_recorded(bot, asked.id)
+            # A member who may manage this server, but is not the bot's owner.
+            ref = await fake.send_slash("stats")
+            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+            text = str(follow.json["embeds"][0])
+            assert "lunch" in text  # asked publicly in this server
+            assert "4471" not in text and "PIN" not in text
+            ref = await fake.send_slash("stats", user=fake.owner_id)
+            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+            assert "4471" in str(follow.json["embeds"][0])  # the owner sees everything
+
+
+async def test_a_forged_more_button_never_shows_someone_elses_private_answer(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        dm = await fake.send_message("what is my bank PIN 4471? and who called trump a fascist?", guild=False)
+        await fake.wait_for_request(with_embed, start=n)
+        await wait_recorded(bot, dm["id"])
+        # Someone else, in the server channel, presses a button carrying that answer's id.
+        public = await fake.send_slash("ask", {"question": "When was the meeting?"})
+        await fake.wait_for_request(lambda r: is_followup(r, public))
+        message_id = fake.bot_messages()[-1]["id"]
+        for forged in (f"mb:more:{dm['id']}:3", f"mb:vote:{dm['id']}:up"):
+            # A tampered client: the button on the public message carries the private answer's id.
+            button = {"type": 2, "style": 2, "label": "More", "custom_id": forged}
+            fake.messages[str(message_id)]["components"] = [{"type": 1, "components": [button]}]
+            ref = await fake.click_button(forged, message_id, user=fake.owner_id)
+            replies = await asyncio.wait_for(_all_replies(fake, ref), timeout=10)
+            shown = json.dumps(replies)
+            assert "4471" not in shown and "fascist" not in shown
+            assert "too old" in shown  # the same reply as for an answer that isn't stored
+        assert bot.store.get_vote(str(dm["id"]), fake.owner_id) is None
+        # The asker still expands their own answer.
+        n = len(fake.requests)
+        dm_answer = fake.bot_messages()[0]["id"]
+        ref = await fake.click_button(f"mb:more:{dm['id']}:3", dm_answer, user=fake.user_id)
+        more = await fake.wait_for_request(lambda r: is_followup(r, ref), start=n)
+        assert more.json["embeds"][0]["fields"][0]["name"].startswith("[4]")
+
+
+async def _all_replies(fake: FakeDiscord, ref) -> list:
+    """What the bot sent for an interaction, once it has said something in words."""
+
+    def words(r: Request) -> bool:
+        if r.path.startswith(f"/interactions/{ref.id}/"):  # a callback: type 4 carries a message
+            return r.json["type"] == 4
+        return r.method == "POST" and ref.token in r.path  # a follow-up message
+
+    await fake.wait_for_request(words)
+    return [
+        r.json for r in fake.requests if r.path.startswith(f"/interactions/{ref.id}/") or ref.token in r.path
+    ]
