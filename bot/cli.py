@@ -20,6 +20,7 @@ from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, EmptyQuestion, c
 from bot.core.build import Paths, encoder_ready, ensure_encoder, index_fresh, rebuild, training_hash
 from bot.core.corpus import CorpusError
 from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
+from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
 from bot.core.index import IndexError_, check_fresh
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -66,7 +67,9 @@ def answer_json(answer: Answer) -> dict:
     """The JSON object of an answer (the `--json` and `--batch` format)."""
     return {
         "question": answer.question,
+        "kind": answer.kind,
         "answered": answer.answered,
+        "reply": answer.reply,
         "highlight": answer.highlight,
         "excerpts": [
             {
@@ -80,6 +83,8 @@ def answer_json(answer: Answer) -> dict:
             }
             for e in answer.excerpts
         ],
+        "contents": [{"section": h.title, "citation": h.citation} for h in answer.contents],
+        "examples": list(answer.examples),
         "truncated": answer.truncated,
         "confidence": answer.confidence,
     }
@@ -91,17 +96,21 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     lines = []
     if answer.truncated:
         lines.append("(Your question was over 2,000 characters; it was cut and answered up to there.)")
-    if answer.answered:
+    if answer.kind == "answer":
         lines.append(f"» {on}{answer.highlight}{off}" if answer.highlight else "» See the excerpts below.")
-    else:
-        lines.append("The article doesn't say. The closest passages, which may not answer it:")
+    elif answer.reply:
+        lines.append(answer.reply)
     for e in answer.excerpts:
         text = e.text
         if e.highlight and bold:
             a, b = e.highlight
             text = f"{text[:a]}{on}{text[a:b]}{off}{text[b:]}"
         lines += ["", f"[{e.rank}] {text}", f"    — {e.citation}"]
-    if answer.sources:
+    if answer.contents:
+        lines += ["", "Sections:"] + [f"  • {h.title} — {h.citation}" for h in answer.contents]
+    if answer.examples:
+        lines += ["", "For example:"] + [f"  • {q}" for q in answer.examples]
+    if answer.sources and answer.kind in ("answer", "not_covered", "overview") and answer.excerpts:
         s = answer.sources[0]
         lines += ["", f"Source: {s.title} ({s.source}); meeting of {s.date}."]
     return "\n".join(lines)
@@ -202,12 +211,15 @@ def _open_text(path: str) -> TextIO:
 
 
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
-    """Answer each line typed as a question, until end of input."""
+    """Answer each line typed as a question, until end of input; read like a DM, with follow-ups."""
+    history: list[str] = []
     for line in source:
         try:
-            answer = answerer.ask(line)
+            answer = answerer.ask(line, history=history[-HISTORY_DEPTH:])
         except EmptyQuestion:
             continue  # a blank line (or one of only control characters) is not a question
+        if answer.kind in ("answer", "not_covered"):
+            history.append(answer.question)  # only questions are context for the next one
         print(answer_text(answer, bold=out.isatty()), file=out)
         print(file=out, flush=True)
 
@@ -223,7 +235,13 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Retrieval figures on a question set in the dev.jsonl format, or on follow-up pairs."""
-    from bot.core.evaluation import evaluate, is_followup_file
+    from bot.core.evaluation import (
+        evaluate,
+        evaluate_contacts,
+        is_first_contact_file,
+        is_followup_file,
+        read_contacts,
+    )
     from bot.core.training import read_questions
 
     path = Path(args.file)
@@ -231,22 +249,33 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"There is no question file at {path}.", EXIT_USAGE)
     if is_followup_file(path):
         return _eval_followups(args, settings, path)
+    first_contact = is_first_contact_file(path)
     try:
-        questions = read_questions(path)
+        items = read_contacts(path) if first_contact else read_questions(path)
     except ValueError as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc
     answerer = load_answerer(settings)
-    report = evaluate(answerer.retriever, questions)
+    report = evaluate_contacts(answerer, items) if first_contact else evaluate(answerer, items)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
         return 0
-    print(f"{path}: {report.answerable} answerable, {report.unanswerable} unanswerable questions")
-    print(f"  hit@1        {report.hit1:.3f}")
-    print(f"  hit@3        {report.hit3:.3f}")
-    print(f"  MRR@5        {report.mrr5:.3f}")
-    print(f"  answered     {report.answered:.3f}  (of answerable questions)")
-    print(f"  abstained    {report.abstained:.3f}  (of unanswerable questions)")
-    print(f"  highlight    {report.highlight:.3f}  (answering sentence inside a gold place)")
+    if first_contact:
+        print(
+            f"{path}: {report.answerable} basic questions, {report.intents} greetings/help/summary/"
+            f"non-English messages, {report.off_topic} off-topic questions"
+        )
+    else:
+        print(f"{path}: {report.answerable} answerable, {report.unanswerable} unanswerable questions")
+    print(f"  hit@1           {report.hit1:.3f}")
+    print(f"  hit@3           {report.hit3:.3f}")
+    print(f"  MRR@5           {report.mrr5:.3f}")
+    print(f"  highlight@gold  {report.highlight:.3f}  (the bold line shares 60% with a gold place)")
+    print(f"  answered        {report.answered:.3f}  (of answerable questions)")
+    if first_contact:
+        print(f"  intents right   {report.intents_right:.3f}  (reply of an expected kind)")
+        print(f"  off-topic       {report.off_topic_declined:.3f}  (declined)")
+    else:
+        print(f"  abstained       {report.abstained:.3f}  (of unanswerable questions)")
     if report.misses:
         print("Misses:")
         for m in report.misses:

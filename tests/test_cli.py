@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answer import MAX_QUESTION_CHARS
+from bot.core.answer import KINDS, MAX_QUESTION_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ("INDEX_DIR", "CORPUS_DIR", "TRAIN_DIR", "ENCODER_DIR", "ENCODER_THREADS", "LOG_LEVEL")
-ANSWER_KEYS = {"question", "answered", "highlight", "excerpts", "truncated"}
+ANSWER_KEYS = {"question", "kind", "answered", "reply", "highlight", "excerpts", "truncated"}
 EXCERPT_KEYS = {"rank", "text", "citation", "section", "paragraph", "score", "chunk_id"}
 
 
@@ -64,7 +64,11 @@ def check_answer_object(obj: dict) -> None:
     assert ANSWER_KEYS <= set(obj)
     assert isinstance(obj["question"], str) and isinstance(obj["answered"], bool)
     assert obj["highlight"] is None or isinstance(obj["highlight"], str)
-    assert obj["excerpts"]
+    assert obj["kind"] in KINDS
+    if obj["kind"] in ("answer", "overview"):
+        assert obj["excerpts"]
+    else:
+        assert isinstance(obj["reply"], str) and obj["reply"]
     for rank, e in enumerate(obj["excerpts"], 1):
         assert set(e) == EXCERPT_KEYS
         assert e["rank"] == rank

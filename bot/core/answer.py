@@ -8,8 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from bot.core import replies
 from bot.core.embedding import Embedder
+from bot.core.followup import MAX_HISTORY
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
+from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
+from bot.core.language import LanguageReader, proper_names
+from bot.core.passages import full_paragraph
+from bot.core.replies import Heading
 from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
 from bot.core.spelling import Speller
 from bot.core.text import cut_at_word
@@ -19,6 +27,10 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 3
 MAX_K = 10
+
+# The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
+ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
+KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
 
 
 class EmptyQuestion(ValueError):
@@ -68,6 +80,10 @@ class Answer:
     truncated: bool
     confidence: float
     sources: tuple[Source, ...]
+    kind: str = ANSWER  # one of KINDS
+    reply: str | None = None  # the bot's own sentence (help, chatter, language, not covered)
+    contents: tuple[Heading, ...] = ()  # the sections, for an overview or help
+    examples: tuple[str, ...] = ()  # questions the article answers, for help
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -108,9 +124,10 @@ def citation(index: Index, hit: Hit) -> str:
 
 
 def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
-    """Turn a retrieval into an Answer with numbered, cited excerpts."""
+    """Turn a retrieval into an Answer with numbered, cited excerpts (none when none is near)."""
     excerpts = []
-    for rank, hit in enumerate(retrieval.hits, 1):
+    hits = retrieval.hits if retrieval.near else ()
+    for rank, hit in enumerate(hits, 1):
         span = None
         if rank == 1 and retrieval.highlight and retrieval.answered:
             start = retrieval.highlight.start - hit.chunk.start
@@ -136,7 +153,59 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
         excerpts=tuple(excerpts),
         truncated=truncated,
         confidence=round(retrieval.confidence, 4),
-        sources=tuple(Source(d.title, d.date, d.source) for d in sorted(docs, key=lambda d: d.doc_id)),
+        sources=_sources(index, docs),
+        kind=ANSWER if retrieval.answered else NOT_COVERED,
+        reply=None if retrieval.answered else (replies.NOT_COVERED_NEAR if excerpts else replies.NOT_COVERED),
+    )
+
+
+def _sources(index: Index, docs: set) -> tuple[Source, ...]:
+    return tuple(Source(d.title, d.date, d.source) for d in sorted(docs, key=lambda d: d.doc_id))
+
+
+def overview(index: Index, question: str, truncated: bool) -> Answer:
+    """The article's opening paragraph, verbatim and cited, and its sections as a table of contents."""
+    first = index.chunks[0]
+    para = full_paragraph(index, first.id)
+    where = f"{para.section}, ¶{para.number}"
+    if len(index.docs) > 1:
+        where = f"{para.doc_title} — {where}"
+    opening = Excerpt(1, para.text, where, para.section, para.number, 1.0, first.id, para.doc_title, None)
+    return Answer(
+        question=question,
+        answered=False,
+        highlight=None,
+        excerpts=(opening,),
+        truncated=truncated,
+        confidence=1.0,
+        sources=_sources(index, {index.docs[first.doc]}),
+        kind=OVERVIEW,
+        reply=replies.OVERVIEW,
+        contents=replies.contents(index),
+    )
+
+
+def fixed_reply(index: Index, question: str, truncated: bool, kind: str, group: str = "") -> Answer:
+    """Help, chatter or the language note: the bot's own short sentences, no excerpts."""
+    examples = replies.example_questions(index)
+    if kind == HELP:
+        text, contents_ = replies.help_text(index), replies.contents(index)
+    elif kind == CHATTER:
+        text, contents_, examples = replies.chatter_text(group, examples), (), ()
+    else:
+        text, contents_, examples = replies.LANGUAGE, (), ()
+    return Answer(
+        question=question,
+        answered=False,
+        highlight=None,
+        excerpts=(),
+        truncated=truncated,
+        confidence=1.0,
+        sources=_sources(index, set(index.docs.values())),
+        kind=kind,
+        reply=text,
+        contents=contents_,
+        examples=examples,
     )
 
 
@@ -154,16 +223,35 @@ class Answerer:
     """The bot's brain: one loaded index and encoder answering any number of questions."""
 
     def __init__(
-        self, index: Index, embedder: Embedder, model: RetrievalModel, speller: Speller | None = None
+        self,
+        index: Index,
+        embedder: Embedder,
+        model: RetrievalModel,
+        speller: Speller | None = None,
+        intents: IntentModel | None = None,
     ) -> None:
         self.index = index
         self.retriever = Retriever(index, embedder, model, speller)
+        self.intents = IntentReader(intents) if intents is not None else None
+        self.languages = LanguageReader(proper_names(c.text for c in index.chunks))
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
-        """Load the index, its retrieval model and the typo repair from `index_dir`."""
+        """Load the index, its retrieval model, the message-kind model and the typo repair."""
         index = load_index(index_dir)
-        return cls(index, embedder, RetrievalModel.load(index_dir), corpus_speller(index))
+        return cls(
+            index,
+            embedder,
+            RetrievalModel.load(index_dir),
+            corpus_speller(index),
+            IntentModel.load(index_dir),
+        )
+
+    def read(self, text: str, vector: np.ndarray) -> Intent | None:
+        """What a message is when it is not a question for retrieval: not English, help, chatter..."""
+        if not self.languages.is_english(text):
+            return Intent(LANGUAGE)
+        return self.intents.read(text, vector) if self.intents else None
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""
@@ -184,5 +272,30 @@ class Answerer:
         if histories is not None and len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
         contexts = [clean_history(h) for h in histories] if histories is not None else None
-        results = self.retriever.retrieve_many([q.text for q in cleaned], k, contexts)
-        return [compose(self.index, r, q.truncated) for r, q in zip(results, cleaned, strict=True)]
+        texts = [q.text for q in cleaned]
+        # One encoder pass for the messages as typed (read for their kind), as searched (typos fixed),
+        # and the earlier messages they may lean on.
+        prepared = [self.retriever.prepare(t) for t in texts]
+        earlier = [self.retriever.prepare(h) for c in contexts or () for h in c[-MAX_HISTORY:]]
+        distinct = list(dict.fromkeys(texts + prepared + earlier))
+        vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
+        answers: list[Answer | None] = []
+        for q in cleaned:
+            intent = self.read(q.text, vectors[q.text])
+            if intent is None:
+                answers.append(None)
+            elif intent.kind == OVERVIEW:
+                answers.append(overview(self.index, q.text, q.truncated))
+            else:
+                answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
+        asked = [i for i, a in enumerate(answers) if a is None]
+        if asked:
+            results = self.retriever.retrieve_many(
+                [texts[i] for i in asked],
+                k,
+                [contexts[i] for i in asked] if contexts is not None else None,
+                vectors,
+            )
+            for i, r in zip(asked, results, strict=True):
+                answers[i] = compose(self.index, r, cleaned[i].truncated)
+        return answers  # type: ignore[return-value]  # every slot is filled

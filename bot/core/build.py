@@ -10,7 +10,14 @@ from pathlib import Path
 
 from bot.core.chunking import chunk_corpus
 from bot.core.corpus import fingerprint
-from bot.core.embedding import EXPORT_FORMAT, MODEL_NAME, default_model_dir, export_format, export_onnx
+from bot.core.embedding import (
+    EXPORT_FORMAT,
+    MODEL_NAME,
+    Embedder,
+    default_model_dir,
+    export_format,
+    export_onnx,
+)
 from bot.core.index import (
     IndexError_,
     Manifest,
@@ -20,6 +27,7 @@ from bot.core.index import (
     load_index,
     swap,
 )
+from bot.core.intents import EXAMPLES_FILE, IntentModel, read_examples, train_intents
 from bot.core.retrieval import RetrievalModel
 from bot.core.spelling import Speller, english_words, protected_words
 
@@ -42,8 +50,8 @@ def training_files(train_dir: Path) -> list[Path]:
 
 
 def training_hash(train_dir: Path) -> str:
-    """A hash of the training questions, recorded in the manifest."""
-    return fingerprint(training_files(train_dir))
+    """A hash of every training file (questions and message-kind examples), recorded in the manifest."""
+    return fingerprint(sorted(train_dir.rglob("*.jsonl")))
 
 
 def encoder_ready(encoder_dir: Path) -> bool:
@@ -65,9 +73,19 @@ def index_fresh(paths: Paths) -> bool:
     try:
         check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
         RetrievalModel.load(paths.index)
+        IntentModel.load(paths.index)
     except IndexError_:
         return False
     return True
+
+
+def train_message_kinds(train_dir: Path, questions: list, embedder: Embedder) -> IntentModel:
+    """The message-kind model from train/intents/intents.jsonl and the training questions."""
+    path = train_dir / EXAMPLES_FILE
+    examples = read_examples(path) if path.exists() else []
+    if not examples:
+        log.warning("no message-kind examples in %s: every message is read as a question", path)
+    return train_intents(examples, [q.text for q in questions], embedder.encode)
 
 
 def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | None = None) -> Manifest:
@@ -101,6 +119,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
             model = RetrievalModel.untrained(index.manifest.dim)
             log.warning("no training questions in %s; using the untrained model", paths.train)
         model.save(staging)
+        train_message_kinds(paths.train, questions, embedder).save(staging)
         swap(staging, paths.index)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

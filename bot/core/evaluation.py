@@ -1,7 +1,12 @@
-"""Retrieval figures on a question set: hit@1, hit@3, MRR@5, answer and abstain rates, misses."""
+"""Figures on a question set: hit@1, hit@3, MRR@5, answer and decline rates, highlight@gold, reply kinds.
+
+Two formats: plain question sets (eval/dev.jsonl: `gold` article substrings, empty when the article does
+not answer) and first-contact sets (eval/firstcontact_dev.jsonl: `kind` basic / intent / off_topic).
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 from collections.abc import Sequence
@@ -9,16 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.retrieval import Retrieval, Retriever
-from bot.core.text import contains
+from bot.core.text import contains, fold
 from bot.core.training import Question, read_json_lines
 
-if TYPE_CHECKING:  # typing only: evaluation of plain question sets needs no Answerer
+if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
     from bot.core.answer import Answer, Answerer
 
 log = logging.getLogger(__name__)
 
 DEPTH = 5
+# The bold line is right when it and a gold substring share one run of at least this share of the
+# shorter of the two (after folding quotes, dashes, case and spaces).
+HIGHLIGHT_SHARE = 0.6
+FIRST_CONTACT_KINDS = ("basic", "intent", "off_topic")
+DECLINED = ("not_covered", "chatter", "help")  # what an off-topic message may get, unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -27,8 +36,8 @@ class Miss:
 
     id: str
     question: str
-    problem: str  # "rank N", "not found", "abstained", "answered (should abstain)"
-    top: str  # the first excerpt's citation-free text, shortened
+    problem: str  # "rank N", "not found", "abstained", "answered (should abstain)", "kind X", ...
+    top: str  # the first excerpt's text (or the reply), shortened
 
 
 @dataclass(frozen=True)
@@ -42,39 +51,128 @@ class Report:
     mrr5: float
     answered: float  # share of answerable questions answered
     abstained: float  # share of unanswerable questions declined
-    highlight: float  # share of answerable questions whose highlight is in a gold place
+    highlight: float  # highlight@gold: share of answerable questions whose bold line is in a gold place
     misses: tuple[Miss, ...]
+    intents: int = 0  # first-contact messages that are not questions (greetings, help, ...)
+    intents_right: float = 0.0  # share of them that got a reply of an expected kind
+    off_topic: int = 0
+    off_topic_declined: float = 0.0  # share of off-topic questions not answered from the article
 
 
-def hit_rank(result: Retrieval, q: Question) -> int | None:
+@dataclass(frozen=True)
+class Contact:
+    """A first-contact message: a basic question (with gold), an intent (expected kinds) or off-topic."""
+
+    id: str
+    text: str
+    kind: str  # one of FIRST_CONTACT_KINDS
+    gold: tuple[str, ...] = ()
+    expect: tuple[str, ...] = ()
+
+
+def is_first_contact_file(path: Path) -> bool:
+    """Whether a JSON-lines file is in the first-contact format (its first object has a contact kind)."""
+    first = _first_object(path)
+    return isinstance(first, dict) and first.get("kind") in FIRST_CONTACT_KINDS and "question" in first
+
+
+def read_contacts(path: Path) -> list[Contact]:
+    """Read a first-contact file (ValueError naming the line if one is malformed)."""
+
+    def parse(n: int, d: dict) -> Contact:
+        if d["kind"] not in FIRST_CONTACT_KINDS or not isinstance(d["question"], str):
+            raise ValueError(f"kind must be one of {', '.join(FIRST_CONTACT_KINDS)}")
+        gold, expect = d.get("gold") or [], d.get("expect") or []
+        if not all(isinstance(g, str) for g in [*gold, *expect]):
+            raise TypeError("gold and expect are lists of strings")
+        return Contact(str(d.get("id", n)), d["question"], d["kind"], tuple(gold), tuple(expect))
+
+    return read_json_lines(path, "a first-contact message", parse)
+
+
+def highlight_hits(highlight: str | None, gold: Sequence[str]) -> bool:
+    """highlight@gold for one answer: the bold line shares a long enough run with some gold substring."""
+    if not highlight:
+        return False
+    line = fold(highlight)
+    for g in gold:
+        want = fold(g)
+        if not line or not want:
+            continue
+        match = difflib.SequenceMatcher(None, line, want, autojunk=False).find_longest_match()
+        if match.size >= HIGHLIGHT_SHARE * min(len(line), len(want)):
+            return True
+    return False
+
+
+def answer_rank(answer: Answer, gold: Sequence[str], gold_all: bool = False) -> int | None:
     """1-based rank at which the excerpts so far contain the gold (all of it if `gold_all`)."""
     found: set[int] = set()
-    for rank, hit in enumerate(result.hits, 1):
-        found |= {i for i, g in enumerate(q.gold) if contains(hit.chunk.text, g)}
-        if (len(found) == len(q.gold)) if q.gold_all else found:
-            return rank
+    for e in answer.excerpts:
+        found |= {i for i, g in enumerate(gold) if contains(e.text, g)}
+        if (len(found) == len(gold)) if gold_all else found:
+            return e.rank
     return None
 
 
-def evaluate(retriever: Retriever, questions: Sequence[Question]) -> Report:
-    """Run every question through the retriever and score the answers."""
-    results = retriever.retrieve_many([q.text for q in questions], k=DEPTH)
-    ranks, answered, abstained, highlights, misses = [], [], [], [], []
-    for q, r in zip(questions, results, strict=True):
-        top = r.hits[0].chunk.text[:90] if r.hits else ""
-        if not q.answerable:
-            abstained.append(not r.answered)
-            if r.answered:
-                misses.append(Miss(q.id, q.text, "answered (should abstain)", top))
+def _top(answer: Answer) -> str:
+    return (answer.excerpts[0].text if answer.excerpts else answer.reply or "")[:90]
+
+
+def evaluate(answerer: Answerer, questions: Sequence[Question]) -> Report:
+    """Ask every question as a person would and score the replies."""
+    answers = answerer.ask_many([q.text for q in questions], DEPTH)
+    return _score([(q.id, q.text, q.gold, q.gold_all, a) for q, a in zip(questions, answers, strict=True)])
+
+
+def evaluate_contacts(answerer: Answerer, contacts: Sequence[Contact]) -> Report:
+    """Score a first-contact set: basic questions as in `evaluate`, plus intents and off-topic."""
+    answers = answerer.ask_many([c.text for c in contacts], DEPTH)
+    basic = [
+        (c.id, c.text, c.gold, False, a) for c, a in zip(contacts, answers, strict=True) if c.kind == "basic"
+    ]
+    report = _score(basic)
+    intents, declined, misses = [], [], list(report.misses)
+    for c, a in zip(contacts, answers, strict=True):
+        if c.kind == "basic":
             continue
-        rank = hit_rank(r, q)
+        right = a.kind in (c.expect or DECLINED)
+        (intents if c.kind == "intent" else declined).append(right)
+        if not right:
+            misses.append(Miss(c.id, c.text, f"kind {a.kind}", _top(a)))
+    return Report(
+        **{
+            **report.__dict__,
+            "misses": tuple(misses),
+            "intents": len(intents),
+            "intents_right": sum(intents) / max(1, len(intents)),
+            "off_topic": len(declined),
+            "off_topic_declined": sum(declined) / max(1, len(declined)),
+        }
+    )
+
+
+def _score(items: Sequence[tuple[str, str, tuple[str, ...], bool, Answer]]) -> Report:
+    """Figures from (id, question, gold, gold_all, answer): empty gold means unanswerable."""
+    ranks, answered, abstained, highlights, misses = [], [], [], [], []
+    for qid, text, gold, gold_all, a in items:
+        if not gold:
+            abstained.append(a.kind != "answer")
+            if a.kind == "answer":
+                misses.append(Miss(qid, text, "answered (should abstain)", _top(a)))
+            continue
+        rank = answer_rank(a, gold, gold_all)
         ranks.append(rank)
-        answered.append(r.answered)
-        highlights.append(bool(r.highlight) and any(_meets(r.highlight.text, g) for g in q.gold))
+        answered.append(a.kind == "answer")
+        highlights.append(a.kind == "answer" and highlight_hits(a.highlight, gold))
         if rank != 1:
-            misses.append(Miss(q.id, q.text, f"rank {rank}" if rank else "not found", top))
-        elif not r.answered:
-            misses.append(Miss(q.id, q.text, "abstained", top))
+            misses.append(Miss(qid, text, f"rank {rank}" if rank else "not found", _top(a)))
+        elif a.kind != "answer":
+            misses.append(
+                Miss(qid, text, "abstained" if a.kind == "not_covered" else f"kind {a.kind}", _top(a))
+            )
+        elif not highlights[-1]:
+            misses.append(Miss(qid, text, "bold line", (a.highlight or "")[:90]))
     n = max(1, len(ranks))
     return Report(
         answerable=len(ranks),
@@ -89,9 +187,16 @@ def evaluate(retriever: Retriever, questions: Sequence[Question]) -> Report:
     )
 
 
-def _meets(sentence: str, gold: str) -> bool:
-    """A highlight is right when it and a gold string overlap: one contains the other."""
-    return contains(sentence, gold) or contains(gold, sentence)
+def _first_object(path: Path) -> object:
+    """The first JSON object of a JSON-lines file, or None."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                try:
+                    return json.loads(line)
+                except ValueError:
+                    return None
+    return None
 
 
 # ---------------------------------------------------------------- conversation follow-ups
@@ -143,15 +248,8 @@ class FollowupReport:
 
 def is_followup_file(path: Path) -> bool:
     """Whether a JSON-lines file holds follow-up pairs (its first object has "first" and "followup")."""
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                try:
-                    item = json.loads(line)
-                except ValueError:
-                    return False
-                return isinstance(item, dict) and "first" in item and "followup" in item
-    return False
+    item = _first_object(path)
+    return isinstance(item, dict) and "first" in item and "followup" in item
 
 
 def read_followups(path: Path) -> list[FollowupPair]:
@@ -168,14 +266,6 @@ def read_followups(path: Path) -> list[FollowupPair]:
         )
 
     return read_json_lines(path, "a follow-up pair", parse)
-
-
-def answer_rank(answer: Answer, gold: Sequence[str]) -> int | None:
-    """1-based rank of the first excerpt containing a gold string."""
-    for e in answer.excerpts:
-        if any(contains(e.text, g) for g in gold):
-            return e.rank
-    return None
 
 
 def evaluate_followups(answerer: Answerer, pairs: Sequence[FollowupPair]) -> FollowupReport:

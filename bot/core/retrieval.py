@@ -10,7 +10,7 @@ import json
 import logging
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +37,9 @@ MMR_POOL = 30
 MMR_LAMBDA = 0.2
 # The score components that are fused, in the order of RetrievalModel.weights.
 COMPONENTS = ("chunk", "sentence", "question", "lexical")
+# A declined question is "near" the article above this fraction of the answering threshold (a fixed
+# design choice, not tuned: halfway between no confidence and enough to answer).
+NEAR_FRACTION = 0.5
 FEATURES = ("fused", "chunk", "sentence", "question", "lexical", "raw_chunk", "coverage", "margin", "refusal")
 
 
@@ -144,6 +147,7 @@ class Retrieval:
     confidence: float
     highlight: Sentence | None
     context_weight: float = 0.0  # how much the earlier messages counted (0: read on its own)
+    near: bool = True  # whether the passages are near the question, even when they don't answer it
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,16 +218,22 @@ class Retriever:
         return self.speller.correct(question) if self.speller else question
 
     def retrieve_many(
-        self, questions: Sequence[str], k: int = 3, histories: Sequence[Sequence[str]] | None = None
+        self,
+        questions: Sequence[str],
+        k: int = 3,
+        histories: Sequence[Sequence[str]] | None = None,
+        known: Mapping[str, np.ndarray] | None = None,
     ) -> list[Retrieval]:
         """Rank chunks for several questions with one batched encoder call.
 
-        `histories[i]` lists the earlier messages of question i's conversation, oldest first.
+        `histories[i]` lists the earlier messages of question i's conversation, oldest first;
+        `known` maps texts (as `prepare` returns them) to raw vectors already computed.
         """
         prepared = [self.prepare(q) for q in questions]
+        known = known or {}
         if not histories or not any(histories):
             # Exactly the single-question path: the same texts in the same encoder call.
-            raw = self.embedder.encode(prepared)
+            raw = self._encode(prepared, known)
             return [
                 replace(self.rank(p, v, k), question=q)
                 for q, p, v in zip(questions, prepared, raw, strict=True)
@@ -233,7 +243,7 @@ class Retriever:
         earlier = [[self.prepare(h) for h in list(history)[-MAX_HISTORY:]] for history in histories]
         # One encoder call for the questions and every distinct earlier message.
         extra = list(dict.fromkeys(t for texts in earlier for t in texts))
-        raw = self.embedder.encode(prepared + extra)
+        raw = self._encode(prepared + extra, known)
         vectors = dict(zip(extra, raw[len(prepared) :], strict=True))
         # How self-contained a message is depends partly on whether the article answers it read
         # alone; earlier messages are scored alone only when a chain of follow-ups reaches them.
@@ -258,6 +268,14 @@ class Retriever:
             )
             out.append(replace(result, question=q))
         return out
+
+    def _encode(self, texts: Sequence[str], known: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Raw vectors of the texts: those in `known` as they are, the rest in one encoder call."""
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if len(missing) == len(texts):
+            return self.embedder.encode(texts)
+        fresh = dict(zip(missing, self.embedder.encode(missing), strict=True)) if missing else {}
+        return np.stack([known[t] if t in known else fresh[t] for t in texts])
 
     def score(self, question: str, raw: np.ndarray) -> Scored:
         """Fuse the components for every candidate chunk of a question with raw vector `raw`."""
@@ -357,7 +375,13 @@ class Retriever:
         confidence = self.model.confidence(s.features)
         answered = confidence >= self.model.abstain_threshold
         highlight = self.highlight(question, highlight_query, int(s.positions[0]), context) if hits else None
-        return Retrieval(question, tuple(hits), answered, confidence, highlight)
+        # Declined, the nearest passages are still worth showing when the question shares words with the
+        # article and the abstainer was not far from answering; a plainly unrelated question gets none.
+        near = answered or (
+            s.features[FEATURES.index("coverage")] > 0
+            and confidence >= NEAR_FRACTION * self.model.abstain_threshold
+        )
+        return Retrieval(question, tuple(hits), answered, confidence, highlight, near=near)
 
     def _diverse(self, s: Scored, k: int) -> list[int]:
         """The best candidate, then maximal marginal relevance: each next excerpt is relevant but

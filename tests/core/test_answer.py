@@ -216,11 +216,11 @@ def test_fragments_join_the_sentence_before_them_or_at_the_start_the_one_after()
     ]
 
 
-def test_an_unanswered_question_has_no_highlight(fair: Answerer) -> None:
+def test_a_plainly_unrelated_question_is_not_covered_with_no_passages(fair: Answerer) -> None:
     answer = fair.ask("Xylophone quantum zebra?")
-    assert answer.answered is False
-    assert answer.highlight is None
-    assert answer.excerpts and all(e.highlight is None for e in answer.excerpts)
+    assert (answer.answered, answer.kind, answer.highlight) == (False, "not_covered", None)
+    assert answer.excerpts == ()  # nothing near: no "closest" passages to mislead
+    assert answer.reply == "The article doesn't cover this."
 
 
 def test_the_answer_carries_the_cleaned_question_and_its_sources(fair: Answerer) -> None:

@@ -59,18 +59,29 @@ def test_committed_chunk_vectors_are_what_the_serving_encoder_computes(served: A
 @pytest.fixture(scope="module")
 def served_with_reference(served: Answerer, reference) -> Answerer:
     """The same index and model, questions encoded by sentence-transformers instead."""
-    return Answerer(served.index, reference, served.retriever.model, served.retriever.speller)
+    return Answerer(
+        served.index, reference, served.retriever.model, served.retriever.speller, served.intents.model
+    )
 
 
 @pytest.mark.parametrize("path", [DEV, HOLDOUT], ids=["dev", "holdout"])
-def test_eval_figures_are_the_same_with_either_encoder(
+def test_eval_figures_agree_within_one_question_with_either_encoder(
     served: Answerer, served_with_reference: Answerer, path: Path
 ) -> None:
+    # The 8-bit encoder's vectors differ from torch's in the fourth decimal; a near tie between two
+    # passages (or at the abstain threshold) may fall the other way, so one question of slack.
     questions = read_questions(path)
-    with_onnx = evaluate(served.retriever, questions)
-    with_reference = evaluate(served_with_reference.retriever, questions)
-    for figure in ("hit1", "hit3", "mrr5", "answered", "abstained", "highlight"):
-        assert getattr(with_onnx, figure) == pytest.approx(getattr(with_reference, figure)), figure
+    with_onnx = evaluate(served, questions)
+    with_reference = evaluate(served_with_reference, questions)
+    for figure, n in (
+        ("hit1", with_onnx.answerable),
+        ("hit3", with_onnx.answerable),
+        ("mrr5", with_onnx.answerable),
+        ("answered", with_onnx.answerable),
+        ("abstained", with_onnx.unanswerable),
+        ("highlight", with_onnx.answerable),
+    ):
+        assert abs(getattr(with_onnx, figure) - getattr(with_reference, figure)) <= 1 / n + 1e-9, figure
 
 
 def test_follow_up_figures_are_the_same_with_either_encoder(

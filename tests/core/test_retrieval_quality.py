@@ -32,7 +32,7 @@ def serving() -> Answerer:
 
 
 def _report(answerer: Answerer, path: Path) -> Report:
-    return evaluate(answerer.retriever, read_questions(path))
+    return evaluate(answerer, read_questions(path))
 
 
 @pytest.fixture(scope="module")

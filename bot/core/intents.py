@@ -1,0 +1,174 @@
+"""What a message is before it is searched: a request for help, chatter, a request for a summary, or a
+question (which retrieval then answers or declines).
+
+A message is compared with hand-written examples of each kind (train/intents/intents.jsonl) and with the
+training questions: the nearest example's kind wins when it is close enough and clearly closer than any
+question about the article. Both bars are chosen out of fold on the training files when the index is built.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
+from bot.core.training import read_json_lines
+
+log = logging.getLogger(__name__)
+
+HELP, CHATTER, OVERVIEW, QUESTION = "help", "chatter", "overview", "question"
+INTENTS = (HELP, CHATTER, OVERVIEW)
+VECTORS_FILE = "intents.npz"
+SETTINGS_FILE = "intents.json"
+EXAMPLES_FILE = Path("intents") / "intents.jsonl"  # under the training folder
+# The share of training questions that may be taken for chatter, help or a summary request (out of fold).
+MAX_QUESTIONS_MISREAD = 0.01
+SIMILARITY_GRID = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 .. 0.90
+MARGIN_GRID = tuple(round(0.025 * i, 3) for i in range(13))  # 0 .. 0.30
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A hand-written message of one kind; `group` says which friendly line answers chatter."""
+
+    text: str
+    kind: str
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a message was read as: one of INTENTS, with the chatter group of the nearest example."""
+
+    kind: str
+    group: str = ""
+    similarity: float = 0.0
+
+
+def read_examples(path: Path) -> list[Example]:
+    """Read the intent examples (`text`, `kind` in INTENTS, optional `group`); ValueError if malformed."""
+
+    def parse(n: int, d: dict) -> Example:
+        if d["kind"] not in INTENTS or not isinstance(d["text"], str) or not d["text"].strip():
+            raise ValueError(f"kind must be one of {', '.join(INTENTS)} and text non-empty")
+        return Example(d["text"], d["kind"], str(d.get("group", "")))
+
+    return read_json_lines(path, "an intent example", parse)
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    """Example vectors with their kinds (training questions as QUESTION), and the two bars."""
+
+    vectors: np.ndarray  # (n, dim), unit length, from the plain encoder (no query adapter)
+    kinds: tuple[str, ...]
+    groups: tuple[str, ...]
+    min_similarity: float  # the nearest intent example must be at least this close ...
+    margin: float  # ... and this much closer than the nearest training question
+
+    def save(self, folder: Path) -> None:
+        """Write the model beside the index."""
+        np.savez(folder / VECTORS_FILE, vectors=self.vectors.astype(np.float16))
+        meta = {
+            "kinds": list(self.kinds),
+            "groups": list(self.groups),
+            "min_similarity": self.min_similarity,
+            "margin": self.margin,
+        }
+        (folder / SETTINGS_FILE).write_text(json.dumps(meta) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> IntentModel:
+        """Read the model saved beside an index (IndexMissing / IndexCorrupt)."""
+        if not (folder / SETTINGS_FILE).exists():
+            raise IndexMissing(f"The message-kind model in {folder} is missing; build it with `{REBUILD}`.")
+        try:
+            meta = json.loads((folder / SETTINGS_FILE).read_text(encoding="utf-8"))
+            vectors = np.load(folder / VECTORS_FILE)["vectors"].astype(np.float32)
+            model = cls(
+                vectors,
+                tuple(meta["kinds"]),
+                tuple(meta["groups"]),
+                float(meta["min_similarity"]),
+                float(meta["margin"]),
+            )
+            if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
+                raise ValueError("kinds and vectors differ in number")
+            if not np.isfinite(vectors).all():
+                raise ValueError("a vector is not finite")
+            return model
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+            raise IndexCorrupt(
+                f"The message-kind model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+            ) from exc
+
+
+class IntentReader:
+    """Reads messages as help, chatter, summary requests, or questions (None)."""
+
+    def __init__(self, model: IntentModel) -> None:
+        self.model = model
+        kinds = np.array(model.kinds)
+        self._rows = {k: np.nonzero(kinds == k)[0] for k in (*INTENTS, QUESTION)}
+
+    def read(self, text: str, vector: np.ndarray) -> Intent | None:
+        """The intent of a message with unit vector `vector`, or None for a question about the article."""
+        if not _LETTER_OR_DIGIT.search(text):
+            return Intent(CHATTER, "ack", 1.0)  # a lone emoji or punctuation: nothing to search for
+        sims = self.model.vectors @ vector
+        best = {k: float(sims[rows].max()) if len(rows) else -1.0 for k, rows in self._rows.items()}
+        kind = max(INTENTS, key=lambda k: best[k])
+        if best[kind] < self.model.min_similarity or best[kind] - best[QUESTION] < self.model.margin:
+            return None
+        rows = self._rows[kind]
+        nearest = int(rows[np.argmax(sims[rows])])
+        return Intent(kind, self.model.groups[nearest], best[kind])
+
+
+def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float, float]:
+    """The (min_similarity, margin) that read most intent examples right, each left out in turn, while
+    taking at most MAX_QUESTIONS_MISREAD of the training questions for an intent; and that accuracy."""
+    kinds_arr = np.array(kinds)
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading
+    best = {k: np.max(np.where(kinds_arr == k, sims, -np.inf), axis=1) for k in (*INTENTS, QUESTION)}
+    intent_best = np.stack([best[k] for k in INTENTS])
+    guess = np.array(INTENTS)[np.argmax(intent_best, axis=0)]
+    top = intent_best.max(axis=0)
+    gap = top - best[QUESTION]
+    is_intent = kinds_arr != QUESTION
+    choice, right = (1.0, 1.0), -1.0
+    for s in SIMILARITY_GRID:
+        for m in MARGIN_GRID:
+            taken = (top >= s) & (gap >= m)
+            misread = float(taken[~is_intent].mean()) if (~is_intent).any() else 0.0
+            if misread > MAX_QUESTIONS_MISREAD:
+                continue
+            accuracy = float((taken & (guess == kinds_arr))[is_intent].mean())
+            if accuracy > right:
+                choice, right = (s, m), accuracy
+    return choice[0], choice[1], right
+
+
+def train_intents(examples: Sequence[Example], question_texts: Sequence[str], encode) -> IntentModel:  # noqa: ANN001
+    """Encode the examples and the training questions and choose the bars out of fold."""
+    texts = [e.text for e in examples] + list(question_texts)
+    vectors = np.asarray(encode(texts), dtype=np.float32)
+    kinds = [e.kind for e in examples] + [QUESTION] * len(question_texts)
+    groups = [e.group for e in examples] + [""] * len(question_texts)
+    similarity, margin, accuracy = choose_bars(vectors, kinds)
+    log.info(
+        "message kinds: min similarity %.3f, margin %.3f; %.3f of examples read right out of fold",
+        similarity,
+        margin,
+        accuracy,
+    )
+    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin)

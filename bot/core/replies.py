@@ -1,0 +1,75 @@
+"""The bot's own short sentences (help, chatter, language, not covered) and the article's table of contents.
+
+Every claim about the meeting stays the article's words: these replies only say what the bot is, how to
+ask it, and where things are in the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.index import Index
+
+NOT_COVERED = "The article doesn't cover this."
+NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
+LANGUAGE = (
+    "I read questions in English about an English-language article; please ask in English "
+    "(for example: *When did Trump and Mamdani meet?*)."
+)
+OVERVIEW = "The article's opening, and what each section covers:"
+CHATTER = {
+    "greeting": "Hi! Ask me anything about the Trump–Mamdani meeting, for example: *{example}*",
+    "thanks": "You're welcome! Ask again any time.",
+    "ack": "👍 Ask me anything about the Trump–Mamdani meeting whenever you like.",
+}
+HOW_TO_ASK = (
+    "Use `/ask`, send me a direct message, mention me in a channel, or reply to one of my answers; "
+    "follow-up questions in a DM or in my thread are read with the conversation."
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section of the article and where it starts."""
+
+    title: str
+    citation: str
+
+
+def help_text(index: Index) -> str:
+    """What the bot knows and how to ask it, in its own words."""
+    docs = list(index.docs.values())
+    doc = docs[0]
+    more = f" (and {len(docs) - 1} more documents)" if len(docs) > 1 else ""
+    return (
+        f"I answer questions about one article{more}: *{doc.title}* ({doc.source}), on the meeting of "
+        f"{doc.date}. I reply with the article's own words, each excerpt cited by section and paragraph, "
+        f"and I say so when the article doesn't cover something. {HOW_TO_ASK}"
+    )
+
+
+def contents(index: Index) -> tuple[Heading, ...]:
+    """Every section of every document, with the citation of its first paragraph."""
+    out = []
+    for doc in index.docs.values():
+        prefix = f"{doc.title} — " if len(index.docs) > 1 else ""
+        for section in doc.sections:
+            out.append(Heading(section, f"{prefix}{section}, ¶1"))
+    return tuple(out)
+
+
+def example_questions(index: Index, n: int = 3) -> tuple[str, ...]:
+    """Questions the article itself answers: the questions of its FAQ, first ones first."""
+    seen: dict[str, None] = {}
+    for chunk in index.chunks:
+        if chunk.question:
+            seen.setdefault(chunk.question, None)
+    return tuple(list(seen)[:n])
+
+
+def chatter_text(group: str, examples: tuple[str, ...]) -> str:
+    """One short friendly line for chatter of that group (a greeting adds an example question)."""
+    line = CHATTER.get(group, CHATTER["ack"])
+    if "{example}" in line:
+        return line.format(example=examples[0]) if examples else CHATTER["ack"]
+    return line
