@@ -14,7 +14,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.render import NO_MENTIONS, render_about, render_answer, render_notice, render_report
+from bot.chat.render import (
+    NO_MENTIONS,
+    PLAIN_KINDS,
+    render_about,
+    render_answer,
+    render_guide,
+    render_notice,
+    render_plain,
+    render_report,
+)
 from bot.chat.views import DYNAMIC_ITEMS, answer_view
 from bot.core.answer import Answer, EmptyQuestion
 from bot.core.text import cut_at_word
@@ -28,6 +37,7 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 THREAD_NAME_MAX = 100
+QUESTION_KINDS = ("answer", "not_covered")  # replies to questions about the article: context for follow-ups
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
 OPTION_MAX = 6000
 _QUESTION_START = re.compile(
@@ -105,6 +115,7 @@ class AskCog(commands.Cog):
         self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
         self.conversations = Conversations()
         self._reindexing = asyncio.Lock()
+        self._background: set[asyncio.Task] = set()
 
     async def _record(
         self,
@@ -129,7 +140,7 @@ class AskCog(commands.Cog):
                 answer_id=str(answer_id),
                 user_id=user_id,
                 question=answer.question,
-                answered=answer.answered,
+                answered=answer.kind == "answer",
                 chunk_ids=[e.chunk_id for e in answer.excerpts],
                 sections=sorted({e.section for e in answer.excerpts}),
                 surface=surface,
@@ -137,6 +148,7 @@ class AskCog(commands.Cog):
                 guild_id=guild.id if guild else None,
                 channel_id=getattr(where, "id", None),
                 private=private or guild is None,
+                kind=answer.kind,
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)
@@ -179,10 +191,7 @@ class AskCog(commands.Cog):
         # The reply does not wait for the database (the buttons need the row only when clicked).
         await asyncio.gather(
             interaction.followup.send(
-                embed=render_answer(answer),
-                view=self._view(interaction.id, answer),
-                ephemeral=private,
-                allowed_mentions=NO_MENTIONS,
+                **self._reply(interaction.id, answer), ephemeral=private, allowed_mentions=NO_MENTIONS
             ),
             self._record(
                 interaction.id,
@@ -293,7 +302,7 @@ class AskCog(commands.Cog):
             return text, "thread"
         if me in message.mentions or self._is_reply_to_me(message):
             return text, "mention"
-        if message.channel.id in self.bot.settings.ask_channel_ids and looks_like_question(text):
+        if message.channel.id in self.bot.settings.ask_channel_ids:
             return text, "channel"
         return None
 
@@ -319,24 +328,23 @@ class AskCog(commands.Cog):
             if surface != "thread":  # without the message-content intent thread messages arrive empty
                 await message.reply(EMPTY, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
-        wait = self.cooldowns.retry_after(message.author.id)
-        if wait is not None:
-            # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
-            if self.cooldowns.first_refusal(message.author.id):
-                await message.reply(
-                    render_notice(
-                        f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."
-                    ),
-                    mention_author=False,
-                    allowed_mentions=NO_MENTIONS,
-                )
-            return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
         history = self.conversations.history(message.channel.id) if conversational else []
-        async with message.channel.typing():
+        if surface == "channel":
+            # People chat in ask-channels too: read the message first, and stay quiet unless it is a
+            # question, a request for help or for a summary. Quiet messages cost no cooldown.
+            answer = await self.bot.answers.ask(question)
+            if not channel_wants(answer, question):
+                return
+            if not await self._may_ask(message):
+                return
+        else:
+            if not await self._may_ask(message):
+                return
+            self._show_typing(message.channel)
             answer = await self.bot.answers.ask(question, history=history)
-        embed, view = render_answer(answer), self._view(message.id, answer)
+        reply = self._reply(message.id, answer)
 
         def record(where: discord.abc.Messageable) -> Awaitable[None]:
             return self._record(
@@ -350,23 +358,71 @@ class AskCog(commands.Cog):
                 private=message.guild is None,
             )
 
+        if conversational and answer.kind in QUESTION_KINDS:
+            self.conversations.add(message.channel.id, question)
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
             and isinstance(message.channel, discord.TextChannel)
         ):
-            thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
-            self.conversations.add(thread.id, question)
-            await asyncio.gather(
-                thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS), record(thread)
-            )
-            return
-        if conversational:
-            self.conversations.add(message.channel.id, question)
+            try:
+                thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
+            except discord.HTTPException as exc:  # no permission to make threads here: reply in place
+                log.info(
+                    "could not open a thread for message %s (%s); replying in place", message.id, exc.status
+                )
+            else:
+                if answer.kind in QUESTION_KINDS:
+                    self.conversations.add(thread.id, question)
+                await asyncio.gather(thread.send(**reply, allowed_mentions=NO_MENTIONS), record(thread))
+                return
         await asyncio.gather(
-            message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS),
+            message.reply(**reply, mention_author=False, allowed_mentions=NO_MENTIONS),
             record(message.channel),
         )
+
+    async def _may_ask(self, message: discord.Message) -> bool:
+        """Count the question against the person's cooldown; tell them once per window when over it."""
+        wait = self.cooldowns.retry_after(message.author.id)
+        if wait is None:
+            return True
+        # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
+        if self.cooldowns.first_refusal(message.author.id):
+            await message.reply(
+                render_notice(f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."),
+                mention_author=False,
+                allowed_mentions=NO_MENTIONS,
+            )
+        return False
+
+    def _show_typing(self, channel: discord.abc.Messageable) -> None:
+        """Show "typing…" without waiting for it: it is decoration, and its failure never blocks a reply."""
+
+        async def typing() -> None:
+            try:
+                await channel.typing()
+            except Exception as exc:  # noqa: BLE001 - any failure of decoration is only logged
+                log.debug("typing indicator failed: %r", exc)
+
+        task = asyncio.get_running_loop().create_task(typing())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _reply(self, answer_id: int, answer: Answer) -> dict:
+        """What to send for an answer, by its kind: a line of text, a guide, or cited excerpts and buttons."""
+        if answer.kind in PLAIN_KINDS:
+            return {"content": render_plain(answer)}
+        if answer.kind in ("help", "overview"):
+            return {"embed": render_guide(answer)}
+        return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
+
+
+def channel_wants(answer: Answer, text: str) -> bool:
+    """Whether a message in an ask-channel gets a reply: help and summaries do, questions when they look
+    like one, chatter and other languages never (people chat there too)."""
+    if answer.kind in ("help", "overview"):
+        return True
+    return answer.kind in QUESTION_KINDS and looks_like_question(text)
 
 
 def thread_name(question: str) -> str:

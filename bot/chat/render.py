@@ -68,6 +68,38 @@ def footer_text(answer: Answer) -> str:
     return clip(f"Source: {s.title} · meeting of {s.date} · {s.source}", FOOTER_MAX)
 
 
+PLAIN_KINDS = ("chatter", "language")  # a line of text, no embed and no buttons
+
+
+def render_plain(answer: Answer) -> str:
+    """Chatter or the language note: the bot's one line, as message content."""
+    return clip(answer.reply or "", CONTENT_MAX)
+
+
+def render_guide(answer: Answer) -> discord.Embed:
+    """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples."""
+    title = "How to ask me" if answer.kind == "help" else "The article in brief"
+    embed = discord.Embed(
+        title=title, description=clip(safe(answer.reply or ""), DESCRIPTION_MAX), colour=ANSWER_COLOUR
+    )
+    for e in answer.excerpts[:1]:
+        embed.add_field(
+            name=clip(f"[{e.rank}] {e.citation}", FIELD_NAME_MAX),
+            value=clip(safe(e.text), FIELD_VALUE_MAX),
+            inline=False,
+        )
+    if answer.contents:
+        lines = "\n".join(f"• {safe(h.title)} — {safe(h.citation)}" for h in answer.contents)
+        embed.add_field(name="Sections", value=clip(lines, FIELD_VALUE_MAX), inline=False)
+    if answer.examples:
+        lines = "\n".join(f"• *{safe(q)}*" for q in answer.examples)
+        embed.add_field(name="Try asking", value=clip(lines, FIELD_VALUE_MAX), inline=False)
+    footer = footer_text(answer)
+    if footer and answer.kind == "overview":
+        embed.set_footer(text=footer)
+    return embed
+
+
 def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     """The embed of an answer: highlight, numbered cited excerpts, source; always within limits.
 

@@ -1,0 +1,142 @@
+"""Replies by kind over the fake Discord: chatter, help, summaries, other languages; and mentions that
+must be answered even when Discord refuses a thread or the typing indicator."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import warnings
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from bot.core.answer import Answerer
+from tests.chat.bots import bot_for, is_followup
+from tests.fakediscord import FakeDiscord, Request, running_bot
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A started fake Discord."""
+    async with FakeDiscord() as server:
+        yield server
+
+
+def posted(r: Request) -> bool:
+    """A message the bot posted in a channel (not a typing ping or a thread)."""
+    return r.method == "POST" and r.path.endswith("/messages") and bool(r.json)
+
+
+async def test_a_dm_hi_gets_one_short_line_and_no_excerpts(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("hi", guild=False)
+        reply = await fake.wait_for_request(posted, start=n)
+        assert not reply.json.get("embeds") and not reply.json.get("components")
+        line = reply.json["content"]
+        assert 0 < len(line) <= 200 and "\n" not in line
+        assert "¶" not in line  # no cited excerpt
+
+
+async def test_lol_in_an_ask_channel_gets_no_reply(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("lol")
+        await fake.send_message("¿Qué pasó en la reunión?")
+        await fake.send_message("tl;dr")  # a summary request does get a reply there
+        reply = await fake.wait_for_request(posted, start=n)
+        await asyncio.sleep(0.5)
+        replies = [r for r in fake.requests[n:] if posted(r)]
+        assert replies == [reply]
+        assert reply.json["embeds"][0]["title"] == "The article in brief"
+
+
+async def test_slash_ask_help_gets_the_help_embed(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "help"})
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        (embed,) = follow.json["embeds"]
+        assert embed["title"] == "How to ask me"
+        assert "/ask" in embed["description"]
+        names = [f["name"] for f in embed["fields"]]
+        assert names == ["Sections", "Try asking"]
+        assert embed["fields"][1]["value"].count("•") == 3
+        assert not follow.json.get("components")  # no passage buttons under help
+
+
+async def test_tldr_in_a_thread_gets_the_opening_and_the_sections(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> when was the meeting?")
+        await fake.wait_for_request(lambda r: posted(r) and bool(r.json.get("embeds")), start=n)
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        await fake.send_message("tl;dr", channel_id=thread_id, mentions=[])
+        reply = await fake.wait_for_request(posted, start=n)
+        assert reply.path == f"/channels/{thread_id}/messages"
+        (embed,) = reply.json["embeds"]
+        opening, sections = embed["fields"][0], embed["fields"][1]
+        assert opening["name"].startswith("[1] Opening, ¶1")
+        assert opening["value"].startswith("When Donald J. Trump sat across from Zohran Kwame Mamdani")
+        assert sections["name"] == "Sections" and "Frequently Asked Questions" in sections["value"]
+
+
+async def test_a_spanish_dm_gets_the_language_note(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("¿De qué hablaron Trump y Mamdani sobre la vivienda?", guild=False)
+        reply = await fake.wait_for_request(posted, start=n)
+        assert "English" in reply.json["content"] and not reply.json.get("embeds")
+
+
+async def test_the_kind_is_stored_and_counted(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        for text in ("thanks!", "When was the meeting?"):
+            n = len(fake.requests)
+            await fake.send_message(text, guild=False)
+            await fake.wait_for_request(posted, start=n)
+        for _ in range(100):
+            kinds = {k.kind: k.count for k in bot.store.report().kinds}
+            if sum(kinds.values()) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert kinds == {"chatter": 1, "answer": 1}
+
+
+async def test_a_mention_is_answered_in_place_when_a_thread_is_refused(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        fake.fail_next("POST", r"/threads$", 403, code=50013, message="Missing Permissions")
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> how old is mamdani?")
+        reply = await fake.wait_for_request(lambda r: posted(r) and bool(r.json.get("embeds")), start=n)
+        assert str(reply.json["message_reference"]["message_id"]) == str(msg["id"])
+
+
+async def test_a_failing_typing_indicator_never_blocks_the_reply(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with running_bot(fake, bot):
+            for status, times in ((403, 1), (500, 5)):
+                fake.fail_next("POST", r"/typing$", status, times=times)
+                n = len(fake.requests)
+                await fake.send_message(f"<@{fake.bot_id}> how old is mamdani?")
+                reply = await fake.wait_for_request(
+                    lambda r: posted(r) and bool(r.json.get("embeds")), start=n, timeout=10
+                )
+                assert "33" in str(reply.json["embeds"][0])
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]

@@ -1,0 +1,117 @@
+"""Every kind of reply, read by the real model from the committed index; and the intent model's parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.cli import load_answerer
+from bot.config import Settings
+from bot.core.answer import Answerer
+from bot.core.intents import CHATTER, HELP, OVERVIEW, QUESTION, IntentModel, IntentReader, choose_bars
+from bot.core.language import LanguageReader, proper_names
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    """The serving answerer: committed index, ONNX encoder."""
+    return load_answerer(Settings(_env_file=None))
+
+
+@pytest.mark.parametrize("text", ["hello there", "thank you!", "lol", "ok", "good bot", "👍", "!!!"])
+def test_chatter_gets_one_friendly_line_and_no_passages(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "chatter" and a.excerpts == () and a.highlight is None
+    assert a.reply and "\n" not in a.reply and len(a.reply) < 200
+
+
+def test_a_greeting_offers_an_example_question_from_the_faq(answerer: Answerer) -> None:
+    a = answerer.ask("hello there")
+    faq = {c.question for c in answerer.index.chunks if c.question}
+    assert any(q in a.reply for q in faq)
+
+
+@pytest.mark.parametrize("text", ["help", "what can this bot do", "who are you", "how does this work"])
+def test_help_says_what_the_bot_knows_and_how_to_ask(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "help" and a.excerpts == ()
+    assert "2025-11-21" in a.reply and "/ask" in a.reply
+    assert [h.title for h in a.contents][-1] == "Frequently Asked Questions"
+    assert len(a.examples) == 3
+
+
+@pytest.mark.parametrize("text", ["tl;dr", "summarize", "what is the article about?"])
+def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "overview"
+    (opening,) = a.excerpts
+    assert opening.citation == "Opening, ¶1" and opening.text.startswith("When Donald J. Trump sat across")
+    raw = (answerer.index.folder.parent / "corpus" / "raw" / "meeting.txt").read_text(encoding="utf-8")
+    assert opening.text in raw  # verbatim
+    assert [h.title for h in a.contents] == list(next(iter(answerer.index.docs.values())).sections)
+
+
+@pytest.mark.parametrize(
+    "text", ["¿Qué pasó en la reunión?", "Was hat Trump über Mamdani gesagt?", "Что сказал Трамп?"]
+)
+def test_a_question_not_in_english_gets_the_language_note(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "language" and "English" in a.reply and a.excerpts == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["what's 5 times 7", "is ethereum a good buy", "who won the super bowl in 1990"]
+)
+def test_off_topic_is_not_covered(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and not a.answered and a.highlight is None
+
+
+@pytest.mark.parametrize(
+    "text", ["When did the meeting happen?", "tell me about mamdani", "thanks, and who is bannon?"]
+)
+def test_questions_about_the_article_are_answered(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "answer" and a.answered and a.excerpts
+
+
+def test_chatter_in_a_conversation_is_not_read_as_a_follow_up(answerer: Answerer) -> None:
+    a = answerer.ask("thanks!", history=["How old is Mamdani?"])
+    assert a.kind == "chatter"
+
+
+def test_the_reader_takes_the_nearest_kind_only_past_both_bars() -> None:
+    vectors = np.eye(4, dtype=np.float32)
+    model = IntentModel(vectors, (HELP, CHATTER, OVERVIEW, QUESTION), ("", "thanks", "", ""), 0.5, 0.1)
+    reader = IntentReader(model)
+    near_chatter = np.array([0.1, 0.9, 0.0, 0.3], np.float32)
+    assert reader.read("thx", near_chatter).kind == CHATTER
+    assert reader.read("thx", near_chatter).group == "thanks"
+    assert reader.read("thx", np.array([0.0, 0.45, 0.0, 0.0], np.float32)) is None  # not close enough
+    assert reader.read("q", np.array([0.0, 0.7, 0.0, 0.65], np.float32)) is None  # a question is as near
+    assert reader.read("🎉", np.zeros(4, np.float32)).kind == CHATTER  # nothing to search for
+
+
+def test_the_bars_keep_questions_and_read_examples_out_of_fold() -> None:
+    rng = np.random.default_rng(0)
+    centres = np.eye(8, dtype=np.float32)[:4]
+    kinds, rows = [], []
+    for centre, kind in zip(centres, (HELP, CHATTER, OVERVIEW, QUESTION), strict=True):
+        for _ in range(20):
+            v = centre + 0.15 * rng.standard_normal(8).astype(np.float32)
+            rows.append(v / np.linalg.norm(v))
+            kinds.append(kind)
+    similarity, margin, accuracy = choose_bars(np.stack(rows), kinds)
+    assert accuracy > 0.95 and 0.4 <= similarity <= 0.9 and margin >= 0
+
+
+def test_language_reader_leaves_short_english_and_names_alone() -> None:
+    reader = LanguageReader({"trump", "mamdani"})
+    for text in ("lol", "gm", "tl;dr", "thx", "Mamdani?", "wen was teh meeting", "con ed rates"):
+        assert reader.is_english(text), text
+    assert reader.language("¿Cuándo se reunieron Trump y Mamdani?") == "es"
+
+
+def test_proper_names_are_words_always_capitalised_mid_sentence() -> None:
+    names = proper_names(["Then Trump met Mamdani. The mayor met Trump too.", "Yes, Mamdani spoke."])
+    assert {"trump", "mamdani"} <= names and "mayor" not in names and "then" not in names
