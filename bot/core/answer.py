@@ -13,6 +13,7 @@ import numpy as np
 from bot.core import replies
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY
+from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
 from bot.core.language import LanguageReader, proper_names
@@ -229,9 +230,10 @@ class Answerer:
         model: RetrievalModel,
         speller: Speller | None = None,
         intents: IntentModel | None = None,
+        highlighter: HighlightModel | None = None,
     ) -> None:
         self.index = index
-        self.retriever = Retriever(index, embedder, model, speller)
+        self.retriever = Retriever(index, embedder, model, speller, highlighter)
         self.intents = IntentReader(intents) if intents is not None else None
         self.languages = LanguageReader(proper_names(c.text for c in index.chunks))
 
@@ -245,6 +247,7 @@ class Answerer:
             RetrievalModel.load(index_dir),
             corpus_speller(index),
             IntentModel.load(index_dir),
+            HighlightModel.load(index_dir),
         )
 
     def read(self, text: str, vector: np.ndarray) -> Intent | None:

@@ -18,6 +18,7 @@ from bot.core.embedding import (
     export_format,
     export_onnx,
 )
+from bot.core.highlight import HighlightModel
 from bot.core.index import (
     IndexError_,
     Manifest,
@@ -74,6 +75,7 @@ def index_fresh(paths: Paths) -> bool:
         check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
         RetrievalModel.load(paths.index)
         IntentModel.load(paths.index)
+        HighlightModel.load(paths.index)
     except IndexError_:
         return False
     return True
@@ -119,6 +121,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
             model = RetrievalModel.untrained(index.manifest.dim)
             log.warning("no training questions in %s; using the untrained model", paths.train)
         model.save(staging)
+        (report.highlight if questions else HighlightModel.default()).save(staging)
         train_message_kinds(paths.train, questions, embedder).save(staging)
         swap(staging, paths.index)
     finally:

@@ -6,7 +6,6 @@ not answer) and first-contact sets (eval/firstcontact_dev.jsonl: `kind` basic / 
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 from collections.abc import Sequence
@@ -14,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.text import contains, fold
+from bot.core.highlight import HIGHLIGHT_SHARE
+from bot.core.text import contains, shares_run
 from bot.core.training import Question, read_json_lines
 
 if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
@@ -23,9 +23,6 @@ if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
 log = logging.getLogger(__name__)
 
 DEPTH = 5
-# The bold line is right when it and a gold substring share one run of at least this share of the
-# shorter of the two (after folding quotes, dashes, case and spaces).
-HIGHLIGHT_SHARE = 0.6
 FIRST_CONTACT_KINDS = ("basic", "intent", "off_topic")
 DECLINED = ("not_covered", "chatter", "help")  # what an off-topic message may get, unless told otherwise
 
@@ -92,17 +89,7 @@ def read_contacts(path: Path) -> list[Contact]:
 
 def highlight_hits(highlight: str | None, gold: Sequence[str]) -> bool:
     """highlight@gold for one answer: the bold line shares a long enough run with some gold substring."""
-    if not highlight:
-        return False
-    line = fold(highlight)
-    for g in gold:
-        want = fold(g)
-        if not line or not want:
-            continue
-        match = difflib.SequenceMatcher(None, line, want, autojunk=False).find_longest_match()
-        if match.size >= HIGHLIGHT_SHARE * min(len(line), len(want)):
-            return True
-    return False
+    return bool(highlight) and any(shares_run(highlight, g, HIGHLIGHT_SHARE) for g in gold)
 
 
 def answer_rank(answer: Answer, gold: Sequence[str], gold_all: bool = False) -> int | None:

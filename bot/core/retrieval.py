@@ -11,7 +11,7 @@ import logging
 import math
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,8 @@ import numpy as np
 from bot.core.chunking import Chunk, Sentence
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY, FollowupReader
+from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
+from bot.core.highlight import Candidate, HighlightModel, unit_features, units
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
 from bot.core.spelling import Speller
@@ -60,6 +62,8 @@ class RetrievalModel:
     abstain_weights: tuple[float, ...]  # logistic regression over FEATURES
     abstain_bias: float
     abstain_threshold: float  # answer when P(answerable) >= this
+    # (question row, sentence row) pairs: the sentences each training question's gold lies in
+    expansion_sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
 
     @classmethod
     def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
@@ -83,6 +87,7 @@ class RetrievalModel:
             folder / EXPANSIONS_FILE,
             vectors=self.expansions.astype(np.float16),
             chunks=self.expansion_chunks,
+            sentences=self.expansion_sentences,
             refusals=self.refusals.astype(np.float16),
         )
         meta = {
@@ -115,6 +120,7 @@ class RetrievalModel:
                 tuple(float(w) for w in meta["abstain_weights"]),
                 float(meta["abstain_bias"]),
                 float(meta["abstain_threshold"]),
+                expansions["sentences"].astype(np.int64),
             )
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
@@ -180,12 +186,18 @@ class Retriever:
     """Ranks the index's chunks for questions; pure and thread-safe once built."""
 
     def __init__(
-        self, index: Index, embedder: Embedder, model: RetrievalModel, speller: Speller | None = None
+        self,
+        index: Index,
+        embedder: Embedder,
+        model: RetrievalModel,
+        speller: Speller | None = None,
+        highlighter: HighlightModel | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.model = model
         self.speller = speller
+        self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks))
         self._small = len(index.chunks) <= CANDIDATES
@@ -198,6 +210,10 @@ class Retriever:
         for row, chunk in pairs:
             by_chunk[int(chunk)].append(int(row))
         self._expansion_table = _padded(by_chunk)
+        by_sentence: list[list[int]] = [[] for _ in range(len(index.sentence_vectors))]
+        for row, sentence in model.expansion_sentences:
+            by_sentence[int(sentence)].append(int(row))
+        self._sentence_expansions = _padded(by_sentence)
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
@@ -264,7 +280,9 @@ class Retriever:
             )
             context = [Said(t, w, vectors[t]) for t, w in zip(reversed(texts), weights[1:], strict=False)]
             result = (
-                self.rank_in_context(p, v, context, k) if context else self._ranked(p, own, k, own.query, ())
+                self.rank_in_context(p, v, context, k)
+                if context
+                else self._ranked(p, own, k, own.query, v, ())
             )
             out.append(replace(result, question=q))
         return out
@@ -348,7 +366,7 @@ class Retriever:
     def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
         """Rank chunks for a question whose raw (unadapted) vector is already computed."""
         s = self.score(question, raw)
-        return self._ranked(question, s, k, s.query, ())
+        return self._ranked(question, s, k, s.query, raw, ())
 
     def rank_in_context(self, question: str, raw: np.ndarray, context: Sequence[Said], k: int) -> Retrieval:
         """Rank chunks for a follow-up read with the earlier messages it leans on (weights > 0)."""
@@ -360,21 +378,44 @@ class Retriever:
         # business, so the highlight is read halfway between the follow-up alone and the blend.
         middle = s.query + adapt(raw[None, :], self.model.adapter)[0]
         middle = middle / max(float(np.linalg.norm(middle)), 1e-12)
-        retrieval = self._ranked(question, s, k, middle, context)
+        retrieval = self._ranked(question, s, k, middle, raw, context)
         log.debug("follow-up %r read with context weight %.2f", question, context[0].weight)
         return replace(retrieval, context_weight=context[0].weight)
 
     def _ranked(
-        self, question: str, s: Scored, k: int, highlight_query: np.ndarray, context: Sequence[Said]
+        self,
+        question: str,
+        s: Scored,
+        k: int,
+        highlight_query: np.ndarray,
+        raw: np.ndarray,
+        context: Sequence[Said],
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
-        hits = []
-        for i in self._diverse(s, k):
-            c = self.index.chunks[s.positions[i]]
-            hits.append(Hit(c, float(s.fused[i]), float(s.components[0][i]), float(s.components[3][i])))
+        chosen = self._diverse(s, k)
+        hits = [
+            Hit(
+                self.index.chunks[s.positions[i]],
+                float(s.fused[i]),
+                float(s.components[0][i]),
+                float(s.components[3][i]),
+            )
+            for i in chosen
+        ]
         confidence = self.model.confidence(s.features)
         answered = confidence >= self.model.abstain_threshold
-        highlight = self.highlight(question, highlight_query, int(s.positions[0]), context) if hits else None
+        highlight = None
+        if hits:
+            rank, highlight = self.highlight(
+                question,
+                highlight_query,
+                raw,
+                [int(s.positions[i]) for i in chosen],
+                [float(s.fused[i]) for i in chosen],
+                context,
+            )
+            if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
+                hits.insert(0, hits.pop(rank))
         # Declined, the nearest passages are still worth showing when the question shares words with the
         # article and the abstainer was not far from answering; a plainly unrelated question gets none.
         near = answered or (
@@ -409,19 +450,64 @@ class Retriever:
             penalty = np.maximum(penalty, similar[best])
         return chosen
 
-    def highlight(
-        self, question: str, q: np.ndarray, position: int, context: Sequence[Said] = ()
-    ) -> Sentence | None:
-        """The sentence of a chunk that best answers the question (`q`: its adapted vector).
+    def candidates(
+        self,
+        question: str,
+        q: np.ndarray,
+        raw: np.ndarray,
+        positions: Sequence[int],
+        fused: Sequence[float],
+        context: Sequence[Said] = (),
+    ) -> tuple[list[Candidate], np.ndarray]:
+        """The units of the first `highlighter.passages` hits that may be shown in bold, and their features.
 
         With `context`, word overlap is the weighted mean over the messages that have content words.
         """
-        chunk = self.index.chunks[position]
-        rows = self.index.sentence_rows[position]
-        if not rows:
-            return None
-        sims = self.index.sentence_vectors[list(rows)] @ q
-        texts = [s.text for s in chunk.sentences]
+        found: list[Candidate] = []
+        rows_out: list[np.ndarray] = []
+        plain_q = raw / max(float(np.linalg.norm(raw)), 1e-12)
+        for rank, position in enumerate(positions[: self.highlighter.passages]):
+            chunk = self.index.chunks[position]
+            rows = self.index.sentence_rows[position]
+            if not rows:
+                continue
+            vectors = self.index.sentence_vectors[list(rows)]
+            texts = [t.text for t in chunk.sentences]
+            words = self._overlap(question, texts, context)
+            adapted, plain = vectors @ q, vectors @ plain_q
+            # How close the question is to training questions answered by each sentence.
+            asked = _best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
+            for n, (first, last) in enumerate(units(chunk.sentences, opens_paragraph=self._opens[position])):
+                a, b = chunk.sentences[first], chunk.sentences[last]
+                text = chunk.text[a.start - chunk.start : b.end - chunk.start]
+                candidate = Candidate(rank, first, last, text)
+                found.append(candidate)
+                gap = fused[rank] - fused[0]
+                rows_out.append(unit_features(question, adapted, plain, words, asked, candidate, gap, n == 0))
+        return found, np.array(rows_out).reshape(len(rows_out), len(HIGHLIGHT_FEATURES))
+
+    def highlight(
+        self,
+        question: str,
+        q: np.ndarray,
+        raw: np.ndarray,
+        positions: Sequence[int],
+        fused: Sequence[float],
+        context: Sequence[Said] = (),
+    ) -> tuple[int, Sentence | None]:
+        """The rank of the hit holding the answering line, and that line (q: adapted vector, raw: plain)."""
+        found, features = self.candidates(question, q, raw, positions, fused, context)
+        if not found:
+            return 0, None
+        best = found[int(np.argmax(self.highlighter.score(features)))]
+        chunk = self.index.chunks[positions[best.rank]]
+        a, b = chunk.sentences[best.first], chunk.sentences[best.last]
+        if best.first == best.last:
+            return best.rank, a
+        return best.rank, Sentence(best.text, a.start, b.end)
+
+    def _overlap(self, question: str, texts: Sequence[str], context: Sequence[Said]) -> np.ndarray:
+        """Share of the question's content words in each text; a follow-up's blended with its context's."""
         lexical = self.lexical.overlap(question, texts)
         if context:
             parts = [(1.0, lexical)] + [
@@ -434,37 +520,7 @@ class Retriever:
             total = sum(w for w, _ in parts)
             if total:
                 lexical = (sum(w * o for w, o in parts) / total).astype(np.float32)
-        scores = sims + self.model.weights[3] * lexical
-        # A fragment of a few words ("Rent.", "$3,500 a month.") is shown with the sentence it
-        # completes: the answer is highlighted as a reader needs it, never as a bare word.
-        units = _units(chunk.sentences, opens_paragraph=self._opens[position])
-        first, last = max(units, key=lambda u: float(scores[u[0] : u[1] + 1].max()))
-        if first == last:
-            return chunk.sentences[first]
-        a, b = chunk.sentences[first], chunk.sentences[last]
-        return Sentence(chunk.text[a.start - chunk.start : b.end - chunk.start], a.start, b.end)
-
-
-FRAGMENT_WORDS = 3  # a sentence of at most this many words is a fragment, not a statement
-
-
-def _units(sentences: Sequence[Sentence], opens_paragraph: bool = True) -> list[tuple[int, int]]:
-    """Runs of sentences (first, last) in which each fragment joins the sentence before it.
-
-    A fragment that opens a paragraph ("Possibly." answering an FAQ) joins the sentence after it; one
-    that opens the chunk in mid-paragraph finished a sentence outside the chunk, so it stays alone.
-    """
-    units: list[list[int]] = []  # [first, last, words]
-    for i, sentence in enumerate(sentences):
-        words = len(sentence.text.split())
-        # Only the first unit can be all fragments: later fragments always find a sentence before them.
-        leading = opens_paragraph and len(units) == 1 and units[0][2] <= FRAGMENT_WORDS
-        if units and (words <= FRAGMENT_WORDS or leading):
-            units[-1][1] = i
-            units[-1][2] += words
-        else:
-            units.append([i, i, words])
-    return [(u[0], u[1]) for u in units]
+        return lexical
 
 
 def _padded(lists: Sequence[Sequence[int]]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -37,3 +38,12 @@ def cut_at_word(text: str, limit: int, floor: int | None = None) -> str:
     if space > (limit // 2 if floor is None else floor):
         cut = cut[:space]
     return cut.rstrip()
+
+
+def shares_run(a: str, b: str, share: float) -> bool:
+    """Whether folded `a` and `b` share one contiguous run of at least `share` of the shorter one."""
+    x, y = fold(a), fold(b)
+    if not x or not y:
+        return False
+    match = difflib.SequenceMatcher(None, x, y, autojunk=False).find_longest_match()
+    return match.size >= share * min(len(x), len(y))

@@ -192,7 +192,7 @@ def test_a_fragment_is_highlighted_with_the_sentence_it_completes(
 
 def test_fragments_join_the_sentence_before_them_or_at_the_start_the_one_after() -> None:
     from bot.core.chunking import split_sentences
-    from bot.core.retrieval import _units
+    from bot.core.highlight import units as _units
 
     def units(text: str) -> list[str]:
         sentences = split_sentences(text)

@@ -59,9 +59,8 @@ def test_committed_chunk_vectors_are_what_the_serving_encoder_computes(served: A
 @pytest.fixture(scope="module")
 def served_with_reference(served: Answerer, reference) -> Answerer:
     """The same index and model, questions encoded by sentence-transformers instead."""
-    return Answerer(
-        served.index, reference, served.retriever.model, served.retriever.speller, served.intents.model
-    )
+    r = served.retriever
+    return Answerer(served.index, reference, r.model, r.speller, served.intents.model, r.highlighter)
 
 
 @pytest.mark.parametrize("path", [DEV, HOLDOUT], ids=["dev", "holdout"])

@@ -1,0 +1,191 @@
+"""Which sentence of the retrieved passages answers the question: the line shown in bold.
+
+Each candidate is a unit of a top passage (a sentence, with any short fragment joined to the sentence it
+completes) and is scored by a logistic model over a few features: how close its sentences are to the
+question (adapted and plain vectors), how many of the question's words it has, how its passage ranked,
+whether it holds what the question asks for (a date for "when", a number for "how many", a name for
+"who"...), its length, and whether it is itself a question. The weights are learned at index time from
+the training questions, whose gold substrings mark the answering sentences, with out-of-fold retrieval.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.chunking import Sentence
+from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "highlight.json"
+FEATURES = (
+    "adapted",  # best cosine of the unit's sentences with the adapted question vector
+    "plain",  # ... with the plain question vector
+    "words",  # share of the question's content words the unit has
+    "asked",  # best cosine with the training questions that this unit answers
+    "passage_gap",  # the passage's fused score minus the best passage's
+    "top_passage",  # 1 for units of the first passage
+    "type_found",  # the question asks for a date / number / name / place / reason, and the unit has one
+    "type_missing",  # it asks for one and the unit has none
+    "length",  # log of the unit's words
+    "asks",  # the unit ends with a question mark ("The median one-bedroom rent?")
+    "first",  # the unit opens its passage
+)
+# A bold line is right when it shares one run of at least this share of the shorter of it and a gold
+# place (highlight@gold, the issue's metric; also what training calls a right line).
+HIGHLIGHT_SHARE = 0.6
+FRAGMENT_WORDS = 3  # a sentence of at most this many words is a fragment, not a statement
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # type: (what the question looks like, what an answer to it holds)
+    "time": (
+        re.compile(r"\b(when|what (year|date|day|month|time)|how long ago|since when)\b", re.I),
+        re.compile(
+            rf"\b({_MONTHS}|\d{{4}}|yesterday|today|last (week|month|year)|later|earlier|ago)\b", re.I
+        ),
+    ),
+    "number": (
+        re.compile(
+            r"\b(how (many|much|old|big|large|high|long|far)|what (percent|share|number|age))\b", re.I
+        ),
+        re.compile(
+            r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|million|billion)\b", re.I
+        ),
+    ),
+    "person": (
+        re.compile(r"\b(who|whom|whose)\b", re.I),
+        re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b"),
+    ),
+    "place": (
+        re.compile(r"\bwhere\b", re.I),
+        re.compile(r"\b(in|at|on|from|to)\s+(the\s+)?[A-Z]"),
+    ),
+    "reason": (
+        re.compile(r"\b(why|what for|for what reason|how come)\b", re.I),
+        re.compile(r"\b(because|since|so that|to (?:\w+)|as a|reason|after|wants?|needs?)\b", re.I),
+    ),
+}
+
+
+def asked_types(question: str) -> set[str]:
+    """The kinds of answer a question asks for (none for most "what" questions)."""
+    return {t for t, (ask, _) in ANSWER_TYPES.items() if ask.search(question)}
+
+
+def held_types(text: str) -> set[str]:
+    """The kinds of answer a sentence holds."""
+    return {t for t, (_, holds) in ANSWER_TYPES.items() if holds.search(text)}
+
+
+def units(sentences: Sequence[Sentence], opens_paragraph: bool = True) -> list[tuple[int, int]]:
+    """Runs of sentences (first, last) in which each fragment joins the sentence before it.
+
+    A fragment that opens a paragraph ("Possibly." answering an FAQ) joins the sentence after it; one
+    that opens the chunk in mid-paragraph finished a sentence outside the chunk, so it stays alone.
+    """
+    runs: list[list[int]] = []  # [first, last, words]
+    for i, sentence in enumerate(sentences):
+        words = len(sentence.text.split())
+        # Only the first unit can be all fragments: later fragments always find a sentence before them.
+        leading = opens_paragraph and len(runs) == 1 and runs[0][2] <= FRAGMENT_WORDS
+        if runs and (words <= FRAGMENT_WORDS or leading):
+            runs[-1][1] = i
+            runs[-1][2] += words
+        else:
+            runs.append([i, i, words])
+    return [(r[0], r[1]) for r in runs]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit of one passage that may be shown in bold."""
+
+    rank: int  # 0-based rank of its passage among the hits
+    first: int  # its first and last sentence within the passage
+    last: int
+    text: str
+
+
+def unit_features(
+    question: str,
+    adapted: np.ndarray,
+    plain: np.ndarray,
+    words: np.ndarray,
+    asked: np.ndarray,
+    candidate: Candidate,
+    passage_gap: float,
+    unit_count_first: bool,
+) -> np.ndarray:
+    """The FEATURES of one candidate; `adapted`/`plain`/`words`/`asked` are per sentence of its passage."""
+    span = slice(candidate.first, candidate.last + 1)
+    wanted = asked_types(question)
+    held = held_types(candidate.text) if wanted else set()
+    return np.array(
+        [
+            float(adapted[span].max()),
+            float(plain[span].max()),
+            float(words[span].max()),
+            float(asked[span].max()),
+            passage_gap,
+            1.0 if candidate.rank == 0 else 0.0,
+            1.0 if wanted & held else 0.0,
+            1.0 if wanted and not wanted & held else 0.0,
+            math.log(1 + len(candidate.text.split())),
+            1.0 if candidate.text.rstrip().rstrip('"”’').endswith("?") else 0.0,
+            1.0 if unit_count_first else 0.0,
+        ],
+        dtype=np.float64,
+    )
+
+
+@dataclass(frozen=True)
+class HighlightModel:
+    """Logistic weights over FEATURES, and how many passages the bold line may come from."""
+
+    weights: tuple[float, ...]
+    bias: float
+    passages: int = 1  # 1: always from the first passage; more: the best unit of the top few, moved first
+
+    @classmethod
+    def default(cls) -> HighlightModel:
+        """Before training: the closest sentence of the first passage, word overlap counting a little."""
+        w = {"adapted": 1.0, "words": 0.3}
+        return cls(tuple(w.get(f, 0.0) for f in FEATURES), 0.0, 1)
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """A score per row of features (higher: more likely the answering line)."""
+        return features @ np.asarray(self.weights) + self.bias
+
+    def save(self, folder: Path) -> None:
+        """Write the model beside the index."""
+        meta = {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+                "passages": self.passages}  # fmt: skip
+        (folder / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> HighlightModel:
+        """Read the model saved beside an index (IndexMissing / IndexCorrupt)."""
+        path = folder / MODEL_FILE
+        if not path.exists():
+            raise IndexMissing(f"The highlight model in {folder} is missing; build it with `{REBUILD}`.")
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            if tuple(meta["features"]) != FEATURES:
+                raise ValueError("it was trained for other features")
+            weights = tuple(float(w) for w in meta["weights"])
+            if len(weights) != len(FEATURES) or not all(map(math.isfinite, weights)):
+                raise ValueError("its weights are not one finite number per feature")
+            return cls(weights, float(meta["bias"]), int(meta["passages"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorrupt(
+                f"The highlight model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+            ) from exc
