@@ -1,8 +1,12 @@
-"""Shared fixtures for the core and CLI tests: the checkout, a fake embedder, synthetic corpora."""
+"""Shared fixtures for the core and CLI tests: the checkout, a fake embedder, synthetic corpora.
+
+Importing this file isolates the whole run from the operator's configuration (see `isolate_settings`).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,8 +14,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.config import ENV_FILE_VARIABLE, Settings
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"[^\W_]+")
+
+
+def isolate_settings() -> None:
+    """Tests never see the operator's settings: no `.env` is read, settings in the environment are dropped.
+
+    It changes this process's environment, which every subprocess a test starts inherits; so neither
+    the tests nor the `meeting-bot` processes they run log in with a real DISCORD_TOKEN or write into a
+    configured DATABASE_URL, DATA_DIR or USER_SALT.
+    """
+    names = {name.upper() for name in Settings.model_fields}
+    for variable in list(os.environ):
+        if variable.upper() in names:
+            del os.environ[variable]
+    os.environ[ENV_FILE_VARIABLE] = ""  # set and empty: Settings reads no file
+
+
+isolate_settings()  # at import, before any test module or fixture reads a setting
 
 
 class HashingEmbedder:
