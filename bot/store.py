@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
 
 from rapidfuzz import fuzz
 from sqlalchemy import (
@@ -290,15 +291,35 @@ def _parse_url(url: str) -> URL:
     return parsed
 
 
+def _secret_parameter(name: str) -> bool:
+    """Whether a URL query parameter carries a secret (password=, sslpassword=, ...)."""
+    name = name.lower()
+    return any(word in name for word in ("password", "secret", "token"))
+
+
+def _secrets(url: URL) -> tuple[str, ...]:
+    """The secret values a URL carries: its password and those of its secret query parameters."""
+    values = [url.password or ""]
+    for name, value in url.query.items():
+        if _secret_parameter(name):
+            values += [value] if isinstance(value, str) else list(value)
+    # Longest first, so that a secret containing another is hidden whole.
+    return tuple(sorted({str(v) for v in values if v}, key=len, reverse=True))
+
+
 def _shown(url: URL) -> str:
-    """The URL with its password hidden, for messages."""
-    return url.render_as_string(hide_password=True)
+    """The URL with its password hidden, in the user part and in query parameters, for messages."""
+    hidden = {name: "***" for name in url.query if _secret_parameter(name)}
+    return url.update_query_dict(hidden).render_as_string(hide_password=True)
 
 
-def _reason(exc: BaseException) -> str:
-    """The first line of the database driver's complaint, for a one-sentence message."""
+def _reason(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """The first line of the database driver's complaint, secrets hidden, for a one-sentence message."""
     orig = getattr(exc, "orig", None) or exc
     line = (str(orig).strip().splitlines() or [type(orig).__name__])[0].strip()
+    for secret in secrets:
+        for form in (secret, quote_plus(secret), quote(secret, safe="")):
+            line = line.replace(form, "***")
     return line.rstrip(".")
 
 
@@ -401,6 +422,7 @@ class Store:
         self.engine = engine
         self._salt = salt
         self._dialect = engine.dialect.name
+        self._secrets = _secrets(engine.url)  # never repeated in messages
 
     @classmethod
     def open(cls, url: str, salt: bytes | str) -> Store:
@@ -442,7 +464,9 @@ class Store:
                 create_schema(conn)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise StoreError(f"Cannot open the database at {_shown(parsed)} ({_reason(exc)}).") from exc
+            raise StoreError(
+                f"Cannot open the database at {_shown(parsed)} ({_reason(exc, store._secrets)})."
+            ) from exc
         log.debug("store open at %s", _shown(parsed))
         return store
 
@@ -463,7 +487,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"The database failed while {doing} ({_reason(exc)}).") from exc
+            raise StoreError(f"The database failed while {doing} ({_reason(exc, self._secrets)}).") from exc
 
     def _insert(self, table: Table) -> Any:
         """The dialect's INSERT, which has ON CONFLICT."""

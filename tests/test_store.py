@@ -9,11 +9,13 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from bot.store import (
     Audience,
@@ -361,10 +363,54 @@ def test_open_failures_are_one_sentence(url: str) -> None:
     assert "\n" not in message and message.endswith("."), message
 
 
-def test_the_password_is_not_shown() -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("postgresql://someone:hunter2secret@127.0.0.1:1/none", id="in-the-user-part"),
+        pytest.param("postgresql:///none?host=127.0.0.1&port=1&password=hunter2secret", id="query"),
+        pytest.param("postgresql://someone@127.0.0.1:1/none?PASSWORD=hunter2secret", id="query-upper-case"),
+        pytest.param(
+            "postgresql://someone@/none?host=127.0.0.1&password=hunter2secret&bogus=1", id="bad-option"
+        ),
+        pytest.param(
+            "postgresql://someone@127.0.0.1:1/none?sslpassword=hunter2secret", id="ssl-key-password"
+        ),
+        pytest.param(
+            "postgresql://someone@127.0.0.1:1/none?password=hunter2+secret&sslmode=no", id="encoded"
+        ),
+    ],
+)
+def test_the_password_is_not_shown(url: str) -> None:
     with pytest.raises(StoreError) as caught:
-        Store.open("postgresql://someone:hunter2secret@127.0.0.1:1/none", SALT)
-    assert "hunter2secret" not in str(caught.value)
+        Store.open(url, SALT)
+    message = str(caught.value)
+    assert "hunter2" not in message and "secret" not in message, message
+    assert message.startswith("Cannot open the database at postgresql") and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://u:hunter2secret@h/db", "postgresql+psycopg:///db?password=hunter2secret"]
+)
+def test_a_driver_message_quoting_the_password_is_hidden(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the driver says about the connection, the password in the URL is not repeated."""
+    store = Store(create_engine(url), SALT)  # never connects: the driver fails at once, quoting it
+
+    @contextmanager
+    def failing() -> Iterator[None]:
+        raise OperationalError("SELECT 1", {}, Exception('bad value "hunter2secret" for an option'))
+        yield
+
+    monkeypatch.setattr(store.engine, "begin", failing)
+    with pytest.raises(StoreError) as caught:
+        store.get_answer("1")
+    assert "hunter2secret" not in str(caught.value) and "bad value" in str(caught.value)
+
+
+def test_the_cli_never_prints_a_query_password(tmp_path: Path) -> None:
+    url = "postgresql:///none?host=127.0.0.1&port=1&password=hunter2secret"
+    result = run_cli("report", cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    assert result.returncode == 1 and "error: Cannot open the database" in result.stderr
+    assert "hunter2secret" not in result.stdout + result.stderr
 
 
 # ---------------------------------------------------------------- command line
