@@ -503,8 +503,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command not in ("run", "start"):
         level = max(level, logging.WARNING)  # library chatter would bury answers in a terminal
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # discord.py's debug lines carry interaction tokens (in webhook URLs) and whole gateway payloads.
-    for noisy in ("discord.http", "discord.gateway"):
+    # discord.py's debug lines carry interaction tokens (in webhook and interaction-callback URLs) and
+    # whole gateway payloads: these loggers stay at INFO even under --debug.
+    for noisy in ("discord.http", "discord.gateway", "discord.webhook"):
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
     logging.getLogger("bm25s").setLevel(max(level, logging.WARNING))  # it logs every index build
     try:
