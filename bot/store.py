@@ -352,6 +352,23 @@ def load_salt(data_dir: Path) -> bytes:
     return salt
 
 
+def _private_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only, if it is missing.
+
+    SQLite gives the write-ahead log and shared-memory files the database file's permissions.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the folder {path.parent} for the database: {exc.strerror}.") from exc
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing database is left as it is
+    except OSError as exc:
+        raise StoreError(f"Cannot create the database file {path}: {exc.strerror}.") from exc
+
+
 def open_store(settings: Settings) -> Store:
     """Open the store the settings name and apply their retention."""
     url = settings.database_url or default_url(settings.data_dir)
@@ -436,13 +453,7 @@ class Store:
         if backend == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
-                folder = Path(database).parent
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise StoreError(
-                        f"Cannot create the folder {folder} for the database: {exc.strerror}."
-                    ) from exc
+                _private_file(Path(database))
             kwargs["connect_args"] = {"timeout": 30}
         elif backend == "postgresql":
             kwargs["pool_pre_ping"] = True

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from bot.config import Settings
 from bot.store import (
     Audience,
     DayCount,
@@ -28,6 +29,7 @@ from bot.store import (
     group_questions,
     load_salt,
     normalise,
+    open_store,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +315,20 @@ def test_the_salt_file_is_made_once(tmp_path: Path) -> None:
     assert len(salt) >= 32
     assert load_salt(tmp_path / "data") == salt
     assert oct((tmp_path / "data" / "salt").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_sqlite_file_and_its_companions_are_private(tmp_path: Path) -> None:
+    """Questions are private data: the database, its write-ahead log and shared memory are 0600."""
+    previous = os.umask(0o022)  # the usual umask, under which files are made 0644 unless asked otherwise
+    try:
+        with open_store(Settings(_env_file=None, data_dir=tmp_path / "data")) as store:
+            record(store, "1", ALICE, "What is my bank PIN?")
+            made = sorted(p.name for p in (tmp_path / "data").iterdir())
+            modes = {p.name: oct(p.stat().st_mode & 0o777) for p in (tmp_path / "data").iterdir()}
+    finally:
+        os.umask(previous)
+    assert "meeting-bot.sqlite3" in made and "meeting-bot.sqlite3-wal" in made
+    assert set(modes.values()) == {"0o600"}, modes
 
 
 # ---------------------------------------------------------------- concurrency and errors
