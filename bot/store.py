@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "meeting-bot.sqlite3"
 SALT_FILE = "salt"
+LOCK_TIMEOUT = 30.0  # seconds a SQLite write waits for the lock of another writer
 TOP_UNANSWERED = 10
 EXAMPLES = 3
 # Two unanswered questions are near-duplicates when their word sets overlap this much (Jaccard) ...
@@ -442,19 +443,23 @@ class Store:
         self._secrets = _secrets(engine.url)  # never repeated in messages
 
     @classmethod
-    def open(cls, url: str, salt: bytes | str) -> Store:
-        """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't."""
+    def open(cls, url: str, salt: bytes | str, lock_timeout: float = LOCK_TIMEOUT) -> Store:
+        """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't.
+
+        `lock_timeout`: seconds a SQLite write waits for another writer's lock before it fails.
+        """
         salt = salt.encode("utf-8") if isinstance(salt, str) else salt
         if not salt:
             raise StoreError("The anonymisation salt is empty; set USER_SALT or let the bot make one.")
         parsed = _parse_url(url)
         backend = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {}
+        # SQLAlchemy's error text would otherwise carry the statement's values (questions, history) into logs.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if backend == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
                 _private_file(Path(database))
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": lock_timeout}
         elif backend == "postgresql":
             kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 10}

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import sqlite3
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest_asyncio
 
+from bot.chat.client import MeetingBot
 from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import Answerer
-from tests.chat.bots import bot_for, is_followup
+from bot.store import DB_FILE, Store, default_url
+from tests.chat.bots import bot_for, is_followup, settings
 from tests.fakediscord import (
     DEFAULT_EVERYONE_PERMISSIONS,
     FakeDiscord,
@@ -263,3 +269,39 @@ async def _all_replies(fake: FakeDiscord, ref) -> list:
     return [
         r.json for r in fake.requests if r.path.startswith(f"/interactions/{ref.id}/") or ref.token in r.path
     ]
+
+
+@contextmanager
+def locked(database: Path) -> Iterator[None]:
+    """Hold the SQLite database's write lock (as a long transaction of another process would)."""
+    conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+async def test_a_locked_database_logs_no_question_text(fake, answerer, tmp_path, caplog):
+    """A write that gives up on the lock is logged without its parameters: no question, no history."""
+    s = settings(tmp_path)
+    store = Store.open(default_url(tmp_path), b"salt", lock_timeout=0.2)  # 30 s when serving
+    bot = MeetingBot(s, answerer, store, lambda: answerer)
+    caplog.set_level(logging.ERROR)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        first = await fake.send_message("what did Quackenbush say about energy costs?", guild=False)
+        await fake.wait_for_request(with_embed, start=n)
+        await wait_recorded(bot, first["id"])
+        with locked(tmp_path / DB_FILE):
+            n = len(fake.requests)
+            await fake.send_message("and what did Zebedee propose?", guild=False)  # read after the first
+            await fake.wait_for_request(with_embed, start=n)
+            for _ in range(250):
+                if any("could not record" in r.getMessage() for r in caplog.records):
+                    break
+                await asyncio.sleep(0.02)
+    failures = [r for r in caplog.records if "could not record" in r.getMessage()]
+    assert failures and failures[0].exc_info  # logged, with the exception
+    assert "Zebedee" not in caplog.text and "Quackenbush" not in caplog.text
