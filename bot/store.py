@@ -23,6 +23,7 @@ from urllib.parse import quote, quote_plus
 from rapidfuzz import fuzz
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -94,7 +95,7 @@ answers = Table(
     Index("mb_answers_guild", "guild_key"),
 )
 # Columns that databases made before them lack: added by `Store.open`.
-_ADDED_COLUMNS = ("guild_key", "channel_key", "private", "kind")
+_ADDED_COLUMNS = {"mb_answers": ("guild_key", "channel_key", "private", "kind"), "mb_votes": ("stamp",)}
 
 # One row per distinct section an answer cited, so that votes per section are a join.
 answer_sections = Table(
@@ -112,6 +113,8 @@ votes = Table(
     Column("user_key", String(64), nullable=False),
     Column("value", SmallInteger, nullable=False),
     Column("at", DateTime(timezone=False), nullable=False),  # UTC, of the latest click
+    # Added later: the order of that click (its Discord interaction id); an older click never overwrites.
+    Column("stamp", BigInteger, nullable=True),
     PrimaryKeyConstraint("answer_id", "user_key"),
     CheckConstraint("value IN (-1, 1)", name="mb_votes_value"),
     Index("mb_votes_user", "user_key"),
@@ -402,12 +405,14 @@ def create_schema(conn: Connection) -> None:
 
 def add_missing_columns(conn: Connection) -> None:
     """Give a database made by an older version the columns added since (their old rows stay NULL)."""
-    have = {c["name"] for c in inspect(conn).get_columns(answers.name)}
-    for name in _ADDED_COLUMNS:
-        if name not in have:
-            kind = answers.c[name].type.compile(dialect=conn.dialect)
-            log.info("adding column %s to %s", name, answers.name)
-            conn.execute(text(f"ALTER TABLE {answers.name} ADD COLUMN {name} {kind}"))
+    for table_name, added in _ADDED_COLUMNS.items():
+        table = metadata.tables[table_name]
+        have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        for name in added:
+            if name not in have:
+                kind = table.c[name].type.compile(dialect=conn.dialect)
+                log.info("adding column %s to %s", name, table.name)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -574,8 +579,21 @@ class Store:
                     [{"answer_id": answer_id, "section": s} for s in distinct],
                 )
 
-    def vote(self, answer_id: str, user_id: int, value: int, at: datetime | None = None) -> bool:
-        """Set this user's 👍 (+1) or 👎 (-1) on an answer; False if the answer isn't stored (any more)."""
+    def vote(
+        self,
+        answer_id: str,
+        user_id: int,
+        value: int,
+        at: datetime | None = None,
+        *,
+        stamp: int | None = None,
+    ) -> bool:
+        """Set this user's 👍 (+1) or 👎 (-1) on an answer; False if the answer isn't stored (any more).
+
+        `stamp` orders one person's clicks (the interaction's snowflake id, which grows with its creation
+        time): a click older than the one stored changes nothing, however late its write arrives. A vote
+        without a stamp always lands.
+        """
         if value not in (1, -1):
             raise ValueError("a vote is +1 or -1")
         key = self.user_key(user_id)
@@ -585,14 +603,21 @@ class Store:
             literal(key, String(64)),
             literal(value, SmallInteger),
             literal(_utc(at), DateTime()),
+            literal(stamp, BigInteger),
         ).where(answers.c.id == str(answer_id))
-        insert = self._insert(votes).from_select(["answer_id", "user_key", "value", "at"], source)
+        insert = self._insert(votes).from_select(["answer_id", "user_key", "value", "at", "stamp"], source)
+        stored, new = votes.c.stamp, insert.excluded.stamp
         upsert = insert.on_conflict_do_update(
             index_elements=["answer_id", "user_key"],
-            set_={"value": insert.excluded.value, "at": insert.excluded.at},
+            set_={"value": insert.excluded.value, "at": insert.excluded.at, "stamp": new},
+            where=stored.is_(None) | new.is_(None) | (stored < new),
         )
+        exists = select(answers.c.id).where(answers.c.id == str(answer_id))
         with self._tx("recording a vote") as conn:
-            return conn.execute(upsert.returning(votes.c.value)).first() is not None
+            if conn.execute(upsert.returning(votes.c.value)).first() is not None:
+                return True
+            # Nothing written: the answer is gone, or a later click of this person is stored already.
+            return conn.execute(exists).first() is not None
 
     def prune(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete answers (and their votes) older than `retention_days` (0 keeps all); the answers deleted."""

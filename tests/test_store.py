@@ -163,6 +163,48 @@ def test_a_changed_vote_leaves_one_row_with_the_new_value(store: Store) -> None:
     assert store.get_vote("1", ALICE) is None
 
 
+def test_only_a_later_click_changes_a_vote(store: Store) -> None:
+    """A click carries its order (the interaction's snowflake); one older than the stored vote is ignored."""
+    record(store, "1", ALICE, "When?")
+    assert store.vote("1", BOB, -1, stamp=1_000_002)
+    assert store.vote("1", BOB, 1, stamp=1_000_001)  # the earlier click, written late: still counted...
+    assert store.get_vote("1", BOB) == -1  # ... but it does not undo the later one
+    assert store.vote("1", BOB, 1, stamp=1_000_003)
+    assert store.get_vote("1", BOB) == 1
+    assert store.vote("1", BOB, -1)  # without an order (the command line, tests): it always lands
+    assert store.get_vote("1", BOB) == -1
+    assert store.vote("404", BOB, 1, stamp=1_000_004) is False
+
+
+def test_the_last_of_each_persons_clicks_wins_under_concurrency(db_url: str) -> None:
+    """40 people click 👍 then 👎 at once; each person's two writes race from their own threads."""
+    voters = [900_000_000_000_000_000 + i for i in range(40)]
+    barrier = threading.Barrier(2 * len(voters))
+    errors: list[BaseException] = []
+    with Store.open(db_url, SALT) as store:
+        record(store, "1", ALICE, "When?")
+
+        def click(user: int, value: int, stamp: int) -> None:
+            try:
+                barrier.wait()
+                assert store.vote("1", user, value, stamp=stamp)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        base = 1_400_000_000_000_000_000
+        threads = [
+            threading.Thread(target=click, args=(user, value, base + 2 * n + (value < 0)))
+            for n, user in enumerate(voters)
+            for value in (-1, 1)  # the 👎 thread starts first, so without order it often loses
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert not errors, errors
+        assert [store.get_vote("1", user) for user in voters] == [-1] * len(voters)
+
+
 def test_a_vote_on_an_unknown_answer_is_not_stored(store: Store) -> None:
     assert store.vote("404", BOB, 1) is False
     assert store.dump_rows()["mb_votes"] == []
@@ -615,3 +657,17 @@ def test_an_older_database_gains_the_new_columns_and_keeps_its_rows_private(tmp_
         assert store.report(now=NOW, audience=Audience.server(GUILD_A)).questions == 1
     with Store.open(f"sqlite:///{path}", SALT) as store:  # opening again changes nothing
         assert len(store.dump_rows()["mb_answers"]) == 2
+
+
+def test_an_older_votes_table_gains_the_click_order(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        record(store, "1", ALICE, "When?")
+        assert store.vote("1", BOB, 1)
+        with store.engine.begin() as conn:  # as a database made before clicks were ordered
+            conn.execute(text("ALTER TABLE mb_votes DROP COLUMN stamp"))
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        assert store.get_vote("1", BOB) == 1
+        assert store.vote("1", BOB, -1, stamp=5)  # an unordered old vote gives way to any click
+        assert store.vote("1", BOB, 1, stamp=4)
+        assert store.get_vote("1", BOB) == -1

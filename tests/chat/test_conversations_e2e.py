@@ -101,6 +101,14 @@ async def click(fake: FakeDiscord, custom_id: str, message_id: str, user: int | 
     return await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
 
 
+async def vote(fake: FakeDiscord, custom_id: str, message_id: str, user: int | None = None) -> Request:
+    """Click a vote button: the bot defers privately at once, then thanks in a follow-up, returned."""
+    ref = await fake.click_button(custom_id, message_id, user=user)
+    callback = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
+    assert callback.status < 300 and callback.json["type"] == 5 and callback.json["data"]["flags"] & 64
+    return await fake.wait_for_request(lambda r: is_followup(r, ref))
+
+
 async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
@@ -136,16 +144,41 @@ async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answer
             if bot.store.get_answer(str(ref.id)):
                 break
             await asyncio.sleep(0.02)
-        assert (await click(fake, up, message_id)).json["type"] == 4
+        assert "glad" in (await vote(fake, up, message_id)).json["content"]
         assert bot.store.get_vote(str(ref.id), fake.user_id) == 1
         report = bot.store.report()
         assert (report.votes_up, report.votes_down) == (1, 0)
-        await click(fake, down, message_id)
+        assert "missed" in (await vote(fake, down, message_id)).json["content"]
         assert bot.store.get_vote(str(ref.id), fake.user_id) == -1
         report = bot.store.report()
         assert (report.votes_up, report.votes_down) == (0, 1)
         assert report.section_votes and report.section_votes[0].down == 1
         assert report.per_day and report.per_day[-1].questions >= 1
+
+
+async def test_forty_people_clicking_up_then_down_at_once_all_end_down(fake, answerer, tmp_path):
+    """The last click of each person wins, however the clicks' database writes interleave."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "What is Mamdani's slogan?"})
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        up, down = custom_ids(follow)[2:4]
+        message_id = fake.bot_messages()[-1]["id"]
+        await wait_recorded(bot, ref.id)
+        voters = [fake.add_user(f"voter{i}") for i in range(40)]
+
+        async def up_then_down(user: int) -> list:
+            return [
+                await fake.click_button(up, message_id, user=user),
+                await fake.click_button(down, message_id, user=user),
+            ]
+
+        clicks = [c for pair in await asyncio.gather(*(up_then_down(u) for u in voters)) for c in pair]
+        for c in clicks:  # every click was thanked
+            thanks = await fake.wait_for_request(lambda r, c=c: is_followup(r, c), timeout=20)
+            assert thanks.status < 300 and "Thanks" in thanks.json["content"]
+        votes = [bot.store.get_vote(str(ref.id), u) for u in voters]
+        assert votes == [-1] * 40, f"{votes.count(1)} of 40 ended as 👍"
 
 
 async def test_stats_and_reindex_refuse_non_admins(fake, answerer, tmp_path):
@@ -281,6 +314,23 @@ def locked(database: Path) -> Iterator[None]:
         conn.execute("ROLLBACK")
     finally:
         conn.close()
+
+
+async def test_a_vote_while_the_database_is_locked_is_deferred_in_time_and_kept(fake, answerer, tmp_path):
+    """The click is acknowledged before the write waits for the lock (the fake enforces the 3 s deadline)."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "What is Mamdani's slogan?"})
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        message_id = fake.bot_messages()[-1]["id"]
+        await wait_recorded(bot, ref.id)
+        with locked(tmp_path / DB_FILE):
+            click = await fake.click_button(custom_ids(follow)[3], message_id)
+            callback = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+            assert callback.status < 300 and callback.json["type"] == 5  # deferred while the lock is held
+        thanks = await fake.wait_for_request(lambda r: is_followup(r, click), timeout=20)
+        assert "missed" in thanks.json["content"]
+        assert bot.store.get_vote(str(ref.id), fake.user_id) == -1  # the vote was not lost
 
 
 async def test_a_locked_database_logs_no_question_text(fake, answerer, tmp_path, caplog):
