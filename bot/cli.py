@@ -17,7 +17,16 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, EmptyQuestion, clean_question
-from bot.core.build import Paths, encoder_ready, ensure_encoder, index_fresh, rebuild, training_hash
+from bot.core.build import (
+    BuildExtrasMissing,
+    Paths,
+    encoder_ready,
+    ensure_encoder,
+    index_fresh,
+    rebuild,
+    tidy,
+    training_hash,
+)
 from bot.core.corpus import CorpusError
 from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
 from bot.core.index import IndexError_, check_fresh
@@ -118,6 +127,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     if ensure_encoder(paths.encoder):
         print(f"Exported the ONNX encoder to {paths.encoder}.")
     if args.if_needed and index_fresh(paths):
+        tidy(paths.index)  # what a killed rebuild left beside it
         print(f"The index in {paths.index} is up to date.")
         return 0
     bars: list[tqdm] = []
@@ -516,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EmptyQuestion as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (IndexError_, EmbeddingError, CorpusError) as exc:
+    except (IndexError_, EmbeddingError, CorpusError, BuildExtrasMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

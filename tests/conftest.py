@@ -96,3 +96,30 @@ def write_corpus(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
         return folder
 
     return write
+
+
+# Makes the build extras look uninstalled in a Python started with this folder on PYTHONPATH.
+_BLOCKER = '''
+import sys
+
+
+class _WithoutBuildExtras:
+    """A serving-only install: torch and sentence-transformers cannot be imported."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "sentence_transformers"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _WithoutBuildExtras())
+'''
+
+
+@pytest.fixture
+def without_build_extras(tmp_path: Path) -> dict[str, str]:
+    """Environment under which a `python` subprocess cannot import torch (as a serving-only install)."""
+    folder = tmp_path / "without-build-extras"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(_BLOCKER, encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)}

@@ -150,6 +150,14 @@ def corpus_speller(index: Index) -> Speller:
         ) from exc
 
 
+def load_checked(index_dir: Path) -> tuple[Index, RetrievalModel, Speller]:
+    """The index, its retrieval model and typo repair, checked to fit together (else an IndexError_)."""
+    index = load_index(index_dir)
+    model = RetrievalModel.load(index_dir)
+    model.check(index)
+    return index, model, corpus_speller(index)
+
+
 class Answerer:
     """The bot's brain: one loaded index and encoder answering any number of questions."""
 
@@ -162,8 +170,8 @@ class Answerer:
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
         """Load the index, its retrieval model and the typo repair from `index_dir`."""
-        index = load_index(index_dir)
-        return cls(index, embedder, RetrievalModel.load(index_dir), corpus_speller(index))
+        index, model, speller = load_checked(index_dir)
+        return cls(index, embedder, model, speller)
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -15,7 +16,7 @@ import pytest_asyncio
 
 from bot.chat.client import MeetingBot
 from bot.cli import load_answerer
-from bot.config import Settings
+from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
 from bot.store import DB_FILE, Store, default_url
 from tests.chat.bots import bot_for, is_followup, settings
@@ -227,6 +228,25 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
         done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=15)
         assert "swapped in" in done.json["content"]
         assert loads == [1] and bot.answers.answerer is not before
+
+
+async def test_reindex_without_the_build_extras_names_them(
+    fake, answerer, tmp_path, monkeypatch, without_build_extras
+):
+    """On a serving-only install /reindex says what to install, not "something went wrong"."""
+    index_copy = tmp_path / "index"
+    shutil.copytree(ROOT / "index", index_copy)
+    for name, value in {**without_build_extras, "INDEX_DIR": str(index_copy)}.items():
+        monkeypatch.setenv(name, value)  # what the real rebuild command, `python -m bot index`, runs with
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        before = bot.answers.answerer
+        ref = await fake.send_slash("reindex", user=fake.owner_id)
+        done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=30)
+        text = json.dumps(done.json, ensure_ascii=False)
+        assert "Rebuilding needs the build extras" in text and "pip install -e '.[build]'" in text
+        assert "current index stays in use" in text and "went wrong" not in text and "error:" not in text
+        assert bot.answers.answerer is before
 
 
 async def wait_recorded(bot, answer_id: int | str) -> None:
