@@ -17,7 +17,16 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, EmptyQuestion, clean_question
-from bot.core.build import Paths, encoder_ready, ensure_encoder, index_fresh, rebuild, training_hash
+from bot.core.build import (
+    BuildExtrasMissing,
+    Paths,
+    encoder_ready,
+    ensure_encoder,
+    index_fresh,
+    rebuild,
+    tidy,
+    training_hash,
+)
 from bot.core.corpus import CorpusError
 from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
 from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
@@ -127,6 +136,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     if ensure_encoder(paths.encoder):
         print(f"Exported the ONNX encoder to {paths.encoder}.")
     if args.if_needed and index_fresh(paths):
+        tidy(paths.index)  # what a killed rebuild left beside it
         print(f"The index in {paths.index} is up to date.")
         return 0
     bars: list[tqdm] = []
@@ -532,8 +542,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command not in ("run", "start"):
         level = max(level, logging.WARNING)  # library chatter would bury answers in a terminal
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # discord.py's debug lines carry interaction tokens (in webhook URLs) and whole gateway payloads.
-    for noisy in ("discord.http", "discord.gateway"):
+    # discord.py's debug lines carry interaction tokens (in webhook and interaction-callback URLs) and
+    # whole gateway payloads: these loggers stay at INFO even under --debug.
+    for noisy in ("discord.http", "discord.gateway", "discord.webhook"):
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
     logging.getLogger("bm25s").setLevel(max(level, logging.WARNING))  # it logs every index build
     try:
@@ -544,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EmptyQuestion as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (IndexError_, EmbeddingError, CorpusError) as exc:
+    except (IndexError_, EmbeddingError, CorpusError, BuildExtrasMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The checkout the package runs from: corpus/, index/ and train/ live here.
 ROOT = Path(__file__).resolve().parent.parent
+# Names another settings file instead of the checkout's `.env`; set but empty, no file is read (tests).
+ENV_FILE_VARIABLE = "MEETING_BOT_ENV_FILE"
+
+
+def env_file() -> Path | None:
+    """The settings file to read: MEETING_BOT_ENV_FILE when set (empty: none), else the checkout's `.env`."""
+    chosen = os.environ.get(ENV_FILE_VARIABLE)
+    if chosen is None:
+        return ROOT / ".env"
+    return Path(chosen).expanduser() if chosen.strip() else None
 
 
 class Settings(BaseSettings):
     """Every setting the bot reads; `.env.example` documents each one."""
 
-    # Blank values (`DISCORD_GUILD_ID=` in .env) mean "use the default".
-    model_config = SettingsConfigDict(
-        env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
-    )
+    # Blank values (`DISCORD_GUILD_ID=` in .env) mean "use the default". The file read is `env_file()`,
+    # unless a caller names one (`_env_file=None`: none).
+    model_config = SettingsConfigDict(env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
@@ -43,6 +53,10 @@ class Settings(BaseSettings):
     user_salt: SecretStr | None = None  # default: a random salt kept in {data_dir}/salt
     encoder_threads: int | None = Field(None, ge=1)
     log_level: str = "INFO"
+
+    def __init__(self, **values: Any) -> None:
+        values.setdefault("_env_file", env_file())
+        super().__init__(**values)
 
     @field_validator("ask_channel_ids", "shard_ids", mode="before")
     @classmethod

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
 
 from rapidfuzz import fuzz
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -59,6 +61,7 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "meeting-bot.sqlite3"
 SALT_FILE = "salt"
+LOCK_TIMEOUT = 30.0  # seconds a SQLite write waits for the lock of another writer
 TOP_UNANSWERED = 10
 EXAMPLES = 3
 # Two unanswered questions are near-duplicates when their word sets overlap this much (Jaccard) ...
@@ -92,7 +95,7 @@ answers = Table(
     Index("mb_answers_guild", "guild_key"),
 )
 # Columns that databases made before them lack: added by `Store.open`.
-_ADDED_COLUMNS = ("guild_key", "channel_key", "private", "kind")
+_ADDED_COLUMNS = {"mb_answers": ("guild_key", "channel_key", "private", "kind"), "mb_votes": ("stamp",)}
 
 # One row per distinct section an answer cited, so that votes per section are a join.
 answer_sections = Table(
@@ -110,6 +113,8 @@ votes = Table(
     Column("user_key", String(64), nullable=False),
     Column("value", SmallInteger, nullable=False),
     Column("at", DateTime(timezone=False), nullable=False),  # UTC, of the latest click
+    # Added later: the order of that click (its Discord interaction id); an older click never overwrites.
+    Column("stamp", BigInteger, nullable=True),
     PrimaryKeyConstraint("answer_id", "user_key"),
     CheckConstraint("value IN (-1, 1)", name="mb_votes_value"),
     Index("mb_votes_user", "user_key"),
@@ -290,15 +295,35 @@ def _parse_url(url: str) -> URL:
     return parsed
 
 
+def _secret_parameter(name: str) -> bool:
+    """Whether a URL query parameter carries a secret (password=, sslpassword=, ...)."""
+    name = name.lower()
+    return any(word in name for word in ("password", "secret", "token"))
+
+
+def _secrets(url: URL) -> tuple[str, ...]:
+    """The secret values a URL carries: its password and those of its secret query parameters."""
+    values = [url.password or ""]
+    for name, value in url.query.items():
+        if _secret_parameter(name):
+            values += [value] if isinstance(value, str) else list(value)
+    # Longest first, so that a secret containing another is hidden whole.
+    return tuple(sorted({str(v) for v in values if v}, key=len, reverse=True))
+
+
 def _shown(url: URL) -> str:
-    """The URL with its password hidden, for messages."""
-    return url.render_as_string(hide_password=True)
+    """The URL with its password hidden, in the user part and in query parameters, for messages."""
+    hidden = {name: "***" for name in url.query if _secret_parameter(name)}
+    return url.update_query_dict(hidden).render_as_string(hide_password=True)
 
 
-def _reason(exc: BaseException) -> str:
-    """The first line of the database driver's complaint, for a one-sentence message."""
+def _reason(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """The first line of the database driver's complaint, secrets hidden, for a one-sentence message."""
     orig = getattr(exc, "orig", None) or exc
     line = (str(orig).strip().splitlines() or [type(orig).__name__])[0].strip()
+    for secret in secrets:
+        for form in (secret, quote_plus(secret), quote(secret, safe="")):
+            line = line.replace(form, "***")
     return line.rstrip(".")
 
 
@@ -329,6 +354,23 @@ def load_salt(data_dir: Path) -> bytes:
     if not salt:
         raise StoreError(f"The salt file {path} is empty; delete it to make a new one, or set USER_SALT.")
     return salt
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only, if it is missing.
+
+    SQLite gives the write-ahead log and shared-memory files the database file's permissions.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the folder {path.parent} for the database: {exc.strerror}.") from exc
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing database is left as it is
+    except OSError as exc:
+        raise StoreError(f"Cannot create the database file {path}: {exc.strerror}.") from exc
 
 
 def open_store(settings: Settings) -> Store:
@@ -363,12 +405,14 @@ def create_schema(conn: Connection) -> None:
 
 def add_missing_columns(conn: Connection) -> None:
     """Give a database made by an older version the columns added since (their old rows stay NULL)."""
-    have = {c["name"] for c in inspect(conn).get_columns(answers.name)}
-    for name in _ADDED_COLUMNS:
-        if name not in have:
-            kind = answers.c[name].type.compile(dialect=conn.dialect)
-            log.info("adding column %s to %s", name, answers.name)
-            conn.execute(text(f"ALTER TABLE {answers.name} ADD COLUMN {name} {kind}"))
+    for table_name, added in _ADDED_COLUMNS.items():
+        table = metadata.tables[table_name]
+        have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        for name in added:
+            if name not in have:
+                kind = table.c[name].type.compile(dialect=conn.dialect)
+                log.info("adding column %s to %s", name, table.name)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -401,27 +445,26 @@ class Store:
         self.engine = engine
         self._salt = salt
         self._dialect = engine.dialect.name
+        self._secrets = _secrets(engine.url)  # never repeated in messages
 
     @classmethod
-    def open(cls, url: str, salt: bytes | str) -> Store:
-        """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't."""
+    def open(cls, url: str, salt: bytes | str, lock_timeout: float = LOCK_TIMEOUT) -> Store:
+        """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't.
+
+        `lock_timeout`: seconds a SQLite write waits for another writer's lock before it fails.
+        """
         salt = salt.encode("utf-8") if isinstance(salt, str) else salt
         if not salt:
             raise StoreError("The anonymisation salt is empty; set USER_SALT or let the bot make one.")
         parsed = _parse_url(url)
         backend = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {}
+        # SQLAlchemy's error text would otherwise carry the statement's values (questions, history) into logs.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if backend == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
-                folder = Path(database).parent
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise StoreError(
-                        f"Cannot create the folder {folder} for the database: {exc.strerror}."
-                    ) from exc
-            kwargs["connect_args"] = {"timeout": 30}
+                _private_file(Path(database))
+            kwargs["connect_args"] = {"timeout": lock_timeout}
         elif backend == "postgresql":
             kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 10}
@@ -442,7 +485,9 @@ class Store:
                 create_schema(conn)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise StoreError(f"Cannot open the database at {_shown(parsed)} ({_reason(exc)}).") from exc
+            raise StoreError(
+                f"Cannot open the database at {_shown(parsed)} ({_reason(exc, store._secrets)})."
+            ) from exc
         log.debug("store open at %s", _shown(parsed))
         return store
 
@@ -463,7 +508,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"The database failed while {doing} ({_reason(exc)}).") from exc
+            raise StoreError(f"The database failed while {doing} ({_reason(exc, self._secrets)}).") from exc
 
     def _insert(self, table: Table) -> Any:
         """The dialect's INSERT, which has ON CONFLICT."""
@@ -534,8 +579,21 @@ class Store:
                     [{"answer_id": answer_id, "section": s} for s in distinct],
                 )
 
-    def vote(self, answer_id: str, user_id: int, value: int, at: datetime | None = None) -> bool:
-        """Set this user's 👍 (+1) or 👎 (-1) on an answer; False if the answer isn't stored (any more)."""
+    def vote(
+        self,
+        answer_id: str,
+        user_id: int,
+        value: int,
+        at: datetime | None = None,
+        *,
+        stamp: int | None = None,
+    ) -> bool:
+        """Set this user's 👍 (+1) or 👎 (-1) on an answer; False if the answer isn't stored (any more).
+
+        `stamp` orders one person's clicks (the interaction's snowflake id, which grows with its creation
+        time): a click older than the one stored changes nothing, however late its write arrives. A vote
+        without a stamp always lands.
+        """
         if value not in (1, -1):
             raise ValueError("a vote is +1 or -1")
         key = self.user_key(user_id)
@@ -545,14 +603,21 @@ class Store:
             literal(key, String(64)),
             literal(value, SmallInteger),
             literal(_utc(at), DateTime()),
+            literal(stamp, BigInteger),
         ).where(answers.c.id == str(answer_id))
-        insert = self._insert(votes).from_select(["answer_id", "user_key", "value", "at"], source)
+        insert = self._insert(votes).from_select(["answer_id", "user_key", "value", "at", "stamp"], source)
+        stored, new = votes.c.stamp, insert.excluded.stamp
         upsert = insert.on_conflict_do_update(
             index_elements=["answer_id", "user_key"],
-            set_={"value": insert.excluded.value, "at": insert.excluded.at},
+            set_={"value": insert.excluded.value, "at": insert.excluded.at, "stamp": new},
+            where=stored.is_(None) | new.is_(None) | (stored < new),
         )
+        exists = select(answers.c.id).where(answers.c.id == str(answer_id))
         with self._tx("recording a vote") as conn:
-            return conn.execute(upsert.returning(votes.c.value)).first() is not None
+            if conn.execute(upsert.returning(votes.c.value)).first() is not None:
+                return True
+            # Nothing written: the answer is gone, or a later click of this person is stored already.
+            return conn.execute(exists).first() is not None
 
     def prune(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete answers (and their votes) older than `retention_days` (0 keeps all); the answers deleted."""

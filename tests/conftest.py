@@ -1,8 +1,12 @@
-"""Shared fixtures for the core and CLI tests: the checkout, a fake embedder, synthetic corpora."""
+"""Shared fixtures for the core and CLI tests: the checkout, a fake embedder, synthetic corpora.
+
+Importing this file isolates the whole run from the operator's configuration (see `isolate_settings`).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,8 +14,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.config import ENV_FILE_VARIABLE, Settings
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"[^\W_]+")
+
+
+def isolate_settings() -> None:
+    """Tests never see the operator's settings: no `.env` is read, settings in the environment are dropped.
+
+    It changes this process's environment, which every subprocess a test starts inherits; so neither
+    the tests nor the `meeting-bot` processes they run log in with a real DISCORD_TOKEN or write into a
+    configured DATABASE_URL, DATA_DIR or USER_SALT.
+    """
+    names = {name.upper() for name in Settings.model_fields}
+    for variable in list(os.environ):
+        if variable.upper() in names:
+            del os.environ[variable]
+    os.environ[ENV_FILE_VARIABLE] = ""  # set and empty: Settings reads no file
+
+
+isolate_settings()  # at import, before any test module or fixture reads a setting
 
 
 class HashingEmbedder:
@@ -73,3 +96,30 @@ def write_corpus(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
         return folder
 
     return write
+
+
+# Makes the build extras look uninstalled in a Python started with this folder on PYTHONPATH.
+_BLOCKER = '''
+import sys
+
+
+class _WithoutBuildExtras:
+    """A serving-only install: torch and sentence-transformers cannot be imported."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "sentence_transformers"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _WithoutBuildExtras())
+'''
+
+
+@pytest.fixture
+def without_build_extras(tmp_path: Path) -> dict[str, str]:
+    """Environment under which a `python` subprocess cannot import torch (as a serving-only install)."""
+    folder = tmp_path / "without-build-extras"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(_BLOCKER, encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)}

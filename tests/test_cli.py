@@ -266,3 +266,69 @@ def test_an_encoder_from_an_older_export_says_how_to_redo_it(tmp_path: Path) -> 
 def test_an_invalid_setting_is_named() -> None:
     line = assert_one_sentence_error(run("ask", "When?", ENCODER_THREADS="zero"), 2)
     assert "ENCODER_THREADS" in line
+
+
+# ---------------------------------------------------------------- index
+
+
+@pytest.fixture
+def index_copy(tmp_path: Path) -> Path:
+    """A copy of the committed index, for commands that might rebuild or damage it."""
+    copy = tmp_path / "index"
+    shutil.copytree(ROOT / "index", copy)
+    return copy
+
+
+def test_rebuilding_without_the_build_extras_says_what_to_install(
+    index_copy: Path, without_build_extras: dict[str, str]
+) -> None:
+    before = {p.name: p.read_bytes() for p in index_copy.iterdir()}
+    result = run("index", INDEX_DIR=str(index_copy), **without_build_extras)
+    line = assert_one_sentence_error(result, 1)
+    assert "build extras" in line and "torch" in line and "pip install -e '.[build]'" in line
+    assert {p.name: p.read_bytes() for p in index_copy.iterdir()} == before  # untouched
+    assert sorted(p.name for p in index_copy.parent.iterdir()) == ["index", "without-build-extras"]
+
+
+def test_index_if_needed_with_a_fresh_index_needs_no_build_extras_and_tidies_up(
+    index_copy: Path, without_build_extras: dict[str, str]
+) -> None:
+    for name in ("index.new", ".index-k1ll3d", ".index.new-k1ll3d"):  # as a killed rebuild leaves them
+        (index_copy.parent / name).mkdir()
+        (index_copy.parent / name / "chunks.faiss").write_bytes(b"half written")
+    result = run("index", "--if-needed", INDEX_DIR=str(index_copy), **without_build_extras)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    assert sorted(p.name for p in index_copy.parent.iterdir()) == [
+        ".index.lock",
+        "index",
+        "without-build-extras",
+    ]
+
+
+def test_index_if_needed_over_a_damaged_index_does_not_call_it_up_to_date(
+    index_copy: Path, without_build_extras: dict[str, str]
+) -> None:
+    (index_copy / "chunks.faiss").write_bytes(b"not a faiss index at all")
+    result = run("index", "--if-needed", INDEX_DIR=str(index_copy), **without_build_extras)
+    assert "up to date" not in result.stdout
+    assert "build extras" in assert_one_sentence_error(result, 1)  # it went on to rebuild
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda d: _edit_first_chunk(d, rows=[10**6]), id="row-past-sentences"),
+        pytest.param(lambda d: _edit_first_chunk(d, doc="elsewhere"), id="unknown-document"),
+    ],
+)
+def test_an_inconsistent_index_is_one_sentence_naming_the_fix(index_copy: Path, damage) -> None:  # noqa: ANN001
+    damage(index_copy)
+    line = assert_one_sentence_error(run("ask", "When was the meeting?", INDEX_DIR=str(index_copy)), 1)
+    assert "damaged" in line and "meeting-bot index" in line
+
+
+def _edit_first_chunk(folder: Path, **changes: object) -> None:
+    meta = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+    meta["chunks"][0].update(changes)
+    (folder / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")

@@ -9,12 +9,15 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
+from bot.config import Settings
 from bot.store import (
     Audience,
     DayCount,
@@ -26,6 +29,7 @@ from bot.store import (
     group_questions,
     load_salt,
     normalise,
+    open_store,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,6 +161,48 @@ def test_a_changed_vote_leaves_one_row_with_the_new_value(store: Store) -> None:
     assert store.vote("1", CAROL, 1)
     assert sorted(r["value"] for r in store.dump_rows()["mb_votes"]) == [-1, 1]
     assert store.get_vote("1", ALICE) is None
+
+
+def test_only_a_later_click_changes_a_vote(store: Store) -> None:
+    """A click carries its order (the interaction's snowflake); one older than the stored vote is ignored."""
+    record(store, "1", ALICE, "When?")
+    assert store.vote("1", BOB, -1, stamp=1_000_002)
+    assert store.vote("1", BOB, 1, stamp=1_000_001)  # the earlier click, written late: still counted...
+    assert store.get_vote("1", BOB) == -1  # ... but it does not undo the later one
+    assert store.vote("1", BOB, 1, stamp=1_000_003)
+    assert store.get_vote("1", BOB) == 1
+    assert store.vote("1", BOB, -1)  # without an order (the command line, tests): it always lands
+    assert store.get_vote("1", BOB) == -1
+    assert store.vote("404", BOB, 1, stamp=1_000_004) is False
+
+
+def test_the_last_of_each_persons_clicks_wins_under_concurrency(db_url: str) -> None:
+    """40 people click 👍 then 👎 at once; each person's two writes race from their own threads."""
+    voters = [900_000_000_000_000_000 + i for i in range(40)]
+    barrier = threading.Barrier(2 * len(voters))
+    errors: list[BaseException] = []
+    with Store.open(db_url, SALT) as store:
+        record(store, "1", ALICE, "When?")
+
+        def click(user: int, value: int, stamp: int) -> None:
+            try:
+                barrier.wait()
+                assert store.vote("1", user, value, stamp=stamp)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        base = 1_400_000_000_000_000_000
+        threads = [
+            threading.Thread(target=click, args=(user, value, base + 2 * n + (value < 0)))
+            for n, user in enumerate(voters)
+            for value in (-1, 1)  # the 👎 thread starts first, so without order it often loses
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert not errors, errors
+        assert [store.get_vote("1", user) for user in voters] == [-1] * len(voters)
 
 
 def test_a_vote_on_an_unknown_answer_is_not_stored(store: Store) -> None:
@@ -313,6 +359,20 @@ def test_the_salt_file_is_made_once(tmp_path: Path) -> None:
     assert oct((tmp_path / "data" / "salt").stat().st_mode & 0o777) == "0o600"
 
 
+def test_the_sqlite_file_and_its_companions_are_private(tmp_path: Path) -> None:
+    """Questions are private data: the database, its write-ahead log and shared memory are 0600."""
+    previous = os.umask(0o022)  # the usual umask, under which files are made 0644 unless asked otherwise
+    try:
+        with open_store(Settings(_env_file=None, data_dir=tmp_path / "data")) as store:
+            record(store, "1", ALICE, "What is my bank PIN?")
+            made = sorted(p.name for p in (tmp_path / "data").iterdir())
+            modes = {p.name: oct(p.stat().st_mode & 0o777) for p in (tmp_path / "data").iterdir()}
+    finally:
+        os.umask(previous)
+    assert "meeting-bot.sqlite3" in made and "meeting-bot.sqlite3-wal" in made
+    assert set(modes.values()) == {"0o600"}, modes
+
+
 # ---------------------------------------------------------------- concurrency and errors
 
 
@@ -361,10 +421,54 @@ def test_open_failures_are_one_sentence(url: str) -> None:
     assert "\n" not in message and message.endswith("."), message
 
 
-def test_the_password_is_not_shown() -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("postgresql://someone:hunter2secret@127.0.0.1:1/none", id="in-the-user-part"),
+        pytest.param("postgresql:///none?host=127.0.0.1&port=1&password=hunter2secret", id="query"),
+        pytest.param("postgresql://someone@127.0.0.1:1/none?PASSWORD=hunter2secret", id="query-upper-case"),
+        pytest.param(
+            "postgresql://someone@/none?host=127.0.0.1&password=hunter2secret&bogus=1", id="bad-option"
+        ),
+        pytest.param(
+            "postgresql://someone@127.0.0.1:1/none?sslpassword=hunter2secret", id="ssl-key-password"
+        ),
+        pytest.param(
+            "postgresql://someone@127.0.0.1:1/none?password=hunter2+secret&sslmode=no", id="encoded"
+        ),
+    ],
+)
+def test_the_password_is_not_shown(url: str) -> None:
     with pytest.raises(StoreError) as caught:
-        Store.open("postgresql://someone:hunter2secret@127.0.0.1:1/none", SALT)
-    assert "hunter2secret" not in str(caught.value)
+        Store.open(url, SALT)
+    message = str(caught.value)
+    assert "hunter2" not in message and "secret" not in message, message
+    assert message.startswith("Cannot open the database at postgresql") and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://u:hunter2secret@h/db", "postgresql+psycopg:///db?password=hunter2secret"]
+)
+def test_a_driver_message_quoting_the_password_is_hidden(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the driver says about the connection, the password in the URL is not repeated."""
+    store = Store(create_engine(url), SALT)  # never connects: the driver fails at once, quoting it
+
+    @contextmanager
+    def failing() -> Iterator[None]:
+        raise OperationalError("SELECT 1", {}, Exception('bad value "hunter2secret" for an option'))
+        yield
+
+    monkeypatch.setattr(store.engine, "begin", failing)
+    with pytest.raises(StoreError) as caught:
+        store.get_answer("1")
+    assert "hunter2secret" not in str(caught.value) and "bad value" in str(caught.value)
+
+
+def test_the_cli_never_prints_a_query_password(tmp_path: Path) -> None:
+    url = "postgresql:///none?host=127.0.0.1&port=1&password=hunter2secret"
+    result = run_cli("report", cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    assert result.returncode == 1 and "error: Cannot open the database" in result.stderr
+    assert "hunter2secret" not in result.stdout + result.stderr
 
 
 # ---------------------------------------------------------------- command line
@@ -553,3 +657,17 @@ def test_an_older_database_gains_the_new_columns_and_keeps_its_rows_private(tmp_
         assert store.report(now=NOW, audience=Audience.server(GUILD_A)).questions == 1
     with Store.open(f"sqlite:///{path}", SALT) as store:  # opening again changes nothing
         assert len(store.dump_rows()["mb_answers"]) == 2
+
+
+def test_an_older_votes_table_gains_the_click_order(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        record(store, "1", ALICE, "When?")
+        assert store.vote("1", BOB, 1)
+        with store.engine.begin() as conn:  # as a database made before clicks were ordered
+            conn.execute(text("ALTER TABLE mb_votes DROP COLUMN stamp"))
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        assert store.get_vote("1", BOB) == 1
+        assert store.vote("1", BOB, -1, stamp=5)  # an unordered old vote gives way to any click
+        assert store.vote("1", BOB, 1, stamp=4)
+        assert store.get_vote("1", BOB) == -1

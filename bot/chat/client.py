@@ -137,6 +137,7 @@ class MeetingBot(commands.AutoShardedBot):
                 await proc.wait()
         if proc.returncode != 0:
             last = (err.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+            last = last.removeprefix("error: ")  # the command's one sentence, as it printed it
             log.error("reindex failed: %s", last)
             return f"The rebuild failed, so the current index stays in use: {last}"
         try:

@@ -157,17 +157,25 @@ class VoteButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record (or change) the vote and thank the voter privately."""
         bot = _bot(interaction)
+        # Defer first: a busy or locked database must not cost the click Discord's 3-second deadline.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         visible = await asyncio.to_thread(
             bot.store.answer_for, str(self.answer_id), interaction.user.id, interaction.channel_id
         )
+        # The interaction's id orders this person's clicks: a 👍 written after a later 👎 doesn't undo it.
         counted = visible is not None and await asyncio.to_thread(
-            bot.store.vote, str(self.answer_id), interaction.user.id, 1 if self.value == "up" else -1
+            bot.store.vote,
+            str(self.answer_id),
+            interaction.user.id,
+            1 if self.value == "up" else -1,
+            interaction.created_at,
+            stamp=interaction.id,
         )
         if not counted:
-            await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         thanks = "Thanks, glad it helped." if self.value == "up" else "Thanks, noted: this answer missed."
-        await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(thanks, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 DYNAMIC_ITEMS: tuple[Any, ...] = (MoreButton, ParagraphButton, VoteButton)

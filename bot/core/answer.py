@@ -220,6 +220,22 @@ def corpus_speller(index: Index) -> Speller:
         ) from exc
 
 
+def load_checked(
+    index_dir: Path,
+) -> tuple[Index, RetrievalModel, Speller, IntentModel, HighlightModel]:
+    """The index, its retrieval, message-kind and bold-line models and typo repair, checked to fit
+    together (else an IndexError_)."""
+    index = load_index(index_dir)
+    model = RetrievalModel.load(index_dir)
+    model.check(index)
+    intents = IntentModel.load(index_dir)
+    if intents.vectors.shape[1:] != (index.manifest.dim,):
+        raise IndexCorrupt(
+            f"The message-kind model in {index_dir} does not fit the index; rebuild it with `{REBUILD}`."
+        )
+    return index, model, corpus_speller(index), intents, HighlightModel.load(index_dir)
+
+
 class Answerer:
     """The bot's brain: one loaded index and encoder answering any number of questions."""
 
@@ -239,16 +255,9 @@ class Answerer:
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
-        """Load the index, its retrieval model, the message-kind model and the typo repair."""
-        index = load_index(index_dir)
-        return cls(
-            index,
-            embedder,
-            RetrievalModel.load(index_dir),
-            corpus_speller(index),
-            IntentModel.load(index_dir),
-            HighlightModel.load(index_dir),
-        )
+        """Load the index and every model beside it, checked to fit together (else an IndexError_)."""
+        index, model, speller, intents, highlighter = load_checked(index_dir)
+        return cls(index, embedder, model, speller, intents, highlighter)
 
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """What a message is when it is not a question for retrieval: not English, help, chatter..."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import importlib.util
 import logging
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.answer import load_checked
 from bot.core.chunking import chunk_corpus
 from bot.core.corpus import fingerprint
 from bot.core.embedding import (
@@ -20,19 +25,38 @@ from bot.core.embedding import (
 )
 from bot.core.highlight import HighlightModel
 from bot.core.index import (
+    REBUILD,
     IndexError_,
+    IndexUnwritable,
     Manifest,
     build_index,
     check_fresh,
     corpus_documents,
+    leftovers,
     load_index,
+    publish,
+    remove_tree,
     swap,
+    unwritable,
 )
 from bot.core.intents import EXAMPLES_FILE, IntentModel, read_examples, train_intents
 from bot.core.retrieval import RetrievalModel
 from bot.core.spelling import Speller, english_words, protected_words
 
 log = logging.getLogger(__name__)
+
+# The build extras (`pip install -e '.[build]'`) that rebuilding imports: module -> package providing it.
+BUILD_MODULES = {
+    "torch": "torch",
+    "sentence_transformers": "sentence-transformers",
+    "transformers": "transformers",
+    "onnx": "onnx",
+    "spellchecker": "pyspellchecker",
+}
+
+
+class BuildExtrasMissing(Exception):
+    """Rebuilding needs packages a serving-only install lacks; the message names them and the fix."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +79,71 @@ def training_hash(train_dir: Path) -> str:
     return fingerprint(sorted(train_dir.rglob("*.jsonl")))
 
 
+def _installed(module: str) -> bool:
+    """Whether a module can be found (without importing it: torch takes seconds)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def require_build_extras() -> None:
+    """BuildExtrasMissing unless the packages that rebuilding imports are installed."""
+    missing = [package for module, package in BUILD_MODULES.items() if not _installed(module)]
+    if missing:
+        raise BuildExtrasMissing(
+            f"Rebuilding needs the build extras ({', '.join(missing)} not installed): "
+            "pip install -e '.[build]'."
+        )
+
+
+@contextmanager
+def rebuilding(index_dir: Path) -> Iterator[None]:
+    """Hold the index's build lock: one build at a time writes it and its leftovers (else IndexUnwritable).
+
+    The lock is an flock on `.{name}.lock` beside the index: the system releases it when the process
+    ends, however it ends.
+    """
+    lock = index_dir.with_name(f".{index_dir.name}.lock")
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise unwritable(index_dir.parent, exc) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexUnwritable(
+                f"Another `{REBUILD}` is rebuilding the index in {index_dir} right now; "
+                "try again when it has finished."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what interrupted builds left beside the index (call it holding the build lock)."""
+    for leftover in leftovers(index_dir):
+        log.info("removing %s, left by an interrupted build", leftover)
+        try:
+            remove_tree(leftover)
+        except OSError as exc:
+            raise unwritable(index_dir.parent, exc) from exc
+
+
+def tidy(index_dir: Path) -> None:
+    """Remove leftovers of interrupted builds, if there are any and no build is running (else a warning)."""
+    if not leftovers(index_dir):
+        return
+    try:
+        with rebuilding(index_dir):
+            remove_leftovers(index_dir)
+    except IndexUnwritable as exc:
+        log.warning("%s", exc)
+
+
 def encoder_ready(encoder_dir: Path) -> bool:
     """Whether the ONNX serving encoder has been exported, in the current export format."""
     return export_format(encoder_dir) == EXPORT_FORMAT
@@ -64,19 +153,22 @@ def ensure_encoder(encoder_dir: Path) -> bool:
     """Export the ONNX encoder from the packaged model if it is missing or older; True if it exported."""
     if encoder_ready(encoder_dir):
         return False
+    require_build_extras()  # the export runs the model in torch
     log.info("exporting the ONNX encoder to %s", encoder_dir)
     export_onnx(default_model_dir(), encoder_dir)
     return True
 
 
 def index_fresh(paths: Paths) -> bool:
-    """Whether the index exists and matches the corpus, chunker, model and training data."""
+    """Whether the index matches the corpus, chunker, model and training data, and loads whole.
+
+    It is loaded and checked exactly as serving loads it, so a damaged index is never "up to date".
+    """
     try:
         check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
-        RetrievalModel.load(paths.index)
-        IntentModel.load(paths.index)
-        HighlightModel.load(paths.index)
-    except IndexError_:
+        load_checked(paths.index)
+    except IndexError_ as exc:
+        log.info("the index needs rebuilding: %s", exc)
         return False
     return True
 
@@ -93,37 +185,44 @@ def train_message_kinds(train_dir: Path, questions: list, embedder: Embedder) ->
 def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | None = None) -> Manifest:
     """Embed the corpus with the reference encoder, write the index, then train and save the model.
 
-    `progress(total)` returns a callback that is told how many texts were just embedded.
+    `progress(total)` returns a callback that is told how many texts were just embedded. Without the
+    build extras it raises BuildExtrasMissing before touching anything; when a folder cannot be written,
+    IndexUnwritable. Leftovers of an interrupted build (a killed process) are removed first.
     """
+    require_build_extras()
     from bot.core.answer import corpus_speller
     from bot.core.embedding import SentenceTransformerEmbedder
     from bot.core.training import read_questions, train_model
 
-    embedder = SentenceTransformerEmbedder()
-    docs, digest = corpus_documents(paths.corpus)
-    chunks = chunk_corpus(docs)
-    total = len(chunks) + len({(c.doc, s.start) for c in chunks for s in c.sentences})
-    tick = progress(total) if progress else None
-    questions = [q for f in training_files(paths.train) for q in read_questions(f)]
-    # Everything is built beside the live index and swapped in whole, so a reader (or a failure
-    # half-way) never meets new vectors with an old model.
-    staging = paths.index.with_name(paths.index.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        manifest = build_index(docs, embedder, staging, training_hash(paths.train), digest, tick)
-        index = load_index(staging)
-        texts = [c.text for c in index.chunks]
-        Speller(texts, protected_words(texts, english_words())).save(staging)
-        if questions:
-            model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
-            log.info("retrieval model trained on %d questions: %s", len(questions), report)
-        else:
-            model = RetrievalModel.untrained(index.manifest.dim)
-            log.warning("no training questions in %s; using the untrained model", paths.train)
-        model.save(staging)
-        (report.highlight if questions else HighlightModel.default()).save(staging)
-        train_message_kinds(paths.train, questions, embedder).save(staging)
-        swap(staging, paths.index)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with rebuilding(paths.index):
+        remove_leftovers(paths.index)
+        embedder = SentenceTransformerEmbedder()
+        docs, digest = corpus_documents(paths.corpus)
+        chunks = chunk_corpus(docs)
+        total = len(chunks) + len({(c.doc, s.start) for c in chunks for s in c.sentences})
+        tick = progress(total) if progress else None
+        questions = [q for f in training_files(paths.train) for q in read_questions(f)]
+        # Everything is built beside the live index and swapped in whole, so a reader (or a failure
+        # half-way) never meets new vectors with an old model.
+        staging = paths.index.with_name(paths.index.name + ".new")
+        try:
+            manifest = build_index(docs, embedder, staging, training_hash(paths.train), digest, tick)
+            index = load_index(staging)
+            texts = [c.text for c in index.chunks]
+            Speller(texts, protected_words(texts, english_words())).save(staging)
+            if questions:
+                model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
+                log.info("retrieval model trained on %d questions: %s", len(questions), report)
+            else:
+                model = RetrievalModel.untrained(index.manifest.dim)
+                log.warning("no training questions in %s; using the untrained model", paths.train)
+            model.save(staging)
+            (report.highlight if questions else HighlightModel.default()).save(staging)
+            train_message_kinds(paths.train, questions, embedder).save(staging)
+            publish(staging)  # the files written since build_index published the folder
+            swap(staging, paths.index)
+        except OSError as exc:
+            raise unwritable(paths.index.parent, exc) from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return manifest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -32,10 +33,14 @@ MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "chunks.faiss"
 SENTENCES = "sentences.npy"
+# A published index is readable by all users (other service accounts serve from it); it holds nothing private.
+FOLDER_MODE = 0o755
+FILE_MODE = 0o644
+CHECK_ROWS = 8192  # vectors checked for NaN at a time, so that a large index is never copied whole
 
 
 class IndexError_(Exception):
-    """Base of the index problems a person can fix by rebuilding."""
+    """Base of the index problems a person can fix; the message is one sentence saying how."""
 
 
 class IndexMissing(IndexError_):
@@ -47,7 +52,11 @@ class IndexStale(IndexError_):
 
 
 class IndexCorrupt(IndexError_):
-    """The index files exist but cannot be read."""
+    """The index files exist but cannot be read, or don't fit together."""
+
+
+class IndexUnwritable(IndexError_):
+    """The index (or the folder it is built in) cannot be written or replaced."""
 
 
 @dataclass(frozen=True)
@@ -153,14 +162,20 @@ def build_index(
         sentences=len(sentences),
         kind="flat" if len(chunks) <= EXACT_LIMIT else "hnsw",
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise unwritable(out.parent, exc) from exc
     try:
         # Vectors go to the index and to disk batch by batch: memory stays bounded by the index itself.
         vectors = new_vector_index(embedder.dim, len(chunks))
         for part in _encoded(embedder, [c.search_text for c in chunks], batch, progress):
             vectors.add(part)
-        faiss.write_index(vectors, str(tmp / VECTORS))
+        try:
+            faiss.write_index(vectors, str(tmp / VECTORS))
+        except RuntimeError as exc:  # FAISS reports a failed write (a full disk) this way
+            raise OSError(errno.EIO, "the vectors could not be written") from exc
         del vectors
         stored = np.lib.format.open_memmap(
             tmp / SENTENCES, mode="w+", dtype=np.float16, shape=(len(sentences), embedder.dim)
@@ -180,6 +195,11 @@ def build_index(
                 json.dump(_chunk_record(c, rows), f, ensure_ascii=False)
             f.write("\n]}\n")
         (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
+        publish(tmp)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise unwritable(out.parent, exc) from exc
+    try:
         swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -187,14 +207,63 @@ def build_index(
     return manifest
 
 
+def unwritable(folder: Path, exc: OSError) -> IndexUnwritable:
+    """The one-sentence error for a failed write in `folder`."""
+    why = exc.strerror or str(exc) or type(exc).__name__
+    where = Path(exc.filename) if exc.filename else folder
+    return IndexUnwritable(
+        f"Cannot write the index in {folder} ({where}: {why}); make it writable by this user and run "
+        f"`{REBUILD}` again."
+    )
+
+
+def publish(folder: Path) -> None:
+    """Make a finished index readable by every user: the folder 0755 (mkdtemp made it 0700), files 0644."""
+    for path in folder.iterdir():
+        if path.is_file() and not path.is_symlink():
+            path.chmod(FILE_MODE)
+    folder.chmod(FOLDER_MODE)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder and all in it, read-only folders too (as their owner may); OSError if it can't."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+        return
+    if not path.exists():
+        return
+    # Deleting an entry needs write permission on its folder: give it back (to folders only) first.
+    path.chmod(0o700)
+    for folder, subfolders, _ in os.walk(path):
+        for name in subfolders:
+            sub = Path(folder) / name
+            if not sub.is_symlink():
+                sub.chmod(0o700)
+    shutil.rmtree(path)
+
+
+def leftovers(out: Path) -> list[Path]:
+    """The folders an interrupted build of `out` leaves beside it (remove them only while no build runs)."""
+    parent = out.parent
+    found = [out.with_name(out.name + ".new"), out.with_name(out.name + ".old")]
+    found += sorted(parent.glob(f".{out.name}-*")) + sorted(parent.glob(f".{out.name}.new-*"))
+    return [p for p in found if p.is_dir() or p.is_symlink()]
+
+
 def swap(new: Path, out: Path) -> None:
-    """Replace `out` by `new` so that a reader never sees a half-written index."""
+    """Replace `out` by `new` so that a reader never sees a half-written index (else IndexUnwritable)."""
     old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        os.replace(out, old)
-    os.replace(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        remove_tree(old)  # left by an earlier run that could not finish removing it
+        if out.exists():
+            os.replace(out, old)
+        os.replace(new, out)
+    except OSError as exc:
+        raise unwritable(out.parent, exc) from exc
+    try:
+        remove_tree(old)
+    except OSError as exc:  # the new index is in place; the next build tries again
+        log.warning("could not remove the previous index %s: %s", old, exc.strerror or exc)
 
 
 def _encoded(
@@ -281,9 +350,46 @@ def load_index(folder: Path) -> Index:
             f"The index in {folder} is inconsistent (vector and chunk counts differ); "
             f"rebuild it with `{REBUILD}`."
         )
+    problem = _inconsistency(manifest, docs, chunks, rows, vectors, sentence_vectors)
+    if problem:
+        raise IndexCorrupt(f"The index in {folder} is damaged ({problem}); rebuild it with `{REBUILD}`.")
     if isinstance(vectors, faiss.IndexHNSWFlat):
         vectors.hnsw.efSearch = HNSW_EF_SEARCH
     return Index(manifest, docs, chunks, vectors, sentence_vectors, rows, folder)
+
+
+def _inconsistency(
+    manifest: Manifest,
+    docs: dict[str, DocInfo],
+    chunks: Sequence[Chunk],
+    rows: Sequence[Sequence[object]],
+    vectors: faiss.Index,
+    sentence_vectors: np.ndarray,
+) -> str | None:
+    """What in well-formed index files doesn't fit together (what searching would trip over), or None."""
+    if manifest.chunks != len(chunks):
+        return "the manifest counts other chunks"
+    if sentence_vectors.ndim != 2 or sentence_vectors.shape[1] != manifest.dim:
+        return "the sentence vectors have the wrong shape"
+    sentences = len(sentence_vectors)
+    for position, (chunk, mine) in enumerate(zip(chunks, rows, strict=True)):
+        if chunk.doc not in docs:
+            return f"chunk {position} names an unknown document"
+        if len(mine) != len(chunk.sentences):
+            return f"chunk {position} has {len(chunk.sentences)} sentences but {len(mine)} sentence rows"
+        if not all(type(r) is int and 0 <= r < sentences for r in mine):
+            return f"chunk {position} points past the {sentences} sentence vectors"
+        end = chunk.start + len(chunk.text)
+        if not all(chunk.start <= s.start <= s.end <= end for s in chunk.sentences):
+            return f"a sentence of chunk {position} lies outside it"
+    for start in range(0, sentences, CHECK_ROWS):
+        if not np.isfinite(sentence_vectors[start : start + CHECK_ROWS]).all():
+            return "a sentence vector is not a number"
+    for start in range(0, vectors.ntotal, CHECK_ROWS):
+        count = min(CHECK_ROWS, vectors.ntotal - start)
+        if not np.isfinite(vectors.reconstruct_n(start, count)).all():
+            return "a chunk vector is not a number"
+    return None
 
 
 def staleness(manifest: Manifest, corpus_digest: str, training_hash: str, model: str) -> str | None:

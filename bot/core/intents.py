@@ -137,6 +137,8 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     """The (min_similarity, margin) that read most intent examples right, each left out in turn, while
     taking at most MAX_QUESTIONS_MISREAD of the training questions for an intent; and that accuracy."""
     kinds_arr = np.array(kinds)
+    if not (kinds_arr != QUESTION).any() or len(kinds_arr) < 2:
+        return 1.0, 1.0, 0.0  # no examples to learn from: never read a message as anything but a question
     sims = vectors @ vectors.T
     np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading
     best = {k: np.max(np.where(kinds_arr == k, sims, -np.inf), axis=1) for k in (*INTENTS, QUESTION)}

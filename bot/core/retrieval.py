@@ -127,6 +127,36 @@ class RetrievalModel:
                 f"The retrieval model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
             ) from exc
 
+    def check(self, index: Index) -> None:
+        """IndexCorrupt unless the model fits the index it was saved beside (shapes, ranges, numbers)."""
+        problem = self._misfit(index.manifest.dim, len(index.chunks))
+        if problem:
+            raise IndexCorrupt(
+                f"The retrieval model in {index.folder} is damaged ({problem}); rebuild it with `{REBUILD}`."
+            )
+
+    def _misfit(self, dim: int, chunks: int) -> str | None:
+        """What doesn't fit an index of `chunks` passages of `dim`-dimensional vectors, or None."""
+        if self.adapter.shape != (dim, dim):
+            return f"its adapter is {self.adapter.shape}, not ({dim}, {dim})"
+        if len(self.weights) != len(COMPONENTS) or len(self.abstain_weights) != len(FEATURES):
+            return "it has the wrong number of weights"
+        if any(m.ndim != 2 or m.shape[1] != dim for m in (self.expansions, self.refusals)):
+            return "its question vectors have the wrong shape"
+        pairs = self.expansion_chunks
+        if pairs.ndim != 2 or pairs.shape[1] != 2:
+            return "its question-to-passage pairs have the wrong shape"
+        rows, passages = pairs[:, 0], pairs[:, 1]
+        if not (
+            ((rows >= 0) & (rows < len(self.expansions))).all()
+            and ((passages >= 0) & (passages < chunks)).all()
+        ):
+            return "a question-to-passage pair points past its questions or passages"
+        scalars = np.array([*self.weights, *self.abstain_weights, self.abstain_bias, self.abstain_threshold])
+        if not all(np.isfinite(m).all() for m in (self.adapter, self.expansions, self.refusals, scalars)):
+            return "it holds a value that is not a number"
+        return None
+
     def confidence(self, features: np.ndarray) -> float:
         """P(the article answers the question) from the retrieval features."""
         z = float(np.dot(self.abstain_weights, features) + self.abstain_bias)

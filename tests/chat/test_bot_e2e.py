@@ -298,7 +298,7 @@ async def test_an_error_inside_one_question_gets_an_apology_and_the_bot_keeps_se
         assert req.json.get("embeds")
 
 
-async def _spawn(fake: FakeDiscord, token: str, tmp_path: Path) -> asyncio.subprocess.Process:
+async def _spawn(fake: FakeDiscord, token: str, tmp_path: Path, *options: str) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "DISCORD_TOKEN": token,
@@ -310,6 +310,7 @@ async def _spawn(fake: FakeDiscord, token: str, tmp_path: Path) -> asyncio.subpr
         sys.executable,
         "-m",
         "bot",
+        *options,
         "run",
         cwd=tmp_path,
         env=env,
@@ -330,6 +331,23 @@ async def test_sigterm_closes_cleanly_within_ten_seconds(tmp_path):
         assert time.monotonic() - start < 10
         assert proc.returncode == 0, err.decode()
         assert b"Traceback" not in err and b"good-token" not in err
+
+
+async def test_debug_logging_never_shows_a_token(tmp_path):
+    """--debug logs details, but neither the bot token nor interaction tokens (webhook URLs carry them)."""
+    async with FakeDiscord(token="good-token", heartbeat_interval=0.5) as fake:
+        proc = await _spawn(fake, "good-token", tmp_path, "--debug")
+        await fake.wait_ready(timeout=30)
+        ref = await fake.send_slash("ask", {"question": "When was the meeting?"})
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=10)
+        vote = follow.json["components"][0]["components"][2]["custom_id"]
+        click = await fake.click_button(vote, fake.bot_messages()[-1]["id"])
+        await fake.wait_for_request(lambda r: click.token in r.path and r.method == "POST", timeout=10)
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 15)
+        text = err.decode()
+        assert " DEBUG " in text  # it did log at debug level
+        assert ref.token not in text and click.token not in text and "good-token" not in text
 
 
 async def test_rejected_token_is_one_sentence_without_traceback(tmp_path):

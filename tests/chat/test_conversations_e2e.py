@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import shutil
+import sqlite3
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest_asyncio
 
+from bot.chat.client import MeetingBot
 from bot.cli import load_answerer
-from bot.config import Settings
+from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
-from tests.chat.bots import bot_for, is_followup
+from bot.store import DB_FILE, Store, default_url
+from tests.chat.bots import bot_for, is_followup, settings
 from tests.fakediscord import (
     DEFAULT_EVERYONE_PERMISSIONS,
     FakeDiscord,
@@ -95,6 +102,14 @@ async def click(fake: FakeDiscord, custom_id: str, message_id: str, user: int | 
     return await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
 
 
+async def vote(fake: FakeDiscord, custom_id: str, message_id: str, user: int | None = None) -> Request:
+    """Click a vote button: the bot defers privately at once, then thanks in a follow-up, returned."""
+    ref = await fake.click_button(custom_id, message_id, user=user)
+    callback = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
+    assert callback.status < 300 and callback.json["type"] == 5 and callback.json["data"]["flags"] & 64
+    return await fake.wait_for_request(lambda r: is_followup(r, ref))
+
+
 async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
@@ -130,16 +145,41 @@ async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answer
             if bot.store.get_answer(str(ref.id)):
                 break
             await asyncio.sleep(0.02)
-        assert (await click(fake, up, message_id)).json["type"] == 4
+        assert "glad" in (await vote(fake, up, message_id)).json["content"]
         assert bot.store.get_vote(str(ref.id), fake.user_id) == 1
         report = bot.store.report()
         assert (report.votes_up, report.votes_down) == (1, 0)
-        await click(fake, down, message_id)
+        assert "missed" in (await vote(fake, down, message_id)).json["content"]
         assert bot.store.get_vote(str(ref.id), fake.user_id) == -1
         report = bot.store.report()
         assert (report.votes_up, report.votes_down) == (0, 1)
         assert report.section_votes and report.section_votes[0].down == 1
         assert report.per_day and report.per_day[-1].questions >= 1
+
+
+async def test_forty_people_clicking_up_then_down_at_once_all_end_down(fake, answerer, tmp_path):
+    """The last click of each person wins, however the clicks' database writes interleave."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "What is Mamdani's slogan?"})
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        up, down = custom_ids(follow)[2:4]
+        message_id = fake.bot_messages()[-1]["id"]
+        await wait_recorded(bot, ref.id)
+        voters = [fake.add_user(f"voter{i}") for i in range(40)]
+
+        async def up_then_down(user: int) -> list:
+            return [
+                await fake.click_button(up, message_id, user=user),
+                await fake.click_button(down, message_id, user=user),
+            ]
+
+        clicks = [c for pair in await asyncio.gather(*(up_then_down(u) for u in voters)) for c in pair]
+        for c in clicks:  # every click was thanked
+            thanks = await fake.wait_for_request(lambda r, c=c: is_followup(r, c), timeout=20)
+            assert thanks.status < 300 and "Thanks" in thanks.json["content"]
+        votes = [bot.store.get_vote(str(ref.id), u) for u in voters]
+        assert votes == [-1] * 40, f"{votes.count(1)} of 40 ended as 👍"
 
 
 async def test_stats_and_reindex_refuse_non_admins(fake, answerer, tmp_path):
@@ -188,6 +228,25 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
         done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=15)
         assert "swapped in" in done.json["content"]
         assert loads == [1] and bot.answers.answerer is not before
+
+
+async def test_reindex_without_the_build_extras_names_them(
+    fake, answerer, tmp_path, monkeypatch, without_build_extras
+):
+    """On a serving-only install /reindex says what to install, not "something went wrong"."""
+    index_copy = tmp_path / "index"
+    shutil.copytree(ROOT / "index", index_copy)
+    for name, value in {**without_build_extras, "INDEX_DIR": str(index_copy)}.items():
+        monkeypatch.setenv(name, value)  # what the real rebuild command, `python -m bot index`, runs with
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        before = bot.answers.answerer
+        ref = await fake.send_slash("reindex", user=fake.owner_id)
+        done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=30)
+        text = json.dumps(done.json, ensure_ascii=False)
+        assert "Rebuilding needs the build extras" in text and "pip install -e '.[build]'" in text
+        assert "current index stays in use" in text and "went wrong" not in text and "error:" not in text
+        assert bot.answers.answerer is before
 
 
 async def wait_recorded(bot, answer_id: int | str) -> None:
@@ -263,3 +322,56 @@ async def _all_replies(fake: FakeDiscord, ref) -> list:
     return [
         r.json for r in fake.requests if r.path.startswith(f"/interactions/{ref.id}/") or ref.token in r.path
     ]
+
+
+@contextmanager
+def locked(database: Path) -> Iterator[None]:
+    """Hold the SQLite database's write lock (as a long transaction of another process would)."""
+    conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+async def test_a_vote_while_the_database_is_locked_is_deferred_in_time_and_kept(fake, answerer, tmp_path):
+    """The click is acknowledged before the write waits for the lock (the fake enforces the 3 s deadline)."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "What is Mamdani's slogan?"})
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        message_id = fake.bot_messages()[-1]["id"]
+        await wait_recorded(bot, ref.id)
+        with locked(tmp_path / DB_FILE):
+            click = await fake.click_button(custom_ids(follow)[3], message_id)
+            callback = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+            assert callback.status < 300 and callback.json["type"] == 5  # deferred while the lock is held
+        thanks = await fake.wait_for_request(lambda r: is_followup(r, click), timeout=20)
+        assert "missed" in thanks.json["content"]
+        assert bot.store.get_vote(str(ref.id), fake.user_id) == -1  # the vote was not lost
+
+
+async def test_a_locked_database_logs_no_question_text(fake, answerer, tmp_path, caplog):
+    """A write that gives up on the lock is logged without its parameters: no question, no history."""
+    s = settings(tmp_path)
+    store = Store.open(default_url(tmp_path), b"salt", lock_timeout=0.2)  # 30 s when serving
+    bot = MeetingBot(s, answerer, store, lambda: answerer)
+    caplog.set_level(logging.ERROR)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        first = await fake.send_message("what did Quackenbush say about energy costs?", guild=False)
+        await fake.wait_for_request(with_embed, start=n)
+        await wait_recorded(bot, first["id"])
+        with locked(tmp_path / DB_FILE):
+            n = len(fake.requests)
+            await fake.send_message("and what did Zebedee propose?", guild=False)  # read after the first
+            await fake.wait_for_request(with_embed, start=n)
+            for _ in range(250):
+                if any("could not record" in r.getMessage() for r in caplog.records):
+                    break
+                await asyncio.sleep(0.02)
+    failures = [r for r in caplog.records if "could not record" in r.getMessage()]
+    assert failures and failures[0].exc_info  # logged, with the exception
+    assert "Zebedee" not in caplog.text and "Quackenbush" not in caplog.text

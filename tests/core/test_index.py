@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.build import training_hash
+from bot.core.answer import load_checked
+from bot.core.build import Paths, index_fresh, training_hash
 from bot.core.chunking import CHUNKER_VERSION, chunk_corpus
 from bot.core.corpus import corpus_hash, load_corpus
 from bot.core.embedding import MODEL_NAME, Embedder
@@ -32,7 +35,8 @@ from bot.core.index import (
     read_manifest,
     staleness,
 )
-from bot.core.retrieval import EXPANSIONS_FILE, MODEL_FILE, RetrievalModel
+from bot.core.retrieval import ADAPTER_FILE, EXPANSIONS_FILE, MODEL_FILE, RetrievalModel
+from bot.core.spelling import PROTECTED_FILE
 
 TRAINING = "training-hash-for-tests"
 HARBOUR = """---
@@ -326,3 +330,127 @@ def test_the_committed_chunks_are_what_the_chunker_makes_of_the_corpus(repo_root
     """Catches a chunker change that forgot to bump CHUNKER_VERSION."""
     index = load_index(repo_root / "index")
     assert index.chunks == tuple(chunk_corpus(load_corpus(repo_root / "corpus")))
+
+
+# ---------------------------------------------------------------- well-formed files that don't fit together
+
+
+@pytest.fixture
+def committed_copy(repo_root: Path, tmp_path: Path) -> Path:
+    """A copy of the committed index (with its retrieval model and typo list), free to damage."""
+    copy = tmp_path / "index"
+    shutil.copytree(repo_root / "index", copy)
+    return copy
+
+
+def _edit_chunks(folder: Path, edit: Callable[[dict], object]) -> None:
+    meta = json.loads((folder / CHUNKS).read_text(encoding="utf-8"))
+    edit(meta)
+    (folder / CHUNKS).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _edit_array(folder: Path, name: str, edit: Callable[[np.ndarray], object]) -> None:
+    array = np.load(folder / name)
+    edit(array)
+    np.save(folder / name, array)
+
+
+def _edit_expansions(folder: Path, edit: Callable[[dict[str, np.ndarray]], object]) -> None:
+    with np.load(folder / EXPANSIONS_FILE) as stored:
+        arrays = {k: stored[k].copy() for k in stored.files}
+    edit(arrays)
+    np.savez(folder / EXPANSIONS_FILE, **arrays)
+
+
+def _edit_model(folder: Path, edit: Callable[[dict], object]) -> None:
+    meta = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
+    edit(meta)
+    (folder / MODEL_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _set_row(meta: dict, value: object) -> None:
+    meta["chunks"][0]["rows"][0] = value
+
+
+INCONSISTENT = [
+    pytest.param(lambda d: (d / VECTORS).write_bytes(b"not a faiss index at all"), id="garbage-faiss"),
+    pytest.param(lambda d: _edit_chunks(d, lambda m: _set_row(m, 10**6)), id="row-past-sentences"),
+    pytest.param(lambda d: _edit_chunks(d, lambda m: _set_row(m, -1)), id="negative-row"),
+    pytest.param(lambda d: _edit_chunks(d, lambda m: _set_row(m, 1.5)), id="fractional-row"),
+    pytest.param(lambda d: _edit_chunks(d, lambda m: m["chunks"][0]["rows"].pop()), id="rows-missing"),
+    pytest.param(
+        lambda d: _edit_chunks(d, lambda m: m["chunks"][0].update(doc="elsewhere")), id="unknown-doc"
+    ),
+    pytest.param(
+        lambda d: _edit_chunks(d, lambda m: m["chunks"][0]["sentences"][0].__setitem__(1, 10**7)),
+        id="sentence-past-its-chunk",
+    ),
+    pytest.param(
+        lambda d: _edit_array(d, SENTENCES, lambda a: a.__setitem__((3, 7), np.nan)), id="nan-sentence"
+    ),
+    pytest.param(
+        lambda d: _edit_array(d, ADAPTER_FILE, lambda a: a.__setitem__((0, 0), np.nan)), id="nan-adapter"
+    ),
+    pytest.param(
+        lambda d: np.save(d / ADAPTER_FILE, np.eye(10, dtype=np.float32)), id="adapter-of-other-size"
+    ),
+    pytest.param(
+        lambda d: _edit_expansions(d, lambda e: e["chunks"].__setitem__((0, 1), 10**6)),
+        id="expansion-past-chunks",
+    ),
+    pytest.param(
+        lambda d: _edit_expansions(d, lambda e: e["chunks"].__setitem__((0, 0), 10**6)),
+        id="expansion-past-questions",
+    ),
+    pytest.param(
+        lambda d: _edit_expansions(d, lambda e: e["vectors"].__setitem__((0, 0), np.inf)), id="inf-expansion"
+    ),
+    pytest.param(lambda d: _edit_model(d, lambda m: m["weights"].pop()), id="weights-missing"),
+    pytest.param(lambda d: _edit_model(d, lambda m: m.update(abstain_bias=float("nan"))), id="nan-bias"),
+    pytest.param(lambda d: (d / PROTECTED_FILE).unlink(), id="typo-list-missing"),
+]
+
+
+@pytest.mark.parametrize("damage", INCONSISTENT)
+def test_an_inconsistent_index_is_reported_as_damaged_when_loaded(
+    committed_copy: Path, damage: Callable[[Path], object]
+) -> None:
+    damage(committed_copy)
+    with pytest.raises(IndexCorrupt, match="meeting-bot index") as caught:
+        load_checked(committed_copy)
+    assert "damaged" in str(caught.value) or "inconsistent" in str(caught.value)
+
+
+@pytest.mark.parametrize("damage", INCONSISTENT)
+def test_the_freshness_check_of_index_if_needed_sees_what_loading_sees(
+    repo_root: Path, committed_copy: Path, damage: Callable[[Path], object]
+) -> None:
+    paths = Paths(repo_root / "corpus", committed_copy, repo_root / "train", repo_root / "models")
+    assert index_fresh(paths)  # the copy as committed
+    damage(committed_copy)
+    assert not index_fresh(paths)
+
+
+def test_the_committed_index_passes_every_check(repo_root: Path) -> None:
+    index, model, speller, _, _ = load_checked(repo_root / "index")
+    assert len(index.chunks) == index.manifest.chunks and model.adapter.shape == (384, 384)
+    assert speller.correct("teh meetng") == "the meeting"
+
+
+# ---------------------------------------------------------------- file modes
+
+
+def test_a_built_index_is_readable_by_other_users(
+    corpus_dir: Path, fake_embedder: Embedder, tmp_path: Path
+) -> None:
+    """mkdtemp makes its folder 0700; the published index is 0755 with 0644 files (other service users)."""
+    previous = os.umask(0o022)
+    try:
+        out = tmp_path / "index"
+        build_index(load_corpus(corpus_dir), fake_embedder, out, TRAINING, corpus_hash(corpus_dir))
+    finally:
+        os.umask(previous)
+    assert oct(out.stat().st_mode & 0o777) == "0o755"
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {
+        name: "0o644" for name in (MANIFEST, CHUNKS, VECTORS, SENTENCES)
+    }

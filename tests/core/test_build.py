@@ -1,0 +1,158 @@
+"""Tests for bot.core.build: a whole rebuild (with the fake embedder) and what it leaves on disk."""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import bot.core.embedding
+from bot.core.answer import load_checked
+from bot.core.build import Paths, rebuild
+from bot.core.embedding import Embedder
+from bot.core.index import IndexUnwritable
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+ARTICLE = """---
+title: The Harbour Festival
+date: 2024-06-01
+source: written for the tests
+---
+
+The harbour festival opened on Friday evening. Boats were lit with lanterns.
+
+## Music
+
+A brass band played sea shanties on the pier. The crowd sang along until midnight.
+"""
+# Run by a Python that may not ignore file permissions (as root can): rebuilds with the fake embedder.
+REBUILDS = """
+import json
+import sys
+from pathlib import Path
+
+import bot.core.embedding
+from bot.core.build import Paths, rebuild
+from tests.conftest import HashingEmbedder
+
+bot.core.embedding.SentenceTransformerEmbedder = HashingEmbedder
+paths = Paths(*(Path(p) for p in sys.argv[1:]))
+base = paths.index.parent
+seen = []
+rebuild(paths)
+for folder in (paths.index,):  # as an operator who made the live index read-only
+    for f in folder.iterdir():
+        f.chmod(0o444)
+    folder.chmod(0o555)
+for attempt in range(2):
+    try:
+        rebuild(paths)
+        seen.append(sorted(p.name for p in base.iterdir()))
+    except Exception as exc:
+        seen.append(f"{type(exc).__name__}: {exc}")
+print(json.dumps(seen))
+"""
+
+
+@pytest.fixture
+def paths(tmp_path: Path, write_corpus: Callable[..., Path]) -> Paths:
+    """A one-article corpus, no training questions (an untrained model), the index still to build."""
+    corpus = write_corpus({"harbour.md": ARTICLE})
+    (tmp_path / "train").mkdir()
+    return Paths(corpus, tmp_path / "index", tmp_path / "train", tmp_path / "encoder")
+
+
+@pytest.fixture(autouse=True)
+def fake_reference_encoder(monkeypatch: pytest.MonkeyPatch, fake_embedder: Embedder) -> None:
+    """`rebuild` embeds with the fake embedder instead of sentence-transformers."""
+    monkeypatch.setattr(bot.core.embedding, "SentenceTransformerEmbedder", lambda: fake_embedder)
+
+
+def unprivileged() -> list[str]:
+    """A command prefix that takes away root's power to ignore file permissions ([] when not root)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: file permissions cannot be tested")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def beside(paths: Paths) -> list[str]:
+    """What is in the folder of the index, apart from the corpus and training folders."""
+    return sorted(p.name for p in paths.index.parent.iterdir() if p not in (paths.corpus, paths.train))
+
+
+def test_a_rebuild_publishes_an_index_every_user_can_read(paths: Paths) -> None:
+    previous = os.umask(0o022)
+    try:
+        rebuild(paths)
+    finally:
+        os.umask(previous)
+    assert oct(paths.index.stat().st_mode & 0o777) == "0o755"  # not mkdtemp's 0700
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in paths.index.iterdir()}
+    assert len(modes) == 11 and set(modes.values()) == {"0o644"}, modes
+    load_checked(paths.index)
+
+
+def test_a_rebuild_removes_what_a_killed_rebuild_left_behind(paths: Paths) -> None:
+    rebuild(paths)
+    for name in ("index.new", "index.old", ".index-k1ll3d", ".index.new-k1ll3d"):
+        (paths.index.parent / name).mkdir()
+        (paths.index.parent / name / "chunks.faiss").write_bytes(b"half written")
+    (paths.index.parent / "index.old" / "chunks.faiss").chmod(0o444)
+    (paths.index.parent / "index.old").chmod(0o555)
+    rebuild(paths)
+    assert beside(paths) == [".index.lock", "index"]
+    load_checked(paths.index)
+
+
+def test_a_read_only_index_is_replaced_and_leaves_nothing_behind(paths: Paths) -> None:
+    """Before: `index.old` stayed (it could not be emptied), and every later rebuild failed (OSError)."""
+    result = subprocess.run(
+        [*unprivileged(), sys.executable, "-c", REBUILDS, *(str(p) for p in dataclasses.astuple(paths))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    listings = json.loads(result.stdout)
+    expected = sorted([".index.lock", "index", paths.corpus.name, "train"])
+    assert listings == [expected, expected]
+
+
+def test_a_second_rebuild_at_the_same_time_is_refused_in_one_sentence(paths: Paths) -> None:
+    paths.index.parent.mkdir(parents=True, exist_ok=True)
+    with open(paths.index.with_name(".index.lock"), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a rebuild running in another process
+        with pytest.raises(IndexUnwritable, match="Another `meeting-bot index` is rebuilding"):
+            rebuild(paths)
+    assert beside(paths) == [".index.lock"]
+
+
+def test_a_folder_the_index_cannot_be_written_in_is_one_sentence(tmp_path: Path) -> None:
+    parent = tmp_path / "read-only"
+    parent.mkdir()
+    parent.chmod(0o555)
+    env = {**os.environ, "INDEX_DIR": str(parent / "index"), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [*unprivileged(), sys.executable, "-m", "bot", "index"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: Cannot write the index in") and "Permission denied" in line, line
+    assert line.endswith(".") and str(parent) in line

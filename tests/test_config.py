@@ -1,0 +1,88 @@
+"""Settings: which file they are read from, and that the test suite never reads the operator's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ENV_FILE_VARIABLE, ROOT, Settings, env_file
+
+HOSTILE = {
+    "DISCORD_TOKEN": "operator-token-must-not-be-used",
+    "DATABASE_URL": "postgresql://operator:hunter2@127.0.0.1:9/production",
+    "USER_SALT": "operator-salt",
+    "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+    "LOG_LEVEL": "DEBUG",
+}
+
+# Run inside a copy of the checkout whose `.env` (and environment) hold an operator's settings.
+PROBE = """
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import ROOT, Settings
+
+SHOW = "from bot.config import Settings; s = Settings(); print(s.token, s.database_url, s.user_salt)"
+
+
+def test_no_setting_reaches_a_test_or_its_subprocesses():
+    assert ROOT == Path(__file__).resolve().parent.parent  # the copy, with the hostile .env
+    assert (ROOT / ".env").is_file()
+    s = Settings()
+    assert (s.token, s.database_url, s.user_salt, s.discord_api_base) == ("", None, None, None)
+    assert s.data_dir == ROOT / "data" and s.log_level == "INFO"
+    shown = subprocess.run(
+        [sys.executable, "-c", SHOW], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.split() == ["None", "None"]  # an empty token prints nothing
+"""
+
+
+def test_env_file_is_the_checkouts_unless_meeting_bot_env_file_names_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "bot.env"
+    other.write_text("DISCORD_TOKEN=from-the-named-file\nDISCORD_GUILD_ID=\n", encoding="utf-8")
+    monkeypatch.delenv(ENV_FILE_VARIABLE)
+    assert env_file() == ROOT / ".env"
+    monkeypatch.setenv(ENV_FILE_VARIABLE, str(other))
+    assert env_file() == other
+    assert Settings().token == "from-the-named-file"
+    assert Settings(_env_file=None).token == ""  # a caller's choice still wins
+    monkeypatch.setenv(ENV_FILE_VARIABLE, "")
+    assert env_file() is None and Settings().token == ""
+
+
+def test_the_test_run_itself_reads_no_env_file_and_no_operator_setting() -> None:
+    assert os.environ[ENV_FILE_VARIABLE] == ""
+    assert not set(HOSTILE) & {k.upper() for k in os.environ}
+
+
+def test_a_checkout_with_an_operators_env_runs_its_tests_without_reading_it(tmp_path: Path) -> None:
+    """As `./test.sh` in a clone holding a `.env` with a token and a database, and the same in the shell."""
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "bot", copy / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "tests").mkdir()
+    for name in ("__init__.py", "conftest.py"):
+        shutil.copy2(ROOT / "tests" / name, copy / "tests" / name)
+    shutil.copy2(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    (copy / ".env").write_text("".join(f"{k}={v}\n" for k, v in HOSTILE.items()), encoding="utf-8")
+    (copy / "tests" / "test_probe.py").write_text(PROBE, encoding="utf-8")
+    # A fresh shell: no isolation inherited from this run, and settings of the operator's exported too.
+    environ = {k: v for k, v in os.environ.items() if k != ENV_FILE_VARIABLE}
+    environ.update(DISCORD_TOKEN="operator-token-from-the-shell", DATA_DIR=str(tmp_path / "operator-data"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_probe.py"],
+        cwd=copy,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
