@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.chat.render import NO_MENTIONS, render_about, render_answer, render_notice, render_report
 from bot.chat.views import DYNAMIC_ITEMS, answer_view
-from bot.core.answer import Answer, EmptyQuestion
+from bot.core.answer import Answer, BadQuestion, EmptyQuestion
 from bot.core.text import cut_at_word
 
 if TYPE_CHECKING:
@@ -151,8 +151,9 @@ class AskCog(commands.Cog):
         await interaction.response.defer(thinking=True, ephemeral=private)
         try:
             answer = await self.bot.answers.ask(question)
-        except EmptyQuestion:
-            await interaction.followup.send(EMPTY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except BadQuestion as exc:
+            reply = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
+            await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         except Exception:
             log.exception("answering a slash command failed")
@@ -302,8 +303,13 @@ class AskCog(commands.Cog):
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
         history = self.conversations.history(message.channel.id) if conversational else []
-        async with message.channel.typing():
-            answer = await self.bot.answers.ask(question, history=history)
+        try:
+            async with message.channel.typing():
+                answer = await self.bot.answers.ask(question, history=history)
+        except BadQuestion as exc:  # only invisible characters, or bytes that are not text
+            reply = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
+            await message.reply(reply, mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
         embed, view = render_answer(answer), self._view(message.id, answer)
         record = self._record(message.id, message.author.id, answer, surface, history)
         if (
