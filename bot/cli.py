@@ -396,10 +396,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Measure cold start, latency, throughput and memory against the plain approach."""
-    from bot.bench import run_bench
+    from bot.bench import RSS_FIRST, run_bench
 
     if args.runs < 1:
         raise UserError("--runs must be at least 1.", EXIT_USAGE)
+    if args.rss_questions and args.rss_questions <= RSS_FIRST:
+        raise UserError(f"--rss-questions must be 0 (skip it) or more than {RSS_FIRST}.", EXIT_USAGE)
     return run_bench(settings, args)
 
 
@@ -550,6 +552,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.add_argument("--runs", type=int, default=5, help="repetitions of each measurement (default 5)")
     s.add_argument("--scale", type=int, default=100_000, help="chunks in the synthetic scale test")
+    s.add_argument(
+        "--rss-questions",
+        type=int,
+        default=10_000,
+        help="distinct long questions in the memory test (default 10,000; 0 skips it)",
+    )
     s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser(

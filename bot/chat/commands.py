@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 import time
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 THREAD_NAME_MAX = 100
+# The questions kept for follow-ups, across all conversations: 16 MiB holds the last three questions of
+# ~2,700 conversations even when every question is 2,000 characters long.
+CONVERSATION_BYTES = 16 * 2**20
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
 OPTION_MAX = 6000
 _QUESTION_START = re.compile(
@@ -77,22 +81,32 @@ def strip_mentions(text: str, bot_id: int) -> str:
 
 
 class Conversations:
-    """The last few questions asked in each DM or bot thread, so follow-ups are read in context."""
+    """The last few questions asked in each DM or bot thread, so follow-ups are read in context.
 
-    def __init__(self, depth: int = 3, channels: int = 10_000) -> None:
-        self.depth, self.channels = depth, channels
+    Bounded by channels and by the bytes of the questions kept: the least recently active channels
+    are forgotten first.
+    """
+
+    def __init__(self, depth: int = 3, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES) -> None:
+        self.depth, self.channels, self.max_bytes = depth, channels, max_bytes
         self._recent: OrderedDict[int, deque[str]] = OrderedDict()
+        self._bytes = 0
 
     def history(self, channel_id: int) -> list[str]:
         """Earlier questions in the channel, oldest first."""
         return list(self._recent.get(channel_id, ()))
 
     def add(self, channel_id: int, question: str) -> None:
-        """Remember a question (forgetting the least recently active channels beyond the limit)."""
-        self._recent.setdefault(channel_id, deque(maxlen=self.depth)).append(question)
+        """Remember a question (forgetting the least recently active channels beyond the limits)."""
+        recent = self._recent.setdefault(channel_id, deque(maxlen=self.depth))
+        if len(recent) == recent.maxlen:
+            self._bytes -= sys.getsizeof(recent[0])  # pushed out by the append below
+        recent.append(question)
+        self._bytes += sys.getsizeof(question)
         self._recent.move_to_end(channel_id)
-        while len(self._recent) > self.channels:
-            self._recent.popitem(last=False)
+        while len(self._recent) > self.channels or (self._bytes > self.max_bytes and len(self._recent) > 1):
+            _, gone = self._recent.popitem(last=False)
+            self._bytes -= sum(sys.getsizeof(q) for q in gone)
 
 
 class AskCog(commands.Cog):
@@ -318,11 +332,11 @@ class AskCog(commands.Cog):
             and isinstance(message.channel, discord.TextChannel)
         ):
             thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
-            self.conversations.add(thread.id, question)
+            self.conversations.add(thread.id, answer.question)
             await asyncio.gather(thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS), record)
             return
         if conversational:
-            self.conversations.add(message.channel.id, question)
+            self.conversations.add(message.channel.id, answer.question)  # cleaned and cut to length
         await asyncio.gather(
             message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS), record
         )
