@@ -98,15 +98,19 @@ class Conversations:
 
     def add(self, channel_id: int, question: str) -> None:
         """Remember a question (forgetting the least recently active channels beyond the limits)."""
-        recent = self._recent.setdefault(channel_id, deque(maxlen=self.depth))
-        if len(recent) == recent.maxlen:
-            self._bytes -= sys.getsizeof(recent[0])  # pushed out by the append below
+        recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
+        self._bytes -= _text_bytes(recent)
         recent.append(question)
-        self._bytes += sys.getsizeof(question)
-        self._recent.move_to_end(channel_id)
+        self._bytes += _text_bytes(recent)
+        self._recent[channel_id] = recent  # now the most recently active
         while len(self._recent) > self.channels or (self._bytes > self.max_bytes and len(self._recent) > 1):
             _, gone = self._recent.popitem(last=False)
-            self._bytes -= sum(sys.getsizeof(q) for q in gone)
+            self._bytes -= _text_bytes(gone)
+
+
+def _text_bytes(texts: deque[str]) -> int:
+    """Bytes of the strings kept (CPython stores one, two or four bytes a character)."""
+    return sum(sys.getsizeof(t) for t in texts)
 
 
 class AskCog(commands.Cog):
