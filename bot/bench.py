@@ -7,8 +7,12 @@ are honest; the table reports medians over the runs and the ratio project/plain.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
+import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,6 +25,13 @@ QUESTION_FILES = ("eval/dev.jsonl", "eval/holdout.jsonl")  # 130 distinct questi
 LATENCY_QUESTIONS = 200
 BURST = 32
 TARGETS = {"cold_start_s": 0.3, "p50_ms": 0.35, "peak_rss_mb": 0.5}
+# Memory over many questions: RSS after RSS_QUESTIONS distinct long questions against after the first
+# RSS_FIRST, which must stay within RSS_TARGET (caches are bounded by bytes, nothing keeps questions).
+RSS_QUESTIONS = 10_000
+RSS_FIRST = 100
+RSS_TARGET = 1.2
+RSS_QUESTION_CHARS = 2000
+RSS_GROUP = 32
 
 # Both children share this prologue: questions, timing helpers and the burst/tick measurement.
 _COMMON = r"""
@@ -151,8 +162,96 @@ def _run_json(code: str, *args: str) -> dict:
         [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, timeout=1800
     )
     if proc.returncode != 0:
-        raise RuntimeError("the scale test failed")
+        raise RuntimeError("a bench child failed")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux), else its peak."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _letters(n: int) -> str:
+    """A word of letters only that no other n gives: unknown to the article, so typo repair tries it."""
+    out = "zq"
+    while True:
+        n, r = divmod(n, 26)
+        out += chr(ord("a") + r)
+        if not n:
+            return out
+
+
+def question_memory(settings: Settings, questions: int, first: int = RSS_FIRST) -> dict:
+    """RSS after the first `first` and after `questions` distinct ~2,000-character questions.
+
+    Each question is read after the one before it, as in a DM conversation, and they are answered
+    RSS_GROUP at a time as `ask --batch` and bursts do. The index, retrieval model, typo repair, BM25 and
+    follow-up reading are the real ones; the encoder is a stand-in (the real one spends ~21 ms on each
+    256-token question, so 10,000 would take minutes; it keeps no state per question).
+    """
+    from bot.core.answer import Answerer
+    from bot.scale import HashEmbedder
+
+    answerer = Answerer.load(settings.index_dir, HashEmbedder())
+    rng = random.Random(0)
+    vocabulary = sorted(
+        {
+            w.lower()
+            for p in sorted(settings.corpus_dir.glob("*.md"))
+            for w in re.findall(r"[A-Za-z]+", p.read_text(encoding="utf-8"))
+        }
+    )
+
+    def question(i: int) -> str:
+        words: list[str] = []
+        size = 0
+        while size < RSS_QUESTION_CHARS:
+            word = rng.choice(vocabulary) if rng.random() < 0.7 else _letters(i * 1000 + len(words))
+            words.append(word)
+            size += len(word) + 1
+        return " ".join(words)[: RSS_QUESTION_CHARS - 1] + "?"
+
+    previous = ""  # the question before the next group's first: its history
+
+    def answer(start: int, stop: int) -> None:
+        nonlocal previous
+        for lo in range(start, stop, RSS_GROUP):
+            group = [question(i) for i in range(lo, min(stop, lo + RSS_GROUP))]
+            before = [previous, *group[:-1]]
+            previous = group[-1]
+            answerer.ask_many(group, histories=[[b] if b else [] for b in before])
+
+    started = time.perf_counter()
+    answer(0, first)
+    gc.collect()
+    rss_first = _rss_mb()
+    answer(first, questions)
+    gc.collect()
+    rss_last = _rss_mb()
+    return {
+        "questions": questions,
+        "first": first,
+        "question_chars": RSS_QUESTION_CHARS,
+        "rss_first_mb": rss_first,
+        "rss_last_mb": rss_last,
+        "ratio": rss_last / rss_first,
+        "target": RSS_TARGET,
+        "seconds": time.perf_counter() - started,
+        "encoder": "stand-in",
+    }
+
+
+def _question_memory_child(questions: int) -> dict:
+    """question_memory in a fresh process, so its RSS is its own."""
+    code = (
+        "import json; from bot.bench import question_memory; from bot.config import Settings; "
+        f"print(json.dumps(question_memory(Settings(), {int(questions)})))"
+    )
+    return _run_json(code)
 
 
 def _median(runs: list[dict], key: str) -> float:
@@ -204,18 +303,35 @@ def _table(result: dict) -> str:
             f"| {label} | {fmt.format(result['project'][key])} | {fmt.format(result['plain'][key])} "
             f"| {result['ratio'][key]:.2f} | {met} |"
         )
+    m = result.get("question_memory")
+    if m:
+        met = f"≤ {m['target']}× " + ("met" if m["ratio"] <= m["target"] else "MISSED")
+        lines.append(
+            f"| RSS after {m['questions']:,} distinct long questions / after the first {m['first']} "
+            f"| {m['ratio']:.2f}× | | | {met} |"
+        )
     return "\n".join(lines)
 
 
 def run_bench(settings: Settings, args: argparse.Namespace) -> int:
     """Measure, print the table (or JSON), and the scale test; exit 0 even if a target is missed."""
     result = measure_paths(settings, args.runs)
+    if args.rss_questions:
+        result["question_memory"] = _question_memory_child(args.rss_questions)
     if args.scale:
         result["scale"] = _scale_child(args.scale, settings)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(_table(result))
+    if "question_memory" in result:
+        m = result["question_memory"]
+        print(
+            f"\nMemory over {m['questions']:,} distinct ~{m['question_chars']:,}-character questions, "
+            f"each read after the one before (real index and retrieval, stand-in encoder, "
+            f"{m['seconds']:.0f} s): RSS {m['rss_first_mb']:.0f} MB after the first {m['first']}, "
+            f"{m['rss_last_mb']:.0f} MB after all."
+        )
     print(
         f"\nServing imports torch/transformers: {result['project_heavy_imports'] or 'no'}; "
         f"largest micro-batch in the burst: {result['project_largest_batch']}."

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, EmptyQuestion, clean_question
+from bot.core.answer import (
+    DEFAULT_K,
+    MAX_K,
+    Answer,
+    Answerer,
+    BadQuestion,
+    EmptyQuestion,
+    UnreadableQuestion,
+    answer_each,
+    clean_question,
+)
 from bot.core.build import (
     BuildExtrasMissing,
     Paths,
@@ -39,6 +51,10 @@ log = logging.getLogger("bot")
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+# `ask --batch` answers this many lines per encoder pass, then prints and flushes their lines.
+BATCH_GROUP = 32
+# A batch whose first bytes hold a NUL is a binary file, not JSON lines (JSON text never holds one).
+BINARY_SNIFF = 8192
 
 
 class UserError(Exception):
@@ -155,24 +171,31 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_batch(source: TextIO) -> Iterable[tuple[int, str]]:
+def _read_batch(source: Iterable[bytes | str]) -> Iterator[tuple[int, bytes | str]]:
     for n, line in enumerate(source, 1):
         if line.strip():
             yield n, line
 
 
-def _batch_item(n: int, line: str) -> tuple[tuple[str, list[str]] | None, dict | None]:
+def _batch_item(n: int, line: bytes | str) -> tuple[tuple[str, list[str]] | None, dict | None]:
     """The question of one batch line and its optional history, or an error object for that line."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, {"line": n, "error": "This line is not UTF-8 text."}
     try:
         item = json.loads(line)
+    except RecursionError:
+        return None, {"line": n, "error": "This line nests too deeply to be read as JSON."}
     except ValueError:
         return None, {"line": n, "error": "This line is not valid JSON."}
     if not isinstance(item, dict) or not isinstance(item.get("question"), str):
         return None, {"line": n, "error": 'This line needs a "question" string.'}
     try:
         clean_question(item["question"])
-    except EmptyQuestion:
-        return None, {"line": n, "error": "The question is empty."}
+    except BadQuestion as exc:
+        return None, _line_error(n, exc)
     # "history": the earlier user messages of the conversation, oldest first.
     history = item.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
@@ -183,8 +206,40 @@ def _batch_item(n: int, line: str) -> tuple[tuple[str, list[str]] | None, dict |
     return (item["question"], history), None
 
 
+def _line_error(n: int, exc: Exception) -> dict:
+    """The error object of a batch line whose question could not be answered."""
+    if isinstance(exc, EmptyQuestion):
+        return {"line": n, "error": "The question is empty."}
+    if isinstance(exc, BadQuestion):
+        return {"line": n, "error": str(exc)}
+    log.error("batch line %d could not be answered: %.200r", n, exc)
+    return {"line": n, "error": f"This question could not be answered ({type(exc).__name__})."}
+
+
+def _answer_batch(answerer: Answerer, source: Iterable[bytes | str], k: int, out: TextIO) -> None:
+    """Answer JSON lines BATCH_GROUP at a time, printing each group's lines in input order, then flushing."""
+    lines = _read_batch(source)
+    while group := list(islice(lines, BATCH_GROUP)):
+        items = [_batch_item(n, line) for n, line in group]
+        good = [q for q, err in items if q is not None]
+        questions = [q for q, _ in good]
+        # Lines without history take the plain path; with any, one call reads each in its context.
+        histories = [h for _, h in good] if any(h for _, h in good) else None
+        answers = iter(answer_each(answerer, questions, k, histories) if questions else ())
+        for (n, _), (q, err) in zip(group, items, strict=True):
+            if q is None:
+                obj = err
+            else:
+                result = next(answers)
+                obj = answer_json(result) if isinstance(result, Answer) else _line_error(n, result)
+            print(json.dumps(obj, ensure_ascii=False), file=out)
+        out.flush()
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or a batch of JSON lines."""
+    if args.batch is not None and args.question is not None:
+        raise UserError("Give either a question or --batch FILE, not both.", EXIT_USAGE)
     if args.batch is None and (args.question is None or not args.question.strip()):
         raise UserError(
             'The question is empty; ask something like `meeting-bot ask "When was the meeting?"`.', EXIT_USAGE
@@ -199,25 +254,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(answer_text(answer, bold=sys.stdout.isatty()))
         return 0
-    source = sys.stdin if args.batch == "-" else _open_text(args.batch)
-    with source:
-        items = [_batch_item(n, line) for n, line in _read_batch(source)]
-    good = [q for q, err in items if q is not None]
-    questions = [q for q, _ in good]
-    # Lines without history take the plain path; with any, one call reads each in its context.
-    histories = [h for _, h in good] if any(h for _, h in good) else None
-    answers = iter(answerer.ask_many(questions, args.k, histories)) if questions else iter(())
-    for q, err in items:
-        out = err if q is None else answer_json(next(answers))
-        print(json.dumps(out, ensure_ascii=False))
+    with _open_batch(args.batch) as source:
+        _answer_batch(answerer, source, args.k, sys.stdout)
     return 0
 
 
-def _open_text(path: str) -> TextIO:
-    try:
-        return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's `with`
-    except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror}.", EXIT_USAGE) from exc
+def _open_batch(path: str) -> BinaryIO | TextIO:
+    """The batch input as bytes (each line is decoded on its own); a binary file is refused."""
+    if path == "-":
+        source: BinaryIO | TextIO = getattr(sys.stdin, "buffer", sys.stdin)
+        name = "the standard input"
+    else:
+        try:
+            source = open(path, "rb")  # noqa: SIM115 - closed by the caller's `with`
+        except OSError as exc:
+            raise UserError(f"Cannot read {path}: {exc.strerror}.", EXIT_USAGE) from exc
+        name = path
+    peek = getattr(source, "peek", None)
+    if peek is not None and b"\0" in peek(BINARY_SNIFF)[:BINARY_SNIFF]:
+        source.close()
+        raise UserError(
+            f"{name} holds binary data, not JSON lines (one question object per line).", EXIT_USAGE
+        )
+    return source
 
 
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
@@ -228,6 +287,10 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
             answer = answerer.ask(line, history=history[-HISTORY_DEPTH:])
         except EmptyQuestion:
             continue  # a blank line (or one of only control characters) is not a question
+        except UnreadableQuestion as exc:  # bytes that are not UTF-8: say so, and go on to the next line
+            print(exc, file=out)
+            print(file=out, flush=True)
+            continue
         if answer.kind in ("answer", "not_covered"):
             history.append(answer.question)  # only questions are context for the next one
         print(answer_text(answer, bold=out.isatty()), file=out)
@@ -237,6 +300,10 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Questions typed in the terminal, one per line, answered as the bot would."""
     answerer = load_answerer(settings)
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of
+        # ending the chat.
+        sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         print("Ask about the Trump–Mamdani meeting, one question per line (Ctrl-D to quit).")
     chat_loop(answerer, sys.stdin, sys.stdout)
@@ -334,10 +401,17 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     return cmd_chat(args, settings)
 
 
+def _require_token(settings: Settings) -> None:
+    """UserError unless a Discord token is set: checked before anything is loaded or created."""
+    if not settings.token:
+        raise UserError("DISCORD_TOKEN is not set; put it in .env or the environment (see .env.example).")
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Connect to Discord and serve."""
     from bot.chat.client import run_bot
 
+    _require_token(settings)
     answerer = load_answerer(settings)
     store = _open_store(settings)
     try:
@@ -350,6 +424,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     """Register the slash commands with Discord now."""
     from bot.chat.client import sync_commands
 
+    _require_token(settings)
     answerer = load_answerer(settings)
     store = _open_store(settings)
     try:
@@ -360,8 +435,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Measure cold start, latency, throughput and memory against the plain approach."""
-    from bot.bench import run_bench
+    from bot.bench import RSS_FIRST, run_bench
 
+    if args.runs < 1:
+        raise UserError("--runs must be at least 1.", EXIT_USAGE)
+    if args.rss_questions and args.rss_questions <= RSS_FIRST:
+        raise UserError(f"--rss-questions must be 0 (skip it) or more than {RSS_FIRST}.", EXIT_USAGE)
     return run_bench(settings, args)
 
 
@@ -512,6 +591,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.add_argument("--runs", type=int, default=5, help="repetitions of each measurement (default 5)")
     s.add_argument("--scale", type=int, default=100_000, help="chunks in the synthetic scale test")
+    s.add_argument(
+        "--rss-questions",
+        type=int,
+        default=10_000,
+        help="distinct long questions in the memory test (default 10,000; 0 skips it)",
+    )
     s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser(
@@ -552,7 +637,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except EmptyQuestion as exc:
+    except BadQuestion as exc:  # empty, or bytes that are not UTF-8
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (IndexError_, EmbeddingError, CorpusError, BuildExtrasMissing) as exc:
@@ -567,7 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        log.error("unexpected failure: %r", exc)
+        log.error("unexpected failure: %.200r", exc)  # cut: some errors carry whole inputs
         print(
             f"error: something went wrong ({type(exc).__name__}); run again with --debug for details.",
             file=sys.stderr,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import BATCH_GROUP
 from bot.core.answer import KINDS, MAX_QUESTION_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,17 @@ def run(*args: str, stdin: str | None = None, **settings: str) -> subprocess.Com
         cwd=ROOT,
         env=environment(**settings),
         timeout=120,
+    )
+
+
+def run_bytes(
+    *args: str | bytes, stdin: bytes = b"", io_encoding: str = "utf-8"
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `python -m bot ARGS` with raw bytes in and out; `io_encoding` is PYTHONIOENCODING."""
+    env = environment()
+    env["PYTHONIOENCODING"] = io_encoding
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=120
     )
 
 
@@ -141,6 +154,99 @@ def test_ask_batch_reports_a_control_character_question_as_a_line_error() -> Non
     assert len(out) == 2 and out[1]["line"] == 2 and "error" in out[1]
 
 
+def test_ask_batch_answers_the_other_lines_when_one_question_holds_a_lone_surrogate() -> None:
+    stdin = '{"question": "ok?"}\n{"question": "a\\udcff"}\n{"question": "When was the meeting?"}\n'
+    result = run("ask", "--batch", "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    first, bad, last = [json.loads(line) for line in result.stdout.splitlines()]
+    check_answer_object(first)
+    check_answer_object(last)
+    assert bad == {"line": 2, "error": bad["error"]} and "UTF-8" in bad["error"]
+    assert last["question"] == "When was the meeting?"
+
+
+def test_ask_batch_reports_a_deeply_nested_line_and_answers_the_next() -> None:
+    stdin = "[" * 100_000 + "\n" + json.dumps({"question": "When was the meeting?"}) + "\n"
+    result = run("ask", "--batch", "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    bad, good = [json.loads(line) for line in result.stdout.splitlines()]
+    assert bad["line"] == 1 and bad["error"].endswith(".")
+    check_answer_object(good)
+
+
+def test_ask_batch_reports_a_line_that_is_not_utf8_and_answers_the_others(tmp_path: Path) -> None:
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(
+        b'{"question": "When was the meeting?"}\n{"question": "When\xff?"}\n{"question": "Who met?"}\n'
+    )
+    result = run_bytes("ask", "--batch", str(batch))
+    assert result.returncode == 0, result.stderr
+    first, bad, last = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    check_answer_object(first)
+    check_answer_object(last)
+    assert bad["line"] == 2 and "UTF-8" in bad["error"]
+
+
+def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
+    batch = tmp_path / "picture.bin"
+    batch.write_bytes(bytes(range(256)) * 90)  # 23,040 bytes
+    result = run_bytes("ask", "--batch", str(batch))
+    assert result.returncode == 2
+    assert result.stdout == b""
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line.startswith("error: ") and line.endswith(".") and len(line) < 200, line
+    assert "picture.bin" in line
+
+
+def test_ask_batch_prints_each_group_before_the_input_ends() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--batch", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=environment(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for i in range(BATCH_GROUP):
+            proc.stdin.write(json.dumps({"question": f"When was the meeting? ({i})"}).encode() + b"\n")
+        proc.stdin.flush()
+        # The input stays open: the first group's answers must come out anyway.
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        first = proc.stdout.readline() if ready else b""
+        proc.stdin.write(json.dumps({"question": "Who met?"}).encode() + b"\n")
+        proc.stdin.close()
+        rest = proc.stdout.read().decode().splitlines()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    assert first, "nothing was printed while the input was still open"
+    out = [json.loads(first), *(json.loads(line) for line in rest)]
+    assert [o["question"] for o in out[:-1]] == [f"When was the meeting? ({i})" for i in range(BATCH_GROUP)]
+    assert out[-1]["question"] == "Who met?"
+
+
+def test_ask_a_question_and_a_batch_together_is_a_usage_error() -> None:
+    result = run("ask", "When was the meeting?", "--batch", "-", stdin="")
+    assert "--batch" in assert_one_sentence_error(result, 2)
+    assert result.stdout == ""
+
+
+def test_ask_a_question_of_bytes_that_are_not_utf8_is_one_sentence() -> None:
+    result = run_bytes("ask", b"When\xff?")
+    assert result.returncode == 2, result.stderr
+    assert b"Traceback" not in result.stderr and result.stdout == b""
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line.startswith("error: ") and line.endswith(".") and "UTF-8" in line
+
+
+def test_ask_a_question_of_zero_width_characters_is_empty() -> None:
+    result = run("ask", "\u200b\u200c\u200d\u2060\ufeff")
+    assert "empty" in assert_one_sentence_error(result, 2)
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("question", ["", "   "], ids=["empty", "spaces"])
 def test_ask_an_empty_question_is_a_usage_error(question: str) -> None:
     result = run("ask", question)
@@ -219,6 +325,40 @@ def test_chat_survives_a_line_of_control_characters() -> None:
     result = run("chat", stdin="When was the meeting?\n\x01\nWhat is Mamdani's slogan?\n")
     assert result.returncode == 0, result.stderr
     assert sum(line.startswith("[1] ") for line in result.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("io_encoding", ["utf-8", "utf-8:surrogateescape"])
+def test_chat_answers_the_lines_around_one_that_is_not_utf8(io_encoding: str) -> None:
+    result = run_bytes("chat", stdin=b"When was the meeting?\n\xff\nWho met?\n", io_encoding=io_encoding)
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert sum(line.startswith("[1] ") for line in lines) == 2
+    assert any("UTF-8" in line for line in lines + result.stderr.decode().splitlines())
+
+
+# ---------------------------------------------------------------- bench and run, refused early
+
+
+def test_bench_with_fewer_than_one_run_is_a_usage_error() -> None:
+    assert "--runs" in assert_one_sentence_error(run("bench", "--runs", "0"), 2)
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
+def test_run_without_a_token_says_so_before_creating_anything(command: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = environment(DATA_DIR=str(data))
+    env.pop("DISCORD_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert "DISCORD_TOKEN is not set" in assert_one_sentence_error(result, 1)
+    assert not data.exists()
 
 
 # ---------------------------------------------------------------- settings and a missing or stale index

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable
@@ -25,7 +26,7 @@ from bot.chat.render import (
     render_report,
 )
 from bot.chat.views import DYNAMIC_ITEMS, answer_view
-from bot.core.answer import Answer, EmptyQuestion
+from bot.core.answer import Answer, BadQuestion, EmptyQuestion
 from bot.core.text import cut_at_word
 from bot.store import Audience
 
@@ -38,6 +39,9 @@ APOLOGY = "Sorry, something went wrong while answering that. Please try again in
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 THREAD_NAME_MAX = 100
 QUESTION_KINDS = ("answer", "not_covered")  # replies to questions about the article: context for follow-ups
+# The questions kept for follow-ups, across all conversations: 16 MiB holds the last three questions of
+# ~2,700 conversations even when every question is 2,000 characters long.
+CONVERSATION_BYTES = 16 * 2**20
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
 OPTION_MAX = 6000
 _QUESTION_START = re.compile(
@@ -89,22 +93,36 @@ def strip_mentions(text: str, bot_id: int) -> str:
 
 
 class Conversations:
-    """The last few questions asked in each DM or bot thread, so follow-ups are read in context."""
+    """The last few questions asked in each DM or bot thread, so follow-ups are read in context.
 
-    def __init__(self, depth: int = 3, channels: int = 10_000) -> None:
-        self.depth, self.channels = depth, channels
+    Bounded by channels and by the bytes of the questions kept: the least recently active channels
+    are forgotten first.
+    """
+
+    def __init__(self, depth: int = 3, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES) -> None:
+        self.depth, self.channels, self.max_bytes = depth, channels, max_bytes
         self._recent: OrderedDict[int, deque[str]] = OrderedDict()
+        self._bytes = 0
 
     def history(self, channel_id: int) -> list[str]:
         """Earlier questions in the channel, oldest first."""
         return list(self._recent.get(channel_id, ()))
 
     def add(self, channel_id: int, question: str) -> None:
-        """Remember a question (forgetting the least recently active channels beyond the limit)."""
-        self._recent.setdefault(channel_id, deque(maxlen=self.depth)).append(question)
-        self._recent.move_to_end(channel_id)
-        while len(self._recent) > self.channels:
-            self._recent.popitem(last=False)
+        """Remember a question (forgetting the least recently active channels beyond the limits)."""
+        recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
+        self._bytes -= _text_bytes(recent)
+        recent.append(question)
+        self._bytes += _text_bytes(recent)
+        self._recent[channel_id] = recent  # now the most recently active
+        while len(self._recent) > self.channels or (self._bytes > self.max_bytes and len(self._recent) > 1):
+            _, gone = self._recent.popitem(last=False)
+            self._bytes -= _text_bytes(gone)
+
+
+def _text_bytes(texts: deque[str]) -> int:
+    """Bytes of the strings kept (CPython stores one, two or four bytes a character)."""
+    return sum(sys.getsizeof(t) for t in texts)
 
 
 class AskCog(commands.Cog):
@@ -181,8 +199,9 @@ class AskCog(commands.Cog):
         await interaction.response.defer(thinking=True, ephemeral=private)
         try:
             answer = await self.bot.answers.ask(question)
-        except EmptyQuestion:
-            await interaction.followup.send(EMPTY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except BadQuestion as exc:
+            reply = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
+            await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         except Exception:
             log.exception("answering a slash command failed")
@@ -331,19 +350,25 @@ class AskCog(commands.Cog):
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
         history = self.conversations.history(message.channel.id) if conversational else []
-        if surface == "channel":
-            # People chat in ask-channels too: read the message first, and stay quiet unless it is a
-            # question, a request for help or for a summary. Quiet messages cost no cooldown.
-            answer = await self.bot.answers.ask(question)
-            if not channel_wants(answer, question):
-                return
-            if not await self._may_ask(message):
-                return
-        else:
-            if not await self._may_ask(message):
-                return
-            self._show_typing(message.channel)
-            answer = await self.bot.answers.ask(question, history=history)
+        try:
+            if surface == "channel":
+                # People chat in ask-channels too: read the message first, and stay quiet unless it is a
+                # question, a request for help or for a summary. Quiet messages cost no cooldown.
+                answer = await self.bot.answers.ask(question)
+                if not channel_wants(answer, question):
+                    return
+                if not await self._may_ask(message):
+                    return
+            else:
+                if not await self._may_ask(message):
+                    return
+                self._show_typing(message.channel)
+                answer = await self.bot.answers.ask(question, history=history)
+        except BadQuestion as exc:  # only invisible characters, or bytes that are not text
+            if surface != "channel":
+                reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
+                await message.reply(reply_text, mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
         reply = self._reply(message.id, answer)
 
         def record(where: discord.abc.Messageable) -> Awaitable[None]:
@@ -359,7 +384,7 @@ class AskCog(commands.Cog):
             )
 
         if conversational and answer.kind in QUESTION_KINDS:
-            self.conversations.add(message.channel.id, question)
+            self.conversations.add(message.channel.id, answer.question)  # cleaned and cut to length
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
@@ -373,7 +398,7 @@ class AskCog(commands.Cog):
                 )
             else:
                 if answer.kind in QUESTION_KINDS:
-                    self.conversations.add(thread.id, question)
+                    self.conversations.add(thread.id, answer.question)
                 await asyncio.gather(thread.send(**reply, allowed_mentions=NO_MENTIONS), record(thread))
                 return
         await asyncio.gather(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,16 @@ ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
 KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
 
 
-class EmptyQuestion(ValueError):
+class BadQuestion(ValueError):
+    """A question that cannot be answered as it was typed; its message is one sentence for the asker."""
+
+
+class EmptyQuestion(BadQuestion):
     """The question has no text in it."""
+
+
+class UnreadableQuestion(BadQuestion):
+    """The question holds lone surrogates: bytes that were not valid text, which no encoder can take."""
 
 
 @dataclass(frozen=True)
@@ -88,12 +97,26 @@ class Answer:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates: what undecodable bytes become (surrogateescape), or what a JSON "\udcff" escape gives.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _invisible(char: str) -> bool:
+    """Spaces and format characters (zero-width spaces and joiners, word joiners, BOMs): no text."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 def clean_question(text: str) -> Asked:
-    """Strip control characters and spaces; cut at a word boundary past MAX_QUESTION_CHARS."""
+    """Strip control characters and spaces; cut at a word boundary past MAX_QUESTION_CHARS.
+
+    EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
+    """
     text = _CONTROL.sub(" ", text or "").strip()
-    if not text:
+    if _SURROGATE.search(text):
+        raise UnreadableQuestion(
+            "The question holds bytes that are not valid UTF-8 text; type it again as plain text."
+        )
+    if all(_invisible(c) for c in text):
         raise EmptyQuestion("The question is empty; type a question about the meeting.")
     if len(text) <= MAX_QUESTION_CHARS:
         return Asked(text, False)
@@ -101,14 +124,14 @@ def clean_question(text: str) -> Asked:
 
 
 def clean_history(history: Sequence[str]) -> list[str]:
-    """Earlier messages cleaned like questions; blank ones dropped (they say nothing to lean on)."""
+    """Earlier messages cleaned like questions; blank or unreadable ones dropped (nothing to lean on)."""
     if isinstance(history, str):
         raise TypeError("history is a sequence of messages, not one string")
     out = []
     for message in history:
         try:
             out.append(clean_question(message).text)
-        except EmptyQuestion:
+        except BadQuestion:
             continue
     return out
 
@@ -275,7 +298,7 @@ class Answerer:
         k: int = DEFAULT_K,
         histories: Sequence[Sequence[str]] | None = None,
     ) -> list[Answer]:
-        """Answer several questions with one encoder pass (EmptyQuestion if any is blank).
+        """Answer several questions with one encoder pass (a BadQuestion if any is blank or unreadable).
 
         `histories[i]`, when given, lists the earlier messages of question i's conversation.
         """
@@ -311,3 +334,37 @@ class Answerer:
             for i, r in zip(asked, results, strict=True):
                 answers[i] = compose(self.index, r, cleaned[i].truncated)
         return answers  # type: ignore[return-value]  # every slot is filled
+
+
+def answer_each(
+    answerer: Answerer,
+    questions: Sequence[str],
+    k: int = DEFAULT_K,
+    histories: Sequence[Sequence[str]] | None = None,
+) -> list[Answer | Exception]:
+    """Answer in one pass; if that fails, each question on its own, so a bad one fails only itself.
+
+    Each item is the question's Answer or the exception that answering it raised (a BadQuestion for
+    a blank or unreadable one). Only `answerer.ask_many` is used, so any answerer-like object will do.
+    """
+
+    def ask(qs: Sequence[str], hs: Sequence[Sequence[str]] | None) -> list[Answer]:
+        return list(answerer.ask_many(qs, k) if hs is None else answerer.ask_many(qs, k, hs))
+
+    try:
+        return ask(questions, histories)
+    except Exception as exc:
+        if len(questions) == 1:
+            return [exc]
+        log.warning(
+            "answering %d questions together failed (%s); answering them one by one",
+            len(questions),
+            type(exc).__name__,
+        )
+    out: list[Answer | Exception] = []
+    for i, question in enumerate(questions):
+        try:
+            out += ask([question], None if histories is None else [histories[i]])
+        except Exception as exc:
+            out.append(exc)
+    return out

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from bot.core.cache import ByteBoundedCache, text_size
 from bot.core.lexical import LexicalIndex
 from bot.core.text import fold
 
@@ -50,7 +51,9 @@ BACK_REFERENCES = frozenset(
 BACK_REFERENCE_FACTOR = 0.75
 # How many earlier messages are read at most: older ones contribute a product of weights anyway.
 MAX_HISTORY = 3
-_CACHE_LIMIT = 50_000
+# Word credits of recently seen words, bounded by bytes (a "word" of a pasted text can be 2,000 characters).
+CREDIT_CACHE_BYTES = 2**20
+_FLOAT_BYTES = 24
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -61,7 +64,9 @@ class FollowupReader:
     def __init__(self, lexical: LexicalIndex, passages: int) -> None:
         self.lexical = lexical
         self.passages = max(1, passages)
-        self._credit: dict[str, float] = {}
+        self._credit: ByteBoundedCache[str, float] = ByteBoundedCache(
+            CREDIT_CACHE_BYTES, lambda word, _: text_size(word) + _FLOAT_BYTES
+        )
 
     def word_credit(self, word: str) -> float:
         """How much one content word pins down a passage: normalised IDF over the indexed chunks."""
@@ -73,9 +78,7 @@ class FollowupReader:
                 found = UNKNOWN_WORD_CREDIT
             else:
                 found = math.log((self.passages + 1) / (df + 1)) / math.log(self.passages + 1)
-            if len(self._credit) >= _CACHE_LIMIT:
-                self._credit.clear()  # a bounded cache: questions' words are few, but the bot runs for weeks
-            self._credit[word] = found
+            self._credit.put(word, found)
         return found
 
     def self_contained(self, text: str, confidence: float | None = None) -> float:

@@ -11,6 +11,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN  # a short list: long ones drop words like "who"
 
+from bot.core.cache import ByteBoundedCache, strings_size, text_size
 from bot.core.text import fold_for_search
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,10 @@ _FUNCTION_WORDS = frozenset(
 
 
 DENSE_LIMIT = 5_000_000  # cells of the dense term table (20 MB of float32)
+# Content stems of recently seen texts (corpus sentences, questions), bounded by bytes: a question's stems
+# are asked for several times while it is answered, a sentence's whenever its chunk is highlighted. The
+# meeting article's sentences take ~130 KB; a ~2,000-character question up to ~30 KB.
+STEMS_CACHE_BYTES = 4 * 2**20
 _WORD = re.compile(r"[^\W_]+")
 _TERM = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern
 _STOPWORDS = frozenset(STOPWORDS_EN)
@@ -37,14 +42,18 @@ class LexicalIndex:
     """A BM25 index over chunk texts that scores a question against every chunk."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self._stemmer = Stemmer.Stemmer("english")
+        # PyStemmer's own word cache is off: it is bounded by words (10,000), not bytes, and every new
+        # word of a pasted text went into it. Stemming uncached costs ~0.2 µs a word.
+        self._stemmer = Stemmer.Stemmer("english", 0)
         self._bm25 = bm25s.BM25(method="lucene")
         self._bm25.index([self.terms(t) for t in texts], show_progress=False)
         self._n = len(texts)
         self._vocab = set(self._bm25.vocab_dict)
         # Per-term best score, so a question's BM25 can be scaled by what its terms could reach.
         self._best: dict[str, float] = {}
-        self._stems: dict[str, frozenset[str]] = {}
+        self._stems: ByteBoundedCache[str, frozenset[str]] = ByteBoundedCache(
+            STEMS_CACHE_BYTES, lambda text, stems: text_size(text) + strings_size(stems)
+        )
         # A small corpus keeps bm25s's term scores as a dense (terms × chunks) table: a question's
         # scores are then one row-sum, without bm25s's per-call overhead. Large corpora use bm25s itself.
         self._dense: np.ndarray | None = None
@@ -81,15 +90,14 @@ class LexicalIndex:
         return (raw / ceiling).astype(np.float32) if ceiling > 0 else np.zeros(self._n, np.float32)
 
     def content_stems(self, text: str) -> frozenset[str]:
-        """Stems of the text's content words (function words left out); cached for corpus sentences."""
+        """Stems of the text's content words (function words left out); recent texts' are cached."""
         found = self._stems.get(text)
         if found is None:
             words = [
                 w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in _FUNCTION_WORDS
             ]
             found = frozenset(self._stemmer.stemWords(words))
-            if len(self._stems) < 100_000:
-                self._stems[text] = found
+            self._stems.put(text, found)
         return found
 
     def overlap(self, question: str, texts: Sequence[str]) -> np.ndarray:

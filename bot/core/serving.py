@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from bot.core.answer import DEFAULT_K, MAX_K, Answer, Answerer, clean_history, clean_question
+from bot.core.answer import (
+    DEFAULT_K,
+    MAX_K,
+    Answer,
+    Answerer,
+    BadQuestion,
+    answer_each,
+    clean_history,
+    clean_question,
+)
 
 log = logging.getLogger(__name__)
 
@@ -100,23 +109,23 @@ class BatchingAnswerer:
         histories = [h for _, _, h, _ in batch]
         loop = asyncio.get_running_loop()
         try:
-            # One encoder pass for the whole batch, earlier messages included; a batch without any
-            # history takes the plain call.
-            if any(histories):
-                answers = await loop.run_in_executor(
-                    self._executor, answerer.ask_many, questions, k, histories
-                )
-            else:
-                answers = await loop.run_in_executor(self._executor, answerer.ask_many, questions, k)
-            results = [
-                replace(a, excerpts=a.excerpts[: item[1]]) for item, a in zip(batch, answers, strict=True)
-            ]
+            # One encoder pass for the whole batch, earlier messages included (a batch without any
+            # history takes the plain call); if it fails, each question alone, so only the bad one fails.
+            results = await loop.run_in_executor(
+                self._executor, answer_each, answerer, questions, k, histories if any(histories) else None
+            )
         except Exception as exc:  # one failing batch must not stop the worker
             log.exception("answering a batch of %d failed", len(batch))
             for *_, fut in batch:
                 if not fut.done():
                     fut.set_exception(exc)
             return
-        for (*_, fut), answer in zip(batch, results, strict=True):
-            if not fut.done():
-                fut.set_result(answer)
+        for (_, own_k, _, fut), result in zip(batch, results, strict=True):
+            if fut.done():
+                continue
+            if isinstance(result, Exception):
+                if not isinstance(result, BadQuestion):
+                    log.error("answering a question failed", exc_info=result)
+                fut.set_exception(result)
+            else:
+                fut.set_result(replace(result, excerpts=result.excerpts[:own_k]))

@@ -10,9 +10,11 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot.chat.client import MeetingBot
+from bot.chat.commands import EMPTY
 from bot.chat.render import DESCRIPTION_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, TITLE_MAX
 from bot.config import ROOT
 from bot.core.answer import Answerer
@@ -114,6 +116,34 @@ async def test_direct_message_is_answered(fake: FakeDiscord, answerer: Answerer,
             lambda r: r.method == "POST" and bool(r.json and r.json.get("embeds"))
         )
         assert "fascist" in embed_of(req)["description"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("\u200b\u200c\u2060", EMPTY, id="zero-width-only"),
+        pytest.param("when was the meeting\udcff?", "not valid UTF-8", id="lone-surrogate"),
+    ],
+)
+async def test_a_direct_message_without_readable_text_gets_one_sentence(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, text: str, expected: str
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        await fake.send_message(text, guild=False)
+        req = await fake.wait_for_request(lambda r: r.method == "POST" and "/messages" in r.path)
+        assert expected in (req.json.get("content") or ""), req.json
+        assert not req.json.get("embeds")
+
+
+async def test_a_slash_question_of_bytes_that_are_not_text_gets_one_sentence(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "when was the meeting\udcff?"})
+        req = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        assert "not valid UTF-8" in (req.json.get("content") or ""), req.json
 
 
 async def test_mention_is_answered_as_a_reply(fake: FakeDiscord, answerer: Answerer, tmp_path):

@@ -3,6 +3,7 @@ the small handler helpers (question detection, mentions, thread names, cooldowns
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -208,3 +209,18 @@ def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
     assert clip("short", 10) == "short"
     out = clip("alpha beta gamma delta", 12)
     assert len(out) <= 12 and out.endswith("…") and " " not in out[-2:]
+
+
+def test_conversations_are_bounded_by_bytes_not_only_by_channels() -> None:
+    conv = Conversations()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for channel in range(4_000):
+            for turn in range(3):
+                conv.add(channel, f"{channel} {turn} " + "long question " * 285)  # about 4,000 characters
+        grown = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert grown < 24_000_000, f"{grown / 1e6:.0f} MB held"
+    assert conv.history(3_999)[-1].startswith("3999 2 ")  # the most recent channel is kept

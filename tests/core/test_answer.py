@@ -15,8 +15,11 @@ from bot.core.answer import (
     Answer,
     Answerer,
     Asked,
+    BadQuestion,
     EmptyQuestion,
     Excerpt,
+    UnreadableQuestion,
+    clean_history,
     clean_question,
 )
 from bot.core.corpus import corpus_hash, load_corpus
@@ -82,10 +85,37 @@ def many(write_corpus: Callable[..., Path], fake_embedder: Embedder) -> Answerer
 # ---------------------------------------------------------------- clean_question
 
 
-@pytest.mark.parametrize("blank", ["", "   ", "\n\t  \n", "\x00\x01\x7f"])
+@pytest.mark.parametrize(
+    "blank",
+    [
+        "",
+        "   ",
+        "\n\t  \n",
+        "\x00\x01\x7f",
+        pytest.param("\u200b\u200c\u200d\u2060\ufeff", id="zero-width"),
+        pytest.param(" \u200b \u00ad\u200e\u2063 ", id="format-characters-and-spaces"),
+    ],
+)
 def test_a_blank_question_raises_empty_question(blank: str) -> None:
     with pytest.raises(EmptyQuestion):
         clean_question(blank)
+
+
+def test_format_characters_inside_a_question_keep_it() -> None:
+    assert clean_question("\u200bWho won\u200d?").text == "\u200bWho won\u200d?"
+
+
+@pytest.mark.parametrize("question", ["When was the fair\udcff?", "\ud800", "\udcff\u200b"])
+def test_a_lone_surrogate_makes_the_question_unreadable(question: str) -> None:
+    with pytest.raises(UnreadableQuestion) as caught:
+        clean_question(question)
+    assert isinstance(caught.value, BadQuestion)
+    message = str(caught.value)
+    assert message.endswith(".") and "\n" not in message
+
+
+def test_unreadable_and_blank_earlier_messages_are_dropped_from_the_history() -> None:
+    assert clean_history(["When was the fair?", "bad \udcff byte", "\u200b"]) == ["When was the fair?"]
 
 
 def test_control_characters_are_removed_and_spaces_trimmed() -> None:
@@ -240,6 +270,11 @@ def test_a_truncated_question_is_answered_and_flagged(fair: Answerer) -> None:
 def test_a_blank_question_is_refused_by_the_answerer(fair: Answerer) -> None:
     with pytest.raises(EmptyQuestion):
         fair.ask("   ")
+
+
+def test_an_unreadable_question_is_refused_by_the_answerer(fair: Answerer) -> None:
+    with pytest.raises(UnreadableQuestion):
+        fair.ask_many(["Who won the pumpkin contest?", "Did rain \udcff fall?"])
 
 
 @pytest.mark.parametrize(("k", "expected"), [(-3, 1), (0, 1), (1, 1), (5, 5), (MAX_K, MAX_K), (50, MAX_K)])

@@ -1,0 +1,82 @@
+"""Answering in micro-batches: one bad question among concurrent ones fails alone (committed index)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from bot.cli import load_answerer
+from bot.config import Settings
+from bot.core.answer import DEFAULT_K, Answer, Answerer, UnreadableQuestion, answer_each
+from bot.core.serving import BatchingAnswerer
+
+QUESTION = "When was the meeting?"
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    """The serving answerer: committed index, ONNX encoder."""
+    return load_answerer(Settings(_env_file=None))
+
+
+class Poisoned:
+    """The real answerer, except that any call holding the word "poison" fails: an unforeseen fault."""
+
+    def __init__(self, inner: Answerer) -> None:
+        self.inner = inner
+        self.index = inner.index
+        self.calls: list[int] = []
+
+    def ask_many(
+        self, questions: Sequence[str], k: int = DEFAULT_K, histories: Sequence[Sequence[str]] | None = None
+    ) -> list[Answer]:
+        """Fail on "poison", else answer with the real answerer."""
+        self.calls.append(len(questions))
+        if any("poison" in q for q in questions):
+            raise RuntimeError("the encoder choked")
+        return self.inner.ask_many(questions, k, histories)
+
+
+async def _ask_together(batcher: BatchingAnswerer, questions: list[str]) -> list[Answer | BaseException]:
+    try:
+        return await asyncio.gather(*(batcher.ask(q) for q in questions), return_exceptions=True)
+    finally:
+        await batcher.close()
+
+
+async def test_a_lone_surrogate_among_ten_concurrent_questions_fails_only_itself(answerer: Answerer) -> None:
+    questions = [f"{QUESTION} ({i})" for i in range(10)]
+    questions[4] = "When was the meeting\udcff?"
+    results = await _ask_together(BatchingAnswerer(answerer, max_wait=0.5), questions)
+    assert isinstance(results[4], UnreadableQuestion)
+    answered = [r for i, r in enumerate(results) if i != 4]
+    assert all(isinstance(r, Answer) for r in answered), answered
+    assert [a.question for a in answered] == [q for i, q in enumerate(questions) if i != 4]
+
+
+async def test_an_unforeseen_failure_in_a_batch_fails_only_the_question_that_caused_it(
+    answerer: Answerer,
+) -> None:
+    poisoned = Poisoned(answerer)
+    batcher = BatchingAnswerer(poisoned, max_wait=0.5)  # type: ignore[arg-type]
+    questions = [f"{QUESTION} ({i})" for i in range(10)]
+    questions[7] = "poison: when was the meeting?"
+    results = await _ask_together(batcher, questions)
+    assert batcher.batches[-1] == 10  # they really were asked together
+    assert isinstance(results[7], RuntimeError)
+    answered = [r for i, r in enumerate(results) if i != 7]
+    assert all(isinstance(r, Answer) for r in answered), answered
+    assert [a.question for a in answered] == [q for i, q in enumerate(questions) if i != 7]
+
+
+def test_answer_each_gives_an_answer_or_the_error_of_each_question(answerer: Answerer) -> None:
+    poisoned = Poisoned(answerer)
+    questions = [QUESTION, "poison?", "What is Mamdani's slogan?"]
+    results = answer_each(poisoned, questions)  # type: ignore[arg-type]
+    assert isinstance(results[1], RuntimeError)
+    assert isinstance(results[0], Answer) and isinstance(results[2], Answer)
+    assert [results[0].question, results[2].question] == [questions[0], questions[2]]
+    assert results[2].excerpts == answerer.ask(questions[2]).excerpts
+    assert poisoned.calls[0] == 3  # one pass for all first; one by one only after it failed
