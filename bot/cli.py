@@ -106,7 +106,7 @@ def answer_json(answer: Answer) -> dict:
                 "score": e.score,
                 "chunk_id": e.chunk_id,
             }
-            for e in answer.excerpts
+            for e in answer.shown
         ],
         "contents": [{"section": h.title, "citation": h.citation} for h in answer.contents],
         "examples": list(answer.examples),
@@ -125,7 +125,7 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
         lines.append(f"» {on}{answer.highlight}{off}" if answer.highlight else "» See the excerpts below.")
     elif answer.reply:
         lines.append(answer.reply)
-    for e in answer.excerpts:
+    for e in answer.shown:
         text = e.text
         if e.highlight and bold:
             a, b = e.highlight

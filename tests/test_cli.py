@@ -94,15 +94,15 @@ def check_answer_object(obj: dict) -> None:
 # ---------------------------------------------------------------- ask
 
 
-def test_ask_prints_the_highlight_and_three_cited_excerpts() -> None:
+def test_ask_prints_the_highlight_and_up_to_three_cited_excerpts() -> None:
     result = run("ask", "When was the meeting?")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("» ") and len(lines[0]) > 10
     ranks = [line.split("]")[0] + "]" for line in lines if re.match(r"\[\d+\] ", line)]
-    assert ranks == ["[1]", "[2]", "[3]"]
+    assert 1 <= len(ranks) <= 3 and ranks == [f"[{i}]" for i in range(1, len(ranks) + 1)]
     citations = [line for line in lines if line.startswith("    — ")]
-    assert len(citations) == 3 and all("¶" in c for c in citations)
+    assert len(citations) == len(ranks) and all("¶" in c for c in citations)
     first = next(line for line in lines if line.startswith("[1] "))
     assert lines[0][2:] in first  # the highlighted sentence is quoted from excerpt 1
     assert "\033[" not in result.stdout  # no terminal bold when piped
@@ -113,16 +113,22 @@ def test_ask_json_gives_the_documented_object() -> None:
     check_answer_object(obj)
     assert obj["question"] == "What is Mamdani's slogan?"
     assert obj["answered"] is True and obj["truncated"] is False
-    assert len(obj["excerpts"]) == 3
+    assert 1 <= len(obj["excerpts"]) <= 3
     assert obj["highlight"] in obj["excerpts"][0]["text"]
     assert "Housing is a human right" in obj["excerpts"][0]["text"]
 
 
-def test_ask_k_five_gives_five_excerpts() -> None:
-    obj = ask_json("What did they say about energy costs?", "-k", "5")
-    check_answer_object(obj)
-    assert [e["rank"] for e in obj["excerpts"]] == [1, 2, 3, 4, 5]
-    assert len({e["chunk_id"] for e in obj["excerpts"]}) == 5
+def test_k_bounds_the_excerpts_and_only_those_that_support_the_answer_are_shown() -> None:
+    one = ask_json("What did they say about energy costs?", "-k", "1")
+    five = ask_json("What did they say about energy costs?", "-k", "5")
+    check_answer_object(five)
+    assert [e["rank"] for e in one["excerpts"]] == [1]
+    ranks = [e["rank"] for e in five["excerpts"]]
+    assert ranks == list(range(1, len(ranks) + 1)) and 1 <= len(ranks) <= 5
+    assert len({e["chunk_id"] for e in five["excerpts"]}) == len(ranks)
+    gap = json.loads((ROOT / "index" / "retrieval.json").read_text(encoding="utf-8"))["support_gap"]
+    scores = [e["score"] for e in five["excerpts"]]
+    assert all(scores[0] - s <= gap + 1e-3 for s in scores)  # those shown stay near the first
 
 
 @pytest.mark.parametrize("k", ["0", "11"])

@@ -159,8 +159,8 @@ class AskCog(commands.Cog):
                 user_id=user_id,
                 question=answer.question,
                 answered=answer.kind == "answer",
-                chunk_ids=[e.chunk_id for e in answer.excerpts],
-                sections=sorted({e.section for e in answer.excerpts}),
+                chunk_ids=[e.chunk_id for e in answer.shown],
+                sections=sorted({e.section for e in answer.shown}),
                 surface=surface,
                 history=history,
                 guild_id=guild.id if guild else None,
@@ -226,7 +226,7 @@ class AskCog(commands.Cog):
 
     def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
         first = answer.excerpts[0].chunk_id if answer.excerpts else None
-        return answer_view(answer_id, len(answer.excerpts), first)
+        return answer_view(answer_id, len(answer.shown), first)
 
     @app_commands.command(name="about", description="What this bot knows and how to ask it")
     async def about(self, interaction: discord.Interaction) -> None:

@@ -122,7 +122,7 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     embed = discord.Embed(title=title, description=clip(description, DESCRIPTION_MAX), colour=colour)
     footer = footer_text(answer)
     budget = EMBED_TOTAL_MAX - len(title) - len(embed.description or "") - len(footer)
-    excerpts = answer.excerpts[shown_from:][:FIELDS_MAX]
+    excerpts = (answer.excerpts[shown_from:] if shown_from else answer.shown)[:FIELDS_MAX]
     for i, e in enumerate(excerpts):
         marker = f"[{e.rank}]" if answer.answered else f"[{e.rank}] (closest)"
         name = clip(f"{marker} {e.citation}", FIELD_NAME_MAX)

@@ -94,6 +94,12 @@ class Answer:
     reply: str | None = None  # the bot's own sentence (help, chatter, language, not covered)
     contents: tuple[Heading, ...] = ()  # the sections, for an overview or help
     examples: tuple[str, ...] = ()  # questions the article answers, for help
+    supported: int | None = None  # how many excerpts support the answer (None: all); the rest on request
+
+    @property
+    def shown(self) -> tuple[Excerpt, ...]:
+        """The excerpts shown with the reply: those that support the answer."""
+        return self.excerpts if self.supported is None else self.excerpts[: self.supported]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -179,6 +185,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
         confidence=round(retrieval.confidence, 4),
         sources=_sources(index, docs),
         kind=ANSWER if retrieval.answered else NOT_COVERED,
+        supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
         reply=None if retrieval.answered else (replies.NOT_COVERED_NEAR if excerpts else replies.NOT_COVERED),
     )
 

@@ -64,6 +64,8 @@ class RetrievalModel:
     abstain_threshold: float  # answer when P(answerable) >= this
     # (question row, sentence row) pairs: the sentences each training question's gold lies in
     expansion_sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
+    # A later excerpt supports the answer when its score is within this of the first's (inf: always).
+    support_gap: float = math.inf
 
     @classmethod
     def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
@@ -97,6 +99,7 @@ class RetrievalModel:
             "abstain_weights": list(self.abstain_weights),
             "abstain_bias": self.abstain_bias,
             "abstain_threshold": self.abstain_threshold,
+            "support_gap": self.support_gap if math.isfinite(self.support_gap) else None,
         }
         (folder / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
@@ -121,6 +124,7 @@ class RetrievalModel:
                 float(meta["abstain_bias"]),
                 float(meta["abstain_threshold"]),
                 expansions["sentences"].astype(np.int64),
+                math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
             )
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
@@ -184,6 +188,7 @@ class Retrieval:
     highlight: Sentence | None
     context_weight: float = 0.0  # how much the earlier messages counted (0: read on its own)
     near: bool = True  # whether the passages are near the question, even when they don't answer it
+    supported: int = 0  # how many of the first hits support the answer (the rest only on request)
 
 
 @dataclass(frozen=True, eq=False)
@@ -452,7 +457,11 @@ class Retriever:
             s.features[FEATURES.index("coverage")] > 0
             and confidence >= NEAR_FRACTION * self.model.abstain_threshold
         )
-        return Retrieval(question, tuple(hits), answered, confidence, highlight, near=near)
+        top = hits[0].score if hits else 0.0
+        supported = sum(1 for h in hits if h.score >= top - self.model.support_gap)
+        return Retrieval(
+            question, tuple(hits), answered, confidence, highlight, near=near, supported=supported
+        )
 
     def _diverse(self, s: Scored, k: int) -> list[int]:
         """The best candidate, then maximal marginal relevance: each next excerpt is relevant but

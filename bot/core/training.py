@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +34,9 @@ WEIGHT_GRID = tuple(
     for lx in (0.0, 0.1, 0.2, 0.3, 0.5)
     if c or s
 )
+# Later excerpts that answer when the first does not, which the support gap must keep (out of fold).
+KEEP_HELPFUL = 0.95
+SUPPORT_DEPTH = 3  # the excerpts an answer shows at most by default
 # Answerables that the abstainer may wrongly decline, measured out of fold.
 TARGET_ANSWER_RATE = 0.99
 
@@ -301,6 +305,7 @@ def train_model(
 
     scored = {w: oof_quality(w) for w in WEIGHT_GRID}
     weights = max(WEIGHT_GRID, key=lambda w: (round(scored[w][0], 3), scored[w][1]))
+    support_gap = choose_support_gap(np.einsum("c,qcn->qn", np.asarray(weights, np.float32), comps_a), pos)
 
     # The abstainer learns from out-of-fold features of answerable and unanswerable questions.
     feats, labels = [], []
@@ -326,6 +331,7 @@ def train_model(
         abstain_weights=tuple(float(c) for c in coef),
         abstain_bias=bias,
         abstain_threshold=threshold,
+        support_gap=support_gap,
     )
     highlighter, hl_figures = train_highlighter(
         index, embedder, answerable, qa, fold_a, [replace(m, weights=weights) for m in fold_models]
@@ -424,3 +430,24 @@ def _simplest_that_is_not_clearly_beaten(outcomes: dict[int, np.ndarray]) -> int
         if not lost and diff.mean() > 2 * error and diff.mean() > 0:
             chosen = passages
     return chosen
+
+
+def choose_support_gap(fused: np.ndarray, pos: np.ndarray) -> float:
+    """How far below the first excerpt's score a later one may fall and still be shown.
+
+    From the training questions whose first excerpt misses the answer but a later one (within
+    SUPPORT_DEPTH) has it, out of fold: the gap that keeps KEEP_HELPFUL of those later excerpts.
+    """
+    gaps = []
+    for scores, answers in zip(fused, pos, strict=True):
+        order = np.argsort(-scores)[:SUPPORT_DEPTH]
+        if answers[order[0]]:
+            continue
+        found = [j for j in order[1:] if answers[j]]
+        if found:
+            gaps.append(float(scores[order[0]] - scores[found[0]]))
+    if not gaps:
+        return math.inf
+    gap = float(np.quantile(gaps, KEEP_HELPFUL))
+    log.info("support gap %.3f keeps %.0f%% of %d helpful later excerpts", gap, 100 * KEEP_HELPFUL, len(gaps))
+    return gap

@@ -66,7 +66,8 @@ async def test_slash_ask_defers_then_answers_with_citations(fake: FakeDiscord, a
         embed = embed_of(follow)
         assert "18%" in embed["description"]
         names = [f["name"] for f in embed["fields"]]
-        assert [n[:3] for n in names] == ["[1]", "[2]", "[3]"]
+        # Up to three excerpts: those that support the answer (the rest behind "More passages").
+        assert 1 <= len(names) <= 3 and [n[:3] for n in names] == [f"[{i}]" for i in range(1, len(names) + 1)]
         assert all("¶" in n for n in names)
         assert "2025-11-21" in embed["footer"]["text"]
         assert follow.json["allowed_mentions"] == {"parse": []}

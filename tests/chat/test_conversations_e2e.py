@@ -43,7 +43,12 @@ def with_embed(r: Request) -> bool:
 
 def custom_ids(req: Request) -> list[str]:
     """Every button custom_id in a posted message."""
-    return [c["custom_id"] for row in req.json.get("components", []) for c in row.get("components", [])]
+    return custom_ids_of(req.json)
+
+
+def custom_ids_of(message: dict) -> list[str]:
+    """Every button custom_id in a message."""
+    return [c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])]
 
 
 async def ask_by_mention(fake: FakeDiscord, question: str) -> tuple[dict, Request, Request | None]:
@@ -130,7 +135,8 @@ async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp
         ref = await fake.click_button(ids[0], answer_msg)
         more = await fake.wait_for_request(lambda r: is_followup(r, ref))
         fields = more.json["embeds"][0]["fields"]
-        assert fields and fields[0]["name"].startswith("[4]")
+        shown = int(ids[0].rsplit(":", 1)[1])  # the excerpts the answer showed
+        assert fields and fields[0]["name"].startswith(f"[{shown + 1}]")
 
 
 async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answerer, tmp_path):
@@ -304,10 +310,12 @@ async def test_a_forged_more_button_never_shows_someone_elses_private_answer(fak
         assert bot.store.get_vote(str(dm["id"]), fake.owner_id) is None
         # The asker still expands their own answer.
         n = len(fake.requests)
-        dm_answer = fake.bot_messages()[0]["id"]
-        ref = await fake.click_button(f"mb:more:{dm['id']}:3", dm_answer, user=fake.user_id)
+        dm_answer = fake.bot_messages()[0]
+        own = next(i for i in custom_ids_of(dm_answer) if i.startswith("mb:more:"))
+        ref = await fake.click_button(own, dm_answer["id"], user=fake.user_id)
         more = await fake.wait_for_request(lambda r: is_followup(r, ref), start=n)
-        assert more.json["embeds"][0]["fields"][0]["name"].startswith("[4]")
+        shown = int(own.rsplit(":", 1)[1])
+        assert more.json["embeds"][0]["fields"][0]["name"].startswith(f"[{shown + 1}]")
 
 
 async def _all_replies(fake: FakeDiscord, ref) -> list:
