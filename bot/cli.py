@@ -462,6 +462,7 @@ def report_json(report: UsageReport, retention_days: int) -> dict:
         "questions": report.questions,
         "abstained": report.abstained,
         "abstention_rate": round(report.abstention_rate, 4),
+        "kinds": {k.kind: k.count for k in report.kinds},
         "votes_up": report.votes_up,
         "votes_down": report.votes_down,
         "per_day": [
@@ -486,6 +487,7 @@ def report_text(report: UsageReport, retention_days: int) -> str:
         "",
         f"{report.questions} questions, {report.abstained} abstained ({report.abstention_rate:.1%}); "
         f"votes: {report.votes_up} 👍, {report.votes_down} 👎.",
+        "Replies by kind: " + ", ".join(f"{k.kind} {k.count}" for k in report.kinds) + ".",
         "",
         "Questions per day (UTC):",
     ]

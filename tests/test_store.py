@@ -506,11 +506,13 @@ def test_cli_report_and_forget(db_url: str, tmp_path: Path) -> None:
     assert report["abstention_rate"] == pytest.approx(2 / 3, abs=1e-3)
     assert report["section_votes"] == [{"section": "Shared Ground", "up": 1, "down": 0}]
     assert report["top_unanswered"][0]["count"] == 2
+    assert report["kinds"] == {"not_covered": 2, "answer": 1}
 
     text_report = run_cli("report", cwd=tmp_path, **env)
     assert text_report.returncode == 0, text_report.stderr
     assert "what did mamdani eat for lunch?" in text_report.stdout
     assert "Shared Ground" in text_report.stdout and "66.7%" in text_report.stdout
+    assert "Replies by kind: not_covered 2, answer 1." in text_report.stdout
 
     forgotten = run_cli("forget", str(BOB), cwd=tmp_path, **env)
     assert forgotten.returncode == 0, forgotten.stderr

@@ -201,6 +201,8 @@ def render_report(report: UsageReport) -> discord.Embed:
         ),
         colour=ANSWER_COLOUR,
     )
+    kinds = " · ".join(f"{k.kind.replace('_', ' ')} {k.count}" for k in report.kinds)
+    embed.add_field(name="Replies by kind", value=clip(kinds or "none yet", FIELD_VALUE_MAX), inline=False)
     days = "\n".join(
         f"{d.day.isoformat()}: {d.questions} ({d.abstained} unanswered)" for d in report.per_day[-14:]
     )

@@ -10,7 +10,7 @@ from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.build import encoder_ready
-from bot.core.evaluation import Report, evaluate
+from bot.core.evaluation import Report, evaluate, evaluate_contacts, read_contacts
 from bot.core.training import read_questions
 
 # The bars the issue sets; do not lower them to make a run pass.
@@ -82,3 +82,31 @@ def test_holdout_hit_at_1(holdout: Report) -> None:
 
 def test_holdout_hit_at_3(holdout: Report) -> None:
     assert holdout.hit3 >= HOLDOUT_HIT3, _misses(holdout)
+
+
+# First contact (eval/firstcontact_dev.jsonl), measured 2026-11-29: hit@1 0.778, highlight@gold 0.722,
+# intents right 1.000, off-topic declined 0.625, answered 1.000. Each bar is one question below what was
+# measured, so a one-question wobble doesn't fail CI; a larger slide does. They check that these figures
+# don't fall; the issue's targets (0.90 / 0.85 / 0.85 / 0.85 / 0.95) are not all reached (README).
+FIRST_CONTACT = {"hit1": 0.72, "highlight": 0.66, "intents_right": 0.91, "off_topic_declined": 0.50,
+                 "answered": 0.94}  # fmt: skip
+# dev.jsonl and holdout.jsonl highlight@gold, measured 0.736 and 0.879, less one question.
+DEV_HIGHLIGHT = 0.71
+HOLDOUT_HIGHLIGHT = 0.86
+
+
+@pytest.fixture(scope="module")
+def first_contact(serving: Answerer, repo_root: Path) -> Report:
+    """Figures on the first-contact messages."""
+    return evaluate_contacts(serving, read_contacts(repo_root / "eval" / "firstcontact_dev.jsonl"))
+
+
+@pytest.mark.parametrize("figure", sorted(FIRST_CONTACT))
+def test_first_contact_figures_hold(first_contact: Report, figure: str) -> None:
+    assert first_contact.intents >= 10 and first_contact.off_topic >= 5
+    assert getattr(first_contact, figure) >= FIRST_CONTACT[figure], _misses(first_contact)
+
+
+def test_the_bold_line_holds_on_dev_and_holdout(dev: Report, holdout: Report) -> None:
+    assert dev.highlight >= DEV_HIGHLIGHT, _misses(dev)
+    assert holdout.highlight >= HOLDOUT_HIGHLIGHT, _misses(holdout)
