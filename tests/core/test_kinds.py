@@ -109,7 +109,8 @@ def test_language_reader_leaves_short_english_and_names_alone() -> None:
     reader = LanguageReader({"trump", "mamdani"})
     for text in ("lol", "gm", "tl;dr", "thx", "Mamdani?", "wen was teh meeting", "con ed rates"):
         assert reader.is_english(text), text
-    assert reader.language("¿Cuándo se reunieron Trump y Mamdani?") == "es"
+    assert reader.language("¿Qué dijeron Trump y Mamdani sobre la vivienda y los alquileres?") == "es"
+    assert reader.language("Что сказал Трамп?") == "ru"  # another script: not English whatever the score
 
 
 def test_proper_names_are_words_always_capitalised_mid_sentence() -> None:
