@@ -17,7 +17,7 @@ from bot.core.followup import MAX_HISTORY
 from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
-from bot.core.language import LanguageReader, proper_names
+from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.passages import full_paragraph
 from bot.core.replies import Heading
 from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
@@ -281,7 +281,8 @@ class Answerer:
         self.index = index
         self.retriever = Retriever(index, embedder, model, speller, highlighter)
         self.intents = IntentReader(intents) if intents is not None else None
-        self.languages = LanguageReader(proper_names(c.text for c in index.chunks))
+        texts = [c.text for c in index.chunks]
+        self.languages = LanguageReader(proper_names(texts), words_of(texts))
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:

