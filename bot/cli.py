@@ -132,7 +132,7 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
             text = f"{text[:a]}{on}{text[a:b]}{off}{text[b:]}"
         lines += ["", f"[{e.rank}] {text}", f"    — {e.citation}"]
     if answer.contents:
-        lines += ["", "Sections:"] + [f"  • {h.title} — {h.citation}" for h in answer.contents]
+        lines += ["", "Sections:"] + [f"  • {h.citation}" for h in answer.contents]
     if answer.examples:
         lines += ["", "For example:"] + [f"  • {q}" for q in answer.examples]
     if answer.sources and answer.kind in ("answer", "not_covered", "overview") and answer.excerpts:

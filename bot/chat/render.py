@@ -89,7 +89,7 @@ def render_guide(answer: Answer) -> discord.Embed:
             inline=False,
         )
     if answer.contents:
-        lines = "\n".join(f"• {safe(h.title)} — {safe(h.citation)}" for h in answer.contents)
+        lines = "\n".join(f"• {safe(h.citation)}" for h in answer.contents)
         embed.add_field(name="Sections", value=clip(lines, FIELD_VALUE_MAX), inline=False)
     if answer.examples:
         lines = "\n".join(f"• *{safe(q)}*" for q in answer.examples)
