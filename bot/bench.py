@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from bot.config import ROOT, Settings
+from bot.core.answer import MAX_QUESTION_CHARS
 
 QUESTION_FILES = ("eval/dev.jsonl", "eval/holdout.jsonl")  # 130 distinct questions
 LATENCY_QUESTIONS = 200
@@ -30,7 +31,7 @@ TARGETS = {"cold_start_s": 0.3, "p50_ms": 0.35, "peak_rss_mb": 0.5}
 RSS_QUESTIONS = 10_000
 RSS_FIRST = 100
 RSS_TARGET = 1.2
-RSS_QUESTION_CHARS = 2000
+RSS_QUESTION_CHARS = MAX_QUESTION_CHARS
 RSS_GROUP = 32
 
 # Both children share this prologue: questions, timing helpers and the burst/tick measurement.

@@ -266,7 +266,7 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
         name = "the standard input"
     else:
         try:
-            source = open(path, "rb")  # noqa: SIM115 - closed by the caller's `with`
+            source = open(path, "rb")  # closed by the caller's `with`
         except OSError as exc:
             raise UserError(f"Cannot read {path}: {exc.strerror}.", EXIT_USAGE) from exc
         name = path
@@ -649,7 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (`| head`); say nothing more and don't let Python complain at exit.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        sys.stdout = open(os.devnull, "w")
         return 0
     except Exception as exc:
         if args.debug:

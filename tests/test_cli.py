@@ -468,7 +468,7 @@ def test_index_if_needed_over_a_damaged_index_does_not_call_it_up_to_date(
         pytest.param(lambda d: _edit_first_chunk(d, doc="elsewhere"), id="unknown-document"),
     ],
 )
-def test_an_inconsistent_index_is_one_sentence_naming_the_fix(index_copy: Path, damage) -> None:  # noqa: ANN001
+def test_an_inconsistent_index_is_one_sentence_naming_the_fix(index_copy: Path, damage) -> None:
     damage(index_copy)
     line = assert_one_sentence_error(run("ask", "When was the meeting?", INDEX_DIR=str(index_copy)), 1)
     assert "damaged" in line and "meeting-bot index" in line

@@ -188,7 +188,7 @@ def test_the_last_of_each_persons_clicks_wins_under_concurrency(db_url: str) -> 
             try:
                 barrier.wait()
                 assert store.vote("1", user, value, stamp=stamp)
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:  # reported below
                 errors.append(exc)
 
         base = 1_400_000_000_000_000_000
@@ -389,7 +389,7 @@ def test_concurrent_shards_open_and_vote_safely(db_url: str) -> None:
             opened.record_answer("1", ALICE, "When?", True, ["c1"], ["Intro"], "slash", at=NOW)
             for n in range(10):
                 opened.vote("1", BOB, 1 if n % 2 else -1)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=shard) for _ in range(4)]

@@ -27,6 +27,7 @@ from bot.chat.render import (
 )
 from bot.chat.views import DYNAMIC_ITEMS, answer_view
 from bot.core.answer import Answer, BadQuestion, EmptyQuestion
+from bot.core.followup import MAX_HISTORY
 from bot.core.text import cut_at_word
 from bot.store import Audience
 
@@ -99,7 +100,9 @@ class Conversations:
     are forgotten first.
     """
 
-    def __init__(self, depth: int = 3, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES) -> None:
+    def __init__(
+        self, depth: int = MAX_HISTORY, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES
+    ) -> None:
         self.depth, self.channels, self.max_bytes = depth, channels, max_bytes
         self._recent: OrderedDict[int, deque[str]] = OrderedDict()
         self._bytes = 0
@@ -426,7 +429,7 @@ class AskCog(commands.Cog):
         async def typing() -> None:
             try:
                 await channel.typing()
-            except Exception as exc:  # noqa: BLE001 - any failure of decoration is only logged
+            except Exception as exc:  # any failure of decoration is only logged
                 log.debug("typing indicator failed: %r", exc)
 
         task = asyncio.get_running_loop().create_task(typing())

@@ -20,6 +20,8 @@ FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000
+# /about keeps this much of the 6,000 for its last two fields (the index line and how to ask).
+ABOUT_TAIL_ROOM = 1600
 
 ANSWER_COLOUR = discord.Colour.blue()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
@@ -171,7 +173,7 @@ def render_about(index: Index, cooldown: str) -> discord.Embed:
         value = clip(
             f"{doc.source}; meeting of {doc.date}. Sections: {', '.join(doc.sections)}.", FIELD_VALUE_MAX
         )
-        if shown >= FIELDS_MAX - 3 or len(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - 1600:
+        if shown >= FIELDS_MAX - 3 or len(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - ABOUT_TAIL_ROOM:
             embed.add_field(name="More documents", value=f"and {len(docs) - shown} more", inline=False)
             break
         embed.add_field(name=name, value=value, inline=False)

@@ -160,7 +160,7 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     return choice[0], choice[1], right
 
 
-def train_intents(examples: Sequence[Example], question_texts: Sequence[str], encode) -> IntentModel:  # noqa: ANN001
+def train_intents(examples: Sequence[Example], question_texts: Sequence[str], encode) -> IntentModel:
     """Encode the examples and the training questions and choose the bars out of fold."""
     texts = [e.text for e in examples] + list(question_texts)
     vectors = np.asarray(encode(texts), dtype=np.float32)

@@ -169,12 +169,10 @@ class RetrievalModel:
 
 @dataclass(frozen=True)
 class Hit:
-    """One retrieved chunk with its scores."""
+    """One retrieved chunk with its fused score."""
 
     chunk: Chunk
     score: float
-    dense: float
-    lexical: float
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,6 @@ class Retrieval:
     answered: bool
     confidence: float
     highlight: Sentence | None
-    context_weight: float = 0.0  # how much the earlier messages counted (0: read on its own)
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many of the first hits support the answer (the rest only on request)
 
@@ -415,7 +412,7 @@ class Retriever:
         middle = middle / max(float(np.linalg.norm(middle)), 1e-12)
         retrieval = self._ranked(question, s, k, middle, raw, context)
         log.debug("follow-up %r read with context weight %.2f", question, context[0].weight)
-        return replace(retrieval, context_weight=context[0].weight)
+        return retrieval
 
     def _ranked(
         self,
@@ -428,15 +425,7 @@ class Retriever:
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
         chosen = self._diverse(s, k)
-        hits = [
-            Hit(
-                self.index.chunks[s.positions[i]],
-                float(s.fused[i]),
-                float(s.components[0][i]),
-                float(s.components[3][i]),
-            )
-            for i in chosen
-        ]
+        hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         answered = confidence >= self.model.abstain_threshold
         highlight = None

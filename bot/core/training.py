@@ -127,7 +127,7 @@ def train_adapter(
         torch.set_num_threads(threads)
 
 
-def _fit_adapter(torch, questions, pos, chunks, unanswerable, settings: AdapterSettings) -> np.ndarray:  # noqa: ANN001
+def _fit_adapter(torch, questions, pos, chunks, unanswerable, settings: AdapterSettings) -> np.ndarray:
     """The optimisation loop of `train_adapter`."""
     dim = chunks.shape[1]
     eye = torch.eye(dim)

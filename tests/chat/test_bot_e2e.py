@@ -314,7 +314,7 @@ async def test_an_error_inside_one_question_gets_an_apology_and_the_bot_keeps_se
     class Broken:
         index = answerer.index
 
-        def ask_many(self, questions, k):  # noqa: ANN001, ANN202
+        def ask_many(self, questions, k):
             raise RuntimeError("boom")
 
     bot = bot_for(tmp_path, answerer)
