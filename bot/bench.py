@@ -72,10 +72,11 @@ def report(first_answer_at, p50, p99, qps, gap, extra):
 _PROJECT = (
     _COMMON
     + r"""
-from bot.cli import load_answerer
+from bot.core.build import Paths
+from bot.core.loading import load_answerer
 from bot.config import Settings
-from bot.core.serving import BatchingAnswerer
-answerer = load_answerer(Settings(_env_file=None))
+from bot.core.batcher import BatchingAnswerer
+answerer = load_answerer(Paths.of(Settings(_env_file=None)))
 answerer.ask(questions[0])
 first = time.time()
 p50, p99 = latencies(answerer.ask)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
     MAX_K,
@@ -32,17 +33,15 @@ from bot.core.answer import (
 from bot.core.build import (
     BuildExtrasMissing,
     Paths,
-    encoder_ready,
     ensure_encoder,
     index_fresh,
     rebuild,
     tidy,
-    training_hash,
 )
 from bot.core.corpus import CorpusError
-from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
+from bot.core.embedding import EmbeddingError
 from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
-from bot.core.index import IndexError_, check_fresh
+from bot.core.index import IndexError_
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from bot.store import Store, UsageReport
@@ -70,19 +69,12 @@ class UserError(Exception):
 
 def paths_of(settings: Settings) -> Paths:
     """The build paths from settings."""
-    return Paths(settings.corpus_dir, settings.index_dir, settings.train_dir, settings.encoder_dir)
+    return Paths.of(settings)
 
 
 def load_answerer(settings: Settings) -> Answerer:
-    """The serving answerer: a fresh index and the ONNX encoder (no torch)."""
-    paths = paths_of(settings)
-    check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
-    if not encoder_ready(paths.encoder):
-        raise EmbeddingError(
-            f"The ONNX encoder in {paths.encoder} is missing or from an older version; "
-            "export it with `meeting-bot index`."
-        )
-    return Answerer.load(paths.index, OnnxEmbedder(paths.encoder, threads=settings.encoder_threads))
+    """The serving answerer for these settings (bot.core.loading)."""
+    return loading.load_answerer(paths_of(settings), settings.encoder_threads)
 
 
 # ---------------------------------------------------------------- output

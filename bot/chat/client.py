@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.core.serving import BatchingAnswerer
+from bot.core.batcher import BatchingAnswerer
 from bot.store import Store
 
 log = logging.getLogger(__name__)

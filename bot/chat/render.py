@@ -7,7 +7,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.core.answer import Answer
 from bot.core.index import Index
-from bot.core.passages import FullParagraph
+from bot.core.paragraphs import FullParagraph
 from bot.core.text import cut_at_word
 from bot.store import UsageReport
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.chat.render import NO_MENTIONS, render_answer, render_paragraph
-from bot.core.passages import UnknownChunk, full_paragraph
+from bot.core.paragraphs import UnknownChunk, full_paragraph
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot

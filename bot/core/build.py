@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from bot.core.answer import load_checked
 from bot.core.chunking import chunk_corpus
@@ -67,6 +68,20 @@ class Paths:
     index: Path
     train: Path
     encoder: Path
+
+    @classmethod
+    def of(cls, settings: HasPaths) -> Paths:
+        """The paths that settings name (bot.config.Settings, or anything with the same four folders)."""
+        return cls(settings.corpus_dir, settings.index_dir, settings.train_dir, settings.encoder_dir)
+
+
+class HasPaths(Protocol):
+    """The four folders of the settings (bot.config.Settings has them); the core never reads settings."""
+
+    corpus_dir: Path
+    index_dir: Path
+    train_dir: Path
+    encoder_dir: Path
 
 
 def training_files(train_dir: Path) -> list[Path]:

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.chat.client import MeetingBot
-from bot.cli import load_answerer
 from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
+from bot.core.build import Paths
+from bot.core.loading import load_answerer
 from bot.store import DB_FILE, Store, default_url
 from tests.chat.bots import bot_for, is_followup, settings
 from tests.fakediscord import (
@@ -218,7 +219,7 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
 
     def reload() -> Answerer:
         loads.append(1)
-        return load_answerer(Settings(_env_file=None))
+        return load_answerer(Paths.of(Settings(_env_file=None)))
 
     bot = bot_for(tmp_path, answerer)
     bot.reload = reload

@@ -25,7 +25,7 @@ from bot.chat.render import (
     render_report,
 )
 from bot.core.answer import Answer, Excerpt, Source
-from bot.core.passages import FullParagraph
+from bot.core.paragraphs import FullParagraph
 from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
 
 

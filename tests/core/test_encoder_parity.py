@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.cli import load_answerer
 from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
+from bot.core.build import Paths
 from bot.core.embedding import SentenceTransformerEmbedder
 from bot.core.evaluation import evaluate, evaluate_followups, read_followups
+from bot.core.loading import load_answerer
 from bot.core.training import read_questions
 
 DEV = ROOT / "eval" / "dev.jsonl"
@@ -22,7 +23,7 @@ FOLLOWUPS = ROOT / "tests" / "data" / "followups.jsonl"
 @pytest.fixture(scope="module")
 def served() -> Answerer:
     """The answerer exactly as `meeting-bot ask` builds it (ONNX encoder)."""
-    return load_answerer(Settings(_env_file=None))
+    return load_answerer(Paths.of(Settings(_env_file=None)))
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.cli import load_answerer, main
+from bot.cli import main
 from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.core.build import encoder_ready
+from bot.core.batcher import BatchingAnswerer
+from bot.core.build import Paths, encoder_ready
 from bot.core.evaluation import FollowupReport, evaluate_followups, is_followup_file, read_followups
-from bot.core.serving import BatchingAnswerer
+from bot.core.loading import load_answerer
 from bot.core.text import contains
 
 # The bars the requirement sets; do not lower them to make a run pass.
@@ -33,7 +34,7 @@ def answerer() -> Answerer:
     settings = Settings(_env_file=None)
     if not encoder_ready(settings.encoder_dir):
         pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
-    return load_answerer(settings)
+    return load_answerer(Paths.of(settings))
 
 
 @pytest.fixture(scope="module")

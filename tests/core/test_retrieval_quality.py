@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.core.build import encoder_ready
+from bot.core.build import Paths, encoder_ready
 from bot.core.evaluation import Report, evaluate, evaluate_contacts, read_contacts
+from bot.core.loading import load_answerer
 from bot.core.training import read_questions
 
 # The bars the issue sets; do not lower them to make a run pass.
@@ -28,7 +28,7 @@ def serving() -> Answerer:
     settings = Settings()
     if not encoder_ready(settings.encoder_dir):
         pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
-    return load_answerer(settings)
+    return load_answerer(Paths.of(settings))
 
 
 def _report(answerer: Answerer, path: Path) -> Report:

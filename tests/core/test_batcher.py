@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.cli import load_answerer
 from bot.config import Settings
 from bot.core.answer import DEFAULT_K, Answer, Answerer, UnreadableQuestion, answer_each
-from bot.core.serving import BatchingAnswerer
+from bot.core.batcher import BatchingAnswerer
+from bot.core.build import Paths
+from bot.core.loading import load_answerer
 
 QUESTION = "When was the meeting?"
 
@@ -18,7 +19,7 @@ QUESTION = "When was the meeting?"
 @pytest.fixture(scope="module")
 def answerer() -> Answerer:
     """The serving answerer: committed index, ONNX encoder."""
-    return load_answerer(Settings(_env_file=None))
+    return load_answerer(Paths.of(Settings(_env_file=None)))
 
 
 class Poisoned:

@@ -1,0 +1,19 @@
+"""The serving answerer from what `meeting-bot index` built: a fresh index and the ONNX encoder (no torch)."""
+
+from __future__ import annotations
+
+from bot.core.answer import Answerer
+from bot.core.build import Paths, encoder_ready, training_hash
+from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
+from bot.core.index import check_fresh
+
+
+def load_answerer(paths: Paths, threads: int | None = None) -> Answerer:
+    """Load the index (IndexMissing / IndexStale / IndexCorrupt) and the encoder (EmbeddingError)."""
+    check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
+    if not encoder_ready(paths.encoder):
+        raise EmbeddingError(
+            f"The ONNX encoder in {paths.encoder} is missing or from an older version; "
+            "export it with `meeting-bot index`."
+        )
+    return Answerer.load(paths.index, OnnxEmbedder(paths.encoder, threads=threads))
