@@ -18,7 +18,8 @@ from tqdm import tqdm
 from bot.core.corpus import corpus_hash, load_corpus
 from bot.core.embedding import MODEL_NAME
 from bot.core.index import EXACT_LIMIT, build_index, load_index, new_vector_index
-from bot.core.retrieval import RetrievalModel, Retriever
+from bot.core.model import RetrievalModel
+from bot.core.retrieval import Retriever
 
 DIM = 384
 BATCH = 10_000

@@ -18,9 +18,10 @@ from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
 from bot.core.language import LanguageReader, proper_names, words_of
+from bot.core.model import RetrievalModel
 from bot.core.paragraphs import full_paragraph
 from bot.core.replies import Heading
-from bot.core.retrieval import Hit, Retrieval, RetrievalModel, Retriever
+from bot.core.retrieval import Hit, Retrieval, Retriever
 from bot.core.spelling import Speller
 from bot.core.text import cut_at_word
 

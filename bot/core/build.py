@@ -41,7 +41,7 @@ from bot.core.index import (
     unwritable,
 )
 from bot.core.intents import EXAMPLES_FILE, IntentModel, read_examples, train_intents
-from bot.core.retrieval import RetrievalModel
+from bot.core.model import RetrievalModel
 from bot.core.spelling import Speller, english_words, protected_words
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from bot.core.embedding import Embedder
 from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
 from bot.core.highlight import HIGHLIGHT_SHARE, HighlightModel
 from bot.core.index import Index
-from bot.core.retrieval import COMPONENTS, FEATURES, RetrievalModel, Retriever, adapt
+from bot.core.model import COMPONENTS, FEATURES, RetrievalModel, adapt
+from bot.core.retrieval import Retriever
 from bot.core.spelling import Speller
 from bot.core.text import contains, shares_run
 

@@ -25,7 +25,7 @@ from bot.core.answer import (
 from bot.core.corpus import corpus_hash, load_corpus
 from bot.core.embedding import Embedder
 from bot.core.index import build_index, load_index
-from bot.core.retrieval import RetrievalModel
+from bot.core.model import RetrievalModel
 
 FAIR = """---
 title: The Village Fair

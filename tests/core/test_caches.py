@@ -16,7 +16,7 @@ from bot.core.corpus import corpus_hash, load_corpus
 from bot.core.embedding import Embedder
 from bot.core.followup import FollowupReader
 from bot.core.index import build_index, load_index
-from bot.core.retrieval import RetrievalModel
+from bot.core.model import RetrievalModel
 
 MB = 1_000_000
 CORPUS = """---

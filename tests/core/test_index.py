@@ -35,7 +35,7 @@ from bot.core.index import (
     read_manifest,
     staleness,
 )
-from bot.core.retrieval import ADAPTER_FILE, EXPANSIONS_FILE, MODEL_FILE, RetrievalModel
+from bot.core.model import ADAPTER_FILE, EXPANSIONS_FILE, MODEL_FILE, RetrievalModel
 from bot.core.spelling import PROTECTED_FILE
 
 TRAINING = "training-hash-for-tests"

@@ -1,0 +1,151 @@
+"""What retrieval learned from the training questions, and how it is kept beside the index: the query
+adapter, the fusion weights, the training questions as document expansions, the abstainer and the
+support gap. `bot.core.training` fits it; `bot.core.retrieval` uses it."""
+
+from __future__ import annotations
+
+import json
+import math
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
+
+MODEL_FILE = "retrieval.json"
+ADAPTER_FILE = "adapter.npy"
+EXPANSIONS_FILE = "expansions.npz"
+# The score components that are fused, in the order of RetrievalModel.weights.
+COMPONENTS = ("chunk", "sentence", "question", "lexical")
+# The retrieval features the abstainer reads, in the order of RetrievalModel.abstain_weights.
+FEATURES = ("fused", "chunk", "sentence", "question", "lexical", "raw_chunk", "coverage", "margin", "refusal")
+
+
+@dataclass(frozen=True)
+class RetrievalModel:
+    """What was learned from the training questions: query adapter, fusion weights, abstainer.
+
+    `expansions` are the adapted vectors of the training questions and `expansion_chunks` the
+    (question row, chunk position) pairs of the chunks that answer them: a new question close to
+    a training question scores that question's chunks (doc2query-style document expansion).
+    """
+
+    adapter: np.ndarray  # (dim, dim) applied to query vectors; identity means "no adapter"
+    weights: tuple[float, ...]  # one per COMPONENTS
+    expansions: np.ndarray  # (n, dim)
+    expansion_chunks: np.ndarray  # (m, 2) int pairs
+    refusals: np.ndarray  # (u, dim) adapted vectors of training questions the article does not answer
+    abstain_weights: tuple[float, ...]  # logistic regression over FEATURES
+    abstain_bias: float
+    abstain_threshold: float  # answer when P(answerable) >= this
+    # (question row, sentence row) pairs: the sentences each training question's gold lies in
+    expansion_sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
+    # A later excerpt supports the answer when its score is within this of the first's (inf: always).
+    support_gap: float = math.inf
+
+    @classmethod
+    def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
+        """No adapter or expansions, plain fusion, and an abstainer on the raw top cosine only."""
+        abstain = tuple(10.0 if f == "raw_chunk" else 0.0 for f in FEATURES)
+        return cls(
+            np.eye(dim, dtype=np.float32),
+            weights,
+            np.zeros((0, dim), np.float32),
+            np.zeros((0, 2), np.int64),
+            np.zeros((0, dim), np.float32),
+            abstain,
+            -2.5,
+            0.5,
+        )
+
+    def save(self, folder: Path) -> None:
+        """Write the model next to the index it was trained for."""
+        np.save(folder / ADAPTER_FILE, self.adapter.astype(np.float32))
+        np.savez(
+            folder / EXPANSIONS_FILE,
+            vectors=self.expansions.astype(np.float16),
+            chunks=self.expansion_chunks,
+            sentences=self.expansion_sentences,
+            refusals=self.refusals.astype(np.float16),
+        )
+        meta = {
+            "components": list(COMPONENTS),
+            "weights": list(self.weights),
+            "features": list(FEATURES),
+            "abstain_weights": list(self.abstain_weights),
+            "abstain_bias": self.abstain_bias,
+            "abstain_threshold": self.abstain_threshold,
+            "support_gap": self.support_gap if math.isfinite(self.support_gap) else None,
+        }
+        (folder / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> RetrievalModel:
+        """Read the model saved beside an index."""
+        path = folder / MODEL_FILE
+        if not path.exists():
+            raise IndexMissing(f"The retrieval model in {folder} is missing; build it with `{REBUILD}`.")
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            if tuple(meta["features"]) != FEATURES or tuple(meta["components"]) != COMPONENTS:
+                raise ValueError("it was trained for other features")
+            expansions = np.load(folder / EXPANSIONS_FILE)
+            return cls(
+                np.load(folder / ADAPTER_FILE).astype(np.float32),
+                tuple(float(w) for w in meta["weights"]),
+                expansions["vectors"].astype(np.float32),
+                expansions["chunks"].astype(np.int64),
+                expansions["refusals"].astype(np.float32),
+                tuple(float(w) for w in meta["abstain_weights"]),
+                float(meta["abstain_bias"]),
+                float(meta["abstain_threshold"]),
+                expansions["sentences"].astype(np.int64),
+                math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
+            )
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+            raise IndexCorrupt(
+                f"The retrieval model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+            ) from exc
+
+    def check(self, index: Index) -> None:
+        """IndexCorrupt unless the model fits the index it was saved beside (shapes, ranges, numbers)."""
+        problem = self._misfit(index.manifest.dim, len(index.chunks))
+        if problem:
+            raise IndexCorrupt(
+                f"The retrieval model in {index.folder} is damaged ({problem}); rebuild it with `{REBUILD}`."
+            )
+
+    def _misfit(self, dim: int, chunks: int) -> str | None:
+        """What doesn't fit an index of `chunks` passages of `dim`-dimensional vectors, or None."""
+        if self.adapter.shape != (dim, dim):
+            return f"its adapter is {self.adapter.shape}, not ({dim}, {dim})"
+        if len(self.weights) != len(COMPONENTS) or len(self.abstain_weights) != len(FEATURES):
+            return "it has the wrong number of weights"
+        if any(m.ndim != 2 or m.shape[1] != dim for m in (self.expansions, self.refusals)):
+            return "its question vectors have the wrong shape"
+        pairs = self.expansion_chunks
+        if pairs.ndim != 2 or pairs.shape[1] != 2:
+            return "its question-to-passage pairs have the wrong shape"
+        rows, passages = pairs[:, 0], pairs[:, 1]
+        if not (
+            ((rows >= 0) & (rows < len(self.expansions))).all()
+            and ((passages >= 0) & (passages < chunks)).all()
+        ):
+            return "a question-to-passage pair points past its questions or passages"
+        scalars = np.array([*self.weights, *self.abstain_weights, self.abstain_bias, self.abstain_threshold])
+        if not all(np.isfinite(m).all() for m in (self.adapter, self.expansions, self.refusals, scalars)):
+            return "it holds a value that is not a number"
+        return None
+
+    def confidence(self, features: np.ndarray) -> float:
+        """P(the article answers the question) from the retrieval features."""
+        z = float(np.dot(self.abstain_weights, features) + self.abstain_bias)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def adapt(vectors: np.ndarray, adapter: np.ndarray) -> np.ndarray:
+    """Apply the query adapter and re-normalise, so inner products stay cosines."""
+    out = vectors @ adapter
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
