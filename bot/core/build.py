@@ -22,7 +22,6 @@ from bot.core.embedding import (
     Embedder,
     default_model_dir,
     export_format,
-    export_onnx,
 )
 from bot.core.highlight import HighlightModel
 from bot.core.index import (
@@ -170,6 +169,8 @@ def ensure_encoder(encoder_dir: Path) -> bool:
         return False
     require_build_extras()  # the export runs the model in torch
     log.info("exporting the ONNX encoder to %s", encoder_dir)
+    from bot.core.export import export_onnx  # build-time only: it imports torch
+
     export_onnx(default_model_dir(), encoder_dir)
     return True
 

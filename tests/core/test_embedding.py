@@ -25,8 +25,8 @@ from bot.core.embedding import (
     SentenceTransformerEmbedder,
     default_model_dir,
     export_format,
-    export_onnx,
 )
+from bot.core.export import export_onnx
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MIN_COSINE = 0.999
