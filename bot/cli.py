@@ -401,28 +401,35 @@ def _require_token(settings: Settings) -> None:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Connect to Discord and serve."""
-    from bot.chat.client import run_bot
+    from bot.chat.client import DiscordUnavailable, run_bot
 
     _require_token(settings)
     answerer = load_answerer(settings)
     store = _open_store(settings)
     try:
-        return run_bot(settings, answerer, store, lambda: load_answerer(settings))
+        run_bot(settings, answerer, store, lambda: load_answerer(settings))
+    except DiscordUnavailable as exc:
+        raise UserError(str(exc)) from exc
     finally:
         store.close()
+    return 0
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     """Register the slash commands with Discord now."""
-    from bot.chat.client import sync_commands
+    from bot.chat.client import DiscordUnavailable, sync_commands
 
     _require_token(settings)
     answerer = load_answerer(settings)
     store = _open_store(settings)
     try:
-        return sync_commands(settings, answerer, store)
+        where = sync_commands(settings, answerer, store)
+    except DiscordUnavailable as exc:
+        raise UserError(str(exc)) from exc
     finally:
         store.close()
+    print(f"Slash commands registered for {where}.")
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:

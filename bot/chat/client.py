@@ -8,12 +8,14 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 
 import discord
 import yarl
 from discord.ext import commands
 
+from bot.chat.views import DYNAMIC_ITEMS
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
@@ -26,8 +28,12 @@ REINDEX_TIMEOUT = 900.0  # seconds a /reindex build may take
 PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
 
+# One cog per feature, loaded as extensions: asking (/ask, /about, messages) and admin (/stats, /reindex).
+EXTENSIONS = ("bot.chat.asking", "bot.chat.admin")
+
+
 class MeetingBot(commands.AutoShardedBot):
-    """The bot: one answerer, one cog, commands synced only when they changed."""
+    """The bot: one answerer, a cog per feature, commands synced only when they changed."""
 
     def __init__(
         self,
@@ -64,9 +70,9 @@ class MeetingBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         """Load the cog, then register commands with Discord if they changed (or when asked to)."""
-        from bot.chat.commands import setup
-
-        await setup(self)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
         if self.settings.retention_days:
             self._pruner = asyncio.create_task(self._prune_daily(), name="retention")
         if self.force_sync:
@@ -168,19 +174,30 @@ class MeetingBot(commands.AutoShardedBot):
         await super().close()
 
 
-def point_at(settings: Settings) -> None:
-    """Route REST and gateway traffic through the configured proxies (or a fake Discord in tests)."""
+class DiscordUnavailable(Exception):
+    """Connecting to Discord failed in a way the operator can fix; the message is one sentence."""
+
+
+@contextmanager
+def pointed_at(settings: Settings) -> Iterator[None]:
+    """Route REST and gateway traffic through the configured proxies (or a fake Discord in tests) while
+    inside, and put discord.py's module settings back afterwards."""
+    old_base, old_gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     if settings.discord_api_base:
         discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
     if settings.discord_gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
 
 
 def _token(settings: Settings) -> str:
     token = settings.token
     if not token:
-        raise SystemExit(
-            "error: DISCORD_TOKEN is not set; put it in .env or the environment (see .env.example)."
+        raise DiscordUnavailable(
+            "DISCORD_TOKEN is not set; put it in .env or the environment (see .env.example)."
         )
     return token
 
@@ -227,40 +244,36 @@ def _connection_error(exc: BaseException) -> str | None:
     return None
 
 
-def _run_reporting(main: Coroutine[None, None, None]) -> int:
-    """Run the coroutine; Discord connection failures become one sentence and exit status 1."""
+def _run_reporting(main: Coroutine[None, None, None]) -> None:
+    """Run the coroutine; Discord connection failures become DiscordUnavailable (one sentence)."""
     try:
         asyncio.run(main)
     except Exception as exc:
         message = _connection_error(exc)
         if message is None:
             raise
-        print(f"error: {message}", file=sys.stderr)
-        return 1
-    return 0
+        raise DiscordUnavailable(message) from exc
 
 
-def run_bot(settings: Settings, answerer: Answerer, store: Store, reload: Callable[[], Answerer]) -> int:
-    """`meeting-bot run`: connect and serve until stopped; one sentence on a bad token."""
+def run_bot(settings: Settings, answerer: Answerer, store: Store, reload: Callable[[], Answerer]) -> None:
+    """`meeting-bot run`: connect and serve until stopped (DiscordUnavailable if it can't)."""
     token = _token(settings)
-    point_at(settings)
-    return _run_reporting(serve(MeetingBot(settings, answerer, store, reload), token))
+    with pointed_at(settings):
+        _run_reporting(serve(MeetingBot(settings, answerer, store, reload), token))
 
 
-def sync_commands(settings: Settings, answerer: Answerer, store: Store) -> int:
-    """`meeting-bot sync`: register the slash commands now (to DISCORD_GUILD_ID if set, else globally)."""
+def sync_commands(settings: Settings, answerer: Answerer, store: Store) -> str:
+    """`meeting-bot sync`: register the slash commands now (to DISCORD_GUILD_ID if set, else globally);
+    returns where they were registered (DiscordUnavailable if it can't)."""
     token = _token(settings)
-    point_at(settings)
 
     async def go() -> None:
         bot = MeetingBot(settings, answerer, store, force_sync=True)
         async with bot:
             await bot.login(token)  # login runs setup_hook, which syncs
 
-    if code := _run_reporting(go()):
-        return code
-    where = (
+    with pointed_at(settings):
+        _run_reporting(go())
+    return (
         f"guild {settings.discord_guild_id}" if settings.discord_guild_id else "all guilds and DMs (global)"
     )
-    print(f"Slash commands registered for {where}.")
-    return 0

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.chat.asking import EMPTY
 from bot.chat.client import MeetingBot
-from bot.chat.commands import EMPTY
 from bot.chat.render import DESCRIPTION_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, TITLE_MAX
 from bot.config import ROOT
 from bot.core.answer import Answerer
@@ -418,3 +418,28 @@ async def test_shard_settings_run_the_given_shards(fake: FakeDiscord, answerer: 
         shards = sorted(tuple(p["shard"]) for p in fake.identify_payloads)
         assert shards == [(1, 4), (3, 4)]
         assert bot.shard_count == 4 and sorted(bot.shards) == [1, 3]
+
+
+def test_pointing_at_a_proxy_leaves_discord_py_as_it_was_afterwards(tmp_path):
+    import discord.gateway
+    import discord.http
+
+    from bot.chat.client import pointed_at
+
+    before = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    s = settings(
+        tmp_path, discord_api_base="http://127.0.0.1:9/api/v10", discord_gateway_url="ws://127.0.0.1:9/"
+    )
+    with pointed_at(s):
+        assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v10"
+        assert str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == "ws://127.0.0.1:9/"
+    assert (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == before
+
+
+async def test_the_bot_loads_one_cog_per_feature(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        assert set(bot.cogs) == {"AskCog", "AdminCog"}
+        assert set(bot.extensions) == {"bot.chat.asking", "bot.chat.admin"}
+        owners = {c.name: type(c.binding).__name__ for c in bot.tree.get_commands()}
+        assert owners == {"ask": "AskCog", "about": "AskCog", "stats": "AdminCog", "reindex": "AdminCog"}

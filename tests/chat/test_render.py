@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.chat.commands import Conversations, Cooldowns, looks_like_question, strip_mentions, thread_name
+from bot.chat.asking import Conversations, Cooldowns, looks_like_question, strip_mentions, thread_name
 from bot.chat.render import (
     DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,

@@ -1,4 +1,4 @@
-"""Slash commands, direct messages, mentions and ask-channels: every way people reach the bot."""
+"""Asking: /ask, /about, direct messages, mentions, the bot's threads and ask-channels."""
 
 from __future__ import annotations
 
@@ -23,13 +23,11 @@ from bot.chat.render import (
     render_guide,
     render_notice,
     render_plain,
-    render_report,
 )
-from bot.chat.views import DYNAMIC_ITEMS, answer_view
+from bot.chat.views import answer_view
 from bot.core.answer import Answer, BadQuestion, EmptyQuestion
 from bot.core.followup import MAX_HISTORY
 from bot.core.text import cut_at_word
-from bot.store import Audience
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -129,13 +127,12 @@ def _text_bytes(texts: deque[str]) -> int:
 
 
 class AskCog(commands.Cog):
-    """/ask, /about, /stats, /reindex and message handling."""
+    """/ask, /about, and every message the bot answers (DMs, mentions, its threads, ask-channels)."""
 
     def __init__(self, bot: MeetingBot) -> None:
         self.bot = bot
         self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
         self.conversations = Conversations()
-        self._reindexing = asyncio.Lock()
         self._background: set[asyncio.Task] = set()
 
     async def _record(
@@ -236,56 +233,6 @@ class AskCog(commands.Cog):
         """Describe the documents, the index and how to ask."""
         embed = render_about(self.bot.answers.answerer.index, self.cooldowns.describe())
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-    async def _is_admin(self, interaction: discord.Interaction) -> bool:
-        """The bot's owner, or a member who may manage this server."""
-        if await self.bot.is_owner(interaction.user):
-            return True
-        perms = getattr(interaction, "permissions", None)
-        return bool(interaction.guild and perms and perms.manage_guild)
-
-    @app_commands.command(name="stats", description="Usage, feedback and unanswered questions (admins)")
-    @app_commands.default_permissions(manage_guild=True)  # hidden from others; still checked below
-    async def stats(self, interaction: discord.Interaction) -> None:
-        """Show the usage report privately to the owner or members with Manage Server."""
-        if not await self._is_admin(interaction):
-            await interaction.response.send_message(
-                "Sorry, /stats is only for the bot's owner and members who can manage this server.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        # The owner sees everything; a server's admins only what was asked in their server.
-        if await self.bot.is_owner(interaction.user):
-            audience = Audience.everything()
-        else:
-            audience = Audience.server(interaction.guild.id)  # type: ignore[union-attr]  # _is_admin
-        report = await asyncio.to_thread(self.bot.store.report, audience=audience)
-        await interaction.followup.send(
-            embed=render_report(report), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
-
-    @app_commands.command(name="reindex", description="Rebuild the index from the corpus (owner only)")
-    @app_commands.default_permissions(manage_guild=True)
-    async def reindex(self, interaction: discord.Interaction) -> None:
-        """Rebuild the index in a separate process and swap it in without a restart."""
-        if not await self.bot.is_owner(interaction.user):
-            await interaction.response.send_message(
-                "Sorry, only the bot's owner can rebuild the index.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        if self._reindexing.locked():
-            await interaction.response.send_message(
-                "A rebuild is already running.", ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
-        async with self._reindexing:  # taken before the first await, so two calls cannot both start
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            message = await self.bot.reindex()
-        await interaction.followup.send(render_notice(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -460,6 +407,5 @@ def thread_name(question: str) -> str:
 
 
 async def setup(bot: MeetingBot) -> None:
-    """Extension entry point: the cog and the persistent buttons."""
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    """Extension entry point."""
     await bot.add_cog(AskCog(bot))
