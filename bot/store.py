@@ -48,6 +48,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -233,6 +234,16 @@ def _aware(at: datetime) -> datetime:
 def _no_nul(value: str) -> str:
     """The text without NUL characters, which PostgreSQL text cannot hold."""
     return value.replace("\x00", "")
+
+
+# Discord mentions carry raw ids (<@123>, <@!123>, <@&role>, <#channel>): kept as placeholders only.
+_MENTION = re.compile(r"<(@[!&]?|#)(\d{1,20})>")
+_PLACEHOLDER = {"@": "<@user>", "@!": "<@user>", "@&": "<@&role>", "#": "<#channel>"}
+
+
+def _stored_text(value: str) -> str:
+    """Question text as it is stored: no NUL, and no raw Discord id in a mention."""
+    return _MENTION.sub(lambda m: _PLACEHOLDER[m.group(1)], _no_nul(value))
 
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -557,8 +568,8 @@ class Store:
         row = {
             "id": answer_id,
             "user_key": None if user_id is None else self.user_key(user_id),
-            "question": _no_nul(question),
-            "history": [_no_nul(h) for h in history],
+            "question": _stored_text(question),
+            "history": [_stored_text(h) for h in history],
             "answered": bool(answered),
             "chunk_ids": list(chunk_ids),
             "sections": list(sections),
@@ -634,15 +645,26 @@ class Store:
         return deleted
 
     def forget(self, user_id: int) -> int:
-        """Delete a user's questions (with every vote on them) and votes; the rows deleted."""
+        """Delete a user's questions (with every vote on them) and votes; the rows deleted.
+
+        Their questions are also taken out of the conversation history kept with other people's
+        questions (a follow-up in a thread keeps the questions before it).
+        """
         key = self.user_key(user_id)
         theirs = select(answers.c.id).where(answers.c.user_key == key)
         with self._tx("deleting a user's rows") as conn:
+            said = {q for (q,) in conn.execute(select(answers.c.question).where(answers.c.user_key == key))}
             n = conn.execute(
                 delete(votes).where((votes.c.user_key == key) | votes.c.answer_id.in_(theirs))
             ).rowcount
             conn.execute(delete(answer_sections).where(answer_sections.c.answer_id.in_(theirs)))
             n += conn.execute(delete(answers).where(answers.c.user_key == key)).rowcount
+            if said:
+                others = conn.execute(select(answers.c.id, answers.c.history)).all()
+                for answer_id, history in others:
+                    kept = [h for h in history or () if h not in said]
+                    if len(kept) != len(history or ()):
+                        conn.execute(update(answers).where(answers.c.id == answer_id).values(history=kept))
         return n
 
     # ------------------------------------------------------------ reading

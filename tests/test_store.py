@@ -673,3 +673,20 @@ def test_an_older_votes_table_gains_the_click_order(tmp_path: Path) -> None:
         assert store.vote("1", BOB, -1, stamp=5)  # an unordered old vote gives way to any click
         assert store.vote("1", BOB, 1, stamp=4)
         assert store.get_vote("1", BOB) == -1
+
+
+def test_forget_also_takes_their_words_out_of_other_peoples_history(store: Store) -> None:
+    record(store, "a", ALICE, "my PIN is 4471, when was the meeting?", surface="mention")
+    record(store, "b", BOB, "and where?", surface="thread", history=["my PIN is 4471, when was the meeting?"])
+    record(store, "c", CAROL, "and why?", surface="thread", history=["and where?"])
+    store.forget(ALICE)
+    assert "4471" not in all_text(store)
+    assert store.get_answer("b").history == () and store.get_answer("c").history == ("and where?",)
+
+
+def test_mentions_are_stored_without_raw_ids(store: Store) -> None:
+    record(store, "m", ALICE, "what did <@123456789012345678> and <@!22> say in <#33> to <@&44>?",
+           history=["ask <@55>"])  # fmt: skip
+    stored = all_text(store)
+    assert not any(i in stored for i in ("123456789012345678", "<@!22>", "<#33>", "<@&44>", "<@55>"))
+    assert store.get_answer("m").question == "what did <@user> and <@user> say in <#channel> to <@&role>?"

@@ -38,6 +38,7 @@ APOLOGY = "Sorry, something went wrong while answering that. Please try again in
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 THREAD_NAME_MAX = 100
 QUESTION_KINDS = ("answer", "not_covered")  # replies to questions about the article: context for follow-ups
+THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread for
 # The questions kept for follow-ups, across all conversations: 16 MiB holds the last three questions of
 # ~2,700 conversations even when every question is 2,000 characters long.
 CONVERSATION_BYTES = 16 * 2**20
@@ -338,6 +339,7 @@ class AskCog(commands.Cog):
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
+            and answer.kind in THREAD_KINDS  # "thanks" or "hi" opens no thread: it is answered in place
             and isinstance(message.channel, discord.TextChannel)
         ):
             try:

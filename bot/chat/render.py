@@ -81,8 +81,11 @@ def render_plain(answer: Answer) -> str:
 def render_guide(answer: Answer) -> discord.Embed:
     """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples."""
     title = "How to ask me" if answer.kind == "help" else "The article in brief"
+    # The reply is the bot's own sentence (its markdown is meant); mentions are still made inert.
     embed = discord.Embed(
-        title=title, description=clip(safe(answer.reply or ""), DESCRIPTION_MAX), colour=ANSWER_COLOUR
+        title=title,
+        description=clip(escape_mentions(answer.reply or ""), DESCRIPTION_MAX),
+        colour=ANSWER_COLOUR,
     )
     for e in answer.excerpts[:1]:
         embed.add_field(

@@ -103,7 +103,9 @@ class Answer:
         return self.excerpts if self.supported is None else self.excerpts[: self.supported]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the bidirectional controls that could make a question (a thread name, an
+# embed title) display as something else.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Lone surrogates: what undecodable bytes become (surrogateescape), or what a JSON "\udcff" escape gives.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -283,7 +285,8 @@ class Answerer:
         self.retriever = Retriever(index, embedder, model, speller, highlighter)
         self.intents = IntentReader(intents) if intents is not None else None
         texts = [c.text for c in index.chunks]
-        self.languages = LanguageReader(proper_names(texts), words_of(texts))
+        english = words_of(texts) | (speller.known_words if speller else frozenset())
+        self.languages = LanguageReader(proper_names(texts), english)
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:

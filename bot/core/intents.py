@@ -54,11 +54,15 @@ class Intent:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Read the intent examples (`text`, `kind` in INTENTS, optional `group`); ValueError if malformed."""
+    """Read the message examples (`text`, `kind` in INTENTS or QUESTION, optional `group`).
+
+    QUESTION examples are short questions that look like chatter or help ("who is he?") but ask about
+    the article; they count with the training questions. ValueError if a line is malformed.
+    """
 
     def parse(n: int, d: dict) -> Example:
-        if d["kind"] not in INTENTS or not isinstance(d["text"], str) or not d["text"].strip():
-            raise ValueError(f"kind must be one of {', '.join(INTENTS)} and text non-empty")
+        if d["kind"] not in (*INTENTS, QUESTION) or not isinstance(d["text"], str) or not d["text"].strip():
+            raise ValueError(f"kind must be one of {', '.join((*INTENTS, QUESTION))} and text non-empty")
         return Example(d["text"], d["kind"], str(d.get("group", "")))
 
     return read_json_lines(path, "an intent example", parse)

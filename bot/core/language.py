@@ -4,13 +4,14 @@ shipped inside its wheel: nothing is downloaded; about 1 MB, loaded in a tenth o
 Short English chatter ("lol", "gm", "who met?") is where language identification misfires, so a message
 counts as not English only when the identifier is sure of another language once the article's own names
 (Trump, Mamdani, Con Edison) are set aside, the message has a few words or is written in another script,
-and fewer than half of its words are words of the article.
+and no more than half of its words are words of the article or English words near them.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
@@ -36,13 +37,14 @@ class LanguageReader:
 
     def language(self, text: str) -> str:
         """The ISO 639-1 code of the message's language ("en" when unsure)."""
+        text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
         words = [w for w in _WORD.findall(text) if w.casefold() not in self._names]
         if not words:
             return "en"
         latin = [w for w in words if _LATIN.match(w)]
         if len(latin) == len(words) and len(words) < MIN_WORDS:
             return "en"
-        if sum(w.casefold() in self._vocabulary for w in words) * 2 >= len(words):
+        if sum(w.casefold() in self._vocabulary for w in words) * 2 > len(words):
             return "en"  # mostly the article's own words
         (best,) = self._detector.detect(" ".join(words), k=1)
         code, probability = str(best["lang"]), float(best["score"])

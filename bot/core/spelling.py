@@ -62,6 +62,11 @@ class Speller:
         # by at most one), still most frequent first: the same answer from a fraction of the search.
         self._within: dict[int, list[str]] = {}
 
+    @property
+    def known_words(self) -> frozenset[str]:
+        """Every word it leaves alone: the corpus's words and the English words near them."""
+        return frozenset(self._vocab) | self._protected
+
     def save(self, folder: Path) -> None:
         """Write the protected words beside the index."""
         (folder / PROTECTED_FILE).write_text("\n".join(sorted(self._protected)) + "\n", encoding="utf-8")

@@ -140,3 +140,15 @@ async def test_a_failing_typing_indicator_never_blocks_the_reply(
                 assert "33" in str(reply.json["embeds"][0])
         gc.collect()
     assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+async def test_a_thanks_mention_is_answered_in_place_without_a_thread(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> thanks!")
+        reply = await fake.wait_for_request(posted, start=n)
+        assert str(reply.json["message_reference"]["message_id"]) == str(msg["id"])
+        assert not [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]

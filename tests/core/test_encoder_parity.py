@@ -84,11 +84,17 @@ def test_eval_figures_agree_within_one_question_with_either_encoder(
         assert abs(getattr(with_onnx, figure) - getattr(with_reference, figure)) <= 1 / n + 1e-9, figure
 
 
-def test_follow_up_figures_are_the_same_with_either_encoder(
+def test_follow_up_figures_agree_within_one_question_with_either_encoder(
     served: Answerer, served_with_reference: Answerer
 ) -> None:
     pairs = read_followups(FOLLOWUPS)
     with_onnx = evaluate_followups(served, pairs)
     with_reference = evaluate_followups(served_with_reference, pairs)
-    for figure in ("hit1_with", "hit1_without", "standalone_hit1_with", "answered_with", "answered_without"):
-        assert getattr(with_onnx, figure) == pytest.approx(getattr(with_reference, figure)), figure
+    for figure, n in (
+        ("hit1_with", with_onnx.dependent),
+        ("hit1_without", with_onnx.dependent),
+        ("standalone_hit1_with", with_onnx.standalone),
+        ("answered_with", with_onnx.n - with_onnx.unanswerable),
+        ("answered_without", with_onnx.n - with_onnx.unanswerable),
+    ):  # one question of slack, as above
+        assert abs(getattr(with_onnx, figure) - getattr(with_reference, figure)) <= 1 / n + 1e-9, figure

@@ -107,11 +107,12 @@ def test_the_bars_keep_questions_and_read_examples_out_of_fold() -> None:
 
 
 def test_language_reader_leaves_short_english_and_names_alone() -> None:
-    reader = LanguageReader({"trump", "mamdani"}, {"who", "when", "meeting", "rates"})
+    reader = LanguageReader({"trump", "mamdani"}, {"who", "met", "when", "meeting", "rates"})
     for text in ("lol", "gm", "tl;dr", "thx", "Mamdani?", "wen was teh meeting", "con ed rates", "Who met?"):
         assert reader.is_english(text), text
     assert reader.language("¿Qué dijeron Trump y Mamdani sobre la vivienda y los alquileres?") == "es"
     assert reader.language("Что сказал Трамп?") == "ru"  # another script: not English whatever the score
+    assert reader.language("Was hat Trump über Mamdani gesagt?") == "de"  # "was" alone is not enough
 
 
 def test_proper_names_are_words_always_capitalised_mid_sentence() -> None:
