@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat.render import NO_MENTIONS, render_notice, render_report
+from bot.chat.views import tell_privately
 from bot.store import Audience
 
 if TYPE_CHECKING:
@@ -83,13 +84,7 @@ class AdminCog(commands.Cog):
     ) -> None:
         """Any failure becomes a short apology; the bot keeps serving."""
         log.error("slash command failed: %r", error, exc_info=error)
-        send = (
-            interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
-        )
-        try:
-            await send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not send the apology either")
+        await tell_privately(interaction, APOLOGY)
 
 
 async def setup(bot: MeetingBot) -> None:

@@ -24,7 +24,7 @@ from bot.chat.render import (
     render_notice,
     render_plain,
 )
-from bot.chat.views import answer_view
+from bot.chat.views import answer_view, tell_privately
 from bot.core.answer import Answer, BadQuestion, EmptyQuestion
 from bot.core.followup import MAX_HISTORY
 from bot.core.text import cut_at_word
@@ -240,13 +240,7 @@ class AskCog(commands.Cog):
     ) -> None:
         """Any failure becomes a short apology; the bot keeps serving."""
         log.error("slash command failed: %r", error, exc_info=error)
-        send = (
-            interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
-        )
-        try:
-            await send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not send the apology either")
+        await tell_privately(interaction, APOLOGY)
 
     # ------------------------------------------------------------ messages
 

@@ -28,6 +28,15 @@ def _bot(interaction: discord.Interaction) -> MeetingBot:
     return interaction.client  # type: ignore[return-value]
 
 
+async def tell_privately(interaction: discord.Interaction, text: str) -> None:
+    """Send a short private line in reply to an interaction, answered or deferred; failures only logged."""
+    send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+    try:
+        await send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not send a private reply either")
+
+
 def safely(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """A button callback whose failure is logged and answered with a short private apology."""
 
@@ -37,15 +46,7 @@ def safely(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> C
             await callback(self, interaction)
         except Exception:
             log.exception("button %s failed", getattr(self, "custom_id", "?"))
-            send = (
-                interaction.followup.send
-                if interaction.response.is_done()
-                else interaction.response.send_message
-            )
-            try:
-                await send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException:
-                pass
+            await tell_privately(interaction, APOLOGY)
 
     return wrapper
 
