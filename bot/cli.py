@@ -42,6 +42,7 @@ from bot.core.corpus import CorpusError
 from bot.core.embedding import EmbeddingError
 from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
 from bot.core.index import IndexError_
+from bot.core.training import TrainingDataError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from bot.store import Store, UsageReport
@@ -641,7 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadQuestion as exc:  # empty, or bytes that are not UTF-8
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (IndexError_, EmbeddingError, CorpusError, BuildExtrasMissing) as exc:
+    except (IndexError_, EmbeddingError, CorpusError, BuildExtrasMissing, TrainingDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -42,6 +42,10 @@ SUPPORT_DEPTH = 3  # the excerpts an answer shows at most by default
 TARGET_ANSWER_RATE = 0.99
 
 
+class TrainingDataError(ValueError):
+    """The training files cannot train the model as they are; the message is one sentence."""
+
+
 @dataclass(frozen=True)
 class Question:
     """A question with the article substrings that answer it (none when it is unanswerable)."""
@@ -274,9 +278,11 @@ def train_model(
     pos = positives(index, answerable)
     covered = pos.any(1)
     if not covered.all():
-        log.warning("%d training questions have gold text in no chunk; they are skipped", (~covered).sum())
-        answerable = [q for q, c in zip(answerable, covered, strict=True) if c]
-        pos = pos[covered]
+        lost = [q.text for q, c in zip(answerable, covered, strict=True) if not c]
+        raise TrainingDataError(
+            f"{len(lost)} training question(s) have gold text in no passage (a heading is not a passage), "
+            f"e.g. {lost[0]!r}; fix or remove them in the training files."
+        )
     spos = sentence_positives(index, answerable)
     chunks = index.chunk_vectors()
     n, dim = chunks.shape
