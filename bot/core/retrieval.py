@@ -1,8 +1,7 @@
-"""Question → ranked hits: adapted dense + BM25 score fusion, abstention, best-sentence highlight.
+"""Question → ranked hits: the components fused per chunk (adapted dense, best sentence, training-question
+expansion, BM25), abstention, the excerpts chosen (bot.core.diversify) and the bold line (bot.core.highlight).
 
-A follow-up is searched together with the conversation before it: its vector, BM25 scores and word
-coverage are blended with the earlier messages', weighted by how little it says on its own
-(bot.core.followup), and ranking, abstention and the highlight all use the blend."""
+A follow-up is searched blended with the conversation before it (bot.core.context)."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.core.chunking import Chunk, Sentence
+from bot.core.context import Said, blend, blended_overlap
 from bot.core.diversify import diverse
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY, FollowupReader
@@ -52,15 +52,6 @@ class Retrieval:
     highlight: Sentence | None
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many of the first hits support the answer (the rest only on request)
-
-
-@dataclass(frozen=True, eq=False)
-class Said:
-    """One message of a conversation as it is searched: its text, weight and raw vector."""
-
-    text: str
-    weight: float
-    raw: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -193,32 +184,7 @@ class Retriever:
 
     def score_in_context(self, question: str, raw: np.ndarray, context: Sequence[Said]) -> Scored:
         """Fuse the components for a follow-up blended with the earlier messages it leans on."""
-        said = [Said(question, 1.0, raw), *context]
-        weights = np.array([s.weight for s in said], dtype=np.float32)
-        # Dense: the weighted sum of the messages' unit vectors, back on the unit sphere.
-        blend = weights @ np.stack([s.raw for s in said])
-        blend = blend / max(float(np.linalg.norm(blend)), 1e-12)
-        # BM25: the weighted mean over the messages that have searchable words, so a follow-up
-        # without any ("for how long?") is searched by its context's words alone.
-        lexical = np.stack([self.lexical.scores(s.text) for s in said])
-        has_terms = weights * (lexical.max(axis=1) > 0)
-        lexical_all = (
-            (has_terms @ lexical / has_terms.sum()).astype(np.float32) if has_terms.any() else lexical[0]
-        )
-        # Coverage asks whether the article has the words of what is being asked: the follow-up's own
-        # words when it has any ("and his wife?" is about a wife, whatever came before), else the
-        # context's ("for how long?" asks about the earlier topic).
-        if self.lexical.content_stems(question):
-            coverage = self.lexical.coverage(question)
-        else:
-            has_words = [
-                (s.weight, self.lexical.coverage(s.text))
-                for s in context
-                if self.lexical.content_stems(s.text)
-            ]
-            total = sum(w for w, _ in has_words)
-            coverage = sum(w * c for w, c in has_words) / total if total else 0.0
-        return self._score(blend.astype(np.float32), lexical_all, coverage)
+        return self._score(*blend(self.lexical, question, raw, context))
 
     def _score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
         """Fuse the components given the raw query vector and the BM25 scores of every chunk."""
@@ -342,7 +308,7 @@ class Retriever:
                 continue
             vectors = self.index.sentence_vectors[list(rows)]
             texts = [t.text for t in chunk.sentences]
-            words = self._overlap(question, texts, context)
+            words = blended_overlap(self.lexical, question, texts, context)
             adapted, plain = vectors @ q, vectors @ plain_q
             # How close the question is to training questions answered by each sentence.
             asked = _best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
@@ -374,22 +340,6 @@ class Retriever:
         if best.first == best.last:
             return best.rank, a
         return best.rank, Sentence(best.text, a.start, b.end)
-
-    def _overlap(self, question: str, texts: Sequence[str], context: Sequence[Said]) -> np.ndarray:
-        """Share of the question's content words in each text; a follow-up's blended with its context's."""
-        lexical = self.lexical.overlap(question, texts)
-        if context:
-            parts = [(1.0, lexical)] + [
-                (s.weight, self.lexical.overlap(s.text, texts))
-                for s in context
-                if self.lexical.content_stems(s.text)
-            ]
-            if not self.lexical.content_stems(question):
-                parts = parts[1:]  # a follow-up without content words has no overlap to speak of
-            total = sum(w for w, _ in parts)
-            if total:
-                lexical = (sum(w * o for w, o in parts) / total).astype(np.float32)
-        return lexical
 
 
 def _padded(lists: Sequence[Sequence[int]]) -> np.ndarray:
