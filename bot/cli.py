@@ -26,9 +26,9 @@ from bot.core.answer import (
     Answerer,
     BadQuestion,
     EmptyQuestion,
+    Query,
     UnreadableQuestion,
     answer_each,
-    clean_question,
 )
 from bot.core.build import (
     BuildExtrasMissing,
@@ -170,8 +170,8 @@ def _read_batch(source: Iterable[bytes | str]) -> Iterator[tuple[int, bytes | st
             yield n, line
 
 
-def _batch_item(n: int, line: bytes | str) -> tuple[tuple[str, list[str]] | None, dict | None]:
-    """The question of one batch line and its optional history, or an error object for that line."""
+def _batch_item(n: int, line: bytes | str, k: int) -> tuple[Query | None, dict | None]:
+    """The query of one batch line (its question and optional history), or an error object for it."""
     if isinstance(line, bytes):
         try:
             line = line.decode("utf-8")
@@ -185,10 +185,6 @@ def _batch_item(n: int, line: bytes | str) -> tuple[tuple[str, list[str]] | None
         return None, {"line": n, "error": "This line is not valid JSON."}
     if not isinstance(item, dict) or not isinstance(item.get("question"), str):
         return None, {"line": n, "error": 'This line needs a "question" string.'}
-    try:
-        clean_question(item["question"])
-    except BadQuestion as exc:
-        return None, _line_error(n, exc)
     # "history": the earlier user messages of the conversation, oldest first.
     history = item.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
@@ -196,7 +192,10 @@ def _batch_item(n: int, line: bytes | str) -> tuple[tuple[str, list[str]] | None
             "line": n,
             "error": 'The "history" must be a list of strings (earlier messages, oldest first).',
         }
-    return (item["question"], history), None
+    try:
+        return Query.of(item["question"], history, k), None
+    except BadQuestion as exc:
+        return None, _line_error(n, exc)
 
 
 def _line_error(n: int, exc: Exception) -> dict:
@@ -213,12 +212,9 @@ def _answer_batch(answerer: Answerer, source: Iterable[bytes | str], k: int, out
     """Answer JSON lines BATCH_GROUP at a time, printing each group's lines in input order, then flushing."""
     lines = _read_batch(source)
     while group := list(islice(lines, BATCH_GROUP)):
-        items = [_batch_item(n, line) for n, line in group]
-        good = [q for q, err in items if q is not None]
-        questions = [q for q, _ in good]
-        # Lines without history take the plain path; with any, one call reads each in its context.
-        histories = [h for _, h in good] if any(h for _, h in good) else None
-        answers = iter(answer_each(answerer, questions, k, histories) if questions else ())
+        items = [_batch_item(n, line, k) for n, line in group]
+        queries = [q for q, _ in items if q is not None]
+        answers = iter(answer_each(answerer, queries) if queries else ())
         for (n, _), (q, err) in zip(group, items, strict=True):
             if q is None:
                 obj = err

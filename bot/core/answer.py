@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +50,28 @@ class UnreadableQuestion(BadQuestion):
 
 @dataclass(frozen=True)
 class Asked:
-    """A question as it will be answered: cleaned and cut to length."""
+    """A question's text cleaned and cut to length."""
 
     text: str
     truncated: bool
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question as it will be answered: its cleaned text, the conversation before it (oldest first,
+    cleaned) and how many excerpts to return. Made with `Query.of`, which validates once, at the edge."""
+
+    text: str
+    history: tuple[str, ...] = ()
+    k: int = DEFAULT_K
+    truncated: bool = False
+
+    @classmethod
+    def of(cls, question: str, history: Sequence[str] = (), k: int = DEFAULT_K) -> Query:
+        """The query for a question as typed: BadQuestion if it is blank or unreadable; the history's
+        blank messages dropped; k kept within 1..MAX_K."""
+        asked = clean_question(question)
+        return cls(asked.text, tuple(clean_history(history)), max(1, min(MAX_K, int(k))), asked.truncated)
 
 
 @dataclass(frozen=True)
@@ -314,20 +332,23 @@ class Answerer:
 
         `histories[i]`, when given, lists the earlier messages of question i's conversation.
         """
-        cleaned = [clean_question(q) for q in questions]
-        k = max(1, min(MAX_K, k))
         if histories is not None and len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
-        contexts = [clean_history(h) for h in histories] if histories is not None else None
-        texts = [q.text for q in cleaned]
+        return self.answer(
+            [Query.of(q, histories[i] if histories else (), k) for i, q in enumerate(questions)]
+        )
+
+    def answer(self, queries: Sequence[Query]) -> list[Answer]:
+        """Answer queries with one encoder pass: each read for its kind, the questions retrieved."""
+        texts = [q.text for q in queries]
         # One encoder pass for the messages as typed (read for their kind), as searched (typos fixed),
         # and the earlier messages they may lean on.
         prepared = [self.retriever.prepare(t) for t in texts]
-        earlier = [self.retriever.prepare(h) for c in contexts or () for h in c[-MAX_HISTORY:]]
+        earlier = [self.retriever.prepare(h) for q in queries for h in q.history[-MAX_HISTORY:]]
         distinct = list(dict.fromkeys(texts + prepared + earlier))
         vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
         answers: list[Answer | None] = []
-        for q in cleaned:
+        for q in queries:
             intent = self.read(q.text, vectors[q.text])
             if intent is None:
                 answers.append(None)
@@ -337,46 +358,38 @@ class Answerer:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
         asked = [i for i, a in enumerate(answers) if a is None]
         if asked:
+            # One retrieval at the largest k; each answer keeps its own k's excerpts.
+            k = max(queries[i].k for i in asked)
+            histories = [list(queries[i].history) for i in asked]
             results = self.retriever.retrieve_many(
-                [texts[i] for i in asked],
-                k,
-                [contexts[i] for i in asked] if contexts is not None else None,
-                vectors,
+                [texts[i] for i in asked], k, histories if any(histories) else None, vectors
             )
             for i, r in zip(asked, results, strict=True):
-                answers[i] = compose(self.index, r, cleaned[i].truncated)
+                answers[i] = compose(
+                    self.index, replace(r, hits=r.hits[: queries[i].k]), queries[i].truncated
+                )
         return answers  # type: ignore[return-value]  # every slot is filled
 
 
-def answer_each(
-    answerer: Answerer,
-    questions: Sequence[str],
-    k: int = DEFAULT_K,
-    histories: Sequence[Sequence[str]] | None = None,
-) -> list[Answer | Exception]:
-    """Answer in one pass; if that fails, each question on its own, so a bad one fails only itself.
+def answer_each(answerer: Answerer, queries: Sequence[Query]) -> list[Answer | Exception]:
+    """Answer in one pass; if that fails, each query on its own, so a bad one fails only itself.
 
-    Each item is the question's Answer or the exception that answering it raised (a BadQuestion for
-    a blank or unreadable one). Only `answerer.ask_many` is used, so any answerer-like object will do.
+    Each item is the query's Answer or the exception that answering it raised.
     """
-
-    def ask(qs: Sequence[str], hs: Sequence[Sequence[str]] | None) -> list[Answer]:
-        return list(answerer.ask_many(qs, k) if hs is None else answerer.ask_many(qs, k, hs))
-
     try:
-        return ask(questions, histories)
+        return list(answerer.answer(queries))
     except Exception as exc:
-        if len(questions) == 1:
+        if len(queries) == 1:
             return [exc]
         log.warning(
             "answering %d questions together failed (%s); answering them one by one",
-            len(questions),
+            len(queries),
             type(exc).__name__,
         )
     out: list[Answer | Exception] = []
-    for i, question in enumerate(questions):
+    for query in queries:
         try:
-            out += ask([question], None if histories is None else [histories[i]])
+            out += answerer.answer([query])
         except Exception as exc:
             out.append(exc)
     return out

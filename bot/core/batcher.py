@@ -6,18 +6,8 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 
-from bot.core.answer import (
-    DEFAULT_K,
-    MAX_K,
-    Answer,
-    Answerer,
-    BadQuestion,
-    answer_each,
-    clean_history,
-    clean_question,
-)
+from bot.core.answer import DEFAULT_K, Answer, Answerer, BadQuestion, Query, answer_each
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +15,8 @@ MAX_BATCH = 32
 # How long the first question of a batch waits for company: far below a person's notice.
 MAX_WAIT = 0.004
 
-# A queued question: its text, how many excerpts were asked for, the conversation before it, its answer.
-_Item = tuple[str, int, tuple[str, ...], asyncio.Future[Answer]]
+# A queued question and where its answer goes.
+_Item = tuple[Query, asyncio.Future[Answer]]
 
 
 class BatcherClosed(RuntimeError):
@@ -55,12 +45,11 @@ class BatchingAnswerer:
         """Answer one question read after `history` (oldest first); EmptyQuestion at once if blank."""
         if self._closed:
             raise BatcherClosed("the answering service is shutting down")
-        clean_question(question)  # fail fast, before queueing
-        earlier = tuple(clean_history(history))  # a copy: the caller may go on changing its list
+        query = Query.of(question, history, k)  # validated here, before queueing (a BadQuestion at once)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name="answer-batcher")
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((question, max(1, min(MAX_K, k)), earlier, future))
+        self._queue.put_nowait((query, future))
         return await future
 
     async def close(self) -> None:
@@ -103,24 +92,20 @@ class BatchingAnswerer:
 
     async def _answer(self, batch: list[_Item]) -> None:
         self.batches = (self.batches + [len(batch)])[-1000:]
-        k = max(item[1] for item in batch)
         answerer = self.answerer
-        questions = [q for q, _, _, _ in batch]
-        histories = [h for _, _, h, _ in batch]
+        queries = [q for q, _ in batch]
         loop = asyncio.get_running_loop()
         try:
-            # One encoder pass for the whole batch, earlier messages included (a batch without any
-            # history takes the plain call); if it fails, each question alone, so only the bad one fails.
-            results = await loop.run_in_executor(
-                self._executor, answer_each, answerer, questions, k, histories if any(histories) else None
-            )
+            # One encoder pass for the whole batch, earlier messages included; if it fails, each
+            # question alone, so only the bad one fails.
+            results = await loop.run_in_executor(self._executor, answer_each, answerer, queries)
         except Exception as exc:  # one failing batch must not stop the worker
             log.exception("answering a batch of %d failed", len(batch))
             for *_, fut in batch:
                 if not fut.done():
                     fut.set_exception(exc)
             return
-        for (_, own_k, _, fut), result in zip(batch, results, strict=True):
+        for (_, fut), result in zip(batch, results, strict=True):
             if fut.done():
                 continue
             if isinstance(result, Exception):
@@ -128,4 +113,4 @@ class BatchingAnswerer:
                     log.error("answering a question failed", exc_info=result)
                 fut.set_exception(result)
             else:
-                fut.set_result(replace(result, excerpts=result.excerpts[:own_k]))
+                fut.set_result(result)

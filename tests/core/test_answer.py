@@ -315,3 +315,25 @@ def test_two_documents_put_the_title_into_citations(
     assert len({e.doc_title for e in answer.excerpts}) == 2
     for e in answer.excerpts:
         assert e.citation == _expected_citation(answerer, e, with_title=True)
+
+
+def test_a_query_is_validated_once_at_the_edge() -> None:
+    from bot.core.answer import MAX_K, EmptyQuestion, Query, UnreadableQuestion
+
+    q = Query.of("  When?\x00 ", ["", "Who met?", "\u200b"], k=99)
+    assert (q.text, q.history, q.k, q.truncated) == ("When?", ("Who met?",), MAX_K, False)
+    assert Query.of("x", k=0).k == 1
+    assert Query.of("a " * 1500).truncated
+    with pytest.raises(EmptyQuestion):
+        Query.of("\u200b\u2060")
+    with pytest.raises(UnreadableQuestion):
+        Query.of("a\udcff")
+
+
+def test_each_query_keeps_its_own_number_of_excerpts(fair: Answerer) -> None:
+    from bot.core.answer import Query
+
+    one, three = fair.answer(
+        [Query.of("Who won the pumpkin contest?", k=1), Query.of("What did the bakery sell?", k=3)]
+    )
+    assert len(one.excerpts) == 1 and len(three.excerpts) == 3

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.config import Settings
-from bot.core.answer import DEFAULT_K, Answer, Answerer, UnreadableQuestion, answer_each
+from bot.core.answer import Answer, Answerer, Query, UnreadableQuestion, answer_each
 from bot.core.batcher import BatchingAnswerer
 from bot.core.build import Paths
 from bot.core.loading import load_answerer
@@ -30,14 +30,12 @@ class Poisoned:
         self.index = inner.index
         self.calls: list[int] = []
 
-    def ask_many(
-        self, questions: Sequence[str], k: int = DEFAULT_K, histories: Sequence[Sequence[str]] | None = None
-    ) -> list[Answer]:
+    def answer(self, queries: Sequence[Query]) -> list[Answer]:
         """Fail on "poison", else answer with the real answerer."""
-        self.calls.append(len(questions))
-        if any("poison" in q for q in questions):
+        self.calls.append(len(queries))
+        if any("poison" in q.text for q in queries):
             raise RuntimeError("the encoder choked")
-        return self.inner.ask_many(questions, k, histories)
+        return self.inner.answer(queries)
 
 
 async def _ask_together(batcher: BatchingAnswerer, questions: list[str]) -> list[Answer | BaseException]:
@@ -75,7 +73,7 @@ async def test_an_unforeseen_failure_in_a_batch_fails_only_the_question_that_cau
 def test_answer_each_gives_an_answer_or_the_error_of_each_question(answerer: Answerer) -> None:
     poisoned = Poisoned(answerer)
     questions = [QUESTION, "poison?", "What is Mamdani's slogan?"]
-    results = answer_each(poisoned, questions)  # type: ignore[arg-type]
+    results = answer_each(poisoned, [Query.of(q) for q in questions])  # type: ignore[arg-type]
     assert isinstance(results[1], RuntimeError)
     assert isinstance(results[0], Answer) and isinstance(results[2], Answer)
     assert [results[0].question, results[2].question] == [questions[0], questions[2]]
