@@ -478,3 +478,16 @@ def _edit_first_chunk(folder: Path, **changes: object) -> None:
     meta = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
     meta["chunks"][0].update(changes)
     (folder / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "line", ['{"question": 5, "gold": []}', '{"question": "q", "gold": "not a list"}', "{not json"]
+)
+def test_a_malformed_training_file_is_one_sentence_naming_the_line(line: str, tmp_path: Path) -> None:
+    train = tmp_path / "train"
+    shutil.copytree(ROOT / "train", train)
+    with (train / "questions.jsonl").open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+    result = run("index", TRAIN_DIR=str(train), INDEX_DIR=str(tmp_path / "index"))
+    message = assert_one_sentence_error(result, 1)
+    assert "questions.jsonl:" in message and "not a question object" in message

@@ -46,6 +46,10 @@ class TrainingDataError(ValueError):
     """The training files cannot train the model as they are; the message is one sentence."""
 
 
+class MalformedFile(TrainingDataError):
+    """A JSON-lines file (training questions, evaluation sets) has a line that is not what it should be."""
+
+
 @dataclass(frozen=True)
 class Question:
     """A question with the article substrings that answer it (none when it is unanswerable)."""
@@ -76,15 +80,19 @@ class AdapterSettings:
 
 
 def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> list[T]:
-    """Parse each non-blank line of a JSON-lines file; ValueError naming the line if one is not `what`."""
+    """Parse each non-blank line of a JSON-lines file; MalformedFile naming the line if one is not `what`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MalformedFile(f"Cannot read {path} as UTF-8 text ({exc}).") from exc
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             out.append(parse(n, json.loads(line)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: not {what} ({exc}).") from exc
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise MalformedFile(f"{path}:{n}: not {what} ({exc}).") from exc
     return out
 
 
@@ -92,6 +100,11 @@ def read_questions(path: Path) -> list[Question]:
     """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`)."""
 
     def parse(n: int, d: dict) -> Question:
+        gold = d.get("gold", [])
+        if not isinstance(d["question"], str) or not isinstance(gold, list):
+            raise TypeError('"question" must be a string and "gold" a list')
+        if not all(isinstance(g, str) for g in gold):
+            raise TypeError('"gold" must list strings')
         return Question(
             d["question"],
             tuple(d.get("gold", [])),
