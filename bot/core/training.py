@@ -224,7 +224,6 @@ class TrainingReport:
 
     questions: int
     unanswerable: int
-    uncovered: int
     weights: tuple[float, ...]
     oof_hit1: float
     oof_answer_rate: float
@@ -275,6 +274,103 @@ def _full_components(r: Retriever, text: str, vector: np.ndarray, n: int) -> np.
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class TrainingSet:
+    """The training questions ready to learn from: vectors, where their gold lies, and their folds."""
+
+    answerable: list[Question]
+    unanswerable: list[Question]
+    vectors: np.ndarray  # of the answerable questions
+    refusals: np.ndarray  # vectors of the unanswerable ones
+    chunks: np.ndarray  # (questions, chunks): the chunk holds the question's gold
+    sentences: np.ndarray  # (questions, sentences): the sentence shares a long run with the gold
+    folds: np.ndarray  # fold of each answerable question
+    refusal_folds: np.ndarray  # fold of each unanswerable one
+
+
+def training_set(index: Index, embedder: Embedder, questions: Sequence[Question], seed: int) -> TrainingSet:
+    """Split, encode and locate the gold of the questions (TrainingDataError if a gold is in no chunk)."""
+    answerable = [q for q in questions if q.answerable]
+    unanswerable = [q for q in questions if not q.answerable]
+    pos = positives(index, answerable)
+    lost = [q.text for q, c in zip(answerable, pos.any(1), strict=True) if not c]
+    if lost:
+        raise TrainingDataError(
+            f"{len(lost)} training question(s) have gold text in no passage (a heading is not a passage), "
+            f"e.g. {lost[0]!r}; fix or remove them in the training files."
+        )
+    rng = np.random.default_rng(seed)
+    return TrainingSet(
+        answerable,
+        unanswerable,
+        embedder.encode([q.text for q in answerable]),
+        embedder.encode([q.text for q in unanswerable]),
+        pos,
+        sentence_positives(index, answerable),
+        rng.permutation(len(answerable)) % FOLDS,
+        rng.permutation(len(unanswerable)) % FOLDS,
+    )
+
+
+def fold_models(
+    index: Index, embedder: Embedder, t: TrainingSet, settings: AdapterSettings
+) -> tuple[list[RetrievalModel], np.ndarray]:
+    """One model per fold, trained without it, and every answerable question's score components from
+    the model that never saw it: (models, (questions, components, chunks))."""
+    chunks = index.chunk_vectors()
+    n = len(chunks)
+    components = np.zeros((len(t.answerable), len(COMPONENTS), n), np.float32)
+    models = []
+    for f in range(FOLDS):
+        kept, kept_refusals = t.folds != f, t.refusal_folds != f
+        adapter = train_adapter(t.vectors[kept], t.chunks[kept], chunks, t.refusals[kept_refusals], settings)
+        model = expansion_model(
+            adapter, t.vectors[kept], t.chunks[kept], t.refusals[kept_refusals], t.sentences[kept]
+        )
+        models.append(model)
+        r = Retriever(index, embedder, model)
+        for i in np.nonzero(~kept)[0]:
+            components[i] = _full_components(r, t.answerable[i].text, t.vectors[i], n)
+    return models, components
+
+
+def choose_weights(components: np.ndarray, pos: np.ndarray) -> tuple[tuple[float, ...], float]:
+    """The fusion weights of WEIGHT_GRID with the best out-of-fold hit@1 (then MRR), and that hit@1."""
+
+    def quality(w: tuple[float, ...]) -> tuple[float, float]:
+        fused = np.einsum("c,qcn->qn", np.asarray(w, np.float32), components)
+        order = np.argsort(-fused, axis=1)
+        ranks = np.argmax(np.take_along_axis(pos, order, axis=1), axis=1) + 1
+        return float(np.mean(ranks == 1)), float(np.mean(1 / ranks))
+
+    scored = {w: quality(w) for w in WEIGHT_GRID}
+    weights = max(WEIGHT_GRID, key=lambda w: (round(scored[w][0], 3), scored[w][1]))
+    return weights, scored[weights][0]
+
+
+def fit_abstainer(
+    index: Index, embedder: Embedder, t: TrainingSet, models: Sequence[RetrievalModel]
+) -> tuple[np.ndarray, float, float, float, float]:
+    """Logistic regression over out-of-fold retrieval features, and the threshold that answers
+    TARGET_ANSWER_RATE of the answerable questions: (weights, bias, threshold, answered, declined)."""
+    feats, labels = [], []
+    for f, model in enumerate(models):
+        r = Retriever(index, embedder, model)
+        for i in np.nonzero(t.folds == f)[0]:
+            feats.append(r.score(t.answerable[i].text, t.vectors[i]).features)
+            labels.append(1)
+        for i in np.nonzero(t.refusal_folds == f)[0]:
+            feats.append(r.score(t.unanswerable[i].text, t.refusals[i]).features)
+            labels.append(0)
+    x, y = np.array(feats), np.array(labels, dtype=float)
+    coef, bias = fit_logistic(x, y)
+    probs = 1 / (1 + np.exp(-(x @ coef + bias)))
+    threshold = float(np.quantile(probs[y == 1], 1 - TARGET_ANSWER_RATE))
+    answered = float((probs[y == 1] >= threshold).mean())
+    declined = float((probs[y == 0] < threshold).mean()) if (y == 0).any() else 0.0
+    return coef, bias, threshold, answered, declined
+
+
 def train_model(
     index: Index,
     embedder: Embedder,
@@ -282,88 +378,36 @@ def train_model(
     settings: AdapterSettings | None = None,
     speller: Speller | None = None,
 ) -> tuple[RetrievalModel, TrainingReport]:
-    """Choose fusion weights and the abstainer out of fold, then fit the adapter on every question."""
+    """Choose fusion weights, the abstainer, the support gap and the bold-line model out of fold, then
+    fit the adapter on every question."""
     settings = settings or AdapterSettings()
     if speller:
         questions = [replace(q, text=speller.correct(q.text)) for q in questions]
-    answerable = [q for q in questions if q.answerable]
-    unanswerable = [q for q in questions if not q.answerable]
-    pos = positives(index, answerable)
-    covered = pos.any(1)
-    if not covered.all():
-        lost = [q.text for q, c in zip(answerable, covered, strict=True) if not c]
-        raise TrainingDataError(
-            f"{len(lost)} training question(s) have gold text in no passage (a heading is not a passage), "
-            f"e.g. {lost[0]!r}; fix or remove them in the training files."
-        )
-    spos = sentence_positives(index, answerable)
-    chunks = index.chunk_vectors()
-    n, dim = chunks.shape
-    qa = embedder.encode([q.text for q in answerable])
-    qu = embedder.encode([q.text for q in unanswerable])
-
-    rng = np.random.default_rng(settings.seed)
-    fold_a = rng.permutation(len(answerable)) % FOLDS
-    fold_u = rng.permutation(len(unanswerable)) % FOLDS
-    # Out of fold: each held-out question is scored by a model that never saw it.
-    comps_a = np.zeros((len(answerable), len(COMPONENTS), n), np.float32)
-    fold_models = []
-    for f in range(FOLDS):
-        tr = fold_a != f
-        adapter = train_adapter(qa[tr], pos[tr], chunks, qu[fold_u != f], settings)
-        model = expansion_model(adapter, qa[tr], pos[tr], qu[fold_u != f], spos[tr])
-        fold_models.append(model)
-        r = Retriever(index, embedder, model)
-        for i in np.nonzero(~tr)[0]:
-            comps_a[i] = _full_components(r, answerable[i].text, qa[i], n)
-
-    def oof_quality(w: tuple[float, ...]) -> tuple[float, float]:
-        fused = np.einsum("c,qcn->qn", np.asarray(w, np.float32), comps_a)
-        order = np.argsort(-fused, axis=1)
-        ranks = np.argmax(np.take_along_axis(pos, order, axis=1), axis=1) + 1
-        return float(np.mean(ranks == 1)), float(np.mean(1 / ranks))
-
-    scored = {w: oof_quality(w) for w in WEIGHT_GRID}
-    weights = max(WEIGHT_GRID, key=lambda w: (round(scored[w][0], 3), scored[w][1]))
-    support_gap = choose_support_gap(np.einsum("c,qcn->qn", np.asarray(weights, np.float32), comps_a), pos)
-
-    # The abstainer learns from out-of-fold features of answerable and unanswerable questions.
-    feats, labels = [], []
-    for f, model in enumerate(fold_models):
-        r = Retriever(index, embedder, replace(model, weights=weights))
-        for i in np.nonzero(fold_a == f)[0]:
-            feats.append(r.score(answerable[i].text, qa[i]).features)
-            labels.append(1)
-        for i in np.nonzero(fold_u == f)[0]:
-            feats.append(r.score(unanswerable[i].text, qu[i]).features)
-            labels.append(0)
-    x, y = np.array(feats), np.array(labels, dtype=float)
-    coef, bias = fit_logistic(x, y)
-    probs = 1 / (1 + np.exp(-(x @ coef + bias)))
-    threshold = float(np.quantile(probs[y == 1], 1 - TARGET_ANSWER_RATE))
-    answer_rate = float((probs[y == 1] >= threshold).mean())
-    abstain_rate = float((probs[y == 0] < threshold).mean()) if (y == 0).any() else 0.0
-
-    adapter = train_adapter(qa, pos, chunks, qu, settings)
+    t = training_set(index, embedder, questions, settings.seed)
+    models, components = fold_models(index, embedder, t, settings)
+    weights, oof_hit1 = choose_weights(components, t.chunks)
+    models = [replace(m, weights=weights) for m in models]
+    support_gap = choose_support_gap(
+        np.einsum("c,qcn->qn", np.asarray(weights, np.float32), components), t.chunks
+    )
+    coef, bias, threshold, answered, declined = fit_abstainer(index, embedder, t, models)
+    highlighter, hl_figures = train_highlighter(index, embedder, t.answerable, t.vectors, t.folds, models)
+    adapter = train_adapter(t.vectors, t.chunks, index.chunk_vectors(), t.refusals, settings)
     model = replace(
-        expansion_model(adapter, qa, pos, qu, spos),
+        expansion_model(adapter, t.vectors, t.chunks, t.refusals, t.sentences),
         weights=weights,
         abstain_weights=tuple(float(c) for c in coef),
         abstain_bias=bias,
         abstain_threshold=threshold,
         support_gap=support_gap,
     )
-    highlighter, hl_figures = train_highlighter(
-        index, embedder, answerable, qa, fold_a, [replace(m, weights=weights) for m in fold_models]
-    )
     report = TrainingReport(
-        len(answerable),
-        len(unanswerable),
-        int((~covered).sum()),
+        len(t.answerable),
+        len(t.unanswerable),
         weights,
-        scored[weights][0],
-        answer_rate,
-        abstain_rate,
+        oof_hit1,
+        answered,
+        declined,
         highlighter,
         *hl_figures,
     )
