@@ -62,21 +62,47 @@ def parse_document(path: Path) -> Document:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"Cannot read corpus file {path}: {exc}.") from exc
-    meta: dict[str, str] = {}
-    body_start = 0
-    m = _FRONT.match(text)
-    if m:
-        for line in m.group(1).splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                meta[key.strip()] = value.strip()
-        body_start = m.end()
+    meta, body_start = _front_matter(text)
     if not meta.get("title"):
         raise CorpusError(f"Corpus file {path} has no `title:` in its front matter.")
+    paragraphs = _paragraphs(path.stem, text, body_start)
+    if not paragraphs:
+        raise CorpusError(f"Corpus file {path} has no paragraphs.")
+    if not _DOC_ID.fullmatch(path.stem):
+        # The id travels in citations' chunk ids and in Discord button ids (≤ 100 characters).
+        raise CorpusError(
+            f"Corpus file name {path.name} must be 1-40 letters, digits, '-' or '_' before .md "
+            "(it becomes the document id)."
+        )
+    return Document(
+        doc_id=path.stem,
+        title=meta["title"],
+        date=meta.get("date", ""),
+        source=meta.get("source", ""),
+        path=path,
+        text=text,
+        paragraphs=paragraphs,
+    )
 
+
+def _front_matter(text: str) -> tuple[dict[str, str], int]:
+    """The `key: value` lines between the opening `---` lines, and where the body starts."""
+    m = _FRONT.match(text)
+    if not m:
+        return {}, 0
+    meta = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            meta[key.strip()] = value.strip()
+    return meta, m.end()
+
+
+def _paragraphs(doc_id: str, text: str, body_start: int) -> tuple[Paragraph, ...]:
+    """The body's paragraphs with their offsets into `text`: blank lines, headings and list items end
+    one; `##` opens a section, `###` an FAQ question; a wrapped paragraph stays one."""
     paragraphs: list[Paragraph] = []
-    section = OPENING
-    question: str | None = None
+    section, question = OPENING, None
     counts: dict[str, int] = {}
     open_span: list[int] | None = None  # [start, end] of the paragraph being read
 
@@ -86,7 +112,7 @@ def parse_document(path: Path) -> Document:
             start, end = open_span
             counts[section] = counts.get(section, 0) + 1
             paragraphs.append(
-                Paragraph(path.stem, section, counts[section], text[start:end], start, end, question)
+                Paragraph(doc_id, section, counts[section], text[start:end], start, end, question)
             )
         open_span = None
 
@@ -115,23 +141,7 @@ def parse_document(path: Path) -> Document:
         else:  # a paragraph wrapped over several lines stays one paragraph
             open_span[1] = end
     close()
-    if not paragraphs:
-        raise CorpusError(f"Corpus file {path} has no paragraphs.")
-    if not _DOC_ID.fullmatch(path.stem):
-        # The id travels in citations' chunk ids and in Discord button ids (≤ 100 characters).
-        raise CorpusError(
-            f"Corpus file name {path.name} must be 1-40 letters, digits, '-' or '_' before .md "
-            "(it becomes the document id)."
-        )
-    return Document(
-        doc_id=path.stem,
-        title=meta["title"],
-        date=meta.get("date", ""),
-        source=meta.get("source", ""),
-        path=path,
-        text=text,
-        paragraphs=tuple(paragraphs),
-    )
+    return tuple(paragraphs)
 
 
 def corpus_files(folder: Path) -> list[Path]:

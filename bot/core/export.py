@@ -55,83 +55,52 @@ def _temp_path(out_dir: Path, final_name: str) -> Path:
 
 
 def export_onnx(model_dir: Path, out_dir: Path) -> Path:
-    """Export model_dir's transformer to out_dir/model.onnx (+ tokenizer.json); return the model path."""
-    import warnings
+    """Export model_dir's transformer to out_dir/model.onnx (+ tokenizer.json); return the model path.
 
+    Steps: trace to ONNX, fuse, check against torch, quantize, check again, then publish the files with
+    the info file last (its presence says the export is complete)."""
     import torch
     from transformers import AutoModel
 
-    model_dir = Path(model_dir)
-    out_dir = Path(out_dir)
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
     tokenizer_src = model_dir / TOKENIZER_FILENAME
     if not tokenizer_src.is_file():
         raise EmbeddingError(f"The model folder {model_dir} has no {TOKENIZER_FILENAME} to export.")
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-
     # Eager attention traces to plain MatMul/Softmax ops, the pattern onnxruntime's fusion recognises.
     quiet_transformers()
     model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
     # eval() on the wrapper too: the exporter restores the wrapper's own mode (recursively) after tracing.
     wrapper = _make_export_wrapper(model).eval()
-
     tokenizer = load_tokenizer(tokenizer_src)
-    sample = ["A short example.", "A somewhat longer example sentence, used to give the tracer padded rows."]
-    trace_feeds = tokenize_batch(tokenizer, sample)
-    example = tuple(torch.from_numpy(trace_feeds[name]) for name in INPUT_NAMES)
     # Verify on another batch size and length than the trace example, so baked-in shapes are caught.
-    check_texts = ["Check.", "Did the exported graph keep dynamic axes?", "Yes " * 40]
-    check_feeds = tokenize_batch(tokenizer, check_texts)
-    dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in (*INPUT_NAMES, OUTPUT_NAME)}
+    check_feeds = tokenize_batch(
+        tokenizer, ["Check.", "Did the exported graph keep dynamic axes?", "Yes " * 40]
+    )
+    with torch.inference_mode():
+        reference = wrapper(*(torch.from_numpy(check_feeds[name]) for name in INPUT_NAMES)).numpy()
 
-    tmp_model = _temp_path(out_dir, ONNX_FILENAME)
-    tmp_tokenizer = _temp_path(out_dir, TOKENIZER_FILENAME)
-    tmp_info = _temp_path(out_dir, ENCODER_INFO)
+    temps = {name: _temp_path(out_dir, name) for name in (ONNX_FILENAME, TOKENIZER_FILENAME, ENCODER_INFO)}
     try:
-        with torch.inference_mode():
-            reference = wrapper(*(torch.from_numpy(check_feeds[name]) for name in INPUT_NAMES)).numpy()
-        with torch.inference_mode(), warnings.catch_warnings():
-            # The legacy exporter warns that it is deprecated and that shape reads are traced: expected.
-            warnings.simplefilter("ignore", category=DeprecationWarning)
-            warnings.simplefilter("ignore", category=torch.jit.TracerWarning)
-            # The padding mask is built with an index op; the check against torch below covers it.
-            warnings.filterwarnings("ignore", message="Exporting aten::index operator")
-            # dynamo=False: the default dynamo exporter requires the optional `onnxscript` package.
-            torch.onnx.export(
-                wrapper,
-                example,
-                str(tmp_model),
-                dynamo=False,
-                opset_version=ONNX_OPSET,
-                input_names=list(INPUT_NAMES),
-                output_names=[OUTPUT_NAME],
-                dynamic_axes=dynamic_axes,
-                do_constant_folding=True,
-            )
-        fused = _fuse(tmp_model, model.config)
-        _check_exported_model(tmp_model, check_feeds, reference)
-        _quantize(tmp_model)
-        _check_quantized_model(tmp_model, check_feeds, reference)
-        shutil.copyfile(tokenizer_src, tmp_tokenizer)
+        _trace(wrapper, tokenizer, temps[ONNX_FILENAME])
+        fused = _fuse(temps[ONNX_FILENAME], model.config)
+        _check_exported_model(temps[ONNX_FILENAME], check_feeds, reference)
+        _quantize(temps[ONNX_FILENAME])
+        _check_quantized_model(temps[ONNX_FILENAME], check_feeds, reference)
+        shutil.copyfile(tokenizer_src, temps[TOKENIZER_FILENAME])
         info = {
             "format": EXPORT_FORMAT,
             "model": MODEL_NAME,
             "fused": fused,
             "weights": f"{QUANT_BITS}-bit symmetric blocks of {QUANT_BLOCK}, int8 products",
         }
-        tmp_info.write_text(json.dumps(info) + "\n", encoding="utf-8")
-        for tmp in (tmp_model, tmp_tokenizer, tmp_info):
-            tmp.chmod(0o644)  # mkstemp creates 0600 files; the serving process may run as another user
-        # The info file last: its presence says the model and tokenizer beside it are complete.
-        (out_dir / ENCODER_INFO).unlink(missing_ok=True)
-        os.replace(tmp_tokenizer, out_dir / TOKENIZER_FILENAME)
-        os.replace(tmp_model, out_dir / ONNX_FILENAME)
-        os.replace(tmp_info, out_dir / ENCODER_INFO)
+        temps[ENCODER_INFO].write_text(json.dumps(info) + "\n", encoding="utf-8")
+        _publish(temps, out_dir)
     except BaseException:
-        for tmp in (tmp_model, tmp_tokenizer, tmp_info):
+        for tmp in temps.values():
             tmp.unlink(missing_ok=True)
         raise
-
     onnx_path = out_dir / ONNX_FILENAME
     log.info(
         "Exported %s to %s (%s, %.1f MB) in %.2fs",
@@ -142,6 +111,46 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
         time.perf_counter() - started,
     )
     return onnx_path
+
+
+def _trace(wrapper: Any, tokenizer: Any, path: Path) -> None:
+    """Trace the wrapped model to an ONNX graph at `path`, batch and sequence axes dynamic."""
+    import warnings
+
+    import torch
+
+    sample = ["A short example.", "A somewhat longer example sentence, used to give the tracer padded rows."]
+    feeds = tokenize_batch(tokenizer, sample)
+    example = tuple(torch.from_numpy(feeds[name]) for name in INPUT_NAMES)
+    dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in (*INPUT_NAMES, OUTPUT_NAME)}
+    with torch.inference_mode(), warnings.catch_warnings():
+        # The legacy exporter warns that it is deprecated and that shape reads are traced: expected.
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        warnings.simplefilter("ignore", category=torch.jit.TracerWarning)
+        # The padding mask is built with an index op; the check against torch covers it.
+        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
+        # dynamo=False: the default dynamo exporter requires the optional `onnxscript` package.
+        torch.onnx.export(
+            wrapper,
+            example,
+            str(path),
+            dynamo=False,
+            opset_version=ONNX_OPSET,
+            input_names=list(INPUT_NAMES),
+            output_names=[OUTPUT_NAME],
+            dynamic_axes=dynamic_axes,
+            do_constant_folding=True,
+        )
+
+
+def _publish(temps: dict[str, Path], out_dir: Path) -> None:
+    """Move the finished files into place, readable by all; the info file last."""
+    for tmp in temps.values():
+        tmp.chmod(0o644)  # mkstemp creates 0600 files; the serving process may run as another user
+    (out_dir / ENCODER_INFO).unlink(missing_ok=True)
+    os.replace(temps[TOKENIZER_FILENAME], out_dir / TOKENIZER_FILENAME)
+    os.replace(temps[ONNX_FILENAME], out_dir / ONNX_FILENAME)
+    os.replace(temps[ENCODER_INFO], out_dir / ENCODER_INFO)
 
 
 def _make_export_wrapper(bert: Any) -> Any:
