@@ -104,6 +104,10 @@ class Index:
         scores, ids = self.vectors.search(np.ascontiguousarray(query, dtype=np.float32), k)
         return scores, ids
 
+    def vectors_of(self, positions: np.ndarray) -> np.ndarray:
+        """The stored vectors of the chunks at `positions` (rebuilt from storage for HNSW)."""
+        return self.vectors.reconstruct_batch(np.asarray(positions, dtype=np.int64))
+
     def chunk_vectors(self) -> np.ndarray:
         """Every chunk vector (for exact indexes; rebuilt from storage for HNSW)."""
         return self.vectors.reconstruct_n(0, self.vectors.ntotal)

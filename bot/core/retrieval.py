@@ -16,6 +16,7 @@ from bot.core.context import Said, blend, blended_overlap
 from bot.core.diversify import diverse
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY, FollowupReader
+from bot.core.fusion import Fusion, Scored, best_of, padded
 from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
 from bot.core.highlight import Candidate, HighlightModel, unit_features, units
 from bot.core.index import Index
@@ -25,8 +26,6 @@ from bot.core.spelling import Speller
 
 log = logging.getLogger(__name__)
 
-# How many candidates each side contributes before fusion (all of them in a small corpus).
-CANDIDATES = 100
 MMR_POOL = 30  # the best candidates that maximal marginal relevance chooses among
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -54,17 +53,6 @@ class Retrieval:
     supported: int = 0  # how many of the first hits support the answer (the rest only on request)
 
 
-@dataclass(frozen=True)
-class Scored:
-    """Every candidate's fused score and components, best first, plus the abstention features."""
-
-    positions: np.ndarray  # chunk positions, best first
-    fused: np.ndarray
-    components: np.ndarray  # (len(COMPONENTS), n) in the same order
-    features: np.ndarray  # one value per FEATURES
-    query: np.ndarray  # the adapted question vector
-
-
 class Retriever:
     """Ranks the index's chunks for questions; pure and thread-safe once built."""
 
@@ -83,20 +71,11 @@ class Retriever:
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks))
-        self._small = len(index.chunks) <= CANDIDATES
-        # A small index is scored exhaustively with one matrix product.
-        self._chunk_matrix = index.chunk_vectors() if self._small else None
-        # Per-chunk lists padded into matrices, so "best of the chunk's rows" is one gather and a max.
-        self._sentence_table = _padded(index.sentence_rows)
-        pairs = model.expansion_chunks
-        by_chunk: list[list[int]] = [[] for _ in index.chunks]
-        for row, chunk in pairs:
-            by_chunk[int(chunk)].append(int(row))
-        self._expansion_table = _padded(by_chunk)
+        self.fusion = Fusion(index, model)
         by_sentence: list[list[int]] = [[] for _ in range(len(index.sentence_vectors))]
         for row, sentence in model.expansion_sentences:
             by_sentence[int(sentence)].append(int(row))
-        self._sentence_expansions = _padded(by_sentence)
+        self._sentence_expansions = padded(by_sentence)
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
@@ -188,38 +167,7 @@ class Retriever:
 
     def _score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
         """Fuse the components given the raw query vector and the BM25 scores of every chunk."""
-        q = adapt(raw[None, :], self.model.adapter)[0]
-        n = len(self.index.chunks)
-        if self._small:
-            positions = np.arange(n)
-            vecs = self._chunk_matrix
-        else:
-            _, ids = self.index.search(q[None, :], CANDIDATES)
-            lex_top = np.argsort(-lexical_all)[:CANDIDATES]
-            positions = np.unique(np.concatenate([ids[0][ids[0] >= 0], lex_top]))
-            vecs = self.index.vectors.reconstruct_batch(positions)
-        chunk, raw_chunk = vecs @ q, vecs @ raw
-        # A chunk is as close as its closest sentence: precise facts are often one sentence.
-        sentence = _best_of(self.index.sentence_vectors, self._sentence_table[positions], q)
-        # ... and as close as the closest training question it answers.
-        asked = _best_of(self.model.expansions, self._expansion_table[positions], q)
-        components = np.stack([chunk, sentence, asked, lexical_all[positions]])
-        fused = np.asarray(self.model.weights, dtype=np.float32) @ components
-        order = np.argsort(-fused, kind="stable")
-        top = order[0]
-        second = fused[order[1]] if len(order) > 1 else 0.0
-        features = np.array(
-            [
-                fused[top],
-                *components[:, top],
-                float(raw_chunk.max()),
-                coverage,
-                fused[top] - second,
-                float((self.model.refusals @ q).max()) if len(self.model.refusals) else 0.0,
-            ],
-            dtype=np.float64,
-        )
-        return Scored(positions[order], fused[order], components[:, order], features, q)
+        return self.fusion.score(raw, lexical_all, coverage)
 
     def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
         """Rank chunks for a question whose raw (unadapted) vector is already computed."""
@@ -282,7 +230,7 @@ class Retriever:
         """Indices into `s` of the excerpts to show: the best, then maximal marginal relevance."""
         pool = min(len(s.positions), MMR_POOL)
         top = s.positions[:pool]
-        vecs = self._chunk_matrix[top] if self._small else self.index.vectors.reconstruct_batch(top)
+        vecs = self.fusion.chunk_vectors(top)
         return diverse(s.fused[:pool], vecs, self._starts[top], self._ends[top], self._docs[top], k)
 
     def candidates(
@@ -311,7 +259,7 @@ class Retriever:
             words = blended_overlap(self.lexical, question, texts, context)
             adapted, plain = vectors @ q, vectors @ plain_q
             # How close the question is to training questions answered by each sentence.
-            asked = _best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
+            asked = best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
             for n, (first, last) in enumerate(units(chunk.sentences, opens_paragraph=self._opens[position])):
                 a, b = chunk.sentences[first], chunk.sentences[last]
                 text = chunk.text[a.start - chunk.start : b.end - chunk.start]
@@ -340,28 +288,3 @@ class Retriever:
         if best.first == best.last:
             return best.rank, a
         return best.rank, Sentence(best.text, a.start, b.end)
-
-
-def _padded(lists: Sequence[Sequence[int]]) -> np.ndarray:
-    """A (len(lists), longest) matrix of the lists' items, padded with -1."""
-    width = max((len(x) for x in lists), default=0)
-    table = np.full((len(lists), max(1, width)), -1, dtype=np.int64)
-    for i, items in enumerate(lists):
-        table[i, : len(items)] = items
-    return table
-
-
-def _best_of(vectors: np.ndarray, table: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Per row of `table`, the best cosine of q with the vectors it lists (0 for an empty row)."""
-    if not len(vectors):
-        return np.zeros(len(table), np.float32)
-    if len(table) * table.shape[1] < len(vectors) // 4:
-        # A few candidates of a large index: score only the rows they list.
-        rows = np.unique(table[table >= 0])
-        sims = np.full(len(vectors) + 1, -np.inf, np.float32)
-        sims[rows] = np.asarray(vectors[rows], dtype=np.float32) @ q
-    else:
-        # One extra slot at the end is what the -1 padding reads: -inf, so it never wins.
-        sims = np.append(vectors @ q, np.float32(-np.inf))
-    best = sims[table].max(axis=1)
-    return np.where(np.isfinite(best), best, 0.0).astype(np.float32)

@@ -337,3 +337,17 @@ def test_each_query_keeps_its_own_number_of_excerpts(fair: Answerer) -> None:
         [Query.of("Who won the pumpkin contest?", k=1), Query.of("What did the bakery sell?", k=3)]
     )
     assert len(one.excerpts) == 1 and len(three.excerpts) == 3
+
+
+def test_an_index_larger_than_the_candidate_pool_is_searched_through_the_index(
+    write_corpus: Callable[..., Path], fake_embedder: Embedder
+) -> None:
+    from bot.core.fusion import CANDIDATES
+
+    words = [f"{a}{b}" for a in "bcdfghklmnprst" for b in ("ar", "el", "in", "ox", "um", "ey", "ith", "ond")]
+    body = "\n\n".join(f"The {w} festival had its own parade. Nobody else saw {w} coming." for w in words)
+    big = _answerer(write_corpus({"big.md": f"---\ntitle: Big\n---\n\n{body}\n"}), fake_embedder)
+    assert len(big.index.chunks) > CANDIDATES  # so candidates come from the FAISS search, not all chunks
+    answer = big.ask("When did the gox festival parade?", k=3)
+    assert "The gox festival" in answer.excerpts[0].text
+    assert len(answer.excerpts) == 3 and len({e.chunk_id for e in answer.excerpts}) == 3
