@@ -134,7 +134,6 @@ class StoredAnswer:
     question: str
     history: tuple[str, ...]
     answered: bool
-    chunk_ids: tuple[str, ...]
     sections: tuple[str, ...]
     surface: str
     at: datetime  # UTC, timezone-aware
@@ -776,7 +775,6 @@ def _stored(row: Any) -> StoredAnswer:
         question=row["question"],
         history=tuple(row["history"] or ()),
         answered=bool(row["answered"]),
-        chunk_ids=tuple(row["chunk_ids"] or ()),
         sections=tuple(row["sections"] or ()),
         surface=row["surface"],
         at=_aware(row["at"]),

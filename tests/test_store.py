@@ -110,7 +110,6 @@ def test_record_and_read_back(store: Store, db_url: str) -> None:
         question="Where did they meet?",
         history=("Who met?", "When?"),
         answered=True,
-        chunk_ids=("meeting-0003", "meeting-0010"),
         sections=("Shared Ground", "FAQ"),
         surface="thread",
         at=datetime(2025, 11, 24, 23, 30, tzinfo=UTC),
