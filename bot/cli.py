@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
@@ -164,14 +164,37 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_batch(source: Iterable[bytes | str]) -> Iterator[tuple[int, bytes | str]]:
-    for n, line in enumerate(source, 1):
-        if line.strip():
+# A line longer than this is refused without being held whole (a question is cut at 2,000 characters,
+# and a batch line with its history stays far below this).
+MAX_LINE = 1_000_000
+
+
+TOO_LONG = f"That line is over {MAX_LINE:,} characters; it was skipped."
+
+
+def bounded_lines(source: Any) -> Iterator[bytes | str | None]:
+    """The lines of a text or bytes stream, never holding more than MAX_LINE of one: an over-long line
+    is read and dropped a piece at a time, and comes back as None."""
+    while line := source.readline(MAX_LINE + 1):
+        newline = b"\n" if isinstance(line, bytes) else "\n"
+        if len(line) > MAX_LINE and not line.endswith(newline):
+            while (rest := source.readline(MAX_LINE)) and not rest.endswith(newline):
+                pass
+            yield None
+            continue
+        yield line
+
+
+def _read_batch(source: Any) -> Iterator[tuple[int, bytes | str | None]]:
+    for n, line in enumerate(bounded_lines(source), 1):
+        if line is None or line.strip():
             yield n, line
 
 
-def _batch_item(n: int, line: bytes | str, k: int) -> tuple[Query | None, dict | None]:
+def _batch_item(n: int, line: bytes | str | None, k: int) -> tuple[Query | None, dict | None]:
     """The query of one batch line (its question and optional history), or an error object for it."""
+    if line is None:
+        return None, {"line": n, "error": TOO_LONG}
     if isinstance(line, bytes):
         try:
             line = line.decode("utf-8")
@@ -271,7 +294,10 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
     """Answer each line typed as a question, until end of input; read like a DM, with follow-ups."""
     history: list[str] = []
-    for line in source:
+    for line in bounded_lines(source):
+        if line is None:
+            print(TOO_LONG, file=out, flush=True)
+            continue
         try:
             answer = answerer.ask(line, history=history[-HISTORY_DEPTH:])
         except EmptyQuestion:

@@ -491,3 +491,18 @@ def test_a_malformed_training_file_is_one_sentence_naming_the_line(line: str, tm
     result = run("index", TRAIN_DIR=str(train), INDEX_DIR=str(tmp_path / "index"))
     message = assert_one_sentence_error(result, 1)
     assert "questions.jsonl:" in message and "not a question object" in message
+
+
+def test_an_over_long_line_is_skipped_in_one_sentence_and_the_next_is_answered() -> None:
+    from bot.cli import MAX_LINE
+
+    huge = b'{"question": "' + b"a" * (MAX_LINE + 10) + b'"}\n'
+    batch = run_bytes("ask", "--batch", "-", "-k", "1", stdin=huge + b'{"question": "How old is Mamdani?"}\n')
+    assert batch.returncode == 0, batch.stderr
+    first, second = (json.loads(line) for line in batch.stdout.decode().splitlines())
+    assert first == {"line": 1, "error": f"That line is over {MAX_LINE:,} characters; it was skipped."}
+    assert "33" in second["excerpts"][0]["text"]
+    chat = run_bytes("chat", stdin=b"x" * (MAX_LINE + 10) + b"\nHow old is Mamdani?\n")
+    assert chat.returncode == 0 and b"Traceback" not in chat.stderr
+    out = chat.stdout.decode()
+    assert "it was skipped" in out and "33" in out
