@@ -19,20 +19,10 @@ from bot.core.answer import load_checked
 from bot.core.build import Paths, rebuild
 from bot.core.embedding import Embedder
 from bot.core.index import IndexUnwritable
+from tests.core.test_index import HARBOUR
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-ARTICLE = """---
-title: The Harbour Festival
-date: 2024-06-01
-source: written for the tests
----
-
-The harbour festival opened on Friday evening. Boats were lit with lanterns.
-
-## Music
-
-A brass band played sea shanties on the pier. The crowd sang along until midnight.
-"""
+ARTICLE = HARBOUR  # the same small article the index tests use
 # Run by a Python that may not ignore file permissions (as root can): rebuilds with the fake embedder.
 REBUILDS = """
 import json
