@@ -461,6 +461,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.runs < 1:
         raise UserError("--runs must be at least 1.", EXIT_USAGE)
+    if args.scale < 0:
+        raise UserError("--scale must be 0 (skip the scale test) or more chunks.", EXIT_USAGE)
     if args.rss_questions and args.rss_questions <= RSS_FIRST:
         raise UserError(f"--rss-questions must be 0 (skip it) or more than {RSS_FIRST}.", EXIT_USAGE)
     return run_bench(settings, args)
@@ -644,6 +646,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "a setting"
         print(f"error: {name} is invalid: {err['msg']}.", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, UnicodeDecodeError) as exc:
+        print(
+            f"error: the settings file cannot be read as UTF-8 text ({type(exc).__name__}).", file=sys.stderr
+        )
         return EXIT_USAGE
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
     if args.debug:

@@ -296,7 +296,8 @@ def _parse_url(url: str) -> URL:
     """The SQLAlchemy URL, with PostgreSQL pointed at psycopg 3 (the driver installed)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+        _ = parsed.port  # a port that is not a number fails here, not later
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(
             "DATABASE_URL is not a database URL such as sqlite:///path/to/file.sqlite3."
         ) from exc

@@ -506,3 +506,51 @@ def test_an_over_long_line_is_skipped_in_one_sentence_and_the_next_is_answered()
     assert chat.returncode == 0 and b"Traceback" not in chat.stderr
     out = chat.stdout.decode()
     assert "it was skipped" in out and "33" in out
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ['{"question": "a\\udcff b", "gold": ["Mamdani, 33"]}'],  # a lone surrogate in training text
+        ['{"question": "", "gold": ["Mamdani, 33"]}'],  # an empty training question
+    ],
+    ids=["surrogate", "empty"],
+)
+def test_unsound_training_text_is_one_sentence(lines: list[str], tmp_path: Path) -> None:
+    train = tmp_path / "train"
+    shutil.copytree(ROOT / "train", train)
+    with (train / "questions.jsonl").open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    result = run("index", TRAIN_DIR=str(train), INDEX_DIR=str(tmp_path / "index"))
+    assert "not a question object" in assert_one_sentence_error(result, 1)
+
+
+def test_training_files_without_an_answerable_question_are_one_sentence(tmp_path: Path) -> None:
+    train = tmp_path / "train"
+    train.mkdir()
+    (train / "questions.jsonl").write_text('{"question": "what is a cat?", "gold": []}\n', encoding="utf-8")
+    result = run("index", TRAIN_DIR=str(train), INDEX_DIR=str(tmp_path / "index"))
+    assert "no answerable question" in assert_one_sentence_error(result, 1)
+
+
+@pytest.mark.parametrize("first", [b"\xff\xfe not utf-8\n", b"[" * 100_000 + b"\n"], ids=["bytes", "deep"])
+def test_an_eval_file_whose_first_line_is_bad_is_one_sentence(first: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(first + b'{"question": "q", "gold": []}\n')
+    message = assert_one_sentence_error(run("eval", str(path)), 2)
+    assert "bad.jsonl" in message
+
+
+def test_a_database_url_with_a_port_that_is_not_a_number_is_one_sentence(tmp_path: Path) -> None:
+    result = run("report", DATA_DIR=str(tmp_path), DATABASE_URL="postgresql://u:pw@host:abc/z")
+    message = assert_one_sentence_error(result, 1)
+    assert "DATABASE_URL" in message and "pw" not in message
+
+
+def test_bench_with_a_negative_scale_is_a_usage_error() -> None:
+    assert "--scale" in assert_one_sentence_error(run("bench", "--scale", "-1"), 2)
+
+
+@pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f"])
+def test_a_question_of_blank_letters_is_empty(blank: str) -> None:
+    assert "empty" in assert_one_sentence_error(run("ask", blank), 2)

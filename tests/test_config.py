@@ -86,3 +86,16 @@ def test_a_checkout_with_an_operators_env_runs_its_tests_without_reading_it(tmp_
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> None:
+    env_file = tmp_path / "bad.env"
+    env_file.write_bytes(b"# caf\xe9\nLOG_LEVEL=INFO\n")
+    environ = {k: v for k, v in os.environ.items()}
+    environ["MEETING_BOT_ENV_FILE"] = str(env_file)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"], capture_output=True, text=True, env=environ, cwd=tmp_path
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "UTF-8" in line

@@ -343,10 +343,15 @@ class AskCog(commands.Cog):
                     "could not open a thread for message %s (%s); replying in place", message.id, exc.status
                 )
             else:
-                if answer.kind in QUESTION_KINDS:
-                    self.conversations.add(thread.id, answer.question)
-                await asyncio.gather(thread.send(**reply, allowed_mentions=NO_MENTIONS), record(thread))
-                return
+                try:
+                    await thread.send(**reply, allowed_mentions=NO_MENTIONS)
+                except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
+                    log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
+                else:
+                    if answer.kind in QUESTION_KINDS:
+                        self.conversations.add(thread.id, answer.question)
+                    await record(thread)
+                    return
         await asyncio.gather(
             message.reply(**reply, mention_author=False, allowed_mentions=NO_MENTIONS),
             record(message.channel),

@@ -128,9 +128,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# Characters that show as nothing though Unicode counts them as letters, marks or symbols: the combining
+# grapheme joiner, the Hangul fillers and the blank Braille pattern.
+_BLANK = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+
+
 def _invisible(char: str) -> bool:
-    """Spaces and format characters (zero-width spaces and joiners, word joiners, BOMs): no text."""
-    return char.isspace() or unicodedata.category(char) == "Cf"
+    """Spaces, format characters (zero-width spaces and joiners, word joiners, BOMs) and blank letters."""
+    return char.isspace() or unicodedata.category(char) == "Cf" or char in _BLANK
 
 
 def clean_question(text: str) -> Asked:

@@ -176,13 +176,13 @@ def _score(items: Sequence[tuple[str, str, tuple[str, ...], bool, Answer]]) -> R
 
 def _first_object(path: Path) -> object:
     """The first JSON object of a JSON-lines file, or None."""
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                try:
+    try:
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
                     return json.loads(line)
-                except ValueError:
-                    return None
+    except (ValueError, RecursionError, OSError):  # not JSON (or not UTF-8): the reader says so by line
+        return None
     return None
 
 

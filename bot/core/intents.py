@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
-from bot.core.training import read_json_lines
+from bot.core.training import read_json_lines, text_is_sound
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,11 @@ def read_examples(path: Path) -> list[Example]:
     """
 
     def parse(n: int, d: dict) -> Example:
-        if d["kind"] not in (*INTENTS, QUESTION) or not isinstance(d["text"], str) or not d["text"].strip():
+        text = d["text"]
+        if d["kind"] not in (*INTENTS, QUESTION) or not isinstance(text, str) or not text.strip():
             raise ValueError(f"kind must be one of {', '.join((*INTENTS, QUESTION))} and text non-empty")
+        if not text_is_sound(text):
+            raise ValueError("the text holds characters that are not valid Unicode")
         return Example(d["text"], d["kind"], str(d.get("group", "")))
 
     return read_json_lines(path, "an intent example", parse)

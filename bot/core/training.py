@@ -42,6 +42,12 @@ SUPPORT_DEPTH = 3  # the excerpts an answer shows at most by default
 TARGET_ANSWER_RATE = 0.99
 
 
+def text_is_sound(text: str) -> bool:
+    """No lone surrogates (what undecodable bytes or a "\\udcff" JSON escape give): the tokenizer can
+    read it."""
+    return not any("\ud800" <= c <= "\udfff" for c in text)
+
+
 class TrainingDataError(ValueError):
     """The training files cannot train the model as they are; the message is one sentence."""
 
@@ -105,6 +111,8 @@ def read_questions(path: Path) -> list[Question]:
             raise TypeError('"question" must be a string and "gold" a list')
         if not all(isinstance(g, str) for g in gold):
             raise TypeError('"gold" must list strings')
+        if not d["question"].strip() or not text_is_sound(d["question"]):
+            raise ValueError("the question is empty or holds text that is not valid Unicode")
         return Question(
             d["question"],
             tuple(d.get("gold", [])),
@@ -292,6 +300,8 @@ def training_set(index: Index, embedder: Embedder, questions: Sequence[Question]
     """Split, encode and locate the gold of the questions (TrainingDataError if a gold is in no chunk)."""
     answerable = [q for q in questions if q.answerable]
     unanswerable = [q for q in questions if not q.answerable]
+    if not answerable:
+        raise TrainingDataError("The training files hold no answerable question (one with gold text).")
     pos = positives(index, answerable)
     lost = [q.text for q, c in zip(answerable, pos.any(1), strict=True) if not c]
     if lost:

@@ -152,3 +152,21 @@ async def test_a_thanks_mention_is_answered_in_place_without_a_thread(
         reply = await fake.wait_for_request(posted, start=n)
         assert str(reply.json["message_reference"]["message_id"]) == str(msg["id"])
         assert not [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]
+
+
+async def test_a_mention_is_answered_in_place_when_posting_in_the_new_thread_is_refused(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        # The first post anywhere but the channel itself (that is: in the new thread) is refused.
+        fake.fail_next(
+            "POST", rf"/channels/(?!{fake.channel_id}/)\d+/messages$", 403, code=50001, message="no"
+        )
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> how old is mamdani?")
+        reply = await fake.wait_for_request(
+            lambda r: posted(r) and bool(r.json.get("embeds")) and r.status == 200, start=n
+        )
+        assert str(reply.json["message_reference"]["message_id"]) == str(msg["id"])
+        assert "33" in str(reply.json["embeds"][0])
