@@ -21,7 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.chunking import Sentence
-from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
+from bot.core.context import Said, blended_overlap
+from bot.core.fusion import best_of, padded
+from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
+from bot.core.lexical import LexicalIndex
+from bot.core.model import RetrievalModel
 
 log = logging.getLogger(__name__)
 
@@ -189,3 +193,81 @@ class HighlightModel:
             raise IndexCorrupt(
                 f"The highlight model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
             ) from exc
+
+
+class Highlighter:
+    """Chooses the bold line among the units of the top passages of a question (see the module)."""
+
+    def __init__(
+        self, index: Index, lexical: LexicalIndex, model: RetrievalModel, weights: HighlightModel
+    ) -> None:
+        self.index = index
+        self.lexical = lexical
+        self.model = model
+        self.weights = weights
+        by_sentence: list[list[int]] = [[] for _ in range(len(index.sentence_vectors))]
+        for row, sentence in model.expansion_sentences:
+            by_sentence[int(sentence)].append(int(row))
+        self._sentence_expansions = padded(by_sentence)
+        # Whether a chunk's first sentence opens its paragraph (else it continues one before the chunk).
+        paragraphs = [(c.doc, c.section, c.paragraph, c.question) for c in index.chunks]
+        opening: dict[tuple, int] = {}
+        for para, c in zip(paragraphs, index.chunks, strict=True):
+            opening[para] = min(opening.get(para, c.start), c.start)
+        self._opens = [c.start == opening[para] for para, c in zip(paragraphs, index.chunks, strict=True)]
+
+    def candidates(
+        self,
+        question: str,
+        q: np.ndarray,
+        raw: np.ndarray,
+        positions: Sequence[int],
+        fused: Sequence[float],
+        context: Sequence[Said] = (),
+    ) -> tuple[list[Candidate], np.ndarray]:
+        """The units of the first `weights.passages` hits that may be shown in bold, and their features.
+
+        With `context`, word overlap is the weighted mean over the messages that have content words.
+        """
+        found: list[Candidate] = []
+        rows_out: list[np.ndarray] = []
+        plain_q = raw / max(float(np.linalg.norm(raw)), 1e-12)
+        for rank, position in enumerate(positions[: self.weights.passages]):
+            chunk = self.index.chunks[position]
+            rows = self.index.sentence_rows[position]
+            if not rows:
+                continue
+            vectors = self.index.sentence_vectors[list(rows)]
+            texts = [t.text for t in chunk.sentences]
+            words = blended_overlap(self.lexical, question, texts, context)
+            adapted, plain = vectors @ q, vectors @ plain_q
+            # How close the question is to training questions answered by each sentence.
+            asked = best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
+            for n, (first, last) in enumerate(units(chunk.sentences, opens_paragraph=self._opens[position])):
+                a, b = chunk.sentences[first], chunk.sentences[last]
+                text = chunk.text[a.start - chunk.start : b.end - chunk.start]
+                candidate = Candidate(rank, first, last, text)
+                found.append(candidate)
+                gap = fused[rank] - fused[0]
+                rows_out.append(unit_features(question, adapted, plain, words, asked, candidate, gap, n == 0))
+        return found, np.array(rows_out).reshape(len(rows_out), len(FEATURES))
+
+    def choose(
+        self,
+        question: str,
+        q: np.ndarray,
+        raw: np.ndarray,
+        positions: Sequence[int],
+        fused: Sequence[float],
+        context: Sequence[Said] = (),
+    ) -> tuple[int, Sentence | None]:
+        """The rank of the hit holding the answering line, and that line (q: adapted vector, raw: plain)."""
+        found, features = self.candidates(question, q, raw, positions, fused, context)
+        if not found:
+            return 0, None
+        best = found[int(np.argmax(self.weights.score(features)))]
+        chunk = self.index.chunks[positions[best.rank]]
+        a, b = chunk.sentences[best.first], chunk.sentences[best.last]
+        if best.first == best.last:
+            return best.rank, a
+        return best.rank, Sentence(best.text, a.start, b.end)

@@ -12,13 +12,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.core.chunking import Chunk, Sentence
-from bot.core.context import Said, blend, blended_overlap
+from bot.core.context import Said, blend
 from bot.core.diversify import diverse
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY, FollowupReader
-from bot.core.fusion import Fusion, Scored, best_of, padded
-from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
-from bot.core.highlight import Candidate, HighlightModel, unit_features, units
+from bot.core.fusion import Fusion, Scored
+from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import FEATURES, RetrievalModel, adapt
@@ -72,20 +71,11 @@ class Retriever:
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks))
         self.fusion = Fusion(index, model)
-        by_sentence: list[list[int]] = [[] for _ in range(len(index.sentence_vectors))]
-        for row, sentence in model.expansion_sentences:
-            by_sentence[int(sentence)].append(int(row))
-        self._sentence_expansions = padded(by_sentence)
+        self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
         self._docs = np.array([doc_ids[c.doc] for c in index.chunks])
-        # Whether a chunk's first sentence opens its paragraph (else it continues one before the chunk).
-        paragraphs = [(c.doc, c.section, c.paragraph, c.question) for c in index.chunks]
-        opening: dict[tuple, int] = {}
-        for para, c in zip(paragraphs, index.chunks, strict=True):
-            opening[para] = min(opening.get(para, c.start), c.start)
-        self._opens = [c.start == opening[para] for para, c in zip(paragraphs, index.chunks, strict=True)]
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
@@ -204,7 +194,7 @@ class Retriever:
         answered = confidence >= self.model.abstain_threshold
         highlight = None
         if hits:
-            rank, highlight = self.highlight(
+            rank, highlight = self.bold_line.choose(
                 question,
                 highlight_query,
                 raw,
@@ -232,59 +222,3 @@ class Retriever:
         top = s.positions[:pool]
         vecs = self.fusion.chunk_vectors(top)
         return diverse(s.fused[:pool], vecs, self._starts[top], self._ends[top], self._docs[top], k)
-
-    def candidates(
-        self,
-        question: str,
-        q: np.ndarray,
-        raw: np.ndarray,
-        positions: Sequence[int],
-        fused: Sequence[float],
-        context: Sequence[Said] = (),
-    ) -> tuple[list[Candidate], np.ndarray]:
-        """The units of the first `highlighter.passages` hits that may be shown in bold, and their features.
-
-        With `context`, word overlap is the weighted mean over the messages that have content words.
-        """
-        found: list[Candidate] = []
-        rows_out: list[np.ndarray] = []
-        plain_q = raw / max(float(np.linalg.norm(raw)), 1e-12)
-        for rank, position in enumerate(positions[: self.highlighter.passages]):
-            chunk = self.index.chunks[position]
-            rows = self.index.sentence_rows[position]
-            if not rows:
-                continue
-            vectors = self.index.sentence_vectors[list(rows)]
-            texts = [t.text for t in chunk.sentences]
-            words = blended_overlap(self.lexical, question, texts, context)
-            adapted, plain = vectors @ q, vectors @ plain_q
-            # How close the question is to training questions answered by each sentence.
-            asked = best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
-            for n, (first, last) in enumerate(units(chunk.sentences, opens_paragraph=self._opens[position])):
-                a, b = chunk.sentences[first], chunk.sentences[last]
-                text = chunk.text[a.start - chunk.start : b.end - chunk.start]
-                candidate = Candidate(rank, first, last, text)
-                found.append(candidate)
-                gap = fused[rank] - fused[0]
-                rows_out.append(unit_features(question, adapted, plain, words, asked, candidate, gap, n == 0))
-        return found, np.array(rows_out).reshape(len(rows_out), len(HIGHLIGHT_FEATURES))
-
-    def highlight(
-        self,
-        question: str,
-        q: np.ndarray,
-        raw: np.ndarray,
-        positions: Sequence[int],
-        fused: Sequence[float],
-        context: Sequence[Said] = (),
-    ) -> tuple[int, Sentence | None]:
-        """The rank of the hit holding the answering line, and that line (q: adapted vector, raw: plain)."""
-        found, features = self.candidates(question, q, raw, positions, fused, context)
-        if not found:
-            return 0, None
-        best = found[int(np.argmax(self.highlighter.score(features)))]
-        chunk = self.index.chunks[positions[best.rank]]
-        a, b = chunk.sentences[best.first], chunk.sentences[best.last]
-        if best.first == best.last:
-            return best.rank, a
-        return best.rank, Sentence(best.text, a.start, b.end)

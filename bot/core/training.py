@@ -452,7 +452,7 @@ def train_highlighter(
             s = r.score(q.text, vectors[i])
             chosen = r._diverse(s, most)
             positions = [int(s.positions[j]) for j in chosen]
-            found, x = r.candidates(
+            found, x = r.bold_line.candidates(
                 q.text, s.query, vectors[i], positions, [float(s.fused[j]) for j in chosen]
             )
             right = np.array([any(shares_run(c.text, g, HIGHLIGHT_SHARE) for g in q.gold) for c in found])
