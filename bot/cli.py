@@ -134,6 +134,24 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- logging
+
+# Interaction and webhook tokens travel in Discord's URLs: /webhooks/<app id>/<token>, and
+# /interactions/<id>/<token>/callback. An error on such a request quotes the URL.
+_TOKEN_IN_URL = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/?\s'\"]+")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as the formatter it wraps, with interaction tokens cut out of messages and tracebacks."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _TOKEN_IN_URL.sub(r"\1<token>", self.inner.format(record))
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -658,6 +676,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command not in ("run", "start"):
         level = max(level, logging.WARNING)  # library chatter would bury answers in a terminal
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter(handler.formatter))
     # discord.py's debug lines carry interaction tokens (in webhook and interaction-callback URLs) and
     # whole gateway payloads: these loggers stay at INFO even under --debug.
     for noisy in ("discord.http", "discord.gateway", "discord.webhook"):

@@ -554,3 +554,19 @@ def test_bench_with_a_negative_scale_is_a_usage_error() -> None:
 @pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f"])
 def test_a_question_of_blank_letters_is_empty(blank: str) -> None:
     assert "empty" in assert_one_sentence_error(run("ask", blank), 2)
+
+
+def test_the_log_never_shows_an_interaction_token_even_in_a_traceback() -> None:
+    import logging
+
+    from bot.cli import RedactingFormatter
+
+    formatter = RedactingFormatter(logging.Formatter("%(message)s"))
+    url = "http://127.0.0.1/api/v10/webhooks/123/SECRET-token_1?wait=1"
+    try:
+        raise ConnectionError(f"closed while POSTing {url} and /interactions/9/OTHERsecret/callback")
+    except ConnectionError:
+        record = logging.LogRecord("x", logging.ERROR, "", 0, "failed %s", (url,), sys.exc_info())
+    text = formatter.format(record)
+    assert "SECRET" not in text and "OTHERsecret" not in text
+    assert "/webhooks/123/<token>" in text and "/interactions/9/<token>/callback" in text

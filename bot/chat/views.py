@@ -33,8 +33,8 @@ async def tell_privately(interaction: discord.Interaction, text: str) -> None:
     send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
     try:
         await send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("could not send a private reply either")
+    except Exception as exc:  # Discord refused, or the connection is closing: nothing more to say
+        log.warning("could not send a private reply either (%s)", type(exc).__name__)
 
 
 def safely(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:

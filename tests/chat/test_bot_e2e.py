@@ -373,7 +373,11 @@ async def test_debug_logging_never_shows_a_token(tmp_path):
         follow = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=10)
         vote = follow.json["components"][0]["components"][2]["custom_id"]
         click = await fake.click_button(vote, fake.bot_messages()[-1]["id"])
-        await fake.wait_for_request(lambda r: click.token in r.path and r.method == "POST", timeout=10)
+        # The vote is deferred, then thanked in a follow-up: wait for the follow-up before stopping.
+        await fake.wait_for_request(
+            lambda r: click.token in r.path and r.method == "POST" and r.path.startswith("/webhooks/"),
+            timeout=10,
+        )
         proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(proc.communicate(), 15)
         text = err.decode()
