@@ -22,6 +22,7 @@ from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
     MAX_K,
+    QUESTION_KINDS,
     Answer,
     Answerer,
     BadQuestion,
@@ -324,7 +325,7 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
             print(exc, file=out)
             print(file=out, flush=True)
             continue
-        if answer.kind in ("answer", "not_covered"):
+        if answer.kind in QUESTION_KINDS:
             history.append(answer.question)  # only questions are context for the next one
         print(answer_text(answer, bold=out.isatty()), file=out)
         print(file=out, flush=True)

@@ -25,7 +25,7 @@ from bot.chat.render import (
     render_plain,
 )
 from bot.chat.views import answer_view, tell_privately
-from bot.core.answer import Answer, BadQuestion, EmptyQuestion
+from bot.core.answer import QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion
 from bot.core.followup import MAX_HISTORY
 from bot.core.text import cut_at_word
 
@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 THREAD_NAME_MAX = 100
-QUESTION_KINDS = ("answer", "not_covered")  # replies to questions about the article: context for follow-ups
 THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread for
 # The questions kept for follow-ups, across all conversations: 16 MiB holds the last three questions of
 # ~2,700 conversations even when every question is 2,000 characters long.

@@ -23,7 +23,7 @@ from bot.core.paragraphs import full_paragraph
 from bot.core.replies import Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
 from bot.core.spelling import Speller
-from bot.core.text import cut_at_word
+from bot.core.text import cut_at_word, has_lone_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ MAX_K = 10
 # The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
 KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
+QUESTION_KINDS = (ANSWER, NOT_COVERED)  # replies to questions about the article: context for follow-ups
 
 
 class BadQuestion(ValueError):
@@ -124,8 +125,6 @@ class Answer:
 # Control characters, and the bidirectional controls that could make a question (a thread name, an
 # embed title) display as something else.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Lone surrogates: what undecodable bytes become (surrogateescape), or what a JSON "\udcff" escape gives.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # Characters that show as nothing though Unicode counts them as letters, marks or symbols: the combining
@@ -144,7 +143,7 @@ def clean_question(text: str) -> Asked:
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
     text = _CONTROL.sub(" ", text or "").strip()
-    if _SURROGATE.search(text):
+    if has_lone_surrogates(text):
         raise UnreadableQuestion(
             "The question holds bytes that are not valid UTF-8 text; type it again as plain text."
         )

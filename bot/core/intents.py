@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
-from bot.core.training import read_json_lines, text_is_sound
+from bot.core.text import has_lone_surrogates
+from bot.core.training import read_json_lines
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def read_examples(path: Path) -> list[Example]:
         text = d["text"]
         if d["kind"] not in (*INTENTS, QUESTION) or not isinstance(text, str) or not text.strip():
             raise ValueError(f"kind must be one of {', '.join((*INTENTS, QUESTION))} and text non-empty")
-        if not text_is_sound(text):
+        if has_lone_surrogates(text):
             raise ValueError("the text holds characters that are not valid Unicode")
         return Example(d["text"], d["kind"], str(d.get("group", "")))
 

@@ -47,3 +47,12 @@ def shares_run(a: str, b: str, share: float) -> bool:
         return False
     match = difflib.SequenceMatcher(None, x, y, autojunk=False).find_longest_match()
     return match.size >= share * min(len(x), len(y))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """Whether the text holds lone surrogates: what undecodable bytes become (surrogateescape), or what a
+    JSON "\\udcff" escape gives. No tokenizer can read them."""
+    return _SURROGATE.search(text) is not None

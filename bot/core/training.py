@@ -19,7 +19,7 @@ from bot.core.index import Index
 from bot.core.model import COMPONENTS, FEATURES, RetrievalModel, adapt
 from bot.core.retrieval import Retriever
 from bot.core.spelling import Speller
-from bot.core.text import contains, shares_run
+from bot.core.text import contains, has_lone_surrogates, shares_run
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,6 @@ KEEP_HELPFUL = 0.95
 SUPPORT_DEPTH = 3  # the excerpts an answer shows at most by default
 # Answerables that the abstainer may wrongly decline, measured out of fold.
 TARGET_ANSWER_RATE = 0.99
-
-
-def text_is_sound(text: str) -> bool:
-    """No lone surrogates (what undecodable bytes or a "\\udcff" JSON escape give): the tokenizer can
-    read it."""
-    return not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 class TrainingDataError(ValueError):
@@ -111,7 +105,7 @@ def read_questions(path: Path) -> list[Question]:
             raise TypeError('"question" must be a string and "gold" a list')
         if not all(isinstance(g, str) for g in gold):
             raise TypeError('"gold" must list strings')
-        if not d["question"].strip() or not text_is_sound(d["question"]):
+        if not d["question"].strip() or has_lone_surrogates(d["question"]):
             raise ValueError("the question is empty or holds text that is not valid Unicode")
         return Question(
             d["question"],
