@@ -345,11 +345,10 @@ class Answerer:
     def answer(self, queries: Sequence[Query]) -> list[Answer]:
         """Answer queries with one encoder pass: each read for its kind, the questions retrieved."""
         texts = [q.text for q in queries]
-        # One encoder pass for the messages as typed (read for their kind), as searched (typos fixed),
-        # and the earlier messages they may lean on.
-        prepared = [self.retriever.prepare(t) for t in texts]
-        earlier = [self.retriever.prepare(h) for q in queries for h in q.history[-MAX_HISTORY:]]
-        distinct = list(dict.fromkeys(texts + prepared + earlier))
+        said = dict.fromkeys(texts + [h for q in queries for h in q.history[-MAX_HISTORY:]])
+        spelled = {t: self.retriever.prepare(t) for t in said}  # typos repaired once, reused by retrieval
+        # Encoded: the messages as typed (read for their kind) and every message as searched.
+        distinct = list(dict.fromkeys(texts + list(spelled.values())))
         vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
         answers: list[Answer | None] = []
         for q in queries:
@@ -366,7 +365,7 @@ class Answerer:
             k = max(queries[i].k for i in asked)
             histories = [list(queries[i].history) for i in asked]
             results = self.retriever.retrieve_many(
-                [texts[i] for i in asked], k, histories if any(histories) else None, vectors
+                [texts[i] for i in asked], k, histories if any(histories) else None, vectors, spelled
             )
             for i, r in zip(asked, results, strict=True):
                 answers[i] = compose(

@@ -120,7 +120,7 @@ class Candidate:
 
 
 def unit_features(
-    question: str,
+    wanted: set[str],
     adapted: np.ndarray,
     plain: np.ndarray,
     words: np.ndarray,
@@ -129,9 +129,9 @@ def unit_features(
     passage_gap: float,
     unit_count_first: bool,
 ) -> np.ndarray:
-    """The FEATURES of one candidate; `adapted`/`plain`/`words`/`asked` are per sentence of its passage."""
+    """The FEATURES of one candidate; `wanted` is what the question asks for (`asked_types`), and
+    `adapted`/`plain`/`words`/`asked` are per sentence of its passage."""
     span = slice(candidate.first, candidate.last + 1)
-    wanted = asked_types(question)
     held = held_types(candidate.text) if wanted else set()
     return np.array(
         [
@@ -232,6 +232,7 @@ class Highlighter:
         found: list[Candidate] = []
         rows_out: list[np.ndarray] = []
         plain_q = raw / max(float(np.linalg.norm(raw)), 1e-12)
+        wanted = asked_types(question)  # once per question, not per candidate
         for rank, position in enumerate(positions[: self.weights.passages]):
             chunk = self.index.chunks[position]
             rows = self.index.sentence_rows[position]
@@ -249,7 +250,7 @@ class Highlighter:
                 candidate = Candidate(rank, first, last, text)
                 found.append(candidate)
                 gap = fused[rank] - fused[0]
-                rows_out.append(unit_features(question, adapted, plain, words, asked, candidate, gap, n == 0))
+                rows_out.append(unit_features(wanted, adapted, plain, words, asked, candidate, gap, n == 0))
         return found, np.array(rows_out).reshape(len(rows_out), len(FEATURES))
 
     def choose(

@@ -91,13 +91,20 @@ class Retriever:
         k: int = 3,
         histories: Sequence[Sequence[str]] | None = None,
         known: Mapping[str, np.ndarray] | None = None,
+        spelled: Mapping[str, str] | None = None,
     ) -> list[Retrieval]:
         """Rank chunks for several questions with one batched encoder call.
 
         `histories[i]` lists the earlier messages of question i's conversation, oldest first;
-        `known` maps texts (as `prepare` returns them) to raw vectors already computed.
+        `known` maps texts (as `prepare` returns them) to raw vectors already computed, and `spelled`
+        texts to what `prepare` already returned for them.
         """
-        prepared = [self.prepare(q) for q in questions]
+        spelled = spelled or {}
+
+        def prepare(text: str) -> str:
+            return spelled[text] if text in spelled else self.prepare(text)
+
+        prepared = [prepare(q) for q in questions]
         known = known or {}
         if not histories or not any(histories):
             # Exactly the single-question path: the same texts in the same encoder call.
@@ -108,7 +115,7 @@ class Retriever:
             ]
         if len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
-        earlier = [[self.prepare(h) for h in list(history)[-MAX_HISTORY:]] for history in histories]
+        earlier = [[prepare(h) for h in list(history)[-MAX_HISTORY:]] for history in histories]
         # One encoder call for the questions and every distinct earlier message.
         extra = list(dict.fromkeys(t for texts in earlier for t in texts))
         raw = self._encode(prepared + extra, known)
