@@ -195,7 +195,7 @@ class Retriever:
         context: Sequence[Said],
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
-        chosen = self._diverse(s, k)
+        chosen = self.excerpts_of(s, k)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         answered = confidence >= self.model.abstain_threshold
@@ -223,7 +223,7 @@ class Retriever:
             question, tuple(hits), answered, confidence, highlight, near=near, supported=supported
         )
 
-    def _diverse(self, s: Scored, k: int) -> list[int]:
+    def excerpts_of(self, s: Scored, k: int) -> list[int]:
         """Indices into `s` of the excerpts to show: the best, then maximal marginal relevance."""
         pool = min(len(s.positions), MMR_POOL)
         top = s.positions[:pool]

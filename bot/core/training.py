@@ -444,7 +444,7 @@ def train_highlighter(
         for i in np.nonzero(folds == f)[0]:
             q = questions[i]
             s = r.score(q.text, vectors[i])
-            chosen = r._diverse(s, most)
+            chosen = r.excerpts_of(s, most)
             positions = [int(s.positions[j]) for j in chosen]
             found, x = r.bold_line.candidates(
                 q.text, s.query, vectors[i], positions, [float(s.fused[j]) for j in chosen]
