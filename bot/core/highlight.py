@@ -42,6 +42,7 @@ FEATURES = (
     "length",  # log of the unit's words
     "asks",  # the unit ends with a question mark ("The median one-bedroom rent?")
     "first",  # the unit opens its passage
+    "line",  # best cosine of the unit's sentences with the question read by the answer-line adapter
 )
 # A bold line is right when it shares one run of at least this share of the shorter of it and a gold
 # place (highlight@gold, the issue's metric; also what training calls a right line).
@@ -125,12 +126,13 @@ def unit_features(
     plain: np.ndarray,
     words: np.ndarray,
     asked: np.ndarray,
+    line: np.ndarray,
     candidate: Candidate,
     passage_gap: float,
     unit_count_first: bool,
 ) -> np.ndarray:
     """The FEATURES of one candidate; `wanted` is what the question asks for (`asked_types`), and
-    `adapted`/`plain`/`words`/`asked` are per sentence of its passage."""
+    `adapted`/`plain`/`words`/`asked`/`line` are per sentence of its passage."""
     span = slice(candidate.first, candidate.last + 1)
     held = held_types(candidate.text) if wanted else set()
     return np.array(
@@ -146,6 +148,7 @@ def unit_features(
             math.log(1 + len(candidate.text.split())),
             1.0 if candidate.text.rstrip().rstrip('"”’').endswith("?") else 0.0,
             1.0 if unit_count_first else 0.0,
+            float(line[span].max()),
         ],
         dtype=np.float64,
     )
@@ -233,6 +236,8 @@ class Highlighter:
         rows_out: list[np.ndarray] = []
         plain_q = raw / max(float(np.linalg.norm(raw)), 1e-12)
         wanted = asked_types(question)  # once per question, not per candidate
+        # The answer line is the follow-up's own business (see Retriever.rank_in_context): read from `raw`.
+        line_q = self.model.line_query(raw)
         for rank, position in enumerate(positions[: self.weights.passages]):
             chunk = self.index.chunks[position]
             rows = self.index.sentence_rows[position]
@@ -242,6 +247,7 @@ class Highlighter:
             texts = [t.text for t in chunk.sentences]
             words = blended_overlap(self.lexical, question, texts, context)
             adapted, plain = vectors @ q, vectors @ plain_q
+            line = vectors @ line_q if line_q is not None else adapted
             # How close the question is to training questions answered by each sentence.
             asked = best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
             for n, (first, last) in enumerate(units(chunk.sentences, opens_paragraph=self._opens[position])):
@@ -250,7 +256,9 @@ class Highlighter:
                 candidate = Candidate(rank, first, last, text)
                 found.append(candidate)
                 gap = fused[rank] - fused[0]
-                rows_out.append(unit_features(wanted, adapted, plain, words, asked, candidate, gap, n == 0))
+                rows_out.append(
+                    unit_features(wanted, adapted, plain, words, asked, line, candidate, gap, n == 0)
+                )
         return found, np.array(rows_out).reshape(len(rows_out), len(FEATURES))
 
     def choose(

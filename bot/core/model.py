@@ -17,6 +17,7 @@ from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 MODEL_FILE = "retrieval.json"
 ADAPTER_FILE = "adapter.npy"
 EXPANSIONS_FILE = "expansions.npz"
+LINE_ADAPTER_FILE = "line_adapter.npy"
 # The score components that are fused, in the order of RetrievalModel.weights.
 COMPONENTS = ("chunk", "sentence", "question", "lexical")
 # The retrieval features the abstainer reads, in the order of RetrievalModel.abstain_weights.
@@ -44,6 +45,9 @@ class RetrievalModel:
     expansion_sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
     # A later excerpt supports the answer when its score is within this of the first's (inf: always).
     support_gap: float = math.inf
+    # A second adapter, trained to bring a question to the sentence that answers it (rather than to the
+    # passage): what the bold line reads. Empty (0, 0) before training.
+    line_adapter: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
     @classmethod
     def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
@@ -63,6 +67,7 @@ class RetrievalModel:
     def save(self, folder: Path) -> None:
         """Write the model next to the index it was trained for."""
         np.save(folder / ADAPTER_FILE, self.adapter.astype(np.float32))
+        np.save(folder / LINE_ADAPTER_FILE, self.line_adapter.astype(np.float32))
         np.savez(
             folder / EXPANSIONS_FILE,
             vectors=self.expansions.astype(np.float16),
@@ -103,6 +108,7 @@ class RetrievalModel:
                 float(meta["abstain_threshold"]),
                 expansions["sentences"].astype(np.int64),
                 math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
+                np.load(folder / LINE_ADAPTER_FILE).astype(np.float32),
             )
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
@@ -121,6 +127,8 @@ class RetrievalModel:
         """What doesn't fit an index of `chunks` passages of `dim`-dimensional vectors, or None."""
         if self.adapter.shape != (dim, dim):
             return f"its adapter is {self.adapter.shape}, not ({dim}, {dim})"
+        if self.line_adapter.shape not in ((dim, dim), (0, 0)):
+            return f"its answer-line adapter is {self.line_adapter.shape}, not ({dim}, {dim})"
         if len(self.weights) != len(COMPONENTS) or len(self.abstain_weights) != len(FEATURES):
             return "it has the wrong number of weights"
         if any(m.ndim != 2 or m.shape[1] != dim for m in (self.expansions, self.refusals)):
@@ -135,9 +143,16 @@ class RetrievalModel:
         ):
             return "a question-to-passage pair points past its questions or passages"
         scalars = np.array([*self.weights, *self.abstain_weights, self.abstain_bias, self.abstain_threshold])
-        if not all(np.isfinite(m).all() for m in (self.adapter, self.expansions, self.refusals, scalars)):
+        matrices = (self.adapter, self.line_adapter, self.expansions, self.refusals, scalars)
+        if not all(np.isfinite(m).all() for m in matrices):
             return "it holds a value that is not a number"
         return None
+
+    def line_query(self, raw: np.ndarray) -> np.ndarray | None:
+        """The raw question vector read by the answer-line adapter (None before it is trained)."""
+        if not self.line_adapter.size:
+            return None
+        return adapt(raw[None, :], self.line_adapter)[0]
 
     def confidence(self, features: np.ndarray) -> float:
         """P(the article answers the question) from the retrieval features."""

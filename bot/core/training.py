@@ -331,6 +331,10 @@ def fold_models(
         model = expansion_model(
             adapter, t.vectors[kept], t.chunks[kept], t.refusals[kept_refusals], t.sentences[kept]
         )
+        line_adapter = train_adapter(
+            t.vectors[kept], t.sentences[kept], index.sentence_vectors, t.refusals[kept_refusals], settings
+        )
+        model = replace(model, line_adapter=line_adapter)
         models.append(model)
         r = Retriever(index, embedder, model)
         for i in np.nonzero(~kept)[0]:
@@ -397,8 +401,10 @@ def train_model(
     coef, bias, threshold, answered, declined = fit_abstainer(index, embedder, t, models)
     highlighter, hl_figures = train_highlighter(index, embedder, t.answerable, t.vectors, t.folds, models)
     adapter = train_adapter(t.vectors, t.chunks, index.chunk_vectors(), t.refusals, settings)
+    line_adapter = train_adapter(t.vectors, t.sentences, index.sentence_vectors, t.refusals, settings)
     model = replace(
         expansion_model(adapter, t.vectors, t.chunks, t.refusals, t.sentences),
+        line_adapter=line_adapter,
         weights=weights,
         abstain_weights=tuple(float(c) for c in coef),
         abstain_bias=bias,
