@@ -32,7 +32,7 @@ MATCH_AT = 70.0
 # after the question's own, and are kept only as long as they reach KEEP_SHARE of the best.
 ANSWER_WORD = 0.6
 # Suggestions kept: those scoring at least this share of the best one's score.
-KEEP_SHARE = 0.6
+KEEP_SHARE = 0.5
 SEPARATOR = " | "
 _WORD = re.compile(r"[^\W_]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
