@@ -33,6 +33,8 @@ RSS_FIRST = 100
 RSS_TARGET = 1.2
 RSS_QUESTION_CHARS = MAX_QUESTION_CHARS
 RSS_GROUP = 32
+# Discord waits 3 s for autocomplete choices; matching must take far less (p99).
+AUTOCOMPLETE_TARGET_MS = 50.0
 
 # Both children share this prologue: questions, timing helpers and the burst/tick measurement.
 _COMMON = r"""
@@ -256,6 +258,72 @@ def _question_memory_child(questions: int) -> dict:
     return _run_json(code)
 
 
+def typed_inputs(questions: list[str], seed: int = 0) -> list[str]:
+    """What people type on the way to each question: every prefix of it, and every prefix of a copy
+    with one typo per word of four letters or more (a letter dropped, doubled or swapped)."""
+    rng = random.Random(seed)
+
+    def typo(word: str) -> str:
+        if len(word) < 4:
+            return word
+        i = rng.randrange(1, len(word) - 1)
+        kind = rng.randrange(3)
+        if kind == 0:
+            return word[:i] + word[i + 1 :]
+        if kind == 1:
+            return word[:i] + word[i] + word[i:]
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+    out = []
+    for q in questions:
+        misspelt = " ".join(typo(w) for w in q.split())
+        for text in (q, misspelt):
+            out += [text[:n] for n in range(len(text) + 1)]
+    return out
+
+
+def autocomplete_latency(settings: Settings, limit: int | None = None) -> dict:
+    """Build the /ask suggestions as the bot does on first use (every candidate asked once, those answered
+    with their passage first kept), then time matching over typed inputs: p50, p99 and max in ms."""
+    from bot.core.answer import Query
+    from bot.core.build import Paths
+    from bot.core.loading import load_answerer
+    from bot.core.suggest import SUGGESTIONS_FILE, Suggester, candidates, keep_answered, read_written
+
+    answerer = load_answerer(Paths.of(settings), settings.encoder_threads)
+    started = time.perf_counter()
+    cands = candidates(answerer.index, read_written(settings.train_dir / SUGGESTIONS_FILE))
+    suggester = Suggester(keep_answered(cands, answerer.answer([Query.of(c.question) for c in cands])))
+    build_s = time.perf_counter() - started
+    inputs = typed_inputs([s.question for s in suggester.suggestions])
+    inputs = inputs[:limit] if limit is not None else inputs
+    times = []
+    for text in inputs:
+        t = time.perf_counter()
+        suggester.suggest(text)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {
+        "suggestions": len(suggester.suggestions),
+        "candidates": len(cands),
+        "inputs": len(inputs),
+        "build_s": build_s,
+        "p50_ms": times[len(times) // 2],
+        "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
+        "max_ms": times[-1],
+        "target_p99_ms": AUTOCOMPLETE_TARGET_MS,
+    }
+
+
+def _autocomplete_child() -> dict:
+    """autocomplete_latency in a fresh process, like the other measurements."""
+    code = (
+        "import json; from bot.bench import autocomplete_latency; from bot.config import Settings; "
+        "print(json.dumps(autocomplete_latency(Settings())))"
+    )
+    return _run_json(code)
+
+
 def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -315,6 +383,17 @@ def _table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def autocomplete_line(a: dict) -> str:
+    """The bench's autocomplete figures in one paragraph."""
+    met = "met" if a["p99_ms"] <= a["target_p99_ms"] else "MISSED"
+    return (
+        f"\n/ask autocomplete over {a['inputs']:,} typed inputs (every prefix of the {a['suggestions']} "
+        f"suggestions, as typed and with typos): p50 {a['p50_ms']:.2f} ms, p99 {a['p99_ms']:.2f} ms, "
+        f"max {a['max_ms']:.2f} ms (target p99 ≤ {a['target_p99_ms']:.0f} ms {met}); the list built on "
+        f"first use ({a['candidates']} questions asked once) in {a['build_s']:.2f} s."
+    )
+
+
 def run_bench(settings: Settings, args: argparse.Namespace) -> int:
     """Measure, print the table (or JSON), and the scale test; exit 0 even if a target is missed."""
     result = measure_paths(settings, args.runs)
@@ -322,6 +401,7 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
         result["question_memory"] = _question_memory_child(args.rss_questions)
     if args.scale:
         result["scale"] = _scale_child(args.scale, settings)
+    result["autocomplete"] = _autocomplete_child()
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -334,6 +414,7 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
             f"{m['seconds']:.0f} s): RSS {m['rss_first_mb']:.0f} MB after the first {m['first']}, "
             f"{m['rss_last_mb']:.0f} MB after all."
         )
+    print(autocomplete_line(result["autocomplete"]))
     print(
         f"\nServing imports torch/transformers: {result['project_heavy_imports'] or 'no'}; "
         f"largest micro-batch in the burst: {result['project_largest_batch']}."

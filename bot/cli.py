@@ -1,4 +1,4 @@
-"""The `meeting-bot` command: index, ask, chat, eval, bench, run, sync, start, report, forget."""
+"""The `meeting-bot` command: index, ask, chat, eval, bench, run, sync, start, invite, report, forget."""
 
 from __future__ import annotations
 
@@ -474,6 +474,21 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the link that adds the bot to a server, with exactly the permissions it needs."""
+    from bot.chat.permissions import id_from_token, invite_url
+
+    client_id = settings.discord_application_id or id_from_token(settings.token)
+    if client_id is None:
+        raise UserError(
+            "No application id: set DISCORD_APPLICATION_ID (Developer Portal → General Information → "
+            "Application ID) in .env or the environment, or a DISCORD_TOKEN, which carries it.",
+            EXIT_USAGE,
+        )
+    print(invite_url(client_id))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Measure cold start, latency, throughput and memory against the plain approach."""
     from bot.bench import RSS_FIRST, run_bench
@@ -631,6 +646,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sync", help="register the slash commands with Discord")
     s.set_defaults(func=cmd_sync)
+
+    s = sub.add_parser("invite", help="print the link that adds the bot to a server, with its permissions")
+    s.set_defaults(func=cmd_invite)
 
     s = sub.add_parser("bench", help="measure speed and memory against the plain approach")
     s.add_argument("--json", action="store_true", help="print the results as JSON")

@@ -87,6 +87,12 @@ CALLBACK_CHANNEL_MESSAGE = 4
 CALLBACK_DEFERRED_CHANNEL_MESSAGE = 5
 CALLBACK_DEFERRED_UPDATE_MESSAGE = 6
 CALLBACK_UPDATE_MESSAGE = 7
+CALLBACK_AUTOCOMPLETE_RESULT = 8
+INTERACTION_AUTOCOMPLETE = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
+# An autocomplete result holds at most 25 choices, each name 1-100 characters and a string value at most
+# 100 characters (https://discord.com/developers/docs/interactions/application-commands).
+AUTOCOMPLETE_MAX_CHOICES = 25
+CHOICE_MAX_CHARS = 100
 
 _MENTION_RE = re.compile(r"<@!?(\d+)>")
 
@@ -113,6 +119,25 @@ def _json_response(data: Any, status: int = 200, headers: dict[str, str] | None 
 def _error(status: int, message: str, code: int = 0, **extra: Any) -> web.Response:
     """Build a Discord-style JSON error response."""
     return _json_response({"message": message, "code": code, **extra}, status=status)
+
+
+def _autocomplete_problem(interaction_type: int, data: JSON) -> str | None:
+    """Why Discord would refuse this autocomplete result, or None: only an autocomplete interaction takes
+    one, with at most 25 choices of a 1-100 character name and a value (a string at most 100)."""
+    if interaction_type != INTERACTION_AUTOCOMPLETE:
+        return "an autocomplete result answers only an autocomplete interaction"
+    choices = data.get("choices")
+    if not isinstance(choices, list) or len(choices) > AUTOCOMPLETE_MAX_CHOICES:
+        return f"choices must be a list of at most {AUTOCOMPLETE_MAX_CHOICES}"
+    for choice in choices:
+        name, value = choice.get("name"), choice.get("value")
+        if not isinstance(name, str) or not 1 <= len(name) <= CHOICE_MAX_CHARS:
+            return f"a choice name must be 1-{CHOICE_MAX_CHARS} characters"
+        if isinstance(value, str) and len(value) > CHOICE_MAX_CHARS:
+            return f"a string choice value must be at most {CHOICE_MAX_CHARS} characters"
+        if value is None:
+            return "every choice needs a value"
+    return None
 
 
 def _no_content() -> web.Response:
@@ -181,6 +206,7 @@ class _InteractionState:
     original_message_id: str | None = None
     loading: bool = False  # a type-5 defer whose "thinking" message has not been replaced yet
     followup_ids: list[str] = field(default_factory=list)
+    choices: list[JSON] | None = None  # what an autocomplete result (type 8) offered
 
 
 class _Connection:
@@ -1271,6 +1297,11 @@ class FakeDiscord:
         body: JSON = req.json or {}
         callback_type = int(body.get("type") or 0)
         data: JSON = body.get("data") or {}
+        if callback_type == CALLBACK_AUTOCOMPLETE_RESULT:
+            problem = _autocomplete_problem(state.payload["type"], data)
+            if problem:
+                return _error(400, "Invalid Form Body", 50035, errors={"data": {"_errors": [problem]}})
+            state.choices = data["choices"]
         flags = int(data.get("flags") or 0)
         ephemeral = bool(flags & MESSAGE_FLAG_EPHEMERAL)
         state.response_type = callback_type
@@ -1676,6 +1707,48 @@ class FakeDiscord:
         if guild_command is not None:
             data["guild_id"] = guild_id
         return await self._dispatch_interaction(self._interaction_payload(2, invoker, channel, data))
+
+    async def send_autocomplete(
+        self,
+        name: str,
+        options: dict[str, Any],
+        focused: str,
+        user: Snowflake | JSON | None = None,
+        guild: bool = True,
+        *,
+        channel_id: Snowflake | None = None,
+    ) -> InteractionRef:
+        """Dispatch an autocomplete INTERACTION_CREATE (type 4) for a command being typed: `options` as
+        typed so far (partial values, not validated), `focused` the option the cursor is in."""
+        invoker = self._user(user)
+        channel = self._resolve_channel(channel_id, invoker, guild)
+        guild_id = channel.get("guild_id")
+        option_list = []
+        for key, value in options.items():
+            option = self._option(key, value)
+            if key == focused:
+                option["focused"] = True
+            option_list.append(option)
+        guild_command = next(
+            (c for c in self.guild_commands.get(guild_id or "", []) if c["name"] == name), None
+        )
+        global_command = next((c for c in self.global_commands if c["name"] == name), None)
+        command = guild_command or global_command
+        data: JSON = {
+            "id": command["id"] if command else self._snowflake(),
+            "name": name,
+            "type": 1,
+            "options": option_list,
+        }
+        if guild_command is not None:
+            data["guild_id"] = guild_id
+        payload = self._interaction_payload(INTERACTION_AUTOCOMPLETE, invoker, channel, data)
+        return await self._dispatch_interaction(payload)
+
+    def autocomplete_choices(self, interaction_id: Snowflake) -> list[JSON] | None:
+        """The choices the bot offered for an autocomplete interaction (None if it did not answer)."""
+        state = self._interactions.get(_sid(interaction_id))
+        return state.choices if state else None
 
     async def click_component(
         self,

@@ -27,10 +27,19 @@ from bot.chat.render import (
 from bot.chat.views import answer_view, tell_privately
 from bot.core.answer import QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion
 from bot.core.followup import MAX_HISTORY
+from bot.core.suggest import (
+    SUGGESTIONS_FILE,
+    Suggester,
+    SuggestionsError,
+    candidates,
+    keep_answered,
+    read_written,
+)
 from bot.core.text import cut_at_word
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
+    from bot.core.answer import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +143,8 @@ class AskCog(commands.Cog):
         self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
         self.conversations = Conversations()
         self._background: set[asyncio.Task] = set()
+        # The questions offered as /ask is typed, built on first use for the answerer serving then.
+        self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
     async def _record(
         self,
@@ -223,6 +234,44 @@ class AskCog(commands.Cog):
                 private=private,
             ),
         )
+
+    @ask.autocomplete("question")
+    async def suggest_questions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Questions the bot answers well that match what has been typed (≤ 25, each ≤ 100 characters)."""
+        try:
+            suggester = await asyncio.shield(self._suggester())
+            return [app_commands.Choice(name=q, value=q) for q in suggester.suggest(current)]
+        except Exception:
+            log.exception("suggesting questions failed")
+            return []
+
+    def _suggester(self) -> asyncio.Task[Suggester]:
+        """The suggester of the answerer serving now (a new one after /reindex, or after a failed build)."""
+        answerer = self.bot.answers.answerer
+        if self._suggesting is not None:
+            built_for, task = self._suggesting
+            failed = task.done() and (task.cancelled() or task.exception() is not None)
+            if built_for is answerer and not failed:
+                return task
+        task = asyncio.get_running_loop().create_task(self._build_suggester(answerer), name="suggestions")
+        self._suggesting = (answerer, task)
+        return task
+
+    async def _build_suggester(self, answerer: Answerer) -> Suggester:
+        """Ask every candidate question once and keep those answered with their passage first."""
+        path = self.bot.settings.train_dir / SUGGESTIONS_FILE
+        try:
+            written = await asyncio.to_thread(read_written, path)
+        except SuggestionsError as exc:
+            log.error("%s Offering the FAQ's questions only.", exc)
+            written = ()
+        cands = await asyncio.to_thread(candidates, answerer.index, written)
+        answers = await asyncio.gather(*(self.bot.answers.ask(c.question) for c in cands))
+        suggester = Suggester(keep_answered(cands, answers))
+        log.info("offering %d of %d questions as /ask is typed", len(suggester.suggestions), len(cands))
+        return suggester
 
     def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
         first = answer.excerpts[0].chunk_id if answer.excerpts else None

@@ -15,6 +15,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.chat.permissions import invite_url
 from bot.chat.views import DYNAMIC_ITEMS
 from bot.config import Settings
 from bot.core.answer import Answerer
@@ -67,6 +68,7 @@ class MeetingBot(commands.AutoShardedBot):
         self._pruner: asyncio.Task[None] | None = None
         self.force_sync = force_sync
         self.synced = False
+        self.invite_logged = False
 
     async def setup_hook(self) -> None:
         """Load the cog, then register commands with Discord if they changed (or when asked to)."""
@@ -157,7 +159,7 @@ class MeetingBot(commands.AutoShardedBot):
         return f"Index rebuilt and swapped in: {m.chunks} passages, built {m.built_at}."
 
     async def on_ready(self) -> None:
-        """Log who we are once connected."""
+        """Log who we are once connected (and, the first time, the invite link)."""
         log.info(
             "connected as %s (%s) in %d guilds, shards %s",
             self.user,
@@ -165,6 +167,15 @@ class MeetingBot(commands.AutoShardedBot):
             len(self.guilds),
             self.shard_ids or "all",
         )
+        self._log_invite()
+
+    def _log_invite(self) -> None:
+        """Log the link that adds the bot to a server, once per process (on_ready comes again after a
+        new session), with the application id Discord reported."""
+        if self.invite_logged or self.application_id is None:
+            return
+        self.invite_logged = True
+        log.info("invite the bot to a server with: %s", invite_url(self.application_id))
 
     async def close(self) -> None:
         """Stop answering and pruning, then disconnect."""
