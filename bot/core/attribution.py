@@ -185,7 +185,9 @@ class SpeakerNames:
                 return self._display(m.group(1))
         if found:
             return self._display(found[-1].group(1))
-        m = re.match(rf"^[\s,.!?]*(?:[—–-]+|said|says)?\s*(?:by\s+)?{self._pattern.pattern}", after, re.I)
+        m = re.match(
+            rf"^[\s,.!?\"'“”‘’»]*(?:[—–-]+|said|says)?\s*(?:by\s+)?{self._pattern.pattern}", after, re.I
+        )
         return self._display(m.group(1)) if m else None
 
     def _display(self, word: str) -> str:

@@ -124,6 +124,24 @@ class QuoteCheck:
     truncated: bool = False  # the text was cut at MAX_TEXT_CHARS
 
 
+def difference_note(d: Difference) -> str:
+    """One word-level difference in words: changed, added or left out."""
+    if d.said and d.article:
+        return f"“{d.said}” where the article has “{d.article}”"
+    if d.said:
+        return f"“{d.said}” is not in the article's words"
+    return f"the article also has “{d.article}”"
+
+
+def speaker_note(span: SpanCheck) -> str | None:
+    """Who the article has saying the words, when it names someone (and whom the message named instead)."""
+    if span.misattributed:
+        return f"The article has {span.speaker} saying this, not {span.claimed}."
+    if span.speaker and span.verdict != ABSENT:
+        return f"The article has {span.speaker} saying this."
+    return None
+
+
 # ---------------------------------------------------------------- splitting
 
 
