@@ -53,6 +53,7 @@ _DOUBLE = {'"': '"”', "“": '”"', "„": '“”"', "«": "»"}
 _SINGLE_OPEN = "'‘"
 _SINGLE_CLOSE = "'’"
 _BEFORE_OPENER = " \t\n([{—–-/"
+_MARKS = "\"“”„«»'‘’"
 
 
 class BadText(ValueError):
@@ -327,6 +328,8 @@ class QuoteChecker:
         for n, (span, meaning) in enumerate(zip(shown, meanings, strict=True)):
             before = text[spans[n - 1].end if n else 0 : span.start]
             after = text[span.end : spans[n + 1].start if n + 1 < len(spans) else len(text)]
+            # Without the spans' own quotation marks at the ends, and any other quoted piece blanked.
+            before, after = before.lstrip().lstrip(_MARKS).rstrip().rstrip(_MARKS), after.lstrip(_MARKS)
             claimed = self.names.claimed(_outside(before), _outside(after)) if span.quoted else None
             checks.append(self.check_span(span, meaning, claimed))
         return QuoteCheck(text, tuple(checks), unchecked, truncated)
