@@ -250,6 +250,12 @@ class _Paragraph:
     sentences: tuple[_Sentence, ...]
     quotations: tuple[Quotation, ...]
 
+    @property
+    def sentence_of(self) -> list[int]:
+        """For each word, the number of the sentence it is in."""
+        ends = [s.end for s in self.sentences]
+        return [next((k for k, e in enumerate(ends) if a < e), len(ends) - 1) for a, _ in self.spans]
+
 
 def _fold_word(word: str) -> str:
     return fold_for_search(word).replace("’", "'")
@@ -396,7 +402,7 @@ class QuoteChecker:
         guesses.sort(key=lambda g: -g[0])
         best: tuple[_Paragraph, int, int, float] | None = None
         for _, p, target, a0, b0 in guesses[:FITTED]:
-            a, b, similarity = _fit(ids, target, a0, b0)
+            a, b, similarity = _fit(ids, target, a0, b0, p.sentence_of)
             if best is None or similarity > best[3]:
                 best = (p, a, b, similarity)
         return best
@@ -440,14 +446,17 @@ def _shared(a: Sequence[int], b: Sequence[int]) -> int:
     return (len(a) + len(b) - Indel.distance(a, b)) // 2
 
 
-def _fit(ids: Sequence[int], target: Sequence[int], a0: int, b0: int) -> tuple[int, int, float]:
+def _fit(
+    ids: Sequence[int], target: Sequence[int], a0: int, b0: int, sentence_of: Sequence[int]
+) -> tuple[int, int, float]:
     """The window of `target` near a0..b0 that best matches `ids`, and its similarity.
 
-    Each end may move by up to _SLACK words (a span that drops or adds a phrase still lines up). The
-    window shares the most words with the span, in order, and is the shortest that does (so it begins
-    and ends on shared words); then, when the span begins or ends with words the article does not
-    have there, the window takes in as many of the article's words at that end, so that a changed last
-    word shows as changed rather than added. Similarity: 2 × shared words / (span words + window words).
+    Each end may move by _SLACK to MAX_SLACK words (a span that drops or adds a phrase still lines
+    up). The window shares the most words with the span, in order, and is the shortest that does (so
+    it begins and ends on shared words); then, when the span begins or ends with words the article
+    does not have there, the window takes in as many of the article's words at that end (within the
+    same sentence), so that a changed last word shows as changed rather than added.
+    Similarity: 2 × shared words / (span words + window words).
     """
     slack = max(_SLACK, min(MAX_SLACK, len(ids) // 2))
     best = (a0, b0, -1, 0)
@@ -464,7 +473,10 @@ def _fit(ids: Sequence[int], target: Sequence[int], a0: int, b0: int) -> tuple[i
         head = blocks[0].a  # span words before the first shared one
         last = [m for m in blocks if m.size][-1]
         tail = len(ids) - (last.a + last.size)  # span words after the last shared one
-        a, b = max(0, a - head), min(len(target), b + tail)
+        while head and a > 0 and sentence_of[a - 1] == sentence_of[a]:
+            a, head = a - 1, head - 1
+        while tail and b < len(target) and sentence_of[b] == sentence_of[b - 1]:
+            b, tail = b + 1, tail - 1
     return a, b, 2 * shared / (len(ids) + (b - a))
 
 
