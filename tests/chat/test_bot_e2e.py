@@ -89,7 +89,14 @@ async def test_commands_sync_only_when_changed(fake: FakeDiscord, answerer: Answ
             pass
     puts = fake.find_requests("PUT", r"/commands$")
     assert len(puts) == 1
-    assert {c["name"] for c in puts[0].json} == {"ask", "about", "stats", "reindex"}
+    assert {c["name"] for c in puts[0].json} == {
+        "ask",
+        "about",
+        "stats",
+        "reindex",
+        "check",
+        "Check against the article",
+    }
 
 
 async def test_guild_sync_when_guild_configured(fake: FakeDiscord, answerer: Answerer, tmp_path):
