@@ -20,7 +20,7 @@ from bot.core.training import Question, read_json_lines
 
 if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
     from bot.core.answer import Answer, Answerer
-    from bot.core.quotes import QuoteChecker
+    from bot.core.quotes import QuoteChecker, SpanCheck
 
 log = logging.getLogger(__name__)
 
@@ -368,7 +368,7 @@ def read_quote_examples(path: Path) -> list[QuoteExample]:
     return read_json_lines(path, "a quote example", parse)
 
 
-def _matching_span(spans: Sequence, quote: str):  # noqa: ANN202 - a SpanCheck or None
+def _matching_span(spans: Sequence[SpanCheck], quote: str) -> SpanCheck | None:
     """The checked span that is the example's quote: the same words, else the one sharing most words."""
     from bot.core.quotes import words_of
 
