@@ -1,4 +1,5 @@
-"""The `meeting-bot` command: index, ask, chat, eval, bench, run, sync, start, invite, report, forget."""
+"""The `meeting-bot` command: index, ask, chat, check, eval, bench, run, sync, start, invite, report,
+forget."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ from bot.core.index import IndexError_
 from bot.core.training import TrainingDataError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
+    from bot.core.quotes import QuoteCheck, QuoteChecker
     from bot.store import Store, UsageReport
 
 log = logging.getLogger("bot")
@@ -360,6 +362,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"There is no question file at {path}.", EXIT_USAGE)
     if is_followup_file(path):
         return _eval_followups(args, settings, path)
+    if _is_quotes_file(path):
+        return _eval_quotes(args, settings, path)
     first_contact = is_first_contact_file(path)
     try:
         items = read_contacts(path) if first_contact else read_questions(path)
@@ -422,6 +426,141 @@ def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) ->
         print("Misses (with context):")
         for m in report.misses:
             print(f"  {m.id:>6}  {m.problem:<26} {m.followup}")
+    return 0
+
+
+# ---------------------------------------------------------------- the quote check
+
+
+def _is_quotes_file(path: Path) -> bool:
+    from bot.core.evaluation import is_quotes_file
+
+    return is_quotes_file(path)
+
+
+def load_checker(settings: Settings) -> QuoteChecker:
+    """The quote checker over the serving index and encoder."""
+    from bot.core.quotes import QuoteChecker
+
+    answerer = load_answerer(settings)
+    return QuoteChecker(answerer.index, answerer.retriever.embedder)
+
+
+def check_json(result: QuoteCheck) -> dict:
+    """The JSON object of a quote check (the `check --json` format)."""
+    return {
+        "text": result.text,
+        "spans": [
+            {
+                "quote": s.quote,
+                "verdict": s.verdict,
+                "article_text": s.article_text,
+                "citation": s.citation,
+                "chunk_id": s.chunk_id,
+                "similarity": s.similarity,
+                "meaning": s.meaning,
+                "differs": [{"said": d.said, "article": d.article} for d in s.differs],
+                "speaker": s.speaker,
+                "claimed": s.claimed,
+                "misattributed": s.misattributed,
+                "truncated": s.truncated,
+            }
+            for s in result.spans
+        ],
+        "unchecked": result.unchecked,
+        "truncated": result.truncated,
+    }
+
+
+VERDICT_LINES = {
+    "verbatim": "in the article, word for word",
+    "close": "close: the article says something nearly the same",
+    "absent": "not in the article",
+}
+
+
+def check_text(result: QuoteCheck) -> str:
+    """A terminal rendering of a quote check: each span, its verdict, the article's words and citation."""
+    from bot.core.quotes import difference_note, speaker_note
+
+    lines = []
+    if result.truncated:
+        lines.append("(The text was over 4,000 characters; it was checked up to there.)")
+    for n, s in enumerate(result.spans, 1):
+        if lines:
+            lines.append("")
+        lines.append(f"[{n}] “{s.quote}”" + (" (only its first words were checked)" if s.truncated else ""))
+        lines.append(f"    {VERDICT_LINES[s.verdict]}")
+        label = "nearest passage" if s.verdict == "absent" else "the article"
+        lines.append(f"    {label}: {s.article_text}")
+        lines.append(f"    — {s.citation}")
+        if s.differs:
+            lines.append("    differs: " + "; ".join(difference_note(d) for d in s.differs))
+        if who := speaker_note(s):
+            lines.append(f"    {who}")
+    if result.unchecked:
+        lines += ["", f"({result.unchecked} more quoted passages were not checked.)"]
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Check a quote (or each quoted passage of a text) against the article."""
+    from bot.core.quotes import BadText, EmptyText
+
+    text = args.text
+    if text == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError("The text is not UTF-8; paste it again as plain text.", EXIT_USAGE) from exc
+    if not text or not text.strip():
+        raise UserError(
+            "There is nothing to check; give a quote like `meeting-bot check 'Trump said \"…\"'`.", EXIT_USAGE
+        )
+    checker = load_checker(settings)
+    try:
+        result = checker.check(text)
+    except EmptyText as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    except BadText as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    if args.json:
+        print(json.dumps(check_json(result), ensure_ascii=False))
+    else:
+        print(check_text(result))
+    return 0
+
+
+def _eval_quotes(args: argparse.Namespace, settings: Settings, path: Path) -> int:
+    """Verdict accuracy and the confusion table on a quote set."""
+    from bot.core.evaluation import evaluate_quotes, read_quote_examples
+    from bot.core.quotes import VERDICTS
+
+    try:
+        examples = read_quote_examples(path)
+    except ValueError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    report = evaluate_quotes(load_checker(settings), examples)
+    if args.json:
+        print(json.dumps(asdict(report), ensure_ascii=False))
+        return 0
+    print(f"{path}: {report.n} quotes")
+    print(f"  verdict accuracy  {report.accuracy:.3f}")
+    if report.speakers:
+        print(f"  speaker named     {report.speakers_right:.3f}  (of {report.speakers} that give one)")
+    print(
+        f"  similarity        close ≥ {report.lowest_close:.2f}, absent ≤ {report.highest_absent:.2f}"
+        "  (the lowest of the close quotes, the highest of the absent ones)"
+    )
+    columns = (*VERDICTS, "none")
+    print("  expected \\ given " + "".join(f"{c:>10}" for c in columns))
+    for v in VERDICTS:
+        print(f"  {v:<17}" + "".join(f"{report.confusion[v][c]:>10}" for c in columns))
+    if report.misses:
+        print("Misses:")
+        for m in report.misses:
+            print(f"  {m.id:>6}  {m.problem:<34} {m.quote[:80]}")
     return 0
 
 
@@ -637,6 +776,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", help="a JSON-lines file in the eval/dev.jsonl format, or follow-up pairs")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("check", help="check a quote against the article: verbatim, close or absent")
+    s.add_argument(
+        "text", help='the text to check; its quoted passages are checked one by one ("-" reads stdin)'
+    )
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("start", help="run on Discord if DISCORD_TOKEN is set, else chat in the terminal")
     s.set_defaults(func=cmd_start)

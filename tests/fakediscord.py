@@ -1579,8 +1579,11 @@ class FakeDiscord:
         *,
         embeds: list[JSON] | None = None,
         mention_reply: bool = True,
+        attachments: list[JSON] | None = None,
     ) -> JSON:
-        """Dispatch MESSAGE_CREATE from a user (default: the human tester) and return the message."""
+        """Dispatch MESSAGE_CREATE from a user (default: the human tester) and return the message.
+
+        `attachments` are attachment objects as Discord sends them (see `image_attachment`)."""
         user = self._user(author)
         channel = self._resolve_channel(channel_id, user, guild)
         guild_id = channel.get("guild_id")
@@ -1609,12 +1612,31 @@ class FakeDiscord:
             mentions=mention_objects,
             reference=reference,
             message_type=19 if reference else 0,
+            attachments=attachments,
         )
         event = copy.deepcopy(message)
         if not guild_id:
             event["channel_type"] = 1
         await self.dispatch("MESSAGE_CREATE", event)
         return copy.deepcopy(message)
+
+    def image_attachment(
+        self, channel_id: Snowflake, filename: str = "photo.png", data: bytes = b"\x89PNG"
+    ) -> JSON:
+        """An image attachment object (as on a message a user posted with a picture), its bytes served."""
+        attachment_id = self._snowflake()
+        self.attachments[attachment_id] = data
+        url = f"http://127.0.0.1:{self.port}/attachments/{_sid(channel_id)}/{attachment_id}/{filename}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "image/png",
+            "width": 64,
+            "height": 64,
+        }
 
     def _interaction_payload(self, interaction_type: int, user: JSON, channel: JSON, data: JSON) -> JSON:
         """Build a realistic INTERACTION_CREATE payload."""
@@ -1749,6 +1771,41 @@ class FakeDiscord:
         """The choices the bot offered for an autocomplete interaction (None if it did not answer)."""
         state = self._interactions.get(_sid(interaction_id))
         return state.choices if state else None
+
+    async def send_message_command(
+        self,
+        name: str,
+        message_id: Snowflake,
+        user: Snowflake | JSON | None = None,
+    ) -> InteractionRef:
+        """Dispatch a message context-menu INTERACTION_CREATE (Apps → NAME on a stored message): an
+        application command of type 3 (MESSAGE) with `data.target_id` and the message in
+        `data.resolved.messages`, as Discord sends it."""
+        try:
+            message = self.messages[_sid(message_id)]
+        except KeyError:
+            raise KeyError(f"unknown message {message_id}") from None
+        invoker = self._user(user)
+        channel = self.channels[message["channel_id"]]
+        guild_id = channel.get("guild_id")
+        guild_command = next(
+            (c for c in self.guild_commands.get(guild_id or "", []) if c["name"] == name and c["type"] == 3),
+            None,
+        )
+        global_command = next((c for c in self.global_commands if c["name"] == name and c["type"] == 3), None)
+        command = guild_command or global_command
+        resolved = copy.deepcopy(message)
+        resolved.pop("member", None)  # resolved messages carry the author as a user only
+        data: JSON = {
+            "id": command["id"] if command else self._snowflake(),
+            "name": name,
+            "type": 3,
+            "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: resolved}},
+        }
+        if guild_command is not None:
+            data["guild_id"] = guild_id
+        return await self._dispatch_interaction(self._interaction_payload(2, invoker, channel, data))
 
     async def click_component(
         self,

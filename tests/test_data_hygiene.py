@@ -45,7 +45,7 @@ def test_near_twins_are_found() -> None:
 
 
 def test_no_training_question_has_a_near_twin_in_eval() -> None:
-    train = _texts(ROOT / "train", ("question", "text"))
+    train = _texts(ROOT / "train", ("question", "text", "message"))
     evaluation = _texts(ROOT / "eval", ("question", "message", "first", "followup"))
     assert len(train) > 800 and len(evaluation) > 150
     twins = near_twins(train, evaluation)

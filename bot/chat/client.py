@@ -29,8 +29,9 @@ REINDEX_TIMEOUT = 900.0  # seconds a /reindex build may take
 PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
 
-# One cog per feature, loaded as extensions: asking (/ask, /about, messages) and admin (/stats, /reindex).
-EXTENSIONS = ("bot.chat.asking", "bot.chat.admin")
+# One cog per feature, loaded as extensions: asking (/ask, /about, messages) and admin (/stats, /reindex);
+# checking (the quote check: /check and the message menu "Check against the article").
+EXTENSIONS = ("bot.chat.asking", "bot.chat.admin", "bot.chat.checking")
 
 
 class MeetingBot(commands.AutoShardedBot):

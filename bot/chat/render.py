@@ -8,6 +8,7 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.core.answer import Answer
 from bot.core.index import Index
 from bot.core.paragraphs import FullParagraph
+from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note
 from bot.core.text import cut_at_word
 from bot.store import UsageReport
 
@@ -229,3 +230,67 @@ def render_report(report: UsageReport) -> discord.Embed:
 def render_notice(text: str) -> str:
     """A short plain notice (apology, cooldown, refusal) that fits a message."""
     return clip(text, CONTENT_MAX)
+
+
+# ---------------------------------------------------------------- the quote check
+
+VERDICT_HEADINGS = {
+    "verbatim": "✅ In the article, word for word",
+    "close": "≈ Close: the article says it a little differently",
+    "absent": "❌ Not in the article",
+}
+CHECK_COLOURS = {"verbatim": discord.Colour.green(), "close": discord.Colour.gold(), "absent": ABSTAIN_COLOUR}
+QUOTE_NAME_MAX = 200  # a quote shown in a field name is cut here (the name's limit is 256)
+CHECK_FIELD_MIN = 90  # a span's field needs this much room (verdict and citation); else it is not shown
+CHECK_NOTE_ROOM = 300  # kept for the description's notes (spans not shown, text cut)
+
+
+def _check_value(span: SpanCheck, room: int) -> str:
+    """A span's verdict, the article's words (quoted), where, and what differs: within `room` characters."""
+    lines = [VERDICT_HEADINGS[span.verdict]]
+    if who := speaker_note(span):
+        lines.append(f"**{safe(who)}**")
+    if span.differs:
+        lines.append("Differs: " + clip("; ".join(safe(difference_note(d)) for d in span.differs), 300))
+    where = f"— {safe(span.citation)}"
+    label = "Nearest passage (not these words): " if span.verdict == "absent" else ""
+    head = "\n".join(lines)
+    # The article's text takes what the verdict, notes and citation leave.
+    text_room = room - len(head) - len(where) - len(label) - 6
+    if text_room >= 40:
+        head += f"\n> {label}{clip(safe(span.article_text), text_room)}"
+    return clip(f"{head}\n{where}", room)
+
+
+def render_check(result: QuoteCheck) -> discord.Embed:
+    """A quote check: one field per quoted passage (as many as Discord's limits allow), then how many more."""
+    verdicts = [s.verdict for s in result.spans]
+    worst = "absent" if "absent" in verdicts else "close" if "close" in verdicts else "verbatim"
+    title = "Quote check" if len(verdicts) == 1 else f"Quote check: {len(verdicts) + result.unchecked} quotes"
+    counts = " · ".join(
+        f"{VERDICT_HEADINGS[v].split(' ')[0]} {verdicts.count(v)}" for v in VERDICT_HEADINGS if v in verdicts
+    )
+    notes = []
+    if result.truncated:
+        notes.append("The message is over 4,000 characters; it was checked up to there.")
+    if any(s.truncated for s in result.spans):
+        notes.append("A long quote was checked on its first 120 words.")
+    budget = EMBED_TOTAL_MAX - len(title) - CHECK_NOTE_ROOM - len(counts) - sum(len(n) + 1 for n in notes)
+    embed = discord.Embed(title=title, colour=CHECK_COLOURS[worst])
+    shown = 0
+    for i, span in enumerate(result.spans[:FIELDS_MAX]):
+        share = budget // (len(result.spans[:FIELDS_MAX]) - i)
+        quote = clip(safe(" ".join(span.quote.split())), max(30, min(QUOTE_NAME_MAX, share // 3)))
+        name = clip(f"[{i + 1}] “{quote}”", FIELD_NAME_MAX)
+        room = min(FIELD_VALUE_MAX, share - len(name))
+        if room < CHECK_FIELD_MIN:
+            break
+        value = _check_value(span, room)
+        embed.add_field(name=name, value=value, inline=False)
+        budget -= len(name) + len(value)
+        shown += 1
+    hidden = len(result.spans) - shown + result.unchecked
+    if hidden:
+        notes.append(f"{hidden} more quoted passage{'s' if hidden != 1 else ''} not shown here.")
+    embed.description = clip("\n".join([counts, *notes]), DESCRIPTION_MAX)
+    return embed

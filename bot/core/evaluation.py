@@ -1,7 +1,8 @@
 """Figures on a question set: hit@1, hit@3, MRR@5, answer and decline rates, highlight@gold, reply kinds.
 
-Two formats: plain question sets (eval/dev.jsonl: `gold` article substrings, empty when the article does
-not answer) and first-contact sets (eval/firstcontact_dev.jsonl: `kind` basic / intent / off_topic).
+Formats: plain question sets (eval/dev.jsonl: `gold` article substrings, empty when the article does
+not answer), first-contact sets (eval/firstcontact_dev.jsonl: `kind` basic / intent / off_topic),
+follow-up pairs, and quote checks (eval/quotes_dev.jsonl: `message`, `quote`, `verdict`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.highlight import HIGHLIGHT_SHARE
-from bot.core.text import contains, shares_run
+from bot.core.text import contains, fold, shares_run
 from bot.core.training import Question, read_json_lines
 
 if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
     from bot.core.answer import Answer, Answerer
+    from bot.core.quotes import QuoteChecker, SpanCheck
 
 log = logging.getLogger(__name__)
 
@@ -303,3 +305,121 @@ def evaluate_followups(answerer: Answerer, pairs: Sequence[FollowupPair]) -> Fol
     )
     log.info("follow-ups: hit@1 %.3f with context, %.3f without", report.hit1_with, report.hit1_without)
     return report
+
+
+# ---------------------------------------------------------------- quote checks
+
+
+@dataclass(frozen=True)
+class QuoteExample:
+    """A message with one quote in it, the verdict it should get and, when given, who the article has
+    saying it."""
+
+    id: str
+    message: str
+    quote: str
+    verdict: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class QuoteMiss:
+    """A quote given the wrong verdict (or speaker)."""
+
+    id: str
+    quote: str
+    problem: str  # "close (expected verbatim)", "speaker None (expected Trump)", "not found as a span"
+
+
+@dataclass(frozen=True)
+class QuotesReport:
+    """Verdict accuracy on a quote set, the confusion table, and how the similarity separates verdicts."""
+
+    n: int
+    accuracy: float
+    confusion: dict[str, dict[str, int]]  # expected verdict → verdict given → count
+    speakers: int  # examples that name the article's speaker
+    speakers_right: float
+    lowest_close: float  # the lowest similarity among spans expected `close`
+    highest_absent: float  # the highest similarity among spans expected `absent`
+    misses: tuple[QuoteMiss, ...]
+
+
+def is_quotes_file(path: Path) -> bool:
+    """Whether a JSON-lines file holds quote examples (its first object has message, quote, verdict)."""
+    first = _first_object(path)
+    return isinstance(first, dict) and {"message", "quote", "verdict"} <= first.keys()
+
+
+def read_quote_examples(path: Path) -> list[QuoteExample]:
+    """Read a quote file: {"id", "message", "quote", "verdict", "speaker"?} per line (ValueError if bad)."""
+    from bot.core.quotes import VERDICTS
+
+    def parse(n: int, d: dict) -> QuoteExample:
+        if not all(isinstance(d[k], str) for k in ("message", "quote", "verdict")):
+            raise TypeError("message, quote and verdict must be strings")
+        if d["verdict"] not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
+        speaker = d.get("speaker")
+        if speaker is not None and not isinstance(speaker, str):
+            raise TypeError("speaker must be a string")
+        return QuoteExample(str(d.get("id", n)), d["message"], d["quote"], d["verdict"], speaker)
+
+    return read_json_lines(path, "a quote example", parse)
+
+
+def _matching_span(spans: Sequence[SpanCheck], quote: str) -> SpanCheck | None:
+    """The checked span that is the example's quote: the same words, else the one sharing most words."""
+    from bot.core.quotes import words_of
+
+    def words(text: str) -> list[str]:
+        return [fold(w.group(0)) for w in words_of(text)]
+
+    wanted = words(quote)
+    best, best_share = None, 0.0
+    for span in spans:
+        got = words(span.quote)
+        if got == wanted:
+            return span
+        share = len(set(got) & set(wanted)) / max(1, len(set(got) | set(wanted)))
+        if share > best_share:
+            best, best_share = span, share
+    return best if best_share >= 0.5 else None
+
+
+def evaluate_quotes(checker: QuoteChecker, examples: Sequence[QuoteExample]) -> QuotesReport:
+    """Check every example's message and score the verdict of the span that is its quote."""
+    from bot.core.attribution import same_person
+    from bot.core.quotes import VERDICTS
+
+    confusion = {v: dict.fromkeys((*VERDICTS, "none"), 0) for v in VERDICTS}
+    misses, right, speakers, close_sims, absent_sims = [], 0, [], [], []
+    for ex in examples:
+        span = _matching_span(checker.check(ex.message).spans, ex.quote)
+        got = span.verdict if span is not None else "none"
+        confusion[ex.verdict][got] += 1
+        right += got == ex.verdict
+        if span is None:
+            misses.append(QuoteMiss(ex.id, ex.quote, "not found as a span"))
+            continue
+        if got != ex.verdict:
+            misses.append(QuoteMiss(ex.id, ex.quote, f"{got} (expected {ex.verdict}, {span.similarity:.2f})"))
+        (close_sims if ex.verdict == "close" else absent_sims if ex.verdict == "absent" else []).append(
+            span.similarity
+        )
+        if ex.speaker is not None:
+            named = span.speaker is not None and same_person(span.speaker, ex.speaker)
+            speakers.append(named)
+            if not named:
+                misses.append(QuoteMiss(ex.id, ex.quote, f"speaker {span.speaker} (expected {ex.speaker})"))
+    n = max(1, len(examples))
+    return QuotesReport(
+        n=len(examples),
+        accuracy=right / n,
+        confusion=confusion,
+        speakers=len(speakers),
+        speakers_right=sum(speakers) / max(1, len(speakers)),
+        lowest_close=min(close_sims, default=0.0),
+        highest_absent=max(absent_sims, default=0.0),
+        misses=tuple(misses),
+    )

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import discord
 import pytest
 import pytest_asyncio
 
@@ -89,7 +90,14 @@ async def test_commands_sync_only_when_changed(fake: FakeDiscord, answerer: Answ
             pass
     puts = fake.find_requests("PUT", r"/commands$")
     assert len(puts) == 1
-    assert {c["name"] for c in puts[0].json} == {"ask", "about", "stats", "reindex"}
+    assert {c["name"] for c in puts[0].json} == {
+        "ask",
+        "about",
+        "stats",
+        "reindex",
+        "check",
+        "Check against the article",
+    }
 
 
 async def test_guild_sync_when_guild_configured(fake: FakeDiscord, answerer: Answerer, tmp_path):
@@ -443,7 +451,16 @@ def test_pointing_at_a_proxy_leaves_discord_py_as_it_was_afterwards(tmp_path):
 async def test_the_bot_loads_one_cog_per_feature(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        assert set(bot.cogs) == {"AskCog", "AdminCog"}
-        assert set(bot.extensions) == {"bot.chat.asking", "bot.chat.admin"}
-        owners = {c.name: type(c.binding).__name__ for c in bot.tree.get_commands()}
-        assert owners == {"ask": "AskCog", "about": "AskCog", "stats": "AdminCog", "reindex": "AdminCog"}
+        assert set(bot.cogs) == {"AskCog", "AdminCog", "CheckCog"}
+        assert set(bot.extensions) == {"bot.chat.asking", "bot.chat.admin", "bot.chat.checking"}
+        slash = bot.tree.get_commands(type=discord.AppCommandType.chat_input)
+        owners = {c.name: type(c.binding).__name__ for c in slash}
+        assert owners == {
+            "ask": "AskCog",
+            "about": "AskCog",
+            "stats": "AdminCog",
+            "reindex": "AdminCog",
+            "check": "CheckCog",
+        }
+        menus = bot.tree.get_commands(type=discord.AppCommandType.message)
+        assert [c.name for c in menus] == ["Check against the article"]

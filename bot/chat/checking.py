@@ -1,0 +1,174 @@
+"""The quote check on Discord: Apps → "Check against the article" on a message, and /check text.
+
+Both reply privately to whoever asked, with a "Post in channel" button that only they may press. The
+button is persistent: its custom_id carries the channel, the checked message (0 for /check) and the
+owner, and the result it posts is the one on the private reply it sits under (Discord sends that message
+with the click), so it keeps working after a restart and needs no message-content intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.chat.asking import Cooldowns
+from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, render_check, render_notice
+from bot.chat.views import tell_privately
+from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
+
+if TYPE_CHECKING:
+    from bot.chat.client import MeetingBot
+
+log = logging.getLogger(__name__)
+
+MENU_NAME = "Check against the article"
+APOLOGY = "Sorry, something went wrong while checking that. Please try again in a moment."
+NO_TEXT = "That message has no text to check (only an image, a file or an embed)."
+NOT_YOURS = "Only the person who ran this check can post it in the channel."
+GONE = "I can't read that check any more; please run it again."
+POSTED = "Posted in the channel."
+
+
+class PostButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"mb:qpost:(?P<channel>\d{1,20}):(?P<message>\d{1,20}):(?P<owner>\d{1,20})",
+):
+    """Posts a private quote check publicly in its channel; only the person who ran the check may."""
+
+    def __init__(self, channel_id: int, message_id: int, owner_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Post in channel",
+                emoji="📣",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"mb:qpost:{channel_id}:{message_id}:{owner_id}",
+            )
+        )
+        self.channel_id, self.message_id, self.owner_id = channel_id, message_id, owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> PostButton:
+        """Rebuild the button from its custom_id (also after a restart)."""
+        return cls(int(match["channel"]), int(match["message"]), int(match["owner"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """The owner's click posts the check publicly and takes the button off the private reply."""
+        try:
+            await self._post(interaction)
+        except Exception:
+            log.exception("posting a quote check failed")
+            await tell_privately(interaction, APOLOGY)
+
+    async def _post(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        shown = interaction.message.embeds if interaction.message else []
+        if not shown:
+            await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        embed = discord.Embed.from_dict(shown[0].to_dict())
+        if self.message_id and interaction.guild_id:
+            link = f"https://discord.com/channels/{interaction.guild_id}/{self.channel_id}/{self.message_id}"
+            embed.description = f"Checked message: {link}\n{embed.description or ''}".strip()
+        embed.set_footer(text=clip(f"Checked for {interaction.user.display_name}", min(FOOTER_MAX, 80)))
+        await interaction.response.edit_message(content=POSTED, view=None)
+        await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+
+
+class CheckCog(commands.Cog):
+    """The quote check: the message context menu and /check."""
+
+    def __init__(self, bot: MeetingBot) -> None:
+        self.bot = bot
+        self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
+        self._checker: QuoteChecker | None = None
+        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.check_message)
+
+    async def cog_load(self) -> None:
+        """Add the context menu (discord.py keeps context menus on the tree, not in cogs)."""
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        """Remove the context menu."""
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    def checker(self) -> QuoteChecker:
+        """The checker over the index being served (rebuilt when /reindex swapped in another)."""
+        answerer = self.bot.answers.answerer
+        if self._checker is None or self._checker.index is not answerer.index:
+            self._checker = QuoteChecker(answerer.index, answerer.retriever.embedder)
+        return self._checker
+
+    async def _check(self, text: str) -> QuoteCheck:
+        """Check off the event loop (the encoder and the alignment are CPU work)."""
+        return await asyncio.to_thread(lambda: self.checker().check(text))
+
+    async def check_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Apps → Check against the article: check the message's quotes, privately."""
+        try:
+            await self._reply(interaction, message.content, message.channel.id, message.id)
+        except Exception:
+            log.exception("checking message %s failed", message.id)
+            await tell_privately(interaction, APOLOGY)
+
+    @app_commands.command(name="check", description="Check a quote against the article, privately")
+    @app_commands.describe(text="The quote, or a message with quotes in it")
+    async def check(
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, MAX_TEXT_CHARS]
+    ) -> None:
+        """Check the quotes in a text against the article (only you see the result, until you post it)."""
+        await self._reply(interaction, text, interaction.channel_id or 0, 0)
+
+    async def _reply(
+        self, interaction: discord.Interaction, text: str, channel_id: int, message_id: int
+    ) -> None:
+        """Defer privately, check, and answer with the result and the Post button (or one sentence)."""
+        wait = self.cooldowns.retry_after(interaction.user.id)
+        if wait is not None:
+            await interaction.response.send_message(
+                render_notice(
+                    f"You're checking quickly: please wait {wait:.0f} s ({self.cooldowns.describe()})."
+                ),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        # Defer first: a check takes milliseconds, but the 3-second deadline must hold under any load.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not text or not text.strip():
+            await interaction.followup.send(NO_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        try:
+            result = await self._check(text)
+        except BadText as exc:
+            await interaction.followup.send(
+                render_notice(str(exc)), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(PostButton(channel_id, message_id, interaction.user.id))
+        await interaction.followup.send(
+            embed=render_check(result), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Any failure of /check becomes a short apology; the bot keeps serving."""
+        log.error("slash command failed: %r", error, exc_info=error)
+        await tell_privately(interaction, APOLOGY)
+
+
+async def setup(bot: MeetingBot) -> None:
+    """Extension entry point: the cog and its persistent button."""
+    bot.add_dynamic_items(PostButton)
+    await bot.add_cog(CheckCog(bot))

@@ -1,0 +1,153 @@
+"""The quote check over the fake Discord: Apps → "Check against the article" and /check, private replies,
+the "Post in channel" button (its owner only, also after a restart), and messages that are hard to check."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from bot.chat.checking import MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
+from bot.core.answer import Answerer
+from tests.chat.bots import bot_for, is_followup
+from tests.chat.test_bot_e2e import assert_within_limits
+from tests.fakediscord import MESSAGE_FLAG_EPHEMERAL, FakeDiscord, InteractionRef, Request, running_bot
+
+THREE = (
+    'Trump said "He wants to see housing being built." Then Mamdani said "If he could be a huge '
+    'success, I’d be very happy." and finally "We will freeze the rent for every New Yorker on day one"'
+)
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A started fake Discord."""
+    async with FakeDiscord() as server:
+        yield server
+
+
+async def checked(fake: FakeDiscord, ref: InteractionRef) -> Request:
+    """The reply that replaced the thinking placeholder of a check."""
+    return await fake.wait_for_request(lambda r: is_followup(r, ref))
+
+
+def post_button(req: Request) -> dict:
+    """The one button under a check."""
+    (row,) = req.json["components"]
+    (button,) = row["components"]
+    return button
+
+
+async def test_the_menu_on_a_message_gives_three_verdicts_privately(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        assert any(c["name"] == MENU_NAME and c["type"] == 3 for c in fake.global_commands)
+        message = await fake.send_message(THREE)
+        ref = await fake.send_message_command(MENU_NAME, message["id"])
+        callback = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
+        assert callback.json["type"] == 5 and callback.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
+        reply = await checked(fake, ref)
+        assert reply.json["allowed_mentions"] == {"parse": []}
+        (embed,) = reply.json["embeds"]
+        assert_within_limits(embed)
+        fields = embed["fields"]
+        assert len(fields) == 3
+        assert fields[0]["value"].startswith("✅") and "¶1" in fields[0]["value"]
+        assert fields[1]["value"].startswith("≈")
+        assert "spectacular" in fields[1]["value"] and "huge" in fields[1]["value"]
+        assert "The article has Trump saying this, not Mamdani." in fields[1]["value"]
+        assert fields[2]["value"].startswith("❌") and "Nearest passage" in fields[2]["value"]
+        original = fake.original_message(ref.id)
+        assert original["flags"] & MESSAGE_FLAG_EPHEMERAL  # only the person who asked sees it
+        button = post_button(reply)
+        assert button["custom_id"] == f"mb:qpost:{fake.channel_id}:{message['id']}:{fake.user_id}"
+
+
+async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refused(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        ref = await fake.send_message_command(MENU_NAME, message["id"])
+        reply = await checked(fake, ref)
+        private = fake.original_message(ref.id)
+        custom_id = post_button(reply)["custom_id"]
+
+        other = fake.add_user("bystander")
+        click = await fake.click_button(custom_id, private["id"], user=other)
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == NOT_YOURS
+        assert refusal.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
+        assert not [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
+
+        click = await fake.click_button(custom_id, private["id"])
+        posted = await fake.wait_for_request(lambda r: is_followup(r, click))
+        assert not (posted.json.get("flags") or 0) & MESSAGE_FLAG_EPHEMERAL
+        assert posted.json["allowed_mentions"] == {"parse": []}
+        (embed,) = posted.json["embeds"]
+        assert_within_limits(embed)
+        assert f"/channels/{fake.guild_id}/{fake.channel_id}/{message['id']}" in embed["description"]
+        assert [f["name"] for f in embed["fields"]] == [f["name"] for f in reply.json["embeds"][0]["fields"]]
+        public = [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
+        assert len(public) == 1
+        # The private reply loses its button and says where the result went.
+        assert private["content"] == POSTED and not private["components"]
+
+
+async def test_the_button_still_works_after_a_restart(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    async with running_bot(fake, bot_for(tmp_path, answerer)):
+        ref = await fake.send_slash("check", {"text": '"It’s ambitious. It’s controversial."'})
+        reply = await checked(fake, ref)
+        private = fake.original_message(ref.id)
+    async with running_bot(fake, bot_for(tmp_path, answerer)):  # a new process: nothing kept in memory
+        custom_id = post_button(reply)["custom_id"]
+        assert custom_id == f"mb:qpost:{fake.channel_id}:0:{fake.user_id}"  # /check: no message to link
+        click = await fake.click_button(custom_id, private["id"])
+        posted = await fake.wait_for_request(lambda r: is_followup(r, click))
+        (embed,) = posted.json["embeds"]
+        assert (
+            embed["fields"][0]["value"].startswith("✅")
+            and "What Comes Next, ¶1" in embed["fields"][0]["value"]
+        )
+
+
+async def test_long_image_only_and_many_quote_messages(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=50)
+    async with running_bot(fake, bot):
+        image = fake.image_attachment(fake.channel_id)
+        only_image = await fake.send_message("", attachments=[image])
+        ref = await fake.send_message_command(MENU_NAME, only_image["id"])
+        assert (await checked(fake, ref)).json["content"] == NO_TEXT
+
+        only_embed = await fake.send_message("", embeds=[{"title": "a link preview", "description": "x"}])
+        ref = await fake.send_message_command(MENU_NAME, only_embed["id"])
+        assert (await checked(fake, ref)).json["content"] == NO_TEXT
+
+        long = ("He wants to see rents coming down and nobody cares about it at all " * 60)[:4000]
+        ref = await fake.send_message_command(MENU_NAME, (await fake.send_message(long))["id"])
+        (embed,) = (await checked(fake, ref)).json["embeds"]
+        assert_within_limits(embed)
+        assert "first 120 words" in embed["description"]
+
+        twenty = " ".join(
+            f'"{w} wants to see rents coming down number {n}"' for n, w in enumerate(["He"] * 20)
+        )
+        ref = await fake.send_message_command(MENU_NAME, (await fake.send_message(twenty))["id"])
+        (embed,) = (await checked(fake, ref)).json["embeds"]
+        assert_within_limits(embed)
+        assert embed["title"] == "Quote check: 20 quotes"
+        shown = len(embed["fields"])
+        assert 1 <= shown <= 20
+        if shown < 20:
+            assert f"{20 - shown} more quoted passages not shown" in embed["description"]
+
+        for text in ('He said "it was "great" and “fine', "‘unbalanced ’quote’ and \"nested 'marks' here\""):
+            ref = await fake.send_message_command(MENU_NAME, (await fake.send_message(text))["id"])
+            reply = await checked(fake, ref)
+            if reply.json.get("embeds"):
+                assert_within_limits(reply.json["embeds"][0])
+            else:
+                assert reply.json["content"].count(".") == 1  # one sentence
