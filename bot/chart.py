@@ -1,7 +1,7 @@
 """The usage chart: questions per day by kind of reply, and 👍/👎 per cited section, as one PNG.
 
 Drawn from a `UsageReport` and nothing else, so a chart shows exactly what its reader may see in the
-report. matplotlib is imported only inside `draw_chart` (it costs ~0.3 s and ~30 MB): serving never loads
+report. matplotlib is imported only inside `draw_chart` (~0.3 s and ~27 MB to import): serving never loads
 it until someone asks for a chart. It draws with the Agg canvas on a `Figure` of its own (no pyplot, no
 global figure state), under a lock, since callers draw on worker threads.
 """

@@ -11,7 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -89,6 +96,7 @@ class Metrics:
             self.errors.labels(stage=stage)
         if gateway_latency is not None:
             self.registry.register(_GatewayLatency(gateway_latency))
+        ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, CPU, open files (Linux)
 
     def question(self, surface: str, kind: str, seconds: float | None = None) -> None:
         """Count one answered question, and its latency when known (negative clock skew counts as 0)."""

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.config import ROOT, Settings
 from bot.metrics import KINDS, SURFACES, Metrics
 
 
@@ -84,3 +89,22 @@ def test_the_gateway_latency_is_left_out_until_it_is_a_number() -> None:
     assert samples(metrics)[name] == 0.042
     latency[0] = None  # a failing read skips the sample, not the scrape
     assert name not in samples(metrics) and ("meeting_bot_cooldown_hits_total", ()) in samples(metrics)
+
+
+def test_health_settings_default_to_off_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(_env_file=None)
+    assert (settings.health_port, settings.health_host) == (None, "127.0.0.1")
+    monkeypatch.setenv("HEALTH_PORT", "")  # blank means the default
+    assert Settings(_env_file=None).health_port is None
+    monkeypatch.setenv("HEALTH_PORT", "9100")
+    assert Settings(_env_file=None).health_port == 9100
+
+
+def test_a_bad_health_port_is_one_sentence() -> None:
+    env = {**os.environ, "HEALTH_PORT": "70000"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: HEALTH_PORT is invalid: ") and line.endswith("."), line
