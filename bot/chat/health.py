@@ -113,7 +113,11 @@ class HealthServer:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         """200 and "ok" when healthy, else 503 and the failing checks."""
-        health = await self.check()
+        try:
+            health = await self.check()
+        except Exception as exc:  # a check that breaks is a failed check, not a 500 with a traceback
+            log.exception("the health check failed")
+            health = Health(False, (f"check failed: {type(exc).__name__}",))
         return web.Response(status=200 if health.ok else 503, text=health.text())
 
     async def _metrics(self, request: web.Request) -> web.Response:

@@ -157,9 +157,15 @@ async def test_healthz_says_when_the_store_is_unreachable(answerer, tmp_path):
             (tmp_path / "meeting-bot.sqlite3").unlink()  # a real failure: the tables are gone
             (tmp_path / "meeting-bot.sqlite3").mkdir()  # and the path is no longer a database file
             status, _, body = await get(bot.health.port, "/healthz")
+            loaded, bot.answers.answerer = bot.answers.answerer, None  # a check that breaks
+            try:
+                broken = await get(bot.health.port, "/healthz")
+            finally:
+                bot.answers.answerer = loaded
     assert status == 503 and "gateway: connected" in body
     (line,) = [line for line in body.splitlines() if line.startswith("store: ")]
     assert line != "store: reachable" and "Traceback" not in body
+    assert (broken[0], broken[2]) == (503, "unavailable\ncheck failed: AttributeError\n")
 
 
 async def test_metrics_count_questions_by_surface_and_kind(answerer, tmp_path):
