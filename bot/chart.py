@@ -12,8 +12,12 @@ import io
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from bot.store import UsageReport
+
+if TYPE_CHECKING:  # for type hints only: importing matplotlib waits until a chart is drawn
+    from matplotlib.axes import Axes
 
 # Kinds of reply in the order they are stacked, with their colours (colour-blind-safe Okabe–Ito palette).
 KIND_COLOURS = {
@@ -95,7 +99,6 @@ def draw_chart(report: UsageReport, scope: str = "") -> Chart:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-        from matplotlib.ticker import FuncFormatter, MaxNLocator
     except ImportError as exc:
         raise ChartUnavailable(
             "Drawing the chart needs matplotlib, which is not installed here (pip install -e .)."
@@ -113,15 +116,17 @@ def draw_chart(report: UsageReport, scope: str = "") -> Chart:
             ax.text(0.5, 0.5, "No questions yet", ha="center", va="center", fontsize=20, color="#555555")
         else:
             per_day, per_section = fig.subplots(2, 1, height_ratios=(3, 2))
-            _draw_days(per_day, report, MaxNLocator, FuncFormatter)
-            _draw_votes(per_section, report, MaxNLocator)
+            _draw_days(per_day, report)
+            _draw_votes(per_section, report)
         out = io.BytesIO()
         fig.savefig(out, format="png", metadata={"Title": title, "Description": summary})
     return Chart(out.getvalue(), summary)
 
 
-def _draw_days(ax, report: UsageReport, locator, formatter) -> None:  # noqa: ANN001 (lazy matplotlib types)
+def _draw_days(ax: Axes, report: UsageReport) -> None:
     """Stacked bars: one per day, one segment per kind of reply; days without questions stay empty."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     days = shown_days(report)
     first = days[0]
     x = [(day - first).days for day in days]
@@ -141,16 +146,20 @@ def _draw_days(ax, report: UsageReport, locator, formatter) -> None:  # noqa: AN
     pad = max(0.0, (7 - len(range(x[-1] + 1))) / 2)  # a week wide at least: one day is not one huge bar
     ax.set_xlim(-0.7 - pad, x[-1] + 0.7 + pad)
     ax.set_ylim(0, max(bottom) * 1.2 + 0.5)  # room for the legend above the bars
-    ax.xaxis.set_major_locator(locator(integer=True, nbins=12, min_n_ticks=1))
-    ax.xaxis.set_major_formatter(formatter(lambda v, _: (first + timedelta(days=round(v))).strftime("%b %d")))
-    ax.yaxis.set_major_locator(locator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12, min_n_ticks=1))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: (first + timedelta(days=round(v))).strftime("%b %d"))
+    )
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("questions")
     ax.legend(loc="upper left", fontsize="small", ncols=3)
     ax.grid(axis="y", alpha=0.3)
 
 
-def _draw_votes(ax, report: UsageReport, locator) -> None:  # noqa: ANN001
+def _draw_votes(ax: Axes, report: UsageReport) -> None:
     """Paired horizontal bars of helpful and unhelpful votes for the most voted sections."""
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_title("Votes per cited section (a vote counts for each section its answer cited)")
     votes = report.section_votes[:MAX_SECTIONS]
     if not votes:
@@ -163,7 +172,7 @@ def _draw_votes(ax, report: UsageReport, locator) -> None:  # noqa: ANN001
         [r - 0.2 for r in rows], [v.down for v in votes], height=0.4, color=DOWN_COLOUR, label="not helpful"
     )
     ax.set_yticks(rows, [_cut(v.section, SECTION_LABEL) for v in votes], fontsize="small")
-    ax.xaxis.set_major_locator(locator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("votes")
     ax.legend(loc="lower right", fontsize="small")
     ax.grid(axis="x", alpha=0.3)

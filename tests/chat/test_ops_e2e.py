@@ -15,6 +15,9 @@ import aiohttp
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot import chart
+from bot.chart import ChartUnavailable
+from bot.chat import admin
 from bot.chat.admin import CHART_FILE
 from bot.config import ROOT
 from bot.metrics import Metrics
@@ -116,6 +119,21 @@ async def test_a_server_admins_chart_is_drawn_from_their_scoped_report(answerer,
     assert "by kind: answer 1." in drawn
     owners = png_text(everything.files[0].data)["Description"]
     assert owners.startswith("Usage chart (everything): 2 questions") and "help 1" in owners
+
+
+async def test_stats_without_a_chart_still_sends_the_report(answerer, tmp_path, monkeypatch):
+    def no_matplotlib(*_: object) -> None:
+        raise ChartUnavailable("Drawing the chart needs matplotlib, which is not installed here.")
+
+    # The cog's module is executed afresh by load_extension, taking draw_chart from bot.chart then.
+    monkeypatch.setattr(chart, "draw_chart", no_matplotlib)
+    async with FakeDiscord() as fake:
+        bot = bot_for(tmp_path, answerer)
+        async with running_bot(fake, bot):
+            ref = await fake.send_slash("stats", user=fake.owner_id)
+            follow = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=30)
+    assert follow.files == [] and follow.json["embeds"]
+    assert follow.json["content"] == admin.NO_CHART
 
 
 # ---------------------------------------------------------------- /healthz and /metrics
