@@ -716,11 +716,30 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(str(exc)) from exc
     finally:
         store.close()
+    written = write_chart(report, args.png) if args.png else None
     if args.json:
         print(json.dumps(report_json(report, settings.retention_days), ensure_ascii=False))
     else:
         print(report_text(report, settings.retention_days))
+        if written:
+            print(f"\nChart written to {args.png} ({written / 1024:.0f} kB).")
     return 0
+
+
+def write_chart(report: UsageReport, path: str) -> int:
+    """`report --png FILE`: draw the report's chart (matplotlib, loaded only now) and write it; its size."""
+    from bot.chart import ChartUnavailable, draw_chart
+
+    try:
+        png = draw_chart(report).png
+    except ChartUnavailable as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        Path(path).expanduser().write_bytes(png)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UserError(f"Cannot write the chart to {path}: {reason}.") from exc
+    return len(png)
 
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
@@ -812,6 +831,9 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="questions per day, abstentions, votes per section, unanswered questions"
     )
     s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.add_argument(
+        "--png", metavar="FILE", help="also write the chart (questions per day by kind, votes) as a PNG"
+    )
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("forget", help="delete every stored question and vote of one Discord user")

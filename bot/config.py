@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(90, ge=0)  # questions and votes older than this are deleted; 0 keeps them
     user_salt: SecretStr | None = None  # default: a random salt kept in {data_dir}/salt
     encoder_threads: int | None = Field(None, ge=1)
+    health_port: int | None = Field(None, ge=0, le=65535)  # unset: no HTTP server; 0: any free port
+    health_host: str = "127.0.0.1"
     log_level: str = "INFO"
 
     def __init__(self, **values: Any) -> None:

@@ -198,6 +198,15 @@ class KindCount:
 
 
 @dataclass(frozen=True)
+class DayKindCount:
+    """Questions asked on one UTC day that got replies of one kind."""
+
+    day: date
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
 class UsageReport:
     """Usage and feedback over what the store holds for one audience."""
 
@@ -211,6 +220,7 @@ class UsageReport:
     section_votes: tuple[SectionVotes, ...]  # most voted first; a vote counts for each section cited
     top_unanswered: tuple[UnansweredGroup, ...]  # most asked first
     kinds: tuple[KindCount, ...] = ()  # most frequent first
+    per_day_kinds: tuple[DayKindCount, ...] = ()  # oldest day first, then by kind; zero counts left out
 
 
 # ---------------------------------------------------------------- time and text helpers
@@ -724,6 +734,12 @@ class Store:
                 select(day.label("day"), func.count(), abstained).where(seen).group_by(day).order_by(day)
             ).all()
             kinds = conn.execute(select(kind.label("kind"), func.count()).where(seen).group_by(kind)).all()
+            day_kinds = conn.execute(
+                select(day.label("day"), kind.label("kind"), func.count())
+                .where(seen)
+                .group_by(day, kind)
+                .order_by(day, kind)
+            ).all()
             sections = conn.execute(
                 select(answer_sections.c.section, up.label("up"), down.label("down"))
                 .select_from(votes.join(answer_sections, answer_sections.c.answer_id == votes.c.answer_id))
@@ -754,7 +770,13 @@ class Store:
             kinds=tuple(
                 KindCount(str(k), int(n)) for k, n in sorted(kinds, key=lambda kn: (-int(kn[1]), str(kn[0])))
             ),
+            per_day_kinds=tuple(DayKindCount(_as_date(d), str(k), int(n)) for d, k, n in day_kinds),
         )
+
+    def ping(self) -> None:
+        """One cheap read of the answers table; StoreError when the database cannot be reached."""
+        with self._tx("checking the database") as conn:
+            conn.execute(select(answers.c.id).limit(1)).all()
 
     def dump_rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every stored row, table by table (for tests and inspection)."""
@@ -796,6 +818,7 @@ def _as_date(value: object) -> date:
 __all__ = [
     "Audience",
     "DayCount",
+    "DayKindCount",
     "KindCount",
     "SectionVotes",
     "Store",

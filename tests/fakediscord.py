@@ -311,6 +311,9 @@ class FakeDiscord:
         self.invalid_resumes = 0
 
         self._faults: list[_Fault] = []
+        # While set and not yet released, IDENTIFY waits before READY (Discord can take a while to
+        # send READY): a test sees the bot logged in over REST but not yet connected to the gateway.
+        self.identify_gate: asyncio.Event | None = None
         self._interactions: dict[str, _InteractionState] = {}
         self._dm_channels: dict[str, str] = {}  # user id -> DM channel id
         self._session: _Session | None = None
@@ -1458,6 +1461,8 @@ class FakeDiscord:
             return
         self.identify_count += 1
         self.identify_payloads.append(data)
+        if self.identify_gate is not None:
+            await self.identify_gate.wait()
         self._session = _Session(session_id=f"fake-session-{self._snowflake()}", conn=conn)
         ready = {
             "v": 10,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from typing import TYPE_CHECKING
 
@@ -10,9 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.chart import Chart, draw_chart
 from bot.chat.render import NO_MENTIONS, render_notice, render_report
 from bot.chat.views import tell_privately
-from bot.store import Audience
+from bot.store import Audience, UsageReport
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong there. Please try again in a moment."
+CHART_FILE = "usage.png"
+NO_CHART = "The chart could not be drawn this time; the report is below."
 
 
 class AdminCog(commands.Cog):
@@ -54,9 +58,29 @@ class AdminCog(commands.Cog):
         else:
             audience = Audience.server(interaction.guild.id)  # type: ignore[union-attr]  # _is_admin
         report = await asyncio.to_thread(self.bot.store.report, audience=audience)
-        await interaction.followup.send(
-            embed=render_report(report), ephemeral=True, allowed_mentions=NO_MENTIONS
+        # The chart is drawn from this same report, so it shows exactly what this reader may see.
+        scope = "everything" if audience.guild_id is None else "this server"
+        chart = await self._chart(report, scope, interaction.filesize_limit)
+        attach = (
+            {"file": discord.File(io.BytesIO(chart.png), CHART_FILE, description=chart.summary)}
+            if chart
+            else {"content": NO_CHART}
         )
+        await interaction.followup.send(
+            **attach, embed=render_report(report), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    async def _chart(self, report: UsageReport, scope: str, size_limit: int) -> Chart | None:
+        """The report's chart, drawn off the event loop; None (logged) when it cannot be drawn or sent."""
+        try:
+            chart = await asyncio.to_thread(draw_chart, report, scope)
+        except Exception:
+            log.exception("drawing the usage chart failed")
+            return None
+        if len(chart.png) > size_limit:
+            log.error("the usage chart (%d bytes) is over Discord's limit (%d)", len(chart.png), size_limit)
+            return None
+        return chart
 
     @app_commands.command(name="reindex", description="Rebuild the index from the corpus (owner only)")
     @app_commands.default_permissions(manage_guild=True)
@@ -84,6 +108,7 @@ class AdminCog(commands.Cog):
     ) -> None:
         """Any failure becomes a short apology; the bot keeps serving."""
         log.error("slash command failed: %r", error, exc_info=error)
+        self.bot.metrics.error("command")
         await tell_privately(interaction, APOLOGY)
 
 

@@ -163,6 +163,10 @@ class AskCog(commands.Cog):
         `where` is the channel the reply went to and `private` whether only the asker saw it: together
         they decide who may later expand the answer or see the question in /stats.
         """
+        # Latency as the asker sees it: from Discord's timestamp of the question (its id) until the answer
+        # is ready and its reply on its way (recording runs beside the reply).
+        asked_at = discord.utils.snowflake_time(answer_id)
+        self.bot.metrics.question(surface, answer.kind, (discord.utils.utcnow() - asked_at).total_seconds())
         try:
             await asyncio.to_thread(
                 self.bot.store.record_answer,
@@ -181,6 +185,7 @@ class AskCog(commands.Cog):
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)
+            self.bot.metrics.error("recording")
 
     # ------------------------------------------------------------ slash commands
 
@@ -198,6 +203,7 @@ class AskCog(commands.Cog):
         """Answer a question with cited excerpts from the article."""
         wait = self.cooldowns.retry_after(interaction.user.id)
         if wait is not None:
+            self.bot.metrics.cooldown_hit()
             await interaction.response.send_message(
                 render_notice(
                     f"You're asking quickly: please wait {wait:.0f} s ({self.cooldowns.describe()})."
@@ -216,6 +222,7 @@ class AskCog(commands.Cog):
             return
         except Exception:
             log.exception("answering a slash command failed")
+            self.bot.metrics.error("answering")
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         # The reply does not wait for the database (the buttons need the row only when clicked).
@@ -288,6 +295,7 @@ class AskCog(commands.Cog):
     ) -> None:
         """Any failure becomes a short apology; the bot keeps serving."""
         log.error("slash command failed: %r", error, exc_info=error)
+        self.bot.metrics.error("command")
         await tell_privately(interaction, APOLOGY)
 
     # ------------------------------------------------------------ messages
@@ -330,6 +338,7 @@ class AskCog(commands.Cog):
             log.warning("could not reply to message %s: %s", message.id, exc)
         except Exception:
             log.exception("answering message %s failed", message.id)
+            self.bot.metrics.error("answering")
             try:
                 await message.reply(APOLOGY, mention_author=False, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException:
@@ -410,6 +419,7 @@ class AskCog(commands.Cog):
         wait = self.cooldowns.retry_after(message.author.id)
         if wait is None:
             return True
+        self.bot.metrics.cooldown_hit()
         # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
         if self.cooldowns.first_refusal(message.author.id):
             await message.reply(

@@ -15,11 +15,13 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.chat.health import HealthServer
 from bot.chat.permissions import invite_url
 from bot.chat.views import DYNAMIC_ITEMS
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
+from bot.metrics import Metrics
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -70,9 +72,15 @@ class MeetingBot(commands.AutoShardedBot):
         self.force_sync = force_sync
         self.synced = False
         self.invite_logged = False
+        self.metrics = Metrics(gateway_latency=lambda: self.latency)
+        self.health: HealthServer | None = None  # /healthz and /metrics, when HEALTH_PORT is set
 
     async def setup_hook(self) -> None:
         """Load the cog, then register commands with Discord if they changed (or when asked to)."""
+        if self.settings.health_port is not None and not self.force_sync:
+            self.health = HealthServer(self, self.settings.health_host, self.settings.health_port)
+            if not await self.health.start():  # the port is taken: logged, and Discord is served anyway
+                self.health = None
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -183,6 +191,8 @@ class MeetingBot(commands.AutoShardedBot):
         if self._pruner:
             self._pruner.cancel()
         await self.answers.close()
+        if self.health:
+            await self.health.stop()
         await super().close()
 
 

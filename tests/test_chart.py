@@ -1,0 +1,209 @@
+"""The usage chart: drawn from a report (a real SQLite store), a valid PNG, and `report --png`."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.chart import MAX_DAYS, SUMMARY_MAX, ChartUnavailable, chart_summary, draw_chart, shown_days
+from bot.store import Audience, DayCount, DayKindCount, KindCount, Store, UsageReport
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2025, 11, 25, 12, 0, tzinfo=UTC)
+ALICE, BOB = 111111111111111111, 222222222222222222
+GUILD_A, CHANNEL_A = 444, 4441
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(type, payload) of every chunk of a PNG, each checked against its CRC."""
+    assert data.startswith(PNG_SIGNATURE)
+    at = len(PNG_SIGNATURE)
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, payload = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert zlib.crc32(kind + payload) == crc, kind
+        yield kind, payload
+        at += 12 + length
+
+
+def png_text(data: bytes) -> dict[str, str]:
+    """The text entries of a PNG (tEXt in Latin-1, uncompressed iTXt in UTF-8)."""
+    texts = {}
+    for kind, payload in png_chunks(data):
+        if kind == b"tEXt":
+            key, _, value = payload.partition(b"\0")
+            texts[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"iTXt":
+            key, _, rest = payload.partition(b"\0")
+            compressed, rest = rest[0], rest[2:]  # flag, method
+            _, _, rest = rest.partition(b"\0")  # language tag
+            _, _, value = rest.partition(b"\0")  # translated keyword
+            texts[key.decode("latin-1")] = (zlib.decompress(value) if compressed else value).decode()
+    return texts
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk."""
+    kind, payload = next(png_chunks(data))
+    assert kind == b"IHDR"
+    return struct.unpack(">II", payload[:8])
+
+
+def assert_valid_png(data: bytes) -> None:
+    """A whole PNG: signature, chunks with good CRCs, an image, and the end chunk last."""
+    kinds = [kind for kind, _ in png_chunks(data)]
+    assert kinds[0] == b"IHDR" and b"IDAT" in kinds and kinds[-1] == b"IEND"
+    assert png_size(data) == (1000, 750)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A real SQLite store in a temporary folder."""
+    opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}", b"test-salt")
+    yield opened
+    opened.close()
+
+
+def record(store: Store, answer_id: str, kind: str, at: datetime, **kw: object) -> None:
+    """A question with a reply of `kind`, asked at `at`."""
+    values: dict = {"surface": "slash", "guild_id": GUILD_A, "channel_id": CHANNEL_A, "private": False}
+    values.update(kw)
+    store.record_answer(
+        answer_id, ALICE, f"question {answer_id}", kind == "answer", ["c1"], ["Shared Ground"], at=at,
+        kind=kind, **values,
+    )  # fmt: skip
+
+
+def test_the_report_counts_each_days_questions_by_kind_for_its_audience(store: Store) -> None:
+    day1, day2 = NOW - timedelta(days=2), NOW - timedelta(hours=1)
+    record(store, "1", "answer", day1)
+    record(store, "2", "answer", day1)
+    record(store, "3", "not_covered", day1)
+    record(store, "4", "help", day2)
+    record(store, "5", "chatter", day2, surface="dm", guild_id=None, channel_id=None, private=True)
+    everything = store.report(now=NOW)
+    assert everything.per_day_kinds == (
+        DayKindCount(day1.date(), "answer", 2),
+        DayKindCount(day1.date(), "not_covered", 1),
+        DayKindCount(day2.date(), "chatter", 1),
+        DayKindCount(day2.date(), "help", 1),
+    )
+    server = store.report(now=NOW, audience=Audience.server(GUILD_A))
+    assert DayKindCount(day2.date(), "chatter", 1) not in server.per_day_kinds  # the DM is in no server
+    assert sum(d.count for d in server.per_day_kinds) == server.questions == 4
+
+
+def test_a_chart_of_an_empty_report_says_there_are_no_questions(store: Store) -> None:
+    chart = draw_chart(store.report(now=NOW))
+    assert_valid_png(chart.png)
+    assert chart.summary == "Usage chart: no questions yet."
+    assert png_text(chart.png)["Description"] == chart.summary
+
+
+def test_a_chart_shows_the_reports_figures_in_its_picture_and_its_words(store: Store) -> None:
+    record(store, "1", "answer", NOW - timedelta(days=3))
+    record(store, "2", "not_covered", NOW - timedelta(days=3))
+    record(store, "3", "answer", NOW - timedelta(hours=2))
+    store.vote("1", BOB, 1)
+    store.vote("3", BOB, -1)
+    report = store.report(now=NOW)
+    chart = draw_chart(report, "this server")
+    assert_valid_png(chart.png)
+    assert 10_000 < len(chart.png) < 500_000  # far below Discord's 10 MiB for an attachment
+    assert chart.summary.startswith(
+        "Usage chart (this server): 3 questions on 2 days, 2025-11-22 to 2025-11-25 (UTC); "
+        "by kind: answer 2, not_covered 1."
+    )
+    assert "Shared Ground 👍 1 👎 1" in chart.summary
+    assert png_text(chart.png)["Description"] == chart.summary  # the words travel inside the PNG
+    assert (
+        draw_chart(store.report(now=NOW - timedelta(days=1))).png != chart.png
+    )  # other figures, other image
+
+
+def test_a_long_history_draws_its_last_days_and_a_short_alt_text(store: Store) -> None:
+    for n in range(MAX_DAYS + 30):
+        record(store, str(n), "answer", NOW - timedelta(days=n))
+    for n in range(40):  # many sections with long names
+        store.record_answer(f"s{n}", BOB, "q", True, ["c"], [f"A long section name {n} " * 3], "dm", at=NOW)
+        store.vote(f"s{n}", ALICE, 1)
+    report = store.report(now=NOW)
+    days = shown_days(report)
+    assert len(days) == MAX_DAYS and days[-1] == NOW.date()
+    chart = draw_chart(report)
+    assert_valid_png(chart.png)
+    assert len(chart.summary) <= SUMMARY_MAX
+
+
+def test_without_matplotlib_the_chart_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # as if it were not installed
+    with pytest.raises(ChartUnavailable, match=r"^Drawing the chart needs matplotlib.*\.$"):
+        draw_chart(UsageReport(NOW, 0, 0, 0.0, 0, 0, (), (), ()))
+
+
+def test_summary_of_one_day_names_the_day() -> None:
+    day = date(2025, 11, 21)
+    report = UsageReport(
+        NOW, 1, 0, 0.0, 0, 0, (DayCount(day, 1, 0),), (), (), (KindCount("answer", 1),),
+        (DayKindCount(day, "answer", 1),),
+    )  # fmt: skip
+    assert chart_summary(report) == (
+        "Usage chart: 1 question on 1 day, 2025-11-21 (UTC); by kind: answer 1. No votes yet."
+    )
+
+
+# ---------------------------------------------------------------- report --png
+
+
+def run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with the store in `data` and no other setting."""
+    environ = {k: v for k, v in os.environ.items() if k.upper() not in ("DATABASE_URL", "DATA_DIR")}
+    environ.update(DATA_DIR=str(data), PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=environ,
+        timeout=120,
+    )
+
+
+def test_report_png_writes_the_chart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    with Store.open(f"sqlite:///{data / 'meeting-bot.sqlite3'}", (b"x" * 32)) as store:
+        record(store, "1", "answer", datetime.now(UTC))
+    out = tmp_path / "usage.png"
+    result = run_cli("report", "--png", str(out), data=data)
+    assert result.returncode == 0, result.stderr
+    assert f"Chart written to {out}" in result.stdout
+    assert_valid_png(out.read_bytes())
+    assert "1 question on 1 day" in png_text(out.read_bytes())["Description"]
+    as_json = run_cli("report", "--json", "--png", str(tmp_path / "again.png"), data=data)
+    assert as_json.returncode == 0 and as_json.stdout.startswith("{")  # stdout stays one JSON object
+    assert (tmp_path / "again.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+@pytest.mark.parametrize("where", ["missing/usage.png", ".", "a-file/usage.png", "readonly/usage.png"])
+def test_report_png_to_a_bad_place_is_one_sentence(tmp_path: Path, where: str) -> None:
+    (tmp_path / "readonly").mkdir(mode=0o555)
+    (tmp_path / "a-file").write_text("not a folder")
+    if where.startswith("readonly") and os.access(tmp_path / "readonly", os.W_OK):
+        pytest.skip("running as a user who may write anywhere (root)")
+    result = run_cli("report", "--png", str(tmp_path / where), data=tmp_path / "data")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: Cannot write the chart to ") and line.endswith("."), line
