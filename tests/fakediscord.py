@@ -1719,21 +1719,28 @@ class FakeDiscord:
             option_list = options
         else:
             option_list = [self._option(k, v) for k, v in (options or {}).items()]
-        # discord.py looks guild commands up by data.guild_id, so mirror whichever sync registered the name.
-        guild_command = next(
-            (c for c in self.guild_commands.get(guild_id or "", []) if c["name"] == name), None
-        )
-        global_command = next((c for c in self.global_commands if c["name"] == name), None)
-        command = guild_command or global_command
+        data = self._command_data(name, guild_id, 1, options=option_list)
+        return await self._dispatch_interaction(self._interaction_payload(2, invoker, channel, data))
+
+    def _command_data(self, name: str, guild_id: str | None, command_type: int, **fields: Any) -> JSON:
+        """The `data` of an interaction invoking command `name` of `command_type` (1 slash, 3 message):
+        the registered command's id, and its guild when a guild sync registered it (discord.py looks
+        guild commands up by data.guild_id, so this mirrors whichever sync registered the name)."""
+
+        def registered(c: JSON) -> bool:
+            return c["name"] == name and c.get("type", 1) == command_type
+
+        guild_command = next((c for c in self.guild_commands.get(guild_id or "", []) if registered(c)), None)
+        command = guild_command or next((c for c in self.global_commands if registered(c)), None)
         data: JSON = {
             "id": command["id"] if command else self._snowflake(),
             "name": name,
-            "type": 1,
-            "options": option_list,
+            "type": command_type,
+            **fields,
         }
         if guild_command is not None:
             data["guild_id"] = guild_id
-        return await self._dispatch_interaction(self._interaction_payload(2, invoker, channel, data))
+        return data
 
     async def send_autocomplete(
         self,
@@ -1756,19 +1763,7 @@ class FakeDiscord:
             if key == focused:
                 option["focused"] = True
             option_list.append(option)
-        guild_command = next(
-            (c for c in self.guild_commands.get(guild_id or "", []) if c["name"] == name), None
-        )
-        global_command = next((c for c in self.global_commands if c["name"] == name), None)
-        command = guild_command or global_command
-        data: JSON = {
-            "id": command["id"] if command else self._snowflake(),
-            "name": name,
-            "type": 1,
-            "options": option_list,
-        }
-        if guild_command is not None:
-            data["guild_id"] = guild_id
+        data = self._command_data(name, guild_id, 1, options=option_list)
         payload = self._interaction_payload(INTERACTION_AUTOCOMPLETE, invoker, channel, data)
         return await self._dispatch_interaction(payload)
 
@@ -1793,23 +1788,15 @@ class FakeDiscord:
         invoker = self._user(user)
         channel = self.channels[message["channel_id"]]
         guild_id = channel.get("guild_id")
-        guild_command = next(
-            (c for c in self.guild_commands.get(guild_id or "", []) if c["name"] == name and c["type"] == 3),
-            None,
-        )
-        global_command = next((c for c in self.global_commands if c["name"] == name and c["type"] == 3), None)
-        command = guild_command or global_command
         resolved = copy.deepcopy(message)
         resolved.pop("member", None)  # resolved messages carry the author as a user only
-        data: JSON = {
-            "id": command["id"] if command else self._snowflake(),
-            "name": name,
-            "type": 3,
-            "target_id": message["id"],
-            "resolved": {"messages": {message["id"]: resolved}},
-        }
-        if guild_command is not None:
-            data["guild_id"] = guild_id
+        data = self._command_data(
+            name,
+            guild_id,
+            3,
+            target_id=message["id"],
+            resolved={"messages": {message["id"]: resolved}},
+        )
         return await self._dispatch_interaction(self._interaction_payload(2, invoker, channel, data))
 
     async def click_component(
