@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from itertools import islice
@@ -619,9 +620,14 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
     client_id = settings.discord_application_id or id_from_token(settings.token)
     if client_id is None:
+        where = (
+            "DISCORD_TOKEN does not hold one (it is not a bot token)"
+            if settings.token
+            else "no DISCORD_TOKEN is set, which would carry it"
+        )
         raise UserError(
             "No application id: set DISCORD_APPLICATION_ID (Developer Portal → General Information → "
-            "Application ID) in .env or the environment, or a DISCORD_TOKEN, which carries it.",
+            f"Application ID) in .env or the environment; {where}.",
             EXIT_USAGE,
         )
     print(invite_url(client_id))
@@ -716,7 +722,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(str(exc)) from exc
     finally:
         store.close()
-    written = write_chart(report, args.png) if args.png else None
+    written = write_chart(report, args.png) if args.png is not None else None
     if args.json:
         print(json.dumps(report_json(report, settings.retention_days), ensure_ascii=False))
     else:
@@ -730,16 +736,38 @@ def write_chart(report: UsageReport, path: str) -> int:
     """`report --png FILE`: draw the report's chart (matplotlib, loaded only now) and write it; its size."""
     from bot.chart import ChartUnavailable, draw_chart
 
+    if not path or path == "-" or path.endswith(("/", os.sep)):
+        raise UserError("--png needs the name of a file to write (not a folder, not -).", EXIT_USAGE)
     try:
         png = draw_chart(report).png
     except ChartUnavailable as exc:
         raise UserError(str(exc)) from exc
     try:
-        Path(path).expanduser().write_bytes(png)
+        write_whole(Path(path).expanduser(), png)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise UserError(f"Cannot write the chart to {path}: {reason}.") from exc
     return len(png)
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed over it. What is
+    not a regular file (a device such as /dev/stdout, a pipe) is written to as it is, never replaced;
+    through a symbolic link, the file it points to is written."""
+    if target.exists() and not target.is_file():
+        with open(target, "wb") as out:  # a folder raises IsADirectoryError: one sentence from the caller
+            out.write(data)
+        return
+    target = target.resolve()
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
-    discord_application_id: int | None = Field(None, ge=1)  # default: the id inside DISCORD_TOKEN
+    discord_application_id: int | None = Field(None, ge=1, le=2**64 - 1)  # default: the id in DISCORD_TOKEN
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     ask_channel_ids: Annotated[tuple[int, ...], NoDecode] = ()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import struct
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -207,3 +209,35 @@ def test_report_png_to_a_bad_place_is_one_sentence(tmp_path: Path, where: str) -
     assert "Traceback" not in result.stderr and result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: Cannot write the chart to ") and line.endswith("."), line
+
+
+@pytest.mark.parametrize("where", ["", "-", "folder/"])
+def test_report_png_without_a_file_name_is_a_usage_error(tmp_path: Path, where: str) -> None:
+    result = run_cli("report", "--png", where, data=tmp_path / "data")
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line == "error: --png needs the name of a file to write (not a folder, not -)."
+
+
+def test_report_png_replaces_a_file_whole_and_writes_through_links_and_pipes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    out = tmp_path / "usage.png"
+    out.write_bytes(b"old")
+    link = tmp_path / "link.png"
+    link.symlink_to(out)
+    result = run_cli("report", "--png", str(link), data=data)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and out.read_bytes().startswith(PNG_SIGNATURE)  # the link still points there
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "link.png", "usage.png"]  # no leftovers
+    # A pipe (as /dev/stdout can be) is written to, never replaced by a regular file.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = run_cli("report", "--png", str(pipe), data=data)
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert received and received[0].startswith(PNG_SIGNATURE)

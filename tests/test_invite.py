@@ -72,10 +72,22 @@ def test_without_an_id_it_is_one_sentence_and_exit_2() -> None:
         assert "Traceback" not in result.stderr
 
 
+def test_an_application_id_past_64_bits_is_one_sentence() -> None:
+    result = run("invite", DISCORD_APPLICATION_ID=str(2**64))
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "DISCORD_APPLICATION_ID" in line
+
+
 def test_id_from_token_reads_only_a_number() -> None:
     assert id_from_token(token_for("1234")) == 1234
     for bad in ("", "   ", ".", "fake-token", token_for("12ab"), "!!!!.x.y", token_for("9" * 30)):
         assert id_from_token(bad) is None
+    # The decoder would skip characters outside base64's alphabet; zero and past 64 bits are no id.
+    assert id_from_token("MTIz$$.x.y") is None
+    assert id_from_token(token_for("0")) is None
+    assert id_from_token(token_for(str(2**64))) is None
+    assert id_from_token(token_for(str(2**64 - 1))) == 2**64 - 1
 
 
 def test_the_readme_lists_exactly_these_permissions() -> None:

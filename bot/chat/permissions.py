@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 import discord
 
@@ -29,6 +30,11 @@ BOT_PERMISSIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Discord ids (snowflakes) are unsigned 64-bit integers.
+MAX_SNOWFLAKE = 2**64 - 1
+_BASE64 = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def bot_permissions() -> discord.Permissions:
     """The permissions of BOT_PERMISSIONS, as one value."""
     return discord.Permissions(**{flag: True for flag, _ in BOT_PERMISSIONS})
@@ -43,10 +49,13 @@ def id_from_token(token: str) -> int | None:
     """The bot's user id, which a bot token carries base64-encoded before its first dot (for a bot
     application it is the application id too), or None when the token holds none."""
     first = token.strip().split(".", 1)[0]
-    if not first:
+    if not _BASE64.fullmatch(first):  # the decoder would silently drop characters outside the alphabet
         return None
     try:
         decoded = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
     except (binascii.Error, ValueError):
         return None
-    return int(decoded) if decoded.isdigit() and 0 < len(decoded) <= 20 else None
+    if not decoded.isascii() or not decoded.isdigit():
+        return None
+    snowflake = int(decoded)
+    return snowflake if 0 < snowflake <= MAX_SNOWFLAKE else None
