@@ -361,6 +361,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"There is no question file at {path}.", EXIT_USAGE)
+    _require_examples(path)  # an empty file has no format to go by: say so before guessing one
     if is_followup_file(path):
         return _eval_followups(args, settings, path)
     if _is_quotes_file(path):
@@ -370,6 +371,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         items = read_contacts(path) if first_contact else read_questions(path)
     except ValueError as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc
+    _require_examples(path, items)
     answerer = load_answerer(settings)
     report = evaluate_contacts(answerer, items) if first_contact else evaluate(answerer, items)
     if args.json:
@@ -399,6 +401,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _require_examples(path: Path, items: Sequence[object] | None = None) -> None:
+    """A usage error when the file holds no examples: no line but blank ones (or none read from it)."""
+    if items is None:
+        try:
+            with path.open("rb") as f:
+                blank = all(not line.strip() for line in f)
+        except OSError:
+            return  # unreadable: the reader of its format says so, naming the file
+    else:
+        blank = not items
+    if blank:
+        raise UserError(f"{path} holds no examples: it is empty or has only blank lines.", EXIT_USAGE)
+
+
 def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) -> int:
     """hit@1 of follow-ups read after their first question and read alone."""
     from bot.core.evaluation import evaluate_followups, read_followups
@@ -407,6 +423,7 @@ def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) ->
         pairs = read_followups(path)
     except ValueError as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc
+    _require_examples(path, pairs)
     report = evaluate_followups(load_answerer(settings), pairs)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
@@ -542,6 +559,7 @@ def _eval_quotes(args: argparse.Namespace, settings: Settings, path: Path) -> in
         examples = read_quote_examples(path)
     except ValueError as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc
+    _require_examples(path, examples)
     report = evaluate_quotes(load_checker(settings), examples)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
@@ -550,10 +568,28 @@ def _eval_quotes(args: argparse.Namespace, settings: Settings, path: Path) -> in
     print(f"  verdict accuracy  {report.accuracy:.3f}")
     if report.speakers:
         print(f"  speaker named     {report.speakers_right:.3f}  (of {report.speakers} that give one)")
-    print(
-        f"  similarity        close ≥ {report.lowest_close:.2f}, absent ≤ {report.highest_absent:.2f}"
-        "  (the lowest of the close quotes, the highest of the absent ones)"
-    )
+    if report.claims:
+        r = report
+        print(f"  claimed speaker   {r.claims_right:.3f}  (of {r.claims} that say whom the message names)")
+        print(
+            f"  misattributions   {r.false_corrections} said where the message was right, "
+            f"{r.missed_corrections} missed  (of {r.misattributions} wrong names)"
+        )
+    ranges = []
+    if report.lowest_close is not None:
+        ranges.append(f"close ≥ {report.lowest_close:.2f}")
+    if report.highest_absent is not None:
+        ranges.append(f"absent ≤ {report.highest_absent:.2f}")
+    if ranges:  # a set without close or absent quotes has no range to show
+        which = " and ".join(
+            w
+            for w, shown in (
+                ("the lowest of the close quotes", report.lowest_close is not None),
+                ("the highest of the absent ones", report.highest_absent is not None),
+            )
+            if shown
+        )
+        print(f"  similarity        {', '.join(ranges)}  ({which})")
     columns = (*VERDICTS, "none")
     print("  expected \\ given " + "".join(f"{c:>10}" for c in columns))
     for v in VERDICTS:

@@ -1,4 +1,5 @@
-"""Prometheus metrics of one bot: questions by surface and kind, answer latency, errors, cooldown hits.
+"""Prometheus metrics of one bot: questions by surface and kind, answer latency, errors, cooldown hits (of
+questions and quote checks).
 
 Each bot owns its own `CollectorRegistry` (never the library's global one), so several bots in one process,
 and the tests, never count into each other. Label values come from fixed sets: a value from outside them
@@ -25,8 +26,8 @@ from prometheus_client.registry import Collector
 # Where a question was asked (the store's `surface`) and the kinds of reply (bot/core/answer.py).
 SURFACES = ("slash", "dm", "mention", "thread", "channel", "other")
 KINDS = ("answer", "not_covered", "help", "chatter", "overview", "language", "other")
-# What failed: answering a question, storing it, or a slash command's handler.
-ERROR_STAGES = ("answering", "recording", "command", "other")
+# What failed: answering a question, storing it, checking a quote, or a command's (or button's) handler.
+ERROR_STAGES = ("answering", "recording", "checking", "command", "other")
 # Seconds; answers take milliseconds of work plus Discord's round trips.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
@@ -79,13 +80,13 @@ class Metrics:
         )
         self.errors = Counter(
             "meeting_bot_errors",
-            "Failures while answering, storing or handling commands",
+            "Failures while answering, storing, checking quotes or handling commands",
             ["stage"],
             registry=self.registry,
         )
         self.cooldown_hits = Counter(
             "meeting_bot_cooldown_hits",
-            "Questions refused because the asker was over the cooldown",
+            "Questions and quote checks refused because the person was over the cooldown",
             registry=self.registry,
         )
         # Every known series exists from the start at 0, so a rate over the first question is right.
@@ -109,7 +110,7 @@ class Metrics:
         self.errors.labels(stage=_known(stage, ERROR_STAGES)).inc()
 
     def cooldown_hit(self) -> None:
-        """Count one question refused for the cooldown."""
+        """Count one question or quote check refused for the cooldown."""
         self.cooldown_hits.inc()
 
     def exposition(self) -> tuple[bytes, str]:

@@ -79,9 +79,75 @@ def test_eval_of_the_quote_examples_prints_accuracy_and_the_confusion_table() ->
 def test_eval_of_a_malformed_quote_file_names_the_line(tmp_path) -> None:
     bad = tmp_path / "quotes.jsonl"
     bad.write_text(
-        '{"message": "a", "quote": "a", "verdict": "verbatim"}\n'
-        '{"message": "b", "quote": "b", "verdict": "maybe"}\n',
+        '{"message": "ab cd", "quote": "ab cd", "verdict": "verbatim"}\n'
+        '{"message": "cd ef", "quote": "cd ef", "verdict": "maybe"}\n',
         encoding="utf-8",
     )
     result = run("eval", str(bad))
     assert result.returncode == 2 and ":2:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_prints_no_terminal_escapes_and_finds_the_quote_inside_them() -> None:
+    result = run("check", 'Trump said "\x1b]0;pwned\x07He wants to see \x1b[31mhousing\x1b[0m being built."')
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "pwned" not in result.stdout
+    assert "[1] “He wants to see housing being built.”" in result.stdout
+    assert "in the article, word for word" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["'s'", "it's", 'a "communist"'])
+def test_check_of_a_single_word_is_too_short(text: str) -> None:
+    result = run("check", "--", text)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: That is too short to check") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('{"message": "", "quote": "", "verdict": "absent"}', "no words"),
+        ('{"message": "\\ud800 rent", "quote": "rent control", "verdict": "absent"}', "not valid Unicode"),
+        ('{"message": "it\'s", "quote": "it\'s", "verdict": "verbatim"}', "2 words"),
+        ('{"message": "He wants to see", "quote": "it", "verdict": "verbatim"}', "fewer than 2 words"),
+    ],
+)
+def test_eval_of_a_quote_line_that_cannot_be_checked_names_the_line(
+    tmp_path, line: str, problem: str
+) -> None:
+    bad = tmp_path / "quotes.jsonl"
+    bad.write_text(
+        '{"message": "It’s ambitious", "quote": "It’s ambitious", "verdict": "verbatim"}\n' + line + "\n"
+    )
+    result = run("eval", str(bad))
+    assert result.returncode == 2, result.stderr
+    assert f"{bad}:2: not a quote example (" in result.stderr and problem in result.stderr
+    assert result.stderr.count("\n") == 1 and "went wrong" not in result.stderr
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_eval_of_an_empty_file_says_so(tmp_path, content: str) -> None:
+    empty = tmp_path / "nothing.jsonl"
+    empty.write_text(content)
+    result = run("eval", str(empty))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"error: {empty} holds no examples: it is empty or has only blank lines.\n"
+
+
+def test_eval_shows_claimed_speakers_and_only_the_similarity_ranges_it_has(tmp_path) -> None:
+    only_verbatim = tmp_path / "quotes.jsonl"
+    only_verbatim.write_text(
+        '{"message": "Trump on Mamdani: \\"He wants to see no crime.\\"", '
+        '"quote": "He wants to see no crime.", "verdict": "verbatim", '
+        '"speaker": "Trump", "claimed": "Trump"}\n'
+        '{"message": "Trump and Mamdani said \\"It’s ambitious\\"", "quote": "It’s ambitious", '
+        '"verdict": "verbatim", "claimed": null}\n',
+        encoding="utf-8",
+    )
+    result = run("eval", str(only_verbatim))
+    assert result.returncode == 0, result.stderr
+    assert "claimed speaker   1.000  (of 2 that say whom the message names)" in result.stdout
+    assert "0 said where the message was right, 0 missed" in result.stdout
+    assert "similarity" not in result.stdout  # no close or absent quotes: no "close ≥ 0.00, absent ≤ 0.00"
+    train = run("eval", "train/quotes/quotes.jsonl")
+    assert "close ≥ " in train.stdout and "absent ≤ " in train.stdout
+    assert "  misattributions   0 said where the message was right" in train.stdout

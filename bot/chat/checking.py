@@ -65,6 +65,9 @@ class PostButton(
             await self._post(interaction)
         except Exception:
             log.exception("posting a quote check failed")
+            metrics = getattr(interaction.client, "metrics", None)
+            if metrics is not None:
+                metrics.error("command")
             await tell_privately(interaction, APOLOGY)
 
     async def _post(self, interaction: discord.Interaction) -> None:
@@ -116,8 +119,9 @@ class CheckCog(commands.Cog):
         """Apps → Check against the article: check the message's quotes, privately."""
         try:
             await self._reply(interaction, message.content, message.channel.id, message.id)
-        except Exception:
-            log.exception("checking message %s failed", message.id)
+        except Exception:  # the context menu is on the tree, not the cog: cog_app_command_error never sees it
+            log.exception("the check of message %s failed", message.id)
+            self.bot.metrics.error("command")
             await tell_privately(interaction, APOLOGY)
 
     @app_commands.command(name="check", description="Check a quote against the article, privately")
@@ -134,6 +138,7 @@ class CheckCog(commands.Cog):
         """Defer privately, check, and answer with the result and the Post button (or one sentence)."""
         wait = self.cooldowns.retry_after(interaction.user.id)
         if wait is not None:
+            self.bot.metrics.cooldown_hit()
             await interaction.response.send_message(
                 render_notice(
                     f"You're checking quickly: please wait {wait:.0f} s ({self.cooldowns.describe()})."
@@ -154,6 +159,11 @@ class CheckCog(commands.Cog):
                 render_notice(str(exc)), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
+        except Exception:
+            log.exception("checking a quote failed")
+            self.bot.metrics.error("checking")
+            await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         view = discord.ui.View(timeout=None)
         view.add_item(PostButton(channel_id, message_id, interaction.user.id))
         await interaction.followup.send(
@@ -163,8 +173,9 @@ class CheckCog(commands.Cog):
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """Any failure of /check becomes a short apology; the bot keeps serving."""
+        """Any failure of /check becomes a short apology, counted like the other commands' failures."""
         log.error("slash command failed: %r", error, exc_info=error)
+        self.bot.metrics.error("command")
         await tell_privately(interaction, APOLOGY)
 
 

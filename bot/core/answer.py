@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +21,7 @@ from bot.core.paragraphs import full_paragraph
 from bot.core.replies import Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
 from bot.core.spelling import Speller
-from bot.core.text import cut_at_word, has_lone_surrogates
+from bot.core.text import cut_at_word, has_lone_surrogates, is_invisible, replace_controls
 
 log = logging.getLogger(__name__)
 
@@ -122,32 +120,17 @@ class Answer:
         return self.excerpts if self.supported is None else self.excerpts[: self.supported]
 
 
-# Control characters, and the bidirectional controls that could make a question (a thread name, an
-# embed title) display as something else.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-# Characters that show as nothing though Unicode counts them as letters, marks or symbols: the combining
-# grapheme joiner, the Hangul fillers and the blank Braille pattern.
-_BLANK = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
-
-
-def _invisible(char: str) -> bool:
-    """Spaces, format characters (zero-width spaces and joiners, word joiners, BOMs) and blank letters."""
-    return char.isspace() or unicodedata.category(char) == "Cf" or char in _BLANK
-
-
 def clean_question(text: str) -> Asked:
     """Strip control characters and spaces; cut at a word boundary past MAX_QUESTION_CHARS.
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
-    text = _CONTROL.sub(" ", text or "").strip()
+    text = replace_controls(text or "").strip()
     if has_lone_surrogates(text):
         raise UnreadableQuestion(
             "The question holds bytes that are not valid UTF-8 text; type it again as plain text."
         )
-    if all(_invisible(c) for c in text):
+    if all(is_invisible(c) for c in text):
         raise EmptyQuestion("The question is empty; type a question about the meeting.")
     if len(text) <= MAX_QUESTION_CHARS:
         return Asked(text, False)

@@ -37,6 +37,49 @@ _AFTER = re.compile(
     rf"|(?:{_SAYING})\s+(?P<who2>{_NAME_RUN.pattern}))"
 )
 _QUOTE_CHARS = '"“”'
+
+# ---- the speaker a message claims (SpeakerNames.claimed)
+# Verbs of saying in a message: the article's, their other forms, and a few more.
+_SAYING_MESSAGE = (
+    rf"{_SAYING}|saying|tell|telling|adding|writing|posting|tweeting|declaring|replying|insisting|"
+    r"claiming|promising|joking|arguing|warning|calling|noting|noted|responded|responding|predicted|"
+    r"predicting|admitted|conceded|explained|announced|remarked|boasted|bragged|stressed|suggested|"
+    r"recalled|vowed|pledged|shouted|yelled|snapped|answered|answering"
+)
+_SAYING_ANY = re.compile(rf"\b(?:{_SAYING_MESSAGE})\b", re.I)
+# Where the clause that introduces a quotation begins: after a sentence's end or a line break.
+_CLAUSE_END = re.compile(r"[.!?;](?=\s)|\n")
+# A comma-delimited aside right before the verb: `Trump, sitting next to Mamdani, said`.
+_PARENTHESIS = re.compile(r",[^,]*,\s*$")
+# Titles before a name: `President Trump`, `Mayor-elect Mamdani`.
+_TITLES = r"(?:(?:president|mayor-elect|mayor|mr|mrs|ms|dr|sen|senator|governor|gov|former)\.?\s+)*"
+# Words between a subject and its verb that leave the subject as it is: `Trump literally said`.
+_ADVERBS = (
+    r"(?:(?-i:[a-z]+ly)|also|later|once|really|just|even|still|never|did|does|do|has|have|had|would|"
+    r"will|could|can|might|may|should|must|not|again|first|finally)"
+)
+_PASSIVE = r"was|were|is|are|been|being|be|get|gets|got"
+# Who speaks for a person (`Mamdani’s office said`), and what a person's words are called (`Bannon's line`).
+_VOICE = r"office|campaign|team|account|spokesperson|spokesman|spokeswoman|press\s+office|press\s+secretary"
+_WORDS = (
+    r"line|lines|quote|quotes|words|comment|comments|remark|remarks|post|posts|tweet|tweets|statement|"
+    r"message|letter|response|reply|slogan|claim|answer"
+)
+# Words after which a name is an object (of a preposition or a verb), not who speaks.
+_OBJECT_OF = (
+    r"of|about|to|told|tell|tells|telling|on|with|met|meet|meets|meeting|praised|praise|praises|praising|"
+    r"for|at|against|from|by|asked|ask|asks|asking|called|calls|calling|attacked|attacks|criticized|"
+    r"criticised|slammed|thanked|defended|endorsed|welcomed|hosted|greeted|introduced|mocked|blasted|"
+    r"like|than|toward|towards|into|over|beside|behind|after|before|under|in|near|among|including|"
+    r"versus|vs|joined|hugged|visited|congratulated|interviewed|warned|quoting|quoted|unlike|per|via|"
+    r"upon|loves|hates|likes|invited|invites|supports|backed|backs|hit|hits|beat|beats|sat|stood|saw|sees"
+)
+# Capitalised words that open a message without naming anyone.
+_STARTERS = frozenset(
+    """lol lmao omg wow ok okay yes yeah so also apparently remember yesterday today tonight then well
+    honestly basically literally actually reminder breaking after before during once later asked
+    fun fact look imagine""".split()
+)
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
 
 
@@ -168,28 +211,114 @@ class SpeakerNames:
                             self.alias.setdefault(fold(w), last)
         self.display = {fold(p): p for p in people}
         names = sorted(self.alias, key=len, reverse=True)
-        self._pattern = (
-            re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")(?:'s|’s)?\b", re.I) if names else None
-        )
+        self._alias = self.alias
+        # Any name of a quoted person, as a regular expression (case-insensitive where it is used).
+        self._name = r"\b(?:" + "|".join(map(re.escape, names)) + r")\b" if names else None
 
     def claimed(self, before: str, after: str) -> str | None:
         """Who a message says spoke a quotation, from its text before and after the quotation (outside
-        any other quotation): the last name before it that a verb of saying or a colon follows, else the
-        last name before it, else a name right after it ("…" — Trump)."""
-        if self._pattern is None:
+        any other quotation), or None when it names nobody or it is not clear whom.
+
+        The speaker is the subject of the verb of saying that introduces the quotation (`Trump met
+        Mamdani and said "…"` claims Trump: Mamdani is an object), or the name a colon or dash follows
+        (`Mamdani: "…"`), or, after the quotation, `"…", Mamdani said` / `"…" — Trump`. Names that
+        follow a preposition or a verb (of, about, to, told, met, praised …) are objects, never the
+        speaker; a pronoun, a noun or a name the article does not quote as the subject claims nobody,
+        and so do several people with no clear subject (`Trump and Mamdani said`): a wrong correction
+        is worse than none.
+        """
+        if self._name is None:
             return None
-        found = list(self._pattern.finditer(before))
-        for m in reversed(found):
-            tail = before[m.end() :]
-            if re.match(rf"\s*(?:[:—–-]|(?:\w+\s+){{0,2}}?(?:{_SAYING})\b)", tail, re.I):
-                return self._display(m.group(1))
-        if found:
-            return self._display(found[-1].group(1))
-        m = re.match(
-            rf"^[\s,.!?\"'“”‘’»]*(?:[—–-]+|said|says)?\s*(?:by\s+)?{self._pattern.pattern}", after, re.I
+        introduced, who = self._introducing(before)
+        return who if introduced else self._following(after)
+
+    def _introducing(self, before: str) -> tuple[bool, str | None]:
+        """(whether the text before a quotation introduces it, and whom it names as the speaker)."""
+        ends = list(_CLAUSE_END.finditer(before))
+        clause = (before[ends[-1].end() :] if ends else before).strip()
+        if not clause:
+            return False, None
+        name = self._name
+        m = re.search(
+            rf"\b(?:according\s+to|per)\s+{_TITLES}(?P<who>{name})\b[\s,:]*$", clause, re.I
+        ) or re.search(
+            rf"(?P<who>{name})['’]s\s+(?:[a-z]+\s+)?(?:{_VOICE}|{_WORDS})[\s,:—–-]*(?:(?:is|was)\s*)?$",
+            clause,
+            re.I,
         )
-        return self._display(m.group(1)) if m else None
+        if m:
+            return True, self._display(m.group("who"))
+        verbs = list(_SAYING_ANY.finditer(clause))
+        if verbs:
+            verb = verbs[-1]
+            return True, self._subject(clause[: verb.start()], verb.group(0), clause[verb.end() :])
+        if clause[-1] in ":—–-":
+            return True, self._first_subject(clause.rstrip(":—–- "))
+        return False, None
+
+    def _subject(self, head: str, verb: str, rest: str) -> str | None:
+        """The known person who is the subject of `verb`, given the clause's words before and after it."""
+        name = self._name
+        if re.search(rf"\b(?:{_PASSIVE})\s+(?:{_ADVERBS}\s+)*$", head, re.I):
+            # `Trump was told by Mamdani: "…"` — the speaker is the agent, if named.
+            agent = re.match(rf"\s+by\s+{_TITLES}(?P<who>{name})\b", rest, re.I)
+            return self._display(agent.group("who")) if agent else None
+        if verb.lower().endswith("ing"):  # `Trump praised Mamdani, saying "…"`: the clause's subject
+            return self._first_subject(head)
+        while (stripped := _PARENTHESIS.sub(" ", head)) != head:  # `Trump, sitting next to Mamdani, said`
+            head = stripped
+        right_before = re.search(
+            rf"(?P<lead>^|\S+\s+){_TITLES}(?:{name}\s+)*(?P<who>{name})"
+            rf"(?:['’]s\s+(?:{_VOICE}))?(?:\s+{_ADVERBS})*\s*$",
+            head,
+            re.I,
+        )
+        if right_before:
+            lead = right_before.group("lead")
+            if re.fullmatch(rf"(?:{_OBJECT_OF})\s+", lead, re.I):
+                return None  # `a letter to Trump said`: an object; the subject is the letter
+            if re.fullmatch(r"(?:and|or|nor|&)\s+", lead, re.I) and head[: right_before.start()].rstrip(
+                " \"'”’»"
+            ).rstrip()[-1:] not in ("", ",", ";"):
+                return None  # `Trump and Mamdani said`: two people (`…, and Mamdani said` is one)
+            return self._display(right_before.group("who"))
+        if re.search(rf"(?:\b(?:and|but|then)|,)(?:\s+{_ADVERBS})*\s*$", head, re.I):
+            return self._first_subject(head)  # `Trump met Mamdani and said`: the clause's subject
+        return None  # a pronoun, a noun or an unknown name is the subject
+
+    def _first_subject(self, head: str) -> str | None:
+        """The one person a clause names other than as an object; None if none or several."""
+        people: set[str] = set()
+        for run in _NAME_RUN.finditer(head):
+            lead = head[: run.start()]
+            if re.search(rf"\b(?:{_OBJECT_OF})\s+{_TITLES}$", lead, re.I):
+                continue  # an object: `met Mamdani`, `about Mamdani`
+            words = run.group(0).split()
+            last = words[-1]
+            possessive = last.endswith(("’s", "'s"))
+            known = self._alias.get(fold(last.removesuffix("’s").removesuffix("'s").rstrip(".,")))
+            if known and (not possessive or re.match(rf"\s+(?:{_VOICE})\b", head[run.end() :], re.I)):
+                people.add(known)
+            elif [w for w in run.group(0).split() if fold(w) not in _STARTERS and fold(w) not in _NOT_NAMES]:
+                people.add("?" + fold(run.group(0)))  # someone the article does not quote, or a noun
+        if len(people) == 1 and not next(iter(people)).startswith("?"):
+            return self._display(next(iter(people)))
+        return None
+
+    def _following(self, after: str) -> str | None:
+        """The speaker named right after a quotation: `"…" — Trump`, `"…", Mamdani said`, `said Trump`."""
+        name = self._name
+        m = re.match(
+            rf"^[\s,.!?;:\"'”’»]*(?:[—–-]+\s*(?:by\s+)?{_TITLES}(?:{name}\s+)*(?P<a>{name})\b"
+            rf"|(?:{_SAYING})\s+{_TITLES}(?:{name}\s+)*(?P<b>{name})\b"
+            rf"|(?:(?:is|was)\s+what\s+)?{_TITLES}(?:{name}\s+)*(?P<c>{name})(?:\s+{_ADVERBS})*\s+(?:{_SAYING})\b)",
+            after,
+            re.I,
+        )
+        if not m:
+            return None
+        return self._display(m.group("a") or m.group("b") or m.group("c"))
 
     def _display(self, word: str) -> str:
-        surname = self.alias.get(fold(word), fold(word))
+        surname = self._alias.get(fold(word), fold(word))
         return self.display.get(surname, surname.title())

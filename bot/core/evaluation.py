@@ -2,7 +2,8 @@
 
 Formats: plain question sets (eval/dev.jsonl: `gold` article substrings, empty when the article does
 not answer), first-contact sets (eval/firstcontact_dev.jsonl: `kind` basic / intent / off_topic),
-follow-up pairs, and quote checks (eval/quotes_dev.jsonl: `message`, `quote`, `verdict`).
+follow-up pairs, and quote checks (eval/quotes_dev.jsonl: `message`, `quote`, `verdict`, optionally
+`speaker` and `claimed`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.highlight import HIGHLIGHT_SHARE
-from bot.core.text import contains, fold, shares_run
+from bot.core.text import contains, fold, remove_invisible, shares_run
 from bot.core.training import Question, read_json_lines
 
 if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
@@ -319,7 +320,21 @@ class QuoteExample:
     message: str
     quote: str
     verdict: str
-    speaker: str | None = None
+    speaker: str | None = None  # who the article has saying it (None: nobody, or not given)
+    claimed: str | None = None  # who the message says said it (None: nobody)
+    gives_claimed: bool = False  # whether the example says whom the message claims (`claimed` may be null)
+
+    @property
+    def misattributed(self) -> bool:
+        """Whether the check should say the article has someone else saying it."""
+        from bot.core.attribution import same_person
+
+        return bool(
+            self.verdict != "absent"
+            and self.speaker
+            and self.claimed
+            and not same_person(self.speaker, self.claimed)
+        )
 
 
 @dataclass(frozen=True)
@@ -328,7 +343,8 @@ class QuoteMiss:
 
     id: str
     quote: str
-    problem: str  # "close (expected verbatim)", "speaker None (expected Trump)", "not found as a span"
+    problem: str  # "close (expected verbatim)", "speaker None (expected Trump)", "not found as a span",
+    # "claimed Mamdani (expected Trump)"
 
 
 @dataclass(frozen=True)
@@ -340,9 +356,14 @@ class QuotesReport:
     confusion: dict[str, dict[str, int]]  # expected verdict → verdict given → count
     speakers: int  # examples that name the article's speaker
     speakers_right: float
-    lowest_close: float  # the lowest similarity among spans expected `close`
-    highest_absent: float  # the highest similarity among spans expected `absent`
+    lowest_close: float | None  # the lowest similarity among spans expected `close` (None: there are none)
+    highest_absent: float | None  # the highest similarity among spans expected `absent` (None: none)
     misses: tuple[QuoteMiss, ...]
+    claims: int = 0  # examples that say whom the message claims as the speaker (`claimed`)
+    claims_right: float = 0.0  # the claimed speaker found (the same person, or nobody when null)
+    misattributions: int = 0  # of the `claims` examples, those whose message names the wrong person
+    false_corrections: int = 0  # "not X" said where the message had it right (or named nobody)
+    missed_corrections: int = 0  # a wrong name let through
 
 
 def is_quotes_file(path: Path) -> bool:
@@ -352,18 +373,39 @@ def is_quotes_file(path: Path) -> bool:
 
 
 def read_quote_examples(path: Path) -> list[QuoteExample]:
-    """Read a quote file: {"id", "message", "quote", "verdict", "speaker"?} per line (ValueError if bad)."""
-    from bot.core.quotes import VERDICTS
+    """Read a quote file: {"id", "message", "quote", "verdict", "speaker"?, "claimed"?} per line.
+
+    ValueError (naming the line) if a line is not one, or if its message or quote could not be checked:
+    no words, text that is not valid Unicode, or a quote of fewer than two words."""
+    from bot.core.quotes import MIN_WORDS, VERDICTS, BadText, EmptyText, UnreadableText, prepare, real_words
 
     def parse(n: int, d: dict) -> QuoteExample:
         if not all(isinstance(d[k], str) for k in ("message", "quote", "verdict")):
             raise TypeError("message, quote and verdict must be strings")
         if d["verdict"] not in VERDICTS:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
-        speaker = d.get("speaker")
-        if speaker is not None and not isinstance(speaker, str):
-            raise TypeError("speaker must be a string")
-        return QuoteExample(str(d.get("id", n)), d["message"], d["quote"], d["verdict"], speaker)
+        for key in ("speaker", "claimed"):
+            if d.get(key) is not None and not isinstance(d[key], str):
+                raise TypeError(f"{key} must be a string or null")
+        try:
+            prepare(d["message"])
+        except EmptyText:
+            raise ValueError("the message has no words to check") from None
+        except UnreadableText:
+            raise ValueError("the message holds text that is not valid Unicode") from None
+        except BadText:
+            raise ValueError(f"the message quotes nothing of {MIN_WORDS} words or more") from None
+        if real_words(remove_invisible(d["quote"])) < MIN_WORDS:
+            raise ValueError(f"the quote has fewer than {MIN_WORDS} words, too few to check")
+        return QuoteExample(
+            str(d.get("id", n)),
+            d["message"],
+            d["quote"],
+            d["verdict"],
+            d.get("speaker"),
+            d.get("claimed"),
+            "claimed" in d,
+        )
 
     return read_json_lines(path, "a quote example", parse)
 
@@ -394,6 +436,8 @@ def evaluate_quotes(checker: QuoteChecker, examples: Sequence[QuoteExample]) -> 
 
     confusion = {v: dict.fromkeys((*VERDICTS, "none"), 0) for v in VERDICTS}
     misses, right, speakers, close_sims, absent_sims = [], 0, [], [], []
+    claims: list[bool] = []
+    misattributions = false_corrections = missed_corrections = 0
     for ex in examples:
         span = _matching_span(checker.check(ex.message).spans, ex.quote)
         got = span.verdict if span is not None else "none"
@@ -412,6 +456,24 @@ def evaluate_quotes(checker: QuoteChecker, examples: Sequence[QuoteExample]) -> 
             speakers.append(named)
             if not named:
                 misses.append(QuoteMiss(ex.id, ex.quote, f"speaker {span.speaker} (expected {ex.speaker})"))
+        if ex.gives_claimed:
+            found = (
+                span.claimed is None
+                if ex.claimed is None
+                else span.claimed is not None and same_person(span.claimed, ex.claimed)
+            )
+            claims.append(found)
+            if not found:
+                misses.append(QuoteMiss(ex.id, ex.quote, f"claimed {span.claimed} (expected {ex.claimed})"))
+            misattributions += ex.misattributed
+            if span.misattributed and not ex.misattributed:
+                false_corrections += 1
+                misses.append(
+                    QuoteMiss(ex.id, ex.quote, f"said not {span.claimed}, but the message is right")
+                )
+            elif ex.misattributed and not span.misattributed:
+                missed_corrections += 1
+                misses.append(QuoteMiss(ex.id, ex.quote, f"did not say the article has {ex.speaker}"))
     n = max(1, len(examples))
     return QuotesReport(
         n=len(examples),
@@ -419,7 +481,12 @@ def evaluate_quotes(checker: QuoteChecker, examples: Sequence[QuoteExample]) -> 
         confusion=confusion,
         speakers=len(speakers),
         speakers_right=sum(speakers) / max(1, len(speakers)),
-        lowest_close=min(close_sims, default=0.0),
-        highest_absent=max(absent_sims, default=0.0),
+        lowest_close=min(close_sims, default=None),
+        highest_absent=max(absent_sims, default=None),
         misses=tuple(misses),
+        claims=len(claims),
+        claims_right=sum(claims) / max(1, len(claims)),
+        misattributions=misattributions,
+        false_corrections=false_corrections,
+        missed_corrections=missed_corrections,
     )

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from bot.chat.checking import MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
+from bot.chat.checking import APOLOGY, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, is_followup
 from tests.chat.test_bot_e2e import assert_within_limits
@@ -151,3 +151,36 @@ async def test_long_image_only_and_many_quote_messages(fake: FakeDiscord, answer
                 assert_within_limits(reply.json["embeds"][0])
             else:
                 assert reply.json["content"].count(".") == 1  # one sentence
+
+
+async def test_an_override_character_never_reaches_the_reply(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    async with running_bot(fake, bot_for(tmp_path, answerer)):
+        ref = await fake.send_slash("check", {"text": '"It’s am\u202ebitious. It’s\u200b controversial."'})
+        (embed,) = (await checked(fake, ref)).json["embeds"]
+        (field,) = embed["fields"]
+        assert "\u202e" not in field["name"] and "\u200b" not in field["name"]
+        assert "It’s ambitious. It’s controversial." in field["name"] and field["value"].startswith("✅")
+
+
+def counted(bot, name: str, **labels: str) -> float:
+    """A sample of the bot's own metrics registry."""
+    return bot.metrics.registry.get_sample_value(name, labels) or 0.0
+
+
+async def test_checks_count_cooldown_hits_and_failures(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=1)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("check", {"text": '"It’s ambitious"'})
+        await checked(fake, ref)
+        refused = await fake.send_slash("check", {"text": '"It’s ambitious"'})
+        notice = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{refused.id}/"))
+        assert "please wait" in notice.json["data"]["content"]
+        assert counted(bot, "meeting_bot_cooldown_hits_total") == 1
+
+        other = fake.add_user("second")  # a fresh cooldown; the checker now fails
+        bot.get_cog("CheckCog").checker = lambda: 1 / 0
+        message = await fake.send_message('Trump said "He wants to see housing being built."')
+        ref = await fake.send_message_command(MENU_NAME, message["id"], user=other)
+        assert (await checked(fake, ref)).json["content"] == APOLOGY
+        assert counted(bot, "meeting_bot_errors_total", stage="checking") == 1
+        assert counted(bot, "meeting_bot_cooldown_hits_total") == 1

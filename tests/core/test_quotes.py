@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.core.attribution import quotations, same_person
+from bot.core.attribution import SpeakerNames, quotations, same_person
 from bot.core.build import Paths
 from bot.core.evaluation import evaluate_quotes, read_quote_examples
 from bot.core.loading import load_answerer
@@ -19,6 +19,7 @@ from bot.core.quotes import (
     VERBATIM,
     EmptyText,
     QuoteChecker,
+    TooShort,
     UnreadableText,
     clean_text,
     split_spans,
@@ -50,8 +51,17 @@ def checker() -> QuoteChecker:
         ("\"outer 'inner words' outer\"", ["outer 'inner words' outer"]),  # nested: the outer one
         ("a stray” closer here", ["a stray” closer here"]),
         ('a "scare" quote and "two words"', ["two words"]),  # one-word quotes only when nothing longer
-        ('only a "scare" quote', ["scare"]),
+        ('only a "scare" quote', ["scare"]),  # split, then too short to check (below)
         ("«guillemets work too» and „low ones too“", ["guillemets work too", "low ones too"]),
+        ("He said »It’s ambitious« today", ["It’s ambitious"]),  # German guillemets, pointing inwards
+        ("» an arrow, not a quote", ["» an arrow, not a quote"]),  # a » with nothing to close it
+        # An elision opens nothing: `'90s`, `'tis`; a closer is followed by no letter or digit.
+        (
+            "Back in the '90s, Trump said 'the press has eaten this thing up'",
+            ["the press has eaten this thing up"],
+        ),
+        ("'tis 'It's ambitious'", ["It's ambitious"]),
+        ("in '08 he said 'rents are high' and rock 'n' roll", ["rents are high"]),
         ('""', []),
         ("   ", []),
     ],
@@ -65,6 +75,20 @@ def test_a_span_is_checked_on_its_first_words() -> None:
     assert span.truncated and len(span.text.split()) == MAX_SPAN_WORDS and not span.quoted
 
 
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u180e", "\u034f"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE + ["\x00", "\x07", "\x7f", "\x90"])
+def test_clean_text_removes_invisible_and_control_characters(char: str) -> None:
+    text, _ = clean_text(f"a spec{char}tacular success")
+    assert text == "a spectacular success"
+
+
+def test_clean_text_removes_terminal_sequences_and_keeps_line_breaks() -> None:
+    text, _ = clean_text("\x1b]0;title\x07He wants\tto see \x1b[31mhousing\x1b[0m\r\nbeing built")
+    assert text == "He wants to see housing \nbeing built"
+
+
 def test_clean_text() -> None:
     with pytest.raises(EmptyText):
         clean_text(" … !! ")
@@ -72,6 +96,8 @@ def test_clean_text() -> None:
         clean_text("caf\udce9 words")
     text, cut = clean_text("x" * (MAX_TEXT_CHARS + 10))
     assert cut and len(text) == MAX_TEXT_CHARS
+    with pytest.raises(EmptyText):
+        clean_text("\u200b\u202e\x1b")
 
 
 # ---------------------------------------------------------------- the article's speakers (no model)
@@ -91,6 +117,65 @@ def test_quotations_name_the_speaker_beside_them_and_no_one_else() -> None:
         "Rent first.": None,
     }
     assert same_person("Steve Bannon", "Bannon") and not same_person("Trump", "Mamdani")
+
+
+NAMES = SpeakerNames(
+    ["Trump", "Zohran Mamdani", "Steve Bannon", "Mamdani’s office"],
+    ["Donald J. Trump met Zohran Kwame Mamdani; Steve Bannon spoke."],
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "claimed"),
+    [
+        # The subject of the verb of saying, not a name that is its object.
+        ("Trump met Mamdani and said", "", "Trump"),
+        ("Trump told Mamdani:", "", "Trump"),
+        ("Trump, sitting next to Mamdani, said", "", "Trump"),
+        ("Trump, asked about Mamdani, said", "", "Trump"),
+        ("Trump praised Mamdani, saying", "", "Trump"),
+        ("Trump on Mamdani:", "", "Trump"),
+        ("Trump said of Mamdani:", "", "Trump"),
+        ("Mamdani said of Trump:", "", "Mamdani"),
+        ("Asked about Mamdani, Trump said", "", "Trump"),
+        ("When Mamdani arrived, Trump said", "", "Trump"),
+        ("Did Trump really tell reporters", "", "Trump"),
+        ("Trump told reporters that Mamdani said", "", "Mamdani"),
+        ("Steve Bannon, Trump's former strategist, said", "", "Bannon"),
+        ("Trump was told by Mamdani:", "", "Mamdani"),
+        ("Mamdani’s office said", "", "Mamdani"),
+        ("and Mamdani said", "", "Mamdani"),  # the second of two quotations
+        ("Mamdani said", "", "Mamdani"),
+        ("Mamdani:", "", "Mamdani"),
+        ("President Trump literally said", "", "Trump"),
+        ("According to Trump,", "", "Trump"),
+        ("Bannon's line", " is going around", "Bannon"),
+        ("", ", Mamdani said", "Mamdani"),
+        ("", " — Zohran Mamdani", "Mamdani"),
+        ("", " is what Trump said", "Trump"),
+        ("", ", said Trump", "Trump"),
+        # Nobody, or nobody clearly: a wrong correction is worse than none.
+        ("Trump and Mamdani said", "", None),
+        ("the mayor and Trump said", "", None),
+        ("When Mamdani arrived Trump met him and said", "", None),
+        ("Trump kissed Mamdani and said", "", None),  # a verb not known to take an object: unclear
+        ("the article says Trump", "", None),
+        ("a letter to Trump said", "", None),
+        ("Biden met Trump and said", "", None),
+        ("Reporters asked Trump and he said", "", None),
+        ("Trump met Mamdani. He said", "", None),
+        ("Trump was told", "", None),
+        ("Mamdani's critics praised Trump, saying", "", None),
+        ("On Truth Social:", "", None),
+        ("lol Trump", "", None),  # a name, but no verb of saying, colon or dash
+        ("", ", he said", None),
+        ("", " Trump hates it", None),
+    ],
+)
+def test_the_claimed_speaker_is_the_subject_of_the_verb_of_saying(
+    before: str, after: str, claimed: str | None
+) -> None:
+    assert NAMES.claimed(before, after) == claimed
 
 
 # ---------------------------------------------------------------- verdicts (real index and encoder)
@@ -138,6 +223,76 @@ def test_right_words_wrong_speaker(checker: QuoteChecker) -> None:
     assert span.claimed == "Trump" and span.speaker is None  # "he said": the article names nobody
 
 
+SPECTACULAR = "If he could be a spectacular success, I’d be very happy."
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f'Trump met Mamdani and said "{SPECTACULAR}"',
+        f'Trump told Mamdani: "{SPECTACULAR}"',
+        f'Trump, sitting next to Mamdani, said "{SPECTACULAR}"',
+        f'Trump, asked about Mamdani, said "{SPECTACULAR}"',
+        f'Trump praised Mamdani, saying "{SPECTACULAR}"',
+        f'Trump on Mamdani: "{SPECTACULAR}"',
+        f'Trump said of Mamdani: "{SPECTACULAR}"',
+    ],
+)
+def test_a_message_that_has_the_speaker_right_is_not_corrected(checker: QuoteChecker, message: str) -> None:
+    (span,) = checker.check(message).spans
+    assert (span.verdict, span.speaker, span.claimed, span.misattributed) == (
+        VERBATIM,
+        "Trump",
+        "Trump",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "claimed"),
+    [
+        (f'Mamdani met Trump and said "{SPECTACULAR}"', "Mamdani"),
+        (f'Mamdani, sitting next to Trump, said "{SPECTACULAR}"', "Mamdani"),
+        (f'Mamdani on Trump: "{SPECTACULAR}"', "Mamdani"),
+        (f'"{SPECTACULAR}", Mamdani said', "Mamdani"),
+        (f'Steve Bannon told reporters "{SPECTACULAR}"', "Bannon"),
+    ],
+)
+def test_a_wrong_speaker_is_still_corrected(checker: QuoteChecker, message: str, claimed: str) -> None:
+    (span,) = checker.check(message).spans
+    assert (span.speaker, span.claimed, span.misattributed) == ("Trump", claimed, True)
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_invisible_characters_inside_a_quote_leave_it_verbatim(checker: QuoteChecker, char: str) -> None:
+    (span,) = checker.check(
+        f'Trump said "If he could be a spec{char}tacular success, I’d be very happy."'
+    ).spans
+    assert span.verdict == VERBATIM and not span.differs
+    assert span.quote == SPECTACULAR  # what is displayed is clean too: no override reverses it
+    (span,) = checker.check(f'"It{char}’s ambitious"').spans
+    assert span.verdict == VERBATIM and span.quote == "It’s ambitious"
+
+
+def test_elided_single_quotes_do_not_hide_the_real_quote(checker: QuoteChecker) -> None:
+    (span,) = checker.check("Back in the '90s, Trump said 'the press has eaten this thing up'").spans
+    assert (span.quote, span.verdict, span.claimed) == (
+        "the press has eaten this thing up",
+        VERBATIM,
+        "Trump",
+    )
+    (span,) = checker.check("'tis 'It's ambitious'").spans
+    assert (span.quote, span.verdict) == ("It's ambitious", VERBATIM)
+
+
+@pytest.mark.parametrize("text", ["'s'", "it's", "U.S.", 'he is a "communist"', "“ambitious”"])
+def test_a_single_word_is_too_short_to_check(checker: QuoteChecker, text: str) -> None:
+    with pytest.raises(TooShort) as caught:
+        checker.check(text)
+    message = str(caught.value)
+    assert message.endswith(".") and message.count(".") == 1 and "\n" not in message
+
+
 def test_several_spans_each_get_a_verdict(checker: QuoteChecker) -> None:
     result = checker.check(
         'Trump said "He wants to see rents going down", then "It’s ambitious. It’s controversial." '
@@ -158,4 +313,6 @@ def test_the_train_examples_are_all_right(checker: QuoteChecker) -> None:
     report = evaluate_quotes(checker, read_quote_examples(REPO_ROOT / "train" / "quotes" / "quotes.jsonl"))
     assert report.n >= 40
     assert report.accuracy >= 0.95 and report.speakers_right >= 0.95
+    assert report.claims >= 40 and report.claims_right >= 0.95 and report.misattributions >= 5
+    assert report.false_corrections == 0  # never "not X" where the message had it right
     assert report.lowest_close > report.highest_absent  # the threshold sits in the gap
