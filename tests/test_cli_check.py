@@ -136,7 +136,7 @@ def test_eval_of_an_empty_file_says_so(tmp_path, content: str) -> None:
 def test_eval_shows_claimed_speakers_and_only_the_similarity_ranges_it_has(tmp_path) -> None:
     only_verbatim = tmp_path / "quotes.jsonl"
     only_verbatim.write_text(
-        '{"message": "Trump on Mamdani: \\"He wants to see no crime.\\"", '
+        '{"message": "Trump told reporters: \\"He wants to see no crime.\\"", '
         '"quote": "He wants to see no crime.", "verdict": "verbatim", '
         '"speaker": "Trump", "claimed": "Trump"}\n'
         '{"message": "Trump and Mamdani said \\"It’s ambitious\\"", "quote": "It’s ambitious", '

@@ -176,6 +176,18 @@ def quotations(text: str) -> list[Quotation]:
     return found
 
 
+def _last_clause(text: str) -> str:
+    """The text after its last clause end (sentence end, semicolon, line break)."""
+    ends = list(_CLAUSE_END.finditer(text))
+    return (text[ends[-1].end() :] if ends else text).strip()
+
+
+def _first_clause(text: str) -> str:
+    """The text up to its first clause end."""
+    end = _CLAUSE_END.search(text)
+    return (text[: end.start()] if end else text).strip()
+
+
 def _person(speaker: str) -> str | None:
     """The surname of a speaker as the article names them ("Steve Bannon" → "Bannon", "Mamdani’s office"
     → "Mamdani")."""
@@ -230,12 +242,24 @@ class SpeakerNames:
         if self._name is None:
             return None
         introduced, who = self._introducing(before)
-        return who if introduced else self._following(after)
+        if introduced:
+            scope = _last_clause(before)
+        else:
+            who, scope = self._following(after), _first_clause(after)
+        # Two people the article quotes in the clause that attributes the quotation ("Mamdani was praised
+        # by Trump:", "Trump On Mamdani:", "Mamdani quoted Trump:"): which of them spoke is guesswork.
+        if who is not None and len(self.people_in(scope)) > 1:
+            return None
+        return who
+
+    def people_in(self, text: str) -> set[str]:
+        """The people the article quotes whom a text names (by any of their names)."""
+        assert self._name is not None
+        return {self._alias[fold(m.group(0))] for m in re.finditer(self._name, text, re.I)}
 
     def _introducing(self, before: str) -> tuple[bool, str | None]:
         """(whether the text before a quotation introduces it, and whom it names as the speaker)."""
-        ends = list(_CLAUSE_END.finditer(before))
-        clause = (before[ends[-1].end() :] if ends else before).strip()
+        clause = _last_clause(before)
         if not clause:
             return False, None
         name = self._name
