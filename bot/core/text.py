@@ -64,7 +64,16 @@ def has_lone_surrogates(text: str) -> bool:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Characters that show as nothing though Unicode counts them as letters, marks or symbols: the combining
 # grapheme joiner, the Hangul fillers and the blank Braille pattern.
-_BLANK = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+_BLANK = frozenset(
+    "\u034f\u115f\u1160\u3164\uffa0\u2800"
+    # ... and the other default-ignorable marks: variation selectors, Mongolian free variation selectors,
+    # the Khmer inherent vowels.
+    "\u17b4\u17b5\u180b\u180c\u180d\u180f"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+# Line and paragraph separators read as the line break they are.
+_LINE_BREAKS = frozenset("\u2028\u2029")
 # White space written as a control character, which reads as a space (a line feed stays a line break).
 _SPACE_CONTROLS = frozenset("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
 # Terminal escape sequences: CSI (ESC [ or U+009B, parameters, a final byte), OSC (ESC ] or U+009D, up to
@@ -96,9 +105,11 @@ def remove_invisible(text: str) -> str:
     overrides), blank letters and control characters (C0, C1: ESC of a terminal sequence) removed, so a
     word they sit inside reads as one word; white space written as a control (tab, carriage return) is a
     space, and a line feed stays."""
-    if not any(_drops(c) for c in text):
+    if not any(_drops(c) or c in _LINE_BREAKS for c in text):
         return text
     text = _ESCAPE.sub("", text)  # a whole terminal sequence (colour, window title), not only its ESC
     return "".join(
-        " " if c in _SPACE_CONTROLS else c for c in text if c == "\n" or c in _SPACE_CONTROLS or not _drops(c)
+        " " if c in _SPACE_CONTROLS else "\n" if c in _LINE_BREAKS else c
+        for c in text
+        if c == "\n" or c in _SPACE_CONTROLS or c in _LINE_BREAKS or not _drops(c)
     )

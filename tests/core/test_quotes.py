@@ -76,12 +76,19 @@ def test_a_span_is_checked_on_its_first_words() -> None:
 
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u180e", "\u034f"]
+# Default-ignorable marks that are not format characters: variation selectors, Khmer inherent vowels.
+INVISIBLE += ["\ufe0f", "\ufe00", "\U000e0100", "\u17b4", "\u17b5", "\u180b"]
 
 
 @pytest.mark.parametrize("char", INVISIBLE + ["\x00", "\x07", "\x7f", "\x90"])
 def test_clean_text_removes_invisible_and_control_characters(char: str) -> None:
     text, _ = clean_text(f"a spec{char}tacular success")
     assert text == "a spectacular success"
+
+
+def test_line_and_paragraph_separators_are_line_breaks() -> None:
+    text, _ = clean_text("He wants\u2028to see\u2029housing")
+    assert text == "He wants\nto see\nhousing"
 
 
 def test_clean_text_removes_terminal_sequences_and_keeps_line_breaks() -> None:
