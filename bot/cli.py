@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -360,7 +361,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise UserError(f"There is no question file at {path}.", EXIT_USAGE)
+        what = "a folder, not a question file" if path.is_dir() else "not there"
+        raise UserError(f"{path} is {what}.", EXIT_USAGE)
     _require_examples(path)  # an empty file has no format to go by: say so before guessing one
     if is_followup_file(path):
         return _eval_followups(args, settings, path)
@@ -406,7 +408,7 @@ def _require_examples(path: Path, items: Sequence[object] | None = None) -> None
     if items is None:
         try:
             with path.open("rb") as f:
-                blank = all(not line.strip() for line in f)
+                blank = all(not line.removeprefix(b"\xef\xbb\xbf").strip() for line in f)
         except OSError:
             return  # unreadable: the reader of its format says so, naming the file
     else:
@@ -795,11 +797,12 @@ def write_whole(target: Path, data: bytes) -> None:
             out.write(data)
         return
     target = target.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644  # a private file stays so
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -69,6 +69,18 @@ class Settings(BaseSettings):
             return tuple(int(v) for v in value.replace(" ", "").split(",") if v)
         return value
 
+    @field_validator("discord_guild_id", "discord_application_id", mode="before")
+    @classmethod
+    def _snowflake(cls, value: object) -> object:
+        """A Discord id as written in the Developer Portal: digits only ("1_000" and "+5" are typos)."""
+        if (
+            isinstance(value, str)
+            and value.strip()
+            and not (value.strip().isascii() and value.strip().isdigit())
+        ):
+            raise ValueError("a Discord id is digits only")
+        return value
+
     @model_validator(mode="after")
     def _shards_fit(self) -> Settings:
         """SHARD_IDS name shards of SHARD_COUNT."""

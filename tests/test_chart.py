@@ -224,11 +224,13 @@ def test_report_png_replaces_a_file_whole_and_writes_through_links_and_pipes(tmp
     data.mkdir()
     out = tmp_path / "usage.png"
     out.write_bytes(b"old")
+    out.chmod(0o600)
     link = tmp_path / "link.png"
     link.symlink_to(out)
     result = run_cli("report", "--png", str(link), data=data)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and out.read_bytes().startswith(PNG_SIGNATURE)  # the link still points there
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # a private file stays private
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "link.png", "usage.png"]  # no leftovers
     # A pipe (as /dev/stdout can be) is written to, never replaced by a regular file.
     pipe = tmp_path / "pipe"

@@ -151,3 +151,41 @@ def test_eval_shows_claimed_speakers_and_only_the_similarity_ranges_it_has(tmp_p
     train = run("eval", "train/quotes/quotes.jsonl")
     assert "close ≥ " in train.stdout and "absent ≤ " in train.stdout
     assert "  misattributions   0 said where the message was right" in train.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("[1, 2]\n", "1: not a question object (a JSON list, not an object)."),
+        ("null\n", "1: not a question object (a JSON null, not an object)."),
+        (
+            '{"message": "Trump said \\"He wants to see no crime.\\"", "quote": "He wants to see no crime.", '
+            '"verdict": "verbatim"}\n{"question": "hi"}\n',
+            "2: not a quote example (it has no 'message' field).",
+        ),
+    ],
+)
+def test_eval_names_a_line_that_is_not_an_example_in_words(tmp_path, content: str, said: str) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text(content, encoding="utf-8")
+    result = run("eval", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"error: {path}:{said}\n"
+
+
+def test_eval_reads_a_file_with_a_byte_order_mark(tmp_path) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + b'{"message": "Trump said \\"He wants to see no crime.\\"", "quote": "He wants to see no crime.", '
+        b'"verdict": "verbatim"}\n'
+    )
+    result = run("eval", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "verdict accuracy  1.000" in result.stdout
+
+
+def test_eval_of_a_folder_or_nothing_says_which(tmp_path) -> None:
+    assert run("eval", str(tmp_path)).stderr == f"error: {tmp_path} is a folder, not a question file.\n"
+    missing = tmp_path / "none.jsonl"
+    assert run("eval", str(missing)).stderr == f"error: {missing} is not there.\n"

@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import discord
+import pytest
 
 from bot.chat.permissions import BOT_PERMISSIONS, bot_permissions, id_from_token, invite_url
 from tests.test_cli import ROOT, run
@@ -72,8 +73,9 @@ def test_without_an_id_it_is_one_sentence_and_exit_2() -> None:
         assert "Traceback" not in result.stderr
 
 
-def test_an_application_id_past_64_bits_is_one_sentence() -> None:
-    result = run("invite", DISCORD_APPLICATION_ID=str(2**64))
+@pytest.mark.parametrize("bad", [str(2**64), "1_000", "+5", "0x10", "1e5", "１２３"])
+def test_an_application_id_that_is_not_plain_digits_within_64_bits_is_one_sentence(bad: str) -> None:
+    result = run("invite", DISCORD_APPLICATION_ID=bad)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert "DISCORD_APPLICATION_ID" in line

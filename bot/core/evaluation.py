@@ -180,7 +180,7 @@ def _score(items: Sequence[tuple[str, str, tuple[str, ...], bool, Answer]]) -> R
 def _first_object(path: Path) -> object:
     """The first JSON object of a JSON-lines file, or None."""
     try:
-        with path.open(encoding="utf-8") as f:
+        with path.open(encoding="utf-8-sig") as f:
             for line in f:
                 if line.strip():
                     return json.loads(line)

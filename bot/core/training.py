@@ -82,7 +82,7 @@ class AdapterSettings:
 def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> list[T]:
     """Parse each non-blank line of a JSON-lines file; MalformedFile naming the line if one is not `what`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark some editors write is not text
     except (OSError, UnicodeDecodeError) as exc:
         raise MalformedFile(f"Cannot read {path} as UTF-8 text ({exc}).") from exc
     out = []
@@ -90,8 +90,15 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
         if not line.strip():
             continue
         try:
-            out.append(parse(n, json.loads(line)))
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError(
+                    f"a JSON {type(item).__name__ if item is not None else 'null'}, not an object"
+                )
+            out.append(parse(n, item))
+        except KeyError as exc:
+            raise MalformedFile(f"{path}:{n}: not {what} (it has no {exc} field).") from exc
+        except (ValueError, TypeError, AttributeError, RecursionError) as exc:
             raise MalformedFile(f"{path}:{n}: not {what} ({exc}).") from exc
     return out
 
