@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.chart import Chart, draw_chart
 from bot.chat.render import NO_MENTIONS, render_notice, render_report
-from bot.chat.views import tell_privately
+from bot.chat.views import apologize
 from bot.store import Audience, UsageReport
 
 if TYPE_CHECKING:
@@ -107,9 +107,7 @@ class AdminCog(commands.Cog):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Any failure becomes a short apology; the bot keeps serving."""
-        log.error("slash command failed: %r", error, exc_info=error)
-        self.bot.metrics.error("command")
-        await tell_privately(interaction, APOLOGY)
+        await apologize(interaction, error, APOLOGY)
 
 
 async def setup(bot: MeetingBot) -> None:

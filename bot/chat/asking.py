@@ -24,7 +24,7 @@ from bot.chat.render import (
     render_notice,
     render_plain,
 )
-from bot.chat.views import answer_view, tell_privately
+from bot.chat.views import answer_view, apologize, refused_for_cooldown
 from bot.core.answer import QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion
 from bot.core.followup import MAX_HISTORY
 from bot.core.suggest import (
@@ -202,15 +202,7 @@ class AskCog(commands.Cog):
     ) -> None:
         """Answer a question with cited excerpts from the article."""
         wait = self.cooldowns.retry_after(interaction.user.id)
-        if wait is not None:
-            self.bot.metrics.cooldown_hit()
-            await interaction.response.send_message(
-                render_notice(
-                    f"You're asking quickly: please wait {wait:.0f} s ({self.cooldowns.describe()})."
-                ),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
+        if await refused_for_cooldown(interaction, wait, "asking", self.cooldowns.describe()):
             return
         # Defer first: the answer is fast, but the 3-second deadline must hold under any load.
         await interaction.response.defer(thinking=True, ephemeral=private)
@@ -294,9 +286,7 @@ class AskCog(commands.Cog):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Any failure becomes a short apology; the bot keeps serving."""
-        log.error("slash command failed: %r", error, exc_info=error)
-        self.bot.metrics.error("command")
-        await tell_privately(interaction, APOLOGY)
+        await apologize(interaction, error, APOLOGY)
 
     # ------------------------------------------------------------ messages
 

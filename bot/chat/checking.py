@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.chat.asking import Cooldowns
 from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, render_check, render_notice
-from bot.chat.views import tell_privately
+from bot.chat.views import apologize, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
 
 if TYPE_CHECKING:
@@ -137,15 +137,7 @@ class CheckCog(commands.Cog):
     ) -> None:
         """Defer privately, check, and answer with the result and the Post button (or one sentence)."""
         wait = self.cooldowns.retry_after(interaction.user.id)
-        if wait is not None:
-            self.bot.metrics.cooldown_hit()
-            await interaction.response.send_message(
-                render_notice(
-                    f"You're checking quickly: please wait {wait:.0f} s ({self.cooldowns.describe()})."
-                ),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
+        if await refused_for_cooldown(interaction, wait, "checking", self.cooldowns.describe()):
             return
         # Defer first: a check takes milliseconds, but the 3-second deadline must hold under any load.
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -174,9 +166,7 @@ class CheckCog(commands.Cog):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Any failure of /check becomes a short apology, counted like the other commands' failures."""
-        log.error("slash command failed: %r", error, exc_info=error)
-        self.bot.metrics.error("command")
-        await tell_privately(interaction, APOLOGY)
+        await apologize(interaction, error, APOLOGY)
 
 
 async def setup(bot: MeetingBot) -> None:

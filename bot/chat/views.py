@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.chat.render import NO_MENTIONS, render_answer, render_paragraph
+from bot.chat.render import NO_MENTIONS, render_answer, render_notice, render_paragraph
 from bot.core.paragraphs import UnknownChunk, full_paragraph
 
 if TYPE_CHECKING:
@@ -35,6 +35,29 @@ async def tell_privately(interaction: discord.Interaction, text: str) -> None:
         await send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     except Exception as exc:  # Discord refused, or the connection is closing: nothing more to say
         log.warning("could not send a private reply either (%s)", type(exc).__name__)
+
+
+async def apologize(interaction: discord.Interaction, error: Exception, apology: str) -> None:
+    """A command's failure: logged, counted in the metrics, and answered with a short private apology."""
+    log.error("slash command failed: %r", error, exc_info=error)
+    _bot(interaction).metrics.error("command")
+    await tell_privately(interaction, apology)
+
+
+async def refused_for_cooldown(
+    interaction: discord.Interaction, wait: float | None, doing: str, limit: str
+) -> bool:
+    """When the person must wait `wait` seconds before `doing` again, say so privately, count it, and
+    return True; False (and nothing said) when they may go on."""
+    if wait is None:
+        return False
+    _bot(interaction).metrics.cooldown_hit()
+    await interaction.response.send_message(
+        render_notice(f"You're {doing} quickly: please wait {wait:.0f} s ({limit})."),
+        ephemeral=True,
+        allowed_mentions=NO_MENTIONS,
+    )
+    return True
 
 
 def safely(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
