@@ -4,6 +4,7 @@ forget."""
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import logging
@@ -361,7 +362,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        what = "a folder, not a question file" if path.is_dir() else "not there"
+        what = (
+            "a folder, not a question file"
+            if path.is_dir()
+            else "not a regular file"
+            if path.exists()
+            else "not there"
+        )
         raise UserError(f"{path} is {what}.", EXIT_USAGE)
     _require_examples(path)  # an empty file has no format to go by: say so before guessing one
     if is_followup_file(path):
@@ -789,24 +796,67 @@ def write_chart(report: UsageReport, path: str) -> int:
 
 
 def write_whole(target: Path, data: bytes) -> None:
-    """Write a file whole or not at all: into a temporary file beside it, then renamed over it. What is
-    not a regular file (a device such as /dev/stdout, a pipe) is written to as it is, never replaced;
-    through a symbolic link, the file it points to is written."""
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as out:  # a folder raises IsADirectoryError: one sentence from the caller
-            out.write(data)
+    """Write a file whole or not at all: into a temporary file beside it, then renamed over it (through a
+    symbolic link, the file it points to). Written in place instead, as a plain write would, whatever
+    is not a lone regular file this process may write: a device or pipe (/dev/stdout), this process's
+    own output (`--png /dev/stdout >> log` appends), a file with other hard links, or one in a folder
+    where no temporary file can be made. A file this user may not write is refused, never replaced."""
+    try:
+        shown = target.stat() if target.exists() else None
+        resolved = target.resolve()
+    except RuntimeError as exc:  # a loop of symbolic links
+        raise OSError(errno.ELOOP, "a loop of symbolic links") from exc
+    if shown is not None:
+        if _is_own_output(shown):
+            out = sys.stdout if os.path.samestat(shown, os.fstat(sys.stdout.fileno())) else sys.stderr
+            out.flush()
+            out.buffer.write(data)
+            out.buffer.flush()
+            return
+        if not stat.S_ISREG(shown.st_mode) or shown.st_nlink > 1:
+            _write_in_place(target, data)  # a folder raises IsADirectoryError: one sentence from the caller
+            return
+        if not os.access(resolved, os.W_OK):
+            raise PermissionError(errno.EACCES, "Permission denied")
+    mode = stat.S_IMODE(shown.st_mode) if shown is not None else 0o666 & ~_umask()  # a private file stays so
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{resolved.name}.", dir=resolved.parent)
+    except PermissionError:
+        if shown is None:
+            raise
+        _write_in_place(resolved, data)  # the folder is closed to new files, the file itself is not
         return
-    target = target.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644  # a private file stays so
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.chmod(temporary, mode)
-        os.replace(temporary, target)
+        os.replace(temporary, resolved)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _is_own_output(st: os.stat_result) -> bool:
+    """Whether a file is what this process's standard output or error already writes to."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if os.path.samestat(st, os.fstat(stream.fileno())):
+                return True
+        except (OSError, ValueError, AttributeError):  # no real file behind the stream (a test's capture)
+            continue
+    return False
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    with open(target, "wb") as out:
+        out.write(data)
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it, then set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:

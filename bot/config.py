@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     discord_token: SecretStr | None = None
-    discord_guild_id: int | None = None
+    discord_guild_id: int | None = Field(None, ge=1, le=2**64 - 1)
     discord_application_id: int | None = Field(None, ge=1, le=2**64 - 1)  # default: the id in DISCORD_TOKEN
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None

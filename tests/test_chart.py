@@ -243,3 +243,41 @@ def test_report_png_replaces_a_file_whole_and_writes_through_links_and_pipes(tmp
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
     assert received and received[0].startswith(PNG_SIGNATURE)
+
+
+def test_report_png_keeps_hard_links_and_says_a_link_loop_in_one_sentence(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    first, second = tmp_path / "chart.png", tmp_path / "same.png"
+    first.write_bytes(b"old")
+    os.link(first, second)
+    result = run_cli("report", "--png", str(first), data=data)
+    assert result.returncode == 0, result.stderr
+    assert second.read_bytes().startswith(PNG_SIGNATURE) and first.stat().st_nlink == 2  # still one file
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    result = run_cli("report", "--png", str(tmp_path / "l1"), data=data)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line == f"error: Cannot write the chart to {tmp_path / 'l1'}: a loop of symbolic links."
+
+
+def test_report_png_to_its_own_output_appends_to_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    log = tmp_path / "app.log"
+    log.write_bytes(b"earlier lines\n")
+    environ = {k: v for k, v in os.environ.items() if k.upper() not in ("DATABASE_URL", "DATA_DIR")}
+    environ.update(DATA_DIR=str(data), PYTHONIOENCODING="utf-8")
+    with log.open("ab") as out:  # as `meeting-bot report --png /dev/stdout >> app.log`
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "report", "--png", "/dev/stdout"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=environ,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr
+    written = log.read_bytes()
+    assert written.startswith(b"earlier lines\n" + PNG_SIGNATURE)  # kept, then the chart after it

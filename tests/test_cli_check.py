@@ -156,7 +156,8 @@ def test_eval_shows_claimed_speakers_and_only_the_similarity_ranges_it_has(tmp_p
 @pytest.mark.parametrize(
     ("content", "said"),
     [
-        ("[1, 2]\n", "1: not a question object (a JSON list, not an object)."),
+        ("[1, 2]\n", "1: not a question object (a JSON array, not an object)."),
+        ('"just text"\n', "1: not a question object (a JSON string, not an object)."),
         ("null\n", "1: not a question object (a JSON null, not an object)."),
         (
             '{"message": "Trump said \\"He wants to see no crime.\\"", "quote": "He wants to see no crime.", '
@@ -189,3 +190,4 @@ def test_eval_of_a_folder_or_nothing_says_which(tmp_path) -> None:
     assert run("eval", str(tmp_path)).stderr == f"error: {tmp_path} is a folder, not a question file.\n"
     missing = tmp_path / "none.jsonl"
     assert run("eval", str(missing)).stderr == f"error: {missing} is not there.\n"
+    assert run("eval", "/dev/null").stderr == "error: /dev/null is not a regular file.\n"

@@ -58,6 +58,8 @@ _ADVERBS = (
     r"(?:(?-i:[a-z]+ly)|also|later|once|really|just|even|still|never|did|does|do|has|have|had|would|"
     r"will|could|can|might|may|should|must|not|again|first|finally)"
 )
+# The few words that may sit between a name and its verb in a plain attribution (`Trump literally said`).
+_PLAIN_ADVERBS = r"really|literally|actually|just|also|then|once|reportedly|apparently|openly|later|quickly"
 _PASSIVE = r"was|were|is|are|been|being|be|get|gets|got"
 # Who speaks for a person (`Mamdani’s office said`), and what a person's words are called (`Bannon's line`).
 _VOICE = r"office|campaign|team|account|spokesperson|spokesman|spokeswoman|press\s+office|press\s+secretary"
@@ -182,12 +184,6 @@ def _last_clause(text: str) -> str:
     return (text[ends[-1].end() :] if ends else text).strip()
 
 
-def _first_clause(text: str) -> str:
-    """The text up to its first clause end."""
-    end = _CLAUSE_END.search(text)
-    return (text[: end.start()] if end else text).strip()
-
-
 def _person(speaker: str) -> str | None:
     """The surname of a speaker as the article names them ("Steve Bannon" → "Bannon", "Mamdani’s office"
     → "Mamdani")."""
@@ -242,20 +238,55 @@ class SpeakerNames:
         if self._name is None:
             return None
         introduced, who = self._introducing(before)
-        if introduced:
-            scope = _last_clause(before)
-        else:
-            who, scope = self._following(after), _first_clause(after)
-        # Two people the article quotes in the clause that attributes the quotation ("Mamdani was praised
-        # by Trump:", "Trump On Mamdani:", "Mamdani quoted Trump:"): which of them spoke is guesswork.
-        if who is not None and len(self.people_in(scope)) > 1:
+        if not introduced:
+            who = self._following(after)
+        # Only a plain attribution is taken at its word: the message outside the quotation is the name and
+        # a verb of saying, a colon or a dash, before or after it, and nothing else. Anything more ("Trump
+        # On Mamdani:", "Mamdani was praised by Trump:", "A Trump ally warned:", "…," the president said of
+        # him) leaves room for someone else to have said it, and a wrong correction is worse than none.
+        if who is None or not self.plainly(before, after, who):
             return None
         return who
 
-    def people_in(self, text: str) -> set[str]:
-        """The people the article quotes whom a text names (by any of their names)."""
-        assert self._name is not None
-        return {self._alias[fold(m.group(0))] for m in re.finditer(self._name, text, re.I)}
+    def plainly(self, before: str, after: str, who: str) -> bool:
+        """Whether the words that attribute a quotation are nothing but `who` with a verb of saying, a
+        colon or a dash: the last clause or comma-piece before it (`Mamdani said`, `Back in the '90s,
+        Trump said`, `Steve Bannon told reporters:`), with no other attribution right after it; or, with
+        nothing before it, the clause right after it (`"…," Trump said`, `"…" — Trump`)."""
+        name = self._name
+
+        def person(tag: str) -> str:
+            return rf"{_TITLES}(?:(?:{name})\s+)*(?P<{tag}>{name})(?:['’]s\s+(?:{_VOICE}))?"
+
+        saying = (
+            rf"(?:(?:{_PLAIN_ADVERBS})\s+)?(?:{_SAYING_MESSAGE}|say)"
+            r"(?:\s+(?:reporters|the\s+press|him|her|them|us|me))?"
+        )
+        piece = re.split(r"[.!?;,\n]", before)[-1].strip()
+        following = re.split(r"[.!?;\n]", after.lstrip(" ,.!?;\"'”’»"))[0]
+        if piece:
+            if _SAYING_ANY.search(following) or re.search(name, following, re.I):
+                return False  # `"…", Mamdani said` after `Trump said "…"`: which one is meant?
+            m = re.fullmatch(
+                rf"(?:(?:and|then|but|so|did|does|{_PLAIN_ADVERBS})\s+)*{person('b')}\s*(?:{saying}\s*:?|[:—–-]+)",
+                piece,
+                re.I,
+            )
+        elif before.strip(" ,.!?;\n\"'“”‘’«»"):
+            return False  # the clause before says something (`Mamdani: "…," the president said.`)
+        else:
+            m = re.fullmatch(
+                rf"\s*(?:[—–-]+\s*{person('a')}|(?:(?:is|was)\s+what\s+)?{person('b')}\s+{saying}"
+                rf"|(?:{_SAYING_MESSAGE})\s+{person('c')})\s*",
+                following,
+                re.I,
+            )
+        named = m and (m.groupdict().get("a") or m.groupdict().get("b") or m.groupdict().get("c"))
+        if not named:
+            return False
+        # Several names in a row must all be one person's ("Steve Bannon"), not two ("Trump Mamdani:").
+        people = {self._alias.get(fold(n.group(0))) for n in re.finditer(name, m.group(0), re.I)}
+        return len(people) == 1 and same_person(self._display(named), who)
 
     def _introducing(self, before: str) -> tuple[bool, str | None]:
         """(whether the text before a quotation introduces it, and whom it names as the speaker)."""

@@ -79,6 +79,11 @@ class AdapterSettings:
     seed: int = 0
 
 
+# What JSON calls the values a line may hold instead of an object.
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "true or false",
+               type(None): "null"}  # fmt: skip
+
+
 def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> list[T]:
     """Parse each non-blank line of a JSON-lines file; MalformedFile naming the line if one is not `what`."""
     try:
@@ -90,11 +95,9 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json.loads(line.removeprefix("\ufeff"))  # files joined with `cat` keep their marks
             if not isinstance(item, dict):
-                raise ValueError(
-                    f"a JSON {type(item).__name__ if item is not None else 'null'}, not an object"
-                )
+                raise ValueError(f"a JSON {_JSON_KINDS.get(type(item), 'value')}, not an object")
             out.append(parse(n, item))
         except KeyError as exc:
             raise MalformedFile(f"{path}:{n}: not {what} (it has no {exc} field).") from exc

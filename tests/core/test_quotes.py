@@ -137,19 +137,21 @@ NAMES = SpeakerNames(
     [
         # The one person the attributing clause names, as the subject of its verb of saying, or before a
         # colon or dash, or right after the quotation.
-        ("Did Trump really tell reporters", "", "Trump"),
         ("Mamdani’s office said", "", "Mamdani"),
         ("Steve Bannon told reporters", "", "Bannon"),
         ("and Mamdani said", "", "Mamdani"),  # the second of two quotations
         ("Trump met Mamdani. Then Mamdani said", "", "Mamdani"),  # the clause before is not read
         ("Mamdani said", "", "Mamdani"),
+        ("Did Trump really tell reporters", "", "Trump"),
+        ("", " is what Trump said", "Trump"),
+        ("Trump told him", "", "Trump"),
         ("Mamdani:", "", "Mamdani"),
+        ("Asked about Mamdani, Trump said", "", "Trump"),  # the comma-piece before the quotation
+        ("Back in the '90s, Trump said", "", "Trump"),
+        ("Trump said , Mamdani said", "", "Mamdani"),  # the second of two quotations
         ("President Trump literally said", "", "Trump"),
-        ("According to Trump,", "", "Trump"),
-        ("Bannon's line", " is going around", "Bannon"),
         ("", ", Mamdani said", "Mamdani"),
         ("", " — Zohran Mamdani", "Mamdani"),
-        ("", " is what Trump said", "Trump"),
         ("", ", said Trump", "Trump"),
         # Nobody, or nobody clearly: a wrong correction is worse than none.
         # Two people the article quotes in the attributing clause: which one spoke is guesswork, even where
@@ -159,7 +161,6 @@ NAMES = SpeakerNames(
         ("Trump, sitting next to Mamdani, said", "", None),
         ("Trump praised Mamdani, saying", "", None),
         ("Trump said of Mamdani:", "", None),
-        ("Asked about Mamdani, Trump said", "", None),
         ("Trump told reporters that Mamdani said", "", None),
         ("Trump was told by Mamdani:", "", None),
         ("Mamdani was praised by Trump:", "", None),
@@ -173,6 +174,18 @@ NAMES = SpeakerNames(
         ("Mamdani thanked Trump for saying", "", None),
         ("", ", Trump said of Mamdani", None),
         ("Trump and Mamdani said", "", None),
+        # Not a plain attribution: a question, a hedge, a description of the words, a comment after.
+        ("According to Trump,", "", None),
+        ("Bannon's line", " is going around", None),
+        ("On Mamdani:", "", None),
+        ("A Trump ally warned:", "", None),
+        ("Trump world:", "", None),
+        ("Trump Mamdani:", "", None),
+        ("TRUMP ON MAMDANI:", "", None),
+        ("Mamdani thanked Trump for saying", "", None),
+        ("Mamdani:", ", the president said of him.", None),
+        ("", ". Mamdani said he was grateful.", None),
+        ("Trump said", ", Mamdani said", None),  # which of the two?
         ("the mayor and Trump said", "", None),
         ("When Mamdani arrived Trump met him and said", "", None),
         ("Trump kissed Mamdani and said", "", None),  # a verb not known to take an object: unclear
@@ -333,8 +346,8 @@ def test_the_train_examples_are_all_right(checker: QuoteChecker) -> None:
     report = evaluate_quotes(checker, read_quote_examples(REPO_ROOT / "train" / "quotes" / "quotes.jsonl"))
     assert report.n >= 40
     assert report.accuracy >= 0.95 and report.speakers_right >= 0.95
-    # Precision first: a clause naming two people the article quotes claims nobody, so fewer claims are read
-    # (0.71 of those the file gives) and half the wrong names go uncorrected, but none is corrected wrongly.
-    assert report.claims >= 40 and report.claims_right >= 0.65 and report.misattributions >= 5
+    # Precision first: only a plain attribution ("Mamdani said", "Trump:") claims anyone, so fewer claims are
+    # read (0.69 of those the file gives) and half the wrong names go uncorrected, but none wrongly.
+    assert report.claims >= 40 and report.claims_right >= 0.6 and report.misattributions >= 5
     assert report.false_corrections == 0  # never "not X" where the message had it right
     assert report.lowest_close > report.highest_absent  # the threshold sits in the gap
