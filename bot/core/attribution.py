@@ -60,6 +60,12 @@ _ADVERBS = (
 )
 # The few words that may sit between a name and its verb in a plain attribution (`Trump literally said`).
 _PLAIN_ADVERBS = r"really|literally|actually|just|also|then|once|reportedly|apparently|openly|later|quickly"
+# The verbs of a plain attribution: the words are the speaker's own (not "cited", "recalled", "posted").
+_PLAIN_SAYING = (
+    r"said|says|say|told|tells|wrote|writes|stated|states|declared|declares|added|adds|replied|replies|"
+    r"answered|insisted|insists|warned|warns|argued|argues|joked|quipped|explained|announced|remarked|"
+    r"confirmed|promised|vowed|responded"
+)
 _PASSIVE = r"was|were|is|are|been|being|be|get|gets|got"
 # Who speaks for a person (`Mamdani’s office said`), and what a person's words are called (`Bannon's line`).
 _VOICE = r"office|campaign|team|account|spokesperson|spokesman|spokeswoman|press\s+office|press\s+secretary"
@@ -223,9 +229,10 @@ class SpeakerNames:
         # Any name of a quoted person, as a regular expression (case-insensitive where it is used).
         self._name = r"\b(?:" + "|".join(map(re.escape, names)) + r")\b" if names else None
 
-    def claimed(self, before: str, after: str) -> str | None:
-        """Who a message says spoke a quotation, from its text before and after the quotation (outside
-        any other quotation), or None when it names nobody or it is not clear whom.
+    def claimed(self, before: str, after: str, followed: bool = False) -> str | None:
+        """Who a message says spoke a quotation, from its text before and after the quotation (up to the
+        quotations around it; `followed`: another one comes after), or None when it names nobody or it
+        is not clear whom.
 
         The speaker is the subject of the verb of saying that introduces the quotation (`Trump met
         Mamdani and said "…"` claims Trump: Mamdani is an object), or the name a colon or dash follows
@@ -244,41 +251,43 @@ class SpeakerNames:
         # a verb of saying, a colon or a dash, before or after it, and nothing else. Anything more ("Trump
         # On Mamdani:", "Mamdani was praised by Trump:", "A Trump ally warned:", "…," the president said of
         # him) leaves room for someone else to have said it, and a wrong correction is worse than none.
-        if who is None or not self.plainly(before, after, who):
+        if who is None or not self.plainly(before, after, who, followed):
             return None
         return who
 
-    def plainly(self, before: str, after: str, who: str) -> bool:
-        """Whether the words that attribute a quotation are nothing but `who` with a verb of saying, a
-        colon or a dash: the last clause or comma-piece before it (`Mamdani said`, `Back in the '90s,
-        Trump said`, `Steve Bannon told reporters:`), with no other attribution right after it; or, with
-        nothing before it, the clause right after it (`"…," Trump said`, `"…" — Trump`)."""
+    def plainly(self, before: str, after: str, who: str, followed: bool = False) -> bool:
+        """Whether the whole message around the quotation is nothing but `who` attributing it: `Mamdani
+        said "…"`, `Steve Bannon told reporters: "…"`, `Mamdani: "…"`, `"…," Mamdani said`, `"…" — Trump`.
+        Any other word (a question mark, "Myth:", "It is not true that", "So,") makes the attribution
+        something to read rather than a plain claim, and nothing is claimed. Between two quotations, a
+        joining word may open the second's attribution (`Trump said "…" and Mamdani said "…"`)."""
         name = self._name
 
         def person(tag: str) -> str:
             return rf"{_TITLES}(?:(?:{name})\s+)*(?P<{tag}>{name})(?:['’]s\s+(?:{_VOICE}))?"
 
         saying = (
-            rf"(?:(?:{_PLAIN_ADVERBS})\s+)?(?:{_SAYING_MESSAGE}|say)"
+            rf"(?:(?:{_PLAIN_ADVERBS})\s+)?(?:{_PLAIN_SAYING})"
             r"(?:\s+(?:reporters|the\s+press|him|her|them|us|me))?"
         )
-        piece = re.split(r"[.!?;,\n]", before)[-1].strip()
-        following = re.split(r"[.!?;\n]", after.lstrip(" ,.!?;\"'”’»"))[0]
-        if piece:
-            if _SAYING_ANY.search(following) or re.search(name, following, re.I):
-                return False  # `"…", Mamdani said` after `Trump said "…"`: which one is meant?
-            m = re.fullmatch(
-                rf"(?:(?:and|then|but|so|did|does|{_PLAIN_ADVERBS})\s+)*{person('b')}\s*(?:{saying}\s*:?|[:—–-]+)",
-                piece,
-                re.I,
-            )
-        elif before.strip(" ,.!?;\n\"'“”‘’«»"):
-            return False  # the clause before says something (`Mamdani: "…," the president said.`)
+        marks = " \t\n\"'“”‘’«»„‚"
+        b, a = before.strip(marks), after.strip(marks)
+        end = r"[\s.!]*"
+        joined = r"(?:[,;/.!]\s*|(?:and|while|then|but|whereas|finally)\b\s*|\n\s*)*"
+        introduces = rf"{person('b')}\s*(?:{saying}\s*:?|[:—–-]+)"
+        if b:
+            # After it: nothing, or (when a quotation follows) the plain attribution of that one.
+            if not (
+                re.fullmatch(r"[\s,.!]*", a)
+                or (followed and re.fullmatch(rf"[\s,.!]*{joined}(?:{introduces})?\s*", a, re.I))
+            ):
+                return False
+            m = re.fullmatch(rf"{joined}{introduces}", b, re.I)
         else:
             m = re.fullmatch(
-                rf"\s*(?:[—–-]+\s*{person('a')}|(?:(?:is|was)\s+what\s+)?{person('b')}\s+{saying}"
-                rf"|(?:{_SAYING_MESSAGE})\s+{person('c')})\s*",
-                following,
+                rf"[,.!]?\s*(?:[—–-]+\s*{person('a')}|(?:(?:is|was)\s+what\s+)?{person('b')}\s+{saying}"
+                rf"|(?:{_PLAIN_SAYING})\s+{person('c')}){end}",
+                a,
                 re.I,
             )
         named = m and (m.groupdict().get("a") or m.groupdict().get("b") or m.groupdict().get("c"))

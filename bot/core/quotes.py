@@ -390,7 +390,8 @@ class QuoteChecker:
             after = text[span.end : spans[n + 1].start if n + 1 < len(spans) else len(text)]
             # Without the spans' own quotation marks at the ends, and any other quoted piece blanked.
             before, after = before.lstrip().lstrip(_MARKS).rstrip().rstrip(_MARKS), after.lstrip(_MARKS)
-            claimed = self.names.claimed(_outside(before), _outside(after)) if span.quoted else None
+            followed = n + 1 < len(spans)
+            claimed = self.names.claimed(_outside(before), _outside(after), followed) if span.quoted else None
             checks.append(self.check_span(span, meaning, claimed))
         return QuoteCheck(text, tuple(checks), unchecked, truncated)
 

@@ -140,15 +140,11 @@ NAMES = SpeakerNames(
         ("Mamdani’s office said", "", "Mamdani"),
         ("Steve Bannon told reporters", "", "Bannon"),
         ("and Mamdani said", "", "Mamdani"),  # the second of two quotations
-        ("Trump met Mamdani. Then Mamdani said", "", "Mamdani"),  # the clause before is not read
         ("Mamdani said", "", "Mamdani"),
-        ("Did Trump really tell reporters", "", "Trump"),
         ("", " is what Trump said", "Trump"),
         ("Trump told him", "", "Trump"),
         ("Mamdani:", "", "Mamdani"),
-        ("Asked about Mamdani, Trump said", "", "Trump"),  # the comma-piece before the quotation
-        ("Back in the '90s, Trump said", "", "Trump"),
-        ("Trump said , Mamdani said", "", "Mamdani"),  # the second of two quotations
+        (", and Mamdani said", "", "Mamdani"),  # the second of two quotations
         ("President Trump literally said", "", "Trump"),
         ("", ", Mamdani said", "Mamdani"),
         ("", " — Zohran Mamdani", "Mamdani"),
@@ -174,7 +170,16 @@ NAMES = SpeakerNames(
         ("Mamdani thanked Trump for saying", "", None),
         ("", ", Trump said of Mamdani", None),
         ("Trump and Mamdani said", "", None),
-        # Not a plain attribution: a question, a hedge, a description of the words, a comment after.
+        # Not a plain attribution: a question, a hedge, a description of the words, a comment after, any
+        # other words before (the whole text between the quotations must be the attribution).
+        ("Did Trump really tell reporters", "", None),
+        ("Trump met Mamdani. Then Mamdani said", "", None),
+        ("Asked about Mamdani, Trump said", "", None),
+        ("It is not true that, last April, Trump said", "", None),
+        ("Myth:\nMamdani said", "", None),
+        ("So, Mamdani:", "", None),
+        ("Mamdani cited:", "", None),
+        ("Mamdani said", "?", None),
         ("According to Trump,", "", None),
         ("Bannon's line", " is going around", None),
         ("On Mamdani:", "", None),
@@ -309,11 +314,9 @@ def test_invisible_characters_inside_a_quote_leave_it_verbatim(checker: QuoteChe
 
 def test_elided_single_quotes_do_not_hide_the_real_quote(checker: QuoteChecker) -> None:
     (span,) = checker.check("Back in the '90s, Trump said 'the press has eaten this thing up'").spans
-    assert (span.quote, span.verdict, span.claimed) == (
-        "the press has eaten this thing up",
-        VERBATIM,
-        "Trump",
-    )
+    assert (span.quote, span.verdict) == ("the press has eaten this thing up", VERBATIM)
+    assert span.speaker == "Trump"
+    assert span.claimed is None  # "Back in the '90s, Trump said" is more than a plain attribution
     (span,) = checker.check("'tis 'It's ambitious'").spans
     assert (span.quote, span.verdict) == ("It's ambitious", VERBATIM)
 
@@ -347,7 +350,7 @@ def test_the_train_examples_are_all_right(checker: QuoteChecker) -> None:
     assert report.n >= 40
     assert report.accuracy >= 0.95 and report.speakers_right >= 0.95
     # Precision first: only a plain attribution ("Mamdani said", "Trump:") claims anyone, so fewer claims are
-    # read (0.69 of those the file gives) and half the wrong names go uncorrected, but none wrongly.
-    assert report.claims >= 40 and report.claims_right >= 0.6 and report.misattributions >= 5
+    # read (0.53 of those the file gives) and 6 of 8 wrong names go uncorrected, but none is said wrongly.
+    assert report.claims >= 40 and report.claims_right >= 0.5 and report.misattributions >= 5
     assert report.false_corrections == 0  # never "not X" where the message had it right
     assert report.lowest_close > report.highest_absent  # the threshold sits in the gap
