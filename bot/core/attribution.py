@@ -264,7 +264,7 @@ class SpeakerNames:
         name = self._name
 
         def person(tag: str) -> str:
-            return rf"{_TITLES}(?:(?:{name})\s+)*(?P<{tag}>{name})(?:['’]s\s+(?:{_VOICE}))?"
+            return rf"{_TITLES}(?:(?:{name})\s+)*(?P<{tag}>{name})"
 
         saying = (
             rf"(?:(?:{_PLAIN_ADVERBS})\s+)?(?:{_PLAIN_SAYING})"
@@ -275,6 +275,8 @@ class SpeakerNames:
         end = r"[\s.!]*"
         joined = r"(?:[,;/.!]\s*|(?:and|while|then|but|whereas|finally)\b\s*|\n\s*)*"
         introduces = rf"{person('b')}\s*(?:{saying}\s*:?|[:—–-]+)"
+        if not b and followed:
+            return False  # `"A" Mamdani said "B"`: words between two quotations introduce the second
         if b:
             # After it: nothing, or (when a quotation follows) the plain attribution of that one.
             if not (
@@ -293,9 +295,21 @@ class SpeakerNames:
         named = m and (m.groupdict().get("a") or m.groupdict().get("b") or m.groupdict().get("c"))
         if not named:
             return False
-        # Several names in a row must all be one person's ("Steve Bannon"), not two ("Trump Mamdani:").
+        # Several names in a row must all be one person's ("Steve Bannon"), not two ("Trump Mamdani:"), and
+        # the last must be the surname: "Steve said" alone is not plainly Bannon.
         people = {self._alias.get(fold(n.group(0))) for n in re.finditer(name, m.group(0), re.I)}
-        return len(people) == 1 and same_person(self._display(named), who)
+        surname = self._alias.get(fold(named)) == fold(named)
+        return len(people) == 1 and surname and same_person(self._display(named), who)
+
+    def names_a_speaker(self, text: str) -> bool:
+        """Whether a text attributes words to someone the article quotes (`Trump said`, `Trump:`)."""
+        if self._name is None:
+            return False
+        name = self._name
+        return bool(
+            re.search(rf"\b(?:{name})\s*(?:(?:{_SAYING_MESSAGE})\b|:)", text, re.I)
+            or re.search(rf"\b(?:{_SAYING_MESSAGE})\s+(?:{name})\b", text, re.I)
+        )
 
     def _introducing(self, before: str) -> tuple[bool, str | None]:
         """(whether the text before a quotation introduces it, and whom it names as the speaker)."""

@@ -391,7 +391,9 @@ class QuoteChecker:
             # Without the spans' own quotation marks at the ends, and any other quoted piece blanked.
             before, after = before.lstrip().lstrip(_MARKS).rstrip().rstrip(_MARKS), after.lstrip(_MARKS)
             followed = n + 1 < len(spans)
-            claimed = self.names.claimed(_outside(before), _outside(after), followed) if span.quoted else None
+            # A quotation that itself says who spoke (`Mamdani said "Trump said '…'"`) is quoting someone.
+            plain = span.quoted and not self.names.names_a_speaker(span.text)
+            claimed = self.names.claimed(_outside(before), _outside(after), followed) if plain else None
             checks.append(self.check_span(span, meaning, claimed))
         return QuoteCheck(text, tuple(checks), unchecked, truncated)
 

@@ -137,7 +137,6 @@ NAMES = SpeakerNames(
     [
         # The one person the attributing clause names, as the subject of its verb of saying, or before a
         # colon or dash, or right after the quotation.
-        ("Mamdani’s office said", "", "Mamdani"),
         ("Steve Bannon told reporters", "", "Bannon"),
         ("and Mamdani said", "", "Mamdani"),  # the second of two quotations
         ("Mamdani said", "", "Mamdani"),
@@ -179,6 +178,8 @@ NAMES = SpeakerNames(
         ("Myth:\nMamdani said", "", None),
         ("So, Mamdani:", "", None),
         ("Mamdani cited:", "", None),
+        ("Mamdani’s office said", "", None),  # someone speaking for him is not plainly him
+        ("Steve said", "", None),  # a first name alone is not plainly Bannon
         ("Mamdani said", "?", None),
         ("According to Trump,", "", None),
         ("Bannon's line", " is going around", None),
@@ -259,6 +260,8 @@ def test_right_words_wrong_speaker(checker: QuoteChecker) -> None:
 
 
 SPECTACULAR = "If he could be a spectacular success, I’d be very happy."
+BANNON = "Republicans underestimate Mamdani at their peril."
+MAMDANI = "Trump doesn’t just ignore the poor—he profits from their desperation."
 
 
 @pytest.mark.parametrize(
@@ -354,3 +357,18 @@ def test_the_train_examples_are_all_right(checker: QuoteChecker) -> None:
     assert report.claims >= 40 and report.claims_right >= 0.5 and report.misattributions >= 5
     assert report.false_corrections == 0  # never "not X" where the message had it right
     assert report.lowest_close > report.highest_absent  # the threshold sits in the gap
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f'"The press has eaten this thing up"\nBannon said "{BANNON}"',
+        f'"{BANNON}" Trump said "The press has eaten this thing up"',
+        f'"The press has eaten this thing up". Mamdani said "{MAMDANI}"',
+        "Mamdani said \"Trump said 'The press has eaten this thing up'\"",  # Mamdani quoting Trump
+    ],
+)
+def test_words_that_introduce_the_next_quotation_or_a_quotation_within_claim_nothing(
+    checker: QuoteChecker, message: str
+) -> None:
+    assert not any(s.misattributed for s in checker.check(message).spans)
