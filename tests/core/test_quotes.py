@@ -208,9 +208,7 @@ NAMES = SpeakerNames(
         ("", " Trump hates it", None),
     ],
 )
-def test_the_claimed_speaker_is_the_subject_of_the_verb_of_saying(
-    before: str, after: str, claimed: str | None
-) -> None:
+def test_only_a_plain_attribution_claims_a_speaker(before: str, after: str, claimed: str | None) -> None:
     assert NAMES.claimed(before, after) == claimed
 
 
