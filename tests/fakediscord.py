@@ -1772,6 +1772,14 @@ class FakeDiscord:
         state = self._interactions.get(_sid(interaction_id))
         return state.choices if state else None
 
+    def _stored_message(self, message_id: Snowflake) -> tuple[JSON, JSON]:
+        """A stored message and its channel (KeyError naming the id if there is no such message)."""
+        try:
+            message = self.messages[_sid(message_id)]
+        except KeyError:
+            raise KeyError(f"unknown message {message_id}") from None
+        return message, self.channels[message["channel_id"]]
+
     async def send_message_command(
         self,
         name: str,
@@ -1781,12 +1789,8 @@ class FakeDiscord:
         """Dispatch a message context-menu INTERACTION_CREATE (Apps → NAME on a stored message): an
         application command of type 3 (MESSAGE) with `data.target_id` and the message in
         `data.resolved.messages`, as Discord sends it."""
-        try:
-            message = self.messages[_sid(message_id)]
-        except KeyError:
-            raise KeyError(f"unknown message {message_id}") from None
+        message, channel = self._stored_message(message_id)
         invoker = self._user(user)
-        channel = self.channels[message["channel_id"]]
         guild_id = channel.get("guild_id")
         resolved = copy.deepcopy(message)
         resolved.pop("member", None)  # resolved messages carry the author as a user only
@@ -1809,12 +1813,8 @@ class FakeDiscord:
         values: list[str] | None = None,
     ) -> InteractionRef:
         """Dispatch a component INTERACTION_CREATE (type 3) on a stored message."""
-        try:
-            message = self.messages[_sid(message_id)]
-        except KeyError:
-            raise KeyError(f"unknown message {message_id}") from None
+        message, channel = self._stored_message(message_id)
         invoker = self._user(user)
-        channel = self.channels[message["channel_id"]]
         data: JSON = {"custom_id": custom_id, "component_type": component_type}
         if values is not None:
             data["values"] = values
