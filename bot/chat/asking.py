@@ -90,9 +90,9 @@ class Cooldowns:
         self._notified[user_id] = now
         return True
 
-    def describe(self) -> str:
-        """The limit in words."""
-        return f"{self.rate} questions per {self.per:g} seconds per person"
+    def describe(self, what: str = "question") -> str:
+        """The limit in words, counting `what` ("question", "check")."""
+        return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {self.per:g} seconds per person"
 
 
 def strip_mentions(text: str, bot_id: int) -> str:

@@ -137,7 +137,7 @@ class CheckCog(commands.Cog):
     ) -> None:
         """Defer privately, check, and answer with the result and the Post button (or one sentence)."""
         wait = self.cooldowns.retry_after(interaction.user.id)
-        if await refused_for_cooldown(interaction, wait, "checking", self.cooldowns.describe()):
+        if await refused_for_cooldown(interaction, wait, "checking", self.cooldowns.describe("check")):
             return
         # Defer first: a check takes milliseconds, but the 3-second deadline must hold under any load.
         await interaction.response.defer(ephemeral=True, thinking=True)

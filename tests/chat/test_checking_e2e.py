@@ -175,6 +175,7 @@ async def test_checks_count_cooldown_hits_and_failures(fake: FakeDiscord, answer
         refused = await fake.send_slash("check", {"text": '"It’s ambitious"'})
         notice = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{refused.id}/"))
         assert "please wait" in notice.json["data"]["content"]
+        assert "(1 check per 30 seconds" in notice.json["data"]["content"]  # it counts checks, not questions
         assert counted(bot, "meeting_bot_cooldown_hits_total") == 1
 
         other = fake.add_user("second")  # a fresh cooldown; the checker now fails
