@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands tha
 log = logging.getLogger("bot")
 
 EXIT_USAGE = 2
+MAX_STDIN = 1_000_000  # bytes of standard input read as one question or one text to check
 EXIT_FAILURE = 1
 # `ask --batch` answers this many lines per encoder pass, then prints and flushes their lines.
 BATCH_GROUP = 32
@@ -272,10 +273,26 @@ def _answer_batch(answerer: Answerer, source: Iterable[bytes | str], k: int, out
         out.flush()
 
 
+def read_stdin() -> str:
+    """The whole standard input as text (`-` in place of a question or a text to check)."""
+    source = getattr(sys.stdin, "buffer", None)
+    data = source.read(MAX_STDIN + 1) if source is not None else sys.stdin.read(MAX_STDIN + 1).encode()
+    if len(data) > MAX_STDIN:
+        raise UserError(f"The standard input is over {MAX_STDIN:,} bytes; give a shorter text.", EXIT_USAGE)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            "The standard input is not UTF-8 text; paste it again as plain text.", EXIT_USAGE
+        ) from exc
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    """Answer one question, or a batch of JSON lines."""
+    """Answer one question (`-` reads it from stdin), or a batch of JSON lines."""
     if args.batch is not None and args.question is not None:
         raise UserError("Give either a question or --batch FILE, not both.", EXIT_USAGE)
+    if args.question == "-":
+        args.question = read_stdin()
     if args.batch is None and (args.question is None or not args.question.strip()):
         raise UserError(
             'The question is empty; ask something like `meeting-bot ask "When was the meeting?"`.', EXIT_USAGE
@@ -534,13 +551,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Check a quote (or each quoted passage of a text) against the article."""
     from bot.core.quotes import BadText, EmptyText
 
-    text = args.text
-    if text == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UserError("The text is not UTF-8; paste it again as plain text.", EXIT_USAGE) from exc
+    text = read_stdin() if args.text == "-" else args.text
     if not text or not text.strip():
         raise UserError(
             "There is nothing to check; give a quote like `meeting-bot check 'Trump said \"…\"'`.", EXIT_USAGE
@@ -895,7 +906,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("ask", help="answer a question with cited excerpts")
-    s.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    s.add_argument("question", nargs="?", help='the question ("-" reads stdin; omit with --batch)')
     s.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many excerpts (default {DEFAULT_K})")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument(

@@ -59,6 +59,22 @@ def test_check_of_bytes_that_are_not_utf8_is_one_sentence() -> None:
     assert result.returncode == 2 and b"not UTF-8" in result.stderr
 
 
+def test_ask_reads_the_question_from_standard_input() -> None:
+    result = run("ask", "--json", "-", stdin="When did they meet in the Oval Office?\n")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["question"].startswith("When did they meet") and answer["kind"] == "answer"
+
+
+def test_standard_input_that_is_too_long_or_not_text_is_one_sentence() -> None:
+    for command in ("ask", "check"):
+        result = run_bytes(command, "-", stdin=b"x" * 1_000_001)
+        assert result.returncode == 2 and b"over 1,000,000 bytes" in result.stderr
+        assert result.stderr.count(b"\n") == 1 and b"Traceback" not in result.stderr
+        result = run_bytes(command, "-", stdin=b"caf\xe9")
+        assert result.returncode == 2 and b"not UTF-8" in result.stderr
+
+
 def test_check_reads_standard_input() -> None:
     result = run("check", "--json", "-", stdin="He wants to see rents coming down.")
     assert result.returncode == 0, result.stderr

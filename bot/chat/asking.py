@@ -92,7 +92,9 @@ class Cooldowns:
 
     def describe(self, what: str = "question") -> str:
         """The limit in words, counting `what` ("question", "check")."""
-        return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {self.per:g} seconds per person"
+        seconds = f"{self.per:,.0f}" if self.per == int(self.per) else f"{self.per:,.2f}".rstrip("0")
+        unit = "second" if self.per == 1 else "seconds"
+        return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {seconds} {unit} per person"
 
 
 def strip_mentions(text: str, bot_id: int) -> str:

@@ -195,6 +195,20 @@ def test_cooldown_allows_the_rate_then_refuses_and_notifies_once() -> None:
     assert c.retry_after(2) is None  # per person
 
 
+@pytest.mark.parametrize(
+    ("rate", "per", "what", "said"),
+    [
+        (1, 30, "question", "1 question per 30 seconds per person"),
+        (5, 30, "check", "5 checks per 30 seconds per person"),
+        (2, 1, "question", "2 questions per 1 second per person"),
+        (5, 1e6, "check", "5 checks per 1,000,000 seconds per person"),
+        (3, 2.5, "question", "3 questions per 2.5 seconds per person"),
+    ],
+)
+def test_the_cooldown_limit_reads_as_words(rate: int, per: float, what: str, said: str) -> None:
+    assert Cooldowns(rate, per).describe(what) == said
+
+
 def test_conversations_keep_the_last_questions_per_channel() -> None:
     conv = Conversations(depth=2, channels=2)
     for q in ("a", "b", "c"):
