@@ -327,14 +327,9 @@ class QuoteExample:
     @property
     def misattributed(self) -> bool:
         """Whether the check should say the article has someone else saying it."""
-        from bot.core.attribution import same_person
+        from bot.core.quotes import is_misattribution
 
-        return bool(
-            self.verdict != "absent"
-            and self.speaker
-            and self.claimed
-            and not same_person(self.speaker, self.claimed)
-        )
+        return is_misattribution(self.verdict, self.speaker, self.claimed)
 
 
 @dataclass(frozen=True)

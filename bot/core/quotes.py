@@ -124,12 +124,12 @@ class SpanCheck:
     @property
     def misattributed(self) -> bool:
         """The message puts the words in one person's mouth, the article in another's."""
-        return bool(
-            self.verdict != ABSENT
-            and self.speaker
-            and self.claimed
-            and not same_person(self.speaker, self.claimed)
-        )
+        return is_misattribution(self.verdict, self.speaker, self.claimed)
+
+
+def is_misattribution(verdict: str, speaker: str | None, claimed: str | None) -> bool:
+    """Whether words the article has (verbatim or close) are claimed for someone other than its speaker."""
+    return bool(verdict != ABSENT and speaker and claimed and not same_person(speaker, claimed))
 
 
 @dataclass(frozen=True)
