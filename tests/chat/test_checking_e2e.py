@@ -3,10 +3,6 @@ the "Post in channel" button (its owner only, also after a restart), and message
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest_asyncio
-
 from bot.chat.checking import APOLOGY, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, is_followup
@@ -17,13 +13,6 @@ THREE = (
     'Trump said "He wants to see housing being built." Then Mamdani said "If he could be a huge '
     'success, I’d be very happy." and finally "We will freeze the rent for every New Yorker on day one"'
 )
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord."""
-    async with FakeDiscord() as server:
-        yield server
 
 
 async def checked(fake: FakeDiscord, ref: InteractionRef) -> Request:

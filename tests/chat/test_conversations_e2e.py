@@ -8,11 +8,9 @@ import logging
 import shutil
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pytest_asyncio
 
 from bot.chat.client import MeetingBot
 from bot.config import ROOT, Settings
@@ -28,13 +26,6 @@ from tests.fakediscord import (
     permission_value,
     running_bot,
 )
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord."""
-    async with FakeDiscord() as server:
-        yield server
 
 
 def with_embed(r: Request) -> bool:

@@ -5,24 +5,15 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from collections.abc import AsyncIterator
 
 import discord
 import pytest
-import pytest_asyncio
 from discord.ext import commands
 
 from tests.fakediscord import FakeDiscord, Request, running_bot
 
 FOLLOWUP_PATH = r"^/webhooks/\d+/[^/]+$"
 MESSAGES_PATH = r"^/channels/\d+/messages$"
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A started fake server, stopped after the test."""
-    async with FakeDiscord() as server:
-        yield server
 
 
 class ClickView(discord.ui.View):

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-
-import pytest_asyncio
 
 from bot.chat.permissions import bot_permissions
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for
 from tests.fakediscord import FakeDiscord, running_bot
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord."""
-    async with FakeDiscord() as server:
-        yield server
 
 
 def messages(caplog, text: str) -> list[str]:

@@ -6,20 +6,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import warnings
-from collections.abc import AsyncIterator
-
-import pytest_asyncio
 
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord."""
-    async with FakeDiscord() as server:
-        yield server
 
 
 def posted(r: Request) -> bool:

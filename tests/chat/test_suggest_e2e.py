@@ -4,10 +4,8 @@ answered with a result (type 8) within Discord's limits, and choices that the bo
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import discord
-import pytest_asyncio
 from discord import app_commands
 from discord.ext import commands
 
@@ -20,13 +18,6 @@ from tests.fakediscord import (
     Request,
     running_bot,
 )
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord."""
-    async with FakeDiscord() as server:
-        yield server
 
 
 def callback_of(ref: InteractionRef):
