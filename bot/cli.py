@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import ValidationError
 
@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands tha
     from bot.store import Store, UsageReport
 
 log = logging.getLogger("bot")
+T = TypeVar("T")
 
 EXIT_USAGE = 2
 MAX_STDIN = 1_000_000  # bytes of standard input read as one question or one text to check
@@ -393,11 +394,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if _is_quotes_file(path):
         return _eval_quotes(args, settings, path)
     first_contact = is_first_contact_file(path)
-    try:
-        items = read_contacts(path) if first_contact else read_questions(path)
-    except ValueError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    _require_examples(path, items)
+    items = _examples(path, read_contacts if first_contact else read_questions)
     answerer = load_answerer(settings)
     report = evaluate_contacts(answerer, items) if first_contact else evaluate(answerer, items)
     if args.json:
@@ -427,6 +424,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _examples(path: Path, read: Callable[[Path], Sequence[T]]) -> Sequence[T]:
+    """The examples `read` finds in the file; a usage error when it has a bad line or none."""
+    try:
+        items = read(path)
+    except ValueError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    _require_examples(path, items)
+    return items
+
+
 def _require_examples(path: Path, items: Sequence[object] | None = None) -> None:
     """A usage error when the file holds no examples: no line but blank ones (or none read from it)."""
     if items is None:
@@ -445,11 +452,7 @@ def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) ->
     """hit@1 of follow-ups read after their first question and read alone."""
     from bot.core.evaluation import evaluate_followups, read_followups
 
-    try:
-        pairs = read_followups(path)
-    except ValueError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    _require_examples(path, pairs)
+    pairs = _examples(path, read_followups)
     report = evaluate_followups(load_answerer(settings), pairs)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
@@ -575,11 +578,7 @@ def _eval_quotes(args: argparse.Namespace, settings: Settings, path: Path) -> in
     from bot.core.evaluation import evaluate_quotes, read_quote_examples
     from bot.core.quotes import VERDICTS
 
-    try:
-        examples = read_quote_examples(path)
-    except ValueError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    _require_examples(path, examples)
+    examples = _examples(path, read_quote_examples)
     report = evaluate_quotes(load_checker(settings), examples)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
