@@ -17,6 +17,7 @@ import pytest
 
 from bot.chart import MAX_DAYS, SUMMARY_MAX, ChartUnavailable, chart_summary, draw_chart, shown_days
 from bot.store import Audience, DayCount, DayKindCount, KindCount, Store, UsageReport
+from tests.test_store import run_cli as run_store_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 11, 25, 12, 0, tzinfo=UTC)
@@ -168,18 +169,8 @@ def test_summary_of_one_day_names_the_day() -> None:
 
 
 def run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` with the store in `data` and no other setting."""
-    environ = {k: v for k, v in os.environ.items() if k.upper() not in ("DATABASE_URL", "DATA_DIR")}
-    environ.update(DATA_DIR=str(data), PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        env=environ,
-        timeout=120,
-    )
+    """`python -m bot ARGS` with the store in `data` and no other store setting."""
+    return run_store_cli(*args, cwd=ROOT, DATA_DIR=str(data))
 
 
 def test_report_png_writes_the_chart(tmp_path: Path) -> None:
