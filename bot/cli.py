@@ -57,8 +57,8 @@ log = logging.getLogger("bot")
 T = TypeVar("T")
 
 EXIT_USAGE = 2
-MAX_STDIN = 1_000_000  # bytes of standard input read as one question or one text to check
 EXIT_FAILURE = 1
+MAX_STDIN = 1_000_000  # bytes of standard input read as one question or one text to check
 # `ask --batch` answers this many lines per encoder pass, then prints and flushes their lines.
 BATCH_GROUP = 32
 # A batch whose first bytes hold a NUL is a binary file, not JSON lines (JSON text never holds one).
@@ -292,17 +292,16 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question (`-` reads it from stdin), or a batch of JSON lines."""
     if args.batch is not None and args.question is not None:
         raise UserError("Give either a question or --batch FILE, not both.", EXIT_USAGE)
-    if args.question == "-":
-        args.question = read_stdin()
-    if args.batch is None and (args.question is None or not args.question.strip()):
+    question = read_stdin() if args.question == "-" else args.question
+    if args.batch is None and (question is None or not question.strip()):
         raise UserError(
             'The question is empty; ask something like `meeting-bot ask "When was the meeting?"`.', EXIT_USAGE
         )
     if not 1 <= args.k <= MAX_K:
         raise UserError(f"-k must be between 1 and {MAX_K}.", EXIT_USAGE)
     answerer = load_answerer(settings)
-    if args.batch is None:
-        answer = answerer.ask(args.question, args.k)
+    if question is not None:
+        answer = answerer.ask(question, args.k)
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False))
         else:
