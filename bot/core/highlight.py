@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.chunking import Sentence
+from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
 from bot.core.fusion import best_of, padded
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel
+from bot.core.text import quoted_pieces
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,12 @@ def held_types(text: str) -> set[str]:
     return {t for t, (_, holds) in ANSWER_TYPES.items() if holds.search(text)}
 
 
-def units(sentences: Sequence[Sentence], opens_paragraph: bool = True) -> list[tuple[int, int]]:
-    """Runs of sentences (first, last) in which each fragment joins the sentence before it.
+def units(
+    sentences: Sequence[Sentence], opens_paragraph: bool = True, quoted: frozenset[int] = frozenset()
+) -> list[tuple[int, int]]:
+    """Runs of sentences (first, last) in which each fragment joins the sentence before it, and so does
+    each sentence that goes on with a quotation the one before it opened (its start is in `quoted`): one
+    quoted statement is one line.
 
     A fragment that opens a paragraph ("Possibly." answering an FAQ) joins the sentence after it; one
     that opens the chunk in mid-paragraph finished a sentence outside the chunk, so it stays alone.
@@ -102,12 +107,34 @@ def units(sentences: Sequence[Sentence], opens_paragraph: bool = True) -> list[t
         words = len(sentence.text.split())
         # Only the first unit can be all fragments: later fragments always find a sentence before them.
         leading = opens_paragraph and len(runs) == 1 and runs[0][2] <= FRAGMENT_WORDS
-        if runs and (words <= FRAGMENT_WORDS or leading):
+        if runs and (words <= FRAGMENT_WORDS or leading or sentence.start in quoted):
             runs[-1][1] = i
             runs[-1][2] += words
         else:
             runs.append([i, i, words])
     return [(r[0], r[1]) for r in runs]
+
+
+def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
+    """Per document, the starts of the sentences that go on with a quotation opened before them in
+    their paragraph (read whole: a chunk may begin inside a quotation)."""
+    paragraphs: dict[tuple, dict[int, Sentence]] = {}
+    for c in chunks:
+        paragraphs.setdefault((c.doc, c.section, c.paragraph, c.question), {}).update(
+            (s.start, s) for s in c.sentences
+        )
+    found: dict[str, set[int]] = {c.doc: set() for c in chunks}
+    for (doc, *_), by_start in paragraphs.items():
+        ordered = [by_start[k] for k in sorted(by_start)]
+        base = ordered[0].start
+        text = [" "] * (ordered[-1].end - base)
+        for s in ordered:
+            text[s.start - base : s.end - base] = s.text
+        pieces = quoted_pieces("".join(text))
+        for before, s in zip(ordered, ordered[1:], strict=False):
+            if any(a < before.end - base and b > s.start - base for a, b in pieces):
+                found[doc].add(s.start)
+    return {doc: frozenset(starts) for doc, starts in found.items()}
 
 
 @dataclass(frozen=True)
@@ -218,6 +245,7 @@ class Highlighter:
         for para, c in zip(paragraphs, index.chunks, strict=True):
             opening[para] = min(opening.get(para, c.start), c.start)
         self._opens = [c.start == opening[para] for para, c in zip(paragraphs, index.chunks, strict=True)]
+        self._quoted = inside_quotations(index.chunks)
 
     def candidates(
         self,
@@ -250,7 +278,8 @@ class Highlighter:
             line = vectors @ line_q if line_q is not None else adapted
             # How close the question is to training questions answered by each sentence.
             asked = best_of(self.model.expansions, self._sentence_expansions[list(rows)], q)
-            for n, (first, last) in enumerate(units(chunk.sentences, opens_paragraph=self._opens[position])):
+            runs = units(chunk.sentences, self._opens[position], self._quoted[chunk.doc])
+            for n, (first, last) in enumerate(runs):
                 a, b = chunk.sentences[first], chunk.sentences[last]
                 text = chunk.text[a.start - chunk.start : b.end - chunk.start]
                 candidate = Candidate(rank, first, last, text)

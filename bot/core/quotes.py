@@ -26,7 +26,7 @@ from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.index import Index
 from bot.core.retrieval import Hit
-from bot.core.text import fold_for_search, has_lone_surrogates, remove_invisible
+from bot.core.text import fold_for_search, has_lone_surrogates, quoted_pieces, remove_invisible
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +48,6 @@ FITTED = 4  # paragraphs whose first guess is fitted word by word
 # A word: letters and digits, with inner apostrophes ("he’s") and decimal points or thousands
 # separators between digits ("8.336", "3,500"); dashes and other punctuation separate words.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+|[.,]\d+)*")
-# Quotation marks: the closer each opener accepts (»…« is the German use of guillemets, »…» the Finnish
-# and Swedish one). Single quotes: see `quoted_pieces`.
-_DOUBLE = {'"': '"”', "“": '”"', "„": '“”"', "«": "»", "»": "«»"}
-_SINGLE_OPEN = "'‘"
-_SINGLE_CLOSE = "'’"
-# A single quote that starts a word without opening a quotation: an elided year (`'90s`, `'08`) or an
-# elided word (`'tis`, `'em`, `'cause`).
-_ELISION = re.compile(
-    r"['‘](?:\d\d(?:s)?\b|(?:tis|twas|twere|em|cause|cos|cuz|til|till|bout|round|nuff|n|ere|tween|kay|sup|"
-    r"scuse|fore|gainst|neath|midst|cept|nother|ow)(?![^\W_]))",
-    re.I,
-)
-_BEFORE_OPENER = " \t\n([{—–-/"
 _MARKS = "\"“”„«»'‘’"
 
 
@@ -176,57 +163,6 @@ def real_words(text: str) -> int:
         for w in words_of(text)
         if len(w.group(0)) > 1 or w.group(0) in ("a", "A", "I") or w.group(0).isdigit()
     )
-
-
-def _is_apostrophe(text: str, i: int) -> bool:
-    """A single quote between two letters or digits is an apostrophe ("He's", "rock’n’roll")."""
-    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
-
-
-def _opens(text: str, i: int) -> bool:
-    """Whether a single quote at i can open a quotation: at the start or after a space or bracket,
-    followed by something, and not an elision (`'90s`, `'tis`)."""
-    return (
-        (i == 0 or text[i - 1] in _BEFORE_OPENER)
-        and i + 1 < len(text)
-        and not text[i + 1].isspace()
-        and not _ELISION.match(text, i)
-    )
-
-
-def _closes_single(text: str, j: int) -> bool:
-    """Whether a single quote at j can close a quotation: followed by the end or by something that is not
-    a letter or digit (`He's` and `rock’n’roll` hold apostrophes)."""
-    return j + 1 == len(text) or not text[j + 1].isalnum()
-
-
-def quoted_pieces(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the text inside each outermost pair of quotation marks.
-
-    Double quotes (straight, curly, low, guillemets either way round) pair with their closers; single
-    quotes pair when the opener follows a space and is not an elision (`'90s`, `'tis`) and the closer is
-    followed by neither a letter nor a digit. Marks inside a quotation are part of it (nesting keeps the
-    outer one); an opener never closed takes the rest of the text (but a » with no closer after it opens
-    nothing); a closer never opened is ignored.
-    """
-    pieces: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        closers = _DOUBLE.get(c)
-        if c == "»" and not any(m in text[i + 1 :] for m in closers or ""):
-            closers = None  # a closing guillemet, or an arrow
-        if closers is None and c in _SINGLE_OPEN and _opens(text, i) and not _is_apostrophe(text, i):
-            closers = _SINGLE_CLOSE
-        if closers is None:
-            i += 1
-            continue
-        j = i + 1
-        while j < n and not (text[j] in closers and (closers != _SINGLE_CLOSE or _closes_single(text, j))):
-            j += 1
-        pieces.append((i + 1, j))
-        i = j + 1
-    return pieces
 
 
 def split_spans(text: str) -> list[Span]:

@@ -246,6 +246,48 @@ def test_fragments_join_the_sentence_before_them_or_at_the_start_the_one_after()
     ]
 
 
+def test_a_quoted_statement_of_several_sentences_is_one_unit() -> None:
+    from bot.core.chunking import split_sentences
+    from bot.core.highlight import units
+
+    text = (
+        'He wrote: "Rent comes first for us. Then we fix the rest of it. Nothing else matters now." '
+        'She agreed with him at once. "Fine by me," she said later.'
+    )
+    sentences = split_sentences(text)
+    inside = frozenset(s.start for s in sentences[1:3])  # the two sentences that go on with the quotation
+    runs = units(sentences, quoted=inside)
+    assert [" ".join(s.text for s in sentences[a : b + 1]) for a, b in runs] == [
+        'He wrote: "Rent comes first for us. Then we fix the rest of it. Nothing else matters now."',
+        "She agreed with him at once.",
+        '"Fine by me," she said later.',
+    ]
+    assert units(sentences) == [(i, i) for i in range(5)]  # without the quotations, sentence by sentence
+
+
+def test_which_sentences_go_on_with_a_quotation_is_read_over_the_whole_paragraph(
+    write_corpus: Callable[..., Path],
+) -> None:
+    """A chunk may open inside a quotation: whether a sentence continues one depends on the paragraph
+    before the chunk, not only on the chunk; a quotation never runs past its paragraph."""
+    from bot.core.chunking import chunk_corpus
+    from bot.core.highlight import inside_quotations
+
+    quote = '"We will build. We will fix the rents. We will start now," the mayor said. '
+    text = (
+        "---\ntitle: Q\n---\n\n"
+        + quote
+        + "A long sentence about the city and its many neighbourhoods and their streets. " * 6
+        + '\n\nPlain text again. "Alone." More words here.\n'
+    )
+    chunks = chunk_corpus(load_corpus(write_corpus({"q.md": text})))
+    inside = inside_quotations(chunks)
+    starts = {s.text: s.start for c in chunks for s in c.sentences}
+    assert inside["q"] == {starts["We will fix the rents."], starts['We will start now," the mayor said.']}
+    # Some chunk begins inside the quotation, yet its first sentence is still known to go on with it.
+    assert any(c.sentences[0].text == "We will fix the rents." for c in chunks)
+
+
 def test_a_plainly_unrelated_question_is_not_covered_with_no_passages(fair: Answerer) -> None:
     answer = fair.ask("Xylophone quantum zebra?")
     assert (answer.answered, answer.kind, answer.highlight) == (False, "not_covered", None)

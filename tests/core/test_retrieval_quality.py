@@ -84,15 +84,15 @@ def test_holdout_hit_at_3(holdout: Report) -> None:
     assert holdout.hit3 >= HOLDOUT_HIT3, _misses(holdout)
 
 
-# First contact (eval/firstcontact_dev.jsonl), measured 2026-11-29: hit@1 0.833, highlight@gold 0.778,
+# First contact (eval/firstcontact_dev.jsonl), measured 2026-11-30: hit@1 0.833, highlight@gold 0.833,
 # intents right 1.000, off-topic declined 0.625, answered 1.000. Each bar is one question below what was
 # measured, so a one-question wobble doesn't fail CI; a larger slide does. They check that these figures
 # don't fall; the targets (0.90 / 0.85 / 0.85 / 0.85 / 0.95) are not all reached (README).
-FIRST_CONTACT = {"hit1": 0.77, "highlight": 0.72, "intents_right": 0.91, "off_topic_declined": 0.50,
+FIRST_CONTACT = {"hit1": 0.77, "highlight": 0.77, "intents_right": 0.91, "off_topic_declined": 0.50,
                  "answered": 0.94}  # fmt: skip
-# dev.jsonl and holdout.jsonl highlight@gold, measured 0.717 and 0.862, less one question.
-DEV_HIGHLIGHT = 0.69
-HOLDOUT_HIGHLIGHT = 0.84
+# dev.jsonl and holdout.jsonl highlight@gold, measured 0.792 and 0.931, less one question.
+DEV_HIGHLIGHT = 0.77
+HOLDOUT_HIGHLIGHT = 0.91
 
 
 @pytest.fixture(scope="module")
