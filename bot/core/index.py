@@ -22,7 +22,7 @@ from bot.core.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the retrieval model keeps the words of its training questions
 # Up to this many chunks a flat (exact) search is both fastest and exact; above it, HNSW.
 EXACT_LIMIT = 20_000
 HNSW_NEIGHBOURS = 32

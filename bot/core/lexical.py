@@ -24,7 +24,8 @@ _FUNCTION_WORDS = frozenset(
     no nor not now of off on once only or other our ours out over own same she should so some such
     than that the their theirs them then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
-    tell say said says know article happen happened thing things anything something please hey ok""".split()
+    tell say said says know article happen happened thing things anything something please hey ok
+    hi hello thanks thank thx""".split()
 )
 
 
@@ -107,9 +108,13 @@ class LexicalIndex:
             return np.zeros(len(texts), dtype=np.float32)
         return np.array([len(wanted & self.content_stems(t)) / len(wanted) for t in texts], np.float32)
 
-    def coverage(self, question: str) -> float:
-        """Share of the question's content words (stemmed) that occur anywhere in the corpus."""
+    def coverage(self, question: str, also: frozenset[str] = frozenset()) -> float:
+        """Share of the question's content words (stemmed) that occur anywhere in the corpus or in `also`."""
         stems = self.content_stems(question)
         if not stems:
             return 0.0
-        return sum(s in self._vocab for s in stems) / len(stems)
+        return sum(s in self._vocab or s in also for s in stems) / len(stems)
+
+    def words_of(self, texts: Sequence[str]) -> frozenset[str]:
+        """The content stems of all the texts."""
+        return frozenset(s for t in texts for s in self.content_stems(t))

@@ -48,6 +48,9 @@ class RetrievalModel:
     # A second adapter, trained to bring a question to the sentence that answers it (rather than to the
     # passage): what the bold line reads. Empty (0, 0) before training.
     line_adapter: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    # Stems of the content words of the answerable training questions: how people ask about the article.
+    # A question's coverage counts its words found here as well as in the article.
+    asked_words: frozenset[str] = frozenset()
 
     @classmethod
     def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
@@ -83,6 +86,7 @@ class RetrievalModel:
             "abstain_bias": self.abstain_bias,
             "abstain_threshold": self.abstain_threshold,
             "support_gap": self.support_gap if math.isfinite(self.support_gap) else None,
+            "asked_words": sorted(self.asked_words),
         }
         (folder / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
@@ -109,6 +113,7 @@ class RetrievalModel:
                 expansions["sentences"].astype(np.int64),
                 math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
                 np.load(folder / LINE_ADAPTER_FILE).astype(np.float32),
+                frozenset(str(w) for w in meta["asked_words"]),
             )
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(

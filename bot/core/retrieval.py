@@ -156,11 +156,12 @@ class Retriever:
 
     def score(self, question: str, raw: np.ndarray) -> Scored:
         """Fuse the components for every candidate chunk of a question with raw vector `raw`."""
-        return self._score(raw, self.lexical.scores(question), self.lexical.coverage(question))
+        coverage = self.lexical.coverage(question, self.model.asked_words)
+        return self._score(raw, self.lexical.scores(question), coverage)
 
     def score_in_context(self, question: str, raw: np.ndarray, context: Sequence[Said]) -> Scored:
         """Fuse the components for a follow-up blended with the earlier messages it leans on."""
-        return self._score(*blend(self.lexical, question, raw, context))
+        return self._score(*blend(self.lexical, question, raw, context, self.model.asked_words))
 
     def _score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
         """Fuse the components given the raw query vector and the BM25 scores of every chunk."""

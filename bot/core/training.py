@@ -16,6 +16,7 @@ from bot.core.embedding import Embedder
 from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
 from bot.core.highlight import HIGHLIGHT_SHARE, HighlightModel
 from bot.core.index import Index
+from bot.core.lexical import LexicalIndex
 from bot.core.model import COMPONENTS, FEATURES, RetrievalModel, adapt
 from bot.core.retrieval import Retriever
 from bot.core.spelling import Speller
@@ -334,6 +335,7 @@ def fold_models(
     chunks = index.chunk_vectors()
     n = len(chunks)
     components = np.zeros((len(t.answerable), len(COMPONENTS), n), np.float32)
+    lexical = LexicalIndex([c.search_text for c in index.chunks])  # for the words of the questions
     models = []
     for f in range(FOLDS):
         kept, kept_refusals = t.folds != f, t.refusal_folds != f
@@ -344,7 +346,8 @@ def fold_models(
         line_adapter = train_adapter(
             t.vectors[kept], t.sentences[kept], index.sentence_vectors, t.refusals[kept_refusals], settings
         )
-        model = replace(model, line_adapter=line_adapter)
+        asked = lexical.words_of([t.answerable[i].text for i in np.nonzero(kept)[0]])
+        model = replace(model, line_adapter=line_adapter, asked_words=asked)
         models.append(model)
         r = Retriever(index, embedder, model)
         for i in np.nonzero(~kept)[0]:
@@ -412,9 +415,11 @@ def train_model(
     highlighter, hl_figures = train_highlighter(index, embedder, t.answerable, t.vectors, t.folds, models)
     adapter = train_adapter(t.vectors, t.chunks, index.chunk_vectors(), t.refusals, settings)
     line_adapter = train_adapter(t.vectors, t.sentences, index.sentence_vectors, t.refusals, settings)
+    asked = LexicalIndex([c.search_text for c in index.chunks]).words_of([q.text for q in t.answerable])
     model = replace(
         expansion_model(adapter, t.vectors, t.chunks, t.refusals, t.sentences),
         line_adapter=line_adapter,
+        asked_words=asked,
         weights=weights,
         abstain_weights=tuple(float(c) for c in coef),
         abstain_bias=bias,

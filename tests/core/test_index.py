@@ -258,9 +258,11 @@ def test_a_missing_retrieval_model_raises_index_missing(index_dir: Path) -> None
 
 
 def test_the_retrieval_model_round_trips(index_dir: Path, fake_embedder: Embedder) -> None:
-    model = RetrievalModel.untrained(fake_embedder.dim)
+    untrained = RetrievalModel.untrained(fake_embedder.dim)
+    model = dataclasses.replace(untrained, asked_words=frozenset({"rent", "meet"}))
     model.save(index_dir)
     loaded = RetrievalModel.load(index_dir)
+    assert loaded.asked_words == {"rent", "meet"}
     np.testing.assert_array_equal(loaded.adapter, model.adapter)
     assert loaded.weights == model.weights
     assert loaded.abstain_weights == model.abstain_weights

@@ -16,10 +16,13 @@ from bot.core.training import read_questions
 # The bars the issue sets; do not lower them to make a run pass.
 DEV_HIT1 = 0.80
 DEV_HIT3 = 0.93
-DEV_ANSWERED = 0.95
+DEV_ANSWERED = 0.96
 DEV_ABSTAINED = 0.70
 HOLDOUT_HIT1 = 0.80
 HOLDOUT_HIT3 = 0.90
+# Measured 2026-11-30, less one question: holdout answered 0.983, declined 0.833.
+HOLDOUT_ANSWERED = 0.96
+HOLDOUT_ABSTAINED = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +87,16 @@ def test_holdout_hit_at_3(holdout: Report) -> None:
     assert holdout.hit3 >= HOLDOUT_HIT3, _misses(holdout)
 
 
+def test_holdout_answers_and_declines(holdout: Report) -> None:
+    assert holdout.answered >= HOLDOUT_ANSWERED, _misses(holdout)
+    assert holdout.abstained >= HOLDOUT_ABSTAINED, _misses(holdout)
+
+
 # First contact (eval/firstcontact_dev.jsonl), measured 2026-11-30: hit@1 0.833, highlight@gold 0.833,
-# intents right 1.000, off-topic declined 0.625, answered 1.000. Each bar is one question below what was
+# intents right 1.000, off-topic declined 0.750, answered 1.000. Each bar is one question below what was
 # measured, so a one-question wobble doesn't fail CI; a larger slide does. They check that these figures
 # don't fall; the issue's targets (0.90 / 0.85 / 0.85 / 0.85 / 0.95) are not all reached (README).
-FIRST_CONTACT = {"hit1": 0.77, "highlight": 0.77, "intents_right": 0.91, "off_topic_declined": 0.50,
+FIRST_CONTACT = {"hit1": 0.77, "highlight": 0.77, "intents_right": 0.91, "off_topic_declined": 0.62,
                  "answered": 0.94}  # fmt: skip
 # dev.jsonl and holdout.jsonl highlight@gold, measured 0.792 and 0.931, less one question.
 DEV_HIGHLIGHT = 0.77

@@ -77,6 +77,29 @@ def test_training_learns_every_part_out_of_fold(fair_index: Index, fake_embedder
     model.check(fair_index)  # what was learned fits the index it was trained for
 
 
+def test_the_words_people_ask_with_count_as_covered_only_when_learned_without_the_question(
+    fair_index: Index, fake_embedder: Embedder
+) -> None:
+    """Coverage counts a question's words found in the article or in the training questions; the
+    abstainer learns from fold models, which must not know the held-out question's own words."""
+    from bot.core.lexical import LexicalIndex
+    from bot.core.training import AdapterSettings, fold_models, training_set
+
+    lexical = LexicalIndex([c.search_text for c in fair_index.chunks])
+    assert lexical.coverage("fair opening colour") == pytest.approx(2 / 3)  # "colour" is not in the fair
+    assert lexical.coverage("fair opening colour", frozenset({"colour"})) == 1.0
+    model, _ = train_model(fair_index, fake_embedder, questions())
+    assert {"colour", "purpos"} <= model.asked_words  # from "what colour..." and "lemonade stand purpose"
+    assert "band" not in model.asked_words  # an unanswered question's words are not how people ask
+    t = training_set(fair_index, fake_embedder, questions(), seed=0)
+    models, _ = fold_models(fair_index, fake_embedder, t, AdapterSettings())
+    for f, fold_model in enumerate(models):
+        held_out = [q.text for q, g in zip(t.answerable, t.folds, strict=True) if g == f]
+        kept = [q.text for q, g in zip(t.answerable, t.folds, strict=True) if g != f]
+        assert fold_model.asked_words == lexical.words_of(kept)
+        assert held_out and not lexical.words_of(held_out) <= fold_model.asked_words
+
+
 def test_a_question_whose_gold_is_a_heading_is_an_error(fair_index: Index, fake_embedder: Embedder) -> None:
     bad = [*questions(), Question("what is the food section called", ("Food",))]
     with pytest.raises(TrainingDataError, match="gold text in no passage"):
