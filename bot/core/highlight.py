@@ -117,7 +117,7 @@ def units(
 
 def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     """Per document, the starts of the sentences that go on with a quotation opened before them in
-    their paragraph (read whole: a chunk may begin inside a quotation)."""
+    their paragraph and closed in it (read whole: a chunk may begin inside a quotation)."""
     paragraphs: dict[tuple, dict[int, Sentence]] = {}
     for c in chunks:
         paragraphs.setdefault((c.doc, c.section, c.paragraph, c.question), {}).update(
@@ -130,7 +130,10 @@ def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
         text = [" "] * (ordered[-1].end - base)
         for s in ordered:
             text[s.start - base : s.end - base] = s.text
-        pieces = quoted_pieces("".join(text))
+        whole = "".join(text)
+        # Only a quotation that closes: an opener never closed (a typo, a stray mark) would otherwise
+        # take the rest of the paragraph into one bold line.
+        pieces = [(a, b) for a, b in quoted_pieces(whole) if b < len(whole)]
         for before, s in zip(ordered, ordered[1:], strict=False):
             if any(a < before.end - base and b > s.start - base for a, b in pieces):
                 found[doc].add(s.start)

@@ -113,7 +113,7 @@ class RetrievalModel:
                 expansions["sentences"].astype(np.int64),
                 math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
                 np.load(folder / LINE_ADAPTER_FILE).astype(np.float32),
-                frozenset(str(w) for w in meta["asked_words"]),
+                _words(meta["asked_words"]),
             )
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
@@ -163,6 +163,13 @@ class RetrievalModel:
         """P(the article answers the question) from the retrieval features."""
         z = float(np.dot(self.abstain_weights, features) + self.abstain_bias)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _words(value: object) -> frozenset[str]:
+    """A list of words read from model.json (ValueError for anything else)."""
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise ValueError("asked_words is not a list of words")
+    return frozenset(value)
 
 
 def adapt(vectors: np.ndarray, adapter: np.ndarray) -> np.ndarray:

@@ -278,11 +278,14 @@ def test_which_sentences_go_on_with_a_quotation_is_read_over_the_whole_paragraph
         "---\ntitle: Q\n---\n\n"
         + quote
         + "A long sentence about the city and its many neighbourhoods and their streets. " * 6
-        + '\n\nPlain text again. "Alone." More words here.\n'
+        + '\n\nPlain text again. "Alone." More words here.\n\n'
+        + 'He said: "We will see. Then we act on it later today. Nobody in the room agreed with him.\n'
     )
     chunks = chunk_corpus(load_corpus(write_corpus({"q.md": text})))
     inside = inside_quotations(chunks)
     starts = {s.text: s.start for c in chunks for s in c.sentences}
+    # Only the first paragraph's quotation joins sentences; the last paragraph's is never closed (a stray
+    # mark), and joining there would take the rest of its paragraph into one bold line.
     assert inside["q"] == {starts["We will fix the rents."], starts['We will start now," the mayor said.']}
     # Some chunk begins inside the quotation, yet its first sentence is still known to go on with it.
     assert any(c.sentences[0].text == "We will fix the rents." for c in chunks)

@@ -269,6 +269,18 @@ def test_the_retrieval_model_round_trips(index_dir: Path, fake_embedder: Embedde
     assert (loaded.abstain_bias, loaded.abstain_threshold) == (model.abstain_bias, model.abstain_threshold)
 
 
+@pytest.mark.parametrize("words", ["rent", {"a": 1}, [1, None], None])
+def test_damaged_words_in_the_retrieval_model_raise_index_corrupt(
+    index_dir: Path, fake_embedder: Embedder, words: object
+) -> None:
+    RetrievalModel.untrained(fake_embedder.dim).save(index_dir)
+    meta = json.loads((index_dir / MODEL_FILE).read_text(encoding="utf-8"))
+    meta["asked_words"] = words
+    (index_dir / MODEL_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="meeting-bot index"):
+        RetrievalModel.load(index_dir)
+
+
 def _truncate(path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
