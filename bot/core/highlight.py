@@ -1,8 +1,9 @@
 """Which sentence of the retrieved passages answers the question: the line shown in bold.
 
 Each candidate is a unit of a top passage (a sentence, with any short fragment joined to the sentence it
-completes) and is scored by a logistic model over a few features: how close its sentences are to the
-question (adapted and plain vectors), how many of the question's words it has, how its passage ranked,
+completes; the sentences of one quotation together) and is scored by a logistic model over a few
+features: how close its sentences are to the question (adapted and plain vectors), how many of the
+question's words it has, how its passage ranked,
 whether it holds what the question asks for (a date for "when", a number for "how many", a name for
 "who"...), its length, and whether it is itself a question. The weights are learned at index time from
 the training questions, whose gold substrings mark the answering sentences, with out-of-fold retrieval.
