@@ -96,8 +96,11 @@ class FollowupReader:
             folded == c or folded.startswith(c + " ") or folded.startswith(c + ",") for c in CONTINUATIONS
         )
         points_back = any(w in BACK_REFERENCES for w in words)
-        names_the_article = any(self.lexical.coverage(w) > 0 for w in content)
-        if confidence is not None and names_the_article and not (continues or points_back):
+        if (
+            confidence is not None
+            and not (continues or points_back)
+            and any(self.lexical.coverage(w) > 0 for w in content)  # it names something of the article
+        ):
             # Either kind of evidence suffices: rare words of its own, or being answerable alone. Only
             # a message that does not refer back can be vouched for so: "what does mamdani want to do
             # about it" looks answerable alone, but what "it" is only the conversation says. Nor can

@@ -116,14 +116,17 @@ def units(
     return [(r[0], r[1]) for r in runs]
 
 
+def paragraph_of(chunk: Chunk) -> tuple:
+    """What names the paragraph a chunk lies in (an FAQ answer is its own paragraph)."""
+    return (chunk.doc, chunk.section, chunk.paragraph, chunk.question)
+
+
 def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     """Per document, the starts of the sentences that go on with a quotation opened before them in
     their paragraph and closed in it (read whole: a chunk may begin inside a quotation)."""
     paragraphs: dict[tuple, dict[int, Sentence]] = {}
     for c in chunks:
-        paragraphs.setdefault((c.doc, c.section, c.paragraph, c.question), {}).update(
-            (s.start, s) for s in c.sentences
-        )
+        paragraphs.setdefault(paragraph_of(c), {}).update((s.start, s) for s in c.sentences)
     found: dict[str, set[int]] = {c.doc: set() for c in chunks}
     for (doc, *_), by_start in paragraphs.items():
         ordered = [by_start[k] for k in sorted(by_start)]
@@ -244,7 +247,7 @@ class Highlighter:
             by_sentence[int(sentence)].append(int(row))
         self._sentence_expansions = padded(by_sentence)
         # Whether a chunk's first sentence opens its paragraph (else it continues one before the chunk).
-        paragraphs = [(c.doc, c.section, c.paragraph, c.question) for c in index.chunks]
+        paragraphs = [paragraph_of(c) for c in index.chunks]
         opening: dict[tuple, int] = {}
         for para, c in zip(paragraphs, index.chunks, strict=True):
             opening[para] = min(opening.get(para, c.start), c.start)
