@@ -69,11 +69,12 @@ def test_off_topic_is_not_covered(answerer: Answerer, text: str) -> None:
 
 
 def test_a_question_too_vague_to_answer_alone_is_not_covered(answerer: Answerer) -> None:
-    """Read alone, "how tall?" names nothing to look up; the training files teach a few such fragments
-    (none of these), and a passage that merely has a number is no answer. One of four may slip."""
-    vague = ["how tall?", "who did it?", "how often?", "what was the amount?"]
+    """Read alone, "how soon?" names nothing to look up; the training files teach a few such fragments
+    (none of these), and a passage that merely has a number is no answer. Before the fragments were
+    taught, all six were answered (from the rent or population lines); one of six may slip."""
+    vague = ["how soon?", "how much more?", "which year?", "what size?", "what price?", "how many of them?"]
     answers = [answerer.ask(text) for text in vague]
-    assert sum(a.kind == "not_covered" for a in answers) >= 3, [(a.question, a.kind) for a in answers]
+    assert sum(a.kind == "not_covered" for a in answers) >= 5, [(a.question, a.kind) for a in answers]
 
 
 @pytest.mark.parametrize(
