@@ -11,6 +11,7 @@ import numpy as np
 
 from bot.core import replies
 from bot.core.embedding import Embedder
+from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
 from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
@@ -252,9 +253,9 @@ def corpus_speller(index: Index) -> Speller:
     """Typo repair towards the words of the indexed chunks (IndexCorrupt if its file is missing)."""
     try:
         return Speller.load(index.folder, [c.text for c in index.chunks])
-    except (OSError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # files.Damage
         raise IndexCorrupt(
-            f"The typo list in {index.folder} is missing or unreadable; rebuild it with `{REBUILD}`."
+            f"The typo list in {index.folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
         ) from exc
 
 

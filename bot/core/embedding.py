@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Sequence
@@ -10,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
+
+from bot.core.files import read_json
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, never imported at runtime
     import onnxruntime
@@ -122,7 +123,7 @@ class SentenceTransformerEmbedder:
 def export_format(out_dir: Path) -> int | None:
     """The EXPORT_FORMAT of the export in out_dir, or None if there is no complete export."""
     try:
-        info = json.loads((Path(out_dir) / ENCODER_INFO).read_text(encoding="utf-8"))
+        info = read_json(Path(out_dir) / ENCODER_INFO, limit=2**20)
         return int(info["format"]) if (Path(out_dir) / ONNX_FILENAME).is_file() else None
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -23,6 +23,7 @@ import numpy as np
 
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
+from bot.core.files import Damage, read_json, reason
 from bot.core.fusion import best_of, padded
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
@@ -219,16 +220,17 @@ class HighlightModel:
         if not path.exists():
             raise IndexMissing(f"The highlight model in {folder} is missing; build it with `{REBUILD}`.")
         try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
+            meta = read_json(path)
             if tuple(meta["features"]) != FEATURES:
-                raise ValueError("it was trained for other features")
+                raise Damage("it was trained for other features")
             weights = tuple(float(w) for w in meta["weights"])
             if len(weights) != len(FEATURES) or not all(map(math.isfinite, weights)):
-                raise ValueError("its weights are not one finite number per feature")
+                raise Damage("its weights are not one finite number per feature")
             return cls(weights, float(meta["bias"]), int(meta["passages"]))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorrupt(
-                f"The highlight model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+                f"The highlight model in {folder} is damaged ({reason(exc, MODEL_FILE)}); "
+                f"rebuild it with `{REBUILD}`."
             ) from exc
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from bot.core.chunking import CHUNKER_VERSION, Chunk, Sentence, chunk_corpus
 from bot.core.corpus import Document, corpus_hash, load_corpus
 from bot.core.embedding import Embedder
+from bot.core.files import Damage, load_array, read_json, reason
 
 log = logging.getLogger(__name__)
 
@@ -318,10 +319,14 @@ def read_manifest(folder: Path) -> Manifest:
     if not path.exists():
         raise IndexMissing(f"There is no index in {folder}; build it with `{REBUILD}`.")
     try:
-        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+        meta = read_json(path)
+        if not isinstance(meta, dict):
+            raise TypeError("not an object")
+        return Manifest(**meta)
     except (ValueError, TypeError) as exc:
         raise IndexCorrupt(
-            f"The index manifest in {folder} is unreadable ({exc}); rebuild it with `{REBUILD}`."
+            f"The index manifest in {folder} is unreadable ({reason(exc, MANIFEST)}); "
+            f"rebuild it with `{REBUILD}`."
         ) from exc
 
 
@@ -329,10 +334,10 @@ def load_index(folder: Path) -> Index:
     """Load the index in `folder`, raising IndexMissing or IndexCorrupt with the fix."""
     manifest = read_manifest(folder)
     try:
-        meta = json.loads((folder / CHUNKS).read_text(encoding="utf-8"))
-        vectors = faiss.read_index(str(folder / VECTORS))
+        meta = read_json(folder / CHUNKS)
+        vectors = _read_faiss(folder / VECTORS)
         # A large index keeps its sentence vectors on disk (float16, memory-mapped); a small one in RAM.
-        sentence_vectors = np.load(folder / SENTENCES, mmap_mode="r")
+        sentence_vectors = load_array(folder / SENTENCES, mmap_mode="r")
         if manifest.chunks <= EXACT_LIMIT:
             sentence_vectors = sentence_vectors.astype(np.float32)
         chunks = tuple(_chunk_from(r) for r in meta["chunks"])
@@ -343,7 +348,7 @@ def load_index(folder: Path) -> Index:
         }
     except (OSError, EOFError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorrupt(
-            f"The index in {folder} is damaged ({type(exc).__name__}); rebuild it with `{REBUILD}`."
+            f"The index in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
         ) from exc
     if (
         vectors.ntotal != len(chunks)
@@ -360,6 +365,16 @@ def load_index(folder: Path) -> Index:
     if isinstance(vectors, faiss.IndexHNSWFlat):
         vectors.hnsw.efSearch = HNSW_EF_SEARCH
     return Index(manifest, docs, chunks, vectors, sentence_vectors, rows, folder)
+
+
+def _read_faiss(path: Path) -> faiss.Index:
+    """The FAISS index in `path` (Damage when it is missing or not one)."""
+    if not path.exists():
+        raise Damage(f"{path.name} is missing")
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError:  # FAISS reports every reading problem so
+        raise Damage(f"{path.name} is not a FAISS index") from None
 
 
 def _inconsistency(

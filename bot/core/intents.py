@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.files import Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
 from bot.core.text import has_lone_surrogates
 from bot.core.training import read_json_lines
@@ -99,8 +100,8 @@ class IntentModel:
         if not (folder / SETTINGS_FILE).exists():
             raise IndexMissing(f"The message-kind model in {folder} is missing; build it with `{REBUILD}`.")
         try:
-            meta = json.loads((folder / SETTINGS_FILE).read_text(encoding="utf-8"))
-            vectors = np.load(folder / VECTORS_FILE)["vectors"].astype(np.float32)
+            meta = read_json(folder / SETTINGS_FILE)
+            vectors = load_array(folder / VECTORS_FILE)["vectors"].astype(np.float32)
             model = cls(
                 vectors,
                 tuple(meta["kinds"]),
@@ -109,13 +110,13 @@ class IntentModel:
                 float(meta["margin"]),
             )
             if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
-                raise ValueError("kinds and vectors differ in number")
+                raise Damage("kinds and vectors differ in number")
             if not np.isfinite(vectors).all():
-                raise ValueError("a vector is not finite")
+                raise Damage("a vector is not finite")
             return model
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
-                f"The message-kind model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+                f"The message-kind model in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
             ) from exc
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.files import Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 
 MODEL_FILE = "retrieval.json"
@@ -97,12 +98,12 @@ class RetrievalModel:
         if not path.exists():
             raise IndexMissing(f"The retrieval model in {folder} is missing; build it with `{REBUILD}`.")
         try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
+            meta = read_json(path)
             if tuple(meta["features"]) != FEATURES or tuple(meta["components"]) != COMPONENTS:
-                raise ValueError("it was trained for other features")
-            expansions = np.load(folder / EXPANSIONS_FILE)
+                raise Damage("it was trained for other features")
+            expansions = load_array(folder / EXPANSIONS_FILE)
             return cls(
-                np.load(folder / ADAPTER_FILE).astype(np.float32),
+                load_array(folder / ADAPTER_FILE).astype(np.float32),
                 tuple(float(w) for w in meta["weights"]),
                 expansions["vectors"].astype(np.float32),
                 expansions["chunks"].astype(np.int64),
@@ -112,12 +113,12 @@ class RetrievalModel:
                 float(meta["abstain_threshold"]),
                 expansions["sentences"].astype(np.int64),
                 math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
-                np.load(folder / LINE_ADAPTER_FILE).astype(np.float32),
+                load_array(folder / LINE_ADAPTER_FILE).astype(np.float32),
                 _words(meta["asked_words"]),
             )
         except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
-                f"The retrieval model in {folder} is damaged ({exc}); rebuild it with `{REBUILD}`."
+                f"The retrieval model in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
             ) from exc
 
     def check(self, index: Index) -> None:
@@ -168,7 +169,7 @@ class RetrievalModel:
 def _words(value: object) -> frozenset[str]:
     """A list of words read from model.json (ValueError for anything else)."""
     if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
-        raise ValueError("asked_words is not a list of words")
+        raise Damage("asked_words is not a list of words")
     return frozenset(value)
 
 

@@ -12,6 +12,8 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist, extract
 
+from bot.core.files import read_text
+
 _WORD = re.compile(r"[A-Za-z]+")
 PROTECTED_FILE = "protected_words.txt"
 
@@ -74,7 +76,7 @@ class Speller:
     @classmethod
     def load(cls, folder: Path, corpus_texts: Iterable[str]) -> Speller:
         """A speller for the corpus with the protected words saved beside its index."""
-        text = (folder / PROTECTED_FILE).read_text(encoding="utf-8")
+        text = read_text(folder / PROTECTED_FILE)
         return cls(corpus_texts, frozenset(text.split()))
 
     def _fix(self, word: str) -> str:

@@ -305,6 +305,77 @@ def test_a_damaged_index_raises_index_corrupt(index_dir: Path, damage: Callable[
         load_index(index_dir)
 
 
+# What Python's and numpy's own messages say, which a person fixing an index cannot act on.
+_INTERNALS = ("pickle", "__init__", "positional", "codec", "Error", "Errno", "allow_", "('")
+
+
+def _endless(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("damage", "load", "says"),
+    [
+        pytest.param(
+            lambda d: _endless(d / CHUNKS), load_index, "chunks.json is larger", id="endless-chunks"
+        ),
+        pytest.param(
+            lambda d: _endless(d / MANIFEST), load_index, "manifest.json is larger", id="endless-manifest"
+        ),
+        pytest.param(
+            lambda d: (d / MANIFEST).write_text("{}", encoding="utf-8"),
+            load_index,
+            "manifest.json",
+            id="manifest-{}",
+        ),
+        pytest.param(
+            lambda d: (d / MANIFEST).write_text("[]", encoding="utf-8"),
+            load_index,
+            "manifest.json",
+            id="manifest-[]",
+        ),
+        pytest.param(
+            lambda d: (d / VECTORS).write_bytes(b"garbage"), load_index, "chunks.faiss", id="garbage-faiss"
+        ),
+        pytest.param(
+            lambda d: (d / ADAPTER_FILE).write_bytes(b"garbage"),
+            RetrievalModel.load,
+            "adapter.npy",
+            id="garbage-npy",
+        ),
+        pytest.param(
+            lambda d: (d / ADAPTER_FILE).unlink(),
+            RetrievalModel.load,
+            "adapter.npy is missing",
+            id="missing-npy",
+        ),
+        pytest.param(lambda d: _endless(d / MODEL_FILE), RetrievalModel.load, "larger", id="endless-model"),
+        pytest.param(
+            lambda d: (d / MODEL_FILE).write_text("{}", encoding="utf-8"),
+            RetrievalModel.load,
+            "lacks",
+            id="model-{}",
+        ),
+    ],
+)
+def test_a_damaged_file_is_named_in_words_and_an_endless_one_is_not_read_whole(
+    index_dir: Path,
+    fake_embedder: Embedder,
+    damage: Callable[[Path], object],
+    load: Callable[[Path], object],
+    says: str,
+) -> None:
+    """Before bounded reads, an index file linked to /dev/zero was read until the kernel killed the process;
+    the messages quoted numpy's pickle advice, a constructor's missing arguments or a bare key."""
+    RetrievalModel.untrained(fake_embedder.dim).save(index_dir)
+    damage(index_dir)
+    with pytest.raises(IndexCorrupt, match="meeting-bot index") as caught:
+        load(index_dir)
+    message = str(caught.value)
+    assert says in message and not any(s in message for s in _INTERNALS), message
+
+
 def test_chunks_that_disagree_with_the_vectors_raise_index_corrupt(index_dir: Path) -> None:
     meta = json.loads((index_dir / CHUNKS).read_text(encoding="utf-8"))
     meta["chunks"] = meta["chunks"][:-1]

@@ -1,0 +1,76 @@
+"""Reading the files `meeting-bot index` writes, bounded, with reasons a person can act on.
+
+A damaged index file must cost one sentence, not the process: a file replaced by an endless one (a link to
+/dev/zero) is read only up to a bound, and what went wrong is said in words rather than in Python's.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# No JSON file of an index comes near this (the meeting article's largest is ~0.2 MB; 100,000 chunks ~60 MB).
+MAX_JSON_BYTES = 256 * 2**20
+
+
+class Damage(ValueError):
+    """What is wrong with a file that was read, in words fit for the person running the bot."""
+
+
+def read_text(path: Path, limit: int = MAX_JSON_BYTES) -> str:
+    """The UTF-8 text in `path`, reading at most `limit` bytes (Damage when it is missing, unreadable,
+    larger, or not UTF-8)."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
+    except FileNotFoundError:
+        raise Damage(f"{path.name} is missing") from None
+    except OSError:
+        raise Damage(f"{path.name} cannot be read") from None
+    if len(data) > limit:
+        raise Damage(f"{path.name} is larger than any file meeting-bot writes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Damage(f"{path.name} is not UTF-8 text") from None
+
+
+def read_json(path: Path, limit: int = MAX_JSON_BYTES) -> Any:
+    """The JSON value in `path`, reading at most `limit` bytes (Damage as `read_text`, or when it is not
+    valid JSON)."""
+    text = read_text(path, limit)
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise Damage(f"{path.name} is not valid JSON") from None
+
+
+def load_array(path: Path, mmap_mode: str | None = None) -> Any:
+    """`np.load` of an array (.npy) or archive (.npz) that meeting-bot wrote; Damage naming the file
+    when it is missing or is not one (numpy's own message speaks of pickles)."""
+    try:
+        return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    except FileNotFoundError:
+        raise Damage(f"{path.name} is missing") from None
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile):
+        raise Damage(f"{path.name} is not an array meeting-bot writes") from None
+
+
+def reason(exc: BaseException, name: str = "a file") -> str:
+    """Why a file could not be loaded, for an error message: a Damage's own words, else a plain phrase
+    about `name` (library messages speak of pickles, positional arguments and codecs)."""
+    if isinstance(exc, Damage):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        return f"{Path(exc.filename).name} is missing"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{Path(exc.filename).name} cannot be read"
+    if isinstance(exc, KeyError | TypeError):
+        return f"{name} lacks a field meeting-bot writes, or holds one of the wrong kind"
+    if isinstance(exc, EOFError | zipfile.BadZipFile):
+        return f"{name} is cut short or not an archive meeting-bot writes"
+    return f"{name} is not in the form meeting-bot writes"
