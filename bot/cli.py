@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, chosen_env_file_missing
 from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
@@ -971,6 +971,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, configure logging once, run, and turn errors into one sentence."""
     args = build_parser().parse_args(argv)
+    missing = chosen_env_file_missing()
+    if missing is not None:
+        print(f"error: MEETING_BOT_ENV_FILE names {missing}, which is not a file.", file=sys.stderr)
+        return EXIT_USAGE
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -21,6 +21,17 @@ def env_file() -> Path | None:
     if chosen is None:
         return ROOT / ".env"
     return Path(chosen).expanduser() if chosen.strip() else None
+
+
+def chosen_env_file_missing() -> Path | None:
+    """The file MEETING_BOT_ENV_FILE names when it is not a file (a typo there would go unnoticed)."""
+    chosen = env_file()
+    if os.environ.get(ENV_FILE_VARIABLE, "").strip() and chosen is not None and not chosen.is_file():
+        return chosen
+    return None
+
+
+MAX_ENCODER_THREADS = 64
 
 
 class Settings(BaseSettings):
@@ -52,10 +63,11 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: sqlite:///{data_dir}/meeting-bot.sqlite3 (bot/store.py)
     retention_days: int = Field(90, ge=0)  # questions and votes older than this are deleted; 0 keeps them
     user_salt: SecretStr | None = None  # default: a random salt kept in {data_dir}/salt
-    encoder_threads: int | None = Field(None, ge=1)
+    # More encoder threads than this only wait on each other (ENCODER_THREADS=999999 used to hang starting).
+    encoder_threads: int | None = Field(None, ge=1, le=MAX_ENCODER_THREADS)
     health_port: int | None = Field(None, ge=0, le=65535)  # unset: no HTTP server; 0: any free port
     health_host: str = "127.0.0.1"
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     def __init__(self, **values: Any) -> None:
         values.setdefault("_env_file", env_file())
@@ -68,6 +80,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(int(v) for v in value.replace(" ", "").split(",") if v)
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_name(cls, value: object) -> object:
+        """A logging level in any case ("debug" as well as "DEBUG")."""
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("discord_guild_id", "discord_application_id", mode="before")
     @classmethod

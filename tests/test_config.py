@@ -99,3 +99,32 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
     assert result.returncode == 2 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and "UTF-8" in line
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("ENCODER_THREADS", "999999", "ENCODER_THREADS"),  # used to hang starting a million threads
+        ("LOG_LEVEL", "junk", "LOG_LEVEL"),  # used to be taken as INFO without a word
+        (ENV_FILE_VARIABLE, "no-such-settings-file.env", "not a file"),  # used to be read as no settings
+    ],
+)
+def test_a_setting_that_cannot_be_meant_is_one_sentence(
+    tmp_path: Path, variable: str, value: str, says: str
+) -> None:
+    environ = {**os.environ, variable: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and says in line
+
+
+def test_a_log_level_is_read_in_any_case() -> None:
+    assert Settings(_env_file=None, log_level=" debug ").log_level == "DEBUG"
