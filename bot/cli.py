@@ -227,7 +227,7 @@ def _batch_item(n: int, line: bytes | str | None, k: int) -> tuple[Query | None,
         except UnicodeDecodeError:
             return None, {"line": n, "error": "This line is not UTF-8 text."}
     try:
-        item = json.loads(line)
+        item = json.loads(line.removeprefix("\ufeff"))  # the byte-order mark an editor writes first
     except RecursionError:
         return None, {"line": n, "error": "This line nests too deeply to be read as JSON."}
     except ValueError:
@@ -235,7 +235,9 @@ def _batch_item(n: int, line: bytes | str | None, k: int) -> tuple[Query | None,
     if not isinstance(item, dict) or not isinstance(item.get("question"), str):
         return None, {"line": n, "error": 'This line needs a "question" string.'}
     # "history": the earlier user messages of the conversation, oldest first.
-    history = item.get("history", [])
+    history = item.get("history")
+    if history is None:  # absent or null: no earlier messages
+        history = []
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         return None, {
             "line": n,

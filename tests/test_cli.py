@@ -193,6 +193,22 @@ def test_ask_batch_reports_a_line_that_is_not_utf8_and_answers_the_others(tmp_pa
     assert bad["line"] == 2 and "UTF-8" in bad["error"]
 
 
+def test_ask_batch_reads_a_file_an_editor_saved_with_a_byte_order_mark_and_a_null_history(
+    tmp_path: Path,
+) -> None:
+    """A Windows editor's byte-order mark made line 1 "not valid JSON", and `"history": null` was refused."""
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(
+        b'\xef\xbb\xbf{"question": "When was the meeting?"}\n\n{"question": "Who met?", "history": null}\n'
+    )
+    result = run_bytes("ask", "--batch", str(batch))
+    assert result.returncode == 0, result.stderr
+    first, second = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    check_answer_object(first)
+    check_answer_object(second)
+    assert first["question"] == "When was the meeting?" and second["question"] == "Who met?"
+
+
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
     batch = tmp_path / "picture.bin"
     batch.write_bytes(bytes(range(256)) * 90)  # 23,040 bytes

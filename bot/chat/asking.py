@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import escape_mentions
 
 from bot.chat.render import (
     NO_MENTIONS,
@@ -35,7 +36,7 @@ from bot.core.suggest import (
     keep_answered,
     read_written,
 )
-from bot.core.text import cut_at_word
+from bot.core.text import cut_at_word, remove_invisible, replace_controls
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -386,7 +387,9 @@ class AskCog(commands.Cog):
             and isinstance(message.channel, discord.TextChannel)
         ):
             try:
-                thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
+                thread = await message.create_thread(
+                    name=thread_name(answer.question), auto_archive_duration=1440
+                )
             except discord.HTTPException as exc:  # no permission to make threads here: reply in place
                 log.info(
                     "could not open a thread for message %s (%s); replying in place", message.id, exc.status
@@ -452,8 +455,10 @@ def channel_wants(answer: Answer, text: str) -> bool:
 
 
 def thread_name(question: str) -> str:
-    """A thread title from the question: one line, at most 100 characters (cut between words), never empty."""
-    name = " ".join(question.split()) or "Question"
+    """A thread title from the question: one line, at most 100 characters (cut between words), never empty,
+    shown as it reads (no bidirectional override reversing it, no invisible characters) and naming no one
+    (`@everyone` and `<@&id>` are written out, not mentions: a title is seen by the whole channel)."""
+    name = " ".join(escape_mentions(remove_invisible(replace_controls(question))).split()) or "Question"
     return name if len(name) <= THREAD_NAME_MAX else cut_at_word(name, THREAD_NAME_MAX - 1) + "…"
 
 

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 3
 MAX_K = 10
+# How many of a query's latest earlier messages are read for the questions among them (the context is the
+# last MAX_HISTORY of those): chatter between questions is skipped, a long history is not all encoded.
+HISTORY_SCAN = 3 * MAX_HISTORY
 
 # The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
@@ -327,13 +330,19 @@ class Answerer:
         )
 
     def answer(self, queries: Sequence[Query]) -> list[Answer]:
-        """Answer queries with one encoder pass: each read for its kind, the questions retrieved."""
+        """Answer queries with one encoder pass: each read for its kind, the questions retrieved.
+
+        Only the questions among a query's earlier messages are its context: "thanks" or "lol" after a
+        question is no topic to lean on (and would push the question out of the MAX_HISTORY read).
+        """
         texts = [q.text for q in queries]
-        said = dict.fromkeys(texts + [h for q in queries for h in q.history[-MAX_HISTORY:]])
+        earlier = [h for q in queries for h in q.history[-HISTORY_SCAN:]]
+        said = dict.fromkeys(texts + earlier)
         spelled = {t: self.retriever.prepare(t) for t in said}  # typos repaired once, reused by retrieval
         # Encoded: the messages as typed (read for their kind) and every message as searched.
-        distinct = list(dict.fromkeys(texts + list(spelled.values())))
+        distinct = list(dict.fromkeys(texts + earlier + list(spelled.values())))
         vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
+        kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q in queries:
             intent = self.read(q.text, vectors[q.text])
@@ -347,7 +356,10 @@ class Answerer:
         if asked:
             # One retrieval at the largest k; each answer keeps its own k's excerpts.
             k = max(queries[i].k for i in asked)
-            histories = [list(queries[i].history) for i in asked]
+            histories = [
+                [h for h in queries[i].history[-HISTORY_SCAN:] if kinds[h] is None][-MAX_HISTORY:]
+                for i in asked
+            ]
             results = self.retriever.retrieve_many(
                 [texts[i] for i in asked], k, histories if any(histories) else None, vectors, spelled
             )

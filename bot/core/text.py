@@ -84,8 +84,9 @@ _ESCAPE = re.compile(
 
 
 def replace_controls(text: str) -> str:
-    """Control and bidirectional-control characters replaced by spaces (text that shows as it reads)."""
-    return _CONTROL.sub(" ", text)
+    """Terminal escape sequences removed whole (a colour code leaves no "[31m" behind), and other control
+    and bidirectional-control characters replaced by spaces (text that shows as it reads)."""
+    return _CONTROL.sub(" ", _ESCAPE.sub("", text))
 
 
 def is_invisible(char: str) -> bool:

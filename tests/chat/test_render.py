@@ -187,6 +187,15 @@ def test_thread_names_are_one_line_within_100_characters() -> None:
     assert question.startswith(cut[:-1]) and question[len(cut) - 1] == " "
 
 
+def test_a_thread_name_reads_as_written_and_names_no_one() -> None:
+    """Thread titles used the raw message: a right-to-left override showed the rest reversed to the whole
+    channel, and @everyone or a role mention stood in the title as typed."""
+    name = thread_name("hi @everyone <@&123456789012345678> \u202eevil\u200b text")
+    assert "\u202e" not in name and "\u200b" not in name.replace("@\u200b", "@")
+    assert "@everyone" not in name and "<@&123456789012345678>" not in name
+    assert "evil text" in name
+
+
 def test_cooldown_allows_the_rate_then_refuses_and_notifies_once() -> None:
     c = Cooldowns(2, 30)
     assert c.retry_after(1) is None and c.retry_after(1) is None

@@ -121,8 +121,12 @@ def test_unreadable_and_blank_earlier_messages_are_dropped_from_the_history() ->
 def test_control_characters_are_removed_and_spaces_trimmed() -> None:
     asked = clean_question("  When\x00 was\x1b[31m the\x07 fair?\x7f ")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", asked.text)
-    assert asked.text.split() == ["When", "was", "[31m", "the", "fair?"]
+    # A terminal colour code goes whole: its "[31m" used to stay in the question (and a line of only one
+    # was a question that the chat answered as a follow-up, repeating the answer before).
+    assert asked.text.split() == ["When", "was", "the", "fair?"]
     assert asked.truncated is False
+    with pytest.raises(EmptyQuestion):
+        clean_question("\x1b[31m\x1b]0;title\x07")
 
 
 def test_a_short_question_is_kept_as_it_is() -> None:

@@ -79,6 +79,14 @@ def test_the_canonical_followup_ranks_the_co_op_sentence_first(answerer: Answere
     assert answer.question == MAMDANI  # the user's follow-up, not a rewrite
 
 
+def test_chatter_between_questions_is_not_context(answerer: Answerer) -> None:
+    """A history given with thanks and greetings (as a batch line may) used to count them as the last three
+    messages, pushing the energy question out: the follow-up was then declined."""
+    chatty = answerer.ask(MAMDANI, history=[ENERGY, "thanks", "lol", "hi"])
+    assert chatty == answerer.ask(MAMDANI, history=[ENERGY])
+    assert contains(chatty.excerpts[0].text, CO_OP)
+
+
 def test_without_context_the_canonical_followup_is_read_differently(answerer: Answerer) -> None:
     """The pair is a real test of context: alone, the follow-up is answered from another place."""
     alone, with_context = answerer.ask(MAMDANI), answerer.ask(MAMDANI, history=[ENERGY])
@@ -222,7 +230,8 @@ def test_a_batch_line_with_history_gets_the_in_context_answer(
     assert empty == plain
 
 
-@pytest.mark.parametrize("history", ["energy costs", [ENERGY, 3], {"first": ENERGY}, None, [[ENERGY]]])
+# (`null` reads as no history, like a missing key: tests/test_cli.py.)
+@pytest.mark.parametrize("history", ["energy costs", [ENERGY, 3], {"first": ENERGY}, {}, "", 0, [[ENERGY]]])
 def test_a_bad_history_is_an_error_for_that_line_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], history: object
 ) -> None:
