@@ -408,16 +408,23 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         print(f"{path}: {report.answerable} answerable, {report.unanswerable} unanswerable questions")
-    print(f"  hit@1           {report.hit1:.3f}")
-    print(f"  hit@3           {report.hit3:.3f}")
-    print(f"  MRR@5           {report.mrr5:.3f}")
-    print(f"  highlight@gold  {report.highlight:.3f}  (the bold line shares 60% with a gold place)")
-    print(f"  answered        {report.answered:.3f}  (of answerable questions)")
+
+    def rate(value: float, of: int) -> str:
+        return f"{value:.3f}" if of else "n/a  "  # a rate of no questions is not 0
+
+    print(f"  hit@1           {rate(report.hit1, report.answerable)}")
+    print(f"  hit@3           {rate(report.hit3, report.answerable)}")
+    print(f"  MRR@5           {rate(report.mrr5, report.answerable)}")
+    print(
+        f"  highlight@gold  {rate(report.highlight, report.answerable)}  "
+        "(the bold line shares 60% with a gold place)"
+    )
+    print(f"  answered        {rate(report.answered, report.answerable)}  (of answerable questions)")
     if first_contact:
-        print(f"  intents right   {report.intents_right:.3f}  (reply of an expected kind)")
-        print(f"  off-topic       {report.off_topic_declined:.3f}  (declined)")
+        print(f"  intents right   {rate(report.intents_right, report.intents)}  (reply of an expected kind)")
+        print(f"  off-topic       {rate(report.off_topic_declined, report.off_topic)}  (declined)")
     else:
-        print(f"  abstained       {report.abstained:.3f}  (of unanswerable questions)")
+        print(f"  abstained       {rate(report.abstained, report.unanswerable)}  (of unanswerable questions)")
     if report.misses:
         print("Misses:")
         for m in report.misses:

@@ -356,6 +356,8 @@ def default_url(data_dir: Path) -> str:
 def load_salt(data_dir: Path) -> bytes:
     """The salt kept in `{data_dir}/salt`, made once at random (safe when several processes race)."""
     path = data_dir.expanduser() / SALT_FILE
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreError(f"DATA_DIR {path.parent} is not a folder; set DATA_DIR to a folder.")
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -554,7 +554,17 @@ def test_an_eval_file_whose_first_line_is_bad_is_one_sentence(first: bytes, tmp_
     path = tmp_path / "bad.jsonl"
     path.write_bytes(first + b'{"question": "q", "gold": []}\n')
     message = assert_one_sentence_error(run("eval", str(path)), 2)
-    assert "bad.jsonl" in message
+    assert "bad.jsonl" in message and "codec" not in message and "0xff" not in message
+
+
+def test_eval_of_a_set_without_answerable_questions_says_n_a_not_zero(tmp_path: Path) -> None:
+    """A set of only unanswerable questions printed hit@1 0.000, as if every answer had been wrong."""
+    path = tmp_path / "refusals.jsonl"
+    path.write_text('{"question": "who won the super bowl?", "gold": []}\n', encoding="utf-8")
+    result = run("eval", str(path))
+    assert result.returncode == 0, result.stderr
+    figures = dict(line.split(None, 1) for line in result.stdout.splitlines()[1:] if line.startswith("  "))
+    assert figures["hit@1"].strip() == "n/a" and figures["abstained"].startswith("1.000")
 
 
 def test_a_database_url_with_a_port_that_is_not_a_number_is_one_sentence(tmp_path: Path) -> None:

@@ -358,6 +358,13 @@ def test_the_salt_file_is_made_once(tmp_path: Path) -> None:
     assert oct((tmp_path / "data" / "salt").stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_data_dir_that_is_a_file_is_said_so(tmp_path: Path) -> None:
+    """It used to say "Cannot read or create the salt file …/salt: File exists."."""
+    (tmp_path / "data").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"DATA_DIR .* is not a folder"):
+        load_salt(tmp_path / "data")
+
+
 def test_the_sqlite_file_and_its_companions_are_private(tmp_path: Path) -> None:
     """Questions are private data: the database, its write-ahead log and shared memory are 0600."""
     previous = os.umask(0o022)  # the usual umask, under which files are made 0644 unless asked otherwise

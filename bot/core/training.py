@@ -90,7 +90,8 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark some editors write is not text
     except (OSError, UnicodeDecodeError) as exc:
-        raise MalformedFile(f"Cannot read {path} as UTF-8 text ({exc}).") from exc
+        why = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__
+        raise MalformedFile(f"Cannot read {path} as UTF-8 text ({why}).") from exc
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
