@@ -76,10 +76,15 @@ _BLANK = frozenset(
 _LINE_BREAKS = frozenset("\u2028\u2029")
 # White space written as a control character, which reads as a space (a line feed stays a line break).
 _SPACE_CONTROLS = frozenset("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
-# Terminal escape sequences: CSI (ESC [ or U+009B, parameters, a final byte), OSC (ESC ] or U+009D, up to
-# BEL or ST) and two-byte ESC sequences.
+# Terminal escape sequences removed whole: CSI (ESC [ or U+009B, parameters, a final byte) and the string
+# sequences OSC, DCS, SOS, PM and APC (ESC ] P X ^ _ or U+009D 0090 0098 009E 009F) up to their terminator
+# (BEL or ST). A string opener with no terminator is only a control character, replaced like any other:
+# U+009D also comes from a right quote decoded in the wrong encoding, and what follows it is text. Nor is
+# a two-byte ESC sequence taken whole: ESC H would take the H of "How" with it, and once ESC is gone the
+# letter after it does nothing in a terminal.
 _ESCAPE = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-Z\\-_]"
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
 )
 
 

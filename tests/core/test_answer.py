@@ -129,6 +129,21 @@ def test_control_characters_are_removed_and_spaces_trimmed() -> None:
         clean_question("\x1b[31m\x1b]0;title\x07")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "How much has \x1b]0;x Con Edison raised rates?",  # a title sequence never ended
+        "How much has Con\x9d Edison raised rates?",  # a right quote decoded in the wrong encoding
+        "\x1bHow much has Con Edison raised rates?",  # a stray ESC before a capital
+    ],
+)
+def test_an_unfinished_escape_sequence_takes_no_words_with_it(typed: str) -> None:
+    """Removing terminal sequences whole must not remove the question: an opener without its terminator
+    took the rest of the text, and ESC took the letter after it."""
+    words = clean_question(typed).text.split()
+    assert words[-3:] == ["Edison", "raised", "rates?"] and "How" in words
+
+
 def test_a_short_question_is_kept_as_it_is() -> None:
     assert clean_question("Who won the pumpkin contest?").text == "Who won the pumpkin contest?"
 
