@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import struct
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -19,7 +20,7 @@ import numpy as np
 from bot.core.chunking import CHUNKER_VERSION, Chunk, Sentence, chunk_corpus
 from bot.core.corpus import Document, corpus_hash, load_corpus
 from bot.core.embedding import Embedder
-from bot.core.files import Damage, load_array, read_json, reason
+from bot.core.files import Damage, load_array, read_json, reason, regular_file
 
 log = logging.getLogger(__name__)
 
@@ -335,7 +336,7 @@ def load_index(folder: Path) -> Index:
     manifest = read_manifest(folder)
     try:
         meta = read_json(folder / CHUNKS)
-        vectors = _read_faiss(folder / VECTORS)
+        vectors = _read_faiss(folder / VECTORS, manifest.dim, manifest.chunks)
         # A large index keeps its sentence vectors on disk (float16, memory-mapped); a small one in RAM.
         sentence_vectors = load_array(folder / SENTENCES, mmap_mode="r")
         if manifest.chunks <= EXACT_LIMIT:
@@ -367,10 +368,32 @@ def load_index(folder: Path) -> Index:
     return Index(manifest, docs, chunks, vectors, sentence_vectors, rows, folder)
 
 
-def _read_faiss(path: Path) -> faiss.Index:
-    """The FAISS index in `path` (Damage when it is missing or not one)."""
-    if not path.exists():
-        raise Damage(f"{path.name} is missing")
+# FAISS's file layout (faiss/impl/index_write.cpp): a four-byte kind, then d (int32), ntotal (int64), two
+# int64 placeholders, is_trained (one byte) and the metric (int32); a flat index with the inner-product or
+# L2 metric then has the number of floats (uint64) and the floats.
+_FAISS_HEADER = struct.Struct("<4siqqq?i")
+_FAISS_FLAT = (b"IxFI", b"IxF2")
+_FAISS_COUNT = struct.Struct("<Q")
+
+
+def _read_faiss(path: Path, dim: int, count: int) -> faiss.Index:
+    """The FAISS index in `path`, which should hold `count` vectors of `dim` (Damage when it is missing,
+    not one, or its header claims other sizes: FAISS allocates what a header claims before reading it)."""
+    regular_file(path)
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head = f.read(_FAISS_HEADER.size + _FAISS_COUNT.size)
+    if len(head) < _FAISS_HEADER.size:
+        raise Damage(f"{path.name} is not a FAISS index")
+    kind, d, ntotal, *_ = _FAISS_HEADER.unpack_from(head)
+    if (d, ntotal) != (dim, count):
+        raise Damage(f"{path.name} holds {ntotal} vectors of {d} numbers, not {count} of {dim}")
+    if kind in _FAISS_FLAT:
+        floats = _FAISS_COUNT.unpack_from(head.ljust(len(head) + 8, b"\0"), _FAISS_HEADER.size)[0]
+        if floats != d * ntotal or size != _FAISS_HEADER.size + _FAISS_COUNT.size + 4 * floats:
+            raise Damage(f"{path.name} is cut short or holds other data than its header says")
+    elif size < 4 * d * ntotal:  # HNSW: its graph is not parsed here, but its vectors must fit the file
+        raise Damage(f"{path.name} is cut short")
     try:
         return faiss.read_index(str(path))
     except RuntimeError:  # FAISS reports every reading problem so

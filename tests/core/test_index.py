@@ -314,14 +314,29 @@ def _endless(path: Path) -> None:
     path.symlink_to("/dev/zero")
 
 
+def _fifo(path: Path) -> None:
+    """A named pipe no one writes to: opening it to read would wait for ever."""
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _claim_floats(path: Path, floats: int) -> None:
+    """The FAISS file, the same size, with a header claiming `floats` numbers' worth of vectors."""
+    data = bytearray(path.read_bytes())
+    dim = int.from_bytes(data[4:8], "little")
+    data[8:16] = (floats // dim).to_bytes(8, "little")
+    data[37:45] = floats.to_bytes(8, "little")
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(
     ("damage", "load", "says"),
     [
         pytest.param(
-            lambda d: _endless(d / CHUNKS), load_index, "chunks.json is larger", id="endless-chunks"
+            lambda d: _endless(d / CHUNKS), load_index, "chunks.json is not a regular", id="endless-chunks"
         ),
         pytest.param(
-            lambda d: _endless(d / MANIFEST), load_index, "manifest.json is larger", id="endless-manifest"
+            lambda d: _endless(d / MANIFEST), load_index, "manifest.json is not a", id="endless-manifest"
         ),
         pytest.param(
             lambda d: (d / MANIFEST).write_text("{}", encoding="utf-8"),
@@ -350,7 +365,10 @@ def _endless(path: Path) -> None:
             "adapter.npy is missing",
             id="missing-npy",
         ),
-        pytest.param(lambda d: _endless(d / MODEL_FILE), RetrievalModel.load, "larger", id="endless-model"),
+        pytest.param(lambda d: _endless(d / MODEL_FILE), RetrievalModel.load, "not a", id="endless-model"),
+        pytest.param(lambda d: _fifo(d / CHUNKS), load_index, "chunks.json is not a", id="fifo-chunks"),
+        pytest.param(lambda d: _fifo(d / VECTORS), load_index, "chunks.faiss is not a", id="fifo-faiss"),
+        pytest.param(lambda d: _claim_floats(d / VECTORS, 2**31), load_index, "faiss", id="faiss-2^31"),
         pytest.param(
             lambda d: (d / MODEL_FILE).write_text("{}", encoding="utf-8"),
             RetrievalModel.load,
@@ -366,8 +384,9 @@ def test_a_damaged_file_is_named_in_words_and_an_endless_one_is_not_read_whole(
     load: Callable[[Path], object],
     says: str,
 ) -> None:
-    """Before bounded reads, an index file linked to /dev/zero was read until the kernel killed the process;
-    the messages quoted numpy's pickle advice, a constructor's missing arguments or a bare key."""
+    """Before these checks, an index file linked to /dev/zero was read until the kernel killed the process, a
+    pipe blocked the reader for ever, a FAISS header's claim was allocated (8.6 GB for 2^31 floats), and the
+    messages quoted numpy's pickle advice, a constructor's missing arguments or a bare key."""
     RetrievalModel.untrained(fake_embedder.dim).save(index_dir)
     damage(index_dir)
     with pytest.raises(IndexCorrupt, match="meeting-bot index") as caught:
