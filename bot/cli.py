@@ -992,9 +992,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {name} is invalid: {err['msg']}.", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, UnicodeDecodeError) as exc:
-        print(
-            f"error: the settings file cannot be read as UTF-8 text ({type(exc).__name__}).", file=sys.stderr
-        )
+        why = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or "unreadable"
+        print(f"error: the settings file cannot be read as UTF-8 text ({why}).", file=sys.stderr)
         return EXIT_USAGE
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
     if args.debug:

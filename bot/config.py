@@ -26,9 +26,11 @@ def env_file() -> Path | None:
 def chosen_env_file_missing() -> Path | None:
     """The file MEETING_BOT_ENV_FILE names when it is not a file (a typo there would go unnoticed)."""
     chosen = env_file()
-    if os.environ.get(ENV_FILE_VARIABLE, "").strip() and chosen is not None and not chosen.is_file():
-        return chosen
-    return None
+    if not os.environ.get(ENV_FILE_VARIABLE, "").strip() or chosen is None:
+        return None
+    if chosen.is_file() or chosen == Path(os.devnull):  # /dev/null: the usual way to say "none"
+        return None
+    return chosen
 
 
 MAX_ENCODER_THREADS = 64

@@ -107,7 +107,8 @@ def _report_refused(cwd: Path, **settings: str) -> str:
 def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> None:
     env_file = tmp_path / "bad.env"
     env_file.write_bytes(b"# caf\xe9\nLOG_LEVEL=INFO\n")
-    assert "UTF-8" in _report_refused(tmp_path, MEETING_BOT_ENV_FILE=str(env_file))
+    line = _report_refused(tmp_path, MEETING_BOT_ENV_FILE=str(env_file))
+    assert "UTF-8" in line and "Error" not in line
 
 
 @pytest.mark.parametrize(
@@ -122,6 +123,18 @@ def test_a_setting_that_cannot_be_meant_is_one_sentence(
     tmp_path: Path, variable: str, value: str, says: str
 ) -> None:
     assert says in _report_refused(tmp_path, **{variable: value})
+
+
+def test_dev_null_as_the_settings_file_means_none(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, ENV_FILE_VARIABLE: os.devnull, "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_log_level_is_read_in_any_case() -> None:

@@ -31,7 +31,7 @@ DEFAULT_K = 3
 MAX_K = 10
 # How many of a query's latest earlier messages are read for the questions among them (the context is the
 # last MAX_HISTORY of those): chatter between questions is skipped, a long history is not all encoded.
-HISTORY_SCAN = 3 * MAX_HISTORY
+HISTORY_SCAN = 2 * MAX_HISTORY
 
 # The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
@@ -339,7 +339,8 @@ class Answerer:
         earlier = [h for q in queries for h in q.history[-HISTORY_SCAN:]]
         said = dict.fromkeys(texts + earlier)
         spelled = {t: self.retriever.prepare(t) for t in said}  # typos repaired once, reused by retrieval
-        # Encoded: the messages as typed (read for their kind) and every message as searched.
+        # Encoded: the messages as typed (read for their kind: the typo repair reads "lol" as "low") and
+        # every message as searched. A message without typos is encoded once; one with typos twice.
         distinct = list(dict.fromkeys(texts + earlier + list(spelled.values())))
         vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
         kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}

@@ -125,7 +125,7 @@ def export_format(out_dir: Path) -> int | None:
     try:
         info = read_json(Path(out_dir) / ENCODER_INFO, limit=2**20)
         return int(info["format"]) if (Path(out_dir) / ONNX_FILENAME).is_file() else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
         return None
 
 

@@ -50,6 +50,7 @@ FEATURES = (
 # A bold line is right when it shares one run of at least this share of the shorter of it and a gold
 # place (highlight@gold, the metric; also what training calls a right line).
 HIGHLIGHT_SHARE = 0.6
+MAX_PASSAGES = 10  # the most passages a saved model may take the bold line from (training tries 1 to 3)
 FRAGMENT_WORDS = 3  # a sentence of at most this many words is a fragment, not a statement
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -226,8 +227,11 @@ class HighlightModel:
             weights = tuple(float(w) for w in meta["weights"])
             if len(weights) != len(FEATURES) or not all(map(math.isfinite, weights)):
                 raise Damage("its weights are not one finite number per feature")
-            return cls(weights, float(meta["bias"]), int(meta["passages"]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            bias, passages = float(meta["bias"]), meta["passages"]
+            if not math.isfinite(bias) or type(passages) is not int or not 1 <= passages <= MAX_PASSAGES:
+                raise Damage(f"its bias or its number of passages (1 to {MAX_PASSAGES}) is not one")
+            return cls(weights, bias, passages)
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
             raise IndexCorrupt(
                 f"The highlight model in {folder} is damaged ({reason(exc, MODEL_FILE)}); "
                 f"rebuild it with `{REBUILD}`."

@@ -349,18 +349,22 @@ def load_index(folder: Path) -> Index:
         }
     except (OSError, EOFError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorrupt(
-            f"The index in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
+            f"The index in {folder} is damaged ({reason(exc, CHUNKS)}); rebuild it with `{REBUILD}`."
         ) from exc
     if (
         vectors.ntotal != len(chunks)
         or vectors.d != manifest.dim
+        or sentence_vectors.ndim != 2
         or len(sentence_vectors) != manifest.sentences
     ):
         raise IndexCorrupt(
             f"The index in {folder} is inconsistent (vector and chunk counts differ); "
             f"rebuild it with `{REBUILD}`."
         )
-    problem = _inconsistency(manifest, docs, chunks, rows, vectors, sentence_vectors)
+    try:
+        problem = _inconsistency(manifest, docs, chunks, rows, vectors, sentence_vectors)
+    except (TypeError, ValueError) as exc:  # a field of the wrong kind ("end": "x", "doc": [...])
+        problem = reason(exc, CHUNKS)
     if problem:
         raise IndexCorrupt(f"The index in {folder} is damaged ({problem}); rebuild it with `{REBUILD}`.")
     if isinstance(vectors, faiss.IndexHNSWFlat):
@@ -417,6 +421,9 @@ def _inconsistency(
     for position, (chunk, mine) in enumerate(zip(chunks, rows, strict=True)):
         if chunk.doc not in docs:
             return f"chunk {position} names an unknown document"
+        places = (chunk.start, chunk.end, chunk.paragraph)
+        if not all(type(v) is int for v in places) or chunk.end < chunk.start:
+            return f"chunk {position} has a start, end or paragraph that is not a place in its document"
         if len(mine) != len(chunk.sentences):
             return f"chunk {position} has {len(chunk.sentences)} sentences but {len(mine)} sentence rows"
         if not all(type(r) is int and 0 <= r < sentences for r in mine):

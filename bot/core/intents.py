@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import zipfile
 from collections.abc import Sequence
@@ -111,10 +112,14 @@ class IntentModel:
             )
             if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
                 raise Damage("kinds and vectors differ in number")
+            if not all(isinstance(k, str) for k in (*model.kinds, *model.groups)):
+                raise Damage("a kind or group is not a name")
+            if not (math.isfinite(model.min_similarity) and math.isfinite(model.margin)):
+                raise Damage("a bar is not a number")
             if not np.isfinite(vectors).all():
                 raise Damage("a vector is not finite")
             return model
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
                 f"The message-kind model in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
             ) from exc

@@ -116,21 +116,22 @@ class RetrievalModel:
                 load_array(folder / LINE_ADAPTER_FILE).astype(np.float32),
                 _words(meta["asked_words"]),
             )
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile) as exc:
             raise IndexCorrupt(
                 f"The retrieval model in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
             ) from exc
 
     def check(self, index: Index) -> None:
         """IndexCorrupt unless the model fits the index it was saved beside (shapes, ranges, numbers)."""
-        problem = self._misfit(index.manifest.dim, len(index.chunks))
+        problem = self._misfit(index.manifest.dim, len(index.chunks), len(index.sentence_vectors))
         if problem:
             raise IndexCorrupt(
                 f"The retrieval model in {index.folder} is damaged ({problem}); rebuild it with `{REBUILD}`."
             )
 
-    def _misfit(self, dim: int, chunks: int) -> str | None:
-        """What doesn't fit an index of `chunks` passages of `dim`-dimensional vectors, or None."""
+    def _misfit(self, dim: int, chunks: int, sentences: int) -> str | None:
+        """What doesn't fit an index of `chunks` passages (and `sentences` sentences) of `dim`-dimensional
+        vectors, or None."""
         if self.adapter.shape != (dim, dim):
             return f"its adapter is {self.adapter.shape}, not ({dim}, {dim})"
         if self.line_adapter.shape not in ((dim, dim), (0, 0)):
@@ -148,6 +149,14 @@ class RetrievalModel:
             and ((passages >= 0) & (passages < chunks)).all()
         ):
             return "a question-to-passage pair points past its questions or passages"
+        pairs = self.expansion_sentences
+        if pairs.ndim != 2 or pairs.shape[1] != 2:
+            return "its question-to-sentence pairs have the wrong shape"
+        if not (
+            ((pairs[:, 0] >= 0) & (pairs[:, 0] < len(self.expansions))).all()
+            and ((pairs[:, 1] >= 0) & (pairs[:, 1] < sentences)).all()
+        ):
+            return "a question-to-sentence pair points past its questions or sentences"
         scalars = np.array([*self.weights, *self.abstain_weights, self.abstain_bias, self.abstain_threshold])
         matrices = (self.adapter, self.line_adapter, self.expansions, self.refusals, scalars)
         if not all(np.isfinite(m).all() for m in matrices):

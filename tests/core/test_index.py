@@ -18,6 +18,9 @@ from bot.core.build import Paths, index_fresh, training_hash
 from bot.core.chunking import CHUNKER_VERSION, chunk_corpus
 from bot.core.corpus import corpus_hash, load_corpus
 from bot.core.embedding import MODEL_NAME, Embedder
+from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
+from bot.core.highlight import MODEL_FILE as HIGHLIGHT_FILE
+from bot.core.highlight import HighlightModel
 from bot.core.index import (
     CHUNKS,
     FORMAT_VERSION,
@@ -35,6 +38,7 @@ from bot.core.index import (
     read_manifest,
     staleness,
 )
+from bot.core.intents import SETTINGS_FILE as INTENT_SETTINGS
 from bot.core.model import ADAPTER_FILE, EXPANSIONS_FILE, MODEL_FILE, RetrievalModel
 from bot.core.spelling import PROTECTED_FILE
 
@@ -509,9 +513,21 @@ INCONSISTENT = [
     pytest.param(
         lambda d: _edit_expansions(d, lambda e: e["vectors"].__setitem__((0, 0), np.inf)), id="inf-expansion"
     ),
+    pytest.param(  # was an IndexError when a question was answered ("something went wrong")
+        lambda d: _edit_expansions(d, lambda e: e["sentences"].__setitem__((0, 1), 10**9)),
+        id="expansion-past-sentences",
+    ),
     pytest.param(lambda d: _edit_model(d, lambda m: m["weights"].pop()), id="weights-missing"),
     pytest.param(lambda d: _edit_model(d, lambda m: m.update(abstain_bias=float("nan"))), id="nan-bias"),
     pytest.param(lambda d: (d / PROTECTED_FILE).unlink(), id="typo-list-missing"),
+    pytest.param(  # these two loaded without a word
+        lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("margin", float("nan"))),
+        id="nan-margin",
+    ),
+    pytest.param(
+        lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m["kinds"].__setitem__(0, 7)),
+        id="kind-not-a-name",
+    ),
 ]
 
 
@@ -558,3 +574,61 @@ def test_a_built_index_is_readable_by_other_users(
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {
         name: "0o644" for name in (MANIFEST, CHUNKS, VECTORS, SENTENCES)
     }
+
+
+def _edit_json(path: Path, change: Callable[[dict], object]) -> None:
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    change(meta)
+    path.write_text(json.dumps(meta), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("damage", "load"),
+    [
+        pytest.param(
+            lambda d: _edit_json(d / CHUNKS, lambda m: m["chunks"][0].__setitem__("doc", ["meeting"])),
+            load_index,
+            id="doc-a-list",
+        ),
+        pytest.param(
+            lambda d: _edit_json(d / CHUNKS, lambda m: m["chunks"][0].__setitem__("end", "x")),
+            load_index,
+            id="end-a-string",
+        ),
+        pytest.param(lambda d: np.save(d / SENTENCES, np.float32(1)), load_index, id="sentences-a-scalar"),
+        pytest.param(
+            lambda d: (d / HIGHLIGHT_FILE).write_text(
+                json.dumps(
+                    {
+                        "features": list(HIGHLIGHT_FEATURES),
+                        "weights": [0.0] * len(HIGHLIGHT_FEATURES),
+                        "bias": 0.0,
+                        "passages": 1e999,
+                    }
+                ),
+                encoding="utf-8",
+            ),
+            HighlightModel.load,
+            id="passages-1e999",
+        ),
+        pytest.param(
+            lambda d: _edit_json(d / HIGHLIGHT_FILE, lambda m: m.__setitem__("passages", -5)),
+            HighlightModel.load,
+            id="passages-negative",
+        ),
+        pytest.param(
+            lambda d: _edit_json(d / HIGHLIGHT_FILE, lambda m: m.__setitem__("bias", float("nan"))),
+            HighlightModel.load,
+            id="bias-nan",
+        ),
+    ],
+)
+def test_a_field_of_the_wrong_kind_is_damage_not_a_crash_nor_a_silent_change(
+    index_dir: Path, damage: Callable[[Path], object], load: Callable[[Path], object]
+) -> None:
+    """These raised TypeError or OverflowError past the loaders (the user saw "something went wrong"), or,
+    for a negative passage count or a NaN bias, were loaded and changed the replies without a word."""
+    HighlightModel.default().save(index_dir)
+    damage(index_dir)
+    with pytest.raises(IndexCorrupt, match="meeting-bot index"):
+        load(index_dir)
