@@ -20,6 +20,7 @@ MAX_JSON_BYTES = 256 * 2**20
 # Nor does an array inside an .npz archive (training-question vectors: ~1 MB); its size is checked before
 # it is unpacked, since a small archive can hold a large array of zeros.
 MAX_PACKED_ARRAY_BYTES = 256 * 2**20
+_NPY_MAGIC = b"\x93NUMPY"
 # Kinds of number an index array holds: floats, integers, booleans (not complex, dates, objects, records).
 _ARRAY_KINDS = "fiub"
 
@@ -79,11 +80,15 @@ def load_array(path: Path, mmap_mode: str | None = None) -> Any:
     """
     regular_file(path)
     try:
-        if zipfile.is_zipfile(path):
+        with path.open("rb") as f:
+            magic = f.read(len(_NPY_MAGIC))
+        # As np.load tells them apart: an archive by its "PK" prefix, anything else must be one .npy.
+        if magic.startswith(b"PK"):
             with zipfile.ZipFile(path) as archive:
-                for member in archive.infolist():
-                    if member.file_size > MAX_PACKED_ARRAY_BYTES:
-                        raise Damage(f"{path.name} holds an array larger than any meeting-bot writes")
+                members = archive.infolist()
+                if sum(m.file_size for m in members) > MAX_PACKED_ARRAY_BYTES:
+                    raise Damage(f"{path.name} holds arrays larger than any meeting-bot writes")
+                for member in members:
                     with archive.open(member) as f:
                         _check_header(f, member.file_size, path.name)
         else:
@@ -92,7 +97,8 @@ def load_array(path: Path, mmap_mode: str | None = None) -> Any:
         return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
     except Damage:
         raise
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile):
+    # RuntimeError, NotImplementedError: an archive member encrypted, or packed in a way zipfile cannot read.
+    except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
         raise Damage(f"{path.name} is not an array meeting-bot writes") from None
 
 

@@ -336,7 +336,7 @@ def load_index(folder: Path) -> Index:
     manifest = read_manifest(folder)
     try:
         meta = read_json(folder / CHUNKS)
-        vectors = _read_faiss(folder / VECTORS, manifest.dim, manifest.chunks)
+        vectors = _read_faiss(folder / VECTORS, manifest.dim, manifest.chunks, manifest.kind == "flat")
         # A large index keeps its sentence vectors on disk (float16, memory-mapped); a small one in RAM.
         sentence_vectors = load_array(folder / SENTENCES, mmap_mode="r")
         if manifest.chunks <= EXACT_LIMIT:
@@ -380,9 +380,9 @@ _FAISS_FLAT = (b"IxFI", b"IxF2")
 _FAISS_COUNT = struct.Struct("<Q")
 
 
-def _read_faiss(path: Path, dim: int, count: int) -> faiss.Index:
-    """The FAISS index in `path`, which should hold `count` vectors of `dim` (Damage when it is missing,
-    not one, or its header claims other sizes: FAISS allocates what a header claims before reading it)."""
+def _read_faiss(path: Path, dim: int, count: int, flat: bool) -> faiss.Index:
+    """The FAISS index in `path`, which should hold `count` vectors of `dim`, flat or not (Damage when it is
+    missing, not one, or its header claims other sizes: FAISS allocates what a header claims first)."""
     regular_file(path)
     size = path.stat().st_size
     with path.open("rb") as f:
@@ -392,7 +392,9 @@ def _read_faiss(path: Path, dim: int, count: int) -> faiss.Index:
     kind, d, ntotal, *_ = _FAISS_HEADER.unpack_from(head)
     if (d, ntotal) != (dim, count):
         raise Damage(f"{path.name} holds {ntotal} vectors of {d} numbers, not {count} of {dim}")
-    if kind in _FAISS_FLAT:
+    if flat != (kind in _FAISS_FLAT):
+        raise Damage(f"{path.name} is not the kind of index the manifest names")
+    if flat:
         floats = _FAISS_COUNT.unpack_from(head.ljust(len(head) + 8, b"\0"), _FAISS_HEADER.size)[0]
         if floats != d * ntotal or size != _FAISS_HEADER.size + _FAISS_COUNT.size + 4 * floats:
             raise Damage(f"{path.name} is cut short or holds other data than its header says")

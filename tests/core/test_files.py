@@ -75,3 +75,36 @@ def test_reasons_are_words_not_library_messages() -> None:
     assert reason(KeyError("features"), "retrieval.json").startswith("retrieval.json lacks a field")
     assert "pickle" not in reason(ValueError("allow_pickle=False"))
     assert reason(FileNotFoundError(2, "No such file", "/x/adapter.npy")) == "adapter.npy is missing"
+
+
+def test_an_array_with_an_archive_trailer_is_still_checked_as_the_array_numpy_reads(tmp_path: Path) -> None:
+    """An .npy ending in an empty zip directory passed for an archive with nothing to check, and numpy then
+    read it by its magic as one array: MemoryError for a header claiming 2^40 items."""
+    path = tmp_path / "adapter.npy"
+    path.write_bytes(_npy_header((2**20, 2**20)) + b"\0" * 64 + b"PK\x05\x06" + b"\0" * 18)
+    with pytest.raises(Damage, match="adapter.npy"):
+        load_array(path)
+
+
+def test_an_archive_member_zipfile_cannot_unpack_is_damage(tmp_path: Path) -> None:
+    """A member marked encrypted raised RuntimeError past the loader ("something went wrong")."""
+    path = tmp_path / "intents.npz"
+    np.savez(path, vectors=np.ones((2, 3), np.float32))
+    data = bytearray(path.read_bytes())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        at = data.find(signature)
+        data[at + flags] |= 1  # "encrypted"
+    path.write_bytes(bytes(data))
+    with pytest.raises(Damage, match="intents.npz"):
+        load_array(path)
+
+
+def test_an_archive_is_bounded_as_a_whole_not_only_per_member(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "MAX_PACKED_ARRAY_BYTES", 3 * 2**20)
+    path = tmp_path / "expansions.npz"
+    zeros = np.zeros((2**9, 2**10), np.float32)  # 2 MB each: under the bound alone, over it together
+    np.savez_compressed(path, vectors=zeros, refusals=zeros)
+    with pytest.raises(Damage, match="larger than any"):
+        load_array(path)

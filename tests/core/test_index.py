@@ -324,6 +324,16 @@ def _fifo(path: Path) -> None:
     os.mkfifo(path)
 
 
+def _as_hnsw(path: Path) -> None:
+    """The same vectors in an HNSW index, whose graph FAISS sizes by what the file claims."""
+    import faiss
+
+    flat = faiss.read_index(str(path))
+    hnsw = faiss.IndexHNSWFlat(flat.d, 8, faiss.METRIC_INNER_PRODUCT)
+    hnsw.add(flat.reconstruct_n(0, flat.ntotal))
+    faiss.write_index(hnsw, str(path))
+
+
 def _claim_floats(path: Path, floats: int) -> None:
     """The FAISS file, the same size, with a header claiming `floats` numbers' worth of vectors."""
     data = bytearray(path.read_bytes())
@@ -373,6 +383,7 @@ def _claim_floats(path: Path, floats: int) -> None:
         pytest.param(lambda d: _fifo(d / CHUNKS), load_index, "chunks.json is not a", id="fifo-chunks"),
         pytest.param(lambda d: _fifo(d / VECTORS), load_index, "chunks.faiss is not a", id="fifo-faiss"),
         pytest.param(lambda d: _claim_floats(d / VECTORS, 2**31), load_index, "faiss", id="faiss-2^31"),
+        pytest.param(lambda d: _as_hnsw(d / VECTORS), load_index, "kind of index", id="hnsw-for-flat"),
         pytest.param(
             lambda d: (d / MODEL_FILE).write_text("{}", encoding="utf-8"),
             RetrievalModel.load,
