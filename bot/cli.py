@@ -45,6 +45,7 @@ from bot.core.build import (
 )
 from bot.core.corpus import CorpusError
 from bot.core.embedding import EmbeddingError
+from bot.core.files import unreadable
 from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
 from bot.core.index import IndexError_
 from bot.core.training import TrainingDataError
@@ -992,10 +993,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {name} is invalid: {err['msg']}.", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, UnicodeDecodeError) as exc:
-        why = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or "unreadable"
-        print(f"error: the settings file cannot be read as UTF-8 text ({why}).", file=sys.stderr)
+        print(f"error: the settings file cannot be read as UTF-8 text ({unreadable(exc)}).", file=sys.stderr)
         return EXIT_USAGE
-    level = getattr(logging, settings.log_level.upper(), logging.INFO)
+    level = getattr(logging, settings.log_level)  # one of the level names (Settings checks it)
     if args.debug:
         level = logging.DEBUG
     elif args.command not in ("run", "start"):

@@ -29,6 +29,11 @@ class Damage(ValueError):
     """What is wrong with a file that was read, in words fit for the person running the bot."""
 
 
+# What loading a damaged index file can raise besides Damage: a field missing or of the wrong kind, a number
+# too large for an int, an archive member cut short. A loader turns these into its IndexCorrupt sentence.
+LOAD_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile)
+
+
 def regular_file(path: Path) -> None:
     """Damage unless `path` is a regular file (or a link to one): a pipe put in its place would block the
     reader for ever, a device or a folder is no file meeting-bot wrote."""
@@ -116,6 +121,13 @@ def _check_header(f: Any, size: int, name: str) -> None:
     header = f.tell()
     if header + math.prod(shape) * dtype.itemsize != size:
         raise Damage(f"{name} is cut short or holds other data than its header says")
+
+
+def unreadable(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a text file could not be read as UTF-8, in words (not the codec's or a class name)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8"
+    return exc.strerror or "it cannot be read"
 
 
 def reason(exc: BaseException, name: str = "a file") -> str:

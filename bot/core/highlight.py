@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
-from bot.core.files import Damage, read_json, reason
+from bot.core.files import LOAD_ERRORS, Damage, read_json, reason
 from bot.core.fusion import best_of, padded
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
@@ -231,7 +231,7 @@ class HighlightModel:
             if not math.isfinite(bias) or type(passages) is not int or not 1 <= passages <= MAX_PASSAGES:
                 raise Damage(f"its bias or its number of passages (1 to {MAX_PASSAGES}) is not one")
             return cls(weights, bias, passages)
-        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
+        except LOAD_ERRORS as exc:
             raise IndexCorrupt(
                 f"The highlight model in {folder} is damaged ({reason(exc, MODEL_FILE)}); "
                 f"rebuild it with `{REBUILD}`."

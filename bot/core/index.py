@@ -20,7 +20,7 @@ import numpy as np
 from bot.core.chunking import CHUNKER_VERSION, Chunk, Sentence, chunk_corpus
 from bot.core.corpus import Document, corpus_hash, load_corpus
 from bot.core.embedding import Embedder
-from bot.core.files import Damage, load_array, read_json, reason, regular_file
+from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason, regular_file
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ def load_index(folder: Path) -> Index:
             d["doc_id"]: DocInfo(d["doc_id"], d["title"], d["date"], d["source"], tuple(d["sections"]))
             for d in meta["docs"]
         }
-    except (OSError, EOFError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+    except (*LOAD_ERRORS, RuntimeError) as exc:
         raise IndexCorrupt(
             f"The index in {folder} is damaged ({reason(exc, CHUNKS)}); rebuild it with `{REBUILD}`."
         ) from exc
@@ -377,7 +377,7 @@ def load_index(folder: Path) -> Index:
 # L2 metric then has the number of floats (uint64) and the floats.
 _FAISS_HEADER = struct.Struct("<4siqqq?i")
 _FAISS_FLAT = (b"IxFI", b"IxF2")
-_FAISS_COUNT = struct.Struct("<Q")
+_FAISS_COUNT_BYTES = 8
 
 
 def _read_faiss(path: Path, dim: int, count: int, flat: bool) -> faiss.Index:
@@ -386,7 +386,7 @@ def _read_faiss(path: Path, dim: int, count: int, flat: bool) -> faiss.Index:
     regular_file(path)
     size = path.stat().st_size
     with path.open("rb") as f:
-        head = f.read(_FAISS_HEADER.size + _FAISS_COUNT.size)
+        head = f.read(_FAISS_HEADER.size + _FAISS_COUNT_BYTES)
     if len(head) < _FAISS_HEADER.size:
         raise Damage(f"{path.name} is not a FAISS index")
     kind, d, ntotal, *_ = _FAISS_HEADER.unpack_from(head)
@@ -395,8 +395,8 @@ def _read_faiss(path: Path, dim: int, count: int, flat: bool) -> faiss.Index:
     if flat != (kind in _FAISS_FLAT):
         raise Damage(f"{path.name} is not the kind of index the manifest names")
     if flat:
-        floats = _FAISS_COUNT.unpack_from(head.ljust(len(head) + 8, b"\0"), _FAISS_HEADER.size)[0]
-        if floats != d * ntotal or size != _FAISS_HEADER.size + _FAISS_COUNT.size + 4 * floats:
+        floats = int.from_bytes(head[_FAISS_HEADER.size :], "little")  # a file cut inside it reads short
+        if floats != d * ntotal or size != _FAISS_HEADER.size + _FAISS_COUNT_BYTES + 4 * floats:
             raise Damage(f"{path.name} is cut short or holds other data than its header says")
     elif size < 4 * d * ntotal:  # HNSW: its graph is not parsed here, but its vectors must fit the file
         raise Damage(f"{path.name} is cut short")

@@ -12,14 +12,13 @@ import json
 import logging
 import math
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.core.files import Damage, load_array, read_json, reason
+from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
 from bot.core.text import has_lone_surrogates
 from bot.core.training import read_json_lines
@@ -119,7 +118,7 @@ class IntentModel:
             if not np.isfinite(vectors).all():
                 raise Damage("a vector is not finite")
             return model
-        except (OSError, EOFError, ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile) as exc:
+        except LOAD_ERRORS as exc:
             raise IndexCorrupt(
                 f"The message-kind model in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
             ) from exc

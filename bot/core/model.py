@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import math
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from bot.core.files import Damage, load_array, read_json, reason
+from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 
 MODEL_FILE = "retrieval.json"
@@ -116,7 +115,7 @@ class RetrievalModel:
                 load_array(folder / LINE_ADAPTER_FILE).astype(np.float32),
                 _words(meta["asked_words"]),
             )
-        except (OSError, EOFError, ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile) as exc:
+        except LOAD_ERRORS as exc:
             raise IndexCorrupt(
                 f"The retrieval model in {folder} is damaged ({reason(exc)}); rebuild it with `{REBUILD}`."
             ) from exc

@@ -13,6 +13,7 @@ from typing import TypeVar
 import numpy as np
 
 from bot.core.embedding import Embedder
+from bot.core.files import unreadable
 from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
 from bot.core.highlight import HIGHLIGHT_SHARE, HighlightModel
 from bot.core.index import Index
@@ -90,8 +91,7 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark some editors write is not text
     except (OSError, UnicodeDecodeError) as exc:
-        why = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__
-        raise MalformedFile(f"Cannot read {path} as UTF-8 text ({why}).") from exc
+        raise MalformedFile(f"Cannot read {path} as UTF-8 text ({unreadable(exc)}).") from exc
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -416,7 +416,8 @@ def train_model(
     highlighter, hl_figures = train_highlighter(index, embedder, t.answerable, t.vectors, t.folds, models)
     adapter = train_adapter(t.vectors, t.chunks, index.chunk_vectors(), t.refusals, settings)
     line_adapter = train_adapter(t.vectors, t.sentences, index.sentence_vectors, t.refusals, settings)
-    asked = LexicalIndex([c.search_text for c in index.chunks]).words_of([q.text for q in t.answerable])
+    # Every answerable question is kept by all folds but its own: the union is the words of all of them.
+    asked = frozenset().union(*(m.asked_words for m in models))
     model = replace(
         expansion_model(adapter, t.vectors, t.chunks, t.refusals, t.sentences),
         line_adapter=line_adapter,
