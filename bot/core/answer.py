@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core import replies
+from bot.core.arithmetic import is_sum
 from bot.core.embedding import Embedder
 from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
@@ -307,6 +308,8 @@ class Answerer:
         """What a message is when it is not a question for retrieval: not English, help, chatter..."""
         if not self.languages.is_english(text):
             return Intent(LANGUAGE)
+        if is_sum(text):  # the article works out no sum: declined with no passages
+            return Intent(NOT_COVERED)
         return self.intents.read(text, vector) if self.intents else None
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
@@ -351,6 +354,10 @@ class Answerer:
                 answers.append(None)
             elif intent.kind == OVERVIEW:
                 answers.append(overview(self.index, q.text, q.truncated))
+            elif intent.kind == NOT_COVERED:
+                answers.append(
+                    compose(self.index, Retrieval(q.text, (), False, 0.0, None, near=False), q.truncated)
+                )
             else:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
         asked = [i for i, a in enumerate(answers) if a is None]

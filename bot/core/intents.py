@@ -48,7 +48,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Intent:
-    """What a message was read as: one of INTENTS, with the chatter group of the nearest example."""
+    """What a message was read as: one of INTENTS (or a kind read before them: the language note, a sum
+    declined), with the chatter group of the nearest example."""
 
     kind: str
     group: str = ""

@@ -68,6 +68,22 @@ def test_off_topic_is_not_covered(answerer: Answerer, text: str) -> None:
     assert a.kind == "not_covered" and not a.answered and a.highlight is None
 
 
+@pytest.mark.parametrize(
+    "text", ["what is 3500 divided by 2", "how much is 4200 minus 3500?", "what's 33 x 2"]
+)
+def test_a_sum_of_the_articles_own_numbers_is_declined_with_no_passages(
+    answerer: Answerer, text: str
+) -> None:
+    """The rent and age lines hold these numbers; before sums were read, the first two were answered."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.excerpts == () and a.reply
+
+
+def test_a_sum_is_no_context_for_a_follow_up(answerer: Answerer) -> None:
+    a = answerer.ask("and how old is he?", history=["who is mamdani?", "what's 5 times 7"])
+    assert a.kind == "answer" and "33" in a.highlight
+
+
 def test_a_question_too_vague_to_answer_alone_is_not_covered(answerer: Answerer) -> None:
     """Read alone, "how soon?" names nothing to look up; the training files teach a few such fragments
     (none of these), and a passage that merely has a number is no answer. Before the fragments were

@@ -1,0 +1,80 @@
+"""Sums: a message that only asks to work something out ("what's 5 times 7", "3500 / 2?").
+
+The article works out no sum, so such a message is declined before retrieval rather than matched to a
+passage that happens to hold the same numbers ("what is 3500 divided by 2" used to get the median rent).
+A message counts only when, with its asking words ("what is", "calculate", "equal") taken off, every word
+left is a number or an operator, and Python's own parser (`ast`) reads them as numbers joined by at least
+one operator. Nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+# Longer than this is no sum anyone types; the parser is never handed a long or deeply nested text.
+MAX_CHARS = 120
+MAX_DEPTH = 8
+
+# Operator words and signs, as the parser's operators. Order matters: longer phrases first.
+_OPERATORS = (
+    (re.compile(r"\bsquare root of\s+(\S+)"), r" ( \1 ) ** 0.5 "),
+    (re.compile(r"\bto the power of\b|\^|\*\*"), " ** "),
+    (re.compile(r"\bsquared\b"), " ** 2 "),
+    (re.compile(r"\bcubed\b"), " ** 3 "),
+    (re.compile(r"\bmultiplied by\b|\btimes\b|×|(?<=\d)\s*[x*]\s*(?=\d)|\s\*\s"), " * "),
+    (re.compile(r"\bdivided by\b|\bover\b|÷|\s/\s"), " / "),  # "9/11" is a date, not a sum
+    (re.compile(r"\bplus\b|\badded to\b|\+"), " + "),
+    (re.compile(r"\bminus\b|\bless\b|\s[-−]\s"), " - "),  # "3-2" is a score
+    (re.compile(r"\bpercent of\b|%\s*of\b"), " / 100 * "),
+    (re.compile(r"\bmod(?:ulo)?\b"), " % "),
+    (re.compile(r"([()])"), r" \1 "),
+)
+_SIGNS = {"+", "-", "*", "/", "**", "%", "(", ")"}
+# Words that only ask: dropped wherever they stand.
+_ASKING = frozenset(
+    "what what's whats is are does do how much many calculate compute work out solve evaluate please pls "
+    "tell me can could you the answer result value of equal equals make makes give gives = hey quick "
+    "question ok so".split()
+)
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+_ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator, ast.unaryop)
+
+
+def is_sum(text: str) -> bool:
+    """Whether the message only asks to work out a sum of numbers."""
+    text = text.casefold().replace("’", "'").strip().rstrip("?!.= ")
+    if len(text) > MAX_CHARS or not any(c.isdigit() for c in text) and not _has_number_word(text):
+        return False
+    for pattern, sign in _OPERATORS:
+        text = pattern.sub(sign, text)
+    kept = []
+    for token in text.split():
+        token = token.removeprefix("$").strip(",")
+        if token in _SIGNS:
+            kept.append(token)
+        elif _NUMBER.fullmatch(token):
+            kept.append(token.replace(",", ""))
+        elif token in _NUMBER_WORDS:
+            kept.append(_NUMBER_WORDS[token])
+        elif token not in _ASKING:
+            return False
+    if kept.count("(") > MAX_DEPTH:
+        return False
+    try:
+        tree = ast.parse(" ".join(kept), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    nodes = list(ast.walk(tree))
+    return all(isinstance(n, _ALLOWED) for n in nodes) and any(isinstance(n, ast.BinOp) for n in nodes)
+
+
+def _has_number_word(text: str) -> bool:
+    return any(w in _NUMBER_WORDS for w in re.findall(r"[a-z]+", text))

@@ -1,0 +1,57 @@
+"""Sums are read by parsing, not by meaning: a message of numbers and operators only."""
+
+import pytest
+
+from bot.core.arithmetic import MAX_CHARS, is_sum
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's 5 times 7",
+        "What’s 17 times 23?",
+        "what is 3500 divided by 2",
+        "how much is 4200 minus 3500",
+        "2+2",
+        "5*7",
+        "calculate (3 + 4) * 2",
+        "what is 12 squared",
+        "what's five times seven",
+        "what does 6 x 8 equal?",
+        "what is the square root of 144",
+        "what is 15 percent of 3,500",
+        "$3,500 times 12",
+        "2 ^ 10 =",
+    ],
+)
+def test_sums_are_read(text: str) -> None:
+    assert is_sum(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is 33",  # a number alone: the article may say what it is
+        "how much is the rent",
+        "how many times did they meet",
+        "what did trump say 5 times",
+        "what is times square",
+        "is it over",
+        "what is 9/11",  # a date, not a division
+        "was the score 3-2",  # a score, not a subtraction
+        "what happened on 11/21",
+        "what is $3,500 a month",
+        "what is 33 years old times two",
+        "what is 5 times",
+        "plus minus",
+        "",
+    ],
+)
+def test_questions_with_numbers_are_not_sums(text: str) -> None:
+    assert not is_sum(text)
+
+
+def test_long_or_deeply_nested_input_is_not_handed_to_the_parser() -> None:
+    assert not is_sum("1" + "+1" * MAX_CHARS)
+    assert not is_sum("(" * 50 + "1+1" + ")" * 50)
+    assert is_sum("((1 + 1))")
