@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import ValidationError
 
-from bot.config import Settings, chosen_env_file_missing
+from bot.config import Settings, chosen_env_file_missing, env_file
 from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
@@ -327,12 +327,26 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
             raise UserError(f"Cannot read {path}: {exc.strerror}.", EXIT_USAGE) from exc
         name = path
     peek = getattr(source, "peek", None)
-    if peek is not None and b"\0" in peek(BINARY_SNIFF)[:BINARY_SNIFF]:
+    if peek is not None and _looks_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
         source.close()
         raise UserError(
             f"{name} holds binary data, not JSON lines (one question object per line).", EXIT_USAGE
         )
     return source
+
+
+def _looks_binary(block: bytes) -> bool:
+    """Whether the start of a batch is binary: NUL bytes in text that is not UTF-8 (an image, random
+    bytes), or so many that it is no text (/dev/zero, UTF-16). A stray NUL line in JSON lines is only
+    that line's error."""
+    if b"\0" not in block:
+        return False
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(block) - 3:  # not just a character cut at the end of the block
+            return True
+    return block.count(b"\0") * 4 > len(block)
 
 
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
@@ -989,11 +1003,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         err = exc.errors()[0]
-        name = str(err["loc"][0]).upper() if err["loc"] else "a setting"
-        print(f"error: {name} is invalid: {err['msg']}.", file=sys.stderr)
+        reason_ = err["msg"].removeprefix("Value error, ")  # pydantic's prefix to a validator's reason
+        if err["loc"]:
+            print(f"error: {str(err['loc'][0]).upper()} is invalid: {reason_}.", file=sys.stderr)
+        else:  # a rule across settings, which names them
+            print(f"error: {reason_}.", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: the settings file cannot be read as UTF-8 text ({unreadable(exc)}).", file=sys.stderr)
+        print(
+            f"error: the settings file {env_file()} cannot be read as UTF-8 text ({unreadable(exc)}).",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     level = getattr(logging, settings.log_level)  # one of the level names (Settings checks it)
     if args.debug:

@@ -34,6 +34,10 @@ def chosen_env_file_missing() -> Path | None:
 
 
 MAX_ENCODER_THREADS = 64
+# Longer than this is no retention anyone means (RETENTION_DAYS=1000000 overflowed the date arithmetic),
+# and a cooldown window beyond a day or below a millisecond is a typo.
+MAX_RETENTION_DAYS = 36_500
+COOLDOWN_SECONDS_RANGE = (0.001, 86_400.0)
 
 
 class Settings(BaseSettings):
@@ -51,7 +55,7 @@ class Settings(BaseSettings):
     ask_channel_ids: Annotated[tuple[int, ...], NoDecode] = ()
     message_content_intent: bool | None = None  # default: on when ASK_CHANNEL_IDS or threads need it
     cooldown_questions: int = Field(5, ge=1)
-    cooldown_seconds: float = Field(30.0, gt=0)
+    cooldown_seconds: float = Field(30.0, ge=COOLDOWN_SECONDS_RANGE[0], le=COOLDOWN_SECONDS_RANGE[1])
     shard_count: int | None = Field(None, ge=1)
     shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
     sync_commands: bool = True  # at start, only when the command set changed
@@ -63,7 +67,9 @@ class Settings(BaseSettings):
     encoder_dir: Path = ROOT / "models" / "minilm-onnx"
     data_dir: Path = ROOT / "data"
     database_url: str | None = None  # default: sqlite:///{data_dir}/meeting-bot.sqlite3 (bot/store.py)
-    retention_days: int = Field(90, ge=0)  # questions and votes older than this are deleted; 0 keeps them
+    retention_days: int = Field(
+        90, ge=0, le=MAX_RETENTION_DAYS
+    )  # questions and votes older than this are deleted; 0 keeps them
     user_salt: SecretStr | None = None  # default: a random salt kept in {data_dir}/salt
     # More encoder threads than this only wait on each other (ENCODER_THREADS=999999 used to hang starting).
     encoder_threads: int | None = Field(None, ge=1, le=MAX_ENCODER_THREADS)
@@ -75,12 +81,31 @@ class Settings(BaseSettings):
         values.setdefault("_env_file", env_file())
         super().__init__(**values)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, values: object) -> object:
+        """A value of only spaces means "use the default", as an empty one does (`ENCODER_THREADS= `)."""
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return values
+
     @field_validator("ask_channel_ids", "shard_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         """Accept "1, 2,3" as well as a list."""
         if isinstance(value, str):
-            return tuple(int(v) for v in value.replace(" ", "").split(",") if v)
+            items = [v for v in value.replace(" ", "").split(",") if v]
+            if not all(v.isascii() and v.isdigit() for v in items):
+                raise ValueError("write the ids as digits separated by commas")
+            return tuple(int(v) for v in items)
+        return value
+
+    @field_validator("corpus_dir", "index_dir", "train_dir", "encoder_dir")
+    @classmethod
+    def _folder(cls, value: Path) -> Path:
+        """A folder, when it exists (a file there used to be reported as an index out of date)."""
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
         return value
 
     @field_validator("log_level", mode="before")

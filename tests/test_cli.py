@@ -209,6 +209,27 @@ def test_ask_batch_reads_a_file_an_editor_saved_with_a_byte_order_mark_and_a_nul
     assert first["question"] == "When was the meeting?" and second["question"] == "Who met?"
 
 
+def test_ask_batch_reports_a_line_holding_a_nul_byte_and_answers_the_others(tmp_path: Path) -> None:
+    """One NUL byte near the start used to refuse the whole file as binary, answering nothing."""
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(b'{"question": "When was the meeting?"}\n\x00\n{"question": "Who met?"}\n')
+    result = run_bytes("ask", "--batch", str(batch))
+    assert result.returncode == 0, result.stderr
+    first, bad, last = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    check_answer_object(first)
+    check_answer_object(last)
+    assert bad == {"line": 2, "error": "This line is not valid JSON."}
+
+
+@pytest.mark.parametrize("content", [bytes(4096), '{"question": "hi"}\n'.encode("utf-16")])
+def test_ask_batch_of_nul_bytes_or_utf16_is_refused_as_binary(tmp_path: Path, content: bytes) -> None:
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(content)
+    result = run_bytes("ask", "--batch", str(batch))
+    assert result.returncode == 2 and result.stdout == b""
+    assert "binary data" in result.stderr.decode()
+
+
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
     batch = tmp_path / "picture.bin"
     batch.write_bytes(bytes(range(256)) * 90)  # 23,040 bytes

@@ -109,6 +109,7 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
     env_file.write_bytes(b"# caf\xe9\nLOG_LEVEL=INFO\n")
     line = _report_refused(tmp_path, MEETING_BOT_ENV_FILE=str(env_file))
     assert "UTF-8" in line and "Error" not in line
+    assert "bad.env" in line  # which file: it used not to say
 
 
 @pytest.mark.parametrize(
@@ -117,12 +118,40 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
         ("ENCODER_THREADS", "999999", "ENCODER_THREADS"),  # used to hang starting a million threads
         ("LOG_LEVEL", "junk", "LOG_LEVEL"),  # used to be taken as INFO without a word
         (ENV_FILE_VARIABLE, "no-such-settings-file.env", "not a file"),  # used to be read as no settings
+        ("RETENTION_DAYS", "1000000", "RETENTION_DAYS"),  # used to crash the report (date out of range)
+        ("COOLDOWN_SECONDS", "inf", "COOLDOWN_SECONDS"),  # used to crash /about and every cooldown reply
+        ("COOLDOWN_SECONDS", "1e-300", "COOLDOWN_SECONDS"),  # used to read "per 0. seconds"
+        (
+            "SHARD_IDS",
+            "a,b",
+            "SHARD_IDS is invalid: write the ids as digits",
+        ),  # was "invalid literal for int()"
+        ("ASK_CHANNEL_IDS", "foo", "ASK_CHANNEL_IDS is invalid: write the ids as digits"),
+        (
+            "SHARD_IDS",
+            "1",
+            "error: SHARD_IDS needs SHARD_COUNT",
+        ),  # was "a setting is invalid: Value error, …"
+        ("CORPUS_DIR", __file__, "is a file, not a folder"),  # was "the index is out of date; rebuild it"
     ],
 )
 def test_a_setting_that_cannot_be_meant_is_one_sentence(
     tmp_path: Path, variable: str, value: str, says: str
 ) -> None:
     assert says in _report_refused(tmp_path, **{variable: value})
+
+
+def test_a_blank_setting_of_spaces_means_the_default(tmp_path: Path) -> None:
+    """.env.example says a blank value means the default; `ENCODER_THREADS= ` (a space) was refused."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ENCODER_THREADS": "  ", "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_dev_null_as_the_settings_file_means_none(tmp_path: Path) -> None:

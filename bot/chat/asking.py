@@ -93,7 +93,8 @@ class Cooldowns:
 
     def describe(self, what: str = "question") -> str:
         """The limit in words, counting `what` ("question", "check")."""
-        seconds = f"{self.per:,.0f}" if self.per == int(self.per) else f"{self.per:,.2f}".rstrip("0")
+        # Settings keep the window between a millisecond and a day: three decimals show any of them.
+        seconds = f"{self.per:,.3f}".rstrip("0").rstrip(".")
         unit = "second" if self.per == 1 else "seconds"
         return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {seconds} {unit} per person"
 

@@ -52,6 +52,8 @@ class MeetingBot(commands.AutoShardedBot):
         intents.message_content = settings.wants_message_content
         intents.presences = False
         intents.members = False
+        # The bot never joins voice: discord.py's warnings that voice libraries are missing mean nothing here.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

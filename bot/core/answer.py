@@ -23,7 +23,14 @@ from bot.core.paragraphs import full_paragraph
 from bot.core.replies import Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
 from bot.core.spelling import Speller
-from bot.core.text import cut_at_word, has_lone_surrogates, is_invisible, replace_controls
+from bot.core.text import (
+    cut_at_word,
+    has_lone_surrogates,
+    is_invisible,
+    remove_chat_markup,
+    remove_invisible,
+    replace_controls,
+)
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +133,12 @@ class Answer:
 
 
 def clean_question(text: str) -> Asked:
-    """Strip control characters and spaces; cut at a word boundary past MAX_QUESTION_CHARS.
+    """Strip control and format characters (zero-width spaces and joiners inside a word), mentions, link
+    addresses and spaces; cut at a word boundary past MAX_QUESTION_CHARS.
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
-    text = replace_controls(text or "").strip()
+    text = remove_chat_markup(remove_invisible(replace_controls(text or ""))).strip()
     if has_lone_surrogates(text):
         raise UnreadableQuestion(
             "The question holds bytes that are not valid UTF-8 text; type it again as plain text."

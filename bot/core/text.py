@@ -94,6 +94,18 @@ def replace_controls(text: str) -> str:
     return _CONTROL.sub(" ", _ESCAPE.sub("", text))
 
 
+# Chat markup that is no part of a question: user, role and channel mentions, @everyone and @here, and the
+# address of a masked link (its text stays).
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+_MASKED_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?[a-z][a-z0-9+.-]*:[^()\s]*>?\s*\)", re.IGNORECASE)
+
+
+def remove_chat_markup(text: str) -> str:
+    """Mentions removed and masked links cut to their text: "<@123> when was it? [x](http://a.b)" is a
+    question about the meeting and "x", not about user 123 or a web address."""
+    return _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text))
+
+
 def is_invisible(char: str) -> bool:
     """Spaces, format characters (zero-width spaces and joiners, word joiners, BOMs, soft hyphens,
     bidirectional controls) and blank letters."""

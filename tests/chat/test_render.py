@@ -212,6 +212,7 @@ def test_cooldown_allows_the_rate_then_refuses_and_notifies_once() -> None:
         (2, 1, "question", "2 questions per 1 second per person"),
         (5, 1e6, "check", "5 checks per 1,000,000 seconds per person"),
         (3, 2.5, "question", "3 questions per 2.5 seconds per person"),
+        (5, 0.001, "question", "5 questions per 0.001 seconds per person"),  # was "per 0. seconds"
     ],
 )
 def test_the_cooldown_limit_reads_as_words(rate: int, per: float, what: str, said: str) -> None:

@@ -101,8 +101,22 @@ def test_a_blank_question_raises_empty_question(blank: str) -> None:
         clean_question(blank)
 
 
-def test_format_characters_inside_a_question_keep_it() -> None:
-    assert clean_question("\u200bWho won\u200d?").text == "\u200bWho won\u200d?"
+def test_format_characters_inside_a_question_are_removed_so_its_words_read_whole() -> None:
+    """A zero-width space inside "rent" made "what about r\u200bent freeze" not covered: they used to stay."""
+    assert clean_question("\u200bWho won\u200d?").text == "Who won?"
+    assert clean_question("what about r\u200bent fr\u200deeze").text == "what about rent freeze"
+    assert clean_question("rent?" + "\u200b" * 5000) == Asked("rent?", False)  # was cut as too long
+
+
+def test_mentions_and_link_addresses_are_no_part_of_a_question() -> None:
+    """`<@123> <@&9> @here what about rent?` used to be not covered (the ids were read as words)."""
+    assert clean_question("<@123456> <@&999> <#42> @here what about rent?").text == "what about rent?"
+    assert (
+        clean_question("when was it [the meeting](https://evil.example/x) ?").text
+        == "when was it the meeting ?"
+    )
+    with pytest.raises(EmptyQuestion):
+        clean_question("@everyone")
 
 
 @pytest.mark.parametrize("question", ["When was the fair\udcff?", "\ud800", "\udcff\u200b"])
