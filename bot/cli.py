@@ -117,6 +117,12 @@ def answer_json(answer: Answer) -> dict:
     }
 
 
+HOW_TO_ASK = (
+    'Ask one question with meeting-bot ask "When was the meeting?", or type questions one per line in '
+    "meeting-bot chat, where a follow-up is read with the questions before it."
+)
+
+
 def answer_text(answer: Answer, bold: bool = False) -> str:
     """A terminal rendering: the answering sentence, then numbered excerpts with citations."""
     on, off = ("\033[1m", "\033[0m") if bold else ("", "")
@@ -127,6 +133,8 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
         lines.append(f"» {on}{answer.highlight}{off}" if answer.highlight else "» See the excerpts below.")
     elif answer.reply:
         lines.append(answer.reply)
+    if answer.kind == "help":
+        lines += ["", HOW_TO_ASK]
     for e in answer.shown:
         text = e.text
         if e.highlight and bold:

@@ -270,6 +270,14 @@ def test_ask_batch_prints_each_group_before_the_input_ends() -> None:
     assert out[-1]["question"] == "Who met?"
 
 
+def test_help_in_the_terminal_says_how_to_ask_there_without_discord_markup() -> None:
+    """It used to tell a terminal user to use `/ask` or mention the bot, with raw *…* and backticks."""
+    result = run_bytes("ask", "help")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert "meeting-bot chat" in text and "/ask" not in text and not set("*`") & set(text)
+
+
 def test_ask_a_question_and_a_batch_together_is_a_usage_error() -> None:
     result = run("ask", "When was the meeting?", "--batch", "-", stdin="")
     assert "--batch" in assert_one_sentence_error(result, 2)

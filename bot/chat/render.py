@@ -72,6 +72,10 @@ def footer_text(answer: Answer) -> str:
 
 
 PLAIN_KINDS = ("chatter", "language")  # a line of text, no embed and no buttons
+HOW_TO_ASK = (
+    "Use `/ask`, send me a direct message, mention me in a channel, or reply to one of my answers; "
+    "follow-up questions in a DM or in my thread are read with the conversation."
+)
 
 
 def render_plain(answer: Answer) -> str:
@@ -83,9 +87,12 @@ def render_guide(answer: Answer) -> discord.Embed:
     """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples."""
     title = "How to ask me" if answer.kind == "help" else "The article in brief"
     # The reply is the bot's own sentence (its markdown is meant); mentions are still made inert.
+    text = escape_mentions(answer.reply or "")
+    if answer.kind == "help":
+        text += f"\n\n{HOW_TO_ASK}"
     embed = discord.Embed(
         title=title,
-        description=clip(escape_mentions(answer.reply or ""), DESCRIPTION_MAX),
+        description=clip(text, DESCRIPTION_MAX),
         colour=ANSWER_COLOUR,
     )
     for e in answer.excerpts[:1]:

@@ -14,18 +14,14 @@ NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
 LANGUAGE = (
     "I read questions in English about an English-language article; please ask in English "
-    "(for example: *When did Trump and Mamdani meet?*)."
+    "(for example: “When did Trump and Mamdani meet?”)."
 )
 OVERVIEW = "The article's opening, and what each section covers:"
 CHATTER = {
-    "greeting": "Hi! Ask me anything about the Trump–Mamdani meeting, for example: *{example}*",
+    "greeting": "Hi! Ask me anything about the Trump–Mamdani meeting, for example: “{example}”",
     "thanks": "You're welcome! Ask again any time.",
     "ack": "👍 Ask me anything about the Trump–Mamdani meeting whenever you like.",
 }
-HOW_TO_ASK = (
-    "Use `/ask`, send me a direct message, mention me in a channel, or reply to one of my answers; "
-    "follow-up questions in a DM or in my thread are read with the conversation."
-)
 
 
 @dataclass(frozen=True)
@@ -37,14 +33,15 @@ class Heading:
 
 
 def help_text(index: Index) -> str:
-    """What the bot knows and how to ask it, in its own words."""
+    """What the bot knows, in its own words, as plain text (how to ask depends on where: each surface adds
+    its own)."""
     docs = list(index.docs.values())
     doc = docs[0]
     more = f" (and {len(docs) - 1} more documents)" if len(docs) > 1 else ""
     return (
-        f"I answer questions about one article{more}: *{doc.title}* ({doc.source}), on the meeting of "
+        f"I answer questions about one article{more}: “{doc.title}” ({doc.source}), on the meeting of "
         f"{doc.date}. I reply with the article's own words, each excerpt cited by section and paragraph, "
-        f"and I say so when the article doesn't cover something. {HOW_TO_ASK}"
+        "and I say so when the article doesn't cover something."
     )
 
 
