@@ -38,6 +38,8 @@ MAX_ENCODER_THREADS = 64
 # and a cooldown window beyond a day or below a millisecond is a typo.
 MAX_RETENTION_DAYS = 36_500
 COOLDOWN_SECONDS_RANGE = (0.001, 86_400.0)
+# A short salt could be found by trying salts against a known user's hash; the made-up one is 64 hex digits.
+MIN_SALT_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -106,6 +108,14 @@ class Settings(BaseSettings):
         """A folder, when it exists (a file there used to be reported as an index out of date)."""
         if value.exists() and not value.is_dir():
             raise ValueError(f"{value} is a file, not a folder")
+        return value
+
+    @field_validator("user_salt")
+    @classmethod
+    def _long_salt(cls, value: SecretStr | None) -> SecretStr | None:
+        """USER_SALT long enough that it can't be guessed (the README asks for a long random value)."""
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SALT_CHARS:
+            raise ValueError(f"use at least {MIN_SALT_CHARS} random characters (e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("log_level", mode="before")

@@ -15,7 +15,7 @@ from bot.config import ENV_FILE_VARIABLE, ROOT, Settings, env_file
 HOSTILE = {
     "DISCORD_TOKEN": "operator-token-must-not-be-used",
     "DATABASE_URL": "postgresql://operator:hunter2@127.0.0.1:9/production",
-    "USER_SALT": "operator-salt",
+    "USER_SALT": "operator-salt-never-read-by-tests",
     "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
     "LOG_LEVEL": "DEBUG",
 }
@@ -132,7 +132,12 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
             "1",
             "error: SHARD_IDS needs SHARD_COUNT",
         ),  # was "a setting is invalid: Value error, …"
-        ("CORPUS_DIR", __file__, "is a file, not a folder"),  # was "the index is out of date; rebuild it"
+        ("CORPUS_DIR", __file__, "is a file, not a folder"),
+        (
+            "USER_SALT",
+            "x",
+            "USER_SALT is invalid: use at least 16",
+        ),  # a one-letter salt was accepted  # was "the index is out of date; rebuild it"
     ],
 )
 def test_a_setting_that_cannot_be_meant_is_one_sentence(

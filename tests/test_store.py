@@ -33,7 +33,7 @@ from bot.store import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SALT = b"test-salt"
+SALT = b"test-salt-of-the-store-tests"
 NOW = datetime(2025, 11, 25, 12, 0, tzinfo=UTC)
 ALICE, BOB, CAROL = 111111111111111111, 222222222222222222, 333333333333333333
 SETTINGS = ("DATABASE_URL", "DATA_DIR", "USER_SALT", "RETENTION_DAYS", "LOG_LEVEL")
