@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import ValidationError
 
-from bot.config import Settings, chosen_env_file_missing, env_file
+from bot.config import Settings, chosen_env_file_missing, env_file, env_file_bad_line
 from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
@@ -1006,6 +1006,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = chosen_env_file_missing()
     if missing is not None:
         print(f"error: MEETING_BOT_ENV_FILE names {missing}, which is not a file.", file=sys.stderr)
+        return EXIT_USAGE
+    bad_line = env_file_bad_line()
+    if bad_line is not None:
+        path, line = bad_line
+        print(
+            f"error: line {line} of the settings file {path} cannot be read (is a quote left open?).",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         settings = Settings()

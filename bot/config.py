@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -13,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 # Names another settings file instead of the checkout's `.env`; set but empty, no file is read (tests).
 ENV_FILE_VARIABLE = "MEETING_BOT_ENV_FILE"
+MAX_ENV_FILE_BYTES = 1 << 20  # a settings file is a few lines; a bigger one is not parsed twice
 
 
 def env_file() -> Path | None:
@@ -21,6 +24,20 @@ def env_file() -> Path | None:
     if chosen is None:
         return ROOT / ".env"
     return Path(chosen).expanduser() if chosen.strip() else None
+
+
+def env_file_bad_line() -> tuple[Path, int] | None:
+    """The settings file and the number of its first line that python-dotenv cannot parse (a quote left
+    open): it would skip that line with a warning, and the setting on it would be silently unset."""
+    path = env_file()
+    try:
+        if path is None or not path.is_file() or path.stat().st_size > MAX_ENV_FILE_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # reading it for the settings says what is wrong
+    bad = next((b.original.line for b in parse_stream(io.StringIO(text)) if b.error), None)
+    return None if bad is None else (path, bad)
 
 
 def chosen_env_file_missing() -> Path | None:

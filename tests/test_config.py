@@ -146,6 +146,14 @@ def test_a_setting_that_cannot_be_meant_is_one_sentence(
     assert says in _report_refused(tmp_path, **{variable: value})
 
 
+def test_a_settings_file_line_that_cannot_be_parsed_is_one_sentence(tmp_path: Path) -> None:
+    """python-dotenv used to skip the line with a warning that named no file, leaving the token unset."""
+    env_file = tmp_path / "quote.env"
+    env_file.write_text('LOG_LEVEL=INFO\nDISCORD_TOKEN="unterminated\n', encoding="utf-8")
+    line = _report_refused(tmp_path, MEETING_BOT_ENV_FILE=str(env_file))
+    assert "line 2" in line and "quote.env" in line
+
+
 def test_a_blank_setting_of_spaces_means_the_default(tmp_path: Path) -> None:
     """.env.example says a blank value means the default; `ENCODER_THREADS= ` (a space) was refused."""
     result = subprocess.run(
