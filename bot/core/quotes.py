@@ -234,6 +234,19 @@ class _Sentence:
     row: int  # its row in index.sentence_vectors
 
 
+# A nearest sentence shorter than this is shown with the sentences before it ("Rent." alone says nothing).
+MIN_NEAREST_WORDS = 6
+
+
+def _with_lead_in(p: _Paragraph, s: _Sentence) -> str:
+    """The sentence, with as many sentences before it in its paragraph as make MIN_NEAREST_WORDS words."""
+    k = p.sentences.index(s)
+    first = k
+    while first > 0 and len(p.text[p.sentences[first].start : s.end].split()) < MIN_NEAREST_WORDS:
+        first -= 1
+    return p.text[p.sentences[first].start : s.end] if first < k else s.text
+
+
 @dataclass(frozen=True)
 class _Paragraph:
     text: str
@@ -351,7 +364,7 @@ class QuoteChecker:
         return SpanCheck(
             quote=span.text,
             verdict=ABSENT,
-            article_text=s.text,
+            article_text=_with_lead_in(p, s),
             citation=self._cite(s.chunk),
             chunk_id=s.chunk.id,
             similarity=round(best[3], 4) if best else 0.0,

@@ -242,6 +242,14 @@ def test_a_dropped_word_shows_as_left_out(checker: QuoteChecker) -> None:
     assert [(d.said, d.article) for d in span.differs] == [("", "City")]
 
 
+def test_a_short_nearest_sentence_is_shown_with_the_sentences_before_it(checker: QuoteChecker) -> None:
+    """The nearest sentence of "the rent is too damn high" is the letter's last word, which was shown
+    alone as `Rent."`."""
+    (span,) = checker.check('"the rent is too damn high"').spans
+    assert span.verdict == ABSENT
+    assert len(span.article_text.split()) >= 6 and span.article_text.endswith('Rent."')
+
+
 def test_absent_gives_the_nearest_passage(checker: QuoteChecker) -> None:
     (span,) = checker.check('Trump said "Mamdani is the best mayor New York has ever had"').spans
     assert span.verdict == ABSENT and span.similarity < 0.55
