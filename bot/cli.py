@@ -48,6 +48,7 @@ from bot.core.embedding import EmbeddingError
 from bot.core.files import unreadable
 from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
 from bot.core.index import IndexError_
+from bot.core.text import contains
 from bot.core.training import TrainingDataError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -452,6 +453,22 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print("Misses:")
         for m in report.misses:
             print(f"  {m.id:>6}  {m.problem:<26} {m.question}")
+
+    def reachable(gold: str) -> bool:
+        return any(contains(c.text, gold) for c in answerer.index.chunks)
+
+    # A question whose gold is in no passage (a typo, a heading) can only miss; say so, not only "miss".
+    lost = [
+        item
+        for item in items
+        if item.gold
+        and not (all if getattr(item, "gold_all", False) else any)(reachable(g) for g in item.gold)
+    ]
+    if lost:
+        print(
+            f"Note: {len(lost)} question(s) have gold text in no passage of the index, e.g. "
+            f"{lost[0].text!r} ({lost[0].gold[0]!r}); they can only miss."
+        )
     return 0
 
 

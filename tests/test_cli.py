@@ -596,6 +596,20 @@ def test_eval_of_a_set_without_answerable_questions_says_n_a_not_zero(tmp_path: 
     assert figures["hit@1"].strip() == "n/a" and figures["abstained"].startswith("1.000")
 
 
+def test_eval_says_when_a_gold_text_is_in_no_passage(tmp_path: Path) -> None:
+    """A gold text that is not in the article used to count as a plain miss, without a word."""
+    path = tmp_path / "typo.jsonl"
+    path.write_text(
+        '{"id": "g1", "question": "When was the meeting?", "gold": ["November 21, 2025"]}\n'
+        '{"id": "g2", "question": "Who won the cup?", "gold": ["the cup was won by Spain"]}\n',
+        encoding="utf-8",
+    )
+    result = run("eval", str(path))
+    assert result.returncode == 0, result.stderr
+    (note,) = [line for line in result.stdout.splitlines() if line.startswith("Note:")]
+    assert "1 question(s)" in note and "won by Spain" in note
+
+
 def test_a_database_url_with_a_port_that_is_not_a_number_is_one_sentence(tmp_path: Path) -> None:
     result = run("report", DATA_DIR=str(tmp_path), DATABASE_URL="postgresql://u:pw@host:abc/z")
     message = assert_one_sentence_error(result, 1)
