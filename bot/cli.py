@@ -307,7 +307,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = read_stdin() if args.question == "-" else args.question
     if args.batch is None and (question is None or not question.strip()):
         raise UserError(
-            'The question is empty; ask something like `meeting-bot ask "When was the meeting?"`.', EXIT_USAGE
+            'The question is empty; ask one, for example: meeting-bot ask "When was the meeting?" '
+            "(with the quotes).",
+            EXIT_USAGE,
         )
     if not 1 <= args.k <= MAX_K:
         raise UserError(f"-k must be between 1 and {MAX_K}.", EXIT_USAGE)
@@ -345,17 +347,13 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
 
 
 def _looks_binary(block: bytes) -> bool:
-    """Whether the start of a batch is binary: NUL bytes in text that is not UTF-8 (an image, random
-    bytes), or so many that it is no text (/dev/zero, UTF-16). A stray NUL line in JSON lines is only
-    that line's error."""
+    """Whether the start of a batch is binary: NUL bytes among many bytes that are not UTF-8 (an image,
+    random bytes), or so many NULs that it is no text (/dev/zero, UTF-16). A stray NUL line, or one line
+    that is not UTF-8, is only that line's error."""
     if b"\0" not in block:
         return False
-    try:
-        block.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(block) - 3:  # not just a character cut at the end of the block
-            return True
-    return block.count(b"\0") * 4 > len(block)
+    not_utf8 = block.decode("utf-8", errors="replace").count("\ufffd")
+    return block.count(b"\0") * 4 > len(block) or not_utf8 * 8 > len(block)
 
 
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
@@ -1028,7 +1026,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if bad_line is not None:
         path, line = bad_line
         print(
-            f"error: line {line} of the settings file {path} cannot be read (is a quote left open?).",
+            f"error: line {line} of the settings file {path} cannot be read "
+            "(write NAME=value; close any quote).",
             file=sys.stderr,
         )
         return EXIT_USAGE

@@ -74,7 +74,9 @@ class Settings(BaseSettings):
     ask_channel_ids: Annotated[tuple[int, ...], NoDecode] = ()
     message_content_intent: bool | None = None  # default: on when ASK_CHANNEL_IDS or threads need it
     cooldown_questions: int = Field(5, ge=1)
-    cooldown_seconds: float = Field(30.0, ge=COOLDOWN_SECONDS_RANGE[0], le=COOLDOWN_SECONDS_RANGE[1])
+    cooldown_seconds: float = Field(
+        30.0, ge=COOLDOWN_SECONDS_RANGE[0], le=COOLDOWN_SECONDS_RANGE[1], allow_inf_nan=False
+    )
     shard_count: int | None = Field(None, ge=1)
     shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
     sync_commands: bool = True  # at start, only when the command set changed
@@ -113,10 +115,26 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         """Accept "1, 2,3" as well as a list."""
         if isinstance(value, str):
-            items = [v for v in value.replace(" ", "").split(",") if v]
+            items = [v for v in "".join(value.split()).split(",") if v]
             if not all(v.isascii() and v.isdigit() for v in items):
                 raise ValueError("write the ids as digits separated by commas")
-            return tuple(int(v) for v in items)
+            value = tuple(int(v) for v in items)
+        return value
+
+    @field_validator("ask_channel_ids")
+    @classmethod
+    def _channel_ids(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        """Discord ids: 1 to 2^64 - 1."""
+        if any(not 1 <= i < 2**64 for i in value):
+            raise ValueError("a Discord id is between 1 and 18446744073709551615")
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _distinct_shards(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        """Each shard once: two connections for one shard would answer every message twice."""
+        if len(set(value)) != len(value):
+            raise ValueError("a shard is listed twice")
         return value
 
     @field_validator("corpus_dir", "index_dir", "train_dir", "encoder_dir")

@@ -221,6 +221,17 @@ def test_ask_batch_reports_a_line_holding_a_nul_byte_and_answers_the_others(tmp_
     assert bad == {"line": 2, "error": "This line is not valid JSON."}
 
 
+def test_ask_batch_with_a_line_not_utf8_and_a_nul_line_answers_the_rest(tmp_path: Path) -> None:
+    """Together, a Latin-1 line and a NUL line used to make the whole file "binary"."""
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(b'{"question": "caf\xe9 rent"}\n\x00\n{"question": "Who met?"}\n')
+    result = run_bytes("ask", "--batch", str(batch))
+    assert result.returncode == 0, result.stderr
+    latin, nul, last = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert latin["line"] == 1 and nul["line"] == 2
+    check_answer_object(last)
+
+
 @pytest.mark.parametrize("content", [bytes(4096), '{"question": "hi"}\n'.encode("utf-16")])
 def test_ask_batch_of_nul_bytes_or_utf16_is_refused_as_binary(tmp_path: Path, content: bytes) -> None:
     batch = tmp_path / "questions.jsonl"

@@ -118,26 +118,23 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
         ("ENCODER_THREADS", "999999", "ENCODER_THREADS"),  # used to hang starting a million threads
         ("LOG_LEVEL", "junk", "LOG_LEVEL"),  # used to be taken as INFO without a word
         (ENV_FILE_VARIABLE, "no-such-settings-file.env", "not a file"),  # used to be read as no settings
-        ("RETENTION_DAYS", "1000000", "RETENTION_DAYS"),  # used to crash the report (date out of range)
-        ("COOLDOWN_SECONDS", "inf", "COOLDOWN_SECONDS"),  # used to crash /about and every cooldown reply
-        ("COOLDOWN_SECONDS", "1e-300", "COOLDOWN_SECONDS"),  # used to read "per 0. seconds"
-        (
-            "SHARD_IDS",
-            "a,b",
-            "SHARD_IDS is invalid: write the ids as digits",
-        ),  # was "invalid literal for int()"
+        # used to crash the report (date out of range)
+        ("RETENTION_DAYS", "1000000", "RETENTION_DAYS"),
+        # used to crash /about and every cooldown reply; "per 0. seconds"; "less than or equal to 86400"
+        ("COOLDOWN_SECONDS", "inf", "COOLDOWN_SECONDS"),
+        ("COOLDOWN_SECONDS", "1e-300", "COOLDOWN_SECONDS"),
+        ("COOLDOWN_SECONDS", "nan", "finite"),
+        # was "Value error, invalid literal for int() with base 10: 'a'"
+        ("SHARD_IDS", "a,b", "SHARD_IDS is invalid: write the ids as digits"),
         ("ASK_CHANNEL_IDS", "foo", "ASK_CHANNEL_IDS is invalid: write the ids as digits"),
-        (
-            "SHARD_IDS",
-            "1",
-            "error: SHARD_IDS needs SHARD_COUNT",
-        ),  # was "a setting is invalid: Value error, …"
+        # was accepted
+        ("ASK_CHANNEL_IDS", "0", "ASK_CHANNEL_IDS is invalid: a Discord id"),
+        # was "a setting is invalid: Value error, SHARD_IDS needs SHARD_COUNT"
+        ("SHARD_IDS", "1", "error: SHARD_IDS needs SHARD_COUNT"),
+        # was "the index is out of date; rebuild it"
         ("CORPUS_DIR", __file__, "is a file, not a folder"),
-        (
-            "USER_SALT",
-            "x",
-            "USER_SALT is invalid: use at least 16",
-        ),  # a one-letter salt was accepted  # was "the index is out of date; rebuild it"
+        # a one-letter salt was accepted
+        ("USER_SALT", "x", "USER_SALT is invalid: use at least 16"),
     ],
 )
 def test_a_setting_that_cannot_be_meant_is_one_sentence(
@@ -152,6 +149,13 @@ def test_a_settings_file_line_that_cannot_be_parsed_is_one_sentence(tmp_path: Pa
     env_file.write_text('LOG_LEVEL=INFO\nDISCORD_TOKEN="unterminated\n', encoding="utf-8")
     line = _report_refused(tmp_path, MEETING_BOT_ENV_FILE=str(env_file))
     assert "line 2" in line and "quote.env" in line
+
+
+def test_a_shard_listed_twice_is_refused_and_tabs_in_a_list_are_spaces(tmp_path: Path) -> None:
+    line = _report_refused(tmp_path, SHARD_COUNT="2", SHARD_IDS="0,0")
+    assert "listed twice" in line
+    line = _report_refused(tmp_path, SHARD_COUNT="2", SHARD_IDS="0,\t1", DISCORD_GUILD_ID="x")
+    assert "SHARD_IDS" not in line  # the tab was refused as "not digits"; only the bad guild id is left
 
 
 def test_a_blank_setting_of_spaces_means_the_default(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from bot.core.text import (
     has_lone_surrogates,
     is_invisible,
     remove_chat_markup,
-    remove_invisible,
+    remove_invisible_in_words,
     replace_controls,
 )
 
@@ -138,7 +138,7 @@ def clean_question(text: str) -> Asked:
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
-    text = remove_chat_markup(remove_invisible(replace_controls(text or ""))).strip()
+    text = remove_chat_markup(remove_invisible_in_words(replace_controls(text or ""))).strip()
     if has_lone_surrogates(text):
         raise UnreadableQuestion(
             "The question holds bytes that are not valid UTF-8 text; type it again as plain text."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 
 # Longer than this is no sum anyone types; the parser is never handed a long or deeply nested text.
 MAX_CHARS = 120
@@ -22,14 +23,20 @@ _OPERATORS = (
     (re.compile(r"\bto the power of\b|\^|\*\*"), " ** "),
     (re.compile(r"\bsquared\b"), " ** 2 "),
     (re.compile(r"\bcubed\b"), " ** 3 "),
+    (re.compile(r"\bdoubled\b"), " * 2 "),
+    (re.compile(r"\btripled\b"), " * 3 "),
+    (re.compile(r"\bhalved\b"), " / 2 "),
     (re.compile(r"\bmultiplied by\b|\btimes\b|×|(?<=\d)\s*[x*]\s*(?=\d)|\s\*\s"), " * "),
-    (re.compile(r"\bdivided by\b|\bover\b|÷|\s/\s"), " / "),  # "9/11" is a date, not a sum
+    (re.compile(r"\bdivided by\b|\bover\b|÷|/"), " / "),
     (re.compile(r"\bplus\b|\badded to\b|\+"), " + "),
-    (re.compile(r"\bminus\b|\bless\b|\s[-−]\s"), " - "),  # "3-2" is a score
+    (re.compile(r"\bminus\b|\bless\b|−"), " - "),
     (re.compile(r"\bpercent of\b|%\s*of\b"), " / 100 * "),
     (re.compile(r"\bmod(?:ulo)?\b"), " % "),
     (re.compile(r"([()])"), r" \1 "),
 )
+# Slashes that write a date, not a division ("11/21", "9/11", "11 / 21 / 2025"), and a hyphen between
+# numbers, which writes a range or a score ("$3,500 - $4,200", "3-2"), not a subtraction.
+_NOT_A_SUM = re.compile(r"(?<![\d/.])[0-3]?\d/[0-3]?\d(?![\d/.])|\d\s*/\s*\d+\s*/\s*\d|\d\s*-\s*\$?\d")
 _SIGNS = {"+", "-", "*", "/", "**", "%", "(", ")"}
 # Words that only ask: dropped wherever they stand.
 _ASKING = frozenset(
@@ -52,6 +59,10 @@ def is_sum(text: str) -> bool:
     """Whether the message only asks to work out a sum of numbers."""
     text = text.casefold().replace("’", "'").strip().rstrip("?!.= ")
     if len(text) > MAX_CHARS or not any(c.isdigit() for c in text) and not _has_number_word(text):
+        return False
+    # Digits of any script as ASCII ("５ times ７"): Python's parser reads only ASCII numbers.
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    if _NOT_A_SUM.search(text):
         return False
     for pattern, sign in _OPERATORS:
         text = pattern.sub(sign, text)

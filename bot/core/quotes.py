@@ -234,17 +234,26 @@ class _Sentence:
     row: int  # its row in index.sentence_vectors
 
 
-# A nearest sentence shorter than this is shown with the sentences before it ("Rent." alone says nothing).
+# A nearest sentence shorter than this is shown with the sentences around it ("Rent." alone says nothing).
 MIN_NEAREST_WORDS = 6
 
 
 def _with_lead_in(p: _Paragraph, s: _Sentence) -> str:
-    """The sentence, with as many sentences before it in its paragraph as make MIN_NEAREST_WORDS words."""
+    """The sentence, with the sentences before it in its paragraph (after it, when it opens the
+    paragraph) that make MIN_NEAREST_WORDS words."""
     k = p.sentences.index(s)
-    first = k
-    while first > 0 and len(p.text[p.sentences[first].start : s.end].split()) < MIN_NEAREST_WORDS:
+    first = last = k
+
+    def words() -> int:
+        return len(p.text[p.sentences[first].start : p.sentences[last].end].split())
+
+    while first > 0 and words() < MIN_NEAREST_WORDS:
         first -= 1
-    return p.text[p.sentences[first].start : s.end] if first < k else s.text
+    while last < len(p.sentences) - 1 and words() < MIN_NEAREST_WORDS:
+        last += 1
+    if (first, last) == (k, k):
+        return s.text
+    return p.text[p.sentences[first].start : p.sentences[last].end]
 
 
 @dataclass(frozen=True)

@@ -94,16 +94,52 @@ def replace_controls(text: str) -> str:
     return _CONTROL.sub(" ", _ESCAPE.sub("", text))
 
 
-# Chat markup that is no part of a question: user, role and channel mentions, @everyone and @here, and the
-# address of a masked link (its text stays).
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
-_MASKED_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?[a-z][a-z0-9+.-]*:[^()\s]*>?\s*\)", re.IGNORECASE)
+# Chat markup that is no part of a question: user, role, channel and slash-command mentions, custom emoji,
+# timestamps, @everyone and @here (not inside an address such as me@everyone.com), and the address (and
+# title) of a masked link, whose text stays.
+_MENTION = re.compile(
+    r"<(?:@[!&]?|#)\d+>|</[^<>:\s][^<>:]*:\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[tTdDfFR])?>"
+    r"|(?<![\w@.])@(?:everyone|here)(?![\w@.-])"
+)
+_MASKED_LINK = re.compile(
+    r"\[([^\[\]]*)\]\(\s*<?[a-z][a-z0-9+.-]*:(?:[^()\s]|\([^()\s]*\))*>?(?:\s+\"[^\"]*\")?\s*\)",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def remove_chat_markup(text: str) -> str:
     """Mentions removed and masked links cut to their text: "<@123> when was it? [x](http://a.b)" is a
-    question about the meeting and "x", not about user 123 or a web address."""
-    return _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text))
+    question about the meeting and "x", not about user 123 or a web address. Runs of spaces left by what
+    was removed are one space."""
+    return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
+
+
+def remove_invisible_in_words(text: str) -> str:
+    """Format characters and blank letters removed where they sit in or around words ("r\u200bent" is
+    "rent"), but kept between two symbols, where they join an emoji sequence (👨\u200d👩\u200d👧)."""
+
+    def symbol(c: str) -> bool:
+        return bool(c) and not (c.isalnum() or c.isspace() or _drops(c))
+
+    if not any(_drops(c) for c in text):
+        return text
+    drops = [_drops(c) and c not in "\n\t" for c in text]
+    # The nearest kept character before and after each position, in two linear passes.
+    before, last = [], ""
+    for c, d in zip(text, drops, strict=True):
+        before.append(last)
+        last = last if d else c
+    after, last = [""] * len(text), ""
+    for i in range(len(text) - 1, -1, -1):
+        after[i] = last
+        last = last if drops[i] else text[i]
+    out = []
+    for c, d, b, a in zip(text, drops, before, after, strict=True):
+        if d and not (symbol(b) and symbol(a)) and not (c == "\ufe0f" and symbol(b)):
+            continue
+        out.append(c)
+    return "".join(out)
 
 
 def is_invisible(char: str) -> bool:

@@ -22,6 +22,12 @@ from bot.core.arithmetic import MAX_CHARS, is_sum
         "what is 15 percent of 3,500",
         "$3,500 times 12",
         "2 ^ 10 =",
+        "what is 3500/2",
+        "(3500+4200)/2",
+        "what is ５ times ７",  # fullwidth digits
+        "what is ٥ times ٧",  # Arabic-Indic digits
+        "what is 3500 doubled",
+        "what is 9 minus 4",
     ],
 )
 def test_sums_are_read(text: str) -> None:
@@ -40,6 +46,11 @@ def test_sums_are_read(text: str) -> None:
         "what is 9/11",  # a date, not a division
         "was the score 3-2",  # a score, not a subtraction
         "what happened on 11/21",
+        "11 / 21 / 2025",
+        "what is 21 / 11 / 2025",
+        "$3,500 - $4,200?",  # a range of rents
+        "3500 - 4200",
+        "24/7",
         "what is $3,500 a month",
         "what is 33 years old times two",
         "what is 5 times",

@@ -250,6 +250,13 @@ def test_a_short_nearest_sentence_is_shown_with_the_sentences_before_it(checker:
     assert len(span.article_text.split()) >= 6 and span.article_text.endswith('Rent."')
 
 
+def test_a_short_nearest_sentence_that_opens_its_paragraph_is_shown_with_the_next(
+    checker: QuoteChecker,
+) -> None:
+    (span,) = checker.check('"yes we can"').spans
+    assert span.verdict == ABSENT and len(span.article_text.split()) >= 6
+
+
 def test_absent_gives_the_nearest_passage(checker: QuoteChecker) -> None:
     (span,) = checker.check('Trump said "Mamdani is the best mayor New York has ever had"').spans
     assert span.verdict == ABSENT and span.similarity < 0.55
