@@ -209,27 +209,29 @@ def test_ask_batch_reads_a_file_an_editor_saved_with_a_byte_order_mark_and_a_nul
     assert first["question"] == "When was the meeting?" and second["question"] == "Who met?"
 
 
-def test_ask_batch_reports_a_line_holding_a_nul_byte_and_answers_the_others(tmp_path: Path) -> None:
-    """One NUL byte near the start used to refuse the whole file as binary, answering nothing."""
+@pytest.mark.parametrize(
+    "first",
+    [
+        pytest.param(b'{"question": "When was the meeting?"}', id="good-line"),
+        pytest.param(b'{"question": "caf\xe9 rent"}', id="latin-1-line"),
+    ],
+)
+def test_ask_batch_reports_a_line_holding_a_nul_byte_and_answers_the_others(
+    tmp_path: Path, first: bytes
+) -> None:
+    """One NUL byte near the start, alone or after a Latin-1 line, used to refuse the whole file as
+    binary, answering nothing."""
     batch = tmp_path / "questions.jsonl"
-    batch.write_bytes(b'{"question": "When was the meeting?"}\n\x00\n{"question": "Who met?"}\n')
+    batch.write_bytes(first + b'\n\x00\n{"question": "Who met?"}\n')
     result = run_bytes("ask", "--batch", str(batch))
     assert result.returncode == 0, result.stderr
-    first, bad, last = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    check_answer_object(first)
+    top, bad, last = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    if b"\xe9" in first:
+        assert top["line"] == 1 and "UTF-8" in top["error"]
+    else:
+        check_answer_object(top)
     check_answer_object(last)
     assert bad == {"line": 2, "error": "This line is not valid JSON."}
-
-
-def test_ask_batch_with_a_line_not_utf8_and_a_nul_line_answers_the_rest(tmp_path: Path) -> None:
-    """Together, a Latin-1 line and a NUL line used to make the whole file "binary"."""
-    batch = tmp_path / "questions.jsonl"
-    batch.write_bytes(b'{"question": "caf\xe9 rent"}\n\x00\n{"question": "Who met?"}\n')
-    result = run_bytes("ask", "--batch", str(batch))
-    assert result.returncode == 0, result.stderr
-    latin, nul, last = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert latin["line"] == 1 and nul["line"] == 2
-    check_answer_object(last)
 
 
 @pytest.mark.parametrize("content", [bytes(4096), '{"question": "hi"}\n'.encode("utf-16")])
