@@ -51,6 +51,7 @@ def chosen_env_file_missing() -> Path | None:
 
 
 MAX_ENCODER_THREADS = 64
+MAX_SNOWFLAKE = 2**64 - 1  # Discord ids are unsigned 64-bit numbers
 # Longer than this is no retention anyone means (RETENTION_DAYS=1000000 overflowed the date arithmetic),
 # and a cooldown window beyond a day or below a millisecond is a typo.
 MAX_RETENTION_DAYS = 36_500
@@ -67,8 +68,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     discord_token: SecretStr | None = None
-    discord_guild_id: int | None = Field(None, ge=1, le=2**64 - 1)
-    discord_application_id: int | None = Field(None, ge=1, le=2**64 - 1)  # default: the id in DISCORD_TOKEN
+    discord_guild_id: int | None = Field(None, ge=1, le=MAX_SNOWFLAKE)
+    discord_application_id: int | None = Field(
+        None, ge=1, le=MAX_SNOWFLAKE
+    )  # default: the id in DISCORD_TOKEN
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     ask_channel_ids: Annotated[tuple[int, ...], NoDecode] = ()
@@ -88,9 +91,8 @@ class Settings(BaseSettings):
     encoder_dir: Path = ROOT / "models" / "minilm-onnx"
     data_dir: Path = ROOT / "data"
     database_url: str | None = None  # default: sqlite:///{data_dir}/meeting-bot.sqlite3 (bot/store.py)
-    retention_days: int = Field(
-        90, ge=0, le=MAX_RETENTION_DAYS
-    )  # questions and votes older than this are deleted; 0 keeps them
+    # Questions and votes older than this are deleted; 0 keeps them.
+    retention_days: int = Field(90, ge=0, le=MAX_RETENTION_DAYS)
     user_salt: SecretStr | None = None  # default: a random salt kept in {data_dir}/salt
     # More encoder threads than this only wait on each other (ENCODER_THREADS=999999 used to hang starting).
     encoder_threads: int | None = Field(None, ge=1, le=MAX_ENCODER_THREADS)
@@ -125,8 +127,8 @@ class Settings(BaseSettings):
     @classmethod
     def _channel_ids(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         """Discord ids: 1 to 2^64 - 1."""
-        if any(not 1 <= i < 2**64 for i in value):
-            raise ValueError("a Discord id is between 1 and 18446744073709551615")
+        if any(not 1 <= i <= MAX_SNOWFLAKE for i in value):
+            raise ValueError(f"a Discord id is between 1 and {MAX_SNOWFLAKE}")
         return value
 
     @field_validator("shard_ids")

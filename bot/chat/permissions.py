@@ -8,6 +8,8 @@ import re
 
 import discord
 
+from bot.config import MAX_SNOWFLAKE
+
 SCOPES = ("bot", "applications.commands")
 
 # Exactly what the bot does in server channels, one (discord.Permissions flag, Developer Portal name) each.
@@ -30,8 +32,6 @@ BOT_PERMISSIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-# Discord ids (snowflakes) are unsigned 64-bit integers.
-MAX_SNOWFLAKE = 2**64 - 1
 _BASE64 = re.compile(r"[A-Za-z0-9_-]+")
 
 

@@ -139,23 +139,12 @@ class RetrievalModel:
             return "it has the wrong number of weights"
         if any(m.ndim != 2 or m.shape[1] != dim for m in (self.expansions, self.refusals)):
             return "its question vectors have the wrong shape"
-        pairs = self.expansion_chunks
-        if pairs.ndim != 2 or pairs.shape[1] != 2:
-            return "its question-to-passage pairs have the wrong shape"
-        rows, passages = pairs[:, 0], pairs[:, 1]
-        if not (
-            ((rows >= 0) & (rows < len(self.expansions))).all()
-            and ((passages >= 0) & (passages < chunks)).all()
-        ):
-            return "a question-to-passage pair points past its questions or passages"
-        pairs = self.expansion_sentences
-        if pairs.ndim != 2 or pairs.shape[1] != 2:
-            return "its question-to-sentence pairs have the wrong shape"
-        if not (
-            ((pairs[:, 0] >= 0) & (pairs[:, 0] < len(self.expansions))).all()
-            and ((pairs[:, 1] >= 0) & (pairs[:, 1] < sentences)).all()
-        ):
-            return "a question-to-sentence pair points past its questions or sentences"
+        problem = _pairs_misfit(self.expansion_chunks, len(self.expansions), chunks, "passage")
+        if problem:
+            return problem
+        problem = _pairs_misfit(self.expansion_sentences, len(self.expansions), sentences, "sentence")
+        if problem:
+            return problem
         scalars = np.array([*self.weights, *self.abstain_weights, self.abstain_bias, self.abstain_threshold])
         matrices = (self.adapter, self.line_adapter, self.expansions, self.refusals, scalars)
         if not all(np.isfinite(m).all() for m in matrices):
@@ -172,6 +161,17 @@ class RetrievalModel:
         """P(the article answers the question) from the retrieval features."""
         z = float(np.dot(self.abstain_weights, features) + self.abstain_bias)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _pairs_misfit(pairs: np.ndarray, questions: int, targets: int, what: str) -> str | None:
+    """What is wrong with (question row, `what` row) pairs for `questions` questions and `targets` of
+    `what`, or None."""
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        return f"its question-to-{what} pairs have the wrong shape"
+    rows, places = pairs[:, 0], pairs[:, 1]
+    if not (((rows >= 0) & (rows < questions)).all() and ((places >= 0) & (places < targets)).all()):
+        return f"a question-to-{what} pair points past its questions or {what}s"
+    return None
 
 
 def _words(value: object) -> frozenset[str]:
