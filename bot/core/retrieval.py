@@ -21,6 +21,7 @@ from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import FEATURES, RetrievalModel, adapt
+from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
 
 log = logging.getLogger(__name__)
@@ -199,7 +200,11 @@ class Retriever:
         chosen = self.excerpts_of(s, k)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
-        answered = confidence >= self.model.abstain_threshold
+        # What someone the article never names said or thought is a fact it lacks (bot.core.speakers).
+        stranger = unknown_speaker(question, self.lexical, self.model.asked_words)
+        answered = confidence >= self.model.abstain_threshold and stranger is None
+        if stranger is not None:
+            log.debug("declined: the article has no word for %r", stranger)
         highlight = None
         if hits:
             rank, highlight = self.bold_line.choose(

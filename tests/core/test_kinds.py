@@ -144,3 +144,26 @@ def test_language_reader_leaves_short_english_and_names_alone() -> None:
 def test_proper_names_are_words_always_capitalised_mid_sentence() -> None:
     names = proper_names(["Then Trump met Mamdani. The mayor met Trump too.", "Yes, Mamdani spoke."])
     assert {"trump", "mamdani"} <= names and "mayor" not in names and "then" not in names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did eric adams think about the meeting",
+        "did AOC say anything about trump meeting mamdani",
+        "what did the white house press secretary say after the meeting",
+    ],
+)
+def test_what_someone_the_article_never_names_said_is_not_covered(answerer: Answerer, text: str) -> None:
+    """All three were answered from Trump's or Mamdani's words before bot.core.speakers; the nearest
+    passages are still offered, marked as such."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.highlight is None and a.excerpts
+
+
+@pytest.mark.parametrize(
+    "text", ["what did steve bannon say about mamdani", "what did the president say about rent"]
+)
+def test_what_the_articles_people_said_is_answered(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "answer" and a.highlight

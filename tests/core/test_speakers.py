@@ -1,0 +1,58 @@
+"""Whose words a question asks for, and the decline when the article has no word for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.lexical import LexicalIndex
+from bot.core.speakers import asked_about, unknown_speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("what did eric adams think of it", "eric adams"),
+        ("What did the White House press secretary say?", "the White House press secretary"),
+        ("did AOC say anything about trump meeting mamdani", "AOC"),
+        ("how did governor hochul react", "governor hochul"),
+        ("what would obama actually think", "obama"),
+        ("What was Bernie Sanders’ reaction?", "Bernie Sanders"),
+        ("so what does trump make of mamdani", "trump"),
+        ("what did trump say about eric adams", "trump"),
+    ],
+)
+def test_the_one_asked_about_is_read_from_the_wording(question: str, who: str) -> None:
+    assert asked_about(question) == who
+
+
+@pytest.mark.parametrize(
+    "question", ["how old is mamdani", "what is con edison", "who said housing is a human right", "tl;dr"]
+)
+def test_a_question_about_no_ones_words_asks_about_no_one(question: str) -> None:
+    assert asked_about(question) is None
+
+
+@pytest.fixture(scope="module")
+def lexical() -> LexicalIndex:
+    return LexicalIndex(["Trump met Mamdani.", "Former Trump adviser Steve Bannon told reporters."])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did eric adams think", "what did the bannon adviser and obama say", "did fox news comment"],
+)
+def test_someone_the_article_has_no_word_for_is_unknown(lexical: LexicalIndex, question: str) -> None:
+    assert unknown_speaker(question, lexical, frozenset())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did steve bannon say",  # in the article
+        "what did he say",  # a pronoun names nobody to look up
+        "did anyone comment on it",
+        "what did the commander in chief think",  # words the training questions use
+    ],
+)
+def test_someone_the_article_or_training_questions_know_is_not(lexical: LexicalIndex, question: str) -> None:
+    assert unknown_speaker(question, lexical, frozenset({"command", "chief"})) is None
