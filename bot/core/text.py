@@ -115,6 +115,12 @@ def remove_chat_markup(text: str) -> str:
     return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
 
 
+def _dresses(char: str) -> bool:
+    """An invisible character that shapes the symbol before it: the emoji variation selector, and the
+    tag characters of a subdivision flag."""
+    return char == "\ufe0f" or "\U000e0020" <= char <= "\U000e007f"
+
+
 def remove_invisible_in_words(text: str) -> str:
     """Format characters and blank letters removed where they sit in or around words ("r\u200bent" is
     "rent"), but kept between two symbols, where they join an emoji sequence (👨\u200d👩\u200d👧)."""
@@ -136,7 +142,7 @@ def remove_invisible_in_words(text: str) -> str:
         last = last if drops[i] else text[i]
     out = []
     for c, d, b, a in zip(text, drops, before, after, strict=True):
-        if d and not (symbol(b) and symbol(a)) and not (c == "\ufe0f" and symbol(b)):
+        if d and not (c == "\u200d" and symbol(b) and symbol(a)) and not (_dresses(c) and symbol(b)):
             continue
         out.append(c)
     return "".join(out)
@@ -158,15 +164,13 @@ def remove_invisible(text: str) -> str:
     """Text with format characters (Cf: zero-width spaces and joiners, soft hyphens, BOMs, bidirectional
     overrides), blank letters and control characters (C0, C1: ESC of a terminal sequence) removed, so a
     word they sit inside reads as one word; white space written as a control (tab, carriage return) is a
-    space, and a line feed stays."""
+    space, and a line feed stays. A joiner between two symbols stays, as in `remove_invisible_in_words`:
+    it makes one emoji of several (👨\u200d👩\u200d👧)."""
     if not any(_drops(c) or c in _LINE_BREAKS for c in text):
         return text
     text = _ESCAPE.sub("", text)  # a whole terminal sequence (colour, window title), not only its ESC
-    return "".join(
-        " " if c in _SPACE_CONTROLS else "\n" if c in _LINE_BREAKS else c
-        for c in text
-        if c == "\n" or c in _SPACE_CONTROLS or c in _LINE_BREAKS or not _drops(c)
-    )
+    text = "".join(" " if c in _SPACE_CONTROLS else "\n" if c in _LINE_BREAKS else c for c in text)
+    return remove_invisible_in_words(text)
 
 
 # Quotation marks: the closer each opener accepts (»…« is the German use of guillemets, »…» the Finnish

@@ -1,8 +1,10 @@
-"""Tests for bot.core.text.cut_at_word: cutting text to a limit between words."""
+"""Tests for bot.core.text: cutting text to a limit between words; invisible characters."""
 
 from __future__ import annotations
 
-from bot.core.text import cut_at_word
+import pytest
+
+from bot.core.text import cut_at_word, remove_invisible, remove_invisible_in_words
 
 
 def test_short_text_is_kept() -> None:
@@ -20,3 +22,24 @@ def test_a_cut_that_falls_between_words_keeps_the_last_whole_word() -> None:
 
 def test_one_long_word_is_cut_inside_it_rather_than_emptied() -> None:
     assert cut_at_word("supercalifragilistic words", 5) == "super"
+
+
+@pytest.mark.parametrize("clean", [remove_invisible, remove_invisible_in_words])
+@pytest.mark.parametrize(
+    "emoji",
+    [
+        "👨\u200d👩\u200d👧",  # a family: three emoji joined by zero-width joiners
+        "❤\ufe0f",  # a heart drawn as an emoji by its variation selector
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag: tag characters
+    ],
+)
+def test_emoji_built_of_invisible_characters_stay_whole(clean, emoji: str) -> None:
+    """remove_invisible (thread names, quotes) used to cut the family into three emoji."""
+    assert clean(f"{emoji} thread") == f"{emoji} thread"
+
+
+@pytest.mark.parametrize("clean", [remove_invisible, remove_invisible_in_words])
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\x07", "\u200b"])
+def test_other_invisible_characters_go_even_between_symbols(clean, char: str) -> None:
+    """A right-to-left override between two symbols used to stay in a cleaned question."""
+    assert clean(f"!{char}? #{char}#") == "!? ##"
