@@ -38,11 +38,13 @@ _OPERATORS = (
 # numbers, which writes a range or a score ("$3,500 - $4,200", "3-2"), not a subtraction.
 _NOT_A_SUM = re.compile(r"(?<![\d/.])[0-3]?\d/[0-3]?\d(?![\d/.])|\d\s*/\s*\d+\s*/\s*\d|\d\s*-\s*\$?\d")
 _SIGNS = {"+", "-", "*", "/", "**", "%", "(", ")"}
-# Words that only ask: dropped wherever they stand.
+# Words that only ask, chat around the asking, or point at the article, which holds no sum either ("what's
+# 5 times 7 in the article"): dropped wherever they stand.
 _ASKING = frozenset(
     "what what's whats is are does do how much many calculate compute work out solve evaluate please pls "
     "tell me can could you the answer result value of equal equals make makes give gives = hey quick "
-    "question ok so".split()
+    "question ok so lol lmao haha rofl bro yo plz thanks thx hi hello real in according to article story "
+    "this".split()
 )
 _NUMBER_WORDS = {
     w: str(i)

@@ -28,6 +28,9 @@ from bot.core.arithmetic import MAX_CHARS, is_sum
         "what is ٥ times ٧",  # Arabic-Indic digits
         "what is 3500 doubled",
         "what is 9 minus 4",
+        "what's 5 times 7 lol",  # was answered with three passages
+        "what's 5 times 7 in the article",  # was read as a request for the overview
+        "according to the article, what is 12 times 8?",
     ],
 )
 def test_sums_are_read(text: str) -> None:
@@ -54,6 +57,9 @@ def test_sums_are_read(text: str) -> None:
         "what is $3,500 a month",
         "what is 33 years old times two",
         "what is 5 times",
+        "what is 5 in the article",
+        "what happened in 2025",
+        "what is 3 to 4",
         "plus minus",
         "",
     ],
