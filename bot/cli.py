@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import io
 import json
 import logging
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -119,9 +121,22 @@ def answer_json(answer: Answer) -> dict:
 
 
 HOW_TO_ASK = (
-    'Ask one question with meeting-bot ask "When was the meeting?", or type questions one per line in '
-    "meeting-bot chat, where a follow-up is read with the questions before it."
+    'Ask one question with {cmd} ask "When was the meeting?", or type questions one per line in '
+    "{cmd} chat, where a follow-up is read with the questions before it."
 )
+
+
+@functools.cache
+def command_name() -> str:
+    """How to type this command here: `meeting-bot` when the shell finds it, else the path it was run by
+    (`.venv/bin/meeting-bot` outside the virtual environment), or `python -m bot`."""
+    if shutil.which("meeting-bot"):
+        return "meeting-bot"
+    ran = Path(sys.argv[0])
+    if ran.name == "meeting-bot":
+        path = os.path.relpath(ran) if ran.is_absolute() else str(ran)
+        return path if "/" in path or os.sep in path else f"./{path}"
+    return "python -m bot"
 
 
 def answer_text(answer: Answer, bold: bool = False) -> str:
@@ -135,7 +150,7 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     elif answer.reply:
         lines.append(answer.reply)
     if answer.kind == "help":
-        lines += ["", HOW_TO_ASK]
+        lines += ["", HOW_TO_ASK.format(cmd=command_name())]
     for e in answer.shown:
         text = e.text
         if e.highlight and bold:

@@ -288,7 +288,25 @@ def test_help_in_the_terminal_says_how_to_ask_there_without_discord_markup() -> 
     result = run_bytes("ask", "help")
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
-    assert "meeting-bot chat" in text and "/ask" not in text and not set("*`") & set(text)
+    assert re.search(r"(meeting-bot|python -m bot) chat", text), text
+    assert "/ask" not in text and not set("*`") & set(text)
+
+
+@pytest.mark.parametrize("on_path", [True, False])
+def test_help_names_the_command_as_it_can_be_typed_here(on_path: bool) -> None:
+    """Help used to name `meeting-bot`, which a shell finds only with the virtual environment active."""
+    script = Path(sys.executable).parent / "meeting-bot"
+    if not script.exists():
+        pytest.skip("the meeting-bot script is not installed beside this interpreter")
+    env = environment()
+    others = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p) != script.parent]
+    env["PATH"] = os.pathsep.join([str(script.parent)] * on_path + others)
+    result = subprocess.run(
+        [str(script), "ask", "help"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    named = re.search(r"Ask one question with (.+?) ask ", result.stdout).group(1)
+    assert named == "meeting-bot" if on_path else Path(ROOT, named).resolve() == script.resolve()
 
 
 def test_ask_a_question_and_a_batch_together_is_a_usage_error() -> None:
