@@ -9,6 +9,7 @@ import datetime
 import json
 import logging
 import re
+import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -1879,6 +1880,17 @@ def patch_discord_endpoints(fake: FakeDiscord) -> Iterator[None]:
 ClientT = TypeVar("ClientT", bound=discord.Client)
 
 
+async def _keep_alive_threads_ended(timeout: float = 5.0) -> None:
+    """Wait, with the loop still running, for discord.py's heartbeat threads to end: one that woke just
+    before close() stopped it would otherwise post its heartbeat to a loop that pytest has since closed
+    (an unhandled-thread warning, now and then)."""
+    from discord.gateway import KeepAliveHandler
+
+    for thread in [t for t in threading.enumerate() if isinstance(t, KeepAliveHandler)]:
+        thread.stop()
+        await asyncio.to_thread(thread.join, timeout)
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     fake: FakeDiscord, bot: ClientT, token: str = "fake-token", *, ready_timeout: float = 10.0
@@ -1905,3 +1917,5 @@ async def running_bot(
             except TimeoutError:
                 task.cancel()
                 raise
+            finally:
+                await _keep_alive_threads_ended()
