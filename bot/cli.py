@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import shutil
 import stat
 import sys
@@ -129,14 +130,23 @@ HOW_TO_ASK = (
 @functools.cache
 def command_name() -> str:
     """How to type this command here: `meeting-bot` when the shell finds it, else the path it was run by
-    (`.venv/bin/meeting-bot` outside the virtual environment), or `python -m bot`."""
+    (`.venv/bin/meeting-bot` outside the virtual environment), or the interpreter's with `-m bot`; quoted
+    for the shell where a path needs it."""
     if shutil.which("meeting-bot"):
         return "meeting-bot"
     ran = Path(sys.argv[0])
     if ran.name == "meeting-bot":
-        path = os.path.relpath(ran) if ran.is_absolute() else str(ran)
-        return path if "/" in path or os.sep in path else f"./{path}"
-    return "python -m bot"
+        return shlex.quote(_typed_path(ran))
+    python = shutil.which("python")
+    if python and Path(python).absolute() == Path(sys.executable).absolute():
+        return "python -m bot"
+    return f"{shlex.quote(_typed_path(Path(sys.executable)))} -m bot"
+
+
+def _typed_path(path: Path) -> str:
+    """A path as typed at a prompt in the current folder: relative, with ./ when it has no folder."""
+    typed = os.path.relpath(path) if path.is_absolute() else str(path)
+    return typed if os.sep in typed else f".{os.sep}{typed}"
 
 
 def answer_text(answer: Answer, bold: bool = False) -> str:
@@ -322,7 +332,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = read_stdin() if args.question == "-" else args.question
     if args.batch is None and (question is None or not question.strip()):
         raise UserError(
-            'The question is empty; ask one, for example: meeting-bot ask "When was the meeting?" '
+            f'The question is empty; ask one, for example: {command_name()} ask "When was the meeting?" '
             "(with the quotes).",
             EXIT_USAGE,
         )
@@ -618,7 +628,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     text = read_stdin() if args.text == "-" else args.text
     if not text or not text.strip():
         raise UserError(
-            "There is nothing to check; give a quote like `meeting-bot check 'Trump said \"…\"'`.", EXIT_USAGE
+            f"There is nothing to check; give a quote like `{command_name()} check 'Trump said \"…\"'`.",
+            EXIT_USAGE,
         )
     checker = load_checker(settings)
     try:

@@ -670,3 +670,24 @@ def test_the_log_never_shows_an_interaction_token_even_in_a_traceback() -> None:
     text = formatter.format(record)
     assert "SECRET" not in text and "OTHERsecret" not in text
     assert "/webhooks/123/<token>" in text and "/interactions/9/<token>/callback" in text
+
+
+def test_the_command_named_in_help_can_be_pasted_into_a_shell(tmp_path, monkeypatch) -> None:
+    """A trial found a path with a space printed bare, and `python -m bot` named for an interpreter whose
+    `python` on the PATH lacks the packages."""
+    from bot import cli
+
+    folder = tmp_path / "odd dir"
+    folder.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    monkeypatch.setattr(cli.sys, "argv", [str(folder / ".venv" / "bin" / "meeting-bot")])
+    cli.command_name.cache_clear()
+    try:
+        assert cli.command_name() == "'odd dir/.venv/bin/meeting-bot'"
+        monkeypatch.setattr(cli.sys, "argv", [str(folder / "bot" / "__main__.py")])
+        monkeypatch.setattr(cli.sys, "executable", str(folder / ".venv" / "bin" / "python"))
+        cli.command_name.cache_clear()
+        assert cli.command_name() == "'odd dir/.venv/bin/python' -m bot"
+    finally:
+        cli.command_name.cache_clear()

@@ -316,9 +316,13 @@ class Answerer:
         """What a message is when it is not a question for retrieval: not English, help, chatter..."""
         if not self.languages.is_english(text):
             return Intent(LANGUAGE)
-        if is_sum(text):  # the article works out no sum: declined with no passages
+        if is_sum(text, self._article_word):  # the article works out no sum: declined with no passages
             return Intent(NOT_COVERED)
         return self.intents.read(text, vector) if self.intents else None
+
+    def _article_word(self, word: str) -> bool:
+        """Whether a word (stemmed, unless a function word) is one the article uses."""
+        return self.retriever.lexical.coverage(word) > 0
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""

@@ -4,7 +4,9 @@ The article works out no sum, so such a message is declined before retrieval rat
 passage that happens to hold the same numbers ("what is 3500 divided by 2" used to get the median rent).
 A message counts only when, with its asking words ("what is", "calculate", "equal") taken off, every word
 left is a number or an operator, and Python's own parser (`ast`) reads them as numbers joined by at least
-one operator. Nothing is evaluated.
+one operator. Nothing is evaluated. Given what the article's words are, any other word that is not one of
+them (chat: "lol", "pls", "in the piece", an emoji) is taken off too: only a word of the article can make
+the numbers its own ("3500 times 12 for the rent").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Longer than this is no sum anyone types; the parser is never handed a long or deeply nested text.
 MAX_CHARS = 120
@@ -38,6 +41,8 @@ _OPERATORS = (
 # numbers, which writes a range or a score ("$3,500 - $4,200", "3-2"), not a subtraction.
 _NOT_A_SUM = re.compile(r"(?<![\d/.])[0-3]?\d/[0-3]?\d(?![\d/.])|\d\s*/\s*\d+\s*/\s*\d|\d\s*-\s*\$?\d")
 _SIGNS = {"+", "-", "*", "/", "**", "%", "(", ")"}
+# A smiley standing alone (":)", ";-(", ":P"): chat, whose brackets are no parentheses.
+_SMILEY = re.compile(r"(?<!\S)[:;][-'^o]?[()\[\]dpo3/\\|*]+(?!\S)")
 # Words that only ask, chat around the asking, or point at the article, which holds no sum either ("what's
 # 5 times 7 in the article"): dropped wherever they stand.
 _ASKING = frozenset(
@@ -57,8 +62,9 @@ _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator, ast.unaryop)
 
 
-def is_sum(text: str) -> bool:
-    """Whether the message only asks to work out a sum of numbers."""
+def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool:
+    """Whether the message only asks to work out a sum of numbers; with `article_word`, words that are
+    not the article's count as chat around the sum."""
     text = text.casefold().replace("’", "'").strip().rstrip("?!.= ")
     if len(text) > MAX_CHARS or not any(c.isdigit() for c in text) and not _has_number_word(text):
         return False
@@ -66,18 +72,21 @@ def is_sum(text: str) -> bool:
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
     if _NOT_A_SUM.search(text):
         return False
+    text = _SMILEY.sub(" ", text)
     for pattern, sign in _OPERATORS:
         text = pattern.sub(sign, text)
     kept = []
     for token in text.split():
-        token = token.removeprefix("$").strip(",")
+        token = token.strip("\"'“”‘’,;:!?").removeprefix("$").rstrip(".")
         if token in _SIGNS:
             kept.append(token)
         elif _NUMBER.fullmatch(token):
             kept.append(token.replace(",", ""))
         elif token in _NUMBER_WORDS:
             kept.append(_NUMBER_WORDS[token])
-        elif token not in _ASKING:
+        elif token in _ASKING or not any(c.isalnum() for c in token):
+            continue  # asking words, and marks or emoji ("?", ":)")
+        elif article_word is None or article_word(token):
             return False
     if kept.count("(") > MAX_DEPTH:
         return False

@@ -3,12 +3,13 @@
 The article quotes and describes a few people and groups. "What did Eric Adams think of it?" asks for a
 fact it lacks, however close the rest of the question comes to a passage about the meeting, and the
 abstainer, which reads how close the question comes, used to answer such questions with Trump's or
-Mamdani's words. The one asked about is read from the question's wording ("what did/does/would X say,
-think, feel...", "how did X react/respond", "did X say/comment...", "what was X's reaction/take") and is
-unknown when one of its content words is in neither the article nor the training questions (which hold the
-words people use for the article's people: "the commander in chief", "the ex-strategist"). Such a question
-is declined; its nearest passages are still shown when they are near, so a name the article knows by
-another word ("potus") costs the reader only the bold line.
+Mamdani's words. The one asked about is read from the wording ("what did/would X say, think, call...",
+"what does X think", "how did X react", "did X comment...", "what was X's reaction"; not "what does X
+say", which asks what a text says) and is a stranger when none of the words naming them is in the article
+or the training questions (which hold the words people use for the article's people: "the commander in
+chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor").
+Such a question is declined; its nearest passages are still shown when they are near, so a name the
+article knows by another word ("potus") costs the reader only the bold line.
 """
 
 from __future__ import annotations
@@ -17,21 +18,25 @@ import re
 
 from bot.core.lexical import LexicalIndex
 
-# Verbs that ask for someone's words or views.
-_VIEWS = (
-    r"say|says|said|think|thinks|thought|feel|feels|felt|believe|believes|believed|react|reacts|reacted|"
-    r"respond|responds|responded|comment|comments|commented|tweet|tweets|tweeted|post|posts|posted|"
-    r"reply|replies|replied|write|writes|wrote|tell|tells|told|make of|made of"
+# Verbs that ask for someone's words, views or deeds towards the meeting.
+_DEEDS = (
+    r"think|thinks|thought|believe|believes|believed|react|reacts|reacted|respond|responds|responded|"
+    r"comment|comments|commented|reply|replies|replied|tweet|tweets|tweeted|argue|argues|argued|"
+    r"announce|announces|announced|report|reports|reported|praise|praises|praised|critici[sz]e|"
+    r"critici[sz]es|critici[sz]ed|endorse|endorses|endorsed|call|calls|called|make of|made of|"
+    r"(?:feel|feels|felt)\s+about"
 )
+# Verbs of saying: only in the past ("what did X say"), since "what does the text say" asks a document.
+_SAID = r"say|said|tell|told|write|wrote|post|posted"
 _ADVERBS = r"(?:\s+(?:ever|even|actually|really|publicly|officially|just|also|already|first))*"
-# The one asked about: a few words, no clause (a lazy run stops at the first verb of saying).
+# The one asked about: a few words, no clause (a lazy run stops at the first verb).
 _WHO = r"(?P<who>[^\W\d_][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)"
 _ASKS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"\b(?:what|how)\s+(?:did|does|do|has|have|had|would|will|could|might)\s+{_WHO}{_ADVERBS}\s+(?:{_VIEWS})\b",
-        rf"\b(?:did|does|do|has|have|had)\s+{_WHO}{_ADVERBS}\s+(?:{_VIEWS})\b",
-        rf"\bwhat\s+(?:was|were|is|are)\s+{_WHO}['’]s?\s+(?:reaction|response|take|view|views|opinion|stance)\b",
+        rf"\b(?:(?:what|how)\s+)?(?:did|has|have|had|would|will|could|might)\s+{_WHO}{_ADVERBS}\s+(?:{_DEEDS}|{_SAID})\b",
+        rf"\b(?:(?:what|how)\s+)?(?:does|do)\s+{_WHO}{_ADVERBS}\s+(?:{_DEEDS})\b",
+        rf"(?:\bwhat\s+(?:was|were|is|are)\s+|^){_WHO}['’]s?\s+(?:reaction|response|take|view|views|opinion|stance)\b",
     )
 )
 # Words for nobody in particular: "did anyone say", "what do people think".
@@ -51,12 +56,13 @@ def asked_about(question: str) -> str | None:
 
 def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
     """The one the question asks about when the article (and the training questions, `known` stems)
-    has no word for them, else None."""
+    has no word for any of the words naming them, else None. One known word is enough to be one of
+    the article's ("mr trump", "the 47th president", "trump's former advisor")."""
     who = asked_about(question)
     if who is None:
         return None
     words = " ".join(w for w in who.split() if w.casefold() not in _ANYONE)
     stems = lexical.content_stems(words)
-    if stems and lexical.coverage(words, known) < 1.0:
+    if stems and lexical.coverage(words, known) == 0.0:
         return who
     return None

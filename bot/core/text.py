@@ -115,19 +115,23 @@ def remove_chat_markup(text: str) -> str:
     return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
 
 
-def _dresses(char: str) -> bool:
-    """An invisible character that shapes the symbol before it: the emoji variation selector, and the
-    tag characters of a subdivision flag."""
-    return char == "\ufe0f" or "\U000e0020" <= char <= "\U000e007f"
+_ZWJ = "\u200d"
+_SELECTORS = "\ufe0e\ufe0f"  # text and emoji presentation
+_BLACK_FLAG = "\U0001f3f4"
+_KEYCAP_BASES = frozenset("0123456789#*")
+MAX_FLAG_TAGS = 8  # a subdivision flag's tag letters and its cancel tag ("gbsct" + U+E007F)
+
+
+def _pictograph(char: str) -> bool:
+    """An emoji or other pictographic symbol, or a skin-tone modifier."""
+    return bool(char) and unicodedata.category(char) in ("So", "Sk")
 
 
 def remove_invisible_in_words(text: str) -> str:
     """Format characters and blank letters removed where they sit in or around words ("r\u200bent" is
-    "rent"), but kept between two symbols, where they join an emoji sequence (👨\u200d👩\u200d👧)."""
-
-    def symbol(c: str) -> bool:
-        return bool(c) and not (c.isalnum() or c.isspace() or _drops(c))
-
+    "rent"); kept only where they build one emoji: a zero-width joiner between two pictographs
+    (👨\u200d👩\u200d👧), a presentation selector after a pictograph or a keycap's digit (❤\ufe0f,
+    1\ufe0f\u20e3), the tag letters of a subdivision flag after the black flag. A run of them is one."""
     if not any(_drops(c) for c in text):
         return text
     drops = [_drops(c) and c not in "\n\t" for c in text]
@@ -140,10 +144,25 @@ def remove_invisible_in_words(text: str) -> str:
     for i in range(len(text) - 1, -1, -1):
         after[i] = last
         last = last if drops[i] else text[i]
-    out = []
+    out: list[str] = []
+    tags = 0  # flag tags kept since the last black flag
     for c, d, b, a in zip(text, drops, before, after, strict=True):
-        if d and not (c == "\u200d" and symbol(b) and symbol(a)) and not (_dresses(c) and symbol(b)):
-            continue
+        if d:
+            previous = out[-1] if out else ""
+            if c == _ZWJ:
+                keep = _pictograph(b) and _pictograph(a) and previous != _ZWJ
+            elif c in _SELECTORS:
+                keycap = b in _KEYCAP_BASES and a == "\u20e3"
+                keep = (_pictograph(b) or keycap) and previous not in _SELECTORS + _ZWJ
+            elif "\U000e0020" <= c <= "\U000e007f":
+                tags = tags + 1 if b == _BLACK_FLAG else MAX_FLAG_TAGS + 1
+                keep = tags <= MAX_FLAG_TAGS
+            else:
+                keep = False
+            if not keep:
+                continue
+        elif c == _BLACK_FLAG:
+            tags = 0
         out.append(c)
     return "".join(out)
 

@@ -72,3 +72,40 @@ def test_long_or_deeply_nested_input_is_not_handed_to_the_parser() -> None:
     assert not is_sum("1" + "+1" * MAX_CHARS)
     assert not is_sum("(" * 50 + "1+1" + ")" * 50)
     assert is_sum("((1 + 1))")
+
+
+def _article_word(word: str) -> bool:
+    return word in {"rent", "rents", "trump", "meeting", "minutes"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok so what's 7 times 6 again",
+        "what's 5 times 7 :)",
+        "5 times 7 = ? thanks!",
+        "what's 5 times 7 in the piece",
+        "quick q: what's 6 times 7",
+        "what is 3500 times 12 lol 😂",
+        "hmm whats 12 divided by 3",
+        "can u do 8 times 8 for me",
+    ],
+)
+def test_words_that_are_not_the_articles_are_chat_around_a_sum(text: str) -> None:
+    """A trial found each of these answered, or declined only after a search, with passages."""
+    assert is_sum(text, _article_word)
+    assert not is_sum(f"{text} for the rent", _article_word)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is 3500 times 12 for the rent",  # the article's own numbers and words: retrieval decides
+        "did trump say 5 times that rents are high",
+        "did the meeting last 45 minutes times 2",
+        "what is times square",
+        "was the score 3-2 lol",
+    ],
+)
+def test_a_word_of_the_article_makes_numbers_a_question(text: str) -> None:
+    assert not is_sum(text, _article_word)

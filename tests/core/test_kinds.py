@@ -80,6 +80,14 @@ def test_a_sum_of_the_articles_own_numbers_is_declined_with_no_passages(
     assert a.kind == "not_covered" and a.excerpts == () and a.reply
 
 
+@pytest.mark.parametrize(
+    "text", ["ok so what's 7 times 6 again", "what's 5 times 7 :)", "hey bot what's 5 times 7"]
+)
+def test_a_sum_with_chat_around_it_is_declined_with_no_passages(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and not a.excerpts
+
+
 def test_a_sum_is_no_context_for_a_follow_up(answerer: Answerer) -> None:
     a = answerer.ask("and how old is he?", history=["who is mamdani?", "what's 5 times 7"])
     assert a.kind == "answer" and "33" in a.highlight
@@ -151,7 +159,7 @@ def test_proper_names_are_words_always_capitalised_mid_sentence() -> None:
     [
         "what did eric adams think about the meeting",
         "did AOC say anything about trump meeting mamdani",
-        "what did the white house press secretary say after the meeting",
+        "how did governor hochul react",
     ],
 )
 def test_what_someone_the_article_never_names_said_is_not_covered(answerer: Answerer, text: str) -> None:
@@ -162,7 +170,15 @@ def test_what_someone_the_article_never_names_said_is_not_covered(answerer: Answ
 
 
 @pytest.mark.parametrize(
-    "text", ["what did steve bannon say about mamdani", "what did the president say about rent"]
+    "text",
+    [
+        "what did steve bannon say about mamdani",
+        "what did the president say about rent",
+        # A first trial of bot.core.speakers declined these: one unknown word declined the question.
+        "what did mr trump say about rent",
+        "what does the text say about energy costs",
+        "what did trump's former advisor say",
+    ],
 )
 def test_what_the_articles_people_said_is_answered(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import cut_at_word, remove_invisible, remove_invisible_in_words
+from bot.core.text import MAX_FLAG_TAGS, cut_at_word, remove_invisible, remove_invisible_in_words
 
 
 def test_short_text_is_kept() -> None:
@@ -31,6 +31,9 @@ def test_one_long_word_is_cut_inside_it_rather_than_emptied() -> None:
         "👨\u200d👩\u200d👧",  # a family: three emoji joined by zero-width joiners
         "❤\ufe0f",  # a heart drawn as an emoji by its variation selector
         "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag: tag characters
+        "1\ufe0f\u20e3",  # keycap one
+        "❤\ufe0e",  # a heart drawn as text
+        "🏳\ufe0f\u200d🌈",  # the rainbow flag
     ],
 )
 def test_emoji_built_of_invisible_characters_stay_whole(clean, emoji: str) -> None:
@@ -39,7 +42,15 @@ def test_emoji_built_of_invisible_characters_stay_whole(clean, emoji: str) -> No
 
 
 @pytest.mark.parametrize("clean", [remove_invisible, remove_invisible_in_words])
-@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\x07", "\u200b"])
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\x07", "\u200b", "\u200d", "\ufe0f", "\U000e0067"])
 def test_other_invisible_characters_go_even_between_symbols(clean, char: str) -> None:
     """A right-to-left override between two symbols used to stay in a cleaned question."""
     assert clean(f"!{char}? #{char}#") == "!? ##"
+
+
+@pytest.mark.parametrize("clean", [remove_invisible, remove_invisible_in_words])
+def test_a_run_of_joiners_or_selectors_is_one_and_flag_tags_are_few(clean) -> None:
+    """A trial kept any number of them after an emoji, and tag letters (text no one sees) after any mark."""
+    assert clean("👨\u200d\u200d\u200d👩 ❤\ufe0f\ufe0f\ufe0f") == "👨\u200d👩 ❤\ufe0f"
+    assert clean("what?" + "\U000e0069\U000e0067\U000e006e") == "what?"
+    assert len(clean("🏴" + "\U000e0067" * 100)) == 1 + MAX_FLAG_TAGS
