@@ -132,9 +132,10 @@ def command_name() -> str:
     """How to type this command here: `meeting-bot` when the shell finds it, else the path it was run by
     (`.venv/bin/meeting-bot` outside the virtual environment), or the interpreter's with `-m bot`; quoted
     for the shell where a path needs it."""
-    if shutil.which("meeting-bot"):
-        return "meeting-bot"
     ran = Path(sys.argv[0])
+    found = shutil.which("meeting-bot")
+    if found and (ran.name != "meeting-bot" or _same_file(Path(found), ran)):
+        return "meeting-bot"
     if ran.name == "meeting-bot":
         return shlex.quote(_typed_path(ran))
     python = shutil.which("python")
@@ -143,9 +144,20 @@ def command_name() -> str:
     return f"{shlex.quote(_typed_path(Path(sys.executable)))} -m bot"
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def _typed_path(path: Path) -> str:
-    """A path as typed at a prompt in the current folder: relative, with ./ when it has no folder."""
-    typed = os.path.relpath(path) if path.is_absolute() else str(path)
+    """A path as typed at a prompt in the current folder: relative, with ./ when it has no folder; absolute
+    when the current folder is gone."""
+    try:
+        typed = os.path.relpath(path) if path.is_absolute() else str(path)
+    except OSError:  # the current folder was deleted
+        return str(path.absolute()) if path.is_absolute() else str(path)
     return typed if os.sep in typed else f".{os.sep}{typed}"
 
 

@@ -691,3 +691,34 @@ def test_the_command_named_in_help_can_be_pasted_into_a_shell(tmp_path, monkeypa
         assert cli.command_name() == "'odd dir/.venv/bin/python' -m bot"
     finally:
         cli.command_name.cache_clear()
+
+
+def test_help_names_the_path_run_when_another_meeting_bot_is_on_the_path_or_the_folder_is_gone(
+    tmp_path, monkeypatch
+) -> None:
+    """A trial found `meeting-bot` named when the shell would run another program of that name, and help
+    failing (FileNotFoundError) in a folder that had been deleted."""
+    from bot import cli
+
+    script = tmp_path / "venv" / "bin" / "meeting-bot"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    other = tmp_path / "other" / "meeting-bot"
+    other.parent.mkdir()
+    other.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(cli.sys, "argv", [str(script)])
+    monkeypatch.setattr(cli.shutil, "which", lambda name: str(other))
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    cli.command_name.cache_clear()
+    try:
+        assert cli.command_name() == "../venv/bin/meeting-bot"
+        gone.rmdir()
+        cli.command_name.cache_clear()
+        assert cli.command_name() == str(script)
+        monkeypatch.setattr(cli.shutil, "which", lambda name: str(script))
+        cli.command_name.cache_clear()
+        assert cli.command_name() == "meeting-bot"
+    finally:
+        cli.command_name.cache_clear()

@@ -29,17 +29,19 @@ _OPERATORS = (
     (re.compile(r"\bdoubled\b"), " * 2 "),
     (re.compile(r"\btripled\b"), " * 3 "),
     (re.compile(r"\bhalved\b"), " / 2 "),
-    (re.compile(r"\bmultiplied by\b|\btimes\b|×|(?<=\d)\s*[x*]\s*(?=\d)|\s\*\s"), " * "),
+    (re.compile(r"\bmultiplied by\b|\btimes\b|×|(?<=[\d)])\s*[x*]\s*(?=[\d(])|\s\*\s"), " * "),
     (re.compile(r"\bdivided by\b|\bover\b|÷|/"), " / "),
     (re.compile(r"\bplus\b|\badded to\b|\+"), " + "),
-    (re.compile(r"\bminus\b|\bless\b|−"), " - "),
+    (re.compile(r"\bminus\b|\bless\b|−|(?<=[\d)])-(?=[\d$(])"), " - "),
     (re.compile(r"\bpercent of\b|%\s*of\b"), " / 100 * "),
     (re.compile(r"\bmod(?:ulo)?\b"), " % "),
     (re.compile(r"([()])"), r" \1 "),
 )
-# Slashes that write a date, not a division ("11/21", "9/11", "11 / 21 / 2025"), and a hyphen between
-# numbers, which writes a range or a score ("$3,500 - $4,200", "3-2"), not a subtraction.
-_NOT_A_SUM = re.compile(r"(?<![\d/.])[0-3]?\d/[0-3]?\d(?![\d/.])|\d\s*/\s*\d+\s*/\s*\d|\d\s*-\s*\$?\d")
+# Slashes that write a date, not a division ("11/21", "9/11", "11 / 21 / 2025").
+_NOT_A_SUM = re.compile(r"(?<![\d/.])[0-3]?\d/[0-3]?\d(?![\d/.])|\d\s*/\s*\d+\s*/\s*\d")
+# A hyphen between two numbers: a range when the first is no larger ("$3,500 - $4,200", "2021-2023"), a
+# subtraction when it is ("4200 - 3500", "2026-2025").
+_HYPHENATED = re.compile(r"(?<![\d.,])\$?(\d[\d,]*(?:\.\d+)?)\s*-\s*\$?(\d[\d,]*(?:\.\d+)?)")
 _SIGNS = {"+", "-", "*", "/", "**", "%", "(", ")"}
 # A smiley standing alone (":)", ";-(", ":P"): chat, whose brackets are no parentheses.
 _SMILEY = re.compile(r"(?<!\S)[:;][-'^o]?[()\[\]dpo3/\\|*]+(?!\S)")
@@ -70,7 +72,7 @@ def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool
         return False
     # Digits of any script as ASCII ("５ times ７"): Python's parser reads only ASCII numbers.
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
-    if _NOT_A_SUM.search(text):
+    if _NOT_A_SUM.search(text) or any(_number(a) <= _number(b) for a, b in _HYPHENATED.findall(text)):
         return False
     text = _SMILEY.sub(" ", text)
     for pattern, sign in _OPERATORS:
@@ -96,6 +98,10 @@ def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool
         return False
     nodes = list(ast.walk(tree))
     return all(isinstance(n, _ALLOWED) for n in nodes) and any(isinstance(n, ast.BinOp) for n in nodes)
+
+
+def _number(written: str) -> float:
+    return float(written.replace(",", "") or 0)
 
 
 def _has_number_word(text: str) -> bool:

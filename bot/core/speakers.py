@@ -24,10 +24,13 @@ _DEEDS = (
     r"comment|comments|commented|reply|replies|replied|tweet|tweets|tweeted|argue|argues|argued|"
     r"announce|announces|announced|report|reports|reported|praise|praises|praised|critici[sz]e|"
     r"critici[sz]es|critici[sz]ed|endorse|endorses|endorsed|call|calls|called|make of|made of|"
+    r"support|supports|supported|oppose|opposes|opposed|"
     r"(?:feel|feels|felt)\s+about"
 )
 # Verbs of saying: only in the past ("what did X say"), since "what does the text say" asks a document.
-_SAID = r"say|said|tell|told|write|wrote|post|posted"
+_SAID = r"say|said|tell|told|write|wrote|posted"  # not "post": "what did the blog post say"
+# ... and as they happen: "what is X saying", "how are X reacting".
+_DOING = r"saying|thinking|reacting|responding|commenting|reporting|tweeting|posting|arguing"
 _ADVERBS = r"(?:\s+(?:ever|even|actually|really|publicly|officially|just|also|already|first))*"
 # The one asked about: a few words, no clause (a lazy run stops at the first verb).
 _WHO = r"(?P<who>[^\W\d_][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)"
@@ -36,6 +39,7 @@ _ASKS = tuple(
     for pattern in (
         rf"\b(?:(?:what|how)\s+)?(?:did|has|have|had|would|will|could|might)\s+{_WHO}{_ADVERBS}\s+(?:{_DEEDS}|{_SAID})\b",
         rf"\b(?:(?:what|how)\s+)?(?:does|do)\s+{_WHO}{_ADVERBS}\s+(?:{_DEEDS})\b",
+        rf"\b(?:what|how)\s+(?:is|are|was|were)\s+{_WHO}{_ADVERBS}\s+(?:{_DOING})\b",
         rf"(?:\bwhat\s+(?:was|were|is|are)\s+|^){_WHO}['’]s?\s+(?:reaction|response|take|view|views|opinion|stance)\b",
     )
 )

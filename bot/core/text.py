@@ -58,10 +58,10 @@ def has_lone_surrogates(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
-# Control characters (C0 and C1, but tab and line feed), and the bidirectional controls that could make a
-# question (a thread name, an embed title) or a quote display as something else (U+202E shows the text
-# after it reversed).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0 and C1, but tab and line feed), the line and paragraph separators, and the
+# bidirectional controls that could make a question (a thread name, an embed title) or a quote display as
+# something else (U+202E shows the text after it reversed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 # Characters that show as nothing though Unicode counts them as letters, marks or symbols: the combining
 # grapheme joiner, the Hangul fillers and the blank Braille pattern.
 _BLANK = frozenset(
@@ -81,10 +81,11 @@ _SPACE_CONTROLS = frozenset("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
 # (BEL or ST). A string opener with no terminator is only a control character, replaced like any other:
 # U+009D also comes from a right quote decoded in the wrong encoding, and what follows it is text. Nor is
 # a two-byte ESC sequence taken whole: ESC H would take the H of "How" with it, and once ESC is gone the
-# letter after it does nothing in a terminal.
+# letter after it does nothing in a terminal. A string also ends at the next opener, so that each opener
+# looks ahead only that far: a text of many unterminated openers is read in linear time, not quadratic.
 _ESCAPE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c\x9d\x90\x98\x9e\x9f]*(?:\x07|\x1b\\|\x9c)"
 )
 
 
@@ -117,24 +118,33 @@ def remove_chat_markup(text: str) -> str:
 
 _ZWJ = "\u200d"
 _SELECTORS = "\ufe0e\ufe0f"  # text and emoji presentation
-_BLACK_FLAG = "\U0001f3f4"
 _KEYCAP_BASES = frozenset("0123456789#*")
-MAX_FLAG_TAGS = 8  # a subdivision flag's tag letters and its cancel tag ("gbsct" + U+E007F)
+# A subdivision flag: the black flag, a few tag letters and the cancel tag (England: 🏴 + "gbeng" + cancel).
+_FLAG = re.compile("\U0001f3f4([\U000e0020-\U000e007e]{1,7}\U000e007f)")
 
 
 def _pictograph(char: str) -> bool:
-    """An emoji or other pictographic symbol, or a skin-tone modifier."""
-    return bool(char) and unicodedata.category(char) in ("So", "Sk")
+    """An emoji or other pictographic symbol, or a skin-tone modifier (not ° or ^, which are symbols too)."""
+    return bool(char) and char >= "\u2000" and unicodedata.category(char) in ("So", "Sk")
+
+
+def _takes_selector(char: str, after: str) -> bool:
+    """Whether a presentation selector after `char` (and before `after`) draws an emoji: after a symbol
+    from the emoji's blocks (‼ ℹ ↔ ❤ 〰, © ®), or a keycap's digit before the keycap mark."""
+    if char in _KEYCAP_BASES:
+        return after == "\u20e3"
+    return bool(char) and (char >= "\u2000" or char in "©®") and not (char.isspace() or _drops(char))
 
 
 def remove_invisible_in_words(text: str) -> str:
     """Format characters and blank letters removed where they sit in or around words ("r\u200bent" is
     "rent"); kept only where they build one emoji: a zero-width joiner between two pictographs
-    (👨\u200d👩\u200d👧), a presentation selector after a pictograph or a keycap's digit (❤\ufe0f,
-    1\ufe0f\u20e3), the tag letters of a subdivision flag after the black flag. A run of them is one."""
+    (👨\u200d👩\u200d👧), a presentation selector after an emoji's symbol or a keycap's digit (❤\ufe0f,
+    1\ufe0f\u20e3), the tag letters of a whole subdivision flag. A run of joiners or selectors is one."""
     if not any(_drops(c) for c in text):
         return text
     drops = [_drops(c) and c not in "\n\t" for c in text]
+    flag_tags = {i for m in _FLAG.finditer(text) for i in range(m.start(1), m.end(1))}
     # The nearest kept character before and after each position, in two linear passes.
     before, last = [], ""
     for c, d in zip(text, drops, strict=True):
@@ -145,24 +155,17 @@ def remove_invisible_in_words(text: str) -> str:
         after[i] = last
         last = last if drops[i] else text[i]
     out: list[str] = []
-    tags = 0  # flag tags kept since the last black flag
-    for c, d, b, a in zip(text, drops, before, after, strict=True):
+    for i, (c, d, b, a) in enumerate(zip(text, drops, before, after, strict=True)):
         if d:
             previous = out[-1] if out else ""
             if c == _ZWJ:
                 keep = _pictograph(b) and _pictograph(a) and previous != _ZWJ
             elif c in _SELECTORS:
-                keycap = b in _KEYCAP_BASES and a == "\u20e3"
-                keep = (_pictograph(b) or keycap) and previous not in _SELECTORS + _ZWJ
-            elif "\U000e0020" <= c <= "\U000e007f":
-                tags = tags + 1 if b == _BLACK_FLAG else MAX_FLAG_TAGS + 1
-                keep = tags <= MAX_FLAG_TAGS
+                keep = _takes_selector(b, a) and previous not in _SELECTORS + _ZWJ
             else:
-                keep = False
+                keep = i in flag_tags
             if not keep:
                 continue
-        elif c == _BLACK_FLAG:
-            tags = 0
         out.append(c)
     return "".join(out)
 

@@ -28,6 +28,10 @@ from bot.core.arithmetic import MAX_CHARS, is_sum
         "what is ٥ times ٧",  # Arabic-Indic digits
         "what is 3500 doubled",
         "what is 9 minus 4",
+        "what's 4200 - 3500",  # a larger number first: a subtraction, not a range (was answered)
+        "4200-3500=?",
+        "what is 2026 - 2025",
+        "what is (10-3)*2",  # a sign right after a bracket
         "what's 5 times 7 lol",  # was answered with three passages
         "what's 5 times 7 in the article",  # was read as a request for the overview
         "according to the article, what is 12 times 8?",
@@ -104,7 +108,7 @@ def test_words_that_are_not_the_articles_are_chat_around_a_sum(text: str) -> Non
         "did trump say 5 times that rents are high",
         "did the meeting last 45 minutes times 2",
         "what is times square",
-        "was the score 3-2 lol",
+        "the score was 2-3 lol",  # a range, not a subtraction
     ],
 )
 def test_a_word_of_the_article_makes_numbers_a_question(text: str) -> None:

@@ -21,6 +21,9 @@ from bot.core.speakers import asked_about, unknown_speaker
         ("what did trump say about eric adams", "trump"),
         ("did obama endorse mamdani", "obama"),
         ("obama's opinion of the meeting?", "obama"),
+        ("what is eric adams saying about mamdani", "eric adams"),
+        ("does eric adams support mamdani", "eric adams"),
+        ("what did the blog post say", "the blog post"),
     ],
 )
 def test_the_one_asked_about_is_read_from_the_wording(question: str, who: str) -> None:
