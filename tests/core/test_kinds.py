@@ -183,3 +183,26 @@ def test_what_someone_the_article_never_names_said_is_not_covered(answerer: Answ
 def test_what_the_articles_people_said_is_answered(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)
     assert a.kind == "answer" and a.highlight
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how much money is in the affordability compact", "how many housing units are planned for fresh kills"],
+)
+def test_a_quantity_the_article_does_not_give_is_not_covered(answerer: Answerer, text: str) -> None:
+    """Both were answered with a line and a passage that hold no number (train/checks/newcomers.jsonl)."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.highlight is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many customers does con edison have",
+        "how much is rent in nyc",
+        "how many times did trump read it",
+    ],
+)
+def test_a_quantity_the_article_gives_is_answered(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "answer" and a.highlight
