@@ -21,7 +21,6 @@ from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import FEATURES, RetrievalModel, adapt
-from bot.core.quantities import asks_quantity, holds_quantity
 from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
 
@@ -218,12 +217,6 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
-            # Asked how many or how much, a bold line and a passage with no number do not answer
-            # (bot.core.quantities).
-            if answered and highlight and asks_quantity(question):
-                answered = holds_quantity(highlight.text) or holds_quantity(hits[0].chunk.text)
-                if not answered:
-                    log.debug("declined: neither the answering line nor its passage holds a quantity")
         # Declined, the nearest passages are still worth showing when the question shares words with the
         # article and the abstainer was not far from answering; a plainly unrelated question gets none.
         near = answered or (
