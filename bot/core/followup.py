@@ -134,3 +134,39 @@ class FollowupReader:
             out.append(out[-1] * lean)
             lean = self.context_weight(earlier, confidence(earlier) if confidence else None)
         return out
+
+
+# A follow-up that is only a question word ("where?", "and why?", "for how long?") asks the question before
+# it again about something else: it is read as that question with its question word changed ("when was the
+# meeting?" → "where was the meeting?"), or put in front of it ("did trump endorse him?" → "why did trump
+# endorse him?").
+_BARE = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"
+    r"(?P<wh>(?:(?:for|since|until)\s+)?(?:how\s+(?:long|much|many|old|come|often)|what\s+(?:time|year|day|for)"
+    r"|when|where|why|who|whom|whose|how))\W*$",
+    re.IGNORECASE,
+)
+_ASKED_WITH = re.compile(
+    r"^\W*(?:how\s+(?:long|much|many|old|come|often)|what\s+(?:time|year|day)|when|where|why|who|whom|whose"
+    r"|what|which|how)\b",
+    re.IGNORECASE,
+)
+_ASKED_YES_NO = re.compile(
+    r"^\W*(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)\b", re.IGNORECASE
+)
+
+
+def ask_again(text: str, previous: str) -> str | None:
+    """The earlier question asked with this message's question word, when the message is only one; else
+    None."""
+    bare = _BARE.match(text)
+    if not bare:
+        return None
+    wh = bare.group("wh").lower()
+    asked = _ASKED_WITH.match(previous)
+    if asked:
+        return previous[: asked.start()] + wh + previous[asked.end() :]
+    if _ASKED_YES_NO.match(previous):
+        return f"{wh} {previous.lstrip()}"
+    return None
+

@@ -17,6 +17,7 @@ from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
 from bot.core.build import Paths, encoder_ready
 from bot.core.evaluation import FollowupReport, evaluate_followups, is_followup_file, read_followups
+from bot.core.followup import ask_again
 from bot.core.loading import load_answerer
 from bot.core.text import contains
 
@@ -255,3 +256,34 @@ def test_eval_detects_followup_pairs_and_prints_both_figures(
     assert main(["eval", "--json", str(path)]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["hit1_with"] - figures["hit1_without"] >= MIN_CONTEXT_GAIN
+
+
+@pytest.mark.parametrize(
+    ("followup", "before", "asked"),
+    [
+        ("and where?", "when was the meeting?", "where was the meeting?"),
+        ("Why?", "did trump endorse mamdani", "why did trump endorse mamdani"),
+        ("for how long?", "Which mayors had Trump been railing against?",
+         "for how long mayors had Trump been railing against?"),
+        ("and where does he live?", "who is bannon", None),  # says more than a question word
+        ("when?", "tell me about the letter", None),  # nothing asked before to ask again
+    ],
+)  # fmt: skip
+def test_a_bare_question_word_asks_the_question_before_again(followup: str, before: str, asked) -> None:
+    assert ask_again(followup, before) == asked
+
+
+@pytest.mark.parametrize(
+    ("before", "followup", "answer"),
+    [
+        ("when was the meeting?", "and where?", "Oval Office"),
+        ("did trump endorse mamdani", "why?", "endorsement"),
+        ("what did mamdani send to the white house", "when?", "October"),
+    ],
+)
+def test_a_bare_question_word_is_answered_in_context(
+    answerer: Answerer, before: str, followup: str, answer
+) -> None:
+    """ "and where?" after "when was the meeting?" used to be declined: alone it names nothing."""
+    a = answerer.ask(followup, history=[before])
+    assert a.kind == "answer" and answer in a.highlight
