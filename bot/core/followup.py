@@ -169,4 +169,3 @@ def ask_again(text: str, previous: str) -> str | None:
     if _ASKED_YES_NO.match(previous):
         return f"{wh} {previous.lstrip()}"
     return None
-
