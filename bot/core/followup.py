@@ -147,12 +147,15 @@ _BARE = re.compile(
     re.IGNORECASE,
 )
 _ASKED_WITH = re.compile(
-    r"^\W*(?:how\s+(?:long|much|many|old|come|often)|what\s+(?:time|year|day)|when|where|why|who|whom|whose"
-    r"|what|which|how)\b",
+    r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"
+    r"(?:how\s+(?:long|much|many|old|come|often)|what\s+(?:time|year|day)|when|where|why|who|whom|whose"
+    r"|what|which|how(?:\s+(?!(?:is|are|was|were|did|does|do|can|could|would|will|has|have|had|should)\b)\w+)?)\b",
     re.IGNORECASE,
 )
 _ASKED_YES_NO = re.compile(
-    r"^\W*(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)\b", re.IGNORECASE
+    r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"
+    r"(?P<aux>did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)(?:n['’]t)?\b",
+    re.IGNORECASE,
 )
 
 
@@ -165,7 +168,8 @@ def ask_again(text: str, previous: str) -> str | None:
     wh = bare.group("wh").lower()
     asked = _ASKED_WITH.match(previous)
     if asked:
-        return previous[: asked.start()] + wh + previous[asked.end() :]
-    if _ASKED_YES_NO.match(previous):
-        return f"{wh} {previous.lstrip()}"
+        return wh + previous[asked.end() :]
+    yes_no = _ASKED_YES_NO.match(previous)
+    if yes_no:
+        return f"{wh} {previous[yes_no.start('aux') :]}"
     return None

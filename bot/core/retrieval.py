@@ -6,7 +6,7 @@ A follow-up is searched blended with the conversation before it (bot.core.contex
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -117,10 +117,6 @@ class Retriever:
         if len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
         earlier = [[prepare(h) for h in list(history)[-MAX_HISTORY:]] for history in histories]
-        # "where?" after "when was the meeting?" is "where was the meeting?" (bot.core.followup.ask_again).
-        prepared = [
-            (ask_again(p, texts[-1]) or p) if texts else p for p, texts in zip(prepared, earlier, strict=True)
-        ]
         # One encoder call for the questions and every distinct earlier message.
         extra = list(dict.fromkeys(t for texts in earlier for t in texts))
         raw = self._encode(prepared + extra, known)
@@ -135,8 +131,9 @@ class Retriever:
                 alone[text] = self.model.confidence(self.score(text, vectors[text]).features)
             return alone[text]
 
+        prepared, own_raw = self._asked_again(prepared, raw[: len(prepared)], earlier, confidence, known)
         out = []
-        for q, p, v, texts in zip(questions, prepared, raw[: len(prepared)], earlier, strict=True):
+        for q, p, v, texts in zip(questions, prepared, own_raw, earlier, strict=True):
             own = self.score(p, v)
             own_confidence = self.model.confidence(own.features)
             weights = self.followups.weights(
@@ -150,6 +147,34 @@ class Retriever:
             )
             out.append(replace(result, question=q))
         return out
+
+    def _asked_again(
+        self,
+        prepared: list[str],
+        raw: np.ndarray,
+        earlier: Sequence[Sequence[str]],
+        confidence: Callable[[str], float],
+        known: Mapping[str, np.ndarray],
+    ) -> tuple[list[str], np.ndarray]:
+        """A bare question word after a question the article answers is that question asked again with
+        it ("where?" after "when was the meeting?": bot.core.followup.ask_again), with its own vector.
+        After a question the article does not answer ("who is the mayor of chicago?" → "how old?"), the
+        follow-up is read as it was: the earlier question's subject is not the article's."""
+        again = {
+            i: asked
+            for i, (p, texts) in enumerate(zip(prepared, earlier, strict=True))
+            if texts
+            and (asked := ask_again(p, texts[-1]))
+            and confidence(texts[-1]) >= self.model.abstain_threshold
+        }
+        if not again:
+            return prepared, raw
+        texts = list(again.values())
+        fresh = self._encode(texts, known)
+        raw = raw.copy()
+        for n, i in enumerate(again):
+            raw[i] = fresh[n]
+        return [again.get(i, p) for i, p in enumerate(prepared)], raw
 
     def _encode(self, texts: Sequence[str], known: Mapping[str, np.ndarray]) -> np.ndarray:
         """Raw vectors of the texts: those in `known` as they are, the rest in one encoder call."""

@@ -265,6 +265,9 @@ def test_eval_detects_followup_pairs_and_prints_both_figures(
         ("Why?", "did trump endorse mamdani", "why did trump endorse mamdani"),
         ("for how long?", "Which mayors had Trump been railing against?",
          "for how long mayors had Trump been railing against?"),
+        ("where?", "So, when was the meeting?", "where was the meeting?"),
+        ("why?", "didn't trump endorse mamdani", "why didn't trump endorse mamdani"),
+        ("how old?", "how tall is mamdani?", "how old is mamdani?"),  # the whole "how tall" swapped
         ("and where does he live?", "who is bannon", None),  # says more than a question word
         ("when?", "tell me about the letter", None),  # nothing asked before to ask again
     ],
@@ -287,3 +290,11 @@ def test_a_bare_question_word_is_answered_in_context(
     """ "and where?" after "when was the meeting?" used to be declined: alone it names nothing."""
     a = answerer.ask(followup, history=[before])
     assert a.kind == "answer" and answer in a.highlight
+
+
+def test_a_bare_question_word_after_a_question_the_article_does_not_answer_is_not_asked_again(
+    answerer: Answerer,
+) -> None:
+    """A trial found "why?" after "who won the 2022 world cup?" answered from the City Council line."""
+    a = answerer.ask("why?", history=["who won the 2022 world cup?"])
+    assert a.kind == "not_covered"
