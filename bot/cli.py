@@ -156,8 +156,8 @@ def _typed_path(path: Path) -> str:
     when the current folder is gone."""
     try:
         typed = os.path.relpath(path) if path.is_absolute() else str(path)
-    except OSError:  # the current folder was deleted
-        return str(path.absolute()) if path.is_absolute() else str(path)
+    except OSError:  # the current folder was deleted: only an absolute path gets here, and stays so
+        return str(path)
     return typed if os.sep in typed else f".{os.sep}{typed}"
 
 

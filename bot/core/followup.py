@@ -140,23 +140,20 @@ class FollowupReader:
 # it again about something else: it is read as that question with its question word changed ("when was the
 # meeting?" → "where was the meeting?"), or put in front of it ("did trump endorse him?" → "why did trump
 # endorse him?").
+_OPENER = r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"  # "and where?", "so, when was it?"
+_HOW = r"how\s+(?:long|much|many|old|come|often)"
+_WH = r"when|where|why|who|whom|whose"
+_AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
 _BARE = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"
-    r"(?P<wh>(?:(?:for|since|until)\s+)?(?:how\s+(?:long|much|many|old|come|often)|what\s+(?:time|year|day|for)"
-    r"|when|where|why|who|whom|whose|how))\W*$",
+    rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
     re.IGNORECASE,
 )
+# The earlier question's own question word: "how tall" whole, but only "how" of "how did".
 _ASKED_WITH = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"
-    r"(?:how\s+(?:long|much|many|old|come|often)|what\s+(?:time|year|day)|when|where|why|who|whom|whose"
-    r"|what|which|how(?:\s+(?!(?:is|are|was|were|did|does|do|can|could|would|will|has|have|had|should)\b)\w+)?)\b",
+    rf"{_OPENER}(?:{_HOW}|what\s+(?:time|year|day)|{_WH}|what|which|how(?:\s+(?!(?:{_AUX})\b)\w+)?)\b",
     re.IGNORECASE,
 )
-_ASKED_YES_NO = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"
-    r"(?P<aux>did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)(?:n['’]t)?\b",
-    re.IGNORECASE,
-)
+_ASKED_YES_NO = re.compile(rf"{_OPENER}(?P<aux>{_AUX})(?:n['’]t)?\b", re.IGNORECASE)
 
 
 def ask_again(text: str, previous: str) -> str | None:

@@ -129,11 +129,12 @@ def _pictograph(char: str) -> bool:
 
 
 def _takes_selector(char: str, after: str) -> bool:
-    """Whether a presentation selector after `char` (and before `after`) draws an emoji: after a symbol
-    from the emoji's blocks (‼ ℹ ↔ ❤ 〰, © ®), or a keycap's digit before the keycap mark."""
+    """Whether a presentation selector between `char` and `after` (the nearest kept characters around it)
+    draws an emoji: after a symbol from the emoji's blocks (‼ ℹ ↔ ❤ 〰, © ®), or a keycap's digit before
+    the keycap mark."""
     if char in _KEYCAP_BASES:
         return after == "\u20e3"
-    return bool(char) and (char >= "\u2000" or char in "©®") and not (char.isspace() or _drops(char))
+    return bool(char) and (char >= "\u2000" or char in "©®") and not char.isspace()
 
 
 def remove_invisible_in_words(text: str) -> str:
@@ -186,8 +187,8 @@ def remove_invisible(text: str) -> str:
     """Text with format characters (Cf: zero-width spaces and joiners, soft hyphens, BOMs, bidirectional
     overrides), blank letters and control characters (C0, C1: ESC of a terminal sequence) removed, so a
     word they sit inside reads as one word; white space written as a control (tab, carriage return) is a
-    space, and a line feed stays. A joiner between two symbols stays, as in `remove_invisible_in_words`:
-    it makes one emoji of several (👨\u200d👩\u200d👧)."""
+    space, and a line feed stays. What builds one emoji stays, as in `remove_invisible_in_words` (a
+    joiner between two pictographs: 👨\u200d👩\u200d👧)."""
     if not any(_drops(c) or c in _LINE_BREAKS for c in text):
         return text
     text = _ESCAPE.sub("", text)  # a whole terminal sequence (colour, window title), not only its ESC
