@@ -2,8 +2,10 @@
 question (which retrieval then answers or declines).
 
 A message is compared with hand-written examples of each kind (train/intents/intents.jsonl) and with the
-training questions: the nearest example's kind wins when it is close enough and clearly closer than any
-question about the article. Both bars are chosen out of fold on the training files when the index is built.
+training questions: each kind's closeness is the mean similarity of its few nearest examples, so one
+example that happens to share a word ("who built you" for "building what exactly?") does not decide alone.
+The closest kind wins when it is close enough and clearly closer than the questions about the article. How
+many neighbours count and both bars are chosen out of fold on the training files when the index is built.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ SETTINGS_FILE = "intents.json"
 EXAMPLES_FILE = Path("intents") / "intents.jsonl"  # under the training folder
 # The share of training questions that may be taken for chatter, help or a summary request (out of fold).
 MAX_QUESTIONS_MISREAD = 0.01
-SIMILARITY_GRID = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 .. 0.90
+SIMILARITY_GRID = tuple(round(0.25 + 0.025 * i, 3) for i in range(27))  # 0.25 .. 0.90
 MARGIN_GRID = tuple(round(0.025 * i, 3) for i in range(13))  # 0 .. 0.30
+NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind its closeness averages
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
@@ -76,13 +79,15 @@ def read_examples(path: Path) -> list[Example]:
 
 @dataclass(frozen=True)
 class IntentModel:
-    """Example vectors with their kinds (training questions as QUESTION), and the two bars."""
+    """Example vectors with their kinds (training questions as QUESTION), how many neighbours count,
+    and the two bars."""
 
     vectors: np.ndarray  # (n, dim), unit length, from the plain encoder (no query adapter)
     kinds: tuple[str, ...]
     groups: tuple[str, ...]
-    min_similarity: float  # the nearest intent example must be at least this close ...
-    margin: float  # ... and this much closer than the nearest training question
+    min_similarity: float  # the closest kind must be at least this close ...
+    margin: float  # ... and this much closer than the training questions
+    neighbours: int = 1  # a kind's closeness: the mean similarity of its this many nearest examples
 
     def save(self, folder: Path) -> None:
         """Write the model beside the index."""
@@ -92,6 +97,7 @@ class IntentModel:
             "groups": list(self.groups),
             "min_similarity": self.min_similarity,
             "margin": self.margin,
+            "neighbours": self.neighbours,
         }
         (folder / SETTINGS_FILE).write_text(json.dumps(meta) + "\n", encoding="utf-8")
 
@@ -109,6 +115,7 @@ class IntentModel:
                 tuple(meta["groups"]),
                 float(meta["min_similarity"]),
                 float(meta["margin"]),
+                int(meta.get("neighbours", 1)),
             )
             if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
                 raise Damage("kinds and vectors differ in number")
@@ -116,6 +123,8 @@ class IntentModel:
                 raise Damage("a kind or group is not a name")
             if not (math.isfinite(model.min_similarity) and math.isfinite(model.margin)):
                 raise Damage("a bar is not a number")
+            if model.neighbours < 1:
+                raise Damage("the number of neighbours is not positive")
             if not np.isfinite(vectors).all():
                 raise Damage("a vector is not finite")
             return model
@@ -138,7 +147,7 @@ class IntentReader:
         if not _LETTER_OR_DIGIT.search(text):
             return Intent(CHATTER, "ack", 1.0)  # a lone emoji or punctuation: nothing to search for
         sims = self.model.vectors @ vector
-        best = {k: float(sims[rows].max()) if len(rows) else -1.0 for k, rows in self._rows.items()}
+        best = {k: nearest_mean(sims[rows], self.model.neighbours) for k, rows in self._rows.items()}
         kind = max(INTENTS, key=lambda k: best[k])
         if best[kind] < self.model.min_similarity or best[kind] - best[QUESTION] < self.model.margin:
             return None
@@ -147,31 +156,53 @@ class IntentReader:
         return Intent(kind, self.model.groups[nearest], best[kind])
 
 
-def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float, float]:
-    """The (min_similarity, margin) that read most intent examples right, each left out in turn, while
-    taking at most MAX_QUESTIONS_MISREAD of the training questions for an intent; and that accuracy."""
+def nearest_mean(similarities: np.ndarray, n: int) -> float:
+    """The mean of the n largest similarities (all of them when fewer; -1 when there are none)."""
+    if not len(similarities):
+        return -1.0
+    if len(similarities) > n:
+        similarities = np.partition(similarities, len(similarities) - n)[-n:]
+    return float(similarities.mean())
+
+
+def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float, int, float]:
+    """The (min_similarity, margin, neighbours) that read most intent examples right, each left out in
+    turn, while taking at most MAX_QUESTIONS_MISREAD of the training questions for an intent; and that
+    accuracy. Fewer neighbours win a tie."""
     kinds_arr = np.array(kinds)
     if not (kinds_arr != QUESTION).any() or len(kinds_arr) < 2:
-        return 1.0, 1.0, 0.0  # no examples to learn from: never read a message as anything but a question
+        return 1.0, 1.0, 1, 0.0  # no examples to learn from: never read a message as anything but a question
     sims = vectors @ vectors.T
     np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading
-    best = {k: np.max(np.where(kinds_arr == k, sims, -np.inf), axis=1) for k in (*INTENTS, QUESTION)}
-    intent_best = np.stack([best[k] for k in INTENTS])
-    guess = np.array(INTENTS)[np.argmax(intent_best, axis=0)]
-    top = intent_best.max(axis=0)
-    gap = top - best[QUESTION]
     is_intent = kinds_arr != QUESTION
-    choice, right = (1.0, 1.0), -1.0
-    for s in SIMILARITY_GRID:
-        for m in MARGIN_GRID:
-            taken = (top >= s) & (gap >= m)
-            misread = float(taken[~is_intent].mean()) if (~is_intent).any() else 0.0
-            if misread > MAX_QUESTIONS_MISREAD:
-                continue
-            accuracy = float((taken & (guess == kinds_arr))[is_intent].mean())
-            if accuracy > right:
-                choice, right = (s, m), accuracy
-    return choice[0], choice[1], right
+    choice, right = (1.0, 1.0, 1), -1.0
+    for n in NEIGHBOUR_CHOICES:
+        best = {k: _nearest_means(sims[:, kinds_arr == k], n) for k in (*INTENTS, QUESTION)}
+        intent_best = np.stack([best[k] for k in INTENTS])
+        guess = np.array(INTENTS)[np.argmax(intent_best, axis=0)]
+        top = intent_best.max(axis=0)
+        gap = top - best[QUESTION]
+        for s in SIMILARITY_GRID:
+            for m in MARGIN_GRID:
+                taken = (top >= s) & (gap >= m)
+                misread = float(taken[~is_intent].mean()) if (~is_intent).any() else 0.0
+                if misread > MAX_QUESTIONS_MISREAD:
+                    continue
+                accuracy = float((taken & (guess == kinds_arr))[is_intent].mean())
+                if accuracy > right:
+                    choice, right = (s, m, n), accuracy
+    return *choice, right
+
+
+def _nearest_means(sims: np.ndarray, n: int) -> np.ndarray:
+    """Per row, the mean of its n largest finite entries (the left-out diagonal is -inf; -1 if none)."""
+    if not sims.shape[1]:
+        return np.full(len(sims), -1.0)
+    top = -np.sort(-sims, axis=1)[:, :n]
+    finite = np.isfinite(top)
+    counts = finite.sum(axis=1)
+    totals = np.where(finite, top, 0.0).sum(axis=1)
+    return np.where(counts > 0, totals / np.maximum(counts, 1), -1.0)
 
 
 def train_intents(examples: Sequence[Example], question_texts: Sequence[str], encode) -> IntentModel:
@@ -180,11 +211,13 @@ def train_intents(examples: Sequence[Example], question_texts: Sequence[str], en
     vectors = np.asarray(encode(texts), dtype=np.float32)
     kinds = [e.kind for e in examples] + [QUESTION] * len(question_texts)
     groups = [e.group for e in examples] + [""] * len(question_texts)
-    similarity, margin, accuracy = choose_bars(vectors, kinds)
+    similarity, margin, neighbours, accuracy = choose_bars(vectors, kinds)
     log.info(
-        "message kinds: min similarity %.3f, margin %.3f; %.3f of examples read right out of fold",
+        "message kinds: %d nearest examples, min similarity %.3f, margin %.3f; "
+        "%.3f of examples read right out of fold",
+        neighbours,
         similarity,
         margin,
         accuracy,
     )
-    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin)
+    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin, neighbours)

@@ -4,7 +4,9 @@ shipped inside its wheel: nothing is downloaded; about 1 MB, loaded in a tenth o
 Short English chatter ("lol", "gm", "who met?") is where language identification misfires, so a message
 counts as not English only when the identifier is sure of another language once the article's own names
 (Trump, Mamdani, Con Edison) are set aside, the message has a few words or is written in another script,
-and no more than half of its words are words of the article or English words near them.
+and no more than half of its words (and of two words, neither) are words of the article or English words
+near them. A message of a few words none of which is English ("ano ang napag-usapan nila?") needs the
+identifier less sure.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 # message example (all English) was taken for another language (tests/core/test_kinds.py).
 SURE = 0.9
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
+# ... and when at least this many words hold no English word at all, a likelier-than-not guess will do.
+FOREIGN_WORDS, FAIRLY_SURE = 3, 0.5
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 
@@ -44,13 +48,15 @@ class LanguageReader:
         latin = [w for w in words if _LATIN.match(w)]
         if len(latin) == len(words) and len(words) < MIN_WORDS:
             return "en"
-        if sum(w.casefold() in self._vocabulary for w in words) * 2 > len(words):
-            return "en"  # mostly the article's own words
+        known = sum(w.casefold() in self._vocabulary for w in words)
+        if known * 2 > len(words) or (known and len(words) <= MIN_WORDS):
+            return "en"  # mostly English words; of two, one will do ("im out": "im" is German too)
         (best,) = self._detector.detect(" ".join(words), k=1)
         code, probability = str(best["lang"]), float(best["score"])
         if len(latin) * 2 < len(words):
             return code if code != "en" else "und"  # mostly another script: not English, whatever it is
-        return code if code != "en" and probability >= SURE else "en"
+        sure = FAIRLY_SURE if not known and len(words) >= FOREIGN_WORDS else SURE
+        return code if code != "en" and probability >= sure else "en"
 
     def is_english(self, text: str) -> bool:
         """Whether the message is English (or too short to tell)."""

@@ -20,6 +20,7 @@ OVERVIEW = "The article's opening, and what each section covers:"
 CHATTER = {
     "greeting": "Hi! Ask me anything about the Trump–Mamdani meeting, for example: “{example}”",
     "thanks": "You're welcome! Ask again any time.",
+    "bye": "Bye! Come back with any question about the meeting.",
     "ack": "👍 Ask me anything about the Trump–Mamdani meeting whenever you like.",
 }
 

@@ -539,6 +539,10 @@ INCONSISTENT = [
         lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m["kinds"].__setitem__(0, 7)),
         id="kind-not-a-name",
     ),
+    pytest.param(
+        lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("neighbours", 0)),
+        id="no-neighbours",
+    ),
 ]
 
 
