@@ -62,8 +62,10 @@ class Intent:
 def read_examples(path: Path) -> list[Example]:
     """Read the message examples (`text`, `kind` in INTENTS or QUESTION, optional `group`).
 
-    QUESTION examples are short questions that look like chatter or help ("who is he?") but ask about
-    the article; they count with the training questions. ValueError if a line is malformed.
+    QUESTION examples are messages to search rather than to answer with a fixed reply: short questions
+    that look like chatter or help ("who is he?") but ask about the article, and requests that look like
+    a summary request but are about something else ("summarize the french revolution"), which the search
+    then declines. They count with the training questions. ValueError if a line is malformed.
     """
 
     def parse(n: int, d: dict) -> Example:
