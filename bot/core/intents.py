@@ -36,6 +36,7 @@ EXAMPLES_FILE = Path("intents") / "intents.jsonl"  # under the training folder
 MAX_QUESTIONS_MISREAD = 0.01
 SIMILARITY_GRID = tuple(round(0.25 + 0.025 * i, 3) for i in range(27))  # 0.25 .. 0.90
 MARGIN_GRID = tuple(round(0.025 * i, 3) for i in range(13))  # 0 .. 0.30
+SAME_TEXT = 1 - 1e-5  # vectors this alike are the same text
 NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind its closeness averages
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -175,7 +176,8 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     if not (kinds_arr != QUESTION).any() or len(kinds_arr) < 2:
         return 1.0, 1.0, 1, 0.0  # no examples to learn from: never read a message as anything but a question
     sims = vectors @ vectors.T
-    np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading
+    np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading ...
+    sims[sims > SAME_TEXT] = -np.inf  # ... with its copies ("how much?" is an example and a refusal)
     is_intent = kinds_arr != QUESTION
     choice, right = (1.0, 1.0, 1), -1.0
     for n in NEIGHBOUR_CHOICES:

@@ -174,6 +174,13 @@ def test_the_bars_keep_questions_and_read_examples_out_of_fold() -> None:
     assert accuracy > 0.95 and 0.25 <= similarity <= 0.9 and margin >= 0 and neighbours >= 1
 
 
+def test_an_example_is_left_out_with_its_copies() -> None:
+    # Two copies each of a help and a chatter example: read out of fold, neither copy may vouch for the other.
+    a, b, c = np.eye(3, dtype=np.float32)
+    *_, accuracy = choose_bars(np.stack([a, a, b, b, c]), [HELP, HELP, CHATTER, CHATTER, QUESTION])
+    assert accuracy == 0.0
+
+
 def test_one_stray_example_does_not_decide_when_several_neighbours_count() -> None:
     # Three help examples near one another and one stray near the message; questions in between.
     help_rows = [[1, 0, 0, 0], [0.95, 0.31, 0, 0], [0.95, 0, 0.31, 0], [0, 0, 0, 1]]
