@@ -38,6 +38,9 @@ SIMILARITY_GRID = tuple(round(0.25 + 0.025 * i, 3) for i in range(27))  # 0.25 .
 MARGIN_GRID = tuple(round(0.025 * i, 3) for i in range(13))  # 0 .. 0.30
 SAME_TEXT = 1 - 1e-5  # vectors this alike are the same text
 NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind its closeness averages
+# More neighbours are taken only when they read clearly more examples right than fewer (about four of the
+# ~450 examples): between near-equal choices the pick would otherwise swing with every few examples added.
+CLEARLY_BETTER = 0.01
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
@@ -171,7 +174,7 @@ def nearest_mean(similarities: np.ndarray, n: int) -> float:
 def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float, int, float]:
     """The (min_similarity, margin, neighbours) that read most intent examples right, each left out in
     turn, while taking at most MAX_QUESTIONS_MISREAD of the training questions for an intent; and that
-    accuracy. Fewer neighbours win a tie."""
+    accuracy. The fewest neighbours within CLEARLY_BETTER of the best accuracy are taken."""
     kinds_arr = np.array(kinds)
     if not (kinds_arr != QUESTION).any() or len(kinds_arr) < 2:
         return 1.0, 1.0, 1, 0.0  # no examples to learn from: never read a message as anything but a question
@@ -179,13 +182,14 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading ...
     sims[sims > SAME_TEXT] = -np.inf  # ... with its copies ("how much?" is an example and a refusal)
     is_intent = kinds_arr != QUESTION
-    choice, right = (1.0, 1.0, 1), -1.0
+    per_count: dict[int, tuple[tuple[float, float, int], float]] = {}
     for n in NEIGHBOUR_CHOICES:
-        best = {k: _nearest_means(sims[:, kinds_arr == k], n) for k in (*INTENTS, QUESTION)}
-        intent_best = np.stack([best[k] for k in INTENTS])
-        guess = np.array(INTENTS)[np.argmax(intent_best, axis=0)]
-        top = intent_best.max(axis=0)
-        gap = top - best[QUESTION]
+        choice, right = (1.0, 1.0, n), -1.0
+        closeness = {k: _nearest_means(sims[:, kinds_arr == k], n) for k in (*INTENTS, QUESTION)}
+        intent_closeness = np.stack([closeness[k] for k in INTENTS])
+        guess = np.array(INTENTS)[np.argmax(intent_closeness, axis=0)]
+        top = intent_closeness.max(axis=0)
+        gap = top - closeness[QUESTION]
         for s in SIMILARITY_GRID:
             for m in MARGIN_GRID:
                 taken = (top >= s) & (gap >= m)
@@ -195,7 +199,10 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
                 accuracy = float((taken & (guess == kinds_arr))[is_intent].mean())
                 if accuracy > right:
                     choice, right = (s, m, n), accuracy
-    return *choice, right
+        per_count[n] = choice, right
+    best = max(right for _, right in per_count.values())
+    n = min(n for n, (_, right) in per_count.items() if right >= best - CLEARLY_BETTER)
+    return *per_count[n][0], per_count[n][1]
 
 
 def _nearest_means(sims: np.ndarray, n: int) -> np.ndarray:

@@ -5,8 +5,7 @@ Short English chatter ("lol", "gm", "who met?") is where language identification
 counts as not English only when the identifier is sure of another language once the article's own names
 (Trump, Mamdani, Con Edison) are set aside, the message has a few words or is written in another script,
 and no more than half of its words (and of two words, neither) are words of the article or English words
-near them. A message of a few words none of which is English ("ano ang napag-usapan nila?") needs the
-identifier less sure.
+near them.
 """
 
 from __future__ import annotations
@@ -22,8 +21,6 @@ log = logging.getLogger(__name__)
 # message example (all English) was taken for another language (tests/core/test_kinds.py).
 SURE = 0.9
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
-# ... and when at least this many words hold no English word at all, a likelier-than-not guess will do.
-FOREIGN_WORDS, FAIRLY_SURE = 3, 0.5
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 
@@ -55,8 +52,7 @@ class LanguageReader:
         code, probability = str(best["lang"]), float(best["score"])
         if len(latin) * 2 < len(words):
             return code if code != "en" else "und"  # mostly another script: not English, whatever it is
-        sure = FAIRLY_SURE if not known and len(words) >= FOREIGN_WORDS else SURE
-        return code if code != "en" and probability >= sure else "en"
+        return code if code != "en" and probability >= SURE else "en"
 
     def is_english(self, text: str) -> bool:
         """Whether the message is English (or too short to tell)."""
