@@ -161,16 +161,22 @@ def test_the_reader_takes_the_nearest_kind_only_past_both_bars() -> None:
     assert reader.read("🎉", np.zeros(4, np.float32)).kind == CHATTER  # nothing to search for
 
 
-def test_the_bars_keep_questions_and_read_examples_out_of_fold() -> None:
-    rng = np.random.default_rng(0)
-    centres = np.eye(8, dtype=np.float32)[:4]
+def _clusters(seed: int, dim: int, per_kind: int, spread: float) -> tuple[np.ndarray, list[str]]:
+    """Unit vectors scattered around one axis per kind (help, chatter, overview, question)."""
+    rng = np.random.default_rng(seed)
     kinds, rows = [], []
-    for centre, kind in zip(centres, (HELP, CHATTER, OVERVIEW, QUESTION), strict=True):
-        for _ in range(20):
-            v = centre + 0.15 * rng.standard_normal(8).astype(np.float32)
+    for centre, kind in zip(
+        np.eye(dim, dtype=np.float32)[:4], (HELP, CHATTER, OVERVIEW, QUESTION), strict=True
+    ):
+        for _ in range(per_kind):
+            v = centre + spread * rng.standard_normal(dim).astype(np.float32)
             rows.append(v / np.linalg.norm(v))
             kinds.append(kind)
-    similarity, margin, neighbours, accuracy = choose_bars(np.stack(rows), kinds)
+    return np.stack(rows), kinds
+
+
+def test_the_bars_keep_questions_and_read_examples_out_of_fold() -> None:
+    similarity, margin, neighbours, accuracy = choose_bars(*_clusters(0, 8, 20, 0.15))
     assert accuracy > 0.95 and 0.25 <= similarity <= 0.9 and margin >= 0
     assert neighbours == 1  # every choice reads them all right: the fewest neighbours are taken
 
@@ -199,17 +205,9 @@ def test_one_stray_example_does_not_decide_when_several_neighbours_count() -> No
 
 
 def test_the_bars_count_several_neighbours_when_single_examples_mislead() -> None:
-    # Each kind's examples are scattered; a question sits beside every intent example. Averaging a few
-    # neighbours reads the examples better, out of fold, than the single nearest one.
-    rng = np.random.default_rng(1)
-    centres = np.eye(16, dtype=np.float32)[:4]
-    kinds, rows = [], []
-    for centre, kind in zip(centres, (HELP, CHATTER, OVERVIEW, QUESTION), strict=True):
-        for _ in range(30):
-            v = centre + 0.45 * rng.standard_normal(16).astype(np.float32)
-            rows.append(v / np.linalg.norm(v))
-            kinds.append(kind)
-    *_, neighbours, accuracy = choose_bars(np.stack(rows), kinds)
+    # Each kind's examples are widely scattered, so the single nearest one is often of another kind;
+    # averaging a few neighbours reads the examples clearly better, out of fold.
+    *_, neighbours, accuracy = choose_bars(*_clusters(1, 16, 30, 0.45))
     assert neighbours > 1 and accuracy > 0.5
 
 
