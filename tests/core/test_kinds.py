@@ -32,6 +32,14 @@ def test_chatter_gets_one_friendly_line_and_no_passages(answerer: Answerer, text
     assert a.reply and "\n" not in a.reply and len(a.reply) < 200
 
 
+def test_serving_holds_blas_to_one_thread(answerer: Answerer) -> None:
+    # Two OpenBLAS threads beside onnxruntime's stalled the message-kind product for 3-6 ms.
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
 def test_every_chatter_group_of_the_examples_has_its_own_line() -> None:
     lines = (ROOT / "train" / "intents" / "intents.jsonl").read_text(encoding="utf-8").splitlines()
     groups = {json.loads(line).get("group") for line in lines} - {None}
