@@ -6,6 +6,7 @@ training questions: each kind's closeness is the mean similarity of its few near
 example that happens to share a word ("who built you" for "building what exactly?") does not decide alone.
 The closest kind wins when it is close enough and clearly closer than the questions about the article. How
 many neighbours count and both bars are chosen out of fold on the training files when the index is built.
+A message that is an example's own words (case and punctuation aside) takes that example's kind.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind it
 # ~450 examples): between near-equal choices the pick would otherwise swing with every few examples added.
 CLEARLY_BETTER = 0.01
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def message_key(text: str) -> str:
+    """A message's words, casefolded: "What is this?" and "what is this" are the same message."""
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class IntentModel:
     min_similarity: float  # the closest kind must be at least this close ...
     margin: float  # ... and this much closer than the training questions
     neighbours: int = 1  # a kind's closeness: the mean similarity of its this many nearest examples
+    keys: tuple[str, ...] = ()  # message_key of each example, in the order of the first rows
 
     def save(self, folder: Path) -> None:
         """Write the model beside the index."""
@@ -104,6 +112,7 @@ class IntentModel:
             "min_similarity": self.min_similarity,
             "margin": self.margin,
             "neighbours": self.neighbours,
+            "keys": list(self.keys),
         }
         (folder / SETTINGS_FILE).write_text(json.dumps(meta) + "\n", encoding="utf-8")
 
@@ -122,6 +131,7 @@ class IntentModel:
                 float(meta["min_similarity"]),
                 float(meta["margin"]),
                 int(meta.get("neighbours", 1)),
+                tuple(meta.get("keys", ())),
             )
             if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
                 raise Damage("kinds and vectors differ in number")
@@ -131,6 +141,8 @@ class IntentModel:
                 raise Damage("a bar is not a number")
             if model.neighbours < 1:
                 raise Damage("the number of neighbours is not positive")
+            if len(model.keys) > len(vectors) or not all(isinstance(k, str) for k in model.keys):
+                raise Damage("the examples' keys do not fit the vectors")
             if not np.isfinite(vectors).all():
                 raise Damage("a vector is not finite")
             return model
@@ -147,11 +159,18 @@ class IntentReader:
         self.model = model
         kinds = np.array(model.kinds)
         self._rows = {k: np.nonzero(kinds == k)[0] for k in (*INTENTS, QUESTION)}
+        self._examples: dict[str, int] = {}  # an example's own message: the row that says its kind
+        for row, key in enumerate(model.keys):
+            self._examples.setdefault(key, row)
 
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
         if not _LETTER_OR_DIGIT.search(text):
             return Intent(CHATTER, "ack", 1.0)  # a lone emoji or punctuation: nothing to search for
+        row = self._examples.get(message_key(text))
+        if row is not None:  # an example's own words: its kind, whatever its neighbours are
+            kind = self.model.kinds[row]
+            return None if kind == QUESTION else Intent(kind, self.model.groups[row], 1.0)
         sims = self.model.vectors @ vector
         best = {k: nearest_mean(sims[rows], self.model.neighbours) for k, rows in self._rows.items()}
         kind = max(INTENTS, key=lambda k: best[k])
@@ -231,4 +250,5 @@ def train_intents(examples: Sequence[Example], question_texts: Sequence[str], en
         margin,
         accuracy,
     )
-    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin, neighbours)
+    keys = tuple(message_key(e.text) for e in examples)
+    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin, neighbours, keys)

@@ -543,6 +543,10 @@ INCONSISTENT = [
         lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("neighbours", 0)),
         id="no-neighbours",
     ),
+    pytest.param(
+        lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("keys", ["x"] * 10**4)),
+        id="more-keys-than-vectors",
+    ),
 ]
 
 

@@ -196,6 +196,30 @@ def test_an_example_is_left_out_with_its_copies() -> None:
     assert accuracy == 0.0
 
 
+def test_an_examples_own_words_take_its_kind_whatever_its_neighbours() -> None:
+    vectors = np.array([[1, 0], [0, 1], [0.1, 1], [0.2, 1]], np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    kinds = (HELP, QUESTION, QUESTION, QUESTION)
+    model = IntentModel(vectors, kinds, ("",) * 4, 0.5, 0.1, neighbours=3, keys=("what is this",))
+    near_questions = np.array([0.3, 0.95], np.float32) / np.linalg.norm([0.3, 0.95])
+    assert IntentReader(model).read("What is this?", near_questions).kind == HELP
+    assert IntentReader(model).read("what is it", near_questions) is None
+
+
+def test_every_example_is_read_as_its_own_kind(answerer: Answerer) -> None:
+    # Ten were not, with three neighbours: "what is this" (help) sits among "what is it", "what is that".
+    lines = (ROOT / "train" / "intents" / "intents.jsonl").read_text(encoding="utf-8").splitlines()
+    examples = [json.loads(line) for line in lines]
+    searched = ("answer", "not_covered")
+    got = {e["text"]: answerer.ask(e["text"]).kind for e in examples}
+    misread = [
+        (e["text"], got[e["text"]])
+        for e in examples
+        if (got[e["text"]] not in searched if e["kind"] == "question" else got[e["text"]] != e["kind"])
+    ]
+    assert not misread, misread
+
+
 def test_one_stray_example_does_not_decide_when_several_neighbours_count() -> None:
     # Three help examples near one another and one stray near the message; questions in between.
     help_rows = [[1, 0, 0, 0], [0.95, 0.31, 0, 0], [0.95, 0, 0.31, 0], [0, 0, 0, 1]]
