@@ -5,7 +5,7 @@ Short English chatter ("lol", "gm", "who met?") is where language identification
 counts as not English only when the identifier is sure of another language once the article's own names
 (Trump, Mamdani, Con Edison) are set aside, the message has a few words or is written in another script,
 and no more than half of its words (and of two words, neither) are words of the article or English words
-near them.
+near them. A message with Spanish's inverted marks (¿, ¡) is not English whatever the identifier's score.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ SURE = 0.9
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
 
 
 class LanguageReader:
@@ -42,6 +43,9 @@ class LanguageReader:
         words = [w for w in _WORD.findall(text) if w.casefold() not in self._names]
         if not words:
             return "en"
+        if _INVERTED.search(text):  # "¿Cuándo se reunieron?": es at 0.44 once the names are set aside
+            (best,) = self._detector.detect(" ".join(words), k=1)
+            return str(best["lang"]) if best["lang"] != "en" else "es"
         latin = [w for w in words if _LATIN.match(w)]
         if len(latin) == len(words) and len(words) < MIN_WORDS:
             return "en"

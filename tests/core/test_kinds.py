@@ -269,6 +269,13 @@ def test_every_english_text_of_the_project_is_read_as_english(answerer: Answerer
     assert not misread, misread
 
 
+@pytest.mark.parametrize(
+    "text", ["¿Cuándo se reunieron Trump y Mamdani?", "¿Cuándo se reunieron?", "¡Hola Mamdani!"]
+)
+def test_spanish_inverted_marks_are_not_english(answerer: Answerer, text: str) -> None:
+    assert answerer.languages.language(text) == "es"
+
+
 @pytest.mark.parametrize("text", ["blah blah blah", "lol gg ez", "hw mch iz rnt", "trmp n mmdni", "la la la"])
 def test_english_chat_of_unknown_words_is_not_read_as_foreign(answerer: Answerer, text: str) -> None:
     assert answerer.languages.is_english(text)
