@@ -172,22 +172,14 @@ class IntentReader:
             kind = self.model.kinds[row]
             return None if kind == QUESTION else Intent(kind, self.model.groups[row], 1.0)
         sims = self.model.vectors @ vector
-        best = {k: nearest_mean(sims[rows], self.model.neighbours) for k, rows in self._rows.items()}
+        n = self.model.neighbours
+        best = {k: float(nearest_means(sims[None, rows], n)[0]) for k, rows in self._rows.items()}
         kind = max(INTENTS, key=lambda k: best[k])
         if best[kind] < self.model.min_similarity or best[kind] - best[QUESTION] < self.model.margin:
             return None
         rows = self._rows[kind]
         nearest = int(rows[np.argmax(sims[rows])])
         return Intent(kind, self.model.groups[nearest], best[kind])
-
-
-def nearest_mean(similarities: np.ndarray, n: int) -> float:
-    """The mean of the n largest similarities (all of them when fewer; -1 when there are none)."""
-    if not len(similarities):
-        return -1.0
-    if len(similarities) > n:
-        similarities = np.partition(similarities, len(similarities) - n)[-n:]
-    return float(similarities.mean())
 
 
 def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float, int, float]:
@@ -204,7 +196,7 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     per_count: dict[int, tuple[tuple[float, float, int], float]] = {}
     for n in NEIGHBOUR_CHOICES:
         choice, right = (1.0, 1.0, n), -1.0
-        closeness = {k: _nearest_means(sims[:, kinds_arr == k], n) for k in (*INTENTS, QUESTION)}
+        closeness = {k: nearest_means(sims[:, kinds_arr == k], n) for k in (*INTENTS, QUESTION)}
         intent_closeness = np.stack([closeness[k] for k in INTENTS])
         guess = np.array(INTENTS)[np.argmax(intent_closeness, axis=0)]
         top = intent_closeness.max(axis=0)
@@ -224,11 +216,12 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     return *per_count[n][0], per_count[n][1]
 
 
-def _nearest_means(sims: np.ndarray, n: int) -> np.ndarray:
-    """Per row, the mean of its n largest finite entries (the left-out diagonal is -inf; -1 if none)."""
+def nearest_means(sims: np.ndarray, n: int) -> np.ndarray:
+    """Per row, the mean of its n largest finite similarities (all of them when fewer; -1 when none: a
+    kind without examples, or only the left-out example itself at -inf)."""
     if not sims.shape[1]:
         return np.full(len(sims), -1.0)
-    top = -np.sort(-sims, axis=1)[:, :n]
+    top = np.partition(sims, sims.shape[1] - n, axis=1)[:, -n:] if sims.shape[1] > n else sims
     finite = np.isfinite(top)
     counts = finite.sum(axis=1)
     totals = np.where(finite, top, 0.0).sum(axis=1)

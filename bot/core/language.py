@@ -44,19 +44,23 @@ class LanguageReader:
         if not words:
             return "en"
         if _INVERTED.search(text):  # "¿Cuándo se reunieron?": es at 0.44 once the names are set aside
-            (best,) = self._detector.detect(" ".join(words), k=1)
-            return str(best["lang"]) if best["lang"] != "en" else "es"
+            code, _ = self._guess(words)
+            return code if code != "en" else "es"
         latin = [w for w in words if _LATIN.match(w)]
         if len(latin) == len(words) and len(words) < MIN_WORDS:
             return "en"
         known = sum(w.casefold() in self._vocabulary for w in words)
         if known * 2 > len(words) or (known and len(words) <= MIN_WORDS):
             return "en"  # mostly English words; of two, one will do ("im out": "im" is German too)
-        (best,) = self._detector.detect(" ".join(words), k=1)
-        code, probability = str(best["lang"]), float(best["score"])
+        code, probability = self._guess(words)
         if len(latin) * 2 < len(words):
             return code if code != "en" else "und"  # mostly another script: not English, whatever it is
         return code if code != "en" and probability >= SURE else "en"
+
+    def _guess(self, words: list[str]) -> tuple[str, float]:
+        """The identifier's likeliest language for the words, and how sure it is."""
+        (best,) = self._detector.detect(" ".join(words), k=1)
+        return str(best["lang"]), float(best["score"])
 
     def is_english(self, text: str) -> bool:
         """Whether the message is English (or too short to tell)."""
