@@ -118,6 +118,7 @@ def answer_json(answer: Answer) -> dict:
         "examples": list(answer.examples),
         "truncated": answer.truncated,
         "confidence": answer.confidence,
+        "continues": answer.continues,
     }
 
 
@@ -167,7 +168,9 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     lines = []
     if answer.truncated:
         lines.append("(Your question was over 2,000 characters; it was cut and answered up to there.)")
-    if answer.kind == "answer":
+    if answer.continues and answer.reply:
+        lines.append(answer.reply)
+    elif answer.kind == "answer":
         lines.append(f"» {on}{answer.highlight}{off}" if answer.highlight else "» See the excerpts below.")
     elif answer.reply:
         lines.append(answer.reply)

@@ -278,7 +278,8 @@ class AskCog(commands.Cog):
 
     def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
         first = answer.excerpts[0].chunk_id if answer.excerpts else None
-        return answer_view(answer_id, len(answer.shown), first)
+        # Further passages after "more please" are had by asking for more again, not by a button.
+        return answer_view(answer_id, len(answer.shown), first, more=answer.continues is None)
 
     @app_commands.command(name="about", description="What this bot knows and how to ask it")
     async def about(self, interaction: discord.Interaction) -> None:

@@ -118,8 +118,11 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
 
     With `shown_from`, only the excerpts after the first `shown_from` (for "More passages").
     """
-    title = clip(safe(answer.question), TITLE_MAX)
-    if shown_from:
+    title = clip(safe(answer.continues or answer.question), TITLE_MAX)
+    if answer.continues:  # "more please": the next passages of the earlier question
+        description = safe(answer.reply or "")
+        colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
+    elif shown_from:
         description = "More passages from the article, continuing the numbering:"
         colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
     elif answer.answered:

@@ -205,10 +205,11 @@ class VoteButton(
 DYNAMIC_ITEMS: tuple[Any, ...] = (MoreButton, ParagraphButton, VoteButton)
 
 
-def answer_view(answer_id: int, shown: int, first_chunk: str | None) -> discord.ui.View:
-    """The buttons under an answer."""
+def answer_view(answer_id: int, shown: int, first_chunk: str | None, more: bool = True) -> discord.ui.View:
+    """The buttons under an answer ("More passages" only when `more`)."""
     view = discord.ui.View(timeout=None)
-    view.add_item(MoreButton(answer_id, shown))
+    if more:
+        view.add_item(MoreButton(answer_id, shown))
     if first_chunk:
         view.add_item(ParagraphButton(first_chunk))
     view.add_item(VoteButton(answer_id, "up"))

@@ -19,8 +19,9 @@ from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
+from bot.core.more import asks_for_more, page, pages_asked
 from bot.core.paragraphs import full_paragraph
-from bot.core.replies import Heading
+from bot.core.replies import ALL_SHOWN, MORE, Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
 from bot.core.spelling import Speller
 from bot.core.text import (
@@ -125,6 +126,7 @@ class Answer:
     contents: tuple[Heading, ...] = ()  # the sections, for an overview or help
     examples: tuple[str, ...] = ()  # questions the article answers, for help
     supported: int | None = None  # how many excerpts support the answer (None: all); the rest on request
+    continues: str | None = None  # for "more please": the earlier question whose further passages these are
 
     @property
     def shown(self) -> tuple[Excerpt, ...]:
@@ -208,6 +210,27 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
         kind=ANSWER if retrieval.answered else NOT_COVERED,
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
         reply=None if retrieval.answered else (replies.NOT_COVERED_NEAR if excerpts else replies.NOT_COVERED),
+    )
+
+
+def continuation(earlier: Answer, query: Query, pages_before: int) -> Answer:
+    """The next `query.k` excerpts of an earlier answer (asked again with every passage), after those it
+    showed and those of `pages_before` requests for more; numbered as they were."""
+    first = min(query.k, len(earlier.shown))
+    excerpts = tuple(replace(e, highlight=None) for e in earlier.excerpts[page(first, pages_before, query.k)])
+    if excerpts:
+        reply = replies.more_of(earlier.question)
+    else:
+        reply = replies.NO_MORE if earlier.excerpts else earlier.reply
+    return replace(
+        earlier,
+        question=query.text,
+        highlight=None,
+        excerpts=excerpts,
+        truncated=query.truncated,
+        supported=None,
+        reply=reply,
+        continues=earlier.question,
     )
 
 
@@ -358,9 +381,20 @@ class Answerer:
         # every message as searched. A message without typos is encoded once; one with typos twice.
         distinct = list(dict.fromkeys(texts + earlier + list(spelled.values())))
         vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
-        kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}
+        kinds = {h: self._kind_of(h, vectors[h]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
-        for q in queries:
+        # "more please": the earlier question it continues, asked again for every passage, and which page.
+        more: dict[int, tuple[Query, int]] = {}
+        for n, q in enumerate(queries):
+            if asks_for_more(q.text):
+                continued = self._continued(q, kinds)
+                if continued is None:  # nothing asked before it (say how "more" works), or nothing left
+                    group = ALL_SHOWN if q.history else MORE
+                    answers.append(fixed_reply(self.index, q.text, q.truncated, CHATTER, group))
+                else:
+                    more[n] = continued
+                    answers.append(None)
+                continue
             intent = self.read(q.text, vectors[q.text])
             if intent is None:
                 answers.append(None)
@@ -374,20 +408,35 @@ class Answerer:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
         asked = [i for i, a in enumerate(answers) if a is None]
         if asked:
+            searched = [more[i][0] if i in more else queries[i] for i in asked]
             # One retrieval at the largest k; each answer keeps its own k's excerpts.
-            k = max(queries[i].k for i in asked)
+            k = max(q.k for q in searched)
             histories = [
-                [h for h in queries[i].history[-HISTORY_SCAN:] if kinds[h] is None][-MAX_HISTORY:]
-                for i in asked
+                [h for h in q.history[-HISTORY_SCAN:] if kinds[h] is None][-MAX_HISTORY:] for q in searched
             ]
             results = self.retriever.retrieve_many(
-                [texts[i] for i in asked], k, histories if any(histories) else None, vectors, spelled
+                [q.text for q in searched], k, histories if any(histories) else None, vectors, spelled
             )
-            for i, r in zip(asked, results, strict=True):
-                answers[i] = compose(
-                    self.index, replace(r, hits=r.hits[: queries[i].k]), queries[i].truncated
-                )
+            for i, q, r in zip(asked, searched, results, strict=True):
+                answered = compose(self.index, replace(r, hits=r.hits[: q.k]), q.truncated)
+                answers[i] = continuation(answered, queries[i], more[i][1]) if i in more else answered
         return answers  # type: ignore[return-value]  # every slot is filled
+
+    def _kind_of(self, text: str, vector: np.ndarray) -> Intent | None:
+        """What an earlier message was: a request for more is no question to lean on either."""
+        return Intent(CHATTER, MORE) if asks_for_more(text) else self.read(text, vector)
+
+    @staticmethod
+    def _continued(query: Query, kinds: dict[str, Intent | None]) -> tuple[Query, int] | None:
+        """For a request for more: the earlier question, to be asked again with every passage (and its
+        own history), and how many requests for more came between it and this one; None when the message
+        before those was not a question."""
+        history = query.history[-HISTORY_SCAN:]
+        pages_before = pages_asked(history)
+        before = history[: len(history) - pages_before]
+        if not before or kinds[before[-1]] is not None:
+            return None
+        return Query(before[-1], before[:-1], MAX_K), pages_before
 
 
 def answer_each(answerer: Answerer, queries: Sequence[Query]) -> list[Answer | Exception]:

@@ -17,12 +17,22 @@ LANGUAGE = (
     "(for example: “When did Trump and Mamdani meet?”)."
 )
 OVERVIEW = "The article's opening, and what each section covers:"
+NO_MORE = "Those were all the passages that match."
+MORE = "more"  # the chatter group of a request for more with no question before it
+ALL_SHOWN = "all shown"  # ... and of one whose question is too far back, or had no passages
 CHATTER = {
     "greeting": "Hi! Ask me anything about the Trump–Mamdani meeting, for example: “{example}”",
     "thanks": "You're welcome! Ask again any time.",
     "bye": "Bye! Come back with any question about the meeting.",
     "ack": "👍 Ask me anything about the Trump–Mamdani meeting whenever you like.",
+    MORE: "Ask me a question about the meeting first; then “more” shows further passages.",
+    ALL_SHOWN: NO_MORE,
 }
+
+
+def more_of(question: str) -> str:
+    """The line above further passages for an earlier question."""
+    return f"More passages for “{question}”, continuing the numbering:"
 
 
 @dataclass(frozen=True)

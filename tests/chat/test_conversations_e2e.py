@@ -375,3 +375,26 @@ async def test_a_locked_database_logs_no_question_text(fake, answerer, tmp_path,
     failures = [r for r in caplog.records if "could not record" in r.getMessage()]
     assert failures and failures[0].exc_info  # logged, with the exception
     assert "Zebedee" not in caplog.text and "Quackenbush" not in caplog.text
+
+
+async def test_more_please_in_a_dm_shows_the_next_passages_of_the_question_before(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        question = "When did Trump and Mamdani meet?"
+        n = len(fake.requests)
+        await fake.send_message(question, guild=False)
+        first = await fake.wait_for_request(with_embed, start=n)
+        shown = len(first.json["embeds"][0]["fields"])
+        n = len(fake.requests)
+        await fake.send_message("more please", guild=False)
+        more = await fake.wait_for_request(with_embed, start=n)
+        (embed,) = more.json["embeds"]
+        assert embed["title"] == question and question in embed["description"]
+        assert embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+        # Asking for more again goes on from there; there is no "More passages" button to click.
+        assert not any(i.startswith("mb:more:") for i in custom_ids(more))
+        n = len(fake.requests)
+        await fake.send_message("keep going", guild=False)
+        again = await fake.wait_for_request(with_embed, start=n)
+        next_rank = shown + len(embed["fields"]) + 1
+        assert again.json["embeds"][0]["fields"][0]["name"].startswith(f"[{next_rank}]")

@@ -1,0 +1,57 @@
+"""Requests for more of the previous answer: "more please", "keep going", "go on", "tell me more".
+
+In a conversation (a DM, the bot's thread, the terminal chat) such a message asks for the passages after
+those already shown for the question before it, as the "More passages" button does. It is read by a small
+closed vocabulary, not by the message-kind model: the request is a command, and its words say nothing
+about the article, so nearest examples place it among thanks and goodbyes ("more please" got "You're
+welcome!", "go on" got "Bye!"). A message counts only when every word is one of these, so "tell me more
+about the housing sites" is searched as a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# At least one word or pair of words must ask to go on...
+_ASKING = frozenset("more continue continued further elaborate expand else keep".split())
+_ASKING_PAIRS = frozenset({("go", "on"), ("go", "ahead"), ("carry", "on")})
+# ...and the others may only be the words people wrap such a request in.
+_WRAPPING = frozenset(
+    """please pls plz tell me us show give some any anything what whats and the a bit little lot
+    can could would will you u i want need to know hear see read on keep go ahead ok okay yes yeah yep
+    sure so now then oh hmm going carry cool nice interesting info information detail details
+    passages excerpts results about that this it there is was do does""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+MAX_WORDS = 8  # a longer message says more than "go on"
+
+
+def asks_for_more(text: str) -> bool:
+    """Whether a message only asks for more of what was just said."""
+    words = [w.replace("’", "'").replace("'", "").casefold() for w in _WORD.findall(text)]
+    if not words or len(words) > MAX_WORDS:
+        return False
+    pairs = zip(words, words[1:], strict=False)
+    if not _ASKING.intersection(words) and not _ASKING_PAIRS.intersection(pairs):
+        return False
+    # Nothing but letters, spaces and punctuation: "more 2" or "more @someone" are something else.
+    if re.search(r"\d|[@#<>/\\]", text):
+        return False
+    return all(w in _ASKING or w in _WRAPPING for w in words)
+
+
+def pages_asked(history: Sequence[str]) -> int:
+    """How many requests for more end the history: the one being answered is page that many plus one."""
+    n = 0
+    for message in reversed(history):
+        if not asks_for_more(message):
+            break
+        n += 1
+    return n
+
+
+def page(shown_first: int, pages_before: int, k: int) -> slice:
+    """Which excerpts a request for more shows: the next k after the first answer's and earlier pages'."""
+    start = shown_first + pages_before * k
+    return slice(start, start + k)

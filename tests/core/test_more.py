@@ -1,0 +1,95 @@
+"""Requests for more of the previous answer ("more please", "keep going"): read, paged and numbered.
+Committed index and the ONNX encoder, as the CLI loads them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.core.answer import Answerer
+from bot.core.build import Paths, encoder_ready
+from bot.core.loading import load_answerer
+from bot.core.more import asks_for_more, page, pages_asked
+from bot.core.replies import CHATTER, MORE, NO_MORE
+
+QUESTION = "When did Trump and Mamdani meet?"
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    settings = Settings(_env_file=None)
+    if not encoder_ready(settings.encoder_dir):
+        pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
+    return load_answerer(Paths.of(settings))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["more please", "tell me more", "keep going", "go on", "Go on…", "continue", "MORE!!!", "what else?",
+     "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead"],
+)  # fmt: skip
+def test_requests_for_more_are_read(text: str) -> None:
+    assert asks_for_more(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tell me more about the housing sites", "more about rent", "what's going on?", "what's next?",
+     "no more", "thanks", "more 2", "more @everyone", "", "?!", "keep it short: when was the meeting?"],
+)  # fmt: skip
+def test_questions_and_chatter_are_not_requests_for_more(text: str) -> None:
+    assert not asks_for_more(text)
+
+
+def test_pages_count_the_requests_that_end_the_history() -> None:
+    assert pages_asked([QUESTION, "more", "keep going"]) == 2
+    assert pages_asked(["more", QUESTION]) == 0
+    assert page(2, 0, 3) == slice(2, 5)
+    assert page(3, 2, 3) == slice(9, 12)
+
+
+def test_more_shows_the_next_passages_of_the_question_before_it(answerer: Answerer) -> None:
+    first = answerer.ask(QUESTION)
+    more = answerer.ask("more please", history=[QUESTION])
+    again = answerer.ask("keep going", history=[QUESTION, "more please"])
+    assert first.kind == more.kind == again.kind == "answer"
+    shown = len(first.shown)
+    assert [e.rank for e in more.shown] == list(range(shown + 1, shown + 4))
+    assert [e.rank for e in again.shown] == list(range(shown + 4, shown + 7))
+    ids = [e.chunk_id for a in (first, more, again) for e in a.shown]
+    assert len(ids) == len(set(ids))  # no passage twice
+    assert more.continues == first.question and more.question == "more please"
+    assert more.highlight is None and all(e.highlight is None for e in more.excerpts)
+    assert QUESTION in (more.reply or "")
+
+
+def test_more_with_nothing_asked_before_says_how_it_works(answerer: Answerer) -> None:
+    a = answerer.ask("more please")
+    assert (a.kind, a.reply, a.excerpts) == ("chatter", CHATTER[MORE], ())
+
+
+def test_more_after_the_last_passage_says_so(answerer: Answerer) -> None:
+    a = answerer.ask("more", history=[QUESTION, "more", "more", "more"], k=3)
+    assert a.kind == "answer" and not a.excerpts and a.reply == NO_MORE
+    # The question itself fell out of the history kept: nothing left to show either.
+    assert answerer.ask("more", history=["more", "more", "more"]).reply == NO_MORE
+
+
+def test_more_after_an_unrelated_question_shows_no_passages(answerer: Answerer) -> None:
+    a = answerer.ask("go on", history=["how do I bake sourdough bread?"])
+    assert (a.kind, a.excerpts, a.reply) == ("not_covered", (), "The article doesn't cover this.")
+
+
+def test_more_after_a_declined_question_shows_its_further_closest_passages(answerer: Answerer) -> None:
+    declined = "who won the 2022 FIFA World Cup?"
+    first, more = answerer.ask(declined), answerer.ask("go on", history=[declined])
+    assert first.kind == more.kind == "not_covered" and first.excerpts  # near: its closest passages shown
+    assert more.excerpts[0].rank == len(first.shown) + 1
+
+
+def test_a_request_for_more_is_no_context_for_the_question_after_it(answerer: Answerer) -> None:
+    follow = "and where?"
+    assert (
+        answerer.ask(follow, history=[QUESTION, "more please"]).shown[0].chunk_id
+        == answerer.ask(follow, history=[QUESTION]).shown[0].chunk_id
+    )
