@@ -347,6 +347,9 @@ class AskCog(commands.Cog):
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
         history = self.conversations.history(message.channel.id) if conversational else []
+        if surface == "mention" and message.reference is not None:
+            # A reply to one of the bot's answers is read after that answer's question ("more please").
+            history = await self._replied_to(message)
         try:
             if surface == "channel":
                 # People chat in ask-channels too: read the message first, and stay quiet unless it is a
@@ -410,6 +413,30 @@ class AskCog(commands.Cog):
             message.reply(**reply, mention_author=False, allowed_mentions=NO_MENTIONS),
             record(message.channel),
         )
+
+    async def _replied_to(self, message: discord.Message) -> list[str]:
+        """The question (and the conversation before it) of the answer a message replies to, when the
+        person may see it (`Store.answer_for`: the asker, or anyone for a public answer in this channel);
+        else no history. The answer's id is its question's message id, or its /ask interaction's id."""
+        ref = message.reference
+        answer = ref.resolved if ref is not None else None
+        if not isinstance(answer, discord.Message) or self.bot.user is None:
+            return []
+        if answer.author.id != self.bot.user.id:
+            return []
+        answer_id = answer.reference.message_id if answer.reference is not None else None
+        if answer_id is None and answer.interaction_metadata is not None:
+            answer_id = answer.interaction_metadata.id
+        if answer_id is None:
+            return []
+        try:
+            stored = await asyncio.to_thread(
+                self.bot.store.answer_for, str(answer_id), message.author.id, message.channel.id
+            )
+        except Exception:  # the store failing costs the context, never the reply
+            log.exception("could not read the answer %s replied to", answer_id)
+            return []
+        return [*stored.history, stored.question][-MAX_HISTORY:] if stored is not None else []
 
     async def _may_ask(self, message: discord.Message) -> bool:
         """Count the question against the person's cooldown; tell them once per window when over it."""

@@ -185,6 +185,37 @@ async def test_reply_to_an_answer_is_answered(fake: FakeDiscord, answerer: Answe
         assert second is not first
 
 
+async def test_a_reply_to_an_answer_is_read_after_its_question(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    def embedded(r: Request) -> bool:
+        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
+
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+    async with running_bot(fake, bot):
+        question = "what did they say about energy costs?"
+        await fake.send_message(f"<@{fake.bot_id}> {question}")
+        first = await fake.wait_for_request(embedded)
+        shown = len(first.json["embeds"][0]["fields"])
+        answer_id = fake.bot_messages()[-1]["id"]
+        # Alone, "and what did Mamdani propose?" gets Mamdani's rise; after the question, his energy co-op.
+        n = len(fake.requests)
+        await fake.send_message("and what did Mamdani propose?", referenced_message_id=answer_id, mentions=[])
+        follow = await fake.wait_for_request(embedded, start=n)
+        assert "energy co-op" in follow.json["embeds"][0]["description"]
+        n = len(fake.requests)
+        await fake.send_message("more please", referenced_message_id=answer_id, mentions=[])
+        more = await fake.wait_for_request(embedded, start=n)
+        (embed,) = more.json["embeds"]
+        assert embed["title"] == question and embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+        # Someone else replying to the same public answer may lean on it too; the store decides who may.
+        other = fake.add_user("someone")
+        n = len(fake.requests)
+        await fake.send_message("go on", referenced_message_id=answer_id, mentions=[], author=other)
+        theirs = await fake.wait_for_request(embedded, start=n)
+        assert theirs.json["embeds"][0]["title"] == question
+
+
 async def test_unaddressed_chatter_and_bots_are_ignored(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
