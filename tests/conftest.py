@@ -1,4 +1,4 @@
-"""Shared fixtures for the core and CLI tests: the checkout, a fake embedder, synthetic corpora.
+"""Shared fixtures: the checkout, the serving answerer, a fake embedder, synthetic corpora.
 
 Importing this file isolates the whole run from the operator's configuration (see `isolate_settings`).
 """
@@ -10,11 +10,15 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from bot.config import ENV_FILE_VARIABLE, Settings
+
+if TYPE_CHECKING:
+    from bot.core.answer import Answerer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"[^\W_]+")
@@ -73,6 +77,18 @@ class HashingEmbedder:
 def repo_root() -> Path:
     """The checkout under test (corpus/, index/, train/, eval/ live here)."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def answerer() -> Answerer:
+    """The serving answerer exactly as the CLI loads it (committed index, ONNX encoder), loaded once."""
+    from bot.core.build import Paths, encoder_ready
+    from bot.core.loading import load_answerer
+
+    settings = Settings(_env_file=None)
+    if not encoder_ready(settings.encoder_dir):
+        pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
+    return load_answerer(Paths.of(settings))
 
 
 @pytest.fixture(scope="session")

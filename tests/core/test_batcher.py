@@ -5,21 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-import pytest
-
-from bot.config import Settings
 from bot.core.answer import Answer, Answerer, Query, UnreadableQuestion, answer_each
 from bot.core.batcher import BatchingAnswerer
-from bot.core.build import Paths
-from bot.core.loading import load_answerer
 
 QUESTION = "When was the meeting?"
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    """The serving answerer: committed index, ONNX encoder."""
-    return load_answerer(Paths.of(Settings(_env_file=None)))
 
 
 class Poisoned:

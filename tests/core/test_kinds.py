@@ -8,21 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.core.build import Paths
 from bot.core.intents import CHATTER, HELP, OVERVIEW, QUESTION, IntentModel, IntentReader, choose_bars
 from bot.core.language import LanguageReader, proper_names
-from bot.core.loading import load_answerer
 from bot.core.replies import CHATTER as CHATTER_LINES
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    """The serving answerer: committed index, ONNX encoder."""
-    return load_answerer(Paths.of(Settings(_env_file=None)))
 
 
 @pytest.mark.parametrize("text", ["hello there", "thank you!", "lol", "ok", "good bot", "👍", "!!!"])

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.core.build import Paths, encoder_ready
 from bot.core.evaluation import Report, evaluate, evaluate_contacts, read_contacts
-from bot.core.loading import load_answerer
 from bot.core.training import read_questions
 
 # The bars the issue sets; do not lower them to make a run pass.
@@ -25,29 +22,20 @@ HOLDOUT_ANSWERED = 0.96
 HOLDOUT_ABSTAINED = 0.75
 
 
-@pytest.fixture(scope="module")
-def serving() -> Answerer:
-    """The answerer exactly as the CLI loads it: fresh committed index, ONNX encoder."""
-    settings = Settings()
-    if not encoder_ready(settings.encoder_dir):
-        pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
-    return load_answerer(Paths.of(settings))
-
-
 def _report(answerer: Answerer, path: Path) -> Report:
     return evaluate(answerer, read_questions(path))
 
 
 @pytest.fixture(scope="module")
-def dev(serving: Answerer, repo_root: Path) -> Report:
+def dev(answerer: Answerer, repo_root: Path) -> Report:
     """Figures on the development questions."""
-    return _report(serving, repo_root / "eval" / "dev.jsonl")
+    return _report(answerer, repo_root / "eval" / "dev.jsonl")
 
 
 @pytest.fixture(scope="module")
-def holdout(serving: Answerer, repo_root: Path) -> Report:
+def holdout(answerer: Answerer, repo_root: Path) -> Report:
     """Figures on the held-out questions."""
-    return _report(serving, repo_root / "eval" / "holdout.jsonl")
+    return _report(answerer, repo_root / "eval" / "holdout.jsonl")
 
 
 def _misses(report: Report) -> str:
@@ -104,9 +92,9 @@ HOLDOUT_HIGHLIGHT = 0.91
 
 
 @pytest.fixture(scope="module")
-def first_contact(serving: Answerer, repo_root: Path) -> Report:
+def first_contact(answerer: Answerer, repo_root: Path) -> Report:
     """Figures on the first-contact messages."""
-    return evaluate_contacts(serving, read_contacts(repo_root / "eval" / "firstcontact_dev.jsonl"))
+    return evaluate_contacts(answerer, read_contacts(repo_root / "eval" / "firstcontact_dev.jsonl"))
 
 
 @pytest.mark.parametrize("figure", sorted(FIRST_CONTACT))
@@ -122,9 +110,9 @@ NEWCOMERS = {"hit1": 0.89, "highlight": 0.82, "answered": 0.98, "off_topic_decli
 
 
 @pytest.fixture(scope="module")
-def newcomers(serving: Answerer, repo_root: Path) -> Report:
+def newcomers(answerer: Answerer, repo_root: Path) -> Report:
     """Figures on the check set of newcomers' first messages."""
-    return evaluate_contacts(serving, read_contacts(repo_root / "train" / "checks" / "newcomers.jsonl"))
+    return evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / "newcomers.jsonl"))
 
 
 @pytest.mark.parametrize("figure", sorted(NEWCOMERS))
@@ -140,17 +128,17 @@ MESSAGES = {"messages_a.jsonl": 0.86, "messages_b.jsonl": 0.90}
 
 
 @pytest.mark.parametrize("name", sorted(MESSAGES))
-def test_message_kind_checks_hold(serving: Answerer, repo_root: Path, name: str) -> None:
-    report = evaluate_contacts(serving, read_contacts(repo_root / "train" / "checks" / name))
+def test_message_kind_checks_hold(answerer: Answerer, repo_root: Path, name: str) -> None:
+    report = evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / name))
     assert report.intents >= 140
     assert report.intents_right >= MESSAGES[name], _misses(report)
 
 
-def test_requests_about_other_subjects_are_declined(serving: Answerer, repo_root: Path) -> None:
+def test_requests_about_other_subjects_are_declined(answerer: Answerer, repo_root: Path) -> None:
     # train/checks/other_subjects.jsonl: summary and explanation requests about other subjects, never
     # trained on. Measured 2026-11-30: 20 of 25 declined; the 5 others are answered from the article.
     path = repo_root / "train" / "checks" / "other_subjects.jsonl"
-    report = evaluate_contacts(serving, read_contacts(path))
+    report = evaluate_contacts(answerer, read_contacts(path))
     assert report.off_topic == 25 and report.off_topic_declined >= 0.76, _misses(report)
 
 

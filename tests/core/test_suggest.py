@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.core.answer import Answerer, Query
-from bot.core.build import Paths
-from bot.core.loading import load_answerer
 from bot.core.suggest import (
     MAX_CHARS,
     MAX_CHOICES,
@@ -125,41 +122,36 @@ def test_the_file_is_read_with_comments_and_several_golds(tmp_path: Path) -> Non
         read_written(path)
 
 
-@pytest.fixture(scope="module")
-def serving() -> Answerer:
-    return load_answerer(Paths.of(Settings(_env_file=None)))
-
-
-def test_candidates_leave_out_long_duplicate_and_unfounded_questions(serving: Answerer) -> None:
+def test_candidates_leave_out_long_duplicate_and_unfounded_questions(answerer: Answerer) -> None:
     written = [
         Written("When did they meet?", ("November 21, 2025",)),
         Written("when did they  MEET?", ()),  # the same once folded
         Written("Q" * (MAX_CHARS + 1), ()),
         Written("What did Mamdani say about the moon?", ("the moon landing",)),  # in no passage
     ]
-    cands = candidates(serving.index, written)
+    cands = candidates(answerer.index, written)
     assert [c.question for c in cands if c.origin == "written"] == ["When did they meet?"]
     faq = [c for c in cands if c.origin == "faq"]
     assert len(faq) == 6 and all(c.expect for c in faq)
     assert cands[0].expect  # the chunks holding the date
 
 
-def test_a_question_answered_elsewhere_or_not_at_all_is_left_out(serving: Answerer) -> None:
-    (cand,) = [c for c in candidates(serving.index, []) if "Con Edison" in c.question]
-    (right,) = serving.answer([Query.of(cand.question)])
-    (elsewhere,) = serving.answer([Query.of("What is Mamdani's campaign slogan?")])
-    (declined,) = serving.answer([Query.of("what did mamdani eat for lunch")])
+def test_a_question_answered_elsewhere_or_not_at_all_is_left_out(answerer: Answerer) -> None:
+    (cand,) = [c for c in candidates(answerer.index, []) if "Con Edison" in c.question]
+    (right,) = answerer.answer([Query.of(cand.question)])
+    (elsewhere,) = answerer.answer([Query.of("What is Mamdani's campaign slogan?")])
+    (declined,) = answerer.answer([Query.of("what did mamdani eat for lunch")])
     assert answered_well(cand, right)
     assert not answered_well(cand, elsewhere) and not answered_well(cand, declined)
     kept = keep_answered([cand, cand, cand], [right, elsewhere, declined])
     assert [s.question for s in kept] == [cand.question] and kept[0].answer_line == right.highlight
 
 
-def test_every_suggestion_in_the_file_is_answered_with_its_passage_first(serving: Answerer) -> None:
+def test_every_suggestion_in_the_file_is_answered_with_its_passage_first(answerer: Answerer) -> None:
     written = read_written(ROOT / "train" / SUGGESTIONS_FILE)
-    cands = candidates(serving.index, written)
+    cands = candidates(answerer.index, written)
     assert len([c for c in cands if c.origin == "written"]) == len(written) >= 30  # none left out
-    answers = serving.answer([Query.of(c.question) for c in cands])
+    answers = answerer.answer([Query.of(c.question) for c in cands])
     missed = [c.question for c, a in zip(cands, answers, strict=True) if not answered_well(c, a)]
     assert not missed, missed
     assert len(Suggester(keep_answered(cands, answers)).default) == MAX_CHOICES
