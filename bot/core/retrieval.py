@@ -50,7 +50,7 @@ class Retrieval:
     confidence: float
     highlight: Sentence | None
     near: bool = True  # whether the passages are near the question, even when they don't answer it
-    supported: int = 0  # how many of the first hits support the answer (the rest only on request)
+    supported: int = 0  # how many leading hits support the answer (the rest only on request)
 
 
 class Retriever:
@@ -252,8 +252,10 @@ class Retriever:
             s.features[FEATURES.index("coverage")] > 0
             and confidence >= NEAR_FRACTION * self.model.abstain_threshold
         )
+        # The leading hits within the support gap of the first: a prefix, so that the first k of a search
+        # for more hits show the same (a later hit chosen for its difference may score above an earlier).
         top = hits[0].score if hits else 0.0
-        supported = sum(1 for h in hits if h.score >= top - self.model.support_gap)
+        supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
         return Retrieval(
             question, tuple(hits), answered, confidence, highlight, near=near, supported=supported
         )

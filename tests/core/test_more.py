@@ -3,24 +3,16 @@ Committed index and the ONNX encoder, as the CLI loads them."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from bot.config import Settings
-from bot.core.answer import Answerer
-from bot.core.build import Paths, encoder_ready
-from bot.core.loading import load_answerer
+from bot.core.answer import MAX_K, Answerer
 from bot.core.more import asks_for_more, page, pages_asked
 from bot.core.replies import CHATTER, MORE, NO_MORE
 
 QUESTION = "When did Trump and Mamdani meet?"
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    settings = Settings(_env_file=None)
-    if not encoder_ready(settings.encoder_dir):
-        pytest.fail(f"The ONNX encoder is missing from {settings.encoder_dir}; run `meeting-bot index`.")
-    return load_answerer(Paths.of(settings))
 
 
 @pytest.mark.parametrize(
@@ -93,3 +85,16 @@ def test_a_request_for_more_is_no_context_for_the_question_after_it(answerer: An
         answerer.ask(follow, history=[QUESTION, "more please"]).shown[0].chunk_id
         == answerer.ask(follow, history=[QUESTION]).shown[0].chunk_id
     )
+
+
+def test_the_supporting_excerpts_are_the_same_whatever_else_is_asked_with_them(
+    answerer: Answerer, repo_root: Path
+) -> None:
+    # A request for more asks its question again for every passage, in a batch with other questions;
+    # each must count the same supporting excerpts as alone ("What is Mamdani's plan for the NYPD
+    # budget?" counted 2 of 3 alone and 3 among 10 when support was a count, not a prefix).
+    lines = (repo_root / "train" / "paraphrases.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines]
+    alone = answerer.retriever.retrieve_many(questions, 3)
+    beside = answerer.retriever.retrieve_many(questions, MAX_K)
+    assert [a.supported for a in alone] == [min(3, b.supported) for b in beside]
