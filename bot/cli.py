@@ -28,6 +28,7 @@ from bot.config import Settings, chosen_env_file_missing, env_file, env_file_bad
 from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
+    HISTORY_KEPT,
     MAX_K,
     QUESTION_KINDS,
     Answer,
@@ -49,7 +50,6 @@ from bot.core.build import (
 from bot.core.corpus import CorpusError
 from bot.core.embedding import EmbeddingError
 from bot.core.files import unreadable
-from bot.core.followup import MAX_HISTORY as HISTORY_DEPTH
 from bot.core.index import IndexError_
 from bot.core.text import contains
 from bot.core.training import TrainingDataError
@@ -404,7 +404,7 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
             print(TOO_LONG, file=out, flush=True)
             continue
         try:
-            answer = answerer.ask(line, history=history[-HISTORY_DEPTH:])
+            answer = answerer.ask(line, history=history[-HISTORY_KEPT:])
         except EmptyQuestion:
             continue  # a blank line (or one of only control characters) is not a question
         except UnreadableQuestion as exc:  # bytes that are not UTF-8: say so, and go on to the next line

@@ -26,8 +26,7 @@ from bot.chat.render import (
     render_plain,
 )
 from bot.chat.views import answer_view, apologize, refused_for_cooldown
-from bot.core.answer import QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion
-from bot.core.followup import MAX_HISTORY
+from bot.core.answer import HISTORY_KEPT, QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion
 from bot.core.suggest import (
     SUGGESTIONS_FILE,
     Suggester,
@@ -105,14 +104,15 @@ def strip_mentions(text: str, bot_id: int) -> str:
 
 
 class Conversations:
-    """The last few questions asked in each DM or bot thread, so follow-ups are read in context.
+    """The last few questions asked in each DM or bot thread (and requests for more between them), so
+    follow-ups are read in context and "more please" knows what it continues.
 
     Bounded by channels and by the bytes of the questions kept: the least recently active channels
     are forgotten first.
     """
 
     def __init__(
-        self, depth: int = MAX_HISTORY, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES
+        self, depth: int = HISTORY_KEPT, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES
     ) -> None:
         self.depth, self.channels, self.max_bytes = depth, channels, max_bytes
         self._recent: OrderedDict[int, deque[str]] = OrderedDict()
@@ -436,7 +436,7 @@ class AskCog(commands.Cog):
         except Exception:  # the store failing costs the context, never the reply
             log.exception("could not read the answer %s replied to", answer_id)
             return []
-        return [*stored.history, stored.question][-MAX_HISTORY:] if stored is not None else []
+        return [*stored.history, stored.question][-HISTORY_KEPT:] if stored is not None else []
 
     async def _may_ask(self, message: discord.Message) -> bool:
         """Count the question against the person's cooldown; tell them once per window when over it."""

@@ -19,7 +19,7 @@ from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
-from bot.core.more import asks_for_more, page, pages_asked
+from bot.core.more import asks_for_more, page, pages_asked, without_requests
 from bot.core.paragraphs import full_paragraph
 from bot.core.replies import ALL_SHOWN, MORE, Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
@@ -41,6 +41,9 @@ MAX_K = 10
 # How many of a query's latest earlier messages are read for the questions among them (the context is the
 # last MAX_HISTORY of those): chatter between questions is skipped, a long history is not all encoded.
 HISTORY_SCAN = 2 * MAX_HISTORY
+# How many earlier messages a conversation keeps: those read, the question a run of requests for more
+# continues, and that run (after MAX_K passages there is nothing more to show).
+HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
 
 # The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
@@ -213,13 +216,22 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
     )
 
 
+def continued(query: Query, pages_before: int | None) -> Query:
+    """What a query searches: itself, or for a request for more (after `pages_before` others) the message
+    before those, asked with its own earlier messages for every passage; itself when there is none."""
+    if pages_before is None or len(query.history) <= pages_before:
+        return query
+    at = len(query.history) - pages_before - 1
+    return Query(query.history[at], query.history[:at], MAX_K)
+
+
 def continuation(earlier: Answer, query: Query, pages_before: int) -> Answer:
     """The next `query.k` excerpts of an earlier answer (asked again with every passage), after those it
     showed and those of `pages_before` requests for more; numbered as they were."""
     first = min(query.k, len(earlier.shown))
     excerpts = tuple(replace(e, highlight=None) for e in earlier.excerpts[page(first, pages_before, query.k)])
     if excerpts:
-        reply = replies.more_of(earlier.question)
+        reply = replies.MORE_ANSWERING if earlier.answered else replies.MORE_CLOSEST
     else:
         reply = replies.NO_MORE if earlier.excerpts else earlier.reply
     return replace(
@@ -371,29 +383,39 @@ class Answerer:
         """Answer queries with one encoder pass: each read for its kind, the questions retrieved.
 
         Only the questions among a query's earlier messages are its context: "thanks" or "lol" after a
-        question is no topic to lean on (and would push the question out of the MAX_HISTORY read).
+        question is no topic to lean on (and would push the question out of the MAX_HISTORY read). A
+        request for more ("more please") asks the question before it again, with that question's own
+        earlier messages, for every passage, and shows the next page of them.
         """
+        # What each query searches: itself, or for a request for more the question it continues.
+        pages = [pages_asked(q.history) if asks_for_more(q.text) else None for q in queries]
+        searched = [continued(q, n) for q, n in zip(queries, pages, strict=True)]
+        recent = [without_requests(q.history, HISTORY_SCAN) for q in searched]
         texts = [q.text for q in queries]
-        earlier = [h for q in queries for h in q.history[-HISTORY_SCAN:]]
+        earlier = [h for r in recent for h in r] + [
+            s.text for s, q in zip(searched, queries, strict=True) if s is not q
+        ]
         said = dict.fromkeys(texts + earlier)
         spelled = {t: self.retriever.prepare(t) for t in said}  # typos repaired once, reused by retrieval
         # Encoded: the messages as typed (read for their kind: the typo repair reads "lol" as "low") and
         # every message as searched. A message without typos is encoded once; one with typos twice.
         distinct = list(dict.fromkeys(texts + earlier + list(spelled.values())))
         vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
-        kinds = {h: self._kind_of(h, vectors[h]) for h in dict.fromkeys(earlier)}
+        kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
-        # "more please": the earlier question it continues, asked again for every passage, and which page.
-        more: dict[int, tuple[Query, int]] = {}
-        for n, q in enumerate(queries):
-            if asks_for_more(q.text):
-                continued = self._continued(q, kinds)
-                if continued is None:  # nothing asked before it (say how "more" works), or nothing left
-                    group = ALL_SHOWN if q.history else MORE
-                    answers.append(fixed_reply(self.index, q.text, q.truncated, CHATTER, group))
-                else:
-                    more[n] = continued
+        for q, s, n in zip(queries, searched, pages, strict=True):
+            if n is not None:
+                # A request for more continues a question. After a sum there is nothing more, nor after a
+                # run of requests that pushed the question out of the history; after anything else (or
+                # nothing) it says how "more" works.
+                kind = kinds[s.text] if s is not q else Intent(CHATTER)
+                if kind is None:
                     answers.append(None)
+                    continue
+                done = kind.kind == NOT_COVERED or (n and len(q.history) == n)
+                answers.append(
+                    fixed_reply(self.index, q.text, q.truncated, CHATTER, ALL_SHOWN if done else MORE)
+                )
                 continue
             intent = self.read(q.text, vectors[q.text])
             if intent is None:
@@ -408,35 +430,17 @@ class Answerer:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
         asked = [i for i, a in enumerate(answers) if a is None]
         if asked:
-            searched = [more[i][0] if i in more else queries[i] for i in asked]
             # One retrieval at the largest k; each answer keeps its own k's excerpts.
-            k = max(q.k for q in searched)
-            histories = [
-                [h for h in q.history[-HISTORY_SCAN:] if kinds[h] is None][-MAX_HISTORY:] for q in searched
-            ]
+            k = max(searched[i].k for i in asked)
+            histories = [[h for h in recent[i] if kinds[h] is None][-MAX_HISTORY:] for i in asked]
             results = self.retriever.retrieve_many(
-                [q.text for q in searched], k, histories if any(histories) else None, vectors, spelled
+                [searched[i].text for i in asked], k, histories if any(histories) else None, vectors, spelled
             )
-            for i, q, r in zip(asked, searched, results, strict=True):
+            for i, r in zip(asked, results, strict=True):
+                q, n = searched[i], pages[i]
                 answered = compose(self.index, replace(r, hits=r.hits[: q.k]), q.truncated)
-                answers[i] = continuation(answered, queries[i], more[i][1]) if i in more else answered
+                answers[i] = answered if n is None else continuation(answered, queries[i], n)
         return answers  # type: ignore[return-value]  # every slot is filled
-
-    def _kind_of(self, text: str, vector: np.ndarray) -> Intent | None:
-        """What an earlier message was: a request for more is no question to lean on either."""
-        return Intent(CHATTER, MORE) if asks_for_more(text) else self.read(text, vector)
-
-    @staticmethod
-    def _continued(query: Query, kinds: dict[str, Intent | None]) -> tuple[Query, int] | None:
-        """For a request for more: the earlier question, to be asked again with every passage (and its
-        own history), and how many requests for more came between it and this one; None when the message
-        before those was not a question."""
-        history = query.history[-HISTORY_SCAN:]
-        pages_before = pages_asked(history)
-        before = history[: len(history) - pages_before]
-        if not before or kinds[before[-1]] is not None:
-            return None
-        return Query(before[-1], before[:-1], MAX_K), pages_before
 
 
 def answer_each(answerer: Answerer, queries: Sequence[Query]) -> list[Answer | Exception]:

@@ -11,32 +11,35 @@ about the housing sites" is searched as a question.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 # At least one word or pair of words must ask to go on...
-_ASKING = frozenset("more continue continued further elaborate expand else keep".split())
-_ASKING_PAIRS = frozenset({("go", "on"), ("go", "ahead"), ("carry", "on")})
-# ...and the others may only be the words people wrap such a request in.
+_ASKING = frozenset("more continue further elaborate expand else".split())
+_ASKING_PAIRS = frozenset(
+    {("go", "on"), ("go", "ahead"), ("carry", "on"), ("keep", "going"), ("keep", "em"), ("keep", "them")}
+)
+# ...and the others may only be the words people wrap such a request in. Not "it", "will", "does" or
+# "was": "will it go ahead?" and "is it going to continue?" ask about the story, not for passages.
 _WRAPPING = frozenset(
     """please pls plz tell me us show give some any anything what whats and the a bit little lot
-    can could would will you u i want need to know hear see read on keep go ahead ok okay yes yeah yep
-    sure so now then oh hmm going carry cool nice interesting info information detail details
-    passages excerpts results about that this it there is was do does""".split()
+    can could would you u i id want need like to know hear see read on keep go ahead ok okay yes yeah
+    yep sure so now then oh hmm going carry coming em them cool nice interesting info information
+    detail details passages excerpts results about that this there is""".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"
 
 
 def asks_for_more(text: str) -> bool:
     """Whether a message only asks for more of what was just said."""
-    words = [w.replace("’", "'").replace("'", "").casefold() for w in _WORD.findall(text)]
-    if not words or len(words) > MAX_WORDS:
+    text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
+    words = [w.replace("’", "").replace("'", "").casefold() for w in _WORD.findall(text)]
+    if not words or len(words) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
     pairs = zip(words, words[1:], strict=False)
     if not _ASKING.intersection(words) and not _ASKING_PAIRS.intersection(pairs):
-        return False
-    # Nothing but letters, spaces and punctuation: "more 2" or "more @someone" are something else.
-    if re.search(r"\d|[@#<>/\\]", text):
         return False
     return all(w in _ASKING or w in _WRAPPING for w in words)
 
@@ -49,6 +52,18 @@ def pages_asked(history: Sequence[str]) -> int:
             break
         n += 1
     return n
+
+
+def without_requests(history: Sequence[str], keep: int) -> list[str]:
+    """The last `keep` messages of a history that are not requests for more (oldest first): they name
+    nothing to lean on, and a run of them would push the question out of the messages read."""
+    out: list[str] = []
+    for message in reversed(history):
+        if len(out) == keep:
+            break
+        if not asks_for_more(message):
+            out.append(message)
+    return out[::-1]
 
 
 def page(shown_first: int, pages_before: int, k: int) -> slice:

@@ -18,6 +18,8 @@ LANGUAGE = (
 )
 OVERVIEW = "The article's opening, and what each section covers:"
 NO_MORE = "Those were all the passages that match."
+MORE_ANSWERING = "More passages, continuing the numbering:"
+MORE_CLOSEST = "More of the closest passages, continuing the numbering; they may not answer it:"
 MORE = "more"  # the chatter group of a request for more with no question before it
 ALL_SHOWN = "all shown"  # ... and of one whose question is too far back, or had no passages
 CHATTER = {
@@ -28,11 +30,6 @@ CHATTER = {
     MORE: "Ask me a question about the meeting first; then “more” shows further passages.",
     ALL_SHOWN: NO_MORE,
 }
-
-
-def more_of(question: str) -> str:
-    """The line above further passages for an earlier question."""
-    return f"More passages for “{question}”, continuing the numbering:"
 
 
 @dataclass(frozen=True)

@@ -389,7 +389,9 @@ async def test_more_please_in_a_dm_shows_the_next_passages_of_the_question_befor
         await fake.send_message("more please", guild=False)
         more = await fake.wait_for_request(with_embed, start=n)
         (embed,) = more.json["embeds"]
-        assert embed["title"] == question and question in embed["description"]
+        assert (
+            embed["title"] == question and embed["description"] == "More passages, continuing the numbering:"
+        )
         assert embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
         # Asking for more again goes on from there; there is no "More passages" button to click.
         assert not any(i.startswith("mb:more:") for i in custom_ids(more))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.answer import MAX_K, Answerer
-from bot.core.more import asks_for_more, page, pages_asked
-from bot.core.replies import CHATTER, MORE, NO_MORE
+from bot.core.more import asks_for_more, page, pages_asked, without_requests
+from bot.core.replies import CHATTER, MORE, MORE_ANSWERING, MORE_CLOSEST, NO_MORE
 
 QUESTION = "When did Trump and Mamdani meet?"
 
@@ -18,7 +18,8 @@ QUESTION = "When did Trump and Mamdani meet?"
 @pytest.mark.parametrize(
     "text",
     ["more please", "tell me more", "keep going", "go on", "Go on…", "continue", "MORE!!!", "what else?",
-     "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead"],
+     "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
+     "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on"],
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
@@ -27,7 +28,8 @@ def test_requests_for_more_are_read(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["tell me more about the housing sites", "more about rent", "what's going on?", "what's next?",
-     "no more", "thanks", "more 2", "more @everyone", "", "?!", "keep it short: when was the meeting?"],
+     "no more", "thanks", "more 2", "more/", "", "?!", "keep it short: when was the meeting?",
+     "will it go ahead?", "is it going to continue?", "does it continue?", "can you do more?", "keep"],
 )  # fmt: skip
 def test_questions_and_chatter_are_not_requests_for_more(text: str) -> None:
     assert not asks_for_more(text)
@@ -38,6 +40,7 @@ def test_pages_count_the_requests_that_end_the_history() -> None:
     assert pages_asked(["more", QUESTION]) == 0
     assert page(2, 0, 3) == slice(2, 5)
     assert page(3, 2, 3) == slice(9, 12)
+    assert without_requests(["a?", "b?", "more", "c?", "go on"], 2) == ["b?", "c?"]
 
 
 def test_more_shows_the_next_passages_of_the_question_before_it(answerer: Answerer) -> None:
@@ -52,7 +55,7 @@ def test_more_shows_the_next_passages_of_the_question_before_it(answerer: Answer
     assert len(ids) == len(set(ids))  # no passage twice
     assert more.continues == first.question and more.question == "more please"
     assert more.highlight is None and all(e.highlight is None for e in more.excerpts)
-    assert QUESTION in (more.reply or "")
+    assert more.reply == MORE_ANSWERING
 
 
 def test_more_with_nothing_asked_before_says_how_it_works(answerer: Answerer) -> None:
@@ -63,8 +66,34 @@ def test_more_with_nothing_asked_before_says_how_it_works(answerer: Answerer) ->
 def test_more_after_the_last_passage_says_so(answerer: Answerer) -> None:
     a = answerer.ask("more", history=[QUESTION, "more", "more", "more"], k=3)
     assert a.kind == "answer" and not a.excerpts and a.reply == NO_MORE
+    # With one passage a page, the tenth and last is the ninth request's.
+    ranks = [answerer.ask("more", history=[QUESTION, *["more"] * n], k=1).excerpts for n in range(8, 10)]
+    assert [e.rank for e in ranks[0]] == [MAX_K] and ranks[1] == ()
     # The question itself fell out of the history kept: nothing left to show either.
     assert answerer.ask("more", history=["more", "more", "more"]).reply == NO_MORE
+
+
+@pytest.mark.parametrize("before", ["hi", "help", "tl;dr", "¿Qué dijo Trump?", "thanks"])
+def test_more_after_something_other_than_a_question_says_how_it_works(
+    answerer: Answerer, before: str
+) -> None:
+    # A trial found these answered "Those were all the passages that match."
+    assert answerer.ask("more", history=[before]).reply == CHATTER[MORE]
+
+
+def test_more_after_a_follow_up_asks_it_again_in_its_own_context(answerer: Answerer) -> None:
+    energy, follow = "what did they say about energy costs?", "and what did Mamdani propose?"
+    in_context = answerer.ask(follow, history=[energy], k=MAX_K)
+    pages = [answerer.ask("more", history=[energy, follow, *["more"] * n], k=1) for n in range(9)]
+    first = answerer.ask(follow, history=[energy], k=1)
+    shown = [e.chunk_id for a in (first, *pages) for e in a.shown]
+    assert shown == [e.chunk_id for e in in_context.excerpts][: len(shown)]  # in order, none skipped
+
+
+def test_a_run_of_requests_for_more_leaves_the_context_of_the_next_follow_up(answerer: Answerer) -> None:
+    energy, follow = "what did they say about energy costs?", "and what did Mamdani propose?"
+    expected = answerer.ask(follow, history=[energy]).highlight
+    assert answerer.ask(follow, history=[energy, *["more"] * MAX_K]).highlight == expected
 
 
 def test_more_after_an_unrelated_question_shows_no_passages(answerer: Answerer) -> None:
@@ -76,7 +105,7 @@ def test_more_after_a_declined_question_shows_its_further_closest_passages(answe
     declined = "who won the 2022 FIFA World Cup?"
     first, more = answerer.ask(declined), answerer.ask("go on", history=[declined])
     assert first.kind == more.kind == "not_covered" and first.excerpts  # near: its closest passages shown
-    assert more.excerpts[0].rank == len(first.shown) + 1
+    assert more.excerpts[0].rank == len(first.shown) + 1 and more.reply == MORE_CLOSEST
 
 
 def test_a_request_for_more_is_no_context_for_the_question_after_it(answerer: Answerer) -> None:
