@@ -55,6 +55,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from bot.core.more import asks_for_more
+
 if TYPE_CHECKING:
     from bot.config import Settings
 
@@ -768,7 +770,8 @@ class Store:
             votes_down=int(totals[1] or 0),
             per_day=per_day,
             section_votes=tuple(SectionVotes(s, int(u or 0), int(d or 0)) for s, u, d in sections),
-            top_unanswered=group_questions({q: int(n) for q, n in unanswered}, top),
+            # "more please" after a declined question is stored as declined too, but asks nothing new.
+            top_unanswered=group_questions({q: int(n) for q, n in unanswered if not asks_for_more(q)}, top),
             kinds=tuple(
                 KindCount(str(k), int(n)) for k, n in sorted(kinds, key=lambda kn: (-int(kn[1]), str(kn[0])))
             ),

@@ -696,3 +696,11 @@ def test_mentions_are_stored_without_raw_ids(store: Store) -> None:
     stored = all_text(store)
     assert not any(i in stored for i in ("123456789012345678", "<@!22>", "<#33>", "<@&44>", "<@55>"))
     assert store.get_answer("m").question == "what did <@user> and <@user> say in <#channel> to <@&role>?"
+
+
+def test_requests_for_more_are_not_listed_among_unanswered_questions(store: Store) -> None:
+    # "more please" after a declined question is stored declined too (its reply's kind) but asks nothing.
+    record(store, "1", ALICE, "bitcoin?", answered=False, kind="not_covered")
+    record(store, "2", ALICE, "more please", answered=False, kind="not_covered")
+    report = store.report(now=NOW)
+    assert report.abstained == 2 and {g.question for g in report.top_unanswered} == {"bitcoin?"}

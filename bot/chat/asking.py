@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sys
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import discord
@@ -50,6 +52,7 @@ THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread fo
 # The questions kept for follow-ups, across all conversations: 16 MiB holds the last three questions of
 # ~2,700 conversations even when every question is 2,000 characters long.
 CONVERSATION_BYTES = 16 * 2**20
+RECORD_WAIT_SECONDS = 2.0  # how long a reply to an answer waits for that answer to be stored
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
 OPTION_MAX = 6000
 _QUESTION_START = re.compile(
@@ -122,6 +125,14 @@ class Conversations:
         """Earlier questions in the channel, oldest first."""
         return list(self._recent.get(channel_id, ()))
 
+    def restart(self, channel_id: int, messages: list[str]) -> None:
+        """Make the channel's conversation these messages (a reply to an older answer goes on from there)."""
+        gone = self._recent.pop(channel_id, None)
+        if gone is not None:
+            self._bytes -= _text_bytes(gone)
+        for message in messages:
+            self.add(channel_id, message)
+
     def add(self, channel_id: int, question: str) -> None:
         """Remember a question (forgetting the least recently active channels beyond the limits)."""
         recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
@@ -146,9 +157,23 @@ class AskCog(commands.Cog):
         self.bot = bot
         self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
         self.conversations = Conversations()
+        # Answers being sent and stored, by answer id: a reply to one waits for its row (bot.chat.asking
+        # _replied_to) instead of racing the write that runs beside the answer.
+        self._unrecorded: dict[int, asyncio.Event] = {}
         self._background: set[asyncio.Task] = set()
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
+
+    @contextmanager
+    def _being_recorded(self, answer_id: int) -> Iterator[None]:
+        """Mark an answer as being sent and stored until the block ends."""
+        done = asyncio.Event()
+        self._unrecorded[answer_id] = done
+        try:
+            yield
+        finally:
+            self._unrecorded.pop(answer_id, None)
+            done.set()
 
     async def _record(
         self,
@@ -222,21 +247,22 @@ class AskCog(commands.Cog):
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         # The reply does not wait for the database (the buttons need the row only when clicked).
-        await asyncio.gather(
-            interaction.followup.send(
-                **self._reply(interaction.id, answer), ephemeral=private, allowed_mentions=NO_MENTIONS
-            ),
-            self._record(
-                interaction.id,
-                interaction.user.id,
-                answer,
-                "slash",
-                [],
-                where=interaction.channel,
-                guild=interaction.guild,
-                private=private,
-            ),
-        )
+        with self._being_recorded(interaction.id):
+            await asyncio.gather(
+                interaction.followup.send(
+                    **self._reply(interaction.id, answer), ephemeral=private, allowed_mentions=NO_MENTIONS
+                ),
+                self._record(
+                    interaction.id,
+                    interaction.user.id,
+                    answer,
+                    "slash",
+                    [],
+                    where=interaction.channel,
+                    guild=interaction.guild,
+                    private=private,
+                ),
+            )
 
     @ask.autocomplete("question")
     async def suggest_questions(
@@ -347,9 +373,7 @@ class AskCog(commands.Cog):
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
         history = self.conversations.history(message.channel.id) if conversational else []
-        if surface == "mention" and message.reference is not None:
-            # A reply to one of the bot's answers is read after that answer's question ("more please").
-            history = await self._replied_to(message)
+        replied: list[str] | None = None  # the conversation of an answer the message replies to
         try:
             if surface == "channel":
                 # People chat in ask-channels too: read the message first, and stay quiet unless it is a
@@ -363,12 +387,29 @@ class AskCog(commands.Cog):
                 if not await self._may_ask(message):
                     return
                 self._show_typing(message.channel)
+                replied = await self._replied_to(message)
+                if replied is not None:  # a reply to one of the bot's answers reads after its question
+                    history = replied
                 answer = await self.bot.answers.ask(question, history=history)
         except BadQuestion as exc:  # only invisible characters, or bytes that are not text
             if surface != "channel":
                 reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
                 await message.reply(reply_text, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
+        with self._being_recorded(message.id):
+            await self._send_answer(message, surface, answer, history, conversational, replied is not None)
+
+    async def _send_answer(
+        self,
+        message: discord.Message,
+        surface: str,
+        answer: Answer,
+        history: list[str],
+        conversational: bool,
+        branched: bool,
+    ) -> None:
+        """Reply with the answer (in a new thread for a question by mention) and store it beside.
+        `branched`: the history is that of an answer the message replied to, not the channel's."""
         reply = self._reply(message.id, answer)
 
         def record(where: discord.abc.Messageable) -> Awaitable[None]:
@@ -383,12 +424,16 @@ class AskCog(commands.Cog):
                 private=message.guild is None,
             )
 
-        if conversational and answer.kind in QUESTION_KINDS:
-            self.conversations.add(message.channel.id, answer.question)  # cleaned and cut to length
+        if conversational and answer.kind in QUESTION_KINDS:  # the question as cleaned and cut to length
+            if branched:
+                self.conversations.restart(message.channel.id, [*history, answer.question])
+            else:
+                self.conversations.add(message.channel.id, answer.question)
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
             and answer.kind in THREAD_KINDS  # "thanks" or "hi" opens no thread: it is answered in place
+            and answer.continues is None  # nor does "more please": it goes on where its answer is
             and isinstance(message.channel, discord.TextChannel)
         ):
             try:
@@ -405,8 +450,9 @@ class AskCog(commands.Cog):
                 except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
                     log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
                 else:
-                    if answer.kind in QUESTION_KINDS:
-                        self.conversations.add(thread.id, answer.question)
+                    if answer.kind in QUESTION_KINDS:  # the thread goes on from the conversation so far
+                        for said in [*history, answer.question]:
+                            self.conversations.add(thread.id, said)
                     await record(thread)
                     return
         await asyncio.gather(
@@ -414,29 +460,34 @@ class AskCog(commands.Cog):
             record(message.channel),
         )
 
-    async def _replied_to(self, message: discord.Message) -> list[str]:
-        """The question (and the conversation before it) of the answer a message replies to, when the
+    async def _replied_to(self, message: discord.Message) -> list[str] | None:
+        """The conversation up to the answer a message replies to (its history and question), when the
         person may see it (`Store.answer_for`: the asker, or anyone for a public answer in this channel);
-        else no history. The answer's id is its question's message id, or its /ask interaction's id."""
+        None when the message replies to no such answer. The answer's id is its question's message id, or
+        its /ask interaction's id; an answer still being stored is waited for, briefly."""
         ref = message.reference
         answer = ref.resolved if ref is not None else None
         if not isinstance(answer, discord.Message) or self.bot.user is None:
-            return []
+            return None
         if answer.author.id != self.bot.user.id:
-            return []
+            return None
         answer_id = answer.reference.message_id if answer.reference is not None else None
         if answer_id is None and answer.interaction_metadata is not None:
             answer_id = answer.interaction_metadata.id
         if answer_id is None:
-            return []
+            return None
+        pending = self._unrecorded.get(answer_id)
+        if pending is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pending.wait(), RECORD_WAIT_SECONDS)
         try:
             stored = await asyncio.to_thread(
                 self.bot.store.answer_for, str(answer_id), message.author.id, message.channel.id
             )
         except Exception:  # the store failing costs the context, never the reply
             log.exception("could not read the answer %s replied to", answer_id)
-            return []
-        return [*stored.history, stored.question][-HISTORY_KEPT:] if stored is not None else []
+            return None
+        return [*stored.history, stored.question][-HISTORY_KEPT:] if stored is not None else None
 
     async def _may_ask(self, message: discord.Message) -> bool:
         """Count the question against the person's cooldown; tell them once per window when over it."""

@@ -17,16 +17,21 @@ from collections.abc import Sequence
 # At least one word or pair of words must ask to go on...
 _ASKING = frozenset("more continue further elaborate expand else".split())
 _ASKING_PAIRS = frozenset(
-    {("go", "on"), ("go", "ahead"), ("carry", "on"), ("keep", "going"), ("keep", "em"), ("keep", "them")}
-)
-# ...and the others may only be the words people wrap such a request in. Not "it", "will", "does" or
-# "was": "will it go ahead?" and "is it going to continue?" ask about the story, not for passages.
+    {("go", "on"), ("go", "ahead"), ("carry", "on"), ("keep", "going"), ("keep", "em"), ("keep", "them"),
+     ("em", "coming"), ("them", "coming")}
+)  # fmt: skip
+# ...and the others may only be the words people wrap such a request in (or a pair's words).
 _WRAPPING = frozenset(
     """please pls plz tell me us show give some any anything what whats and the a bit little lot
     can could would you u i id want need like to know hear see read on keep go ahead ok okay yes yeah
-    yep sure so now then oh hmm going carry coming em them cool nice interesting info information
-    detail details passages excerpts results about that this there is""".split()
+    yep sure so now then oh hmm cool nice interesting info information detail details passages
+    excerpts results about that this there is""".split()
 )
+# A message opening with one of these asks a yes/no question, which is about the story ("will it go
+# ahead?", "is that going to continue?", "is more coming?") unless it asks the bot ("can you tell me
+# more?") or whether there is more ("is there more?").
+_AUXILIARIES = frozenset("is are was were can could would will does do did should may might".split())
+_ASKED_OF = frozenset("you u there i".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"
@@ -38,10 +43,13 @@ def asks_for_more(text: str) -> bool:
     words = [w.replace("’", "").replace("'", "").casefold() for w in _WORD.findall(text)]
     if not words or len(words) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
-    pairs = zip(words, words[1:], strict=False)
-    if not _ASKING.intersection(words) and not _ASKING_PAIRS.intersection(pairs):
+    if words[0] in _AUXILIARIES and (len(words) < 2 or words[1] not in _ASKED_OF):
         return False
-    return all(w in _ASKING or w in _WRAPPING for w in words)
+    pairs = _ASKING_PAIRS.intersection(zip(words, words[1:], strict=False))
+    if not _ASKING.intersection(words) and not pairs:
+        return False
+    allowed = _ASKING | _WRAPPING | {w for pair in pairs for w in pair}
+    return all(w in allowed for w in words)
 
 
 def pages_asked(history: Sequence[str]) -> int:

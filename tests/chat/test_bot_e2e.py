@@ -216,6 +216,69 @@ async def test_a_reply_to_an_answer_is_read_after_its_question(
         assert theirs.json["embeds"][0]["title"] == question
 
 
+async def test_a_reply_that_opens_a_thread_carries_the_conversation_into_it(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    def embedded(r: Request) -> bool:
+        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
+
+    bot = bot_for(tmp_path, answerer)  # threads on
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "what did they say about energy costs?"})
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
+        answer_id = fake.bot_messages()[-1]["id"]
+        n = len(fake.requests)
+        await fake.send_message("and what did Mamdani propose?", referenced_message_id=answer_id, mentions=[])
+        follow = await fake.wait_for_request(embedded, start=n)
+        threads = [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]
+        assert threads and "energy co-op" in follow.json["embeds"][0]["description"]
+        thread_id = int(follow.path.split("/")[2])
+        shown = len(follow.json["embeds"][0]["fields"])
+        # In the thread, "more" goes on with the follow-up read after the question it replied to.
+        n = len(fake.requests)
+        await fake.send_message("more", channel_id=thread_id, mentions=[])
+        more = await fake.wait_for_request(embedded, start=n)
+        (embed,) = more.json["embeds"]
+        assert embed["title"] == "and what did Mamdani propose?"
+        assert embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+        expected = answerer.ask("more", history=["what did they say about energy costs?", embed["title"]])
+        assert [f["name"].split("]")[0] for f in embed["fields"]] == [f"[{e.rank}" for e in expected.shown]
+        # "more please" as a reply goes on where the answer is: no thread for it.
+        n = len(fake.requests)
+        await fake.send_message("more please", referenced_message_id=answer_id, mentions=[])
+        await fake.wait_for_request(embedded, start=n)
+        assert not [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]
+
+
+async def test_a_reply_in_a_dm_goes_on_from_the_answer_replied_to(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    def embedded(r: Request) -> bool:
+        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
+
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        first, second = "what did they say about energy costs?", "When did Trump and Mamdani meet?"
+        n = len(fake.requests)
+        await fake.send_message(first, guild=False)
+        await fake.wait_for_request(embedded, start=n)
+        first_answer = fake.bot_messages()[-1]
+        n = len(fake.requests)
+        await fake.send_message(second, guild=False)
+        await fake.wait_for_request(embedded, start=n)
+        n = len(fake.requests)
+        await fake.send_message(
+            "more please", channel_id=first_answer["channel_id"], referenced_message_id=first_answer["id"]
+        )
+        more = await fake.wait_for_request(embedded, start=n)
+        assert more.json["embeds"][0]["title"] == first
+        # ... and the DM's conversation goes on from there.
+        n = len(fake.requests)
+        await fake.send_message("keep going", channel_id=first_answer["channel_id"])
+        again = await fake.wait_for_request(embedded, start=n)
+        assert again.json["embeds"][0]["title"] == first
+
+
 async def test_unaddressed_chatter_and_bots_are_ignored(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):

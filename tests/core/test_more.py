@@ -19,7 +19,8 @@ QUESTION = "When did Trump and Mamdani meet?"
     "text",
     ["more please", "tell me more", "keep going", "go on", "Go on…", "continue", "MORE!!!", "what else?",
      "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
-     "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on"],
+     "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on", "can you tell me more?",
+     "is there any more"],
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
@@ -29,7 +30,9 @@ def test_requests_for_more_are_read(text: str) -> None:
     "text",
     ["tell me more about the housing sites", "more about rent", "what's going on?", "what's next?",
      "no more", "thanks", "more 2", "more/", "", "?!", "keep it short: when was the meeting?",
-     "will it go ahead?", "is it going to continue?", "does it continue?", "can you do more?", "keep"],
+     "will it go ahead?", "is it going to continue?", "does it continue?", "can you do more?", "keep",
+     "is that going to continue?", "could that go on?", "can that go ahead?", "is this going further?",
+     "is more coming?", "is anything else going on?", "is there more coming?"],
 )  # fmt: skip
 def test_questions_and_chatter_are_not_requests_for_more(text: str) -> None:
     assert not asks_for_more(text)
