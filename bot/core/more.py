@@ -32,6 +32,8 @@ _WRAPPING = frozenset(
 # more?") or whether there is more ("is there more?").
 _AUXILIARIES = frozenset("is are was were can could would will does do did should may might".split())
 _ASKED_OF = frozenset("you u there i".split())
+# "next" pages only alone ("next", "next page please"): "what's next?" asks what comes next in the story.
+_NEXT = frozenset("next please pls plz page one the".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"
@@ -43,6 +45,8 @@ def asks_for_more(text: str) -> bool:
     words = [w.replace("’", "").replace("'", "").casefold() for w in _WORD.findall(text)]
     if not words or len(words) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
+    if "next" in words:
+        return all(w in _NEXT for w in words)
     if words[0] in _AUXILIARIES and (len(words) < 2 or words[1] not in _ASKED_OF):
         return False
     pairs = _ASKING_PAIRS.intersection(zip(words, words[1:], strict=False))

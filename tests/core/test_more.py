@@ -20,7 +20,7 @@ QUESTION = "When did Trump and Mamdani meet?"
     ["more please", "tell me more", "keep going", "go on", "Go on…", "continue", "MORE!!!", "what else?",
      "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
      "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on", "can you tell me more?",
-     "is there any more"],
+     "is there any more", "next", "next page please"],
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
@@ -32,7 +32,8 @@ def test_requests_for_more_are_read(text: str) -> None:
      "no more", "thanks", "more 2", "more/", "", "?!", "keep it short: when was the meeting?",
      "will it go ahead?", "is it going to continue?", "does it continue?", "can you do more?", "keep",
      "is that going to continue?", "could that go on?", "can that go ahead?", "is this going further?",
-     "is more coming?", "is anything else going on?", "is there more coming?"],
+     "is more coming?", "is anything else going on?", "is there more coming?", "what comes next",
+     "next meeting?", "what's next for them"],
 )  # fmt: skip
 def test_questions_and_chatter_are_not_requests_for_more(text: str) -> None:
     assert not asks_for_more(text)
