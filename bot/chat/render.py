@@ -132,6 +132,8 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
         description = "The article doesn't cover this."
         if answer.excerpts:
             description += " The closest passages are below; they may not answer it."
+        elif answer.reply:  # the bot's own sentence (for a word or two: what it is for)
+            description = safe(answer.reply)
         colour = ABSTAIN_COLOUR
     if answer.truncated:
         description = "(Your question was over 2,000 characters, so only its start was read.)\n" + description

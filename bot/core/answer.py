@@ -201,6 +201,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
                 highlight=span,
             )
         )
+    near = bool(excerpts)
     docs = {index.docs[h.chunk.doc] for h in retrieval.hits} or set(index.docs.values())
     return Answer(
         question=retrieval.question,
@@ -212,7 +213,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
         sources=_sources(index, docs),
         kind=ANSWER if retrieval.answered else NOT_COVERED,
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
-        reply=None if retrieval.answered else (replies.NOT_COVERED_NEAR if excerpts else replies.NOT_COVERED),
+        reply=None if retrieval.answered else replies.not_covered_text(retrieval.question, near, index),
     )
 
 

@@ -6,12 +6,19 @@ ask it, and where things are in the article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.index import Index
 
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
+# For a word or two the article has nothing on ("bonjour", "merhaba", "asdf"): what the bot is for.
+NOT_COVERED_SHORT = (
+    "The article doesn't cover this. I answer questions in English about the Trump–Mamdani meeting, "
+    "for example: “{example}”"
+)
+SHORT_WORDS = 2
 LANGUAGE = (
     "I read questions in English about an English-language article; please ask in English "
     "(for example: “When did Trump and Mamdani meet?”)."
@@ -70,6 +77,15 @@ def example_questions(index: Index, n: int = 3) -> tuple[str, ...]:
         if chunk.question:
             seen.setdefault(chunk.question, None)
     return tuple(list(seen)[:n])
+
+
+def not_covered_text(question: str, near: bool, index: Index) -> str:
+    """The reply to a question the article doesn't answer (`near`: its closest passages are shown)."""
+    if near:
+        return NOT_COVERED_NEAR
+    if len(re.findall(r"[^\W\d_]+", question)) <= SHORT_WORDS and (examples := example_questions(index, 1)):
+        return NOT_COVERED_SHORT.format(example=examples[0])
+    return NOT_COVERED
 
 
 def chatter_text(group: str, examples: tuple[str, ...]) -> str:

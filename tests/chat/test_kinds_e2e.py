@@ -160,3 +160,16 @@ async def test_a_mention_is_answered_in_place_when_posting_in_the_new_thread_is_
         )
         assert str(reply.json["message_reference"]["message_id"]) == str(msg["id"])
         assert "33" in str(reply.json["embeds"][0])
+
+
+async def test_a_foreign_greeting_dm_is_told_what_the_bot_is_for(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("merhaba", guild=False)
+        reply = await fake.wait_for_request(posted, start=n)
+        (embed,) = reply.json["embeds"]
+        assert "in English about the Trump–Mamdani meeting" in embed["description"]
+        assert not embed.get("fields")  # no passages

@@ -12,6 +12,7 @@ from bot.core.answer import Answerer
 from bot.core.intents import CHATTER, HELP, OVERVIEW, QUESTION, IntentModel, IntentReader, choose_bars
 from bot.core.language import LanguageReader, proper_names
 from bot.core.replies import CHATTER as CHATTER_LINES
+from bot.core.replies import NOT_COVERED_SHORT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -309,3 +310,14 @@ def test_what_someone_the_article_never_names_said_is_not_covered(answerer: Answ
 def test_what_the_article_does_say_is_answered(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)
     assert a.kind == "answer" and a.highlight
+
+
+@pytest.mark.parametrize("text", ["bonjour", "merhaba", "gracias amigo", "asdf"])
+def test_a_word_or_two_the_article_has_nothing_on_gets_what_the_bot_is_for(
+    answerer: Answerer, text: str
+) -> None:
+    # "bonjour" or "merhaba" got a bare "The article doesn't cover this."
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.excerpts == ()
+    assert a.reply == NOT_COVERED_SHORT.format(example=answerer.ask("help").examples[0])
+    assert answerer.ask("what is photosynthesis").reply == "The article doesn't cover this."
