@@ -28,7 +28,7 @@ from bot.chat.render import (
     render_plain,
 )
 from bot.chat.views import answer_view, apologize, refused_for_cooldown
-from bot.core.answer import HISTORY_KEPT, QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion
+from bot.core.answer import HISTORY_KEPT, QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion, history_read
 from bot.core.suggest import (
     SUGGESTIONS_FILE,
     Suggester,
@@ -49,8 +49,9 @@ APOLOGY = "Sorry, something went wrong while answering that. Please try again in
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 THREAD_NAME_MAX = 100
 THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread for
-# The questions kept for follow-ups, across all conversations: 16 MiB holds the last three questions of
-# ~2,700 conversations even when every question is 2,000 characters long.
+# The messages kept for follow-ups, across all conversations (HISTORY_KEPT each): 16 MiB holds ~480
+# conversations even when every message is 2,000 characters long, and thousands of everyday ones; the
+# least recently active are forgotten first.
 CONVERSATION_BYTES = 16 * 2**20
 RECORD_WAIT_SECONDS = 2.0  # how long a reply to an answer waits for that answer to be stored
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
@@ -122,7 +123,7 @@ class Conversations:
         self._bytes = 0
 
     def history(self, channel_id: int) -> list[str]:
-        """Earlier questions in the channel, oldest first."""
+        """Earlier questions (and requests for more) in the channel, oldest first."""
         return list(self._recent.get(channel_id, ()))
 
     def restart(self, channel_id: int, messages: list[str]) -> None:
@@ -134,7 +135,8 @@ class Conversations:
             self.add(channel_id, message)
 
     def add(self, channel_id: int, question: str) -> None:
-        """Remember a question (forgetting the least recently active channels beyond the limits)."""
+        """Remember a question or a request for more (forgetting the least recently active channels beyond
+        the limits)."""
         recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
         self._bytes -= _text_bytes(recent)
         recent.append(question)
@@ -321,11 +323,17 @@ class AskCog(commands.Cog):
 
     # ------------------------------------------------------------ messages
 
-    def _is_reply_to_me(self, message: discord.Message) -> bool:
+    def _replied_message(self, message: discord.Message) -> discord.Message | None:
+        """The bot's message that this one replies to, if it replies to one."""
         ref = message.reference
-        if ref is None or not isinstance(ref.resolved, discord.Message):
-            return False
-        return ref.resolved.author.id == self.bot.user.id  # type: ignore[union-attr]
+        replied = ref.resolved if ref is not None else None
+        me = self.bot.user
+        if not isinstance(replied, discord.Message) or me is None or replied.author.id != me.id:
+            return None
+        return replied
+
+    def _is_reply_to_me(self, message: discord.Message) -> bool:
+        return self._replied_message(message) is not None
 
     def _in_my_thread(self, message: discord.Message) -> bool:
         channel = message.channel
@@ -372,7 +380,7 @@ class AskCog(commands.Cog):
             return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
-        history = self.conversations.history(message.channel.id) if conversational else []
+        history: list[str] = []
         replied: list[str] | None = None  # the conversation of an answer the message replies to
         try:
             if surface == "channel":
@@ -387,9 +395,13 @@ class AskCog(commands.Cog):
                 if not await self._may_ask(message):
                     return
                 self._show_typing(message.channel)
+                # A reply to one of the bot's answers reads after that answer's question; other messages
+                # in a DM or the bot's thread after the conversation there (read last: it may have moved).
                 replied = await self._replied_to(message)
-                if replied is not None:  # a reply to one of the bot's answers reads after its question
+                if replied is not None:
                     history = replied
+                elif conversational:
+                    history = self.conversations.history(message.channel.id)
                 answer = await self.bot.answers.ask(question, history=history)
         except BadQuestion as exc:  # only invisible characters, or bytes that are not text
             if surface != "channel":
@@ -418,7 +430,7 @@ class AskCog(commands.Cog):
                 message.author.id,
                 answer,
                 surface,
-                history,
+                history_read(answer.question, history),  # what the answer depends on, nothing older
                 where=where,
                 guild=message.guild,
                 private=message.guild is None,
@@ -451,8 +463,7 @@ class AskCog(commands.Cog):
                     log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
                 else:
                     if answer.kind in QUESTION_KINDS:  # the thread goes on from the conversation so far
-                        for said in [*history, answer.question]:
-                            self.conversations.add(thread.id, said)
+                        self.conversations.restart(thread.id, [*history, answer.question])
                     await record(thread)
                     return
         await asyncio.gather(
@@ -463,17 +474,20 @@ class AskCog(commands.Cog):
     async def _replied_to(self, message: discord.Message) -> list[str] | None:
         """The conversation up to the answer a message replies to (its history and question), when the
         person may see it (`Store.answer_for`: the asker, or anyone for a public answer in this channel);
-        None when the message replies to no such answer. The answer's id is its question's message id, or
-        its /ask interaction's id; an answer still being stored is waited for, briefly."""
-        ref = message.reference
-        answer = ref.resolved if ref is not None else None
-        if not isinstance(answer, discord.Message) or self.bot.user is None:
+        None when the message replies to no such answer. The answer's id is its question's message id (a
+        reply's reference; the first answer in a thread the bot opened is no reply, but the thread has its
+        question's id), or its /ask interaction's id; an answer still being stored is waited for, briefly."""
+        answer = self._replied_message(message)
+        if answer is None:
             return None
-        if answer.author.id != self.bot.user.id:
-            return None
-        answer_id = answer.reference.message_id if answer.reference is not None else None
-        if answer_id is None and answer.interaction_metadata is not None:
+        if answer.reference is not None:
+            answer_id = answer.reference.message_id
+        elif answer.interaction_metadata is not None:
             answer_id = answer.interaction_metadata.id
+        elif isinstance(answer.channel, discord.Thread):
+            answer_id = answer.channel.id
+        else:
+            return None
         if answer_id is None:
             return None
         pending = self._unrecorded.get(answer_id)

@@ -9,6 +9,7 @@ from bot.core.answer import Answer
 from bot.core.index import Index
 from bot.core.paragraphs import FullParagraph
 from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note
+from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED
 from bot.core.text import cut_at_word
 from bot.store import UsageReport
 
@@ -122,18 +123,17 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     if answer.continues:  # "more please": the next passages of the earlier question
         description = safe(answer.reply or "")
         colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
-    elif shown_from:
-        description = "More passages from the article, continuing the numbering:"
+    elif shown_from:  # the "More passages" button
+        description = MORE_ANSWERING if answer.answered else MORE_CLOSEST
         colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
     elif answer.answered:
         description = f"**{safe(answer.highlight)}**" if answer.highlight else "See the excerpts below."
         colour = ANSWER_COLOUR
     else:
-        description = "The article doesn't cover this."
         if answer.excerpts:
-            description += " The closest passages are below; they may not answer it."
-        elif answer.reply:  # the bot's own sentence (for a word or two: what it is for)
-            description = safe(answer.reply)
+            description = f"{NOT_COVERED} The closest passages are below; they may not answer it."
+        else:  # the bot's own sentence (for a word or two, also what it is for)
+            description = safe(answer.reply or NOT_COVERED)
         colour = ABSTAIN_COLOUR
     if answer.truncated:
         description = "(Your question was over 2,000 characters, so only its start was read.)\n" + description

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.chat.render import NO_MENTIONS, render_answer, render_notice, render_paragraph
+from bot.core.answer import MAX_K
 from bot.core.paragraphs import UnknownChunk, full_paragraph
+from bot.core.replies import NO_MORE
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -109,13 +111,11 @@ class MoreButton(
         if stored is None:
             await interaction.followup.send(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        k = min(10, self.shown + MORE_STEP)
+        k = min(MAX_K, self.shown + MORE_STEP)
         answer = await bot.answers.ask(stored.question, k, history=stored.history)
         rest = answer.excerpts[self.shown :]
         if not rest:
-            await interaction.followup.send(
-                "Those were all the passages that match.", ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.followup.send(NO_MORE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         more = render_answer(answer, shown_from=self.shown)
         await interaction.followup.send(embed=more, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -226,6 +226,19 @@ def continued(query: Query, pages_before: int | None) -> Query:
     return Query(query.history[at], query.history[:at], MAX_K)
 
 
+def history_read(text: str, history: Sequence[str]) -> list[str]:
+    """The earlier messages an answer to `text` depends on, and so all that is worth storing with it: the
+    last HISTORY_SCAN that are not requests for more; for a request for more, the question it continues
+    (with those before it) and the requests since."""
+    if not asks_for_more(text):
+        return without_requests(history, HISTORY_SCAN)
+    pages_before = pages_asked(history)
+    if len(history) <= pages_before:
+        return []  # no question left to continue
+    at = len(history) - pages_before - 1
+    return [*without_requests(history[:at], HISTORY_SCAN), *history[at:]]
+
+
 def continuation(earlier: Answer, query: Query, pages_before: int) -> Answer:
     """The next `query.k` excerpts of an earlier answer (asked again with every passage), after those it
     showed and those of `pages_before` requests for more; numbered as they were."""
@@ -392,7 +405,7 @@ class Answerer:
         pages = [pages_asked(q.history) if asks_for_more(q.text) else None for q in queries]
         searched = [continued(q, n) for q, n in zip(queries, pages, strict=True)]
         recent = [without_requests(q.history, HISTORY_SCAN) for q in searched]
-        texts = [q.text for q in queries]
+        texts = [q.text for q, n in zip(queries, pages, strict=True) if n is None]  # requests aren't read
         earlier = [h for r in recent for h in r] + [
             s.text for s, q in zip(searched, queries, strict=True) if s is not q
         ]
@@ -405,18 +418,17 @@ class Answerer:
         kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):
-            if n is not None:
-                # A request for more continues a question. After a sum there is nothing more, nor after a
-                # run of requests that pushed the question out of the history; after anything else (or
-                # nothing) it says how "more" works.
-                kind = kinds[s.text] if s is not q else Intent(CHATTER)
-                if kind is None:
-                    answers.append(None)
+            if n is not None:  # a request for more
+                if s is not q and kinds[s.text] is None:
+                    answers.append(None)  # continues the question before it: searched below
                     continue
-                done = kind.kind == NOT_COVERED or (n and len(q.history) == n)
-                answers.append(
-                    fixed_reply(self.index, q.text, q.truncated, CHATTER, ALL_SHOWN if done else MORE)
-                )
+                if s is not q and kinds[s.text].kind == NOT_COVERED:  # type: ignore[union-attr]
+                    group = ALL_SHOWN  # after a sum: there were no passages
+                elif s is q and q.history:
+                    group = ALL_SHOWN  # after a run of requests so long the question is no longer kept
+                else:
+                    group = MORE  # after chatter, help, a summary, or nothing: how "more" works
+                answers.append(fixed_reply(self.index, q.text, q.truncated, CHATTER, group))
                 continue
             intent = self.read(q.text, vectors[q.text])
             if intent is None:

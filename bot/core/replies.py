@@ -34,7 +34,10 @@ CHATTER = {
     "thanks": "You're welcome! Ask again any time.",
     "bye": "Bye! Come back with any question about the meeting.",
     "ack": "👍 Ask me anything about the Trump–Mamdani meeting whenever you like.",
-    MORE: "Ask me a question about the meeting first; then “more” shows further passages.",
+    MORE: (
+        "Ask me a question about the meeting first; then “more” (in the same conversation, or as a reply "
+        "to my answer) shows further passages."
+    ),
     ALL_SHOWN: NO_MORE,
 }
 
@@ -83,7 +86,8 @@ def not_covered_text(question: str, near: bool, index: Index) -> str:
     """The reply to a question the article doesn't answer (`near`: its closest passages are shown)."""
     if near:
         return NOT_COVERED_NEAR
-    if len(re.findall(r"[^\W\d_]+", question)) <= SHORT_WORDS and (examples := example_questions(index, 1)):
+    words = len(re.findall(r"[^\W\d_]+", question))  # a sum ("2+2") has none: declined as it is
+    if 1 <= words <= SHORT_WORDS and (examples := example_questions(index, 1)):
         return NOT_COVERED_SHORT.format(example=examples[0])
     return NOT_COVERED
 

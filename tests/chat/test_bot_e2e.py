@@ -250,6 +250,38 @@ async def test_a_reply_that_opens_a_thread_carries_the_conversation_into_it(
         assert not [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]
 
 
+async def test_a_reply_to_the_first_answer_in_a_thread_goes_on_from_it(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    def embedded(r: Request) -> bool:
+        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
+
+    bot = bot_for(tmp_path, answerer)  # threads on
+    async with running_bot(fake, bot):
+        first, second = "what did they say about energy costs?", "When did Trump and Mamdani meet?"
+        n = len(fake.requests)
+        await fake.send_message(f"<@{fake.bot_id}> {first}")
+        opening = await fake.wait_for_request(embedded, start=n)
+        thread_id = int(opening.path.split("/")[2])
+        opening_answer = fake.bot_messages(thread_id)[-1]
+        n = len(fake.requests)
+        await fake.send_message(second, channel_id=thread_id, mentions=[])
+        await fake.wait_for_request(embedded, start=n)
+        # The thread's first answer was posted in it, not as a reply: the thread's id is its question's.
+        n = len(fake.requests)
+        await fake.send_message(
+            "more please", channel_id=thread_id, referenced_message_id=opening_answer["id"], mentions=[]
+        )
+        more = await fake.wait_for_request(embedded, start=n)
+        assert more.json["embeds"][0]["title"] == first
+        cog = bot.get_cog("AskCog")
+        for _ in range(100):  # the last answer is stored beside its reply: give that a moment to end
+            if not cog._unrecorded:
+                break
+            await asyncio.sleep(0.05)
+        assert not cog._unrecorded  # every answer's "being stored" mark is gone once it is stored
+
+
 async def test_a_reply_in_a_dm_goes_on_from_the_answer_replied_to(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):

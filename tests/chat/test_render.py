@@ -3,6 +3,7 @@ the small handler helpers (question detection, mentions, thread names, cooldowns
 
 from __future__ import annotations
 
+import sys
 import tracemalloc
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -227,6 +228,17 @@ def test_conversations_keep_the_last_questions_per_channel() -> None:
     assert conv.history(1) == ["b", "c"]
     conv.add(3, "y")  # channel 1 is the least recently active and is forgotten
     assert conv.history(1) == [] and conv.history(3) == ["y"]
+
+
+def test_a_restarted_conversation_keeps_its_byte_count_right() -> None:
+    conv = Conversations(depth=3, channels=10, max_bytes=10**6)
+    for q in ("a", "b", "c"):
+        conv.add(1, q)
+    conv.restart(1, ["x" * 1000, "y"])  # a reply to an older answer: the conversation goes on from there
+    conv.restart(2, ["z"])
+    assert conv.history(1) == ["x" * 1000, "y"] and conv.history(2) == ["z"]
+    kept = sum(sys.getsizeof(t) for t in ["x" * 1000, "y", "z"])
+    assert conv._bytes == kept
 
 
 def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:

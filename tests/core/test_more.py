@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answer import MAX_K, Answerer
+from bot.core.answer import MAX_K, Answerer, Query, history_read
 from bot.core.more import asks_for_more, page, pages_asked, without_requests
 from bot.core.replies import CHATTER, MORE, MORE_ANSWERING, MORE_CLOSEST, NO_MORE
 
@@ -131,3 +131,23 @@ def test_the_supporting_excerpts_are_the_same_whatever_else_is_asked_with_them(
     alone = answerer.retriever.retrieve_many(questions, 3)
     beside = answerer.retriever.retrieve_many(questions, MAX_K)
     assert [a.supported for a in alone] == [min(3, b.supported) for b in beside]
+
+
+def test_what_is_stored_with_an_answer_is_what_it_was_read_with() -> None:
+    earlier = [f"q{n}?" for n in range(10)]
+    assert history_read("and where?", [*earlier, "more", "thanks"]) == [*earlier[-5:], "thanks"]
+    assert history_read("go on", [*earlier, "more", "more"]) == [*earlier[3:], "more", "more"]
+    assert history_read("more", ["more", "more"]) == [] and history_read("more", []) == []
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_the_first_k_excerpts_are_the_same_at_any_depth(answerer: Answerer, repo_root: Path, k: int) -> None:
+    # A request for more pages through the answer asked again with every passage, so the first k of those
+    # must be what the answer showed (the bold line's passage goes first only from within the first k).
+    lines = (repo_root / "train" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines]
+    shallow = answerer.answer([Query.of(q, k=k) for q in questions])
+    deep = answerer.answer([Query.of(q, k=MAX_K) for q in questions])
+    assert [[e.chunk_id for e in a.excerpts] for a in shallow] == [
+        [e.chunk_id for e in b.excerpts[:k]] for b in deep
+    ]
