@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -185,12 +186,21 @@ async def test_reply_to_an_answer_is_answered(fake: FakeDiscord, answerer: Answe
         assert second is not first
 
 
+def embedded(r: Request) -> bool:
+    """A message the bot posted with an embed."""
+    return r.method == "POST" and bool(r.json and r.json.get("embeds"))
+
+
+async def answered(fake: FakeDiscord, text: str, **message: Any) -> Request:
+    """Send a message and return the bot's next message with an embed."""
+    n = len(fake.requests)
+    await fake.send_message(text, **message)
+    return await fake.wait_for_request(embedded, start=n)
+
+
 async def test_a_reply_to_an_answer_is_read_after_its_question(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
-    def embedded(r: Request) -> bool:
-        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
-
     bot = bot_for(tmp_path, answerer, answer_in_threads=False)
     async with running_bot(fake, bot):
         question = "what did they say about energy costs?"
@@ -199,45 +209,37 @@ async def test_a_reply_to_an_answer_is_read_after_its_question(
         shown = len(first.json["embeds"][0]["fields"])
         answer_id = fake.bot_messages()[-1]["id"]
         # Alone, "and what did Mamdani propose?" gets Mamdani's rise; after the question, his energy co-op.
-        n = len(fake.requests)
-        await fake.send_message("and what did Mamdani propose?", referenced_message_id=answer_id, mentions=[])
-        follow = await fake.wait_for_request(embedded, start=n)
+        follow = await answered(
+            fake, "and what did Mamdani propose?", referenced_message_id=answer_id, mentions=[]
+        )
         assert "energy co-op" in follow.json["embeds"][0]["description"]
-        n = len(fake.requests)
-        await fake.send_message("more please", referenced_message_id=answer_id, mentions=[])
-        more = await fake.wait_for_request(embedded, start=n)
+        more = await answered(fake, "more please", referenced_message_id=answer_id, mentions=[])
         (embed,) = more.json["embeds"]
         assert embed["title"] == question and embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
         # Someone else replying to the same public answer may lean on it too; the store decides who may.
         other = fake.add_user("someone")
-        n = len(fake.requests)
-        await fake.send_message("go on", referenced_message_id=answer_id, mentions=[], author=other)
-        theirs = await fake.wait_for_request(embedded, start=n)
+        theirs = await answered(fake, "go on", referenced_message_id=answer_id, mentions=[], author=other)
         assert theirs.json["embeds"][0]["title"] == question
 
 
 async def test_a_reply_that_opens_a_thread_carries_the_conversation_into_it(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
-    def embedded(r: Request) -> bool:
-        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
-
     bot = bot_for(tmp_path, answerer)  # threads on
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "what did they say about energy costs?"})
         await fake.wait_for_request(lambda r: is_followup(r, ref))
         answer_id = fake.bot_messages()[-1]["id"]
         n = len(fake.requests)
-        await fake.send_message("and what did Mamdani propose?", referenced_message_id=answer_id, mentions=[])
-        follow = await fake.wait_for_request(embedded, start=n)
+        follow = await answered(
+            fake, "and what did Mamdani propose?", referenced_message_id=answer_id, mentions=[]
+        )
         threads = [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]
         assert threads and "energy co-op" in follow.json["embeds"][0]["description"]
         thread_id = int(follow.path.split("/")[2])
         shown = len(follow.json["embeds"][0]["fields"])
         # In the thread, "more" goes on with the follow-up read after the question it replied to.
-        n = len(fake.requests)
-        await fake.send_message("more", channel_id=thread_id, mentions=[])
-        more = await fake.wait_for_request(embedded, start=n)
+        more = await answered(fake, "more", channel_id=thread_id, mentions=[])
         (embed,) = more.json["embeds"]
         assert embed["title"] == "and what did Mamdani propose?"
         assert embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
@@ -245,34 +247,24 @@ async def test_a_reply_that_opens_a_thread_carries_the_conversation_into_it(
         assert [f["name"].split("]")[0] for f in embed["fields"]] == [f"[{e.rank}" for e in expected.shown]
         # "more please" as a reply goes on where the answer is: no thread for it.
         n = len(fake.requests)
-        await fake.send_message("more please", referenced_message_id=answer_id, mentions=[])
-        await fake.wait_for_request(embedded, start=n)
+        await answered(fake, "more please", referenced_message_id=answer_id, mentions=[])
         assert not [r for r in fake.requests[n:] if r.method == "POST" and r.path.endswith("/threads")]
 
 
 async def test_a_reply_to_the_first_answer_in_a_thread_goes_on_from_it(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
-    def embedded(r: Request) -> bool:
-        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
-
     bot = bot_for(tmp_path, answerer)  # threads on
     async with running_bot(fake, bot):
         first, second = "what did they say about energy costs?", "When did Trump and Mamdani meet?"
-        n = len(fake.requests)
-        await fake.send_message(f"<@{fake.bot_id}> {first}")
-        opening = await fake.wait_for_request(embedded, start=n)
+        opening = await answered(fake, f"<@{fake.bot_id}> {first}")
         thread_id = int(opening.path.split("/")[2])
         opening_answer = fake.bot_messages(thread_id)[-1]
-        n = len(fake.requests)
-        await fake.send_message(second, channel_id=thread_id, mentions=[])
-        await fake.wait_for_request(embedded, start=n)
+        await answered(fake, second, channel_id=thread_id, mentions=[])
         # The thread's first answer was posted in it, not as a reply: the thread's id is its question's.
-        n = len(fake.requests)
-        await fake.send_message(
-            "more please", channel_id=thread_id, referenced_message_id=opening_answer["id"], mentions=[]
+        more = await answered(
+            fake, "more please", channel_id=thread_id, referenced_message_id=opening_answer["id"], mentions=[]
         )
-        more = await fake.wait_for_request(embedded, start=n)
         assert more.json["embeds"][0]["title"] == first
         cog = bot.get_cog("AskCog")
         for _ in range(100):  # the last answer is stored beside its reply: give that a moment to end
@@ -285,29 +277,21 @@ async def test_a_reply_to_the_first_answer_in_a_thread_goes_on_from_it(
 async def test_a_reply_in_a_dm_goes_on_from_the_answer_replied_to(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
-    def embedded(r: Request) -> bool:
-        return r.method == "POST" and bool(r.json and r.json.get("embeds"))
-
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         first, second = "what did they say about energy costs?", "When did Trump and Mamdani meet?"
-        n = len(fake.requests)
-        await fake.send_message(first, guild=False)
-        await fake.wait_for_request(embedded, start=n)
+        await answered(fake, first, guild=False)
         first_answer = fake.bot_messages()[-1]
-        n = len(fake.requests)
-        await fake.send_message(second, guild=False)
-        await fake.wait_for_request(embedded, start=n)
-        n = len(fake.requests)
-        await fake.send_message(
-            "more please", channel_id=first_answer["channel_id"], referenced_message_id=first_answer["id"]
+        await answered(fake, second, guild=False)
+        more = await answered(
+            fake,
+            "more please",
+            channel_id=first_answer["channel_id"],
+            referenced_message_id=first_answer["id"],
         )
-        more = await fake.wait_for_request(embedded, start=n)
         assert more.json["embeds"][0]["title"] == first
         # ... and the DM's conversation goes on from there.
-        n = len(fake.requests)
-        await fake.send_message("keep going", channel_id=first_answer["channel_id"])
-        again = await fake.wait_for_request(embedded, start=n)
+        again = await answered(fake, "keep going", channel_id=first_answer["channel_id"])
         assert again.json["embeds"][0]["title"] == first
 
 
