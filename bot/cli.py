@@ -30,7 +30,6 @@ from bot.core.answer import (
     DEFAULT_K,
     HISTORY_KEPT,
     MAX_K,
-    QUESTION_KINDS,
     Answer,
     Answerer,
     BadQuestion,
@@ -38,6 +37,7 @@ from bot.core.answer import (
     Query,
     UnreadableQuestion,
     answer_each,
+    kept_in_conversation,
 )
 from bot.core.build import (
     BuildExtrasMissing,
@@ -411,8 +411,8 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
             print(exc, file=out)
             print(file=out, flush=True)
             continue
-        if answer.kind in QUESTION_KINDS:
-            history.append(answer.question)  # only questions are context for the next one
+        if kept_in_conversation(answer):
+            history.append(answer.question)  # only questions (and requests for more) are context
         print(answer_text(answer, bold=out.isatty()), file=out)
         print(file=out, flush=True)
 

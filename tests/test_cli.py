@@ -413,6 +413,16 @@ def test_chat_shows_more_passages_when_asked_for_more() -> None:
     assert len(ranks) == len(set(ranks))  # numbered on, no passage twice
 
 
+def test_chat_keeps_the_question_through_a_long_run_of_requests_for_more() -> None:
+    # Each "Those were all the passages that match." was kept and pushed the question out of the 17
+    # messages kept: the follow-up then got "Mamdani's rise was meteoric."
+    lines = ["what did they say about energy costs?", *["more"] * 18, "and what did Mamdani propose?"]
+    result = run("chat", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    last = [line for line in result.stdout.splitlines() if line.startswith("» ")][-1]
+    assert "energy co-op" in last
+
+
 def test_chat_survives_a_line_of_control_characters() -> None:
     result = run("chat", stdin="When was the meeting?\n\x01\nWhat is Mamdani's slogan?\n")
     assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,15 @@ from bot.chat.render import (
     render_plain,
 )
 from bot.chat.views import answer_view, apologize, refused_for_cooldown
-from bot.core.answer import HISTORY_KEPT, QUESTION_KINDS, Answer, BadQuestion, EmptyQuestion, history_read
+from bot.core.answer import (
+    HISTORY_KEPT,
+    QUESTION_KINDS,
+    Answer,
+    BadQuestion,
+    EmptyQuestion,
+    history_read,
+    kept_in_conversation,
+)
 from bot.core.suggest import (
     SUGGESTIONS_FILE,
     Suggester,
@@ -162,9 +171,17 @@ class AskCog(commands.Cog):
         # Answers being sent and stored, by answer id: a reply to one waits for its row (bot.chat.asking
         # _replied_to) instead of racing the write that runs beside the answer.
         self._unrecorded: dict[int, asyncio.Event] = {}
+        self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._background: set[asyncio.Task] = set()
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
+
+    def _turn(self, channel_id: int) -> asyncio.Lock:
+        """The lock of one conversation (kept only while some message of it holds or awaits it)."""
+        lock = self._turns.get(channel_id)
+        if lock is None:
+            lock = self._turns[channel_id] = asyncio.Lock()
+        return lock
 
     @contextmanager
     def _being_recorded(self, answer_id: int) -> Iterator[None]:
@@ -306,8 +323,10 @@ class AskCog(commands.Cog):
 
     def _view(self, answer_id: int, answer: Answer) -> discord.ui.View:
         first = answer.excerpts[0].chunk_id if answer.excerpts else None
-        # Further passages after "more please" are had by asking for more again, not by a button.
-        return answer_view(answer_id, len(answer.shown), first, more=answer.continues is None)
+        # Further passages after "more please" are had by asking for more again, not by a button; and
+        # a question with no passages near has none to show.
+        more = answer.continues is None and bool(answer.excerpts)
+        return answer_view(answer_id, len(answer.shown), first, more=more)
 
     @app_commands.command(name="about", description="What this bot knows and how to ask it")
     async def about(self, interaction: discord.Interaction) -> None:
@@ -395,33 +414,34 @@ class AskCog(commands.Cog):
                 if not await self._may_ask(message):
                     return
                 self._show_typing(message.channel)
-                # A reply to one of the bot's answers reads after that answer's question; other messages
-                # in a DM or the bot's thread after the conversation there (read last: it may have moved).
-                replied = await self._replied_to(message)
-                if replied is not None:
-                    history = replied
-                elif conversational:
-                    history = self.conversations.history(message.channel.id)
-                answer = await self.bot.answers.ask(question, history=history)
+                # One message of a conversation at a time, from reading it to adding to it: two quick
+                # "more"s in a DM show two pages, not the same one twice.
+                async with self._turn(message.channel.id) if conversational else contextlib.nullcontext():
+                    # A reply to one of the bot's answers reads after that answer's question; other
+                    # messages in a DM or the bot's thread after the conversation there.
+                    replied = await self._replied_to(message)
+                    if replied is not None:
+                        history = replied
+                    elif conversational:
+                        history = self.conversations.history(message.channel.id)
+                    answer = await self.bot.answers.ask(question, history=history)
+                    if conversational and kept_in_conversation(answer):  # cleaned and cut to length
+                        if replied is not None:  # the conversation goes on from the answer replied to
+                            self.conversations.restart(message.channel.id, [*history, answer.question])
+                        else:
+                            self.conversations.add(message.channel.id, answer.question)
         except BadQuestion as exc:  # only invisible characters, or bytes that are not text
             if surface != "channel":
                 reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
                 await message.reply(reply_text, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         with self._being_recorded(message.id):
-            await self._send_answer(message, surface, answer, history, conversational, replied is not None)
+            await self._send_answer(message, surface, answer, history)
 
     async def _send_answer(
-        self,
-        message: discord.Message,
-        surface: str,
-        answer: Answer,
-        history: list[str],
-        conversational: bool,
-        branched: bool,
+        self, message: discord.Message, surface: str, answer: Answer, history: list[str]
     ) -> None:
-        """Reply with the answer (in a new thread for a question by mention) and store it beside.
-        `branched`: the history is that of an answer the message replied to, not the channel's."""
+        """Reply with the answer (in a new thread for a question by mention) and store it beside."""
         reply = self._reply(message.id, answer)
 
         def record(where: discord.abc.Messageable) -> Awaitable[None]:
@@ -436,11 +456,6 @@ class AskCog(commands.Cog):
                 private=message.guild is None,
             )
 
-        if conversational and answer.kind in QUESTION_KINDS:  # the question as cleaned and cut to length
-            if branched:
-                self.conversations.restart(message.channel.id, [*history, answer.question])
-            else:
-                self.conversations.add(message.channel.id, answer.question)
         if (
             surface == "mention"
             and self.bot.settings.answer_in_threads
@@ -462,7 +477,7 @@ class AskCog(commands.Cog):
                 except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
                     log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
                 else:
-                    if answer.kind in QUESTION_KINDS:  # the thread goes on from the conversation so far
+                    if kept_in_conversation(answer):  # the thread goes on from the conversation so far
                         self.conversations.restart(thread.id, [*history, answer.question])
                     await record(thread)
                     return

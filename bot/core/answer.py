@@ -226,6 +226,12 @@ def continued(query: Query, pages_before: int | None) -> Query:
     return Query(query.history[at], query.history[:at], MAX_K)
 
 
+def kept_in_conversation(answer: Answer) -> bool:
+    """Whether a message is context for the ones after it: a question about the article, or a request for
+    more that showed passages (one that found none left would only push the question out of those kept)."""
+    return answer.kind in QUESTION_KINDS and not (answer.continues is not None and not answer.excerpts)
+
+
 def history_read(text: str, history: Sequence[str]) -> list[str]:
     """The earlier messages an answer to `text` depends on, and so all that is worth storing with it: the
     last HISTORY_SCAN that are not requests for more; for a request for more, the question it continues
@@ -435,10 +441,9 @@ class Answerer:
                 answers.append(None)
             elif intent.kind == OVERVIEW:
                 answers.append(overview(self.index, q.text, q.truncated))
-            elif intent.kind == NOT_COVERED:
-                answers.append(
-                    compose(self.index, Retrieval(q.text, (), False, 0.0, None, near=False), q.truncated)
-                )
+            elif intent.kind == NOT_COVERED:  # a sum: declined as it is, with no hint
+                nothing = Retrieval(q.text, (), False, 0.0, None, near=False)
+                answers.append(replace(compose(self.index, nothing, q.truncated), reply=replies.NOT_COVERED))
             else:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
         asked = [i for i, a in enumerate(answers) if a is None]

@@ -33,7 +33,7 @@ _WRAPPING = frozenset(
 _AUXILIARIES = frozenset("is are was were can could would will does do did should may might".split())
 _ASKED_OF = frozenset("you u there i".split())
 # "next" pages only alone ("next", "next page please"): "what's next?" asks what comes next in the story.
-_NEXT = frozenset("next please pls plz page one the".split())
+_NEXT = frozenset("next please pls plz page one the ok okay".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"

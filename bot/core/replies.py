@@ -13,10 +13,10 @@ from bot.core.index import Index
 
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
-# For a word or two the article has nothing on ("bonjour", "merhaba", "asdf"): what the bot is for.
+# For a word or two the article has nothing on ("bonjour", "merhaba", "asdf"): how to ask instead.
 NOT_COVERED_SHORT = (
-    "The article doesn't cover this. I answer questions in English about the Trump–Mamdani meeting, "
-    "for example: “{example}”"
+    "The article doesn't cover this. Ask me a question about the Trump–Mamdani meeting, for example: "
+    "“{example}”"
 )
 SHORT_WORDS = 2
 LANGUAGE = (

@@ -400,3 +400,21 @@ async def test_more_please_in_a_dm_shows_the_next_passages_of_the_question_befor
         again = await fake.wait_for_request(with_embed, start=n)
         next_rank = shown + len(embed["fields"]) + 1
         assert again.json["embeds"][0]["fields"][0]["name"].startswith(f"[{next_rank}]")
+
+
+async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("When did Trump and Mamdani meet?", guild=False)
+        first = await fake.wait_for_request(with_embed, start=n)
+        shown = len(first.json["embeds"][0]["fields"])
+        n = len(fake.requests)
+        await asyncio.gather(
+            fake.send_message("more", guild=False), fake.send_message("more please", guild=False)
+        )
+        one = await fake.wait_for_request(with_embed, start=n)
+        other = await fake.wait_for_request(with_embed, start=fake.requests.index(one) + 1)
+        pages = sorted(r.json["embeds"][0]["fields"][0]["name"].split("]")[0] for r in (one, other))
+        # Both read the conversation before either was added to it, once: the same page twice.
+        assert pages == sorted([f"[{shown + 1}", f"[{shown + 4}"])

@@ -171,5 +171,5 @@ async def test_a_foreign_greeting_dm_is_told_what_the_bot_is_for(
         await fake.send_message("merhaba", guild=False)
         reply = await fake.wait_for_request(posted, start=n)
         (embed,) = reply.json["embeds"]
-        assert "in English about the Trump–Mamdani meeting" in embed["description"]
+        assert "Ask me a question about the Trump–Mamdani meeting" in embed["description"]
         assert not embed.get("fields")  # no passages

@@ -322,3 +322,4 @@ def test_a_word_or_two_the_article_has_nothing_on_gets_what_the_bot_is_for(
     assert a.reply == NOT_COVERED_SHORT.format(example=answerer.ask("help").examples[0])
     assert answerer.ask("what is photosynthesis").reply == "The article doesn't cover this."
     assert answerer.ask("2+2").reply == "The article doesn't cover this."  # a sum is no word
+    assert answerer.ask("what is 17 + 25").reply == "The article doesn't cover this."  # nor, with words

@@ -4,11 +4,12 @@ Committed index and the ONNX encoder, as the CLI loads them."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.core.answer import MAX_K, Answerer, Query, history_read
+from bot.core.answer import MAX_K, Answer, Answerer, Excerpt, Query, history_read, kept_in_conversation
 from bot.core.more import asks_for_more, page, pages_asked, without_requests
 from bot.core.replies import CHATTER, MORE, MORE_ANSWERING, MORE_CLOSEST, NO_MORE
 
@@ -20,7 +21,7 @@ QUESTION = "When did Trump and Mamdani meet?"
     ["more please", "tell me more", "keep going", "go on", "Go on…", "continue", "MORE!!!", "what else?",
      "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
      "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on", "can you tell me more?",
-     "is there any more", "next", "next page please"],
+     "is there any more", "next", "next page please", "ok next"],
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
@@ -151,3 +152,12 @@ def test_the_first_k_excerpts_are_the_same_at_any_depth(answerer: Answerer, repo
     assert [[e.chunk_id for e in a.excerpts] for a in shallow] == [
         [e.chunk_id for e in b.excerpts[:k]] for b in deep
     ]
+
+
+def test_a_request_that_found_nothing_more_is_no_longer_kept() -> None:
+    # Kept, "Those were all the passages that match." pushed the question out of the 17 messages kept,
+    # and the follow-up after them lost its context.
+    done = Answer("more", True, None, (), False, 1.0, (), kind="answer", continues="q?")
+    going = replace(done, excerpts=(Excerpt(4, "t", "c", "s", 1, 0.5, "id", "doc", None),))
+    assert not kept_in_conversation(done) and kept_in_conversation(going)
+    assert kept_in_conversation(replace(done, continues=None))  # a question is kept with or without passages
