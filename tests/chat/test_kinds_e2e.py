@@ -172,4 +172,6 @@ async def test_a_foreign_greeting_dm_is_told_what_the_bot_is_for(
         reply = await fake.wait_for_request(posted, start=n)
         (embed,) = reply.json["embeds"]
         assert "Ask me a question about the Trump–Mamdani meeting" in embed["description"]
-        assert not embed.get("fields")  # no passages
+        assert not embed.get("fields")  # no passages, and so no "More passages" button
+        buttons = [c["custom_id"] for row in reply.json.get("components", []) for c in row["components"]]
+        assert buttons and not any(b.startswith("mb:more:") for b in buttons)
