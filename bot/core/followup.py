@@ -61,9 +61,10 @@ _WORD = re.compile(r"[^\W_]+")
 class FollowupReader:
     """Scores how self-contained a message is against one lexical index; cheap and thread-safe."""
 
-    def __init__(self, lexical: LexicalIndex, passages: int) -> None:
+    def __init__(self, lexical: LexicalIndex, passages: int, asked: frozenset[str] = frozenset()) -> None:
         self.lexical = lexical
         self.passages = max(1, passages)
+        self.asked = asked  # the content stems of the training questions: words people ask about it with
         self._credit: ByteBoundedCache[str, float] = ByteBoundedCache(
             CREDIT_CACHE_BYTES, lambda word, _: text_size(word) + _FLOAT_BYTES
         )
@@ -96,6 +97,14 @@ class FollowupReader:
             folded == c or folded.startswith(c + " ") or folded.startswith(c + ",") for c in CONTINUATIONS
         )
         points_back = any(w in BACK_REFERENCES for w in words)
+        if (
+            content
+            and not (continues or points_back)
+            and self.lexical.coverage(" ".join(content), self.asked) == 0
+        ):
+            # It neither goes on from nor points back at what was said, and none of its words is one of
+            # the article or of the questions asked about it ("bonjour", "asdf"): it is not a follow-up.
+            return 1.0
         if (
             confidence is not None
             and not (continues or points_back)

@@ -70,7 +70,7 @@ class Retriever:
         self.speller = speller
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
-        self.followups = FollowupReader(self.lexical, len(index.chunks))
+        self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words)
         self.fusion = Fusion(index, model)
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         self._starts = np.array([c.start for c in index.chunks])

@@ -286,3 +286,17 @@ def test_a_bare_question_word_after_a_question_the_article_does_not_answer_is_no
     """A trial found "why?" after "who won the 2022 world cup?" answered from the City Council line."""
     a = answerer.ask("why?", history=["who won the 2022 world cup?"])
     assert a.kind == "not_covered"
+
+
+@pytest.mark.parametrize("text", ["bonjour", "merhaba", "zxcvb"])
+def test_a_message_naming_nothing_of_the_article_is_no_follow_up(answerer: Answerer, text: str) -> None:
+    # "bonjour" after a question was read as a follow-up and answered with that question's passage.
+    a = answerer.ask(text, history=[ENERGY])
+    assert a.kind == "not_covered" and a.excerpts == ()
+
+
+@pytest.mark.parametrize("text", ["and the other guy's?", "what did he say exactly?", "and obama?"])
+def test_a_message_that_goes_on_from_the_last_still_leans_on_it(answerer: Answerer, text: str) -> None:
+    # The same unknown words, but it continues ("and …") or points back ("he", "other"): a follow-up.
+    reader = answerer.retriever.followups
+    assert reader.context_weight(text) > 0
