@@ -37,12 +37,13 @@ _NEXT = frozenset("next please pls plz page one the ok okay".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"
+_STRETCHED = re.compile(r"(.)\1{2,}")  # a letter three times or more
 
 
 def asks_for_more(text: str) -> bool:
     """Whether a message only asks for more of what was just said."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
-    words = [w.replace("’", "").replace("'", "").casefold() for w in _WORD.findall(text)]
+    words = [_unstretched(w.replace("’", "").replace("'", "").casefold()) for w in _WORD.findall(text)]
     if not words or len(words) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
     if "next" in words:
@@ -54,6 +55,18 @@ def asks_for_more(text: str) -> bool:
         return False
     allowed = _ASKING | _WRAPPING | {w for pair in pairs for w in pair}
     return all(w in allowed for w in words)
+
+
+def _unstretched(word: str) -> str:
+    """A word typed with a letter held down ("moreee", "pleaseeee", "gooo") as it is spelt, when one of
+    the request's words is what is left with that letter once or twice ("keeep" is "keep")."""
+    if not _STRETCHED.search(word):
+        return word
+    for times in (r"\1", r"\1\1"):
+        plain = _STRETCHED.sub(times, word)
+        if plain in _ASKING or plain in _WRAPPING:
+            return plain
+    return word
 
 
 def pages_asked(history: Sequence[str]) -> int:

@@ -21,7 +21,8 @@ QUESTION = "When did Trump and Mamdani meet?"
     ["more please", "tell me more", "keep going", "go on", "Go on…", "continue", "MORE!!!", "what else?",
      "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
      "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on", "can you tell me more?",
-     "is there any more", "next", "next page please", "ok next"],
+     "is there any more", "next", "next page please", "ok next", "more pleaseeee", "moreee", "keeep going",
+     "gooo on"],
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
