@@ -217,13 +217,17 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
     )
 
 
+def continued_at(history: Sequence[str], pages_before: int) -> int | None:
+    """Where in the history is the message a request for more continues (the one before the last
+    `pages_before` requests), or None when the history holds nothing before them."""
+    return len(history) - pages_before - 1 if len(history) > pages_before else None
+
+
 def continued(query: Query, pages_before: int | None) -> Query:
     """What a query searches: itself, or for a request for more (after `pages_before` others) the message
     before those, asked with its own earlier messages for every passage; itself when there is none."""
-    if pages_before is None or len(query.history) <= pages_before:
-        return query
-    at = len(query.history) - pages_before - 1
-    return Query(query.history[at], query.history[:at], MAX_K)
+    at = None if pages_before is None else continued_at(query.history, pages_before)
+    return query if at is None else Query(query.history[at], query.history[:at], MAX_K)
 
 
 def kept_in_conversation(answer: Answer) -> bool:
@@ -238,10 +242,9 @@ def history_read(text: str, history: Sequence[str]) -> list[str]:
     (with those before it) and the requests since."""
     if not asks_for_more(text):
         return without_requests(history, HISTORY_SCAN)
-    pages_before = pages_asked(history)
-    if len(history) <= pages_before:
+    at = continued_at(history, pages_asked(history))
+    if at is None:
         return []  # no question left to continue
-    at = len(history) - pages_before - 1
     return [*without_requests(history[:at], HISTORY_SCAN), *history[at:]]
 
 
