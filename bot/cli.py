@@ -807,6 +807,7 @@ def report_json(report: UsageReport, retention_days: int) -> dict:
         "questions": report.questions,
         "abstained": report.abstained,
         "abstention_rate": round(report.abstention_rate, 4),
+        "more_requests": report.more_requests,
         "kinds": {k.kind: k.count for k in report.kinds},
         "votes_up": report.votes_up,
         "votes_down": report.votes_down,
@@ -830,8 +831,8 @@ def report_text(report: UsageReport, retention_days: int) -> str:
         return "\n".join([*lines, "", "No questions stored yet."])
     lines += [
         "",
-        f"{report.questions} questions, {report.abstained} abstained ({report.abstention_rate:.1%}); "
-        f"votes: {report.votes_up} 👍, {report.votes_down} 👎.",
+        f"{report.questions_said}, {report.abstained} abstained ({report.abstention_rate:.1%})"
+        f"{report.more_said}; votes: {report.votes_up} 👍, {report.votes_down} 👎.",
         "Replies by kind: " + ", ".join(f"{k.kind} {k.count}" for k in report.kinds) + ".",
         "",
         "Questions per day (UTC):",

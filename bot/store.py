@@ -93,12 +93,18 @@ answers = Table(
     Column("channel_key", String(64), nullable=True),  # HMAC of the channel the answer was posted in
     Column("private", Boolean, nullable=True),  # a DM or an ephemeral reply: only the asker saw it
     Column("kind", String(16), nullable=True),  # the reply's kind (answer, not_covered, help, ...)
+    Column(
+        "continues", Boolean, nullable=True
+    ),  # a request for more: further passages of an earlier question
     Index("mb_answers_at", "at"),
     Index("mb_answers_user", "user_key"),
     Index("mb_answers_guild", "guild_key"),
 )
 # Columns that databases made before them lack: added by `Store.open`.
-_ADDED_COLUMNS = {"mb_answers": ("guild_key", "channel_key", "private", "kind"), "mb_votes": ("stamp",)}
+_ADDED_COLUMNS = {
+    "mb_answers": ("guild_key", "channel_key", "private", "kind", "continues"),
+    "mb_votes": ("stamp",),
+}
 
 # One row per distinct section an answer cited, so that votes per section are a join.
 answer_sections = Table(
@@ -223,6 +229,18 @@ class UsageReport:
     top_unanswered: tuple[UnansweredGroup, ...]  # most asked first
     kinds: tuple[KindCount, ...] = ()  # most frequent first
     per_day_kinds: tuple[DayKindCount, ...] = ()  # oldest day first, then by kind; zero counts left out
+    more_requests: int = 0  # "more please" and the like: further passages, not counted among the questions
+
+    @property
+    def questions_said(self) -> str:
+        """ "1 question", "2 questions"."""
+        return f"{self.questions} question{'s' if self.questions != 1 else ''}"
+
+    @property
+    def more_said(self) -> str:
+        """ ", and N requests for more" when there were any, for a line that counts the questions."""
+        n = self.more_requests
+        return f", and {n} request{'s' if n != 1 else ''} for more" if n else ""
 
 
 # ---------------------------------------------------------------- time and text helpers
@@ -568,11 +586,13 @@ class Store:
         channel_id: int | None = None,
         private: bool = True,
         kind: str | None = None,
+        continues: bool = False,
     ) -> None:
         """Keep a question and what was shown; recording the same answer id again changes nothing.
 
         `guild_id` and `channel_id` say where the reply was posted (kept only as salted hashes);
-        `private` that only the asker saw it. They decide who may later see the question.
+        `private` that only the asker saw it. They decide who may later see the question. `continues`
+        marks a request for more, which the report counts apart from the questions.
         """
         answer_id = str(answer_id)
         if not answer_id or len(answer_id) > 64:
@@ -593,6 +613,7 @@ class Store:
             "channel_key": self.place_key("channel", channel_id),
             "private": bool(private),
             "kind": kind or ("answer" if answered else "not_covered"),
+            "continues": bool(continues),
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
@@ -721,11 +742,13 @@ class Store:
         """
         audience = audience or Audience.everything()
         until = _utc(now)
-        seen = answers.c.at <= until
-        texts = seen  # the rows whose question text may be shown
+        counted = answers.c.at <= until
         if audience.guild_id is not None:
-            seen = seen & (answers.c.guild_key == self.place_key("guild", audience.guild_id))
-            texts = seen & answers.c.private.is_(False)
+            counted = counted & (answers.c.guild_key == self.place_key("guild", audience.guild_id))
+        # Requests for more are counted apart: they ask nothing new (rows from before the column: NULL).
+        more = counted & answers.c.continues.is_(True)
+        seen = counted & answers.c.continues.is_not(True)
+        texts = seen if audience.guild_id is None else seen & answers.c.private.is_(False)
         kind = func.coalesce(
             answers.c.kind, case((answers.c.answered.is_(True), "answer"), else_="not_covered")
         )
@@ -748,11 +771,12 @@ class Store:
                 select(answer_sections.c.section, up.label("up"), down.label("down"))
                 .select_from(votes.join(answer_sections, answer_sections.c.answer_id == votes.c.answer_id))
                 .join(answers, answers.c.id == votes.c.answer_id)
-                .where(seen)
+                .where(counted)
                 .group_by(answer_sections.c.section)
                 .order_by((up + down).desc(), answer_sections.c.section)
             ).all()
-            totals = conn.execute(select(up, down).select_from(votes.join(answers)).where(seen)).one()
+            totals = conn.execute(select(up, down).select_from(votes.join(answers)).where(counted)).one()
+            more_requests = conn.execute(select(func.count()).where(more)).scalar()
             unanswered = conn.execute(
                 select(answers.c.question, func.count())
                 .where(kind == "not_covered", texts)
@@ -770,12 +794,13 @@ class Store:
             votes_down=int(totals[1] or 0),
             per_day=per_day,
             section_votes=tuple(SectionVotes(s, int(u or 0), int(d or 0)) for s, u, d in sections),
-            # "more please" after a declined question is stored as declined too, but asks nothing new.
+            # Rows stored before requests for more were marked are told by their words.
             top_unanswered=group_questions({q: int(n) for q, n in unanswered if not asks_for_more(q)}, top),
             kinds=tuple(
                 KindCount(str(k), int(n)) for k, n in sorted(kinds, key=lambda kn: (-int(kn[1]), str(kn[0])))
             ),
             per_day_kinds=tuple(DayKindCount(_as_date(d), str(k), int(n)) for d, k, n in day_kinds),
+            more_requests=int(more_requests or 0),
         )
 
     def ping(self) -> None:

@@ -698,9 +698,28 @@ def test_mentions_are_stored_without_raw_ids(store: Store) -> None:
     assert store.get_answer("m").question == "what did <@user> and <@user> say in <#channel> to <@&role>?"
 
 
-def test_requests_for_more_are_not_listed_among_unanswered_questions(store: Store) -> None:
-    # "more please" after a declined question is stored declined too (its reply's kind) but asks nothing.
+def test_requests_for_more_are_counted_apart_from_the_questions(store: Store) -> None:
+    # "more please" after a declined question shows further nearest passages: its reply's kind is
+    # not_covered, but it asks nothing new, so it is neither a question, an abstention nor a gap.
     record(store, "1", ALICE, "bitcoin?", answered=False, kind="not_covered")
-    record(store, "2", ALICE, "more please", answered=False, kind="not_covered")
+    record(store, "2", ALICE, "more please", answered=False, kind="not_covered", continues=True)
+    record(store, "3", ALICE, "when?", kind="answer")
+    record(store, "4", ALICE, "keep going", kind="answer", continues=True)
+    record(store, "5", ALICE, "go on", kind="answer", continues=True, at=NOW + timedelta(hours=1))
+    report = store.report(now=NOW)
+    assert (report.questions, report.abstained, report.more_requests) == (2, 1, 2)
+    assert {(k.kind, k.count) for k in report.kinds} == {("answer", 1), ("not_covered", 1)}
+    assert [d.questions for d in report.per_day] == [2]
+    assert {g.question for g in report.top_unanswered} == {"bitcoin?"}
+    assert report.more_said == ", and 2 requests for more"
+    assert (
+        store.report(now=NOW, audience=Audience.server(GUILD_A)).more_requests == 0
+    )  # DMs aren't a server's
+
+
+def test_requests_for_more_stored_before_they_were_marked_are_not_listed_as_gaps(store: Store) -> None:
+    record(store, "1", ALICE, "bitcoin?", answered=False, kind="not_covered")
+    record(store, "2", ALICE, "more please", answered=False, kind="not_covered")  # an unmarked old row
     report = store.report(now=NOW)
     assert report.abstained == 2 and {g.question for g in report.top_unanswered} == {"bitcoin?"}
+    assert report.more_requests == 0 and report.more_said == ""

@@ -230,6 +230,7 @@ class AskCog(commands.Cog):
                 channel_id=getattr(where, "id", None),
                 private=private or guild is None,
                 kind=answer.kind,
+                continues=answer.continues is not None,
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)

@@ -213,8 +213,9 @@ def render_report(report: UsageReport) -> discord.Embed:
     embed = discord.Embed(
         title="Usage report",
         description=clip(
-            f"{report.questions} questions, {report.abstained} not answered by the article "
-            f"({report.abstention_rate:.0%}); 👍 {report.votes_up} · 👎 {report.votes_down}.",
+            f"{report.questions_said}, {report.abstained} not answered by the article "
+            f"({report.abstention_rate:.0%}){report.more_said}; "
+            f"👍 {report.votes_up} · 👎 {report.votes_down}.",
             DESCRIPTION_MAX,
         ),
         colour=ANSWER_COLOUR,

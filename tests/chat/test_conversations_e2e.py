@@ -400,6 +400,16 @@ async def test_more_please_in_a_dm_shows_the_next_passages_of_the_question_befor
         again = await fake.wait_for_request(with_embed, start=n)
         next_rank = shown + len(embed["fields"]) + 1
         assert again.json["embeds"][0]["fields"][0]["name"].startswith(f"[{next_rank}]")
+        # /stats counts the two requests apart from the one question (recorded beside the replies).
+        for _ in range(100):
+            if bot.store.report().more_requests == 2:
+                break
+            await asyncio.sleep(0.02)
+        ref = await fake.send_slash("stats", user=fake.owner_id)
+        follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        assert follow.json["embeds"][0]["description"].startswith(
+            "1 question, 0 not answered by the article (0%), and 2 requests for more;"
+        )
 
 
 async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_path):

@@ -152,6 +152,7 @@ def test_paragraph_and_report_fit() -> None:
         per_day=tuple(DayCount(date(2026, 1, 1 + i % 28), 100, 9) for i in range(90)),
         section_votes=tuple(SectionVotes("S" * 200, 3, 1) for _ in range(40)),
         top_unanswered=tuple(UnansweredGroup("q " * 400, 7, ("a",)) for _ in range(30)),
+        more_requests=10**15,
     )
     assert_fits(render_report(report).to_dict())
 
