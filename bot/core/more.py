@@ -14,8 +14,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
 # At least one word or pair of words must ask to go on...
-_ASKING = frozenset("more continue further elaborate expand else".split())
+_ASKING = frozenset("more moar continue further elaborate expand else".split())
 _ASKING_PAIRS = frozenset(
     {("go", "on"), ("go", "ahead"), ("carry", "on"), ("keep", "going"), ("keep", "em"), ("keep", "them"),
      ("em", "coming"), ("them", "coming")}
@@ -23,7 +26,7 @@ _ASKING_PAIRS = frozenset(
 # ...and the others may only be the words people wrap such a request in (or a pair's words).
 _WRAPPING = frozenset(
     """please pls plz tell me us show give some any anything what whats and the a bit little lot
-    can could would you u i id want need like to know hear see read on keep go ahead ok okay yes yeah
+    can could would you u i id want need like to know hear see read say on keep go ahead gimme ok okay yes yeah
     yep sure so now then oh hmm cool nice interesting info information detail details passages
     excerpts results about that this there is""".split()
 )
@@ -38,12 +41,15 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"
 _STRETCHED = re.compile(r"(.)\1{2,}")  # a letter three times or more
+# A word of five letters or more one slip away from a request word of six or more is that word
+# ("contnue", "elaborte", "pleae"); shorter words are left alone ("mote" is not "more").
+_SLIPPED = tuple(sorted(w for w in _ASKING | _WRAPPING if len(w) >= 6))
 
 
 def asks_for_more(text: str) -> bool:
     """Whether a message only asks for more of what was just said."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
-    words = [_unstretched(w.replace("’", "").replace("'", "").casefold()) for w in _WORD.findall(text)]
+    words = [_spelt(w.replace("’", "").replace("'", "").casefold()) for w in _WORD.findall(text)]
     if not words or len(words) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
     if "next" in words:
@@ -55,6 +61,15 @@ def asks_for_more(text: str) -> bool:
         return False
     allowed = _ASKING | _WRAPPING | {w for pair in pairs for w in pair}
     return all(w in allowed for w in words)
+
+
+def _spelt(word: str) -> str:
+    """A typed word as the request word it was meant to be, if it was meant as one."""
+    word = _unstretched(word)
+    if len(word) < 5 or word in _ASKING or word in _WRAPPING:
+        return word
+    best = extractOne(word, _SLIPPED, scorer=OSA.distance, score_cutoff=1)
+    return best[0] if best else word
 
 
 def _unstretched(word: str) -> str:
