@@ -26,8 +26,8 @@ _ASKING_PAIRS = frozenset(
 # ...and the others may only be the words people wrap such a request in (or a pair's words).
 _WRAPPING = frozenset(
     """please pls plz tell me us show give some any anything what whats and the a bit little lot
-    can could would you u i id want need like to know hear see read say on keep go ahead gimme ok okay yes yeah
-    yep sure so now then oh hmm cool nice interesting info information detail details passages
+    can could would you u i id want need like to know hear see read say on keep go ahead gimme ok okay
+    yes yeah yep sure so now then oh hmm cool nice interesting info information detail details passages
     excerpts results about that this there is""".split()
 )
 # A message opening with one of these asks a yes/no question, which is about the story ("will it go
