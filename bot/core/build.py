@@ -31,6 +31,7 @@ from bot.core.index import (
     Manifest,
     build_index,
     check_fresh,
+    check_served_text,
     corpus_documents,
     leftovers,
     load_index,
@@ -190,7 +191,7 @@ def index_fresh(paths: Paths) -> bool:
     """
     try:
         check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
-        load_checked(paths.index)
+        check_served_text(load_checked(paths.index)[0], paths.corpus)
     except IndexError_ as exc:
         log.info("the index needs rebuilding: %s", exc)
         return False

@@ -467,6 +467,25 @@ def check_fresh(folder: Path, corpus_folder: Path, training_hash: str, model: st
     return manifest
 
 
+def check_served_text(index: Index, corpus_folder: Path) -> None:
+    """IndexCorrupt unless every passage, title and section the index would serve is what the corpus
+    chunks into: excerpts are quoted as the article's own words, so their text is checked, not trusted
+    (the manifest's hash covers the corpus files, not the text copied into the index)."""
+    docs = load_corpus(corpus_folder)
+    expected = tuple(chunk_corpus(docs))
+    titles = {d.doc_id: DocInfo(d.doc_id, d.title, d.date, d.source, d.sections) for d in docs}
+    if index.chunks == expected and index.docs == titles:
+        return
+    wrong = next((c.id for c, e in zip(index.chunks, expected, strict=False) if c != e), None)
+    if index.docs != titles:
+        what = "a document's title, date, source or sections differ from the corpus"
+    elif wrong is not None:
+        what = f"passage {wrong} is not the corpus's text"
+    else:
+        what = "it holds another number of passages than the corpus makes"
+    raise IndexCorrupt(f"The index in {index.folder} is damaged ({what}); rebuild it with `{REBUILD}`.")
+
+
 def corpus_documents(corpus_folder: Path) -> tuple[list[Document], str]:
     """The parsed corpus and its hash, read together."""
     return load_corpus(corpus_folder), corpus_hash(corpus_folder)

@@ -7,7 +7,7 @@ from threadpoolctl import threadpool_limits
 from bot.core.answer import Answerer
 from bot.core.build import Paths, encoder_ready, training_hash
 from bot.core.embedding import MODEL_NAME, EmbeddingError, OnnxEmbedder
-from bot.core.index import check_fresh
+from bot.core.index import check_fresh, check_served_text
 
 
 def load_answerer(paths: Paths, threads: int | None = None) -> Answerer:
@@ -24,4 +24,6 @@ def load_answerer(paths: Paths, threads: int | None = None) -> Answerer:
             f"The ONNX encoder in {paths.encoder} is missing or from an older version; "
             "export it with `meeting-bot index`."
         )
-    return Answerer.load(paths.index, OnnxEmbedder(paths.encoder, threads=threads))
+    answerer = Answerer.load(paths.index, OnnxEmbedder(paths.encoder, threads=threads))
+    check_served_text(answerer.index, paths.corpus)
+    return answerer

@@ -34,6 +34,7 @@ from bot.core.index import (
     Manifest,
     build_index,
     check_fresh,
+    check_served_text,
     load_index,
     read_manifest,
     staleness,
@@ -567,6 +568,29 @@ def test_the_freshness_check_of_index_if_needed_sees_what_loading_sees(
     paths = Paths(repo_root / "corpus", committed_copy, repo_root / "train", repo_root / "models")
     assert index_fresh(paths)  # the copy as committed
     damage(committed_copy)
+    assert not index_fresh(paths)
+
+
+def _reworded(meta: dict) -> None:
+    first = meta["chunks"][0]
+    first["text"] = first["text"].replace("Mamdani", "Mandami", 1)
+
+
+def _retitled(meta: dict) -> None:
+    meta["docs"][0]["title"] = "Something else"
+
+
+@pytest.mark.parametrize(("change", "said"), [(_reworded, "is not the corpus's text"), (_retitled, "title")])
+def test_an_index_whose_text_is_not_the_corpus_is_refused(
+    repo_root: Path, committed_copy: Path, change: Callable[[dict], object], said: str
+) -> None:
+    """An excerpt is quoted as the article's words: an edited copy of the text is never served."""
+    paths = Paths(repo_root / "corpus", committed_copy, repo_root / "train", repo_root / "models")
+    check_served_text(load_checked(committed_copy)[0], paths.corpus)  # as committed
+    _edit_json(committed_copy / CHUNKS, change)
+    with pytest.raises(IndexCorrupt, match=said) as caught:
+        check_served_text(load_checked(committed_copy)[0], paths.corpus)
+    assert "meeting-bot index" in str(caught.value)
     assert not index_fresh(paths)
 
 
