@@ -165,6 +165,16 @@ _ASKED_WITH = re.compile(
 _ASKED_YES_NO = re.compile(rf"{_OPENER}(?P<aux>{_AUX})(?:n['’]t)?\b", re.IGNORECASE)
 
 
+def restated(history: Sequence[str]) -> list[str]:
+    """The earlier messages, each bare question word read as the question before it asked again: after
+    "when was the meeting?" and "where?", a later follow-up leans on "where was the meeting?", and "why?"
+    asks "why was the meeting?" (not "why?" of "where?")."""
+    out: list[str] = []
+    for text in history:
+        out.append((ask_again(text, out[-1]) if out else None) or text)
+    return out
+
+
 def ask_again(text: str, previous: str) -> str | None:
     """The earlier question asked with this message's question word, when the message is only one; else
     None."""

@@ -15,7 +15,7 @@ from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blend
 from bot.core.diversify import diverse
 from bot.core.embedding import Embedder
-from bot.core.followup import MAX_HISTORY, FollowupReader, ask_again
+from bot.core.followup import MAX_HISTORY, FollowupReader, ask_again, restated
 from bot.core.fusion import Fusion, Scored
 from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
@@ -116,7 +116,7 @@ class Retriever:
             ]
         if len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
-        earlier = [[prepare(h) for h in list(history)[-MAX_HISTORY:]] for history in histories]
+        earlier = [restated([prepare(h) for h in list(history)[-MAX_HISTORY:]]) for history in histories]
         # One encoder call for the questions and every distinct earlier message.
         extra = list(dict.fromkeys(t for texts in earlier for t in texts))
         raw = self._encode(prepared + extra, known)

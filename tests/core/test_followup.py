@@ -15,7 +15,7 @@ from bot.cli import main
 from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
 from bot.core.evaluation import FollowupReport, evaluate_followups, is_followup_file, read_followups
-from bot.core.followup import ask_again
+from bot.core.followup import ask_again, restated
 from bot.core.text import contains
 
 # The bars the requirement sets; do not lower them to make a run pass.
@@ -278,6 +278,23 @@ def test_a_bare_question_word_is_answered_in_context(
     """ "and where?" after "when was the meeting?" used to be declined: alone it names nothing."""
     a = answerer.ask(followup, history=[before])
     assert a.kind == "answer" and answer in a.highlight
+
+
+def test_bare_question_words_in_a_row_each_ask_the_question_again() -> None:
+    history = ["when was the meeting?", "where?", "and why?", "tell me about the letter", "when?"]
+    assert restated(history) == [
+        "when was the meeting?", "where was the meeting?", "why was the meeting?", "tell me about the letter",
+        "when?",
+    ]  # fmt: skip
+
+
+def test_a_second_bare_question_word_asks_the_first_question_again(answerer: Answerer) -> None:
+    """A trial found "why?" after "when did they meet?" and "where?" declined with no context: it was
+    read as "why?" of "where?", which names nothing."""
+    a = answerer.ask("why?", history=["when did they meet?", "where?"])
+    assert a.kind == "answer"
+    after = answerer.ask("and what about trump?", history=["when did they meet?", "where?"])
+    assert after.kind == "answer"
 
 
 def test_a_bare_question_word_after_a_question_the_article_does_not_answer_is_not_asked_again(
