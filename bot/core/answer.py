@@ -28,6 +28,7 @@ from bot.core.text import (
     cut_at_word,
     has_lone_surrogates,
     is_invisible,
+    plain_text,
     remove_chat_markup,
     remove_invisible_in_words,
     replace_controls,
@@ -139,7 +140,8 @@ class Answer:
 
 def clean_question(text: str) -> Asked:
     """Strip control and format characters (zero-width spaces and joiners inside a word), mentions, link
-    addresses and spaces; cut at a word boundary past MAX_QUESTION_CHARS.
+    addresses and spaces; cut at a word boundary past MAX_QUESTION_CHARS; then read it as plain words
+    (`plain_text`: full-width letters, decorating marks, emphasis markers, web addresses).
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
@@ -148,11 +150,13 @@ def clean_question(text: str) -> Asked:
         raise UnreadableQuestion(
             "The question holds bytes that are not valid UTF-8 text; type it again as plain text."
         )
+    truncated = len(text) > MAX_QUESTION_CHARS
+    if truncated:
+        text = cut_at_word(text, MAX_QUESTION_CHARS)
+    text = plain_text(text).strip()  # on at most MAX_QUESTION_CHARS: its patterns look ahead
     if all(is_invisible(c) for c in text):
         raise EmptyQuestion("The question is empty; type a question about the meeting.")
-    if len(text) <= MAX_QUESTION_CHARS:
-        return Asked(text, False)
-    return Asked(cut_at_word(text, MAX_QUESTION_CHARS), True)
+    return Asked(text, truncated)
 
 
 def clean_history(history: Sequence[str]) -> list[str]:

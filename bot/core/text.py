@@ -116,6 +116,43 @@ def remove_chat_markup(text: str) -> str:
     return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
 
 
+# Discord's emphasis (**bold**, *italic*, __underline__, _italic_, ~~strike~~, ||spoiler||, `code`) around
+# words, not inside them ("5*7*2" is a sum); a line's block-quote marker; web addresses and invites.
+_EMPHASIS = re.compile(r"(?<![\w*_~|`])(\*\*|\*|__|_|~~|\|\||`+)(?=\S)([^\n]+?)(?<=\S)\1(?![\w*_~|`])")
+_QUOTE_MARK = re.compile(r"^[ \t]*>{1,3}[ \t]+", re.MULTILINE)
+_ADDRESS = re.compile(r"<?\b(?:[a-z][a-z0-9+.-]*://|www\.|discord\.gg/)[^\s<>]*>?", re.IGNORECASE)
+# Marks drawn over or through a letter (strikethrough text), and any run of three or more marks on one
+# letter (stacked "zalgo" text): decoration, not spelling. NFC first, so an accent is one letter with it.
+_OVERLAYS = frozenset(map(chr, range(0x334, 0x339)))
+MAX_MARKS = 2
+
+
+def plain_text(text: str) -> str:
+    """A message as plain words: full-width and other compatibility forms as the letters they are (NFKC),
+    decorating marks off, Discord's emphasis markers and block-quote marks off, web addresses out (unless
+    the message is nothing else). "**ｗｈｅｎ** did they meet? https://x.y" reads "when did they meet?"."""
+    text = unicodedata.normalize("NFKC", _undecorated(unicodedata.normalize("NFC", text)))
+    for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
+        text = _EMPHASIS.sub(r"\2", text)
+    text = _QUOTE_MARK.sub("", text)
+    without = _SPACES.sub(" ", _ADDRESS.sub(" ", text)).strip()
+    return without if any(c.isalnum() for c in without) else text
+
+
+def _undecorated(text: str) -> str:
+    out: list[str] = []
+    run: list[str] = []
+    for c in text + "\0":  # the NUL ends the last run of marks; it is never kept
+        if unicodedata.combining(c):
+            run.append(c)
+            continue
+        if len(run) <= MAX_MARKS:
+            out.extend(m for m in run if m not in _OVERLAYS)
+        run = []
+        out.append(c)
+    return "".join(out[:-1])
+
+
 _ZWJ = "\u200d"
 _SELECTORS = "\ufe0e\ufe0f"  # text and emoji presentation
 _KEYCAP_BASES = frozenset("0123456789#*")

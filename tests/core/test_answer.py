@@ -142,6 +142,32 @@ def test_chat_markup_goes_and_the_rest_of_the_question_stays_as_typed(typed: str
     assert clean_question(typed).text == read
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("ｗｈｅｎ ｄｉｄ ｔｈｅｙ ｍｅｅｔ？", "when did they meet?"),  # full-width letters
+        ("w̶h̶e̶n̶ did they meet", "when did they meet"),  # struck through
+        ("h̷̢̛o̵͇͝w̴̰̍ old is mamdani", "how old is mamdani"),  # stacked marks
+        ("¿Qué pasó en la reunión?", "¿Qué pasó en la reunión?"),  # accents are spelling
+        ("Tiếng Việt", "Tiếng Việt"),  # two marks on a letter too
+        ("**when** did *they* __meet__?", "when did they meet?"),
+        ("***very*** ||hidden|| ~~struck~~ `code`", "very hidden struck code"),
+        ("> when did they meet", "when did they meet"),  # a block quote
+        ("https://evil.example/?q=rent what is the rent", "what is the rent"),
+        ("discord.gg/abcdef join now: rent?", "join now: rent?"),
+        ("<https://x.y> rent?", "rent?"),
+        ("https://x.y", "https://x.y"),  # nothing else: kept, so it is not an empty question
+        ("what is 5*7*2", "what is 5*7*2"),  # a sum, not emphasis
+        ("snake_case and a_b_c", "snake_case and a_b_c"),
+        ("me@example.com asked", "me@example.com asked"),
+    ],
+)
+def test_a_question_is_read_as_plain_words(typed: str, read: str) -> None:
+    """Found by a trial: the full-width question got an unrelated answer, struck-through and stacked
+    letters were read as another language, and a web address or emphasis marks changed the answer."""
+    assert clean_question(typed).text == read
+
+
 def test_cleaning_a_long_run_of_format_characters_takes_linear_time() -> None:
     assert clean_question("a\u200b" * 200_000).text.startswith("aaaa")
 
