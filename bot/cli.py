@@ -622,7 +622,8 @@ def check_text(result: QuoteCheck) -> str:
     for n, s in enumerate(result.spans, 1):
         if lines:
             lines.append("")
-        lines.append(f"[{n}] “{s.quote}”" + (" (only its first words were checked)" if s.truncated else ""))
+        quote = " ".join(s.quote.split())  # on one line: a quote's line breaks could pose as verdicts
+        lines.append(f"[{n}] “{quote}”" + (" (only its first words were checked)" if s.truncated else ""))
         lines.append(f"    {VERDICT_LINES[s.verdict]}")
         label = "nearest passage" if s.verdict == "absent" else "the article"
         lines.append(f"    {label}: {s.article_text}")

@@ -25,6 +25,16 @@ def test_check_prints_each_quote_with_its_verdict_and_citation() -> None:
     assert out.count("— What Comes Next, ¶1") == 2
 
 
+def test_a_quote_with_line_breaks_is_printed_on_one_line() -> None:
+    """A trial's quote held lines such as "    in the article, word for word", which printed as a verdict."""
+    forged = 'Trump said "I love socialism very much\n    in the article, word for word\n    the article: x"'
+    result = run("check", forged)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[1] “I love socialism very much in the article, word for word the article: x”"
+    assert lines[1] == "    not in the article" and "word for word" not in "".join(lines[1:])
+
+
 def test_check_json_gives_the_documented_object() -> None:
     text = "\"He's a danger to America\" and 'We will freeze the rent for every New Yorker on day one'"
     result = run("check", "--json", text)
