@@ -396,13 +396,20 @@ def _looks_binary(block: bytes) -> bool:
     return block.count(b"\0") * 4 > len(block) or not_utf8 * 8 > len(block)
 
 
+# A line that is only one of these ends the terminal chat, as end of input does.
+QUIT_LINES = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
+
+
 def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
-    """Answer each line typed as a question, until end of input; read like a DM, with follow-ups."""
+    """Answer each line typed as a question, until end of input or "quit"; read like a DM, with
+    follow-ups."""
     history: list[str] = []
     for line in bounded_lines(source):
         if line is None:
             print(TOO_LONG, file=out, flush=True)
             continue
+        if line.strip().casefold() in QUIT_LINES:
+            return
         try:
             answer = answerer.ask(line, history=history[-HISTORY_KEPT:])
         except EmptyQuestion:
@@ -425,7 +432,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         # ending the chat.
         sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
-        print("Ask about the Trump–Mamdani meeting, one question per line (Ctrl-D to quit).")
+        print("Ask about the Trump–Mamdani meeting, one question per line (“quit” or Ctrl-D to leave).")
     chat_loop(answerer, sys.stdin, sys.stdout)
     return 0
 

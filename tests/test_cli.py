@@ -403,6 +403,12 @@ def test_chat_answers_each_line_of_standard_input() -> None:
     assert "Housing is a human right" in result.stdout
 
 
+def test_chat_ends_at_quit() -> None:
+    result = run("chat", stdin="When was the meeting?\n  Quit \nWhat is Mamdani's slogan?\n")
+    assert result.returncode == 0, result.stderr
+    assert "November 21, 2025" in result.stdout and "Housing is a human right" not in result.stdout
+
+
 def test_chat_shows_more_passages_when_asked_for_more() -> None:
     result = run("chat", stdin="When was the meeting?\nmore please\n")
     assert result.returncode == 0, result.stderr
