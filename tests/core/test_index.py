@@ -16,7 +16,7 @@ import pytest
 from bot.core.answer import load_checked
 from bot.core.build import Paths, index_fresh, training_hash
 from bot.core.chunking import CHUNKER_VERSION, chunk_corpus
-from bot.core.corpus import corpus_hash, load_corpus
+from bot.core.corpus import CorpusError, corpus_hash, load_corpus
 from bot.core.embedding import MODEL_NAME, Embedder
 from bot.core.highlight import FEATURES as HIGHLIGHT_FEATURES
 from bot.core.highlight import MODEL_FILE as HIGHLIGHT_FILE
@@ -231,6 +231,14 @@ def test_check_fresh_with_other_training_or_model_raises_index_stale(
     with pytest.raises(IndexStale, match=reason) as info:
         check_fresh(index_dir, corpus_dir, training, model or fake_embedder.name)
     assert "meeting-bot index" in str(info.value)
+
+
+def test_check_fresh_without_a_corpus_says_so(
+    index_dir: Path, tmp_path: Path, fake_embedder: Embedder
+) -> None:
+    """A trial's CORPUS_DIR=/nonexistent was reported as "the corpus has changed since it was built"."""
+    with pytest.raises(CorpusError, match="No .md documents found in"):
+        check_fresh(index_dir, tmp_path / "nowhere", TRAINING, fake_embedder.name)
 
 
 def test_check_fresh_with_an_older_chunker_raises_index_stale(
