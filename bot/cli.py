@@ -835,7 +835,7 @@ def report_text(report: UsageReport, retention_days: int) -> str:
     """A terminal rendering of the usage report."""
     kept = f"the last {retention_days} days" if retention_days else "everything (RETENTION_DAYS=0)"
     lines = [f"Usage report, {report.generated_at:%Y-%m-%d %H:%M} UTC; the store keeps {kept}."]
-    if not report.questions:
+    if not report.questions and not report.more_requests:
         return "\n".join([*lines, "", "No questions stored yet."])
     lines += [
         "",

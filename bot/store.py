@@ -777,10 +777,11 @@ class Store:
             ).all()
             totals = conn.execute(select(up, down).select_from(votes.join(answers)).where(counted)).one()
             more_requests = conn.execute(select(func.count()).where(more)).scalar()
+            legacy = answers.c.continues.is_(None)  # stored before requests for more were marked
             unanswered = conn.execute(
-                select(answers.c.question, func.count())
+                select(answers.c.question, legacy.label("legacy"), func.count())
                 .where(kind == "not_covered", texts)
-                .group_by(answers.c.question)
+                .group_by(answers.c.question, legacy)
             ).all()
         per_day = tuple(DayCount(_as_date(d), int(q), int(a or 0)) for d, q, a in days)
         questions = sum(d.questions for d in per_day)
@@ -794,8 +795,7 @@ class Store:
             votes_down=int(totals[1] or 0),
             per_day=per_day,
             section_votes=tuple(SectionVotes(s, int(u or 0), int(d or 0)) for s, u, d in sections),
-            # Rows stored before requests for more were marked are told by their words.
-            top_unanswered=group_questions({q: int(n) for q, n in unanswered if not asks_for_more(q)}, top),
+            top_unanswered=group_questions(_gaps(unanswered), top),
             kinds=tuple(
                 KindCount(str(k), int(n)) for k, n in sorted(kinds, key=lambda kn: (-int(kn[1]), str(kn[0])))
             ),
@@ -814,6 +814,16 @@ class Store:
             return {
                 t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in metadata.sorted_tables
             }
+
+
+def _gaps(rows: Sequence[Any]) -> dict[str, int]:
+    """How often each unanswered question was asked, from (question, stored unmarked, count) rows: a
+    row stored before requests for more were marked is told by its words ("more please")."""
+    counts: dict[str, int] = {}
+    for question, legacy, n in rows:
+        if not (legacy and asks_for_more(question)):
+            counts[question] = counts.get(question, 0) + int(n)
+    return counts
 
 
 def _kind_of(row: Any) -> str:

@@ -706,11 +706,13 @@ def test_requests_for_more_are_counted_apart_from_the_questions(store: Store) ->
     record(store, "3", ALICE, "when?", kind="answer")
     record(store, "4", ALICE, "keep going", kind="answer", continues=True)
     record(store, "5", ALICE, "go on", kind="answer", continues=True, at=NOW + timedelta(hours=1))
+    # A question that only reads like a request: marked as none, so it is a gap like any other.
+    record(store, "6", ALICE, "tell me more about the lease", answered=False, kind="not_covered")
     report = store.report(now=NOW)
-    assert (report.questions, report.abstained, report.more_requests) == (2, 1, 2)
-    assert {(k.kind, k.count) for k in report.kinds} == {("answer", 1), ("not_covered", 1)}
-    assert [d.questions for d in report.per_day] == [2]
-    assert {g.question for g in report.top_unanswered} == {"bitcoin?"}
+    assert (report.questions, report.abstained, report.more_requests) == (3, 2, 2)
+    assert {(k.kind, k.count) for k in report.kinds} == {("answer", 1), ("not_covered", 2)}
+    assert [d.questions for d in report.per_day] == [3]
+    assert {g.question for g in report.top_unanswered} == {"bitcoin?", "tell me more about the lease"}
     assert report.more_said == ", and 2 requests for more"
     assert (
         store.report(now=NOW, audience=Audience.server(GUILD_A)).more_requests == 0
@@ -719,7 +721,9 @@ def test_requests_for_more_are_counted_apart_from_the_questions(store: Store) ->
 
 def test_requests_for_more_stored_before_they_were_marked_are_not_listed_as_gaps(store: Store) -> None:
     record(store, "1", ALICE, "bitcoin?", answered=False, kind="not_covered")
-    record(store, "2", ALICE, "more please", answered=False, kind="not_covered")  # an unmarked old row
+    record(store, "2", ALICE, "more please", answered=False, kind="not_covered")
+    with store.engine.begin() as conn:  # as stored before requests for more were marked
+        conn.execute(text("UPDATE mb_answers SET continues = NULL"))
     report = store.report(now=NOW)
     assert report.abstained == 2 and {g.question for g in report.top_unanswered} == {"bitcoin?"}
     assert report.more_requests == 0 and report.more_said == ""

@@ -28,7 +28,8 @@ from bot.core.text import (
     cut_at_word,
     has_lone_surrogates,
     is_invisible,
-    plain_text,
+    plain_letters,
+    plain_markup,
     remove_chat_markup,
     remove_invisible_in_words,
     replace_controls,
@@ -140,12 +141,13 @@ class Answer:
 
 def clean_question(text: str) -> Asked:
     """Strip control and format characters (zero-width spaces and joiners inside a word), mentions, link
-    addresses and spaces; cut at a word boundary past MAX_QUESTION_CHARS; then read it as plain words
-    (`plain_text`: full-width letters, decorating marks, emphasis markers, web addresses).
+    addresses and spaces, with letters read as letters (`plain_letters`: full-width forms, decorating
+    marks); cut at a word boundary past MAX_QUESTION_CHARS; then emphasis markers off and web addresses
+    read as their hosts (`plain_markup`).
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
-    text = remove_chat_markup(remove_invisible_in_words(replace_controls(text or ""))).strip()
+    text = remove_chat_markup(plain_letters(remove_invisible_in_words(replace_controls(text or "")))).strip()
     if has_lone_surrogates(text):
         raise UnreadableQuestion(
             "The question holds bytes that are not valid UTF-8 text; type it again as plain text."
@@ -153,7 +155,7 @@ def clean_question(text: str) -> Asked:
     truncated = len(text) > MAX_QUESTION_CHARS
     if truncated:
         text = cut_at_word(text, MAX_QUESTION_CHARS)
-    text = plain_text(text).strip()  # on at most MAX_QUESTION_CHARS: its patterns look ahead
+    text = plain_markup(text).strip()  # on at most MAX_QUESTION_CHARS characters: its patterns look ahead
     if all(is_invisible(c) for c in text):
         raise EmptyQuestion("The question is empty; type a question about the meeting.")
     return Asked(text, truncated)

@@ -41,17 +41,20 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
 MAX_WORDS = 8  # a longer message says more than "go on"
 _STRETCHED = re.compile(r"(.)\1{2,}")  # a letter three times or more
-# A word of five letters or more one slip away from a request word of six or more is that word
-# ("contnue", "elaborte", "pleae"); shorter words are left alone ("mote" is not "more").
-_SLIPPED = tuple(sorted(w for w in _ASKING | _WRAPPING if len(w) >= 6))
+# A word of five letters or more one slip away from an asking word of six or more is that word
+# ("contnue", "elaborte"); shorter words are left alone ("mote" is not "more"), and so are the wrapping
+# words, whose near neighbours are words of their own ("lease", "retail", "massages"), and a word that
+# only inflects one ("continued").
+_SLIPPED = tuple(sorted(w for w in _ASKING if len(w) >= 6))
 
 
 def asks_for_more(text: str) -> bool:
     """Whether a message only asks for more of what was just said."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
-    words = [_spelt(w.replace("’", "").replace("'", "").casefold()) for w in _WORD.findall(text)]
-    if not words or len(words) > MAX_WORDS or _OTHER_MARKS.search(text):
+    typed = _WORD.findall(text)
+    if not typed or len(typed) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
+    words = [_spelt(w.replace("’", "").replace("'", "").casefold()) for w in typed]
     if "next" in words:
         return all(w in _NEXT for w in words)
     if words[0] in _AUXILIARIES and (len(words) < 2 or words[1] not in _ASKED_OF):
@@ -69,7 +72,7 @@ def _spelt(word: str) -> str:
     if len(word) < 5 or word in _ASKING or word in _WRAPPING:
         return word
     best = extractOne(word, _SLIPPED, scorer=OSA.distance, score_cutoff=1)
-    return best[0] if best else word
+    return best[0] if best and not word.startswith(best[0]) else word
 
 
 def _unstretched(word: str) -> str:

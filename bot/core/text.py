@@ -116,41 +116,55 @@ def remove_chat_markup(text: str) -> str:
     return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
 
 
-# Discord's emphasis (**bold**, *italic*, __underline__, _italic_, ~~strike~~, ||spoiler||, `code`) around
-# words, not inside them ("5*7*2" is a sum); a line's block-quote marker; web addresses and invites.
-_EMPHASIS = re.compile(r"(?<![\w*_~|`])(\*\*|\*|__|_|~~|\|\||`+)(?=\S)([^\n]+?)(?<=\S)\1(?![\w*_~|`])")
-_QUOTE_MARK = re.compile(r"^[ \t]*>{1,3}[ \t]+", re.MULTILINE)
-_ADDRESS = re.compile(r"<?\b(?:[a-z][a-z0-9+.-]*://|www\.|discord\.gg/)[^\s<>]*>?", re.IGNORECASE)
-# Marks drawn over or through a letter (strikethrough text), and any run of three or more marks on one
-# letter (stacked "zalgo" text): decoration, not spelling. NFC first, so an accent is one letter with it.
-_OVERLAYS = frozenset(map(chr, range(0x334, 0x339)))
+# Letters typed in compatibility forms are those letters: full-width (ｗｈｅｎ), small (﹫) and the
+# mathematical styles used for bold or italic text (𝐰𝐡𝐞𝐧). Only these blocks: NFKC everywhere would also
+# turn Korean "ㅋ" into a combining letter, "½" into "1⁄2" and one Arabic ligature into 18 letters.
+_COMPATIBLE = re.compile("[\ufe50-\ufe6f\uff01-\uff5e\U0001d400-\U0001d7ff]+")
+# Runs of the generic combining marks (not a script's own vowel points or accents, which are spelling):
+# strikethrough overlays are decoration, and so is a stack of three or more (zalgo text).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_OVERLAYS = re.compile("[\u0334-\u0338]")
 MAX_MARKS = 2
 
 
-def plain_text(text: str) -> str:
-    """A message as plain words: full-width and other compatibility forms as the letters they are (NFKC),
-    decorating marks off, Discord's emphasis markers and block-quote marks off, web addresses out (unless
-    the message is nothing else). "**ｗｈｅｎ** did they meet? https://x.y" reads "when did they meet?"."""
-    text = unicodedata.normalize("NFKC", _undecorated(unicodedata.normalize("NFC", text)))
+def plain_letters(text: str) -> str:
+    """Letters as the letters they are: compatibility forms normalised, decorating marks off
+    ("ｗｈｅｎ", "w̶h̶e̶n̶" and a zalgo "when" all read "when"). Linear, and never longer than the text."""
+    text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return _MARKS.sub(lambda m: "" if len(m.group()) > MAX_MARKS else _OVERLAYS.sub("", m.group()), text)
+
+
+# Discord's emphasis (**bold**, *italic*, __underline__, _italic_, ~~strike~~, ||spoiler||, `code`) opens
+# a word, after a space or an opening bracket or quote, and closes one: "5*7*2", "(2)*(3)" and
+# "__init__.py" are not emphasis, nor is a marked run without a letter ("2 *3* 4"). Bounded, so that a
+# run of markers costs little.
+_EMPHASIS = re.compile(
+    r"(?<![^\s(\[\"'“‘])(\*\*|\*|__|_|~~|\|\||```|``|`)(?=\S)([^\n]{1,300}?)(?<=\S)\1(?![\w*_~|`]|\.\w)"
+)
+_QUOTE_MARK = re.compile(r"^[ \t]*>{1,3}[ \t]+(?=[^\W\d_])", re.MULTILINE)  # "> 100 people" is no quote
+_ADDRESS = re.compile(r"<?\b(?:[a-z][a-z0-9+.-]*://|www\.|discord\.gg/)[^\s<>]+>?", re.IGNORECASE)
+_HOST = re.compile(r"^<?(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]*@)?(?:www\.)?([^/?#:\s<>]*)", re.IGNORECASE)
+_TRAILING = ".,!?;:)'\"”’>"
+
+
+def plain_markup(text: str) -> str:
+    """Discord's emphasis markers and block-quote marks off, and a web address read as its host, the
+    part a question names ("who runs https://example.org/about?" asks "who runs example.org?")."""
     for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
-        text = _EMPHASIS.sub(r"\2", text)
-    text = _QUOTE_MARK.sub("", text)
-    without = _SPACES.sub(" ", _ADDRESS.sub(" ", text)).strip()
-    return without if any(c.isalnum() for c in without) else text
+        text = _EMPHASIS.sub(_unemphasised, text)
+    return _ADDRESS.sub(_host, _QUOTE_MARK.sub("", text))
 
 
-def _undecorated(text: str) -> str:
-    out: list[str] = []
-    run: list[str] = []
-    for c in text + "\0":  # the NUL ends the last run of marks; it is never kept
-        if unicodedata.combining(c):
-            run.append(c)
-            continue
-        if len(run) <= MAX_MARKS:
-            out.extend(m for m in run if m not in _OVERLAYS)
-        run = []
-        out.append(c)
-    return "".join(out[:-1])
+def _unemphasised(m: re.Match[str]) -> str:
+    inner = m.group(2)
+    return inner if any(c.isalpha() for c in inner) else m.group()
+
+
+def _host(m: re.Match[str]) -> str:
+    address = m.group().rstrip(_TRAILING)
+    tail = m.group()[len(address) :].replace(">", "")
+    found = _HOST.match(address)
+    return (found.group(1) if found else "") + tail
 
 
 _ZWJ = "\u200d"

@@ -146,19 +146,25 @@ def test_chat_markup_goes_and_the_rest_of_the_question_stays_as_typed(typed: str
     ("typed", "read"),
     [
         ("ｗｈｅｎ ｄｉｄ ｔｈｅｙ ｍｅｅｔ？", "when did they meet?"),  # full-width letters
+        ("𝐰𝐡𝐞𝐧 did they meet", "when did they meet"),  # mathematical bold letters
         ("w̶h̶e̶n̶ did they meet", "when did they meet"),  # struck through
         ("h̷̢̛o̵͇͝w̴̰̍ old is mamdani", "how old is mamdani"),  # stacked marks
+        ("﹫everyone ＜@123456789＞ when?", "when?"),  # full-width mentions are mentions
         ("¿Qué pasó en la reunión?", "¿Qué pasó en la reunión?"),  # accents are spelling
         ("Tiếng Việt", "Tiếng Việt"),  # two marks on a letter too
+        ("בְּרֵאשִׁ֖ית ٱللَّٰهِ", "בְּרֵאשִׁ֖ית ٱللَّٰهِ"),  # a script's own points, however many
+        ("ㅋㅋㅋ ½", "ㅋㅋㅋ ½"),  # only the compatibility forms of Latin letters are normalised
         ("**when** did *they* __meet__?", "when did they meet?"),
-        ("***very*** ||hidden|| ~~struck~~ `code`", "very hidden struck code"),
+        ("***very*** ||hidden|| ~~struck~~ `code` **bold**.", "very hidden struck code bold."),
         ("> when did they meet", "when did they meet"),  # a block quote
-        ("https://evil.example/?q=rent what is the rent", "what is the rent"),
-        ("discord.gg/abcdef join now: rent?", "join now: rent?"),
-        ("<https://x.y> rent?", "rent?"),
-        ("https://x.y", "https://x.y"),  # nothing else: kept, so it is not an empty question
+        ("> 100 people attended?", "> 100 people attended?"),  # "more than", not a quote
+        ("https://evil.example/?q=rent what is the rent", "evil.example what is the rent"),
+        ("who runs https://zohranfornyc.com/about?", "who runs zohranfornyc.com?"),
+        ("is www.zohranfornyc.com the campaign site?", "is zohranfornyc.com the campaign site?"),
+        ("<https://x.y> rent?", "x.y rent?"),
         ("what is 5*7*2", "what is 5*7*2"),  # a sum, not emphasis
-        ("snake_case and a_b_c", "snake_case and a_b_c"),
+        ("(2)*(3)*(4) and 2 *3* 4", "(2)*(3)*(4) and 2 *3* 4"),
+        ("snake_case, a_b_c and __init__.py", "snake_case, a_b_c and __init__.py"),
         ("me@example.com asked", "me@example.com asked"),
     ],
 )
@@ -166,6 +172,14 @@ def test_a_question_is_read_as_plain_words(typed: str, read: str) -> None:
     """Found by a trial: the full-width question got an unrelated answer, struck-through and stacked
     letters were read as another language, and a web address or emphasis marks changed the answer."""
     assert clean_question(typed).text == read
+
+
+@pytest.mark.parametrize("typed", ["ﷺ" * 3000, "`" * 5000 + "a", "*a " * 2000, "𝐰" * 3000])
+def test_reading_plain_words_keeps_the_question_within_its_length(typed: str) -> None:
+    """A review found an Arabic ligature read as its 18 letters after the cut (a 36,000-character
+    question), and a run of backticks that took seconds to read."""
+    asked = clean_question(typed)
+    assert len(asked.text) <= MAX_QUESTION_CHARS and asked.truncated
 
 
 def test_cleaning_a_long_run_of_format_characters_takes_linear_time() -> None:

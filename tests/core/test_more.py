@@ -22,7 +22,7 @@ QUESTION = "When did Trump and Mamdani meet?"
      "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
      "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on", "can you tell me more?",
      "is there any more", "next", "next page please", "ok next", "more pleaseeee", "moreee", "keeep going",
-     "gooo on", "moar", "gimme more", "say more", "contnue", "pls elaborte", "more plese", "furhter"],
+     "gooo on", "moar", "gimme more", "say more", "contnue", "pls elaborte", "furhter"],
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
@@ -36,7 +36,8 @@ def test_requests_for_more_are_read(text: str) -> None:
      "is that going to continue?", "could that go on?", "can that go ahead?", "is this going further?",
      "is more coming?", "is anything else going on?", "is there more coming?", "what comes next",
      "next meeting?", "what's next for them", "mote", "more housing", "continuing rent freeze?",
-     "expanded housing"],
+     "expanded housing", "tell me more about the lease", "tell me more about retail", "lease more",
+     "more pleased", "what continued?", "more massages"],
 )  # fmt: skip
 def test_questions_and_chatter_are_not_requests_for_more(text: str) -> None:
     assert not asks_for_more(text)
