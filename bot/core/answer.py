@@ -459,7 +459,7 @@ class Answerer:
         if asked:
             # One retrieval at the largest k; each answer keeps its own k's excerpts.
             k = max(searched[i].k for i in asked)
-            histories = [[h for h in recent[i] if kinds[h] is None][-MAX_HISTORY:] for i in asked]
+            histories = [[h for h in recent[i] if kinds[h] is None] for i in asked]
             results = self.retriever.retrieve_many(
                 [searched[i].text for i in asked], k, histories if any(histories) else None, vectors, spelled
             )

@@ -116,7 +116,8 @@ class Retriever:
             ]
         if len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
-        earlier = [restated([prepare(h) for h in list(history)[-MAX_HISTORY:]]) for history in histories]
+        # Fragments are restated from the whole history given, then the last MAX_HISTORY are read.
+        earlier = [restated([prepare(h) for h in history])[-MAX_HISTORY:] for history in histories]
         # One encoder call for the questions and every distinct earlier message.
         extra = list(dict.fromkeys(t for texts in earlier for t in texts))
         raw = self._encode(prepared + extra, known)

@@ -295,6 +295,9 @@ def test_a_second_bare_question_word_asks_the_first_question_again(answerer: Ans
     assert a.kind == "answer"
     after = answerer.ask("and what about trump?", history=["when did they meet?", "where?"])
     assert after.kind == "answer"
+    # Restated from the whole conversation kept, though only the last three messages are read.
+    late = answerer.ask("when?", history=["when did they meet?", "where?", "why?", "how?"])
+    assert late.kind == "answer" and "November 21, 2025" in late.highlight
 
 
 def test_a_bare_question_word_after_a_question_the_article_does_not_answer_is_not_asked_again(
