@@ -605,6 +605,7 @@ class FakeDiscord:
         components: list[JSON] | None = None,
         attachments: list[JSON] | None = None,
         mentions: list[JSON] | None = None,
+        mention_roles: list[str] | None = None,
         reference: JSON | None = None,
         message_type: int = 0,
         flags: int = 0,
@@ -626,7 +627,7 @@ class FakeDiscord:
             "tts": tts,
             "mention_everyone": "@everyone" in (content or ""),
             "mentions": mentions or [],
-            "mention_roles": [],
+            "mention_roles": mention_roles or [],
             "attachments": attachments or [],
             "embeds": embeds or [],
             "components": components or [],
@@ -1586,10 +1587,13 @@ class FakeDiscord:
         embeds: list[JSON] | None = None,
         mention_reply: bool = True,
         attachments: list[JSON] | None = None,
+        message_type: int | None = None,
     ) -> JSON:
         """Dispatch MESSAGE_CREATE from a user (default: the human tester) and return the message.
 
-        `attachments` are attachment objects as Discord sends them (see `image_attachment`)."""
+        `attachments` are attachment objects as Discord sends them (see `image_attachment`); role
+        mentions (<@&id>) in the content are listed in `mention_roles`; `message_type` makes one of
+        Discord's own notices (7: joined, 6: pinned, 18: started a thread) instead of a message."""
         user = self._user(author)
         channel = self._resolve_channel(channel_id, user, guild)
         guild_id = channel.get("guild_id")
@@ -1616,8 +1620,9 @@ class FakeDiscord:
             content=content,
             embeds=embeds,
             mentions=mention_objects,
+            mention_roles=re.findall(r"<@&(\d+)>", content) if guild_id else [],
             reference=reference,
-            message_type=19 if reference else 0,
+            message_type=message_type if message_type is not None else 19 if reference else 0,
             attachments=attachments,
         )
         event = copy.deepcopy(message)

@@ -7,7 +7,6 @@ import contextlib
 import logging
 import re
 import sys
-import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Iterator
@@ -78,42 +77,14 @@ def looks_like_question(text: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text))
 
 
-class Cooldowns:
-    """Per-user token buckets shared by every way of asking (discord.py's Cooldown does the counting)."""
-
-    def __init__(self, rate: int, per: float) -> None:
-        self.rate, self.per = rate, per
-        self._buckets: dict[int, app_commands.Cooldown] = {}
-        self._notified: dict[int, float] = {}
-
-    def retry_after(self, user_id: int) -> float | None:
-        """Seconds until this user may ask again, or None if they may ask now (and count it)."""
-        now = time.monotonic()
-        if len(self._buckets) > 10_000:  # forget idle users now and then
-            self._buckets = {u: b for u, b in self._buckets.items() if b.get_tokens(now) < self.rate}
-            self._notified = {u: t for u, t in self._notified.items() if now - t < self.per}
-        bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
-        return bucket.update_rate_limit(now)
-
-    def first_refusal(self, user_id: int) -> bool:
-        """True for the first refusal of this user in the current window (to notify once), else False."""
-        now = time.monotonic()
-        if now - self._notified.get(user_id, -self.per) < self.per:
-            return False
-        self._notified[user_id] = now
-        return True
-
-    def describe(self, what: str = "question") -> str:
-        """The limit in words, counting `what` ("question", "check")."""
-        # Settings keep the window between a millisecond and a day: three decimals show any of them.
-        seconds = f"{self.per:,.3f}".rstrip("0").rstrip(".")
-        unit = "second" if self.per == 1 else "seconds"
-        return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {seconds} {unit} per person"
+# What people write; Discord's own notices ("joined", "pinned a message", "started a thread", whose
+# text is the thread's name) are not questions.
+PEOPLES_MESSAGES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 
 
-def strip_mentions(text: str, bot_id: int) -> str:
-    """The message without the bot's own mention(s)."""
-    return re.sub(rf"<@!?{bot_id}>", " ", text).strip()
+def strip_mentions(text: str, bot_id: int, role: bool = False) -> str:
+    """The message without the bot's own mention(s), or its role's."""
+    return re.sub(rf"<@&{bot_id}>" if role else rf"<@!?{bot_id}>", " ", text).strip()
 
 
 class Conversations:
@@ -166,7 +137,7 @@ class AskCog(commands.Cog):
 
     def __init__(self, bot: MeetingBot) -> None:
         self.bot = bot
-        self.cooldowns = Cooldowns(bot.settings.cooldown_questions, bot.settings.cooldown_seconds)
+        self.cooldowns = bot.question_cooldowns  # shared with the More passages button
         self.conversations = Conversations()
         # Answers being sent and stored, by answer id: a reply to one waits for its row (bot.chat.asking
         # _replied_to) instead of racing the write that runs beside the answer.
@@ -364,11 +335,17 @@ class AskCog(commands.Cog):
         me = self.bot.user
         if me is None or message.author.bot or message.webhook_id is not None:
             return None
+        if message.type not in PEOPLES_MESSAGES:  # "joined", "pinned a message", "started a thread"...
+            return None
         text = strip_mentions(message.content, me.id)
         if message.guild is None:
             return text, "dm"
         if self._in_my_thread(message):
             return text, "thread"
+        # The role Discord made for the bot, which the mention autocomplete may offer in its place.
+        role = message.guild.self_role
+        if role is not None and role in message.role_mentions:
+            return strip_mentions(text, role.id, role=True), "mention"
         if me in message.mentions or self._is_reply_to_me(message):
             return text, "mention"
         if message.channel.id in self.bot.settings.ask_channel_ids:
@@ -395,7 +372,10 @@ class AskCog(commands.Cog):
 
     async def _answer_message(self, message: discord.Message, question: str, surface: str) -> None:
         if not question.strip():
-            if surface != "thread":  # without the message-content intent thread messages arrive empty
+            # A bare mention or a picture: say how to ask, within the cooldown. Not in the bot's threads
+            # (without the message-content intent their messages arrive empty) nor in ask-channels, where
+            # people post other things too.
+            if surface in ("dm", "mention") and await self._may_ask(message):
                 await message.reply(EMPTY, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.

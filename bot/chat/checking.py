@@ -17,9 +17,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.asking import Cooldowns
 from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, render_check, render_notice
-from bot.chat.views import apologize, refused_for_cooldown, tell_privately
+from bot.chat.views import Cooldowns, apologize, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.chat.health import HealthServer
 from bot.chat.permissions import invite_url
-from bot.chat.views import DYNAMIC_ITEMS
+from bot.chat.views import DYNAMIC_ITEMS, Cooldowns
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
@@ -67,6 +67,8 @@ class MeetingBot(commands.AutoShardedBot):
         self.settings = settings
         self.answers = BatchingAnswerer(answerer)
         self.store = store
+        # Per person, every way of asking counts: /ask, messages and the "More passages" button.
+        self.question_cooldowns = Cooldowns(settings.cooldown_questions, settings.cooldown_seconds)
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.
         self.reindex_command = [sys.executable, "-m", "bot", "index"]

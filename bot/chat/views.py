@@ -6,10 +6,12 @@ import asyncio
 import functools
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord import app_commands
 
 from bot.chat.render import NO_MENTIONS, render_answer, render_notice, render_paragraph
 from bot.core.answer import MAX_K
@@ -44,6 +46,39 @@ async def apologize(interaction: discord.Interaction, error: Exception, apology:
     log.error("slash command failed: %r", error, exc_info=error)
     _bot(interaction).metrics.error("command")
     await tell_privately(interaction, apology)
+
+
+class Cooldowns:
+    """Per-user token buckets shared by every way of asking (discord.py's Cooldown does the counting)."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+        self._notified: dict[int, float] = {}
+
+    def retry_after(self, user_id: int) -> float | None:
+        """Seconds until this user may ask again, or None if they may ask now (and count it)."""
+        now = time.monotonic()
+        if len(self._buckets) > 10_000:  # forget idle users now and then
+            self._buckets = {u: b for u, b in self._buckets.items() if b.get_tokens(now) < self.rate}
+            self._notified = {u: t for u, t in self._notified.items() if now - t < self.per}
+        bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
+        return bucket.update_rate_limit(now)
+
+    def first_refusal(self, user_id: int) -> bool:
+        """True for the first refusal of this user in the current window (to notify once), else False."""
+        now = time.monotonic()
+        if now - self._notified.get(user_id, -self.per) < self.per:
+            return False
+        self._notified[user_id] = now
+        return True
+
+    def describe(self, what: str = "question") -> str:
+        """The limit in words, counting `what` ("question", "check")."""
+        # Settings keep the window between a millisecond and a day: three decimals show any of them.
+        seconds = f"{self.per:,.3f}".rstrip("0").rstrip(".")
+        unit = "second" if self.per == 1 else "seconds"
+        return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {seconds} {unit} per person"
 
 
 async def refused_for_cooldown(
@@ -101,8 +136,12 @@ class MoreButton(
 
     @safely
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Show the next excerpts privately to whoever clicked."""
+        """Show the next excerpts privately to whoever clicked (a search: it counts as a question)."""
         bot = _bot(interaction)
+        cooldowns = bot.question_cooldowns
+        wait = cooldowns.retry_after(interaction.user.id)
+        if await refused_for_cooldown(interaction, wait, "asking", cooldowns.describe()):
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Only the asker, or someone in the channel where the answer was posted publicly, may expand it.
         stored = await asyncio.to_thread(

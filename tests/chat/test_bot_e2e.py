@@ -306,6 +306,56 @@ async def test_unaddressed_chatter_and_bots_are_ignored(fake: FakeDiscord, answe
         assert not [r for r in fake.requests[n:] if r.method == "POST" and "/messages" in r.path]
 
 
+def posted(fake: FakeDiscord, start: int) -> list[Request]:
+    """Messages the bot posted since request `start`."""
+    return [r for r in fake.requests[start:] if r.method == "POST" and r.path.endswith("/messages")]
+
+
+async def test_notices_and_pictures_in_an_ask_channel_get_no_reply(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A trial: ten pictures got ten "Ask me a question…" replies, "joined" and "pinned" notices one each,
+    and the notice of a thread named "When did they meet?" was answered as a question."""
+    bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        for _ in range(3):
+            await fake.send_message("", attachments=[fake.image_attachment(fake.channel_id)])
+        await fake.send_message("", message_type=7)  # joined
+        await fake.send_message("", message_type=6)  # pinned a message
+        await fake.send_message("When did they meet?", message_type=18)  # started a thread
+        await fake.send_message("When did they meet?")  # a question is still answered
+        await fake.wait_for_request(
+            lambda r: r.method == "POST" and bool(r.json and r.json.get("embeds")), start=n
+        )
+        await asyncio.sleep(0.5)
+        assert len(posted(fake, n)) == 1
+
+
+async def test_bare_mentions_are_within_the_cooldown(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    """A trial: 30 bare mentions from one person got 30 replies, past a cooldown of 5."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=2)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        for _ in range(6):
+            await fake.send_message(f"<@{fake.bot_id}>")
+        await asyncio.sleep(0.8)
+        replies = [r.json.get("content") or "" for r in posted(fake, n)]
+        assert replies[:2] == [EMPTY, EMPTY] and len(replies) == 3 and "wait" in replies[2]
+
+
+async def test_mentioning_the_bots_role_asks_it(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    """Discord's autocomplete may offer the bot's own role for "@bot"; a trial's question was ignored."""
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message(f"<@&{fake.bot_role_id}> when did they meet?")
+        req = await fake.wait_for_request(
+            lambda r: r.method == "POST" and bool(r.json and r.json.get("embeds")), start=n
+        )
+        assert req.json["embeds"][0]["title"] == "when did they meet?"
+
+
 async def test_ask_channel_answers_questions_only(fake: FakeDiscord, answerer: Answerer, tmp_path):
     s = settings(tmp_path, ask_channel_ids=str(fake.channel_id))
     assert s.wants_message_content

@@ -131,6 +131,22 @@ async def test_buttons_work_and_keep_working_after_a_restart(fake, answerer, tmp
         assert fields and fields[0]["name"].startswith(f"[{shown + 1}]")
 
 
+async def test_more_passages_counts_against_the_askers_cooldown(fake, answerer, tmp_path):
+    """A trial clicked "More passages" 60 times at once with a cooldown of 2: 60 searches ran."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=2)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("who called trump a fascist?", guild=False)
+        more = custom_ids(await fake.wait_for_request(with_embed, start=n))[0]
+        answer_msg = fake.bot_messages()[-1]["id"]
+        callbacks = [await click(fake, more, answer_msg) for _ in range(3)]
+        # The question took one of the two; one click is searched (deferred), then the wait is said.
+        assert [c.json["type"] for c in callbacks] == [5, 4, 4]
+        assert (
+            "please wait" in callbacks[1].json["data"]["content"] and callbacks[1].json["data"]["flags"] & 64
+        )
+
+
 async def test_votes_land_in_the_store_and_change_on_a_second_click(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):

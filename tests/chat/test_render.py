@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.chat.asking import Conversations, Cooldowns, looks_like_question, strip_mentions, thread_name
+from bot.chat.asking import Conversations, looks_like_question, strip_mentions, thread_name
 from bot.chat.render import (
     DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
@@ -25,6 +25,7 @@ from bot.chat.render import (
     render_paragraph,
     render_report,
 )
+from bot.chat.views import Cooldowns
 from bot.core.answer import Answer, Excerpt, Source
 from bot.core.paragraphs import FullParagraph
 from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
