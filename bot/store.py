@@ -726,6 +726,25 @@ class Store:
             return _stored(row)
         return None
 
+    def latest_in(self, channel_id: int, user_id: int) -> StoredAnswer | None:
+        """The latest answer to a question (not chatter) posted in a channel that this person may see, as
+        `answer_for` decides: their own, or one posted publicly there. None if there is none."""
+        channel = self.place_key("channel", channel_id)
+        visible = (answers.c.user_key == self.user_key(user_id)) | answers.c.private.is_(False)
+        kind = _reply_kind()
+        with self._tx("reading a conversation") as conn:
+            row = (
+                conn.execute(
+                    select(answers)
+                    .where(answers.c.channel_key == channel, visible, kind.in_(("answer", "not_covered")))
+                    .order_by(answers.c.at.desc(), answers.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else _stored(row)
+
     def get_vote(self, answer_id: str, user_id: int) -> int | None:
         """This user's vote on an answer (+1 / -1), or None."""
         key = self.user_key(user_id)
@@ -749,9 +768,7 @@ class Store:
         more = counted & answers.c.continues.is_(True)
         seen = counted & answers.c.continues.is_not(True)
         texts = seen if audience.guild_id is None else seen & answers.c.private.is_(False)
-        kind = func.coalesce(
-            answers.c.kind, case((answers.c.answered.is_(True), "answer"), else_="not_covered")
-        )
+        kind = _reply_kind()
         abstained = func.sum(case((kind == "not_covered", 1), else_=0))
         day = func.date(answers.c.at, type_=Date)
         up = func.sum(case((votes.c.value > 0, 1), else_=0))
@@ -814,6 +831,11 @@ class Store:
             return {
                 t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in metadata.sorted_tables
             }
+
+
+def _reply_kind() -> Any:
+    """A row's reply kind in SQL; rows from before kinds were kept are answers or not (as `_kind_of`)."""
+    return func.coalesce(answers.c.kind, case((answers.c.answered.is_(True), "answer"), else_="not_covered"))
 
 
 def _gaps(rows: Sequence[Any]) -> dict[str, int]:

@@ -637,6 +637,19 @@ def test_only_the_asker_or_the_public_channel_may_see_an_answer(store: Store) ->
     assert store.answer_for("nothing", ALICE, CHANNEL_A) is None
 
 
+def test_the_latest_question_in_a_channel_is_read_back_for_whoever_may_see_it(store: Store) -> None:
+    record(store, "1", ALICE, "when?", channel_id=CHANNEL_A, private=True, at=NOW - timedelta(hours=3))
+    record(store, "2", ALICE, "where?", channel_id=CHANNEL_A, private=True, history=["when?"],
+           at=NOW - timedelta(hours=2))  # fmt: skip
+    record(store, "3", ALICE, "thanks", channel_id=CHANNEL_A, kind="chatter", at=NOW - timedelta(hours=1))
+    record(store, "4", BOB, "in public", guild_id=GUILD_A, channel_id=CHANNEL_B, private=False)
+    mine = store.latest_in(CHANNEL_A, ALICE)
+    assert mine is not None and (mine.question, mine.history) == ("where?", ("when?",))  # chatter skipped
+    assert store.latest_in(CHANNEL_A, BOB) is None  # Alice's private questions are hers
+    assert store.latest_in(CHANNEL_B, ALICE).question == "in public"  # posted where she can read it
+    assert store.latest_in(CHANNEL_B + 1, ALICE) is None
+
+
 def test_an_older_database_gains_the_new_columns_and_keeps_its_rows_private(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     engine = create_engine(f"sqlite:///{path}")

@@ -101,6 +101,17 @@ class Conversations:
         self.depth, self.channels, self.max_bytes = depth, channels, max_bytes
         self._recent: OrderedDict[int, deque[str]] = OrderedDict()
         self._bytes = 0
+        self._visited: OrderedDict[int, None] = OrderedDict()  # channels met since the start (bounded)
+
+    def first_visit(self, channel_id: int) -> bool:
+        """True the first time a channel is asked about since the start (of the last `channels` met)."""
+        if channel_id in self._visited:
+            self._visited.move_to_end(channel_id)
+            return False
+        self._visited[channel_id] = None
+        if len(self._visited) > self.channels:
+            self._visited.popitem(last=False)
+        return True
 
     def history(self, channel_id: int) -> list[str]:
         """Earlier questions (and requests for more) in the channel, oldest first."""
@@ -404,7 +415,7 @@ class AskCog(commands.Cog):
                     if replied is not None:
                         history = replied
                     elif conversational:
-                        history = self.conversations.history(message.channel.id)
+                        history = await self._conversation(message)
                     answer = await self.bot.answers.ask(question, history=history)
                     if conversational and kept_in_conversation(answer):  # cleaned and cut to length
                         if replied is not None:  # the conversation goes on from the answer replied to
@@ -466,6 +477,25 @@ class AskCog(commands.Cog):
             message.reply(**reply, mention_author=False, allowed_mentions=NO_MENTIONS),
             record(message.channel),
         )
+
+    async def _conversation(self, message: discord.Message) -> list[str]:
+        """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
+        start, with nothing kept yet, it is read back from the store: the latest answer there that this
+        person may see (`Store.latest_in`), so "more please" goes on across a restart."""
+        channel_id = message.channel.id
+        history = self.conversations.history(channel_id)
+        if history or not self.conversations.first_visit(channel_id):
+            return history
+        try:
+            stored = await asyncio.to_thread(self.bot.store.latest_in, channel_id, message.author.id)
+        except Exception:  # the store failing costs the context, never the reply
+            log.exception("could not read back the conversation in channel %s", channel_id)
+            return []
+        if stored is None:
+            return []
+        history = [*stored.history, stored.question][-HISTORY_KEPT:]
+        self.conversations.restart(channel_id, history)
+        return history
 
     async def _replied_to(self, message: discord.Message) -> list[str] | None:
         """The conversation up to the answer a message replies to (its history and question), when the

@@ -428,6 +428,32 @@ async def test_more_please_in_a_dm_shows_the_next_passages_of_the_question_befor
         )
 
 
+async def test_more_please_goes_on_after_a_restart(fake, answerer, tmp_path):
+    """A trial restarted the bot and "more please" in the DM got "Ask me a question first"."""
+    question = "When did Trump and Mamdani meet?"
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message(question, guild=False)
+        first = await fake.wait_for_request(with_embed, start=n)
+        shown = len(first.json["embeds"][0]["fields"])
+        await fake.send_message("thanks!", guild=False)  # chatter after it is no question to go on from
+        await fake.wait_for_request(
+            lambda r: r.method == "POST" and bool(r.json and r.json.get("content")), start=n
+        )
+        for _ in range(100):
+            if bot.store.latest_in(int(first.path.split("/")[-2]), fake.user_id):
+                break
+            await asyncio.sleep(0.02)
+    bot = bot_for(tmp_path, answerer)  # a new process on the same database
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("more please", guild=False)
+        more = await fake.wait_for_request(with_embed, start=n)
+        (embed,) = more.json["embeds"]
+        assert embed["title"] == question and embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+
+
 async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
     async with running_bot(fake, bot):
