@@ -11,7 +11,7 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -75,6 +75,17 @@ def looks_like_question(text: str) -> bool:
     """Whether channel chatter is a question (used only in ASK_CHANNEL_IDS channels)."""
     text = text.strip()
     return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
+async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
+    """Reply to a message without pinging anyone; if it was deleted meanwhile, post in its channel all
+    the same (a reply to an unknown message is refused, and the answer would be lost)."""
+    return await message.channel.send(
+        reference=message.to_reference(fail_if_not_exists=False),
+        mention_author=False,
+        allowed_mentions=NO_MENTIONS,
+        **kwargs,
+    )
 
 
 # What people write; Discord's own notices ("joined", "pinned a message", "started a thread", whose
@@ -377,7 +388,7 @@ class AskCog(commands.Cog):
             log.exception("answering message %s failed", message.id)
             self.bot.metrics.error("answering")
             try:
-                await message.reply(APOLOGY, mention_author=False, allowed_mentions=NO_MENTIONS)
+                await reply_to(message, content=APOLOGY)
             except discord.HTTPException:
                 pass
 
@@ -387,7 +398,7 @@ class AskCog(commands.Cog):
             # (without the message-content intent their messages arrive empty) nor in ask-channels, where
             # people post other things too.
             if surface in ("dm", "mention") and await self._may_ask(message):
-                await message.reply(EMPTY, mention_author=False, allowed_mentions=NO_MENTIONS)
+                await reply_to(message, content=EMPTY)
             return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
@@ -425,7 +436,7 @@ class AskCog(commands.Cog):
         except BadQuestion as exc:  # only invisible characters, or bytes that are not text
             if surface != "channel":
                 reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
-                await message.reply(reply_text, mention_author=False, allowed_mentions=NO_MENTIONS)
+                await reply_to(message, content=reply_text)
             return
         with self._being_recorded(message.id):
             await self._send_answer(message, surface, answer, history)
@@ -474,7 +485,7 @@ class AskCog(commands.Cog):
                     await record(thread)
                     return
         await asyncio.gather(
-            message.reply(**reply, mention_author=False, allowed_mentions=NO_MENTIONS),
+            reply_to(message, **reply),
             record(message.channel),
         )
 
@@ -537,10 +548,11 @@ class AskCog(commands.Cog):
         self.bot.metrics.cooldown_hit()
         # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
         if self.cooldowns.first_refusal(message.author.id):
-            await message.reply(
-                render_notice(f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."),
-                mention_author=False,
-                allowed_mentions=NO_MENTIONS,
+            await reply_to(
+                message,
+                content=render_notice(
+                    f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."
+                ),
             )
         return False
 

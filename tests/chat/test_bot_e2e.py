@@ -344,6 +344,21 @@ async def test_bare_mentions_are_within_the_cooldown(fake: FakeDiscord, answerer
         assert replies[:2] == [EMPTY, EMPTY] and len(replies) == 3 and "wait" in replies[2]
 
 
+async def test_a_question_deleted_before_its_answer_still_gets_it(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A trial: the reply to a deleted message was refused (400, unknown message) and nothing was sent."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        question = await fake.send_message("When did they meet?", guild=False)
+        del fake.messages[question["id"]]  # deleted before the bot answers
+        req = await fake.wait_for_request(
+            lambda r: r.method == "POST" and bool(r.json and r.json.get("embeds")), start=n
+        )
+        assert req.status < 300 and req.json["message_reference"]["fail_if_not_exists"] is False
+
+
 async def test_mentioning_the_bots_role_asks_it(fake: FakeDiscord, answerer: Answerer, tmp_path):
     """Discord's autocomplete may offer the bot's own role for "@bot"; a trial's question was ignored."""
     bot = bot_for(tmp_path, answerer, answer_in_threads=False)
