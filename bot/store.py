@@ -99,6 +99,7 @@ answers = Table(
     Index("mb_answers_at", "at"),
     Index("mb_answers_user", "user_key"),
     Index("mb_answers_guild", "guild_key"),
+    Index("mb_answers_channel", "channel_key", "at"),  # a conversation read back after a restart
 )
 # Columns that databases made before them lack: added by `Store.open`.
 _ADDED_COLUMNS = {
@@ -726,17 +727,27 @@ class Store:
             return _stored(row)
         return None
 
-    def latest_in(self, channel_id: int, user_id: int) -> StoredAnswer | None:
-        """The latest answer to a question (not chatter) posted in a channel that this person may see, as
-        `answer_for` decides: their own, or one posted publicly there. None if there is none."""
+    def latest_in(
+        self, channel_id: int, surfaces: Sequence[str], user_id: int | None = None
+    ) -> StoredAnswer | None:
+        """The latest answer to a question (not chatter) asked in a channel by one of `surfaces`: with
+        `user_id` (a DM) that person's own; without, only one posted publicly there (a thread, where
+        everyone reads the conversation). None if there is none."""
         channel = self.place_key("channel", channel_id)
-        visible = (answers.c.user_key == self.user_key(user_id)) | answers.c.private.is_(False)
+        visible = (
+            answers.c.private.is_(False) if user_id is None else answers.c.user_key == self.user_key(user_id)
+        )
         kind = _reply_kind()
         with self._tx("reading a conversation") as conn:
             row = (
                 conn.execute(
                     select(answers)
-                    .where(answers.c.channel_key == channel, visible, kind.in_(("answer", "not_covered")))
+                    .where(
+                        answers.c.channel_key == channel,
+                        visible,
+                        answers.c.surface.in_(tuple(surfaces)),
+                        kind.in_(("answer", "not_covered")),
+                    )
                     .order_by(answers.c.at.desc(), answers.c.id.desc())
                     .limit(1)
                 )

@@ -637,17 +637,30 @@ def test_only_the_asker_or_the_public_channel_may_see_an_answer(store: Store) ->
     assert store.answer_for("nothing", ALICE, CHANNEL_A) is None
 
 
-def test_the_latest_question_in_a_channel_is_read_back_for_whoever_may_see_it(store: Store) -> None:
-    record(store, "1", ALICE, "when?", channel_id=CHANNEL_A, private=True, at=NOW - timedelta(hours=3))
-    record(store, "2", ALICE, "where?", channel_id=CHANNEL_A, private=True, history=["when?"],
-           at=NOW - timedelta(hours=2))  # fmt: skip
-    record(store, "3", ALICE, "thanks", channel_id=CHANNEL_A, kind="chatter", at=NOW - timedelta(hours=1))
-    record(store, "4", BOB, "in public", guild_id=GUILD_A, channel_id=CHANNEL_B, private=False)
-    mine = store.latest_in(CHANNEL_A, ALICE)
+def test_the_latest_question_in_a_dm_is_read_back_for_its_asker_only(store: Store) -> None:
+    def asked(answer_id: str, question: str, hours: int, **kw: object) -> None:
+        record(store, answer_id, ALICE, question, channel_id=CHANNEL_A, surface="dm",
+               at=NOW - timedelta(hours=hours), **kw)  # fmt: skip
+
+    asked("1", "when?", 3)
+    asked("2", "where?", 2, history=["when?"])
+    asked("3", "thanks", 1, kind="chatter")
+    mine = store.latest_in(CHANNEL_A, ("dm",), ALICE)
     assert mine is not None and (mine.question, mine.history) == ("where?", ("when?",))  # chatter skipped
-    assert store.latest_in(CHANNEL_A, BOB) is None  # Alice's private questions are hers
-    assert store.latest_in(CHANNEL_B, ALICE).question == "in public"  # posted where she can read it
-    assert store.latest_in(CHANNEL_B + 1, ALICE) is None
+    assert store.latest_in(CHANNEL_A, ("dm",), BOB) is None
+    assert store.latest_in(CHANNEL_A, ("dm",)) is None  # private: never read back as a thread's
+
+
+def test_a_thread_reads_back_only_what_was_asked_there_in_public(store: Store) -> None:
+    """A review: a private /ask in the bot's thread was read back into the thread's conversation, and
+    its question shown to everyone there as the title of "more please"."""
+    thread = {"guild_id": GUILD_A, "channel_id": CHANNEL_B}
+    record(store, "1", ALICE, "in public", surface="thread", private=False, at=NOW - timedelta(hours=2),
+           **thread)  # fmt: skip
+    record(store, "2", ALICE, "my private one", surface="slash", private=True, at=NOW - timedelta(hours=1),
+           **thread)  # fmt: skip
+    assert store.latest_in(CHANNEL_B, ("mention", "thread")).question == "in public"
+    assert store.latest_in(CHANNEL_B + 1, ("mention", "thread")) is None
 
 
 def test_an_older_database_gains_the_new_columns_and_keeps_its_rows_private(tmp_path: Path) -> None:

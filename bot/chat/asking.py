@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import sys
@@ -78,10 +79,11 @@ def looks_like_question(text: str) -> bool:
 
 
 async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
-    """Reply to a message without pinging anyone; if it was deleted meanwhile, post in its channel all
-    the same (a reply to an unknown message is refused, and the answer would be lost)."""
+    """Reply to a message without pinging anyone. In a DM, a question deleted meanwhile still gets its
+    answer (a reply to an unknown message is refused); in a server it does not: whoever deleted it, the
+    asker or a moderator, meant it gone, and the answer repeats the question."""
     return await message.channel.send(
-        reference=message.to_reference(fail_if_not_exists=False),
+        reference=message.to_reference(fail_if_not_exists=message.guild is not None),
         mention_author=False,
         allowed_mentions=NO_MENTIONS,
         **kwargs,
@@ -491,14 +493,20 @@ class AskCog(commands.Cog):
 
     async def _conversation(self, message: discord.Message) -> list[str]:
         """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
-        start, with nothing kept yet, it is read back from the store: the latest answer there that this
-        person may see (`Store.latest_in`), so "more please" goes on across a restart."""
+        start, with nothing kept yet, it is read back from the store, as the conversation would have
+        held it (`Store.latest_in`): in a DM the person's own latest question there; in a thread the
+        latest one asked there by message, never a private /ask. So "more please" goes on across a
+        restart."""
         channel_id = message.channel.id
         history = self.conversations.history(channel_id)
         if history or not self.conversations.first_visit(channel_id):
             return history
+        if message.guild is None:
+            latest = functools.partial(self.bot.store.latest_in, channel_id, ("dm",), message.author.id)
+        else:
+            latest = functools.partial(self.bot.store.latest_in, channel_id, ("mention", "thread"))
         try:
-            stored = await asyncio.to_thread(self.bot.store.latest_in, channel_id, message.author.id)
+            stored = await asyncio.to_thread(latest)
         except Exception:  # the store failing costs the context, never the reply
             log.exception("could not read back the conversation in channel %s", channel_id)
             return []

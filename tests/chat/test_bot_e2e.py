@@ -359,6 +359,21 @@ async def test_a_question_deleted_before_its_answer_still_gets_it(
         assert req.status < 300 and req.json["message_reference"]["fail_if_not_exists"] is False
 
 
+async def test_a_question_deleted_in_a_server_is_not_repeated_there(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A review: with the reply no longer tied to the question, a deleted question was posted again, in
+    the answer's title, in the channel. In a server, whoever deleted it meant it gone."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        question = await fake.send_message(f"<@{fake.bot_id}> my phone is 555-0100, when did they meet?")
+        del fake.messages[question["id"]]
+        await asyncio.sleep(1.0)
+        sent = [r for r in fake.requests[n:] if r.method == "POST" and r.json and r.json.get("embeds")]
+        assert sent and all(r.status >= 400 for r in sent)  # tried, and refused by Discord
+
+
 async def test_mentioning_the_bots_role_asks_it(fake: FakeDiscord, answerer: Answerer, tmp_path):
     """Discord's autocomplete may offer the bot's own role for "@bot"; a trial's question was ignored."""
     bot = bot_for(tmp_path, answerer, answer_in_threads=False)

@@ -442,7 +442,7 @@ async def test_more_please_goes_on_after_a_restart(fake, answerer, tmp_path):
             lambda r: r.method == "POST" and bool(r.json and r.json.get("content")), start=n
         )
         for _ in range(100):
-            if bot.store.latest_in(int(first.path.split("/")[-2]), fake.user_id):
+            if bot.store.latest_in(int(first.path.split("/")[-2]), ("dm",), fake.user_id):
                 break
             await asyncio.sleep(0.02)
     bot = bot_for(tmp_path, answerer)  # a new process on the same database
@@ -452,6 +452,31 @@ async def test_more_please_goes_on_after_a_restart(fake, answerer, tmp_path):
         more = await fake.wait_for_request(with_embed, start=n)
         (embed,) = more.json["embeds"]
         assert embed["title"] == question and embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+
+
+async def test_a_thread_goes_on_after_a_restart_without_anyones_private_question(fake, answerer, tmp_path):
+    """A review: a private /ask made in the bot's thread was read back after a restart, and "more please"
+    by anyone there showed its question as the title."""
+    public, private = "what did they say about energy costs?", "Did Mamdani talk about rent with Trump?"
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, public)
+        thread_id = str(msg["id"])
+        ref = await fake.send_slash("ask", {"question": private, "private": True}, channel_id=thread_id)
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
+        for _ in range(100):
+            if bot.store.get_answer(str(ref.id)) and bot.store.get_answer(str(msg["id"])):
+                break
+            await asyncio.sleep(0.02)
+    bot = bot_for(tmp_path, answerer)  # a new process on the same database
+    async with running_bot(fake, bot):
+        other = fake.add_user("bystander")
+        for who in (fake.user_id, other):  # the asker first: their own private question is theirs only
+            n = len(fake.requests)
+            await fake.send_message("more please", channel_id=thread_id, mentions=[], author=who)
+            more = await fake.wait_for_request(with_embed, start=n)
+            assert more.json["embeds"][0]["title"] == public
+            assert private not in str(more.json)
 
 
 async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_path):
