@@ -51,7 +51,7 @@ from bot.core.corpus import CorpusError
 from bot.core.embedding import EmbeddingError
 from bot.core.files import unreadable
 from bot.core.index import IndexError_
-from bot.core.text import contains
+from bot.core.text import contains, plain_letters
 from bot.core.training import TrainingDataError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -408,7 +408,7 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
         if line is None:
             print(TOO_LONG, file=out, flush=True)
             continue
-        if line.strip().casefold() in QUIT_LINES:
+        if plain_letters(line).strip().rstrip(".!").strip().casefold() in QUIT_LINES:  # "Quit.", "ｑｕｉｔ"
             return
         try:
             answer = answerer.ask(line, history=history[-HISTORY_KEPT:])
@@ -836,7 +836,8 @@ def report_text(report: UsageReport, retention_days: int) -> str:
     kept = f"the last {retention_days} days" if retention_days else "everything (RETENTION_DAYS=0)"
     lines = [f"Usage report, {report.generated_at:%Y-%m-%d %H:%M} UTC; the store keeps {kept}."]
     if not report.questions and not report.more_requests:
-        return "\n".join([*lines, "", "No questions stored yet."])
+        # The command line answers without storing: only the Discord bot keeps what it answered.
+        return "\n".join([*lines, "", "No questions stored yet (the Discord bot stores what it answers)."])
     lines += [
         "",
         f"{report.questions_said}, {report.abstained} abstained ({report.abstention_rate:.1%})"

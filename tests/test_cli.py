@@ -403,8 +403,9 @@ def test_chat_answers_each_line_of_standard_input() -> None:
     assert "Housing is a human right" in result.stdout
 
 
-def test_chat_ends_at_quit() -> None:
-    result = run("chat", stdin="When was the meeting?\n  Quit \nWhat is Mamdani's slogan?\n")
+@pytest.mark.parametrize("quit_line", ["  Quit ", "exit.", "ｑｕｉｔ", "/quit"])
+def test_chat_ends_at_quit(quit_line: str) -> None:
+    result = run("chat", stdin=f"When was the meeting?\n{quit_line}\nWhat is Mamdani's slogan?\n")
     assert result.returncode == 0, result.stderr
     assert "November 21, 2025" in result.stdout and "Housing is a human right" not in result.stdout
 

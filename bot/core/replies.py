@@ -35,10 +35,7 @@ CHATTER = {
     "bye": "Bye! Come back with any question about the meeting.",
     # Reactions of every sort ("lol", "ok", "good bot", "bad bot", "huh?"): a reply that fits them all.
     "ack": "Noted. Ask me anything about the Trump–Mamdani meeting whenever you like.",
-    MORE: (
-        "Ask me a question about the meeting first; then “more” (in the same conversation, or as a reply "
-        "to my answer) shows further passages."
-    ),
+    MORE: "Ask me a question about the meeting first; then “more” shows further passages.",
     ALL_SHOWN: NO_MORE,
 }
 

@@ -116,10 +116,15 @@ def remove_chat_markup(text: str) -> str:
     return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
 
 
-# Letters typed in compatibility forms are those letters: full-width (ｗｈｅｎ), small (﹫) and the
-# mathematical styles used for bold or italic text (𝐰𝐡𝐞𝐧). Only these blocks: NFKC everywhere would also
-# turn Korean "ㅋ" into a combining letter, "½" into "1⁄2" and one Arabic ligature into 18 letters.
-_COMPATIBLE = re.compile("[\ufe50-\ufe6f\uff01-\uff5e\U0001d400-\U0001d7ff]+")
+# Letters typed in compatibility forms are those letters: full-width (ｗｈｅｎ), small (﹫), the styles
+# that text generators take from the mathematical and letter-like symbols (𝐰𝐡𝐞𝐧, 𝑤ℎ𝑒𝑛, ℍ𝕠𝕨), circled and
+# squared letters (ⓦ, 🅆), raised letters (ʷʰᵉⁿ) and Latin ligatures (ﬁ). Only these blocks: NFKC
+# everywhere would also turn Korean "ㅋ" into a combining letter, "½" into "1⁄2" and one Arabic ligature
+# into 18 letters. (Small capitals such as ᴡʜᴇɴ have no compatibility form and stay as typed.)
+_COMPATIBLE = re.compile(
+    "[\u02b0-\u02b8\u1d2c-\u1d6a\u2070-\u209f\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\ufe50-\ufe6f\uff01-\uff5e"
+    "\U0001d400-\U0001d7ff\U0001f130-\U0001f189]+"
+)
 # Runs of the generic combining marks (not a script's own vowel points or accents, which are spelling):
 # strikethrough overlays are decoration, and so is a stack of three or more (zalgo text).
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -141,18 +146,29 @@ def plain_letters(text: str) -> str:
 _EMPHASIS = re.compile(
     r"(?<![^\s(\[\"'“‘])(\*\*|\*|__|_|~~|\|\||```|``|`)(?=\S)([^\n]{1,300}?)(?<=\S)\1(?![\w*_~|`]|\.\w)"
 )
-_QUOTE_MARK = re.compile(r"^[ \t]*>{1,3}[ \t]+(?=[^\W\d_])", re.MULTILINE)  # "> 100 people" is no quote
-_ADDRESS = re.compile(r"<?\b(?:[a-z][a-z0-9+.-]*://|www\.|discord\.gg/)[^\s<>]+>?", re.IGNORECASE)
-_HOST = re.compile(r"^<?(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]*@)?(?:www\.)?([^/?#:\s<>]*)", re.IGNORECASE)
+# A line's block-quote, heading or subtext mark ("> ", "## ", "-# ") before a word ("> 100 people" is
+# no quote), and a line that only opens or closes a code block.
+_LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_])", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*$", re.MULTILINE)
+# Web addresses, invites and e-mail addresses: what a question is about is in its words, and a host name
+# or an address is a word the article does not have, which reads as a question it cannot answer.
+_ADDRESS = re.compile(
+    r"[ \t]*(?:<?\b(?:[a-z][a-z0-9+.-]*://|www\.|discord\.gg/)[^\s<>]+>?|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)",
+    re.IGNORECASE,
+)
 _TRAILING = ".,!?;:)'\"”’>"
 
 
 def plain_markup(text: str) -> str:
-    """Discord's emphasis markers and block-quote marks off, and a web address read as its host, the
-    part a question names ("who runs https://example.org/about?" asks "who runs example.org?")."""
+    """Discord's markup off (emphasis, block-quote, heading and subtext marks, code fences), and web and
+    e-mail addresses out, unless the message is nothing else: "https://example.org/a when did they
+    meet?" asks "when did they meet?"."""
+    text = _FENCE.sub("", text)
     for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
         text = _EMPHASIS.sub(_unemphasised, text)
-    return _ADDRESS.sub(_host, _QUOTE_MARK.sub("", text))
+    text = _LINE_MARK.sub("", text)
+    without = _SPACES.sub(" ", _ADDRESS.sub(_unaddressed, text)).strip()
+    return without if any(c.isalnum() for c in without) else text
 
 
 def _unemphasised(m: re.Match[str]) -> str:
@@ -160,11 +176,10 @@ def _unemphasised(m: re.Match[str]) -> str:
     return inner if any(c.isalpha() for c in inner) else m.group()
 
 
-def _host(m: re.Match[str]) -> str:
+def _unaddressed(m: re.Match[str]) -> str:
+    """An address out, the punctuation after it kept ("…see https://x.y/a?" keeps its "?")."""
     address = m.group().rstrip(_TRAILING)
-    tail = m.group()[len(address) :].replace(">", "")
-    found = _HOST.match(address)
-    return (found.group(1) if found else "") + tail
+    return m.group()[len(address) :].replace(">", "") or " "  # the spaces before it went with it
 
 
 _ZWJ = "\u200d"
