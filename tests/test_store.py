@@ -536,7 +536,7 @@ def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "data"
     result = run_cli("report", cwd=tmp_path, DATA_DIR=str(data))
     assert result.returncode == 0, result.stderr
-    assert "No questions stored yet." in result.stdout
+    assert "No questions stored yet (the Discord bot stores what it answers)." in result.stdout
     assert (data / "meeting-bot.sqlite3").is_file() and (data / "salt").is_file()
 
 
