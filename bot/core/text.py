@@ -134,7 +134,8 @@ MAX_MARKS = 2
 
 def plain_letters(text: str) -> str:
     """Letters as the letters they are: compatibility forms normalised, decorating marks off
-    ("ｗｈｅｎ", "w̶h̶e̶n̶" and a zalgo "when" all read "when"). Linear, and never longer than the text."""
+    ("ｗｈｅｎ", "w̶h̶e̶n̶" and a zalgo "when" all read "when"). Linear; at most three times as long
+    ("⒜" is "(a)"), which is why questions are read so before they are cut to length."""
     text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _MARKS.sub(lambda m: "" if len(m.group()) > MAX_MARKS else _OVERLAYS.sub("", m.group()), text)
 
