@@ -10,9 +10,9 @@ import re
 import sys
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -82,12 +82,32 @@ async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
     """Reply to a message without pinging anyone. In a DM, a question deleted meanwhile still gets its
     answer (a reply to an unknown message is refused); in a server it does not: whoever deleted it, the
     asker or a moderator, meant it gone, and the answer repeats the question."""
-    return await message.channel.send(
-        reference=message.to_reference(fail_if_not_exists=message.guild is not None),
-        mention_author=False,
-        allowed_mentions=NO_MENTIONS,
-        **kwargs,
+    return await resent(
+        lambda: message.channel.send(
+            reference=message.to_reference(fail_if_not_exists=message.guild is not None),
+            mention_author=False,
+            allowed_mentions=NO_MENTIONS,
+            **kwargs,
+        )
     )
+
+
+# After discord.py's own retries (five, each after the wait Discord asks for), one more send this long
+# after: a burst of rate limits or a short outage on Discord's side costs an answer a delay, not the answer.
+RESEND_PAUSE = 1.0
+T = TypeVar("T")
+
+
+async def resent(send: Callable[[], Awaitable[T]]) -> T:
+    """Send; if Discord still refuses for rate limits (429) or fails on its side (5xx), once more."""
+    try:
+        return await send()
+    except discord.HTTPException as exc:
+        if exc.status != 429 and exc.status < 500:
+            raise
+        log.info("sending failed (%s) after discord.py's retries; trying once more", exc.status)
+    await asyncio.sleep(RESEND_PAUSE)
+    return await send()
 
 
 # What people write; Discord's own notices ("joined", "pinned a message", "started a thread", whose
@@ -478,7 +498,7 @@ class AskCog(commands.Cog):
                 )
             else:
                 try:
-                    await thread.send(**reply, allowed_mentions=NO_MENTIONS)
+                    await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS))
                 except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
                     log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
                 else:

@@ -496,6 +496,21 @@ async def test_rate_limit_and_server_error_on_reply_are_retried(
         assert [r for r in fake.requests if is_followup(r, ref) and r.status == 500]
 
 
+async def test_an_answer_outlasts_discord_pys_own_retries(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    """A trial's burst of rate limits made discord.py give up after five tries, and the answer was lost."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        fake.fail_next("POST", r"/channels/\d+/messages$", 429, times=5, retry_after=0.05)
+        await fake.send_message("When was the meeting?", guild=False)
+        ok = await fake.wait_for_request(
+            lambda r: r.method == "POST" and r.status == 200 and bool(r.json and r.json.get("embeds")),
+            start=n,
+            timeout=10,
+        )
+        assert len([r for r in fake.requests[n:] if r.status == 429]) == 5 and ok
+
+
 async def test_gateway_drop_resumes_and_keeps_answering(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
