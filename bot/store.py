@@ -93,9 +93,8 @@ answers = Table(
     Column("channel_key", String(64), nullable=True),  # HMAC of the channel the answer was posted in
     Column("private", Boolean, nullable=True),  # a DM or an ephemeral reply: only the asker saw it
     Column("kind", String(16), nullable=True),  # the reply's kind (answer, not_covered, help, ...)
-    Column(
-        "continues", Boolean, nullable=True
-    ),  # a request for more: further passages of an earlier question
+    # A request for more: further passages of an earlier question.
+    Column("continues", Boolean, nullable=True),
     Index("mb_answers_at", "at"),
     Index("mb_answers_user", "user_key"),
     Index("mb_answers_guild", "guild_key"),

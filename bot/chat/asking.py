@@ -51,6 +51,7 @@ from bot.core.text import cut_at_word, remove_invisible, replace_controls
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
     from bot.core.answer import Answerer
+    from bot.store import StoredAnswer
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +116,10 @@ async def resent(send: Callable[[], Awaitable[T]]) -> T:
 PEOPLES_MESSAGES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 
 
-def strip_mentions(text: str, bot_id: int, role: bool = False) -> str:
-    """The message without the bot's own mention(s), or its role's."""
-    return re.sub(rf"<@&{bot_id}>" if role else rf"<@!?{bot_id}>", " ", text).strip()
+def strip_mentions(text: str, bot_id: int, role_id: int | None = None) -> str:
+    """The message without the bot's own mention(s), nor those of its role when it has one."""
+    role = rf"|<@&{role_id}>" if role_id is not None else ""
+    return re.sub(rf"<@!?{bot_id}>{role}", " ", text).strip()
 
 
 class Conversations:
@@ -381,16 +383,14 @@ class AskCog(commands.Cog):
             return None
         if message.type not in PEOPLES_MESSAGES:  # "joined", "pinned a message", "started a thread"...
             return None
-        text = strip_mentions(message.content, me.id)
+        # The role Discord made for the bot, which the mention autocomplete may offer in its place.
+        role = message.guild.self_role if message.guild is not None else None
+        text = strip_mentions(message.content, me.id, role.id if role is not None else None)
         if message.guild is None:
             return text, "dm"
         if self._in_my_thread(message):
             return text, "thread"
-        # The role Discord made for the bot, which the mention autocomplete may offer in its place.
-        role = message.guild.self_role
-        if role is not None and role in message.role_mentions:
-            return strip_mentions(text, role.id, role=True), "mention"
-        if me in message.mentions or self._is_reply_to_me(message):
+        if me in message.mentions or role in message.role_mentions or self._is_reply_to_me(message):
             return text, "mention"
         if message.channel.id in self.bot.settings.ask_channel_ids:
             return text, "channel"
@@ -525,16 +525,23 @@ class AskCog(commands.Cog):
             latest = functools.partial(self.bot.store.latest_in, channel_id, ("dm",), message.author.id)
         else:
             latest = functools.partial(self.bot.store.latest_in, channel_id, ("mention", "thread"))
-        try:
-            stored = await asyncio.to_thread(latest)
-        except Exception:  # the store failing costs the context, never the reply
-            log.exception("could not read back the conversation in channel %s", channel_id)
+        history = await self._stored_conversation(latest, f"the conversation in channel {channel_id}")
+        if history is None:
             return []
-        if stored is None:
-            return []
-        history = [*stored.history, stored.question][-HISTORY_KEPT:]
         self.conversations.restart(channel_id, history)
         return history
+
+    async def _stored_conversation(
+        self, read: Callable[[], StoredAnswer | None], what: str
+    ) -> list[str] | None:
+        """The conversation up to a stored answer (its history and question), read off the event loop;
+        None when there is no such answer, or the store fails (which costs the context, never the reply)."""
+        try:
+            stored = await asyncio.to_thread(read)
+        except Exception:
+            log.exception("could not read %s", what)
+            return None
+        return [*stored.history, stored.question][-HISTORY_KEPT:] if stored is not None else None
 
     async def _replied_to(self, message: discord.Message) -> list[str] | None:
         """The conversation up to the answer a message replies to (its history and question), when the
@@ -559,14 +566,10 @@ class AskCog(commands.Cog):
         if pending is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(pending.wait(), RECORD_WAIT_SECONDS)
-        try:
-            stored = await asyncio.to_thread(
-                self.bot.store.answer_for, str(answer_id), message.author.id, message.channel.id
-            )
-        except Exception:  # the store failing costs the context, never the reply
-            log.exception("could not read the answer %s replied to", answer_id)
-            return None
-        return [*stored.history, stored.question][-HISTORY_KEPT:] if stored is not None else None
+        read = functools.partial(
+            self.bot.store.answer_for, str(answer_id), message.author.id, message.channel.id
+        )
+        return await self._stored_conversation(read, f"the answer {answer_id} replied to")
 
     async def _may_ask(self, message: discord.Message) -> bool:
         """Count the question against the person's cooldown; tell them once per window when over it."""

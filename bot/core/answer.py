@@ -141,9 +141,9 @@ class Answer:
 
 def clean_question(text: str) -> Asked:
     """Strip control and format characters (zero-width spaces and joiners inside a word), mentions, link
-    addresses and spaces, with letters read as letters (`plain_letters`: full-width forms, decorating
-    marks); cut at a word boundary past MAX_QUESTION_CHARS; then emphasis markers off and web addresses
-    read as their hosts (`plain_markup`).
+    addresses and spaces, with letters read as letters (`plain_letters`: full-width and styled forms,
+    decorating marks); cut at a word boundary past MAX_QUESTION_CHARS; then Discord's markup off and web
+    and e-mail addresses out (`plain_markup`).
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """

@@ -18,7 +18,7 @@ import faiss
 import numpy as np
 
 from bot.core.chunking import CHUNKER_VERSION, Chunk, Sentence, chunk_corpus
-from bot.core.corpus import CorpusError, Document, corpus_files, corpus_hash, load_corpus
+from bot.core.corpus import CorpusError, Document, corpus_files, corpus_hash, fingerprint, load_corpus
 from bot.core.embedding import Embedder
 from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason, regular_file
 
@@ -461,9 +461,10 @@ def staleness(manifest: Manifest, corpus_digest: str, training_hash: str, model:
 def check_fresh(folder: Path, corpus_folder: Path, training_hash: str, model: str) -> Manifest:
     """The manifest if the index matches the corpus, else IndexStale saying why and how to fix."""
     manifest = read_manifest(folder)
-    if not corpus_files(corpus_folder):  # not "the corpus has changed": there is none to compare
+    files = corpus_files(corpus_folder)
+    if not files:  # not "the corpus has changed": there is none to compare
         raise CorpusError(f"No .md documents found in {corpus_folder}.")
-    why = staleness(manifest, corpus_hash(corpus_folder), training_hash, model)
+    why = staleness(manifest, fingerprint(files), training_hash, model)
     if why:
         raise IndexStale(f"The index in {folder} is out of date: {why}; rebuild it with `{REBUILD}`.")
     return manifest
