@@ -24,6 +24,13 @@ def test_chatter_gets_one_friendly_line_and_no_passages(answerer: Answerer, text
     assert a.reply and "\n" not in a.reply and len(a.reply) < 200
 
 
+@pytest.mark.parametrize("text", ["bad bot", "you suck", "this bot is useless"])
+def test_a_reaction_that_is_no_praise_gets_no_thumbs_up(answerer: Answerer, text: str) -> None:
+    """A trial found insults answered "👍 Ask me anything…": reactions share one line, which must fit all."""
+    a = answerer.ask(text)
+    assert a.kind == "chatter" and a.reply and "👍" not in a.reply
+
+
 def test_serving_holds_blas_to_one_thread(answerer: Answerer) -> None:
     # Two OpenBLAS threads beside onnxruntime's stalled the message-kind product for 3-6 ms.
     from threadpoolctl import threadpool_info
