@@ -654,6 +654,14 @@ def test_eval_of_a_set_without_answerable_questions_says_n_a_not_zero(tmp_path: 
     assert figures["hit@1"].strip() == "n/a" and figures["abstained"].startswith("1.000")
 
 
+def test_eval_of_questions_without_gold_is_one_sentence(tmp_path: Path) -> None:
+    """A file of bare questions was scored as if all were to be declined (abstained 0.000, no word)."""
+    path = tmp_path / "bare.jsonl"
+    path.write_text('{"question": "when was the meeting?"}\n', encoding="utf-8")
+    message = assert_one_sentence_error(run("eval", str(path)), 2)
+    assert "bare.jsonl:1" in message and "'gold'" in message
+
+
 def test_eval_says_when_a_gold_text_is_in_no_passage(tmp_path: Path) -> None:
     """A gold text that is not in the article used to count as a plain miss, without a word."""
     path = tmp_path / "typo.jsonl"

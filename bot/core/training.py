@@ -109,10 +109,13 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
 
 
 def read_questions(path: Path) -> list[Question]:
-    """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`)."""
+    """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`).
+
+    `gold` is required: an empty list says the article does not answer, and a file of bare questions
+    would otherwise be scored as if every one of them were to be declined."""
 
     def parse(n: int, d: dict) -> Question:
-        gold = d.get("gold", [])
+        gold = d["gold"]
         if not isinstance(d["question"], str) or not isinstance(gold, list):
             raise TypeError('"question" must be a string and "gold" a list')
         if not all(isinstance(g, str) for g in gold):
@@ -121,7 +124,7 @@ def read_questions(path: Path) -> list[Question]:
             raise ValueError("the question is empty or holds text that is not valid Unicode")
         return Question(
             d["question"],
-            tuple(d.get("gold", [])),
+            tuple(gold),
             bool(d.get("gold_all", False)),
             d.get("kind", ""),
             str(d.get("id", n)),
