@@ -231,7 +231,8 @@ class AskCog(commands.Cog):
         # Latency as the asker sees it: from Discord's timestamp of the question (its id) until the answer
         # is ready and its reply on its way (recording runs beside the reply).
         asked_at = discord.utils.snowflake_time(answer_id)
-        self.bot.metrics.question(surface, answer.kind, (discord.utils.utcnow() - asked_at).total_seconds())
+        kind = "more" if answer.continues is not None else answer.kind  # "more please" is no new question
+        self.bot.metrics.question(surface, kind, (discord.utils.utcnow() - asked_at).total_seconds())
         try:
             await asyncio.to_thread(
                 self.bot.store.record_answer,

@@ -221,6 +221,25 @@ async def test_metrics_count_questions_by_surface_and_kind(answerer, tmp_path):
     assert 0 <= after[("meeting_bot_gateway_latency_seconds", ())] < 60
 
 
+async def test_metrics_count_a_request_for_more_apart_from_questions(answerer, tmp_path):
+    """ "more please" was counted as one more answered question, under the kind of its reply."""
+    dm = {
+        kind: ("meeting_bot_questions_total", (("kind", kind), ("surface", "dm")))
+        for kind in ("answer", "more")
+    }
+    async with FakeDiscord() as fake:
+        bot = bot_for(tmp_path, answerer, health_port=0)
+        async with running_bot(fake, bot):
+            for text in ("When did they meet?", "more please"):
+                n = len(fake.requests)
+                sent = await fake.send_message(text, guild=False)
+                await fake.wait_for_request(with_embed, start=n)
+                await recorded(bot, sent["id"])
+            _, _, body = await get(bot.health.port, "/metrics")
+    after = scraped(body)
+    assert (after[dm["answer"]], after[dm["more"]]) == (1, 1)
+
+
 async def test_nothing_listens_without_health_port(answerer, tmp_path):
     async with FakeDiscord() as fake:
         before = listening_ports()
