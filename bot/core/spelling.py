@@ -1,5 +1,6 @@
 """Typo repair against the corpus: a word neither in the article nor in English is mapped to the
-closest article word within a small edit distance ("teh meetng" → "the meeting")."""
+closest article word within a small edit distance ("teh meetng" → "the meeting"); then a person's given
+names are read as the surname the article calls them by (bot.core.names)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist, extract
 
 from bot.core.files import read_text
+from bot.core.names import fold_names, given_names
 
 _WORD = re.compile(r"[A-Za-z]+")
 PROTECTED_FILE = "protected_words.txt"
@@ -53,11 +55,14 @@ def protected_words(texts: Iterable[str], english: Iterable[str]) -> frozenset[s
 
 
 class Speller:
-    """Corrects misspelt words of a question towards the corpus vocabulary."""
+    """Corrects misspelt words of a question towards the corpus vocabulary, and reads the article's
+    people by the names it calls them by."""
 
     def __init__(self, corpus_texts: Iterable[str], protected: frozenset[str]) -> None:
+        corpus_texts = list(corpus_texts)
         # Most frequent first, so that among equally close words the commoner wins.
         self._words = corpus_words(corpus_texts)
+        self._names = given_names(corpus_texts)
         self._vocab = set(self._words)
         self._protected = protected
         # Per word length, the corpus words whose length is within reach (an edit changes the length
@@ -92,5 +97,6 @@ class Speller:
         return best[0][0] if best else word
 
     def correct(self, text: str) -> str:
-        """The text with each unknown word replaced by its closest corpus word, if one is close."""
-        return _WORD.sub(lambda m: self._fix(m.group(0)), text)
+        """The text with each unknown word replaced by its closest corpus word, if one is close, and each
+        person's given names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
+        return fold_names(_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)
