@@ -389,6 +389,18 @@ def test_eval_prints_the_retrieval_figures() -> None:
         assert 0.0 <= float(m.group(1)) <= 1.0
 
 
+def test_answering_writes_nothing_in_the_home_folder(tmp_path: Path) -> None:
+    """onnxruntime 1.32 kept a device id and a telemetry queue under ~/.cache/Microsoft, for Microsoft."""
+    env = environment(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / ".cache"))
+    env.pop("ORT_DISABLE_TELEMETRY", None)  # as a user's shell has it (this test process may have set it)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "When was the meeting?"],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == []
+
+
 def test_eval_of_a_missing_file_is_a_usage_error() -> None:
     assert "missing.jsonl" in assert_one_sentence_error(run("eval", "missing.jsonl"), 2)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
@@ -160,12 +162,29 @@ def tokenize_batch(tokenizer: tokenizers.Tokenizer, texts: list[str]) -> dict[st
     }
 
 
+# onnxruntime 1.29 and newer record telemetry on Linux too (a device id and an event queue under
+# ~/.cache/Microsoft, sent to Microsoft when online) unless this is set before the runtime starts.
+TELEMETRY_OFF = "ORT_DISABLE_TELEMETRY"
+
+
+def onnxruntime_module() -> ModuleType:
+    """onnxruntime, imported with its telemetry off: nothing is written outside the project, nothing sent.
+
+    Every use of onnxruntime goes through here, so the setting is in place before its first import; a
+    value the operator set (ORT_DISABLE_TELEMETRY=0) is left as it is.
+    """
+    os.environ.setdefault(TELEMETRY_OFF, "1")
+    import onnxruntime
+
+    return onnxruntime
+
+
 class OnnxEmbedder:
     """Serving encoder: the exported transformer in onnxruntime, tokenizers, numpy pooling (no torch)."""
 
     def __init__(self, model_dir: Path, threads: int | None = None, batch_size: int = 32) -> None:
         """Load model.onnx and tokenizer.json from model_dir; threads sets onnxruntime intra-op threads."""
-        import onnxruntime
+        onnxruntime = onnxruntime_module()
 
         self.model_dir = Path(model_dir)
         self.name = MODEL_NAME

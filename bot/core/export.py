@@ -27,6 +27,7 @@ from bot.core.embedding import (
     EmbeddingError,
     load_tokenizer,
     mean_pool,
+    onnxruntime_module,
     quiet_transformers,
     tokenize_batch,
 )
@@ -183,6 +184,7 @@ def _fuse(onnx_path: Path, config: Any) -> bool:
     the same function with far fewer, larger kernels: per question that is most of the time spent
     outside matrix products (reshapes, transposes, the mask arithmetic).
     """
+    onnxruntime_module()  # telemetry off before the runtime's first import
     from onnxruntime.transformers import optimizer
 
     model = optimizer.optimize_model(
@@ -207,6 +209,8 @@ def _quantize(onnx_path: Path) -> None:
     most of a question's time, is about a fifth shorter on this machine's CPU.
     """
     import onnx
+
+    onnxruntime_module()  # telemetry off before the runtime's first import
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
     quantizer = MatMulNBitsQuantizer(
@@ -222,8 +226,7 @@ def _quantize(onnx_path: Path) -> None:
 
 def _run_exported(onnx_path: Path, feeds: dict[str, np.ndarray]) -> np.ndarray:
     """The hidden states of a freshly written graph, run in a plain onnxruntime session."""
-    import onnxruntime
-
+    onnxruntime = onnxruntime_module()
     session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     return session.run([OUTPUT_NAME], feeds)[0]
 
