@@ -117,6 +117,32 @@ def test_a_message_that_names_nothing_of_the_article_leans_on_the_conversation(a
     assert reader.self_contained("Is Mamdani a socialist?", confidence=0.99) == pytest.approx(0.99)
 
 
+def test_a_continuation_that_names_something_answerable_is_vouched_for_halfway(answerer: Answerer) -> None:
+    """ "what about energy?" was held to its one rare word (self-contained 0.14): the question before it
+    outweighed it, and the letter was shown again. Its confidence alone now vouches for it, halved as a
+    continuation, so the earlier question still gives the frame."""
+    reader = answerer.retriever.followups
+    assert reader.self_contained("what about energy?", confidence=0.9) == pytest.approx(0.45)
+    assert reader.self_contained("and what about that?", confidence=0.9) < 0.3  # it points back
+
+
+def test_a_topic_switch_gets_the_new_topic(answerer: Answerer) -> None:
+    answer = answerer.ask("what about the rent?", history=["what did bannon say"])
+    assert contains(answer.excerpts[0].text, "The median one-bedroom rent? $3,500 a month.")
+
+
+def test_topic_and_person_switches_are_read_in_context(answerer: Answerer, repo_root: Path) -> None:
+    """The switch pairs (tests/data/followups_switch.jsonl) chose the reading above: 0.860 in context,
+    0.740 alone; one pair of slack."""
+    switch = evaluate_followups(
+        answerer, read_followups(repo_root / "tests" / "data" / "followups_switch.jsonl")
+    )
+    assert switch.dependent == 50
+    assert switch.hit1_with >= 0.86 - 1 / 50 - 1e-9 and switch.hit1_with > switch.hit1_without, _misses(
+        switch
+    )
+
+
 def test_a_chain_of_followups_reaches_back(answerer: Answerer) -> None:
     answer = answerer.ask("and Trump?", history=[ENERGY, MAMDANI])
     assert contains(answer.excerpts[0].text, "Trump suggested federal intervention to break monopolies")
