@@ -101,7 +101,8 @@ class Metrics:
         ProcessCollector(registry=self.registry)  # process_resident_memory_bytes, CPU, open files (Linux)
 
     def question(self, surface: str, kind: str, seconds: float | None = None) -> None:
-        """Count one answered question, and its latency when known (negative clock skew counts as 0)."""
+        """Count one answered message (a question, or a request for more: kind "more"), and its latency
+        when known (negative clock skew counts as 0)."""
         self.questions.labels(surface=_known(surface, SURFACES), kind=_known(kind, KINDS)).inc()
         if seconds is not None and math.isfinite(seconds):
             self.answer_latency.observe(max(0.0, seconds))

@@ -389,10 +389,14 @@ def test_eval_prints_the_retrieval_figures() -> None:
         assert 0.0 <= float(m.group(1)) <= 1.0
 
 
-def test_answering_writes_nothing_in_the_home_folder(tmp_path: Path) -> None:
-    """onnxruntime 1.32 kept a device id and a telemetry queue under ~/.cache/Microsoft, for Microsoft."""
+@pytest.mark.parametrize("telemetry", [None, ""], ids=["unset", "empty"])
+def test_answering_writes_nothing_in_the_home_folder(telemetry: str | None, tmp_path: Path) -> None:
+    """onnxruntime 1.32 kept a device id and a telemetry queue under ~/.cache/Microsoft, for Microsoft;
+    an empty ORT_DISABLE_TELEMETRY (an env file's `ORT_DISABLE_TELEMETRY=`) let it record too."""
     env = environment(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / ".cache"))
     env.pop("ORT_DISABLE_TELEMETRY", None)  # as a user's shell has it (this test process may have set it)
+    if telemetry is not None:
+        env["ORT_DISABLE_TELEMETRY"] = telemetry
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "When was the meeting?"],
         capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=120,
@@ -666,12 +670,21 @@ def test_eval_of_a_set_without_answerable_questions_says_n_a_not_zero(tmp_path: 
     assert figures["hit@1"].strip() == "n/a" and figures["abstained"].startswith("1.000")
 
 
-def test_eval_of_questions_without_gold_is_one_sentence(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('{"question": "when was the meeting?"}', "'gold'"),
+        ('{"first": "when was the meeting?", "followup": "and where?"}', "'gold'"),
+        ('{"question": "when was the meeting?", "kind": "basic"}', "gold places"),
+    ],
+    ids=["question", "follow-up", "first-contact"],
+)
+def test_eval_of_questions_without_gold_is_one_sentence(line: str, said: str, tmp_path: Path) -> None:
     """A file of bare questions was scored as if all were to be declined (abstained 0.000, no word)."""
     path = tmp_path / "bare.jsonl"
-    path.write_text('{"question": "when was the meeting?"}\n', encoding="utf-8")
+    path.write_text(line + "\n", encoding="utf-8")
     message = assert_one_sentence_error(run("eval", str(path)), 2)
-    assert "bare.jsonl:1" in message and "'gold'" in message
+    assert "bare.jsonl:1" in message and said in message
 
 
 def test_eval_says_when_a_gold_text_is_in_no_passage(tmp_path: Path) -> None:

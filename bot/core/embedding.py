@@ -171,9 +171,11 @@ def onnxruntime_module() -> ModuleType:
     """onnxruntime, imported with its telemetry off: nothing is written outside the project, nothing sent.
 
     Every use of onnxruntime goes through here, so the setting is in place before its first import; a
-    value the operator set (ORT_DISABLE_TELEMETRY=0) is left as it is.
+    value the operator set (ORT_DISABLE_TELEMETRY=0) is left as it is, but an empty one, as an env file's
+    `ORT_DISABLE_TELEMETRY=` gives, is no choice: onnxruntime would record.
     """
-    os.environ.setdefault(TELEMETRY_OFF, "1")
+    if not os.environ.get(TELEMETRY_OFF, "").strip():
+        os.environ[TELEMETRY_OFF] = "1"
     import onnxruntime
 
     return onnxruntime

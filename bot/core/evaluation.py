@@ -85,6 +85,8 @@ def read_contacts(path: Path) -> list[Contact]:
         gold, expect = d.get("gold") or [], d.get("expect") or []
         if not all(isinstance(g, str) for g in [*gold, *expect]):
             raise TypeError("gold and expect are lists of strings")
+        if d["kind"] == "basic" and not gold:  # scored as one to decline, it would count as a miss
+            raise ValueError("a basic question needs its gold places")
         return Contact(str(d.get("id", n)), d["question"], d["kind"], tuple(gold), tuple(expect))
 
     return read_json_lines(path, "a first-contact message", parse)
@@ -248,7 +250,7 @@ def read_followups(path: Path) -> list[FollowupPair]:
     def parse(n: int, d: dict) -> FollowupPair:
         if not isinstance(d["first"], str) or not isinstance(d["followup"], str):
             raise TypeError("first and followup must be strings")
-        gold = d.get("gold", [])
+        gold = d["gold"]  # required, as in question sets: [] says the article does not answer
         if not isinstance(gold, list) or not all(isinstance(g, str) for g in gold):
             raise TypeError("gold must be a list of strings")
         return FollowupPair(
