@@ -553,15 +553,24 @@ def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) ->
     print(f"{path}: {report.n} follow-up pairs, {report.dependent} that need the question before")
     print("                        with context  follow-up alone")
     r = report
-    rows = [
-        (f"hit@1 ({r.dependent} in context)", r.hit1_with, r.hit1_without),
-        (f"hit@1 ({r.standalone} standalone)", r.standalone_hit1_with, r.standalone_hit1_without),
-        ("answered", report.answered_with, report.answered_without),
+    answerable = r.dependent + r.standalone
+    rows = [  # (name, with context, alone, how many the rates are of: none is "n/a", not 0)
+        (f"hit@1 ({r.dependent} in context)", r.hit1_with, r.hit1_without, r.dependent),
+        (
+            f"hit@1 ({r.standalone} standalone)",
+            r.standalone_hit1_with,
+            r.standalone_hit1_without,
+            r.standalone,
+        ),
+        ("answered", report.answered_with, report.answered_without, answerable),
     ]
     if report.unanswerable:
-        rows.append((f"abstained ({report.unanswerable})", report.abstained_with, report.abstained_without))
-    for name, with_context, alone in rows:
-        print(f"  {name:<22}{with_context:>8.3f}{alone:>14.3f}")
+        rows.append(
+            (f"abstained ({report.unanswerable})", report.abstained_with, report.abstained_without, 1)
+        )
+    for name, with_context, alone, of in rows:
+        figures = f"{with_context:>8.3f}{alone:>14.3f}" if of else f"{'n/a':>8}{'n/a':>14}"
+        print(f"  {name:<22}{figures}")
     if report.misses:
         print("Misses (with context):")
         for m in report.misses:

@@ -272,6 +272,15 @@ def test_eval_detects_followup_pairs_and_prints_both_figures(
     assert figures["hit1_with"] - figures["hit1_without"] >= MIN_CONTEXT_GAIN
 
 
+def test_eval_of_pairs_without_standalone_ones_says_n_a(
+    repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rate of no pairs printed 0.000, as if every one had been missed."""
+    assert main(["eval", str(repo_root / "tests" / "data" / "followups_switch.jsonl")]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if "standalone)" in line]
+    assert row.split()[-2:] == ["n/a", "n/a"]
+
+
 @pytest.mark.parametrize(
     ("followup", "before", "asked"),
     [
