@@ -45,6 +45,8 @@ UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
 CONTINUATION_FACTOR = 0.5
+# Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?").
+_INTERJECTION = re.compile(r"^(?:(?:ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|yes|no|thanks)\W+)+")
 # Words that point back at something said before; weaker evidence than an opener, since a standalone
 # question also says "they" or "this story".
 BACK_REFERENCES = frozenset(
@@ -98,8 +100,9 @@ class FollowupReader:
         content = [w for w in words if w not in BACK_REFERENCES and self.lexical.content_stems(w)]
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
+        opening = _INTERJECTION.sub("", folded)  # "ok and trump?" goes on as "and trump?" does
         continues = any(
-            folded == c or folded.startswith(c + " ") or folded.startswith(c + ",") for c in CONTINUATIONS
+            opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
         )
         points_back = any(w in BACK_REFERENCES for w in words)
         if (

@@ -126,6 +126,19 @@ def test_a_continuation_that_names_something_answerable_is_vouched_for_halfway(a
     assert reader.self_contained("and what about that?", confidence=0.9) < 0.3  # it points back
 
 
+def test_an_interjection_before_a_continuation_keeps_it_one(answerer: Answerer) -> None:
+    """ "ok and trump?" lost the question before it (the opening paragraph was shown): "ok" hid the "and"."""
+    first = "why does mamdani want lower rents"
+    answer = answerer.ask("ok and trump?", history=[first])
+    assert (
+        answer.highlight
+        == "Trump wants lower rents because he believes they hurt property values and economic growth."
+    )
+    assert answerer.retriever.followups.self_contained("ok and trump?") == pytest.approx(
+        answerer.retriever.followups.self_contained("and trump?")
+    )
+
+
 def test_a_topic_switch_gets_the_new_topic(answerer: Answerer) -> None:
     answer = answerer.ask("what about the rent?", history=["what did bannon say"])
     assert contains(answer.excerpts[0].text, "The median one-bedroom rent? $3,500 a month.")
