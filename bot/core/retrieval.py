@@ -20,7 +20,7 @@ from bot.core.fusion import Fusion, Scored
 from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
-from bot.core.model import FEATURES, RetrievalModel, adapt
+from bot.core.model import RetrievalModel, adapt
 from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
 
@@ -30,6 +30,9 @@ MMR_POOL = 30  # the best candidates that maximal marginal relevance chooses amo
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
 NEAR_FRACTION = 0.5
+# ... and when at least this share of the words the question names are the article's (a fixed choice
+# too: half).
+NEAR_WORDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -247,11 +250,15 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
-        # Declined, the nearest passages are still worth showing when the question shares words with the
-        # article and the abstainer was not far from answering; a plainly unrelated question gets none.
+        # Declined, the nearest passages are still worth showing when the abstainer was not far from
+        # answering and at least half of what the question names is the article's, or of what a message it
+        # leans on names ("is it higher anywhere?" after a question about rent); a plainly unrelated
+        # question gets none ("what's the capital of france?": neither word is the article's, though
+        # people ask about it with "capital"; "how many bones are in the human body?": only "human").
         near = answered or (
-            s.features[FEATURES.index("coverage")] > 0
+            bool(hits)
             and confidence >= NEAR_FRACTION * self.model.abstain_threshold
+            and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).

@@ -394,6 +394,25 @@ def test_which_sentences_go_on_with_a_quotation_is_read_over_the_whole_paragraph
     assert any(c.sentences[0].text == "We will fix the rents." for c in chunks)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what's the capital of france?", "how many bones are in the human body", "best lakers lineup rn"],
+)
+def test_a_question_that_names_little_of_the_article_gets_no_closest_passages(
+    answerer: Answerer, question: str
+) -> None:
+    """These were shown "the closest passages", for "capital" (a word people ask about the article with)
+    or "human" ("Housing is a human right"): at least half of what a question names must be the article's."""
+    answer = answerer.ask(question)
+    assert (answer.kind, answer.excerpts) == ("not_covered", ())
+
+
+def test_a_declined_question_about_the_article_still_gets_its_closest_passages(answerer: Answerer) -> None:
+    """ "potus" is no word of the article, "meeting" is: half of what it names (docs/command-line.md)."""
+    answer = answerer.ask("what did potus say about the meeting?")
+    assert answer.kind == "not_covered" and len(answer.excerpts) == 3
+
+
 def test_a_plainly_unrelated_question_is_not_covered_with_no_passages(fair: Answerer) -> None:
     answer = fair.ask("Xylophone quantum zebra?")
     assert (answer.answered, answer.kind, answer.highlight) == (False, "not_covered", None)
