@@ -45,8 +45,10 @@ UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
 CONTINUATION_FACTOR = 0.5
-# Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?").
-_INTERJECTION = re.compile(r"^(?:(?:ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|yes|no|thanks)\W+)+")
+# Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?"); not "yes"
+# or "no", which open whole questions ("yes or no, did trump endorse him?").
+INTERJECTIONS = r"ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|thanks"
+_INTERJECTION = re.compile(rf"^(?:(?:{INTERJECTIONS})\W+)+")
 # Words that point back at something said before; weaker evidence than an opener, since a standalone
 # question also says "they" or "this story".
 BACK_REFERENCES = frozenset(
@@ -105,13 +107,10 @@ class FollowupReader:
             opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
         )
         points_back = any(w in BACK_REFERENCES for w in words)
-        if (
-            content
-            and not (continues or points_back)
-            and self.lexical.coverage(" ".join(content), self.asked) == 0
-        ):
-            # It neither goes on from nor points back at what was said, and none of its words is one of
-            # the article or of the questions asked about it ("bonjour", "asdf"): it is not a follow-up.
+        if content and not points_back and self.lexical.coverage(" ".join(content), self.asked) == 0:
+            # It does not point back at what was said, and none of its words is one of the article or of
+            # the questions asked about it ("bonjour", "asdf", "what about bitcoin?"): it is not a
+            # follow-up, even when it opens like one; what it asks about is new.
             return 1.0
         if (
             confidence is not None
@@ -163,7 +162,8 @@ class FollowupReader:
 # it again about something else: it is read as that question with its question word changed ("when was the
 # meeting?" → "where was the meeting?"), or put in front of it ("did trump endorse him?" → "why did trump
 # endorse him?").
-_OPENER = r"^\W*(?:(?:and|so|but|ok|okay|then|also)\W+)?"  # "and where?", "so, when was it?"
+# "and where?", "so, when was it?", "hmm, why?"
+_OPENER = rf"^\W*(?:(?:{INTERJECTIONS})\W+)*(?:(?:and|so|but|then|also)\W+)?"
 _HOW = r"how\s+(?:long|much|many|old|come|often)"
 _WH = r"when|where|why|who|whom|whose"
 _AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"

@@ -139,6 +139,25 @@ def test_an_interjection_before_a_continuation_keeps_it_one(answerer: Answerer) 
     )
 
 
+def test_a_continuation_about_something_the_article_never_names_is_a_new_question(answerer: Answerer) -> None:
+    """With "ok" read as an interjection, "ok and what about bitcoin?" leaned on the public-housing
+    question before it (0.006 → 0.280) and was shown its "closest passages"; "bitcoin" is no word of
+    the article nor of the questions asked about it, so what it asks is new (a review's trial)."""
+    answer = answerer.ask(
+        "ok and what about bitcoin?", history=["what does mamdani want for public housing?"]
+    )
+    assert (answer.kind, answer.excerpts) == ("not_covered", ())
+    assert answerer.retriever.followups.self_contained("and what about bitcoin?") == 1.0
+
+
+def test_yes_or_no_opens_a_question_rather_than_going_on(answerer: Answerer) -> None:
+    """ "yes" was taken for an interjection and "or" for a continuation: the question was halved."""
+    reader = answerer.retriever.followups
+    assert reader.self_contained("yes or no, did trump endorse mamdani?", confidence=0.9) == pytest.approx(
+        0.9
+    )
+
+
 def test_a_topic_switch_gets_the_new_topic(answerer: Answerer) -> None:
     answer = answerer.ask("what about the rent?", history=["what did bannon say"])
     assert contains(answer.excerpts[0].text, "The median one-bedroom rent? $3,500 a month.")
@@ -306,6 +325,7 @@ def test_eval_of_pairs_without_standalone_ones_says_n_a(
         ("how old?", "how tall is mamdani?", "how old is mamdani?"),  # the whole "how tall" swapped
         ("and where does he live?", "who is bannon", None),  # says more than a question word
         ("when?", "tell me about the letter", None),  # nothing asked before to ask again
+        ("hmm, where?", "when was the meeting?", "where was the meeting?"),  # the same openers as above
     ],
 )  # fmt: skip
 def test_a_bare_question_word_asks_the_question_before_again(followup: str, before: str, asked) -> None:
@@ -356,15 +376,18 @@ def test_a_bare_question_word_after_a_question_the_article_does_not_answer_is_no
     assert a.kind == "not_covered"
 
 
-@pytest.mark.parametrize("text", ["bonjour", "merhaba", "zxcvb"])
+@pytest.mark.parametrize(
+    "text", ["bonjour", "merhaba", "zxcvb", "and obama?", "ok, what about sourdough bread?"]
+)
 def test_a_message_naming_nothing_of_the_article_is_no_follow_up(answerer: Answerer, text: str) -> None:
-    # "bonjour" after a question was read as a follow-up and answered with that question's passage.
+    # "bonjour" after a question was read as a follow-up and answered with that question's passage; so,
+    # as a continuation, was a question about something new ("and obama?").
     a = answerer.ask(text, history=[ENERGY])
     assert a.kind == "not_covered" and a.excerpts == ()
 
 
-@pytest.mark.parametrize("text", ["and the other guy's?", "what did he say exactly?", "and obama?"])
+@pytest.mark.parametrize("text", ["and the other guy's?", "what did he say exactly?", "and his wife?"])
 def test_a_message_that_goes_on_from_the_last_still_leans_on_it(answerer: Answerer, text: str) -> None:
-    # The same unknown words, but it continues ("and …") or points back ("he", "other"): a follow-up.
+    # Words the article does not have, but it points back ("he", "other", "his"): a follow-up.
     reader = answerer.retriever.followups
     assert reader.context_weight(text) > 0
