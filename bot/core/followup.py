@@ -45,6 +45,11 @@ UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
 CONTINUATION_FACTOR = 0.5
+# A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
+_ASKING = re.compile(
+    r"\?|\b(?:what|when|where|why|who|whom|whose|which|how|did|does|do|is|are|was|were|has|have|had|will|"
+    r"would|can|could|should|more|else|again)\b"
+)
 # Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?"); not "yes"
 # or "no", which open whole questions ("yes or no, did trump endorse him?").
 INTERJECTIONS = r"ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|thanks"
@@ -111,6 +116,10 @@ class FollowupReader:
             # It does not point back at what was said, and none of its words is one of the article or of
             # the questions asked about it ("bonjour", "asdf", "what about bitcoin?"): it is not a
             # follow-up, even when it opens like one; what it asks about is new.
+            return 1.0
+        if not (content or points_back or continues or _ASKING.search(folded)):
+            # Nothing of its own, nothing pointed back at, and no question either: "no thanks", "no no
+            # no" reply to the bot; they ask nothing of the conversation ("for how long?" does).
             return 1.0
         if (
             confidence is not None

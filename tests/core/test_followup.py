@@ -150,6 +150,14 @@ def test_a_continuation_about_something_the_article_never_names_is_a_new_questio
     assert answerer.retriever.followups.self_contained("and what about bitcoin?") == 1.0
 
 
+@pytest.mark.parametrize("text", ["no thanks", "no no no", "no thank you"])
+def test_a_reply_that_asks_nothing_is_no_follow_up(answerer: Answerer, text: str) -> None:
+    """These were answered with the passage of the question before them again (a review's trial): they
+    have no word of their own, but unlike "for how long?" they ask nothing."""
+    answer = answerer.ask(text, history=["how much have con edison rates risen?"])
+    assert answer.kind != "answer" and answer.excerpts == ()
+
+
 def test_yes_or_no_opens_a_question_rather_than_going_on(answerer: Answerer) -> None:
     """ "yes" was taken for an interjection and "or" for a continuation: the question was halved."""
     reader = answerer.retriever.followups
