@@ -566,7 +566,12 @@ def _eval_followups(args: argparse.Namespace, settings: Settings, path: Path) ->
     ]
     if report.unanswerable:
         rows.append(
-            (f"abstained ({report.unanswerable})", report.abstained_with, report.abstained_without, 1)
+            (
+                f"abstained ({report.unanswerable})",
+                report.abstained_with,
+                report.abstained_without,
+                report.unanswerable,
+            )
         )
     for name, with_context, alone, of in rows:
         figures = f"{with_context:>8.3f}{alone:>14.3f}" if of else f"{'n/a':>8}{'n/a':>14}"

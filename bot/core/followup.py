@@ -45,11 +45,6 @@ UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
 CONTINUATION_FACTOR = 0.5
-# A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
-_ASKING = re.compile(
-    r"\?|\b(?:what|when|where|why|who|whom|whose|which|how|did|does|do|is|are|was|were|has|have|had|will|"
-    r"would|can|could|should|more|else|again)\b"
-)
 # Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?"); not "yes"
 # or "no", which open whole questions ("yes or no, did trump endorse him?").
 INTERJECTIONS = r"ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|thanks"
@@ -176,6 +171,8 @@ _OPENER = rf"^\W*(?:(?:{INTERJECTIONS})\W+)*(?:(?:and|so|but|then|also)\W+)?"
 _HOW = r"how\s+(?:long|much|many|old|come|often)"
 _WH = r"when|where|why|who|whom|whose"
 _AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
+# A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
+_ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
 _BARE = re.compile(
     rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
     re.IGNORECASE,

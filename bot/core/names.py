@@ -24,6 +24,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")  # a word of a question, in any script
 _GAP = re.compile(r"[\s.]+")  # what may separate the parts of one name ("Donald J. Trump", "donald j trump")
 # Sentence ends, but not after an initial ("Donald J. Trump").
 _SENTENCE = re.compile(r"(?<=[.!?:])(?<!\b[A-Z]\.)\s+|\n+")
+# A capitalised word, and the article before it if any ("the House").
+_CAPITALISED = re.compile(r"\b([Tt]he\s+|[Aa]n?\s+)?([A-Z][a-z]+)\b")
 # How often the last word must stand alone for the run to be a person named in full, then by surname.
 ALONE = 2
 
@@ -46,7 +48,7 @@ def given_names(texts: Iterable[str]) -> dict[str, str]:
             for part in parts[first:-1]:
                 in_runs[_key(part)] += 1
                 found.setdefault(_key(part), parts[-1])
-        for m in re.finditer(r"\b([Tt]he\s+|[Aa]n?\s+)?([A-Z][a-z]+)\b", sentence):
+        for m in _CAPITALISED.finditer(sentence):
             if not covered[m.start(2)]:
                 alone[m.group(2)] += 1
             if m.group(1):
