@@ -107,10 +107,15 @@ class FollowupReader:
             opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
         )
         points_back = any(w in BACK_REFERENCES for w in words)
-        if content and not points_back and self.lexical.coverage(" ".join(content), self.asked) == 0:
-            # It does not point back at what was said, and none of its words is one of the article or of
-            # the questions asked about it ("bonjour", "asdf", "what about bitcoin?"): it is not a
-            # follow-up, even when it opens like one; what it asks about is new.
+        # A continuation's words may be the article's or those people ask about it with; any other
+        # message's must be the article's own
+        # ("for how long?" is only a question word: it asks the question before it again.)
+        also = self.asked if continues or _BARE.match(folded) else frozenset()
+        if content and not points_back and self.lexical.coverage(" ".join(content), also) == 0:
+            # It does not point back at what was said, and nothing it names is of the article ("bonjour",
+            # "asdf", "what about bitcoin?", "what is the capital of france?" after a question about the
+            # meeting, though people ask about the meeting with "capital"): it is not a follow-up, even
+            # when it opens like one; what it asks about is new.
             return 1.0
         if not (content or points_back or continues or _ASKING.search(folded)):
             # Nothing of its own, nothing pointed back at, and no question either: "no thanks", "no no

@@ -150,6 +150,17 @@ def test_a_continuation_about_something_the_article_never_names_is_a_new_questio
     assert answerer.retriever.followups.self_contained("and what about bitcoin?") == 1.0
 
 
+@pytest.mark.parametrize("text", ["what is the capital of france?", "where is timbuktu?"])
+def test_a_whole_question_about_something_else_is_no_follow_up(answerer: Answerer, text: str) -> None:
+    """ "what is the capital of france?" after "when was the meeting?" leaned on it and was answered with
+    the meeting's opening: "capital" is a word people ask about the meeting with ("the nation's
+    capital"), so it counted as naming something of the article. What a whole new question names must
+    be the article's own words; only a continuation ("and …", "what about …") may lean on the questions'."""
+    answer = answerer.ask(text, history=["when was the meeting?"])
+    assert (answer.kind, answer.excerpts) == ("not_covered", ())
+    assert answerer.retriever.followups.self_contained(text) == 1.0
+
+
 @pytest.mark.parametrize("text", ["no thanks", "no no no", "no thank you"])
 def test_a_reply_that_asks_nothing_is_no_follow_up(answerer: Answerer, text: str) -> None:
     """These were answered with the passage of the question before them again (a review's trial): they
