@@ -33,6 +33,8 @@ CHATTER = {
     "greeting": "Hi! Ask me anything about the Trump–Mamdani meeting, for example: “{example}”",
     "thanks": "You're welcome! Ask again any time.",
     "bye": "Bye! Come back with any question about the meeting.",
+    # "that's wrong", "not what I asked": the reply missed.
+    "feedback": "Sorry that missed. Try asking in other words; naming the person or the topic helps.",
     # Reactions of every sort ("lol", "ok", "good bot", "bad bot", "huh?"): a reply that fits them all.
     "ack": "Noted. Ask me anything about the Trump–Mamdani meeting whenever you like.",
     MORE: "Ask me a question about the meeting first; then “more” shows further passages.",

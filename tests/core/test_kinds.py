@@ -62,6 +62,28 @@ def test_a_summary_of_something_else_is_not_the_articles_overview(answerer: Answ
     assert answerer.ask(text).kind == "not_covered"
 
 
+@pytest.mark.parametrize(
+    ("text", "history"),
+    [
+        ("no, that's wrong", ["when was the meeting?"]),
+        ("that's not what i meant", ["when was the meeting?"]),
+        ("your answer is wrong", []),
+    ],
+)
+def test_being_told_the_reply_missed_gets_an_apology_and_a_hint(
+    answerer: Answerer, text: str, history: list[str]
+) -> None:
+    # None of these is an example's own words. "no, that's wrong" after a question was answered with the
+    # meeting's opening again ("that" pointed back at it), and "that's not what i asked" with a quote.
+    a = answerer.ask(text, history=history)
+    assert (a.kind, a.reply, a.excerpts) == ("chatter", CHATTER_LINES["feedback"], ())
+
+
+@pytest.mark.parametrize("text", ["what did trump get wrong", "was trump wrong about mamdani?"])
+def test_a_question_about_being_wrong_is_still_a_question(answerer: Answerer, text: str) -> None:
+    assert answerer.ask(text).kind == "answer"
+
+
 def test_a_goodbye_gets_a_goodbye(answerer: Answerer) -> None:
     a = answerer.ask("ok im out, bye!")
     assert a.kind == "chatter" and a.reply == CHATTER_LINES["bye"]
