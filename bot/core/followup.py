@@ -102,10 +102,7 @@ class FollowupReader:
         content = [w for w in words if w not in BACK_REFERENCES and self.lexical.content_stems(w)]
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
-        opening = _INTERJECTION.sub("", folded)  # "ok and trump?" goes on as "and trump?" does
-        continues = any(
-            opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
-        )
+        continues = _continues(folded)
         points_back = any(w in BACK_REFERENCES for w in words)
         # A continuation's words may be the article's or those people ask about it with; any other
         # message's must be the article's own
@@ -165,6 +162,32 @@ class FollowupReader:
             out.append(out[-1] * lean)
             lean = self.context_weight(earlier, confidence(earlier) if confidence else None)
         return out
+
+
+def _continues(folded: str) -> bool:
+    """Whether a (folded) message opens like a continuation; an interjection first ("ok and trump?")
+    does not hide it."""
+    opening = _INTERJECTION.sub("", folded)
+    return any(
+        opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
+    )
+
+
+def swap_name(text: str, previous: str, names: frozenset[str]) -> str | None:
+    """The earlier question about the name this continuation names instead, when each names one ("and
+    trump?" after "what did mamdani propose?" goes on from "what did trump propose?"); else None.
+
+    Without it the earlier question's name outweighs the follow-up's: both are in most passages, and
+    "and how old is trump?" after "how old is mamdani" found Mamdani's age."""
+    folded = fold(text)
+    if not _continues(folded):
+        return None
+    own = {w for w in _WORD.findall(folded) if w in names}
+    before = {w for w in _WORD.findall(fold(previous)) if w in names}
+    if len(own) != 1 or len(before) != 1 or own == before:
+        return None
+    (new,), (old,) = own, before
+    return re.sub(rf"(?<![^\W_]){re.escape(old)}(?![^\W_])", new, previous, flags=re.IGNORECASE)
 
 
 # A follow-up that is only a question word ("where?", "and why?", "for how long?") asks the question before

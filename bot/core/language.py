@@ -76,7 +76,7 @@ def proper_names(texts: Iterable[str]) -> set[str]:
     """Words the texts always capitalise, even mid-sentence: names such as Trump, Mamdani, Edison."""
     seen: dict[str, bool] = {}  # word -> capitalised every time it stood mid-sentence
     for text in texts:
-        for sentence in re.split(r"(?<=[.!?:])\s+", text):
+        for sentence in re.split(r"(?<=[.!?:])[\"”’']?\s+", text):  # a quotation may close it
             for word in _WORD.findall(sentence)[1:]:  # a sentence's first word is capitalised anyway
                 key = word.casefold()
                 seen[key] = seen.get(key, True) and word[0].isupper()
