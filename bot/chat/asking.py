@@ -612,9 +612,12 @@ class AskCog(commands.Cog):
 
 def channel_wants(answer: Answer, text: str) -> bool:
     """Whether a message in an ask-channel gets a reply: help and summaries do, questions when they look
-    like one, chatter and other languages never (people chat there too)."""
+    like one, chatter and other languages never (people chat there too); nor does a question the article
+    has nothing near ("anyone up for pizza tonight?" is not asked of the bot)."""
     if answer.kind in ("help", "overview"):
         return True
+    if answer.kind == "not_covered" and not answer.excerpts:
+        return False
     return answer.kind in QUESTION_KINDS and looks_like_question(text)
 
 
