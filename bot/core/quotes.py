@@ -3,7 +3,8 @@
 A span is `verbatim` when its words occur in one paragraph of the article in the same order once case,
 curly and straight quotes, dashes, thousands separators, punctuation between words and white space are
 folded away; `close` when the best-aligned run of the article's words is nearly the same (word-level
-similarity at or above CLOSE_SIMILARITY, chosen on train/quotes/quotes.jsonl); otherwise `absent`, with the
+similarity at or above CLOSE_SIMILARITY, chosen on train/quotes/quotes.jsonl) and negates as often (a quote
+that adds or drops a "not" says the opposite); otherwise `absent`, with the
 passage nearest in meaning (the encoder's cosine over the article's sentences). The article's speaker of
 the words (bot.core.attribution) is given when the article names one beside its quotation.
 """
@@ -272,6 +273,16 @@ class _Paragraph:
         return [next((k for k, e in enumerate(ends) if a < e), len(ends) - 1) for a, _ in self.spans]
 
 
+# Words that turn a statement into its opposite: a quote that adds or drops one ("Mamdani is not a
+# communist", "He wants to see more crime" for "no crime") says something else, however many words it shares.
+_NEGATIONS = frozenset("not no never nobody nothing none neither nor cannot without".split())
+
+
+def negations(words: Sequence[str]) -> int:
+    """How many of the (folded) words negate: "not", "never", "doesn't" …"""
+    return sum(w in _NEGATIONS or w.endswith("n't") for w in words)
+
+
 def _fold_word(word: str) -> str:
     return fold_for_search(word).replace("’", "'")
 
@@ -364,7 +375,11 @@ class QuoteChecker:
             p, a, b = exact
             return self._found(span, VERBATIM, p, a, b, 1.0, (), meaning, claimed)
         best = self._aligned(words)
-        if best is not None and best[3] >= CLOSE_SIMILARITY:
+        if (
+            best is not None
+            and best[3] >= CLOSE_SIMILARITY
+            and negations(words) == negations(best[0].words[best[1] : best[2]])
+        ):
             p, a, b, similarity = best
             differs = _differences(words, surface, list(p.words[a:b]), p, a)
             return self._found(span, CLOSE, p, a, b, similarity, differs, meaning, claimed)
