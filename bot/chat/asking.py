@@ -611,14 +611,13 @@ class AskCog(commands.Cog):
 
 
 def channel_wants(answer: Answer, text: str) -> bool:
-    """Whether a message in an ask-channel gets a reply: help and summaries do, questions when they look
-    like one, chatter and other languages never (people chat there too); nor does a question the article
-    has nothing near ("anyone up for pizza tonight?" is not asked of the bot)."""
+    """Whether a message in an ask-channel gets a reply. People chat there too, and nobody asked the bot:
+    help and summaries do; a question when it looks like one and the bot is sure the article answers it
+    (`Answer.sure`); chatter, other languages and questions the article does not answer never ("anyone up
+    for pizza tonight?", "did you guys see the game?")."""
     if answer.kind in ("help", "overview"):
         return True
-    if answer.kind == "not_covered" and not answer.excerpts:
-        return False
-    return answer.kind in QUESTION_KINDS and looks_like_question(text)
+    return answer.kind == "answer" and answer.sure and looks_like_question(text)
 
 
 def thread_name(question: str) -> str:

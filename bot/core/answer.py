@@ -132,6 +132,9 @@ class Answer:
     examples: tuple[str, ...] = ()  # questions the article answers, for help
     supported: int | None = None  # how many excerpts support the answer (None: all); the rest on request
     continues: str | None = None  # for "more please": the earlier question whose further passages these are
+    # An answer sure enough to be given unasked, where people also chat (ask-channels): the abstainer's
+    # stricter bar, which answers 95% of the answerable training questions out of fold.
+    sure: bool = False
 
     @property
     def shown(self) -> tuple[Excerpt, ...]:
@@ -220,6 +223,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
         kind=ANSWER if retrieval.answered else NOT_COVERED,
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
         reply=None if retrieval.answered else replies.not_covered_text(retrieval.question, near, index),
+        sure=retrieval.sure,
     )
 
 

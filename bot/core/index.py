@@ -25,8 +25,8 @@ from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason, r
 log = logging.getLogger(__name__)
 
 # 2: the retrieval model keeps the words of its training questions; 3: trained on questions whose given
-# names are read as surnames (bot.core.names)
-FORMAT_VERSION = 3
+# names are read as surnames (bot.core.names); 4: the retrieval model has a bar for answering unasked
+FORMAT_VERSION = 4
 # Up to this many chunks a flat (exact) search is both fastest and exact; above it, HNSW.
 EXACT_LIMIT = 20_000
 HNSW_NEIGHBOURS = 32

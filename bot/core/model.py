@@ -51,6 +51,8 @@ class RetrievalModel:
     # Stems of the content words of the answerable training questions: how people ask about the article.
     # A question's coverage counts its words found here as well as in the article.
     asked_words: frozenset[str] = frozenset()
+    # Answer unasked (in an ask-channel) when P(answerable) >= this: a bar at or above abstain_threshold.
+    channel_threshold: float = 0.5
 
     @classmethod
     def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
@@ -85,6 +87,7 @@ class RetrievalModel:
             "abstain_weights": list(self.abstain_weights),
             "abstain_bias": self.abstain_bias,
             "abstain_threshold": self.abstain_threshold,
+            "channel_threshold": self.channel_threshold,
             "support_gap": self.support_gap if math.isfinite(self.support_gap) else None,
             "asked_words": sorted(self.asked_words),
         }
@@ -114,6 +117,7 @@ class RetrievalModel:
                 math.inf if meta.get("support_gap") is None else float(meta["support_gap"]),
                 load_array(folder / LINE_ADAPTER_FILE).astype(np.float32),
                 _words(meta["asked_words"]),
+                float(meta["channel_threshold"]),
             )
         except LOAD_ERRORS as exc:
             raise IndexCorrupt(
@@ -145,7 +149,15 @@ class RetrievalModel:
         problem = _pairs_misfit(self.expansion_sentences, len(self.expansions), sentences, "sentence")
         if problem:
             return problem
-        scalars = np.array([*self.weights, *self.abstain_weights, self.abstain_bias, self.abstain_threshold])
+        scalars = np.array(
+            [
+                *self.weights,
+                *self.abstain_weights,
+                self.abstain_bias,
+                self.abstain_threshold,
+                self.channel_threshold,
+            ]
+        )
         matrices = (self.adapter, self.line_adapter, self.expansions, self.refusals, scalars)
         if not all(np.isfinite(m).all() for m in matrices):
             return "it holds a value that is not a number"

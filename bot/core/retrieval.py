@@ -55,6 +55,7 @@ class Retrieval:
     highlight: Sentence | None
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many leading hits support the answer (the rest only on request)
+    sure: bool = False  # answered, and sure enough to answer unasked (RetrievalModel.channel_threshold)
 
 
 class Retriever:
@@ -272,8 +273,9 @@ class Retriever:
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
         top = hits[0].score if hits else 0.0
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
+        sure = answered and confidence >= self.model.channel_threshold
         return Retrieval(
-            question, tuple(hits), answered, confidence, highlight, near=near, supported=supported
+            question, tuple(hits), answered, confidence, highlight, near=near, supported=supported, sure=sure
         )
 
     def excerpts_of(self, s: Scored, k: int) -> list[int]:

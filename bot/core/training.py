@@ -42,6 +42,9 @@ KEEP_HELPFUL = 0.95
 SUPPORT_DEPTH = 3  # the excerpts an answer shows at most by default
 # Answerables that the abstainer may wrongly decline, measured out of fold.
 TARGET_ANSWER_RATE = 0.99
+# Where the bot speaks unasked (ask-channels, where people also chat), it answers only questions it is
+# surer of: the bar that answers this share of the answerable training questions out of fold.
+CHANNEL_ANSWER_RATE = 0.95
 
 
 class TrainingDataError(ValueError):
@@ -375,9 +378,10 @@ def choose_weights(components: np.ndarray, pos: np.ndarray) -> tuple[tuple[float
 
 def fit_abstainer(
     index: Index, embedder: Embedder, t: TrainingSet, models: Sequence[RetrievalModel]
-) -> tuple[np.ndarray, float, float, float, float]:
-    """Logistic regression over out-of-fold retrieval features, and the threshold that answers
-    TARGET_ANSWER_RATE of the answerable questions: (weights, bias, threshold, answered, declined)."""
+) -> tuple[np.ndarray, float, float, float, float, float]:
+    """Logistic regression over out-of-fold retrieval features, and the thresholds that answer
+    TARGET_ANSWER_RATE and CHANNEL_ANSWER_RATE of the answerable questions: (weights, bias, threshold,
+    answered, declined, channel threshold)."""
     feats, labels = [], []
     for f, model in enumerate(models):
         r = Retriever(index, embedder, model)
@@ -393,7 +397,14 @@ def fit_abstainer(
     threshold = float(np.quantile(probs[y == 1], 1 - TARGET_ANSWER_RATE))
     answered = float((probs[y == 1] >= threshold).mean())
     declined = float((probs[y == 0] < threshold).mean()) if (y == 0).any() else 0.0
-    return coef, bias, threshold, answered, declined
+    channel = max(threshold, float(np.quantile(probs[y == 1], 1 - CHANNEL_ANSWER_RATE)))
+    if (y == 0).any():
+        log.info(
+            "ask-channel bar %.3f: declines %.3f out of fold",
+            channel,
+            float((probs[y == 0] < channel).mean()),
+        )
+    return coef, bias, threshold, answered, declined, channel
 
 
 def train_model(
@@ -415,7 +426,7 @@ def train_model(
     support_gap = choose_support_gap(
         np.einsum("c,qcn->qn", np.asarray(weights, np.float32), components), t.chunks
     )
-    coef, bias, threshold, answered, declined = fit_abstainer(index, embedder, t, models)
+    coef, bias, threshold, answered, declined, channel = fit_abstainer(index, embedder, t, models)
     highlighter, hl_figures = train_highlighter(index, embedder, t.answerable, t.vectors, t.folds, models)
     adapter = train_adapter(t.vectors, t.chunks, index.chunk_vectors(), t.refusals, settings)
     line_adapter = train_adapter(t.vectors, t.sentences, index.sentence_vectors, t.refusals, settings)
@@ -429,6 +440,7 @@ def train_model(
         abstain_weights=tuple(float(c) for c in coef),
         abstain_bias=bias,
         abstain_threshold=threshold,
+        channel_threshold=channel,
         support_gap=support_gap,
     )
     report = TrainingReport(

@@ -518,3 +518,15 @@ def test_an_index_larger_than_the_candidate_pool_is_searched_through_the_index(
     answer = big.ask("When did the gox festival parade?", k=3)
     assert "The gox festival" in answer.excerpts[0].text
     assert len(answer.excerpts) == 3 and len({e.chunk_id for e in answer.excerpts}) == 3
+
+
+def test_an_answer_given_unasked_needs_the_stricter_bar(answerer: Answerer) -> None:
+    """In ask-channels the bot speaks unasked: only answers at the bar chosen for them (95% of the
+    answerable training questions out of fold, not 99%) count as sure. "did you guys see the game?" is
+    answered from the article, but not surely; a plain question about it is."""
+    model = answerer.retriever.model
+    assert model.abstain_threshold < model.channel_threshold < 1
+    sure = answerer.ask("How old is Mamdani?")
+    assert sure.kind == "answer" and sure.sure and sure.confidence >= model.channel_threshold
+    unsure = answerer.ask("did you guys see the game?")
+    assert not unsure.sure and unsure.confidence < model.channel_threshold
