@@ -159,6 +159,16 @@ def _person(speaker: str) -> str | None:
     return names[-1].removesuffix("’s").removesuffix("'s").rstrip(".") if names else None
 
 
+def quoted_people(texts: Iterable[str]) -> frozenset[str]:
+    """The surnames, folded, of the people the texts quote by name ("trump", "mamdani", "bannon")."""
+    return frozenset(
+        fold(person)
+        for text in texts
+        for q in quotations(text)
+        if q.speaker and (person := _person(q.speaker))
+    )
+
+
 def same_person(a: str, b: str) -> bool:
     """Whether two names point at the same person ("Bannon" and "Steve Bannon", "Mamdani’s office")."""
     x, y = set(_words(a)), set(_words(b))

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from bot.core.cache import ByteBoundedCache, text_size
-from bot.core.lexical import LexicalIndex
+from bot.core.lexical import FUNCTION_WORDS, LexicalIndex
 from bot.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,13 @@ SELF_CONTAINED_MASS = 2.0
 UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
+CONTINUATION_WORDS = frozenset(w for c in CONTINUATIONS for w in c.split())
 CONTINUATION_FACTOR = 0.5
 # Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?"); not "yes"
 # or "no", which open whole questions ("yes or no, did trump endorse him?").
 INTERJECTIONS = r"ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|thanks"
 _INTERJECTION = re.compile(rf"^(?:(?:{INTERJECTIONS})\W+)+")
+_INTERJECTION_WORDS = frozenset(w for w in INTERJECTIONS.split("|") if w.isalpha())
 # Words that point back at something said before; weaker evidence than an opener, since a standalone
 # question also says "they" or "this story".
 BACK_REFERENCES = frozenset(
@@ -104,10 +106,11 @@ class FollowupReader:
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
         points_back = any(w in BACK_REFERENCES for w in words)
-        # A continuation's words may be the article's or those people ask about it with; any other
-        # message's must be the article's own
-        # ("for how long?" is only a question word: it asks the question before it again.)
-        also = self.asked if continues or _BARE.match(folded) else frozenset()
+        # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
+        # must name a word of the article; any other message may name one of those people ask about it
+        # with ("for how long?", "age?", "and the midterms?" go on from the question before).
+        whole = len(content) > 1 and _ASKING_WORD.search(folded) is not None and not continues
+        also = frozenset() if whole else self.asked
         if content and not points_back and self.lexical.coverage(" ".join(content), also) == 0:
             # It does not point back at what was said, and nothing it names is of the article ("bonjour",
             # "asdf", "what about bitcoin?", "what is the capital of france?" after a question about the
@@ -173,20 +176,28 @@ def _continues(folded: str) -> bool:
     )
 
 
-def swap_name(text: str, previous: str, names: frozenset[str]) -> str | None:
-    """The earlier question about the name this continuation names instead, when each names one ("and
-    trump?" after "what did mamdani propose?" goes on from "what did trump propose?"); else None.
+def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
+    """The earlier question about the person this continuation names instead ("and trump?" after "what
+    did mamdani propose?" goes on from "what did trump propose?"); else None.
 
-    Without it the earlier question's name outweighs the follow-up's: both are in most passages, and
-    "and how old is trump?" after "how old is mamdani" found Mamdani's age."""
+    Only an elliptic continuation swaps: it names one of the `people` (surnames, folded), the earlier
+    question named one other, and it adds nothing else but words of the earlier question ("and how old
+    is trump?" after "how old is mamdani"); nor does one that points back ("and what did he tell
+    trump?" still asks about Mamdani). Without it the earlier question's name outweighs the follow-up's:
+    both are in most passages, and "and how old is trump?" found Mamdani's age."""
     folded = fold(text)
-    if not _continues(folded):
+    words = _WORD.findall(folded)
+    if not _continues(folded) or any(w in BACK_REFERENCES for w in words):
         return None
-    own = {w for w in _WORD.findall(folded) if w in names}
-    before = {w for w in _WORD.findall(fold(previous)) if w in names}
+    earlier = _WORD.findall(fold(previous))
+    own = {w for w in words if w in people}
+    before = {w for w in earlier if w in people}
     if len(own) != 1 or len(before) != 1 or own == before:
         return None
     (new,), (old,) = own, before
+    asked = set(earlier) | own | set(CONTINUATION_WORDS) | set(_INTERJECTION_WORDS)
+    if any(w not in asked and w not in FUNCTION_WORDS for w in words):
+        return None  # "but why would trump agree?" asks something of its own
     return re.sub(rf"(?<![^\W_]){re.escape(old)}(?![^\W_])", new, previous, flags=re.IGNORECASE)
 
 
@@ -201,6 +212,8 @@ _WH = r"when|where|why|who|whom|whose"
 _AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
 # A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
 _ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
+# A whole question has a question word or an auxiliary ("what is the capital of france?", not "age?").
+_ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX})\b")
 _BARE = re.compile(
     rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
     re.IGNORECASE,

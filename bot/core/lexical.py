@@ -17,7 +17,7 @@ from bot.core.text import fold_for_search
 log = logging.getLogger(__name__)
 
 # Function words that say nothing about whether the article covers a question.
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
     has have having he her here hers him his how i if in into is it its itself just me more most my
@@ -95,7 +95,7 @@ class LexicalIndex:
         found = self._stems.get(text)
         if found is None:
             words = [
-                w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in _FUNCTION_WORDS
+                w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in FUNCTION_WORDS
             ]
             found = frozenset(self._stemmer.stemWords(words))
             self._stems.put(text, found)

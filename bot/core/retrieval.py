@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.core.attribution import quoted_people
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blend
 from bot.core.diversify import diverse
@@ -19,7 +20,6 @@ from bot.core.followup import MAX_HISTORY, FollowupReader, ask_again, restated, 
 from bot.core.fusion import Fusion, Scored
 from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
-from bot.core.language import proper_names
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel, adapt
 from bot.core.speakers import unknown_speaker
@@ -76,8 +76,8 @@ class Retriever:
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words)
-        # The article's names (Trump, Mamdani, Brooklyn, November…): a follow-up may name another instead.
-        self.names = frozenset(proper_names(c.text for c in index.chunks))
+        # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
+        self.people = quoted_people(c.text for c in index.chunks)
         self.fusion = Fusion(index, model)
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         self._starts = np.array([c.start for c in index.chunks])
@@ -125,9 +125,9 @@ class Retriever:
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
         # Fragments are restated from the whole history given, then the last MAX_HISTORY are read.
         earlier = [restated([prepare(h) for h in history])[-MAX_HISTORY:] for history in histories]
-        # A continuation that names someone (or somewhere) else goes on from the last question about them.
+        # A continuation that names someone else goes on from the last question about them.
         earlier = [
-            [*texts[:-1], swap_name(p, texts[-1], self.names) or texts[-1]] if texts else texts
+            [*texts[:-1], swap_name(p, texts[-1], self.people) or texts[-1]] if texts else texts
             for p, texts in zip(prepared, earlier, strict=True)
         ]
         # One encoder call for the questions and every distinct earlier message.

@@ -307,6 +307,14 @@ def test_proper_names_are_words_always_capitalised_mid_sentence() -> None:
     assert {"trump", "mamdani"} <= names and "mayor" not in names and "then" not in names
 
 
+def test_a_sentence_after_a_closing_quotation_starts_with_a_capital_like_any_other() -> None:
+    # "Yet" and "Then" were taken for names: the sentence before them ends in a quotation mark.
+    names = proper_names(
+        ['He met Trump, who said "no." Yet here they were.', 'Trump said "go." Then he left.']
+    )
+    assert "trump" in names and not {"yet", "then"} & names
+
+
 @pytest.mark.parametrize(
     ("text", "near"),
     [
