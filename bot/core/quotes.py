@@ -275,12 +275,26 @@ class _Paragraph:
 
 # Words that turn a statement into its opposite: a quote that adds or drops one ("Mamdani is not a
 # communist", "He wants to see more crime" for "no crime") says something else, however many words it shares.
-_NEGATIONS = frozenset("not no never nobody nothing none neither nor cannot without".split())
+_NEGATIONS = frozenset(
+    "not no never nobody nothing none neither nor cannot without dont doesnt didnt isnt wasnt arent werent "
+    "hasnt havent hadnt cant wont couldnt shouldnt wouldnt aint mustnt neednt".split()
+)
+# Marks written for an apostrophe ("doesn’t", "doesn‘t", "doesn`t", "doesn´t"), dropped before counting.
+_APOSTROPHES = str.maketrans("", "", "'’‘`´")
+# "No" alone before a comma or at the end is an answer or a tag, not a negation ("No, he wants …", "…, no?").
+_NO_ALONE = re.compile(r"\bno\b(?=\s*(?:[,.!?;:…]|$))", re.IGNORECASE)
 
 
-def negations(words: Sequence[str]) -> int:
-    """How many of the (folded) words negate: "not", "never", "doesn't" …"""
-    return sum(w in _NEGATIONS or w.endswith("n't") for w in words)
+def negations(text: str) -> int:
+    """How many words of the text negate: "not", "never", "doesn't" (however its apostrophe is written),
+    "no" before a noun ("no crime")."""
+    text = _NO_ALONE.sub(" ", text).translate(_APOSTROPHES)
+    return sum(w in _NEGATIONS for w in re.findall(r"[^\W_]+", fold_for_search(text)))
+
+
+def _text_of(p: _Paragraph, a: int, b: int) -> str:
+    """The article's text of words a..b of paragraph p."""
+    return p.text[p.spans[a][0] : p.spans[b - 1][1]]
 
 
 def _fold_word(word: str) -> str:
@@ -378,7 +392,7 @@ class QuoteChecker:
         if (
             best is not None
             and best[3] >= CLOSE_SIMILARITY
-            and negations(words) == negations(best[0].words[best[1] : best[2]])
+            and negations(span.text) == negations(_text_of(*best[:3]))
         ):
             p, a, b, similarity = best
             differs = _differences(words, surface, list(p.words[a:b]), p, a)

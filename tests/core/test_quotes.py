@@ -274,9 +274,30 @@ def test_a_quote_that_adds_or_drops_a_negation_is_not_close(
     assert span.verdict == ABSENT and shown in span.article_text
 
 
-def test_the_same_negation_in_other_words_is_still_close(checker: QuoteChecker) -> None:
-    (span,) = checker.check('Trump said "He does not want to see crime"').spans
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Trump said "He does not want to see crime"',  # the same negation in other words
+        'Trump said "No, he wants to see rents coming down"',  # "No," answers; it negates nothing
+        '"Oh no, the press has eaten this thing up"',
+        '"The press has eaten this thing up, no?"',
+        'Mamdani said "Trump doesnt just ignore the poor, he profits from their desperation"',  # doesn’t
+        'Mamdani said "Trump doesn`t just ignore the poor, he profits from their desperation"',
+    ],
+)
+def test_the_same_negation_however_written_is_still_close(checker: QuoteChecker, text: str) -> None:
+    """A review found "No," and "no?" counted as negations, and "doesnt" (the article's "doesn’t"
+    without its apostrophe) not counted: all these were absent."""
+    (span,) = checker.check(text).spans
     assert span.verdict == CLOSE
+
+
+@pytest.mark.parametrize(
+    "text", ['"The press hasnt eaten this thing up"', '"The press hasn‘t eaten this thing up"']
+)
+def test_a_negation_written_without_its_apostrophe_still_counts(checker: QuoteChecker, text: str) -> None:
+    (span,) = checker.check(text).spans
+    assert span.verdict == ABSENT
 
 
 def test_absent_gives_the_nearest_passage(checker: QuoteChecker) -> None:
