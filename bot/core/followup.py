@@ -195,8 +195,8 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     if len(own) != 1 or len(before) != 1 or own == before:
         return None
     (new,), (old,) = own, before
-    asked = set(earlier) | own | set(CONTINUATION_WORDS) | set(_INTERJECTION_WORDS)
-    if any(w not in asked and w not in FUNCTION_WORDS for w in words):
+    said = FUNCTION_WORDS | CONTINUATION_WORDS | _INTERJECTION_WORDS | own | set(earlier)
+    if any(w not in said for w in words):
         return None  # "but why would trump agree?" asks something of its own
     return re.sub(rf"(?<![^\W_]){re.escape(old)}(?![^\W_])", new, previous, flags=re.IGNORECASE)
 

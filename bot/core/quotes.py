@@ -289,7 +289,7 @@ def negations(text: str) -> int:
     """How many words of the text negate: "not", "never", "doesn't" (however its apostrophe is written),
     "no" before a noun ("no crime")."""
     text = _NO_ALONE.sub(" ", text).translate(_APOSTROPHES)
-    return sum(w in _NEGATIONS for w in re.findall(r"[^\W_]+", fold_for_search(text)))
+    return sum(w in _NEGATIONS for w in _WORD.findall(fold_for_search(text)))
 
 
 def _text_of(p: _Paragraph, a: int, b: int) -> str:
