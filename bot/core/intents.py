@@ -39,9 +39,9 @@ SIMILARITY_GRID = tuple(round(0.25 + 0.025 * i, 3) for i in range(27))  # 0.25 .
 MARGIN_GRID = tuple(round(0.025 * i, 3) for i in range(13))  # 0 .. 0.30
 SAME_TEXT = 1 - 1e-5  # vectors this alike are the same text
 NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind its closeness averages
-# More neighbours are taken only when they read clearly more examples right than fewer (about four of the
-# ~450 examples): between near-equal choices the pick would otherwise swing with every few examples added.
-CLEARLY_BETTER = 0.01
+# More neighbours are taken only when they read clearly more examples right than fewer: by over two
+# standard errors of the paired difference, as the bold line's passage count is chosen (bot.core.training).
+CLEARLY_BETTER = 2.0
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -185,7 +185,8 @@ class IntentReader:
 def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float, int, float]:
     """The (min_similarity, margin, neighbours) that read most intent examples right, each left out in
     turn, while taking at most MAX_QUESTIONS_MISREAD of the training questions for an intent; and that
-    accuracy. The fewest neighbours within CLEARLY_BETTER of the best accuracy are taken."""
+    accuracy. The fewest neighbours that the best choice does not read clearly more examples right than
+    (`fewest_not_clearly_beaten`) are taken."""
     kinds_arr = np.array(kinds)
     if not (kinds_arr != QUESTION).any() or len(kinds_arr) < 2:
         return 1.0, 1.0, 1, 0.0  # no examples to learn from: never read a message as anything but a question
@@ -193,9 +194,9 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
     np.fill_diagonal(sims, -np.inf)  # leave each example out of its own reading ...
     sims[sims > SAME_TEXT] = -np.inf  # ... with its copies ("how much?" is an example and a refusal)
     is_intent = kinds_arr != QUESTION
-    per_count: dict[int, tuple[tuple[float, float, int], float]] = {}
+    per_count: dict[int, tuple[tuple[float, float, int], np.ndarray]] = {}
     for n in NEIGHBOUR_CHOICES:
-        choice, right = (1.0, 1.0, n), -1.0
+        choice, right, read = (1.0, 1.0, n), -1.0, np.zeros(int(is_intent.sum()), bool)
         closeness = {k: nearest_means(sims[:, kinds_arr == k], n) for k in (*INTENTS, QUESTION)}
         intent_closeness = np.stack([closeness[k] for k in INTENTS])
         guess = np.array(INTENTS)[np.argmax(intent_closeness, axis=0)]
@@ -207,13 +208,25 @@ def choose_bars(vectors: np.ndarray, kinds: Sequence[str]) -> tuple[float, float
                 misread = float(taken[~is_intent].mean()) if (~is_intent).any() else 0.0
                 if misread > MAX_QUESTIONS_MISREAD:
                     continue
-                accuracy = float((taken & (guess == kinds_arr))[is_intent].mean())
-                if accuracy > right:
-                    choice, right = (s, m, n), accuracy
-        per_count[n] = choice, right
-    best = max(right for _, right in per_count.values())
-    n = min(n for n, (_, right) in per_count.items() if right >= best - CLEARLY_BETTER)
-    return *per_count[n][0], per_count[n][1]
+                correct = (taken & (guess == kinds_arr))[is_intent]
+                if correct.mean() > right:
+                    choice, right, read = (s, m, n), float(correct.mean()), correct
+        per_count[n] = choice, read
+    n = fewest_not_clearly_beaten({n: read for n, (_, read) in per_count.items()})
+    return *per_count[n][0], float(per_count[n][1].mean())
+
+
+def fewest_not_clearly_beaten(outcomes: dict[int, np.ndarray]) -> int:
+    """The smallest setting whose examples read right (one bool per example) the best setting does not
+    beat clearly: by over CLEARLY_BETTER standard errors of the paired difference. Between near-equal
+    choices the pick would otherwise swing with every few examples added."""
+    best = max(outcomes, key=lambda n: (outcomes[n].mean(), -n))
+    for n in sorted(outcomes):
+        diff = outcomes[best].astype(float) - outcomes[n].astype(float)
+        error = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0.0
+        if diff.mean() <= CLEARLY_BETTER * error:
+            return n
+    return best
 
 
 def nearest_means(sims: np.ndarray, n: int) -> np.ndarray:

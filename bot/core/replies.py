@@ -35,6 +35,16 @@ CHATTER = {
     "bye": "Bye! Come back with any question about the meeting.",
     # "that's wrong", "not what I asked": the reply missed.
     "feedback": "Sorry that missed. Try asking in other words; naming the person or the topic helps.",
+    # "are you sure?", "you sure?": doubt about a reply.
+    "doubt": (
+        "I show only the article's own words, each with where it says them; "
+        "if that missed, ask in other words."
+    ),
+    # "what do you mean", "explain": the bot quotes, it does not explain.
+    "unclear": (
+        "I can only show the article's own words: say “more” for further passages, "
+        "or ask about one part of it."
+    ),
     # Reactions of every sort ("lol", "ok", "good bot", "bad bot", "huh?"): a reply that fits them all.
     "ack": "Noted. Ask me anything about the Trump–Mamdani meeting whenever you like.",
     MORE: "Ask me a question about the meeting first; then “more” shows further passages.",

@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 
 from bot.core.answer import Answerer
-from bot.core.intents import CHATTER, HELP, OVERVIEW, QUESTION, IntentModel, IntentReader, choose_bars
+from bot.core.intents import (
+    CHATTER,
+    HELP,
+    OVERVIEW,
+    QUESTION,
+    IntentModel,
+    IntentReader,
+    choose_bars,
+    fewest_not_clearly_beaten,
+)
 from bot.core.language import LanguageReader, proper_names
 from bot.core.replies import CHATTER as CHATTER_LINES
 from bot.core.replies import NOT_COVERED_SHORT
@@ -77,6 +86,36 @@ def test_being_told_the_reply_missed_gets_an_apology_and_a_hint(
     # meeting's opening again ("that" pointed back at it), and "that's not what i asked" with a quote.
     a = answerer.ask(text, history=history)
     assert (a.kind, a.reply, a.excerpts) == ("chatter", CHATTER_LINES["feedback"], ())
+
+
+@pytest.mark.parametrize(
+    ("text", "history", "group"),
+    [
+        ("r u sure?", ["how old is mamdani?"], "doubt"),
+        ("are you certain?", [], "doubt"),
+        ("what do u mean?", ["how old is mamdani?"], "unclear"),
+        ("not sure what you mean", [], "unclear"),
+    ],
+)
+def test_doubt_and_asking_to_explain_get_the_bots_own_line(
+    answerer: Answerer, text: str, history: list[str], group: str
+) -> None:
+    # None of these is an example's own words. "are you sure?" was answered with the meeting's opening,
+    # "explain" with a line of the feud: the article has no line that answers them.
+    a = answerer.ask(text, history=history)
+    assert (a.kind, a.reply, a.excerpts) == ("chatter", CHATTER_LINES[group], ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "explain the affordability compact",
+        "what does democratic socialist mean",
+        "are you sure trump endorsed him?",
+    ],
+)
+def test_asking_to_explain_something_of_the_article_is_a_question(answerer: Answerer, text: str) -> None:
+    assert answerer.ask(text).kind == "answer"
 
 
 @pytest.mark.parametrize("text", ["what did trump get wrong", "was trump wrong about mamdani?"])
@@ -208,6 +247,19 @@ def test_the_bars_keep_questions_and_read_examples_out_of_fold() -> None:
     similarity, margin, neighbours, accuracy = choose_bars(*_clusters(0, 8, 20, 0.15))
     assert accuracy > 0.95 and 0.25 <= similarity <= 0.9 and margin >= 0
     assert neighbours == 1  # every choice reads them all right: the fewest neighbours are taken
+
+
+def test_more_neighbours_only_when_they_read_clearly_more_right() -> None:
+    # Three more examples of 400 read right (0.75%) is within two standard errors of the paired difference:
+    # the fewer neighbours stay. Twenty more is clear.
+    base = np.zeros(400, bool)
+    base[:280] = True
+    near, clear = base.copy(), base.copy()
+    near[280:283] = True
+    clear[280:300] = True
+    assert fewest_not_clearly_beaten({3: base, 6: near}) == 3
+    assert fewest_not_clearly_beaten({3: base, 6: clear}) == 6
+    assert fewest_not_clearly_beaten({1: base, 3: clear, 6: clear}) == 3  # a tie goes to the fewest
 
 
 def test_an_example_is_left_out_with_its_copies() -> None:
