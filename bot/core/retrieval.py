@@ -125,11 +125,15 @@ class Retriever:
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
         # Fragments are restated from the whole history given, then the last MAX_HISTORY are read.
         earlier = [restated([prepare(h) for h in history])[-MAX_HISTORY:] for history in histories]
-        # A continuation that names someone else goes on from the last question about them.
-        earlier = [
-            [*texts[:-1], swap_name(p, texts[-1], self.people) or texts[-1]] if texts else texts
+        # A continuation that names someone else and says nothing more ("and trump?" after "how old is
+        # mamdani?") is the last question asked about them: it is read as that question, after what came
+        # before it, as a bare question word is asked again (`_asked_again`).
+        swapped = [
+            swap_name(p, texts[-1], self.people) if texts else None
             for p, texts in zip(prepared, earlier, strict=True)
         ]
+        prepared = [s or p for s, p in zip(swapped, prepared, strict=True)]
+        earlier = [texts[:-1] if s else texts for s, texts in zip(swapped, earlier, strict=True)]
         # One encoder call for the questions and every distinct earlier message.
         extra = list(dict.fromkeys(t for texts in earlier for t in texts))
         raw = self._encode(prepared + extra, known)

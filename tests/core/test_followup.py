@@ -458,6 +458,14 @@ def test_asking_the_same_of_the_other_person_is_declined_when_the_article_does_n
     assert a.kind == "not_covered" and "33" not in (a.highlight or "")
 
 
+def test_a_bare_name_after_a_question_is_that_question_about_them(answerer: Answerer) -> None:
+    """ "and trump?" after "how old is mamdani" leaned on "how old is trump?" blended with itself and was
+    answered with Trump's approval line; it is now read as that question, which the article does not
+    answer."""
+    a = answerer.ask("and trump?", history=["how old is mamdani"])
+    assert a.kind == "not_covered" and a.excerpts == ()
+
+
 @pytest.mark.parametrize(("followup", "first", "found"), [("age?", "who is mamdani?", "33")])
 def test_a_fragment_without_a_question_word_still_leans_on_the_question_before(
     answerer: Answerer, followup: str, first: str, found: str
