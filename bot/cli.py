@@ -811,12 +811,13 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return run_bench(settings, args)
 
 
-def _open_store(settings: Settings) -> Store:
-    """The store from settings, old rows already deleted; its failures as one sentence."""
+def _open_store(settings: Settings, create: bool = True) -> Store:
+    """The store from settings, old rows already deleted; its failures as one sentence (`create`: make a
+    missing SQLite file, as serving does; reading and deleting do not)."""
     from bot.store import StoreError, open_store
 
     try:
-        return open_store(settings)
+        return open_store(settings, create)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
 
@@ -881,7 +882,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """Questions per day, abstention rate, votes per section and unanswered questions, after retention."""
     from bot.store import StoreError
 
-    store = _open_store(settings)
+    store = _open_store(settings, create=False)
     try:
         report = store.report()
     except StoreError as exc:
@@ -988,7 +989,7 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(
             "USER_ID must be a Discord user id, digits only (e.g. 123456789012345678).", EXIT_USAGE
         )
-    store = _open_store(settings)
+    store = _open_store(settings, create=False)
     try:
         deleted = store.forget(int(args.user_id))
     except StoreError as exc:

@@ -416,9 +416,14 @@ def _private_file(path: Path) -> None:
         raise StoreError(f"Cannot create the database file {path}: {exc.strerror}.") from exc
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the store the settings name and apply their retention."""
+def open_store(settings: Settings, create: bool = True) -> Store:
+    """Open the store the settings name and apply their retention. With `create` false (a command that
+    only reads or deletes what was recorded), a SQLite file that DATABASE_URL names must exist, so a
+    mistyped path is named instead of met with a new empty database; the default file in DATA_DIR is
+    made as ever ("No questions stored yet")."""
     url = settings.database_url or default_url(settings.data_dir)
+    if not create and settings.database_url:
+        missing_sqlite_file(url)
     if settings.user_salt is not None and settings.user_salt.get_secret_value():
         salt = settings.user_salt.get_secret_value().encode("utf-8")
     else:
@@ -431,6 +436,21 @@ def open_store(settings: Settings) -> Store:
         store.close()
         raise
     return store
+
+
+def missing_sqlite_file(url: str) -> None:
+    """StoreError if the URL names a SQLite file that does not exist."""
+    parsed = _parse_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    if database.startswith("file:"):
+        return
+    if not Path(database).expanduser().is_file():
+        raise StoreError(
+            f"No database at {database}: nothing has been recorded there yet "
+            "(the bot makes it when it first answers); check DATABASE_URL or DATA_DIR."
+        )
 
 
 def create_schema(conn: Connection) -> None:

@@ -540,6 +540,20 @@ def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     assert (data / "meeting-bot.sqlite3").is_file() and (data / "salt").is_file()
 
 
+@pytest.mark.parametrize("command", [("report",), ("forget", "123")])
+def test_a_database_url_naming_a_missing_file_is_named_not_made(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # A trial found `report` with a mistyped DATABASE_URL make the folder and an empty database, and say
+    # that no questions were stored.
+    where = tmp_path / "typo" / "bot.sqlite3"
+    result = run_cli(*command, cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{where}")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: No database at ") and line.endswith("DATABASE_URL or DATA_DIR."), line
+    assert not (tmp_path / "typo").exists()
+
+
 def test_cli_store_failure_is_one_sentence(tmp_path: Path) -> None:
     result = run_cli(
         "report", cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"
