@@ -605,8 +605,9 @@ class AskCog(commands.Cog):
         """What to send for an answer, by its kind: a line of text, a guide, or cited excerpts and buttons."""
         if answer.kind in PLAIN_KINDS:
             return {"content": render_plain(answer)}
-        if answer.kind in ("help", "overview"):
+        if answer.kind == "help" or (answer.kind == "overview" and answer.continues is None):
             return {"embed": render_guide(answer)}
+        # Cited excerpts: an answer, or the next passages of one or of the article ("more" after a summary).
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
 
 

@@ -120,9 +120,9 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     With `shown_from`, only the excerpts after the first `shown_from` (for "More passages").
     """
     title = clip(safe(answer.continues or answer.question), TITLE_MAX)
-    if answer.continues:  # "more please": the next passages of the earlier question
+    if answer.continues:  # "more please": the next passages of the earlier question, or of the article
         description = safe(answer.reply or "")
-        colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
+        colour = ANSWER_COLOUR if answer.answered or answer.kind == "overview" else ABSTAIN_COLOUR
     elif shown_from:  # the "More passages" button
         description = MORE_ANSWERING if answer.answered else MORE_CLOSEST
         colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
@@ -142,7 +142,8 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     budget = EMBED_TOTAL_MAX - len(title) - len(embed.description or "") - len(footer)
     excerpts = (answer.excerpts[shown_from:] if shown_from else answer.shown)[:FIELDS_MAX]
     for i, e in enumerate(excerpts):
-        marker = f"[{e.rank}]" if answer.answered else f"[{e.rank}] (closest)"
+        # The article's own next passages after a summary are no "closest" guess either.
+        marker = f"[{e.rank}]" if answer.answered or answer.kind == "overview" else f"[{e.rank}] (closest)"
         name = clip(f"{marker} {e.citation}", FIELD_NAME_MAX)
         share = max(0, budget // (len(excerpts) - i) - len(name))
         value = _excerpt_value(e.text, e.highlight if answer.answered else None, min(FIELD_VALUE_MAX, share))

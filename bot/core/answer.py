@@ -11,6 +11,7 @@ import numpy as np
 
 from bot.core import replies
 from bot.core.arithmetic import is_sum
+from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
@@ -241,9 +242,11 @@ def continued(query: Query, pages_before: int | None) -> Query:
 
 
 def kept_in_conversation(answer: Answer) -> bool:
-    """Whether a message is context for the ones after it: a question about the article, or a request for
-    more that showed passages (one that found none left would only push the question out of those kept)."""
-    return answer.kind in QUESTION_KINDS and not (answer.continues is not None and not answer.excerpts)
+    """Whether a message is context for the ones after it: a question about the article or a summary request
+    (which "more" goes on from; retrieval reads only the questions), or a request for more that showed
+    passages (one that found none left would only push the question out of those kept)."""
+    kept = answer.kind in QUESTION_KINDS or answer.kind == OVERVIEW
+    return kept and not (answer.continues is not None and not answer.excerpts)
 
 
 def history_read(text: str, history: Sequence[str]) -> list[str]:
@@ -283,14 +286,19 @@ def _sources(index: Index, docs: set) -> tuple[Source, ...]:
     return tuple(Source(d.title, d.date, d.source) for d in sorted(docs, key=lambda d: d.doc_id))
 
 
-def overview(index: Index, question: str, truncated: bool) -> Answer:
-    """The article's opening paragraph, verbatim and cited, and its sections as a table of contents."""
-    first = index.chunks[0]
-    para = full_paragraph(index, first.id)
+def paragraph_excerpt(index: Index, chunk: Chunk, rank: int) -> Excerpt:
+    """The whole paragraph of a chunk as a cited excerpt, with no bold line."""
+    para = full_paragraph(index, chunk.id)
     where = f"{para.section}, ¶{para.number}"
     if len(index.docs) > 1:
         where = f"{para.doc_title} — {where}"
-    opening = Excerpt(1, para.text, where, para.section, para.number, 1.0, first.id, para.doc_title, None)
+    return Excerpt(rank, para.text, where, para.section, para.number, 1.0, chunk.id, para.doc_title, None)
+
+
+def overview(index: Index, question: str, truncated: bool) -> Answer:
+    """The article's opening paragraph, verbatim and cited, and its sections as a table of contents."""
+    first = index.chunks[0]
+    opening = paragraph_excerpt(index, first, 1)
     return Answer(
         question=question,
         answered=False,
@@ -302,6 +310,29 @@ def overview(index: Index, question: str, truncated: bool) -> Answer:
         kind=OVERVIEW,
         reply=replies.OVERVIEW,
         contents=replies.contents(index),
+    )
+
+
+def overview_more(index: Index, query: Query, summary: str, pages_before: int) -> Answer:
+    """ "more please" after a summary: the article's next `query.k` paragraphs in order, verbatim and
+    cited, after the opening and those of `pages_before` earlier requests; numbered on from the opening."""
+    firsts: dict[tuple, Chunk] = {}
+    for c in index.chunks:
+        firsts.setdefault((c.doc, c.section, c.paragraph), c)
+    paragraphs = list(firsts.values())[1:]  # the opening was the summary's
+    shown = paragraphs[page(0, pages_before, query.k)]
+    excerpts = [paragraph_excerpt(index, c, n) for n, c in enumerate(shown, start=2 + pages_before * query.k)]
+    return Answer(
+        question=query.text,
+        answered=False,
+        highlight=None,
+        excerpts=tuple(excerpts),
+        truncated=query.truncated,
+        confidence=1.0,
+        sources=_sources(index, {index.docs[c.doc] for c in paragraphs[:1]}),
+        kind=OVERVIEW,
+        reply=replies.OVERVIEW_MORE if excerpts else replies.OVERVIEW_END,
+        continues=summary,
     )
 
 
@@ -440,6 +471,9 @@ class Answerer:
             if n is not None:  # a request for more
                 if s is not q and kinds[s.text] is None:
                     answers.append(None)  # continues the question before it: searched below
+                    continue
+                if s is not q and kinds[s.text].kind == OVERVIEW:  # type: ignore[union-attr]
+                    answers.append(overview_more(self.index, q, s.text, n))  # the article goes on
                     continue
                 if s is not q and kinds[s.text].kind == NOT_COVERED:  # type: ignore[union-attr]
                     group = ALL_SHOWN  # after a sum: there were no passages

@@ -24,6 +24,8 @@ LANGUAGE = (
     "(for example: “When did Trump and Mamdani meet?”)."
 )
 OVERVIEW = "The article's opening, and what each section covers:"
+OVERVIEW_MORE = "The article goes on, in order:"  # "more please" after a summary
+OVERVIEW_END = "That was the whole article."
 NO_MORE = "Those were all the passages that match."
 MORE_ANSWERING = "More passages, continuing the numbering:"
 MORE_CLOSEST = "More of the closest passages, continuing the numbering; they may not answer it:"

@@ -94,6 +94,14 @@ async def test_tldr_in_a_thread_gets_the_opening_and_the_sections(
         assert opening["name"].startswith("[1] Opening, ¶1")
         assert opening["value"].startswith("When Donald J. Trump sat across from Zohran Kwame Mamdani")
         assert sections["name"] == "Sections" and "Frequently Asked Questions" in sections["value"]
+        # ... and "more please" there goes on through the article, cited, numbered on from the opening.
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[])
+        more = await fake.wait_for_request(posted, start=n)
+        (embed,) = more.json["embeds"]
+        assert embed["description"] == "The article goes on, in order:"
+        assert [f["name"].split("]")[0] for f in embed["fields"]] == ["[2", "[3", "[4"]
+        assert embed["fields"][0]["value"].startswith("The encounter, arranged quietly by the White House")
 
 
 async def test_a_spanish_dm_gets_the_language_note(fake: FakeDiscord, answerer: Answerer, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.answer import MAX_K, Answer, Answerer, Excerpt, Query, history_read, kept_in_conversation
 from bot.core.more import asks_for_more, page, pages_asked, without_requests
-from bot.core.replies import CHATTER, MORE, MORE_ANSWERING, MORE_CLOSEST, NO_MORE
+from bot.core.replies import CHATTER, MORE, MORE_ANSWERING, MORE_CLOSEST, NO_MORE, OVERVIEW_END, OVERVIEW_MORE
 
 QUESTION = "When did Trump and Mamdani meet?"
 
@@ -81,12 +81,32 @@ def test_more_after_the_last_passage_says_so(answerer: Answerer) -> None:
     assert answerer.ask("more", history=["more", "more", "more"]).reply == NO_MORE
 
 
-@pytest.mark.parametrize("before", ["hi", "help", "tl;dr", "¿Qué dijo Trump?", "thanks"])
+@pytest.mark.parametrize("before", ["hi", "help", "¿Qué dijo Trump?", "thanks"])
 def test_more_after_something_other_than_a_question_says_how_it_works(
     answerer: Answerer, before: str
 ) -> None:
     # A trial found these answered "Those were all the passages that match."
     assert answerer.ask("more", history=[before]).reply == CHATTER[MORE]
+
+
+@pytest.mark.parametrize(
+    ("summary", "asking"), [("tl;dr", "more please"), ("summarize the article", "go on")]
+)
+def test_more_after_a_summary_goes_on_through_the_article_in_order(
+    answerer: Answerer, summary: str, asking: str
+) -> None:
+    # A trial found "more please" after "tl;dr" told to ask a question first.
+    opening = answerer.ask(summary)
+    pages = [answerer.ask(asking, history=[summary, *[asking] * n]) for n in range(30)]
+    shown = [opening.excerpts[0], *(e for a in pages for e in a.excerpts)]
+    assert all(a.kind == "overview" and a.continues == summary for a in pages)
+    assert [e.rank for e in shown] == list(range(1, len(shown) + 1))
+    # Every paragraph of the article once, in the article's order, verbatim and cited.
+    paragraphs = list(dict.fromkeys((c.doc, c.section, c.paragraph) for c in answerer.index.chunks))
+    assert [(e.section, e.paragraph) for e in shown] == [(s, p) for _, s, p in paragraphs]
+    chunks = {c.id: c for c in answerer.index.chunks}
+    assert all(e.text.startswith(chunks[e.chunk_id].text) for e in shown)
+    assert pages[0].reply == OVERVIEW_MORE and pages[-1].reply == OVERVIEW_END and not pages[-1].excerpts
 
 
 def test_more_after_a_follow_up_asks_it_again_in_its_own_context(answerer: Answerer) -> None:
