@@ -118,6 +118,7 @@ def answer_json(answer: Answer) -> dict:
         "examples": list(answer.examples),
         "truncated": answer.truncated,
         "confidence": answer.confidence,
+        "sure": answer.sure,  # sure enough to answer unasked in an ask-channel
         "continues": answer.continues,
     }
 

@@ -18,7 +18,7 @@ from bot.core.answer import KINDS, MAX_QUESTION_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ("INDEX_DIR", "CORPUS_DIR", "TRAIN_DIR", "ENCODER_DIR", "ENCODER_THREADS", "LOG_LEVEL")
-ANSWER_KEYS = {"question", "kind", "answered", "reply", "highlight", "excerpts", "truncated"}
+ANSWER_KEYS = {"question", "kind", "answered", "reply", "highlight", "excerpts", "truncated", "sure"}
 EXCERPT_KEYS = {"rank", "text", "citation", "section", "paragraph", "score", "chunk_id"}
 
 
@@ -78,6 +78,7 @@ def check_answer_object(obj: dict) -> None:
     assert isinstance(obj["question"], str) and isinstance(obj["answered"], bool)
     assert obj["highlight"] is None or isinstance(obj["highlight"], str)
     assert obj["kind"] in KINDS
+    assert isinstance(obj["sure"], bool) and (obj["answered"] or not obj["sure"])
     if obj["kind"] in ("answer", "overview"):
         assert obj["excerpts"]
     else:
