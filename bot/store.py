@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
 from rapidfuzz import fuzz
 from sqlalchemy import (
@@ -439,17 +439,25 @@ def open_store(settings: Settings, create: bool = True) -> Store:
 
 
 def missing_sqlite_file(url: str) -> None:
-    """StoreError if the URL names a SQLite file that does not exist."""
+    """StoreError if the URL names a SQLite file that does not exist (the path read as SQLite reads it: a
+    `file:` URI's path without its query, and no "~" expanded, as none is when the store is opened)."""
     parsed = _parse_url(url)
     database = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return
-    if database.startswith("file:"):
+    path = unquote(database[len("file:") :].split("?", 1)[0]) if database.startswith("file:") else database
+    if path in ("", ":memory:"):
         return
-    if not Path(database).expanduser().is_file():
+    try:
+        found = Path(path).is_file()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
         raise StoreError(
-            f"No database at {database}: nothing has been recorded there yet "
-            "(the bot makes it when it first answers); check DATABASE_URL or DATA_DIR."
+            f"Cannot use the database path {path!r}: {getattr(exc, 'strerror', None) or exc}."
+        ) from exc
+    if not found:
+        raise StoreError(
+            f"No database file at {path}: nothing has been recorded there yet "
+            "(the bot makes it when it first answers); check DATABASE_URL."
         )
 
 

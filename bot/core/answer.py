@@ -180,7 +180,11 @@ def clean_history(history: Sequence[str]) -> list[str]:
 
 def citation(index: Index, hit: Hit) -> str:
     """Where a reader finds the excerpt: section and paragraph (and title when there are several)."""
-    c = hit.chunk
+    return place(index, hit.chunk)
+
+
+def place(index: Index, c: Chunk) -> str:
+    """Where a reader finds a chunk: section and paragraph, the FAQ's question, the title among several."""
     where = f"{c.section}, ¶{c.paragraph}"
     if c.question:
         where += f" ({c.question})"
@@ -289,9 +293,7 @@ def _sources(index: Index, docs: set) -> tuple[Source, ...]:
 def paragraph_excerpt(index: Index, chunk: Chunk, rank: int) -> Excerpt:
     """The whole paragraph of a chunk as a cited excerpt, with no bold line."""
     para = full_paragraph(index, chunk.id)
-    where = f"{para.section}, ¶{para.number}"
-    if len(index.docs) > 1:
-        where = f"{para.doc_title} — {where}"
+    where = place(index, chunk)
     return Excerpt(rank, para.text, where, para.section, para.number, 1.0, chunk.id, para.doc_title, None)
 
 

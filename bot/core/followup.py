@@ -50,7 +50,7 @@ CONTINUATION_FACTOR = 0.5
 # or "no", which open whole questions ("yes or no, did trump endorse him?").
 INTERJECTIONS = r"ok|okay|k|alright|right|cool|hmm+|well|oh|ah|yeah|thanks"
 _INTERJECTION = re.compile(rf"^(?:(?:{INTERJECTIONS})\W+)+")
-_INTERJECTION_WORDS = frozenset(w for w in INTERJECTIONS.split("|") if w.isalpha())
+_INTERJECTION_WORD = re.compile(rf"(?:{INTERJECTIONS})")  # "hmm", "hmmm" too
 # Words that point back at something said before; weaker evidence than an opener, since a standalone
 # question also says "they" or "this story".
 BACK_REFERENCES = frozenset(
@@ -195,8 +195,9 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     if len(own) != 1 or len(before) != 1 or own == before:
         return None
     (new,), (old,) = own, before
-    said = FUNCTION_WORDS | CONTINUATION_WORDS | _INTERJECTION_WORDS | own | set(earlier)
-    if any(w not in said for w in words):
+    # ... and a possessive's "s" ("and trump's?").
+    said = FUNCTION_WORDS | CONTINUATION_WORDS | own | set(earlier) | {"s"}
+    if any(w not in said and not _INTERJECTION_WORD.fullmatch(w) for w in words):
         return None  # "but why would trump agree?" asks something of its own
     return re.sub(rf"(?<![^\W_]){re.escape(old)}(?![^\W_])", new, previous, flags=re.IGNORECASE)
 

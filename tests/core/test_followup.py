@@ -420,6 +420,8 @@ PEOPLE = frozenset({"trump", "mamdani", "bannon"})
     [
         ("and trump?", "what did mamdani propose?", "what did trump propose?"),
         ("ok, and how old is Trump?", "how old is Mamdani", "how old is trump"),
+        ("hmmm and trump?", "how old is Mamdani", "how old is trump"),  # any "hmm" (a trial's)
+        ("and trump's?", "how old is mamdani", "how old is trump"),  # a possessive
         ("what about bannon", "what did trump say about the press?", "what did bannon say about the press?"),
         ("and bannon?", "what did trump say about mamdani's win?", None),  # two people before
         ("and trump?", "what did trump say?", None),  # the same person

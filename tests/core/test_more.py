@@ -106,6 +106,11 @@ def test_more_after_a_summary_goes_on_through_the_article_in_order(
     assert [(e.section, e.paragraph) for e in shown] == [(s, p) for _, s, p in paragraphs]
     chunks = {c.id: c for c in answerer.index.chunks}
     assert all(e.text.startswith(chunks[e.chunk_id].text) for e in shown)
+    # An FAQ answer is cited with its question, as in any answer ("[13] Possibly. …" says little alone).
+    assert all(
+        e.citation.endswith(f"({chunks[e.chunk_id].question})") for e in shown if chunks[e.chunk_id].question
+    )
+    assert any(chunks[e.chunk_id].question for e in shown)
     assert pages[0].reply == OVERVIEW_MORE and pages[-1].reply == OVERVIEW_END and not pages[-1].excerpts
 
 
