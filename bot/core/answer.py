@@ -193,8 +193,9 @@ def place(index: Index, c: Chunk) -> str:
     return where
 
 
-def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
-    """Turn a retrieval into an Answer with numbered, cited excerpts (none when none is near)."""
+def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = True) -> Answer:
+    """Turn a retrieval into an Answer with numbered, cited excerpts (none when none is near); `hint`: a
+    declined word or two may say what to ask instead (`replies.not_covered_text`)."""
     excerpts = []
     hits = retrieval.hits if retrieval.near else ()
     for rank, hit in enumerate(hits, 1):
@@ -227,7 +228,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool) -> Answer:
         sources=_sources(index, docs),
         kind=ANSWER if retrieval.answered else NOT_COVERED,
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
-        reply=None if retrieval.answered else replies.not_covered_text(retrieval.question, near, index),
+        reply=None if retrieval.answered else replies.not_covered_text(retrieval.question, near, index, hint),
         sure=retrieval.sure,
     )
 
@@ -503,9 +504,10 @@ class Answerer:
             results = self.retriever.retrieve_many(
                 [searched[i].text for i in asked], k, histories if any(histories) else None, vectors, spelled
             )
-            for i, r in zip(asked, results, strict=True):
+            for i, r, history in zip(asked, results, histories, strict=True):
                 q, n = searched[i], pages[i]
-                answered = compose(self.index, replace(r, hits=r.hits[: q.k]), q.truncated)
+                # After a question, the person knows what the bot is for: no hint with a short decline.
+                answered = compose(self.index, replace(r, hits=r.hits[: q.k]), q.truncated, hint=not history)
                 answers[i] = answered if n is None else continuation(answered, queries[i], n)
         return answers  # type: ignore[return-value]  # every slot is filled
 

@@ -94,12 +94,13 @@ def example_questions(index: Index, n: int = 3) -> tuple[str, ...]:
     return tuple(list(seen)[:n])
 
 
-def not_covered_text(question: str, near: bool, index: Index) -> str:
-    """The reply to a question the article doesn't answer (`near`: its closest passages are shown)."""
+def not_covered_text(question: str, near: bool, index: Index, hint: bool = True) -> str:
+    """The reply to a question the article doesn't answer (`near`: its closest passages are shown; `hint`:
+    a word or two may be told what to ask instead)."""
     if near:
         return NOT_COVERED_NEAR
     words = len(re.findall(r"[^\W\d_]+", question))  # a sum ("2+2") has none: declined as it is
-    if 1 <= words <= SHORT_WORDS and (examples := example_questions(index, 1)):
+    if hint and 1 <= words <= SHORT_WORDS and (examples := example_questions(index, 1)):
         return NOT_COVERED_SHORT.format(example=examples[0])
     return NOT_COVERED
 

@@ -16,6 +16,7 @@ from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
 from bot.core.evaluation import FollowupReport, evaluate_followups, is_followup_file, read_followups
 from bot.core.followup import ask_again, restated, swap_name
+from bot.core.replies import NOT_COVERED
 from bot.core.text import contains
 
 # The bars the requirement sets; do not lower them to make a run pass.
@@ -466,6 +467,8 @@ def test_a_bare_name_after_a_question_is_that_question_about_them(answerer: Answ
     answer."""
     a = answerer.ask("and trump?", history=["how old is mamdani"])
     assert a.kind == "not_covered" and a.excerpts == ()
+    # After a question, no hint of what to ask, as a word or two alone gets ("bonjour").
+    assert a.reply == NOT_COVERED
 
 
 @pytest.mark.parametrize(("followup", "first", "found"), [("age?", "who is mamdani?", "33")])
