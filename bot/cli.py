@@ -493,6 +493,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if first_contact:
         print(f"  intents right   {rate(report.intents_right, report.intents)}  (reply of an expected kind)")
         print(f"  off-topic       {rate(report.off_topic_declined, report.off_topic)}  (declined)")
+        if report.several:
+            print(f"  all parts shown {rate(report.parts_shown, report.several)}  (of questions with parts)")
     else:
         print(f"  abstained       {rate(report.abstained, report.unanswerable)}  (of unanswerable questions)")
     if report.misses:

@@ -57,6 +57,8 @@ class Report:
     intents_right: float = 0.0  # share of them that got a reply of an expected kind
     off_topic: int = 0
     off_topic_declined: float = 0.0  # share of off-topic questions not answered from the article
+    several: int = 0  # first-contact questions that ask several things (with `parts`)
+    parts_shown: float = 0.0  # share of them whose answer shows a gold place of every part
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Contact:
     kind: str  # one of FIRST_CONTACT_KINDS
     gold: tuple[str, ...] = ()
     expect: tuple[str, ...] = ()
+    parts: tuple[tuple[str, ...], ...] = ()  # a question of several parts: the gold places of each
 
 
 def is_first_contact_file(path: Path) -> bool:
@@ -87,7 +90,17 @@ def read_contacts(path: Path) -> list[Contact]:
             raise TypeError("gold and expect are lists of strings")
         if d["kind"] == "basic" and not gold:  # scored as one to decline, it would count as a miss
             raise ValueError("a basic question needs its gold places")
-        return Contact(str(d.get("id", n)), d["question"], d["kind"], tuple(gold), tuple(expect))
+        parts = d.get("parts") or []
+        if not all(isinstance(p, list) and p and all(isinstance(g, str) for g in p) for p in parts):
+            raise TypeError("parts is a list of lists of gold places")
+        return Contact(
+            str(d.get("id", n)),
+            d["question"],
+            d["kind"],
+            tuple(gold),
+            tuple(expect),
+            tuple(map(tuple, parts)),
+        )
 
     return read_json_lines(path, "a first-contact message", parse)
 
@@ -132,9 +145,18 @@ def evaluate_contacts(answerer: Answerer, contacts: Sequence[Contact]) -> Report
         (intents if c.kind == "intent" else declined).append(right)
         if not right:
             misses.append(Miss(c.id, c.text, f"kind {a.kind}", _top(a)))
+    # A question of several parts: does the reply show where the article answers each?
+    several = [
+        a.kind == "answer"
+        and all(any(contains(e.text, g) for e in a.shown for g in part) for part in c.parts)
+        for c, a in zip(contacts, answers, strict=True)
+        if c.parts
+    ]
     return Report(
         **{
             **report.__dict__,
+            "several": len(several),
+            "parts_shown": sum(several) / max(1, len(several)),
             "misses": tuple(misses),
             "intents": len(intents),
             "intents_right": sum(intents) / max(1, len(intents)),

@@ -22,6 +22,7 @@ from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel, adapt
+from bot.core.parts import MAX_PARTS, question_parts
 from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
 
@@ -114,12 +115,16 @@ class Retriever:
 
         prepared = [prepare(q) for q in questions]
         known = known or {}
+        # A question that asks two or three things shows each part's best passage (bot.core.parts).
+        parts = [question_parts(p) for p in prepared]
+        part_texts = list(dict.fromkeys(t for ps in parts for t in ps))
         if not histories or not any(histories):
-            # Exactly the single-question path: the same texts in the same encoder call.
-            raw = self._encode(prepared, known)
+            # The single-question path: the questions (and any parts) in one encoder call.
+            raw = self._encode(prepared + part_texts, known)
+            vectors = dict(zip(part_texts, raw[len(prepared) :], strict=True))
             return [
-                replace(self.rank(p, v, k), question=q)
-                for q, p, v in zip(questions, prepared, raw, strict=True)
+                replace(self._parts_shown(self.rank(p, v, k), [(t, vectors[t]) for t in ps]), question=q)
+                for q, p, v, ps in zip(questions, prepared, raw[: len(prepared)], parts, strict=True)
             ]
         if len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
@@ -135,7 +140,7 @@ class Retriever:
         prepared = [s or p for s, p in zip(swapped, prepared, strict=True)]
         earlier = [texts[:-1] if s else texts for s, texts in zip(swapped, earlier, strict=True)]
         # One encoder call for the questions and every distinct earlier message.
-        extra = list(dict.fromkeys(t for texts in earlier for t in texts))
+        extra = list(dict.fromkeys([*(t for texts in earlier for t in texts), *part_texts]))
         raw = self._encode(prepared + extra, known)
         vectors = dict(zip(extra, raw[len(prepared) :], strict=True))
         # How self-contained a message is depends partly on whether the article answers it read
@@ -150,7 +155,7 @@ class Retriever:
 
         prepared, own_raw = self._asked_again(prepared, raw[: len(prepared)], earlier, confidence, known)
         out = []
-        for q, p, v, texts in zip(questions, prepared, own_raw, earlier, strict=True):
+        for q, p, v, texts, ps in zip(questions, prepared, own_raw, earlier, parts, strict=True):
             own = self.score(p, v)
             own_confidence = self.model.confidence(own.features)
             weights = self.followups.weights(
@@ -162,8 +167,21 @@ class Retriever:
                 if context
                 else self._ranked(p, own, k, own.query, v, ())
             )
-            out.append(replace(result, question=q))
+            out.append(replace(self._parts_shown(result, [(t, vectors[t]) for t in ps]), question=q))
         return out
+
+    def _parts_shown(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
+        """The retrieval with each part's own best passage shown when it is among the hits, however far
+        below the first it scores (the support gap would hide the second part's passage), if it is among
+        the first MAX_PARTS. `parts`: the
+        text and raw vector of each part of a question that asks several things; the passages' order, the
+        bold line and whether the article answers stay the whole question's."""
+        if not parts or not r.hits:
+            return r
+        best = {self.index.chunks[int(self.score(t, v).positions[0])].id for t, v in parts}
+        # Among the first MAX_PARTS only, so that what is shown is the same at any depth asked for.
+        last = max((n for n, h in enumerate(r.hits[:MAX_PARTS]) if h.chunk.id in best), default=-1)
+        return replace(r, supported=max(r.supported, last + 1))
 
     def _asked_again(
         self,

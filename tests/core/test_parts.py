@@ -1,0 +1,68 @@
+"""The parts of a question that asks several things (bot.core.parts), and what the reply shows of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer import Answerer
+from bot.core.parts import question_parts
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "How old is Mamdani and what year did he get elected?",
+            ["How old is Mamdani?", "what year did he get elected?"],
+        ),
+        ("when did they meet, who set it up", ["when did they meet", "who set it up"]),
+        ("Was it a photo op? And what was Trump's mood?", ["Was it a photo op?", "what was Trump's mood?"]),
+        (
+            "what did they focus on, and did they agree on ideology?",
+            ["what did they focus on?", "did they agree on ideology?"],
+        ),
+        (
+            "what's the rent, how many con ed customers are there, and how big is the economy",
+            ["what's the rent", "how many con ed customers are there", "how big is the economy"],
+        ),
+    ],
+)
+def test_a_question_of_several_parts_is_split_where_each_starts(question: str, parts: list[str]) -> None:
+    assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "After the meeting, how did suburban homeowners' view of Trump change?",  # an opening clause
+        "According to the FAQ, what made it possible?",
+        "who is he and why?",  # a part that names nothing
+        "what and when?",
+        "what did trump and mamdani say",  # "and" between names
+        "what district is mamdani from? queens?",  # a second "question" that is no question
+        "Tell me about the rent. Who proposed it?",  # the first part is no question
+    ],
+)
+def test_one_question_stays_whole(question: str) -> None:
+    assert question_parts(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        (
+            "how many people live in new york and how big is its economy?",
+            ["8.336 million residents", "$1.744 trillion annually"],
+        ),
+        (
+            "what's the median rent? and how much have con ed rates risen?",
+            ["The median one-bedroom rent? $3,500 a month.", "raised rates 18% since 2022"],
+        ),
+    ],
+)
+def test_the_reply_shows_where_the_article_answers_each_part(
+    answerer: Answerer, question: str, places: list[str]
+) -> None:
+    # Only the first passage was shown: the second part's passage scored below the support gap.
+    shown = " ".join(e.text for e in answerer.ask(question).shown)
+    assert all(p in shown for p in places), shown
