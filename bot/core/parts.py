@@ -19,31 +19,43 @@ _QUESTION_WORD = r"(?:what|what's|whats|when|where|who|who's|whom|whose|which|wh
 _AUXILIARY = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b"
 # Each part must open as a question: "After the meeting, how did…" and "According to the FAQ, what…" are one.
 _OPENS_A_QUESTION = re.compile(rf"^\W*(?:{_QUESTION_WORD}|{_AUXILIARY})", re.IGNORECASE)
-# A second question: after a question mark (or a full stop before a question word), or a joining word or a
-# comma before a question word; after a comma and a joining word, an auxiliary too (", and did they agree").
-_JOIN = r"(?:and|also|plus|as well as|\+|&)"
+# A second question: after a question mark (or a full stop after a word, not "i.e.", before a question
+# word), or a joining word or a comma before a question word; after a comma and a joining word, an
+# auxiliary too (", and did they agree"). Blank runs are one space by then, so none of it backtracks far.
+_JOIN = r"(?:and also|and|also|plus|as well as|\+|&)"
 _SPLIT = re.compile(
-    rf"(?<=\?)\s+(?:{_JOIN}\s+)?(?=\S)"
-    rf"|(?<=\.)\s+(?={_QUESTION_WORD})"
-    rf"|\s*[,;]\s*{_JOIN}\s+(?={_QUESTION_WORD}|{_AUXILIARY})"
-    rf"|\s*[,;]\s*(?={_QUESTION_WORD})"
-    rf"|\s+{_JOIN}\s+(?={_QUESTION_WORD})",
+    rf"(?<=\?) ?(?:{_JOIN} )?(?=\S)"
+    rf"|(?<=\w\w\w\.) (?={_QUESTION_WORD})"
+    rf"| ?[,;] ?{_JOIN} (?={_AUXILIARY})"
+    rf"| ?[,;] ?(?:{_JOIN} )?(?={_QUESTION_WORD})"
+    rf"| {_JOIN} (?={_QUESTION_WORD})",
     re.IGNORECASE,
 )
+_BLANKS = re.compile(r"\s+")
+# Words before the first question word of a message ("ok so ", "quick q: "), at most three.
+_OPENER = re.compile(rf"^(?:[^\W\d_]+\W+){{1,3}}?(?=(?:{_QUESTION_WORD}|{_AUXILIARY}))", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 MAX_PARTS = 3  # a longer list of questions is read whole: each part would be a sliver
 
 
 def question_parts(question: str) -> list[str]:
     """The question's parts when it asks two or three things, each naming something; else []."""
-    pieces = [p.strip(" ,;") for p in _SPLIT.split(question)]
+    text = _BLANKS.sub(" ", question.replace("’", "'")).strip()
+    pieces = [p.strip(" ,;") for p in _SPLIT.split(text)]
     pieces = [p for p in pieces if p]
+    # An opener that names nothing ("hey,", "wait,") is no part of its own, nor the start of the first
+    # part ("ok so when did they meet").
+    while len(pieces) > 2 and not _names_something(pieces[0]):
+        pieces.pop(0)
+    opener = _OPENER.match(pieces[0]) if pieces and not _OPENS_A_QUESTION.match(pieces[0]) else None
+    if opener and not _names_something(opener.group()):
+        pieces[0] = pieces[0][opener.end() :]
     if not 2 <= len(pieces) <= MAX_PARTS:
         return []
     if not all(_names_something(p) and _OPENS_A_QUESTION.match(p) for p in pieces):
         return []
     # A part read alone is read as a question when the whole was one ("How old is Mamdani?").
-    if question.rstrip().endswith("?"):
+    if text.endswith("?"):
         pieces = [p if p[-1] in "?.!" else p + "?" for p in pieces]
     return pieces
 

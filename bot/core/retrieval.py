@@ -22,7 +22,7 @@ from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel, adapt
-from bot.core.parts import MAX_PARTS, question_parts
+from bot.core.parts import question_parts
 from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
 
@@ -57,6 +57,11 @@ class Retrieval:
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many leading hits support the answer (the rest only on request)
     sure: bool = False  # answered, and sure enough to answer unasked (RetrievalModel.channel_threshold)
+
+
+def _overlap(a: Chunk, b: Chunk) -> bool:
+    """Whether two chunks share text (chunks overlap by whole sentences)."""
+    return a.doc == b.doc and a.start < b.end and b.start < a.end
 
 
 class Retriever:
@@ -171,17 +176,27 @@ class Retriever:
         return out
 
     def _parts_shown(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
-        """The retrieval with each part's own best passage shown when it is among the hits, however far
-        below the first it scores (the support gap would hide the second part's passage), if it is among
-        the first MAX_PARTS. `parts`: the
-        text and raw vector of each part of a question that asks several things; the passages' order, the
-        bold line and whether the article answers stay the whole question's."""
-        if not parts or not r.hits:
+        """A question that asks several things shows each part's own best passage: it goes right after the
+        passages shown, from wherever it ranked or from outside the hits (the support gap, or the whole
+        question's vector sitting between the parts, would hide it). `parts`: the text and raw vector of
+        each part. Only for an answered question, only a part the article answers read alone, and not a
+        passage whose text overlaps one shown; the bold line and the first passage stay the whole
+        question's. The hits keep their number, so what is shown is the same at any depth asked for."""
+        if not parts or not r.hits or not r.answered:
             return r
-        best = {self.index.chunks[int(self.score(t, v).positions[0])].id for t, v in parts}
-        # Among the first MAX_PARTS only, so that what is shown is the same at any depth asked for.
-        last = max((n for n, h in enumerate(r.hits[:MAX_PARTS]) if h.chunk.id in best), default=-1)
-        return replace(r, supported=max(r.supported, last + 1))
+        hits, shown = list(r.hits), max(1, r.supported)
+        for text, vector in parts:
+            s = self.score(text, vector)
+            if self.model.confidence(s.features) < self.model.abstain_threshold:
+                continue  # "how tall is trump?" has no passage to show
+            best = self.index.chunks[int(s.positions[0])]
+            at = next((n for n, h in enumerate(hits) if h.chunk.id == best.id), len(hits))
+            if at < shown or any(_overlap(best, h.chunk) for h in hits[:shown]):
+                continue
+            del hits[at : at + 1]
+            hits.insert(shown, Hit(best, float(s.fused[0])))
+            shown += 1
+        return replace(r, hits=tuple(hits[: len(r.hits)]), supported=shown)
 
     def _asked_again(
         self,

@@ -21,6 +21,14 @@ from bot.core.parts import question_parts
             "what did they focus on, and did they agree on ideology?",
             ["what did they focus on?", "did they agree on ideology?"],
         ),
+        ("hey, how old is mamdani and what's his slogan?", ["how old is mamdani?", "what's his slogan?"]),
+        ("ok so when did they meet and who set it up", ["when did they meet", "who set it up"]),
+        ("what did bannon say and also what did trump say", ["what did bannon say", "what did trump say"]),
+        (
+            "how many live in nyc?how big is its economy?",
+            ["how many live in nyc?", "how big is its economy?"],
+        ),
+        ("what is the rent\n\n\nand who set it up?", ["what is the rent?", "who set it up?"]),
         (
             "what's the rent, how many con ed customers are there, and how big is the economy",
             ["what's the rent", "how many con ed customers are there", "how big is the economy"],
@@ -41,6 +49,8 @@ def test_a_question_of_several_parts_is_split_where_each_starts(question: str, p
         "what did trump and mamdani say",  # "and" between names
         "what district is mamdani from? queens?",  # a second "question" that is no question
         "Tell me about the rent. Who proposed it?",  # the first part is no question
+        "what did trump say, i.e. what was his quote?",  # no sentence ends at "i.e."
+        "who’s he and what’s that?",  # curly apostrophes read as straight ones: neither part names anything
     ],
 )
 def test_one_question_stays_whole(question: str) -> None:
@@ -66,3 +76,26 @@ def test_the_reply_shows_where_the_article_answers_each_part(
     # Only the first passage was shown: the second part's passage scored below the support gap.
     shown = " ".join(e.text for e in answerer.ask(question).shown)
     assert all(p in shown for p in places), shown
+
+
+def test_a_part_the_article_does_not_answer_adds_no_passage(answerer: Answerer) -> None:
+    # A review found "how tall is trump?" given the passage nearest it, which does not say.
+    a = answerer.ask("what's mamdani's slogan and how tall is trump?")
+    assert a.kind == "answer" and len(a.shown) == 1 and "Housing is a human right" in a.shown[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many residents does nyc have, and what did trump call mamdani?",
+        "what did steve bannon warn republicans about? also when will mamdani become mayor?",
+    ],
+)
+def test_a_parts_passage_is_shown_from_outside_the_hits_and_alike_at_any_depth(
+    answerer: Answerer, question: str
+) -> None:
+    # A review found the second part's passage missing: the whole question did not rank it in its first three.
+    deep = [e.chunk_id for e in answerer.ask(question, k=10).shown]
+    assert len(deep) == 2
+    for k in (1, 2, 3):
+        assert [e.chunk_id for e in answerer.ask(question, k=k).shown] == deep[:k]

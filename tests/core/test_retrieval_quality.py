@@ -150,9 +150,9 @@ def test_the_bold_line_holds_on_dev_and_holdout(dev: Report, holdout: Report) ->
 def test_questions_of_several_parts_show_every_part(answerer: Answerer, repo_root: Path) -> None:
     # train/checks/several_parts.jsonl: questions asking two or three things, written from the article alone
     # by a helper who saw nothing else, never trained on. Measured 2026-11-30: every part's gold shown for
-    # 0.853 (0.629 before each part's own best passage was shown); less about two questions.
+    # 0.897 (0.629 before each part's own best passage was shown); less about two questions.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "several_parts.jsonl")
     )
     assert report.several >= 65
-    assert report.parts_shown >= 0.82 and report.hit1 >= 0.94, _misses(report)
+    assert report.parts_shown >= 0.86 and report.hit1 >= 0.94, _misses(report)
