@@ -106,20 +106,14 @@ def test_doubt_and_asking_to_explain_get_the_bots_own_line(
     assert (a.kind, a.reply, a.excerpts) == ("chatter", CHATTER_LINES[group], ())
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "explain the affordability compact",
-        "what does democratic socialist mean",
-        "are you sure trump endorsed him?",
-    ],
-)
-def test_asking_to_explain_something_of_the_article_is_a_question(answerer: Answerer, text: str) -> None:
-    assert answerer.ask(text).kind == "answer"
+# Words of being wrong, of doubt or of asking to explain, in questions about the article.
+QUESTIONS_WITH_CHAT_WORDS = ["what did trump get wrong", "was trump wrong about mamdani?",
+                             "explain the affordability compact", "what does democratic socialist mean",
+                             "are you sure trump endorsed him?"]  # fmt: skip
 
 
-@pytest.mark.parametrize("text", ["what did trump get wrong", "was trump wrong about mamdani?"])
-def test_a_question_about_being_wrong_is_still_a_question(answerer: Answerer, text: str) -> None:
+@pytest.mark.parametrize("text", QUESTIONS_WITH_CHAT_WORDS)
+def test_a_question_with_words_of_chat_is_still_a_question(answerer: Answerer, text: str) -> None:
     assert answerer.ask(text).kind == "answer"
 
 
