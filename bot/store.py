@@ -442,9 +442,9 @@ def missing_sqlite_file(url: str) -> None:
     """StoreError if the URL names a SQLite file that does not exist (the path read as SQLite reads it: a
     `file:` URI's path without its query, and no "~" expanded, as none is when the store is opened)."""
     parsed = _parse_url(url)
-    database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+    if parsed.get_backend_name() != "sqlite":
         return
+    database = parsed.database or ""
     path = unquote(database[len("file:") :].split("?", 1)[0]) if database.startswith("file:") else database
     if path in ("", ":memory:"):
         return

@@ -24,7 +24,7 @@ import numpy as np
 from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
 from bot.core.text import has_lone_surrogates
-from bot.core.training import read_json_lines
+from bot.core.training import clearly_better, read_json_lines
 
 log = logging.getLogger(__name__)
 
@@ -221,12 +221,7 @@ def fewest_not_clearly_beaten(outcomes: dict[int, np.ndarray]) -> int:
     beat clearly: by over CLEARLY_BETTER standard errors of the paired difference. Between near-equal
     choices the pick would otherwise swing with every few examples added."""
     best = max(outcomes, key=lambda n: (outcomes[n].mean(), -n))
-    for n in sorted(outcomes):
-        diff = outcomes[best].astype(float) - outcomes[n].astype(float)
-        error = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0.0
-        if diff.mean() <= CLEARLY_BETTER * error:
-            return n
-    return best
+    return min(n for n in outcomes if not clearly_better(outcomes[best], outcomes[n], CLEARLY_BETTER))
 
 
 def nearest_means(sims: np.ndarray, n: int) -> np.ndarray:

@@ -530,12 +530,19 @@ def _simplest_that_is_not_clearly_beaten(outcomes: dict[int, np.ndarray]) -> int
     for passages in sorted(outcomes):
         if passages == base:
             continue
-        diff = outcomes[passages][:, 0].astype(float) - outcomes[base][:, 0].astype(float)
         lost = outcomes[passages][:, 1].mean() < outcomes[base][:, 1].mean()
-        error = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.inf
-        if not lost and diff.mean() > 2 * error and diff.mean() > 0:
+        if not lost and clearly_better(outcomes[passages][:, 0], outcomes[base][:, 0]):
             chosen = passages
     return chosen
+
+
+def clearly_better(a: np.ndarray, b: np.ndarray, errors: float = 2.0) -> bool:
+    """Whether outcome a beats outcome b (one value per item, paired) by over `errors` standard errors of
+    the paired difference; never with fewer than two items, which have no standard error."""
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if len(diff) < 2:
+        return False
+    return bool(diff.mean() > 0 and diff.mean() > errors * diff.std(ddof=1) / np.sqrt(len(diff)))
 
 
 def choose_support_gap(fused: np.ndarray, pos: np.ndarray) -> float:
