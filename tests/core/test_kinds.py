@@ -95,6 +95,7 @@ def test_being_told_the_reply_missed_gets_an_apology_and_a_hint(
         ("are you certain?", [], "doubt"),
         ("what do u mean?", ["how old is mamdani?"], "unclear"),
         ("not sure what you mean", [], "unclear"),
+        ("where did u get that", ["what is mamdani's slogan"], "doubt"),
     ],
 )
 def test_doubt_and_asking_to_explain_get_the_bots_own_line(
@@ -109,7 +110,7 @@ def test_doubt_and_asking_to_explain_get_the_bots_own_line(
 # Words of being wrong, of doubt or of asking to explain, in questions about the article.
 QUESTIONS_WITH_CHAT_WORDS = ["what did trump get wrong", "was trump wrong about mamdani?",
                              "explain the affordability compact", "what does democratic socialist mean",
-                             "are you sure trump endorsed him?"]  # fmt: skip
+                             "are you sure trump endorsed him?", "where did trump say that"]  # fmt: skip
 
 
 @pytest.mark.parametrize("text", QUESTIONS_WITH_CHAT_WORDS)
