@@ -885,6 +885,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """Questions per day, abstention rate, votes per section and unanswered questions, after retention."""
     from bot.store import StoreError
 
+    if args.png is not None:
+        _not_a_store_file(args.png, settings)
     store = _open_store(settings, create=False)
     try:
         report = store.report()
@@ -900,6 +902,31 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         if written:
             print(f"\nChart written to {args.png} ({written / 1024:.0f} kB).")
     return 0
+
+
+def _not_a_store_file(path: str, settings: Settings) -> None:
+    """UserError if the chart would be written over the database, its journal or the salt file."""
+    from bot.store import StoreError, store_files
+
+    try:
+        target = Path(path).expanduser().resolve()
+        files = store_files(settings)
+        clash = next((f for f in files if f.resolve() == target or _same_file(f, target)), None)
+    except (OSError, RuntimeError, ValueError, StoreError):
+        return  # a name that cannot be resolved is met, and told, where the chart is written
+    if clash is not None:
+        raise UserError(
+            f"--png {path} is the question store's own file ({clash}); write the chart to another file.",
+            EXIT_USAGE,
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths are one existing file (a hard link, say)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def write_chart(report: UsageReport, path: str) -> int:

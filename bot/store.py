@@ -438,15 +438,31 @@ def open_store(settings: Settings, create: bool = True) -> Store:
     return store
 
 
-def missing_sqlite_file(url: str) -> None:
-    """StoreError if the URL names a SQLite file that does not exist (the path read as SQLite reads it: a
-    `file:` URI's path without its query, and no "~" expanded, as none is when the store is opened)."""
+def sqlite_path(url: str) -> str | None:
+    """The file a SQLite URL names, read as SQLite reads it (a `file:` URI's path without its query, and
+    no "~" expanded, as none is when the store is opened); None for another database or one in memory."""
     parsed = _parse_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return
+        return None
     database = parsed.database or ""
     path = unquote(database[len("file:") :].split("?", 1)[0]) if database.startswith("file:") else database
-    if path in ("", ":memory:"):
+    return None if path in ("", ":memory:") else path
+
+
+def store_files(settings: Settings) -> tuple[Path, ...]:
+    """The files the store keeps on this machine: the SQLite database with its journal files, and the
+    salt file (a command must never write over them)."""
+    files = [settings.data_dir.expanduser() / SALT_FILE]
+    path = sqlite_path(settings.database_url or default_url(settings.data_dir))
+    if path is not None:
+        files += [Path(path + end) for end in ("", "-wal", "-shm", "-journal")]
+    return tuple(files)
+
+
+def missing_sqlite_file(url: str) -> None:
+    """StoreError if the URL names a SQLite file that does not exist (`sqlite_path`)."""
+    path = sqlite_path(url)
+    if path is None:
         return
     try:
         found = Path(path).is_file()
@@ -711,19 +727,29 @@ class Store:
         """Delete a user's questions (with every vote on them) and votes; the rows deleted.
 
         Their questions are also taken out of the conversation history kept with other people's
-        questions (a follow-up in a thread keeps the questions before it).
+        questions (a follow-up in a thread keeps the questions before it): only of questions asked
+        publicly (or of old rows, whose place is unknown) since their first, since only a public
+        conversation mixes people's questions. Another person's private conversation (a DM) holds only
+        their own words, even where they typed the same question.
         """
         key = self.user_key(user_id)
         theirs = select(answers.c.id).where(answers.c.user_key == key)
         with self._tx("deleting a user's rows") as conn:
-            said = {q for (q,) in conn.execute(select(answers.c.question).where(answers.c.user_key == key))}
+            rows = conn.execute(
+                select(answers.c.question, answers.c.at).where(answers.c.user_key == key)
+            ).all()
+            said = {q for q, _ in rows}
             n = conn.execute(
                 delete(votes).where((votes.c.user_key == key) | votes.c.answer_id.in_(theirs))
             ).rowcount
             conn.execute(delete(answer_sections).where(answer_sections.c.answer_id.in_(theirs)))
             n += conn.execute(delete(answers).where(answers.c.user_key == key)).rowcount
             if said:
-                others = conn.execute(select(answers.c.id, answers.c.history)).all()
+                public = answers.c.private.is_(False) | answers.c.private.is_(None)
+                since = min(at for _, at in rows)
+                others = conn.execute(
+                    select(answers.c.id, answers.c.history).where(public, answers.c.at >= since)
+                ).all()
                 for answer_id, history in others:
                     kept = [h for h in history or () if h not in said]
                     if len(kept) != len(history or ()):

@@ -202,6 +202,33 @@ def test_report_png_to_a_bad_place_is_one_sentence(tmp_path: Path, where: str) -
     assert line.startswith("error: Cannot write the chart to ") and line.endswith("."), line
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "meeting-bot.sqlite3",
+        "meeting-bot.sqlite3-wal",
+        "salt",
+        "../link.png",
+        "./../data//meeting-bot.sqlite3",
+    ],
+)
+def test_report_png_never_writes_over_the_store(tmp_path: Path, target: str) -> None:
+    # "report --png" over the database it reads replaced every question with the chart.
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "meeting-bot.sqlite3"
+    with Store.open(f"sqlite:///{database}", (b"x" * 32)) as store:
+        record(store, "1", "answer", datetime.now(UTC))
+    (data / "salt").write_text("s" * 64)
+    (tmp_path / "link.png").symlink_to(database)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    result = run_cli("report", "--png", str(data / target), data=data)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "is the question store's own file" in line and line.endswith("write the chart to another file.")
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
 @pytest.mark.parametrize("where", ["", "-", "folder/"])
 def test_report_png_without_a_file_name_is_a_usage_error(tmp_path: Path, where: str) -> None:
     result = run_cli("report", "--png", where, data=tmp_path / "data")

@@ -731,11 +731,25 @@ def test_an_older_votes_table_gains_the_click_order(tmp_path: Path) -> None:
 
 def test_forget_also_takes_their_words_out_of_other_peoples_history(store: Store) -> None:
     record(store, "a", ALICE, "my PIN is 4471, when was the meeting?", surface="mention")
-    record(store, "b", BOB, "and where?", surface="thread", history=["my PIN is 4471, when was the meeting?"])
-    record(store, "c", CAROL, "and why?", surface="thread", history=["and where?"])
+    thread = {"surface": "thread", "private": False, "at": NOW}
+    record(store, "b", BOB, "and where?", history=["my PIN is 4471, when was the meeting?"], **thread)
+    record(store, "c", CAROL, "and why?", history=["and where?"], **thread)
     store.forget(ALICE)
     assert "4471" not in all_text(store)
     assert store.get_answer("b").history == () and store.get_answer("c").history == ("and where?",)
+
+
+def test_forget_leaves_another_persons_private_conversation_as_it_was(store: Store) -> None:
+    # Bob typed the same question as Alice in his own DMs: his follow-up keeps it, and so does a public
+    # question asked before Alice's first (her words cannot be in its history).
+    record(store, "a", ALICE, "when was the meeting", surface="dm", at=NOW)
+    record(store, "b", BOB, "and where?", surface="dm", history=["when was the meeting"], at=NOW)
+    early = {"surface": "thread", "private": False, "at": NOW - timedelta(days=1)}
+    record(store, "c", CAROL, "and why?", history=["when was the meeting"], **early)
+    store.forget(ALICE)
+    assert store.get_answer("a") is None
+    assert store.get_answer("b").history == ("when was the meeting",)
+    assert store.get_answer("c").history == ("when was the meeting",)
 
 
 def test_mentions_are_stored_without_raw_ids(store: Store) -> None:
