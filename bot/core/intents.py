@@ -42,6 +42,8 @@ NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind it
 # More neighbours are taken only when they read clearly more examples right than fewer: by over two
 # standard errors of the paired difference, as the bold line's passage count is chosen (bot.core.training).
 CLEARLY_BETTER = 2.0
+# Longer than any word of a language written with spaces ("antidisestablishmentarianism" has 28 letters).
+LONGEST_WORD = 40
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -167,6 +169,10 @@ class IntentReader:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
         if not _LETTER_OR_DIGIT.search(text):
             return Intent(CHATTER, "ack", 1.0)  # a lone emoji or punctuation: nothing to search for
+        if all(len(w) > LONGEST_WORD for w in _WORD.findall(text)):
+            # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,
+            # though its vector can sit near a goodbye. It is searched, and declined.
+            return None
         row = self._examples.get(message_key(text))
         if row is not None:  # an example's own words: its kind, whatever its neighbours are
             kind = self.model.kinds[row]

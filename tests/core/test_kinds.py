@@ -410,3 +410,10 @@ def test_a_word_or_two_the_article_has_nothing_on_gets_what_the_bot_is_for(
     assert answerer.ask("what is photosynthesis").reply == "The article doesn't cover this."
     assert answerer.ask("2+2").reply == "The article doesn't cover this."  # a sum is no word
     assert answerer.ask("what is 17 + 25").reply == "The article doesn't cover this."  # nor, with words
+
+
+@pytest.mark.parametrize("text", ["a" * 200, "asdf" * 60, "x" * 2000])
+def test_a_key_held_down_is_not_chatter(answerer: Answerer, text: str) -> None:
+    # 200 "a"s sat near a goodbye and were told "Bye!": no word at all is searched, and declined.
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.excerpts == ()
