@@ -185,6 +185,25 @@ def test_eval_shows_claimed_speakers_and_only_the_similarity_ranges_it_has(tmp_p
         ("[1, 2]\n", "1: not a question object (a JSON array, not an object)."),
         ('"just text"\n', "1: not a question object (a JSON string, not an object)."),
         ("null\n", "1: not a question object (a JSON null, not an object)."),
+        # A blank gold place is found in every passage: it scored every answer a hit.
+        (
+            '{"question": "when?", "gold": ["Oval"]}\n{"question": "why?", "gold": [" "]}\n',
+            '2: not a question object (a place in "gold" is blank: it would be found in every passage).',
+        ),
+        (
+            '{"id": "b", "kind": "basic", "question": "when?", "gold": ["Oval"], '
+            '"parts": [["Oval"], [""]]}\n',
+            '1: not a first-contact message (a place in "parts" is blank: '
+            "it would be found in every passage).",
+        ),
+        (
+            '{"first": "when?", "followup": "and where?", "gold": ["", "Oval"]}\n',
+            '1: not a follow-up pair (a place in "gold" is blank: it would be found in every passage).',
+        ),
+        (
+            '{"question": "\\u0000", "gold": ["Oval"]}\n',
+            "1: not a question object (the question has no words or holds text that is not valid Unicode).",
+        ),  # fmt: skip
         (
             '{"message": "Trump said \\"He wants to see no crime.\\"", "quote": "He wants to see no crime.", '
             '"verdict": "verbatim"}\n{"question": "hi"}\n',

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.highlight import HIGHLIGHT_SHARE
 from bot.core.text import contains, fold, remove_invisible, shares_run
-from bot.core.training import Question, read_json_lines
+from bot.core.training import Question, gold_places, read_json_lines
 
 if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
     from bot.core.answer import Answer, Answerer
@@ -85,21 +85,22 @@ def read_contacts(path: Path) -> list[Contact]:
     def parse(n: int, d: dict) -> Contact:
         if d["kind"] not in FIRST_CONTACT_KINDS or not isinstance(d["question"], str):
             raise ValueError(f"kind must be one of {', '.join(FIRST_CONTACT_KINDS)}")
-        gold, expect = d.get("gold") or [], d.get("expect") or []
-        if not all(isinstance(g, str) for g in [*gold, *expect]):
-            raise TypeError("gold and expect are lists of strings")
+        gold = gold_places(d.get("gold") or [])
+        expect = d.get("expect") or []
+        if not isinstance(expect, list) or not all(isinstance(k, str) for k in expect):
+            raise TypeError("expect is a list of reply kinds")
         if d["kind"] == "basic" and not gold:  # scored as one to decline, it would count as a miss
             raise ValueError("a basic question needs its gold places")
         parts = d.get("parts") or []
-        if not all(isinstance(p, list) and p and all(isinstance(g, str) for g in p) for p in parts):
+        if not isinstance(parts, list) or not all(isinstance(p, list) and p for p in parts):
             raise TypeError("parts is a list of lists of gold places")
         return Contact(
             str(d.get("id", n)),
             d["question"],
             d["kind"],
-            tuple(gold),
+            gold,
             tuple(expect),
-            tuple(map(tuple, parts)),
+            tuple(gold_places(p, "parts") for p in parts),
         )
 
     return read_json_lines(path, "a first-contact message", parse)
@@ -272,11 +273,9 @@ def read_followups(path: Path) -> list[FollowupPair]:
     def parse(n: int, d: dict) -> FollowupPair:
         if not isinstance(d["first"], str) or not isinstance(d["followup"], str):
             raise TypeError("first and followup must be strings")
-        gold = d["gold"]  # required, as in question sets: [] says the article does not answer
-        if not isinstance(gold, list) or not all(isinstance(g, str) for g in gold):
-            raise TypeError("gold must be a list of strings")
+        gold = gold_places(d["gold"])  # required, as in question sets: [] says the article does not answer
         return FollowupPair(
-            str(d.get("id", n)), d["first"], d["followup"], tuple(gold), bool(d.get("standalone", False))
+            str(d.get("id", n)), d["first"], d["followup"], gold, bool(d.get("standalone", False))
         )
 
     return read_json_lines(path, "a follow-up pair", parse)

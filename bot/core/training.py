@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from bot.core.text import contains, has_lone_surrogates, shares_run
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_WORDY = re.compile(r"[^\W_]")  # a letter or a digit
 
 FOLDS = 5
 # Fusion weights tried for (chunk, sentence, question, lexical); chosen out of fold.
@@ -111,6 +113,17 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
     return out
 
 
+def gold_places(value: object, field: str = "gold") -> tuple[str, ...]:
+    """A list of article substrings as a question file gives them (TypeError / ValueError if it is not
+    one): each must hold a word, since a blank one is found in every passage and scores every answer a
+    hit."""
+    if not isinstance(value, list) or not all(isinstance(g, str) for g in value):
+        raise TypeError(f'"{field}" must be a list of strings')
+    if not all(_WORDY.search(g) for g in value):
+        raise ValueError(f'a place in "{field}" is blank: it would be found in every passage')
+    return tuple(value)
+
+
 def read_questions(path: Path) -> list[Question]:
     """Read a JSON-lines question file (`question`, `gold`, optional `gold_all`, `kind`, `id`).
 
@@ -118,16 +131,14 @@ def read_questions(path: Path) -> list[Question]:
     would otherwise be scored as if every one of them were to be declined."""
 
     def parse(n: int, d: dict) -> Question:
-        gold = d["gold"]
-        if not isinstance(d["question"], str) or not isinstance(gold, list):
-            raise TypeError('"question" must be a string and "gold" a list')
-        if not all(isinstance(g, str) for g in gold):
-            raise TypeError('"gold" must list strings')
-        if not d["question"].strip() or has_lone_surrogates(d["question"]):
-            raise ValueError("the question is empty or holds text that is not valid Unicode")
+        gold = gold_places(d["gold"])
+        if not isinstance(d["question"], str):
+            raise TypeError('"question" must be a string')
+        if not _WORDY.search(d["question"]) or has_lone_surrogates(d["question"]):
+            raise ValueError("the question has no words or holds text that is not valid Unicode")
         return Question(
             d["question"],
-            tuple(gold),
+            gold,
             bool(d.get("gold_all", False)),
             d.get("kind", ""),
             str(d.get("id", n)),
