@@ -465,11 +465,13 @@ def missing_sqlite_file(url: str) -> None:
     if path is None:
         return
     try:
-        found = Path(path).is_file()
+        found, folder = Path(path).is_file(), Path(path).is_dir()
     except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
         raise StoreError(
             f"Cannot use the database path {path!r}: {getattr(exc, 'strerror', None) or exc}."
         ) from exc
+    if folder:
+        raise StoreError(f"DATABASE_URL names a folder, {path}, not a database file; check DATABASE_URL.")
     if not found:
         raise StoreError(
             f"No database file at {path}: nothing has been recorded there yet "

@@ -515,6 +515,19 @@ def test_changed_training_questions_make_the_index_out_of_date(tmp_path: Path) -
     assert "training questions" in line and "meeting-bot index" in line
 
 
+@pytest.mark.parametrize("command", [("ask", "When?"), ("index",), ("index", "--if-needed")])
+def test_a_missing_training_folder_is_named(tmp_path: Path, command: tuple[str, ...]) -> None:
+    # A mistyped TRAIN_DIR built an untrained index (a warning in the log) and made `ask` call the index
+    # out of date; now neither builds nor answers, and the index is left as it was.
+    index = tmp_path / "index"
+    shutil.copytree(ROOT / "index", index)
+    before = {p.name: p.read_bytes() for p in index.iterdir()}
+    result = run(*command, TRAIN_DIR=str(tmp_path / "typo"), INDEX_DIR=str(index))
+    line = assert_one_sentence_error(result, 1)
+    assert line.startswith(f"error: No training folder at {tmp_path / 'typo'}; check TRAIN_DIR")
+    assert {p.name: p.read_bytes() for p in index.iterdir()} == before
+
+
 def test_a_missing_encoder_says_how_to_export_it(tmp_path: Path) -> None:
     line = assert_one_sentence_error(run("ask", "When?", ENCODER_DIR=str(tmp_path)), 1)
     assert "meeting-bot index" in line

@@ -541,6 +541,16 @@ def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [("report",), ("forget", "123")])
+def test_a_database_url_naming_a_folder_says_so(tmp_path: Path, command: tuple[str, ...]) -> None:
+    # It said "No database file at ...: nothing has been recorded there yet".
+    url = f"sqlite:///{tmp_path}"
+    result = run_cli(*command, cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line == f"error: DATABASE_URL names a folder, {tmp_path}, not a database file; check DATABASE_URL."
+
+
+@pytest.mark.parametrize("command", [("report",), ("forget", "123")])
 @pytest.mark.parametrize(
     ("url", "made"),
     [

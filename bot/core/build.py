@@ -94,8 +94,18 @@ def training_files(train_dir: Path) -> list[Path]:
 NOT_INDEX_TRAINING = ("quotes", "checks")
 
 
+class TrainingFolderMissing(IndexError_):
+    """TRAIN_DIR names no folder (an empty folder is allowed: the model is then untrained)."""
+
+
 def training_hash(train_dir: Path) -> str:
-    """A hash of every training file (questions and message-kind examples), recorded in the manifest."""
+    """A hash of every training file (questions and message-kind examples), recorded in the manifest;
+    TrainingFolderMissing when there is no such folder (a mistyped TRAIN_DIR built an untrained index,
+    and serving called the index out of date)."""
+    if not train_dir.is_dir():
+        raise TrainingFolderMissing(
+            f"No training folder at {train_dir}; check TRAIN_DIR (the checkout's train/ is the default)."
+        )
     files = (
         p for p in train_dir.rglob("*.jsonl") if p.relative_to(train_dir).parts[0] not in NOT_INDEX_TRAINING
     )
@@ -219,6 +229,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     from bot.core.embedding import SentenceTransformerEmbedder
     from bot.core.training import read_questions, train_model
 
+    training = training_hash(paths.train)  # before anything is read or written
     with rebuilding(paths.index):
         remove_leftovers(paths.index)
         embedder = SentenceTransformerEmbedder()
@@ -231,7 +242,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
         # half-way) never meets new vectors with an old model.
         staging = paths.index.with_name(paths.index.name + ".new")
         try:
-            manifest = build_index(docs, embedder, staging, training_hash(paths.train), digest, tick)
+            manifest = build_index(docs, embedder, staging, training, digest, tick)
             index = load_index(staging)
             texts = [c.text for c in index.chunks]
             Speller(texts, protected_words(texts, english_words())).save(staging)
