@@ -23,14 +23,18 @@ _OPENS_A_QUESTION = re.compile(rf"^\W*(?:{_QUESTION_WORD}|{_AUXILIARY})", re.IGN
 # word), or a joining word or a comma before a question word; after a comma and a joining word, an
 # auxiliary too (", and did they agree"). Blank runs are one space by then, so none of it backtracks far.
 _JOIN = r"(?:and also|and|also|plus|as well as|\+|&)"
+_QUOTE = r"[\"“]?"  # a part may be quoted: '"how old is he" and "when did they meet"'
 _SPLIT = re.compile(
     rf"(?<=\?) ?(?:{_JOIN} )?(?=\S)"
-    rf"|(?<=\w\w\w\.) (?={_QUESTION_WORD})"
-    rf"| ?[,;] ?{_JOIN} (?={_AUXILIARY})"
-    rf"| ?[,;] ?(?:{_JOIN} )?(?={_QUESTION_WORD})"
-    rf"| {_JOIN} (?={_QUESTION_WORD})",
+    rf"|(?<=\w\w\w\.) (?={_QUOTE}{_QUESTION_WORD})"
+    rf"| ?[,;] ?{_JOIN} (?={_QUOTE}{_AUXILIARY})"
+    rf"| ?[,;] ?(?:{_JOIN} )?(?={_QUOTE}{_QUESTION_WORD})"
+    rf"|[\"”]? {_JOIN} (?={_QUOTE}{_QUESTION_WORD})",
     re.IGNORECASE,
 )
+# A line break before a question word or an auxiliary ends a question, as a question mark does: a message
+# of two lines, each a question ("how old is mamdani\nwhen did they meet").
+_LINE_BREAK = re.compile(rf"[^\S\r\n]*[\r\n]\s*(?={_QUOTE}(?:{_QUESTION_WORD}|{_AUXILIARY}))", re.IGNORECASE)
 _BLANKS = re.compile(r"\s+")
 # Words before the first question word of a message ("ok so ", "quick q: "), at most three.
 _OPENER = re.compile(rf"^(?:[^\W\d_]+\W+){{1,3}}?(?=(?:{_QUESTION_WORD}|{_AUXILIARY}))", re.IGNORECASE)
@@ -40,9 +44,14 @@ MAX_PARTS = 3  # a longer list of questions is read whole: each part would be a 
 
 def question_parts(question: str) -> list[str]:
     """The question's parts when it asks two or three things, each naming something; else []."""
-    text = _BLANKS.sub(" ", question.replace("’", "'")).strip()
-    pieces = [p.strip(" ,;") for p in _SPLIT.split(text)]
-    pieces = [p for p in pieces if p]
+    text = _BLANKS.sub(" ", _LINE_BREAK.sub("? ", question.replace("’", "'"))).strip()
+    pieces = [p.strip(' ,;"“”') for p in _SPLIT.split(text)]
+    pieces = [p for p in pieces if p.strip(" ?")]
+    # A part that names nothing of its own leans on the one before it: "who is bannon, what did he say,
+    # and when was the meeting?" asks two things, the first in two clauses.
+    for i in range(len(pieces) - 1, 0, -1):
+        if not _names_something(pieces[i]) and _names_something(pieces[i - 1]):
+            pieces[i - 1 : i + 1] = [f"{pieces[i - 1].rstrip('?')}, {pieces[i]}"]
     # An opener that names nothing ("hey,", "wait,") is no part of its own, nor the start of the first
     # part ("ok so when did they meet").
     while len(pieces) > 2 and not _names_something(pieces[0]):

@@ -33,6 +33,14 @@ from bot.core.parts import question_parts
             "what's the rent, how many con ed customers are there, and how big is the economy",
             ["what's the rent", "how many con ed customers are there", "how big is the economy"],
         ),
+        # A clause that names nothing of its own stays with the part before it (the whole was read as one).
+        (
+            "who is bannon, what did he say, and when was the meeting?",
+            ["who is bannon, what did he say?", "when was the meeting?"],
+        ),
+        ('“how old is mamdani” and "when did they meet"', ["how old is mamdani", "when did they meet"]),
+        ("how old is mamdani\rwhen did they meet", ["how old is mamdani?", "when did they meet"]),
+        ("how old is mamdani\n\nwhen did they meet?", ["how old is mamdani?", "when did they meet?"]),
     ],
 )
 def test_a_question_of_several_parts_is_split_where_each_starts(question: str, parts: list[str]) -> None:
@@ -51,6 +59,7 @@ def test_a_question_of_several_parts_is_split_where_each_starts(question: str, p
         "Tell me about the rent. Who proposed it?",  # the first part is no question
         "what did trump say, i.e. what was his quote?",  # no sentence ends at "i.e."
         "who’s he and what’s that?",  # curly apostrophes read as straight ones: neither part names anything
+        "tell me about the meeting\nwhat did trump say",  # a line break, but the first line is no question
     ],
 )
 def test_one_question_stays_whole(question: str) -> None:
@@ -68,6 +77,8 @@ def test_one_question_stays_whole(question: str) -> None:
             "what's the median rent? and how much have con ed rates risen?",
             ["The median one-bedroom rent? $3,500 a month.", "raised rates 18% since 2022"],
         ),
+        ("who is bannon, what did he say, and when was the meeting?", ["Steve Bannon", "November 21, 2025"]),
+        ("how old is mamdani\nwhen did they meet", ["Mamdani, 33", "November 21, 2025"]),
     ],
 )
 def test_the_reply_shows_where_the_article_answers_each_part(
