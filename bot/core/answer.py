@@ -228,7 +228,9 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
         sources=_sources(index, docs),
         kind=ANSWER if retrieval.answered else NOT_COVERED,
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
-        reply=None if retrieval.answered else replies.not_covered_text(retrieval.question, near, index, hint),
+        reply=None
+        if retrieval.answered
+        else replies.not_covered_text(retrieval.question, near, index, hint, retrieval.partly),
         sure=retrieval.sure,
     )
 

@@ -13,6 +13,10 @@ from bot.core.index import Index
 
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
+# A question of several parts, some of which the article answers: their passages come first.
+NOT_COVERED_PART = (
+    "The article doesn't cover all of this. Where it answers part of it, and the closest passages:"
+)
 # For a word or two the article has nothing on ("bonjour", "merhaba", "asdf"): how to ask instead.
 NOT_COVERED_SHORT = (
     "The article doesn't cover this. Ask me a question about the Trump–Mamdani meeting, for example: "
@@ -94,11 +98,11 @@ def example_questions(index: Index, n: int = 3) -> tuple[str, ...]:
     return tuple(list(seen)[:n])
 
 
-def not_covered_text(question: str, near: bool, index: Index, hint: bool = True) -> str:
+def not_covered_text(question: str, near: bool, index: Index, hint: bool = True, partly: bool = False) -> str:
     """The reply to a question the article doesn't answer (`near`: its closest passages are shown; `hint`:
-    a word or two may be told what to ask instead)."""
+    a word or two may be told what to ask instead; `partly`: the first of them answer parts of it)."""
     if near:
-        return NOT_COVERED_NEAR
+        return NOT_COVERED_PART if partly else NOT_COVERED_NEAR
     words = len(re.findall(r"[^\W\d_]+", question))  # a sum ("2+2") has none: declined as it is
     if hint and 1 <= words <= SHORT_WORDS and (examples := example_questions(index, 1)):
         return NOT_COVERED_SHORT.format(example=examples[0])

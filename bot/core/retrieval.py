@@ -57,6 +57,8 @@ class Retrieval:
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many leading hits support the answer (the rest only on request)
     sure: bool = False  # answered, and sure enough to answer unasked (RetrievalModel.channel_threshold)
+    # Declined as a whole, but the article answers a part of it: the first hits are those parts' passages.
+    partly: bool = False
 
 
 def _overlap(a: Chunk, b: Chunk) -> bool:
@@ -182,21 +184,46 @@ class Retriever:
         each part. Only for an answered question, only a part the article answers read alone, and not a
         passage whose text overlaps one shown; the bold line and the first passage stay the whole
         question's. The hits keep their number, so what is shown is the same at any depth asked for."""
-        if not parts or not r.hits or not r.answered:
+        if not parts or not r.hits:
             return r
+        if not r.answered:
+            return self._parts_answered(r, parts)
         hits, shown = list(r.hits), max(1, r.supported)
         for text, vector in parts:
-            s = self.score(text, vector)
-            if self.model.confidence(s.features) < self.model.abstain_threshold:
+            best = self._part_passage(text, vector)
+            if best is None:
                 continue  # "how tall is trump?" has no passage to show
-            best = self.index.chunks[int(s.positions[0])]
+            best, s = best
             at = next((n for n, h in enumerate(hits) if h.chunk.id == best.id), len(hits))
             if at < shown or any(_overlap(best, h.chunk) for h in hits[:shown]):
                 continue
             del hits[at : at + 1]
-            hits.insert(shown, Hit(best, float(s.fused[0])))
+            hits.insert(shown, Hit(best, s))
             shown += 1
         return replace(r, hits=tuple(hits[: len(r.hits)]), supported=shown)
+
+    def _parts_answered(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
+        """A declined question of several parts, of which the article answers some read alone ("who won the
+        super bowl and when did they meet?"): it stays declined (the article does not answer all of it),
+        and the passages of the parts it answers come first, shown as near, so the reader finds them."""
+        found: list[Hit] = []
+        for text, vector in parts:
+            best = self._part_passage(text, vector)
+            if best is not None and all(not _overlap(best[0], h.chunk) for h in found):
+                found.append(Hit(*best))
+        if not found:
+            return r
+        rest = [h for h in r.hits if all(not _overlap(h.chunk, f.chunk) for f in found)]
+        return replace(r, hits=tuple([*found, *rest][: max(len(r.hits), len(found))]), near=True, partly=True)
+
+    def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
+        """The best passage of a part of a question and its score, if the article answers the part alone."""
+        s = self.score(text, vector)
+        if self.model.confidence(s.features) < self.model.abstain_threshold:
+            return None
+        if unknown_speaker(text, self.lexical, self.model.asked_words) is not None:
+            return None  # "what did eric adams say" is declined alone too
+        return self.index.chunks[int(s.positions[0])], float(s.fused[0])
 
     def _asked_again(
         self,

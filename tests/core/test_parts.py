@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.answer import Answerer
 from bot.core.parts import question_parts
+from bot.core.replies import NOT_COVERED, NOT_COVERED_PART
 
 
 @pytest.mark.parametrize(
@@ -110,3 +111,28 @@ def test_a_parts_passage_is_shown_from_outside_the_hits_and_alike_at_any_depth(
     assert len(deep) == 2
     for k in (1, 2, 3):
         assert [e.chunk_id for e in answerer.ask(question, k=k).shown] == deep[:k]
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("who won the super bowl and when did they meet?", "November 21, 2025"),
+        ("when did they meet and what is the price of bitcoin?", "November 21, 2025"),
+        ("what did AOC think and how old is mamdani?", "Mamdani, 33"),
+    ],
+)
+def test_a_declined_question_shows_where_the_article_answers_a_part(
+    answerer: Answerer, question: str, place: str
+) -> None:
+    # A trial found these declined with no passage at all, or with the part's passage among the others.
+    # They stay declined (the article does not answer all of it); the part's passage comes first.
+    a = answerer.ask(question)
+    assert (a.kind, a.reply) == ("not_covered", NOT_COVERED_PART)
+    assert place in a.excerpts[0].text
+
+
+def test_a_declined_question_none_of_whose_parts_the_article_answers_shows_nothing(
+    answerer: Answerer,
+) -> None:
+    a = answerer.ask("who won the super bowl and what is the price of bitcoin?")
+    assert (a.kind, a.reply, a.excerpts) == ("not_covered", NOT_COVERED, ())
