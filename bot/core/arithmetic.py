@@ -6,7 +6,8 @@ A message counts only when, with its asking words ("what is", "calculate", "equa
 left is a number or an operator, and Python's own parser (`ast`) reads them as numbers joined by at least
 one operator. Nothing is evaluated. Given what the article's words are, any other word that is not one of
 them (chat: "lol", "pls", "in the piece", an emoji) is taken off too: only a word of the article can make
-the numbers its own ("3500 times 12 for the rent").
+the numbers its own ("3500 times 12 for the rent"). An equation is homework of the same kind ("solve
+x^2=4", "2x + 3 = 7"): one "=" with something on each side, numbers, operators and one-letter unknowns.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ _NUMBER_WORDS = {
 } | {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator, ast.unaryop)
+# An equation ("solve x^2=4", "2x + 3 = 7"): the same, with one "=" and one-letter unknowns.
+_EQUATION = (*_ALLOWED, ast.Compare, ast.Eq, ast.Name, ast.Load)
+_BOTH_SIDES = re.compile(r"[\w)]\s*=\s*[\w(-]")  # "x^2=4", not "5 times 7 = ?"
+_UNKNOWN = re.compile(r"[b-hj-z]")  # a letter standing alone, but not "a" or "i"
+_COEFFICIENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([b-hj-z])\b")  # "2x": 2 * x
 
 
 def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool:
@@ -75,6 +81,9 @@ def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool
     if _NOT_A_SUM.search(text) or any(_number(a) <= _number(b) for a, b in _HYPHENATED.findall(text)):
         return False
     text = _SMILEY.sub(" ", text)
+    equation = text.count("=") == 1 and _BOTH_SIDES.search(text) is not None
+    if equation:
+        text = _COEFFICIENT.sub(r"\1 * \2", text.replace("=", " = "))
     for pattern, sign in _OPERATORS:
         text = pattern.sub(sign, text)
     kept = []
@@ -82,6 +91,8 @@ def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool
         token = token.strip("\"'“”‘’,;:!?").removeprefix("$").rstrip(".")
         if token in _SIGNS:
             kept.append(token)
+        elif equation and (token == "=" or _UNKNOWN.fullmatch(token)):
+            kept.append("==" if token == "=" else token)
         elif _NUMBER.fullmatch(token):
             kept.append(token.replace(",", ""))
         elif token in _NUMBER_WORDS:
@@ -97,6 +108,9 @@ def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     nodes = list(ast.walk(tree))
+    if equation and any(isinstance(n, ast.Compare) for n in nodes):
+        # Both sides of the "=" are numbers, unknowns and operators, and an unknown is in it.
+        return all(isinstance(n, _EQUATION) for n in nodes) and any(isinstance(n, ast.Name) for n in nodes)
     return all(isinstance(n, _ALLOWED) for n in nodes) and any(isinstance(n, ast.BinOp) for n in nodes)
 
 

@@ -35,6 +35,12 @@ from bot.core.arithmetic import MAX_CHARS, is_sum
         "what's 5 times 7 lol",  # was answered with three passages
         "what's 5 times 7 in the article",  # was read as a request for the overview
         "according to the article, what is 12 times 8?",
+        # Equations: homework, which the article works out no more than a sum (a trial found
+        # "solve x^2=4" answered with a line about problem-solving).
+        "solve x^2=4",
+        "2x + 3 = 7",
+        "solve: 3y - 2 = 10",
+        "x = 4",
     ],
 )
 def test_sums_are_read(text: str) -> None:
@@ -66,6 +72,11 @@ def test_sums_are_read(text: str) -> None:
         "what is 3 to 4",
         "plus minus",
         "",
+        "a = 4",  # not an unknown: a word
+        "x = y",  # no number
+        "2 = 3 = 4",
+        "is the rent = 3500",
+        "2x + 3",  # no equation: "2x" is no number
     ],
 )
 def test_questions_with_numbers_are_not_sums(text: str) -> None:
