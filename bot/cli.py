@@ -814,13 +814,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return run_bench(settings, args)
 
 
-def _open_store(settings: Settings, create: bool = True) -> Store:
+def _open_store(settings: Settings, create: bool = True, reads_only: bool = False) -> Store:
     """The store from settings, old rows already deleted; its failures as one sentence (`create`: make a
-    missing SQLite file, as serving does; reading and deleting do not)."""
+    missing SQLite file, as serving does; reading and deleting do not; `reads_only`: a copy that cannot be
+    pruned is read as it is)."""
     from bot.store import StoreError, open_store
 
     try:
-        return open_store(settings, create)
+        return open_store(settings, create, reads_only)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
 
@@ -887,9 +888,9 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.png is not None:
         _not_a_store_file(args.png, settings)
-    store = _open_store(settings, create=False)
+    store = _open_store(settings, create=False, reads_only=True)
     try:
-        report = store.report()
+        report = store.report(retention_days=settings.retention_days)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
     finally:

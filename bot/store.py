@@ -416,11 +416,13 @@ def _private_file(path: Path) -> None:
         raise StoreError(f"Cannot create the database file {path}: {exc.strerror}.") from exc
 
 
-def open_store(settings: Settings, create: bool = True) -> Store:
+def open_store(settings: Settings, create: bool = True, reads_only: bool = False) -> Store:
     """Open the store the settings name and apply their retention. With `create` false (a command that
     only reads or deletes what was recorded), a SQLite file that DATABASE_URL names must exist, so a
     mistyped path is named instead of met with a new empty database; the default file in DATA_DIR is
-    made as ever ("No questions stored yet")."""
+    made as ever ("No questions stored yet"). With `reads_only` (a command that only reads, and counts
+    only the rows within the retention itself), a database that cannot be pruned but can be read (a
+    read-only copy) is read as it is."""
     url = settings.database_url or default_url(settings.data_dir)
     if not create and settings.database_url:
         missing_sqlite_file(url)
@@ -432,10 +434,22 @@ def open_store(settings: Settings, create: bool = True) -> Store:
     try:
         if settings.retention_days:
             store.prune(settings.retention_days)
-    except StoreError:
+    except StoreError as exc:
+        if reads_only and _readable(store):
+            log.warning("%s Questions older than the retention are left as they are, and not counted.", exc)
+            return store
         store.close()
         raise
     return store
+
+
+def _readable(store: Store) -> bool:
+    """Whether the store can still be read (after a write failed: a read-only copy)."""
+    try:
+        store.ping()
+    except StoreError:
+        return False
+    return True
 
 
 def sqlite_path(url: str) -> str | None:
@@ -819,15 +833,22 @@ class Store:
             return conn.execute(select(votes.c.value).where(where)).scalar()
 
     def report(
-        self, now: datetime | None = None, top: int = TOP_UNANSWERED, audience: Audience | None = None
+        self,
+        now: datetime | None = None,
+        top: int = TOP_UNANSWERED,
+        audience: Audience | None = None,
+        retention_days: int = 0,
     ) -> UsageReport:
         """Questions per day, abstention rate, votes per cited section, most asked unanswered questions.
 
-        `audience` (default: everything) limits what is counted and shown; see `Audience`.
+        `audience` (default: everything) limits what is counted and shown; see `Audience`. With
+        `retention_days`, older rows are not counted (where they could not be deleted: a read-only copy).
         """
         audience = audience or Audience.everything()
         until = _utc(now)
         counted = answers.c.at <= until
+        if retention_days > 0:
+            counted = counted & (answers.c.at >= until - timedelta(days=retention_days))
         if audience.guild_id is not None:
             counted = counted & (answers.c.guild_key == self.place_key("guild", audience.guild_id))
         # Requests for more are counted apart: they ask nothing new (rows from before the column: NULL).

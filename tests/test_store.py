@@ -540,6 +540,27 @@ def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     assert (data / "meeting-bot.sqlite3").is_file() and (data / "salt").is_file()
 
 
+def test_report_reads_a_read_only_copy_within_the_retention(tmp_path: Path) -> None:
+    # A trial found `report` fail on a read-only copy ("failed while deleting old questions"): the
+    # retention could not be applied by deleting. Now the copy is read as it is, old rows not counted.
+    path = tmp_path / "copy.sqlite3"
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        now = datetime.now(UTC)
+        record(store, "1", ALICE, "an old question", at=now - timedelta(days=200))
+        record(store, "2", ALICE, "a recent question", at=now - timedelta(days=1))
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"  # read-only whoever runs it, root too
+    result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["questions"] == 1
+    assert "not counted" in result.stderr and "Traceback" not in result.stderr
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        assert len(store.dump_rows()["mb_answers"]) == 2  # nothing was written
+    forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    assert forget.returncode == 1  # deleting cannot be done on a read-only copy: said, not pretended
+    (line,) = forget.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "readonly" in line
+
+
 @pytest.mark.parametrize("command", [("report",), ("forget", "123")])
 def test_a_database_url_naming_a_folder_says_so(tmp_path: Path, command: tuple[str, ...]) -> None:
     # It said "No database file at ...: nothing has been recorded there yet".
