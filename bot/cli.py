@@ -352,8 +352,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             "(with the quotes).",
             EXIT_USAGE,
         )
-    if not 1 <= args.k <= MAX_K:
-        raise UserError(f"-k must be between 1 and {MAX_K}.", EXIT_USAGE)
+    _check_k(args.k)
     answerer = load_answerer(settings)
     if question is not None:
         answer = answerer.ask(question, args.k)
@@ -401,9 +400,15 @@ def _looks_binary(block: bytes) -> bool:
 QUIT_LINES = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
 
 
-def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
-    """Answer each line typed as a question, until end of input or "quit"; read like a DM, with
-    follow-ups."""
+def _check_k(k: int) -> None:
+    """UserError unless `-k` is a number of excerpts an answer can show."""
+    if not 1 <= k <= MAX_K:
+        raise UserError(f"-k must be between 1 and {MAX_K}.", EXIT_USAGE)
+
+
+def chat_loop(answerer: Answerer, source: TextIO, out: TextIO, k: int = DEFAULT_K) -> None:
+    """Answer each line typed as a question (with up to `k` excerpts, and `k` more a page), until end of
+    input or "quit"; read like a DM, with follow-ups."""
     history: list[str] = []
     for line in bounded_lines(source):
         if line is None:
@@ -412,7 +417,7 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
         if plain_letters(line).strip().rstrip(".!").strip().casefold() in QUIT_LINES:  # "Quit.", "ｑｕｉｔ"
             return
         try:
-            answer = answerer.ask(line, history=history[-HISTORY_KEPT:])
+            answer = answerer.ask(line, k, history=history[-HISTORY_KEPT:])
         except EmptyQuestion:
             continue  # a blank line (or one of only control characters) is not a question
         except UnreadableQuestion as exc:  # bytes that are not UTF-8: say so, and go on to the next line
@@ -427,6 +432,7 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO) -> None:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Questions typed in the terminal, one per line, answered as the bot would."""
+    _check_k(args.k)
     answerer = load_answerer(settings)
     if isinstance(sys.stdin, io.TextIOWrapper):
         # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of
@@ -434,7 +440,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         print("Ask about the Trump–Mamdani meeting, one question per line (“quit” or Ctrl-D to leave).")
-    chat_loop(answerer, sys.stdin, sys.stdout)
+    chat_loop(answerer, sys.stdin, sys.stdout, args.k)
     return 0
 
 
@@ -1059,6 +1065,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("chat", help="answer questions typed one per line until end of input")
+    s.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many excerpts (default {DEFAULT_K})")
     s.set_defaults(func=cmd_chat)
 
     s = sub.add_parser("eval", help="hit@1, hit@3, MRR@5, answer and abstain rates on a question set")

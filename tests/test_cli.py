@@ -437,6 +437,17 @@ def test_chat_shows_more_passages_when_asked_for_more() -> None:
     assert len(ranks) == len(set(ranks))  # numbered on, no passage twice
 
 
+def test_chat_shows_k_excerpts_a_page() -> None:
+    # The docs promised "3, or -k" a page; chat refused -k.
+    result = run("chat", "-k", "1", stdin="When was the meeting?\nmore please\n")
+    assert result.returncode == 0, result.stderr
+    ranks = [
+        int(line[1 : line.index("]")]) for line in result.stdout.splitlines() if re.match(r"\[\d+\] ", line)
+    ]
+    assert ranks == [1, 2]
+    assert "-k must be between 1 and" in assert_one_sentence_error(run("chat", "-k", "0", stdin=""), 2)
+
+
 def test_chat_keeps_the_question_through_a_long_run_of_requests_for_more() -> None:
     # Each "Those were all the passages that match." was kept and pushed the question out of the 17
     # messages kept: the follow-up then got "Mamdani's rise was meteoric."
