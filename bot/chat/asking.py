@@ -10,8 +10,7 @@ import re
 import sys
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
@@ -63,7 +62,6 @@ THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread fo
 # conversations even when every message is 2,000 characters long, and thousands of everyday ones; the
 # least recently active are forgotten first.
 CONVERSATION_BYTES = 16 * 2**20
-RECORD_WAIT_SECONDS = 2.0  # how long a reply to an answer waits for that answer to be stored
 # Discord's own ceiling for a string option; longer questions are cut to MAX_QUESTION_CHARS anyway.
 OPTION_MAX = 6000
 _QUESTION_START = re.compile(
@@ -160,6 +158,18 @@ class Conversations:
         for message in messages:
             self.add(channel_id, message)
 
+    def withdraw(self, channel_id: int, question: str) -> None:
+        """Forget the latest time a question was added (its reply could not be posted: it was deleted)."""
+        recent = self._recent.get(channel_id)
+        if not recent or question not in recent:
+            return
+        self._bytes -= _text_bytes(recent)
+        kept = list(recent)
+        del kept[len(kept) - 1 - kept[::-1].index(question)]
+        recent.clear()
+        recent.extend(kept)
+        self._bytes += _text_bytes(recent)
+
     def add(self, channel_id: int, question: str) -> None:
         """Remember a question or a request for more (forgetting the least recently active channels beyond
         the limits)."""
@@ -185,9 +195,6 @@ class AskCog(commands.Cog):
         self.bot = bot
         self.cooldowns = bot.question_cooldowns  # shared with the More passages button
         self.conversations = Conversations()
-        # Answers being sent and stored, by answer id: a reply to one waits for its row (bot.chat.asking
-        # _replied_to) instead of racing the write that runs beside the answer.
-        self._unrecorded: dict[int, asyncio.Event] = {}
         self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._background: set[asyncio.Task] = set()
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
@@ -199,17 +206,6 @@ class AskCog(commands.Cog):
         if lock is None:
             lock = self._turns[channel_id] = asyncio.Lock()
         return lock
-
-    @contextmanager
-    def _being_recorded(self, answer_id: int) -> Iterator[None]:
-        """Mark an answer as being sent and stored until the block ends."""
-        done = asyncio.Event()
-        self._unrecorded[answer_id] = done
-        try:
-            yield
-        finally:
-            self._unrecorded.pop(answer_id, None)
-            done.set()
 
     async def _record(
         self,
@@ -285,7 +281,7 @@ class AskCog(commands.Cog):
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         # The reply does not wait for the database (the buttons need the row only when clicked).
-        with self._being_recorded(interaction.id):
+        with self.bot.unrecorded.being_recorded(interaction.id):
             await asyncio.gather(
                 interaction.followup.send(
                     **self._reply(interaction.id, answer), ephemeral=private, allowed_mentions=NO_MENTIONS
@@ -461,7 +457,7 @@ class AskCog(commands.Cog):
                 reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
                 await reply_to(message, content=reply_text)
             return
-        with self._being_recorded(message.id):
+        with self.bot.unrecorded.being_recorded(message.id):
             await self._send_answer(message, surface, answer, history)
 
     async def _send_answer(
@@ -507,10 +503,17 @@ class AskCog(commands.Cog):
                         self.conversations.restart(thread.id, [*history, answer.question])
                     await record(thread)
                     return
-        await asyncio.gather(
-            reply_to(message, **reply),
-            record(message.channel),
-        )
+        if message.guild is None:  # a DM: a question deleted meanwhile is still answered (reply_to)
+            await asyncio.gather(reply_to(message, **reply), record(message.channel))
+            return
+        # In a server, a question deleted before its answer is posted gets none (reply_to), and then is
+        # neither stored nor kept in the conversation: a later "more please" there, by anyone, would show it.
+        try:
+            await reply_to(message, **reply)
+        except discord.HTTPException:
+            self.conversations.withdraw(message.channel.id, answer.question)
+            raise
+        await record(message.channel)
 
     async def _conversation(self, message: discord.Message) -> list[str]:
         """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
@@ -563,10 +566,7 @@ class AskCog(commands.Cog):
             return None
         if answer_id is None:
             return None
-        pending = self._unrecorded.get(answer_id)
-        if pending is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(pending.wait(), RECORD_WAIT_SECONDS)
+        await self.bot.unrecorded.wait(answer_id)  # a reply to an answer just posted
         read = functools.partial(
             self.bot.store.answer_for, str(answer_id), message.author.id, message.channel.id
         )

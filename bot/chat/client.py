@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.chat.health import HealthServer
 from bot.chat.permissions import invite_url
-from bot.chat.views import DYNAMIC_ITEMS, Cooldowns
+from bot.chat.views import DYNAMIC_ITEMS, Cooldowns, Unrecorded
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
@@ -69,6 +69,7 @@ class MeetingBot(commands.AutoShardedBot):
         self.store = store
         # Per person, every way of asking counts: /ask, messages and the "More passages" button.
         self.question_cooldowns = Cooldowns(settings.cooldown_questions, settings.cooldown_seconds)
+        self.unrecorded = Unrecorded()  # answers being sent and stored (asking, and the buttons)
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.
         self.reindex_command = [sys.executable, "-m", "bot", "index"]

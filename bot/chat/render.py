@@ -9,7 +9,7 @@ from bot.core.answer import Answer
 from bot.core.index import Index
 from bot.core.paragraphs import FullParagraph
 from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note
-from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED
+from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED, NOT_COVERED_ALL
 from bot.core.text import cut_at_word
 from bot.store import UsageReport
 
@@ -130,7 +130,11 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
         description = f"**{safe(answer.highlight)}**" if answer.highlight else "See the excerpts below."
         colour = ANSWER_COLOUR
     else:
-        if answer.excerpts:
+        if answer.part_answers:  # a question of several parts, some of which the article answers
+            description = (
+                f"{NOT_COVERED_ALL} Where it answers part of it comes first, then the closest passages."
+            )
+        elif answer.excerpts:
             description = f"{NOT_COVERED} The closest passages are below; they may not answer it."
         else:  # the bot's own sentence (for a word or two, also what it is for)
             description = safe(answer.reply or NOT_COVERED)
@@ -143,7 +147,8 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     excerpts = (answer.excerpts[shown_from:] if shown_from else answer.shown)[:FIELDS_MAX]
     for i, e in enumerate(excerpts):
         # The article's own next passages after a summary are no "closest" guess either.
-        marker = f"[{e.rank}]" if answer.answered or answer.kind == "overview" else f"[{e.rank}] (closest)"
+        answers = answer.answered or answer.kind == "overview" or e.rank <= answer.part_answers
+        marker = f"[{e.rank}]" if answers else f"[{e.rank}] (closest)"
         name = clip(f"{marker} {e.citation}", FIELD_NAME_MAX)
         share = max(0, budget // (len(excerpts) - i) - len(name))
         value = _excerpt_value(e.text, e.highlight if answer.answered else None, min(FIELD_VALUE_MAX, share))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -26,6 +28,37 @@ log = logging.getLogger(__name__)
 MORE_STEP = 3
 APOLOGY = "Sorry, that button failed; please try again in a moment."
 GONE = "That answer is too old to expand (the question was forgotten); please ask again."
+
+
+# How long a click on (or a reply to) a fresh answer waits for that answer to be stored.
+RECORD_WAIT_SECONDS = 2.0
+
+
+class Unrecorded:
+    """Answers being sent and stored, by answer id: whatever reads an answer's row soon after it was posted
+    (a reply to it, its "More passages" or vote buttons) waits for the write that runs with the reply,
+    instead of finding no row and calling the answer forgotten."""
+
+    def __init__(self) -> None:
+        self._pending: dict[int, asyncio.Event] = {}
+
+    @contextmanager
+    def being_recorded(self, answer_id: int) -> Iterator[None]:
+        """Mark an answer as being sent and stored until the block ends."""
+        done = asyncio.Event()
+        self._pending[answer_id] = done
+        try:
+            yield
+        finally:
+            self._pending.pop(answer_id, None)
+            done.set()
+
+    async def wait(self, answer_id: int, timeout: float = RECORD_WAIT_SECONDS) -> None:
+        """Return once the answer is stored (at once if it is not being stored), or after `timeout`."""
+        pending = self._pending.get(answer_id)
+        if pending is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pending.wait(), timeout)
 
 
 def _bot(interaction: discord.Interaction) -> MeetingBot:
@@ -143,6 +176,7 @@ class MoreButton(
         if await refused_for_cooldown(interaction, wait, "asking", cooldowns.describe()):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await bot.unrecorded.wait(self.answer_id)  # a click on an answer just posted
         # Only the asker, or someone in the channel where the answer was posted publicly, may expand it.
         stored = await asyncio.to_thread(
             bot.store.answer_for, str(self.answer_id), interaction.user.id, interaction.channel_id
@@ -222,6 +256,7 @@ class VoteButton(
         bot = _bot(interaction)
         # Defer first: a busy or locked database must not cost the click Discord's 3-second deadline.
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await bot.unrecorded.wait(self.answer_id)  # a click on an answer just posted
         visible = await asyncio.to_thread(
             bot.store.answer_for, str(self.answer_id), interaction.user.id, interaction.channel_id
         )

@@ -136,6 +136,9 @@ class Answer:
     # An answer sure enough to be given unasked, where people also chat (ask-channels): the abstainer's
     # stricter bar, which answers 95% of the answerable training questions out of fold.
     sure: bool = False
+    # Declined as a whole, but the first this many excerpts answer parts of the question (the rest are
+    # only the closest passages).
+    part_answers: int = 0
 
     @property
     def shown(self) -> tuple[Excerpt, ...]:
@@ -230,8 +233,9 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
         reply=None
         if retrieval.answered
-        else replies.not_covered_text(retrieval.question, near, index, hint, retrieval.partly),
+        else replies.not_covered_text(retrieval.question, near, index, hint, retrieval.partly > 0),
         sure=retrieval.sure,
+        part_answers=min(retrieval.partly, len(excerpts)) if not retrieval.answered else 0,
     )
 
 

@@ -14,9 +14,8 @@ from bot.core.index import Index
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
 # A question of several parts, some of which the article answers: their passages come first.
-NOT_COVERED_PART = (
-    "The article doesn't cover all of this. Where it answers part of it, and the closest passages:"
-)
+NOT_COVERED_ALL = "The article doesn't cover all of this."
+NOT_COVERED_PART = f"{NOT_COVERED_ALL} Where it answers part of it, and the closest passages:"
 # For a word or two the article has nothing on ("bonjour", "merhaba", "asdf"): how to ask instead.
 NOT_COVERED_SHORT = (
     "The article doesn't cover this. Ask me a question about the Trump–Mamdani meeting, for example: "

@@ -57,8 +57,8 @@ class Retrieval:
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many leading hits support the answer (the rest only on request)
     sure: bool = False  # answered, and sure enough to answer unasked (RetrievalModel.channel_threshold)
-    # Declined as a whole, but the article answers a part of it: the first hits are those parts' passages.
-    partly: bool = False
+    # Declined as a whole, but the article answers parts of it: the first `partly` hits are their passages.
+    partly: int = 0
 
 
 def _overlap(a: Chunk, b: Chunk) -> bool:
@@ -214,7 +214,9 @@ class Retriever:
         if not found:
             return r
         rest = [h for h in r.hits if all(not _overlap(h.chunk, f.chunk) for f in found)]
-        return replace(r, hits=tuple([*found, *rest][: max(len(r.hits), len(found))]), near=True, partly=True)
+        return replace(
+            r, hits=tuple([*found, *rest][: max(len(r.hits), len(found))]), near=True, partly=len(found)
+        )
 
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone."""

@@ -266,12 +266,11 @@ async def test_a_reply_to_the_first_answer_in_a_thread_goes_on_from_it(
             fake, "more please", channel_id=thread_id, referenced_message_id=opening_answer["id"], mentions=[]
         )
         assert more.json["embeds"][0]["title"] == first
-        cog = bot.get_cog("AskCog")
         for _ in range(100):  # the last answer is stored beside its reply: give that a moment to end
-            if not cog._unrecorded:
+            if not bot.unrecorded._pending:
                 break
             await asyncio.sleep(0.05)
-        assert not cog._unrecorded  # every answer's "being stored" mark is gone once it is stored
+        assert not bot.unrecorded._pending  # every answer's "being stored" mark is gone once it is stored
 
 
 async def test_a_reply_in_a_dm_goes_on_from_the_answer_replied_to(

@@ -8,6 +8,7 @@ import logging
 import shutil
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -495,3 +496,49 @@ async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_pa
         pages = sorted(r.json["embeds"][0]["fields"][0]["name"].split("]")[0] for r in (one, other))
         # Both read the conversation before either was added to it, once: the same page twice.
         assert pages == sorted([f"[{shown + 1}", f"[{shown + 4}"])
+
+
+async def test_a_question_deleted_in_a_thread_is_neither_kept_nor_stored(fake, answerer, tmp_path):
+    """A trial: a question deleted before its answer was posted stayed in the thread's conversation (a
+    "more please" from someone else then posted it as the embed's title) and was stored as public (a
+    server admin's /stats listed it)."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "what did they say about energy costs?")
+        thread_id = str(msg["id"])
+        secret = "my ssn is 078-05-1120, how much did con edison raise rates?"
+        n = len(fake.requests)
+        question = await fake.send_message(secret, channel_id=thread_id, mentions=[])
+        del fake.messages[question["id"]]  # deleted before the bot answers
+        refused = await fake.wait_for_request(with_embed, start=n)
+        assert refused.status >= 400  # tried, and refused by Discord
+        await asyncio.sleep(0.3)
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[], author=fake.add_user("bob"))
+        more = await fake.wait_for_request(with_embed, start=n)
+        assert "078-05-1120" not in json.dumps(more.json)
+        assert more.json["embeds"][0]["title"] == "what did they say about energy costs?"
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_more_passages_clicked_as_the_answer_appears_waits_for_it_to_be_stored(
+    fake, answerer, tmp_path
+):
+    """A trial: "More passages" clicked right after an answer appeared said "That answer is too old to
+    expand" about 2 runs in 6: the button read the row before the write beside the reply had landed."""
+    bot = bot_for(tmp_path, answerer)
+    slow = bot.store.record_answer
+
+    def record_slowly(*args, **kwargs):  # a slow database: the row lands well after the reply
+        time.sleep(0.5)
+        return slow(*args, **kwargs)
+
+    bot.store.record_answer = record_slowly  # type: ignore[method-assign]
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "what did they say about energy costs?"})
+        answer = await fake.wait_for_request(lambda r: is_followup(r, ref))
+        more_id = next(c for c in custom_ids(answer) if c.startswith("mb:more:"))
+        n = len(fake.requests)
+        click = await fake.click_button(more_id, fake.bot_messages()[-1]["id"])
+        reply = await fake.wait_for_request(lambda r: is_followup(r, click), start=n)
+        assert "too old" not in (reply.json.get("content") or "") and reply.json.get("embeds")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import tracemalloc
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -28,6 +29,7 @@ from bot.chat.render import (
 from bot.chat.views import Cooldowns
 from bot.core.answer import Answer, Excerpt, Source
 from bot.core.paragraphs import FullParagraph
+from bot.core.replies import NOT_COVERED_ALL
 from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
 
 
@@ -87,6 +89,26 @@ def test_citations_are_numbered_in_order_and_abstentions_marked_closest() -> Non
     declined = render_answer(answer("q", items, answered=False))
     assert all("(closest)" in f.name for f in declined.fields)
     assert "doesn't cover" in declined.description
+
+
+def test_a_question_answered_in_part_says_so_and_marks_only_the_rest_closest() -> None:
+    # A trial: Discord said "doesn't cover this" and marked Mamdani's age "(closest)" for "how old is
+    # mamdani and how tall is trump?", where the command line said the article answers part of it.
+    items = [excerpt(i, f"Text {i}.") for i in range(1, 4)]
+    partly = replace(answer("q and r?", items, answered=False), kind="not_covered", part_answers=1)
+    embed = render_answer(partly)
+    assert embed.description.startswith(NOT_COVERED_ALL)
+    assert ["(closest)" in f.name for f in embed.fields] == [False, True, True]
+
+
+def test_a_withdrawn_question_leaves_the_conversation_and_its_byte_count() -> None:
+    conv = Conversations(depth=5, channels=10, max_bytes=10**6)
+    for q in ("a", "deleted", "b", "deleted"):
+        conv.add(1, q)
+    conv.withdraw(1, "deleted")  # only the latest time it was added
+    conv.withdraw(2, "deleted")  # a channel with no conversation: nothing to do
+    assert conv.history(1) == ["a", "deleted", "b"] and conv.history(2) == []
+    assert conv._bytes == sum(sys.getsizeof(t) for t in ["a", "deleted", "b"])
 
 
 def test_the_answering_sentence_is_bold_inside_excerpt_one() -> None:
