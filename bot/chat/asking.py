@@ -280,11 +280,15 @@ class AskCog(commands.Cog):
             self.bot.metrics.error("answering")
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        # The reply does not wait for the database (the buttons need the row only when clicked).
+        # The reply does not wait for the database (the buttons need the row only when clicked). Like a
+        # reply to a message, it is sent once more after discord.py's retries give up on rate limits.
+        reply = self._reply(interaction.id, answer)
         with self.bot.unrecorded.being_recorded(interaction.id):
             await asyncio.gather(
-                interaction.followup.send(
-                    **self._reply(interaction.id, answer), ephemeral=private, allowed_mentions=NO_MENTIONS
+                resent(
+                    lambda: interaction.followup.send(
+                        **reply, ephemeral=private, allowed_mentions=NO_MENTIONS
+                    )
                 ),
                 self._record(
                     interaction.id,

@@ -510,6 +510,21 @@ async def test_an_answer_outlasts_discord_pys_own_retries(fake: FakeDiscord, ans
         assert len([r for r in fake.requests[n:] if r.status == 429]) == 5 and ok
 
 
+async def test_a_slash_answer_outlasts_discord_pys_own_retries(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A trial: five 429s in a row on /ask's follow-up lost the answer ("Sorry, something went wrong")."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        fake.fail_next("POST", FOLLOWUP, 429, times=5, retry_after=0.05)
+        ref = await fake.send_slash("ask", {"question": "When was the meeting?"})
+        ok = await fake.wait_for_request(lambda r: is_followup(r, ref) and r.status == 200, timeout=10)
+        assert (
+            ok.json.get("embeds")
+            and len([r for r in fake.requests if is_followup(r, ref) and r.status == 429]) == 5
+        )
+
+
 async def test_gateway_drop_resumes_and_keeps_answering(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
