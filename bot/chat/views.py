@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MORE_STEP = 3
 APOLOGY = "Sorry, that button failed; please try again in a moment."
 GONE = "That answer is too old to expand (the question was forgotten); please ask again."
+VOTE_GONE = "That answer is no longer kept (the question was forgotten), so the vote was not counted."
 
 
 # How long a click on (or a reply to) a fresh answer waits for that answer to be stored.
@@ -270,7 +271,7 @@ class VoteButton(
             stamp=interaction.id,
         )
         if not counted:
-            await interaction.followup.send(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         thanks = "Thanks, glad it helped." if self.value == "up" else "Thanks, noted: this answer missed."
         await interaction.followup.send(thanks, ephemeral=True, allowed_mentions=NO_MENTIONS)
