@@ -225,7 +225,8 @@ class AskCog(commands.Cog):
         they decide who may later expand the answer or see the question in /stats.
         """
         # Latency as the asker sees it: from Discord's timestamp of the question (its id) until the answer
-        # is ready and its reply on its way (recording runs beside the reply).
+        # is ready and its reply on its way (recording runs beside the reply; in a server, where a question
+        # deleted meanwhile must not be stored, just after it is posted).
         asked_at = discord.utils.snowflake_time(answer_id)
         kind = "more" if answer.continues is not None else answer.kind  # "more please" is no new question
         self.bot.metrics.question(surface, kind, (discord.utils.utcnow() - asked_at).total_seconds())
