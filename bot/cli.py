@@ -432,7 +432,8 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO, k: int = DEFAULT_
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Questions typed in the terminal, one per line, answered as the bot would."""
-    _check_k(args.k)
+    k = getattr(args, "k", DEFAULT_K)  # `start` without a token comes here, with no -k of its own
+    _check_k(k)
     answerer = load_answerer(settings)
     if isinstance(sys.stdin, io.TextIOWrapper):
         # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of
@@ -440,7 +441,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         print("Ask about the Trump–Mamdani meeting, one question per line (“quit” or Ctrl-D to leave).")
-    chat_loop(answerer, sys.stdin, sys.stdout, args.k)
+    chat_loop(answerer, sys.stdin, sys.stdout, k)
     return 0
 
 

@@ -437,6 +437,15 @@ def test_chat_shows_more_passages_when_asked_for_more() -> None:
     assert len(ranks) == len(set(ranks))  # numbered on, no passage twice
 
 
+def test_start_without_a_token_answers_typed_questions() -> None:
+    # The README's first command: with no DISCORD_TOKEN, `start` hands over to the terminal chat. It
+    # crashed once chat read a -k that `start` does not have.
+    result = run("start", stdin="When was the meeting?\n", DISCORD_TOKEN="")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected failure" not in result.stderr
+    assert "November 21, 2025" in result.stdout
+
+
 def test_chat_shows_k_excerpts_a_page() -> None:
     # The docs promised "3, or -k" a page; chat refused -k.
     result = run("chat", "-k", "1", stdin="When was the meeting?\nmore please\n")
