@@ -428,22 +428,25 @@ class AskCog(commands.Cog):
         conversational = surface in ("dm", "thread")
         history: list[str] = []
         replied: list[str] | None = None  # the conversation of an answer the message replies to
-        try:
-            if surface == "channel":
-                # People chat in ask-channels too: read the message first, and stay quiet unless it is a
-                # question, a request for help or for a summary. Quiet messages cost no cooldown.
-                answer = await self.bot.answers.ask(question)
-                if not channel_wants(answer, question):
-                    return
-                if not await self._may_ask(message):
-                    return
-            else:
-                if not await self._may_ask(message):
-                    return
-                self._show_typing(message.channel)
-                # One message of a conversation at a time, from reading it to adding to it: two quick
-                # "more"s in a DM show two pages, not the same one twice.
-                async with self._turn(message.channel.id) if conversational else contextlib.nullcontext():
+        # One message of a conversation at a time, from reading it to its answer being posted (or refused):
+        # two quick "more"s in a DM show two pages, not the same one twice, and a question deleted before its
+        # answer is posted is taken out of the conversation before the next message reads it.
+        async with contextlib.AsyncExitStack() as turn:
+            try:
+                if surface == "channel":
+                    # People chat in ask-channels too: read the message first, and stay quiet unless it is
+                    # a question, a request for help or for a summary. Quiet messages cost no cooldown.
+                    answer = await self.bot.answers.ask(question)
+                    if not channel_wants(answer, question):
+                        return
+                    if not await self._may_ask(message):
+                        return
+                else:
+                    if not await self._may_ask(message):
+                        return
+                    self._show_typing(message.channel)
+                    if conversational:
+                        await turn.enter_async_context(self._turn(message.channel.id))
                     # A reply to one of the bot's answers reads after that answer's question; other
                     # messages in a DM or the bot's thread after the conversation there.
                     replied = await self._replied_to(message)
@@ -457,13 +460,13 @@ class AskCog(commands.Cog):
                             self.conversations.restart(message.channel.id, [*history, answer.question])
                         else:
                             self.conversations.add(message.channel.id, answer.question)
-        except BadQuestion as exc:  # only invisible characters, or bytes that are not text
-            if surface != "channel":
-                reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
-                await reply_to(message, content=reply_text)
-            return
-        with self.bot.unrecorded.being_recorded(message.id):
-            await self._send_answer(message, surface, answer, history)
+            except BadQuestion as exc:  # only invisible characters, or bytes that are not text
+                if surface != "channel":
+                    reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
+                    await reply_to(message, content=reply_text)
+                return
+            with self.bot.unrecorded.being_recorded(message.id):
+                await self._send_answer(message, surface, answer, history)
 
     async def _send_answer(
         self, message: discord.Message, surface: str, answer: Answer, history: list[str]
