@@ -744,28 +744,26 @@ class Store:
 
         Their questions are also taken out of the conversation history kept with other people's
         questions (a follow-up in a thread keeps the questions before it): only of questions asked
-        publicly (or of old rows, whose place is unknown) since their first, since only a public
-        conversation mixes people's questions. Another person's private conversation (a DM) holds only
+        publicly (or of old rows, whose place was not kept, unless they came from a DM), since only a
+        public conversation mixes people's questions (and a follow-up may be stored before the question
+        it follows). Another person's private conversation (a DM) holds only
         their own words, even where they typed the same question.
         """
         key = self.user_key(user_id)
         theirs = select(answers.c.id).where(answers.c.user_key == key)
         with self._tx("deleting a user's rows") as conn:
-            rows = conn.execute(
-                select(answers.c.question, answers.c.at).where(answers.c.user_key == key)
-            ).all()
-            said = {q for q, _ in rows}
+            said = {q for (q,) in conn.execute(select(answers.c.question).where(answers.c.user_key == key))}
             n = conn.execute(
                 delete(votes).where((votes.c.user_key == key) | votes.c.answer_id.in_(theirs))
             ).rowcount
             conn.execute(delete(answer_sections).where(answer_sections.c.answer_id.in_(theirs)))
             n += conn.execute(delete(answers).where(answers.c.user_key == key)).rowcount
             if said:
-                public = answers.c.private.is_(False) | answers.c.private.is_(None)
-                since = min(at for _, at in rows)
-                others = conn.execute(
-                    select(answers.c.id, answers.c.history).where(public, answers.c.at >= since)
-                ).all()
+                # Old rows (no `private` yet) count as public unless they came from a DM.
+                public = answers.c.private.is_(False) | (
+                    answers.c.private.is_(None) & (answers.c.surface != "dm")
+                )
+                others = conn.execute(select(answers.c.id, answers.c.history).where(public)).all()
                 for answer_id, history in others:
                     kept = [h for h in history or () if h not in said]
                     if len(kept) != len(history or ()):

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, text, update
 from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings
@@ -26,6 +26,7 @@ from bot.store import (
     StoredAnswer,
     StoreError,
     UnansweredGroup,
+    answers,
     group_questions,
     load_salt,
     normalise,
@@ -771,16 +772,20 @@ def test_forget_also_takes_their_words_out_of_other_peoples_history(store: Store
 
 
 def test_forget_leaves_another_persons_private_conversation_as_it_was(store: Store) -> None:
-    # Bob typed the same question as Alice in his own DMs: his follow-up keeps it, and so does a public
-    # question asked before Alice's first (her words cannot be in its history).
+    # Bob typed the same question as Alice in his own DMs: his follow-up keeps it, also in a row from
+    # before the store kept who saw a reply (`private` NULL, but a DM).
     record(store, "a", ALICE, "when was the meeting", surface="dm", at=NOW)
     record(store, "b", BOB, "and where?", surface="dm", history=["when was the meeting"], at=NOW)
-    early = {"surface": "thread", "private": False, "at": NOW - timedelta(days=1)}
-    record(store, "c", CAROL, "and why?", history=["when was the meeting"], **early)
+    record(store, "c", BOB, "and why?", surface="dm", history=["when was the meeting"], at=NOW)
+    with store._tx("making an old row") as conn:
+        conn.execute(update(answers).where(answers.c.id == "c").values(private=None))
+    # A public follow-up stored before the question it follows (its reply was quicker): cleaned too.
+    early = {"surface": "thread", "private": False, "at": NOW - timedelta(seconds=1)}
+    record(store, "d", CAROL, "and why?", history=["when was the meeting"], **early)
     store.forget(ALICE)
     assert store.get_answer("a") is None
-    assert store.get_answer("b").history == ("when was the meeting",)
-    assert store.get_answer("c").history == ("when was the meeting",)
+    assert store.get_answer("b").history == store.get_answer("c").history == ("when was the meeting",)
+    assert store.get_answer("d").history == ()
 
 
 def test_mentions_are_stored_without_raw_ids(store: Store) -> None:
