@@ -50,7 +50,7 @@ _SMILEY = re.compile(r"(?<!\S)[:;][-'^o]?[()\[\]dpo3/\\|*]+(?!\S)")
 # 5 times 7 in the article"): dropped wherever they stand.
 _ASKING = frozenset(
     "what what's whats is are does do how much many calculate compute work out solve evaluate please pls "
-    "tell me can could you the answer result value of equal equals make makes give gives = hey quick "
+    "find tell me can could you the answer result value of equal equals make makes give gives = hey quick "
     "question ok so lol lmao haha rofl bro yo plz thanks thx hi hello real in according to article story "
     "this".split()
 )
@@ -67,6 +67,9 @@ _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator, 
 _EQUATION = (*_ALLOWED, ast.Compare, ast.Eq, ast.Name, ast.Load)
 _BOTH_SIDES = re.compile(r"[\w)]\s*=\s*[\w(-]")  # "x^2=4", not "5 times 7 = ?"
 _UNKNOWN = re.compile(r"[b-hj-z]")  # a letter standing alone, but not "a" or "i"
+_BRACKETED = re.compile(r"([\d)]|\b[b-hj-z])\s*\(")  # a number, a bracket or an unknown before "("
+_SOUGHT = re.compile(r"\b(?:find|for)\s+[b-hj-z]\b\s*[:,]?")
+_UNKNOWN_MINUS = re.compile(r"(?<=\b[b-hj-z])\s*-\s*(?=[\d(]|\b[b-hj-z]\b)")
 _COEFFICIENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([b-hj-z])\b")  # "2x": 2 * x
 
 
@@ -78,12 +81,19 @@ def is_sum(text: str, article_word: Callable[[str], bool] | None = None) -> bool
         return False
     # Digits of any script as ASCII ("５ times ７"): Python's parser reads only ASCII numbers.
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
-    if _NOT_A_SUM.search(text) or any(_number(a) <= _number(b) for a, b in _HYPHENATED.findall(text)):
-        return False
     text = _SMILEY.sub(" ", text)
     equation = text.count("=") == 1 and _BOTH_SIDES.search(text) is not None
+    if _NOT_A_SUM.search(text):
+        return False
+    # A hyphen between a smaller number and a larger is a range ("2021-2023"), but not in an equation
+    # ("x^2 - 4 = 0").
+    if not equation and any(_number(a) <= _number(b) for a, b in _HYPHENATED.findall(text)):
+        return False
     if equation:
         text = _COEFFICIENT.sub(r"\1 * \2", text.replace("=", " = "))
+        text = _BRACKETED.sub(r"\1 * (", text)  # "2(x+1)": 2 * (x + 1)
+        text = _UNKNOWN_MINUS.sub(" - ", text)  # "x-2": x - 2
+        text = _SOUGHT.sub(" ", text)  # "find x:", "solve for y,": which unknown is asked for
     for pattern, sign in _OPERATORS:
         text = pattern.sub(sign, text)
     kept = []
