@@ -205,6 +205,14 @@ def test_eval_shows_claimed_speakers_and_only_the_similarity_ranges_it_has(tmp_p
             "1: not a question object (the question has no words or holds text that is not valid Unicode).",
         ),  # fmt: skip
         (
+            '{"id": "o", "question": "\\u0000", "kind": "off_topic"}\n',
+            "1: not a first-contact message (the question has no words).",
+        ),
+        (
+            '{"first": "\\u0000", "followup": "and where?", "gold": ["Oval"]}\n',
+            "1: not a follow-up pair (first and followup must each have words).",
+        ),
+        (
             '{"message": "Trump said \\"He wants to see no crime.\\"", "quote": "He wants to see no crime.", '
             '"verdict": "verbatim"}\n{"question": "hi"}\n',
             "2: not a quote example (it has no 'message' field).",

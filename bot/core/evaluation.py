@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.highlight import HIGHLIGHT_SHARE
 from bot.core.text import contains, fold, remove_invisible, shares_run
-from bot.core.training import Question, gold_places, read_json_lines
+from bot.core.training import Question, gold_places, has_words, read_json_lines
 
 if TYPE_CHECKING:  # typing only: reading question files needs no Answerer
     from bot.core.answer import Answer, Answerer
@@ -85,6 +85,8 @@ def read_contacts(path: Path) -> list[Contact]:
     def parse(n: int, d: dict) -> Contact:
         if d["kind"] not in FIRST_CONTACT_KINDS or not isinstance(d["question"], str):
             raise ValueError(f"kind must be one of {', '.join(FIRST_CONTACT_KINDS)}")
+        if d["kind"] != "intent" and not has_words(d["question"]):  # an intent may be a lone emoji
+            raise ValueError("the question has no words")
         gold = gold_places(d.get("gold") or [])
         expect = d.get("expect") or []
         if not isinstance(expect, list) or not all(isinstance(k, str) for k in expect):
@@ -273,6 +275,8 @@ def read_followups(path: Path) -> list[FollowupPair]:
     def parse(n: int, d: dict) -> FollowupPair:
         if not isinstance(d["first"], str) or not isinstance(d["followup"], str):
             raise TypeError("first and followup must be strings")
+        if not (has_words(d["first"]) and has_words(d["followup"])):
+            raise ValueError("first and followup must each have words")
         gold = gold_places(d["gold"])  # required, as in question sets: [] says the article does not answer
         return FollowupPair(
             str(d.get("id", n)), d["first"], d["followup"], gold, bool(d.get("standalone", False))

@@ -113,6 +113,11 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
     return out
 
 
+def has_words(text: str) -> bool:
+    """Whether a question of a file holds a letter or a digit (a lone NUL is cleaned away to nothing)."""
+    return _WORDY.search(text) is not None and not has_lone_surrogates(text)
+
+
 def gold_places(value: object, field: str = "gold") -> tuple[str, ...]:
     """A list of article substrings as a question file gives them (TypeError / ValueError if it is not
     one): each must hold a word, since a blank one is found in every passage and scores every answer a
@@ -134,7 +139,7 @@ def read_questions(path: Path) -> list[Question]:
         gold = gold_places(d["gold"])
         if not isinstance(d["question"], str):
             raise TypeError('"question" must be a string')
-        if not _WORDY.search(d["question"]) or has_lone_surrogates(d["question"]):
+        if not has_words(d["question"]):
             raise ValueError("the question has no words or holds text that is not valid Unicode")
         return Question(
             d["question"],
