@@ -90,9 +90,10 @@ _ESCAPE = re.compile(
 
 
 def replace_controls(text: str) -> str:
-    """Terminal escape sequences removed whole (a colour code leaves no "[31m" behind), and other control
-    and bidirectional-control characters replaced by spaces (text that shows as it reads)."""
-    return _CONTROL.sub(" ", _ESCAPE.sub("", text))
+    """Terminal escape sequences removed whole (a colour code leaves no "[31m" behind), a carriage return
+    read as the line break it is ("\r\n", or alone as old Macs and some terminals send it), and other
+    control and bidirectional-control characters replaced by spaces (text that shows as it reads)."""
+    return _CONTROL.sub(" ", _ESCAPE.sub("", text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # Chat markup that is no part of a question: user, role, channel and slash-command mentions, custom emoji,

@@ -80,6 +80,7 @@ def test_one_question_stays_whole(question: str) -> None:
         ),
         ("who is bannon, what did he say, and when was the meeting?", ["Steve Bannon", "November 21, 2025"]),
         ("how old is mamdani\nwhen did they meet", ["Mamdani, 33", "November 21, 2025"]),
+        ("who is bannon\rwhen was the meeting", ["Steve Bannon", "November 21, 2025"]),  # a lone CR too
     ],
 )
 def test_the_reply_shows_where_the_article_answers_each_part(
