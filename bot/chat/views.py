@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 MORE_STEP = 3
 APOLOGY = "Sorry, that button failed; please try again in a moment."
 GONE = "That answer is too old to expand (the question was forgotten); please ask again."
-VOTE_GONE = "That answer is no longer kept (the question was forgotten), so the vote was not counted."
+VOTE_GONE = "That answer is not one you can vote on here (or no longer kept), so the vote was not counted."
 
 
 # How long a click on (or a reply to) a fresh answer waits for that answer to be stored.
