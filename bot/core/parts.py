@@ -34,7 +34,8 @@ _SPLIT = re.compile(
 )
 # A line break before a question word or an auxiliary ends a question, as a question mark does: a message
 # of two lines, each a question ("how old is mamdani\nwhen did they meet").
-_LINE_BREAK = re.compile(rf"[^\S\r\n]*[\r\n]\s*(?={_QUOTE}(?:{_QUESTION_WORD}|{_AUXILIARY}))", re.IGNORECASE)
+# Blank runs are one line break or one space first, so none of it backtracks (2,000 newlines took 0.8 s).
+_LINE_BREAK = re.compile(rf"\n(?={_QUOTE}(?:{_QUESTION_WORD}|{_AUXILIARY}))", re.IGNORECASE)
 _BLANKS = re.compile(r"\s+")
 # Words before the first question word of a message ("ok so ", "quick q: "), at most three.
 _OPENER = re.compile(rf"^(?:[^\W\d_]+\W+){{1,3}}?(?=(?:{_QUESTION_WORD}|{_AUXILIARY}))", re.IGNORECASE)
@@ -44,7 +45,8 @@ MAX_PARTS = 3  # a longer list of questions is read whole: each part would be a 
 
 def question_parts(question: str) -> list[str]:
     """The question's parts when it asks two or three things, each naming something; else []."""
-    text = _BLANKS.sub(" ", _LINE_BREAK.sub("? ", question.replace("’", "'"))).strip()
+    text = _BLANKS.sub(lambda m: "\n" if "\n" in m.group() or "\r" in m.group() else " ", question)
+    text = _LINE_BREAK.sub("? ", text.replace("’", "'")).replace("\n", " ").strip()
     pieces = [p.strip(' ,;"“”') for p in _SPLIT.split(text)]
     pieces = [p for p in pieces if p.strip(" ?")]
     # A part that names nothing of its own leans on the one before it: "who is bannon, what did he say,
