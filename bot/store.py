@@ -746,8 +746,8 @@ class Store:
         questions (a follow-up in a thread keeps the questions before it): only of questions asked
         publicly (or of old rows, whose place was not kept, unless they came from a DM), since only a
         public conversation mixes people's questions (and a follow-up may be stored before the question
-        it follows). Another person's private conversation (a DM) holds only
-        their own words, even where they typed the same question.
+        it follows). Another person's private conversation (a DM) holds only their own words, even where
+        they typed the same question.
         """
         key = self.user_key(user_id)
         theirs = select(answers.c.id).where(answers.c.user_key == key)

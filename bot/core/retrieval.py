@@ -181,24 +181,24 @@ class Retriever:
         """A question that asks several things shows each part's own best passage: it goes right after the
         passages shown, from wherever it ranked or from outside the hits (the support gap, or the whole
         question's vector sitting between the parts, would hide it). `parts`: the text and raw vector of
-        each part. Only for an answered question, only a part the article answers read alone, and not a
-        passage whose text overlaps one shown; the bold line and the first passage stay the whole
-        question's. The hits keep their number, so what is shown is the same at any depth asked for."""
+        each part. Only a part the article answers read alone, and not a passage whose text overlaps one
+        shown; the bold line and the first passage stay the whole question's. The hits keep their number,
+        so what is shown is the same at any depth asked for. A declined question: `_parts_answered`."""
         if not parts or not r.hits:
             return r
         if not r.answered:
             return self._parts_answered(r, parts)
         hits, shown = list(r.hits), max(1, r.supported)
         for text, vector in parts:
-            best = self._part_passage(text, vector)
-            if best is None:
+            found = self._part_passage(text, vector)
+            if found is None:
                 continue  # "how tall is trump?" has no passage to show
-            best, s = best
+            best, score = found
             at = next((n for n, h in enumerate(hits) if h.chunk.id == best.id), len(hits))
             if at < shown or any(_overlap(best, h.chunk) for h in hits[:shown]):
                 continue
             del hits[at : at + 1]
-            hits.insert(shown, Hit(best, s))
+            hits.insert(shown, Hit(best, score))
             shown += 1
         return replace(r, hits=tuple(hits[: len(r.hits)]), supported=shown)
 
