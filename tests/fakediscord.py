@@ -312,6 +312,8 @@ class FakeDiscord:
         self.invalid_resumes = 0
 
         self._faults: list[_Fault] = []
+        # Run before the fake answers a matching request (`before_request`): a test acts "meanwhile".
+        self._before: list[tuple[str, re.Pattern[str], Callable[[], Awaitable[None]]]] = []
         # While set and not yet released, IDENTIFY waits before READY (Discord can take a while to
         # send READY): a test sees the bot logged in over REST but not yet connected to the gateway.
         self.identify_gate: asyncio.Event | None = None
@@ -781,6 +783,11 @@ class FakeDiscord:
             )
         )
 
+    def before_request(self, method: str, path_regex: str, act: Callable[[], Awaitable[None]]) -> None:
+        """Run `act` once, before answering the next request matching method and path regex: what a person
+        does while the bot's request is on its way (e.g. deletes the question as its thread opens)."""
+        self._before.append((method.upper(), re.compile(path_regex), act))
+
     def _take_fault(self, method: str, path: str) -> _Fault | None:
         """Consume and return the first fault matching this request, if any."""
         for fault in self._faults:
@@ -837,6 +844,8 @@ class FakeDiscord:
             ("GET", r"/guilds/(?P<guild_id>\d+)/channels", self._get_guild_channels),
             ("GET", r"/guilds/(?P<guild_id>\d+)/members/(?P<user_id>\d+)", self._get_member),
             ("GET", cid, self._get_channel),
+            ("PATCH", cid, self._edit_thread),
+            ("DELETE", cid, self._delete_thread),
             ("GET", cid + r"/messages", self._list_messages),
             ("POST", cid + r"/messages", self._create_message),
             ("GET", mid, self._get_message),
@@ -921,6 +930,11 @@ class FakeDiscord:
 
     async def _answer(self, request: web.Request, record: Request) -> web.StreamResponse:
         """Compute the response for one recorded request."""
+        for hook in self._before:
+            if hook[0] == record.method and hook[1].search(record.path):
+                self._before.remove(hook)
+                await hook[2]()
+                break
         fault = self._take_fault(record.method, record.path)
         if fault is not None:
             record.injected = True
@@ -1046,6 +1060,46 @@ class FakeDiscord:
         """GET /channels/{id}."""
         channel = self.channels.get(m["channel_id"])
         return _json_response(channel) if channel else _error(404, "Unknown Channel", 10003)
+
+    async def _edit_thread(self, req: Request, m: re.Match[str]) -> web.Response:
+        """PATCH /channels/{id} for a thread: name, archived, locked (its creator may; others need
+        MANAGE_THREADS). Other channels are not edited here."""
+        thread = self.channels.get(m["channel_id"])
+        if thread is None or thread["type"] not in (10, 11, 12):
+            return _error(404, "Unknown Channel", 10003)
+        manages = self.bot_permissions & permission_value("manage_threads")
+        if thread["owner_id"] != _sid(self.bot_id) and not manages:
+            return _error(403, "Missing Permissions", 50013)
+        body: JSON = req.json or {}
+        if "name" in body:
+            thread["name"] = body["name"]
+        for key in ("archived", "locked"):
+            if key in body:
+                thread["thread_metadata"][key] = bool(body[key])
+        await self._echo("THREAD_UPDATE", thread, ephemeral=False)
+        return _json_response(thread)
+
+    async def _delete_thread(self, req: Request, m: re.Match[str]) -> web.Response:
+        """DELETE /channels/{id} for a thread: needs MANAGE_THREADS, even for its creator."""
+        thread = self.channels.get(m["channel_id"])
+        if thread is None or thread["type"] not in (10, 11, 12):
+            return _error(404, "Unknown Channel", 10003)
+        if not self.bot_permissions & permission_value("manage_threads"):
+            return _error(403, "Missing Permissions", 50013)
+        del self.channels[m["channel_id"]]
+        for mid in [k for k, msg in self.messages.items() if msg["channel_id"] == m["channel_id"]]:
+            del self.messages[mid]
+        gone = {k: thread[k] for k in ("id", "guild_id", "parent_id", "type")}
+        await self._echo("THREAD_DELETE", gone, ephemeral=False)
+        return _json_response(thread)
+
+    async def delete_message(self, message_id: Snowflake) -> None:
+        """A person deletes a message: gone from the channel, and MESSAGE_DELETE is dispatched."""
+        message = self.messages.pop(_sid(message_id))
+        event: JSON = {"id": message["id"], "channel_id": message["channel_id"]}
+        if "guild_id" in message:
+            event["guild_id"] = message["guild_id"]
+        await self.dispatch("MESSAGE_DELETE", event)
 
     async def _list_messages(self, req: Request, m: re.Match[str]) -> web.Response:
         """GET /channels/{id}/messages: newest first, honouring limit."""

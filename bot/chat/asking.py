@@ -197,6 +197,9 @@ class AskCog(commands.Cog):
         self.conversations = Conversations()
         self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._background: set[asyncio.Task] = set()
+        # Questions by mention whose thread is being opened and answered, and whether each was deleted
+        # meanwhile (`on_raw_message_delete`): bounded by the questions in flight.
+        self._opening: dict[int, bool] = {}
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
@@ -493,24 +496,15 @@ class AskCog(commands.Cog):
             and answer.continues is None  # nor does "more please": it goes on where its answer is
             and isinstance(message.channel, discord.TextChannel)
         ):
+            # A question deleted while its thread opens is not repeated there: `on_raw_message_delete`
+            # notes it, and the thread is taken down instead of answered (in place, Discord refuses the
+            # reply to a deleted message).
+            self._opening[message.id] = False
             try:
-                thread = await message.create_thread(
-                    name=thread_name(answer.question), auto_archive_duration=1440
-                )
-            except discord.HTTPException as exc:  # no permission to make threads here: reply in place
-                log.info(
-                    "could not open a thread for message %s (%s); replying in place", message.id, exc.status
-                )
-            else:
-                try:
-                    await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS))
-                except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
-                    log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
-                else:
-                    if kept_in_conversation(answer):  # the thread goes on from the conversation so far
-                        self.conversations.restart(thread.id, [*history, answer.question])
-                    await record(thread)
+                if await self._answer_in_thread(message, answer, reply, history, record):
                     return
+            finally:
+                self._opening.pop(message.id, None)
         if message.guild is None:  # a DM: a question deleted meanwhile is still answered (reply_to)
             await asyncio.gather(reply_to(message, **reply), record(message.channel))
             return
@@ -522,6 +516,51 @@ class AskCog(commands.Cog):
             self.conversations.withdraw(message.channel.id, answer.question)
             raise
         await record(message.channel)
+
+    async def _answer_in_thread(
+        self,
+        message: discord.Message,
+        answer: Answer,
+        reply: dict,
+        history: list[str],
+        record: Callable[[discord.abc.Messageable], Awaitable[None]],
+    ) -> bool:
+        """Open a thread on a question by mention and answer there; False when it is to be answered in
+        place instead (no permission to open threads or to post in them)."""
+        try:
+            thread = await message.create_thread(
+                name=thread_name(answer.question), auto_archive_duration=1440
+            )
+        except discord.HTTPException as exc:  # no permission to make threads here: reply in place
+            log.info("could not open a thread for message %s (%s); replying in place", message.id, exc.status)
+            return False
+        posted: discord.Message | None = None
+        try:
+            if not self._opening[message.id]:
+                posted = await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS))
+        except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
+            log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
+        if self._opening[message.id]:  # deleted meanwhile: the thread's name and the answer repeat it
+            await take_down(thread, posted)
+            return True
+        if posted is None:
+            return False
+        if kept_in_conversation(answer):  # the thread goes on from the conversation so far
+            self.conversations.restart(thread.id, [*history, answer.question])
+        await record(thread)
+        return True
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """Note a question deleted while its thread opens (only those: the rest need no note)."""
+        if payload.message_id in self._opening:
+            self._opening[payload.message_id] = True
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        """A moderator's bulk delete, as `on_raw_message_delete`."""
+        for message_id in payload.message_ids & self._opening.keys():
+            self._opening[message_id] = True
 
     async def _conversation(self, message: discord.Message) -> list[str]:
         """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
@@ -627,6 +666,27 @@ def channel_wants(answer: Answer, text: str) -> bool:
     if answer.kind in ("help", "overview"):
         return True
     return answer.kind == "answer" and answer.sure and looks_like_question(text)
+
+
+# A thread whose question was deleted as it opened, when the bot may not delete threads (MANAGE_THREADS).
+WITHDRAWN_THREAD = "Question deleted"
+
+
+async def take_down(thread: discord.Thread, posted: discord.Message | None) -> None:
+    """Take down a thread opened for a question deleted meanwhile: delete it, or, without the permission
+    to, delete the answer in it and rename and archive it (its creator may), so nothing repeats the
+    question. Never raises: a failure is logged."""
+    try:
+        await thread.delete()
+        return
+    except discord.HTTPException as exc:
+        log.info("could not delete thread %s (%s); emptying it instead", thread.id, exc.status)
+    try:
+        if posted is not None:
+            await posted.delete()
+        await thread.edit(name=WITHDRAWN_THREAD, archived=True)
+    except discord.HTTPException as exc:
+        log.warning("could not take down thread %s of a deleted question (%s)", thread.id, exc.status)
 
 
 def thread_name(question: str) -> str:

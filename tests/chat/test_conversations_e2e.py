@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.chat.asking import WITHDRAWN_THREAD
 from bot.chat.client import MeetingBot
 from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
@@ -541,3 +542,50 @@ async def test_more_passages_clicked_as_the_answer_appears_waits_for_it_to_be_st
         click = await fake.click_button(more_id, fake.bot_messages()[-1]["id"])
         reply = await fake.wait_for_request(lambda r: is_followup(r, click), start=n)
         assert "too old" not in (reply.json.get("content") or "") and reply.json.get("embeds")
+
+
+async def _ask_and_delete_as_its_thread_opens(fake: FakeDiscord, bot: MeetingBot, secret: str) -> str:
+    """Mention the bot with `secret` and delete the question once its thread is open, just before the
+    answer is posted there; return the thread's id once the bot has dealt with it."""
+    asked: list[dict] = []
+
+    async def delete_question() -> None:
+        await fake.delete_message(asked[0]["id"])
+        await asyncio.sleep(0.1)  # the deletion reaches the bot before the answer's post returns
+
+    fake.before_request("POST", r"^/channels/\d+/messages$", delete_question)
+    n = len(fake.requests)
+    asked.append(await fake.send_message(f"<@{fake.bot_id}> {secret}"))
+    thread_id = str(asked[0]["id"])
+    await fake.wait_for_request(
+        lambda r: r.method in ("DELETE", "PATCH") and r.path == f"/channels/{thread_id}", start=n
+    )
+    await asyncio.sleep(0.2)
+    return thread_id
+
+
+async def test_a_question_deleted_as_its_thread_opens_takes_the_thread_down(fake, answerer, tmp_path):
+    """A trial: a question by mention deleted after its thread was opened, before the answer was posted,
+    was answered there and stored; the thread's name and the answer's title repeated it."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        secret = "my ssn is 078-05-1120, when did they meet?"
+        thread_id = await _ask_and_delete_as_its_thread_opens(fake, bot, secret)
+        assert thread_id not in fake.channels  # deleted, with what was posted in it
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+        assert bot.get_cog("AskCog")._opening == {}
+
+
+async def test_without_manage_threads_a_deleted_questions_thread_is_emptied_and_renamed(
+    fake, answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    fake.bot_permissions &= ~permission_value("manage_threads")
+    async with running_bot(fake, bot):
+        secret = "my ssn is 078-05-1120, when did they meet?"
+        thread_id = await _ask_and_delete_as_its_thread_opens(fake, bot, secret)
+        thread = fake.channels[thread_id]
+        assert thread["name"] == WITHDRAWN_THREAD and thread["thread_metadata"]["archived"]
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
