@@ -280,7 +280,7 @@ def continuation(earlier: Answer, query: Query, pages_before: int) -> Answer:
     if excerpts:
         reply = replies.MORE_ANSWERING if earlier.answered else replies.MORE_CLOSEST
     else:
-        reply = replies.NO_MORE if earlier.excerpts else earlier.reply
+        reply = replies.NO_MORE if earlier.excerpts or earlier.answered else replies.NO_MORE_NOT_COVERED
     return replace(
         earlier,
         question=query.text,

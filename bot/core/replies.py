@@ -30,6 +30,8 @@ OVERVIEW = "The article's opening, and what each section covers:"
 OVERVIEW_MORE = "The article goes on, in order:"  # "more please" after a summary
 OVERVIEW_END = "That was the whole article."
 NO_MORE = "Those were all the passages that match."
+# "more" after a question the article plainly doesn't cover, which showed no passages to go on from.
+NO_MORE_NOT_COVERED = "There are no passages to show for that: the article doesn't cover it."
 MORE_ANSWERING = "More passages, continuing the numbering:"
 MORE_CLOSEST = "More of the closest passages, continuing the numbering; they may not answer it:"
 MORE = "more"  # the chatter group of a request for more with no question before it

@@ -11,7 +11,16 @@ import pytest
 
 from bot.core.answer import MAX_K, Answer, Answerer, Excerpt, Query, history_read, kept_in_conversation
 from bot.core.more import asks_for_more, page, pages_asked, without_requests
-from bot.core.replies import CHATTER, MORE, MORE_ANSWERING, MORE_CLOSEST, NO_MORE, OVERVIEW_END, OVERVIEW_MORE
+from bot.core.replies import (
+    CHATTER,
+    MORE,
+    MORE_ANSWERING,
+    MORE_CLOSEST,
+    NO_MORE,
+    NO_MORE_NOT_COVERED,
+    OVERVIEW_END,
+    OVERVIEW_MORE,
+)
 
 QUESTION = "When did Trump and Mamdani meet?"
 
@@ -130,8 +139,10 @@ def test_a_run_of_requests_for_more_leaves_the_context_of_the_next_follow_up(ans
 
 
 def test_more_after_an_unrelated_question_shows_no_passages(answerer: Answerer) -> None:
+    # It says there is nothing to go on from; a trial found it repeating "The article doesn't cover this."
+    # as if to a new question.
     a = answerer.ask("go on", history=["how do I bake sourdough bread?"])
-    assert (a.kind, a.excerpts, a.reply) == ("not_covered", (), "The article doesn't cover this.")
+    assert (a.kind, a.excerpts, a.reply) == ("not_covered", (), NO_MORE_NOT_COVERED)
 
 
 def test_more_after_a_declined_question_shows_its_further_closest_passages(answerer: Answerer) -> None:
