@@ -23,6 +23,7 @@ SURE = 0.9
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_VOWEL = re.compile(r"[aeiouy]", re.I)
 _INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
 
 
@@ -47,7 +48,8 @@ class LanguageReader:
             code, _ = self._guess(words)
             return code if code != "en" else "es"
         latin = [w for w in words if _LATIN.match(w)]
-        if len(latin) == len(words) and len(words) < MIN_WORDS:
+        # Letters standing for numbers ("y = mx + b") are no words to judge a language by.
+        if len(latin) == len(words) and sum(map(_spoken, words)) < MIN_WORDS:
             return "en"
         known = sum(w.casefold() in self._vocabulary for w in words)
         if known * 2 > len(words) or (known and len(words) <= MIN_WORDS):
@@ -65,6 +67,12 @@ class LanguageReader:
     def is_english(self, text: str) -> bool:
         """Whether the message is English (or too short to tell)."""
         return self.language(text) == "en"
+
+
+def _spoken(word: str) -> bool:
+    """Whether a word could be spoken as one: not plain letters standing for numbers ("y", "mx"), which
+    are a single ASCII letter or ASCII letters without a vowel ("es", "é", "ơn" are words)."""
+    return not word.isascii() or (len(word) > 1 and _VOWEL.search(word) is not None)
 
 
 def words_of(texts: Iterable[str]) -> set[str]:

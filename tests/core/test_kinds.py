@@ -417,3 +417,11 @@ def test_a_key_held_down_is_not_chatter(answerer: Answerer, text: str) -> None:
     # 200 "a"s sat near a goodbye and were told "Bye!": no word at all is searched, and declined.
     a = answerer.ask(text)
     assert a.kind == "not_covered" and a.excerpts == ()
+
+
+@pytest.mark.parametrize("text", ["y = mx + b", "f = ma", "E = mc^2"])
+def test_an_equation_of_letters_is_not_read_as_another_language(answerer: Answerer, text: str) -> None:
+    # A trial found "y = mx + b" given the language note: its "words" are letters standing for numbers.
+    assert answerer.languages.is_english(text)
+    assert answerer.ask(text).kind == "not_covered"
+    assert answerer.languages.language("cuánto es 2+2") == "es"  # "es" is a word: still read as Spanish
