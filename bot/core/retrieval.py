@@ -183,14 +183,20 @@ class Retriever:
         question's vector sitting between the parts, would hide it). `parts`: the text and raw vector of
         each part. Only a part the article answers read alone, and not a passage whose text overlaps one
         shown; the bold line and the first passage stay the whole question's. The hits keep their number,
-        so what is shown is the same at any depth asked for. A declined question: `_parts_answered`."""
+        so what is shown is the same at any depth asked for. A declined question, or one with a part the
+        article does not answer read alone: `_parts_answered`."""
         if not parts or not r.hits:
             return r
         if not r.answered:
             return self._parts_answered(r, parts)
+        passages = [self._part_passage(text, vector) for text, vector in parts]
+        if None in passages and any(passages):
+            # The article answers some parts read alone and not others ("when did they meet and what is
+            # the capital of peru?"): it does not answer all of it, though the whole question's words
+            # may carry it past the abstainer.
+            return self._parts_answered(replace(r, answered=False, sure=False), parts, passages)
         hits, shown = list(r.hits), max(1, r.supported)
-        for text, vector in parts:
-            found = self._part_passage(text, vector)
+        for found in passages:
             if found is None:
                 continue  # "how tall is trump?" has no passage to show
             best, score = found
@@ -202,13 +208,20 @@ class Retriever:
             shown += 1
         return replace(r, hits=tuple(hits[: len(r.hits)]), supported=shown)
 
-    def _parts_answered(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
+    def _parts_answered(
+        self,
+        r: Retrieval,
+        parts: Sequence[tuple[str, np.ndarray]],
+        passages: Sequence[tuple[Chunk, float] | None] | None = None,
+    ) -> Retrieval:
         """A declined question of several parts, of which the article answers some read alone ("who won the
         super bowl and when did they meet?"): it stays declined (the article does not answer all of it),
-        and the passages of the parts it answers come first, shown as near, so the reader finds them."""
+        and the passages of the parts it answers come first, shown as near, so the reader finds them.
+        `passages`: each part's `_part_passage`, when already found."""
+        if passages is None:
+            passages = [self._part_passage(text, vector) for text, vector in parts]
         found: list[Hit] = []
-        for text, vector in parts:
-            best = self._part_passage(text, vector)
+        for best in passages:
             if best is not None and all(not _overlap(best[0], h.chunk) for h in found):
                 found.append(Hit(*best))
         if not found:

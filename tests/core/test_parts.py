@@ -91,10 +91,21 @@ def test_the_reply_shows_where_the_article_answers_each_part(
     assert all(p in shown for p in places), shown
 
 
-def test_a_part_the_article_does_not_answer_adds_no_passage(answerer: Answerer) -> None:
-    # A review found "how tall is trump?" given the passage nearest it, which does not say.
-    a = answerer.ask("what's mamdani's slogan and how tall is trump?")
-    assert a.kind == "answer" and len(a.shown) == 1 and "Housing is a human right" in a.shown[0].text
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's mamdani's slogan and how tall is trump?",
+        "what's mamdani's slogan and what is the capital of peru?",
+        "what is the capital of peru, and what's mamdani's slogan?",
+    ],
+)
+def test_a_part_the_article_does_not_answer_declines_the_question(answerer: Answerer, question: str) -> None:
+    # A review found "how tall is trump?" given the passage nearest it, which does not say; then these were
+    # answered as though the article said it all (the whole question's words carried them past the
+    # abstainer). The article does not cover all of it: declined, with the part it answers first.
+    a = answerer.ask(question)
+    assert (a.kind, a.reply) == ("not_covered", NOT_COVERED_PART) and a.highlight is None
+    assert "Housing is a human right" in a.excerpts[0].text
 
 
 @pytest.mark.parametrize(
