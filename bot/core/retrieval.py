@@ -25,6 +25,7 @@ from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
 from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
+from bot.core.text import as_question
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,11 @@ class Retriever:
         return self.retrieve_many([question], k)[0]
 
     def prepare(self, question: str) -> str:
-        """The question as it is searched: typos against the corpus repaired."""
-        return self.speller.correct(question) if self.speller else question
+        """The question as it is searched: typos against the corpus repaired, and the question mark a
+        question typed without one lacks (`as_question`). Training reads its questions as written: a
+        mark added there too did no better out of fold, and worse on the check sets
+        (docs/experiments.md)."""
+        return as_question(self.speller.correct(question) if self.speller else question)
 
     def retrieve_many(
         self,

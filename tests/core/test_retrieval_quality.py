@@ -105,8 +105,9 @@ def test_first_contact_figures_hold(first_contact: Report, figure: str) -> None:
 
 # train/checks/newcomers.jsonl: first messages written from the article alone by two helpers who saw
 # nothing else, never trained on, with no near twin in train/ or eval/ (train/README.md). Measured
-# 2026-11-30: hit@1 0.907, highlight@gold 0.840, answered 1.000, off-topic declined 0.679; less one question.
-NEWCOMERS = {"hit1": 0.89, "highlight": 0.82, "answered": 0.98, "off_topic_declined": 0.66}
+# 2026-12-01, with the question mark a question typed without one lacks (0.907, 0.827, 1.000 and 0.679
+# before): hit@1 0.933, highlight@gold 0.907, answered 1.000, off-topic declined 0.714; less one question.
+NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.69}
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +151,23 @@ def test_the_bold_line_holds_on_dev_and_holdout(dev: Report, holdout: Report) ->
 def test_questions_of_several_parts_show_every_part(answerer: Answerer, repo_root: Path) -> None:
     # train/checks/several_parts.jsonl: questions asking two or three things, written from the article alone
     # by a helper who saw nothing else, never trained on. Measured 2026-11-30: every part's gold shown for
-    # 0.897 (0.629 before each part's own best passage was shown); less about two questions.
+    # 0.897 (0.629 before each part's own best passage was shown); less about two questions. Of its 14
+    # questions with a part the article lacks, 11 declined (9 before a part declined alone declined the
+    # whole); less one.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "several_parts.jsonl")
     )
-    assert report.several >= 65
+    assert report.several >= 65 and report.off_topic == 14
     assert report.parts_shown >= 0.86 and report.hit1 >= 0.94, _misses(report)
+    assert report.off_topic_declined >= 0.71, _misses(report)
+
+
+@pytest.mark.parametrize(
+    "question", ["who won the world cup 2022", "what did mamdani call trump", "whats mamdanis full name"]
+)
+def test_a_question_without_its_mark_is_answered_as_with_it(answerer: Answerer, question: str) -> None:
+    # A trial: "who won the world cup 2022?" was declined and the same without its mark answered; the
+    # encoder reads the mark as part of a question, and newcomers mostly leave it out.
+    typed, marked = answerer.ask(question), answerer.ask(question + "?")
+    assert (typed.kind, typed.highlight) == (marked.kind, marked.highlight)
+    assert [e.chunk_id for e in typed.excerpts] == [e.chunk_id for e in marked.excerpts]

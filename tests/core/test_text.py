@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import cut_at_word, remove_invisible, remove_invisible_in_words, replace_controls
+from bot.core.text import (
+    as_question,
+    cut_at_word,
+    remove_invisible,
+    remove_invisible_in_words,
+    replace_controls,
+)
 
 
 def test_short_text_is_kept() -> None:
@@ -66,3 +72,22 @@ def test_an_unterminated_string_sequence_ends_at_the_next_opener() -> None:
     unterminated openers is text."""
     assert replace_controls("\x9da\x9db\x07c") == " ac"
     assert replace_controls("when\u2028was\u2029it") == "when was it"  # separators are spaces too
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("who won the world cup 2022", "who won the world cup 2022?"),
+        ("whats mamdanis full name  ", "whats mamdanis full name?"),
+        ("How old is Mamdani", "How old is Mamdani?"),
+        ("did they agree on anything 🤔", "did they agree on anything 🤔?"),
+        ("how old is mamdani?", "how old is mamdani?"),  # already marked
+        ("when did they meet?!", "when did they meet?!"),
+        ("who met. ", "who met. "),
+        ("tell me about mamdani", "tell me about mamdani"),  # not a question's opening: left as typed
+        ("mamdani's age", "mamdani's age"),
+        ("however it went", "however it went"),  # "how" only as a whole word
+    ],
+)
+def test_a_question_typed_without_its_mark_is_searched_with_one(typed: str, searched: str) -> None:
+    assert as_question(typed) == searched
