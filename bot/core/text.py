@@ -330,9 +330,11 @@ def quoted_pieces(text: str) -> list[tuple[int, int]]:
     return pieces
 
 
-# The words a question opens with; a message opening so and ending without a mark is a question.
+# The words a question opens with (after a word of lead-in: "so did trump endorse him"); a message
+# opening so and ending without a mark is a question.
 _ASKING_START = re.compile(
-    r"\s*(?:who|whom|whose|what|whats|what's|when|where|why|which|how|is|are|was|were|did|does|do|can|"
+    r"\s*(?:(?:so|and|but|ok|okay|also|well|wait|hey|then|um|uh|hmm|yo)\W+)*"
+    r"(?:who|whom|whose|what|whats|what's|when|where|why|which|how|is|are|was|were|did|does|do|can|"
     r"could|will|would|should|has|have|had)\b",
     re.I,
 )
