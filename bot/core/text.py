@@ -330,21 +330,29 @@ def quoted_pieces(text: str) -> list[tuple[int, int]]:
     return pieces
 
 
-# The words a question opens with (after a word of lead-in: "so did trump endorse him"); a message
-# opening so and ending without a mark is a question.
+# The words a question opens with; a message opening so and ending without a mark is a question.
 _ASKING_START = re.compile(
-    r"\s*(?:(?:so|and|but|ok|okay|also|well|wait|hey|then|um|uh|hmm|yo)\W+)*"
-    r"(?:who|whom|whose|what|whats|what's|when|where|why|which|how|is|are|was|were|did|does|do|can|"
+    r"\s*(?:who|whom|whose|what|whats|what's|when|where|why|which|how|is|are|was|were|did|does|do|can|"
     r"could|will|would|should|has|have|had)\b",
     re.I,
 )
-_MARKED_END = re.compile(r"[?.!…]\W*$")
+_END_MARKS = frozenset("?.!…")
+
+
+def _ends_marked(text: str) -> bool:
+    """Whether the text ends in a mark, maybe followed by other signs ("?!", "? 🤔"); in linear time (a
+    pattern for it backtracked over long runs of signs)."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    return any(c in _END_MARKS for c in text[end:])
 
 
 def as_question(text: str) -> str:
     """A message that opens as a question and ends without a mark, with a question mark: people type
     "who did mamdani beat", the training questions mostly end in "?", and the encoder reads the mark as
-    part of a question (dropping it everywhere instead lost hit@1 out of fold: docs/experiments.md)."""
-    if _ASKING_START.match(text) and not _MARKED_END.search(text):
+    part of a question (dropping it everywhere instead lost hit@1 out of fold: docs/experiments.md). Not
+    after a word of lead-in ("so where did they meet"): searched with a mark, the lead-in weighs more."""
+    if _ASKING_START.match(text) and not _ends_marked(text):
         return text.rstrip() + "?"
     return text

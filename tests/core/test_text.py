@@ -80,9 +80,9 @@ def test_an_unterminated_string_sequence_ends_at_the_next_opener() -> None:
         ("who won the world cup 2022", "who won the world cup 2022?"),
         ("whats mamdanis full name  ", "whats mamdanis full name?"),
         ("How old is Mamdani", "How old is Mamdani?"),
-        ("so did trump endorse him or not", "so did trump endorse him or not?"),
-        ("ok, and where was it", "ok, and where was it?"),
-        ("soon after the meeting", "soon after the meeting"),
+        ("so where did they meet", "so where did they meet"),  # a trial: the lead-in then weighs more
+        ("who is he :)", "who is he :)?"),
+        ("who" + "!" * 5000 + "x", "who" + "!" * 5000 + "x?"),  # a pattern for the end backtracked here
         ("did they agree on anything 🤔", "did they agree on anything 🤔?"),
         ("how old is mamdani?", "how old is mamdani?"),  # already marked
         ("when did they meet?!", "when did they meet?!"),
