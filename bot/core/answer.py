@@ -485,8 +485,12 @@ class Answerer:
                     answers.append(overview_more(self.index, q, s.text, n))  # the article goes on
                     continue
                 if s is not q and kinds[s.text].kind == NOT_COVERED:  # type: ignore[union-attr]
-                    group = ALL_SHOWN  # after a sum: there were no passages
-                elif s is q and q.history:
+                    # After a sum: there were no passages, as after a question plainly not covered.
+                    nothing = Retrieval(q.text, (), False, 0.0, None, near=False)
+                    declined = compose(self.index, nothing, q.truncated)
+                    answers.append(replace(declined, reply=replies.NO_MORE_NOT_COVERED, continues=s.text))
+                    continue
+                if s is q and q.history:
                     group = ALL_SHOWN  # after a run of requests so long the question is no longer kept
                 else:
                     group = MORE  # after chatter, help, a summary, or nothing: how "more" works

@@ -143,6 +143,10 @@ def test_more_after_an_unrelated_question_shows_no_passages(answerer: Answerer) 
     # as if to a new question.
     a = answerer.ask("go on", history=["how do I bake sourdough bread?"])
     assert (a.kind, a.excerpts, a.reply) == ("not_covered", (), NO_MORE_NOT_COVERED)
+    # So after a sum (a trial found "Those were all the passages that match.", as if some had been shown).
+    a = answerer.ask("more please", history=["what is 2+2"])
+    assert (a.kind, a.excerpts, a.reply) == ("not_covered", (), NO_MORE_NOT_COVERED)
+    assert a.continues == "what is 2+2"
 
 
 def test_more_after_a_declined_question_shows_its_further_closest_passages(answerer: Answerer) -> None:
