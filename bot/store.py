@@ -770,6 +770,32 @@ class Store:
                         conn.execute(update(answers).where(answers.c.id == answer_id).values(history=kept))
         return n
 
+    def withdraw(self, answer_id: str) -> int:
+        """Delete one question (its asker deleted it on Discord), with the votes on it, and take it out of
+        the histories of the public questions asked after it in the same channel; the rows deleted."""
+        answer_id = str(answer_id)
+        with self._tx("deleting a question") as conn:
+            asked = select(answers.c.question, answers.c.channel_key, answers.c.at)
+            row = conn.execute(asked.where(answers.c.id == answer_id)).first()
+            if row is None:
+                return 0
+            n = conn.execute(delete(votes).where(votes.c.answer_id == answer_id)).rowcount
+            conn.execute(delete(answer_sections).where(answer_sections.c.answer_id == answer_id))
+            n += conn.execute(delete(answers).where(answers.c.id == answer_id)).rowcount
+            if row.channel_key is not None:
+                later = conn.execute(
+                    select(answers.c.id, answers.c.history).where(
+                        (answers.c.channel_key == row.channel_key)
+                        & answers.c.private.is_(False)
+                        & (answers.c.at >= row.at)
+                    )
+                ).all()
+                for other, history in later:
+                    kept = [h for h in history or () if h != row.question]
+                    if len(kept) != len(history or ()):
+                        conn.execute(update(answers).where(answers.c.id == other).values(history=kept))
+        return n
+
     # ------------------------------------------------------------ reading
 
     def get_answer(self, answer_id: str) -> StoredAnswer | None:

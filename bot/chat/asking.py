@@ -11,6 +11,7 @@ import sys
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
@@ -197,9 +198,10 @@ class AskCog(commands.Cog):
         self.conversations = Conversations()
         self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._background: set[asyncio.Task] = set()
-        # Questions by mention whose thread is being opened and answered, and whether each was deleted
-        # meanwhile (`on_raw_message_delete`): bounded by the questions in flight.
-        self._opening: dict[int, bool] = {}
+        # Server questions whose answer is being posted, and whether each was deleted meanwhile (bounded
+        # by the questions in flight); where the latest answers were posted (`_remember`).
+        self._sending: dict[int, bool] = {}
+        self._posted: OrderedDict[int, Posted] = OrderedDict()
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
@@ -489,33 +491,38 @@ class AskCog(commands.Cog):
                 private=message.guild is None,
             )
 
-        if (
-            surface == "mention"
-            and self.bot.settings.answer_in_threads
-            and answer.kind in THREAD_KINDS  # "thanks" or "hi" opens no thread: it is answered in place
-            and answer.continues is None  # nor does "more please": it goes on where its answer is
-            and isinstance(message.channel, discord.TextChannel)
-        ):
-            # A question deleted while its thread opens is not repeated there: `on_raw_message_delete`
-            # notes it, and the thread is taken down instead of answered (in place, Discord refuses the
-            # reply to a deleted message).
-            self._opening[message.id] = False
-            try:
-                if await self._answer_in_thread(message, answer, reply, history, record):
-                    return
-            finally:
-                self._opening.pop(message.id, None)
         if message.guild is None:  # a DM: a question deleted meanwhile is still answered (reply_to)
             await asyncio.gather(reply_to(message, **reply), record(message.channel))
             return
-        # In a server, a question deleted before its answer is posted gets none (reply_to), and then is
-        # neither stored nor kept in the conversation: a later "more please" there, by anyone, would show it.
+        # In a server, whoever deletes a question (the asker or a moderator) means it gone, and the answer
+        # repeats it: deleted before its answer is posted, it gets none; as the answer is posted, the
+        # answer is taken down (`on_raw_message_delete` notes the deletion in `_sending`); later, the
+        # answer goes with it (`_posted`). In each case it is neither stored nor kept in the conversation,
+        # where a later "more please" there, by anyone, would show it.
+        self._sending[message.id] = False
         try:
-            await reply_to(message, **reply)
-        except discord.HTTPException:
-            self.conversations.withdraw(message.channel.id, answer.question)
-            raise
-        await record(message.channel)
+            if (
+                surface == "mention"
+                and self.bot.settings.answer_in_threads
+                and answer.kind in THREAD_KINDS  # "thanks" or "hi" opens no thread: answered in place
+                and answer.continues is None  # nor does "more please": it goes on where its answer is
+                and isinstance(message.channel, discord.TextChannel)
+                and await self._answer_in_thread(message, answer, reply, history, record)
+            ):
+                return
+            try:
+                sent = await reply_to(message, **reply)  # refused for a question deleted meanwhile
+            except discord.HTTPException:
+                self.conversations.withdraw(message.channel.id, answer.question)
+                raise
+            if self._sending[message.id]:  # deleted as the answer was posted
+                self.conversations.withdraw(message.channel.id, answer.question)
+                await delete_quietly(sent)
+                return
+            self._remember(message.id, Posted(message.channel.id, sent.id, False, answer.question))
+            await record(message.channel)
+        finally:
+            self._sending.pop(message.id, None)
 
     async def _answer_in_thread(
         self,
@@ -536,31 +543,72 @@ class AskCog(commands.Cog):
             return False
         posted: discord.Message | None = None
         try:
-            if not self._opening[message.id]:
+            if not self._sending[message.id]:
                 posted = await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS))
         except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
             log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
-        if self._opening[message.id]:  # deleted meanwhile: the thread's name and the answer repeat it
+        if self._sending[message.id]:  # deleted as the thread opened: its name and the answer repeat it
             await take_down(thread, posted)
             return True
         if posted is None:
             return False
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
             self.conversations.restart(thread.id, [*history, answer.question])
+        self._remember(message.id, Posted(thread.id, posted.id, True, answer.question))
         await record(thread)
         return True
 
+    def _remember(self, question_id: int, posted: Posted) -> None:
+        """Keep where a question's answer was posted, so that deleting the question takes it down; the
+        latest POSTED_KEPT answers only."""
+        self._posted[question_id] = posted
+        while len(self._posted) > POSTED_KEPT:
+            self._posted.popitem(last=False)
+
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        """Note a question deleted while its thread opens (only those: the rest need no note)."""
-        if payload.message_id in self._opening:
-            self._opening[payload.message_id] = True
+        """A question deleted in a server as its answer is posted, or after (see `_send_answer`)."""
+        self._deleted(payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         """A moderator's bulk delete, as `on_raw_message_delete`."""
-        for message_id in payload.message_ids & self._opening.keys():
-            self._opening[message_id] = True
+        for message_id in payload.message_ids:
+            self._deleted(message_id)
+
+    def _deleted(self, message_id: int) -> None:
+        posted = self._posted.pop(message_id, None)
+        if posted is not None:  # answered already (and maybe still being stored)
+            task = asyncio.create_task(self._withdraw(message_id, posted), name=f"withdraw-{message_id}")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        elif message_id in self._sending:
+            self._sending[message_id] = True
+
+    async def _withdraw(self, question_id: int, posted: Posted) -> None:
+        """Take down the answer to a question deleted after it was posted: out of the conversation and
+        the store, the answer deleted, and a thread opened for it renamed (not deleted: others may have
+        gone on talking there). Failures are logged."""
+        await self.bot.unrecorded.wait(question_id)  # stored beside the reply: withdrawn after that
+        self.conversations.withdraw(posted.channel_id, posted.question)
+        try:
+            await asyncio.to_thread(self.bot.store.withdraw, str(question_id))
+        except Exception:
+            log.exception("could not delete the stored question %s", question_id)
+            self.bot.metrics.error("recording")
+        channel = self.bot.get_partial_messageable(posted.channel_id)
+        await delete_quietly(channel.get_partial_message(posted.reply_id))
+        if posted.thread:
+            try:
+                thread = self.bot.get_channel(posted.channel_id) or await self.bot.fetch_channel(
+                    posted.channel_id
+                )
+                if isinstance(thread, discord.Thread):
+                    await thread.edit(name=WITHDRAWN_THREAD)
+            except discord.HTTPException as exc:
+                log.warning(
+                    "could not rename thread %s of a deleted question (%s)", posted.channel_id, exc.status
+                )
 
     async def _conversation(self, message: discord.Message) -> list[str]:
         """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
@@ -668,8 +716,33 @@ def channel_wants(answer: Answer, text: str) -> bool:
     return answer.kind == "answer" and answer.sure and looks_like_question(text)
 
 
-# A thread whose question was deleted as it opened, when the bot may not delete threads (MANAGE_THREADS).
+# A thread whose question was deleted: after its answer was posted, or as it opened when the bot may not
+# delete threads (MANAGE_THREADS).
 WITHDRAWN_THREAD = "Question deleted"
+# How many of the latest answers in servers are kept track of, for their question's deletion to take
+# them down (each a few ids and the question, at most MAX_QUESTION_CHARS: under 5 MB in all).
+POSTED_KEPT = 2_000
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where the answer to a question in a server was posted: its channel (a thread opened for it, when
+    `thread`) and message, and the question as the conversation there keeps it."""
+
+    channel_id: int
+    reply_id: int
+    thread: bool
+    question: str
+
+
+async def delete_quietly(message: discord.Message | discord.PartialMessage | None) -> None:
+    """Delete one of the bot's messages; a failure (already gone, Discord down) is only logged."""
+    if message is None:
+        return
+    try:
+        await message.delete()
+    except discord.HTTPException as exc:
+        log.info("could not delete message %s (%s)", message.id, exc.status)
 
 
 async def take_down(thread: discord.Thread, posted: discord.Message | None) -> None:
@@ -681,9 +754,8 @@ async def take_down(thread: discord.Thread, posted: discord.Message | None) -> N
         return
     except discord.HTTPException as exc:
         log.info("could not delete thread %s (%s); emptying it instead", thread.id, exc.status)
+    await delete_quietly(posted)
     try:
-        if posted is not None:
-            await posted.delete()
         await thread.edit(name=WITHDRAWN_THREAD, archived=True)
     except discord.HTTPException as exc:
         log.warning("could not take down thread %s of a deleted question (%s)", thread.id, exc.status)

@@ -574,7 +574,7 @@ async def test_a_question_deleted_as_its_thread_opens_takes_the_thread_down(fake
         assert thread_id not in fake.channels  # deleted, with what was posted in it
         assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
         assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
-        assert bot.get_cog("AskCog")._opening == {}
+        assert bot.get_cog("AskCog")._sending == {}
 
 
 async def test_without_manage_threads_a_deleted_questions_thread_is_emptied_and_renamed(
@@ -589,3 +589,49 @@ async def test_without_manage_threads_a_deleted_questions_thread_is_emptied_and_
         assert thread["name"] == WITHDRAWN_THREAD and thread["thread_metadata"]["archived"]
         assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
         assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_a_question_deleted_after_its_answer_takes_the_answer_with_it(fake, answerer, tmp_path):
+    """A trial: a question by mention deleted once its answer was posted (as people delete: after seeing
+    it) stayed in the thread's name, the answer's title and the store, and a "more please" there by
+    someone else posted it again."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        secret = "my ssn is 078-05-1120, when did they meet?"
+        msg, _, _ = await ask_by_mention(fake, secret)
+        thread_id = str(msg["id"])
+        bob = fake.add_user("bob")
+        n = len(fake.requests)
+        await fake.send_message("and where?", channel_id=thread_id, mentions=[], author=bob)
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.2)  # bob's follow-up stored, with the question before it in its history
+        assert "078-05-1120" in json.dumps(bot.store.dump_rows(), default=str)
+        n = len(fake.requests)
+        await fake.delete_message(msg["id"])
+        renamed = f"/channels/{thread_id}"
+        await fake.wait_for_request(lambda r: r.method == "PATCH" and r.path == renamed, start=n)
+        await asyncio.sleep(0.2)
+        assert fake.channels[thread_id]["name"] == WITHDRAWN_THREAD  # renamed, not deleted: bob talked there
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[], author=bob)
+        more = await fake.wait_for_request(lambda r: with_embed(r) and r.status < 300, start=n)
+        await asyncio.sleep(0.2)
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages, more.json])
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_a_question_deleted_after_its_reply_in_place_takes_the_reply_with_it(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+    async with running_bot(fake, bot):
+        secret = "my ssn is 078-05-1120, when did they meet?"
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> {secret}")
+        answer = await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.2)
+        n = len(fake.requests)
+        await fake.delete_message(msg["id"])
+        await fake.wait_for_request(lambda r: r.method == "DELETE" and "/messages/" in r.path, start=n)
+        await asyncio.sleep(0.2)
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+        assert answer.status < 300  # it was posted, then taken down
