@@ -202,6 +202,7 @@ class AskCog(commands.Cog):
         # by the questions in flight); where the latest answers were posted (`_remember`).
         self._sending: dict[int, bool] = {}
         self._posted: OrderedDict[int, Posted] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
@@ -407,7 +408,7 @@ class AskCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         """Answer DMs, mentions, replies to the bot, its threads, and questions in ask-channels."""
         wanted = self.wants(message)
-        if wanted is None:
+        if wanted is None or self._seen_before(message.id):
             return
         try:
             await self._answer_message(message, *wanted)
@@ -557,6 +558,17 @@ class AskCog(commands.Cog):
         self._remember(message.id, Posted(thread.id, posted.id, True, answer.question))
         await record(thread)
         return True
+
+    def _seen_before(self, message_id: int) -> bool:
+        """Whether a message was read already: Discord may deliver an event twice (a trial's duplicate got
+        two answers, the second in place after its thread could not be opened again). The latest
+        SEEN_KEPT messages."""
+        if message_id in self._seen:
+            return True
+        self._seen[message_id] = None
+        while len(self._seen) > SEEN_KEPT:
+            self._seen.popitem(last=False)
+        return False
 
     def _remember(self, question_id: int, posted: Posted) -> None:
         """Keep where a question's answer was posted, so that deleting the question takes it down; the
@@ -722,6 +734,7 @@ WITHDRAWN_THREAD = "Question deleted"
 # How many of the latest answers in servers are kept track of, for their question's deletion to take
 # them down (each a few ids and the question, at most MAX_QUESTION_CHARS: under 5 MB in all).
 POSTED_KEPT = 2_000
+SEEN_KEPT = 10_000  # message ids remembered against a duplicate delivery (under 1 MB)
 
 
 @dataclass(frozen=True)

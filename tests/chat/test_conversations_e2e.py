@@ -635,3 +635,17 @@ async def test_a_question_deleted_after_its_reply_in_place_takes_the_reply_with_
         assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
         assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
         assert answer.status < 300  # it was posted, then taken down
+
+
+async def test_a_message_delivered_twice_is_answered_once(fake, answerer, tmp_path):
+    """A trial: the same MESSAGE_CREATE dispatched twice got two answers (the second in place, after its
+    thread could not be opened again)."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> when did they meet?")
+        await fake.dispatch("MESSAGE_CREATE", msg)
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.5)
+        assert len([r for r in fake.requests[n:] if with_embed(r)]) == 1
+        assert len([r for r in fake.requests[n:] if r.path.endswith("/threads")]) == 1
