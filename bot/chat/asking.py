@@ -589,6 +589,8 @@ class AskCog(commands.Cog):
             self._deleted(message_id)
 
     def _deleted(self, message_id: int) -> None:
+        """A message was deleted: if it is a question answered here, take its answer down (in the
+        background); if its answer is being posted, note it for `_send_answer`."""
         posted = self._posted.pop(message_id, None)
         if posted is not None:  # answered already (and maybe still being stored)
             task = asyncio.create_task(self._withdraw(message_id, posted), name=f"withdraw-{message_id}")
@@ -608,19 +610,17 @@ class AskCog(commands.Cog):
         except Exception:
             log.exception("could not delete the stored question %s", question_id)
             self.bot.metrics.error("recording")
-        channel = self.bot.get_partial_messageable(posted.channel_id)
-        await delete_quietly(channel.get_partial_message(posted.reply_id))
-        if posted.thread:
-            try:
+        try:
+            channel = self.bot.get_partial_messageable(posted.channel_id)
+            await delete_quietly(channel.get_partial_message(posted.reply_id))
+            if posted.thread:
                 thread = self.bot.get_channel(posted.channel_id) or await self.bot.fetch_channel(
                     posted.channel_id
                 )
                 if isinstance(thread, discord.Thread):
                     await thread.edit(name=WITHDRAWN_THREAD)
-            except discord.HTTPException as exc:
-                log.warning(
-                    "could not rename thread %s of a deleted question (%s)", posted.channel_id, exc.status
-                )
+        except Exception as exc:  # Discord refused, or the connection is closing
+            log.warning("could not take down the answer to deleted question %s (%r)", question_id, exc)
 
     async def _conversation(self, message: discord.Message) -> list[str]:
         """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
