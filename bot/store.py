@@ -771,29 +771,33 @@ class Store:
         return n
 
     def withdraw(self, answer_id: str) -> int:
-        """Delete one question (its asker deleted it on Discord), with the votes on it, and take it out of
-        the histories of the public questions asked after it in the same channel; the rows deleted."""
+        """Delete one question (it was deleted on Discord), with the votes on it, and take it out of the
+        histories of the public questions asked after it in the same server (a reply to its answer may go
+        on in a thread of its own) or, without one, the same channel; the rows deleted."""
         answer_id = str(answer_id)
         with self._tx("deleting a question") as conn:
-            asked = select(answers.c.question, answers.c.channel_key, answers.c.at)
+            asked = select(answers.c.question, answers.c.guild_key, answers.c.channel_key, answers.c.at)
             row = conn.execute(asked.where(answers.c.id == answer_id)).first()
             if row is None:
                 return 0
             n = conn.execute(delete(votes).where(votes.c.answer_id == answer_id)).rowcount
             conn.execute(delete(answer_sections).where(answer_sections.c.answer_id == answer_id))
             n += conn.execute(delete(answers).where(answers.c.id == answer_id)).rowcount
-            if row.channel_key is not None:
-                later = conn.execute(
-                    select(answers.c.id, answers.c.history).where(
-                        (answers.c.channel_key == row.channel_key)
-                        & answers.c.private.is_(False)
-                        & (answers.c.at >= row.at)
-                    )
-                ).all()
-                for other, history in later:
-                    kept = [h for h in history or () if h != row.question]
-                    if len(kept) != len(history or ()):
-                        conn.execute(update(answers).where(answers.c.id == other).values(history=kept))
+            if row.guild_key is not None:
+                place = answers.c.guild_key == row.guild_key
+            elif row.channel_key is not None:
+                place = answers.c.channel_key == row.channel_key
+            else:
+                return n
+            later = conn.execute(
+                select(answers.c.id, answers.c.history).where(
+                    place & answers.c.private.is_(False) & (answers.c.at >= row.at)
+                )
+            ).all()
+            for other, history in later:
+                kept = [h for h in history or () if h != row.question]
+                if len(kept) != len(history or ()):
+                    conn.execute(update(answers).where(answers.c.id == other).values(history=kept))
         return n
 
     # ------------------------------------------------------------ reading

@@ -336,19 +336,21 @@ def test_forget_deletes_only_that_users_rows(store: Store) -> None:
     assert store.forget(ALICE) == 0
 
 
-def test_withdraw_deletes_a_question_and_takes_it_out_of_the_public_histories_after_it(store: Store) -> None:
+def test_withdraw_deletes_a_question_and_takes_it_out_of_the_histories_after_it(store: Store) -> None:
     # A question deleted on Discord after its answer was posted (bot.chat.asking: `_withdraw`).
     place = {"guild_id": 1, "channel_id": 7, "private": False, "surface": "mention"}
     record(store, "q1", ALICE, "secret question", **place)
     record(store, "q2", BOB, "and where?", history=["secret question"], **{**place, "surface": "thread"})
     record(store, "q3", BOB, "secret question", history=["secret question"], surface="dm")  # a DM: his own
+    # A reply to its answer, going on in a thread of its own: the same server, another channel.
     record(store, "q4", CAROL, "what now?", history=["secret question"], **{**place, "channel_id": 8})
+    record(store, "q5", CAROL, "what now?", history=["secret question"], **{**place, "guild_id": 2})
     store.vote("q1", BOB, 1)
     assert store.withdraw("q1") == 2  # the question and the vote on it
     rows = {r["id"]: r for r in store.dump_rows()["mb_answers"]}
-    assert sorted(rows) == ["q2", "q3", "q4"] and not store.dump_rows()["mb_votes"]
-    assert rows["q2"]["history"] == []  # the follow-up after it, in its channel
-    assert rows["q3"]["history"] == rows["q4"]["history"] == ["secret question"]  # another place's own
+    assert sorted(rows) == ["q2", "q3", "q4", "q5"] and not store.dump_rows()["mb_votes"]
+    assert rows["q2"]["history"] == rows["q4"]["history"] == []  # asked after it, in its server
+    assert rows["q3"]["history"] == rows["q5"]["history"] == ["secret question"]  # another place's own
     assert store.withdraw("q1") == 0
 
 

@@ -159,8 +159,13 @@ class Conversations:
         for message in messages:
             self.add(channel_id, message)
 
+    def holding(self, question: str) -> list[int]:
+        """The channels whose conversation holds a question."""
+        return [channel_id for channel_id, recent in self._recent.items() if question in recent]
+
     def withdraw(self, channel_id: int, question: str) -> None:
-        """Forget the latest time a question was added (its reply could not be posted: it was deleted)."""
+        """Forget the latest time a question was added (it was deleted: before its reply could be posted,
+        or after)."""
         recent = self._recent.get(channel_id)
         if not recent or question not in recent:
             return
@@ -500,6 +505,11 @@ class AskCog(commands.Cog):
         # answer is taken down (`on_raw_message_delete` notes the deletion in `_sending`); later, the
         # answer goes with it (`_posted`). In each case it is neither stored nor kept in the conversation,
         # where a later "more please" there, by anyone, would show it.
+        guild_id = message.guild.id
+
+        def posted(channel_id: int, reply_id: int, thread: bool) -> Posted:
+            return Posted(channel_id, reply_id, thread, answer.question, guild_id, answer.continues)
+
         self._sending[message.id] = False
         try:
             if (
@@ -520,7 +530,7 @@ class AskCog(commands.Cog):
                 self.conversations.withdraw(message.channel.id, answer.question)
                 await delete_quietly(sent)
                 return
-            self._remember(message.id, Posted(message.channel.id, sent.id, False, answer.question))
+            self._remember(message.id, posted(message.channel.id, sent.id, False))
             await record(message.channel)
         finally:
             self._sending.pop(message.id, None)
@@ -555,7 +565,7 @@ class AskCog(commands.Cog):
             return False
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
             self.conversations.restart(thread.id, [*history, answer.question])
-        self._remember(message.id, Posted(thread.id, posted.id, True, answer.question))
+        self._remember(message.id, Posted(thread.id, posted.id, True, answer.question, thread.guild.id))
         await record(thread)
         return True
 
@@ -600,25 +610,40 @@ class AskCog(commands.Cog):
             self._sending[message_id] = True
 
     async def _withdraw(self, question_id: int, posted: Posted) -> None:
-        """Take down the answer to a question deleted after it was posted: out of the conversation and
-        the store, the answer deleted, and a thread opened for it renamed (not deleted: others may have
-        gone on talking there). Failures are logged."""
-        await self.bot.unrecorded.wait(question_id)  # stored beside the reply: withdrawn after that
-        self.conversations.withdraw(posted.channel_id, posted.question)
+        """Take down the answer to a question deleted after it was posted: out of the store and of every
+        conversation in its server that holds it (a reply to its answer by someone else starts one of
+        its own), the answer deleted with the answers to "more please" that went on from it (their title
+        is the question), and a thread opened for it renamed (not deleted: others may have gone on
+        talking there). Failures are logged."""
+        # Stored beside the reply: withdrawn once that write is done, however slow.
+        await self.bot.unrecorded.wait(question_id, timeout=WITHDRAW_WAIT_SECONDS)
+        for channel_id in self.conversations.holding(posted.question):
+            guild = getattr(self.bot.get_channel(channel_id), "guild", None)
+            if channel_id == posted.channel_id or (guild is not None and guild.id == posted.guild_id):
+                self.conversations.withdraw(channel_id, posted.question)
         try:
             await asyncio.to_thread(self.bot.store.withdraw, str(question_id))
         except Exception:
             log.exception("could not delete the stored question %s", question_id)
             self.bot.metrics.error("recording")
+        going_on = [
+            self._posted.pop(other)
+            for other, p in list(self._posted.items())
+            if p.continues == posted.question and p.guild_id == posted.guild_id
+        ]
         try:
-            channel = self.bot.get_partial_messageable(posted.channel_id)
-            await delete_quietly(channel.get_partial_message(posted.reply_id))
+            for reply in (posted, *going_on):
+                channel = self.bot.get_partial_messageable(reply.channel_id)
+                await delete_quietly(channel.get_partial_message(reply.reply_id))
             if posted.thread:
                 thread = self.bot.get_channel(posted.channel_id) or await self.bot.fetch_channel(
                     posted.channel_id
                 )
                 if isinstance(thread, discord.Thread):
-                    await thread.edit(name=WITHDRAWN_THREAD)
+                    # An archived thread is renamed only as it is unarchived; it is archived again.
+                    await thread.edit(name=WITHDRAWN_THREAD, archived=False)
+                    if thread.archived:
+                        await thread.edit(archived=True)
         except Exception as exc:  # Discord refused, or the connection is closing
             log.warning("could not take down the answer to deleted question %s (%r)", question_id, exc)
 
@@ -735,27 +760,33 @@ WITHDRAWN_THREAD = "Question deleted"
 # them down (each a few ids and the question, at most MAX_QUESTION_CHARS: under 5 MB in all).
 POSTED_KEPT = 2_000
 SEEN_KEPT = 10_000  # message ids remembered against a duplicate delivery (under 1 MB)
+# How long the withdrawal of a deleted question waits for its answer's row to be written (a slow store).
+WITHDRAW_WAIT_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
 class Posted:
     """Where the answer to a question in a server was posted: its channel (a thread opened for it, when
-    `thread`) and message, and the question as the conversation there keeps it."""
+    `thread`) and message, the question as the conversation there keeps it, and its server."""
 
     channel_id: int
     reply_id: int
     thread: bool
     question: str
+    guild_id: int
+    continues: str | None = None  # a request for more: the question it went on from (its reply's title)
 
 
 async def delete_quietly(message: discord.Message | discord.PartialMessage | None) -> None:
-    """Delete one of the bot's messages; a failure (already gone, Discord down) is only logged."""
+    """Delete one of the bot's messages; a failure is only logged (a warning unless it was gone)."""
     if message is None:
         return
     try:
         await message.delete()
+    except discord.NotFound:
+        log.info("message %s was gone already", message.id)
     except discord.HTTPException as exc:
-        log.info("could not delete message %s (%s)", message.id, exc.status)
+        log.warning("could not delete message %s (%s)", message.id, exc.status)
 
 
 async def take_down(thread: discord.Thread, posted: discord.Message | None) -> None:

@@ -649,3 +649,67 @@ async def test_a_message_delivered_twice_is_answered_once(fake, answerer, tmp_pa
         await asyncio.sleep(0.5)
         assert len([r for r in fake.requests[n:] if with_embed(r)]) == 1
         assert len([r for r in fake.requests[n:] if r.path.endswith("/threads")]) == 1
+
+
+async def test_a_deleted_questions_more_please_replies_go_with_it(fake, answerer, tmp_path):
+    """A second trial: the reply to a "more please" asked before the deletion kept the question as its
+    title."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "my ssn is 078-05-1120, when did they meet?")
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[], author=fake.add_user("bob"))
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.3)
+        n = len(fake.requests)
+        await fake.delete_message(msg["id"])
+        await fake.wait_for_request(lambda r: r.method == "PATCH" and r.path.endswith(thread_id), start=n)
+        await asyncio.sleep(0.3)
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
+
+
+async def test_a_deleted_question_is_withdrawn_from_a_reply_thread_of_someone_else(fake, answerer, tmp_path):
+    """A second trial: bob's reply to the answer in an ask-channel opened a thread of his own holding the
+    question; with the question and then bob's reply deleted, carol's "more please" there posted it."""
+    bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id), cooldown_questions=100)
+    async with running_bot(fake, bot):
+        question = "When did Trump and Mamdani meet in the Oval Office?"
+        n = len(fake.requests)
+        msg = await fake.send_message(question, mentions=[])
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.3)
+        n = len(fake.requests)
+        answer_id = fake.bot_messages()[-1]["id"]
+        bob = fake.add_user("bob")
+        reply = await fake.send_message("and where was it?", author=bob, referenced_message_id=answer_id)
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.3)
+        await fake.delete_message(msg["id"])
+        await asyncio.sleep(0.5)
+        assert question not in json.dumps(bot.store.dump_rows(), default=str)  # bob's row's history too
+        await fake.delete_message(reply["id"])
+        await asyncio.sleep(0.5)
+        n = len(fake.requests)
+        carol = fake.add_user("carol")
+        await fake.send_message("more please", channel_id=str(reply["id"]), mentions=[], author=carol)
+        more = await fake.wait_for_request(lambda r: r.method == "POST" and "/messages" in r.path, start=n)
+        assert question not in json.dumps(more.json)
+
+
+async def test_a_question_deleted_while_its_row_is_slow_to_land_is_not_stored(fake, answerer, tmp_path):
+    """A second trial: with a store write slower than the wait for it, the withdrawal found no row yet and
+    the late write kept the deleted question."""
+    bot = bot_for(tmp_path, answerer)
+    slow = bot.store.record_answer
+
+    def record_slowly(*args, **kwargs):
+        time.sleep(2.5)
+        return slow(*args, **kwargs)
+
+    bot.store.record_answer = record_slowly  # type: ignore[method-assign]
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "my ssn is 078-05-1120, when did they meet?")
+        await fake.delete_message(msg["id"])
+        await asyncio.sleep(3.5)
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
