@@ -72,6 +72,11 @@ def question_parts(question: str) -> list[str]:
 
 
 def _names_something(text: str) -> bool:
-    """Whether the text has a content word (not only question and function words)."""
+    """Whether the text has a content word (not only question and function words) or a number ("what is
+    2+2" asks something of its own)."""
     words = _WORD.findall(text.casefold())
-    return any(len(w) > 1 and w not in FUNCTION_WORDS and not re.fullmatch(_QUESTION_WORD, w) for w in words)
+    return any(
+        any(c.isdigit() for c in w)
+        or (len(w) > 1 and w not in FUNCTION_WORDS and not re.fullmatch(_QUESTION_WORD, w))
+        for w in words
+    )

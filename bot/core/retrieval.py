@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.core.arithmetic import is_sum
 from bot.core.attribution import quoted_people
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blend
@@ -237,6 +238,8 @@ class Retriever:
 
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone."""
+        if is_sum(text, lambda word: self.lexical.coverage(word) > 0):
+            return None  # "what is 2+2" is declined alone (bot.core.answer reads sums before retrieval)
         s = self.score(text, vector)
         if self.model.confidence(s.features) < self.model.abstain_threshold:
             return None

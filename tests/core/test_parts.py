@@ -148,3 +148,20 @@ def test_a_declined_question_none_of_whose_parts_the_article_answers_shows_nothi
 ) -> None:
     a = answerer.ask("who won the super bowl and what is the price of bitcoin?")
     assert (a.kind, a.reply, a.excerpts) == ("not_covered", NOT_COVERED, ())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when did they meet, and what is 2+2?",
+        "what is 2+2 and when did they meet?",
+        "when did they meet and what is 3500 divided by 2?",  # the abstainer passes this sum read alone
+    ],
+)
+def test_a_sum_is_a_part_of_its_own_and_declines_the_question(answerer: Answerer, question: str) -> None:
+    # A trial: a sum names no word of the article, so it leaned on the part beside it, and the question was
+    # answered as a whole (with the bold line "45 minutes into a meeting").
+    assert len(question_parts(question)) == 2
+    a = answerer.ask(question)
+    assert (a.kind, a.reply) == ("not_covered", NOT_COVERED_PART)
+    assert "November 21, 2025" in a.excerpts[0].text
