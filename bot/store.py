@@ -443,6 +443,14 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
     return store
 
 
+def _drop_from_histories(conn: Connection, where: Any, said: set[str]) -> None:
+    """Take the questions `said` out of the stored history of every answer `where` selects."""
+    for answer_id, history in conn.execute(select(answers.c.id, answers.c.history).where(where)).all():
+        kept = [h for h in history or () if h not in said]
+        if len(kept) != len(history or ()):
+            conn.execute(update(answers).where(answers.c.id == answer_id).values(history=kept))
+
+
 def _readable(store: Store) -> bool:
     """Whether the store can still be read (after a write failed: a read-only copy)."""
     try:
@@ -763,11 +771,7 @@ class Store:
                 public = answers.c.private.is_(False) | (
                     answers.c.private.is_(None) & (answers.c.surface != "dm")
                 )
-                others = conn.execute(select(answers.c.id, answers.c.history).where(public)).all()
-                for answer_id, history in others:
-                    kept = [h for h in history or () if h not in said]
-                    if len(kept) != len(history or ()):
-                        conn.execute(update(answers).where(answers.c.id == answer_id).values(history=kept))
+                _drop_from_histories(conn, public, said)
         return n
 
     def withdraw(self, answer_id: str) -> int:
@@ -789,15 +793,8 @@ class Store:
                 place = answers.c.channel_key == row.channel_key
             else:
                 return n
-            later = conn.execute(
-                select(answers.c.id, answers.c.history).where(
-                    place & answers.c.private.is_(False) & (answers.c.at >= row.at)
-                )
-            ).all()
-            for other, history in later:
-                kept = [h for h in history or () if h != row.question]
-                if len(kept) != len(history or ()):
-                    conn.execute(update(answers).where(answers.c.id == other).values(history=kept))
+            later = place & answers.c.private.is_(False) & (answers.c.at >= row.at)
+            _drop_from_histories(conn, later, {row.question})
         return n
 
     # ------------------------------------------------------------ reading
