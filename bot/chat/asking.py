@@ -505,11 +505,6 @@ class AskCog(commands.Cog):
         # answer is taken down (`on_raw_message_delete` notes the deletion in `_sending`); later, the
         # answer goes with it (`_posted`). In each case it is neither stored nor kept in the conversation,
         # where a later "more please" there, by anyone, would show it.
-        guild_id = message.guild.id
-
-        def posted(channel_id: int, reply_id: int, thread: bool) -> Posted:
-            return Posted(channel_id, reply_id, thread, answer.question, guild_id, answer.continues)
-
         self._sending[message.id] = False
         try:
             if (
@@ -530,7 +525,10 @@ class AskCog(commands.Cog):
                 self.conversations.withdraw(message.channel.id, answer.question)
                 await delete_quietly(sent)
                 return
-            self._remember(message.id, posted(message.channel.id, sent.id, False))
+            in_place = Posted(
+                message.channel.id, sent.id, False, answer.question, message.guild.id, answer.continues
+            )
+            self._remember(message.id, in_place)
             await record(message.channel)
         finally:
             self._sending.pop(message.id, None)

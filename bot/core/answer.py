@@ -252,6 +252,12 @@ def continued(query: Query, pages_before: int | None) -> Query:
     return query if at is None else Query(query.history[at], query.history[:at], MAX_K)
 
 
+def declined(index: Index, query: Query, reply: str, continues: str | None = None) -> Answer:
+    """A decline with no passages (a sum, or "more" after one) and the bot's own `reply`."""
+    nothing = Retrieval(query.text, (), False, 0.0, None, near=False)
+    return replace(compose(index, nothing, query.truncated), reply=reply, continues=continues)
+
+
 def kept_in_conversation(answer: Answer) -> bool:
     """Whether a message is context for the ones after it: a question about the article or a summary request
     (which "more" goes on from; retrieval reads only the questions), or a request for more that showed
@@ -424,13 +430,9 @@ class Answerer:
         """What a message is when it is not a question for retrieval: not English, help, chatter..."""
         if not self.languages.is_english(text):
             return Intent(LANGUAGE)
-        if is_sum(text, self._article_word):  # the article works out no sum: declined with no passages
+        if is_sum(text, self.retriever.article_word):  # the article works out no sum: declined, no passages
             return Intent(NOT_COVERED)
         return self.intents.read(text, vector) if self.intents else None
-
-    def _article_word(self, word: str) -> bool:
-        """Whether a word (stemmed, unless a function word) is one the article uses."""
-        return self.retriever.lexical.coverage(word) > 0
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""
@@ -486,9 +488,7 @@ class Answerer:
                     continue
                 if s is not q and kinds[s.text].kind == NOT_COVERED:  # type: ignore[union-attr]
                     # After a sum: there were no passages, as after a question plainly not covered.
-                    nothing = Retrieval(q.text, (), False, 0.0, None, near=False)
-                    declined = compose(self.index, nothing, q.truncated)
-                    answers.append(replace(declined, reply=replies.NO_MORE_NOT_COVERED, continues=s.text))
+                    answers.append(declined(self.index, q, replies.NO_MORE_NOT_COVERED, continues=s.text))
                     continue
                 if s is q and q.history:
                     group = ALL_SHOWN  # after a run of requests so long the question is no longer kept
@@ -502,8 +502,7 @@ class Answerer:
             elif intent.kind == OVERVIEW:
                 answers.append(overview(self.index, q.text, q.truncated))
             elif intent.kind == NOT_COVERED:  # a sum: declined as it is, with no hint
-                nothing = Retrieval(q.text, (), False, 0.0, None, near=False)
-                answers.append(replace(compose(self.index, nothing, q.truncated), reply=replies.NOT_COVERED))
+                answers.append(declined(self.index, q, replies.NOT_COVERED))
             else:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
         asked = [i for i, a in enumerate(answers) if a is None]

@@ -236,9 +236,13 @@ class Retriever:
             r, hits=tuple([*found, *rest][: max(len(r.hits), len(found))]), near=True, partly=len(found)
         )
 
+    def article_word(self, word: str) -> bool:
+        """Whether a word (stemmed, unless a function word) is one the article uses."""
+        return self.lexical.coverage(word) > 0
+
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone."""
-        if is_sum(text, lambda word: self.lexical.coverage(word) > 0):
+        if is_sum(text, self.article_word):
             return None  # "what is 2+2" is declined alone (bot.core.answer reads sums before retrieval)
         s = self.score(text, vector)
         if self.model.confidence(s.features) < self.model.abstain_threshold:
