@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
-from bot.core.text import has_lone_surrogates
+from bot.core.text import LETTER_OR_DIGIT, has_lone_surrogates
 from bot.core.training import clearly_better, read_json_lines
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,6 @@ NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind it
 CLEARLY_BETTER = 2.0
 # Longer than any word of a language written with spaces ("antidisestablishmentarianism" has 28 letters).
 LONGEST_WORD = 40
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -167,7 +166,7 @@ class IntentReader:
 
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
-        if not _LETTER_OR_DIGIT.search(text):
+        if not LETTER_OR_DIGIT.search(text):
             return Intent(CHATTER, "ack", 1.0)  # a lone emoji or punctuation: nothing to search for
         if all(len(w) > LONGEST_WORD for w in _WORD.findall(text)):
             # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,

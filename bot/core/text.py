@@ -9,6 +9,7 @@ import unicodedata
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a message or a file's question without one has no words
 
 
 def fold(text: str) -> str:

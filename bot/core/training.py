@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,12 +21,11 @@ from bot.core.lexical import LexicalIndex
 from bot.core.model import COMPONENTS, FEATURES, RetrievalModel, adapt
 from bot.core.retrieval import Retriever
 from bot.core.spelling import Speller
-from bot.core.text import contains, has_lone_surrogates, shares_run
+from bot.core.text import LETTER_OR_DIGIT, contains, has_lone_surrogates, shares_run
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-_WORDY = re.compile(r"[^\W_]")  # a letter or a digit
 
 FOLDS = 5
 # Fusion weights tried for (chunk, sentence, question, lexical); chosen out of fold.
@@ -115,7 +113,7 @@ def read_json_lines(path: Path, what: str, parse: Callable[[int, dict], T]) -> l
 
 def has_words(text: str) -> bool:
     """Whether a question of a file holds a letter or a digit (a lone NUL is cleaned away to nothing)."""
-    return _WORDY.search(text) is not None and not has_lone_surrogates(text)
+    return LETTER_OR_DIGIT.search(text) is not None and not has_lone_surrogates(text)
 
 
 def gold_places(value: object, field: str = "gold") -> tuple[str, ...]:
@@ -124,7 +122,7 @@ def gold_places(value: object, field: str = "gold") -> tuple[str, ...]:
     hit."""
     if not isinstance(value, list) or not all(isinstance(g, str) for g in value):
         raise TypeError(f'"{field}" must be a list of strings')
-    if not all(_WORDY.search(g) for g in value):
+    if not all(LETTER_OR_DIGIT.search(g) for g in value):
         raise ValueError(f'a place in "{field}" is blank: it would be found in every passage')
     return tuple(value)
 
