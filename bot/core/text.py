@@ -357,3 +357,43 @@ def as_question(text: str) -> str:
     if _ASKING_START.match(text) and not _ends_marked(text):
         return text.rstrip() + "?"
     return text
+
+
+# A request to be told about something ("tell me about X", "info on X", "what do you know about X",
+# "describe X"), after an optional word of greeting or "can you"/"please". Each run of spaces sits between
+# fixed words, so matching is linear.
+_REQUEST = re.compile(
+    r"\s*(?:(?:hey|ok|so|yo)[, ]+)?(?:(?:can|could|would)\s+you\s+)?(?:pls\s+|please\s+)?"
+    r"(?:tell\s+(?:me|us)\s+(?:(?:a\s+(?:bit|little)\s+)?more\s+)?about|what\s+do\s+(?:you|u)\s+know\s+about|"
+    r"(?:give\s+me\s+)?(?:any\s+|some\s+|more\s+)?(?:info|information|details)\s+(?:on|about|re)|"
+    r"describe|talk\s+about)\s+",
+    re.I,
+)
+# What a request may end with after its subject ("…, pls?"): stripped in linear time (a pattern for
+# it backtracked over long runs of spaces).
+_REQUEST_MARKS = " \t\n\r?.!…"
+_PLEASE = ("pls", "please", "plz")
+# A subject that is a clause ("tell me about how they met") is searched as typed.
+_CLAUSE_START = re.compile(r"(?:how|why|what|whats|when|where|who|whom|whose|which|whether|if)\b", re.I)
+# Words of a title before a name ("mr trump", "president trump").
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "mayor"})
+
+
+def as_request_question(text: str, people: frozenset[str]) -> str:
+    """A request to be told about something, as the question it asks: "who is X?" when X is one of
+    `people` (folded surnames, maybe after a title), "what is X?" otherwise. "tell me about mamdani" had
+    bolded "Mamdani's rise was meteoric." and ranked who he is fourth: the training questions ask with
+    question words. Chosen on a check set of requests and bare topics written from the article
+    (docs/experiments.md); any other text is returned as it is."""
+    m = _REQUEST.match(text)
+    if not m:
+        return text
+    subject = text[m.end() :].rstrip(_REQUEST_MARKS)
+    last = subject.rsplit(maxsplit=1)
+    if len(last) == 2 and last[1].casefold() in _PLEASE:
+        subject = last[0].rstrip(" ,").rstrip(_REQUEST_MARKS)
+    if not subject or _CLAUSE_START.match(subject):
+        return text
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", subject)]
+    person = bool(words) and words[-1] in people and all(w in people or w in _TITLES for w in words)
+    return f"{'who' if person else 'what'} is {subject}?"

@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.text import (
     as_question,
+    as_request_question,
     cut_at_word,
     remove_invisible,
     remove_invisible_in_words,
@@ -94,3 +95,27 @@ def test_an_unterminated_string_sequence_ends_at_the_next_opener() -> None:
 )
 def test_a_question_typed_without_its_mark_is_searched_with_one(typed: str, searched: str) -> None:
     assert as_question(typed) == searched
+
+
+PEOPLE = frozenset({"mamdani", "trump", "bannon"})
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("tell me about mamdani", "who is mamdani?"),
+        ("Tell me more about Mr Trump!", "who is Mr Trump?"),
+        ("hey, can you tell me about bannon pls?", "who is bannon?"),
+        ("info on the rent freeze", "what is the rent freeze?"),
+        ("what do u know about the letter", "what is the letter?"),
+        ("give me some details on the MTA fare hike, please", "what is the MTA fare hike?"),
+        ("describe mamdani's slogan", "what is mamdani's slogan?"),  # his slogan is no person
+        ("tell me about how they met", "tell me about how they met"),  # a clause: searched as typed
+        ("tell me about ", "tell me about "),  # nothing asked about
+        ("who is mamdani?", "who is mamdani?"),  # already a question
+        ("mamdani", "mamdani"),
+        ("tell me about x" + " " * 2000 + "y", "what is x" + " " * 2000 + "y?"),  # long runs: linear
+    ],
+)
+def test_a_request_to_be_told_about_something_is_asked_as_a_question(typed: str, searched: str) -> None:
+    assert as_request_question(typed, PEOPLE) == searched
