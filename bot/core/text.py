@@ -381,19 +381,21 @@ _TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "mayor"})
 
 def as_request_question(text: str, people: frozenset[str]) -> str:
     """A request to be told about something, as the question it asks: "who is X?" when X is one of
-    `people` (folded surnames, maybe after a title), "what is X?" otherwise. "tell me about mamdani" had
-    bolded "Mamdani's rise was meteoric." and ranked who he is fourth: the training questions ask with
-    question words. Chosen on a check set of requests and bare topics written from the article
-    (docs/experiments.md); any other text is returned as it is."""
+    `people` (a folded surname, maybe after a title), "what is X?" otherwise; and a person's name alone
+    ("mamdani", "Steve Bannon?", once the speller has folded given names) as "who is X?". "tell me about
+    mamdani" and "mamdani" bolded "Mamdani's rise was meteoric." and ranked who he is lower: the training
+    questions ask with question words. Chosen on a check set of requests and bare topics written from the
+    article (docs/check-sets.md); any other text is returned as it is."""
     m = _REQUEST.match(text)
-    if not m:
-        return text
-    subject = text[m.end() :].rstrip(_REQUEST_MARKS)
+    subject = text[m.end() if m else 0 :].rstrip(_REQUEST_MARKS)
     last = subject.rsplit(maxsplit=1)
     if len(last) == 2 and last[1].casefold() in _PLEASE:
         subject = last[0].rstrip(" ,").rstrip(_REQUEST_MARKS)
     if not subject or _CLAUSE_START.match(subject):
         return text
     words = [w.casefold() for w in re.findall(r"[^\W\d_]+", subject)]
-    person = bool(words) and words[-1] in people and all(w in people or w in _TITLES for w in words)
+    named = [w for w in words if w not in _TITLES]
+    person = len(named) == 1 and named[0] in people and words[-1] == named[0]  # one person, maybe titled
+    if not m:  # no request: only a name alone ("mamdani", "Steve Bannon?") is asked about
+        return f"who is {subject}?" if person and not re.search(r"[^\w\s.]", subject) else text
     return f"{'who' if person else 'what'} is {subject}?"

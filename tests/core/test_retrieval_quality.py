@@ -173,10 +173,11 @@ def test_requests_and_bare_topics_hold(answerer: Answerer, repo_root: Path) -> N
     assert report.answered >= 0.96 and report.off_topic_declined >= 0.64, _misses(report)
 
 
-def test_tell_me_about_a_person_says_who_they_are(answerer: Answerer) -> None:
-    # The issue's example: "tell me about mamdani" bolded "Mamdani's rise was meteoric." and ranked who he
-    # is (33, mayor-elect, a democratic socialist from Queens) fourth.
-    answer = answerer.ask("tell me about mamdani")
+@pytest.mark.parametrize("message", ["tell me about mamdani", "mamdani", "Zohran Mamdani?"])
+def test_tell_me_about_a_person_says_who_they_are(answerer: Answerer, message: str) -> None:
+    # The issue's example: "tell me about mamdani" (and "mamdani" alone) bolded "Mamdani's rise was
+    # meteoric." and ranked who he is (33, mayor-elect, a democratic socialist from Queens) lower.
+    answer = answerer.ask(message)
     assert answer.kind == "answer"
     assert "democratic socialist" in answer.highlight or "Mamdani, 33" in answer.highlight, answer.highlight
 

@@ -113,7 +113,12 @@ PEOPLE = frozenset({"mamdani", "trump", "bannon"})
         ("tell me about how they met", "tell me about how they met"),  # a clause: searched as typed
         ("tell me about ", "tell me about "),  # nothing asked about
         ("who is mamdani?", "who is mamdani?"),  # already a question
-        ("mamdani", "mamdani"),
+        ("mamdani", "who is mamdani?"),  # a person's name alone
+        ("Mr. Trump?", "who is Mr. Trump?"),
+        ("trump mamdani", "trump mamdani"),  # two people: searched as typed
+        ("tell me about trump mamdani", "what is trump mamdani?"),
+        ("mamdani's age", "mamdani's age"),  # not a name alone
+        ("rent stabilization", "rent stabilization"),  # a topic alone: searched as typed
         ("tell me about x" + " " * 2000 + "y", "what is x" + " " * 2000 + "y?"),  # long runs: linear
     ],
 )
