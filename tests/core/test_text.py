@@ -116,7 +116,9 @@ PEOPLE = frozenset({"mamdani", "trump", "bannon"})
         ("mamdani", "who is mamdani?"),  # a person's name alone
         ("Mr. Trump?", "who is Mr. Trump?"),
         ("trump mamdani", "trump mamdani"),  # two people: searched as typed
-        ("tell me about trump mamdani", "what is trump mamdani?"),
+        ("tell me about trump mamdani", "tell me about trump mamdani"),  # several things: as typed
+        ("tell me about mamdani and trump", "tell me about mamdani and trump"),
+        ("ok so tell me abt trump pls pls pls", "who is trump?"),
         ("mamdani's age", "mamdani's age"),  # not a name alone
         ("rent stabilization", "rent stabilization"),  # a topic alone: searched as typed
         ("tell me about x" + " " * 2000 + "y", "what is x" + " " * 2000 + "y?"),  # long runs: linear
