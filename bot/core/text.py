@@ -360,8 +360,8 @@ def as_question(text: str) -> str:
 
 
 # A request to be told about something ("tell me about X", "info on X", "what do you know about X",
-# "describe X"), after an optional word of greeting or "can you"/"please". Each run of spaces sits between
-# fixed words, so matching is linear.
+# "describe X"), after up to two words of lead-in ("ok so"), "can you" or "please". Each run of spaces sits
+# between fixed words, so matching is linear.
 _REQUEST = re.compile(
     r"\s*(?:(?:hey|ok|okay|so|yo)[, ]+){0,2}(?:(?:can|could|would)\s+you\s+)?(?:pls\s+|please\s+)?"
     r"(?:tell\s+(?:me|us)\s+(?:(?:a\s+(?:bit|little)\s+)?more\s+)?(?:about|abt|bout)|"
@@ -378,6 +378,8 @@ _PLEASE = ("pls", "please", "plz")
 _CLAUSE_START = re.compile(r"(?:how|why|what|whats|when|where|who|whom|whose|which|whether|if)\b", re.I)
 # Words of a title before a name ("mr trump", "president trump").
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "mayor"})
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NOT_IN_A_NAME = re.compile(r"[^\w\s.]")  # "mamdani's age", "trump/mamdani": not a name alone
 
 
 def as_request_question(text: str, people: frozenset[str]) -> str:
@@ -393,11 +395,11 @@ def as_request_question(text: str, people: frozenset[str]) -> str:
         subject = last[0].rstrip(" ,").rstrip(_REQUEST_MARKS)
     if not subject or _CLAUSE_START.match(subject):
         return text
-    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", subject)]
+    words = [w.casefold() for w in _LETTERS.findall(subject)]
     if "and" in words or "&" in subject or sum(w in people for w in words) > 1:
         return text  # several things ("mamdani and trump"): no one thing to ask what or who it is
     named = [w for w in words if w not in _TITLES]
     person = len(named) == 1 and named[0] in people and words[-1] == named[0]  # one person, maybe titled
     if not m:  # no request: only a name alone ("mamdani", "Mr. Trump?") is asked about
-        return f"who is {subject}?" if person and not re.search(r"[^\w\s.]", subject) else text
+        return f"who is {subject}?" if person and not _NOT_IN_A_NAME.search(subject) else text
     return f"{'who' if person else 'what'} is {subject}?"
