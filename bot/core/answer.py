@@ -34,6 +34,7 @@ from bot.core.text import (
     remove_chat_markup,
     remove_invisible_in_words,
     replace_controls,
+    request_subject,
 )
 
 log = logging.getLogger(__name__)
@@ -419,6 +420,11 @@ class Answerer:
         texts = [c.text for c in index.chunks]
         english = words_of(texts) | (speller.known_words if speller else frozenset())
         self.languages = LanguageReader(proper_names(texts), english)
+        # The words of the article's subjects and of the bot itself: the training questions' and the
+        # message-kind examples' (the article's own are the lexical index's).
+        self._known = model.asked_words | (
+            self.retriever.lexical.words_of(intents.keys) if intents is not None else frozenset()
+        )
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
@@ -432,7 +438,18 @@ class Answerer:
             return Intent(LANGUAGE)
         if is_sum(text, self.retriever.article_word):  # the article works out no sum: declined, no passages
             return Intent(NOT_COVERED)
-        return self.intents.read(text, vector) if self.intents else None
+        intent = self.intents.read(text, vector) if self.intents else None
+        if intent is not None and intent.kind in (HELP, OVERVIEW) and self._other_subject(text):
+            return None  # "tell me about bernie sanders" is no request for help: searched, and declined
+        return intent
+
+    def _other_subject(self, text: str) -> bool:
+        """Whether the message asks to be told about something none of whose words the article, the
+        training questions or the message-kind examples use ("info on ethereum", "what do you know about
+        bernie sanders"); "tell me about yourself" and "tell me about the article" are not."""
+        subject = request_subject(text)
+        stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
+        return bool(stems) and self.retriever.lexical.coverage(subject, self._known) == 0.0
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""

@@ -18,14 +18,14 @@ log = logging.getLogger(__name__)
 
 # Function words that say nothing about whether the article covers a question.
 FUNCTION_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers him his how i if in into is it its itself just me more most my
-    no nor not now of off on once only or other our ours out over own same she should so some such
-    than that the their theirs them then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your yours
-    tell say said says know article happen happened thing things anything something please hey ok
-    hi hello thanks thank thx""".split()
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up ourselves very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves tell say said says know article happen
+    happened thing things anything something please hey ok hi hello thanks thank thx""".split()
 )
 
 

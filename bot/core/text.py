@@ -382,6 +382,22 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _NOT_IN_A_NAME = re.compile(r"[^\w\s.]")  # "mamdani's age", "trump/mamdani": not a name alone
 
 
+def _subject(rest: str) -> str:
+    """What a request asks about, from the text after its opening: marks and trailing "pls" dropped;
+    empty for a clause ("how they met")."""
+    subject = rest.rstrip(_REQUEST_MARKS)
+    while (last := subject.rsplit(maxsplit=1)) and len(last) == 2 and last[1].casefold() in _PLEASE:
+        subject = last[0].rstrip(" ,").rstrip(_REQUEST_MARKS)
+    return "" if _CLAUSE_START.match(subject) else subject
+
+
+def request_subject(text: str) -> str:
+    """What a request to be told about something asks about ("tell me about bernie sanders" → "bernie
+    sanders"); empty for any other message."""
+    m = _REQUEST.match(text)
+    return _subject(text[m.end() :]) if m else ""
+
+
 def as_request_question(text: str, people: frozenset[str]) -> str:
     """A request to be told about something, as the question it asks: "who is X?" when X is one of
     `people` (a folded surname, maybe after a title), "what is X?" otherwise; and a person's name alone
@@ -390,10 +406,8 @@ def as_request_question(text: str, people: frozenset[str]) -> str:
     questions ask with question words. Chosen on a check set of requests and bare topics written from the
     article (docs/check-sets.md); any other text is returned as it is."""
     m = _REQUEST.match(text)
-    subject = text[m.end() if m else 0 :].rstrip(_REQUEST_MARKS)
-    while (last := subject.rsplit(maxsplit=1)) and len(last) == 2 and last[1].casefold() in _PLEASE:
-        subject = last[0].rstrip(" ,").rstrip(_REQUEST_MARKS)
-    if not subject or _CLAUSE_START.match(subject):
+    subject = _subject(text[m.end() if m else 0 :])
+    if not subject:
         return text
     words = [w.casefold() for w in _LETTERS.findall(subject)]
     if "and" in words or "&" in subject or sum(w in people for w in words) > 1:

@@ -72,6 +72,26 @@ def test_a_summary_of_something_else_is_not_the_articles_overview(answerer: Answ
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what do you know about bernie sanders", "not_covered"),  # was help
+        ("info on ethereum", "not_covered"),  # was the overview
+        ("tell me about the moon landing", "not_covered"),
+        ("tell me about yourself", "help"),  # the bot is no other subject
+        ("describe this bot", "help"),
+        ("what do you know about", "help"),
+        ("tell me about the article", "overview"),
+    ],
+)
+def test_a_request_about_another_subject_is_no_request_for_help(
+    answerer: Answerer, text: str, kind: str
+) -> None:
+    # A helper's trial: requests to be told about things none of whose words the article, the training
+    # questions or the message-kind examples use were read as help or as the overview.
+    assert answerer.ask(text).kind == kind
+
+
+@pytest.mark.parametrize(
     ("text", "history"),
     [
         ("no, that's wrong", ["when was the meeting?"]),

@@ -11,6 +11,7 @@ from bot.core.text import (
     remove_invisible,
     remove_invisible_in_words,
     replace_controls,
+    request_subject,
 )
 
 
@@ -126,3 +127,17 @@ PEOPLE = frozenset({"mamdani", "trump", "bannon"})
 )
 def test_a_request_to_be_told_about_something_is_asked_as_a_question(typed: str, searched: str) -> None:
     assert as_request_question(typed, PEOPLE) == searched
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("tell me about bernie sanders pls", "bernie sanders"),
+        ("info on ethereum?", "ethereum"),
+        ("tell me about how they met", ""),  # a clause
+        ("bernie sanders", ""),  # no request
+        ("what do you know about", ""),
+    ],
+)
+def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
+    assert request_subject(text) == subject
