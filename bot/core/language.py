@@ -15,13 +15,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from bot.core.text import WORD_OF_LETTERS
+
 log = logging.getLogger(__name__)
 
 # How sure the identifier must be of a language other than English. At 0.9 no training question or
 # message example (all English) was taken for another language (tests/core/test_kinds.py).
 SURE = 0.9
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
-_WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 _INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
@@ -41,7 +42,7 @@ class LanguageReader:
     def language(self, text: str) -> str:
         """The ISO 639-1 code of the message's language ("en" when unsure)."""
         text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
-        words = [w for w in _WORD.findall(text) if w.casefold() not in self._names]
+        words = [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
         if not words:
             return "en"
         if _INVERTED.search(text):  # "¿Cuándo se reunieron?": es at 0.44 once the names are set aside
@@ -77,7 +78,7 @@ def _spoken(word: str) -> bool:
 
 def words_of(texts: Iterable[str]) -> set[str]:
     """Every word of the texts, casefolded."""
-    return {w.casefold() for text in texts for w in _WORD.findall(text)}
+    return {w.casefold() for text in texts for w in WORD_OF_LETTERS.findall(text)}
 
 
 def proper_names(texts: Iterable[str]) -> set[str]:
@@ -85,7 +86,8 @@ def proper_names(texts: Iterable[str]) -> set[str]:
     seen: dict[str, bool] = {}  # word -> capitalised every time it stood mid-sentence
     for text in texts:
         for sentence in re.split(r"(?<=[.!?:])[\"”’']?\s+", text):  # a quotation may close it
-            for word in _WORD.findall(sentence)[1:]:  # a sentence's first word is capitalised anyway
+            # A sentence's first word is capitalised anyway.
+            for word in WORD_OF_LETTERS.findall(sentence)[1:]:
                 key = word.casefold()
                 seen[key] = seen.get(key, True) and word[0].isupper()
     return {w for w, always in seen.items() if always and len(w) > 2}

@@ -18,9 +18,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from bot.core.text import WORD_OF_LETTERS
+
 # A run of two or more capitalised words (initials such as "J." may sit between).
 _RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+))+\b")
-_LETTERS = re.compile(r"[^\W\d_]+")  # a word of a question, in any script
 _GAP = re.compile(r"[\s.]+")  # what may separate the parts of one name ("Donald J. Trump", "donald j trump")
 # Sentence ends, but not after an initial ("Donald J. Trump").
 _SENTENCE = re.compile(r"(?<=[.!?:])(?<!\b[A-Z]\.)\s+|\n+")
@@ -33,7 +34,7 @@ ALONE = 2
 def given_names(texts: Iterable[str]) -> dict[str, str]:
     """Given and middle names → the surname the texts call that person by (both as `_key` reads them)."""
     sentences = [s for t in texts for s in _SENTENCE.split(t) if s.strip()]
-    words = Counter(_key(w) for s in sentences for w in _LETTERS.findall(s))
+    words = Counter(_key(w) for s in sentences for w in WORD_OF_LETTERS.findall(s))
     in_runs: Counter[str] = Counter()  # a word's uses inside a name run before that run's last word
     alone: Counter[str] = Counter()  # a capitalised word's uses outside any run
     named: set[str] = set()  # capitalised words used after an article ("the House"): not a surname
@@ -41,7 +42,7 @@ def given_names(texts: Iterable[str]) -> dict[str, str]:
     for sentence in sentences:
         covered = [False] * len(sentence)
         for run in _RUN.finditer(sentence):
-            parts = [w for w in _LETTERS.findall(run.group()) if len(w) > 1]
+            parts = [w for w in WORD_OF_LETTERS.findall(run.group()) if len(w) > 1]
             covered[run.start() : run.end()] = [True] * (run.end() - run.start())
             # A sentence's first word is capitalised anyway ("When Donald J. Trump sat..."): not a name.
             first = 1 if run.start() == len(sentence) - len(sentence.lstrip(" #*>-\"“'‘")) else 0
@@ -73,7 +74,7 @@ def fold_names(text: str, names: Mapping[str, str]) -> str:
     """
     if not names:
         return text
-    words = list(_LETTERS.finditer(text))
+    words = list(WORD_OF_LETTERS.finditer(text))
     out: list[str] = []
     done = 0  # how much of the text is in `out`
     i = 0

@@ -10,6 +10,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": 
 _SPACE = re.compile(r"\s+")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a message or a file's question without one has no words
+WORD_OF_LETTERS = re.compile(r"[^\W\d_]+")  # a word in any script, without digits
 
 
 def fold(text: str) -> str:
@@ -378,7 +379,6 @@ _PLEASE = ("pls", "please", "plz")
 _CLAUSE_START = re.compile(r"(?:how|why|what|whats|when|where|who|whom|whose|which|whether|if)\b", re.I)
 # Words of a title before a name ("mr trump", "president trump").
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "mayor"})
-_LETTERS = re.compile(r"[^\W\d_]+")
 _NOT_IN_A_NAME = re.compile(r"[^\w\s.]")  # "mamdani's age", "trump/mamdani": not a name alone
 
 
@@ -409,7 +409,7 @@ def as_request_question(text: str, people: frozenset[str]) -> str:
     subject = _subject(text[m.end() if m else 0 :])
     if not subject:
         return text
-    words = [w.casefold() for w in _LETTERS.findall(subject)]
+    words = [w.casefold() for w in WORD_OF_LETTERS.findall(subject)]
     if "and" in words or "&" in subject or sum(w in people for w in words) > 1:
         return text  # several things ("mamdani and trump"): no one thing to ask what or who it is
     named = [w for w in words if w not in _TITLES]
