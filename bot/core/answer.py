@@ -52,6 +52,9 @@ HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
 # The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
 KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
+# Words for a piece of writing, or for all of one: a request about "this story", "the news piece" or "the
+# whole article" is a request for the overview.
+WRITING = "article story piece news report text writeup post coverage whole entire overall everything"
 QUESTION_KINDS = (ANSWER, NOT_COVERED)  # replies to questions about the article: context for follow-ups
 
 
@@ -425,6 +428,12 @@ class Answerer:
         self._known = model.asked_words | (
             self.retriever.lexical.words_of(intents.keys) if intents is not None else frozenset()
         )
+        # What names the article as a whole: words for a piece of writing and its title's words; the
+        # people it is about are left out ("tell me about trump" asks who he is).
+        lexical = self.retriever.lexical
+        self._people = lexical.words_of(sorted(self.retriever.people))
+        titles = [d.title for d in index.docs.values()]
+        self._article_names = lexical.words_of([*titles, WRITING]) - self._people
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
@@ -438,10 +447,22 @@ class Answerer:
             return Intent(LANGUAGE)
         if is_sum(text, self.retriever.article_word):  # the article works out no sum: declined, no passages
             return Intent(NOT_COVERED)
+        if self._about_the_article(text):
+            return Intent(OVERVIEW)  # "tell me about this story", "summarize the meeting"
         intent = self.intents.read(text, vector) if self.intents else None
         if intent is not None and intent.kind in (HELP, OVERVIEW) and self._other_subject(text):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
         return intent
+
+    def _about_the_article(self, text: str) -> bool:
+        """Whether the message asks to be told about, or given the gist of, the article itself or the
+        meeting as a whole ("tell me more about this story pls", "info on the news piece", "summarize the
+        oval office meeting"): every word of its subject but the people's names names a piece of writing
+        or is a word of the article's title. Searched, "tell me about the meeting" was asked as "what is
+        the meeting?" and bolded "Trump confirmed they'll meet again."."""
+        subject = request_subject(self.retriever.speller.correct(text) if self.retriever.speller else text)
+        stems = self.retriever.lexical.content_stems(subject) - self._people if subject else frozenset()
+        return bool(stems) and stems <= self._article_names
 
     def _other_subject(self, text: str) -> bool:
         """Whether the message asks to be told about something none of whose words the article, the

@@ -360,12 +360,14 @@ def as_question(text: str) -> str:
     return text
 
 
+# What may open a request: up to two words of lead-in ("ok so"), "can you" or "can u", and "please".
+_LEAD_IN = (
+    r"\s*(?:(?:hey|ok|okay|so|yo)[, ]+){0,2}(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:pls\s+|please\s+)?"
+)
 # A request to be told about something ("tell me about X", "info on X", "what do you know about X",
-# "describe X"), after up to two words of lead-in ("ok so"), "can you" or "please". Each run of spaces sits
-# between fixed words, so matching is linear.
+# "describe X"), after its lead-in. Each run of spaces sits between fixed words, so matching is linear.
 _REQUEST = re.compile(
-    r"\s*(?:(?:hey|ok|okay|so|yo)[, ]+){0,2}(?:(?:can|could|would)\s+you\s+)?(?:pls\s+|please\s+)?"
-    r"(?:tell\s+(?:me|us)\s+(?:(?:a\s+(?:bit|little)\s+)?more\s+)?(?:about|abt|bout)|"
+    _LEAD_IN + r"(?:tell\s+(?:me|us)\s+(?:(?:a\s+(?:bit|little)\s+)?more\s+)?(?:about|abt|bout)|"
     r"what\s+do\s+(?:you|u)\s+know\s+(?:about|abt)|"
     r"(?:give\s+me\s+)?(?:any\s+|some\s+|more\s+)?(?:info|information|details)\s+(?:on|about|abt|re)|"
     r"describe|talk\s+about)\s+",
@@ -391,10 +393,20 @@ def _subject(rest: str) -> str:
     return "" if _CLAUSE_START.match(subject) else subject
 
 
+# A request to be given the gist of something ("summarize X", "give me a recap of X", "tl;dr of X"),
+# after the same lead-in as a request to be told about it.
+_SUMMARY_REQUEST = re.compile(
+    _LEAD_IN + r"(?:summari[sz]e|sum\s+up|recap|(?:fill\s+(?:me|us)\s+in|catch\s+(?:me|us)\s+up)\s+on|"
+    r"(?:(?:give\s+me|i\s+want|i\s+need)\s+)?(?:a\s+|an\s+|the\s+)?(?:quick\s+|short\s+|brief\s+)?"
+    r"(?:summary|recap|rundown|gist|overview|tl;?dr)\s+(?:of|on|about|abt))\s+",
+    re.I,
+)
+
+
 def request_subject(text: str) -> str:
-    """What a request to be told about something asks about ("tell me about bernie sanders" → "bernie
-    sanders"); empty for any other message."""
-    m = _REQUEST.match(text)
+    """What a request to be told about something or given its gist asks about ("tell me about bernie
+    sanders" → "bernie sanders", "summarize the meeting" → "the meeting"); empty for any other message."""
+    m = _REQUEST.match(text) or _SUMMARY_REQUEST.match(text)
     return _subject(text[m.end() :]) if m else ""
 
 

@@ -171,6 +171,30 @@ def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answere
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("tell me about the meeting", "overview"),  # bolded "Trump confirmed they'll meet again."
+        ("tell me more about this story pls", "overview"),  # answered from the article
+        ("info on the news piece", "overview"),
+        ("what do u know about this piece", "overview"),  # was help
+        ("can u summarize trump and mamdani's meeting", "overview"),  # the people's names are no subject
+        ("give me a quick recap of the oval office meeting", "overview"),
+        ("fill me in on the meeting", "overview"),
+        ("tell me about trump", "answer"),  # a person of the article: who he is
+        ("tell me about the meeting's outcome", "answer"),  # one thing about it
+        ("summarize mamdani's housing plan", "answer"),
+        ("summarize the super bowl", "not_covered"),  # nothing of the article
+    ],
+)
+def test_a_request_about_the_article_as_a_whole_gets_the_overview(
+    answerer: Answerer, text: str, kind: str
+) -> None:
+    # A request whose subject is the article or the meeting as a whole (words for a piece of writing,
+    # the title's words) was asked as "what is the meeting?" and answered with one line of it.
+    assert answerer.ask(text).kind == kind
+
+
+@pytest.mark.parametrize(
     "text", ["¿Qué pasó en la reunión?", "Was hat Trump über Mamdani gesagt?", "Что сказал Трамп?"]
 )
 def test_a_question_not_in_english_gets_the_language_note(answerer: Answerer, text: str) -> None:

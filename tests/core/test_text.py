@@ -137,6 +137,11 @@ def test_a_request_to_be_told_about_something_is_asked_as_a_question(typed: str,
         ("tell me about how they met", ""),  # a clause
         ("bernie sanders", ""),  # no request
         ("what do you know about", ""),
+        ("can u summarize the meeting for me", "the meeting for me"),
+        ("give me a quick recap of this story!", "this story"),
+        ("fill me in on the oval office thing", "the oval office thing"),
+        ("summarize", ""),  # nothing asked about
+        ("summary of " + " " * 2000 + "x", "x"),  # long runs: linear
     ],
 )
 def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
