@@ -159,14 +159,16 @@ def _person(speaker: str) -> str | None:
     return names[-1].removesuffix("’s").removesuffix("'s").rstrip(".") if names else None
 
 
+def surname(speaker: str | None) -> str | None:
+    """A quotation's speaker as a folded surname ("Steve Bannon" → "bannon", "Mamdani’s office" →
+    "mamdani"); None for nobody named."""
+    person = _person(speaker) if speaker else None
+    return fold(person) if person else None
+
+
 def quoted_people(texts: Iterable[str]) -> frozenset[str]:
     """The surnames, folded, of the people the texts quote by name ("trump", "mamdani", "bannon")."""
-    return frozenset(
-        fold(person)
-        for text in texts
-        for q in quotations(text)
-        if q.speaker and (person := _person(q.speaker))
-    )
+    return frozenset(person for text in texts for q in quotations(text) if (person := surname(q.speaker)))
 
 
 def same_person(a: str, b: str) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.attribution import quotations, quoted_people, surname
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
 from bot.core.files import LOAD_ERRORS, Damage, read_json, reason
@@ -28,7 +29,8 @@ from bot.core.fusion import best_of, padded
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel
-from bot.core.text import quoted_pieces
+from bot.core.speakers import asked_about
+from bot.core.text import WORD_OF_LETTERS, fold, quoted_pieces
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ FEATURES = (
     "asks",  # the unit ends with a question mark ("The median one-bedroom rent?")
     "first",  # the unit opens its passage
     "line",  # best cosine of the unit's sentences with the question read by the answer-line adapter
+    "other_speaker",  # the question asks what one of the quoted people said; the unit quotes only others
 )
 # A bold line is right when it shares one run of at least this share of the shorter of it and a gold
 # place (highlight@gold, the issue's metric; also what training calls a right line).
@@ -146,6 +149,19 @@ def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     return {doc: frozenset(starts) for doc, starts in found.items()}
 
 
+def sentence_speakers(chunk: Chunk) -> list[frozenset[str]]:
+    """Per sentence of the chunk, the folded surnames of the people whose quoted words it holds."""
+    found: list[set[str]] = [set() for _ in chunk.sentences]
+    for q in quotations(chunk.text):
+        person = surname(q.speaker)
+        if person is None:
+            continue
+        for i, s in enumerate(chunk.sentences):
+            if s.start - chunk.start < q.end and q.start < s.end - chunk.start:
+                found[i].add(person)
+    return [frozenset(f) for f in found]
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A unit of one passage that may be shown in bold."""
@@ -166,6 +182,7 @@ def unit_features(
     candidate: Candidate,
     passage_gap: float,
     unit_count_first: bool,
+    other_speaker: bool = False,
 ) -> np.ndarray:
     """The FEATURES of one candidate; `wanted` is what the question asks for (`asked_types`), and
     `adapted`/`plain`/`words`/`asked`/`line` are per sentence of its passage."""
@@ -185,6 +202,7 @@ def unit_features(
             1.0 if candidate.text.rstrip().rstrip('"”’').endswith("?") else 0.0,
             1.0 if unit_count_first else 0.0,
             float(line[span].max()),
+            1.0 if other_speaker else 0.0,
         ],
         dtype=np.float64,
     )
@@ -259,6 +277,10 @@ class Highlighter:
             opening[para] = min(opening.get(para, c.start), c.start)
         self._opens = [c.start == opening[para] for para, c in zip(paragraphs, index.chunks, strict=True)]
         self._quoted = inside_quotations(index.chunks)
+        # Per chunk and sentence, the folded surnames of the people it quotes ("what did mamdani say about
+        # trump" bolded Trump's words about Mamdani).
+        self._people = quoted_people(c.text for c in index.chunks)
+        self._speakers = [sentence_speakers(c) for c in index.chunks]
 
     def candidates(
         self,
@@ -277,6 +299,7 @@ class Highlighter:
         rows_out: list[np.ndarray] = []
         plain_q = raw / max(float(np.linalg.norm(raw)), 1e-12)
         wanted = asked_types(question)  # once per question, not per candidate
+        whose = self.asked_people(question)
         # The answer line is the follow-up's own business (see Retriever.rank_in_context): read from `raw`.
         line_q = self.model.line_query(raw)
         for rank, position in enumerate(positions[: self.weights.passages]):
@@ -298,10 +321,19 @@ class Highlighter:
                 candidate = Candidate(rank, first, last, text)
                 found.append(candidate)
                 gap = fused[rank] - fused[0]
+                quoted = set().union(*self._speakers[position][first : last + 1])
+                other = bool(whose and quoted and not quoted & whose)
                 rows_out.append(
-                    unit_features(wanted, adapted, plain, words, asked, line, candidate, gap, n == 0)
+                    unit_features(wanted, adapted, plain, words, asked, line, candidate, gap, n == 0, other)
                 )
         return found, np.array(rows_out).reshape(len(rows_out), len(FEATURES))
+
+    def asked_people(self, question: str) -> frozenset[str]:
+        """The quoted people (folded surnames) whose words or views the question asks for, by name."""
+        who = asked_about(question)
+        if who is None:
+            return frozenset()
+        return frozenset(w for w in WORD_OF_LETTERS.findall(fold(who)) if w in self._people)
 
     def choose(
         self,

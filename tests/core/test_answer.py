@@ -530,3 +530,34 @@ def test_an_answer_given_unasked_needs_the_stricter_bar(answerer: Answerer) -> N
     assert sure.kind == "answer" and sure.sure and sure.confidence >= model.channel_threshold
     unsure = answerer.ask("did you guys see the game?")
     assert not unsure.sure and unsure.confidence < model.channel_threshold
+
+
+def test_the_speakers_of_each_sentence_are_read_from_its_quotations(
+    write_corpus: Callable[..., Path],
+) -> None:
+    from bot.core.chunking import chunk_corpus
+    from bot.core.highlight import sentence_speakers
+
+    text = (
+        "---\ntitle: Q\n---\n\n"
+        'Plain words first. "We will build," Jane Doe said. Steve Bannon told the paper: "Nobody cares."'
+        ' The mayor’s office wrote: "Rent." Nothing quoted here.\n'
+    )
+    (chunk,) = chunk_corpus(load_corpus(write_corpus({"q.md": text})))
+    assert sentence_speakers(chunk) == [
+        frozenset(),
+        frozenset({"doe"}),
+        frozenset({"bannon"}),
+        frozenset(),
+        frozenset(),
+    ]  # "The mayor’s office" names nobody: no surname
+
+
+def test_what_someone_said_is_not_bolded_in_someone_elses_words(answerer: Answerer) -> None:
+    # "what did mamdani say about trump" bolded Trump's "He wants to see no crime... All things that I
+    # agree with": the bold-line model now reads whether a line quotes only people other than the one
+    # asked about (feature other_speaker). Trump's own words still answer what Trump said.
+    mamdani = answerer.ask("what did mamdani say about trump")
+    assert mamdani.kind == "answer" and "All things that I agree with" not in mamdani.highlight
+    trump = answerer.ask("what did trump say about mamdani")
+    assert "All things that I agree with" in trump.highlight, trump.highlight
