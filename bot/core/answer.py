@@ -25,6 +25,7 @@ from bot.core.paragraphs import full_paragraph
 from bot.core.replies import ALL_SHOWN, MORE, Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
 from bot.core.spelling import Speller
+from bot.core.subjects import WholeArticle, unknown_to
 from bot.core.text import (
     cut_at_word,
     has_lone_surrogates,
@@ -52,9 +53,6 @@ HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
 # The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
 KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
-# Words for a piece of writing, or for all of one: a request about "this story", "the news piece" or "the
-# whole article" is a request for the overview.
-WRITING = "article story piece news report text writeup post coverage whole entire overall everything"
 QUESTION_KINDS = (ANSWER, NOT_COVERED)  # replies to questions about the article: context for follow-ups
 
 
@@ -428,12 +426,10 @@ class Answerer:
         self._known = model.asked_words | (
             self.retriever.lexical.words_of(intents.keys) if intents is not None else frozenset()
         )
-        # What names the article as a whole: words for a piece of writing and its title's words; the
-        # people it is about are left out ("tell me about trump" asks who he is).
         lexical = self.retriever.lexical
-        self._people = lexical.words_of(sorted(self.retriever.people))
-        titles = [d.title for d in index.docs.values()]
-        self._article_names = lexical.words_of([*titles, WRITING]) - self._people
+        self._whole = WholeArticle.of([d.title for d in index.docs.values()], self.retriever.people, lexical)
+        self._all_known = self._known | lexical.vocabulary
+        self._vocabulary = sorted(self._all_known)  # what a typo may be a typo of
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
@@ -456,21 +452,23 @@ class Answerer:
 
     def _about_the_article(self, text: str) -> bool:
         """Whether the message asks to be told about, or given the gist of, the article itself or the
-        meeting as a whole ("tell me more about this story pls", "info on the news piece", "summarize the
-        oval office meeting"): every word of its subject but the people's names names a piece of writing
-        or is a word of the article's title. Searched, "tell me about the meeting" was asked as "what is
-        the meeting?" and bolded "Trump confirmed they'll meet again."."""
-        subject = request_subject(self.retriever.speller.correct(text) if self.retriever.speller else text)
-        stems = self.retriever.lexical.content_stems(subject) - self._people if subject else frozenset()
-        return bool(stems) and stems <= self._article_names
+        meeting as a whole ("tell me more about this story pls", "summarize the oval office meeting";
+        bot.core.subjects)."""
+        subject = request_subject(self._spelled(text))
+        return bool(subject) and self._whole.asks_for_whole(subject, self.retriever.lexical)
 
     def _other_subject(self, text: str) -> bool:
         """Whether the message asks to be told about something none of whose words the article, the
-        training questions or the message-kind examples use ("info on ethereum", "what do you know about
-        bernie sanders"); "tell me about yourself" and "tell me about the article" are not."""
-        subject = request_subject(text)
+        training questions or the message-kind examples use, nor a typo of one ("info on ethereum",
+        "what do you know about bernie sanders"); "tell me about yourself" and "summarize the artcle"
+        are not."""
+        subject = request_subject(self._spelled(text))
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
-        return bool(stems) and self.retriever.lexical.coverage(subject, self._known) == 0.0
+        return bool(stems) and unknown_to(stems, self._all_known, self._vocabulary)
+
+    def _spelled(self, text: str) -> str:
+        """The text with its typos repaired towards the article's words."""
+        return self.retriever.speller.correct(text) if self.retriever.speller else text
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""

@@ -115,6 +115,11 @@ class LexicalIndex:
             return 0.0
         return sum(s in self._vocab or s in also for s in stems) / len(stems)
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The stems of the indexed texts."""
+        return frozenset(self._vocab)
+
     def words_of(self, texts: Sequence[str]) -> frozenset[str]:
         """The content stems of all the texts."""
         return frozenset(s for t in texts for s in self.content_stems(t))

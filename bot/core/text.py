@@ -360,9 +360,11 @@ def as_question(text: str) -> str:
     return text
 
 
-# What may open a request: up to two words of lead-in ("ok so"), "can you" or "can u", and "please".
+# What may open a request: up to three words of lead-in ("ok so", "um hey"), "can you" or "can u", and
+# "please" before or after it.
 _LEAD_IN = (
-    r"\s*(?:(?:hey|ok|okay|so|yo)[, ]+){0,2}(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:pls\s+|please\s+)?"
+    r"\s*(?:(?:hey|hi|hello|ok|okay|so|yo|um|uh|bro|lol|well|and|also|now)(?:[,!.]+\s*|\s+)){0,3}"
+    r"(?:(?:pls|plz|please)\s+)?(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:(?:pls|plz|please)\s+)?"
 )
 # A request to be told about something ("tell me about X", "info on X", "what do you know about X",
 # "describe X"), after its lead-in. Each run of spaces sits between fixed words, so matching is linear.
@@ -393,10 +395,11 @@ def _subject(rest: str) -> str:
     return "" if _CLAUSE_START.match(subject) else subject
 
 
-# A request to be given the gist of something ("summarize X", "give me a recap of X", "tl;dr of X"),
+# A request to be given the gist of something ("summarize X", "give me a recap of X", "explain X"),
 # after the same lead-in as a request to be told about it.
 _SUMMARY_REQUEST = re.compile(
-    _LEAD_IN + r"(?:summari[sz]e|sum\s+up|recap|(?:fill\s+(?:me|us)\s+in|catch\s+(?:me|us)\s+up)\s+on|"
+    _LEAD_IN
+    + r"(?:summari[sz]e|sum\s+up|recap|explain|(?:fill\s+(?:me|us)\s+in|catch\s+(?:me|us)\s+up)\s+on|"
     r"(?:(?:give\s+me|i\s+want|i\s+need)\s+)?(?:a\s+|an\s+|the\s+)?(?:quick\s+|short\s+|brief\s+)?"
     r"(?:summary|recap|rundown|gist|overview|tl;?dr)\s+(?:of|on|about|abt))\s+",
     re.I,

@@ -180,10 +180,21 @@ def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answere
         ("can u summarize trump and mamdani's meeting", "overview"),  # the people's names are no subject
         ("give me a quick recap of the oval office meeting", "overview"),
         ("fill me in on the meeting", "overview"),
+        ("um can you summarize the artcle", "overview"),  # a typo of a word the bot knows
+        ("explain the meeting to me", "overview"),
+        ("info on the whole oval office thing", "overview"),
         ("tell me about trump", "answer"),  # a person of the article: who he is
         ("tell me about the meeting's outcome", "answer"),  # one thing about it
         ("summarize mamdani's housing plan", "answer"),
+        # A helper's trial of the first version: these were the overview.
+        ("tell me about the reporters", "answer"),  # "report" was a word for a piece of writing
+        ("tell me about everything trump said", "answer"),  # a person's, not the whole
+        ("tell me about mamdani's story", "answer"),
+        ("tell me about mamdani's office", "answer"),  # a word of the title alone
+        ("tell me about the oval office", "answer"),
+        ("tell me about their next meeting", "answer"),  # another meeting
         ("summarize the super bowl", "not_covered"),  # nothing of the article
+        ("what do you know about bernie sanders", "not_covered"),  # no typo of the article's words
     ],
 )
 def test_a_request_about_the_article_as_a_whole_gets_the_overview(

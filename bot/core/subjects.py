@@ -1,0 +1,91 @@
+"""What a request to be told about something is about: the article or the meeting as a whole ("tell me
+about this story", "summarize the meeting": the overview), or a subject none of whose words the bot
+knows, typos allowed ("info on ethereum": searched, and declined).
+
+"tell me about the meeting" was asked as "what is the meeting?" and bolded "Trump confirmed they'll meet
+again."; requests for the whole story in request forms were answered from one passage of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from bot.core.lexical import LexicalIndex
+from bot.core.text import WORD_OF_LETTERS, fold
+
+# Nouns for a piece of writing: "this story", "the news piece", "the article".
+WRITING = "article story piece news text writeup"
+# Words for all of something: "the whole oval office thing", "everything about the article".
+WHOLE = "whole entire overall everything"
+# Words that say how: "in 3 sentences", "briefly".
+MANNER = "briefly quickly detail short brief sentences words lines"
+# Words that point at something else than this article or this meeting: "the other article", "their next
+# meeting", "trump's previous meeting".
+_ANOTHER = frozenset("other another next previous upcoming future second different".split())
+_CAPITALISED = re.compile(r"[A-Z]")
+_WRITING_WORDS = frozenset(WRITING.split())
+
+
+@dataclass(frozen=True)
+class WholeArticle:
+    """Reads whether a request's subject is the article or its meeting as a whole (stems throughout)."""
+
+    event: frozenset[str]  # the title's common words: "meet" ("Trump and Mamdani meet in the Oval Office")
+    title_names: frozenset[str]  # its other words, names of people and places: "oval", "offic"
+    writing: frozenset[str]
+    whole: frozenset[str]
+    manner: frozenset[str]
+    people: frozenset[str]  # the people the article quotes
+
+    @classmethod
+    def of(cls, titles: Iterable[str], people: Iterable[str], lexical: LexicalIndex) -> WholeArticle:
+        """The reader for an article of these titles, about these people (folded surnames)."""
+        titles = list(titles)
+        common = [w for t in titles for w in WORD_OF_LETTERS.findall(t) if not _CAPITALISED.match(w)]
+        named = [w for t in titles for w in WORD_OF_LETTERS.findall(t) if _CAPITALISED.match(w)]
+        people_stems = lexical.words_of(sorted(people))
+        return cls(
+            event=lexical.words_of(common) - people_stems,
+            title_names=lexical.words_of(named) - people_stems,
+            writing=lexical.words_of([WRITING]),
+            whole=lexical.words_of([WHOLE]),
+            manner=lexical.words_of([MANNER]),
+            people=people_stems,
+        )
+
+    def asks_for_whole(self, subject: str, lexical: LexicalIndex) -> bool:
+        """Whether the subject names the article or the meeting as a whole: "this story", "the oval
+        office meeting", "trump and mamdani's meeting", "everything about the article". Not one of the
+        people's things ("mamdani's story", "everything trump said"), not a place of the title alone ("the
+        oval office"), not another one ("their next meeting")."""
+        words = WORD_OF_LETTERS.findall(fold(subject))
+        if any(w in _ANOTHER for w in words):
+            return False
+        stems = lexical.content_stems(subject)
+        rest = stems - self.people
+        if not rest <= self.event | self.title_names | self.writing | self.whole | self.manner:
+            return False
+        if stems & self.people:
+            # With a person named, only the meeting itself is the whole: "bannon's piece" is his, and so
+            # is "everything trump said".
+            return bool(rest & self.event)
+        # "article" is a function word to search with, so it is read as typed.
+        writing = any(w in _WRITING_WORDS or w[:-1] in _WRITING_WORDS for w in words)
+        return writing or bool(rest & (self.event | self.writing | self.whole))
+
+
+def unknown_to(stems: Iterable[str], known: frozenset[str], vocabulary: list[str]) -> bool:
+    """Whether none of the stems is known nor a typo of a known one: one edit from a stem of
+    `vocabulary` ("artcl", "articl"), for stems of five letters or more (shorter ones are often one
+    edit from some other word)."""
+    for stem in stems:
+        if stem in known:
+            return False
+        if len(stem) >= 5 and extractOne(stem, vocabulary, scorer=OSA.distance, score_cutoff=1):
+            return False
+    return True
