@@ -11,6 +11,7 @@ import numpy as np
 
 from bot.core import replies
 from bot.core.arithmetic import is_sum
+from bot.core.cache import ByteBoundedCache, text_size
 from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.files import reason
@@ -46,6 +47,9 @@ MAX_K = 10
 # How many of a query's latest earlier messages are read for the questions among them (the context is the
 # last MAX_HISTORY of those): chatter between questions is skipped, a long history is not all encoded.
 HISTORY_SCAN = 2 * MAX_HISTORY
+# The bytes of recent messages' vectors kept for the later turns of their conversations: about 1,000
+# messages of 2,000 characters, many more short ones.
+RECENT_VECTORS_BYTES = 4 * 1024 * 1024
 # How many earlier messages a conversation keeps: those read, the question a run of requests for more
 # continues, and that run (after MAX_K passages there is nothing more to show).
 HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
@@ -428,6 +432,10 @@ class Answerer:
         )
         lexical = self.retriever.lexical
         self._whole = WholeArticle.of([d.title for d in index.docs.values()], self.retriever.people, lexical)
+        # Vectors of recent messages, for the turns of a conversation after them.
+        self._recent: ByteBoundedCache[str, np.ndarray] = ByteBoundedCache(
+            RECENT_VECTORS_BYTES, lambda text, vector: text_size(text) + vector.nbytes
+        )
         self._all_known = self._known | lexical.vocabulary
         self._vocabulary = sorted(self._all_known)  # what a typo may be a typo of
 
@@ -465,6 +473,19 @@ class Answerer:
         subject = request_subject(self._spelled(text))
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
         return bool(stems) and unknown_to(stems, self._all_known, self._vocabulary)
+
+    def _encode(self, texts: Sequence[str], earlier: set[str]) -> dict[str, np.ndarray]:
+        """The texts' vectors in one encoder pass. The earlier messages of a conversation come from the
+        cache of recent messages when they are in it: a conversation's messages were encoded again at
+        every turn (0.3 to 1.2 s a turn after a few 2,000-character messages). The messages asked now
+        are always encoded, so a repeated question costs what a new one does."""
+        vectors = {t: v for t in texts if t in earlier and (v := self._recent.get(t)) is not None}
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            for text, vector in zip(missing, self.retriever.embedder.encode(missing), strict=True):
+                vectors[text] = vector
+                self._recent.put(text, vector.copy())  # a copy: a row would keep its whole batch alive
+        return vectors
 
     def _spelled(self, text: str) -> str:
         """The text with its typos repaired towards the article's words."""
@@ -511,7 +532,7 @@ class Answerer:
         # Encoded: the messages as typed (read for their kind: the typo repair reads "lol" as "low") and
         # every message as searched. A message without typos is encoded once; one with typos twice.
         distinct = list(dict.fromkeys(texts + earlier + list(spelled.values())))
-        vectors = dict(zip(distinct, self.retriever.embedder.encode(distinct), strict=True))
+        vectors = self._encode(distinct, {*earlier, *(spelled[h] for h in earlier)})
         kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):

@@ -479,3 +479,32 @@ def test_a_fragment_without_a_question_word_still_leans_on_the_question_before(
     questions, which took any message that neither goes on nor points back for one."""
     a = answerer.ask(followup, history=[first])
     assert a.kind == "answer" and found in a.highlight
+
+
+class _Counting:
+    """The serving encoder, counting the texts it is given."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim  # type: ignore[attr-defined]
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += list(texts)
+        return self.inner.encode(texts)  # type: ignore[attr-defined]
+
+
+def test_a_conversations_earlier_messages_are_not_encoded_again(answerer: Answerer) -> None:
+    # A helper's trial: every turn of a DM re-encoded the messages before it (0.3 to 1.2 s a turn after
+    # a few 2,000-character messages). The messages asked now are still encoded every time.
+    r = answerer.retriever
+    counting = _Counting(r.embedder)
+    fresh = Answerer(answerer.index, counting, r.model, r.speller, answerer.intents.model, r.highlighter)  # type: ignore[union-attr]
+    first = "when did trump and mamdani meet in the oval office?"
+    fresh.ask(first)
+    counting.texts.clear()
+    second = fresh.ask("and where?", history=[first])
+    assert first not in counting.texts and "and where?" in counting.texts
+    assert second.answered and second.excerpts == answerer.ask("and where?", history=[first]).excerpts
+    fresh.ask(first)
+    assert first in counting.texts  # asked again: encoded again
