@@ -462,7 +462,7 @@ class Answerer:
         """Whether the message asks to be told about, or given the gist of, the article itself or the
         meeting as a whole ("tell me more about this story pls", "summarize the oval office meeting";
         bot.core.subjects)."""
-        subject = request_subject(self._spelled(text))
+        subject = self._spelled(request_subject(text))
         return bool(subject) and self._whole.asks_for_whole(subject, self.retriever.lexical)
 
     def _other_subject(self, text: str) -> bool:
@@ -470,7 +470,7 @@ class Answerer:
         training questions or the message-kind examples use, nor a typo of one ("info on ethereum",
         "what do you know about bernie sanders"); "tell me about yourself" and "summarize the artcle"
         are not."""
-        subject = request_subject(self._spelled(text))
+        subject = self._spelled(request_subject(text))
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
         return bool(stems) and unknown_to(stems, self._all_known, self._vocabulary)
 
@@ -487,9 +487,10 @@ class Answerer:
                 self._recent.put(text, vector.copy())  # a copy: a row would keep its whole batch alive
         return vectors
 
-    def _spelled(self, text: str) -> str:
-        """The text with its typos repaired towards the article's words."""
-        return self.retriever.speller.correct(text) if self.retriever.speller else text
+    def _spelled(self, subject: str) -> str:
+        """A request's subject with its typos repaired towards the article's words (only the subject: every
+        message is read for its kind, and repairing a long one costs)."""
+        return self.retriever.speller.correct(subject) if subject and self.retriever.speller else subject
 
     def ask(self, question: str, k: int = DEFAULT_K, history: Sequence[str] = ()) -> Answer:
         """Answer one question, read after the earlier messages in `history` (oldest first)."""
