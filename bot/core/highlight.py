@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.attribution import quotations, quoted_people, surname
+from bot.core.attribution import quotations, surname
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
 from bot.core.files import LOAD_ERRORS, Damage, read_json, reason
@@ -278,9 +278,9 @@ class Highlighter:
         self._opens = [c.start == opening[para] for para, c in zip(paragraphs, index.chunks, strict=True)]
         self._quoted = inside_quotations(index.chunks)
         # Per chunk and sentence, the folded surnames of the people it quotes ("what did mamdani say about
-        # trump" bolded Trump's words about Mamdani).
-        self._people = quoted_people(c.text for c in index.chunks)
+        # trump" bolded Trump's words about Mamdani); together, everyone the article quotes.
         self._speakers = [sentence_speakers(c) for c in index.chunks]
+        self._people: frozenset[str] = frozenset().union(*(s for c in self._speakers for s in c))
 
     def candidates(
         self,
