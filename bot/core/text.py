@@ -133,14 +133,24 @@ _COMPATIBLE = re.compile(
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _OVERLAYS = re.compile("[\u0334-\u0338]")
 MAX_MARKS = 2
+# A mark left on a plain Latin letter once the text is composed (NFC): no language written in Latin letters
+# leaves more than the odd one, since its accented letters have composed forms ("é", "ặ"); a light zalgo
+# ("w̞h͋eͅn̐", one mark a letter) leaves one on most letters, and the words fall apart at each.
+_LEFT_MARK = re.compile("[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+MAX_LEFT_MARKS = 2
 
 
 def plain_letters(text: str) -> str:
     """Letters as the letters they are: compatibility forms normalised, decorating marks off
-    ("ｗｈｅｎ", "w̶h̶e̶n̶" and a zalgo "when" all read "when"). Linear; at most three times as long
-    ("⒜" is "(a)"), which is why questions are read so before they are cut to length."""
+    ("ｗｈｅｎ", "w̶h̶e̶n̶" and a zalgo "when", heavy or light, all read "when"). Linear; at most three
+    times as long ("⒜" is "(a)"), which is why questions are read so before they are cut to length."""
     text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    return _MARKS.sub(lambda m: "" if len(m.group()) > MAX_MARKS else _OVERLAYS.sub("", m.group()), text)
+    text = _MARKS.sub(lambda m: "" if len(m.group()) > MAX_MARKS else _OVERLAYS.sub("", m.group()), text)
+    composed = unicodedata.normalize("NFC", text)
+    if len(_LEFT_MARK.findall(composed)) <= MAX_LEFT_MARKS:
+        return text
+    # Decorated: every generic mark off ("ḿeͫe̼t̡" is "meet"), and the text composed again.
+    return unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", composed)))
 
 
 # Discord's emphasis (**bold**, *italic*, __underline__, _italic_, ~~strike~~, ||spoiler||, `code`) opens

@@ -150,6 +150,12 @@ def test_chat_markup_goes_and_the_rest_of_the_question_stays_as_typed(typed: str
         ("𝑤ℎ𝑒𝑛 ℍ𝕠𝕨 ⓦⓗⓞ 🅆🄷🄾 ʷʰᵉⁿ ﬁnd", "when How who WHO when find"),  # italic, double-struck, circled...
         ("w̶h̶e̶n̶ did they meet", "when did they meet"),  # struck through
         ("h̷̢̛o̵͇͝w̴̰̍ old is mamdani", "how old is mamdani"),  # stacked marks
+        ("w̞h͋eͅn̐ d̯i͍d̼ t͐h͊ëy͍ ḿeͫe̼t̡", "when did they meet"),  # a light zalgo: one mark a letter
+        (
+            "que\u0301 paso\u0301 en la reunio\u0301n",
+            "que\u0301 paso\u0301 en la reunio\u0301n",
+        ),  # accents typed apart
+        ("Nguyễn Thị Minh Khai", "Nguyễn Thị Minh Khai"),  # composed letters of two marks each
         ("﹫everyone ＜@123456789＞ when?", "when?"),  # full-width mentions are mentions
         ("¿Qué pasó en la reunión?", "¿Qué pasó en la reunión?"),  # accents are spelling
         ("Tiếng Việt", "Tiếng Việt"),  # two marks on a letter too
