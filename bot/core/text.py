@@ -360,6 +360,36 @@ def _ends_marked(text: str) -> bool:
     return any(c in _END_MARKS for c in text[end:])
 
 
+# Chat filler that closes a message and says nothing of what is asked ("when did they meet lol", "who is he
+# pls"): searched with it, the encoder reads it as part of the question ("when did they meet lol" bolded
+# "Just months earlier, Trump had called Mamdani a 'communist.'"), and the speller makes "lol" "low".
+_FILLER_WORD = re.compile(
+    r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|fr|tbh|ngl|tho)",
+    re.IGNORECASE,
+)
+MAX_FILLER = 3  # closing words looked at
+
+
+def without_filler(text: str) -> str:
+    """The message without the chat filler it closes with (up to MAX_FILLER words), its closing marks
+    kept: "when did they meet lol?" → "when did they meet?". A message of nothing else stays as typed."""
+    core = text.rstrip()
+    marks = ""
+    while core and core[-1] in "?!.…":
+        marks, core = core[-1] + marks, core[:-1]
+    cut = False
+    for _ in range(MAX_FILLER):
+        head, _, last = core.rstrip(" ,;:-").rpartition(" ")
+        if not head.strip() or not _FILLER_WORD.fullmatch(last.strip(",.!?…")):
+            break
+        core, cut = head.rstrip(" ,;:-"), True
+    if not cut:
+        return text
+    while core and core[-1] in "?!.…":  # "when did they meet? lol": the mark before the filler
+        marks, core = core[-1] + marks, core[:-1]
+    return core + marks
+
+
 def as_question(text: str) -> str:
     """A message that opens as a question and ends without a mark, with a question mark: people type
     "who did mamdani beat", the training questions mostly end in "?", and the encoder reads the mark as

@@ -218,11 +218,14 @@ def test_requests_about_the_article_as_a_whole_get_the_overview(answerer: Answer
     # about other subjects, written from the article alone by a helper who saw nothing else after the rule
     # for the whole story was written, never trained on. Measured 2026-12-01: intents right 0.647 (0.235
     # before; "can u" and "fill me in on" were added after its misses were read), hit@1 0.905,
-    # highlight@gold 0.857, answered 1.000, off-topic declined 0.933; less one message.
+    # highlight@gold 0.857, answered 1.000, off-topic declined 0.933; less one message. Since chat filler
+    # that ends a message is not searched (bot.core.text.without_filler), "any info on what they wore lol"
+    # is declined like the same without "lol" (the speller had made "lol" "low", which carried it past the
+    # abstainer): hit@1 0.857, highlight@gold 0.810, answered 0.952; the bars are one message under these.
     report = evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / "requests_b.jsonl"))
     assert report.answerable == 21 and report.intents == 17 and report.off_topic == 15
-    assert report.intents_right >= 0.58 and report.hit1 >= 0.85, _misses(report)
-    assert report.highlight >= 0.80 and report.answered >= 0.95, _misses(report)
+    assert report.intents_right >= 0.58 and report.hit1 >= 0.80, _misses(report)
+    assert report.highlight >= 0.76 and report.answered >= 0.90, _misses(report)
     assert report.off_topic_declined >= 0.86, _misses(report)
 
 
@@ -244,3 +247,15 @@ def test_a_question_without_its_mark_is_answered_as_with_it(answerer: Answerer, 
     typed, marked = answerer.ask(question), answerer.ask(question + "?")
     assert (typed.kind, typed.highlight) == (marked.kind, marked.highlight)
     assert [e.chunk_id for e in typed.excerpts] == [e.chunk_id for e in marked.excerpts]
+
+
+@pytest.mark.parametrize(
+    "question", ["when did they meet lol", "wen did they meet lol", "how old is mamdani pls"]
+)
+def test_chat_filler_at_the_end_changes_nothing(answerer: Answerer, question: str) -> None:
+    # A trial: "when did they meet lol" bolded "Just months earlier, Trump had called Mamdani a
+    # "communist."" ("lol" read as part of the question, and repaired to "low").
+    plain = question.rsplit(" ", 1)[0]
+    typed, bare = answerer.ask(question), answerer.ask(plain)
+    assert typed.kind == bare.kind == "answer"
+    assert typed.highlight == bare.highlight

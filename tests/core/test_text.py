@@ -12,6 +12,7 @@ from bot.core.text import (
     remove_invisible_in_words,
     replace_controls,
     request_subject,
+    without_filler,
 )
 
 
@@ -146,3 +147,25 @@ def test_a_request_to_be_told_about_something_is_asked_as_a_question(typed: str,
 )
 def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
     assert request_subject(text) == subject
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("when did they meet lol", "when did they meet"),
+        ("when did they meet lol?", "when did they meet?"),
+        ("when did they meet? lol", "when did they meet?"),
+        ("who is he pls", "who is he"),
+        ("is it friendly, lol.", "is it friendly."),
+        ("how long was it haha lmao", "how long was it"),
+        ("did they agree tho", "did they agree"),
+        ("lol", "lol"),  # nothing else: chatter, read as typed
+        ("tell me about the city", "tell me about the city"),  # "ty" only as a word of its own
+        ("what did trump call mamdani lmao 😂", "what did trump call mamdani lmao 😂"),  # an emoji ends it
+        ("a" + " lol" * 5000, "a" + " lol" * 4997),  # at most three words looked at
+    ],
+)
+def test_chat_filler_that_ends_a_message_is_not_searched(typed: str, searched: str) -> None:
+    # A trial: "when did they meet lol" bolded "Just months earlier, Trump had called Mamdani a
+    # "communist."", and without "lol" the date.
+    assert without_filler(typed) == searched
