@@ -117,6 +117,11 @@ class FollowupReader:
             # meeting, though people ask about the meeting with "capital"): it is not a follow-up, even
             # when it opens like one; what it asks about is new.
             return 1.0
+        if whole and not points_back and any(self.lexical.coverage(w, self.asked) == 0 for w in content):
+            # A whole question of its own that names something neither the article nor the training
+            # questions have a word for ("whats the price of bitcoin" after a question about rent): what
+            # it asks about is new, though it shares a word with the question before ("price").
+            return 1.0
         if not (content or points_back or continues or _ASKING.search(folded)):
             # Nothing of its own, nothing pointed back at, and no question either: "no thanks", "no no
             # no" reply to the bot; they ask nothing of the conversation ("for how long?" does).
@@ -214,7 +219,8 @@ _AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
 # A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
 _ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
 # A whole question has a question word or an auxiliary ("what is the capital of france?", not "age?").
-_ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX})\b")
+# ... with the contractions people type without an apostrophe ("whats the price of bitcoin").
+_ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX}|whats|hows|wheres|whos)\b")
 _BARE = re.compile(
     rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
     re.IGNORECASE,
