@@ -42,6 +42,9 @@ MAX_CONTEXT_WEIGHT = 1.0
 SELF_CONTAINED_MASS = 2.0
 # A word the article never uses still means something to the encoder, but pins no passage: half credit.
 UNKNOWN_WORD_CREDIT = 0.5
+# A word unknown to the article and the training questions names a subject of its own from this many
+# letters ("bitcoin"); shorter ones are mostly chat ("yes", "yeah", "lol").
+STRANGER_LETTERS = 5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
 CONTINUATION_WORDS = frozenset(w for c in CONTINUATIONS for w in c.split())
@@ -117,7 +120,7 @@ class FollowupReader:
             # meeting, though people ask about the meeting with "capital"): it is not a follow-up, even
             # when it opens like one; what it asks about is new.
             return 1.0
-        if whole and not points_back and any(self.lexical.coverage(w, self.asked) == 0 for w in content):
+        if whole and not points_back and any(self._stranger(w) for w in content):
             # A whole question of its own that names something neither the article nor the training
             # questions have a word for ("whats the price of bitcoin" after a question about rent): what
             # it asks about is new, though it shares a word with the question before ("price").
@@ -148,6 +151,11 @@ class FollowupReader:
         if points_back:
             score *= BACK_REFERENCE_FACTOR
         return score
+
+    def _stranger(self, word: str) -> bool:
+        """Whether a word names something neither the article nor the training questions have a word for:
+        of STRANGER_LETTERS or more, as chat words are shorter ("yes", "yeah", "okay", "lol", "hmm")."""
+        return len(word) >= STRANGER_LETTERS and self.lexical.coverage(word, self.asked) == 0
 
     def context_weight(self, text: str, confidence: float | None = None) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them)."""
