@@ -368,26 +368,25 @@ _FILLER_WORD = re.compile(
     re.IGNORECASE,
 )
 MAX_FILLER = 3  # closing words looked at
+_CLOSING = "?!.…"
+_BETWEEN = " \t\n,;:-"
 
 
 def without_filler(text: str) -> str:
     """The message without the chat filler it closes with (up to MAX_FILLER words), its closing marks
     kept: "when did they meet lol?" → "when did they meet?". A message of nothing else stays as typed."""
     core = text.rstrip()
-    marks = ""
-    while core and core[-1] in "?!.…":
-        marks, core = core[-1] + marks, core[:-1]
+    marks = core[len(core.rstrip(_CLOSING)) :]
+    core = core[: len(core) - len(marks)]
     cut = False
     for _ in range(MAX_FILLER):
-        head, _, last = core.rstrip(" ,;:-").rpartition(" ")
-        if not head.strip() or not _FILLER_WORD.fullmatch(last.strip(",.!?…")):
+        words = core.rstrip(_BETWEEN).rsplit(None, 1)
+        if len(words) < 2 or not _FILLER_WORD.fullmatch(words[1].strip(",.!?…")):
             break
-        core, cut = head.rstrip(" ,;:-"), True
+        core, cut = words[0].rstrip(_BETWEEN), True
     if not cut:
         return text
-    while core and core[-1] in "?!.…":  # "when did they meet? lol": the mark before the filler
-        marks, core = core[-1] + marks, core[:-1]
-    return core + marks
+    return core + marks  # "when did they meet? lol" keeps the mark before the filler
 
 
 def as_question(text: str) -> str:
