@@ -42,9 +42,6 @@ MAX_CONTEXT_WEIGHT = 1.0
 SELF_CONTAINED_MASS = 2.0
 # A word the article never uses still means something to the encoder, but pins no passage: half credit.
 UNKNOWN_WORD_CREDIT = 0.5
-# A word unknown to the article and the training questions names a subject of its own from this many
-# letters ("bitcoin"); shorter ones are mostly chat ("yes", "yeah", "lol").
-STRANGER_LETTERS = 5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
 CONTINUATION_WORDS = frozenset(w for c in CONTINUATIONS for w in c.split())
@@ -120,11 +117,6 @@ class FollowupReader:
             # meeting, though people ask about the meeting with "capital"): it is not a follow-up, even
             # when it opens like one; what it asks about is new.
             return 1.0
-        if whole and not points_back and any(self._stranger(w) for w in content):
-            # A whole question of its own that names something neither the article nor the training
-            # questions have a word for ("whats the price of bitcoin" after a question about rent): what
-            # it asks about is new, though it shares a word with the question before ("price").
-            return 1.0
         if not (content or points_back or continues or _ASKING.search(folded)):
             # Nothing of its own, nothing pointed back at, and no question either: "no thanks", "no no
             # no" reply to the bot; they ask nothing of the conversation ("for how long?" does).
@@ -151,11 +143,6 @@ class FollowupReader:
         if points_back:
             score *= BACK_REFERENCE_FACTOR
         return score
-
-    def _stranger(self, word: str) -> bool:
-        """Whether a word names something neither the article nor the training questions have a word for:
-        of STRANGER_LETTERS or more, as chat words are shorter ("yes", "yeah", "okay", "lol", "hmm")."""
-        return len(word) >= STRANGER_LETTERS and self.lexical.coverage(word, self.asked) == 0
 
     def context_weight(self, text: str, confidence: float | None = None) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them)."""
@@ -227,8 +214,7 @@ _AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
 # A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
 _ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
 # A whole question has a question word or an auxiliary ("what is the capital of france?", not "age?").
-# ... with the contractions people type without an apostrophe ("whats the price of bitcoin").
-_ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX}|whats|hows|wheres|whos)\b")
+_ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX})\b")
 _BARE = re.compile(
     rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
     re.IGNORECASE,

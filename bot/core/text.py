@@ -130,14 +130,16 @@ _COMPATIBLE = re.compile(
 )
 # Runs of the generic combining marks (not a script's own vowel points or accents, which are spelling):
 # strikethrough overlays are decoration, and so is a stack of three or more (zalgo text).
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARKS = re.compile(f"[{_MARK}]+")
 _OVERLAYS = re.compile("[\u0334-\u0338]")
 MAX_MARKS = 2
 # A mark left on a plain Latin letter once the text is composed (NFC): no language written in Latin letters
 # leaves more than the odd one, since its accented letters have composed forms ("é", "ặ"); a light zalgo
 # ("w̞h͋eͅn̐", one mark a letter) leaves one on most letters, and the words fall apart at each.
-_LEFT_MARK = re.compile("[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_LEFT_MARK = re.compile(f"[A-Za-z][{_MARK}]+")
 MAX_LEFT_MARKS = 2
+_MARKED_WORD = re.compile(f"(?:[^\\W\\d_][{_MARK}]*)+")  # a word with the marks on its letters
 
 
 def plain_letters(text: str) -> str:
@@ -149,8 +151,17 @@ def plain_letters(text: str) -> str:
     composed = unicodedata.normalize("NFC", text)
     if len(_LEFT_MARK.findall(composed)) <= MAX_LEFT_MARKS:
         return text
-    # Decorated: every generic mark off ("ḿeͫe̼t̡" is "meet"), and the text composed again.
-    return unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", composed)))
+    # Decorated: every mark off the words that carry such a mark ("t͐h͊ëy͍" is "they"); the other words
+    # keep theirs, so a decorated name in a Vietnamese question keeps the question's accents.
+    return _MARKED_WORD.sub(_undecorated, composed)
+
+
+def _undecorated(m: re.Match[str]) -> str:
+    """A word without its marks when one of them is left on a plain Latin letter, else as it is."""
+    word = m.group()
+    if not _LEFT_MARK.search(word):
+        return word
+    return unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", word)))
 
 
 # Discord's emphasis (**bold**, *italic*, __underline__, _italic_, ~~strike~~, ||spoiler||, `code`) opens
@@ -367,26 +378,35 @@ _FILLER_WORD = re.compile(
     r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|fr|tbh|ngl|tho)",
     re.IGNORECASE,
 )
-MAX_FILLER = 3  # closing words looked at
+MAX_FILLER = 6  # closing words and signs looked at
 _CLOSING = "?!.…"
 _BETWEEN = " \t\n,;:-"
 
 
 def without_filler(text: str) -> str:
-    """The message without the chat filler it closes with (up to MAX_FILLER words), its closing marks
-    kept: "when did they meet lol?" → "when did they meet?". A message of nothing else stays as typed."""
+    """The message without the chat filler it closes with (of its last MAX_FILLER words, with any emoji or
+    emoticons among them), its closing marks kept: "when did they meet lol?" → "when did they meet?",
+    "when did they meet lol 😂" → "when did they meet". A message of nothing else stays as typed, and so
+    does one that closes with signs alone ("when did they meet 😂")."""
     core = text.rstrip()
     marks = core[len(core.rstrip(_CLOSING)) :]
     core = core[: len(core) - len(marks)]
-    cut = False
+    kept, cut = core, False
     for _ in range(MAX_FILLER):
         words = core.rstrip(_BETWEEN).rsplit(None, 1)
-        if len(words) < 2 or not _FILLER_WORD.fullmatch(words[1].strip(",.!?…")):
+        if len(words) < 2:
             break
-        core, cut = words[0].rstrip(_BETWEEN), True
+        last = words[1].strip(",.!?…")
+        if _FILLER_WORD.fullmatch(last):
+            cut = True
+        elif any(c.isalnum() for c in last):
+            break
+        core = words[0].rstrip(_BETWEEN)
+        if cut:
+            kept = core
     if not cut:
         return text
-    return core + marks  # "when did they meet? lol" keeps the mark before the filler
+    return kept + marks  # "when did they meet? lol" keeps the mark before the filler
 
 
 def as_question(text: str) -> str:

@@ -156,6 +156,8 @@ def test_chat_markup_goes_and_the_rest_of_the_question_stays_as_typed(typed: str
             "que\u0301 paso\u0301 en la reunio\u0301n",
         ),  # accents typed apart
         ("Nguyễn Thị Minh Khai", "Nguyễn Thị Minh Khai"),  # composed letters of two marks each
+        ("T̲r̲u̲m̲p̲ nói gì về tiền thuê nhà?", "Trump nói gì về tiền thuê nhà?"),  # only the decorated word
+        ("Quel âge a M̲a̲m̲d̲a̲n̲i̲ ?", "Quel âge a Mamdani ?"),  # loses its marks: a review's trial
         ("﹫everyone ＜@123456789＞ when?", "when?"),  # full-width mentions are mentions
         ("¿Qué pasó en la reunión?", "¿Qué pasó en la reunión?"),  # accents are spelling
         ("Tiếng Việt", "Tiếng Việt"),  # two marks on a letter too

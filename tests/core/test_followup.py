@@ -162,26 +162,6 @@ def test_a_whole_question_about_something_else_is_no_follow_up(answerer: Answere
     assert answerer.retriever.followups.self_contained(text) == 1.0
 
 
-@pytest.mark.parametrize(
-    ("history", "text"),
-    [
-        ("what is the median rent", "whats the price of bitcoin"),
-        ("What three issues did they discuss?", "whats the price of bitcoin"),
-        ("what is the median rent", "how much does a bitcoin cost?"),
-    ],
-)
-def test_a_whole_question_naming_a_stranger_is_no_follow_up(
-    answerer: Answerer, history: str, text: str
-) -> None:
-    """A new-user trial: "whats the price of bitcoin" after a question about rent was answered with the
-    median rent. It shares "price" with the article, but "bitcoin" is no word of the article nor of the
-    questions asked about it, and a whole question of its own ("whats" is a question word too) asks about
-    what it names."""
-    answer = answerer.ask(text, history=[history])
-    assert answer.kind == "not_covered"
-    assert answerer.retriever.followups.self_contained(text) == 1.0
-
-
 @pytest.mark.parametrize("text", ["no thanks", "no no no", "no thank you"])
 def test_a_reply_that_asks_nothing_is_no_follow_up(answerer: Answerer, text: str) -> None:
     """These were answered with the passage of the question before them again (a review's trial): they
