@@ -51,6 +51,7 @@ from bot.core.corpus import CorpusError
 from bot.core.embedding import EmbeddingError
 from bot.core.files import unreadable
 from bot.core.index import IndexError_
+from bot.core.replies import UNSURE
 from bot.core.text import contains, plain_letters
 from bot.core.training import TrainingDataError
 
@@ -172,6 +173,8 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     if answer.continues and answer.reply:
         lines.append(answer.reply)
     elif answer.kind == "answer":
+        if not answer.sure:
+            lines.append(UNSURE)
         lines.append(f"» {on}{answer.highlight}{off}" if answer.highlight else "» See the excerpts below.")
     elif answer.reply:
         lines.append(answer.reply)

@@ -15,6 +15,7 @@ import pytest
 
 from bot.cli import BATCH_GROUP
 from bot.core.answer import KINDS, MAX_QUESTION_CHARS
+from bot.core.replies import UNSURE
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ("INDEX_DIR", "CORPUS_DIR", "TRAIN_DIR", "ENCODER_DIR", "ENCODER_THREADS", "LOG_LEVEL")
@@ -93,6 +94,18 @@ def check_answer_object(obj: dict) -> None:
 
 
 # ---------------------------------------------------------------- ask
+
+
+def test_ask_says_when_it_is_not_sure_of_an_answer() -> None:
+    # A new-user trial: "who won the 2026 midterms" was answered with "Everything. With control of the
+    # House and Senate on the line…", looking as sure as any answer; the JSON said "sure": false.
+    unsure = ask_json("who won the 2026 midterms")
+    assert unsure["kind"] == "answer" and unsure["sure"] is False
+    result = run("ask", "who won the 2026 midterms")
+    lines = result.stdout.splitlines()
+    assert lines[0] == UNSURE and lines[1].startswith("» ")
+    sure = run("ask", "When was the meeting?").stdout.splitlines()
+    assert sure[0].startswith("» ")
 
 
 def test_ask_prints_the_highlight_and_up_to_three_cited_excerpts() -> None:

@@ -9,7 +9,7 @@ from bot.core.answer import Answer
 from bot.core.index import Index
 from bot.core.paragraphs import FullParagraph
 from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note
-from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED, NOT_COVERED_ALL
+from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED, NOT_COVERED_ALL, UNSURE
 from bot.core.text import cut_at_word
 from bot.store import UsageReport
 
@@ -128,6 +128,8 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
         colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
     elif answer.answered:
         description = f"**{safe(answer.highlight)}**" if answer.highlight else "See the excerpts below."
+        if not answer.sure:
+            description = f"{UNSURE}\n{description}"
         colour = ANSWER_COLOUR
     else:
         if answer.part_answers:  # a question of several parts, some of which the article answers

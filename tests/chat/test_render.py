@@ -29,7 +29,7 @@ from bot.chat.render import (
 from bot.chat.views import Cooldowns
 from bot.core.answer import Answer, Excerpt, Source
 from bot.core.paragraphs import FullParagraph
-from bot.core.replies import NOT_COVERED_ALL
+from bot.core.replies import NOT_COVERED_ALL, UNSURE
 from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
 
 
@@ -41,9 +41,13 @@ def excerpt(
 
 
 def answer(
-    question: str, excerpts: list[Excerpt], answered: bool = True, highlight: str | None = None
+    question: str,
+    excerpts: list[Excerpt],
+    answered: bool = True,
+    highlight: str | None = None,
+    sure: bool | None = None,
 ) -> Answer:
-    """An Answer as the core builds it."""
+    """An Answer as the core builds it (an answer is sure unless told otherwise)."""
     return Answer(
         question,
         answered,
@@ -52,6 +56,7 @@ def answer(
         False,
         0.9,
         (Source("Title", "2025-11-21", "as provided"),),
+        sure=answered if sure is None else sure,
     )
 
 
@@ -118,6 +123,19 @@ def test_the_answering_sentence_is_bold_inside_excerpt_one() -> None:
     embed = render_answer(answer("q", [e], highlight="The answer is 18%."))
     assert "**The answer is 18%.**" in embed.fields[0].value
     assert embed.description == "**The answer is 18%.**"
+
+
+def test_an_answer_the_abstainer_is_not_sure_of_says_so_above_its_bold_line() -> None:
+    # A new-user trial: "who won the 2026 midterms?" bolded "Everything. With control of the House and
+    # Senate on the line…" like any sure answer, though the abstainer was not sure of it.
+    text = "First sentence here. The answer is 18%. Last one."
+    start = text.index("The answer")
+    e = excerpt(1, text, (start, start + len("The answer is 18%.")))
+    unsure = render_answer(answer("q", [e], highlight="The answer is 18%.", sure=False))
+    assert unsure.description == f"{UNSURE}\n**The answer is 18%.**"
+    assert unsure.fields[0].name == "[1] Section, ¶1"  # an answer still, not the closest passages
+    sure = render_answer(answer("q", [e], highlight="The answer is 18%.", sure=True))
+    assert sure.description == "**The answer is 18%.**"
 
 
 def test_a_long_excerpt_keeps_its_bold_sentence_when_cut() -> None:
