@@ -78,11 +78,12 @@ def assert_fits(embed_dict: dict) -> None:
 
 @pytest.mark.parametrize("length", [10, 900, 1100, 5000])
 @pytest.mark.parametrize("count", [1, 3, 10])
-def test_answers_of_any_size_fit_every_limit(length: int, count: int) -> None:
+@pytest.mark.parametrize("sure", [True, False])
+def test_answers_of_any_size_fit_every_limit(length: int, count: int, sure: bool) -> None:
     text = ("word " * length)[:length].strip() + "."
-    sentence = text[: min(len(text), 300)]
+    sentence = text[: min(len(text), 4000)]
     items = [excerpt(i, text, (0, len(sentence)) if i == 1 else None) for i in range(1, count + 1)]
-    embed = render_answer(answer("q " * 3000, items, highlight=sentence))
+    embed = render_answer(answer("q " * 3000, items, highlight=sentence, sure=sure))
     assert_fits(embed.to_dict())
     assert len(embed.fields) >= 1
 
