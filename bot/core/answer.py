@@ -425,19 +425,20 @@ class Answerer:
         texts = [c.text for c in index.chunks]
         english = words_of(texts) | (speller.known_words if speller else frozenset())
         self.languages = LanguageReader(proper_names(texts), english)
-        # The words of the article's subjects and of the bot itself: the training questions' and the
-        # message-kind examples' (the article's own are the lexical index's).
-        self._known = model.asked_words | (
-            self.retriever.lexical.words_of(intents.keys) if intents is not None else frozenset()
-        )
+        # The words of the article's subjects and of the bot itself: the article's, the training questions'
+        # and the message-kind examples'.
         lexical = self.retriever.lexical
+        self._known = (
+            lexical.vocabulary
+            | model.asked_words
+            | (lexical.words_of(intents.keys) if intents is not None else frozenset())
+        )
+        self._vocabulary = sorted(self._known)  # what a typo may be a typo of
         self._whole = WholeArticle.of([d.title for d in index.docs.values()], self.retriever.people, lexical)
         # Vectors of recent messages, for the turns of a conversation after them.
         self._recent: ByteBoundedCache[str, np.ndarray] = ByteBoundedCache(
             RECENT_VECTORS_BYTES, lambda text, vector: text_size(text) + vector.nbytes
         )
-        self._all_known = self._known | lexical.vocabulary
-        self._vocabulary = sorted(self._all_known)  # what a typo may be a typo of
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> Answerer:
@@ -472,7 +473,7 @@ class Answerer:
         are not."""
         subject = self._spelled(request_subject(text))
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
-        return bool(stems) and unknown_to(stems, self._all_known, self._vocabulary)
+        return bool(stems) and unknown_to(stems, self._known, self._vocabulary)
 
     def _encode(self, texts: Sequence[str], earlier: set[str]) -> dict[str, np.ndarray]:
         """The texts' vectors in one encoder pass. The earlier messages of a conversation come from the

@@ -166,11 +166,6 @@ def surname(speaker: str | None) -> str | None:
     return fold(person) if person else None
 
 
-def quoted_people(texts: Iterable[str]) -> frozenset[str]:
-    """The surnames, folded, of the people the texts quote by name ("trump", "mamdani", "bannon")."""
-    return frozenset(person for text in texts for q in quotations(text) if (person := surname(q.speaker)))
-
-
 def same_person(a: str, b: str) -> bool:
     """Whether two names point at the same person ("Bannon" and "Steve Bannon", "Mamdani’s office")."""
     x, y = set(_words(a)), set(_words(b))

@@ -280,7 +280,7 @@ class Highlighter:
         # Per chunk and sentence, the folded surnames of the people it quotes ("what did mamdani say about
         # trump" bolded Trump's words about Mamdani); together, everyone the article quotes.
         self._speakers = [sentence_speakers(c) for c in index.chunks]
-        self._people: frozenset[str] = frozenset().union(*(s for c in self._speakers for s in c))
+        self.people: frozenset[str] = frozenset().union(*(s for c in self._speakers for s in c))
 
     def candidates(
         self,
@@ -333,7 +333,7 @@ class Highlighter:
         who = asked_about(question)
         if who is None:
             return frozenset()
-        return frozenset(w for w in WORD_OF_LETTERS.findall(fold(who)) if w in self._people)
+        return frozenset(w for w in WORD_OF_LETTERS.findall(fold(who)) if w in self.people)
 
     def choose(
         self,

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.core.arithmetic import is_sum
-from bot.core.attribution import quoted_people
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blend
 from bot.core.diversify import diverse
@@ -86,10 +85,10 @@ class Retriever:
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words)
-        # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
-        self.people = quoted_people(c.text for c in index.chunks)
         self.fusion = Fusion(index, model)
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
+        # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
+        self.people = self.bold_line.people
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
