@@ -55,7 +55,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from bot.core.more import asks_for_more
+from bot.core.more import asks_for_more, pages_asked
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -95,6 +95,10 @@ answers = Table(
     Column("kind", String(16), nullable=True),  # the reply's kind (answer, not_covered, help, ...)
     # A request for more: further passages of an earlier question.
     Column("continues", Boolean, nullable=True),
+    # In a server, the bot's own reply (its message id) and whether it went to a thread opened for the
+    # question: so that deleting the question takes the reply down, after a restart too.
+    Column("reply_id", String(32), nullable=True),
+    Column("own_thread", Boolean, nullable=True),
     Index("mb_answers_at", "at"),
     Index("mb_answers_user", "user_key"),
     Index("mb_answers_guild", "guild_key"),
@@ -102,7 +106,7 @@ answers = Table(
 )
 # Columns that databases made before them lack: added by `Store.open`.
 _ADDED_COLUMNS = {
-    "mb_answers": ("guild_key", "channel_key", "private", "kind", "continues"),
+    "mb_answers": ("guild_key", "channel_key", "private", "kind", "continues", "reply_id", "own_thread"),
     "mb_votes": ("stamp",),
 }
 
@@ -147,6 +151,17 @@ class StoredAnswer:
     at: datetime  # UTC, timezone-aware
     private: bool  # only the asker saw it (a DM, an ephemeral reply, or a row from before this was kept)
     kind: str  # the reply's kind: answer, not_covered, help, chatter, overview, language
+
+
+@dataclass(frozen=True)
+class PostedReplies:
+    """Where the bot's replies to a question asked in a server are (the question's own and those to
+    requests for more that went on from it), to take them down when the question is deleted."""
+
+    question: str
+    own_thread: bool  # answered in a thread opened for it (whose id is the question's)
+    reply_id: int | None  # the answer's message, when it was kept
+    more: tuple[tuple[int, int], ...]  # (channel id, message id) of replies to requests for more
 
 
 @dataclass(frozen=True)
@@ -655,12 +670,15 @@ class Store:
         private: bool = True,
         kind: str | None = None,
         continues: bool = False,
+        reply_id: int | None = None,
+        own_thread: bool = False,
     ) -> None:
         """Keep a question and what was shown; recording the same answer id again changes nothing.
 
         `guild_id` and `channel_id` say where the reply was posted (kept only as salted hashes);
         `private` that only the asker saw it. They decide who may later see the question. `continues`
-        marks a request for more, which the report counts apart from the questions.
+        marks a request for more, which the report counts apart from the questions. `reply_id` is the
+        bot's reply in a server and `own_thread` whether it went to a thread opened for the question.
         """
         answer_id = str(answer_id)
         if not answer_id or len(answer_id) > 64:
@@ -682,6 +700,8 @@ class Store:
             "private": bool(private),
             "kind": kind or ("answer" if answered else "not_covered"),
             "continues": bool(continues),
+            "reply_id": None if reply_id is None else str(int(reply_id)),
+            "own_thread": bool(own_thread),
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
@@ -798,6 +818,31 @@ class Store:
         return n
 
     # ------------------------------------------------------------ reading
+
+    def posted_replies(self, answer_id: str, channel_ids: Sequence[int]) -> PostedReplies | None:
+        """Where the replies to a question asked in a server went, or None when no such question is
+        stored. The replies to requests for more that went on from it (in its server, with its words as
+        their question) are found in `channel_ids` only: the places are kept as hashes, not ids."""
+        with self._tx("reading a question") as conn:
+            row = conn.execute(select(answers).where(answers.c.id == str(answer_id))).mappings().first()
+            if row is None or row["guild_key"] is None or row["continues"]:
+                return None
+            keys = {self.place_key("channel", c): c for c in channel_ids}
+            requests = conn.execute(
+                select(answers.c.channel_key, answers.c.reply_id, answers.c.history).where(
+                    answers.c.guild_key == row["guild_key"],
+                    answers.c.continues.is_(True),
+                    answers.c.reply_id.is_not(None),
+                    answers.c.channel_key.in_([k for k in keys if k is not None]),
+                )
+            ).all()
+        going_on = [r for r in requests if _continued(r.history or []) == row["question"]]
+        return PostedReplies(
+            question=row["question"],
+            own_thread=bool(row["own_thread"]),
+            reply_id=None if row["reply_id"] is None else int(row["reply_id"]),
+            more=tuple((keys[r.channel_key], int(r.reply_id)) for r in going_on),
+        )
 
     def get_answer(self, answer_id: str) -> StoredAnswer | None:
         """A recorded answer, or None if it was never stored or has been deleted."""
@@ -960,6 +1005,13 @@ def _gaps(rows: Sequence[Any]) -> dict[str, int]:
     return counts
 
 
+def _continued(history: Sequence[str]) -> str | None:
+    """The question a request for more went on from, in the history stored with it: the message before
+    the requests for more that end it (bot.core.answer.history_read)."""
+    at = len(history) - pages_asked(history) - 1
+    return history[at] if at >= 0 else None
+
+
 def _kind_of(row: Any) -> str:
     """A row's reply kind; rows from before kinds were kept are answers or not."""
     return row["kind"] or ("answer" if row["answered"] else "not_covered")
@@ -994,6 +1046,7 @@ __all__ = [
     "DayCount",
     "DayKindCount",
     "KindCount",
+    "PostedReplies",
     "SectionVotes",
     "Store",
     "StoreError",

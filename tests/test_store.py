@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.store import (
     Audience,
     DayCount,
+    PostedReplies,
     SectionVotes,
     Store,
     StoredAnswer,
@@ -843,3 +844,44 @@ def test_requests_for_more_stored_before_they_were_marked_are_not_listed_as_gaps
     report = store.report(now=NOW)
     assert report.abstained == 2 and {g.question for g in report.top_unanswered} == {"bitcoin?"}
     assert report.more_requests == 0 and report.more_said == ""
+
+
+def test_where_a_server_questions_replies_went_is_kept_for_its_deletion(store: Store) -> None:
+    # The bot's replies in a server, so that deleting the question takes them down after a restart too.
+    server = {"guild_id": GUILD_A, "private": False, "surface": "mention"}
+    record(store, "10", ALICE, "when did they meet?", channel_id=10, reply_id=11, own_thread=True, **server)
+    # Requests for more: stored with the question they went on from, and the requests since.
+    more = {"continues": True, "kind": "answer", "history": ["when did they meet?"], **server}
+    record(store, "12", BOB, "more please", channel_id=10, reply_id=13, **more)
+    record(store, "14", BOB, "more please", channel_id=99, reply_id=15, **more)  # elsewhere
+    record(store, "16", BOB, "keep going", channel_id=CHANNEL_A, reply_id=17, **more)
+    record(store, "18", BOB, "more", channel_id=10, reply_id=19, **{**more, "history": ["x?", "more"]})
+    again = ["when did they meet?", "where?"]  # went on from "where?": its reply's title
+    record(store, "22", BOB, "more", channel_id=10, reply_id=23, **{**more, "history": again})
+    found = store.posted_replies("10", (CHANNEL_A, 10))
+    assert found is not None and found.own_thread and found.reply_id == 11
+    assert sorted(found.more) == [(10, 13), (CHANNEL_A, 17)]  # the places asked about, by their ids
+    record(store, "20", ALICE, "where?", channel_id=CHANNEL_A, reply_id=21, **server)
+    assert store.posted_replies("20", (CHANNEL_A,)) == PostedReplies("where?", False, 21, ())
+
+
+def test_no_replies_are_found_for_a_dm_a_request_for_more_or_another_message(store: Store) -> None:
+    record(store, "1", ALICE, "when did they meet?", surface="dm")  # only its asker saw the reply
+    record(store, "2", ALICE, "more please", guild_id=GUILD_A, channel_id=CHANNEL_A, continues=True)
+    assert store.posted_replies("1", (CHANNEL_A,)) is None
+    assert store.posted_replies("2", (CHANNEL_A,)) is None  # taken down with its question
+    assert store.posted_replies("3", (CHANNEL_A,)) is None  # no question of the bot's
+
+
+def test_an_older_answers_table_gains_the_reply_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        record(store, "1", ALICE, "When?", guild_id=GUILD_A, channel_id=CHANNEL_A, private=False)
+        with store.engine.begin() as conn:  # as a database made before replies were kept
+            conn.execute(text("ALTER TABLE mb_answers DROP COLUMN reply_id"))
+            conn.execute(text("ALTER TABLE mb_answers DROP COLUMN own_thread"))
+    with Store.open(f"sqlite:///{path}", SALT) as store:
+        # The question is found and withdrawn; its reply, never kept, is not known.
+        assert store.posted_replies("1", (CHANNEL_A,)) == PostedReplies("When?", False, None, ())
+        record(store, "2", ALICE, "Where?", guild_id=GUILD_A, channel_id=CHANNEL_A, reply_id=3)
+        assert store.posted_replies("2", ()) == PostedReplies("Where?", False, 3, ())

@@ -10,7 +10,7 @@ import re
 import sys
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -229,11 +229,13 @@ class AskCog(commands.Cog):
         where: discord.abc.Messageable | None,
         guild: discord.Guild | None,
         private: bool,
+        reply: discord.Message | None = None,
     ) -> None:
         """Store the question and what was shown, off the event loop; a store failure never stops answers.
 
         `where` is the channel the reply went to and `private` whether only the asker saw it: together
-        they decide who may later expand the answer or see the question in /stats.
+        they decide who may later expand the answer or see the question in /stats. `reply` is the reply
+        posted in a server, kept so that deleting the question takes it down (`_deleted`).
         """
         # Latency as the asker sees it: from Discord's timestamp of the question (its id) until the answer
         # is ready and its reply on its way (recording runs beside the reply; in a server, where a question
@@ -257,6 +259,8 @@ class AskCog(commands.Cog):
                 private=private or guild is None,
                 kind=answer.kind,
                 continues=answer.continues is not None,
+                reply_id=None if reply is None else reply.id,
+                own_thread=getattr(where, "id", None) == answer_id,  # a thread opened from the question
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)
@@ -485,7 +489,7 @@ class AskCog(commands.Cog):
         """Reply with the answer (in a new thread for a question by mention) and store it beside."""
         reply = self._reply(message.id, answer)
 
-        def record(where: discord.abc.Messageable) -> Awaitable[None]:
+        def record(where: discord.abc.Messageable, sent: discord.Message | None = None) -> Awaitable[None]:
             return self._record(
                 message.id,
                 message.author.id,
@@ -495,6 +499,7 @@ class AskCog(commands.Cog):
                 where=where,
                 guild=message.guild,
                 private=message.guild is None,
+                reply=sent,
             )
 
         if message.guild is None:  # a DM: a question deleted meanwhile is still answered (reply_to)
@@ -529,7 +534,7 @@ class AskCog(commands.Cog):
                 message.channel.id, sent.id, False, answer.question, message.guild.id, answer.continues
             )
             self._remember(message.id, in_place)
-            await record(message.channel)
+            await record(message.channel, sent)
         finally:
             self._sending.pop(message.id, None)
 
@@ -539,7 +544,7 @@ class AskCog(commands.Cog):
         answer: Answer,
         reply: dict,
         history: list[str],
-        record: Callable[[discord.abc.Messageable], Awaitable[None]],
+        record: Callable[[discord.abc.Messageable, discord.Message | None], Awaitable[None]],
     ) -> bool:
         """Open a thread on a question by mention and answer there; False when it is to be answered in
         place instead (no permission to open threads or to post in them)."""
@@ -564,7 +569,7 @@ class AskCog(commands.Cog):
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
             self.conversations.restart(thread.id, [*history, answer.question])
         self._remember(message.id, Posted(thread.id, posted.id, True, answer.question, thread.guild.id))
-        await record(thread)
+        await record(thread, posted)
         return True
 
     def _seen_before(self, message_id: int) -> bool:
@@ -588,26 +593,51 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """A question deleted in a server as its answer is posted, or after (see `_send_answer`)."""
-        self._deleted(payload.message_id)
+        self._deleted(payload.message_id, payload.channel_id, payload.guild_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         """A moderator's bulk delete, as `on_raw_message_delete`."""
         for message_id in payload.message_ids:
-            self._deleted(message_id)
+            self._deleted(message_id, payload.channel_id, payload.guild_id)
 
-    def _deleted(self, message_id: int) -> None:
+    def _deleted(self, message_id: int, channel_id: int, guild_id: int | None) -> None:
         """A message was deleted: if it is a question answered here, take its answer down (in the
-        background); if its answer is being posted, note it for `_send_answer`."""
+        background); if its answer is being posted, note it for `_send_answer`. A question answered
+        before a restart, or before the latest POSTED_KEPT, is looked up in the store."""
         posted = self._posted.pop(message_id, None)
         if posted is not None:  # answered already (and maybe still being stored)
-            task = asyncio.create_task(self._withdraw(message_id, posted), name=f"withdraw-{message_id}")
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            work = self._withdraw(message_id, posted)
         elif message_id in self._sending:
             self._sending[message_id] = True
+            return
+        elif guild_id is not None:
+            work = self._withdraw_stored(message_id, channel_id, guild_id)
+        else:
+            return  # a DM: only its asker saw the answer
+        task = asyncio.create_task(work, name=f"withdraw-{message_id}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
-    async def _withdraw(self, question_id: int, posted: Posted) -> None:
+    async def _withdraw_stored(self, question_id: int, channel_id: int, guild_id: int) -> None:
+        """`_withdraw` for a question whose answer is not in memory: where its replies went is read from
+        the store (the reply in the question's channel or in the thread opened from it, whose id is the
+        question's). Nothing happens for a message that is no stored question."""
+        try:
+            found = await asyncio.to_thread(
+                self.bot.store.posted_replies, str(question_id), (channel_id, question_id)
+            )
+        except Exception:
+            log.exception("could not read the stored question %s", question_id)
+            self.bot.metrics.error("recording")
+            return
+        if found is None:
+            return
+        where = question_id if found.own_thread else channel_id
+        posted = Posted(where, found.reply_id, found.own_thread, found.question, guild_id)
+        await self._withdraw(question_id, posted, found.more)
+
+    async def _withdraw(self, question_id: int, posted: Posted, more: Sequence[tuple[int, int]] = ()) -> None:
         """Take down the answer to a question deleted after it was posted: out of the store and of every
         conversation in its server that holds it (a reply to its answer by someone else starts one of
         its own), the answer deleted with the answers to "more please" that went on from it (their title
@@ -629,10 +659,11 @@ class AskCog(commands.Cog):
             for other, p in list(self._posted.items())
             if p.continues == posted.question and p.guild_id == posted.guild_id
         ]
+        replies = [(p.channel_id, p.reply_id) for p in (posted, *going_on) if p.reply_id is not None]
         try:
-            for reply in (posted, *going_on):
-                channel = self.bot.get_partial_messageable(reply.channel_id)
-                await delete_quietly(channel.get_partial_message(reply.reply_id))
+            for channel_id, reply_id in dict.fromkeys([*replies, *more]):
+                channel = self.bot.get_partial_messageable(channel_id)
+                await delete_quietly(channel.get_partial_message(reply_id))
             if posted.thread:
                 thread = self.bot.get_channel(posted.channel_id) or await self.bot.fetch_channel(
                     posted.channel_id
@@ -768,7 +799,7 @@ class Posted:
     `thread`) and message, the question as the conversation there keeps it, and its server."""
 
     channel_id: int
-    reply_id: int
+    reply_id: int | None  # None: a question answered before its reply was kept in the store
     thread: bool
     question: str
     guild_id: int

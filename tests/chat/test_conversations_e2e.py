@@ -713,3 +713,78 @@ async def test_a_question_deleted_while_its_row_is_slow_to_land_is_not_stored(fa
         await fake.delete_message(msg["id"])
         await asyncio.sleep(3.5)
         assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def _stored(bot: MeetingBot, question_id: object) -> None:
+    """Wait until the answer to a question is in the store."""
+    for _ in range(100):
+        if bot.store.get_answer(str(question_id)) is not None:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"question {question_id} was never stored")
+
+
+async def test_a_question_deleted_after_a_restart_takes_its_answer_and_thread_down(fake, answerer, tmp_path):
+    """A trial: the answers kept in memory were lost with a restart, so a question deleted after it kept
+    its thread's name, its answer (whose title it is) and its stored row."""
+    secret = "my ssn is 078-05-1120, when did they meet?"
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, secret)
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[], author=fake.add_user("bob"))
+        await fake.wait_for_request(with_embed, start=n)
+        await _stored(bot, msg["id"])
+        await asyncio.sleep(0.3)  # bob's request for more stored too
+        replies = {m["id"] for m in fake.bot_messages() if m["channel_id"] == thread_id}
+        assert len(replies) == 2
+    bot = bot_for(tmp_path, answerer)  # a new process on the same database
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.delete_message(msg["id"])
+        await fake.wait_for_request(
+            lambda r: r.method == "PATCH" and r.path == f"/channels/{thread_id}", start=n
+        )
+        await asyncio.sleep(0.3)
+        deleted = {r.path for r in fake.requests[n:] if r.method == "DELETE"}
+        assert deleted == {f"/channels/{thread_id}/messages/{i}" for i in replies}
+        assert fake.channels[thread_id]["name"] == WITHDRAWN_THREAD
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_a_question_deleted_after_a_restart_takes_its_reply_in_place_down(fake, answerer, tmp_path):
+    secret = "my ssn is 078-05-1120, when did they meet?"
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> {secret}")
+        await fake.wait_for_request(with_embed, start=n)
+        await _stored(bot, msg["id"])
+        reply_id = fake.bot_messages()[-1]["id"]
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.delete_message(msg["id"])
+        reply = f"/channels/{fake.channel_id}/messages/{reply_id}"
+        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == reply, start=n)
+        await asyncio.sleep(0.2)
+        assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
+        assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_deleting_a_message_that_is_no_question_after_a_restart_does_nothing(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "when did they meet?")
+        await _stored(bot, msg["id"])
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        chat = await fake.send_message("just chatting here", mentions=[])
+        await asyncio.sleep(0.2)
+        n = len(fake.requests)
+        await fake.delete_message(chat["id"])
+        await asyncio.sleep(0.3)
+        assert [r for r in fake.requests[n:] if r.method in ("DELETE", "PATCH")] == []
+        assert bot.store.get_answer(str(msg["id"])) is not None
