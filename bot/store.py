@@ -104,6 +104,7 @@ answers = Table(
     Index("mb_answers_guild", "guild_key"),
     Index("mb_answers_channel", "channel_key", "at"),  # a conversation read back after a restart
 )
+LOOKUP_BATCH = 500  # deleted message ids looked up in one query (a bulk delete has up to 100 a event)
 # Columns that databases made before them lack: added by `Store.open`.
 _ADDED_COLUMNS = {
     "mb_answers": ("guild_key", "channel_key", "private", "kind", "continues", "reply_id", "own_thread"),
@@ -159,9 +160,10 @@ class PostedReplies:
     requests for more that went on from it), to take them down when the question is deleted."""
 
     question: str
-    own_thread: bool  # answered in a thread opened for it (whose id is the question's)
+    channel_id: int  # where the replies went
+    own_thread: bool  # a thread opened for the question (whose id is the question's)
     reply_id: int | None  # the answer's message, when it was kept
-    more: tuple[tuple[int, int], ...]  # (channel id, message id) of replies to requests for more
+    more: tuple[int, ...]  # the messages there that answered requests for more going on from it
 
 
 @dataclass(frozen=True)
@@ -819,30 +821,43 @@ class Store:
 
     # ------------------------------------------------------------ reading
 
-    def posted_replies(self, answer_id: str, channel_ids: Sequence[int]) -> PostedReplies | None:
-        """Where the replies to a question asked in a server went, or None when no such question is
-        stored. The replies to requests for more that went on from it (in its server, with its words as
-        their question) are found in `channel_ids` only: the places are kept as hashes, not ids."""
-        with self._tx("reading a question") as conn:
-            row = conn.execute(select(answers).where(answers.c.id == str(answer_id))).mappings().first()
-            if row is None or row["guild_key"] is None or row["continues"]:
-                return None
-            keys = {self.place_key("channel", c): c for c in channel_ids}
-            requests = conn.execute(
-                select(answers.c.channel_key, answers.c.reply_id, answers.c.history).where(
-                    answers.c.guild_key == row["guild_key"],
-                    answers.c.continues.is_(True),
-                    answers.c.reply_id.is_not(None),
-                    answers.c.channel_key.in_([k for k in keys if k is not None]),
-                )
-            ).all()
-        going_on = [r for r in requests if _continued(r.history or []) == row["question"]]
-        return PostedReplies(
-            question=row["question"],
-            own_thread=bool(row["own_thread"]),
-            reply_id=None if row["reply_id"] is None else int(row["reply_id"]),
-            more=tuple((keys[r.channel_key], int(r.reply_id)) for r in going_on),
-        )
+    def posted_replies(self, answer_ids: Sequence[int], channel_id: int) -> dict[int, PostedReplies]:
+        """Where the replies to questions asked in a server, deleted in channel `channel_id`, went, by
+        question id; questions not stored (or asked in a DM) are left out. A question's reply went to the
+        thread opened for it (whose id is the question's) or to `channel_id`; so did the replies to the
+        requests for more that went on from it, found there by the question they continue (the places
+        are kept as hashes, not ids)."""
+        found: dict[int, PostedReplies] = {}
+        for start in range(0, len(answer_ids), LOOKUP_BATCH):
+            batch = {str(i): int(i) for i in answer_ids[start : start + LOOKUP_BATCH]}
+            with self._tx("reading deleted questions") as conn:
+                rows = conn.execute(
+                    select(answers).where(answers.c.id.in_(list(batch)), answers.c.guild_key.is_not(None))
+                ).mappings()
+                for row in list(rows):
+                    question_id = batch[row["id"]]
+                    own = row["own_thread"]
+                    if own is None:  # a row from before this was kept: a thread opened for it has its id
+                        own = row["channel_key"] == self.place_key("channel", question_id)
+                    where = question_id if own else channel_id
+                    more: tuple[int, ...] = ()
+                    if not row["continues"]:
+                        requests = conn.execute(
+                            select(answers.c.reply_id, answers.c.history).where(
+                                answers.c.guild_key == row["guild_key"],
+                                answers.c.channel_key == self.place_key("channel", where),
+                                answers.c.continues.is_(True),
+                                answers.c.reply_id.is_not(None),
+                            )
+                        ).all()
+                        more = tuple(
+                            int(r.reply_id)
+                            for r in requests
+                            if _continued(r.history or []) == row["question"]
+                        )
+                    reply = None if row["reply_id"] is None else int(row["reply_id"])
+                    found[question_id] = PostedReplies(row["question"], where, bool(own), reply, more)
+        return found
 
     def get_answer(self, answer_id: str) -> StoredAnswer | None:
         """A recorded answer, or None if it was never stored or has been deleted."""

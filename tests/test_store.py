@@ -854,34 +854,44 @@ def test_where_a_server_questions_replies_went_is_kept_for_its_deletion(store: S
     more = {"continues": True, "kind": "answer", "history": ["when did they meet?"], **server}
     record(store, "12", BOB, "more please", channel_id=10, reply_id=13, **more)
     record(store, "14", BOB, "more please", channel_id=99, reply_id=15, **more)  # elsewhere
-    record(store, "16", BOB, "keep going", channel_id=CHANNEL_A, reply_id=17, **more)
     record(store, "18", BOB, "more", channel_id=10, reply_id=19, **{**more, "history": ["x?", "more"]})
     again = ["when did they meet?", "where?"]  # went on from "where?": its reply's title
     record(store, "22", BOB, "more", channel_id=10, reply_id=23, **{**more, "history": again})
-    found = store.posted_replies("10", (CHANNEL_A, 10))
-    assert found is not None and found.own_thread and found.reply_id == 11
-    assert sorted(found.more) == [(10, 13), (CHANNEL_A, 17)]  # the places asked about, by their ids
+    record(store, "24", BOB, "keep going", channel_id=10, reply_id=25, **{**more, "guild_id": GUILD_B})
+    assert store.posted_replies([10], CHANNEL_A) == {
+        10: PostedReplies("when did they meet?", 10, True, 11, (13,))
+    }
     record(store, "20", ALICE, "where?", channel_id=CHANNEL_A, reply_id=21, **server)
-    assert store.posted_replies("20", (CHANNEL_A,)) == PostedReplies("where?", False, 21, ())
+    assert store.posted_replies([20, 30], CHANNEL_A) == {
+        20: PostedReplies("where?", CHANNEL_A, False, 21, ())
+    }
+    # A request for more deleted: its own reply goes.
+    assert store.posted_replies([12], 10) == {12: PostedReplies("more please", 10, False, 13, ())}
 
 
-def test_no_replies_are_found_for_a_dm_a_request_for_more_or_another_message(store: Store) -> None:
+def test_no_replies_are_found_for_a_dm_or_another_message(store: Store) -> None:
     record(store, "1", ALICE, "when did they meet?", surface="dm")  # only its asker saw the reply
-    record(store, "2", ALICE, "more please", guild_id=GUILD_A, channel_id=CHANNEL_A, continues=True)
-    assert store.posted_replies("1", (CHANNEL_A,)) is None
-    assert store.posted_replies("2", (CHANNEL_A,)) is None  # taken down with its question
-    assert store.posted_replies("3", (CHANNEL_A,)) is None  # no question of the bot's
+    assert store.posted_replies([1, 3], CHANNEL_A) == {}  # 3: no question of the bot's
+    ids = list(range(100, 1300))  # more ids than one query takes
+    record(store, "1250", ALICE, "when?", guild_id=GUILD_A, channel_id=CHANNEL_A, reply_id=7, private=False)
+    assert list(store.posted_replies(ids, CHANNEL_A)) == [1250]
 
 
 def test_an_older_answers_table_gains_the_reply_columns(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     with Store.open(f"sqlite:///{path}", SALT) as store:
         record(store, "1", ALICE, "When?", guild_id=GUILD_A, channel_id=CHANNEL_A, private=False)
+        record(store, "5", ALICE, "Where?", guild_id=GUILD_A, channel_id=5, private=False)  # in its thread
         with store.engine.begin() as conn:  # as a database made before replies were kept
             conn.execute(text("ALTER TABLE mb_answers DROP COLUMN reply_id"))
             conn.execute(text("ALTER TABLE mb_answers DROP COLUMN own_thread"))
     with Store.open(f"sqlite:///{path}", SALT) as store:
-        # The question is found and withdrawn; its reply, never kept, is not known.
-        assert store.posted_replies("1", (CHANNEL_A,)) == PostedReplies("When?", False, None, ())
-        record(store, "2", ALICE, "Where?", guild_id=GUILD_A, channel_id=CHANNEL_A, reply_id=3)
-        assert store.posted_replies("2", ()) == PostedReplies("Where?", False, 3, ())
+        # The questions are found and withdrawn; their replies, never kept, are not known, but a thread
+        # opened for one is: it has the question's id.
+        found = store.posted_replies([1, 5], CHANNEL_A)
+        assert found == {
+            1: PostedReplies("When?", CHANNEL_A, False, None, ()),
+            5: PostedReplies("Where?", 5, True, None, ()),
+        }
+        record(store, "2", ALICE, "Why?", guild_id=GUILD_A, channel_id=CHANNEL_A, reply_id=3)
+        assert store.posted_replies([2], CHANNEL_A) == {2: PostedReplies("Why?", CHANNEL_A, False, 3, ())}

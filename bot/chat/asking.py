@@ -10,7 +10,7 @@ import re
 import sys
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -593,51 +593,51 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """A question deleted in a server as its answer is posted, or after (see `_send_answer`)."""
-        self._deleted(payload.message_id, payload.channel_id, payload.guild_id)
+        self._deleted([payload.message_id], payload.channel_id, payload.guild_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         """A moderator's bulk delete, as `on_raw_message_delete`."""
-        for message_id in payload.message_ids:
-            self._deleted(message_id, payload.channel_id, payload.guild_id)
+        self._deleted(sorted(payload.message_ids), payload.channel_id, payload.guild_id)
 
-    def _deleted(self, message_id: int, channel_id: int, guild_id: int | None) -> None:
-        """A message was deleted: if it is a question answered here, take its answer down (in the
-        background); if its answer is being posted, note it for `_send_answer`. A question answered
-        before a restart, or before the latest POSTED_KEPT, is looked up in the store."""
-        posted = self._posted.pop(message_id, None)
-        if posted is not None:  # answered already (and maybe still being stored)
-            work = self._withdraw(message_id, posted)
-        elif message_id in self._sending:
-            self._sending[message_id] = True
-            return
-        elif guild_id is not None:
-            work = self._withdraw_stored(message_id, channel_id, guild_id)
-        else:
-            return  # a DM: only its asker saw the answer
-        task = asyncio.create_task(work, name=f"withdraw-{message_id}")
+    def _deleted(self, message_ids: Sequence[int], channel_id: int, guild_id: int | None) -> None:
+        """Messages were deleted: for each question answered here, take its answer down (in the
+        background); for one whose answer is being posted, note it for `_send_answer`. Questions
+        answered before a restart, or before the latest POSTED_KEPT, are looked up in the store, all of
+        an event's at once."""
+        unknown = []
+        for message_id in message_ids:
+            posted = self._posted.pop(message_id, None)
+            if posted is not None:  # answered already (and maybe still being stored)
+                self._in_background(self._withdraw(message_id, posted), f"withdraw-{message_id}")
+            elif message_id in self._sending:
+                self._sending[message_id] = True
+            else:
+                unknown.append(message_id)
+        if unknown and guild_id is not None:  # in a DM, only its asker saw the answer
+            work = self._withdraw_stored(unknown, channel_id, guild_id)
+            self._in_background(work, f"withdraw-{unknown[0]}")
+
+    def _in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `work` beside the event loop's other work, keeping a reference until it is done."""
+        task = asyncio.create_task(work, name=name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _withdraw_stored(self, question_id: int, channel_id: int, guild_id: int) -> None:
-        """`_withdraw` for a question whose answer is not in memory: where its replies went is read from
-        the store (the reply in the question's channel or in the thread opened from it, whose id is the
-        question's). Nothing happens for a message that is no stored question."""
+    async def _withdraw_stored(self, question_ids: Sequence[int], channel_id: int, guild_id: int) -> None:
+        """`_withdraw` for questions whose answers are not in memory: where their replies went is read
+        from the store. Nothing happens for messages that are no stored questions."""
         try:
-            found = await asyncio.to_thread(
-                self.bot.store.posted_replies, str(question_id), (channel_id, question_id)
-            )
+            found = await asyncio.to_thread(self.bot.store.posted_replies, question_ids, channel_id)
         except Exception:
-            log.exception("could not read the stored question %s", question_id)
+            log.exception("could not read the stored questions %s", list(question_ids[:5]))
             self.bot.metrics.error("recording")
             return
-        if found is None:
-            return
-        where = question_id if found.own_thread else channel_id
-        posted = Posted(where, found.reply_id, found.own_thread, found.question, guild_id)
-        await self._withdraw(question_id, posted, found.more)
+        for question_id, at in found.items():
+            posted = Posted(at.channel_id, at.reply_id, at.own_thread, at.question, guild_id)
+            await self._withdraw(question_id, posted, at.more)
 
-    async def _withdraw(self, question_id: int, posted: Posted, more: Sequence[tuple[int, int]] = ()) -> None:
+    async def _withdraw(self, question_id: int, posted: Posted, more: Sequence[int] = ()) -> None:
         """Take down the answer to a question deleted after it was posted: out of the store and of every
         conversation in its server that holds it (a reply to its answer by someone else starts one of
         its own), the answer deleted with the answers to "more please" that went on from it (their title
@@ -654,14 +654,16 @@ class AskCog(commands.Cog):
         except Exception:
             log.exception("could not delete the stored question %s", question_id)
             self.bot.metrics.error("recording")
+        # Requests for more go on where the answer is: in its thread or channel.
         going_on = [
             self._posted.pop(other)
             for other, p in list(self._posted.items())
-            if p.continues == posted.question and p.guild_id == posted.guild_id
+            if p.continues == posted.question and p.channel_id == posted.channel_id
         ]
         replies = [(p.channel_id, p.reply_id) for p in (posted, *going_on) if p.reply_id is not None]
+        more_replies = [(posted.channel_id, m) for m in more]
         try:
-            for channel_id, reply_id in dict.fromkeys([*replies, *more]):
+            for channel_id, reply_id in dict.fromkeys([*replies, *more_replies]):
                 channel = self.bot.get_partial_messageable(channel_id)
                 await delete_quietly(channel.get_partial_message(reply_id))
             if posted.thread:

@@ -788,3 +788,79 @@ async def test_deleting_a_message_that_is_no_question_after_a_restart_does_nothi
         await asyncio.sleep(0.3)
         assert [r for r in fake.requests[n:] if r.method in ("DELETE", "PATCH")] == []
         assert bot.store.get_answer(str(msg["id"])) is not None
+
+
+async def test_a_bulk_delete_after_a_restart_takes_each_question_down(fake, answerer, tmp_path):
+    """A moderator's bulk delete: the stored questions among the messages are looked up at once."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        one, _, _ = await ask_by_mention(fake, "my ssn is 078-05-1120, when did they meet?")
+        two, _, _ = await ask_by_mention(fake, "my pin is 4471, where did they meet?")
+        chat = await fake.send_message("just chatting", mentions=[])
+        await _stored(bot, one["id"])
+        await _stored(bot, two["id"])
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        ids = [str(m["id"]) for m in (one, chat, two)]
+        for i in ids:
+            fake.messages.pop(i)
+        await fake.dispatch(
+            "MESSAGE_DELETE_BULK",
+            {"ids": ids, "channel_id": str(fake.channel_id), "guild_id": str(fake.guild_id)},
+        )
+        for m in (one, two):
+            path = f"/channels/{m['id']}"
+            await fake.wait_for_request(lambda r, p=path: r.method == "PATCH" and r.path == p, start=n)
+        await asyncio.sleep(0.3)
+        for secret in ("078-05-1120", "4471"):
+            assert secret not in json.dumps([fake.channels, fake.messages])
+            assert secret not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_a_request_for_more_deleted_after_a_restart_takes_its_reply_down(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "when did they meet?")
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        more = await fake.send_message("more please", channel_id=thread_id, mentions=[])
+        await fake.wait_for_request(with_embed, start=n)
+        await _stored(bot, more["id"])
+        reply_id = fake.bot_messages()[-1]["id"]
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.delete_message(more["id"])
+        reply = f"/channels/{thread_id}/messages/{reply_id}"
+        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == reply, start=n)
+        await asyncio.sleep(0.2)
+        assert bot.store.get_answer(str(more["id"])) is None
+        assert bot.store.get_answer(str(msg["id"])) is not None  # the question it went on from stays
+
+
+async def test_deleting_a_question_leaves_the_replies_to_another_persons_same_question(
+    fake, answerer, tmp_path
+):
+    """A review: Bob asked the same words in a thread of his own and asked for more there; Alice's
+    question deleted took Bob's reply down, matched by its words across the whole server."""
+    question = "when did they meet?"
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        alice, _, _ = await ask_by_mention(fake, question)
+        bob = fake.add_user("bob")
+        n = len(fake.requests)
+        bobs = await fake.send_message(f"<@{fake.bot_id}> {question}", author=bob)
+        await fake.wait_for_request(with_embed, start=n)
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=str(bobs["id"]), mentions=[], author=bob)
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.3)
+        kept = {m["id"] for m in fake.bot_messages() if m["channel_id"] == str(bobs["id"])}
+        n = len(fake.requests)
+        await fake.delete_message(alice["id"])
+        await fake.wait_for_request(
+            lambda r: r.method == "PATCH" and r.path == f"/channels/{alice['id']}", start=n
+        )
+        await asyncio.sleep(0.3)
+        assert len(kept) == 2 and kept <= {m["id"] for m in fake.bot_messages()}
