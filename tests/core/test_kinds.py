@@ -380,10 +380,11 @@ def test_language_reader_leaves_short_english_and_names_alone() -> None:
     "text",
     [
         # The identifier splits these between related languages (Italian 0.46, Portuguese 0.41): each holds
-        # two function words or more of one of its likeliest three.
+        # function words of one of its likeliest three ("quando", "se", "e"; "que", "sobre"). Not
+        # "Wanneer was de ontmoeting tussen Trump en Mamdani?": "de" and "tussen" only, "was" and "en"
+        # being English words.
         "Quando se encontraram Trump e Mamdani?",
         "O que Trump disse sobre Mamdani?",
-        "Wanneer was de ontmoeting tussen Trump en Mamdani?",
         # Four words or more, none English, and the identifier at 0.8 or over.
         "ano ang napag-usapan nila?",
         "selamat pagi, gimana hasil pertemuannya?",
@@ -396,7 +397,12 @@ def test_short_messages_in_related_languages_are_not_english(answerer: Answerer,
 
 
 @pytest.mark.parametrize(
-    "text", ["la la la", "info on elon musk", "hw mch iz rnt", "hat trick for mamdani", "con ed rates"]
+    "text",
+    [
+        *("la la la", "info on elon musk", "hw mch iz rnt", "hat trick for mamdani", "con ed rates"),
+        # A reviewer's: two function words of another language, one of them of two letters.
+        *("um er idk", "per se", "not per se", "de blasio era", "per la times trump said", "trump was og af"),
+    ],
 )
 def test_english_with_a_foreign_word_or_two_stays_english(answerer: Answerer, text: str) -> None:
     # One function word of another language ("la") is no evidence; nor a guess under 0.8 for a short one.
@@ -406,13 +412,13 @@ def test_english_with_a_foreign_word_or_two_stays_english(answerer: Answerer, te
 def test_the_language_check_reads_most_other_languages_and_every_english_message(answerer: Answerer) -> None:
     # train/checks/languages.jsonl: 160 short messages in 16 other languages and 240 in English slang,
     # written by a helper for this check. Before the function words and the bar for longer messages,
-    # 82 of the 160 were read as not English; now 112 (one of slack below).
+    # 82 of the 160 were read as not English; now 102 (one of slack below).
     lines = [json.loads(x) for x in (ROOT / "train" / "checks" / "languages.jsonl").read_text().splitlines()]
     foreign = [x["question"] for x in lines if x["expect"] == ["language"]]
     english = [x["question"] for x in lines if x["expect"] != ["language"]]
     assert len(foreign) == 160 and len(english) == 238
     read = sum(not answerer.languages.is_english(t) for t in foreign)
-    assert read >= 111, read
+    assert read >= 101, read
     assert [t for t in english if not answerer.languages.is_english(t)] == []
 
 
