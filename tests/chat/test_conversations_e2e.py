@@ -724,6 +724,14 @@ async def _stored(bot: MeetingBot, question_id: object) -> None:
     raise AssertionError(f"question {question_id} was never stored")
 
 
+async def _delete_taking_down(fake: FakeDiscord, message_id: object, reply: str) -> None:
+    """Delete a message and wait until the bot deletes its reply at path `reply`."""
+    n = len(fake.requests)
+    await fake.delete_message(message_id)
+    await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == reply, start=n)
+    await asyncio.sleep(0.2)
+
+
 async def test_a_question_deleted_after_a_restart_takes_its_answer_and_thread_down(fake, answerer, tmp_path):
     """A trial: the answers kept in memory were lost with a restart, so a question deleted after it kept
     its thread's name, its answer (whose title it is) and its stored row."""
@@ -765,11 +773,7 @@ async def test_a_question_deleted_after_a_restart_takes_its_reply_in_place_down(
         reply_id = fake.bot_messages()[-1]["id"]
     bot = bot_for(tmp_path, answerer, answer_in_threads=False)
     async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.delete_message(msg["id"])
-        reply = f"/channels/{fake.channel_id}/messages/{reply_id}"
-        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == reply, start=n)
-        await asyncio.sleep(0.2)
+        await _delete_taking_down(fake, msg["id"], f"/channels/{fake.channel_id}/messages/{reply_id}")
         assert "078-05-1120" not in json.dumps([fake.channels, fake.messages])
         assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
 
@@ -830,11 +834,7 @@ async def test_a_request_for_more_deleted_after_a_restart_takes_its_reply_down(f
         reply_id = fake.bot_messages()[-1]["id"]
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.delete_message(more["id"])
-        reply = f"/channels/{thread_id}/messages/{reply_id}"
-        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == reply, start=n)
-        await asyncio.sleep(0.2)
+        await _delete_taking_down(fake, more["id"], f"/channels/{thread_id}/messages/{reply_id}")
         assert bot.store.get_answer(str(more["id"])) is None
         assert bot.store.get_answer(str(msg["id"])) is not None  # the question it went on from stays
 
