@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import re
@@ -48,6 +49,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -104,7 +106,8 @@ answers = Table(
     Index("mb_answers_guild", "guild_key"),
     Index("mb_answers_channel", "channel_key", "at"),  # a conversation read back after a restart
 )
-LOOKUP_BATCH = 500  # deleted message ids looked up in one query (a bulk delete has up to 100 a event)
+# Deleted message ids looked up in one query: a safeguard, as a bulk delete event holds at most 100.
+LOOKUP_BATCH = 500
 # Columns that databases made before them lack: added by `Store.open`.
 _ADDED_COLUMNS = {
     "mb_answers": ("guild_key", "channel_key", "private", "kind", "continues", "reply_id", "own_thread"),
@@ -160,10 +163,11 @@ class PostedReplies:
     requests for more that went on from it), to take them down when the question is deleted."""
 
     question: str
-    channel_id: int  # where the replies went
-    own_thread: bool  # a thread opened for the question (whose id is the question's)
+    channel_id: int  # where the replies went: the thread opened for it, or the channel it was deleted in
+    own_thread: bool  # a thread the bot opened for the question (whose id is the question's)
     reply_id: int | None  # the answer's message, when it was kept
     more: tuple[int, ...]  # the messages there that answered requests for more going on from it
+    is_more: bool = False  # the deleted message was itself a request for more
 
 
 @dataclass(frozen=True)
@@ -802,7 +806,13 @@ class Store:
         on in a thread of its own) or, without one, the same channel; the rows deleted."""
         answer_id = str(answer_id)
         with self._tx("deleting a question") as conn:
-            asked = select(answers.c.question, answers.c.guild_key, answers.c.channel_key, answers.c.at)
+            asked = select(
+                answers.c.question,
+                answers.c.guild_key,
+                answers.c.channel_key,
+                answers.c.at,
+                answers.c.continues,
+            )
             row = conn.execute(asked.where(answers.c.id == answer_id)).first()
             if row is None:
                 return 0
@@ -815,6 +825,8 @@ class Store:
                 place = answers.c.channel_key == row.channel_key
             else:
                 return n
+            if row.continues:  # "more please" is no question: others' conversations keep their requests
+                return n
             later = place & answers.c.private.is_(False) & (answers.c.at >= row.at)
             _drop_from_histories(conn, later, {row.question})
         return n
@@ -824,9 +836,9 @@ class Store:
     def posted_replies(self, answer_ids: Sequence[int], channel_id: int) -> dict[int, PostedReplies]:
         """Where the replies to questions asked in a server, deleted in channel `channel_id`, went, by
         question id; questions not stored (or asked in a DM) are left out. A question's reply went to the
-        thread opened for it (whose id is the question's) or to `channel_id`; so did the replies to the
-        requests for more that went on from it, found there by the question they continue (the places
-        are kept as hashes, not ids)."""
+        thread the bot opened for it (whose id is the question's) or to `channel_id`, the deletion's; so
+        did the replies to the requests for more that went on from it, found there by the question they
+        continue and asked after it (the places are kept as hashes, not ids)."""
         found: dict[int, PostedReplies] = {}
         for start in range(0, len(answer_ids), LOOKUP_BATCH):
             batch = {str(i): int(i) for i in answer_ids[start : start + LOOKUP_BATCH]}
@@ -834,30 +846,53 @@ class Store:
                 rows = conn.execute(
                     select(answers).where(answers.c.id.in_(list(batch)), answers.c.guild_key.is_not(None))
                 ).mappings()
-                for row in list(rows):
+                places: dict[int, list[tuple[int, Any, bool]]] = {}  # where replies went -> questions there
+                for row in rows:
                     question_id = batch[row["id"]]
                     own = row["own_thread"]
                     if own is None:  # a row from before this was kept: a thread opened for it has its id
                         own = row["channel_key"] == self.place_key("channel", question_id)
                     where = question_id if own else channel_id
-                    more: tuple[int, ...] = ()
-                    if not row["continues"]:
-                        requests = conn.execute(
-                            select(answers.c.reply_id, answers.c.history).where(
-                                answers.c.guild_key == row["guild_key"],
-                                answers.c.channel_key == self.place_key("channel", where),
-                                answers.c.continues.is_(True),
-                                answers.c.reply_id.is_not(None),
-                            )
-                        ).all()
-                        more = tuple(
-                            int(r.reply_id)
-                            for r in requests
-                            if _continued(r.history or []) == row["question"]
+                    places.setdefault(where, []).append((question_id, row, bool(own)))
+                for where, asked in places.items():
+                    questions = [row for _, row, _ in asked if not row["continues"]]
+                    going_on = (
+                        self._requests_for_more(conn, where, questions[0]["guild_key"]) if questions else {}
+                    )
+                    for question_id, row, own in asked:
+                        later = [m for at, m in going_on.get(row["question"], ()) if at >= row["at"]]
+                        more = () if row["continues"] else tuple(later)
+                        reply = None if row["reply_id"] is None else int(row["reply_id"])
+                        found[question_id] = PostedReplies(
+                            row["question"], where, own, reply, more, bool(row["continues"])
                         )
-                    reply = None if row["reply_id"] is None else int(row["reply_id"])
-                    found[question_id] = PostedReplies(row["question"], where, bool(own), reply, more)
         return found
+
+    def _requests_for_more(
+        self, conn: Connection, channel_id: int, guild_key: str
+    ) -> dict[str, list[tuple[datetime, int]]]:
+        """The requests for more answered in a channel of a server, with a reply kept, by the question
+        they continue: when each was asked and its reply. A row whose history cannot be read is skipped."""
+        history = type_coerce(answers.c.history, Text)  # decoded here: one damaged row must not stop the rest
+        rows = conn.execute(
+            select(answers.c.guild_key, answers.c.at, answers.c.reply_id, history).where(
+                answers.c.channel_key == self.place_key("channel", channel_id),
+                answers.c.continues.is_(True),
+                answers.c.reply_id.is_not(None),
+            )
+        )
+        by_question: dict[str, list[tuple[datetime, int]]] = {}
+        for guild, at, reply_id, text_of_history in rows:
+            if guild != guild_key:
+                continue  # a channel is in one server only; checked all the same
+            try:
+                question = _continued(json.loads(text_of_history))
+                reply = int(reply_id)
+            except (TypeError, ValueError):
+                continue  # a damaged row: no request to take down
+            if question is not None:
+                by_question.setdefault(question, []).append((at, reply))
+        return by_question
 
     def get_answer(self, answer_id: str) -> StoredAnswer | None:
         """A recorded answer, or None if it was never stored or has been deleted."""
@@ -1020,9 +1055,11 @@ def _gaps(rows: Sequence[Any]) -> dict[str, int]:
     return counts
 
 
-def _continued(history: Sequence[str]) -> str | None:
+def _continued(history: object) -> str | None:
     """The question a request for more went on from, in the history stored with it: the message before
-    the requests for more that end it (bot.core.answer.history_read)."""
+    the requests for more that end it (bot.core.answer.history_read); None for anything else."""
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        return None
     at = len(history) - pages_asked(history) - 1
     return history[at] if at >= 0 else None
 

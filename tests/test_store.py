@@ -866,7 +866,33 @@ def test_where_a_server_questions_replies_went_is_kept_for_its_deletion(store: S
         20: PostedReplies("where?", CHANNEL_A, False, 21, ())
     }
     # A request for more deleted: its own reply goes.
-    assert store.posted_replies([12], 10) == {12: PostedReplies("more please", 10, False, 13, ())}
+    assert store.posted_replies([12], 10) == {12: PostedReplies("more please", 10, False, 13, (), True)}
+
+
+def test_only_later_requests_for_more_go_with_a_question_and_damaged_rows_are_skipped(store: Store) -> None:
+    # A review: Bob asked the same words earlier and asked for more; Alice's question, asked after, took
+    # Bob's reply down when she deleted hers. And one unreadable history stopped every lookup there.
+    server = {"guild_id": GUILD_A, "private": False, "surface": "channel", "channel_id": CHANNEL_A}
+    more = {"continues": True, "kind": "answer", "history": ["when?"], **server}
+    record(store, "1", BOB, "when?", reply_id=2, at=NOW - timedelta(hours=3), **server)
+    record(store, "3", BOB, "more please", reply_id=4, **{**more, "at": NOW - timedelta(hours=2)})
+    record(store, "5", ALICE, "when?", reply_id=6, at=NOW - timedelta(hours=1), **server)
+    record(store, "7", CAROL, "more please", reply_id=8, **{**more, "at": NOW})
+    record(store, "9", CAROL, "more", reply_id=10, **{**more, "at": NOW})
+    with store._tx("damaging a row") as conn:
+        conn.execute(update(answers).where(answers.c.id == "9").values(history={"not": "a list"}))
+    assert store.posted_replies([5], CHANNEL_A)[5].more == (8,)  # not Bob's earlier 4, nor the damaged 10
+
+
+def test_a_deleted_request_for_more_leaves_other_peoples_histories_alone(store: Store) -> None:
+    # A review: deleting "more please" took those words out of every later history in the server, so
+    # another person's next "more please" showed the same page again.
+    server = {"guild_id": GUILD_A, "private": False, "surface": "thread", "channel_id": CHANNEL_A}
+    record(store, "1", ALICE, "more please", continues=True, history=["who paid?"], at=NOW, **server)
+    record(store, "2", BOB, "more", continues=True, history=["who paid?", "more please"], at=NOW, **server)
+    store.withdraw("1")
+    assert store.get_answer("1") is None
+    assert store.get_answer("2").history == ("who paid?", "more please")
 
 
 def test_no_replies_are_found_for_a_dm_or_another_message(store: Store) -> None:

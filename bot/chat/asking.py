@@ -230,12 +230,14 @@ class AskCog(commands.Cog):
         guild: discord.Guild | None,
         private: bool,
         reply: discord.Message | None = None,
+        own_thread: bool = False,
     ) -> None:
         """Store the question and what was shown, off the event loop; a store failure never stops answers.
 
         `where` is the channel the reply went to and `private` whether only the asker saw it: together
         they decide who may later expand the answer or see the question in /stats. `reply` is the reply
-        posted in a server, kept so that deleting the question takes it down (`_deleted`).
+        posted in a server and `own_thread` whether it went to a thread the bot opened for the question,
+        kept so that deleting the question takes them down (`_deleted`).
         """
         # Latency as the asker sees it: from Discord's timestamp of the question (its id) until the answer
         # is ready and its reply on its way (recording runs beside the reply; in a server, where a question
@@ -260,7 +262,7 @@ class AskCog(commands.Cog):
                 kind=answer.kind,
                 continues=answer.continues is not None,
                 reply_id=None if reply is None else reply.id,
-                own_thread=getattr(where, "id", None) == answer_id,  # a thread opened from the question
+                own_thread=own_thread,
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)
@@ -489,7 +491,9 @@ class AskCog(commands.Cog):
         """Reply with the answer (in a new thread for a question by mention) and store it beside."""
         reply = self._reply(message.id, answer)
 
-        def record(where: discord.abc.Messageable, sent: discord.Message | None = None) -> Awaitable[None]:
+        def record(
+            where: discord.abc.Messageable, sent: discord.Message | None = None, own_thread: bool = False
+        ) -> Awaitable[None]:
             return self._record(
                 message.id,
                 message.author.id,
@@ -500,6 +504,7 @@ class AskCog(commands.Cog):
                 guild=message.guild,
                 private=message.guild is None,
                 reply=sent,
+                own_thread=own_thread,
             )
 
         if message.guild is None:  # a DM: a question deleted meanwhile is still answered (reply_to)
@@ -544,7 +549,7 @@ class AskCog(commands.Cog):
         answer: Answer,
         reply: dict,
         history: list[str],
-        record: Callable[[discord.abc.Messageable, discord.Message | None], Awaitable[None]],
+        record: Callable[[discord.abc.Messageable, discord.Message | None, bool], Awaitable[None]],
     ) -> bool:
         """Open a thread on a question by mention and answer there; False when it is to be answered in
         place instead (no permission to open threads or to post in them)."""
@@ -569,7 +574,7 @@ class AskCog(commands.Cog):
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
             self.conversations.restart(thread.id, [*history, answer.question])
         self._remember(message.id, Posted(thread.id, posted.id, True, answer.question, thread.guild.id))
-        await record(thread, posted)
+        await record(thread, posted, True)
         return True
 
     def _seen_before(self, message_id: int) -> bool:
@@ -622,7 +627,13 @@ class AskCog(commands.Cog):
         """Run `work` beside the event loop's other work, keeping a reference until it is done."""
         task = asyncio.create_task(work, name=name)
         self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        task.add_done_callback(self._done_in_background)
+
+    def _done_in_background(self, task: asyncio.Task[None]) -> None:
+        """Forget a finished background task, logging what it raised (a failure is no silent one)."""
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s failed", task.get_name(), exc_info=task.exception())
 
     async def _withdraw_stored(self, question_ids: Sequence[int], channel_id: int, guild_id: int) -> None:
         """`_withdraw` for questions whose answers are not in memory: where their replies went is read
@@ -633,9 +644,14 @@ class AskCog(commands.Cog):
             log.exception("could not read the stored questions %s", list(question_ids[:5]))
             self.bot.metrics.error("recording")
             return
-        for question_id, at in found.items():
-            posted = Posted(at.channel_id, at.reply_id, at.own_thread, at.question, guild_id)
-            await self._withdraw(question_id, posted, at.more)
+        for question_id, place in found.items():
+            # A deleted request for more is marked as one (`continues`; which question it went on from is
+            # not needed): its reply goes, and the conversations keep their requests.
+            continues = place.question if place.is_more else None
+            posted = Posted(
+                place.channel_id, place.reply_id, place.own_thread, place.question, guild_id, continues
+            )
+            await self._withdraw(question_id, posted, place.more)
 
     async def _withdraw(self, question_id: int, posted: Posted, more: Sequence[int] = ()) -> None:
         """Take down the answer to a question deleted after it was posted: out of the store and of every
@@ -645,7 +661,9 @@ class AskCog(commands.Cog):
         talking there). Failures are logged."""
         # Stored beside the reply: withdrawn once that write is done, however slow.
         await self.bot.unrecorded.wait(question_id, timeout=WITHDRAW_WAIT_SECONDS)
-        for channel_id in self.conversations.holding(posted.question):
+        # A request for more ("more please") is no question: the conversations keep their requests.
+        holding = self.conversations.holding(posted.question) if posted.continues is None else []
+        for channel_id in holding:
             guild = getattr(self.bot.get_channel(channel_id), "guild", None)
             if channel_id == posted.channel_id or (guild is not None and guild.id == posted.guild_id):
                 self.conversations.withdraw(channel_id, posted.question)
@@ -670,7 +688,8 @@ class AskCog(commands.Cog):
                 thread = self.bot.get_channel(posted.channel_id) or await self.bot.fetch_channel(
                     posted.channel_id
                 )
-                if isinstance(thread, discord.Thread):
+                # Only a thread the bot opened: a forum post's first message has its thread's id too.
+                if isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id:
                     # An archived thread is renamed only as it is unarchived; it is archived again.
                     await thread.edit(name=WITHDRAWN_THREAD, archived=False)
                     if thread.archived:

@@ -10,8 +10,9 @@ near them. A message with Spanish's inverted marks (¿, ¡) is not English whate
 The compressed model often splits a short message between related languages ("Quando se encontraram Trump
 e Mamdani?": Italian 0.46, Portuguese 0.41), so it is never sure of either. Such a message is still not
 English when the identifier's likeliest language is not English and the message holds function words of
-one of its three likeliest, none of them English or the article's (the stopword lists of bm25s, for the
-ten languages it has them for): two different ones of three letters or more ("que", "sobre"), or three
+one of its three likeliest, none of them English (English function words, the article's words, the
+English words the typo repair protects and the message-kind examples' words; the stopword lists of bm25s,
+for the ten languages it has them for): two different ones of three letters or more ("que", "sobre"), or three
 with one of them ("quando", "se", "e"). English chatter rarely does: "um er idk", "per se", "de blasio
 era" and "que la" hold two, and one of them of two letters.
 """
@@ -98,8 +99,8 @@ class LanguageReader:
         folded = {w.casefold() for w in words}
         for guess, _ in guesses:
             found = folded & self._function_words.get(guess, frozenset())
-            longer = sum(len(w) >= FUNCTION_WORD_LETTERS for w in found)
-            if longer >= FUNCTION_WORDS or (longer and len(found) > FUNCTION_WORDS):
+            long_found = sum(len(w) >= FUNCTION_WORD_LETTERS for w in found)
+            if long_found >= FUNCTION_WORDS or (long_found and len(found) > FUNCTION_WORDS):
                 return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
         return "en"
 

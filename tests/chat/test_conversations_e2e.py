@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import text
+
 from bot.chat.asking import WITHDRAWN_THREAD
 from bot.chat.client import MeetingBot
 from bot.config import ROOT, Settings
@@ -864,3 +866,25 @@ async def test_deleting_a_question_leaves_the_replies_to_another_persons_same_qu
         )
         await asyncio.sleep(0.3)
         assert len(kept) == 2 and kept <= {m["id"] for m in fake.bot_messages()}
+
+
+async def test_a_forum_post_of_someone_else_is_never_renamed(fake, answerer, tmp_path):
+    """A second review: in a forum post the first message has the thread's id, so an answer there, after
+    a restart, was taken for one in a thread the bot had opened, and the post was renamed."""
+    post = str(fake._snowflake())
+    thread = fake._thread_payload(str(fake.channel_id), post, {"name": "poster's own title"}, 11)
+    thread["owner_id"] = str(fake.user_id)  # the person's post, not the bot's
+    bot = bot_for(tmp_path, answerer)
+    server = {"guild_id": fake.guild_id, "channel_id": int(post), "private": False, "reply_id": 1}
+    bot.store.record_answer(post, fake.user_id, "when did they meet?", True, ["c"], ["s"], "thread", **server)
+    with bot.store.engine.begin() as conn:  # as a row kept before the kind of thread was
+        conn.execute(text("UPDATE mb_answers SET own_thread = NULL"))
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.dispatch(
+            "MESSAGE_DELETE", {"id": post, "channel_id": post, "guild_id": str(fake.guild_id)}
+        )
+        await asyncio.sleep(0.5)
+        assert bot.store.get_answer(post) is None  # withdrawn
+        assert not [r for r in fake.requests[n:] if r.method == "PATCH"]
+        assert fake.channels[post]["name"] == "poster's own title"
