@@ -41,6 +41,7 @@ from sqlalchemy import (
     Table,
     Text,
     case,
+    cast,
     create_engine,
     delete,
     event,
@@ -49,7 +50,6 @@ from sqlalchemy import (
     literal,
     select,
     text,
-    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -873,7 +873,8 @@ class Store:
     ) -> dict[str, list[tuple[datetime, int]]]:
         """The requests for more answered in a channel of a server, with a reply kept, by the question
         they continue: when each was asked and its reply. A row whose history cannot be read is skipped."""
-        history = type_coerce(answers.c.history, Text)  # decoded here: one damaged row must not stop the rest
+        # As text, decoded here (psycopg would decode JSON itself): one damaged row must not stop the rest.
+        history = cast(answers.c.history, Text)
         rows = conn.execute(
             select(answers.c.guild_key, answers.c.at, answers.c.reply_id, history).where(
                 answers.c.channel_key == self.place_key("channel", channel_id),
