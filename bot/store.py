@@ -57,7 +57,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from bot.core.more import asks_for_more, pages_asked
+from bot.core.more import asks_for_more, continued_at, pages_asked
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -167,7 +167,7 @@ class PostedReplies:
     own_thread: bool  # a thread the bot opened for the question (whose id is the question's)
     reply_id: int | None  # the answer's message, when it was kept
     more: tuple[int, ...]  # the messages there that answered requests for more going on from it
-    is_more: bool = False  # the deleted message was itself a request for more
+    continues: str | None = None  # the deleted message was a request for more: the question it went on from
 
 
 @dataclass(frozen=True)
@@ -863,8 +863,13 @@ class Store:
                         later = [m for at, m in going_on.get(row["question"], ()) if at >= row["at"]]
                         more = () if row["continues"] else tuple(later)
                         reply = None if row["reply_id"] is None else int(row["reply_id"])
+                        # A request for more: the question it went on from (its own words when its
+                        # history is gone, so that it still reads as a request).
+                        continues = (
+                            (_continued(row["history"]) or row["question"]) if row["continues"] else None
+                        )
                         found[question_id] = PostedReplies(
-                            row["question"], where, own, reply, more, bool(row["continues"])
+                            row["question"], where, own, reply, more, continues
                         )
         return found
 
@@ -1061,8 +1066,8 @@ def _continued(history: object) -> str | None:
     the requests for more that end it (bot.core.answer.history_read); None for anything else."""
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         return None
-    at = len(history) - pages_asked(history) - 1
-    return history[at] if at >= 0 else None
+    at = continued_at(history, pages_asked(history))
+    return None if at is None else history[at]
 
 
 def _kind_of(row: Any) -> str:

@@ -866,7 +866,9 @@ def test_where_a_server_questions_replies_went_is_kept_for_its_deletion(store: S
         20: PostedReplies("where?", CHANNEL_A, False, 21, ())
     }
     # A request for more deleted: its own reply goes.
-    assert store.posted_replies([12], 10) == {12: PostedReplies("more please", 10, False, 13, (), True)}
+    assert store.posted_replies([12], 10) == {
+        12: PostedReplies("more please", 10, False, 13, (), "when did they meet?")
+    }
 
 
 def test_only_later_requests_for_more_go_with_a_question_and_damaged_rows_are_skipped(store: Store) -> None:

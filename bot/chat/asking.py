@@ -645,11 +645,8 @@ class AskCog(commands.Cog):
             self.bot.metrics.error("recording")
             return
         for question_id, place in found.items():
-            # A deleted request for more is marked as one (`continues`; which question it went on from is
-            # not needed): its reply goes, and the conversations keep their requests.
-            continues = place.question if place.is_more else None
             posted = Posted(
-                place.channel_id, place.reply_id, place.own_thread, place.question, guild_id, continues
+                place.channel_id, place.reply_id, place.own_thread, place.question, guild_id, place.continues
             )
             await self._withdraw(question_id, posted, place.more)
 

@@ -21,7 +21,7 @@ from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
 from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
-from bot.core.more import asks_for_more, page, pages_asked, without_requests
+from bot.core.more import asks_for_more, continued_at, page, pages_asked, without_requests
 from bot.core.paragraphs import full_paragraph
 from bot.core.replies import ALL_SHOWN, MORE, Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
@@ -243,12 +243,6 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
         sure=retrieval.sure,
         part_answers=min(retrieval.partly, len(excerpts)) if not retrieval.answered else 0,
     )
-
-
-def continued_at(history: Sequence[str], pages_before: int) -> int | None:
-    """Where in the history is the message a request for more continues (the one before the last
-    `pages_before` requests), or None when the history holds nothing before them."""
-    return len(history) - pages_before - 1 if len(history) > pages_before else None
 
 
 def continued(query: Query, pages_before: int | None) -> Query:

@@ -97,6 +97,12 @@ def pages_asked(history: Sequence[str]) -> int:
     return n
 
 
+def continued_at(history: Sequence[str], pages_before: int) -> int | None:
+    """Where in the history is the message a request for more continues (the one before the last
+    `pages_before` requests), or None when the history holds nothing before them."""
+    return len(history) - pages_before - 1 if len(history) > pages_before else None
+
+
 def without_requests(history: Sequence[str], keep: int) -> list[str]:
     """The last `keep` messages of a history that are not requests for more (oldest first): they name
     nothing to lean on, and a run of them would push the question out of the messages read."""
