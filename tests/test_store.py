@@ -886,6 +886,22 @@ def test_only_later_requests_for_more_go_with_a_question_and_damaged_rows_are_sk
     assert store.posted_replies([5], CHANNEL_A)[5].more == (8,)  # not Bob's earlier 4, nor the damaged 10
 
 
+def test_a_request_for_more_goes_with_the_latest_question_in_its_words(store: Store) -> None:
+    # A review: Bob asked Alice's words again in the same place and then for more; Alice's question
+    # deleted took the reply to Bob's request down.
+    server = {"guild_id": GUILD_A, "private": False, "surface": "thread", "channel_id": CHANNEL_A}
+    more = {"continues": True, "kind": "answer", "history": ["when?"], **server}
+    record(store, "1", ALICE, "when?", reply_id=2, at=NOW - timedelta(hours=4), **server)
+    record(store, "3", CAROL, "more please", reply_id=4, **{**more, "at": NOW - timedelta(hours=3)})
+    record(store, "5", BOB, "when?", reply_id=6, at=NOW - timedelta(hours=2), **server)
+    record(store, "7", BOB, "more please", reply_id=8, **{**more, "at": NOW - timedelta(hours=1)})
+    record(store, "9", ALICE, "who?", reply_id=10, at=NOW, **server)  # other words: no boundary
+    record(store, "11", BOB, "more", reply_id=12, **{**more, "at": NOW})
+    found = store.posted_replies([1, 5], CHANNEL_A)
+    assert (found[1].more, found[5].more) == ((4,), (8, 12))
+    assert store.posted_replies([1], CHANNEL_A)[1].more == (4,)  # each deleted alone, the same
+
+
 def test_a_deleted_request_for_more_leaves_other_peoples_histories_alone(store: Store) -> None:
     # A review: deleting "more please" took those words out of every later history in the server, so
     # another person's next "more please" showed the same page again.

@@ -888,3 +888,50 @@ async def test_a_forum_post_of_someone_else_is_never_renamed(fake, answerer, tmp
         assert bot.store.get_answer(post) is None  # withdrawn
         assert not [r for r in fake.requests[n:] if r.method == "PATCH"]
         assert fake.channels[post]["name"] == "poster's own title"
+
+
+async def _same_question_twice_then_more(fake: FakeDiscord, question: str) -> tuple[dict, dict, str, str]:
+    """Alice asks by mention; in her thread Bob asks the same words again and then for more: (Alice's
+    question, Bob's, Alice's answer, the reply to Bob's request for more)."""
+    alice, _, _ = await ask_by_mention(fake, question)
+    thread_id = str(alice["id"])
+    bob = fake.add_user("bob")
+    n = len(fake.requests)
+    bobs = await fake.send_message(question, channel_id=thread_id, mentions=[], author=bob)
+    await fake.wait_for_request(with_embed, start=n)
+    n = len(fake.requests)
+    await fake.send_message("more please", channel_id=thread_id, mentions=[], author=bob)
+    await fake.wait_for_request(with_embed, start=n)
+    await asyncio.sleep(0.3)
+    replies = [m["id"] for m in fake.bot_messages() if m["channel_id"] == thread_id]
+    assert len(replies) == 3
+    return alice, bobs, replies[0], replies[2]
+
+
+async def test_a_deleted_question_leaves_the_request_for_more_after_a_later_same_question(
+    fake, answerer, tmp_path
+):
+    """A review: Bob asked Alice's words again in her thread and then for more; Alice's question deleted
+    took the reply to Bob's request down, matched by the words it went on from. A request for more goes
+    on from the latest question with those words in its place."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        alice, bobs, alices_reply, more_reply = await _same_question_twice_then_more(
+            fake, "when did they meet?"
+        )
+        here = f"/channels/{alice['id']}/messages"
+        await _delete_taking_down(fake, alice["id"], f"{here}/{alices_reply}")
+        assert more_reply in {m["id"] for m in fake.bot_messages()}
+        await _delete_taking_down(fake, bobs["id"], f"{here}/{more_reply}")  # it goes with Bob's question
+
+
+async def test_after_a_restart_a_deleted_question_leaves_the_request_for_more_after_a_later_same_question(
+    fake, answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        alice, _, alices_reply, more_reply = await _same_question_twice_then_more(fake, "when did they meet?")
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        await _delete_taking_down(fake, alice["id"], f"/channels/{alice['id']}/messages/{alices_reply}")
+        assert more_reply in {m["id"] for m in fake.bot_messages()}
