@@ -98,10 +98,13 @@ def check_answer_object(obj: dict) -> None:
 
 def test_ask_says_when_it_is_not_sure_of_an_answer() -> None:
     # A new-user trial: "who won the 2026 midterms" was answered with "Everything. With control of the
-    # House and Senate on the line…", looking as sure as any answer; the JSON said "sure": false.
-    unsure = ask_json("who won the 2026 midterms")
+    # House and Senate on the line…", looking as sure as any answer; the JSON said "sure": false. (It is
+    # declined since the abstainer reads the answer-line cosine; another question the article does not
+    # answer, but that is answered all the same, stands in for it.)
+    question = "when does the next world cup start"
+    unsure = ask_json(question)
     assert unsure["kind"] == "answer" and unsure["sure"] is False
-    result = run("ask", "who won the 2026 midterms")
+    result = run("ask", question)
     lines = result.stdout.splitlines()
     assert lines[0] == UNSURE and lines[1].startswith("» ")
     sure = run("ask", "When was the meeting?").stdout.splitlines()

@@ -66,6 +66,14 @@ class Fusion:
         sentence = best_of(self.index.sentence_vectors, self._sentence_table[positions], q)
         # ... and as close as the closest training question it answers.
         asked = best_of(self.model.expansions, self._expansion_table[positions], q)
+        # How close the closest sentence is to the question read by the answer-line adapter, which
+        # pushes the training refusals away from every sentence as the query adapter does from passages.
+        line_q = self.model.line_query(raw)
+        line = (
+            0.0
+            if line_q is None
+            else float(best_of(self.index.sentence_vectors, self._sentence_table[positions], line_q).max())
+        )
         components = np.stack([chunk, sentence, asked, lexical_all[positions]])
         fused = np.asarray(self.model.weights, dtype=np.float32) @ components
         order = np.argsort(-fused, kind="stable")
@@ -79,6 +87,7 @@ class Fusion:
                 coverage,
                 fused[top] - second,
                 float((self.model.refusals @ q).max()) if len(self.model.refusals) else 0.0,
+                line,
             ],
             dtype=np.float64,
         )

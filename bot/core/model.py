@@ -21,7 +21,9 @@ LINE_ADAPTER_FILE = "line_adapter.npy"
 # The score components that are fused, in the order of RetrievalModel.weights.
 COMPONENTS = ("chunk", "sentence", "question", "lexical")
 # The retrieval features the abstainer reads, in the order of RetrievalModel.abstain_weights.
-FEATURES = ("fused", "chunk", "sentence", "question", "lexical", "raw_chunk", "coverage", "margin", "refusal")
+FEATURES = (
+    "fused", "chunk", "sentence", "question", "lexical", "raw_chunk", "coverage", "margin", "refusal", "line"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

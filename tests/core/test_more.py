@@ -150,7 +150,7 @@ def test_more_after_an_unrelated_question_shows_no_passages(answerer: Answerer) 
 
 
 def test_more_after_a_declined_question_shows_its_further_closest_passages(answerer: Answerer) -> None:
-    declined = "When was Con Edison founded?"
+    declined = "What did Trump eat at the meeting?"
     first, more = answerer.ask(declined), answerer.ask("go on", history=[declined])
     assert first.kind == more.kind == "not_covered" and first.excerpts  # near: its closest passages shown
     assert more.excerpts[0].rank == len(first.shown) + 1 and more.reply == MORE_CLOSEST

@@ -106,8 +106,9 @@ def test_first_contact_figures_hold(first_contact: Report, figure: str) -> None:
 # train/checks/newcomers.jsonl: first messages written from the article alone by two helpers who saw
 # nothing else, never trained on, with no near twin in train/ or eval/ (train/README.md). Measured
 # 2026-12-01, with the question mark a question typed without one lacks (0.907, 0.827, 1.000 and 0.679
-# before): hit@1 0.933, highlight@gold 0.907, answered 1.000, off-topic declined 0.714; less one question.
-NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.69}
+# before): hit@1 0.933, highlight@gold 0.907, answered 1.000, off-topic declined 0.714 (0.732 with the
+# answer-line cosine read by the abstainer); less one question.
+NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.71}
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +127,10 @@ def test_newcomer_check_figures_hold(newcomers: Report, figure: str) -> None:
 # help, summary requests, other languages, off-topic), written from the article alone by a helper who saw
 # nothing else, never trained on; 46 of its 90 lines had a near twin in train/ or eval/ and were dropped.
 # Measured 2026-12-01 when it was written: hit@1 1.000, highlight@gold 0.909, answered 1.000, intents right
-# 1.000, off-topic declined 0.733 (11 of 15); less one question.
+# 1.000, off-topic declined 0.733 (11 of 15; 12 with the answer-line cosine read by the abstainer); less
+# one question.
 FIRST_MESSAGES = {"hit1": 0.95, "highlight": 0.86, "answered": 0.95, "intents_right": 0.85,
-                  "off_topic_declined": 0.66}  # fmt: skip
+                  "off_topic_declined": 0.73}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +145,19 @@ def test_first_messages_check_figures_hold(first_messages: Report, figure: str) 
     report = first_messages
     assert report.answerable == 22 and report.intents == 7 and report.off_topic == 15
     assert getattr(report, figure) >= FIRST_MESSAGES[figure], _misses(report)
+
+
+def test_second_first_messages_check_holds(answerer: Answerer, repo_root: Path) -> None:
+    # train/checks/first_messages_b.jsonl: the 22 of 60 first messages by another helper shown only the
+    # article that had no near twin in train/, eval/ or the other checks (docs/check-sets.md). Measured
+    # once, 2026-12-01: hit@1 0.750 (9 of 12), highlight@gold 0.667 (8 of 12), answered 1.000, intents
+    # right 1.000 (2 of 2), off-topic declined 0.750 (6 of 8); the bars are one question under these.
+    report = evaluate_contacts(
+        answerer, read_contacts(repo_root / "train" / "checks" / "first_messages_b.jsonl")
+    )
+    assert report.answerable == 12 and report.intents == 2 and report.off_topic == 8
+    assert report.hit1 >= 0.66 and report.highlight >= 0.58 and report.answered >= 0.91, _misses(report)
+    assert report.intents_right >= 0.5 and report.off_topic_declined >= 0.62, _misses(report)
 
 
 # train/checks/messages_a.jsonl and messages_b.jsonl: greetings, thanks, help and summary requests, other
@@ -204,13 +219,14 @@ def test_request_kinds_hold(answerer: Answerer, repo_root: Path) -> None:
     # and about the article's, all as "tell me about X" and the like; written from the article alone by a
     # helper who saw nothing else, never trained on. Measured 2026-12-01: hit@1 1.000, highlight@gold
     # 0.944, intents right 0.926 (0.667 while requests for the whole story were answered from it; its
-    # misses were read), off-topic declined 0.885; less one message.
+    # misses were read), off-topic declined 0.885 (0.923 with the answer-line cosine read by the
+    # abstainer); less one message.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "request_kinds.jsonl")
     )
     assert report.answerable == 18 and report.intents == 27 and report.off_topic == 26
     assert report.hit1 >= 0.94 and report.highlight >= 0.88, _misses(report)
-    assert report.intents_right >= 0.88 and report.off_topic_declined >= 0.84, _misses(report)
+    assert report.intents_right >= 0.88 and report.off_topic_declined >= 0.88, _misses(report)
 
 
 def test_requests_about_the_article_as_a_whole_get_the_overview(answerer: Answerer, repo_root: Path) -> None:
@@ -221,12 +237,13 @@ def test_requests_about_the_article_as_a_whole_get_the_overview(answerer: Answer
     # highlight@gold 0.857, answered 1.000, off-topic declined 0.933; less one message. Since chat filler
     # that ends a message is not searched (bot.core.text.without_filler), "any info on what they wore lol"
     # is declined like the same without "lol" (the speller had made "lol" "low", which carried it past the
-    # abstainer): hit@1 0.857, highlight@gold 0.810, answered 0.952; the bars are one message under these.
+    # abstainer): hit@1 0.857, highlight@gold 0.810, answered 0.952; with the answer-line cosine read by the
+    # abstainer, off-topic declined 1.000. The bars are one message under these.
     report = evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / "requests_b.jsonl"))
     assert report.answerable == 21 and report.intents == 17 and report.off_topic == 15
     assert report.intents_right >= 0.58 and report.hit1 >= 0.80, _misses(report)
     assert report.highlight >= 0.76 and report.answered >= 0.90, _misses(report)
-    assert report.off_topic_declined >= 0.86, _misses(report)
+    assert report.off_topic_declined >= 0.93, _misses(report)
 
 
 @pytest.mark.parametrize("message", ["tell me about mamdani", "mamdani", "Zohran Mamdani?"])
