@@ -856,21 +856,11 @@ class Store:
                     places.setdefault(where, []).append((question_id, row, bool(own)))
                 for where, asked in places.items():
                     questions = [row for _, row, _ in asked if not row["continues"]]
-                    going_on, asked_at = {}, {}
-                    if questions:
-                        guild = questions[0]["guild_key"]
-                        going_on = self._requests_for_more(conn, where, guild)
-                        asked_at = self._asked_at(conn, where, guild, {row["question"] for row in questions})
+                    going_on = (
+                        self._requests_for_more(conn, where, questions[0]["guild_key"]) if questions else {}
+                    )
                     for question_id, row, own in asked:
-                        # A request for more goes on from the latest question in its words there.
-                        until = min(
-                            (at for at in asked_at.get(row["question"], ()) if at > row["at"]), default=None
-                        )
-                        later = [
-                            m
-                            for at, m in going_on.get(row["question"], ())
-                            if at >= row["at"] and (until is None or at < until)
-                        ]
+                        later = [m for at, m in going_on.get(row["question"], ()) if at >= row["at"]]
                         more = () if row["continues"] else tuple(later)
                         reply = None if row["reply_id"] is None else int(row["reply_id"])
                         # A request for more: the question it went on from (its own words when its
@@ -881,23 +871,6 @@ class Store:
                         found[question_id] = PostedReplies(
                             row["question"], where, own, reply, more, continues
                         )
-        return found
-
-    def _asked_at(
-        self, conn: Connection, channel_id: int, guild_key: str, questions: set[str]
-    ) -> dict[str, list[datetime]]:
-        """When each of `questions` was asked in a channel of a server (maybe more than once), by words."""
-        rows = conn.execute(
-            select(answers.c.question, answers.c.at).where(
-                answers.c.channel_key == self.place_key("channel", channel_id),
-                answers.c.guild_key == guild_key,
-                answers.c.continues.is_not(True),
-                answers.c.question.in_(sorted(questions)),
-            )
-        )
-        found: dict[str, list[datetime]] = {}
-        for question, at in rows:
-            found.setdefault(question, []).append(at)
         return found
 
     def _requests_for_more(

@@ -669,16 +669,11 @@ class AskCog(commands.Cog):
         except Exception:
             log.exception("could not delete the stored question %s", question_id)
             self.bot.metrics.error("recording")
-        # Requests for more go on where the answer is, in its thread or channel, from the latest question
-        # with its words there: those after this question and before the next one asked in its words
-        # (message ids grow with time).
-        here = [(other, p) for other, p in self._posted.items() if p.channel_id == posted.channel_id]
-        asked_again = [o for o, p in here if p.continues is None and p.question == posted.question]
-        until = min((o for o in asked_again if o > question_id), default=None)
+        # Requests for more go on where the answer is: in its thread or channel.
         going_on = [
             self._posted.pop(other)
-            for other, p in here
-            if p.continues == posted.question and other > question_id and (until is None or other < until)
+            for other, p in list(self._posted.items())
+            if p.continues == posted.question and p.channel_id == posted.channel_id
         ]
         replies = [(p.channel_id, p.reply_id) for p in (posted, *going_on) if p.reply_id is not None]
         more_replies = [(posted.channel_id, m) for m in more]
