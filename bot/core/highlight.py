@@ -26,7 +26,7 @@ from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
 from bot.core.files import LOAD_ERRORS, Damage, read_json, reason
 from bot.core.fusion import best_of, padded
-from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
+from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing, IndexStale
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel
 from bot.core.speakers import asked_about
@@ -241,7 +241,10 @@ class HighlightModel:
         try:
             meta = read_json(path)
             if tuple(meta["features"]) != FEATURES:
-                raise Damage("it was trained for other features")
+                raise IndexStale(
+                    f"The highlight model in {folder} was trained by another version of the bot, for other "
+                    f"features; rebuild it with `{REBUILD}`."
+                )
             weights = tuple(float(w) for w in meta["weights"])
             if len(weights) != len(FEATURES) or not all(map(math.isfinite, weights)):
                 raise Damage("its weights are not one finite number per feature")

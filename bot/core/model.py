@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
-from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing
+from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing, IndexStale
 
 MODEL_FILE = "retrieval.json"
 ADAPTER_FILE = "adapter.npy"
@@ -104,7 +104,10 @@ class RetrievalModel:
         try:
             meta = read_json(path)
             if tuple(meta["features"]) != FEATURES or tuple(meta["components"]) != COMPONENTS:
-                raise Damage("it was trained for other features")
+                raise IndexStale(
+                    f"The retrieval model in {folder} was trained by another version of the bot, for other "
+                    f"features; rebuild it with `{REBUILD}`."
+                )
             expansions = load_array(folder / EXPANSIONS_FILE)
             return cls(
                 load_array(folder / ADAPTER_FILE).astype(np.float32),

@@ -294,6 +294,19 @@ def test_damaged_words_in_the_retrieval_model_raise_index_corrupt(
         RetrievalModel.load(index_dir)
 
 
+def test_a_model_of_another_version_asks_for_a_rebuild(index_dir: Path, fake_embedder: Embedder) -> None:
+    # An index built before the abstainer read the answer-line cosine (nine features) was called damaged.
+    RetrievalModel.untrained(fake_embedder.dim).save(index_dir)
+    HighlightModel.default().save(index_dir)
+    for name in (MODEL_FILE, HIGHLIGHT_FILE):
+        meta = json.loads((index_dir / name).read_text(encoding="utf-8"))
+        meta["features"] = meta["features"][:-1]
+        (index_dir / name).write_text(json.dumps(meta), encoding="utf-8")
+    for load in (RetrievalModel.load, HighlightModel.load):
+        with pytest.raises(IndexStale, match="another version of the bot.*meeting-bot index"):
+            load(index_dir)
+
+
 def _truncate(path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
