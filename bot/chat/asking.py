@@ -669,11 +669,12 @@ class AskCog(commands.Cog):
         except Exception:
             log.exception("could not delete the stored question %s", question_id)
             self.bot.metrics.error("recording")
-        # Requests for more go on where the answer is: in its thread or channel.
+        # Requests for more go on where the answer is, in its thread or channel, and after it (message ids
+        # grow with time), as the store finds them after a restart.
         going_on = [
             self._posted.pop(other)
             for other, p in list(self._posted.items())
-            if p.continues == posted.question and p.channel_id == posted.channel_id
+            if p.continues == posted.question and p.channel_id == posted.channel_id and other > question_id
         ]
         replies = [(p.channel_id, p.reply_id) for p in (posted, *going_on) if p.reply_id is not None]
         more_replies = [(posted.channel_id, m) for m in more]

@@ -234,7 +234,7 @@ class HighlightModel:
 
     @classmethod
     def load(cls, folder: Path) -> HighlightModel:
-        """Read the model saved beside an index (IndexMissing / IndexCorrupt)."""
+        """Read the model saved beside an index (IndexMissing / IndexStale / IndexCorrupt)."""
         path = folder / MODEL_FILE
         if not path.exists():
             raise IndexMissing(f"The highlight model in {folder} is missing; build it with `{REBUILD}`.")

@@ -939,3 +939,27 @@ async def test_after_a_restart_a_private_ask_of_the_same_words_keeps_no_request_
         await _delete_taking_down(fake, alice["id"], f"/channels/{thread_id}/messages/{first}")
         await asyncio.sleep(0.3)
         assert more_reply not in {m["id"] for m in fake.bot_messages()}
+
+
+async def test_a_deleted_question_leaves_the_requests_for_more_asked_before_it(fake, answerer, tmp_path):
+    """A review: in memory, Alice's question deleted took down the reply to Bob's "more please" on his
+    own earlier question in the same words; after a restart (the store) it stayed, as it should."""
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        question = "when did they meet?"
+        bob = fake.add_user("bob")
+        n = len(fake.requests)
+        await fake.send_message(f"<@{fake.bot_id}> {question}", author=bob)
+        await fake.wait_for_request(with_embed, start=n)
+        bobs_answer = fake.bot_messages()[-1]["id"]
+        n = len(fake.requests)
+        await fake.send_message("more please", author=bob, referenced_message_id=bobs_answer, mentions=[])
+        await fake.wait_for_request(with_embed, start=n)
+        await asyncio.sleep(0.3)
+        more_reply = fake.bot_messages()[-1]["id"]
+        n = len(fake.requests)
+        alice = await fake.send_message(f"<@{fake.bot_id}> {question}")
+        await fake.wait_for_request(with_embed, start=n)
+        alices_answer = fake.bot_messages()[-1]["id"]
+        await _delete_taking_down(fake, alice["id"], f"/channels/{fake.channel_id}/messages/{alices_answer}")
+        assert more_reply in {m["id"] for m in fake.bot_messages()}
