@@ -78,7 +78,7 @@ class LanguageReader:
         if not words:
             return "en"
         if _INVERTED.search(text):  # "¿Cuándo se reunieron?": es at 0.44 once the names are set aside
-            code, _ = self._guess(words)
+            code, _ = self._guesses(words)[0]
             return code if code != "en" else "es"
         latin = [w for w in words if _LATIN.match(w)]
         # Letters standing for numbers ("y = mx + b") are no words to judge a language by.
@@ -103,10 +103,6 @@ class LanguageReader:
             if long_found >= FUNCTION_WORDS or (long_found and len(found) > FUNCTION_WORDS):
                 return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
         return "en"
-
-    def _guess(self, words: list[str]) -> tuple[str, float]:
-        """The identifier's likeliest language for the words, and how sure it is."""
-        return self._guesses(words)[0]
 
     def _guesses(self, words: list[str]) -> list[tuple[str, float]]:
         """The identifier's GUESSES likeliest languages for the words, likeliest first, with their scores."""
