@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -27,7 +27,9 @@ ONNX_FILENAME = "model.onnx"
 TOKENIZER_FILENAME = "tokenizer.json"
 # What an export folder holds is described in ENCODER_INFO; bump EXPORT_FORMAT whenever the export
 # changes, and `meeting-bot index` redoes older exports.
-EXPORT_FORMAT = 3  # 3: the whole BertModel traced, fused, matrix weights in 8-bit blocks of 32
+# 3: the whole BertModel traced, fused, matrix weights in 8-bit blocks of 32; 4: fused, with float32 or
+# 8-bit matrix weights, whichever ran faster on the machine that exported it (bot.core.export)
+EXPORT_FORMAT = 4
 ENCODER_INFO = "encoder.json"
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT_NAME = "last_hidden_state"
@@ -181,6 +183,17 @@ def onnxruntime_module() -> ModuleType:
     return onnxruntime
 
 
+def session_options(onnxruntime: ModuleType, threads: int | None = None) -> Any:
+    """The serving encoder's onnxruntime session options (the export times its graphs with these too)."""
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.inter_op_num_threads = 1
+    if threads is not None:
+        options.intra_op_num_threads = threads
+    return options
+
+
 class OnnxEmbedder:
     """Serving encoder: the exported transformer in onnxruntime, tokenizers, numpy pooling (no torch)."""
 
@@ -199,15 +212,11 @@ class OnnxEmbedder:
             raise EmbeddingError(f"The ONNX encoder at {self.model_dir} is missing; {_REINDEX_HINT}.")
 
         started = time.perf_counter()
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        options.inter_op_num_threads = 1
-        if threads is not None:
-            options.intra_op_num_threads = threads
         try:
             self._session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
-                str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"]
+                str(onnx_path),
+                sess_options=session_options(onnxruntime, threads),
+                providers=["CPUExecutionProvider"],
             )
             self._tokenizer = load_tokenizer(tokenizer_path)
         except Exception as exc:

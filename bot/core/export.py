@@ -1,5 +1,6 @@
 """Build-time export of the serving encoder: the packaged MiniLM traced to ONNX, fused with onnxruntime's
-BERT optimizer, its matrix weights quantized to 8-bit blocks, each step checked against torch.
+BERT optimizer, and a copy with its matrix weights quantized to 8-bit blocks, each checked against torch;
+the one that runs faster on this machine is kept.
 
 Only `meeting-bot index` uses this (it imports torch); serving reads the result (bot.core.embedding)."""
 
@@ -29,6 +30,7 @@ from bot.core.embedding import (
     mean_pool,
     onnxruntime_module,
     quiet_transformers,
+    session_options,
     tokenize_batch,
 )
 
@@ -46,6 +48,22 @@ QUANT_BLOCK = 32
 # dev question) is tests/core/test_embedding.py's.
 _QUANT_MIN_COSINE = 0.995
 _EXPORT_TOLERANCE = 1e-3
+# The two graphs the export may keep (the name recorded in ENCODER_INFO's "weights"). Which is faster
+# depends on the CPU: 8-bit products ran a fifth faster on one machine this was built on, float32 a tenth
+# faster on another without AVX-512 (docs/performance.md), so the export times both where it runs.
+FLOAT_WEIGHTS = "float32"
+BLOCK_WEIGHTS = f"{QUANT_BITS}-bit symmetric blocks of {QUANT_BLOCK}, int8 products"
+WEIGHTS = (FLOAT_WEIGHTS, BLOCK_WEIGHTS)
+# Timed one at a time, as serving asks: texts of a question's length, in rounds that alternate the graphs.
+TIMING_TEXTS = (
+    "when did they meet",
+    "What did Trump say about Mamdani after the Oval Office meeting?",
+    "how much has con edison raised rates since 2022",
+    "Did the two of them agree on anything about housing, crime or the cost of rent in New York City?",
+    "who is mamdani",
+    "What is the New York Affordability Compact and what would it tie federal housing grants to?",
+)
+TIMING_ROUNDS = 4
 
 
 def _temp_path(out_dir: Path, final_name: str) -> Path:
@@ -55,11 +73,14 @@ def _temp_path(out_dir: Path, final_name: str) -> Path:
     return Path(tmp_name)
 
 
-def export_onnx(model_dir: Path, out_dir: Path) -> Path:
+def export_onnx(model_dir: Path, out_dir: Path, weights: str | None = None) -> Path:
     """Export model_dir's transformer to out_dir/model.onnx (+ tokenizer.json); return the model path.
 
-    Steps: trace to ONNX, fuse, check against torch, quantize, check again, then publish the files with
+    Steps: trace to ONNX, fuse, check against torch, quantize a copy, check it again, keep the faster
+    of the two on this machine (or the one `weights` names, one of WEIGHTS), then publish the files with
     the info file last (its presence says the export is complete)."""
+    if weights is not None and weights not in WEIGHTS:
+        raise ValueError(f"weights must be one of {WEIGHTS} or None, got {weights!r}")
     import torch
     from transformers import AutoModel
 
@@ -83,31 +104,37 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
         reference = wrapper(*(torch.from_numpy(check_feeds[name]) for name in INPUT_NAMES)).numpy()
 
     temps = {name: _temp_path(out_dir, name) for name in (ONNX_FILENAME, TOKENIZER_FILENAME, ENCODER_INFO)}
+    graphs = {FLOAT_WEIGHTS: temps[ONNX_FILENAME], BLOCK_WEIGHTS: _temp_path(out_dir, ONNX_FILENAME)}
     try:
-        _trace(wrapper, tokenizer, temps[ONNX_FILENAME])
-        fused = _fuse(temps[ONNX_FILENAME], model.config)
-        _check_exported_model(temps[ONNX_FILENAME], check_feeds, reference)
-        _quantize(temps[ONNX_FILENAME])
-        _check_quantized_model(temps[ONNX_FILENAME], check_feeds, reference)
+        _trace(wrapper, tokenizer, graphs[FLOAT_WEIGHTS])
+        fused = _fuse(graphs[FLOAT_WEIGHTS], model.config)
+        _check_exported_model(graphs[FLOAT_WEIGHTS], check_feeds, reference)
+        if weights != FLOAT_WEIGHTS:
+            shutil.copyfile(graphs[FLOAT_WEIGHTS], graphs[BLOCK_WEIGHTS])
+            _quantize(graphs[BLOCK_WEIGHTS])
+            _check_quantized_model(graphs[BLOCK_WEIGHTS], check_feeds, reference)
+        timings: dict[str, float] = {}
+        if weights is None:
+            timings = time_graphs(graphs, tokenizer)
+            weights = min(timings, key=lambda w: timings[w])
+        if weights != FLOAT_WEIGHTS:
+            os.replace(graphs[weights], temps[ONNX_FILENAME])
         shutil.copyfile(tokenizer_src, temps[TOKENIZER_FILENAME])
-        info = {
-            "format": EXPORT_FORMAT,
-            "model": MODEL_NAME,
-            "fused": fused,
-            "weights": f"{QUANT_BITS}-bit symmetric blocks of {QUANT_BLOCK}, int8 products",
-        }
+        info = {"format": EXPORT_FORMAT, "model": MODEL_NAME, "fused": fused, "weights": weights}
+        if timings:
+            info["median_ms"] = {w: round(t, 3) for w, t in timings.items()}
         temps[ENCODER_INFO].write_text(json.dumps(info) + "\n", encoding="utf-8")
         _publish(temps, out_dir)
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise
+    finally:
+        for tmp in (*temps.values(), *graphs.values()):
+            tmp.unlink(missing_ok=True)  # published files were moved away: only leftovers go
     onnx_path = out_dir / ONNX_FILENAME
     log.info(
-        "Exported %s to %s (%s, %.1f MB) in %.2fs",
+        "Exported %s to %s (%s, %s weights, %.1f MB) in %.2fs",
         MODEL_NAME,
         onnx_path,
         "fused" if fused else "not fused",
+        weights,
         onnx_path.stat().st_size / 1e6,
         time.perf_counter() - started,
     )
@@ -222,6 +249,35 @@ def _quantize(onnx_path: Path) -> None:
     )
     quantizer.process()
     quantizer.model.save_model_to_file(str(onnx_path), use_external_data_format=False)
+
+
+def time_graphs(graphs: dict[str, Path], tokenizer: Any) -> dict[str, float]:
+    """The median milliseconds each graph takes for one question-length text (TIMING_TEXTS, one at a
+    time, in the serving session's options), over TIMING_ROUNDS rounds that alternate which goes first.
+
+    One session at a time: a session's idle threads spin for a while after each run, and two sessions
+    side by side would slow each other down.
+    """
+    onnxruntime = onnxruntime_module()
+    feeds = [tokenize_batch(tokenizer, [text]) for text in TIMING_TEXTS]
+    times: dict[str, list[float]] = {name: [] for name in graphs}
+    names = list(graphs)
+    for round_ in range(TIMING_ROUNDS):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            session = onnxruntime.InferenceSession(
+                str(graphs[name]),
+                sess_options=session_options(onnxruntime),
+                providers=["CPUExecutionProvider"],
+            )
+            session.run([OUTPUT_NAME], feeds[0])  # the first run allocates
+            for feed in feeds:
+                started = time.perf_counter()
+                session.run([OUTPUT_NAME], feed)
+                times[name].append((time.perf_counter() - started) * 1000)
+            del session
+    medians = {name: float(np.median(t)) for name, t in times.items()}
+    log.info("encoder graphs, median ms per question-length text on this machine: %s", medians)
+    return medians
 
 
 def _run_exported(onnx_path: Path, feeds: dict[str, np.ndarray]) -> np.ndarray:

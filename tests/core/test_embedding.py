@@ -27,7 +27,7 @@ from bot.core.embedding import (
     export_format,
     onnxruntime_module,
 )
-from bot.core.export import export_onnx
+from bot.core.export import BLOCK_WEIGHTS, FLOAT_WEIGHTS, WEIGHTS, export_onnx
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MIN_COSINE = 0.999
@@ -101,9 +101,22 @@ TEXTS: list[str] = [
 
 @pytest.fixture(scope="session")
 def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Export the ONNX encoder once per test session."""
+    """Export the ONNX encoder once per test session, as `meeting-bot index` does (the faster graph kept)."""
     out_dir = tmp_path_factory.mktemp("onnx_encoder")
     export_onnx(default_model_dir(), out_dir)
+    return out_dir
+
+
+def _weights(folder: Path) -> str:
+    return json.loads((folder / "encoder.json").read_text(encoding="utf-8"))["weights"]
+
+
+@pytest.fixture(scope="session")
+def other_onnx_dir(onnx_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graph the export did not keep on this machine: another machine may keep it."""
+    out_dir = tmp_path_factory.mktemp("onnx_encoder_other")
+    other = next(w for w in WEIGHTS if w != _weights(onnx_dir))
+    export_onnx(default_model_dir(), out_dir, weights=other)
     return out_dir
 
 
@@ -156,25 +169,51 @@ def test_long_texts_exceed_max_seq_length() -> None:
     assert len(long_texts) >= 3
 
 
-def test_export_writes_fused_quantized_model_and_tokenizer(onnx_dir: Path) -> None:
-    """Export leaves model.onnx + tokenizer.json + encoder.json: fused, 8-bit matrix weights, dynamic axes."""
+def test_export_keeps_the_graph_that_ran_faster_here(onnx_dir: Path) -> None:
+    """Both graphs were timed where the export ran, and the faster one was kept (encoder.json says so)."""
+    info = json.loads((onnx_dir / "encoder.json").read_text(encoding="utf-8"))
+    assert set(info["median_ms"]) == set(WEIGHTS)
+    assert all(t > 0 for t in info["median_ms"].values())
+    assert info["weights"] == min(WEIGHTS, key=lambda w: info["median_ms"][w])
+
+
+def test_an_export_may_be_told_which_graph_to_keep(other_onnx_dir: Path, onnx_dir: Path) -> None:
+    info = json.loads((other_onnx_dir / "encoder.json").read_text(encoding="utf-8"))
+    assert info["weights"] != _weights(onnx_dir) and "median_ms" not in info
+    with pytest.raises(ValueError, match="weights must be one of"):
+        export_onnx(default_model_dir(), other_onnx_dir, weights="4-bit")
+
+
+@pytest.mark.parametrize("which", ["onnx_dir", "other_onnx_dir"], ids=["kept", "other"])
+def test_export_writes_a_fused_model_and_tokenizer(which: str, request: pytest.FixtureRequest) -> None:
+    """Export leaves model.onnx + tokenizer.json + encoder.json: fused, float32 or 8-bit matrix weights,
+    dynamic axes."""
     import onnx
 
+    folder = request.getfixturevalue(which)
     onnxruntime = onnxruntime_module()
-    assert sorted(p.name for p in onnx_dir.iterdir()) == ["encoder.json", "model.onnx", "tokenizer.json"]
-    assert export_format(onnx_dir) == EXPORT_FORMAT
-    model = onnx.load(str(onnx_dir / "model.onnx"))
+    assert sorted(p.name for p in folder.iterdir()) == ["encoder.json", "model.onnx", "tokenizer.json"]
+    assert export_format(folder) == EXPORT_FORMAT
+    model = onnx.load(str(folder / "model.onnx"))
     # onnxruntime's BERT fusion took: one fused attention per layer, embeddings in one operator.
     ops = [node.op_type for node in model.graph.node]
     assert ops.count("Attention") == 6 and ops.count("EmbedLayerNormalization") == 1
-    # Each layer's three dense products (attention output, intermediate, output) hold 8-bit blocks.
-    assert ops.count("MatMulNBits") == 18 and "MatMul" not in ops
-    assert {
-        a.i for n in model.graph.node if n.op_type == "MatMulNBits" for a in n.attribute if a.name == "bits"
-    } == {8}
+    if _weights(folder) == BLOCK_WEIGHTS:
+        # Each layer's three dense products (attention output, intermediate, output) hold 8-bit blocks.
+        assert ops.count("MatMulNBits") == 18 and "MatMul" not in ops
+        assert {
+            a.i
+            for n in model.graph.node
+            if n.op_type == "MatMulNBits"
+            for a in n.attribute
+            if a.name == "bits"
+        } == {8}
+    else:
+        assert _weights(folder) == FLOAT_WEIGHTS
+        assert ops.count("MatMul") == 18 and "MatMulNBits" not in ops
     float_types = {init.data_type for init in model.graph.initializer if init.data_type in (1, 10, 11, 16)}
     assert float_types == {onnx.TensorProto.FLOAT}
-    session = onnxruntime.InferenceSession(str(onnx_dir / "model.onnx"), providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
     inputs = {i.name: i.shape for i in session.get_inputs()}
     assert set(inputs) == {"input_ids", "attention_mask", "token_type_ids"}
     for shape in inputs.values():
@@ -182,6 +221,16 @@ def test_export_writes_fused_quantized_model_and_tokenizer(onnx_dir: Path) -> No
     output_shape = session.get_outputs()[0].shape
     assert isinstance(output_shape[0], str) and isinstance(output_shape[1], str)
     assert output_shape[2] == EMBEDDING_DIM
+
+
+def test_the_graph_not_kept_matches_reference_too(
+    other_onnx_dir: Path, reference_vectors: np.ndarray
+) -> None:
+    """Whichever graph a machine keeps, its vectors are sentence-transformers', batched and one by one."""
+    other = OnnxEmbedder(other_onnx_dir, threads=2)
+    assert _row_cosines(other.encode(TEXTS), reference_vectors).min() >= MIN_COSINE
+    singles = np.vstack([other.encode([t]) for t in TEXTS])
+    assert _row_cosines(singles, reference_vectors).min() >= MIN_COSINE
 
 
 def test_batch_matches_reference(onnx_vectors: np.ndarray, reference_vectors: np.ndarray) -> None:
