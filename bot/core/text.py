@@ -428,7 +428,7 @@ _LEAD_IN = (
 # A request to be told about something ("tell me about X", "info on X", "what do you know about X",
 # "describe X"), after its lead-in. Each run of spaces sits between fixed words, so matching is linear.
 _REQUEST = re.compile(
-    _LEAD_IN + r"(?:tell\s+(?:me|us)\s+(?:(?:a\s+(?:bit|little)\s+)?more\s+)?(?:about|abt|bout)|"
+    _LEAD_IN + r"(?:tell?\s+(?:me|us)\s+(?:(?:a\s+(?:bit|little)\s+)?more\s+)?(?:about|abt|bout)|"
     r"what\s+do\s+(?:you|u)\s+know\s+(?:about|abt)|"
     r"(?:give\s+me\s+)?(?:any\s+|some\s+|more\s+)?(?:info|information|details)\s+(?:on|about|abt|re)|"
     r"describe|talk\s+about)\s+",

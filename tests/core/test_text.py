@@ -121,6 +121,7 @@ PEOPLE = frozenset({"mamdani", "trump", "bannon"})
         ("tell me about trump mamdani", "tell me about trump mamdani"),  # several things: as typed
         ("tell me about mamdani and trump", "tell me about mamdani and trump"),
         ("ok so tell me abt trump pls pls pls", "who is trump?"),
+        ("tel me about trump", "who is trump?"),  # "tell" mistyped: still a request
         ("mamdani's age", "mamdani's age"),  # not a name alone
         ("rent stabilization", "rent stabilization"),  # a topic alone: searched as typed
         ("tell me about x" + " " * 2000 + "y", "what is x" + " " * 2000 + "y?"),  # long runs: linear
