@@ -641,7 +641,7 @@ def check_json(result: QuoteCheck) -> dict:
 
 VERDICT_LINES = {
     "verbatim": "in the article, word for word",
-    "close": "close: the article says something nearly the same",
+    "close": "close, but not word for word: the article's words differ",
     "absent": "not in the article",
 }
 

@@ -257,7 +257,7 @@ def render_notice(text: str) -> str:
 
 VERDICT_HEADINGS = {
     "verbatim": "✅ In the article, word for word",
-    "close": "≈ Close: the article says it a little differently",
+    "close": "≈ Close, but not word for word: the article's words differ",
     "absent": "❌ Not in the article",
 }
 CHECK_COLOURS = {"verbatim": discord.Colour.green(), "close": discord.Colour.gold(), "absent": ABSTAIN_COLOUR}

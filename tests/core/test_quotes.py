@@ -22,6 +22,7 @@ from bot.core.quotes import (
     TooShort,
     UnreadableText,
     clean_text,
+    speaker_note,
     split_spans,
 )
 from tests.conftest import REPO_ROOT
@@ -232,6 +233,19 @@ def test_close_gives_what_the_article_says_and_the_words_that_differ(checker: Qu
     assert "It’s about survival." in span.article_text
     assert [(d.said, d.article) for d in span.differs] == [("power", "survival")]
     assert span.speaker == "Steve Bannon" and span.claimed == "Bannon" and not span.misattributed
+
+
+def test_a_close_quote_is_not_said_to_be_the_speakers_own_words(checker: QuoteChecker) -> None:
+    """A trial: "Mamdani is a terrorist…" (Trump's words have "communist") got "The article has Trump
+    saying this."; the article's words are his, these are not."""
+    (span,) = checker.check('Trump said "Mamdani is a terrorist who wants to destroy New York"').spans
+    assert span.verdict == CLOSE and not span.misattributed
+    assert speaker_note(span) == "The article's words are Trump's."
+    (span,) = checker.check('Mamdani said "If he could be a huge success, I’d be very happy"').spans
+    assert span.verdict == CLOSE and speaker_note(span) == "The article's words are Trump's, not Mamdani's."
+    (span,) = checker.check('Mamdani said "If he could be a spectacular success, I’d be very happy"').spans
+    assert span.verdict == VERBATIM
+    assert speaker_note(span) == "The article has Trump saying this, not Mamdani."
 
 
 def test_a_dropped_word_shows_as_left_out(checker: QuoteChecker) -> None:
