@@ -177,8 +177,11 @@ _LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_])", re.MUL
 _FENCE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*$", re.MULTILINE)
 # Web addresses, invites and e-mail addresses: what a question is about is in its words, and a host name
 # or an address is a word the article does not have, which reads as a question it cannot answer.
+# A host name with a path counts without its scheme ("evil.com/login", "discord.gift/x": a trial found
+# them kept while "www.evil.com" went).
 _ADDRESS = re.compile(
-    r"[ \t]*(?:<?\b(?:[a-z][a-z0-9+.-]*://|www\.|discord\.gg/)[^\s<>]+>?|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)",
+    r"[ \t]*(?:<?\b(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+[a-z]{2,}/)[^\s<>]*>?"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)",
     re.IGNORECASE,
 )
 _TRAILING = ".,!?;:)'\"”’>"
