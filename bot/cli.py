@@ -438,6 +438,11 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     k = getattr(args, "k", DEFAULT_K)  # `start` without a token comes here, with no -k of its own
     _check_k(k)
     answerer = load_answerer(settings)
+    # Piped binary data (/dev/zero, a file that is no text) is refused, as a batch's is: /dev/zero is one
+    # line without end, read and dropped a piece at a time for ever without a word (a trial).
+    peek = None if sys.stdin.isatty() else getattr(getattr(sys.stdin, "buffer", None), "peek", None)
+    if peek is not None and _looks_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
+        raise UserError("The standard input holds binary data, not questions (one per line).", EXIT_USAGE)
     if isinstance(sys.stdin, io.TextIOWrapper):
         # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of
         # ending the chat.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -258,6 +259,25 @@ def test_ask_batch_of_nul_bytes_or_utf16_is_refused_as_binary(tmp_path: Path, co
     result = run_bytes("ask", "--batch", str(batch))
     assert result.returncode == 2 and result.stdout == b""
     assert "binary data" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "bytes"])
+def test_chat_on_binary_input_says_so_and_stops(source: str) -> None:
+    """A trial piped /dev/zero into `chat`: one line without end, dropped a piece at a time for ever,
+    at full CPU and without a word."""
+    with open("/dev/zero", "rb") if source == "/dev/zero" else contextlib.nullcontext() as zero:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "chat"],
+            stdin=zero,
+            input=None if zero else bytes(range(256)) * 90,
+            capture_output=True,
+            cwd=ROOT,
+            env=environment(),
+            timeout=60,
+        )
+    assert result.returncode == 2 and result.stdout == b""
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line == "error: The standard input holds binary data, not questions (one per line)."
 
 
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
