@@ -781,9 +781,10 @@ def test_bench_with_a_negative_scale_is_a_usage_error() -> None:
     assert "--scale" in assert_one_sentence_error(run("bench", "--scale", "-1"), 2)
 
 
-@pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f"])
+@pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f", "@everyone", "<@123> \u200b"])
 def test_a_question_of_blank_letters_is_empty(blank: str) -> None:
-    assert "empty" in assert_one_sentence_error(run("ask", blank), 2)
+    message = assert_one_sentence_error(run("ask", blank), 2)
+    assert "empty once mentions, links and invisible characters are left out" in message
 
 
 def test_the_log_never_shows_an_interaction_token_even_in_a_traceback() -> None:

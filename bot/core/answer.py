@@ -170,7 +170,11 @@ def clean_question(text: str) -> Asked:
         text = cut_at_word(text, MAX_QUESTION_CHARS)
     text = plain_markup(text).strip()  # on at most MAX_QUESTION_CHARS characters: its patterns look ahead
     if all(is_invisible(c) for c in text):
-        raise EmptyQuestion("The question is empty; type a question about the meeting.")
+        # "@everyone" alone was "empty" with no word of why (a trial): say what was taken out.
+        raise EmptyQuestion(
+            "The question is empty once mentions, links and invisible characters are left out; "
+            "type a question about the meeting."
+        )
     return Asked(text, truncated)
 
 
