@@ -177,11 +177,11 @@ _LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_])", re.MUL
 _FENCE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*$", re.MULTILINE)
 # Web addresses, invites and e-mail addresses: what a question is about is in its words, and a host name
 # or an address is a word the article does not have, which reads as a question it cannot answer.
-# A host name with a path counts without its scheme ("evil.com/login", "discord.gift/x": a trial found
-# them kept while "www.evil.com" went). A scheme, such a host and an e-mail address are tried only where
-# a run of their characters starts, so that "a.a.a.…" is read once, not once from each of its words.
+# A scheme and an e-mail address are tried only where a run of their characters starts, so that
+# "a.a.a.…" is read once, not once from each of its words. A host name without a scheme or "www."
+# ("evil.com/login") stays: told from words run together ("housing.rent/price caps") it is not.
 _ADDRESS = re.compile(
-    r"[ \t]*(?:<?(?:(?<![\w+.-])[a-z][a-z0-9+.-]*://|\bwww\.|(?<![\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,}/)[^\s<>]*>?"
+    r"[ \t]*(?:<?(?:(?<![\w+.-])[a-z][a-z0-9+.-]*://|\bwww\.|\bdiscord\.gg/)[^\s<>]+>?"
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)",
     re.IGNORECASE,
 )
