@@ -222,7 +222,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     paths = paths_of(settings)
-    if ensure_encoder(paths.encoder):
+    if ensure_encoder(paths.encoder, settings.encoder_threads):
         print(f"Exported the ONNX encoder to {paths.encoder}.")
     if args.if_needed and index_fresh(paths):
         tidy(paths.index)  # what a killed rebuild left beside it
@@ -250,17 +250,24 @@ MAX_LINE = 1_000_000
 
 
 TOO_LONG = f"That line is over {MAX_LINE:,} characters; it was skipped."
+BINARY_INPUT = "The standard input holds binary data, not questions (one per line)."
 
 
-def bounded_lines(source: Any) -> Iterator[bytes | str | None]:
+def bounded_lines(source: Any, binary_stops: bool = False) -> Iterator[bytes | str | None]:
     """The lines of a text or bytes stream, never holding more than MAX_LINE of one: an over-long line
-    is read and dropped a piece at a time, and comes back as None."""
+    comes back as None as soon as it is seen to be one, and is then read and dropped a piece at a time.
+    With `binary_stops`, an over-long line that is binary data (/dev/zero arriving after some questions)
+    is a UserError instead: it may never end."""
     while line := source.readline(MAX_LINE + 1):
         newline = b"\n" if isinstance(line, bytes) else "\n"
         if len(line) > MAX_LINE and not line.endswith(newline):
+            head = line[:BINARY_SNIFF]
+            head_bytes = head if isinstance(head, bytes) else head.encode("utf-8", "surrogateescape")
+            if binary_stops and _looks_binary(head_bytes):
+                raise UserError(BINARY_INPUT, EXIT_USAGE)
+            yield None
             while (rest := source.readline(MAX_LINE)) and not rest.endswith(newline):
                 pass
-            yield None
             continue
         yield line
 
@@ -413,7 +420,7 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO, k: int = DEFAULT_
     """Answer each line typed as a question (with up to `k` excerpts, and `k` more a page), until end of
     input or "quit"; read like a DM, with follow-ups."""
     history: list[str] = []
-    for line in bounded_lines(source):
+    for line in bounded_lines(source, binary_stops=True):
         if line is None:
             print(TOO_LONG, file=out, flush=True)
             continue
@@ -440,9 +447,11 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     answerer = load_answerer(settings)
     # Piped binary data (/dev/zero, a file that is no text) is refused, as a batch's is: /dev/zero is one
     # line without end, read and dropped a piece at a time for ever without a word (a trial).
+    if sys.stdin is None:  # started with its standard input closed (`<&-`)
+        raise UserError("There is no standard input to read questions from.", EXIT_USAGE)
     peek = None if sys.stdin.isatty() else getattr(getattr(sys.stdin, "buffer", None), "peek", None)
     if peek is not None and _looks_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
-        raise UserError("The standard input holds binary data, not questions (one per line).", EXIT_USAGE)
+        raise UserError(BINARY_INPUT, EXIT_USAGE)
     if isinstance(sys.stdin, io.TextIOWrapper):
         # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of
         # ending the chat.

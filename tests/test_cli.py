@@ -280,6 +280,33 @@ def test_chat_on_binary_input_says_so_and_stops(source: str) -> None:
     assert line == "error: The standard input holds binary data, not questions (one per line)."
 
 
+def test_chat_stops_at_binary_data_after_its_questions() -> None:
+    """The review: /dev/zero arriving after a first question was dropped a piece at a time for ever."""
+    # Blank lines first, more than the start's binary check reads, so the question is read as text.
+    script = (
+        f'( printf "%.0s\\n" $(seq 9000); echo "When was the meeting?"; cat /dev/zero ) '
+        f'| "{sys.executable}" -m bot chat -k 1'
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=90
+    )
+    assert result.returncode == 2
+    assert result.stdout.decode().startswith("» ")  # the question before it was answered
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line == "error: The standard input holds binary data, not questions (one per line)."
+
+
+def test_chat_with_its_input_closed_says_so() -> None:
+    """The review: `meeting-bot chat <&-` raised AttributeError (sys.stdin is None)."""
+    script = f'"{sys.executable}" -m bot chat <&-'
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=60
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line == "error: There is no standard input to read questions from."
+
+
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
     batch = tmp_path / "picture.bin"
     batch.write_bytes(bytes(range(256)) * 90)  # 23,040 bytes
@@ -784,7 +811,7 @@ def test_bench_with_a_negative_scale_is_a_usage_error() -> None:
 @pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f", "@everyone", "<@123> \u200b"])
 def test_a_question_of_blank_letters_is_empty(blank: str) -> None:
     message = assert_one_sentence_error(run("ask", blank), 2)
-    assert "empty once mentions, links and invisible characters are left out" in message
+    assert "empty once mentions, markup and invisible characters are left out" in message
 
 
 def test_the_log_never_shows_an_interaction_token_even_in_a_traceback() -> None:

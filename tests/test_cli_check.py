@@ -20,7 +20,7 @@ def test_check_prints_each_quote_with_its_verdict_and_citation() -> None:
     assert "[1] “If he could be a huge success, I’d be very happy”" in out
     assert "close, but not word for word: the article's words differ" in out
     assert "“huge” where the article has “spectacular”" in out
-    assert "The article's words are Trump's, not Mamdani's." in out
+    assert "The article's words are said by Trump, not Mamdani." in out
     assert "[2] “It’s ambitious.”" in out and "in the article, word for word" in out
     assert out.count("— What Comes Next, ¶1") == 2
 

@@ -172,7 +172,7 @@ def clean_question(text: str) -> Asked:
     if all(is_invisible(c) for c in text):
         # "@everyone" alone was "empty" with no word of why (a trial): say what was taken out.
         raise EmptyQuestion(
-            "The question is empty once mentions, links and invisible characters are left out; "
+            "The question is empty once mentions, markup and invisible characters are left out; "
             "type a question about the meeting."
         )
     return Asked(text, truncated)

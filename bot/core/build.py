@@ -131,8 +131,9 @@ def require_build_extras() -> None:
 
 
 @contextmanager
-def rebuilding(index_dir: Path) -> Iterator[None]:
+def rebuilding(index_dir: Path, what: str = "index") -> Iterator[None]:
     """Hold the index's build lock: one build at a time writes it and its leftovers (else IndexUnwritable).
+    The encoder's export holds one of its own, `what` being "encoder".
 
     The lock is an flock on `.{name}.lock` beside the index: the system releases it when the process
     ends, however it ends.
@@ -148,7 +149,7 @@ def rebuilding(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IndexUnwritable(
-                f"Another `{REBUILD}` is rebuilding the index in {index_dir} right now; "
+                f"Another `{REBUILD}` is rebuilding the {what} in {index_dir} right now; "
                 "try again when it has finished."
             ) from None
         yield
@@ -182,15 +183,23 @@ def encoder_ready(encoder_dir: Path) -> bool:
     return export_format(encoder_dir) == EXPORT_FORMAT
 
 
-def ensure_encoder(encoder_dir: Path) -> bool:
-    """Export the ONNX encoder from the packaged model if it is missing or older; True if it exported."""
+def ensure_encoder(encoder_dir: Path, threads: int | None = None) -> bool:
+    """Export the ONNX encoder from the packaged model if it is missing or older; True if it exported.
+
+    One export at a time (a lock beside the folder, as an index build holds): two at once could each keep
+    another graph, and the info file describe the other's. What a killed export left goes first.
+    `threads` are the serving encoder's (ENCODER_THREADS), with which its graphs are timed."""
     if encoder_ready(encoder_dir):
         return False
     require_build_extras()  # the export runs the model in torch
-    log.info("exporting the ONNX encoder to %s", encoder_dir)
-    from bot.core.export import export_onnx  # build-time only: it imports torch
+    from bot.core.export import export_onnx, remove_export_leftovers  # build-time only: imports torch
 
-    export_onnx(default_model_dir(), encoder_dir)
+    with rebuilding(encoder_dir, "encoder"):
+        if encoder_ready(encoder_dir):
+            return False  # another process finished an export between the check above and the lock
+        remove_export_leftovers(encoder_dir)
+        log.info("exporting the ONNX encoder to %s", encoder_dir)
+        export_onnx(default_model_dir(), encoder_dir, threads=threads)
     return True
 
 

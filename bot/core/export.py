@@ -73,12 +73,30 @@ def _temp_path(out_dir: Path, final_name: str) -> Path:
     return Path(tmp_name)
 
 
-def export_onnx(model_dir: Path, out_dir: Path, weights: str | None = None) -> Path:
+def remove_export_leftovers(out_dir: Path) -> list[Path]:
+    """Delete the temp files a killed export left in out_dir (call it holding the export's lock); the
+    files removed. SIGINT cleans up after itself, SIGTERM and SIGKILL do not: each left up to 160 MB."""
+    found = [
+        p
+        for name in (ONNX_FILENAME, TOKENIZER_FILENAME, ENCODER_INFO)
+        for p in Path(out_dir).glob(f".{name}.*.tmp")
+    ]
+    for leftover in found:
+        log.info("removing %s, left by an interrupted export", leftover)
+        leftover.unlink(missing_ok=True)
+    return found
+
+
+def export_onnx(
+    model_dir: Path, out_dir: Path, weights: str | None = None, threads: int | None = None
+) -> Path:
     """Export model_dir's transformer to out_dir/model.onnx (+ tokenizer.json); return the model path.
 
     Steps: trace to ONNX, fuse, check against torch, quantize a copy, check it again, keep the faster
     of the two on this machine (or the one `weights` names, one of WEIGHTS), then publish the files with
-    the info file last (its presence says the export is complete)."""
+    the info file last (its presence says the export is complete). The graphs are timed with `threads`
+    intra-op threads, as the serving encoder runs. When the 8-bit copy fails its check (or to run), the
+    float32 graph, already checked, is kept unless the 8-bit one was asked for."""
     if weights is not None and weights not in WEIGHTS:
         raise ValueError(f"weights must be one of {WEIGHTS} or None, got {weights!r}")
     import torch
@@ -110,13 +128,24 @@ def export_onnx(model_dir: Path, out_dir: Path, weights: str | None = None) -> P
         fused = _fuse(graphs[FLOAT_WEIGHTS], model.config)
         _check_exported_model(graphs[FLOAT_WEIGHTS], check_feeds, reference)
         if weights != FLOAT_WEIGHTS:
-            shutil.copyfile(graphs[FLOAT_WEIGHTS], graphs[BLOCK_WEIGHTS])
-            _quantize(graphs[BLOCK_WEIGHTS])
-            _check_quantized_model(graphs[BLOCK_WEIGHTS], check_feeds, reference)
+            try:
+                shutil.copyfile(graphs[FLOAT_WEIGHTS], graphs[BLOCK_WEIGHTS])
+                _quantize(graphs[BLOCK_WEIGHTS])
+                _check_quantized_model(graphs[BLOCK_WEIGHTS], check_feeds, reference)
+            except Exception as exc:
+                if weights == BLOCK_WEIGHTS:
+                    raise
+                log.warning("the 8-bit encoder graph failed (%s); keeping the float32 one", exc)
+                weights = FLOAT_WEIGHTS
         timings: dict[str, float] = {}
         if weights is None:
-            timings = time_graphs(graphs, tokenizer)
-            weights = min(timings, key=lambda w: timings[w])
+            try:
+                timings = time_graphs(graphs, tokenizer, threads)
+            except Exception as exc:  # a graph onnxruntime cannot run on this CPU
+                log.warning("the encoder graphs could not both be timed (%s); keeping the float32 one", exc)
+                weights = FLOAT_WEIGHTS
+            else:
+                weights = min(timings, key=lambda w: timings[w])
         if weights != FLOAT_WEIGHTS:
             os.replace(graphs[weights], temps[ONNX_FILENAME])
         shutil.copyfile(tokenizer_src, temps[TOKENIZER_FILENAME])
@@ -251,7 +280,7 @@ def _quantize(onnx_path: Path) -> None:
     quantizer.model.save_model_to_file(str(onnx_path), use_external_data_format=False)
 
 
-def time_graphs(graphs: dict[str, Path], tokenizer: Any) -> dict[str, float]:
+def time_graphs(graphs: dict[str, Path], tokenizer: Any, threads: int | None = None) -> dict[str, float]:
     """The median milliseconds each graph takes for one question-length text (TIMING_TEXTS, one at a
     time, in the serving session's options), over TIMING_ROUNDS rounds that alternate which goes first.
 
@@ -266,7 +295,7 @@ def time_graphs(graphs: dict[str, Path], tokenizer: Any) -> dict[str, float]:
         for name in names if round_ % 2 == 0 else names[::-1]:
             session = onnxruntime.InferenceSession(
                 str(graphs[name]),
-                sess_options=session_options(onnxruntime),
+                sess_options=session_options(onnxruntime, threads),
                 providers=["CPUExecutionProvider"],
             )
             session.run([OUTPUT_NAME], feeds[0])  # the first run allocates

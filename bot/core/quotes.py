@@ -145,8 +145,8 @@ def speaker_note(span: SpanCheck) -> str | None:
     For a close quote the article's words are someone's, not the message's ("Mamdani is a terrorist…"
     is close to Trump's "Mamdani is a communist…": a trial found "The article has Trump saying this.")."""
     if span.speaker and span.verdict == CLOSE:
-        words = f"The article's words are {span.speaker}'s"
-        return f"{words}, not {span.claimed}'s." if span.misattributed else f"{words}."
+        words = f"The article's words are said by {span.speaker}"  # no possessive: "Mamdani’s office's"
+        return f"{words}, not {span.claimed}." if span.misattributed else f"{words}."
     if span.misattributed:
         return f"The article has {span.speaker} saying this, not {span.claimed}."
     if span.speaker and span.verdict != ABSENT:

@@ -46,7 +46,7 @@ async def test_the_menu_on_a_message_gives_three_verdicts_privately(
         assert fields[0]["value"].startswith("✅") and "¶1" in fields[0]["value"]
         assert fields[1]["value"].startswith("≈")
         assert "spectacular" in fields[1]["value"] and "huge" in fields[1]["value"]
-        assert "The article's words are Trump's, not Mamdani's." in fields[1]["value"]
+        assert "The article's words are said by Trump, not Mamdani." in fields[1]["value"]
         assert fields[2]["value"].startswith("❌") and "Nearest passage" in fields[2]["value"]
         original = fake.original_message(ref.id)
         assert original["flags"] & MESSAGE_FLAG_EPHEMERAL  # only the person who asked sees it

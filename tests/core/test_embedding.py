@@ -27,7 +27,7 @@ from bot.core.embedding import (
     export_format,
     onnxruntime_module,
 )
-from bot.core.export import BLOCK_WEIGHTS, FLOAT_WEIGHTS, WEIGHTS, export_onnx
+from bot.core.export import BLOCK_WEIGHTS, FLOAT_WEIGHTS, WEIGHTS, export_onnx, remove_export_leftovers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MIN_COSINE = 0.999
@@ -182,6 +182,50 @@ def test_an_export_may_be_told_which_graph_to_keep(other_onnx_dir: Path, onnx_di
     assert info["weights"] != _weights(onnx_dir) and "median_ms" not in info
     with pytest.raises(ValueError, match="weights must be one of"):
         export_onnx(default_model_dir(), other_onnx_dir, weights="4-bit")
+
+
+def test_a_failing_8_bit_graph_leaves_the_float32_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The review: a drifting or unrunnable 8-bit copy failed the whole export, though the float32 graph
+    had passed its check. Asked for by name, it still fails."""
+    import bot.core.export as export
+
+    def drifts(path: Path) -> None:
+        raise EmbeddingError("The quantized ONNX encoder drifts from torch (cosine 0.9 < 0.995).")
+
+    monkeypatch.setattr(export, "_quantize", drifts)
+    export_onnx(default_model_dir(), tmp_path / "out")
+    assert _weights(tmp_path / "out") == FLOAT_WEIGHTS and "keeping the float32 one" in caplog.text
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "encoder.json",
+        "model.onnx",
+        "tokenizer.json",
+    ]
+    with pytest.raises(EmbeddingError, match="drifts"):
+        export_onnx(default_model_dir(), tmp_path / "asked", weights=BLOCK_WEIGHTS)
+    assert not [p for p in (tmp_path / "asked").iterdir() if p.name != "tokenizer.json"]
+
+
+def test_what_a_killed_export_left_is_removed_and_nothing_else(tmp_path: Path) -> None:
+    """The review: a SIGTERM'd export left its temp files (90 MB and 67 MB graphs) for good."""
+    left = [
+        tmp_path / name for name in (".model.onnx.ab12.tmp", ".encoder.json.x.tmp", ".tokenizer.json.y.tmp")
+    ]
+    kept = [tmp_path / name for name in ("model.onnx", "encoder.json", "notes.tmp", ".other.onnx.z.tmp")]
+    for path in left + kept:
+        path.write_bytes(b"x")
+    assert sorted(remove_export_leftovers(tmp_path)) == sorted(left)
+    assert sorted(tmp_path.iterdir()) == sorted(kept)
+
+
+def test_one_export_at_a_time(tmp_path: Path) -> None:
+    """The review: two exports into one folder at once could each keep another graph."""
+    from bot.core.build import ensure_encoder, rebuilding
+    from bot.core.index import IndexUnwritable
+
+    with rebuilding(tmp_path / "encoder", "encoder"), pytest.raises(IndexUnwritable, match="the encoder in"):
+        ensure_encoder(tmp_path / "encoder")
 
 
 @pytest.mark.parametrize("which", ["onnx_dir", "other_onnx_dir"], ids=["kept", "other"])

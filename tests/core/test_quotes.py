@@ -240,9 +240,11 @@ def test_a_close_quote_is_not_said_to_be_the_speakers_own_words(checker: QuoteCh
     saying this."; the article's words are his, these are not."""
     (span,) = checker.check('Trump said "Mamdani is a terrorist who wants to destroy New York"').spans
     assert span.verdict == CLOSE and not span.misattributed
-    assert speaker_note(span) == "The article's words are Trump's."
+    assert speaker_note(span) == "The article's words are said by Trump."
     (span,) = checker.check('Mamdani said "If he could be a huge success, I’d be very happy"').spans
-    assert span.verdict == CLOSE and speaker_note(span) == "The article's words are Trump's, not Mamdani's."
+    assert (
+        span.verdict == CLOSE and speaker_note(span) == "The article's words are said by Trump, not Mamdani."
+    )
     (span,) = checker.check('Mamdani said "If he could be a spectacular success, I’d be very happy"').spans
     assert span.verdict == VERBATIM
     assert speaker_note(span) == "The article has Trump saying this, not Mamdani."
