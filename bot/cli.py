@@ -424,6 +424,10 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO, k: int = DEFAULT_
         if line is None:
             print(TOO_LONG, file=out, flush=True)
             continue
+        if _looks_binary(line.encode("utf-8", "surrogateescape")):
+            # Random bytes after some questions break into short "lines" that each failed as not UTF-8
+            # (a review: 11,606 such replies); a stray bad byte in a line of text is that line's error.
+            raise UserError(BINARY_INPUT, EXIT_USAGE)
         if plain_letters(line).strip().rstrip(".!").strip().casefold() in QUIT_LINES:  # "Quit.", "ｑｕｉｔ"
             return
         try:

@@ -296,6 +296,26 @@ def test_chat_stops_at_binary_data_after_its_questions() -> None:
     assert line == "error: The standard input holds binary data, not questions (one per line)."
 
 
+def test_chat_stops_at_random_bytes_after_its_questions(tmp_path: Path) -> None:
+    """The review: random bytes after a question broke into short lines, each answered "not UTF-8"."""
+    typed = tmp_path / "typed"
+    typed.write_bytes(b"\n" * 9000 + b"When was the meeting?\n" + bytes(range(256)) * 90)
+    with typed.open("rb") as source:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "chat", "-k", "1"],
+            stdin=source,
+            capture_output=True,
+            cwd=ROOT,
+            env=environment(),
+            timeout=60,
+        )
+    assert result.returncode == 2
+    out = result.stdout.decode()
+    assert out.startswith("» ") and "not valid UTF-8" not in out
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line == "error: The standard input holds binary data, not questions (one per line)."
+
+
 def test_chat_with_its_input_closed_says_so() -> None:
     """The review: `meeting-bot chat <&-` raised AttributeError (sys.stdin is None)."""
     script = f'"{sys.executable}" -m bot chat <&-'
