@@ -256,15 +256,19 @@ BINARY_INPUT = "The standard input holds binary data, not questions (one per lin
 def bounded_lines(source: Any, binary_stops: bool = False) -> Iterator[bytes | str | None]:
     """The lines of a text or bytes stream, never holding more than MAX_LINE of one: an over-long line
     comes back as None as soon as it is seen to be one, and is then read and dropped a piece at a time.
-    With `binary_stops`, an over-long line that is binary data (/dev/zero arriving after some questions)
-    is a UserError instead: it may never end."""
+    With `binary_stops`, a line that is binary data is a UserError instead: /dev/zero after some
+    questions is one line that may never end, and random bytes break into short lines that each failed
+    as not UTF-8 (a review: 11,606 such replies); a stray bad byte in a line of text is that line's own."""
     while line := source.readline(MAX_LINE + 1):
         newline = b"\n" if isinstance(line, bytes) else "\n"
-        if len(line) > MAX_LINE and not line.endswith(newline):
-            head = line[:BINARY_SNIFF]
-            head_bytes = head if isinstance(head, bytes) else head.encode("utf-8", "surrogateescape")
-            if binary_stops and _looks_binary(head_bytes):
+        over_long = len(line) > MAX_LINE and not line.endswith(newline)
+        if binary_stops:
+            sample = line[:BINARY_SNIFF] if over_long else line  # an over-long line is judged by its start
+            if _looks_binary(
+                sample if isinstance(sample, bytes) else sample.encode("utf-8", "surrogateescape")
+            ):
                 raise UserError(BINARY_INPUT, EXIT_USAGE)
+        if over_long:
             yield None
             while (rest := source.readline(MAX_LINE)) and not rest.endswith(newline):
                 pass
@@ -397,9 +401,9 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
 
 
 def _looks_binary(block: bytes) -> bool:
-    """Whether the start of a batch is binary: NUL bytes among many bytes that are not UTF-8 (an image,
-    random bytes), or so many NULs that it is no text (/dev/zero, UTF-16). A stray NUL line, or one line
-    that is not UTF-8, is only that line's error."""
+    """Whether the start of a batch, or of a chat line, is binary: NUL bytes among many bytes that are not
+    UTF-8 (an image, random bytes), or so many NULs that it is no text (/dev/zero, UTF-16). A stray NUL
+    line, or one line that is not UTF-8, is only that line's error."""
     if b"\0" not in block:
         return False
     not_utf8 = block.decode("utf-8", errors="replace").count("\ufffd")
@@ -424,10 +428,6 @@ def chat_loop(answerer: Answerer, source: TextIO, out: TextIO, k: int = DEFAULT_
         if line is None:
             print(TOO_LONG, file=out, flush=True)
             continue
-        if _looks_binary(line.encode("utf-8", "surrogateescape")):
-            # Random bytes after some questions break into short "lines" that each failed as not UTF-8
-            # (a review: 11,606 such replies); a stray bad byte in a line of text is that line's error.
-            raise UserError(BINARY_INPUT, EXIT_USAGE)
         if plain_letters(line).strip().rstrip(".!").strip().casefold() in QUIT_LINES:  # "Quit.", "ｑｕｉｔ"
             return
         try:
