@@ -577,6 +577,9 @@ class Answerer:
                 q, n = searched[i], pages[i]
                 # After a question, the person knows what the bot is for: no hint with a short decline.
                 answered = compose(self.index, replace(r, hits=r.hits[: q.k]), q.truncated, hint=not history)
+                if answered.kind == NOT_COVERED and n is None and self.languages.leans_to_other(q.text):
+                    # Declined, and more likely another language than English: the language note.
+                    answered = fixed_reply(self.index, q.text, q.truncated, LANGUAGE)
                 answers[i] = answered if n is None else continuation(answered, queries[i], n)
         return answers  # type: ignore[return-value]  # every slot is filled
 

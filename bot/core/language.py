@@ -35,6 +35,10 @@ SURE = 0.9
 # the surer the identifier is of English. Chosen on check messages (docs/experiments.md): at 0.7, "info on
 # elon musk" was taken for another language; at 0.8 none of 2,654 English texts was.
 SURE_LONGER, LONGER = 0.8, 4
+# When the article does not answer a message anyway, weaker evidence will do: the identifier's likeliest
+# language is not English at this score or more and at most half the words are English ones (or it is
+# SURE). Chosen on the check messages of languages.jsonl and messages_a.jsonl (docs/experiments.md).
+LEANS = 0.2
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
@@ -103,6 +107,27 @@ class LanguageReader:
             if long_found >= FUNCTION_WORDS or (long_found and len(found) > FUNCTION_WORDS):
                 return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
         return "en"
+
+    def leans_to_other(self, text: str) -> bool:
+        """Whether a message the article does not answer is more likely another language than English:
+        the identifier's likeliest language is not English, and it is SURE of it or gives it LEANS or
+        more with at most half the words English ones ("ile lat ma mamdani", "o czym jest ten artykuł?",
+        "vad hände?"). Too weak to take a message from the article ("wie is Mamdani?" is still asked), but a
+        person the bot cannot answer is better told that it reads English than that the article lacks
+        what they asked."""
+        text = unicodedata.normalize("NFKC", text)
+        words = [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
+        if sum(map(_spoken, words)) < MIN_WORDS:
+            return False  # too short to judge, or letters standing for numbers ("y = mx + b")
+        code, probability = self._guesses(words)[0]
+        if code == "en":
+            return False
+        known = sum(w.casefold() in self._vocabulary for w in words)
+        # A word or two of plain letters, none of them English, is most often a name ("elon musk",
+        # "kathy hochul"), whose language the identifier can only guess at.
+        if len(words) <= MIN_WORDS and not known and all(w.isascii() for w in words):
+            return False
+        return probability >= SURE or (probability >= LEANS and known * 2 <= len(words))
 
     def _guesses(self, words: list[str]) -> list[tuple[str, float]]:
         """The identifier's GUESSES likeliest languages for the words, likeliest first, with their scores."""
