@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -58,6 +59,10 @@ HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
 KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
 QUESTION_KINDS = (ANSWER, NOT_COVERED)  # replies to questions about the article: context for follow-ups
+# A lone command typed as a message ("/start", "!menu"), as other bots are driven. Those read as a kind
+# keep it ("/help", "/tldr", "/hello"); the others were searched for their word ("/start" answered with
+# when the meeting began) and get help, which lists the commands there are.
+_COMMAND_TYPED = re.compile(r"[/!][^\W_][\w-]*")
 
 
 class BadQuestion(ValueError):
@@ -458,6 +463,8 @@ class Answerer:
         intent = self.intents.read(text, vector) if self.intents else None
         if intent is not None and intent.kind in (HELP, OVERVIEW) and self._other_subject(text):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
+        if intent is None and _COMMAND_TYPED.fullmatch(text.strip()):
+            return Intent(HELP)  # "/start", "!menu": a command typed as text; help says how to ask
         return intent
 
     def _about_the_article(self, text: str) -> bool:

@@ -255,6 +255,19 @@ def test_a_question_too_vague_to_answer_alone_is_not_covered(answerer: Answerer)
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        *(("/start", "help"), ("!start", "help"), ("/menu", "help"), ("/settings", "help")),
+        # A command read as a kind keeps it, and a command with a question is the question.
+        *(("/tldr", "overview"), ("/hello", "chatter"), ("/ask who is mamdani", "answer")),
+    ],
+)
+def test_a_command_typed_as_a_message_gets_help(answerer: Answerer, text: str, kind: str) -> None:
+    # "/start" was searched for "start" and answered with when the meeting began; "/menu" was declined.
+    assert answerer.ask(text).kind == kind
+
+
+@pytest.mark.parametrize(
     "text", ["When did the meeting happen?", "tell me about mamdani", "thanks, and who is bannon?"]
 )
 def test_questions_about_the_article_are_answered(answerer: Answerer, text: str) -> None:
