@@ -254,6 +254,14 @@ def test_a_question_too_vague_to_answer_alone_is_not_covered(answerer: Answerer)
     assert sum(a.kind == "not_covered" for a in answers) >= 5, [(a.question, a.kind) for a in answers]
 
 
+@pytest.mark.parametrize("text", ["wait what", "hold on", "maybe"])
+def test_holding_on_and_hedging_is_chatter(answerer: Answerer, text: str) -> None:
+    # Each was answered from the article ("maybe" with "Possibly. Cities like Philadelphia…") before
+    # examples of holding on and hedging joined the message-kind examples (none of these three words).
+    a = answerer.ask(text)
+    assert a.kind == "chatter" and a.excerpts == ()
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
