@@ -122,11 +122,11 @@ class LanguageReader:
         code, probability = self._guesses(words)[0]
         if code == "en":
             return False
-        known = sum(w.casefold() in self._vocabulary for w in words)
-        # A word or two of plain letters, none of them English, is most often a name ("elon musk",
-        # "kathy hochul"), whose language the identifier can only guess at.
-        if len(words) <= MIN_WORDS and not known and all(w.isascii() for w in words):
+        # A word or two of plain letters is most often a name ("kathy hochul", "lionel messi": "lionel" is
+        # in the English dictionary), whose language the identifier can only guess at.
+        if len(words) <= MIN_WORDS and all(w.isascii() for w in words):
             return False
+        known = sum(w.casefold() in self._vocabulary for w in words)
         return probability >= SURE or (probability >= LEANS and known * 2 <= len(words))
 
     def _guesses(self, words: list[str]) -> list[tuple[str, float]]:
