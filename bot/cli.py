@@ -341,10 +341,19 @@ def _answer_batch(answerer: Answerer, source: Iterable[bytes | str], k: int, out
         out.flush()
 
 
+def standard_input() -> TextIO:
+    """sys.stdin, or a UserError when the command was started with it closed (`<&-`), where Python
+    leaves it None."""
+    if sys.stdin is None:
+        raise UserError("There is no standard input to read from; it was closed.", EXIT_USAGE)
+    return sys.stdin
+
+
 def read_stdin() -> str:
     """The whole standard input as text (`-` in place of a question or a text to check)."""
-    source = getattr(sys.stdin, "buffer", None)
-    data = source.read(MAX_STDIN + 1) if source is not None else sys.stdin.read(MAX_STDIN + 1).encode()
+    stdin = standard_input()
+    source = getattr(stdin, "buffer", None)
+    data = source.read(MAX_STDIN + 1) if source is not None else stdin.read(MAX_STDIN + 1).encode()
     if len(data) > MAX_STDIN:
         raise UserError(f"The standard input is over {MAX_STDIN:,} bytes; give a shorter text.", EXIT_USAGE)
     try:
@@ -383,7 +392,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def _open_batch(path: str) -> BinaryIO | TextIO:
     """The batch input as bytes (each line is decoded on its own); a binary file is refused."""
     if path == "-":
-        source: BinaryIO | TextIO = getattr(sys.stdin, "buffer", sys.stdin)
+        stdin = standard_input()
+        source: BinaryIO | TextIO = getattr(stdin, "buffer", stdin)
         name = "the standard input"
     else:
         try:
@@ -451,8 +461,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     answerer = load_answerer(settings)
     # Piped binary data (/dev/zero, a file that is no text) is refused, as a batch's is: /dev/zero is one
     # line without end, read and dropped a piece at a time for ever without a word (a trial).
-    if sys.stdin is None:  # started with its standard input closed (`<&-`)
-        raise UserError("There is no standard input to read questions from.", EXIT_USAGE)
+    standard_input()  # started with its standard input closed (`<&-`): said in one line
     peek = None if sys.stdin.isatty() else getattr(getattr(sys.stdin, "buffer", None), "peek", None)
     if peek is not None and _looks_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
         raise UserError(BINARY_INPUT, EXIT_USAGE)

@@ -310,15 +310,21 @@ def test_chat_stops_at_random_bytes_after_its_questions() -> None:
     assert result.stderr.decode().strip() == BINARY_ERROR
 
 
-def test_chat_with_its_input_closed_says_so() -> None:
-    """The review: `meeting-bot chat <&-` raised AttributeError (sys.stdin is None)."""
-    script = f'"{sys.executable}" -m bot chat <&-'
+@pytest.mark.parametrize(
+    "command",
+    ["chat", "ask -", "ask --batch -", "check -", "ask --json -"],
+    ids=lambda c: c.replace(" ", "_"),
+)
+def test_a_command_with_its_input_closed_says_so(command: str) -> None:
+    """The review: `meeting-bot chat <&-` raised AttributeError (sys.stdin is None); a trial then found
+    `ask -`, `ask --batch -` and `check -` failing the same way ("something went wrong")."""
+    script = f'"{sys.executable}" -m bot {command} <&-'
     result = subprocess.run(
         ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=60
     )
     assert result.returncode == 2
     (line,) = result.stderr.decode().strip().splitlines()
-    assert line == "error: There is no standard input to read questions from."
+    assert line == "error: There is no standard input to read from; it was closed."
 
 
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
