@@ -249,6 +249,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 MAX_LINE = 1_000_000
 
 
+# A line shorter than this is not judged binary: a stray NUL line ("\x00") is that line's own error.
+BINARY_LINE = 32
 TOO_LONG = f"That line is over {MAX_LINE:,} characters; it was skipped."
 BINARY_INPUT = "The standard input holds binary data, not questions (one per line)."
 
@@ -256,13 +258,14 @@ BINARY_INPUT = "The standard input holds binary data, not questions (one per lin
 def bounded_lines(source: Any, binary_stops: bool = False) -> Iterator[bytes | str | None]:
     """The lines of a text or bytes stream, never holding more than MAX_LINE of one: an over-long line
     comes back as None as soon as it is seen to be one, and is then read and dropped a piece at a time.
-    With `binary_stops`, a line that is binary data is a UserError instead: /dev/zero after some
-    questions is one line that may never end, and random bytes break into short lines that each failed
-    as not UTF-8 (a review: 11,606 such replies); a stray bad byte in a line of text is that line's own."""
+    With `binary_stops`, a line of BINARY_LINE bytes or more that is binary data is a UserError instead:
+    /dev/zero after some questions is one line that may never end, and random bytes break into short
+    lines that each failed as not UTF-8 (a review: 11,606 such replies); a stray bad byte or NUL in a
+    line of text, or a short line of them, is that line's own."""
     while line := source.readline(MAX_LINE + 1):
         newline = b"\n" if isinstance(line, bytes) else "\n"
         over_long = len(line) > MAX_LINE and not line.endswith(newline)
-        if binary_stops:
+        if binary_stops and (over_long or len(line) >= BINARY_LINE):
             sample = line[:BINARY_SNIFF] if over_long else line  # an over-long line is judged by its start
             if _looks_binary(
                 sample if isinstance(sample, bytes) else sample.encode("utf-8", "surrogateescape")
@@ -276,10 +279,20 @@ def bounded_lines(source: Any, binary_stops: bool = False) -> Iterator[bytes | s
         yield line
 
 
+BINARY_REST = "The rest of the input is binary data, not JSON lines; the lines before it were answered."
+_BINARY_REST = b"\0binary"  # stands for the binary rest of a batch among its lines (no line is this)
+
+
 def _read_batch(source: Any) -> Iterator[tuple[int, bytes | str | None]]:
-    for n, line in enumerate(bounded_lines(source), 1):
-        if line is None or line.strip():
-            yield n, line
+    """The batch's numbered lines that hold something; binary data after them (/dev/zero, which never
+    ends, or random bytes) ends them with _BINARY_REST, so that the lines before it are still answered."""
+    n = 0
+    try:
+        for n, line in enumerate(bounded_lines(source, binary_stops=True), 1):  # noqa: B007
+            if line is None or line.strip():
+                yield n, line
+    except UserError:
+        yield n + 1, _BINARY_REST
 
 
 def _batch_item(n: int, line: bytes | str | None, k: int) -> tuple[Query | None, dict | None]:
@@ -328,6 +341,8 @@ def _answer_batch(answerer: Answerer, source: Iterable[bytes | str], k: int, out
     """Answer JSON lines BATCH_GROUP at a time, printing each group's lines in input order, then flushing."""
     lines = _read_batch(source)
     while group := list(islice(lines, BATCH_GROUP)):
+        binary_rest = group[-1][1] is _BINARY_REST
+        group = group[:-1] if binary_rest else group
         items = [_batch_item(n, line, k) for n, line in group]
         queries = [q for q, _ in items if q is not None]
         answers = iter(answer_each(answerer, queries) if queries else ())
@@ -339,6 +354,8 @@ def _answer_batch(answerer: Answerer, source: Iterable[bytes | str], k: int, out
                 obj = answer_json(result) if isinstance(result, Answer) else _line_error(n, result)
             print(json.dumps(obj, ensure_ascii=False), file=out)
         out.flush()
+        if binary_rest:
+            raise UserError(BINARY_REST, EXIT_USAGE)
 
 
 def standard_input() -> TextIO:
@@ -394,7 +411,7 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
     if path == "-":
         stdin = standard_input()
         source: BinaryIO | TextIO = getattr(stdin, "buffer", stdin)
-        name = "the standard input"
+        name = "The standard input"
     else:
         try:
             source = open(path, "rb")  # closed by the caller's `with`
@@ -402,7 +419,7 @@ def _open_batch(path: str) -> BinaryIO | TextIO:
             raise UserError(f"Cannot read {path}: {exc.strerror}.", EXIT_USAGE) from exc
         name = path
     peek = getattr(source, "peek", None)
-    if peek is not None and _looks_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
+    if peek is not None and _starts_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
         source.close()
         raise UserError(
             f"{name} holds binary data, not JSON lines (one question object per line).", EXIT_USAGE
@@ -418,6 +435,20 @@ def _looks_binary(block: bytes) -> bool:
         return False
     not_utf8 = block.decode("utf-8", errors="replace").count("\ufffd")
     return block.count(b"\0") * 4 > len(block) or not_utf8 * 8 > len(block)
+
+
+def _starts_binary(block: bytes) -> bool:
+    """Whether input beginning with this block is binary from its first line: a first line of text
+    (UTF-8, no NUL, ended) is read and answered, and binary data after it ends the reading there (a
+    trial: "who is mamdani" followed by random bytes was refused whole)."""
+    first, ended, _ = block.partition(b"\n")
+    if ended and b"\0" not in first:
+        try:
+            first.decode("utf-8")
+            return False
+        except UnicodeDecodeError:
+            pass
+    return _looks_binary(block)
 
 
 # A line that is only one of these ends the terminal chat, as end of input does.
@@ -463,7 +494,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     # line without end, read and dropped a piece at a time for ever without a word (a trial).
     standard_input()  # started with its standard input closed (`<&-`): said in one line
     peek = None if sys.stdin.isatty() else getattr(getattr(sys.stdin, "buffer", None), "peek", None)
-    if peek is not None and _looks_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
+    if peek is not None and _starts_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
         raise UserError(BINARY_INPUT, EXIT_USAGE)
     if isinstance(sys.stdin, io.TextIOWrapper):
         # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of

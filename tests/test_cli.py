@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import BATCH_GROUP, BINARY_INPUT
+from bot.cli import BATCH_GROUP, BINARY_INPUT, BINARY_REST
 from bot.core.answer import KINDS, MAX_QUESTION_CHARS
 from bot.core.replies import UNSURE
 
@@ -308,6 +308,35 @@ def test_chat_stops_at_random_bytes_after_its_questions() -> None:
     out = result.stdout.decode()
     assert out.startswith("» ") and "not valid UTF-8" not in out
     assert result.stderr.decode().strip() == BINARY_ERROR
+
+
+@pytest.mark.parametrize("after", ["cat /dev/zero", "head -c 23040 /dev/urandom"])
+def test_chat_answers_a_first_question_before_binary_data(after: str) -> None:
+    """A trial: "who is mamdani" followed by random bytes was refused whole, the question unanswered,
+    since the start's binary check read both."""
+    script = f'( echo "When was the meeting?"; {after} ) | "{sys.executable}" -m bot chat -k 1'
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=90
+    )
+    assert result.returncode == 2
+    assert result.stdout.decode(errors="replace").startswith("» ")
+    assert result.stderr.decode().strip() == BINARY_ERROR
+
+
+@pytest.mark.parametrize("after", ["cat /dev/zero", "head -c 23040 /dev/urandom"])
+def test_a_batch_answers_its_lines_before_binary_data(after: str) -> None:
+    """A trial: a batch's good first line followed by random bytes was refused whole; and a batch line
+    followed by /dev/zero was read and dropped a piece at a time for ever."""
+    first = json.dumps({"question": "When was the meeting?"})
+    script = f"( echo '{first}'; echo '{first}'; {after} ) | \"{sys.executable}\" -m bot ask --batch - -k 1"
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=90
+    )
+    assert result.returncode == 2
+    lines = [json.loads(x) for x in result.stdout.decode().splitlines()]
+    assert lines[:2] and all(x.get("kind") == "answer" for x in lines[:2])
+    assert all("error" in x for x in lines[2:])  # a random line without NUL is a line that is not UTF-8
+    assert result.stderr.decode().strip() == f"error: {BINARY_REST}"
 
 
 @pytest.mark.parametrize(
