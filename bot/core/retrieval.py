@@ -25,7 +25,7 @@ from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
 from bot.core.speakers import unknown_speaker
 from bot.core.spelling import Speller
-from bot.core.text import as_question, as_request_question, without_filler
+from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +99,13 @@ class Retriever:
         return self.retrieve_many([question], k)[0]
 
     def prepare(self, question: str) -> str:
-        """The question as it is searched: chat filler at its end off (`without_filler`), typos against the
+        """The question as it is searched: a greeting before it and words of emphasis after its question
+        word off (`without_chat_openers`), chat filler at its end off (`without_filler`), typos against the
         corpus repaired, a request to be told about something asked as a question ("tell me about
         mamdani" → "who is mamdani?", `as_request_question`), and the question mark a question typed
         without one lacks (`as_question`). Training reads its questions as written: a mark added there too
         did no better out of fold, and worse on the check sets (docs/experiments.md)."""
-        plain = without_filler(question)
+        plain = without_filler(without_chat_openers(question))
         spelled = self.speller.correct(plain) if self.speller else plain
         return as_question(as_request_question(spelled, self.people))
 

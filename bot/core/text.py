@@ -358,11 +358,11 @@ def quoted_pieces(text: str) -> list[tuple[int, int]]:
 
 
 # The words a question opens with; a message opening so and ending without a mark is a question.
-_ASKING_START = re.compile(
-    r"\s*(?:who|whom|whose|what|whats|what's|when|where|why|which|how|is|are|was|were|did|does|do|can|"
-    r"could|will|would|should|has|have|had)\b",
-    re.I,
+_QUESTION_WORD = (
+    r"(?:who|whom|whose|what|whats|what's|when|where|why|which|how|is|are|was|were|did|does|do|can|"
+    r"could|will|would|should|has|have|had)\b"
 )
+_ASKING_START = re.compile(r"\s*" + _QUESTION_WORD, re.I)
 _END_MARKS = frozenset("?.!…")
 
 
@@ -411,6 +411,36 @@ def without_filler(text: str) -> str:
     if not cut:
         return text
     return kept + marks  # "when did they meet? lol" keeps the mark before the filler
+
+
+# A greeting that opens a question ("hola, who is mamdani", "good morning, what did they agree on?"): the
+# encoder and the abstainer read its words as part of what is asked, and those declined such questions
+# that they answered without it (a trial). Only before a question's opening word.
+_GREETING = re.compile(
+    r"\s*(?:(?:hi|hii+|hello|hey+|heya|hiya|hola|yo|sup|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|"
+    r"gm)(?:\s+(?:there|all|everyone|guys|folks|bot|friend))?(?:[,!.:;~-]+\s*|\s+))+(?="
+    + _QUESTION_WORD
+    + ")",
+    re.I,
+)
+# Words of emphasis after a question word ("who tf is mamdani", "what the heck happened", "how on earth
+# did they meet"), which the article never writes; and "wtf"/"wth" opening a question as "what".
+_STRESS = re.compile(
+    r"\b(who|what|where|when|why|how)\s+(?:tf|the\s+(?:fuck|f|heck|hell)|on\s+earth|in\s+the\s+world)\b",
+    re.I,
+)
+_WTF = re.compile(r"^\s*wt[fh](?=\s+\w)", re.I)
+
+
+def without_chat_openers(text: str) -> str:
+    """The question without a greeting before it and without words of emphasis after its question word:
+    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened". A greeting alone, or
+    one before anything but a question, stays as typed."""
+    greeting = _GREETING.match(text)  # at the start only: tried from every position, it was quadratic
+    if greeting:
+        text = text[greeting.end() :]
+    text = _STRESS.sub(r"\1", text)
+    return _WTF.sub("what", text, count=1)
 
 
 def as_question(text: str) -> str:

@@ -254,6 +254,22 @@ def test_a_question_too_vague_to_answer_alone_is_not_covered(answerer: Answerer)
     assert sum(a.kind == "not_covered" for a in answers) >= 5, [(a.question, a.kind) for a in answers]
 
 
+@pytest.mark.parametrize(
+    ("text", "gold"),
+    [
+        ("hola, who is mamdani", "democratic socialist"),
+        ("good morning, how old is mamdani?", "33"),
+        ("who tf is mamdani", "democratic socialist"),
+        ("what the heck happened in the oval office", "Oval Office"),
+    ],
+)
+def test_a_greeting_or_emphasis_does_not_break_a_question(answerer: Answerer, text: str, gold: str) -> None:
+    # A trial: each was declined ("The article doesn't cover this"), and the same question without the
+    # greeting or the emphasis answered.
+    a = answerer.ask(text)
+    assert a.kind == "answer" and gold in a.excerpts[0].text
+
+
 @pytest.mark.parametrize("text", ["wait what", "hold on", "maybe"])
 def test_holding_on_and_hedging_is_chatter(answerer: Answerer, text: str) -> None:
     # Each was answered from the article ("maybe" with "Possibly. Cities like Philadelphia…") before
