@@ -23,7 +23,7 @@ from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
-from bot.core.speakers import unknown_speaker
+from bot.core.speakers import unknown_speaker, unknown_topic
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
 
@@ -243,6 +243,12 @@ class Retriever:
         """Whether a word (stemmed, unless a function word) is one the article uses."""
         return self.lexical.coverage(word) > 0
 
+    def _stranger(self, question: str) -> str | None:
+        """Whom or what the question asks about that the article and the training questions have no word
+        for: a speaker ("what did eric adams say") or a topic talked about ("did they discuss tariffs")."""
+        known = self.model.asked_words
+        return unknown_speaker(question, self.lexical, known) or unknown_topic(question, self.lexical, known)
+
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone."""
         if is_sum(text, self.article_word):
@@ -250,7 +256,7 @@ class Retriever:
         s = self.score(text, vector)
         if self.model.confidence(s.features) < self.model.abstain_threshold:
             return None
-        if unknown_speaker(text, self.lexical, self.model.asked_words) is not None:
+        if self._stranger(text) is not None:
             return None  # "what did eric adams say" is declined alone too
         return self.index.chunks[int(s.positions[0])], float(s.fused[0])
 
@@ -335,8 +341,9 @@ class Retriever:
         chosen = self.excerpts_of(s, k)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
-        # What someone the article never names said or thought is a fact it lacks (bot.core.speakers).
-        stranger = unknown_speaker(question, self.lexical, self.model.asked_words)
+        # What someone the article never names said or thought, or whether they talked about something
+        # it never names, is a fact it lacks (bot.core.speakers).
+        stranger = self._stranger(question)
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)

@@ -9,7 +9,9 @@ say", which asks what a text says) and is a stranger when none of the words nami
 or the training questions (which hold the words people use for the article's people: "the commander in
 chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor").
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
-article knows by another word ("potus") costs the reader only the bold line.
+article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
+talked about something none of whose words the article or the training questions use ("did they talk about
+tariffs", `unknown_topic`).
 """
 
 from __future__ import annotations
@@ -69,4 +71,31 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
     stems = lexical.content_stems(words)
     if stems and lexical.coverage(words, known) == 0.0:
         return who
+    return None
+
+
+# Verbs that ask whether something was talked about ("did they talk about tariffs", "did trump mention
+# the subway", "what did they say about immigration"), and the topic after them, to the end of its clause.
+_TOPIC = re.compile(
+    r"\b(?:(?:talk|talks|talked|talking|speak|speaks|spoke|speaking)\s+(?:about|abt|on|of)"
+    r"|(?:discuss|discusses|discussed|discussing|mention|mentions|mentioned|mentioning|bring\s+up|"
+    r"brings\s+up|brought\s+up|touch\s+on|touched\s+on|get\s+into|got\s+into)(?:\s+(?:about|abt))?"
+    r"|(?:say|says|said|tell|told)\s+(?:anything\s+|something\s+|much\s+)?(?:about|abt))"
+    r"\b\s*(?P<topic>[^?.!,;:()\n]+)",
+    re.IGNORECASE,
+)
+
+
+def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
+    """The topic a question asks whether they talked about, when neither the article nor the training
+    questions (`known` stems) has a word of it ("did they talk about tariffs", "did they mention the
+    subway"), else None. A trial found such questions answered, sure, with "Just two men … talking about
+    concrete numbers": the question's other words are the article's. One known word keeps it ("did they
+    talk about the national guard": "national" is the article's), as for a speaker."""
+    found = _TOPIC.search(question)
+    if found is None:
+        return None
+    topic = found.group("topic")
+    if lexical.content_stems(topic) and lexical.coverage(topic, known) == 0.0:
+        return topic.strip()
     return None

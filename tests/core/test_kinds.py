@@ -270,6 +270,25 @@ def test_a_greeting_or_emphasis_does_not_break_a_question(answerer: Answerer, te
     assert a.kind == "answer" and gold in a.excerpts[0].text
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["did they talk about tariffs", "did they mention the subway", "what did trump say about immigration"],
+)
+def test_whether_they_talked_about_what_the_article_never_names_is_declined(
+    answerer: Answerer, text: str
+) -> None:
+    # A trial: "did they talk about tariffs" was answered, sure, with "Just two men … talking about
+    # concrete numbers"; the question's other words are the article's.
+    assert answerer.ask(text).kind == "not_covered"
+
+
+@pytest.mark.parametrize(
+    "text", ["did they talk about rent", "did they discuss housing", "what did trump say about the press"]
+)
+def test_whether_they_talked_about_what_the_article_names_is_answered(answerer: Answerer, text: str) -> None:
+    assert answerer.ask(text).kind == "answer"
+
+
 @pytest.mark.parametrize("text", ["wait what", "hold on", "maybe"])
 def test_holding_on_and_hedging_is_chatter(answerer: Answerer, text: str) -> None:
     # Each was answered from the article ("maybe" with "Possibly. Cities like Philadelphia…") before

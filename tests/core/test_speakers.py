@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.lexical import LexicalIndex
-from bot.core.speakers import asked_about, unknown_speaker
+from bot.core.speakers import asked_about, unknown_speaker, unknown_topic
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,43 @@ def test_someone_the_article_has_no_word_for_is_unknown(lexical: LexicalIndex, q
 )
 def test_someone_the_article_or_training_questions_know_is_not(lexical: LexicalIndex, question: str) -> None:
     assert unknown_speaker(question, lexical, frozenset({"command", "chief"})) is None
+
+
+@pytest.fixture(scope="module")
+def article() -> LexicalIndex:
+    return LexicalIndex(["Trump met Mamdani to talk about rent and national politics.", "Crime fell."])
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("did they talk about tariffs", "tariffs"),
+        ("did they discuss immigration or ICE at all", "immigration or ICE at all"),
+        ("did trump mention the subway", "the subway"),
+        ("what did trump say about immigration", "immigration"),
+        ("did mamdani say anything about the knicks?", "the knicks"),
+        ("did they bring up bitcoin", "bitcoin"),
+    ],
+)
+def test_a_topic_the_article_has_no_word_for_is_unknown(
+    article: LexicalIndex, question: str, topic: str
+) -> None:
+    assert unknown_topic(question, article, frozenset()) == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did they talk about rent",  # the article's
+        "did they talk about the national guard",  # one word of the article keeps it
+        "did they discuss crime and tariffs",
+        "what did they talk about",  # no topic
+        "did they talk about it",  # a pronoun names nothing to look up
+        "how long had they been talking",  # no topic; "talking" is no "talk" + "ing"
+        "which utility is at the centre of the discussion",
+        "was it policy talk or performance",  # talk as a noun
+        "did they talk about the commander in chief",  # words the training questions use
+    ],
+)
+def test_a_topic_the_article_or_training_questions_know_is_not(article: LexicalIndex, question: str) -> None:
+    assert unknown_topic(question, article, frozenset({"command", "chief"})) is None
