@@ -117,11 +117,14 @@ class LanguageReader:
         what they asked."""
         text = unicodedata.normalize("NFKC", text)
         words = [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
-        if sum(map(_spoken, words)) < MIN_WORDS:
-            return False  # too short to judge, or letters standing for numbers ("y = mx + b")
+        spoken = sum(map(_spoken, words))
+        if not spoken:
+            return False  # letters standing for numbers ("y = mx + b")
         code, probability = self._guesses(words)[0]
         if code == "en":
             return False
+        if spoken < MIN_WORDS:
+            return probability >= SURE  # one word: only when sure ("grazie", "dziękuję"; "qwerty" is not)
         # A word or two of plain letters is most often a name ("kathy hochul", "lionel messi": "lionel" is
         # in the English dictionary), whose language the identifier can only guess at.
         if len(words) <= MIN_WORDS and all(w.isascii() for w in words):
