@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,19 @@ class IntentModel:
             ) from exc
 
 
+# Emoji that say what a word of chatter would: a wave greets ("👋" is a common first message), folded
+# hands thank, a peace sign says goodbye. Any other lone emoji or sign is a reaction ("ack").
+_SIGN_GROUPS = {"👋": "greeting", "🙏": "thanks", "✌": "bye"}
+
+
+def sign_group(text: str) -> str:
+    """The chatter group of a message of signs alone: the group of its emoji when they all say the same
+    (skin tones and variation selectors aside: "👋🏽", "✌️"), else "ack"."""
+    signs = {c for c in text if not c.isspace() and unicodedata.category(c) not in ("Mn", "Me", "Sk", "Cf")}
+    groups = {_SIGN_GROUPS.get(c) for c in signs}
+    return groups.pop() if len(groups) == 1 and None not in groups else "ack"
+
+
 class IntentReader:
     """Reads messages as help, chatter, summary requests, or questions (None)."""
 
@@ -167,7 +181,7 @@ class IntentReader:
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
         if not LETTER_OR_DIGIT.search(text):
-            return Intent(CHATTER, "ack", 1.0)  # a lone emoji or punctuation: nothing to search for
+            return Intent(CHATTER, sign_group(text), 1.0)  # a lone emoji or punctuation: nothing to search
         if all(len(w) > LONGEST_WORD for w in _WORD.findall(text)):
             # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,
             # though its vector can sit near a goodbye. It is searched, and declined.

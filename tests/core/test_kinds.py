@@ -289,6 +289,23 @@ def test_whether_they_talked_about_what_the_article_names_is_answered(answerer: 
     assert answerer.ask(text).kind == "answer"
 
 
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [
+        ("👋", "Hi!"),
+        ("👋🏽", "Hi!"),
+        ("🙏", "You're welcome"),
+        ("✌️", "Bye"),
+        ("😂", "Noted"),
+        ("👋😂", "Noted"),
+    ],
+)
+def test_a_lone_emoji_gets_the_line_of_what_it_says(answerer: Answerer, text: str, opening: str) -> None:
+    # A trial: a wave, a common first message, got "Noted." as any other emoji did.
+    a = answerer.ask(text)
+    assert a.kind == "chatter" and a.reply.startswith(opening) and a.excerpts == ()
+
+
 @pytest.mark.parametrize("text", ["wait what", "hold on", "maybe"])
 def test_holding_on_and_hedging_is_chatter(answerer: Answerer, text: str) -> None:
     # Each was answered from the article ("maybe" with "Possibly. Cities like Philadelphia…") before
