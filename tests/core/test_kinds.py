@@ -519,8 +519,6 @@ def test_a_second_language_check_measured_once_after_the_rules_were_chosen(answe
         "ile lat ma mamdani",
         "vad hände?",
         "mi történt?",
-        "wat is er gebeurd?",
-        *("grazie", "dziękuję", "bonjour"),  # one word, when the identifier is sure of its language
     ],
 )
 def test_a_declined_message_more_likely_another_language_gets_the_language_note(
@@ -539,25 +537,26 @@ def test_a_declined_message_more_likely_another_language_gets_the_language_note(
         "kathy hochul",
         "andrew cuomo?",
         "lionel messi",
+        *("bill de blasio", "jean luc picard", "kathy hochul news", "tolstoy", "voila"),
         "who is kathy hochul",
         "what's the capital of france",
         "asdf",
     ],
 )
 def test_english_the_article_does_not_answer_is_still_declined(answerer: Answerer, text: str) -> None:
-    # A name's word or two is no evidence of a language: "kathy hochul" leans German at 0.45, and
-    # "lionel messi", whose "lionel" is an English word, got the language note in a helper's trial.
+    # A name is no evidence of a language: "kathy hochul" leans German at 0.45; "lionel messi", whose
+    # "lionel" is an English word, got the language note in a helper's trial, and the rest in a review
+    # (one word: the identifier is sure "tolstoy" is Spanish).
     assert answerer.ask(text).kind == "not_covered"
 
 
 def test_declined_messages_lean_to_their_language_in_both_language_checks(answerer: Answerer) -> None:
-    # The language note for a declined message that leans to another language (LEANS, chosen on
-    # languages.jsonl and messages_a.jsonl): other languages got it 102 of 160 and 113 of 150 times
-    # before, 139 and 138 now; English messages 0 of 238 and 3 of 497 before, 2 and 7 now ("la la la",
-    # "martin van buren fun fact"). A message of slack.
+    # The language note for a declined message that leans to another language (LEANS): other languages
+    # got it 102 of 160 and 113 of 150 times before, 127 and 132 now; English messages 0 of 238 and 3 of
+    # 497 before, 2 and 4 now ("la la la", "martin van buren fun fact"). A message of slack.
     for name, most_foreign, least_read, most_english in (
-        ("languages.jsonl", 160, 138, 3),
-        ("languages_b.jsonl", 150, 137, 8),
+        ("languages.jsonl", 160, 126, 3),
+        ("languages_b.jsonl", 150, 131, 5),
     ):
         foreign, english = _language_check(name)
         assert len(foreign) == most_foreign
@@ -644,12 +643,11 @@ def test_what_the_article_does_say_is_answered(answerer: Answerer, text: str) ->
     assert a.kind == "answer" and a.highlight
 
 
-@pytest.mark.parametrize("text", ["merhaba", "gracias amigo", "asdf"])
+@pytest.mark.parametrize("text", ["bonjour", "merhaba", "gracias amigo", "asdf"])
 def test_a_word_or_two_the_article_has_nothing_on_gets_what_the_bot_is_for(
     answerer: Answerer, text: str
 ) -> None:
-    # "bonjour" or "merhaba" got a bare "The article doesn't cover this." ("bonjour", of which the
-    # language identifier is sure, now gets the language note.)
+    # "bonjour" or "merhaba" got a bare "The article doesn't cover this."
     a = answerer.ask(text)
     assert a.kind == "not_covered" and a.excerpts == ()
     assert a.reply == NOT_COVERED_SHORT.format(example=answerer.ask("help").examples[0])
