@@ -10,15 +10,17 @@ or the training questions (which hold the words people use for the article's peo
 chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor").
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
-talked about something none of whose words the article or the training questions use ("did they talk about
-tariffs", `unknown_topic`).
+talked about something none of whose words the article or the training questions use, nor a typo of one
+("did they talk about tariffs", `unknown_topic`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.core.lexical import LexicalIndex
+from bot.core.subjects import unknown_to
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -79,23 +81,27 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
 _TOPIC = re.compile(
     r"\b(?:(?:talk|talks|talked|talking|speak|speaks|spoke|speaking)\s+(?:about|abt|on|of)"
     r"|(?:discuss|discusses|discussed|discussing|mention|mentions|mentioned|mentioning|bring\s+up|"
-    r"brings\s+up|brought\s+up|touch\s+on|touched\s+on|get\s+into|got\s+into)(?:\s+(?:about|abt))?"
-    r"|(?:say|says|said|tell|told)\s+(?:anything\s+|something\s+|much\s+)?(?:about|abt))"
+    r"brings\s+up|brought\s+up|touch\s+on|touched\s+on|get\s+into|got\s+into)(?:\s+(?:about|abt))?)"
     r"\b\s*(?P<topic>[^?.!,;:()\n]+)",
     re.IGNORECASE,
 )
 
 
-def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
+def unknown_topic(
+    question: str, lexical: LexicalIndex, known: frozenset[str], vocabulary: Sequence[str] = ()
+) -> str | None:
     """The topic a question asks whether they talked about, when neither the article nor the training
-    questions (`known` stems) has a word of it ("did they talk about tariffs", "did they mention the
-    subway"), else None. A trial found such questions answered, sure, with "Just two men … talking about
-    concrete numbers": the question's other words are the article's. One known word keeps it ("did they
-    talk about the national guard": "national" is the article's), as for a speaker."""
+    questions (`known` stems) has a word of it, nor one a letter away from one of `vocabulary`'s
+    ("communism" is "communist"'s), else None: "did they talk about tariffs", "did they mention the
+    subway". A trial found such questions answered, sure, with "Just two men … talking about concrete
+    numbers": the question's other words are the article's. One known word keeps it ("did they talk about
+    the national guard": "national" is the article's), as for a speaker. "What did X say about Y" is not
+    read so: Y is most often someone the article calls otherwise ("the guy", "potus")."""
     found = _TOPIC.search(question)
     if found is None:
         return None
     topic = found.group("topic")
-    if lexical.content_stems(topic) and lexical.coverage(topic, known) == 0.0:
+    stems = lexical.content_stems(topic)
+    if stems and lexical.coverage(topic, known) == 0.0 and unknown_to(stems, known, list(vocabulary)):
         return topic.strip()
     return None

@@ -272,7 +272,7 @@ def test_a_greeting_or_emphasis_does_not_break_a_question(answerer: Answerer, te
 
 @pytest.mark.parametrize(
     "text",
-    ["did they talk about tariffs", "did they mention the subway", "what did trump say about immigration"],
+    ["did they talk about tariffs", "did they mention the subway", "did they bring up bitcoin"],
 )
 def test_whether_they_talked_about_what_the_article_never_names_is_declined(
     answerer: Answerer, text: str
@@ -283,7 +283,13 @@ def test_whether_they_talked_about_what_the_article_never_names_is_declined(
 
 
 @pytest.mark.parametrize(
-    "text", ["did they talk about rent", "did they discuss housing", "what did trump say about the press"]
+    "text",
+    [
+        "did they talk about rent",
+        "did they discuss housing",
+        "did they talk about communism",
+        "did they talk about housng",
+    ],
 )
 def test_whether_they_talked_about_what_the_article_names_is_answered(answerer: Answerer, text: str) -> None:
     assert answerer.ask(text).kind == "answer"
