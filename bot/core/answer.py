@@ -38,6 +38,7 @@ from bot.core.text import (
     remove_invisible_in_words,
     replace_controls,
     request_subject,
+    without_chat_openers,
 )
 
 log = logging.getLogger(__name__)
@@ -539,11 +540,14 @@ class Answerer:
         ]
         said = dict.fromkeys(texts + earlier)
         spelled = {t: self.retriever.prepare(t) for t in said}  # typos repaired once, reused by retrieval
-        # Encoded: the messages as typed (read for their kind: the typo repair reads "lol" as "low") and
-        # every message as searched. A message without typos is encoded once; one with typos twice.
-        distinct = list(dict.fromkeys(texts + earlier + list(spelled.values())))
-        vectors = self._encode(distinct, {*earlier, *(spelled[h] for h in earlier)})
-        kinds = {h: self.read(h, vectors[h]) for h in dict.fromkeys(earlier)}
+        # Read for their kind without a greeting before a question or words of emphasis, as they are
+        # searched: "how tf does this work" asks for help, "what the hell happened" for the overview.
+        opened = {t: without_chat_openers(t) for t in said}
+        # Encoded: the messages as read for their kind (as typed, less those openers: the typo repair reads
+        # "lol" as "low") and as searched. A message without typos is encoded once; one with typos twice.
+        distinct = list(dict.fromkeys([*opened.values(), *spelled.values()]))
+        vectors = self._encode(distinct, {*(opened[h] for h in earlier), *(spelled[h] for h in earlier)})
+        kinds = {h: self.read(opened[h], vectors[opened[h]]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):
             if n is not None:  # a request for more
@@ -563,7 +567,7 @@ class Answerer:
                     group = MORE  # after chatter, help, a summary, or nothing: how "more" works
                 answers.append(fixed_reply(self.index, q.text, q.truncated, CHATTER, group))
                 continue
-            intent = self.read(q.text, vectors[q.text])
+            intent = self.read(opened[q.text], vectors[opened[q.text]])
             if intent is None:
                 answers.append(None)
             elif intent.kind == OVERVIEW:

@@ -198,8 +198,7 @@ def test_a_greeting_before_a_question_and_words_of_emphasis_are_not_searched(
     assert without_chat_openers(typed) == searched
 
 
-@pytest.mark.parametrize("typed", ["hey " * 500 + "x", " " * 2000 + "hi", "hi" + " " * 2000 + "x"])
-def test_greetings_are_looked_for_at_the_start_only(typed: str) -> None:
-    # Tried from every position, the greeting pattern took 0.3 s on these (2,000 characters, a
-    # question's most); no timing is asserted here, only that nothing is removed.
+@pytest.mark.parametrize("typed", ["tell them hi, who is mamdani", "say hello when was it"])
+def test_a_greeting_is_looked_for_at_the_start_only(typed: str) -> None:
+    # Tried from every position, the pattern also took 0.3 s on 2,000 characters of spaces (a review).
     assert without_chat_openers(typed) == typed
