@@ -60,10 +60,15 @@ HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
 ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
 KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
 QUESTION_KINDS = (ANSWER, NOT_COVERED)  # replies to questions about the article: context for follow-ups
-# A lone command typed as a message ("/start", "!menu"), as other bots are driven. Those read as a kind
-# keep it ("/help", "/tldr", "/hello"); the others were searched for their word ("/start" answered with
-# when the meeting began) and get help, which lists the commands there are.
-_COMMAND_TYPED = re.compile(r"[/!][^\W_][\w-]*")
+# A lone command typed as a message, as other bots are driven ("/start", "!menu", "/start@somebot"). Those
+# read as a kind keep it ("/help", "/tldr", "/hello"), and those naming something the article may answer
+# are searched as that word ("/rent", "/trump", as before); the commands of a bot's own controls get help,
+# which says how to ask ("/start" was answered with when the meeting began, "/menu" declined).
+_COMMAND_TYPED = re.compile(r"[/!](?P<word>[^\W\d_]+)(?:@\w+)?")
+_BOT_CONTROLS = frozenset(
+    "start begin menu settings options commands cmds command version ping status stats config setup "
+    "list".split()
+)
 
 
 class BadQuestion(ValueError):
@@ -464,8 +469,9 @@ class Answerer:
         intent = self.intents.read(text, vector) if self.intents else None
         if intent is not None and intent.kind in (HELP, OVERVIEW) and self._other_subject(text):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
-        if intent is None and _COMMAND_TYPED.fullmatch(text.strip()):
-            return Intent(HELP)  # "/start", "!menu": a command typed as text; help says how to ask
+        command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None
+        if command and command["word"].casefold() in _BOT_CONTROLS:
+            return Intent(HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
         return intent
 
     def _about_the_article(self, text: str) -> bool:

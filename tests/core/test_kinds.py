@@ -335,12 +335,15 @@ def test_holding_on_and_hedging_is_chatter(answerer: Answerer, text: str) -> Non
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        *(("/start", "help"), ("!start", "help"), ("/menu", "help"), ("/settings", "help")),
-        # A command read as a kind keeps it, and a command with a question is the question.
-        *(("/tldr", "overview"), ("/hello", "chatter"), ("/ask who is mamdani", "answer")),
+        *(("/start", "help"), ("!start", "help"), ("/start@somebot", "help"), ("/menu", "help")),
+        *(("/settings", "help"), ("/stats", "help")),
+        # A command read as a kind keeps it, one naming the article's things is searched (a review:
+        # "/rent" and "/trump" got help), and a command with a question is the question.
+        *(("/tldr", "overview"), ("/hello", "chatter"), ("/rent", "answer"), ("/trump", "answer")),
+        ("/ask who is mamdani", "answer"),
     ],
 )
-def test_a_command_typed_as_a_message_gets_help(answerer: Answerer, text: str, kind: str) -> None:
+def test_a_bots_control_typed_as_a_message_gets_help(answerer: Answerer, text: str, kind: str) -> None:
     # "/start" was searched for "start" and answered with when the meeting began; "/menu" was declined.
     assert answerer.ask(text).kind == kind
 
