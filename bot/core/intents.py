@@ -161,9 +161,10 @@ _SIGN_GROUPS = {"👋": "greeting", "🙏": "thanks", "✌": "bye"}
 
 def sign_group(text: str) -> str:
     """The chatter group of a message of signs alone: the group of its emoji when they all say the same
-    (skin tones and variation selectors aside: "👋🏽", "✌️"), else "ack"."""
+    (skin tones, variation selectors and punctuation aside: "👋🏽", "✌️", "👋!"), else "ack"."""
     signs = {c for c in text if not c.isspace() and unicodedata.category(c) not in ("Mn", "Me", "Sk", "Cf")}
-    groups = {_SIGN_GROUPS.get(c) for c in signs}
+    emoji = {c for c in signs if not unicodedata.category(c).startswith("P")}  # "👋!" waves too
+    groups = {_SIGN_GROUPS.get(c) for c in emoji or signs}
     return groups.pop() if len(groups) == 1 and None not in groups else "ack"
 
 

@@ -312,6 +312,7 @@ def test_whether_they_talked_about_what_the_article_names_is_answered(answerer: 
     [
         ("👋", "Hi!"),
         ("👋🏽", "Hi!"),
+        ("👋!", "Hi!"),
         ("🙏", "You're welcome"),
         ("✌️", "Bye"),
         ("😂", "Noted"),
