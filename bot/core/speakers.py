@@ -77,7 +77,7 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
 
 
 # Verbs that ask whether something was talked about ("did they talk about tariffs", "did trump mention
-# the subway", "what did they say about immigration"), and the topic after them, to the end of its clause.
+# the subway"), and the topic after them, to the end of its clause.
 _TOPIC = re.compile(
     r"\b(?:(?:talk|talks|talked|talking|speak|speaks|spoke|speaking)\s+(?:about|abt|on|of)"
     r"|(?:discuss|discusses|discussed|discussing|mention|mentions|mentioned|mentioning|bring\s+up|"
