@@ -39,6 +39,7 @@ _ASKED_OF = frozenset("you u there i".split())
 _NEXT = frozenset("next please pls plz page one the ok okay".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _OTHER_MARKS = re.compile(r"\d|[@#<>/\\]")  # "more 2" or "more/" is something else
+_COMMAND_MARK = re.compile(r"^\s*/(?=\w)")
 MAX_WORDS = 8  # a longer message says more than "go on"
 _STRETCHED = re.compile(r"(.)\1{2,}")  # a letter three times or more
 # A word of five letters or more one slip away from an asking word of six or more is that word
@@ -51,6 +52,7 @@ _SLIPPED = tuple(sorted(w for w in _ASKING if len(w) >= 6))
 def asks_for_more(text: str) -> bool:
     """Whether a message only asks for more of what was just said."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
+    text = _COMMAND_MARK.sub("", text, count=1)  # "/more", typed as a command, is "more"
     typed = _WORD.findall(text)
     if not typed or len(typed) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False

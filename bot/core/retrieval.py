@@ -85,8 +85,6 @@ class Retriever:
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words)
-        # The stems of the article and of the training questions, which a topic's words may be a typo of.
-        self._known_words = sorted(self.lexical.vocabulary | model.asked_words)
         self.fusion = Fusion(index, model)
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
@@ -249,9 +247,7 @@ class Retriever:
         """Whom or what the question asks about that the article and the training questions have no word
         for: a speaker ("what did eric adams say") or a topic talked about ("did they discuss tariffs")."""
         known = self.model.asked_words
-        return unknown_speaker(question, self.lexical, known) or unknown_topic(
-            question, self.lexical, known, self._known_words
-        )
+        return unknown_speaker(question, self.lexical, known) or unknown_topic(question, self.lexical, known)
 
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone."""

@@ -10,17 +10,15 @@ or the training questions (which hold the words people use for the article's peo
 chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor").
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
-talked about something none of whose words the article or the training questions use, nor a typo of one
-("did they talk about tariffs", `unknown_topic`).
+talked about, or what was said about, something none of whose words the article or the training questions
+use ("did they talk about tariffs", `unknown_topic`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from bot.core.lexical import LexicalIndex
-from bot.core.subjects import unknown_to
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -76,32 +74,40 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
     return None
 
 
-# Verbs that ask whether something was talked about ("did they talk about tariffs", "did trump mention
-# the subway"), and the topic after them, to the end of its clause.
+# Verbs that ask whether something was talked about, or what was said about it ("did they talk about
+# tariffs", "did trump mention the subway", "what did trump say about immigration"), and the topic after
+# them, to the end of its clause.
 _TOPIC = re.compile(
     r"\b(?:(?:talk|talks|talked|talking|speak|speaks|spoke|speaking)\s+(?:about|abt|on|of)"
     r"|(?:discuss|discusses|discussed|discussing|mention|mentions|mentioned|mentioning|bring\s+up|"
-    r"brings\s+up|brought\s+up|touch\s+on|touched\s+on|get\s+into|got\s+into)(?:\s+(?:about|abt))?)"
+    r"brings\s+up|brought\s+up|touch\s+on|touched\s+on|get\s+into|got\s+into)(?:\s+(?:about|abt))?"
+    r"|(?:say|says|said|tell|told)\s+(?:anything\s+|something\s+|much\s+)?(?:about|abt))"
     r"\b\s*(?P<topic>[^?.!,;:()\n]+)",
     re.IGNORECASE,
 )
+# A topic's word shares this many first letters with a known one: of its family ("communism" and the
+# article's "communist"). One edit away was too loose: "abortion" was "about", "police" "policy".
+FAMILY = 6
+_POINTS_BACK = re.compile(r"\b(?:him|her|them|it|his|hers|their|this|that|these|those)\b", re.IGNORECASE)
 
 
-def unknown_topic(
-    question: str, lexical: LexicalIndex, known: frozenset[str], vocabulary: Sequence[str] = ()
-) -> str | None:
-    """The topic a question asks whether they talked about, when neither the article nor the training
-    questions (`known` stems) has a word of it, nor one a letter away from one of `vocabulary`'s
-    ("communism" is "communist"'s), else None: "did they talk about tariffs", "did they mention the
-    subway". A trial found such questions answered, sure, with "Just two men … talking about concrete
-    numbers": the question's other words are the article's. One known word keeps it ("did they talk about
-    the national guard": "national" is the article's), as for a speaker. "What did X say about Y" is not
-    read so: Y is most often someone the article calls otherwise ("the guy", "potus")."""
+def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
+    """The topic a question asks whether they talked about, or what someone said about, when neither the
+    article nor the training questions (`known` stems) has a word of it nor of its family (FAMILY),
+    else None: "did they talk about tariffs", "did they mention the subway", "what did trump say about
+    immigration". A trial found such questions answered, sure, with "Just two men … talking about
+    concrete numbers": the question's other words are the article's. One known word keeps it ("did they
+    talk about the national guard": "national" is the article's), as for a speaker; and as for a speaker,
+    one the article calls otherwise is declined ("what did trump say about potus"), its nearest passages
+    still shown when they are near."""
     found = _TOPIC.search(question)
     if found is None:
         return None
     topic = found.group("topic")
     stems = lexical.content_stems(topic)
-    if stems and lexical.coverage(topic, known) == 0.0 and unknown_to(stems, known, list(vocabulary)):
-        return topic.strip()
-    return None
+    if not stems or lexical.coverage(topic, known) > 0.0 or _POINTS_BACK.search(topic):
+        return None  # "what did trump say about him afterwards": someone already named
+    families = {w[:FAMILY] for w in lexical.vocabulary | known if len(w) >= FAMILY}
+    if any(len(s) >= FAMILY and s[:FAMILY] in families for s in stems):
+        return None
+    return topic.strip()

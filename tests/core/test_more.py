@@ -31,7 +31,8 @@ QUESTION = "When did Trump and Mamdani meet?"
      "anything else?", "show me more", "more details pls", "elaborate", "is there more?", "go ahead",
      "ｍｏｒｅ", "keep 'em coming", "i'd like more", "carry on", "can you tell me more?",
      "is there any more", "next", "next page please", "ok next", "more pleaseeee", "moreee", "keeep going",
-     "gooo on", "moar", "gimme more", "say more", "contnue", "pls elaborte", "furhter"],
+     "gooo on", "moar", "gimme more", "say more", "contnue", "pls elaborte", "furhter",
+     "/more", "!more", "/next"],  # typed as commands (a review: "/more" was searched)
 )  # fmt: skip
 def test_requests_for_more_are_read(text: str) -> None:
     assert asks_for_more(text)
