@@ -492,17 +492,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     answerer = load_answerer(settings)
     # Piped binary data (/dev/zero, a file that is no text) is refused, as a batch's is: /dev/zero is one
     # line without end, read and dropped a piece at a time for ever without a word (a trial).
-    standard_input()  # started with its standard input closed (`<&-`): said in one line
-    peek = None if sys.stdin.isatty() else getattr(getattr(sys.stdin, "buffer", None), "peek", None)
+    stdin = standard_input()  # started with its standard input closed (`<&-`): said in one line
+    peek = None if stdin.isatty() else getattr(getattr(stdin, "buffer", None), "peek", None)
     if peek is not None and _starts_binary(peek(BINARY_SNIFF)[:BINARY_SNIFF]):
         raise UserError(BINARY_INPUT, EXIT_USAGE)
-    if isinstance(sys.stdin, io.TextIOWrapper):
+    if isinstance(stdin, io.TextIOWrapper):
         # A byte that is not UTF-8 becomes a lone surrogate, refused for its own line, instead of
         # ending the chat.
-        sys.stdin.reconfigure(errors="surrogateescape")
-    if sys.stdin.isatty():
+        stdin.reconfigure(errors="surrogateescape")
+    if stdin.isatty():
         print("Ask about the Trump–Mamdani meeting, one question per line (“quit” or Ctrl-D to leave).")
-    chat_loop(answerer, sys.stdin, sys.stdout, k)
+    chat_loop(answerer, stdin, sys.stdout, k)
     return 0
 
 

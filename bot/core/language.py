@@ -80,8 +80,7 @@ class LanguageReader:
 
     def language(self, text: str) -> str:
         """The ISO 639-1 code of the message's language ("en" when unsure)."""
-        text = unicodedata.normalize("NFKC", text)  # full-width letters read as the letters they are
-        words = [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
+        words = self._words(text)
         if not words:
             return "en"
         if _INVERTED.search(text):  # "¿Cuándo se reunieron?": es at 0.44 once the names are set aside
@@ -91,7 +90,7 @@ class LanguageReader:
         # Letters standing for numbers ("y = mx + b") are no words to judge a language by.
         if len(latin) == len(words) and sum(map(_spoken, words)) < MIN_WORDS:
             return "en"
-        known = sum(w.casefold() in self._vocabulary for w in words)
+        known = self._known(words)
         if known * 2 > len(words) or (known and len(words) <= MIN_WORDS):
             return "en"  # mostly English words; of two, one will do ("im out": "im" is German too)
         guesses = self._guesses(words)
@@ -118,8 +117,7 @@ class LanguageReader:
         "vad hände?"). Too weak to take a message from the article ("wie is Mamdani?" is still asked), but a
         person the bot cannot answer is better told that it reads English than that the article lacks
         what they asked."""
-        text = unicodedata.normalize("NFKC", text)
-        words = [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
+        words = self._words(text)
         if sum(map(_spoken, words)) < MIN_WORDS:
             # Too short to judge ("tolstoy", "voila" and "elon" are each sure of another language), or
             # letters standing for numbers ("y = mx + b").
@@ -131,8 +129,18 @@ class LanguageReader:
         # in the English dictionary), whose language the identifier can only guess at.
         if len(words) <= MIN_WORDS and all(w.isascii() for w in words):
             return False
-        known = sum(w.casefold() in self._vocabulary for w in words)
+        known = self._known(words)
         return probability >= SURE or (probability >= LEANS and known * 2 <= len(words))
+
+    def _words(self, text: str) -> list[str]:
+        """The message's words to judge its language by: the article's names set aside, full-width
+        letters read as the letters they are."""
+        text = unicodedata.normalize("NFKC", text)
+        return [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
+
+    def _known(self, words: list[str]) -> int:
+        """How many of the words are English ones or the article's."""
+        return sum(w.casefold() in self._vocabulary for w in words)
 
     def _guesses(self, words: list[str]) -> list[tuple[str, float]]:
         """The identifier's GUESSES likeliest languages for the words, likeliest first, with their scores."""
