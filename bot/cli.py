@@ -366,6 +366,18 @@ def standard_input() -> TextIO:
     return sys.stdin
 
 
+def standard_output() -> TextIO:
+    """sys.stdout, or a UserError when the command was started with it closed (`>&-`), where Python
+    leaves it None: an answer would have nowhere to go."""
+    if sys.stdout is None:
+        raise UserError("There is no standard output to write to; it was closed.", EXIT_USAGE)
+    return sys.stdout
+
+
+# Writing the output failed for want of room: said in one sentence, not as an unexpected failure.
+_NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
 def read_stdin() -> str:
     """The whole standard input as text (`-` in place of a question or a text to check)."""
     stdin = standard_input()
@@ -804,6 +816,7 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """Serve Discord when a token is configured, else answer questions typed in the terminal."""
     if settings.token:
         return cmd_run(args, settings)
+    standard_output()
     print("No DISCORD_TOKEN set: answering questions typed here instead.", file=sys.stderr)
     if not args.debug:
         logging.getLogger().setLevel(logging.WARNING)  # the terminal is for answers, not library chatter
@@ -1227,6 +1240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
     logging.getLogger("bm25s").setLevel(max(level, logging.WARNING))  # it logs every index build
     try:
+        if args.command not in ("run", "start"):  # serving Discord writes nothing there
+            standard_output()
         return args.func(args, settings)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -1243,12 +1258,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`); say nothing more and don't let Python complain at exit.
         sys.stdout = open(os.devnull, "w")
         return 0
-    except Exception as exc:
-        if args.debug:
-            raise
-        log.error("unexpected failure: %.200r", exc)  # cut: some errors carry whole inputs
-        print(
-            f"error: something went wrong ({type(exc).__name__}); run again with --debug for details.",
-            file=sys.stderr,
-        )
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            return _unexpected(args, exc)
+        print(f"error: the output could not be written: {os.strerror(exc.errno).lower()}.", file=sys.stderr)
+        sys.stdout = open(os.devnull, "w")  # what is left unwritten is not flushed again at exit
         return EXIT_FAILURE
+    except Exception as exc:
+        return _unexpected(args, exc)
+
+
+def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
+    """One sentence for a failure nothing else explains (the traceback only under --debug)."""
+    if args.debug:
+        raise exc
+    log.error("unexpected failure: %.200r", exc)  # cut: some errors carry whole inputs
+    print(
+        f"error: something went wrong ({type(exc).__name__}); run again with --debug for details.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURE

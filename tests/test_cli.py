@@ -356,6 +356,35 @@ def test_a_command_with_its_input_closed_says_so(command: str) -> None:
     assert line == "error: There is no standard input to read from; it was closed."
 
 
+@pytest.mark.parametrize(
+    "command",
+    ["ask 'who is mamdani'", "chat", "ask --batch -", "start"],
+    ids=lambda c: c.split()[0] + ("_batch" if "batch" in c else ""),
+)
+def test_a_command_with_its_output_closed_says_so(command: str) -> None:
+    """A trial: `meeting-bot ask "who is mamdani" >&-` (and `chat`, `--batch`) said "something went wrong
+    (AttributeError)": Python leaves sys.stdout None. `start` without a token chats in the terminal."""
+    script = f'printf "who is mamdani\\n" | "{sys.executable}" -m bot {command} >&-'
+    env = {**environment(), "DISCORD_TOKEN": ""}
+    result = subprocess.run(["bash", "-c", script], capture_output=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 2
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line == "error: There is no standard output to write to; it was closed."
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("command", ["ask 'who is mamdani'", "chat"], ids=["ask", "chat"])
+def test_a_full_disk_is_one_sentence(command: str) -> None:
+    """A trial: `meeting-bot ask ... >/dev/full` said "something went wrong (OSError)"."""
+    script = f'printf "who is mamdani\\n" | "{sys.executable}" -m bot {command} >/dev/full'
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=60
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line == "error: the output could not be written: no space left on device."
+
+
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
     batch = tmp_path / "picture.bin"
     batch.write_bytes(bytes(range(256)) * 90)  # 23,040 bytes
