@@ -348,12 +348,16 @@ def test_a_command_with_its_input_closed_says_so(command: str) -> None:
     """The review: `meeting-bot chat <&-` raised AttributeError (sys.stdin is None); a trial then found
     `ask -`, `ask --batch -` and `check -` failing the same way ("something went wrong")."""
     script = f'"{sys.executable}" -m bot {command} <&-'
+    assert shell_sentence(script) == (2, "error: There is no standard input to read from; it was closed.")
+
+
+def shell_sentence(script: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """The exit status of a bash script running the bot, and the one line it wrote to stderr."""
     result = subprocess.run(
-        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=60
+        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=env or environment(), timeout=60
     )
-    assert result.returncode == 2
     (line,) = result.stderr.decode().strip().splitlines()
-    assert line == "error: There is no standard input to read from; it was closed."
+    return result.returncode, line
 
 
 @pytest.mark.parametrize(
@@ -365,11 +369,8 @@ def test_a_command_with_its_output_closed_says_so(command: str) -> None:
     """A trial: `meeting-bot ask "who is mamdani" >&-` (and `chat`, `--batch`) said "something went wrong
     (AttributeError)": Python leaves sys.stdout None. `start` without a token chats in the terminal."""
     script = f'printf "who is mamdani\\n" | "{sys.executable}" -m bot {command} >&-'
-    env = {**environment(), "DISCORD_TOKEN": ""}
-    result = subprocess.run(["bash", "-c", script], capture_output=True, cwd=ROOT, env=env, timeout=60)
-    assert result.returncode == 2
-    (line,) = result.stderr.decode().strip().splitlines()
-    assert line == "error: There is no standard output to write to; it was closed."
+    closed = "error: There is no standard output to write to; it was closed."
+    assert shell_sentence(script, {**environment(), "DISCORD_TOKEN": ""}) == (2, closed)
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
@@ -377,12 +378,7 @@ def test_a_command_with_its_output_closed_says_so(command: str) -> None:
 def test_a_full_disk_is_one_sentence(command: str) -> None:
     """A trial: `meeting-bot ask ... >/dev/full` said "something went wrong (OSError)"."""
     script = f'printf "who is mamdani\\n" | "{sys.executable}" -m bot {command} >/dev/full'
-    result = subprocess.run(
-        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=environment(), timeout=60
-    )
-    assert result.returncode == 1
-    (line,) = result.stderr.decode().strip().splitlines()
-    assert line == "error: the output could not be written: no space left on device."
+    assert shell_sentence(script) == (1, "error: the output could not be written: no space left on device.")
 
 
 def test_ask_batch_of_a_binary_file_is_one_short_sentence(tmp_path: Path) -> None:
