@@ -93,14 +93,11 @@ class FollowupReader:
             self._credit.put(word, found)
         return found
 
-    def self_contained(
-        self, text: str, confidence: float | None = None, unbound: frozenset[str] = frozenset()
-    ) -> float:
+    def self_contained(self, text: str, confidence: float | None = None) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
         `confidence`, the abstainer's P(answerable) for the message read alone, vouches for a whole
-        question that names only what the whole article is about ("Is Mamdani a socialist?"). Words of
-        `unbound` point back at nothing said here.
+        question that names only what the whole article is about ("Is Mamdani a socialist?").
         """
         folded = fold(text)
         words = _WORD.findall(folded)
@@ -108,7 +105,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
-        points_back = any(w in BACK_REFERENCES and w not in unbound for w in words)
+        points_back = any(w in BACK_REFERENCES for w in words)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
         # with ("for how long?", "age?", "and the midterms?" go on from the question before).
@@ -147,11 +144,9 @@ class FollowupReader:
             score *= BACK_REFERENCE_FACTOR
         return score
 
-    def context_weight(
-        self, text: str, confidence: float | None = None, unbound: frozenset[str] = frozenset()
-    ) -> float:
+    def context_weight(self, text: str, confidence: float | None = None) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them)."""
-        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, unbound))
+        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence))
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -163,31 +158,13 @@ class FollowupReader:
         `confidence(message)`, when given, is the abstainer's P(answerable) for a message read alone.
         """
         out = [1.0]
-        # "they" with no antecedent before it is read as pointing at nothing said.
-        unbound = PLURAL if history and _plural_without_antecedent(text, history[-1]) else frozenset()
-        lean = self.context_weight(text, confidence(text) if confidence else None, unbound)
+        lean = self.context_weight(text, confidence(text) if confidence else None)
         for earlier in reversed(history[-MAX_HISTORY:]):
             if lean <= 0.0:
                 break
             out.append(out[-1] * lean)
             lean = self.context_weight(earlier, confidence(earlier) if confidence else None)
         return out
-
-
-# Pronouns for several people or things, and for one person: "where did they meet" after "how old is he"
-# cannot mean him.
-PLURAL = frozenset("they them their theirs".split())
-SINGULAR = frozenset("he him his she her hers".split())
-
-
-def _plural_without_antecedent(text: str, previous: str) -> bool:
-    """Whether a message points back only with "they", "them" or "their", and the message before it
-    speaks of one person as "he" or "she" and of no "they": then those words point at nothing said
-    ("who is mamdani?" → "how old is he?" → "where did they meet?"), but at the two people of the article."""
-    words = set(_WORD.findall(fold(text)))
-    earlier = set(_WORD.findall(fold(previous)))
-    back = words & BACK_REFERENCES
-    return bool(back) and back <= PLURAL and bool(earlier & SINGULAR) and not earlier & PLURAL
 
 
 def _continues(folded: str) -> bool:
