@@ -376,6 +376,23 @@ def standard_output() -> TextIO:
 
 # Writing the output failed for want of room: said in one sentence, not as an unexpected failure.
 _NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+# The commands whose output is what they are for: with standard output closed there is no point running
+# them. The others (building the index, serving, registering commands, forgetting a user) do their work
+# and write their few lines of news nowhere.
+_OUTPUT_COMMANDS = frozenset({"ask", "chat", "check", "eval", "invite", "bench", "report", "start"})
+
+
+def _discard_output() -> None:
+    """Send what is still to be written to standard output nowhere: the reader went away or the disk is
+    full, and Python would try (and fail) to write it again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno() if sys.stdout is not None else 1)
+    except (OSError, ValueError):  # a stand-in stdout without a descriptor (tests)
+        pass
+    finally:
+        os.close(devnull)
+    sys.stdout = open(os.devnull, "w")
 
 
 def read_stdin() -> str:
@@ -816,7 +833,6 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """Serve Discord when a token is configured, else answer questions typed in the terminal."""
     if settings.token:
         return cmd_run(args, settings)
-    standard_output()
     print("No DISCORD_TOKEN set: answering questions typed here instead.", file=sys.stderr)
     if not args.debug:
         logging.getLogger().setLevel(logging.WARNING)  # the terminal is for answers, not library chatter
@@ -1239,10 +1255,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for noisy in ("discord.http", "discord.gateway", "discord.webhook"):
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
     logging.getLogger("bm25s").setLevel(max(level, logging.WARNING))  # it logs every index build
+    needs_output = args.command in _OUTPUT_COMMANDS and not _serves(args, settings)
+    if sys.stdout is None and not needs_output:
+        sys.stdout = open(os.devnull, "w")  # its work is not its output: done, its news written nowhere
     try:
-        if args.command not in ("run", "start"):  # serving Discord writes nothing there
+        if needs_output:
             standard_output()
-        return args.func(args, settings)
+        code = args.func(args, settings)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk or a closed pipe is met here, not at exit
+        return code
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
@@ -1256,22 +1278,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (`| head`); say nothing more and don't let Python complain at exit.
-        sys.stdout = open(os.devnull, "w")
+        _discard_output()
         return 0
     except OSError as exc:
+        if args.debug:
+            raise
         if exc.errno not in _NO_ROOM:
-            return _unexpected(args, exc)
+            return _unexpected(exc)
         print(f"error: the output could not be written: {os.strerror(exc.errno).lower()}.", file=sys.stderr)
-        sys.stdout = open(os.devnull, "w")  # what is left unwritten is not flushed again at exit
+        _discard_output()
         return EXIT_FAILURE
     except Exception as exc:
-        return _unexpected(args, exc)
+        if args.debug:
+            raise
+        return _unexpected(exc)
 
 
-def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
+def _serves(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the command serves Discord, which writes nothing to standard output."""
+    return args.command == "start" and bool(settings.token)
+
+
+def _unexpected(exc: Exception) -> int:
     """One sentence for a failure nothing else explains (the traceback only under --debug)."""
-    if args.debug:
-        raise exc
     log.error("unexpected failure: %.200r", exc)  # cut: some errors carry whole inputs
     print(
         f"error: something went wrong ({type(exc).__name__}); run again with --debug for details.",

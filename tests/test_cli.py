@@ -352,11 +352,11 @@ def test_a_command_with_its_input_closed_says_so(command: str) -> None:
 
 
 def shell_sentence(script: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """The exit status of a bash script running the bot, and the one line it wrote to stderr."""
-    result = subprocess.run(
-        ["bash", "-c", script], capture_output=True, cwd=ROOT, env=env or environment(), timeout=60
-    )
-    (line,) = result.stderr.decode().strip().splitlines()
+    """The exit status of a bash script running the bot, and the one line it wrote to stderr. Standard
+    output is block-buffered, as in a user's shell (a full disk was first met only at exit)."""
+    env = {k: v for k, v in (env or environment()).items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run(["bash", "-c", script], capture_output=True, cwd=ROOT, env=env, timeout=60)
+    (line,) = result.stderr.decode().strip().splitlines() or [""]
     return result.returncode, line
 
 
@@ -373,10 +373,34 @@ def test_a_command_with_its_output_closed_says_so(command: str) -> None:
     assert shell_sentence(script, {**environment(), "DISCORD_TOKEN": ""}) == (2, closed)
 
 
+def test_a_command_whose_work_is_not_its_output_runs_with_it_closed() -> None:
+    """Building the index (here: finding it up to date) writes a line of news; closed, it is written
+    nowhere and the work is done."""
+    assert shell_sentence(f'"{sys.executable}" -m bot index --if-needed >&-') == (0, "")
+
+
+def test_a_reader_that_goes_away_before_a_short_answer_is_no_failure() -> None:
+    """`meeting-bot ask ... | true` printed "Exception ignored ... BrokenPipeError" at exit (status 120)
+    when standard output was block-buffered: the pipe was found closed only then."""
+    script = f'"{sys.executable}" -m bot ask "who is mamdani" | true; exit ${{PIPESTATUS[0]}}'
+    assert shell_sentence(script) == (0, "")
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
-@pytest.mark.parametrize("command", ["ask 'who is mamdani'", "chat"], ids=["ask", "chat"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ask 'who is mamdani'",
+        "ask --json 'who is mamdani'",
+        "chat",
+        "eval eval/dev.jsonl",
+        "check '\"I hope we do\"'",
+    ],
+    ids=["ask", "ask_json", "chat", "eval", "check"],
+)
 def test_a_full_disk_is_one_sentence(command: str) -> None:
-    """A trial: `meeting-bot ask ... >/dev/full` said "something went wrong (OSError)"."""
+    """A trial: `meeting-bot ask ... >/dev/full` said "something went wrong (OSError)"; a review then
+    found `ask`, `eval` and `check` still ending in Python's "Exception ignored" at exit (status 120)."""
     script = f'printf "who is mamdani\\n" | "{sys.executable}" -m bot {command} >/dev/full'
     assert shell_sentence(script) == (1, "error: the output could not be written: no space left on device.")
 
