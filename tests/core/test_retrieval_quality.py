@@ -161,17 +161,17 @@ def test_second_first_messages_check_holds(answerer: Answerer, repo_root: Path) 
 
 
 def test_third_first_messages_check_holds(answerer: Answerer, repo_root: Path) -> None:
-    # train/checks/first_messages_c.jsonl: the 50 of 100 first messages by a third helper shown only the
-    # article that had no near twin in train/, eval/ or the follow-up pairs (docs/check-sets.md). Measured
-    # 2026-12-02 when it was written: hit@1 0.960 (24 of 25), highlight@gold 0.920 (23 of 25), answered
-    # 1.000, off-topic declined 0.800 (20 of 25: every plainly off-topic one, 8 of 13 facts the article
-    # lacks); the bars are one question under these.
+    # train/checks/first_messages_c.jsonl: the 49 of 100 first messages by a third helper shown only the
+    # article that had no near twin in train/, eval/, the other checks or the follow-up pairs
+    # (docs/check-sets.md). Measured 2026-12-02 when it was written: hit@1 0.960 (24 of 25), highlight@gold
+    # 0.920 (23 of 25), answered 1.000, off-topic declined 0.792 (19 of 24: every plainly off-topic one, 7 of
+    # 12 facts the article lacks); the bars are one question under these.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "first_messages_c.jsonl")
     )
-    assert report.answerable == 25 and report.intents == 0 and report.off_topic == 25
+    assert report.answerable == 25 and report.intents == 0 and report.off_topic == 24
     assert report.hit1 >= 0.92 and report.highlight >= 0.88 and report.answered >= 0.96, _misses(report)
-    assert report.off_topic_declined >= 0.76, _misses(report)
+    assert report.off_topic_declined >= 0.75, _misses(report)
 
 
 # train/checks/messages_a.jsonl and messages_b.jsonl: greetings, thanks, help and summary requests, other
