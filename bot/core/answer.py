@@ -545,10 +545,11 @@ class Answerer:
             s.text for s, q in zip(searched, queries, strict=True) if s is not q
         ]
         said = dict.fromkeys(texts + earlier)
-        spelled = {t: self.retriever.prepare(t) for t in said}  # typos repaired once, reused by retrieval
         # Read for their kind without a greeting before a question or words of emphasis, as they are
         # searched: "how tf does this work" asks for help, "what the hell happened" for the overview.
         opened = {t: without_chat_openers(t) for t in said}
+        # Typos repaired once, reused by retrieval.
+        spelled = {t: self.retriever.prepare_opened(opened[t]) for t in said}
         # Encoded: the messages as read for their kind (as typed, less those openers: the typo repair reads
         # "lol" as "low") and as searched. A message without typos is encoded once; one with typos twice.
         distinct = list(dict.fromkeys([*opened.values(), *spelled.values()]))

@@ -105,7 +105,12 @@ class Retriever:
         mamdani" → "who is mamdani?", `as_request_question`), and the question mark a question typed
         without one lacks (`as_question`). Training reads its questions as written: a mark added there too
         did no better out of fold, and worse on the check sets (docs/experiments.md)."""
-        plain = without_filler(without_chat_openers(question))
+        return self.prepare_opened(without_chat_openers(question))
+
+    def prepare_opened(self, opened: str) -> str:
+        """`prepare` for a question whose greeting and words of emphasis are already off
+        (`without_chat_openers`, which the message-kind reading applies first)."""
+        plain = without_filler(opened)
         spelled = self.speller.correct(plain) if self.speller else plain
         return as_question(as_request_question(spelled, self.people))
 
