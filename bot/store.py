@@ -34,6 +34,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     PrimaryKeyConstraint,
     SmallInteger,
@@ -106,6 +107,23 @@ answers = Table(
     Index("mb_answers_guild", "guild_key"),
     Index("mb_answers_channel", "channel_key", "at"),  # a conversation read back after a restart
 )
+# The questions of people forgotten (`Store.forget`), kept a while as keys only (an HMAC of the text
+# under the salt, and of the person's id), so that a bot still holding one of them in a conversation it
+# keeps in memory, in this process or another, neither stores it again in a later question's history
+# (`record_answer`) nor reads a follow-up after it (`forgotten_since`). `seq` orders them for the bots
+# that ask what is new (clocks of shard machines may differ; a counter does not).
+forgotten = Table(
+    "mb_forgotten",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("text_key", String(64), nullable=False),
+    Column("user_key", String(64), nullable=False),
+    Column("at", DateTime(timezone=False), nullable=False),  # UTC; pruned with the questions' retention
+    Index("mb_forgotten_text", "text_key"),
+    Index("mb_forgotten_at", "at"),
+)
+# At least this long, whatever the retention: a bot asks what is new at its next conversational message.
+FORGOTTEN_KEPT_DAYS = 30
 # Deleted message ids looked up in one query: a safeguard, as a bulk delete event holds at most 100.
 LOOKUP_BATCH = 500
 # Columns that databases made before them lack: added by `Store.open`.
@@ -650,6 +668,12 @@ class Store:
         """The anonymous key of a Discord user: HMAC-SHA-256 of the id under the salt, never the id."""
         return hmac.new(self._salt, str(int(user_id)).encode("ascii"), hashlib.sha256).hexdigest()
 
+    def text_key(self, question: str) -> str:
+        """The anonymous key of a question's text as stored: HMAC-SHA-256 under the salt (a prefix, so no
+        key equals a user's or a place's)."""
+        message = b"text:" + _stored_text(question).encode("utf-8", "surrogatepass")
+        return hmac.new(self._salt, message, hashlib.sha256).hexdigest()
+
     def place_key(self, what: str, place_id: int | None) -> str | None:
         """The anonymous key of a server or channel (`what`: "guild" or "channel"), None for none."""
         if place_id is None:
@@ -711,6 +735,11 @@ class Store:
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
+            if row["history"]:
+                # A forgotten person's question that a running bot still held in a conversation is not
+                # stored again: in a public conversation whoever wrote it, in a private one (only the
+                # asker's own words) only when the asker was forgotten since (`forget`).
+                row["history"] = self._not_forgotten(conn, row["history"], row["user_key"], bool(private))
             insert = self._insert(answers).values(row).on_conflict_do_nothing(index_elements=["id"])
             new = conn.execute(insert.returning(answers.c.id)).first() is not None
             if new and distinct:
@@ -718,6 +747,17 @@ class Store:
                     self._insert(answer_sections).on_conflict_do_nothing(),
                     [{"answer_id": answer_id, "section": s} for s in distinct],
                 )
+
+    def _not_forgotten(
+        self, conn: Connection, history: list[str], user_key: str | None, private: bool
+    ) -> list[str]:
+        """The history less the questions of people forgotten (see `record_answer`)."""
+        keys = {h: self.text_key(h) for h in history}
+        gone = select(forgotten.c.text_key).where(forgotten.c.text_key.in_(set(keys.values())))
+        if private:
+            gone = gone.where(forgotten.c.user_key == user_key)
+        dropped = {k for (k,) in conn.execute(gone)}
+        return [h for h in history if keys[h] not in dropped]
 
     def vote(
         self,
@@ -769,6 +809,8 @@ class Store:
             conn.execute(delete(votes).where(votes.c.answer_id.in_(old)))
             conn.execute(delete(answer_sections).where(answer_sections.c.answer_id.in_(old)))
             deleted = conn.execute(delete(answers).where(answers.c.at < cutoff)).rowcount
+            kept_from = _utc(now) - timedelta(days=max(retention_days, FORGOTTEN_KEPT_DAYS))
+            conn.execute(delete(forgotten).where(forgotten.c.at < kept_from))
         if deleted:
             log.info("deleted %d questions older than %d days", deleted, retention_days)
         return deleted
@@ -798,7 +840,23 @@ class Store:
                     answers.c.private.is_(None) & (answers.c.surface != "dm")
                 )
                 _drop_from_histories(conn, public, said)
+                # A running bot may still hold them in a conversation: kept as keys, so that it neither
+                # stores them again (`record_answer`) nor reads after them (`forgotten_since`).
+                now = _utc(None)
+                conn.execute(
+                    forgotten.insert(),
+                    [{"text_key": self.text_key(q), "user_key": key, "at": now} for q in sorted(said)],
+                )
         return n
+
+    def forgotten_since(self, seq: int = 0) -> tuple[int, frozenset[str]]:
+        """The keys (`text_key`) of the questions forgotten after the mark `seq` (0: all that are kept),
+        and the mark to ask after next time."""
+        with self._tx("reading what was forgotten") as conn:
+            rows = conn.execute(
+                select(forgotten.c.seq, forgotten.c.text_key).where(forgotten.c.seq > seq)
+            ).all()
+        return max((int(r.seq) for r in rows), default=seq), frozenset(r.text_key for r in rows)
 
     def withdraw(self, answer_id: str) -> int:
         """Delete one question (it was deleted on Discord), with the votes on it, and take it out of the

@@ -807,6 +807,50 @@ def test_forget_leaves_another_persons_private_conversation_as_it_was(store: Sto
     assert store.get_answer("d").history == ()
 
 
+def test_a_forgotten_question_a_bot_still_holds_is_not_stored_again(store: Store) -> None:
+    """A trial: `forget` run while the bot ran cleaned the store, but the bot still held the question in
+    a thread's conversation, and the next follow-up there stored it again as its history, where a second
+    `forget` could no longer find it (its own rows were gone)."""
+    secret = "my address is 12 Elm St, what did they say about energy costs?"
+    record(store, "a", ALICE, secret, surface="mention", private=False)
+    store.forget(ALICE)
+    thread = {"surface": "thread", "private": False, "at": NOW}
+    record(store, "b", BOB, "and what did Mamdani propose?", history=[secret, "and rents?"], **thread)
+    assert store.get_answer("b").history == ("and rents?",)
+    assert "Elm St" not in all_text(store)  # the store keeps keys of it only
+    # Her own DM after it: her forgotten question is not stored as the history of her next one ...
+    record(store, "c", ALICE, "and why?", surface="dm", history=[secret], at=NOW)
+    assert store.get_answer("c").history == ()
+    # ... but another person's private conversation keeps the same words of their own.
+    record(store, "d", CAROL, "and why?", surface="dm", history=[secret], at=NOW)
+    assert store.get_answer("d").history == (secret,)
+
+
+def test_forgotten_since_tells_a_running_bot_what_to_let_go(store: Store) -> None:
+    assert store.forgotten_since() == (0, frozenset())
+    record(store, "a", ALICE, "alice asks", surface="mention", private=False)
+    record(store, "b", BOB, "bob asks", surface="mention", private=False)
+    store.forget(ALICE)
+    mark, keys = store.forgotten_since()
+    assert mark > 0 and keys == {store.text_key("alice asks")}
+    assert store.forgotten_since(mark) == (mark, frozenset())
+    store.forget(BOB)
+    assert store.forgotten_since(mark)[1] == {store.text_key("bob asks")}
+
+
+def test_the_keys_of_forgotten_questions_go_with_the_retention(store: Store) -> None:
+    record(store, "a", ALICE, "alice asks", surface="mention", private=False)
+    store.forget(ALICE)
+    assert len(store.dump_rows()["mb_forgotten"]) == 1
+    now = datetime.now(UTC)
+    store.prune(1, now=now + timedelta(days=29))  # kept at least 30 days, for a bot to let go of them
+    assert len(store.dump_rows()["mb_forgotten"]) == 1
+    store.prune(90, now=now + timedelta(days=89))
+    assert len(store.dump_rows()["mb_forgotten"]) == 1
+    store.prune(90, now=now + timedelta(days=91))
+    assert store.dump_rows()["mb_forgotten"] == []
+
+
 def test_mentions_are_stored_without_raw_ids(store: Store) -> None:
     record(store, "m", ALICE, "what did <@123456789012345678> and <@!22> say in <#33> to <@&44>?",
            history=["ask <@55>"])  # fmt: skip

@@ -176,6 +176,23 @@ class Conversations:
         recent.extend(kept)
         self._bytes += _text_bytes(recent)
 
+    def drop(self, gone: Callable[[str], bool]) -> int:
+        """Take every message for which `gone` is true out of every conversation (a person forgotten);
+        how many were taken."""
+        dropped = 0
+        for channel_id, recent in list(self._recent.items()):
+            kept = [m for m in recent if not gone(m)]
+            if len(kept) == len(recent):
+                continue
+            dropped += len(recent) - len(kept)
+            self._bytes -= _text_bytes(recent)
+            recent.clear()
+            recent.extend(kept)
+            self._bytes += _text_bytes(recent)
+            if not recent:
+                del self._recent[channel_id]
+        return dropped
+
     def add(self, channel_id: int, question: str) -> None:
         """Remember a question or a request for more (forgetting the least recently active channels beyond
         the limits)."""
@@ -208,6 +225,9 @@ class AskCog(commands.Cog):
         self._sending: dict[int, bool] = {}
         self._posted: OrderedDict[int, Posted] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
+        # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
+        # from 0, since a conversation read back from the store may go on with words forgotten before.
+        self._forgotten_seq = 0
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
@@ -464,6 +484,7 @@ class AskCog(commands.Cog):
                     self._show_typing(message.channel)
                     if conversational:
                         await turn.enter_async_context(self._turn(message.channel.id))
+                        await self._honour_forgets()
                     # A reply to one of the bot's answers reads after that answer's question; other
                     # messages in a DM or the bot's thread after the conversation there.
                     replied = await self._replied_to(message)
@@ -576,6 +597,22 @@ class AskCog(commands.Cog):
         self._remember(message.id, Posted(thread.id, posted.id, True, answer.question, thread.guild.id))
         await record(thread, posted, True)
         return True
+
+    async def _honour_forgets(self) -> None:
+        """Take the questions of people forgotten since the last look (`meeting-bot forget`, perhaps in
+        another process) out of the conversations kept in memory, before a follow-up is read after them.
+        The store itself never stores them again (`Store.record_answer`); a store failure costs nothing
+        here but the look."""
+        store = self.bot.store
+        try:
+            seq, keys = await asyncio.to_thread(store.forgotten_since, self._forgotten_seq)
+        except Exception:
+            log.exception("could not read who was forgotten")
+            return
+        self._forgotten_seq = max(seq, self._forgotten_seq)
+        if keys:
+            dropped = self.conversations.drop(lambda m: store.text_key(m) in keys)
+            log.info("took %d forgotten questions out of the conversations kept", dropped)
 
     def _seen_before(self, message_id: int) -> bool:
         """Whether a message was read already: Discord may deliver an event twice (a trial's duplicate got

@@ -284,6 +284,17 @@ def test_a_restarted_conversation_keeps_its_byte_count_right() -> None:
     assert conv._bytes == kept
 
 
+def test_dropping_a_forgotten_question_from_every_conversation_keeps_the_byte_count_right() -> None:
+    conv = Conversations(depth=3, channels=10, max_bytes=10**6)
+    conv.restart(1, ["secret " * 100, "and why?"])
+    conv.restart(2, ["secret " * 100])
+    conv.restart(3, ["other"])
+    assert conv.drop(lambda m: m.startswith("secret")) == 2
+    assert conv.history(1) == ["and why?"] and conv.history(2) == [] and conv.history(3) == ["other"]
+    assert conv._bytes == sum(sys.getsizeof(t) for t in ["and why?", "other"])
+    assert conv.drop(lambda m: False) == 0
+
+
 def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
     assert clip("short", 10) == "short"
     out = clip("alpha beta gamma delta", 12)
