@@ -60,10 +60,12 @@ def has_lone_surrogates(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
-# Control characters (C0 and C1, but tab and line feed), the line and paragraph separators, and the
-# bidirectional controls that could make a question (a thread name, an embed title) or a quote display as
-# something else (U+202E shows the text after it reversed).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# Control characters (C0 and C1, but tab and line feed) and the line and paragraph separators. The
+# bidirectional controls, which could make a question (a thread name, an embed title) or a quote display
+# as something else (U+202E shows the text after it reversed), are format characters: every cleaning
+# removes them after this (`remove_invisible`, `remove_invisible_in_words`), so that one pasted inside a
+# word leaves it whole, as a zero-width space does (a trial: "con edi\u200eson" was two words).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Characters that show as nothing though Unicode counts them as letters, marks or symbols: the combining
 # grapheme joiner, the Hangul fillers and the blank Braille pattern.
 _BLANK = frozenset(
@@ -94,7 +96,8 @@ _ESCAPE = re.compile(
 def replace_controls(text: str) -> str:
     """Terminal escape sequences removed whole (a colour code leaves no "[31m" behind), a carriage return
     read as the line break it is ("\r\n", or alone as old Macs and some terminals send it), and other
-    control and bidirectional-control characters replaced by spaces (text that shows as it reads)."""
+    control characters and the line and paragraph separators replaced by spaces. Bidirectional controls
+    stay for `remove_invisible` or `remove_invisible_in_words`, which every caller applies next."""
     return _CONTROL.sub(" ", _ESCAPE.sub("", text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
