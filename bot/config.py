@@ -6,9 +6,10 @@ import io
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from dotenv.parser import parse_stream
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The checkout the package runs from: corpus/, index/ and train/ live here.
@@ -154,6 +155,21 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value().strip()) < MIN_SALT_CHARS:
             raise ValueError(f"use at least {MIN_SALT_CHARS} random characters (e.g. `openssl rand -hex 32`)")
         return value
+
+    @field_validator("discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _proxy_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A proxy's address as a URL with a host: http(s) for REST, ws(s) for the gateway (a trial's
+        "not a url" surfaced only as the connection failed, as an InvalidUrlClientError)."""
+        if value is None:
+            return value
+        schemes = ("http", "https") if info.field_name == "discord_api_base" else ("ws", "wss")
+        url = urlsplit(value.strip())
+        if url.scheme.lower() not in schemes or not url.hostname:
+            raise ValueError(
+                f"write an address that starts {' or '.join(f'{s}://' for s in schemes)}, with a host"
+            )
+        return value.strip()
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -135,6 +135,17 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
         ("CORPUS_DIR", __file__, "is a file, not a folder"),
         # a one-letter salt was accepted
         ("USER_SALT", "x", "USER_SALT is invalid: use at least 16"),
+        # was "something went wrong (InvalidUrlClientError)" as the bot connected
+        (
+            "DISCORD_API_BASE",
+            "not a url",
+            "DISCORD_API_BASE is invalid: write an address that starts http:// or https://",
+        ),
+        (
+            "DISCORD_GATEWAY_URL",
+            "http://127.0.0.1:9/",
+            "DISCORD_GATEWAY_URL is invalid: write an address that starts ws://",
+        ),
     ],
 )
 def test_a_setting_that_cannot_be_meant_is_one_sentence(
