@@ -7,8 +7,10 @@ import os
 import re
 import select
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -277,6 +279,25 @@ def test_chat_on_dev_zero_says_so_and_stops() -> None:
         )
     assert result.returncode == 2 and result.stdout == b""
     assert result.stderr.decode().strip() == BINARY_ERROR
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.2, 0.3])
+def test_ctrl_c_while_the_command_starts_ends_it_quietly(delay: float) -> None:
+    """A trial: Ctrl-C in the first half second (the command line's imports) printed Python's traceback of
+    the import; later it ended the command quietly with status 130. Any moment now ends it quietly."""
+    started = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=environment(),
+    )
+    time.sleep(delay)
+    started.send_signal(signal.SIGINT)
+    _, err = started.communicate(timeout=60)
+    assert "Traceback" not in err.decode(errors="replace")
+    assert started.returncode in (130, -signal.SIGINT)
 
 
 def test_chat_on_a_binary_blob_says_so_and_stops() -> None:
