@@ -517,6 +517,7 @@ def _fit(
                 best = (a, b, shared, 0)
     a, b, shared, _ = best
     if shared > 0:
+        a, b, shared = _reach(ids, target, a, b, shared, sentence_of)
         blocks = difflib.SequenceMatcher(
             None, list(ids), list(target[a:b]), autojunk=False
         ).get_matching_blocks()
@@ -528,6 +529,27 @@ def _fit(
         while tail and b < len(target) and sentence_of[b] == sentence_of[b - 1]:
             b, tail = b + 1, tail - 1
     return a, b, 2 * shared / (len(ids) + (b - a))
+
+
+def _reach(
+    ids: Sequence[int], target: Sequence[int], a: int, b: int, shared: int, sentence_of: Sequence[int]
+) -> tuple[int, int, int]:
+    """The window a..b widened, within its first and last sentences, to where it shares more of the span's
+    words: a phrase the span leaves out may be longer than the slack ("Con Edison has raised rates", where
+    the article has "Con Edison, serving 3.1 million residential customers, has raised rates" showed as
+    "Con Edison" changed into "residential customers", a trial found). The nearest such end wins."""
+    best = shared
+    for start in range(a - 1, -1, -1):
+        if sentence_of[start] != sentence_of[a]:
+            break
+        if (found := _shared(ids, target[start:b])) > best:
+            a, best = start, found
+    for end in range(b + 1, len(target) + 1):
+        if sentence_of[end - 1] != sentence_of[b - 1]:
+            break
+        if (found := _shared(ids, target[a:end])) > best:
+            b, best = end, found
+    return a, b, best
 
 
 def _differences(

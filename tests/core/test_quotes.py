@@ -258,6 +258,26 @@ def test_a_dropped_word_shows_as_left_out(checker: QuoteChecker) -> None:
     assert [(d.said, d.article) for d in span.differs] == [("", "City")]
 
 
+@pytest.mark.parametrize(
+    ("quote", "differs"),
+    [
+        ("Con Edison has raised rates 18% since 2022", [("", "serving 3.1 million residential customers")]),
+        (
+            "Con Edison has raised rates since 2022",
+            [("", "serving 3.1 million residential customers"), ("", "18")],
+        ),
+    ],
+)
+def test_a_phrase_left_out_longer_than_the_slack_shows_as_left_out(
+    checker: QuoteChecker, quote: str, differs: list[tuple[str, str]]
+) -> None:
+    """A trial: the window began after the left-out phrase, so "Con Edison" showed as changed into
+    "residential customers", as though the article did not say Con Edison there."""
+    (span,) = checker.check(f'Trump said "{quote}"').spans
+    assert span.verdict == CLOSE
+    assert [(d.said, d.article) for d in span.differs] == differs
+
+
 def test_a_short_nearest_sentence_is_shown_with_the_sentences_before_it(checker: QuoteChecker) -> None:
     """The nearest sentence of "the rent is too damn high" is the letter's last word, which was shown
     alone as `Rent."`."""
