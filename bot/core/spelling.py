@@ -13,11 +13,12 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist, extract
 
-from bot.core.files import read_text
+from bot.core.files import Damage, read_text
 from bot.core.names import fold_names, given_names
 
 _WORD = re.compile(r"[A-Za-z]+")
 PROTECTED_FILE = "protected_words.txt"
+_COUNT_LINE = "# words:"  # the protected-words file's first line, with their number
 
 
 def english_words() -> frozenset[str]:
@@ -75,13 +76,26 @@ class Speller:
         return frozenset(self._vocab) | self._protected
 
     def save(self, folder: Path) -> None:
-        """Write the protected words beside the index."""
-        (folder / PROTECTED_FILE).write_text("\n".join(sorted(self._protected)) + "\n", encoding="utf-8")
+        """Write the protected words beside the index, after a first line that counts them."""
+        words = sorted(self._protected)
+        (folder / PROTECTED_FILE).write_text(
+            "\n".join([f"{_COUNT_LINE} {len(words)}", *words]) + "\n", encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, folder: Path, corpus_texts: Iterable[str]) -> Speller:
-        """A speller for the corpus with the protected words saved beside its index."""
+        """A speller for the corpus with the protected words saved beside its index (files.Damage when
+        the file is empty or holds another number of words than its first line counts: a truncated list
+        used to be taken, and the words cut off "corrected" into the article's)."""
         text = read_text(folder / PROTECTED_FILE)
+        first, _, rest = text.partition("\n")
+        if not text.strip():
+            raise Damage("it is empty")
+        if first.startswith(_COUNT_LINE):  # (an index built before the count was kept has none)
+            words = rest.split()
+            if first.removeprefix(_COUNT_LINE).strip() != str(len(words)):
+                raise Damage(f"it holds {len(words)} words where its first line counts otherwise")
+            return cls(corpus_texts, frozenset(words))
         return cls(corpus_texts, frozenset(text.split()))
 
     def _fix(self, word: str) -> str:

@@ -553,6 +553,15 @@ INCONSISTENT = [
     pytest.param(lambda d: _edit_model(d, lambda m: m["weights"].pop()), id="weights-missing"),
     pytest.param(lambda d: _edit_model(d, lambda m: m.update(abstain_bias=float("nan"))), id="nan-bias"),
     pytest.param(lambda d: (d / PROTECTED_FILE).unlink(), id="typo-list-missing"),
+    # a trial: an emptied or cut typo list was taken, and the English words cut off "corrected"
+    pytest.param(lambda d: (d / PROTECTED_FILE).write_text("", encoding="utf-8"), id="typo-list-emptied"),
+    pytest.param(
+        lambda d: (d / PROTECTED_FILE).write_text(
+            "\n".join((d / PROTECTED_FILE).read_text(encoding="utf-8").splitlines()[:-100]) + "\n",
+            encoding="utf-8",
+        ),
+        id="typo-list-cut",
+    ),
     pytest.param(  # these two loaded without a word
         lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("margin", float("nan"))),
         id="nan-margin",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.core.spelling import Speller, english_words
@@ -81,3 +83,14 @@ def test_protected_words_keep_exactly_the_english_words_near_the_corpus(english:
     slim, full = Speller(CORPUS, protected), Speller(CORPUS, english)
     for text in ["teh meetng", "bake lunch", "hw many ppl", "the meating about rnet", "sourdough bread"]:
         assert slim.correct(text) == full.correct(text)
+
+
+def test_the_protected_words_read_back_as_saved_and_an_older_list_without_its_count_still_reads(
+    tmp_path: Path,
+) -> None:
+    from bot.core.spelling import PROTECTED_FILE
+
+    Speller(CORPUS, frozenset({"meat", "cent"})).save(tmp_path)
+    assert Speller.load(tmp_path, CORPUS).known_words >= {"meat", "cent"}
+    (tmp_path / PROTECTED_FILE).write_text("meat\ncent\n", encoding="utf-8")  # as built before the count
+    assert Speller.load(tmp_path, CORPUS).known_words >= {"meat", "cent"}
