@@ -8,6 +8,7 @@ import functools
 import logging
 import re
 import sys
+import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -121,19 +122,34 @@ def strip_mentions(text: str, bot_id: int, role_id: int | None = None) -> str:
     return re.sub(rf"<@!?{bot_id}>{role}", " ", text).strip()
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """A message kept in a conversation, and when (time.monotonic) it was added."""
+
+    text: str
+    at: float
+
+
 class Conversations:
     """The last few questions asked in each DM or bot thread (and requests for more between them), so
     follow-ups are read in context and "more please" knows what it continues.
 
     Bounded by channels and by the bytes of the questions kept: the least recently active channels
-    are forgotten first.
+    are forgotten first. With `max_age` (seconds: the store's retention), a message older than that is
+    no longer read, as the store no longer holds it: a follow-up would store it again as its history.
     """
 
     def __init__(
-        self, depth: int = HISTORY_KEPT, channels: int = 10_000, max_bytes: int = CONVERSATION_BYTES
+        self,
+        depth: int = HISTORY_KEPT,
+        channels: int = 10_000,
+        max_bytes: int = CONVERSATION_BYTES,
+        max_age: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.depth, self.channels, self.max_bytes = depth, channels, max_bytes
-        self._recent: OrderedDict[int, deque[str]] = OrderedDict()
+        self.depth, self.channels, self.max_bytes, self.max_age = depth, channels, max_bytes, max_age
+        self._clock = clock
+        self._recent: OrderedDict[int, deque[_Kept]] = OrderedDict()
         self._bytes = 0
         self._visited: OrderedDict[int, None] = OrderedDict()  # channels met since the start (bounded)
 
@@ -149,7 +165,10 @@ class Conversations:
 
     def history(self, channel_id: int) -> list[str]:
         """Earlier questions (and requests for more) in the channel, oldest first."""
-        return list(self._recent.get(channel_id, ()))
+        if self.max_age is not None and channel_id in self._recent:
+            oldest = self._clock() - self.max_age
+            self._keep(channel_id, lambda m: m.at >= oldest)
+        return [m.text for m in self._recent.get(channel_id, ())]
 
     def restart(self, channel_id: int, messages: list[str]) -> None:
         """Make the channel's conversation these messages (a reply to an older answer goes on from there)."""
@@ -161,44 +180,42 @@ class Conversations:
 
     def holding(self, question: str) -> list[int]:
         """The channels whose conversation holds a question."""
-        return [channel_id for channel_id, recent in self._recent.items() if question in recent]
+        return [c for c, recent in self._recent.items() if any(m.text == question for m in recent)]
 
     def withdraw(self, channel_id: int, question: str) -> None:
         """Forget the latest time a question was added (it was deleted: before its reply could be posted,
         or after)."""
-        recent = self._recent.get(channel_id)
-        if not recent or question not in recent:
-            return
-        self._bytes -= _text_bytes(recent)
-        kept = list(recent)
-        del kept[len(kept) - 1 - kept[::-1].index(question)]
-        recent.clear()
-        recent.extend(kept)
-        self._bytes += _text_bytes(recent)
+        recent = self._recent.get(channel_id, ())
+        at = next((n for n in range(len(recent) - 1, -1, -1) if recent[n].text == question), None)
+        if at is not None:
+            self._keep(channel_id, lambda m: m is not recent[at])
 
     def drop(self, gone: Callable[[str], bool]) -> int:
         """Take every message for which `gone` is true out of every conversation (a person forgotten);
         how many were taken."""
-        dropped = 0
-        for channel_id, recent in list(self._recent.items()):
-            kept = [m for m in recent if not gone(m)]
-            if len(kept) == len(recent):
-                continue
-            dropped += len(recent) - len(kept)
+        return sum(self._keep(c, lambda m: not gone(m.text)) for c in list(self._recent))
+
+    def _keep(self, channel_id: int, kept: Callable[[_Kept], bool]) -> int:
+        """Keep only the channel's messages for which `kept` is true (a channel left empty is let go);
+        how many went."""
+        recent = self._recent[channel_id]
+        staying = [m for m in recent if kept(m)]
+        went = len(recent) - len(staying)
+        if went:
             self._bytes -= _text_bytes(recent)
             recent.clear()
-            recent.extend(kept)
+            recent.extend(staying)
             self._bytes += _text_bytes(recent)
             if not recent:
                 del self._recent[channel_id]
-        return dropped
+        return went
 
     def add(self, channel_id: int, question: str) -> None:
         """Remember a question or a request for more (forgetting the least recently active channels beyond
         the limits)."""
         recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
         self._bytes -= _text_bytes(recent)
-        recent.append(question)
+        recent.append(_Kept(question, self._clock()))
         self._bytes += _text_bytes(recent)
         self._recent[channel_id] = recent  # now the most recently active
         while len(self._recent) > self.channels or (self._bytes > self.max_bytes and len(self._recent) > 1):
@@ -206,9 +223,9 @@ class Conversations:
             self._bytes -= _text_bytes(gone)
 
 
-def _text_bytes(texts: deque[str]) -> int:
+def _text_bytes(kept: deque[_Kept]) -> int:
     """Bytes of the strings kept (CPython stores one, two or four bytes a character)."""
-    return sum(sys.getsizeof(t) for t in texts)
+    return sum(sys.getsizeof(m.text) for m in kept)
 
 
 class AskCog(commands.Cog):
@@ -217,7 +234,8 @@ class AskCog(commands.Cog):
     def __init__(self, bot: MeetingBot) -> None:
         self.bot = bot
         self.cooldowns = bot.question_cooldowns  # shared with the More passages button
-        self.conversations = Conversations()
+        days = bot.settings.retention_days
+        self.conversations = Conversations(max_age=days * 86_400.0 if days else None)
         self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._background: set[asyncio.Task] = set()
         # Server questions whose answer is being posted, and whether each was deleted meanwhile (bounded

@@ -295,6 +295,33 @@ def test_dropping_a_forgotten_question_from_every_conversation_keeps_the_byte_co
     assert conv.drop(lambda m: False) == 0
 
 
+def test_a_conversation_lets_go_of_messages_older_than_the_retention() -> None:
+    """The store deletes questions older than RETENTION_DAYS, but a bot running that long still held them in
+    a conversation, and a follow-up would have stored them again as its history."""
+    now = [0.0]
+    conv = Conversations(depth=5, max_bytes=10**6, max_age=100.0, clock=lambda: now[0])
+    conv.add(1, "old question")
+    now[0] = 60.0
+    conv.add(1, "newer question")
+    conv.add(2, "other channel")
+    assert conv.history(1) == ["old question", "newer question"]
+    now[0] = 130.0
+    assert conv.history(1) == ["newer question"] and conv.history(2) == ["other channel"]
+    now[0] = 161.0
+    assert conv.history(1) == [] and conv.holding("newer question") == []
+    assert Conversations(clock=lambda: now[0]).max_age is None  # RETENTION_DAYS=0 keeps everything
+
+
+def test_withdrawing_takes_only_the_latest_time_a_question_was_added() -> None:
+    conv = Conversations(depth=5)
+    for q in ("when?", "where?", "when?"):
+        conv.add(1, q)
+    conv.withdraw(1, "when?")
+    assert conv.history(1) == ["when?", "where?"]
+    conv.withdraw(1, "why?")
+    assert conv.history(1) == ["when?", "where?"] and conv.holding("where?") == [1]
+
+
 def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
     assert clip("short", 10) == "short"
     out = clip("alpha beta gamma delta", 12)
