@@ -501,15 +501,6 @@ async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_pa
         assert pages == sorted([f"[{shown + 1}", f"[{shown + 4}"])
 
 
-async def stored(bot, answer_id: int | str) -> None:
-    """Wait until the answer to a message is stored."""
-    for _ in range(200):
-        if bot.store.get_answer(str(answer_id)):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"answer {answer_id} was not stored")
-
-
 async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_its_threads(fake, answerer, tmp_path):
     """A trial: `meeting-bot forget` run while the bot ran cleaned the store, but the bot still held the
     question in the thread's conversation: the next follow-up there stored it again as its history (a
@@ -519,7 +510,7 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_its_threads
         secret = "my address is 12 Elm St, what did they say about energy costs?"
         msg, _, _ = await ask_by_mention(fake, secret)
         thread_id = str(msg["id"])
-        await stored(bot, msg["id"])
+        await wait_recorded(bot, msg["id"])
         with open_store(settings(tmp_path)) as other:  # as the command line does, beside the bot
             assert other.forget(fake.user_id) == 1
         n = len(fake.requests)
@@ -528,7 +519,7 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_its_threads
         reply = await fake.wait_for_request(
             lambda r: r.status < 300 and r.method == "POST" and r.path.endswith("/messages"), start=n
         )
-        await stored(bot, follow["id"])
+        await wait_recorded(bot, follow["id"])
         assert "Elm St" not in json.dumps(reply.json)
         assert "Elm St" not in json.dumps(bot.store.dump_rows(), default=str)
 
@@ -540,13 +531,13 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_their_dms(f
         n = len(fake.requests)
         first = await fake.send_message(secret, guild=False)
         await fake.wait_for_request(with_embed, start=n)
-        await stored(bot, first["id"])
+        await wait_recorded(bot, first["id"])
         with open_store(settings(tmp_path)) as other:
             assert other.forget(fake.user_id) == 1
         n = len(fake.requests)
         follow = await fake.send_message("and what did Mamdani propose?", guild=False)
         await fake.wait_for_request(with_embed, start=n)
-        await stored(bot, follow["id"])
+        await wait_recorded(bot, follow["id"])
         assert "Elm St" not in json.dumps(bot.store.dump_rows(), default=str)
 
 
