@@ -190,6 +190,10 @@ class Conversations:
         if at is not None:
             self._keep(channel_id, lambda m: m is not recent[at])
 
+    def texts(self) -> set[str]:
+        """Every message kept, in any conversation."""
+        return {m.text for recent in self._recent.values() for m in recent}
+
     def drop(self, gone: Callable[[str], bool]) -> int:
         """Take every message for which `gone` is true out of every conversation (a person forgotten);
         how many were taken."""
@@ -629,7 +633,10 @@ class AskCog(commands.Cog):
             return
         self._forgotten_seq = max(seq, self._forgotten_seq)
         if keys:
-            dropped = self.conversations.drop(lambda m: store.text_key(m) in keys)
+            # Keyed off the event loop: the conversations may hold many thousand messages.
+            kept = self.conversations.texts()
+            gone = await asyncio.to_thread(lambda: {t for t in kept if store.text_key(t) in keys})
+            dropped = self.conversations.drop(gone.__contains__)
             log.info("took %d forgotten questions out of the conversations kept", dropped)
 
     def _seen_before(self, message_id: int) -> bool:

@@ -289,6 +289,7 @@ def test_dropping_a_forgotten_question_from_every_conversation_keeps_the_byte_co
     conv.restart(1, ["secret " * 100, "and why?"])
     conv.restart(2, ["secret " * 100])
     conv.restart(3, ["other"])
+    assert conv.texts() == {"secret " * 100, "and why?", "other"}
     assert conv.drop(lambda m: m.startswith("secret")) == 2
     assert conv.history(1) == ["and why?"] and conv.history(2) == [] and conv.history(3) == ["other"]
     assert conv._bytes == sum(sys.getsizeof(t) for t in ["and why?", "other"])
