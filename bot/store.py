@@ -121,7 +121,12 @@ forgotten = Table(
     Column("at", DateTime(timezone=False), nullable=False),  # UTC; pruned with the questions' retention
     Index("mb_forgotten_text", "text_key"),
     Index("mb_forgotten_at", "at"),
+    sqlite_autoincrement=True,  # a mark never comes back once the retention has emptied the table
 )
+# Taken by `forget` and by `record_answer` with a history on PostgreSQL, so that the two never overlap:
+# a forget's marks are handed out in the order forgets commit, and a history is checked after any forget
+# that committed before it and before any that commits after (SQLite's single writer does the same).
+_FORGET_LOCK = 0x6D62_7374_6F72_6502
 # At least this long, whatever the retention: a bot asks what is new at its next conversational message.
 FORGOTTEN_KEPT_DAYS = 30
 # Deleted message ids looked up in one query: a safeguard, as a bulk delete event holds at most 100.
@@ -234,6 +239,14 @@ class UnansweredGroup:
     question: str
     count: int
     examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """A question forgotten (`Store.forget`): when last (UTC), and the keys of the people who asked it."""
+
+    at: datetime
+    users: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -469,7 +482,15 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
         salt = settings.user_salt.get_secret_value().encode("utf-8")
     else:
         salt = load_salt(settings.data_dir)
-    store = Store.open(url, salt)
+    try:
+        store = Store.open(url, salt)
+    except StoreError:
+        if not reads_only:
+            raise
+        # A read-only copy of a database made before a table was added: read it as it is.
+        store = Store.open(url, salt, schema=False)
+        log.warning("The database cannot be written; it is read as it is.")
+        return store
     try:
         if settings.retention_days:
             store.prune(settings.retention_days)
@@ -598,10 +619,13 @@ class Store:
         self._secrets = _secrets(engine.url)  # never repeated in messages
 
     @classmethod
-    def open(cls, url: str, salt: bytes | str, lock_timeout: float = LOCK_TIMEOUT) -> Store:
+    def open(
+        cls, url: str, salt: bytes | str, lock_timeout: float = LOCK_TIMEOUT, schema: bool = True
+    ) -> Store:
         """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't.
 
-        `lock_timeout`: seconds a SQLite write waits for another writer's lock before it fails.
+        `lock_timeout`: seconds a SQLite write waits for another writer's lock before it fails. With
+        `schema` false nothing is created (a read-only copy is read as it is).
         """
         salt = salt.encode("utf-8") if isinstance(salt, str) else salt
         if not salt:
@@ -629,10 +653,13 @@ class Store:
         store = cls(engine, salt)
         try:
             with engine.begin() as conn:
-                if backend == "postgresql":
+                if not schema:
+                    conn.execute(select(literal(1)))
+                elif backend == "postgresql":
                     # Shards starting together would otherwise race to create the same tables.
                     conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-                create_schema(conn)
+                if schema:
+                    create_schema(conn)
         except SQLAlchemyError as exc:
             engine.dispose()
             raise StoreError(
@@ -735,13 +762,16 @@ class Store:
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
-            if row["history"]:
-                # A forgotten person's question that a running bot still held in a conversation is not
-                # stored again: in a public conversation whoever wrote it, in a private one (only the
-                # asker's own words) only when the asker was forgotten since (`forget`).
-                row["history"] = self._not_forgotten(conn, row["history"], row["user_key"], bool(private))
+            if row["history"] and self._dialect == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_FORGET_LOCK)))
             insert = self._insert(answers).values(row).on_conflict_do_nothing(index_elements=["id"])
             new = conn.execute(insert.returning(answers.c.id)).first() is not None
+            if new and row["history"]:
+                # Checked once the row is in (on SQLite the write lock is then held): a forgotten person's
+                # question that a running bot still held in a conversation is not stored again.
+                kept = self._not_forgotten(conn, row["history"], row["user_key"], bool(private))
+                if kept != row["history"]:
+                    conn.execute(update(answers).where(answers.c.id == answer_id).values(history=kept))
             if new and distinct:
                 conn.execute(
                     self._insert(answer_sections).on_conflict_do_nothing(),
@@ -751,13 +781,27 @@ class Store:
     def _not_forgotten(
         self, conn: Connection, history: list[str], user_key: str | None, private: bool
     ) -> list[str]:
-        """The history less the questions of people forgotten (see `record_answer`)."""
+        """The history less the questions forgotten (`forget`) and not asked again since: in a public
+        conversation whoever wrote them, in a private one (only the asker's own words) only when the
+        asker was the one forgotten. Asked again after the forget (by them or, in public, anyone), a
+        question is a new one and stays."""
         keys = {h: self.text_key(h) for h in history}
-        gone = select(forgotten.c.text_key).where(forgotten.c.text_key.in_(set(keys.values())))
+        gone = select(forgotten.c.text_key, func.max(forgotten.c.at)).where(
+            forgotten.c.text_key.in_(set(keys.values()))
+        )
         if private:
             gone = gone.where(forgotten.c.user_key == user_key)
-        dropped = {k for (k,) in conn.execute(gone)}
-        return [h for h in history if keys[h] not in dropped]
+        when = dict(conn.execute(gone.group_by(forgotten.c.text_key)).all())
+        dropped = set()
+        for said, key in keys.items():
+            if key not in when:
+                continue
+            again = select(answers.c.id).where((answers.c.question == said) & (answers.c.at > when[key]))
+            if private:
+                again = again.where(answers.c.user_key == user_key)
+            if conn.execute(again.limit(1)).first() is None:
+                dropped.add(said)
+        return [h for h in history if h not in dropped]
 
     def vote(
         self,
@@ -828,6 +872,8 @@ class Store:
         key = self.user_key(user_id)
         theirs = select(answers.c.id).where(answers.c.user_key == key)
         with self._tx("deleting a user's rows") as conn:
+            if self._dialect == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_FORGET_LOCK)))
             said = {q for (q,) in conn.execute(select(answers.c.question).where(answers.c.user_key == key))}
             n = conn.execute(
                 delete(votes).where((votes.c.user_key == key) | votes.c.answer_id.in_(theirs))
@@ -841,22 +887,36 @@ class Store:
                 )
                 _drop_from_histories(conn, public, said)
                 # A running bot may still hold them in a conversation: kept as keys, so that it neither
-                # stores them again (`record_answer`) nor reads after them (`forgotten_since`).
+                # stores them again (`record_answer`) nor reads after them (`forgotten_since`). Not a
+                # request for more ("more please"): no one's words, and everyone's paging.
                 now = _utc(None)
-                conn.execute(
-                    forgotten.insert(),
-                    [{"text_key": self.text_key(q), "user_key": key, "at": now} for q in sorted(said)],
-                )
+                rows = [
+                    {"text_key": self.text_key(q), "user_key": key, "at": now}
+                    for q in sorted(said)
+                    if not asks_for_more(q)
+                ]
+                if rows:
+                    conn.execute(forgotten.insert(), rows)
         return n
 
-    def forgotten_since(self, seq: int = 0) -> tuple[int, frozenset[str]]:
-        """The keys (`text_key`) of the questions forgotten after the mark `seq` (0: all that are kept),
-        and the mark to ask after next time."""
+    def forgotten_since(self, seq: int = 0) -> tuple[int, dict[str, Forgotten]]:
+        """The questions forgotten after the mark `seq` (0: all that are kept), by `text_key`, and the mark
+        to ask after next time."""
         with self._tx("reading what was forgotten") as conn:
             rows = conn.execute(
-                select(forgotten.c.seq, forgotten.c.text_key).where(forgotten.c.seq > seq)
+                select(forgotten.c.seq, forgotten.c.text_key, forgotten.c.user_key, forgotten.c.at).where(
+                    forgotten.c.seq > seq
+                )
             ).all()
-        return max((int(r.seq) for r in rows), default=seq), frozenset(r.text_key for r in rows)
+        found: dict[str, Forgotten] = {}
+        for r in rows:
+            at, before = r.at.replace(tzinfo=UTC), found.get(r.text_key)
+            found[r.text_key] = (
+                Forgotten(at, frozenset({r.user_key}))
+                if before is None
+                else Forgotten(max(at, before.at), before.users | {r.user_key})
+            )
+        return max((int(r.seq) for r in rows), default=seq), found
 
     def withdraw(self, answer_id: str) -> int:
         """Delete one question (it was deleted on Discord), with the votes on it, and take it out of the

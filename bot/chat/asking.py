@@ -124,10 +124,17 @@ def strip_mentions(text: str, bot_id: int, role_id: int | None = None) -> str:
 
 @dataclass(frozen=True)
 class _Kept:
-    """A message kept in a conversation, and when (time.monotonic) it was added."""
+    """A message kept in a conversation, and when it was added: `at` by the monotonic clock (its age),
+    `wall` as a time.time() (before or after a forget elsewhere); `owner` in a DM."""
 
     text: str
     at: float
+    wall: float
+    owner: int | None = None  # in a DM, the person it is with (all its messages are theirs)
+
+
+# The longest a message waits on the store for who was forgotten (`AskCog._honour_forgets`).
+FORGET_LOOK = 1.0
 
 
 class Conversations:
@@ -170,13 +177,14 @@ class Conversations:
             self._keep(channel_id, lambda m: m.at >= oldest)
         return [m.text for m in self._recent.get(channel_id, ())]
 
-    def restart(self, channel_id: int, messages: list[str]) -> None:
-        """Make the channel's conversation these messages (a reply to an older answer goes on from there)."""
+    def restart(self, channel_id: int, messages: list[str], owner: int | None = None) -> None:
+        """Make the channel's conversation these messages (a reply to an older answer goes on from there);
+        `owner`: the person of a DM."""
         gone = self._recent.pop(channel_id, None)
         if gone is not None:
             self._bytes -= _text_bytes(gone)
         for message in messages:
-            self.add(channel_id, message)
+            self.add(channel_id, message, owner)
 
     def holding(self, question: str) -> list[int]:
         """The channels whose conversation holds a question."""
@@ -194,10 +202,11 @@ class Conversations:
         """Every message kept, in any conversation."""
         return {m.text for recent in self._recent.values() for m in recent}
 
-    def drop(self, gone: Callable[[str], bool]) -> int:
-        """Take every message for which `gone` is true out of every conversation (a person forgotten);
+    def drop(self, gone: Callable[[str, float, int | None], bool]) -> int:
+        """Take every message for which `gone(text, wall, owner)` is true out of every conversation
+        (`wall`: when it was added, as a time.time(); `owner`: the person of a DM; a person forgotten);
         how many were taken."""
-        return sum(self._keep(c, lambda m: not gone(m.text)) for c in list(self._recent))
+        return sum(self._keep(c, lambda m: not gone(m.text, m.wall, m.owner)) for c in list(self._recent))
 
     def _keep(self, channel_id: int, kept: Callable[[_Kept], bool]) -> int:
         """Keep only the channel's messages for which `kept` is true (a channel left empty is let go);
@@ -214,12 +223,12 @@ class Conversations:
                 del self._recent[channel_id]
         return went
 
-    def add(self, channel_id: int, question: str) -> None:
+    def add(self, channel_id: int, question: str, owner: int | None = None) -> None:
         """Remember a question or a request for more (forgetting the least recently active channels beyond
-        the limits)."""
+        the limits); `owner`: the person of a DM."""
         recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
         self._bytes -= _text_bytes(recent)
-        recent.append(_Kept(question, self._clock()))
+        recent.append(_Kept(question, self._clock(), time.time(), owner))
         self._bytes += _text_bytes(recent)
         self._recent[channel_id] = recent  # now the most recently active
         while len(self._recent) > self.channels or (self._bytes > self.max_bytes and len(self._recent) > 1):
@@ -485,6 +494,7 @@ class AskCog(commands.Cog):
             return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
+        owner = message.author.id if message.guild is None else None  # a DM is its person's words only
         history: list[str] = []
         replied: list[str] | None = None  # the conversation of an answer the message replies to
         # One message of a conversation at a time, from reading it to its answer being posted (or refused):
@@ -517,9 +527,9 @@ class AskCog(commands.Cog):
                     answer = await self.bot.answers.ask(question, history=history)
                     if conversational and kept_in_conversation(answer):  # cleaned and cut to length
                         if replied is not None:  # the conversation goes on from the answer replied to
-                            self.conversations.restart(message.channel.id, [*history, answer.question])
+                            self.conversations.restart(message.channel.id, [*history, answer.question], owner)
                         else:
-                            self.conversations.add(message.channel.id, answer.question)
+                            self.conversations.add(message.channel.id, answer.question, owner)
             except BadQuestion as exc:  # only invisible characters, or bytes that are not text
                 if surface != "channel":
                     reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
@@ -622,22 +632,35 @@ class AskCog(commands.Cog):
 
     async def _honour_forgets(self) -> None:
         """Take the questions of people forgotten since the last look (`meeting-bot forget`, perhaps in
-        another process) out of the conversations kept in memory, before a follow-up is read after them.
-        The store itself never stores them again (`Store.record_answer`); a store failure costs nothing
-        here but the look."""
+        another process) out of the conversations kept in memory, before a follow-up is read after them:
+        those said before the forget, in a thread whoever said them, in a DM only the forgotten person's
+        own (as `Store.record_answer` does, which never stores them again). A store that is slow or fails
+        costs this look, never the reply (FORGET_LOOK seconds at most)."""
         store = self.bot.store
         try:
-            seq, keys = await asyncio.to_thread(store.forgotten_since, self._forgotten_seq)
+            seq, found = await asyncio.wait_for(
+                asyncio.to_thread(store.forgotten_since, self._forgotten_seq), FORGET_LOOK
+            )
         except Exception:
-            log.exception("could not read who was forgotten")
+            log.warning("could not read who was forgotten", exc_info=True)
             return
         self._forgotten_seq = max(seq, self._forgotten_seq)
-        if keys:
-            # Keyed off the event loop: the conversations may hold many thousand messages.
-            kept = self.conversations.texts()
-            gone = await asyncio.to_thread(lambda: {t for t in kept if store.text_key(t) in keys})
-            dropped = self.conversations.drop(gone.__contains__)
-            log.info("took %d forgotten questions out of the conversations kept", dropped)
+        if not found:
+            return
+        # Keyed off the event loop: the conversations may hold many thousand messages.
+        kept = self.conversations.texts()
+        matched = await asyncio.to_thread(
+            lambda: {t: f for t in kept if (f := found.get(store.text_key(t))) is not None}
+        )
+
+        def gone(text: str, wall: float, owner: int | None) -> bool:
+            forgot = matched.get(text)
+            if forgot is None or wall > forgot.at.timestamp():
+                return False  # not forgotten, or said again since
+            return owner is None or store.user_key(owner) in forgot.users  # a DM holds its person's words
+
+        dropped = self.conversations.drop(gone)
+        log.info("took %d forgotten questions out of the conversations kept", dropped)
 
     def _seen_before(self, message_id: int) -> bool:
         """Whether a message was read already: Discord may deliver an event twice (a trial's duplicate got
@@ -774,7 +797,7 @@ class AskCog(commands.Cog):
         history = await self._stored_conversation(latest, f"the conversation in channel {channel_id}")
         if history is None:
             return []
-        self.conversations.restart(channel_id, history)
+        self.conversations.restart(channel_id, history, message.author.id if message.guild is None else None)
         return history
 
     async def _stored_conversation(

@@ -525,6 +525,8 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_its_threads
 
 
 async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_their_dms(fake, answerer, tmp_path):
+    """As in a thread: after the forget, "more please" in the DM has nothing to go on from (it used to show
+    the forgotten question as its title), and no later row stores it."""
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         secret = "my address is 12 Elm St, what did they say about energy costs?"
@@ -534,11 +536,38 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_their_dms(f
         await wait_recorded(bot, first["id"])
         with open_store(settings(tmp_path)) as other:
             assert other.forget(fake.user_id) == 1
-        n = len(fake.requests)
-        follow = await fake.send_message("and what did Mamdani propose?", guild=False)
-        await fake.wait_for_request(with_embed, start=n)
-        await wait_recorded(bot, follow["id"])
+        for message in ("more please", "and what did Mamdani propose?"):
+            n = len(fake.requests)
+            follow = await fake.send_message(message, guild=False)
+            reply = await fake.wait_for_request(
+                lambda r: r.status < 300 and r.method == "POST" and r.path.endswith("/messages"), start=n
+            )
+            await wait_recorded(bot, follow["id"])
+            assert "Elm St" not in json.dumps(reply.json)
         assert "Elm St" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_forgetting_one_person_leaves_anothers_dm_conversation_as_it_was(fake, answerer, tmp_path):
+    """A review: a forget took the same words, and every "more please", out of everyone's conversations,
+    so another person's follow-ups lost the question they went on from."""
+    bot = bot_for(tmp_path, answerer)
+    carol = fake.add_user("carol")
+    question = "what did they say about energy costs?"
+    async with running_bot(fake, bot):
+        for author in (None, carol):  # the tester, then Carol, each in their own DM
+            for message in (question, "more please"):
+                n = len(fake.requests)
+                sent = await fake.send_message(message, guild=False, author=author)
+                await fake.wait_for_request(with_embed, start=n)
+                await wait_recorded(bot, sent["id"])
+        with open_store(settings(tmp_path)) as other:
+            assert other.forget(fake.user_id) == 2
+        n = len(fake.requests)
+        sent = await fake.send_message("and what did Mamdani propose?", guild=False, author=carol)
+        await fake.wait_for_request(with_embed, start=n)
+        await wait_recorded(bot, sent["id"])
+        # Her follow-up is read after, and stored with, her own question, which her DM still holds.
+        assert bot.store.get_answer(str(sent["id"])).history == (question,)
 
 
 async def test_a_question_deleted_in_a_thread_is_neither_kept_nor_stored(fake, answerer, tmp_path):

@@ -290,10 +290,10 @@ def test_dropping_a_forgotten_question_from_every_conversation_keeps_the_byte_co
     conv.restart(2, ["secret " * 100])
     conv.restart(3, ["other"])
     assert conv.texts() == {"secret " * 100, "and why?", "other"}
-    assert conv.drop(lambda m: m.startswith("secret")) == 2
+    assert conv.drop(lambda m, wall, owner: m.startswith("secret")) == 2
     assert conv.history(1) == ["and why?"] and conv.history(2) == [] and conv.history(3) == ["other"]
     assert conv._bytes == sum(sys.getsizeof(t) for t in ["and why?", "other"])
-    assert conv.drop(lambda m: False) == 0
+    assert conv.drop(lambda m, wall, owner: False) == 0
 
 
 def test_a_conversation_lets_go_of_messages_older_than_the_retention() -> None:
