@@ -44,6 +44,7 @@ MAX_SPANS = 25  # spans past these are counted, not checked
 # How far the aligned window may grow or shrink at each end while it is fitted to the span.
 _SLACK = 3
 MAX_SLACK = 8
+REACH_GAIN = 2  # the fewest more words of the span a widened window must share (`_reach`)
 FITTED = 4  # paragraphs whose first guess is fitted word by word
 
 # A word: letters and digits, with inner apostrophes ("he’s") and decimal points or thousands
@@ -534,22 +535,32 @@ def _fit(
 def _reach(
     ids: Sequence[int], target: Sequence[int], a: int, b: int, shared: int, sentence_of: Sequence[int]
 ) -> tuple[int, int, int]:
-    """The window a..b widened, within its first and last sentences, to where it shares more of the span's
-    words: a phrase the span leaves out may be longer than the slack ("Con Edison has raised rates", where
-    the article has "Con Edison, serving 3.1 million residential customers, has raised rates" showed as
-    "Con Edison" changed into "residential customers", a trial found). The nearest such end wins."""
-    best = shared
+    """The window a..b widened, within its first and last sentences, to where it shares REACH_GAIN or
+    more further words of the span, when it stays close (CLOSE_SIMILARITY): a phrase the span leaves out
+    may be longer than the slack ("Con Edison has raised rates", where the article has "Con Edison,
+    serving 3.1 million residential customers, has raised rates", showed as "Con Edison" changed into
+    "residential customers", a trial found). One stray word far off ("at") is no such phrase."""
+
+    def close(start: int, end: int, found: int) -> bool:
+        return found >= shared + REACH_GAIN and 2 * found / (len(ids) + end - start) >= CLOSE_SIMILARITY
+
+    starts = [a]
     for start in range(a - 1, -1, -1):
         if sentence_of[start] != sentence_of[a]:
             break
-        if (found := _shared(ids, target[start:b])) > best:
-            a, best = start, found
+        starts.append(start)
+    found, start = max((_shared(ids, target[x:b]), -abs(a - x)) for x in starts)
+    if close(a - abs(start), b, found):
+        a, shared = a - abs(start), found
+    ends = [b]
     for end in range(b + 1, len(target) + 1):
         if sentence_of[end - 1] != sentence_of[b - 1]:
             break
-        if (found := _shared(ids, target[a:end])) > best:
-            b, best = end, found
-    return a, b, best
+        ends.append(end)
+    found, end = max((_shared(ids, target[a:y]), -abs(y - b)) for y in ends)
+    if close(a, b + abs(end), found):
+        b, shared = b + abs(end), found
+    return a, b, shared
 
 
 def _differences(
