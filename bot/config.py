@@ -164,10 +164,16 @@ class Settings(BaseSettings):
         if value is None:
             return value
         schemes = ("http", "https") if info.field_name == "discord_api_base" else ("ws", "wss")
-        url = urlsplit(value.strip())
-        if url.scheme.lower() not in schemes or not url.hostname:
+        try:
+            url = urlsplit(value.strip())
+            _ = url.port  # "host:abc" is read only here
+            fits = url.scheme.lower() in schemes and bool(url.hostname)
+        except ValueError:  # "http://[::1": a bracket never closed
+            fits = False
+        if not fits:
             raise ValueError(
-                f"write an address that starts {' or '.join(f'{s}://' for s in schemes)}, with a host"
+                f"write an address that starts {' or '.join(f'{s}://' for s in schemes)}, with a host "
+                "(and a port of digits, if any)"
             )
         return value.strip()
 

@@ -146,6 +146,9 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
             "http://127.0.0.1:9/",
             "DISCORD_GATEWAY_URL is invalid: write an address that starts ws://",
         ),
+        # a review: these two got through, or were "Invalid IPv6 URL."
+        ("DISCORD_API_BASE", "http://host:abc/api", "DISCORD_API_BASE is invalid: write an address"),
+        ("DISCORD_API_BASE", "http://[::1", "DISCORD_API_BASE is invalid: write an address"),
     ],
 )
 def test_a_setting_that_cannot_be_meant_is_one_sentence(
