@@ -19,6 +19,7 @@ from bot.core.names import fold_names, given_names
 _WORD = re.compile(r"[A-Za-z]+")
 PROTECTED_FILE = "protected_words.txt"
 _COUNT_LINE = "# words:"  # the protected-words file's first line, with their number
+_END_LINE = "#end"  # ... and its last
 
 
 def english_words() -> frozenset[str]:
@@ -76,27 +77,31 @@ class Speller:
         return frozenset(self._vocab) | self._protected
 
     def save(self, folder: Path) -> None:
-        """Write the protected words beside the index, after a first line that counts them."""
+        """Write the protected words beside the index, between a first line that counts them and a last
+        that ends the list (a list cut anywhere, even inside its last word, lacks the end)."""
         words = sorted(self._protected)
         (folder / PROTECTED_FILE).write_text(
-            "\n".join([f"{_COUNT_LINE} {len(words)}", *words]) + "\n", encoding="utf-8"
+            "\n".join([f"{_COUNT_LINE} {len(words)}", *words, _END_LINE]) + "\n", encoding="utf-8"
         )
 
     @classmethod
     def load(cls, folder: Path, corpus_texts: Iterable[str]) -> Speller:
         """A speller for the corpus with the protected words saved beside its index (files.Damage when
-        the file is empty or holds another number of words than its first line counts: a truncated list
+        the list is empty, cut, or holds another number of words than its first line counts: a cut list
         used to be taken, and the words cut off "corrected" into the article's)."""
-        text = read_text(folder / PROTECTED_FILE)
-        first, _, rest = text.partition("\n")
-        if not text.strip():
+        lines = read_text(folder / PROTECTED_FILE).split()
+        if not lines:
             raise Damage("it is empty")
-        if first.startswith(_COUNT_LINE):  # (an index built before the count was kept has none)
-            words = rest.split()
-            if first.removeprefix(_COUNT_LINE).strip() != str(len(words)):
-                raise Damage(f"it holds {len(words)} words where its first line counts otherwise")
-            return cls(corpus_texts, frozenset(words))
-        return cls(corpus_texts, frozenset(text.split()))
+        if not lines[0].startswith("#"):  # built before the list was counted: no count, no end
+            return cls(corpus_texts, frozenset(lines))
+        text = " ".join(lines)
+        head = f"{_COUNT_LINE} "
+        if not text.startswith(head) or lines[-1] != _END_LINE:
+            raise Damage("it is cut short")
+        words = lines[len(head.split()) + 1 : -1]
+        if lines[len(head.split())] != str(len(words)):
+            raise Damage(f"its first line counts otherwise than the {len(words)} it holds")
+        return cls(corpus_texts, frozenset(words))
 
     def _fix(self, word: str) -> str:
         low = word.lower()

@@ -562,6 +562,13 @@ INCONSISTENT = [
         ),
         id="typo-list-cut",
     ),
+    pytest.param(  # a review: a cut inside the last word, or inside the count line, was taken
+        lambda d: (d / PROTECTED_FILE).write_text(
+            (d / PROTECTED_FILE).read_text(encoding="utf-8")[:-9], encoding="utf-8"
+        ),
+        id="typo-list-cut-in-a-word",
+    ),
+    pytest.param(lambda d: (d / PROTECTED_FILE).write_text("# w", encoding="utf-8"), id="typo-list-cut-to-3"),
     pytest.param(  # these two loaded without a word
         lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("margin", float("nan"))),
         id="nan-margin",
