@@ -9,7 +9,8 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report a command Ctrl-C stopped
 
 
 def main() -> int:
-    """Run `meeting-bot` (bot.cli.main); Ctrl-C at any point ends it quietly."""
+    """Run `meeting-bot` (bot.cli.main); Ctrl-C from here on ends it quietly (before, in the interpreter's
+    own start-up, Python answers it)."""
     try:
         from bot.cli import main as run
 
