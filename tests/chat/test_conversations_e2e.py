@@ -501,6 +501,20 @@ async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_pa
         assert pages == sorted([f"[{shown + 1}", f"[{shown + 4}"])
 
 
+def posted(r: Request) -> bool:
+    """A message the bot posted (an answer, or a reply of a few words)."""
+    return r.status < 300 and r.method == "POST" and r.path.endswith("/messages")
+
+
+async def said_and_stored(fake: FakeDiscord, bot, message: str, **where) -> tuple[dict, Request]:
+    """Send a message, wait for the bot's reply and for the question to be stored."""
+    n = len(fake.requests)
+    sent = await fake.send_message(message, **where)
+    reply = await fake.wait_for_request(posted, start=n)
+    await wait_recorded(bot, sent["id"])
+    return sent, reply
+
+
 async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_its_threads(fake, answerer, tmp_path):
     """A trial: `meeting-bot forget` run while the bot ran cleaned the store, but the bot still held the
     question in the thread's conversation: the next follow-up there stored it again as its history (a
@@ -513,13 +527,8 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_its_threads
         await wait_recorded(bot, msg["id"])
         with open_store(settings(tmp_path)) as other:  # as the command line does, beside the bot
             assert other.forget(fake.user_id) == 1
-        n = len(fake.requests)
-        bob = fake.add_user("bob")
-        follow = await fake.send_message("more please", channel_id=thread_id, mentions=[], author=bob)
-        reply = await fake.wait_for_request(
-            lambda r: r.status < 300 and r.method == "POST" and r.path.endswith("/messages"), start=n
-        )
-        await wait_recorded(bot, follow["id"])
+        where = {"channel_id": thread_id, "mentions": [], "author": fake.add_user("bob")}
+        _, reply = await said_and_stored(fake, bot, "more please", **where)
         assert "Elm St" not in json.dumps(reply.json)
         assert "Elm St" not in json.dumps(bot.store.dump_rows(), default=str)
 
@@ -530,19 +539,11 @@ async def test_a_person_forgotten_while_the_bot_runs_is_let_go_of_in_their_dms(f
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         secret = "my address is 12 Elm St, what did they say about energy costs?"
-        n = len(fake.requests)
-        first = await fake.send_message(secret, guild=False)
-        await fake.wait_for_request(with_embed, start=n)
-        await wait_recorded(bot, first["id"])
+        await said_and_stored(fake, bot, secret, guild=False)
         with open_store(settings(tmp_path)) as other:
             assert other.forget(fake.user_id) == 1
         for message in ("more please", "and what did Mamdani propose?"):
-            n = len(fake.requests)
-            follow = await fake.send_message(message, guild=False)
-            reply = await fake.wait_for_request(
-                lambda r: r.status < 300 and r.method == "POST" and r.path.endswith("/messages"), start=n
-            )
-            await wait_recorded(bot, follow["id"])
+            _, reply = await said_and_stored(fake, bot, message, guild=False)
             assert "Elm St" not in json.dumps(reply.json)
         assert "Elm St" not in json.dumps(bot.store.dump_rows(), default=str)
 
@@ -556,16 +557,10 @@ async def test_forgetting_one_person_leaves_anothers_dm_conversation_as_it_was(f
     async with running_bot(fake, bot):
         for author in (None, carol):  # the tester, then Carol, each in their own DM
             for message in (question, "more please"):
-                n = len(fake.requests)
-                sent = await fake.send_message(message, guild=False, author=author)
-                await fake.wait_for_request(with_embed, start=n)
-                await wait_recorded(bot, sent["id"])
+                await said_and_stored(fake, bot, message, guild=False, author=author)
         with open_store(settings(tmp_path)) as other:
             assert other.forget(fake.user_id) == 2
-        n = len(fake.requests)
-        sent = await fake.send_message("and what did Mamdani propose?", guild=False, author=carol)
-        await fake.wait_for_request(with_embed, start=n)
-        await wait_recorded(bot, sent["id"])
+        sent, _ = await said_and_stored(fake, bot, "and what did Mamdani propose?", guild=False, author=carol)
         # Her follow-up is read after, and stored with, her own question, which her DM still holds.
         assert bot.store.get_answer(str(sent["id"])).history == (question,)
 
