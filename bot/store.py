@@ -243,10 +243,11 @@ class UnansweredGroup:
 
 @dataclass(frozen=True)
 class Forgotten:
-    """A question forgotten (`Store.forget`): when last (UTC), and the keys of the people who asked it."""
+    """A question forgotten (`Store.forget`): when last (UTC), and when last for each person who asked it
+    (by their key)."""
 
     at: datetime
-    users: frozenset[str]
+    users: dict[str, datetime]
 
 
 @dataclass(frozen=True)
@@ -762,14 +763,25 @@ class Store:
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
-            if row["history"] and self._dialect == "postgresql":
+            if self._dialect == "postgresql":
                 conn.execute(select(func.pg_advisory_xact_lock(_FORGET_LOCK)))
             insert = self._insert(answers).values(row).on_conflict_do_nothing(index_elements=["id"])
             new = conn.execute(insert.returning(answers.c.id)).first() is not None
+            # Checked once the row is in (on SQLite the write lock is then held, on PostgreSQL the lock that
+            # `forget` takes). A question its asker was forgotten after asking (being answered as the forget
+            # ran) is not stored at all ...
+            if new and row["user_key"] is not None:
+                after = select(forgotten.c.seq).where(
+                    (forgotten.c.user_key == row["user_key"]) & (forgotten.c.at >= row["at"])
+                )
+                if conn.execute(after.limit(1)).first() is not None:
+                    conn.execute(delete(answers).where(answers.c.id == answer_id))
+                    return
+            # ... nor a forgotten question that a running bot still held in a conversation.
             if new and row["history"]:
-                # Checked once the row is in (on SQLite the write lock is then held): a forgotten person's
-                # question that a running bot still held in a conversation is not stored again.
-                kept = self._not_forgotten(conn, row["history"], row["user_key"], bool(private))
+                kept = self._not_forgotten(
+                    conn, row["history"], row["user_key"], bool(private), row["channel_key"]
+                )
                 if kept != row["history"]:
                     conn.execute(update(answers).where(answers.c.id == answer_id).values(history=kept))
             if new and distinct:
@@ -779,12 +791,17 @@ class Store:
                 )
 
     def _not_forgotten(
-        self, conn: Connection, history: list[str], user_key: str | None, private: bool
+        self,
+        conn: Connection,
+        history: list[str],
+        user_key: str | None,
+        private: bool,
+        channel_key: str | None,
     ) -> list[str]:
         """The history less the questions forgotten (`forget`) and not asked again since: in a public
         conversation whoever wrote them, in a private one (only the asker's own words) only when the
-        asker was the one forgotten. Asked again after the forget (by them or, in public, anyone), a
-        question is a new one and stays."""
+        asker was the one forgotten. Asked again after the forget in the same conversation (by them or,
+        in public, anyone), a question is a new one and stays."""
         keys = {h: self.text_key(h) for h in history}
         gone = select(forgotten.c.text_key, func.max(forgotten.c.at)).where(
             forgotten.c.text_key.in_(set(keys.values()))
@@ -799,6 +816,8 @@ class Store:
             again = select(answers.c.id).where((answers.c.question == said) & (answers.c.at > when[key]))
             if private:
                 again = again.where(answers.c.user_key == user_key)
+            else:
+                again = again.where(answers.c.channel_key == channel_key)
             if conn.execute(again.limit(1)).first() is None:
                 dropped.add(said)
         return [h for h in history if h not in dropped]
@@ -911,11 +930,9 @@ class Store:
         found: dict[str, Forgotten] = {}
         for r in rows:
             at, before = r.at.replace(tzinfo=UTC), found.get(r.text_key)
-            found[r.text_key] = (
-                Forgotten(at, frozenset({r.user_key}))
-                if before is None
-                else Forgotten(max(at, before.at), before.users | {r.user_key})
-            )
+            users = dict(before.users) if before else {}
+            users[r.user_key] = max(at, users.get(r.user_key, at))
+            found[r.text_key] = Forgotten(max(at, before.at) if before else at, users)
         return max((int(r.seq) for r in rows), default=seq), found
 
     def withdraw(self, answer_id: str) -> int:

@@ -177,14 +177,16 @@ class Conversations:
             self._keep(channel_id, lambda m: m.at >= oldest)
         return [m.text for m in self._recent.get(channel_id, ())]
 
-    def restart(self, channel_id: int, messages: list[str], owner: int | None = None) -> None:
+    def restart(
+        self, channel_id: int, messages: list[str], owner: int | None = None, wall: float | None = None
+    ) -> None:
         """Make the channel's conversation these messages (a reply to an older answer goes on from there);
-        `owner`: the person of a DM."""
+        `owner`: the person of a DM; `wall`: when they were said at the latest (see `add`)."""
         gone = self._recent.pop(channel_id, None)
         if gone is not None:
             self._bytes -= _text_bytes(gone)
         for message in messages:
-            self.add(channel_id, message, owner)
+            self.add(channel_id, message, owner, wall)
 
     def holding(self, question: str) -> list[int]:
         """The channels whose conversation holds a question."""
@@ -223,12 +225,15 @@ class Conversations:
                 del self._recent[channel_id]
         return went
 
-    def add(self, channel_id: int, question: str, owner: int | None = None) -> None:
+    def add(
+        self, channel_id: int, question: str, owner: int | None = None, wall: float | None = None
+    ) -> None:
         """Remember a question or a request for more (forgetting the least recently active channels beyond
-        the limits); `owner`: the person of a DM."""
+        the limits); `owner`: the person of a DM; `wall`: when it was said, as a time.time() (default:
+        now), told apart from a forget's time."""
         recent = self._recent.pop(channel_id, None) or deque(maxlen=self.depth)
         self._bytes -= _text_bytes(recent)
-        recent.append(_Kept(question, self._clock(), time.time(), owner))
+        recent.append(_Kept(question, self._clock(), time.time() if wall is None else wall, owner))
         self._bytes += _text_bytes(recent)
         self._recent[channel_id] = recent  # now the most recently active
         while len(self._recent) > self.channels or (self._bytes > self.max_bytes and len(self._recent) > 1):
@@ -259,6 +264,7 @@ class AskCog(commands.Cog):
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
         # from 0, since a conversation read back from the store may go on with words forgotten before.
         self._forgotten_seq = 0
+        self._looking = asyncio.Lock()  # one look at who was forgotten at a time
         # The questions offered as /ask is typed, built on first use for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
@@ -526,10 +532,11 @@ class AskCog(commands.Cog):
                         history = await self._conversation(message)
                     answer = await self.bot.answers.ask(question, history=history)
                     if conversational and kept_in_conversation(answer):  # cleaned and cut to length
+                        # When it was said (not when answered): a forget meanwhile took it out of the store.
+                        said = discord.utils.snowflake_time(message.id).timestamp()
                         if replied is not None:  # the conversation goes on from the answer replied to
-                            self.conversations.restart(message.channel.id, [*history, answer.question], owner)
-                        else:
-                            self.conversations.add(message.channel.id, answer.question, owner)
+                            self.conversations.restart(message.channel.id, history, owner, said)
+                        self.conversations.add(message.channel.id, answer.question, owner, said)
             except BadQuestion as exc:  # only invisible characters, or bytes that are not text
                 if surface != "channel":
                     reply_text = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
@@ -625,7 +632,8 @@ class AskCog(commands.Cog):
         if posted is None:
             return False
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
-            self.conversations.restart(thread.id, [*history, answer.question])
+            said = discord.utils.snowflake_time(message.id).timestamp()
+            self.conversations.restart(thread.id, [*history, answer.question], None, said)
         self._remember(message.id, Posted(thread.id, posted.id, True, answer.question, thread.guild.id))
         await record(thread, posted, True)
         return True
@@ -634,33 +642,37 @@ class AskCog(commands.Cog):
         """Take the questions of people forgotten since the last look (`meeting-bot forget`, perhaps in
         another process) out of the conversations kept in memory, before a follow-up is read after them:
         those said before the forget, in a thread whoever said them, in a DM only the forgotten person's
-        own (as `Store.record_answer` does, which never stores them again). A store that is slow or fails
-        costs this look, never the reply (FORGET_LOOK seconds at most)."""
+        own (as `Store.record_answer` does, which never stores them again). One look at a time, and the
+        mark moves once its questions are out. A store that is slow or fails costs this look, never the
+        reply (FORGET_LOOK seconds at most)."""
         store = self.bot.store
-        try:
-            seq, found = await asyncio.wait_for(
-                asyncio.to_thread(store.forgotten_since, self._forgotten_seq), FORGET_LOOK
-            )
-        except Exception:
-            log.warning("could not read who was forgotten", exc_info=True)
-            return
-        self._forgotten_seq = max(seq, self._forgotten_seq)
-        if not found:
-            return
-        # Keyed off the event loop: the conversations may hold many thousand messages.
-        kept = self.conversations.texts()
-        matched = await asyncio.to_thread(
-            lambda: {t: f for t in kept if (f := found.get(store.text_key(t))) is not None}
-        )
+        async with self._looking:
+            try:
+                seq, found = await asyncio.wait_for(
+                    asyncio.to_thread(store.forgotten_since, self._forgotten_seq), FORGET_LOOK
+                )
+            except Exception:
+                log.warning("could not read who was forgotten", exc_info=True)
+                return
+            if found:
+                # Keyed off the event loop: the conversations may hold many thousand messages.
+                kept = self.conversations.texts()
+                matched = await asyncio.to_thread(
+                    lambda: {t: f for t in kept if (f := found.get(store.text_key(t))) is not None}
+                )
 
-        def gone(text: str, wall: float, owner: int | None) -> bool:
-            forgot = matched.get(text)
-            if forgot is None or wall > forgot.at.timestamp():
-                return False  # not forgotten, or said again since
-            return owner is None or store.user_key(owner) in forgot.users  # a DM holds its person's words
+                def gone(text: str, wall: float, owner: int | None) -> bool:
+                    forgot = matched.get(text)
+                    if forgot is None:
+                        return False
+                    if owner is None:  # a thread: whoever said it, if before the latest forget of it
+                        return wall <= forgot.at.timestamp()
+                    at = forgot.users.get(store.user_key(owner))  # a DM: only its person's own words
+                    return at is not None and wall <= at.timestamp()
 
-        dropped = self.conversations.drop(gone)
-        log.info("took %d forgotten questions out of the conversations kept", dropped)
+                dropped = self.conversations.drop(gone)
+                log.info("took %d forgotten questions out of the conversations kept", dropped)
+            self._forgotten_seq = max(seq, self._forgotten_seq)
 
     def _seen_before(self, message_id: int) -> bool:
         """Whether a message was read already: Discord may deliver an event twice (a trial's duplicate got
@@ -797,7 +809,11 @@ class AskCog(commands.Cog):
         history = await self._stored_conversation(latest, f"the conversation in channel {channel_id}")
         if history is None:
             return []
-        self.conversations.restart(channel_id, history, message.author.id if message.guild is None else None)
+        # Read back before this message was answered: as old as it, to a forget since.
+        said = discord.utils.snowflake_time(message.id).timestamp()
+        self.conversations.restart(
+            channel_id, history, message.author.id if message.guild is None else None, said
+        )
         return history
 
     async def _stored_conversation(
