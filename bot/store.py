@@ -123,7 +123,7 @@ forgotten = Table(
     Index("mb_forgotten_at", "at"),
     sqlite_autoincrement=True,  # a mark never comes back once the retention has emptied the table
 )
-# Taken by `forget` and by `record_answer` with a history on PostgreSQL, so that the two never overlap:
+# Taken by `forget` (alone) and by `record_answer` (shared) on PostgreSQL, so that the two never overlap:
 # a forget's marks are handed out in the order forgets commit, and a history is checked after any forget
 # that committed before it and before any that commits after (SQLite's single writer does the same).
 _FORGET_LOCK = 0x6D62_7374_6F72_6502
@@ -763,8 +763,8 @@ class Store:
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
-            if self._dialect == "postgresql":
-                conn.execute(select(func.pg_advisory_xact_lock(_FORGET_LOCK)))
+            if self._dialect == "postgresql":  # shared: questions recorded at once do not wait on each other
+                conn.execute(select(func.pg_advisory_xact_lock_shared(_FORGET_LOCK)))
             insert = self._insert(answers).values(row).on_conflict_do_nothing(index_elements=["id"])
             new = conn.execute(insert.returning(answers.c.id)).first() is not None
             # Checked once the row is in (on SQLite the write lock is then held, on PostgreSQL the lock that
