@@ -54,6 +54,7 @@ from bot.core.index import IndexError_
 from bot.core.replies import UNSURE
 from bot.core.text import contains, plain_letters
 from bot.core.training import TrainingDataError
+from bot.launch import INTERRUPTED
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from bot.core.quotes import QuoteCheck, QuoteChecker
@@ -1275,7 +1276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`); say nothing more and don't let Python complain at exit.
         _discard_output()

@@ -655,11 +655,11 @@ class Store:
         try:
             with engine.begin() as conn:
                 if not schema:
-                    conn.execute(select(literal(1)))
-                elif backend == "postgresql":
-                    # Shards starting together would otherwise race to create the same tables.
-                    conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-                if schema:
+                    conn.execute(select(literal(1)))  # only that it answers
+                else:
+                    if backend == "postgresql":
+                        # Shards starting together would otherwise race to create the same tables.
+                        conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
                     create_schema(conn)
         except SQLAlchemyError as exc:
             engine.dispose()

@@ -137,6 +137,16 @@ class _Kept:
 FORGET_LOOK = 1.0
 
 
+def _sent_at(message: discord.Message) -> float:
+    """When a message was sent, as a time.time() (from its id): told apart from a forget's time."""
+    return discord.utils.snowflake_time(message.id).timestamp()
+
+
+def _dm_owner(message: discord.Message) -> int | None:
+    """The person of a DM (all its messages are theirs); None in a server."""
+    return message.author.id if message.guild is None else None
+
+
 class Conversations:
     """The last few questions asked in each DM or bot thread (and requests for more between them), so
     follow-ups are read in context and "more please" knows what it continues.
@@ -500,7 +510,7 @@ class AskCog(commands.Cog):
             return
         # Follow-ups are read with the conversation: DMs and the bot's own threads.
         conversational = surface in ("dm", "thread")
-        owner = message.author.id if message.guild is None else None  # a DM is its person's words only
+        owner = _dm_owner(message)
         history: list[str] = []
         replied: list[str] | None = None  # the conversation of an answer the message replies to
         # One message of a conversation at a time, from reading it to its answer being posted (or refused):
@@ -533,7 +543,7 @@ class AskCog(commands.Cog):
                     answer = await self.bot.answers.ask(question, history=history)
                     if conversational and kept_in_conversation(answer):  # cleaned and cut to length
                         # When it was said (not when answered): a forget meanwhile took it out of the store.
-                        said = discord.utils.snowflake_time(message.id).timestamp()
+                        said = _sent_at(message)
                         if replied is not None:  # the conversation goes on from the answer replied to
                             self.conversations.restart(message.channel.id, history, owner, said)
                         self.conversations.add(message.channel.id, answer.question, owner, said)
@@ -632,8 +642,7 @@ class AskCog(commands.Cog):
         if posted is None:
             return False
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
-            said = discord.utils.snowflake_time(message.id).timestamp()
-            self.conversations.restart(thread.id, [*history, answer.question], None, said)
+            self.conversations.restart(thread.id, [*history, answer.question], None, _sent_at(message))
         self._remember(message.id, Posted(thread.id, posted.id, True, answer.question, thread.guild.id))
         await record(thread, posted, True)
         return True
@@ -810,10 +819,7 @@ class AskCog(commands.Cog):
         if history is None:
             return []
         # Read back before this message was answered: as old as it, to a forget since.
-        said = discord.utils.snowflake_time(message.id).timestamp()
-        self.conversations.restart(
-            channel_id, history, message.author.id if message.guild is None else None, said
-        )
+        self.conversations.restart(channel_id, history, _dm_owner(message), _sent_at(message))
         return history
 
     async def _stored_conversation(

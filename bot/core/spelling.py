@@ -94,12 +94,11 @@ class Speller:
             raise Damage("it is empty")
         if not lines[0].startswith("#"):  # built before the list was counted: no count, no end
             return cls(corpus_texts, frozenset(lines))
-        text = " ".join(lines)
-        head = f"{_COUNT_LINE} "
-        if not text.startswith(head) or lines[-1] != _END_LINE:
+        head = _COUNT_LINE.split()
+        if lines[: len(head)] != head or lines[-1] != _END_LINE:
             raise Damage("it is cut short")
-        words = lines[len(head.split()) + 1 : -1]
-        if lines[len(head.split())] != str(len(words)):
+        count, words = lines[len(head)], lines[len(head) + 1 : -1]
+        if count != str(len(words)):
             raise Damage(f"its first line counts otherwise than the {len(words)} it holds")
         return cls(corpus_texts, frozenset(words))
 
