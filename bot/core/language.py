@@ -45,6 +45,9 @@ LEANS = 0.5
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
+# English's question words, which no language the identifier confuses English with spells alike: a
+# message asking with one is English, however sure the identifier is of another language.
+_QUESTION_WORDS = frozenset("who whom whose what when where why which how".split())
 _INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
 GUESSES = 3  # how many of the identifier's likeliest languages are tried for their function words
 FUNCTION_WORDS = 2  # how many different function words of one language make a message that language's:
@@ -122,6 +125,8 @@ class LanguageReader:
             # Too short to judge ("tolstoy", "voila" and "elon" are each sure of another language), or
             # letters standing for numbers ("y = mx + b").
             return False
+        if any(w.casefold() in _QUESTION_WORDS for w in words):
+            return False  # "who met bob" is Dutch at 0.99 to the identifier ("met" is Dutch for "with")
         code, probability = self._guesses(words)[0]
         if code == "en":
             return False

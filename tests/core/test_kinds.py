@@ -566,6 +566,8 @@ def test_a_declined_message_more_likely_another_language_gets_the_language_note(
         "who is kathy hochul",
         "what's the capital of france",
         "asdf",
+        # Sure of Dutch at 0.95 to 0.99 ("met" is Dutch for "with"): a helper's trial.
+        *("who met bob", "who met sam altman", "who met pizza", "who met code"),
     ],
 )
 def test_english_the_article_does_not_answer_is_still_declined(answerer: Answerer, text: str) -> None:
