@@ -102,6 +102,9 @@ answers = Table(
     # question: so that deleting the question takes the reply down, after a restart too.
     Column("reply_id", String(32), nullable=True),
     Column("own_thread", Boolean, nullable=True),
+    # Asked where everyone in its server may read (not a private channel or thread): only such questions'
+    # words are shown to the server's admins. NULL (rows from before): not shown to them.
+    Column("listed", Boolean, nullable=True),
     Index("mb_answers_at", "at"),
     Index("mb_answers_user", "user_key"),
     Index("mb_answers_guild", "guild_key"),
@@ -133,7 +136,9 @@ FORGOTTEN_KEPT_DAYS = 30
 LOOKUP_BATCH = 500
 # Columns that databases made before them lack: added by `Store.open`.
 _ADDED_COLUMNS = {
-    "mb_answers": ("guild_key", "channel_key", "private", "kind", "continues", "reply_id", "own_thread"),
+    "mb_answers": (
+        *("guild_key", "channel_key", "private", "kind", "continues", "reply_id", "own_thread", "listed"),
+    ),
     "mb_votes": ("stamp",),
 }
 
@@ -198,7 +203,8 @@ class Audience:
     """Who reads a usage report, and so which questions it counts and shows.
 
     The bot's owner (and the operator's `meeting-bot report`) sees everything. A server's admins see
-    only what was asked in that server, and the text of no private question (DMs are in no server).
+    only what was asked in that server, and the words of a question only when everyone there could read
+    it: none asked privately (DMs are in no server), nor in a private channel or thread.
     """
 
     guild_id: int | None  # None: everything
@@ -730,11 +736,14 @@ class Store:
         continues: bool = False,
         reply_id: int | None = None,
         own_thread: bool = False,
+        listed: bool = False,
     ) -> None:
         """Keep a question and what was shown; recording the same answer id again changes nothing.
 
         `guild_id` and `channel_id` say where the reply was posted (kept only as salted hashes);
-        `private` that only the asker saw it. They decide who may later see the question. `continues`
+        `private` that only the asker saw it, `listed` that it was asked where everyone in the server may
+        read (so its words may show in the server's report). They decide who may later see the question.
+        `continues`
         marks a request for more, which the report counts apart from the questions. `reply_id` is the
         bot's reply in a server and `own_thread` whether it went to a thread opened for the question.
         """
@@ -760,6 +769,7 @@ class Store:
             "continues": bool(continues),
             "reply_id": None if reply_id is None else str(int(reply_id)),
             "own_thread": bool(own_thread),
+            "listed": bool(listed) and not private and guild_id is not None,
         }
         distinct = sorted(set(sections))
         with self._tx("recording a question") as conn:
@@ -1115,7 +1125,8 @@ class Store:
         # Requests for more are counted apart: they ask nothing new (rows from before the column: NULL).
         more = counted & answers.c.continues.is_(True)
         seen = counted & answers.c.continues.is_not(True)
-        texts = seen if audience.guild_id is None else seen & answers.c.private.is_(False)
+        # A server's admins read only the words of questions everyone there could read.
+        texts = seen if audience.guild_id is None else seen & answers.c.listed.is_(True)
         kind = _reply_kind()
         abstained = func.sum(case((kind == "not_covered", 1), else_=0))
         day = func.date(answers.c.at, type_=Date)

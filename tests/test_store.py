@@ -653,6 +653,20 @@ def test_a_server_report_shows_only_that_servers_public_questions(store: Store) 
         guild_id=GUILD_A,
         channel_id=CHANNEL_A,
         private=False,
+        listed=True,
+    )
+    # Asked in a private channel of the same server, in public there: a helper's trial found its words in
+    # the /stats of an admin who may not read that channel.
+    record(
+        store,
+        "a3",
+        BOB,
+        "did the HR complaint against STAFFSECRET come up?",
+        answered=False,
+        guild_id=GUILD_A,
+        channel_id=CHANNEL_B,
+        private=False,
+        listed=False,
     )
     record(
         store,
@@ -673,6 +687,7 @@ def test_a_server_report_shows_only_that_servers_public_questions(store: Store) 
         guild_id=GUILD_B,
         channel_id=CHANNEL_B,
         private=False,
+        listed=True,
     )
     store.vote("b1", CAROL, 1)
 
@@ -682,14 +697,28 @@ def test_a_server_report_shows_only_that_servers_public_questions(store: Store) 
     )
     assert "what did mamdani eat?" in shown
     assert "4471" not in shown and "ephemeral" not in shown and "another server" not in shown
-    assert mine.questions == 2  # its own two, the private one counted but not shown
+    assert "STAFFSECRET" not in shown
+    assert mine.questions == 3  # its own three, the unlisted ones counted but not shown
     assert (mine.votes_up, mine.votes_down) == (0, 0)  # the vote was in the other server
 
     owner = store.report(now=NOW, audience=Audience.everything())
-    assert owner.questions == 4
+    assert owner.questions == 5
     everything = {g.question for g in owner.top_unanswered}
     assert "what is my bank PIN 4471?" in everything and "a question from another server" in everything
     assert store.report(now=NOW) == owner  # the default is the owner's and operator's view
+
+
+def test_a_server_report_never_shows_a_question_not_marked_listed(store: Store) -> None:
+    # Rows recorded before `listed` was kept (NULL), and any that says it is listed but was private or
+    # in no server, show no words to a server's admins.
+    record(store, "old", BOB, "an older public row", answered=False, guild_id=GUILD_A, channel_id=CHANNEL_A,
+           private=False)  # fmt: skip
+    with store._tx("making an older row") as conn:
+        conn.execute(text("UPDATE mb_answers SET listed = NULL"))
+    record(store, "eph", BOB, "ephemeral but listed?", answered=False, guild_id=GUILD_A, channel_id=CHANNEL_A,
+           private=True, listed=True)  # fmt: skip
+    report = store.report(now=NOW, audience=Audience.server(GUILD_A))
+    assert report.questions == 2 and report.top_unanswered == ()
 
 
 def test_kinds_are_counted_and_only_not_covered_is_unanswered(store: Store) -> None:

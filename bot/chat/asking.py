@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_mentions
 
+from bot.chat.permissions import open_to_everyone
 from bot.chat.render import (
     NO_MENTIONS,
     PLAIN_KINDS,
@@ -296,13 +297,16 @@ class AskCog(commands.Cog):
         where: discord.abc.Messageable | None,
         guild: discord.Guild | None,
         private: bool,
+        asked_in: object,
         reply: discord.Message | None = None,
         own_thread: bool = False,
     ) -> None:
         """Store the question and what was shown, off the event loop; a store failure never stops answers.
 
         `where` is the channel the reply went to and `private` whether only the asker saw it: together
-        they decide who may later expand the answer or see the question in /stats. `reply` is the reply
+        they decide who may later expand the answer or see the question in /stats, with `asked_in`, the
+        channel it was asked in: its words show in the server's /stats only when everyone there may read
+        that channel (an admin of the server may not read a private one). `reply` is the reply
         posted in a server and `own_thread` whether it went to a thread the bot opened for the question,
         kept so that deleting the question takes them down (`_deleted`).
         """
@@ -330,6 +334,7 @@ class AskCog(commands.Cog):
                 continues=answer.continues is not None,
                 reply_id=None if reply is None else reply.id,
                 own_thread=own_thread,
+                listed=open_to_everyone(asked_in),
             )
         except Exception:
             log.exception("could not record answer %s", answer_id)
@@ -384,6 +389,7 @@ class AskCog(commands.Cog):
                     where=interaction.channel,
                     guild=interaction.guild,
                     private=private,
+                    asked_in=interaction.channel,
                 ),
             )
 
@@ -573,6 +579,7 @@ class AskCog(commands.Cog):
                 where=where,
                 guild=message.guild,
                 private=message.guild is None,
+                asked_in=message.channel,
                 reply=sent,
                 own_thread=own_thread,
             )

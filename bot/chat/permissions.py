@@ -35,6 +35,18 @@ BOT_PERMISSIONS: tuple[tuple[str, str], ...] = (
 _BASE64 = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def open_to_everyone(channel: object) -> bool:
+    """Whether everyone in the channel's server may read it: @everyone may view it (a thread: its
+    parent), and it is no private thread. False for a DM, or a channel the cache does not hold."""
+    if isinstance(channel, discord.Thread):
+        if channel.is_private():
+            return False
+        channel = channel.parent
+    if not isinstance(channel, discord.abc.GuildChannel):
+        return False
+    return channel.permissions_for(channel.guild.default_role).view_channel
+
+
 def bot_permissions() -> discord.Permissions:
     """The permissions of BOT_PERMISSIONS, as one value."""
     return discord.Permissions(**{flag: True for flag, _ in BOT_PERMISSIONS})

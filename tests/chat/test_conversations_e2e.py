@@ -299,6 +299,44 @@ async def test_a_server_admin_never_sees_dm_questions_in_stats(answerer, tmp_pat
             assert "4471" in str(follow.json["embeds"][0])  # the owner sees everything
 
 
+async def test_a_server_admin_never_sees_questions_from_a_channel_everyone_cannot_read(answerer, tmp_path):
+    # A helper's trial: a question asked by mention in a staff-only channel was listed in the /stats of
+    # an admin (Manage Server) who may not read that channel.
+    admins = DEFAULT_EVERYONE_PERMISSIONS | permission_value("manage_guild")
+    async with FakeDiscord(everyone_permissions=admins) as fake:
+        staff = fake.add_channel("staff-only")
+        view = str(permission_value("view_channel"))
+        fake.channels[str(staff)]["permission_overwrites"] = [
+            {"id": str(fake.everyone_role_id), "type": 0, "allow": "0", "deny": view},
+            {"id": str(fake.user_id), "type": 1, "allow": view, "deny": "0"},
+        ]
+        # And a private thread in the public channel, that a member made.
+        secret = fake._snowflake()
+        thread = fake._thread_payload(str(fake.channel_id), secret, {"name": "private"}, 12)
+        thread["owner_id"] = str(fake.user_id)
+        admin = fake.add_user("admin")
+        bot = bot_for(tmp_path, answerer)
+        async with running_bot(fake, bot):
+            for question, channel in (
+                ("did the HR complaint against STAFFSECRET come up?", staff),
+                ("did the board discuss THREADSECRET?", secret),
+                ("what did mamdani eat for lunch?", None),
+            ):
+                n = len(fake.requests)
+                asked = await fake.send_message(f"<@{fake.bot_id}> {question}", channel_id=channel)
+                await fake.wait_for_request(with_embed, start=n)
+                await wait_recorded(bot, asked["id"])
+            ref = await fake.send_slash("stats", user=admin)
+            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+            text = str(follow.json["embeds"][0])
+            assert "lunch" in text  # asked where everyone may read
+            assert "STAFFSECRET" not in text and "THREADSECRET" not in text
+            ref = await fake.send_slash("stats", user=fake.owner_id)
+            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+            everything = str(follow.json["embeds"][0])
+            assert "STAFFSECRET" in everything and "THREADSECRET" in everything  # the owner sees everything
+
+
 async def test_a_forged_more_button_never_shows_someone_elses_private_answer(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
