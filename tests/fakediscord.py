@@ -1093,6 +1093,20 @@ class FakeDiscord:
         await self._echo("THREAD_DELETE", gone, ephemeral=False)
         return _json_response(thread)
 
+    async def edit_message(self, message_id: Snowflake, content: str | None = None) -> JSON:
+        """A person edits a message: new words and an edited time, and MESSAGE_UPDATE is dispatched with the
+        whole message, as Discord sends it. Without `content`, the words stay and no edited time is set
+        (Discord's update as a link's preview loads)."""
+        message = self.messages[_sid(message_id)]
+        if content is not None:
+            message["content"] = content
+            message["edited_timestamp"] = _now_iso()
+            message["mentions"] = self._mentions_in(content, message.get("guild_id"))
+        else:
+            message["embeds"] = [{"type": "link", "url": "https://example.com", "title": "a preview"}]
+        await self.dispatch("MESSAGE_UPDATE", copy.deepcopy(message))
+        return message
+
     async def delete_message(self, message_id: Snowflake) -> None:
         """A person deletes a message: gone from the channel, and MESSAGE_DELETE is dispatched."""
         message = self.messages.pop(_sid(message_id))

@@ -37,6 +37,7 @@ from bot.core.answer import (
     Answer,
     BadQuestion,
     EmptyQuestion,
+    clean_question,
     history_read,
     kept_in_conversation,
 )
@@ -270,6 +271,8 @@ class AskCog(commands.Cog):
         # Server questions whose answer is being posted, and whether each was deleted meanwhile (bounded
         # by the questions in flight); where the latest answers were posted (`_remember`).
         self._sending: dict[int, bool] = {}
+        # Edited questions being answered again, and the thread the bot had opened for each (`_edited`).
+        self._reopened: dict[int, discord.Thread] = {}
         self._posted: OrderedDict[int, Posted] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
@@ -494,8 +497,12 @@ class AskCog(commands.Cog):
         wanted = self.wants(message)
         if wanted is None or self._seen_before(message.id):
             return
+        await self._answer_safely(message, *wanted)
+
+    async def _answer_safely(self, message: discord.Message, question: str, surface: str) -> None:
+        """Answer a message; any failure is logged and met with a short apology, never raised."""
         try:
-            await self._answer_message(message, *wanted)
+            await self._answer_message(message, question, surface)
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s", message.id, exc)
         except Exception:
@@ -631,9 +638,13 @@ class AskCog(commands.Cog):
         """Open a thread on a question by mention and answer there; False when it is to be answered in
         place instead (no permission to open threads or to post in them)."""
         try:
-            thread = await message.create_thread(
-                name=thread_name(answer.question), auto_archive_duration=1440
-            )
+            thread = self._reopened.pop(message.id, None)
+            if thread is not None:  # an edited question: answered again in the thread opened for it
+                await thread.edit(name=thread_name(answer.question), archived=False)
+            else:
+                thread = await message.create_thread(
+                    name=thread_name(answer.question), auto_archive_duration=1440
+                )
         except discord.HTTPException as exc:  # no permission to make threads here: reply in place
             log.info("could not open a thread for message %s (%s); replying in place", message.id, exc.status)
             return False
@@ -718,6 +729,40 @@ class AskCog(commands.Cog):
         """A moderator's bulk delete, as `on_raw_message_delete`."""
         self._deleted(sorted(payload.message_ids), payload.channel_id, payload.guild_id)
 
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A question answered in a server whose words were edited: its answer (and the thread opened for
+        it, and the store) still held the words taken out (a helper's trial). It is taken down as for a
+        deleted question, and the message as it now reads is answered as a new one. In a DM, as for a
+        deletion, only its asker saw the answer."""
+        if payload.guild_id is None or payload.data.get("edited_timestamp") is None:
+            return  # a DM, or no edit of the words (Discord updates a message as its links' previews load)
+        message_id = payload.message_id
+        if message_id in self._sending:  # its answer is being posted: taken down as it is (`_send_answer`)
+            self._sending[message_id] = True
+            return
+        posted = self._posted.get(message_id)
+        more: Sequence[int] = ()
+        if posted is None:
+            stored = await self._stored_postings([message_id], payload.channel_id, payload.guild_id)
+            if message_id not in stored:
+                return  # no question the bot answered
+            posted, more = stored[message_id]
+        wanted = self.wants(payload.message)
+        if wanted is not None and _reads_as(wanted[0], posted.question):
+            return  # the same words: a preview loaded after an earlier edit, or only markup changed
+        self._posted.pop(message_id, None)
+        await self._withdraw(message_id, posted, more, renamed=EDITED_THREAD)
+        if wanted is None:
+            return
+        thread = self.bot.get_channel(posted.channel_id) if posted.thread else None
+        if isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id:  # type: ignore[union-attr]
+            self._reopened[message_id] = thread
+        try:
+            await self._answer_safely(payload.message, *wanted)
+        finally:
+            self._reopened.pop(message_id, None)  # answered in place (chatter) or not at all
+
     def _deleted(self, message_ids: Sequence[int], channel_id: int, guild_id: int | None) -> None:
         """Messages were deleted: for each question answered here, take its answer down (in the
         background); for one whose answer is being posted, note it for `_send_answer`. Questions
@@ -751,24 +796,46 @@ class AskCog(commands.Cog):
     async def _withdraw_stored(self, question_ids: Sequence[int], channel_id: int, guild_id: int) -> None:
         """`_withdraw` for questions whose answers are not in memory: where their replies went is read
         from the store. Nothing happens for messages that are no stored questions."""
+        for question_id, (posted, more) in (
+            await self._stored_postings(question_ids, channel_id, guild_id)
+        ).items():
+            await self._withdraw(question_id, posted, more)
+
+    async def _stored_postings(
+        self, question_ids: Sequence[int], channel_id: int, guild_id: int
+    ) -> dict[int, tuple[Posted, tuple[int, ...]]]:
+        """Where the answers to questions asked in a server (in channel `channel_id`) were posted, read from
+        the store, with the replies to requests for more that went on from each; none on a store failure
+        (logged)."""
         try:
             found = await asyncio.to_thread(self.bot.store.posted_replies, question_ids, channel_id)
         except Exception:
             log.exception("could not read the stored questions %s", list(question_ids[:5]))
             self.bot.metrics.error("recording")
-            return
-        for question_id, place in found.items():
-            posted = Posted(
-                place.channel_id, place.reply_id, place.own_thread, place.question, guild_id, place.continues
+            return {}
+        return {
+            question_id: (
+                Posted(
+                    place.channel_id,
+                    place.reply_id,
+                    place.own_thread,
+                    place.question,
+                    guild_id,
+                    place.continues,
+                ),
+                place.more,
             )
-            await self._withdraw(question_id, posted, place.more)
+            for question_id, place in found.items()
+        }
 
-    async def _withdraw(self, question_id: int, posted: Posted, more: Sequence[int] = ()) -> None:
+    async def _withdraw(
+        self, question_id: int, posted: Posted, more: Sequence[int] = (), renamed: str | None = None
+    ) -> None:
         """Take down the answer to a question deleted after it was posted: out of the store and of every
         conversation in its server that holds it (a reply to its answer by someone else starts one of
         its own), the answer deleted with the answers to "more please" that went on from it (their title
         is the question), and a thread opened for it renamed (not deleted: others may have gone on
-        talking there). Failures are logged."""
+        talking there), `renamed` or WITHDRAWN_THREAD. Failures are logged."""
         # Stored beside the reply: withdrawn once that write is done, however slow.
         await self.bot.unrecorded.wait(question_id, timeout=WITHDRAW_WAIT_SECONDS)
         # A request for more ("more please") is no question: the conversations keep their requests.
@@ -802,7 +869,7 @@ class AskCog(commands.Cog):
                 # Only a thread the bot opened: a forum post's first message has its thread's id too.
                 if isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id:
                     # An archived thread is renamed only as it is unarchived; it is archived again.
-                    await thread.edit(name=WITHDRAWN_THREAD, archived=False)
+                    await thread.edit(name=renamed or WITHDRAWN_THREAD, archived=False)
                     if thread.archived:
                         await thread.edit(archived=True)
         except Exception as exc:  # Discord refused, or the connection is closing
@@ -905,6 +972,15 @@ class AskCog(commands.Cog):
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
 
 
+def _reads_as(text: str, question: str) -> bool:
+    """Whether a message's text reads as the question it was answered as (its words cleaned as asking
+    cleans them)."""
+    try:
+        return clean_question(text).text == question
+    except BadQuestion:
+        return False
+
+
 def channel_wants(answer: Answer, text: str) -> bool:
     """Whether a message in an ask-channel gets a reply. People chat there too, and nobody asked the bot:
     help and summaries do; a question when it looks like one and the bot is sure the article answers it
@@ -918,6 +994,7 @@ def channel_wants(answer: Answer, text: str) -> bool:
 # A thread whose question was deleted: after its answer was posted, or as it opened when the bot may not
 # delete threads (MANAGE_THREADS).
 WITHDRAWN_THREAD = "Question deleted"
+EDITED_THREAD = "Question edited"  # ... or edited: renamed again for the new words once answered
 # How many of the latest answers in servers are kept track of, for their question's deletion to take
 # them down (each a few ids and the question, at most MAX_QUESTION_CHARS: under 5 MB in all).
 POSTED_KEPT = 2_000

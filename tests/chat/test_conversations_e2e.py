@@ -1065,3 +1065,66 @@ async def test_a_deleted_question_leaves_the_requests_for_more_asked_before_it(f
         alices_answer = fake.bot_messages()[-1]["id"]
         await _delete_taking_down(fake, alice["id"], f"/channels/{fake.channel_id}/messages/{alices_answer}")
         assert more_reply in {m["id"] for m in fake.bot_messages()}
+
+
+# ---------------------------------------------------------------- edited questions
+
+SECRET_ASKED = "my address is 12 Elm St 10001, what did mamdani say about rent?"
+EDITED = "what did mamdani say about rent?"
+
+
+async def _replaced(fake: FakeDiscord, message_id: object, old_reply: str, content: str | None) -> list:
+    """Edit a message and return the requests up to the bot's new answer, once it has deleted the old one
+    at path `old_reply`."""
+    n = len(fake.requests)
+    await fake.edit_message(message_id, content)
+    await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old_reply, start=n)
+    await fake.wait_for_request(with_embed, start=n)
+    await asyncio.sleep(0.2)
+    return fake.requests[n:]
+
+
+async def test_an_edited_question_is_answered_again_in_its_thread_without_the_words_taken_out(
+    fake, answerer, tmp_path
+):
+    """A helper's trial: an edit was ignored, so the words the asker took out stayed in the thread's name,
+    the answer's title and the store."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+        after = await _replaced(
+            fake, msg["id"], f"/channels/{thread_id}/messages/{reply_id}", f"<@{fake.bot_id}> {EDITED}"
+        )
+        new = [r for r in after if with_embed(r)]
+        assert len(new) == 1 and new[0].path == f"/channels/{thread_id}/messages"  # in the same thread
+        assert "Elm" not in json.dumps([r.json for r in after])
+        assert fake.channels[thread_id]["name"] == EDITED
+        await _stored(bot, msg["id"])
+        assert bot.store.get_answer(str(msg["id"])).question == EDITED
+        assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
+        # Discord's update as a link's preview loads (no new words) and the same words again: nothing.
+        n = len(fake.requests)
+        await fake.edit_message(msg["id"])
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}>  **{EDITED}**")
+        await asyncio.sleep(0.5)
+        assert fake.requests[n:] == []
+
+
+async def test_a_question_edited_after_a_restart_is_answered_again_in_place(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        await _stored(bot, msg["id"])
+        (reply_id,) = [m["id"] for m in fake.bot_messages(fake.channel_id)]
+    bot = bot_for(tmp_path, answerer, answer_in_threads=False)  # a new process on the same database
+    async with running_bot(fake, bot):
+        old = f"/channels/{fake.channel_id}/messages/{reply_id}"
+        after = await _replaced(fake, msg["id"], old, f"<@{fake.bot_id}> {EDITED}")
+        new = [r for r in after if with_embed(r)]
+        assert len(new) == 1 and str(new[0].json["message_reference"]["message_id"]) == str(msg["id"])
+        assert "Elm" not in json.dumps([r.json for r in after])
+        await _stored(bot, msg["id"])
+        assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
