@@ -30,7 +30,7 @@ from bot.chat.render import (
     render_notice,
     render_plain,
 )
-from bot.chat.views import answer_view, apologize, refused_for_cooldown
+from bot.chat.views import Cooldowns, answer_view, apologize, refused_for_cooldown
 from bot.core.answer import (
     HISTORY_KEPT,
     QUESTION_KINDS,
@@ -264,6 +264,12 @@ class AskCog(commands.Cog):
     def __init__(self, bot: MeetingBot) -> None:
         self.bot = bot
         self.cooldowns = bot.question_cooldowns  # shared with the More passages button
+        # Messages read in ask-channels, most of which get no reply and so cost no question: a person's
+        # flood of long messages there held up everyone's answers (a helper's trial, 29 s for a DM).
+        settings = bot.settings
+        self.channel_reads = Cooldowns(
+            READS_PER_QUESTION * settings.cooldown_questions, settings.cooldown_seconds
+        )
         days = bot.settings.retention_days
         self.conversations = Conversations(max_age=days * 86_400.0 if days else None)
         self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -533,7 +539,10 @@ class AskCog(commands.Cog):
             try:
                 if surface == "channel":
                     # People chat in ask-channels too: read the message first, and stay quiet unless it is
-                    # a question, a request for help or for a summary. Quiet messages cost no cooldown.
+                    # a question, a request for help or for a summary. Quiet messages cost no cooldown, but
+                    # a person's messages read there have a budget of their own; beyond it, none is read.
+                    if self.channel_reads.retry_after(message.author.id) is not None:
+                        return
                     answer = await self.bot.answers.ask(question)
                     if not channel_wants(answer, question):
                         return
@@ -990,6 +999,9 @@ def channel_wants(answer: Answer, text: str) -> bool:
         return True
     return answer.kind == "answer" and answer.sure and looks_like_question(text)
 
+
+# How many messages a person may have read in ask-channels for each question the cooldown lets them ask.
+READS_PER_QUESTION = 4
 
 # A thread whose question was deleted: after its answer was posted, or as it opened when the bot may not
 # delete threads (MANAGE_THREADS).

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import warnings
 
+from bot.chat.asking import READS_PER_QUESTION
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
@@ -59,6 +60,26 @@ async def test_a_question_far_from_the_article_in_an_ask_channel_gets_no_reply(
         reply = await fake.wait_for_request(posted, start=n)
         await asyncio.sleep(0.5)
         assert [r for r in fake.requests[n:] if posted(r)] == [reply]
+        assert "33" in str(reply.json["embeds"][0])
+
+
+async def test_a_flood_in_an_ask_channel_reads_only_a_budget_of_each_persons_messages(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A helper's trial: 400 long messages by one person in an ask-channel, none for the bot, were each
+    read by the model and held up a DM's answer for 29 s. A person's messages read there have a budget
+    (READS_PER_QUESTION per question of the cooldown); beyond it none is read, and others are answered."""
+    bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id), cooldown_questions=1)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        for i in range(READS_PER_QUESTION):
+            await fake.send_message(f"lol {i}")
+        await fake.send_message("How old is Mamdani?")  # past the budget: not read at all
+        await asyncio.sleep(0.5)
+        assert [r for r in fake.requests[n:] if posted(r)] == []
+        other = fake.add_user("other")
+        await fake.send_message("How old is Mamdani?", author=other)
+        reply = await fake.wait_for_request(posted, start=n)
         assert "33" in str(reply.json["embeds"][0])
 
 
