@@ -116,9 +116,9 @@ class Settings(BaseSettings):
     @field_validator("ask_channel_ids", "shard_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        """Accept "1, 2,3" as well as a list."""
+        """Accept "1, 2,3" as well as a list; spaces only beside a comma ("1 2" was read as 12)."""
         if isinstance(value, str):
-            items = [v for v in "".join(value.split()).split(",") if v]
+            items = [v.strip() for v in value.split(",") if v.strip()]
             if not all(v.isascii() and v.isdigit() for v in items):
                 raise ValueError("write the ids as digits separated by commas")
             value = tuple(int(v) for v in items)

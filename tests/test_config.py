@@ -129,6 +129,9 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
         ("ASK_CHANNEL_IDS", "foo", "ASK_CHANNEL_IDS is invalid: write the ids as digits"),
         # was accepted
         ("ASK_CHANNEL_IDS", "0", "ASK_CHANNEL_IDS is invalid: a Discord id"),
+        # were glued into one id: "a Discord id is between 1 and ...", and "1 2 3" read as 123 (a trial)
+        ("ASK_CHANNEL_IDS", "123456789012345678 234567890123456789", "separated by commas"),
+        ("ASK_CHANNEL_IDS", "1 2 3", "separated by commas"),
         # was "a setting is invalid: Value error, SHARD_IDS needs SHARD_COUNT"
         ("SHARD_IDS", "1", "error: SHARD_IDS needs SHARD_COUNT"),
         # was "the index is out of date; rebuild it"
