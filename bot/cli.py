@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import ValidationError
 
-from bot.config import Settings, chosen_env_file_missing, env_file, env_file_bad_line
+from bot.config import MAX_SNOWFLAKE, Settings, chosen_env_file_missing, env_file, env_file_bad_line
 from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
@@ -1114,7 +1114,8 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     """Delete every question and vote of one Discord user."""
     from bot.store import StoreError
 
-    if not re.fullmatch(r"[0-9]{1,20}", args.user_id):
+    # A Discord id is 1 to 2^64 - 1: "0" (a trial) or 99999999999999999999 is nobody's, and deletes nothing.
+    if not re.fullmatch(r"[0-9]{1,20}", args.user_id) or not 1 <= int(args.user_id) <= MAX_SNOWFLAKE:
         raise UserError(
             "USER_ID must be a Discord user id, digits only (e.g. 123456789012345678).", EXIT_USAGE
         )

@@ -546,10 +546,12 @@ def test_cli_report_and_forget(db_url: str, tmp_path: Path) -> None:
     with Store.open(db_url, SALT) as store:
         assert [r["id"] for r in store.dump_rows()["mb_answers"]] == ["1"]
 
-    bad = run_cli("forget", "abc", cwd=tmp_path, **env)
-    assert bad.returncode == 2
-    (line,) = bad.stderr.strip().splitlines()
-    assert line.startswith("error: ") and line.endswith("."), line
+    # "0" and an id past 2^64 - 1 are nobody's: "Deleted 0 rows ... of user 0" (a trial) hid the typo.
+    for typo in ("abc", "0", "18446744073709551616"):
+        bad = run_cli("forget", typo, cwd=tmp_path, **env)
+        assert bad.returncode == 2
+        (line,) = bad.stderr.strip().splitlines()
+        assert line.startswith("error: USER_ID must be") and line.endswith("."), line
 
 
 def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:

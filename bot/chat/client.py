@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import discord
 import yarl
@@ -17,7 +18,7 @@ from discord.ext import commands
 
 from bot.chat.health import HealthServer
 from bot.chat.permissions import invite_url
-from bot.chat.views import DYNAMIC_ITEMS, Cooldowns, Unrecorded
+from bot.chat.views import DYNAMIC_ITEMS, STALE_BUTTON, Cooldowns, Unrecorded, button_reads, tell_privately
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.batcher import BatchingAnswerer
@@ -69,6 +70,7 @@ class MeetingBot(commands.AutoShardedBot):
         self.store = store
         # Per person, every way of asking counts: /ask, messages and the "More passages" button.
         self.question_cooldowns = Cooldowns(settings.cooldown_questions, settings.cooldown_seconds)
+        self.buttons: tuple[type[discord.ui.DynamicItem[Any]], ...] = ()  # registered (`add_dynamic_items`)
         self.unrecorded = Unrecorded()  # answers being sent and stored (asking, and the buttons)
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.
@@ -102,6 +104,21 @@ class MeetingBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message) -> None:
         """No text commands: messages are handled by the cog's listener only."""
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        """Register buttons whose custom_id carries what they need, and keep them for `on_interaction`."""
+        super().add_dynamic_items(*items)
+        self.buttons = (*self.buttons, *items)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A click on a button of the bot's whose custom_id none of its buttons reads (an older version's,
+        or a tampered client's: "mb:more:1:999999", "mb:zzz") got no reply, and Discord said "This
+        interaction failed" (a helper's trial): it is told, privately, that the button no longer works."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if not any(button_reads(kind, custom_id) for kind in self.buttons):
+            await tell_privately(interaction, STALE_BUTTON)
 
     def _guild(self) -> discord.Object | None:
         gid = self.settings.discord_guild_id

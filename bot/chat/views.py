@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 MORE_STEP = 3
 APOLOGY = "Sorry, that button failed; please try again in a moment."
 GONE = "That answer is too old to expand (the question was forgotten); please ask again."
+# A Full paragraph button whose passage the index no longer has (rebuilt since the answer was posted).
+PARAGRAPH_GONE = "That passage is no longer in the article's index (it was rebuilt since); please ask again."
+# A button none of the bot's buttons reads: an older version's, or a tampered one.
+STALE_BUTTON = "That button no longer works; please ask again."
 VOTE_GONE = "That answer is not one you can vote on here (or no longer kept), so the vote was not counted."
 
 
@@ -222,7 +226,9 @@ class ParagraphButton(discord.ui.DynamicItem[discord.ui.Button], template=r"mb:p
         try:
             para = full_paragraph(_bot(interaction).answers.answerer.index, self.chunk_id)
         except UnknownChunk:
-            await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(
+                PARAGRAPH_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return
         await interaction.response.send_message(
             embed=render_paragraph(para), ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -278,6 +284,12 @@ class VoteButton(
 
 
 DYNAMIC_ITEMS: tuple[Any, ...] = (MoreButton, ParagraphButton, VoteButton)
+
+
+def button_reads(kind: type[discord.ui.DynamicItem[Any]], custom_id: str) -> bool:
+    """Whether a kind of button reads this custom_id, as discord.py matches it: its whole template
+    (which discord.py keeps compiled on the class)."""
+    return kind.__discord_ui_compiled_template__.fullmatch(custom_id) is not None
 
 
 def answer_view(answer_id: int, shown: int, first_chunk: str | None, more: bool = True) -> discord.ui.View:

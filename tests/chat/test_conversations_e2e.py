@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.chat.asking import WITHDRAWN_THREAD
 from bot.chat.client import MeetingBot
+from bot.chat.views import PARAGRAPH_GONE, STALE_BUTTON
 from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
 from bot.core.build import Paths
@@ -1128,3 +1130,32 @@ async def test_a_question_edited_after_a_restart_is_answered_again_in_place(fake
         assert "Elm" not in json.dumps([r.json for r in after])
         await _stored(bot, msg["id"])
         assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+# ---------------------------------------------------------------- buttons no version of the bot reads
+
+
+@pytest.mark.parametrize(
+    ("custom_id", "says"),
+    [
+        ("mb:more:abc:3", STALE_BUTTON),
+        ("mb:more:1:999999", STALE_BUTTON),
+        ("mb:vote:1:sideways", STALE_BUTTON),
+        ("mb:zzz", STALE_BUTTON),
+        ("mb:para:nonexistent", PARAGRAPH_GONE),  # an older index's passage, not a forgotten question
+    ],
+)
+async def test_a_button_no_longer_read_is_told_privately(fake, answerer, tmp_path, custom_id, says):
+    """A helper's trial: a forged or older version's button got no reply at all, so Discord said "This
+    interaction failed"; an unknown passage's said the question had been forgotten."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "When was the meeting?"})
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
+        message_id = fake.bot_messages()[-1]["id"]
+        button = {"type": 2, "style": 2, "label": "More", "custom_id": custom_id}
+        fake.messages[str(message_id)]["components"] = [{"type": 1, "components": [button]}]
+        clicked = await fake.click_button(custom_id, message_id)
+        replies = await asyncio.wait_for(_all_replies(fake, clicked), timeout=10)
+        assert len(replies) == 1 and replies[0]["data"]["content"] == says
+        assert replies[0]["data"]["flags"] & 64  # ephemeral: only the clicker sees it
