@@ -11,7 +11,8 @@ chief", "the ex-strategist"); one known word makes them the article's ("mr trump
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
 talked about, or what was said about, something none of whose words the article or the training questions
-use ("did they talk about tariffs", `unknown_topic`).
+use ("did they talk about tariffs", `unknown_topic`), or whether they met someone the article has no word
+for ("did trump meet biden").
 """
 
 from __future__ import annotations
@@ -85,6 +86,18 @@ _TOPIC = re.compile(
     r"\b\s*(?P<topic>[^?.!,;:()\n]+)",
     re.IGNORECASE,
 )
+# Verbs of meeting someone ("did trump meet biden", "who met putin?", "trump sitting down with xi"), and the
+# one met: up to a preposition, an adverb or a conjunction ("did they meet in person", "meet again": no one).
+_MET = re.compile(
+    r"\b(?:(?:meet|meets|met)(?:\s+up)?(?:\s+with)?|(?:meeting|sit|sits|sat|sitting)\s+(?:down\s+)?with)"
+    r"\s+(?P<topic>[^?.!,;:()\n]+)",
+    re.IGNORECASE,
+)
+_AFTER_THE_ONE_MET = re.compile(
+    r"\b(?:in|at|on|for|about|over|to|from|after|before|during|since|again|yet|ever|last|this|that|today|"
+    r"tonight|and|or|but|because|so|when|where|while|than|like)\b.*",
+    re.IGNORECASE,
+)
 # A topic's word shares this many first letters with a known one: of its family ("communism" and the
 # article's "communist"). One edit away was too loose: "abortion" was "about", "police" "policy".
 FAMILY = 6
@@ -99,11 +112,15 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
     concrete numbers": the question's other words are the article's. One known word keeps it ("did they
     talk about the national guard": "national" is the article's), as for a speaker; and as for a speaker,
     one the article calls otherwise is declined ("what did trump say about potus"), its nearest passages
-    still shown when they are near."""
+    still shown when they are near. So is whom someone met ("when did trump meet biden", "who met
+    putin?", a helper's trial: answered, sure, with "Trump confirmed they'll meet again.")."""
     found = _TOPIC.search(question)
-    if found is None:
+    if found is not None:
+        topic = found.group("topic")
+    elif (met := _MET.search(question)) is not None:
+        topic = _AFTER_THE_ONE_MET.sub("", met.group("topic"))
+    else:
         return None
-    topic = found.group("topic")
     stems = lexical.content_stems(topic)
     if not stems or lexical.coverage(topic, known) > 0.0 or _POINTS_BACK.search(topic):
         return None  # "what did trump say about him afterwards": someone already named

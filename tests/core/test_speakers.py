@@ -95,6 +95,11 @@ def article() -> LexicalIndex:
         ("what did trump say about immigration", "immigration"),
         # One edit from a known stem is no kin ("polic" and the article's "polici"; a review).
         ("did they talk about police", "police"),
+        # Whom someone met (a helper's trial), up to a preposition or an adverb.
+        ("when did trump meet biden", "biden"),
+        ("who met putin?", "putin"),
+        ("did trump meet obama in 2016", "obama"),
+        ("trump sitting down with xi", "xi"),
     ],
 )
 def test_a_topic_the_article_has_no_word_for_is_unknown(
@@ -117,6 +122,11 @@ def test_a_topic_the_article_has_no_word_for_is_unknown(
         "did they talk about the commander in chief",  # words the training questions use
         "did they talk about communism",  # of the family of the article's "communist" (a review)
         "what did trump say about him afterwards",  # someone already named
+        "when did trump meet mamdani",  # the article's
+        "did they meet again",  # no one met: an adverb,
+        "did they meet in person",  # ... a preposition,
+        "who did trump meet",  # ... or nothing
+        "when is the next meeting",  # a meeting, no one met
     ],
 )
 def test_a_topic_the_article_or_training_questions_know_is_not(article: LexicalIndex, question: str) -> None:
