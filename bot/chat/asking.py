@@ -277,8 +277,10 @@ class AskCog(commands.Cog):
         # Server questions whose answer is being posted, and whether each was deleted meanwhile (bounded
         # by the questions in flight); where the latest answers were posted (`_remember`).
         self._sending: dict[int, bool] = {}
-        # Edited questions being answered again, and the thread the bot had opened for each (`_edited`).
+        # Edited questions being answered again, and the thread the bot had opened for each; and one edit
+        # of a message at a time, so that a second quick edit finds the first one's answer posted.
         self._reopened: dict[int, discord.Thread] = {}
+        self._editing: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._posted: OrderedDict[int, Posted] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
@@ -746,6 +748,14 @@ class AskCog(commands.Cog):
         deletion, only its asker saw the answer."""
         if payload.guild_id is None or payload.data.get("edited_timestamp") is None:
             return  # a DM, or no edit of the words (Discord updates a message as its links' previews load)
+        lock = self._editing.get(payload.message_id)
+        if lock is None:
+            lock = self._editing[payload.message_id] = asyncio.Lock()
+        async with lock:
+            await self._edited(payload, payload.guild_id)
+
+    async def _edited(self, payload: discord.RawMessageUpdateEvent, guild_id: int) -> None:
+        """`on_raw_message_edit` for one edit of a message in a server."""
         message_id = payload.message_id
         if message_id in self._sending:  # its answer is being posted: taken down as it is (`_send_answer`)
             self._sending[message_id] = True
@@ -753,7 +763,7 @@ class AskCog(commands.Cog):
         posted = self._posted.get(message_id)
         more: Sequence[int] = ()
         if posted is None:
-            stored = await self._stored_postings([message_id], payload.channel_id, payload.guild_id)
+            stored = await self._stored_postings([message_id], payload.channel_id, guild_id)
             if message_id not in stored:
                 return  # no question the bot answered
             posted, more = stored[message_id]

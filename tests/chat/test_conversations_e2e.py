@@ -1159,3 +1159,27 @@ async def test_a_button_no_longer_read_is_told_privately(fake, answerer, tmp_pat
         replies = await asyncio.wait_for(_all_replies(fake, clicked), timeout=10)
         assert len(replies) == 1 and replies[0]["data"]["content"] == says
         assert replies[0]["data"]["flags"] & 64  # ephemeral: only the clicker sees it
+
+
+async def test_two_quick_edits_leave_the_answer_to_the_last_words(fake, answerer, tmp_path):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> what did trump say about rent?")
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")  # before the first is answered
+        for _ in range(200):
+            stored = bot.store.get_answer(str(msg["id"]))
+            if (
+                stored is not None
+                and stored.question == EDITED
+                and fake.channels[thread_id]["name"] == EDITED
+            ):
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the last edit was never answered")
+        await asyncio.sleep(0.3)
+        answers = [m for m in fake.bot_messages(thread_id) if m.get("embeds")]
+        assert len(answers) == 1 and EDITED in json.dumps(answers[0]["embeds"])
