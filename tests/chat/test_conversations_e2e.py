@@ -278,6 +278,13 @@ async def wait_recorded(bot, answer_id: int | str) -> None:
     raise AssertionError(f"answer {answer_id} was never recorded")
 
 
+async def _stats_seen_by(fake: FakeDiscord, user: int | None) -> str:
+    """The /stats embed a user (default: the human tester) is shown, as text."""
+    ref = await fake.send_slash("stats", user=user)
+    follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
+    return str(follow.json["embeds"][0])
+
+
 async def test_a_server_admin_never_sees_dm_questions_in_stats(answerer, tmp_path):
     admins = DEFAULT_EVERYONE_PERMISSIONS | permission_value("manage_guild")
     async with FakeDiscord(everyone_permissions=admins) as fake:
@@ -291,14 +298,10 @@ async def test_a_server_admin_never_sees_dm_questions_in_stats(answerer, tmp_pat
             await fake.wait_for_request(lambda r: is_followup(r, asked))
             await wait_recorded(bot, asked.id)
             # A member who may manage this server, but is not the bot's owner.
-            ref = await fake.send_slash("stats")
-            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
-            text = str(follow.json["embeds"][0])
+            text = await _stats_seen_by(fake, None)
             assert "lunch" in text  # asked publicly in this server
             assert "4471" not in text and "PIN" not in text
-            ref = await fake.send_slash("stats", user=fake.owner_id)
-            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
-            assert "4471" in str(follow.json["embeds"][0])  # the owner sees everything
+            assert "4471" in await _stats_seen_by(fake, fake.owner_id)  # the owner sees everything
 
 
 async def test_a_server_admin_never_sees_questions_from_a_channel_everyone_cannot_read(answerer, tmp_path):
@@ -328,14 +331,10 @@ async def test_a_server_admin_never_sees_questions_from_a_channel_everyone_canno
                 asked = await fake.send_message(f"<@{fake.bot_id}> {question}", channel_id=channel)
                 await fake.wait_for_request(with_embed, start=n)
                 await wait_recorded(bot, asked["id"])
-            ref = await fake.send_slash("stats", user=admin)
-            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
-            text = str(follow.json["embeds"][0])
+            text = await _stats_seen_by(fake, admin)
             assert "lunch" in text  # asked where everyone may read
             assert "STAFFSECRET" not in text and "THREADSECRET" not in text
-            ref = await fake.send_slash("stats", user=fake.owner_id)
-            follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
-            everything = str(follow.json["embeds"][0])
+            everything = await _stats_seen_by(fake, fake.owner_id)
             assert "STAFFSECRET" in everything and "THREADSECRET" in everything  # the owner sees everything
 
 
