@@ -258,6 +258,12 @@ def _text_bytes(kept: deque[_Kept]) -> int:
     return sum(sys.getsizeof(m.text) for m in kept)
 
 
+# A thread whose question was deleted: after its answer was posted, or as it opened when the bot may not
+# delete threads (MANAGE_THREADS).
+WITHDRAWN_THREAD = "Question deleted"
+EDITED_THREAD = "Question edited"  # ... or edited, and its new words answered elsewhere or not at all
+
+
 class AskCog(commands.Cog):
     """/ask, /about, and every message the bot answers (DMs, mentions, its threads, ask-channels)."""
 
@@ -277,10 +283,11 @@ class AskCog(commands.Cog):
         # Server questions whose answer is being posted, and whether each was deleted meanwhile (bounded
         # by the questions in flight); where the latest answers were posted (`_remember`).
         self._sending: dict[int, bool] = {}
-        # Edited questions being answered again, and the thread the bot had opened for each; and one edit
-        # of a message at a time, so that a second quick edit finds the first one's answer posted.
+        # Edited questions being answered again, and the thread the bot had opened for each; and one turn
+        # per message in a server at a time (its answer, then each edit), so that an edit finds the answer
+        # before it posted and stored (`_message_turn`).
         self._reopened: dict[int, discord.Thread] = {}
-        self._editing: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._messages: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._posted: OrderedDict[int, Posted] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
@@ -505,7 +512,20 @@ class AskCog(commands.Cog):
         wanted = self.wants(message)
         if wanted is None or self._seen_before(message.id):
             return
-        await self._answer_safely(message, *wanted)
+        if message.guild is None:  # no edits are followed in a DM
+            await self._answer_safely(message, *wanted)
+            return
+        async with self._message_turn(message.id):
+            await self._answer_safely(message, *wanted)
+
+    def _message_turn(self, message_id: int) -> asyncio.Lock:
+        """The lock of one message in a server: its answer is posted and stored before an edit of it is
+        read, and one edit is answered before the next (a review found an edit made as the first answer
+        was read, posted or stored lost, or the answer lost)."""
+        lock = self._messages.get(message_id)
+        if lock is None:
+            lock = self._messages[message_id] = asyncio.Lock()
+        return lock
 
     async def _answer_safely(self, message: discord.Message, question: str, surface: str) -> None:
         """Answer a message; any failure is logged and met with a short apology, never raised."""
@@ -610,7 +630,7 @@ class AskCog(commands.Cog):
         # answer is taken down (`on_raw_message_delete` notes the deletion in `_sending`); later, the
         # answer goes with it (`_posted`). In each case it is neither stored nor kept in the conversation,
         # where a later "more please" there, by anyone, would show it.
-        self._sending[message.id] = False
+        self._sending.setdefault(message.id, False)  # an edit being answered notes a deletion from its start
         try:
             if (
                 surface == "mention"
@@ -648,16 +668,20 @@ class AskCog(commands.Cog):
     ) -> bool:
         """Open a thread on a question by mention and answer there; False when it is to be answered in
         place instead (no permission to open threads or to post in them)."""
+        reopened = self._reopened.pop(message.id, None)  # an edited question: answered again in its thread
         try:
-            thread = self._reopened.pop(message.id, None)
-            if thread is not None:  # an edited question: answered again in the thread opened for it
-                await thread.edit(name=thread_name(answer.question), archived=False)
+            if reopened is not None:
+                thread = reopened
+                if not self._sending[message.id]:  # (deleted since: not named after it again)
+                    await thread.edit(name=thread_name(answer.question), archived=False)
             else:
                 thread = await message.create_thread(
                     name=thread_name(answer.question), auto_archive_duration=1440
                 )
         except discord.HTTPException as exc:  # no permission to make threads here: reply in place
             log.info("could not open a thread for message %s (%s); replying in place", message.id, exc.status)
+            if reopened is not None:
+                self._reopened[message.id] = reopened  # still named after the old words: `_edited` renames it
             return False
         posted: discord.Message | None = None
         try:
@@ -666,7 +690,7 @@ class AskCog(commands.Cog):
         except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
             log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
         if self._sending[message.id]:  # deleted as the thread opened: its name and the answer repeat it
-            await take_down(thread, posted)
+            await take_down(thread, posted, others_may_talk=reopened is not None)
             return True
         if posted is None:
             return False
@@ -744,22 +768,21 @@ class AskCog(commands.Cog):
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """A question answered in a server whose words were edited: its answer (and the thread opened for
         it, and the store) still held the words taken out (a helper's trial). It is taken down as for a
-        deleted question, and the message as it now reads is answered as a new one. In a DM, as for a
-        deletion, only its asker saw the answer."""
+        deleted question, and the message as it now reads is answered as a new question, within the
+        cooldown. In a DM, as for a deletion, only its asker saw the answer."""
         if payload.guild_id is None or payload.data.get("edited_timestamp") is None:
             return  # a DM, or no edit of the words (Discord updates a message as its links' previews load)
-        lock = self._editing.get(payload.message_id)
-        if lock is None:
-            lock = self._editing[payload.message_id] = asyncio.Lock()
-        async with lock:
+        if payload.message.author.bot:
+            return  # the bot answers no bot
+        old = payload.cached_message
+        if old is not None and self.wants(old) is None and payload.message_id not in self._posted:
+            return  # a message it did not answer, as the bot's cache shows: no store read for it
+        async with self._message_turn(payload.message_id):
             await self._edited(payload, payload.guild_id)
 
     async def _edited(self, payload: discord.RawMessageUpdateEvent, guild_id: int) -> None:
-        """`on_raw_message_edit` for one edit of a message in a server."""
+        """`on_raw_message_edit` for one edit of a message in a server, after its answer was posted."""
         message_id = payload.message_id
-        if message_id in self._sending:  # its answer is being posted: taken down as it is (`_send_answer`)
-            self._sending[message_id] = True
-            return
         posted = self._posted.get(message_id)
         more: Sequence[int] = ()
         if posted is None:
@@ -770,17 +793,36 @@ class AskCog(commands.Cog):
         wanted = self.wants(payload.message)
         if wanted is not None and _reads_as(wanted[0], posted.question):
             return  # the same words: a preview loaded after an earlier edit, or only markup changed
+        # From here on a deletion is noted in `_sending`, as for a question whose answer is being posted.
         self._posted.pop(message_id, None)
-        await self._withdraw(message_id, posted, more, renamed=EDITED_THREAD)
-        if wanted is None:
-            return
-        thread = self.bot.get_channel(posted.channel_id) if posted.thread else None
-        if isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id:  # type: ignore[union-attr]
-            self._reopened[message_id] = thread
+        self._sending[message_id] = False
         try:
-            await self._answer_safely(payload.message, *wanted)
+            thread = await self._own_thread(posted.channel_id) if posted.thread else None
+            # Renamed once: for the new words when answered there, else "Question edited" (Discord allows
+            # a channel two renames in ten minutes).
+            reused = thread is not None and wanted is not None
+            await self._withdraw(message_id, posted, more, renamed=None if reused else EDITED_THREAD)
+            if reused and thread is not None:
+                self._reopened[message_id] = thread
+            if wanted is not None and not self._sending[message_id]:
+                await self._answer_safely(payload.message, *wanted)
         finally:
-            self._reopened.pop(message_id, None)  # answered in place (chatter) or not at all
+            deleted = self._sending.pop(message_id, False)
+            left = self._reopened.pop(message_id, None)  # answered in place, refused, or deleted meanwhile
+        if left is not None:
+            await _renamed(left, WITHDRAWN_THREAD if deleted else EDITED_THREAD)
+
+    async def _own_thread(self, channel_id: int) -> discord.Thread | None:
+        """The thread of that id if the bot opened it (read from Discord when not in the cache: archived
+        threads are not), else None."""
+        try:
+            thread = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        except discord.HTTPException as exc:
+            log.warning("could not read thread %s (%r)", channel_id, exc)
+            return None
+        # Only a thread the bot opened: a forum post's first message has its thread's id too.
+        owned = isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id  # type: ignore[union-attr]
+        return thread if owned else None  # type: ignore[return-value]
 
     def _deleted(self, message_ids: Sequence[int], channel_id: int, guild_id: int | None) -> None:
         """Messages were deleted: for each question answered here, take its answer down (in the
@@ -848,13 +890,18 @@ class AskCog(commands.Cog):
         }
 
     async def _withdraw(
-        self, question_id: int, posted: Posted, more: Sequence[int] = (), renamed: str | None = None
+        self,
+        question_id: int,
+        posted: Posted,
+        more: Sequence[int] = (),
+        renamed: str | None = WITHDRAWN_THREAD,
     ) -> None:
         """Take down the answer to a question deleted after it was posted: out of the store and of every
         conversation in its server that holds it (a reply to its answer by someone else starts one of
         its own), the answer deleted with the answers to "more please" that went on from it (their title
         is the question), and a thread opened for it renamed (not deleted: others may have gone on
-        talking there), `renamed` or WITHDRAWN_THREAD. Failures are logged."""
+        talking there) `renamed` (None: left as it is, for an edited question answered there again).
+        Failures are logged."""
         # Stored beside the reply: withdrawn once that write is done, however slow.
         await self.bot.unrecorded.wait(question_id, timeout=WITHDRAW_WAIT_SECONDS)
         # A request for more ("more please") is no question: the conversations keep their requests.
@@ -881,16 +928,10 @@ class AskCog(commands.Cog):
             for channel_id, reply_id in dict.fromkeys([*replies, *more_replies]):
                 channel = self.bot.get_partial_messageable(channel_id)
                 await delete_quietly(channel.get_partial_message(reply_id))
-            if posted.thread:
-                thread = self.bot.get_channel(posted.channel_id) or await self.bot.fetch_channel(
-                    posted.channel_id
-                )
-                # Only a thread the bot opened: a forum post's first message has its thread's id too.
-                if isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id:
-                    # An archived thread is renamed only as it is unarchived; it is archived again.
-                    await thread.edit(name=renamed or WITHDRAWN_THREAD, archived=False)
-                    if thread.archived:
-                        await thread.edit(archived=True)
+            if posted.thread and renamed is not None:
+                thread = await self._own_thread(posted.channel_id)
+                if thread is not None:
+                    await _renamed(thread, renamed)
         except Exception as exc:  # Discord refused, or the connection is closing
             log.warning("could not take down the answer to deleted question %s (%r)", question_id, exc)
 
@@ -1013,10 +1054,6 @@ def channel_wants(answer: Answer, text: str) -> bool:
 # How many messages a person may have read in ask-channels for each question the cooldown lets them ask.
 READS_PER_QUESTION = 4
 
-# A thread whose question was deleted: after its answer was posted, or as it opened when the bot may not
-# delete threads (MANAGE_THREADS).
-WITHDRAWN_THREAD = "Question deleted"
-EDITED_THREAD = "Question edited"  # ... or edited: renamed again for the new words once answered
 # How many of the latest answers in servers are kept track of, for their question's deletion to take
 # them down (each a few ids and the question, at most MAX_QUESTION_CHARS: under 5 MB in all).
 POSTED_KEPT = 2_000
@@ -1050,10 +1087,17 @@ async def delete_quietly(message: discord.Message | discord.PartialMessage | Non
         log.warning("could not delete message %s (%s)", message.id, exc.status)
 
 
-async def take_down(thread: discord.Thread, posted: discord.Message | None) -> None:
+async def take_down(
+    thread: discord.Thread, posted: discord.Message | None, others_may_talk: bool = False
+) -> None:
     """Take down a thread opened for a question deleted meanwhile: delete it, or, without the permission
     to, delete the answer in it and rename and archive it (its creator may), so nothing repeats the
-    question. Never raises: a failure is logged."""
+    question. A thread where `others_may_talk` (an edited question's, answered there again) is never
+    deleted: the answer goes and the thread is renamed. Never raises: a failure is logged."""
+    if others_may_talk:
+        await delete_quietly(posted)
+        await _renamed(thread, WITHDRAWN_THREAD)
+        return
     try:
         await thread.delete()
         return
@@ -1064,6 +1108,18 @@ async def take_down(thread: discord.Thread, posted: discord.Message | None) -> N
         await thread.edit(name=WITHDRAWN_THREAD, archived=True)
     except discord.HTTPException as exc:
         log.warning("could not take down thread %s of a deleted question (%s)", thread.id, exc.status)
+
+
+async def _renamed(thread: discord.Thread, name: str) -> None:
+    """Rename a thread; an archived one is renamed only as it is unarchived, and is archived again.
+    Never raises: a failure is logged."""
+    archived = thread.archived
+    try:
+        await thread.edit(name=name, archived=False)
+        if archived:
+            await thread.edit(archived=True)
+    except Exception as exc:  # Discord refused, or the connection is closing
+        log.warning("could not rename thread %s (%r)", thread.id, exc)
 
 
 def thread_name(question: str) -> str:

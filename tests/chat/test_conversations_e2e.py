@@ -1182,3 +1182,98 @@ async def test_two_quick_edits_leave_the_answer_to_the_last_words(fake, answerer
         await asyncio.sleep(0.3)
         answers = [m for m in fake.bot_messages(thread_id) if m.get("embeds")]
         assert len(answers) == 1 and EDITED in json.dumps(answers[0]["embeds"])
+
+
+def _gated(bot: MeetingBot) -> asyncio.Event:
+    """Hold the bot's answers until the returned event is set: the model still reading."""
+    gate, ask = asyncio.Event(), bot.answers.ask
+
+    async def held(*args, **kwargs):
+        await gate.wait()
+        return await ask(*args, **kwargs)
+
+    bot.answers.ask = held  # type: ignore[method-assign]
+    return gate
+
+
+async def _until(done, what: str) -> None:
+    for _ in range(250):
+        if done():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(what)
+
+
+async def test_an_edit_made_as_the_first_answer_is_read_leaves_the_answer_to_the_new_words(
+    fake, answerer, tmp_path
+):
+    """A review: an edit made while the model read the question, or while its answer was being posted or
+    stored, was lost (the old words kept everywhere) or lost the answer. The message's answer and its
+    edits now take turns."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        gate = _gated(bot)
+        msg = await fake.send_message(f"<@{fake.bot_id}> {SECRET_ASKED}")
+        await asyncio.sleep(0.2)  # read, and held at the model
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
+        gate.set()
+        thread_id = str(msg["id"])
+
+        def settled() -> bool:
+            stored = bot.store.get_answer(str(msg["id"]))
+            named = fake.channels.get(thread_id, {}).get("name")
+            return stored is not None and stored.question == EDITED and named == EDITED
+
+        await _until(settled, "the edit was never answered")
+        await asyncio.sleep(0.3)
+        shown = [m for m in fake.bot_messages(thread_id) if m.get("embeds")]
+        assert len(shown) == 1 and "Elm" not in json.dumps(shown)
+        assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def test_a_question_deleted_as_its_edit_is_answered_leaves_nothing_of_it(fake, answerer, tmp_path):
+    """A review: edited, then deleted while the edit was being answered, the new words were posted in the
+    thread (renamed after them) and stored; and deleted as that answer was posted, the whole thread went,
+    with someone else's follow-up in it."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        n = len(fake.requests)
+        await fake.send_message("and trump?", channel_id=thread_id, mentions=[], author=fake.add_user("bob"))
+        await fake.wait_for_request(with_embed, start=n)
+        gate = _gated(bot)
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> what did mamdani say about rent, MYNEWSECRET?")
+        await asyncio.sleep(0.2)
+        await fake.delete_message(msg["id"])
+        gate.set()
+        await _until(lambda: fake.channels[thread_id]["name"] == WITHDRAWN_THREAD, "the thread kept a name")
+        await asyncio.sleep(0.5)
+        assert "MYNEWSECRET" not in json.dumps([r.json for r in fake.requests[n:]])
+        assert bot.store.get_answer(str(msg["id"])) is None
+        assert thread_id in fake.channels  # the thread stays for the others in it
+
+
+async def test_an_edited_question_renames_its_thread_once_even_when_archived(fake, answerer, tmp_path):
+    """A review: each edit renamed the thread twice ("Question edited", then the new words), and Discord
+    allows a channel two renames in ten minutes; and a thread archived (out of the bot's cache) was not
+    found, so the edit was answered in place and the thread kept "Question edited"."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        thread = fake.channels[thread_id]
+        thread["thread_metadata"]["archived"] = True
+        await fake.dispatch("THREAD_UPDATE", thread)
+        await _until(lambda: bot.get_channel(int(thread_id)) is None, "the archived thread stayed cached")
+        n = len(fake.requests)
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
+        await fake.wait_for_request(
+            lambda r: with_embed(r) and r.path == f"/channels/{thread_id}/messages", start=n
+        )
+        renames = [
+            r.json["name"] for r in fake.requests[n:] if r.method == "PATCH" and "name" in (r.json or {})
+        ]
+        assert renames == [EDITED]
