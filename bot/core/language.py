@@ -125,7 +125,7 @@ class LanguageReader:
             # Too short to judge ("tolstoy", "voila" and "elon" are each sure of another language), or
             # letters standing for numbers ("y = mx + b").
             return False
-        if any(w.casefold() in _QUESTION_WORDS for w in words):
+        if any(w.casefold() in _QUESTION_WORDS and not _acronym(w, text) for w in words):
             return False  # "who met bob" is Dutch at 0.99 to the identifier ("met" is Dutch for "with")
         code, probability = self._guesses(words)[0]
         if code == "en":
@@ -161,6 +161,12 @@ def _spoken(word: str) -> bool:
     """Whether a word could be spoken as one: not plain letters standing for numbers ("y", "mx"), which
     are a single ASCII letter or ASCII letters without a vowel ("es", "é", "ơn" are words)."""
     return not word.isascii() or (len(word) > 1 and _VOWEL.search(word) is not None)
+
+
+def _acronym(word: str, text: str) -> bool:
+    """Whether a word is written in capitals in a message that has small letters: the WHO, not "who"
+    ("Was hat Trump über die WHO gesagt?" is German)."""
+    return word.isupper() and len(word) > 1 and any(c.islower() for c in text)
 
 
 def english_function_words() -> frozenset[str]:

@@ -87,15 +87,19 @@ _TOPIC = re.compile(
     re.IGNORECASE,
 )
 # Verbs of meeting someone ("did trump meet biden", "who met putin?", "trump sitting down with xi"), and the
-# one met: up to a preposition, an adverb or a conjunction ("did they meet in person", "meet again": no one).
+# one met: up to a preposition, a conjunction, a word of time or manner, an -ly adverb or a number ("did
+# they meet in person", "meet again": no one; "will trump meet xi next month", "meet biden privately": xi,
+# biden).
 _MET = re.compile(
     r"\b(?:(?:meet|meets|met)(?:\s+up)?(?:\s+with)?|(?:meeting|sit|sits|sat|sitting)\s+(?:down\s+)?with)"
     r"\s+(?P<topic>[^?.!,;:()\n]+)",
     re.IGNORECASE,
 )
 _AFTER_THE_ONE_MET = re.compile(
-    r"\b(?:in|at|on|for|about|over|to|from|after|before|during|since|again|yet|ever|last|this|that|today|"
-    r"tonight|and|or|but|because|so|when|where|while|than|like)\b.*",
+    r"\b(?:in|at|on|for|about|over|to|from|after|before|during|since|with|and|or|but|because|so|when|where|"
+    r"while|than|like|again|yet|ever|never|still|last|next|this|that|these|those|soon|later|earlier|once|"
+    r"twice|already|today|tonight|tomorrow|yesterday|day|days|week|weeks|month|months|year|years|time|"
+    r"times|\w+ly|\d\w*)\b.*",
     re.IGNORECASE,
 )
 # A topic's word shares this many first letters with a known one: of its family ("communism" and the

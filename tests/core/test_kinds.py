@@ -545,6 +545,7 @@ def test_a_second_language_check_measured_once_after_the_rules_were_chosen(answe
         "ile lat ma mamdani",
         "vad hände?",
         "mi történt?",
+        "Was hat Trump über die WHO gesagt?",  # the WHO is no question word (a review)
     ],
 )
 def test_a_declined_message_more_likely_another_language_gets_the_language_note(
