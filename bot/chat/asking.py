@@ -290,6 +290,7 @@ class AskCog(commands.Cog):
         self._messages: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._posted: OrderedDict[int, Posted] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
+        self._gone: OrderedDict[int, None] = OrderedDict()  # the latest messages deleted (`_deleted`)
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
         # from 0, since a conversation read back from the store may go on with words forgotten before.
         self._forgotten_seq = 0
@@ -668,20 +669,15 @@ class AskCog(commands.Cog):
     ) -> bool:
         """Open a thread on a question by mention and answer there; False when it is to be answered in
         place instead (no permission to open threads or to post in them)."""
-        reopened = self._reopened.pop(message.id, None)  # an edited question: answered again in its thread
+        # An edited question is answered again in the thread opened for it, "Question edited" by then: never
+        # renamed after a person's words, since Discord posts each rename in the thread for good.
+        reopened = self._reopened.pop(message.id, None)
         try:
-            if reopened is not None:
-                thread = reopened
-                if not self._sending[message.id]:  # (deleted since: not named after it again)
-                    await thread.edit(name=thread_name(answer.question), archived=False)
-            else:
-                thread = await message.create_thread(
-                    name=thread_name(answer.question), auto_archive_duration=1440
-                )
+            thread = reopened or await message.create_thread(
+                name=thread_name(answer.question), auto_archive_duration=1440
+            )
         except discord.HTTPException as exc:  # no permission to make threads here: reply in place
             log.info("could not open a thread for message %s (%s); replying in place", message.id, exc.status)
-            if reopened is not None:
-                self._reopened[message.id] = reopened  # still named after the old words: `_edited` renames it
             return False
         posted: discord.Message | None = None
         try:
@@ -781,15 +777,18 @@ class AskCog(commands.Cog):
             await self._edited(payload, payload.guild_id)
 
     async def _edited(self, payload: discord.RawMessageUpdateEvent, guild_id: int) -> None:
-        """`on_raw_message_edit` for one edit of a message in a server, after its answer was posted."""
+        """`on_raw_message_edit` for one edit of a message in a server, after its answer was posted. A
+        deletion before this (its withdrawal under way) is in `_gone`; one after, in `_sending`."""
         message_id = payload.message_id
         posted = self._posted.get(message_id)
         more: Sequence[int] = ()
-        if posted is None:
+        if posted is None and message_id not in self._gone:
             stored = await self._stored_postings([message_id], payload.channel_id, guild_id)
             if message_id not in stored:
                 return  # no question the bot answered
             posted, more = stored[message_id]
+        if posted is None or message_id in self._gone:
+            return  # deleted meanwhile: taken down as such (a review found its new words answered)
         wanted = self.wants(payload.message)
         if wanted is not None and _reads_as(wanted[0], posted.question):
             return  # the same words: a preview loaded after an earlier edit, or only markup changed
@@ -797,20 +796,16 @@ class AskCog(commands.Cog):
         self._posted.pop(message_id, None)
         self._sending[message_id] = False
         try:
+            await self._withdraw(message_id, posted, more, renamed=EDITED_THREAD)
+            if wanted is None or self._sending[message_id]:
+                return
             thread = await self._own_thread(posted.channel_id) if posted.thread else None
-            # Renamed once: for the new words when answered there, else "Question edited" (Discord allows
-            # a channel two renames in ten minutes).
-            reused = thread is not None and wanted is not None
-            await self._withdraw(message_id, posted, more, renamed=None if reused else EDITED_THREAD)
-            if reused and thread is not None:
+            if thread is not None:
                 self._reopened[message_id] = thread
-            if wanted is not None and not self._sending[message_id]:
-                await self._answer_safely(payload.message, *wanted)
+            await self._answer_safely(payload.message, *wanted)
         finally:
-            deleted = self._sending.pop(message_id, False)
-            left = self._reopened.pop(message_id, None)  # answered in place, refused, or deleted meanwhile
-        if left is not None:
-            await _renamed(left, WITHDRAWN_THREAD if deleted else EDITED_THREAD)
+            self._sending.pop(message_id, None)
+            self._reopened.pop(message_id, None)  # answered in place or refused: it stays "Question edited"
 
     async def _own_thread(self, channel_id: int) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived
@@ -831,6 +826,9 @@ class AskCog(commands.Cog):
         an event's at once."""
         unknown = []
         for message_id in message_ids:
+            self._gone[message_id] = None  # an edit of it waiting its turn is not answered (`_edited`)
+            while len(self._gone) > SEEN_KEPT:
+                self._gone.popitem(last=False)
             posted = self._posted.pop(message_id, None)
             if posted is not None:  # answered already (and maybe still being stored)
                 self._in_background(self._withdraw(message_id, posted), f"withdraw-{message_id}")
@@ -894,14 +892,13 @@ class AskCog(commands.Cog):
         question_id: int,
         posted: Posted,
         more: Sequence[int] = (),
-        renamed: str | None = WITHDRAWN_THREAD,
+        renamed: str = WITHDRAWN_THREAD,
     ) -> None:
         """Take down the answer to a question deleted after it was posted: out of the store and of every
         conversation in its server that holds it (a reply to its answer by someone else starts one of
         its own), the answer deleted with the answers to "more please" that went on from it (their title
         is the question), and a thread opened for it renamed (not deleted: others may have gone on
-        talking there) `renamed` (None: left as it is, for an edited question answered there again).
-        Failures are logged."""
+        talking there) `renamed`. Failures are logged."""
         # Stored beside the reply: withdrawn once that write is done, however slow.
         await self.bot.unrecorded.wait(question_id, timeout=WITHDRAW_WAIT_SECONDS)
         # A request for more ("more please") is no question: the conversations keep their requests.
@@ -928,7 +925,7 @@ class AskCog(commands.Cog):
             for channel_id, reply_id in dict.fromkeys([*replies, *more_replies]):
                 channel = self.bot.get_partial_messageable(channel_id)
                 await delete_quietly(channel.get_partial_message(reply_id))
-            if posted.thread and renamed is not None:
+            if posted.thread:
                 thread = await self._own_thread(posted.channel_id)
                 if thread is not None:
                     await _renamed(thread, renamed)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.chat.asking import WITHDRAWN_THREAD
+from bot.chat.asking import EDITED_THREAD, WITHDRAWN_THREAD
 from bot.chat.client import MeetingBot
 from bot.chat.views import PARAGRAPH_GONE, STALE_BUTTON
 from bot.config import ROOT, Settings
@@ -1102,7 +1102,9 @@ async def test_an_edited_question_is_answered_again_in_its_thread_without_the_wo
         new = [r for r in after if with_embed(r)]
         assert len(new) == 1 and new[0].path == f"/channels/{thread_id}/messages"  # in the same thread
         assert "Elm" not in json.dumps([r.json for r in after])
-        assert fake.channels[thread_id]["name"] == EDITED
+        # Never renamed after the new words either: Discord posts a rename in the thread for good.
+        assert fake.channels[thread_id]["name"] == EDITED_THREAD
+        assert [r.json["name"] for r in after if r.method == "PATCH" and "name" in r.json] == [EDITED_THREAD]
         await _stored(bot, msg["id"])
         assert bot.store.get_answer(str(msg["id"])).question == EDITED
         assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
@@ -1173,7 +1175,7 @@ async def test_two_quick_edits_leave_the_answer_to_the_last_words(fake, answerer
             if (
                 stored is not None
                 and stored.question == EDITED
-                and fake.channels[thread_id]["name"] == EDITED
+                and fake.channels[thread_id]["name"] == EDITED_THREAD
             ):
                 break
             await asyncio.sleep(0.02)
@@ -1222,7 +1224,7 @@ async def test_an_edit_made_as_the_first_answer_is_read_leaves_the_answer_to_the
         def settled() -> bool:
             stored = bot.store.get_answer(str(msg["id"]))
             named = fake.channels.get(thread_id, {}).get("name")
-            return stored is not None and stored.question == EDITED and named == EDITED
+            return stored is not None and stored.question == EDITED and named == EDITED_THREAD
 
         await _until(settled, "the edit was never answered")
         await asyncio.sleep(0.3)
@@ -1257,8 +1259,8 @@ async def test_a_question_deleted_as_its_edit_is_answered_leaves_nothing_of_it(f
 
 async def test_an_edited_question_renames_its_thread_once_even_when_archived(fake, answerer, tmp_path):
     """A review: each edit renamed the thread twice ("Question edited", then the new words), and Discord
-    allows a channel two renames in ten minutes; and a thread archived (out of the bot's cache) was not
-    found, so the edit was answered in place and the thread kept "Question edited"."""
+    allows a channel two renames in ten minutes (and posts each in the thread, for good); and a thread
+    archived (out of the bot's cache) was not found, so the edit was answered in place."""
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
     async with running_bot(fake, bot):
         msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
@@ -1276,4 +1278,31 @@ async def test_an_edited_question_renames_its_thread_once_even_when_archived(fak
         renames = [
             r.json["name"] for r in fake.requests[n:] if r.method == "PATCH" and "name" in (r.json or {})
         ]
-        assert renames == [EDITED]
+        assert renames == [EDITED_THREAD]
+
+
+async def test_a_question_deleted_just_after_its_edit_leaves_nothing_of_the_edit(fake, answerer, tmp_path):
+    """A second review: an edit waiting its turn (the first answer still being stored), then the question
+    deleted: the deletion took the answer down while the edit read the store, and the new words were
+    posted, stored and kept in the thread's conversation."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    record = bot.store.record_answer
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.6)
+        return record(*args, **kwargs)
+
+    bot.store.record_answer = slowly  # type: ignore[method-assign]
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        msg = await fake.send_message(f"<@{fake.bot_id}> {SECRET_ASKED}")
+        thread_id = str(msg["id"])
+        await fake.wait_for_request(with_embed, start=n)
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> what did mamdani say about rent, MYNEWSECRET?")
+        await asyncio.sleep(0.05)
+        await fake.delete_message(msg["id"])
+        await _until(lambda: fake.channels[thread_id]["name"] == WITHDRAWN_THREAD, "the thread kept a name")
+        await asyncio.sleep(1.5)
+        assert "MYNEWSECRET" not in json.dumps([r.json for r in fake.requests[n:]])
+        assert bot.store.get_answer(str(msg["id"])) is None
+        assert fake.channels[thread_id]["name"] == WITHDRAWN_THREAD
