@@ -812,7 +812,7 @@ class AskCog(commands.Cog):
         threads are not), else None."""
         try:
             thread = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
-        except discord.HTTPException as exc:
+        except Exception as exc:  # Discord refused, or the connection is closing
             log.warning("could not read thread %s (%r)", channel_id, exc)
             return None
         # Only a thread the bot opened: a forum post's first message has its thread's id too.
