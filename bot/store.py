@@ -137,7 +137,14 @@ LOOKUP_BATCH = 500
 # Columns that databases made before them lack: added by `Store.open`.
 _ADDED_COLUMNS = {
     "mb_answers": (
-        *("guild_key", "channel_key", "private", "kind", "continues", "reply_id", "own_thread", "listed"),
+        "guild_key",
+        "channel_key",
+        "private",
+        "kind",
+        "continues",
+        "reply_id",
+        "own_thread",
+        "listed",
     ),
     "mb_votes": ("stamp",),
 }
