@@ -90,6 +90,11 @@ class Metrics:
             "Questions and quote checks refused because the person was over the cooldown",
             registry=self.registry,
         )
+        self.reads_skipped = Counter(
+            "meeting_bot_channel_reads_skipped",
+            "Ask-channel messages not read because the person was over their budget of messages read there",
+            registry=self.registry,
+        )
         # Every known series exists from the start at 0, so a rate over the first question is right.
         for surface in SURFACES:
             for kind in KINDS:
@@ -114,6 +119,10 @@ class Metrics:
     def cooldown_hit(self) -> None:
         """Count one question or quote check refused for the cooldown."""
         self.cooldown_hits.inc()
+
+    def read_skipped(self) -> None:
+        """Count one ask-channel message left unread: its person was over their read budget."""
+        self.reads_skipped.inc()
 
     def exposition(self) -> tuple[bytes, str]:
         """The registry in Prometheus's text format, and its content type."""

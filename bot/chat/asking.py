@@ -565,6 +565,7 @@ class AskCog(commands.Cog):
                     # a question, a request for help or for a summary. Quiet messages cost no cooldown, but
                     # a person's messages read there have a budget of their own; beyond it, none is read.
                     if self.channel_reads.retry_after(message.author.id) is not None:
+                        self.bot.metrics.read_skipped()
                         return
                     answer = await self.bot.answers.ask(question)
                     if not channel_wants(answer, question):

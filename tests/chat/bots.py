@@ -27,3 +27,8 @@ def bot_for(tmp_path: Path, answerer: Answerer, **overrides: object) -> MeetingB
 def is_followup(req: Request, ref: InteractionRef) -> bool:
     """Whether a request is a follow-up message of that interaction."""
     return req.method == "POST" and req.path.startswith("/webhooks/") and ref.token in req.path
+
+
+def counted(bot: MeetingBot, name: str, **labels: str) -> float:
+    """A sample of the bot's own metrics registry."""
+    return bot.metrics.registry.get_sample_value(name, labels) or 0.0

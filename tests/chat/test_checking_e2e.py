@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.chat.checking import APOLOGY, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
 from bot.core.answer import Answerer
-from tests.chat.bots import bot_for, is_followup
+from tests.chat.bots import bot_for, counted, is_followup
 from tests.chat.test_bot_e2e import assert_within_limits
 from tests.fakediscord import MESSAGE_FLAG_EPHEMERAL, FakeDiscord, InteractionRef, Request, running_bot
 
@@ -149,11 +149,6 @@ async def test_an_override_character_never_reaches_the_reply(fake: FakeDiscord, 
         (field,) = embed["fields"]
         assert "\u202e" not in field["name"] and "\u200b" not in field["name"]
         assert "It’s ambitious. It’s controversial." in field["name"] and field["value"].startswith("✅")
-
-
-def counted(bot, name: str, **labels: str) -> float:
-    """A sample of the bot's own metrics registry."""
-    return bot.metrics.registry.get_sample_value(name, labels) or 0.0
 
 
 async def test_checks_count_cooldown_hits_and_failures(fake: FakeDiscord, answerer: Answerer, tmp_path):

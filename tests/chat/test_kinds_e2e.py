@@ -9,7 +9,7 @@ import warnings
 
 from bot.chat.asking import READS_PER_QUESTION
 from bot.core.answer import Answerer
-from tests.chat.bots import bot_for, is_followup
+from tests.chat.bots import bot_for, counted, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
 
 
@@ -77,6 +77,7 @@ async def test_a_flood_in_an_ask_channel_reads_only_a_budget_of_each_persons_mes
         await fake.send_message("How old is Mamdani?")  # past the budget: not read at all
         await asyncio.sleep(0.5)
         assert [r for r in fake.requests[n:] if posted(r)] == []
+        assert counted(bot, "meeting_bot_channel_reads_skipped_total") == 1  # seen by the operator
         other = fake.add_user("other")
         await fake.send_message("How old is Mamdani?", author=other)
         reply = await fake.wait_for_request(posted, start=n)
