@@ -802,17 +802,22 @@ async def test_a_deleted_question_is_withdrawn_from_a_reply_thread_of_someone_el
         assert question not in json.dumps(more.json)
 
 
+def _slow_store(bot: MeetingBot, seconds: float) -> None:
+    """Make every write of a question take `seconds` longer (a slow database)."""
+    record = bot.store.record_answer
+
+    def slowly(*args, **kwargs):
+        time.sleep(seconds)
+        return record(*args, **kwargs)
+
+    bot.store.record_answer = slowly  # type: ignore[method-assign]
+
+
 async def test_a_question_deleted_while_its_row_is_slow_to_land_is_not_stored(fake, answerer, tmp_path):
     """A second trial: with a store write slower than the wait for it, the withdrawal found no row yet and
     the late write kept the deleted question."""
     bot = bot_for(tmp_path, answerer)
-    slow = bot.store.record_answer
-
-    def record_slowly(*args, **kwargs):
-        time.sleep(2.5)
-        return slow(*args, **kwargs)
-
-    bot.store.record_answer = record_slowly  # type: ignore[method-assign]
+    _slow_store(bot, 2.5)
     async with running_bot(fake, bot):
         msg, _, _ = await ask_by_mention(fake, "my ssn is 078-05-1120, when did they meet?")
         await fake.delete_message(msg["id"])
@@ -1286,13 +1291,7 @@ async def test_a_question_deleted_just_after_its_edit_leaves_nothing_of_the_edit
     deleted: the deletion took the answer down while the edit read the store, and the new words were
     posted, stored and kept in the thread's conversation."""
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
-    record = bot.store.record_answer
-
-    def slowly(*args, **kwargs):
-        time.sleep(0.6)
-        return record(*args, **kwargs)
-
-    bot.store.record_answer = slowly  # type: ignore[method-assign]
+    _slow_store(bot, 0.6)
     async with running_bot(fake, bot):
         n = len(fake.requests)
         msg = await fake.send_message(f"<@{fake.bot_id}> {SECRET_ASKED}")
