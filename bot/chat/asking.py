@@ -300,10 +300,7 @@ class AskCog(commands.Cog):
 
     def _turn(self, channel_id: int) -> asyncio.Lock:
         """The lock of one conversation (kept only while some message of it holds or awaits it)."""
-        lock = self._turns.get(channel_id)
-        if lock is None:
-            lock = self._turns[channel_id] = asyncio.Lock()
-        return lock
+        return _lock_of(self._turns, channel_id)
 
     async def _record(
         self,
@@ -523,10 +520,7 @@ class AskCog(commands.Cog):
         """The lock of one message in a server: its answer is posted and stored before an edit of it is
         read, and one edit is answered before the next (a review found an edit made as the first answer
         was read, posted or stored lost, or the answer lost)."""
-        lock = self._messages.get(message_id)
-        if lock is None:
-            lock = self._messages[message_id] = asyncio.Lock()
-        return lock
+        return _lock_of(self._messages, message_id)
 
     async def _answer_safely(self, message: discord.Message, question: str, surface: str) -> None:
         """Answer a message; any failure is logged and met with a short apology, never raised."""
@@ -739,17 +733,13 @@ class AskCog(commands.Cog):
         SEEN_KEPT messages."""
         if message_id in self._seen:
             return True
-        self._seen[message_id] = None
-        while len(self._seen) > SEEN_KEPT:
-            self._seen.popitem(last=False)
+        _keep_latest(self._seen, message_id, None, SEEN_KEPT)
         return False
 
     def _remember(self, question_id: int, posted: Posted) -> None:
         """Keep where a question's answer was posted, so that deleting the question takes it down; the
         latest POSTED_KEPT answers only."""
-        self._posted[question_id] = posted
-        while len(self._posted) > POSTED_KEPT:
-            self._posted.popitem(last=False)
+        _keep_latest(self._posted, question_id, posted, POSTED_KEPT)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
@@ -827,9 +817,7 @@ class AskCog(commands.Cog):
         an event's at once."""
         unknown = []
         for message_id in message_ids:
-            self._gone[message_id] = None  # an edit of it waiting its turn is not answered (`_edited`)
-            while len(self._gone) > SEEN_KEPT:
-                self._gone.popitem(last=False)
+            _keep_latest(self._gone, message_id, None, SEEN_KEPT)  # an edit of it waiting is not answered
             posted = self._posted.pop(message_id, None)
             if posted is not None:  # answered already (and maybe still being stored)
                 self._in_background(self._withdraw(message_id, posted), f"withdraw-{message_id}")
@@ -1028,6 +1016,21 @@ class AskCog(commands.Cog):
             return {"embed": render_guide(answer)}
         # Cited excerpts: an answer, or the next passages of one or of the article ("more" after a summary).
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
+
+
+def _lock_of(locks: weakref.WeakValueDictionary[int, asyncio.Lock], key: int) -> asyncio.Lock:
+    """The lock kept for `key`, made on first use (kept only while something holds or awaits it)."""
+    lock = locks.get(key)
+    if lock is None:
+        lock = locks[key] = asyncio.Lock()
+    return lock
+
+
+def _keep_latest(latest: OrderedDict[int, T], key: int, value: T, most: int) -> None:
+    """Note `key` (with `value`) as the latest of `latest`, which keeps only the `most` latest."""
+    latest[key] = value
+    while len(latest) > most:
+        latest.popitem(last=False)
 
 
 def _reads_as(text: str, question: str) -> bool:
