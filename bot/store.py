@@ -750,9 +750,9 @@ class Store:
         `guild_id` and `channel_id` say where the reply was posted (kept only as salted hashes);
         `private` that only the asker saw it, `listed` that it was asked where everyone in the server may
         read (so its words may show in the server's report). They decide who may later see the question.
-        `continues`
-        marks a request for more, which the report counts apart from the questions. `reply_id` is the
-        bot's reply in a server and `own_thread` whether it went to a thread opened for the question.
+        `continues` marks a request for more, which the report counts apart from the questions.
+        `reply_id` is the bot's reply in a server and `own_thread` whether it went to a thread opened for
+        the question.
         """
         answer_id = str(answer_id)
         if not answer_id or len(answer_id) > 64:
@@ -946,7 +946,7 @@ class Store:
             ).all()
         found: dict[str, Forgotten] = {}
         for r in rows:
-            at, before = r.at.replace(tzinfo=UTC), found.get(r.text_key)
+            at, before = _aware(r.at), found.get(r.text_key)
             users = dict(before.users) if before else {}
             users[r.user_key] = max(at, users.get(r.user_key, at))
             found[r.text_key] = Forgotten(max(at, before.at) if before else at, users)

@@ -549,17 +549,17 @@ def _reach(
         if sentence_of[start] != sentence_of[a]:
             break
         starts.append(start)
-    found, start = max((_shared(ids, target[x:b]), -abs(a - x)) for x in starts)
-    if close(a - abs(start), b, found):
-        a, shared = a - abs(start), found
+    start = max(starts, key=lambda x: (_shared(ids, target[x:b]), x))  # the nearest of the best
+    if close(start, b, found := _shared(ids, target[start:b])):
+        a, shared = start, found
     ends = [b]
     for end in range(b + 1, len(target) + 1):
         if sentence_of[end - 1] != sentence_of[b - 1]:
             break
         ends.append(end)
-    found, end = max((_shared(ids, target[a:y]), -abs(y - b)) for y in ends)
-    if close(a, b + abs(end), found):
-        b, shared = b + abs(end), found
+    end = max(ends, key=lambda y: (_shared(ids, target[a:y]), -y))  # the nearest of the best
+    if close(a, end, found := _shared(ids, target[a:end])):
+        b, shared = end, found
     return a, b, shared
 
 
