@@ -37,14 +37,19 @@ _BASE64 = re.compile(r"[A-Za-z0-9_-]+")
 
 def open_to_everyone(channel: object) -> bool:
     """Whether everyone in the channel's server may read it: @everyone may view it (a thread: its
-    parent), and it is no private thread. False for a DM, or a channel the cache does not hold."""
+    parent), no role or member is kept out of it, and it is no private thread. False for a DM, or a
+    channel the cache does not hold."""
     if isinstance(channel, discord.Thread):
         if channel.is_private():
             return False
         channel = channel.parent
     if not isinstance(channel, discord.abc.GuildChannel):
         return False
-    return channel.permissions_for(channel.guild.default_role).view_channel
+    if not channel.permissions_for(channel.guild.default_role).view_channel:
+        return False
+    # A role's or a member's overwrite that denies viewing keeps someone out, an admin maybe: a role's
+    # server-wide permissions can only add to @everyone's, so overwrites are the only way to.
+    return not any(overwrite.view_channel is False for overwrite in channel.overwrites.values())
 
 
 def bot_permissions() -> discord.Permissions:

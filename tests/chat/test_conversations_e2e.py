@@ -320,11 +320,22 @@ async def test_a_server_admin_never_sees_questions_from_a_channel_everyone_canno
         thread = fake._thread_payload(str(fake.channel_id), secret, {"name": "private"}, 12)
         thread["owner_id"] = str(fake.user_id)
         admin = fake.add_user("admin")
+        # Open to @everyone, but one member (the admin) or one role is kept out by an overwrite.
+        kept_out = fake.add_channel("not-for-the-admin")
+        fake.channels[str(kept_out)]["permission_overwrites"] = [
+            {"id": str(admin), "type": 1, "allow": "0", "deny": view}
+        ]
+        role_out = fake.add_channel("not-for-a-role")
+        fake.channels[str(role_out)]["permission_overwrites"] = [
+            {"id": fake._snowflake(), "type": 0, "allow": "0", "deny": view}
+        ]
         bot = bot_for(tmp_path, answerer)
         async with running_bot(fake, bot):
             for question, channel in (
                 ("did the HR complaint against STAFFSECRET come up?", staff),
                 ("did the board discuss THREADSECRET?", secret),
+                ("what did MEMBERSECRET eat for breakfast?", kept_out),
+                ("did the board ever discuss ROLESECRET?", role_out),
                 ("what did mamdani eat for lunch?", None),
             ):
                 n = len(fake.requests)
@@ -333,9 +344,9 @@ async def test_a_server_admin_never_sees_questions_from_a_channel_everyone_canno
                 await wait_recorded(bot, asked["id"])
             text = await _stats_seen_by(fake, admin)
             assert "lunch" in text  # asked where everyone may read
-            assert "STAFFSECRET" not in text and "THREADSECRET" not in text
-            everything = await _stats_seen_by(fake, fake.owner_id)
-            assert "STAFFSECRET" in everything and "THREADSECRET" in everything  # the owner sees everything
+            for secret_word in ("STAFFSECRET", "THREADSECRET", "MEMBERSECRET", "ROLESECRET"):
+                assert secret_word not in text
+                assert secret_word in await _stats_seen_by(fake, fake.owner_id)  # the owner sees everything
 
 
 async def test_a_forged_more_button_never_shows_someone_elses_private_answer(fake, answerer, tmp_path):
