@@ -1149,6 +1149,50 @@ async def test_a_question_edited_after_a_restart_is_answered_again_in_place(fake
         assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
 
 
+def _counting_lookups(bot: MeetingBot) -> list[object]:
+    """The store's lookups of where questions were answered, as the bot makes them."""
+    lookups: list[object] = []
+    posted_replies = bot.store.posted_replies
+
+    def counting(*args, **kwargs):
+        lookups.append(args)
+        return posted_replies(*args, **kwargs)
+
+    bot.store.posted_replies = counting  # type: ignore[method-assign]
+    return lookups
+
+
+async def test_edits_of_messages_the_bot_never_answered_read_nothing_from_the_store(fake, answerer, tmp_path):
+    """Chatter in a channel, not addressed to the bot, and another bot's question: their edits are no
+    question of the bot's, as its cache shows (and a bot's, after a restart too), so they cost no store
+    read (a flood of edits would be one each). An edit of a question it was asked but refused (the
+    cooldown) is looked up, as the cache cannot tell whether an earlier process answered it."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=1)
+    lookups = _counting_lookups(bot)
+    async with running_bot(fake, bot):
+        other_bot = fake.add_user("otherbot", bot=True)
+        chatter = await fake.send_message("just chatting here, nothing for the bot", mentions=[])
+        by_bot = await fake.send_message(f"<@{fake.bot_id}> when was the meeting?", author=other_bot)
+        asked, _, _ = await ask_by_mention(fake, "when was the meeting?")
+        await _stored(bot, asked["id"])
+        refused = await fake.send_message(f"<@{fake.bot_id}> where was the meeting?")
+        await asyncio.sleep(0.3)
+        for message in (chatter, by_bot):
+            await fake.edit_message(message["id"], f"<@{fake.bot_id}> who is mamdani?")
+        await asyncio.sleep(0.5)
+        assert lookups == []
+        await fake.edit_message(refused["id"], f"<@{fake.bot_id}> who is mamdani?")
+        await _until(lambda: len(lookups) == 1, "the refused question's edit was not looked up")
+    bot = bot_for(tmp_path, answerer)  # a new process: nothing cached
+    lookups = _counting_lookups(bot)
+    async with running_bot(fake, bot):
+        await fake.edit_message(by_bot["id"], f"<@{fake.bot_id}> where was the meeting?")
+        await fake.edit_message(chatter["id"], "still just chatting")
+        await _until(lambda: str(chatter["id"]) in str(lookups), "the chatter's edit was not looked up")
+        await asyncio.sleep(0.3)
+        assert len(lookups) == 1 and str(chatter["id"]) in str(lookups[0])
+
+
 # ---------------------------------------------------------------- buttons no version of the bot reads
 
 
