@@ -291,6 +291,8 @@ class AskCog(commands.Cog):
         self._posted: OrderedDict[int, Posted] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
         self._gone: OrderedDict[int, None] = OrderedDict()  # the latest messages deleted (`_deleted`)
+        # The latest questions in a server the cooldown refused: edited, one is answered as asked anew.
+        self._refused: OrderedDict[int, None] = OrderedDict()
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
         # from 0, since a conversation read back from the store may go on with words forgotten before.
         self._forgotten_seq = 0
@@ -772,6 +774,15 @@ class AskCog(commands.Cog):
         deletion before this (its withdrawal under way) is in `_gone`; one after, in `_sending`."""
         message_id = payload.message_id
         posted = self._posted.get(message_id)
+        if posted is None and message_id in self._refused:
+            # Refused by the cooldown (perhaps an earlier edit, its answer taken down): nothing of it is
+            # posted or stored, and its words as they now read are a question (a trial found a question
+            # refused once never answered again, however often edited).
+            del self._refused[message_id]
+            wanted = self.wants(payload.message)
+            if wanted is not None and message_id not in self._gone:
+                await self._answer_safely(payload.message, *wanted)
+            return
         more: Sequence[int] = ()
         if posted is None and message_id not in self._gone:
             stored = await self._stored_postings([message_id], payload.channel_id, guild_id)
@@ -985,6 +996,8 @@ class AskCog(commands.Cog):
         if wait is None:
             return True
         self.bot.metrics.cooldown_hit()
+        if message.guild is not None:  # no edits are followed in a DM
+            _keep_latest(self._refused, message.id, None, SEEN_KEPT)
         # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
         if self.cooldowns.first_refusal(message.author.id):
             await reply_to(
