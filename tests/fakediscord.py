@@ -1339,6 +1339,8 @@ class FakeDiscord:
         if payload["type"] == 2:
             metadata["name"] = payload["data"]["name"]
             metadata["command_type"] = payload["data"].get("type", 1)
+            if payload["data"].get("type") == 3:  # a message command: the message it was run on
+                metadata["target_message_id"] = payload["data"]["target_id"]
         if payload["type"] == 3:
             metadata["interacted_message_id"] = payload["message"]["id"]
         if followup and state.original_message_id:

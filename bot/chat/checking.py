@@ -73,12 +73,23 @@ class PostButton(
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        shown = interaction.message.embeds if interaction.message else []
-        if not shown:
+        reply = interaction.message
+        # Only on the private check reply it was put on, in its channel: a tampered client can put this
+        # id on any message, and on someone's public answer the click emptied it and posted it again as
+        # "Checked for" the clicker (a helper's trial).
+        if (
+            reply is None
+            or not reply.flags.ephemeral
+            or interaction.channel_id != self.channel_id
+            or not reply.embeds
+        ):
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        embed = discord.Embed.from_dict(shown[0].to_dict())
-        if self.message_id and interaction.guild_id:
+        embed = discord.Embed.from_dict(reply.embeds[0].to_dict())
+        # The checked message is linked only when the reply is Discord's to a check of that message.
+        metadata = reply.interaction_metadata
+        checked = metadata.target_message_id if metadata is not None else None
+        if self.message_id and checked == self.message_id and interaction.guild_id:
             link = f"https://discord.com/channels/{interaction.guild_id}/{self.channel_id}/{self.message_id}"
             embed.description = f"Checked message: {link}\n{embed.description or ''}".strip()
         embed.set_footer(text=clip(f"Checked for {interaction.user.display_name}", min(FOOTER_MAX, 80)))

@@ -3,7 +3,11 @@ the "Post in channel" button (its owner only, also after a restart), and message
 
 from __future__ import annotations
 
-from bot.chat.checking import APOLOGY, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
+import asyncio
+import copy
+import json
+
+from bot.chat.checking import APOLOGY, GONE, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, counted, is_followup
 from tests.chat.test_bot_e2e import assert_within_limits
@@ -84,6 +88,43 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
         assert len(public) == 1
         # The private reply loses its button and says where the result went.
         assert private["content"] == POSTED and not private["components"]
+
+
+async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_message(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A helper's trial: a tampered client put a Post button carrying its own id on someone's public /ask
+    answer, and the click emptied that answer, took its buttons off and posted it again "Checked for"
+    the clicker; on the clicker's own check, a forged message id linked a message never checked."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=50)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("ask", {"question": "When was the meeting?"})
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
+        victim = fake.bot_messages()[-1]
+        kept = copy.deepcopy(victim)
+        attacker = fake.add_user("attacker")
+        forged = f"mb:qpost:{fake.channel_id}:0:{attacker}"
+        victim["components"] = [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": forged}]}]
+        n = len(fake.requests)
+        click = await fake.click_button(forged, victim["id"], user=attacker)
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert (
+            refusal.json["data"]["content"] == GONE and refusal.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
+        )
+        await asyncio.sleep(0.3)
+        assert [r for r in fake.requests[n:] if r.path.startswith("/webhooks/")] == []
+        assert victim["content"] == kept["content"] and victim["embeds"] == kept["embeds"]
+
+        # The attacker's own check (of a message they sent), its button's message id changed to another's.
+        theirs = await fake.send_message(THREE, author=attacker)
+        ref = await fake.send_message_command(MENU_NAME, theirs["id"], user=attacker)
+        await checked(fake, ref)
+        private = fake.original_message(ref.id)
+        forged = f"mb:qpost:{fake.channel_id}:{victim['id']}:{attacker}"
+        private["components"] = [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": forged}]}]
+        click = await fake.click_button(forged, private["id"], user=attacker)
+        posted = await fake.wait_for_request(lambda r: is_followup(r, click))
+        assert str(victim["id"]) not in json.dumps(posted.json)
 
 
 async def test_the_button_still_works_after_a_restart(fake: FakeDiscord, answerer: Answerer, tmp_path):
