@@ -32,6 +32,7 @@ from bot.core.text import (
     cut_at_word,
     has_lone_surrogates,
     is_invisible,
+    only_addresses,
     plain_letters,
     plain_markup,
     remove_chat_markup,
@@ -104,9 +105,12 @@ class Query:
     @classmethod
     def of(cls, question: str, history: Sequence[str] = (), k: int = DEFAULT_K) -> Query:
         """The query for a question as typed: BadQuestion if it is blank or unreadable; the history's
-        blank messages dropped; k kept within 1..MAX_K."""
+        blank messages dropped; k kept within 1..MAX_K. A message that is only a link goes on from nothing
+        said before: alone it asks nothing of the article (a trial found one after a question shown the
+        passages nearest that question)."""
         asked = clean_question(question)
-        return cls(asked.text, tuple(clean_history(history)), max(1, min(MAX_K, int(k))), asked.truncated)
+        earlier = () if only_addresses(asked.text) else tuple(clean_history(history))
+        return cls(asked.text, earlier, max(1, min(MAX_K, int(k))), asked.truncated)
 
 
 @dataclass(frozen=True)

@@ -199,8 +199,17 @@ def plain_markup(text: str) -> str:
     for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
         text = _EMPHASIS.sub(_unemphasised, text)
     text = _LINE_MARK.sub("", text)
-    without = _SPACES.sub(" ", _ADDRESS.sub(_unaddressed, text)).strip()
+    without = _without_addresses(text)
     return without if any(c.isalnum() for c in without) else text
+
+
+def only_addresses(text: str) -> bool:
+    """Whether the text is web or e-mail addresses and nothing else with a letter or a digit."""
+    return bool(_ADDRESS.search(text)) and not any(c.isalnum() for c in _without_addresses(text))
+
+
+def _without_addresses(text: str) -> str:
+    return _SPACES.sub(" ", _ADDRESS.sub(_unaddressed, text)).strip()
 
 
 def _unemphasised(m: re.Match[str]) -> str:

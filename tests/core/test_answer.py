@@ -516,6 +516,18 @@ def test_a_query_is_validated_once_at_the_edge() -> None:
         Query.of("a\udcff")
 
 
+def test_a_link_alone_goes_on_from_nothing_said_before(answerer: Answerer) -> None:
+    """A trial: a bare link sent in a DM after a question got "the closest passages" to that question;
+    alone it asks nothing of the article, and gets the reply it gets with nothing before it."""
+    from bot.core.answer import Query
+
+    assert Query.of("https://example.com/a", ["when did they meet?"]).history == ()
+    assert Query.of("<https://x.y> and why?", ["when did they meet?"]).history == ("when did they meet?",)
+    after = answerer.ask("https://example.com/a", history=["when did they meet?"])
+    alone = answerer.ask("https://example.com/a")
+    assert (after.kind, after.excerpts) == (alone.kind, alone.excerpts) == ("not_covered", ())
+
+
 def test_each_query_keeps_its_own_number_of_excerpts(fair: Answerer) -> None:
     from bot.core.answer import Query
 
