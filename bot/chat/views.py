@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MORE_STEP = 3
 APOLOGY = "Sorry, that button failed; please try again in a moment."
-GONE = "That answer is too old to expand (the question was forgotten); please ask again."
+GONE = "I no longer have that answer to expand (too old, forgotten, or not yours to see); please ask again."
 # A Full paragraph button whose passage the index no longer has (rebuilt since the answer was posted).
 PARAGRAPH_GONE = "That passage is no longer in the article's index (it was rebuilt since); please ask again."
 # A button none of the bot's buttons reads: an older version's, or a tampered one.

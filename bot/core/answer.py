@@ -178,7 +178,8 @@ def clean_question(text: str) -> Asked:
     text = remove_chat_markup(plain_letters(remove_invisible_in_words(replace_controls(text or "")))).strip()
     if has_lone_surrogates(text):
         raise UnreadableQuestion(
-            "The question holds bytes that are not valid UTF-8 text; type it again as plain text."
+            "The question holds characters that are not valid text (broken UTF-8 or a lone surrogate); "
+            "type it again as plain text."
         )
     truncated = len(text) > MAX_QUESTION_CHARS
     if truncated:

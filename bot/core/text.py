@@ -113,13 +113,16 @@ _MASKED_LINK = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t]{2,}")
+# A code span with nothing in it, as a mention in one leaves it ("`@everyone` what is the slogan").
+_EMPTY_CODE = re.compile(r"(?<!`)(`{1,2})[ \t]*\1(?!`)")
 
 
 def remove_chat_markup(text: str) -> str:
     """Mentions removed and masked links cut to their text: "<@123> when was it? [x](http://a.b)" is a
-    question about the meeting and "x", not about user 123 or a web address. Runs of spaces left by what
-    was removed are one space."""
-    return _SPACES.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
+    question about the meeting and "x", not about user 123 or a web address. Code spans left empty go
+    too, and runs of spaces left by what was removed are one space."""
+    text = _EMPTY_CODE.sub(" ", _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", text)))
+    return _SPACES.sub(" ", text)
 
 
 # Letters typed in compatibility forms are those letters: full-width (ｗｈｅｎ), small (﹫), the styles

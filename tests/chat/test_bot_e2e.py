@@ -132,7 +132,7 @@ async def test_direct_message_is_answered(fake: FakeDiscord, answerer: Answerer,
     ("text", "expected"),
     [
         pytest.param("\u200b\u200c\u2060", EMPTY, id="zero-width-only"),
-        pytest.param("when was the meeting\udcff?", "not valid UTF-8", id="lone-surrogate"),
+        pytest.param("when was the meeting\udcff?", "not valid text", id="lone-surrogate"),
     ],
 )
 async def test_a_direct_message_without_readable_text_gets_one_sentence(
@@ -153,7 +153,7 @@ async def test_a_slash_question_of_bytes_that_are_not_text_gets_one_sentence(
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "when was the meeting\udcff?"})
         req = await fake.wait_for_request(lambda r: is_followup(r, ref))
-        assert "not valid UTF-8" in (req.json.get("content") or ""), req.json
+        assert "not valid text" in (req.json.get("content") or ""), req.json
 
 
 async def test_mention_is_answered_as_a_reply(fake: FakeDiscord, answerer: Answerer, tmp_path):

@@ -137,6 +137,8 @@ def test_mentions_and_link_addresses_are_no_part_of_a_question() -> None:
         ("[rent](http://a.b/c_(d)) now", "rent now"),  # brackets in the address
         ("email me@everyone.com about rent", "email about rent"),  # an address, and no mention inside it
         ("what did trump@here say", "what did trump@here say"),
+        ("`@everyone` what is the slogan", "what is the slogan"),  # a code span a mention leaves empty
+        ("use `rent` here", "use rent here"),  # a code span with words: its marks go, as before
         ("a\x00\x00\x00b  c", "a b c"),  # what is removed leaves one space
         (
             "\U0001f468\u200d\U0001f469\u200d\U0001f467 rent?",
