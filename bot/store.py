@@ -55,7 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from bot.core.more import asks_for_more, continued_at, pages_asked
@@ -424,6 +424,11 @@ def _shown(url: URL) -> str:
     return url.update_query_dict(hidden).render_as_string(hide_password=True)
 
 
+def _locked(exc: SQLAlchemyError) -> bool:
+    """Whether SQLite gave up waiting for another writer's lock."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
 def _reason(exc: BaseException, secrets: Sequence[str] = ()) -> str:
     """The first line of the database driver's complaint, secrets hidden, for a one-sentence message."""
     orig = getattr(exc, "orig", None) or exc
@@ -699,6 +704,11 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
+            if _locked(exc):  # a helper's trial: "failed while deleting old questions" read as a fault
+                raise StoreError(
+                    f"The database is busy: another process (a running bot?) held its lock while {doing}; "
+                    "try again in a moment."
+                ) from exc
             raise StoreError(f"The database failed while {doing} ({_reason(exc, self._secrets)}).") from exc
 
     def _insert(self, table: Table) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -1073,3 +1074,22 @@ def test_an_older_answers_table_gains_the_reply_columns(tmp_path: Path) -> None:
         }
         record(store, "2", ALICE, "Why?", guild_id=GUILD_A, channel_id=CHANNEL_A, reply_id=3)
         assert store.posted_replies([2], CHANNEL_A) == {2: PostedReplies("Why?", CHANNEL_A, False, 3, ())}
+
+
+def test_a_sqlite_file_another_process_holds_locked_says_it_is_busy(tmp_path: Path) -> None:
+    """A helper's trial: with another process writing, `forget` waited, then blamed "deleting old
+    questions" with SQLite's "database is locked", read as a fault of the database."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    Store.open(url, SALT).close()
+    holder = sqlite3.connect(tmp_path / "store.sqlite3")
+    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
+    try:
+        with Store.open(url, SALT, lock_timeout=0.1, schema=False) as store:
+            with pytest.raises(StoreError) as caught:
+                store.forget(ALICE)
+    finally:
+        holder.rollback()
+        holder.close()
+    said = str(caught.value)
+    assert said.startswith("The database is busy: another process") and "try again" in said
+    assert "locked" not in said and "\n" not in said
