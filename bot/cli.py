@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import ValidationError
 
-from bot.config import MAX_SNOWFLAKE, Settings, chosen_env_file_missing, env_file, env_file_bad_line
+from bot.config import (
+    MAX_SNOWFLAKE,
+    Settings,
+    chosen_env_file_missing,
+    env_file,
+    env_file_bad_line,
+    env_file_unknown_names,
+)
 from bot.core import loading
 from bot.core.answer import (
     DEFAULT_K,
@@ -1228,6 +1235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    unknown = env_file_unknown_names()
+    for name, meant in unknown[1] if unknown is not None else ():
+        guess = f" (did you mean {meant}?)" if meant else ""
+        print(f"warning: {name} in {unknown[0]} is no setting{guess}; it is ignored.", file=sys.stderr)
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 from pathlib import Path
@@ -39,6 +40,26 @@ def env_file_bad_line() -> tuple[Path, int] | None:
         return None  # reading it for the settings says what is wrong
     bad = next((b.original.line for b in parse_stream(io.StringIO(text)) if b.error), None)
     return None if bad is None else (path, bad)
+
+
+def env_file_unknown_names() -> tuple[Path, list[tuple[str, str | None]]] | None:
+    """The settings file and the names set in it that are no setting, each with the setting it is
+    likely a typo of (None when none is close): python-dotenv reads them and the bot ignores them, so
+    `COOLDOWN_SECOND=5` left the cooldown as it was without a word (a helper's trial)."""
+    path = env_file()
+    try:
+        if path is None or not path.is_file() or path.stat().st_size > MAX_ENV_FILE_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # reading it for the settings says what is wrong
+    known = sorted(name.upper() for name in Settings.model_fields)
+    unknown = [
+        (b.key, next(iter(difflib.get_close_matches(b.key.upper(), known, n=1, cutoff=0.8)), None))
+        for b in parse_stream(io.StringIO(text))
+        if b.key and not b.error and b.key.upper() not in known and b.key != ENV_FILE_VARIABLE
+    ]
+    return (path, unknown) if unknown else None
 
 
 def chosen_env_file_missing() -> Path | None:

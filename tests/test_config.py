@@ -202,3 +202,24 @@ def test_dev_null_as_the_settings_file_means_none(tmp_path: Path) -> None:
 
 def test_a_log_level_is_read_in_any_case() -> None:
     assert Settings(_env_file=None, log_level=" debug ").log_level == "DEBUG"
+
+
+def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: Path) -> None:
+    """A helper's trial: `COOLDOWN_SECOND=5` (a typo) was ignored without a word."""
+    env_file = tmp_path / "typo.env"
+    env_file.write_text("COOLDOWN_SECOND=5\nMY_OWN_THING=1\nlog_level=INFO\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, ENV_FILE_VARIABLE: str(env_file), "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warned == [
+        f"warning: COOLDOWN_SECOND in {env_file} is no setting (did you mean COOLDOWN_SECONDS?); "
+        "it is ignored.",
+        f"warning: MY_OWN_THING in {env_file} is no setting; it is ignored.",
+    ]
