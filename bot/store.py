@@ -706,7 +706,7 @@ class Store:
         except SQLAlchemyError as exc:
             if _locked(exc):  # a helper's trial: "failed while deleting old questions" read as a fault
                 raise StoreError(
-                    f"The database is busy: another process (a running bot?) held its lock while {doing}; "
+                    f"The database was busy (another process held its lock) while {doing}; "
                     "try again in a moment."
                 ) from exc
             raise StoreError(f"The database failed while {doing} ({_reason(exc, self._secrets)}).") from exc

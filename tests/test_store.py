@@ -1091,5 +1091,5 @@ def test_a_sqlite_file_another_process_holds_locked_says_it_is_busy(tmp_path: Pa
         holder.rollback()
         holder.close()
     said = str(caught.value)
-    assert said.startswith("The database is busy: another process") and "try again" in said
+    assert said.startswith("The database was busy (another process held its lock)") and "try again" in said
     assert "locked" not in said and "\n" not in said

@@ -292,7 +292,7 @@ class AskCog(commands.Cog):
         self._seen: OrderedDict[int, None] = OrderedDict()  # the latest messages read (`_seen_before`)
         self._gone: OrderedDict[int, None] = OrderedDict()  # the latest messages deleted (`_deleted`)
         # The latest questions in a server the cooldown refused: edited, one is answered as asked anew.
-        self._refused: OrderedDict[int, None] = OrderedDict()
+        self._refused: OrderedDict[int, Refused] = OrderedDict()
         # The store's mark of the latest question forgotten that this bot has let go of (`_honour_forgets`):
         # from 0, since a conversation read back from the store may go on with words forgotten before.
         self._forgotten_seq = 0
@@ -758,7 +758,8 @@ class AskCog(commands.Cog):
         """A question answered in a server whose words were edited: its answer (and the thread opened for
         it, and the store) still held the words taken out (a helper's trial). It is taken down as for a
         deleted question, and the message as it now reads is answered as a new question, within the
-        cooldown. In a DM, as for a deletion, only its asker saw the answer."""
+        cooldown; so is a question the cooldown refused, edited (`_edited_refused`). In a DM, as for a
+        deletion, only its asker saw the answer."""
         if payload.guild_id is None or payload.data.get("edited_timestamp") is None:
             return  # a DM, or no edit of the words (Discord updates a message as its links' previews load)
         if payload.message.author.bot:
@@ -771,17 +772,13 @@ class AskCog(commands.Cog):
 
     async def _edited(self, payload: discord.RawMessageUpdateEvent, guild_id: int) -> None:
         """`on_raw_message_edit` for one edit of a message in a server, after its answer was posted. A
-        deletion before this (its withdrawal under way) is in `_gone`; one after, in `_sending`."""
+        deletion before this (its withdrawal under way) is in `_gone`; one after, in `_sending`. A question
+        the cooldown refused has nothing posted: `_edited_refused`."""
         message_id = payload.message_id
         posted = self._posted.get(message_id)
-        if posted is None and message_id in self._refused:
-            # Refused by the cooldown (perhaps an earlier edit, its answer taken down): nothing of it is
-            # posted or stored, and its words as they now read are a question (a trial found a question
-            # refused once never answered again, however often edited).
-            del self._refused[message_id]
-            wanted = self.wants(payload.message)
-            if wanted is not None and message_id not in self._gone:
-                await self._answer_safely(payload.message, *wanted)
+        refused = self._refused.get(message_id) if posted is None else None
+        if refused is not None:
+            await self._edited_refused(payload, refused)
             return
         more: Sequence[int] = ()
         if posted is None and message_id not in self._gone:
@@ -805,9 +802,39 @@ class AskCog(commands.Cog):
             if thread is not None:
                 self._reopened[message_id] = thread
             await self._answer_safely(payload.message, *wanted)
+            self._refused_in(message_id, thread)
         finally:
             self._sending.pop(message_id, None)
             self._reopened.pop(message_id, None)  # answered in place or refused: it stays "Question edited"
+
+    async def _edited_refused(self, payload: discord.RawMessageUpdateEvent, refused: Refused) -> None:
+        """An edit of a question the cooldown refused (perhaps an earlier edit, its answer taken down):
+        nothing of it is posted or stored, and its words as they now read are a question, answered in the
+        thread opened for it if there is one (a trial found a question refused once never answered again,
+        however often edited). Words that read as the ones refused (a link's preview loading, a pin) are
+        left alone."""
+        message_id = payload.message_id
+        wanted = self.wants(payload.message)
+        if wanted is not None and _reads_as(wanted[0], refused.words):
+            return
+        del self._refused[message_id]
+        if wanted is None or message_id in self._gone:
+            return
+        thread = await self._own_thread(refused.thread_id) if refused.thread_id is not None else None
+        if thread is not None:
+            self._reopened[message_id] = thread
+        try:
+            await self._answer_safely(payload.message, *wanted)
+            self._refused_in(message_id, thread)
+        finally:
+            self._reopened.pop(message_id, None)
+
+    def _refused_in(self, message_id: int, thread: discord.Thread | None) -> None:
+        """An edited question the cooldown just refused keeps the thread opened for it, to be answered there
+        when edited again."""
+        refused = self._refused.get(message_id)
+        if refused is not None and thread is not None:
+            self._refused[message_id] = Refused(refused.words, thread.id)
 
     async def _own_thread(self, channel_id: int) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived
@@ -997,7 +1024,9 @@ class AskCog(commands.Cog):
             return True
         self.bot.metrics.cooldown_hit()
         if message.guild is not None:  # no edits are followed in a DM
-            _keep_latest(self._refused, message.id, None, SEEN_KEPT)
+            wanted = self.wants(message)
+            words = _as_asked(wanted[0]) if wanted is not None else ""
+            _keep_latest(self._refused, message.id, Refused(words, None), SEEN_KEPT)
         # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
         if self.cooldowns.first_refusal(message.author.id):
             await reply_to(
@@ -1047,12 +1076,17 @@ def _keep_latest(latest: OrderedDict[int, T], key: int, value: T, most: int) -> 
 
 
 def _reads_as(text: str, question: str) -> bool:
-    """Whether a message's text reads as the question it was answered as (its words cleaned as asking
-    cleans them)."""
+    """Whether a message's text reads as the question it was answered (or refused) as: its words cleaned
+    as asking cleans them ("" for none)."""
+    return _as_asked(text) == question
+
+
+def _as_asked(text: str) -> str:
+    """A message's words as asking cleans them; "" when none is left."""
     try:
-        return clean_question(text).text == question
+        return clean_question(text).text
     except BadQuestion:
-        return False
+        return ""
 
 
 def channel_wants(answer: Answer, text: str) -> bool:
@@ -1074,6 +1108,15 @@ POSTED_KEPT = 2_000
 SEEN_KEPT = 10_000  # message ids remembered against a duplicate delivery (under 1 MB)
 # How long the withdrawal of a deleted question waits for its answer's row to be written (a slow store).
 WITHDRAW_WAIT_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A question in a server the cooldown refused: its words as asking cleans them, and the thread the bot
+    had opened for it when it was an edit of a question answered there."""
+
+    words: str
+    thread_id: int | None
 
 
 @dataclass(frozen=True)

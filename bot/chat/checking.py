@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, render_check, render_notice
+from bot.chat.render import CHECK_TITLE, FOOTER_MAX, NO_MENTIONS, clip, render_check, render_notice
 from bot.chat.views import Cooldowns, apologize, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
 
@@ -74,14 +74,15 @@ class PostButton(
             await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         reply = interaction.message
-        # Only on the private check reply it was put on, in its channel: a tampered client can put this
-        # id on any message, and on someone's public answer the click emptied it and posted it again as
-        # "Checked for" the clicker (a helper's trial).
+        # Only on a private check reply (only the person it is for can click one): a tampered client can
+        # put this id on any message, and on someone's public answer the click emptied it and posted it
+        # again as "Checked for" the clicker (a helper's trial). Not the channel's id against the one the
+        # reply is in: the menu run in a thread on its opening message checks a message of the parent.
         if (
             reply is None
             or not reply.flags.ephemeral
-            or interaction.channel_id != self.channel_id
             or not reply.embeds
+            or not (reply.embeds[0].title or "").startswith(CHECK_TITLE)
         ):
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return

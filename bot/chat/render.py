@@ -261,6 +261,7 @@ VERDICT_HEADINGS = {
     "absent": "❌ Not in the article",
 }
 CHECK_COLOURS = {"verbatim": discord.Colour.green(), "close": discord.Colour.gold(), "absent": ABSTAIN_COLOUR}
+CHECK_TITLE = "Quote check"  # the title of every check result (and its start: "Quote check: 3 quotes")
 QUOTE_NAME_MAX = 200  # a quote shown in a field name is cut here (the name's limit is 256)
 CHECK_FIELD_MIN = 90  # a span's field needs this much room (verdict and citation); else it is not shown
 CHECK_NOTE_ROOM = 300  # kept for the description's notes (spans not shown, text cut)
@@ -287,7 +288,7 @@ def render_check(result: QuoteCheck) -> discord.Embed:
     """A quote check: one field per quoted passage (as many as Discord's limits allow), then how many more."""
     verdicts = [s.verdict for s in result.spans]
     worst = "absent" if "absent" in verdicts else "close" if "close" in verdicts else "verbatim"
-    title = "Quote check" if len(verdicts) == 1 else f"Quote check: {len(verdicts) + result.unchecked} quotes"
+    title = CHECK_TITLE if len(verdicts) == 1 else f"{CHECK_TITLE}: {len(verdicts) + result.unchecked} quotes"
     counts = " · ".join(
         f"{VERDICT_HEADINGS[v].split(' ')[0]} {verdicts.count(v)}" for v in VERDICT_HEADINGS if v in verdicts
     )

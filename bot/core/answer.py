@@ -289,7 +289,9 @@ def kept_in_conversation(answer: Answer) -> bool:
 def history_read(text: str, history: Sequence[str]) -> list[str]:
     """The earlier messages an answer to `text` depends on, and so all that is worth storing with it: the
     last HISTORY_SCAN that are not requests for more; for a request for more, the question it continues
-    (with those before it) and the requests since."""
+    (with those before it) and the requests since; none for a message that is only a link (`Query.of`)."""
+    if only_addresses(text):
+        return []
     if not asks_for_more(text):
         return without_requests(history, HISTORY_SCAN)
     at = continued_at(history, pages_asked(history))

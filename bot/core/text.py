@@ -114,7 +114,7 @@ _MASKED_LINK = re.compile(
 )
 _SPACES = re.compile(r"[ \t]{2,}")
 # A code span with nothing in it, as a mention in one leaves it ("`@everyone` what is the slogan").
-_EMPTY_CODE = re.compile(r"(?<!`)(`{1,2})[ \t]*\1(?!`)")
+_EMPTY_CODE = re.compile(r"(?<!`)(`{1,3})[ \t\n]*\1(?!`)")
 
 
 def remove_chat_markup(text: str) -> str:

@@ -115,6 +115,18 @@ async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_
         assert [r for r in fake.requests[n:] if r.path.startswith("/webhooks/")] == []
         assert victim["content"] == kept["content"] and victim["embeds"] == kept["embeds"]
 
+        # On the clicker's own private /ask answer: no quote check, so not posted as one either.
+        asked = {"question": "When was the meeting?", "private": True}
+        ref = await fake.send_slash("ask", asked, user=attacker)
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
+        own = fake.original_message(ref.id)
+        assert own["flags"] & MESSAGE_FLAG_EPHEMERAL
+        forged = f"mb:qpost:{fake.channel_id}:0:{attacker}"
+        own["components"] = [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": forged}]}]
+        click = await fake.click_button(forged, own["id"], user=attacker)
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == GONE
+
         # The attacker's own check (of a message they sent), its button's message id changed to another's.
         theirs = await fake.send_message(THREE, author=attacker)
         ref = await fake.send_message_command(MENU_NAME, theirs["id"], user=attacker)

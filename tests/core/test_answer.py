@@ -138,6 +138,7 @@ def test_mentions_and_link_addresses_are_no_part_of_a_question() -> None:
         ("email me@everyone.com about rent", "email about rent"),  # an address, and no mention inside it
         ("what did trump@here say", "what did trump@here say"),
         ("`@everyone` what is the slogan", "what is the slogan"),  # a code span a mention leaves empty
+        ("```@everyone``` when was it", "when was it"),  # and a code block's marks
         ("use `rent` here", "use rent here"),  # a code span with words: its marks go, as before
         ("a\x00\x00\x00b  c", "a b c"),  # what is removed leaves one space
         (
@@ -521,9 +522,10 @@ def test_a_query_is_validated_once_at_the_edge() -> None:
 def test_a_link_alone_goes_on_from_nothing_said_before(answerer: Answerer) -> None:
     """A trial: a bare link sent in a DM after a question got "the closest passages" to that question;
     alone it asks nothing of the article, and gets the reply it gets with nothing before it."""
-    from bot.core.answer import Query
+    from bot.core.answer import Query, history_read
 
     assert Query.of("https://example.com/a", ["when did they meet?"]).history == ()
+    assert history_read("https://example.com/a", ["when did they meet?"]) == []  # nor stored with it
     assert Query.of("<https://x.y> and why?", ["when did they meet?"]).history == ("when did they meet?",)
     after = answerer.ask("https://example.com/a", history=["when did they meet?"])
     alone = answerer.ask("https://example.com/a")
