@@ -195,6 +195,7 @@ class _Fault:
     code: int
     message: str | None
     is_global: bool
+    after: bool = False  # the request is carried out, and then answered with the failure (a lost reply)
 
 
 @dataclass
@@ -768,8 +769,10 @@ class FakeDiscord:
         code: int = 0,
         message: str | None = None,
         is_global: bool = False,
+        after: bool = False,
     ) -> None:
-        """Answer the next `times` requests matching method (None = any) and path regex with `status`."""
+        """Answer the next `times` requests matching method (None = any) and path regex with `status`;
+        with `after`, each is carried out first (Discord made the message, and its answer was lost)."""
         self._faults.append(
             _Fault(
                 method.upper() if method else None,
@@ -780,6 +783,7 @@ class FakeDiscord:
                 code,
                 message,
                 is_global,
+                after,
             )
         )
 
@@ -936,7 +940,7 @@ class FakeDiscord:
                 await hook[2]()
                 break
         fault = self._take_fault(record.method, record.path)
-        if fault is not None:
+        if fault is not None and not fault.after:
             record.injected = True
             return self._fault_response(fault)
         # Interaction callbacks and webhooks are authorised by their token, not the bot token.
@@ -952,7 +956,11 @@ class FakeDiscord:
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(record.path)
             if match and method == record.method:
-                return await handler(record, match)
+                response = await handler(record, match)
+                if fault is not None:  # carried out, and the answer lost on the way back
+                    record.injected = True
+                    return self._fault_response(fault)
+                return response
         record.unknown = True
         log.warning("fake discord: unknown route %s %s", record.method, record.path)
         return _error(404, "Unknown", 0)
@@ -1160,6 +1168,14 @@ class FakeDiscord:
                     reference.get("guild_id") or self.channels[channel_id]["guild_id"]
                 )
             message_type = 19 if referenced_id in self.messages else 0
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            # Discord: a message the same author sent with this nonce a little earlier is returned, and
+            # no new one made (so a send tried again after a lost reply posts once).
+            nonce = str(body["nonce"])
+            for earlier in self.messages.values():
+                sent_by_bot = earlier["author"]["id"] == _sid(self.bot_id)
+                if sent_by_bot and earlier["channel_id"] == channel_id and str(earlier.get("nonce")) == nonce:
+                    return _json_response(earlier)
         message = self._build_message(
             channel_id=channel_id,
             author=self.bot_user,

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import re
+import secrets
 import sys
 import time
 import weakref
@@ -85,31 +86,45 @@ async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
     """Reply to a message without pinging anyone. In a DM, a question deleted meanwhile still gets its
     answer (a reply to an unknown message is refused); in a server it does not: whoever deleted it, the
     asker or a moderator, meant it gone, and the answer repeats the question."""
+    nonce = once()
     return await resent(
         lambda: message.channel.send(
             reference=message.to_reference(fail_if_not_exists=message.guild is not None),
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
+            nonce=nonce,
             **kwargs,
         )
     )
 
 
-# After discord.py's own retries (five, each after the wait Discord asks for), one more send this long
-# after: a burst of rate limits or a short outage on Discord's side costs an answer a delay, not the answer.
-RESEND_PAUSE = 1.0
+# After discord.py's own retries (which give up on a 503 at once, and on 429s after five), the send is
+# tried again after each of these pauses: a burst of rate limits or a short outage on Discord's side costs
+# an answer a delay, not the answer (a trial lost DM answers to two 503s).
+RESEND_PAUSES = (1.0, 2.0, 4.0)
 T = TypeVar("T")
 
 
+def once() -> int:
+    """A nonce for one message's every try: Discord makes the message once however often it is sent
+    (`enforce_nonce`, which discord.py asks for with any nonce), so a send whose reply was lost and that
+    is tried again does not post twice."""
+    return secrets.randbits(63)
+
+
 async def resent(send: Callable[[], Awaitable[T]]) -> T:
-    """Send; if Discord still refuses for rate limits (429) or fails on its side (5xx), once more."""
-    try:
-        return await send()
-    except discord.HTTPException as exc:
-        if exc.status != 429 and exc.status < 500:
-            raise
-        log.info("sending failed (%s) after discord.py's retries; trying once more", exc.status)
-    await asyncio.sleep(RESEND_PAUSE)
+    """Send; while Discord refuses for rate limits (429) or fails on its side (5xx), again after each of
+    RESEND_PAUSES."""
+    for pause in RESEND_PAUSES:
+        try:
+            return await send()
+        except discord.HTTPException as exc:
+            if exc.status != 429 and exc.status < 500:
+                raise
+            log.info(
+                "sending failed (%s) after discord.py's retries; trying again in %.0f s", exc.status, pause
+            )
+        await asyncio.sleep(pause)
     return await send()
 
 
@@ -679,7 +694,8 @@ class AskCog(commands.Cog):
         posted: discord.Message | None = None
         try:
             if not self._sending[message.id]:
-                posted = await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS))
+                nonce = once()
+                posted = await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS, nonce=nonce))
         except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
             log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
         if self._sending[message.id]:  # deleted as the thread opened: its name and the answer repeat it

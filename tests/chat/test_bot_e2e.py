@@ -510,6 +510,34 @@ async def test_an_answer_outlasts_discord_pys_own_retries(fake: FakeDiscord, ans
         assert len([r for r in fake.requests[n:] if r.status == 429]) == 5 and ok
 
 
+def _embedded(r: Request) -> bool:
+    return r.method == "POST" and bool(r.json and r.json.get("embeds"))
+
+
+async def test_an_answer_outlasts_a_short_outage_and_posts_once(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A trial: discord.py gives up on a 503 at once, and two of them lost a DM's answer without a word;
+    and a send tried again after Discord made the message but its reply was lost posted it twice."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        fake.fail_next("POST", r"/channels/\d+/messages$", 503, times=3)
+        await fake.send_message("When was the meeting?", guild=False)
+        await fake.wait_for_request(lambda r: r.status == 200 and _embedded(r), start=n, timeout=15)
+        assert len([r for r in fake.requests[n:] if r.status == 503]) == 3
+        # Made, and the reply lost: tried again with the same nonce, it is the same message.
+        n = len(fake.requests)
+        fake.fail_next("POST", r"/channels/\d+/messages$", 503, after=True)
+        await fake.send_message("Where was the meeting?", guild=False)
+        await fake.wait_for_request(lambda r: r.status == 200 and _embedded(r), start=n, timeout=15)
+        await asyncio.sleep(0.3)
+        tries = [r for r in fake.requests[n:] if _embedded(r)]
+        assert len(tries) == 2 and tries[0].json["nonce"] == tries[1].json["nonce"]
+        channel = tries[0].path.split("/")[2]
+        assert len([m for m in fake.bot_messages(channel) if "Where was the meeting" in str(m)]) == 1
+
+
 async def test_a_slash_answer_outlasts_discord_pys_own_retries(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
