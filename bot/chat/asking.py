@@ -277,6 +277,8 @@ def _text_bytes(kept: deque[_Kept]) -> int:
 # delete threads (MANAGE_THREADS).
 WITHDRAWN_THREAD = "Question deleted"
 EDITED_THREAD = "Question edited"  # ... or edited, and its new words answered elsewhere or not at all
+# A thread opened for a question whose answer could not be posted there, and went to the channel instead.
+IN_PLACE_THREAD = "Answered in the channel"
 
 
 class AskCog(commands.Cog):
@@ -702,6 +704,8 @@ class AskCog(commands.Cog):
             await take_down(thread, posted, others_may_talk=reopened is not None)
             return True
         if posted is None:
+            if reopened is None:  # opened, and left empty: its name would repeat the question for good
+                await take_down(thread, None, name=IN_PLACE_THREAD)
             return False
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
             self.conversations.restart(thread.id, [*history, answer.question], None, _sent_at(message))
@@ -1161,15 +1165,19 @@ async def delete_quietly(message: discord.Message | discord.PartialMessage | Non
 
 
 async def take_down(
-    thread: discord.Thread, posted: discord.Message | None, others_may_talk: bool = False
+    thread: discord.Thread,
+    posted: discord.Message | None,
+    others_may_talk: bool = False,
+    name: str = WITHDRAWN_THREAD,
 ) -> None:
-    """Take down a thread opened for a question deleted meanwhile: delete it, or, without the permission
-    to, delete the answer in it and rename and archive it (its creator may), so nothing repeats the
-    question. A thread where `others_may_talk` (an edited question's, answered there again) is never
-    deleted: the answer goes and the thread is renamed. Never raises: a failure is logged."""
+    """Take down a thread opened for a question deleted meanwhile (or left empty, the answer given in
+    place): delete it, or, without the permission to, delete the answer in it and rename it `name` and
+    archive it (its creator may), so nothing repeats the question. A thread where `others_may_talk` (an
+    edited question's, answered there again) is never deleted: the answer goes and the thread is renamed.
+    Never raises: a failure is logged."""
     if others_may_talk:
         await delete_quietly(posted)
-        await _renamed(thread, WITHDRAWN_THREAD)
+        await _renamed(thread, name)
         return
     try:
         await thread.delete()
@@ -1178,9 +1186,9 @@ async def take_down(
         log.info("could not delete thread %s (%s); emptying it instead", thread.id, exc.status)
     await delete_quietly(posted)
     try:
-        await thread.edit(name=WITHDRAWN_THREAD, archived=True)
+        await thread.edit(name=name, archived=True)
     except discord.HTTPException as exc:
-        log.warning("could not take down thread %s of a deleted question (%s)", thread.id, exc.status)
+        log.warning("could not take down thread %s (%s)", thread.id, exc.status)
 
 
 async def _renamed(thread: discord.Thread, name: str) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import gc
 import warnings
 
-from bot.chat.asking import READS_PER_QUESTION
+from bot.chat.asking import IN_PLACE_THREAD, READS_PER_QUESTION
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, counted, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
@@ -209,6 +209,12 @@ async def test_a_mention_is_answered_in_place_when_posting_in_the_new_thread_is_
         )
         assert str(reply.json["message_reference"]["message_id"]) == str(msg["id"])
         assert "33" in str(reply.json["embeds"][0])
+        # A trial: the thread opened for it stayed, empty and named after the question, even once the
+        # question was deleted. It is deleted, or, where the bot may not, renamed and archived.
+        thread = fake.channels.get(str(msg["id"]))
+        if thread is not None:
+            assert thread["name"] == IN_PLACE_THREAD and thread["thread_metadata"]["archived"]
+        assert not [c for c in fake.channels.values() if "mamdani" in str(c.get("name"))]
 
 
 async def test_a_foreign_greeting_dm_is_told_what_the_bot_is_for(
