@@ -89,6 +89,13 @@ class MeetingBot(commands.AutoShardedBot):
             if not await self.health.start():  # the port is taken: logged, and Discord is served anyway
                 self.health = None
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        # Who owns the bot, read now: discord.py asks Discord on the first is_owner(), and /stats and
+        # /reindex asked before acknowledging, so a slow or rate-limited reply cost the owner their
+        # first /stats ("The application did not respond", a trial). On a failure it is asked later.
+        try:
+            await self.is_owner(self.user)  # type: ignore[arg-type]  # logged in: the user is known
+        except discord.HTTPException as exc:
+            log.warning("could not read the bot's owner (%s); it is read at the first /stats", exc.status)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.retention_days:
