@@ -304,6 +304,7 @@ class FakeDiscord:
 
         self.requests: list[Request] = []
         self.identify_payloads: list[JSON] = []
+        self.gateway_bot_url: str | None = None  # what GET /gateway/bot names (default: this gateway)
         self.presence_updates: list[JSON] = []
         self.heartbeats: list[float] = []
         self.gateway_connections: list[tuple[str, dict[str, str]]] = []
@@ -985,10 +986,10 @@ class FakeDiscord:
         return _json_response({"url": self.gateway_url})
 
     async def _get_gateway_bot(self, req: Request, m: re.Match[str]) -> web.Response:
-        """GET /gateway/bot (used by AutoShardedClient)."""
+        """GET /gateway/bot (used by AutoShardedClient): `gateway_bot_url` when a test sets one."""
         return _json_response(
             {
-                "url": self.gateway_url,
+                "url": self.gateway_bot_url or self.gateway_url,
                 "shards": 1,
                 "session_start_limit": {
                     "total": 1000,

@@ -112,6 +112,13 @@ class MeetingBot(commands.AutoShardedBot):
     async def on_message(self, message: discord.Message) -> None:
         """No text commands: messages are handled by the cog's listener only."""
 
+    async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
+        """Connect a shard to DISCORD_GATEWAY_URL when it is set: without SHARD_COUNT, discord.py connects
+        to the gateway that Discord's /gateway/bot names, and the setting was ignored (a trial)."""
+        if self.settings.discord_gateway_url:
+            gateway = yarl.URL(self.settings.discord_gateway_url)
+        await super().launch_shard(gateway, shard_id, initial=initial)
+
     def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
         """Register buttons whose custom_id carries what they need, and keep them for `on_interaction`."""
         super().add_dynamic_items(*items)

@@ -584,6 +584,17 @@ async def test_an_error_inside_one_question_gets_an_apology_and_the_bot_keeps_se
         assert req.json.get("embeds")
 
 
+async def test_the_gateway_url_setting_is_used_without_a_shard_count(answerer: Answerer, tmp_path):
+    """A trial: with SHARD_COUNT blank, discord.py connects to the gateway Discord's /gateway/bot names,
+    and DISCORD_GATEWAY_URL (a proxy) was ignored. Here /gateway/bot names a closed port."""
+    async with FakeDiscord() as fake:
+        fake.gateway_bot_url = "ws://127.0.0.1:9/"
+        bot = bot_for(tmp_path, answerer, discord_gateway_url=fake.gateway_url)
+        assert bot.settings.shard_count is None
+        async with running_bot(fake, bot, ready_timeout=5):
+            await fake.wait_identified()
+
+
 async def _spawn(fake: FakeDiscord, token: str, tmp_path: Path, *options: str) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
