@@ -98,6 +98,8 @@ async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
     )
 
 
+# How long an autocomplete waits for the questions to suggest (Discord gives it 3 s in all).
+SUGGEST_WAIT_SECONDS = 2.0
 # After discord.py's own retries (which give up on a 503 at once, and on 429s after five), the send is
 # tried again after each of these pauses: a burst of rate limits or a short outage on Discord's side costs
 # an answer a delay, not the answer (a trial lost DM answers to two 503s).
@@ -434,11 +436,20 @@ class AskCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Questions the bot answers well that match what has been typed (≤ 25, each ≤ 100 characters)."""
         try:
-            suggester = await asyncio.shield(self._suggester())
+            # Within Discord's 3 seconds: the list is built once per index, its questions asked behind
+            # any others waiting (a trial's first /ask under load was answered at 5 s, too late).
+            suggester = await asyncio.wait_for(asyncio.shield(self._suggester()), SUGGEST_WAIT_SECONDS)
             return [app_commands.Choice(name=q, value=q) for q in suggester.suggest(current)]
+        except TimeoutError:
+            log.info("the questions to suggest are still being chosen; none offered this time")
+            return []
         except Exception:
             log.exception("suggesting questions failed")
             return []
+
+    async def cog_load(self) -> None:
+        """Start choosing the questions to suggest as /ask is typed, so the first person typing finds them."""
+        self._suggester()
 
     def _suggester(self) -> asyncio.Task[Suggester]:
         """The suggester of the answerer serving now (a new one after /reindex, or after a failed build)."""

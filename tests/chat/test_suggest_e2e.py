@@ -3,6 +3,7 @@ answered with a result (type 8) within Discord's limits, and choices that the bo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -60,6 +61,31 @@ async def test_nothing_typed_offers_25_questions_the_faq_among_them(
         assert len(names) == 25 == len(set(names))
         assert "Why is Con Edison part of this discussion?" in names
         assert names[0] == "When did Trump and Mamdani meet in the Oval Office?"
+
+
+async def test_suggestions_are_chosen_at_start_and_never_keep_discord_waiting(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A trial: the questions to suggest were chosen at the first autocomplete, each asked behind the
+    questions waiting; under load the first one was answered at 5 s, after Discord's 3. They are chosen
+    as the bot starts, and while they are not ready an autocomplete gets no choices, in time."""
+    bot = bot_for(tmp_path, answerer)
+    gate, ask = asyncio.Event(), bot.answers.ask
+
+    async def held(*args, **kwargs):  # the model busy with other people's questions
+        await gate.wait()
+        return await ask(*args, **kwargs)
+
+    bot.answers.ask = held  # type: ignore[method-assign]
+    async with running_bot(fake, bot):
+        cog = bot.get_cog("AskCog")
+        assert cog._suggesting is not None  # started with the bot, before anyone typed
+        response, choices = await typed(fake, "mamdni enrgy")
+        assert choices == []
+        gate.set()
+        await asyncio.wait_for(asyncio.shield(cog._suggesting[1]), timeout=10)
+        _, choices = await typed(fake, "mamdni enrgy")
+        assert choices and "energy" in choices[0]["name"]
 
 
 async def test_junk_typed_gets_a_valid_result_and_no_error(
