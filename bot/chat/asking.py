@@ -448,8 +448,10 @@ class AskCog(commands.Cog):
             return []
 
     async def cog_load(self) -> None:
-        """Start choosing the questions to suggest as /ask is typed, so the first person typing finds them."""
-        self._suggester()
+        """Start choosing the questions to suggest as /ask is typed, so the first person typing finds them
+        (not for `meeting-bot sync`, which only registers the commands)."""
+        if not self.bot.force_sync:
+            self._suggester()
 
     def _suggester(self) -> asyncio.Task[Suggester]:
         """The suggester of the answerer serving now (a new one after /reindex, or after a failed build)."""
