@@ -28,16 +28,25 @@ def env_file() -> Path | None:
     return Path(chosen).expanduser() if chosen.strip() else None
 
 
-def env_file_bad_line() -> tuple[Path, int] | None:
-    """The settings file and the number of its first line that python-dotenv cannot parse (a quote left
-    open): it would skip that line with a warning, and the setting on it would be silently unset."""
+def _env_file_text() -> tuple[Path, str] | None:
+    """The settings file and its text, for the checks below; None when there is none to read (or it
+    cannot be read: reading it for the settings then says what is wrong)."""
     path = env_file()
     try:
         if path is None or not path.is_file() or path.stat().st_size > MAX_ENV_FILE_BYTES:
             return None
-        text = path.read_text(encoding="utf-8-sig")
+        return path, path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return None  # reading it for the settings says what is wrong
+        return None
+
+
+def env_file_bad_line() -> tuple[Path, int] | None:
+    """The settings file and the number of its first line that python-dotenv cannot parse (a quote left
+    open): it would skip that line with a warning, and the setting on it would be silently unset."""
+    read = _env_file_text()
+    if read is None:
+        return None
+    path, text = read
     bad = next((b.original.line for b in parse_stream(io.StringIO(text)) if b.error), None)
     return None if bad is None else (path, bad)
 
@@ -46,13 +55,10 @@ def env_file_unknown_names() -> tuple[Path, list[tuple[str, str | None]]] | None
     """The settings file and the names set in it that are no setting, each with the setting it is
     likely a typo of (None when none is close): python-dotenv reads them and the bot ignores them, so
     `COOLDOWN_SECOND=5` left the cooldown as it was without a word (a helper's trial)."""
-    path = env_file()
-    try:
-        if path is None or not path.is_file() or path.stat().st_size > MAX_ENV_FILE_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None  # reading it for the settings says what is wrong
+    read = _env_file_text()
+    if read is None:
+        return None
+    path, text = read
     known = sorted(name.upper() for name in Settings.model_fields)
     unknown = [
         (b.key, next(iter(difflib.get_close_matches(b.key.upper(), known, n=1, cutoff=0.8)), None))
