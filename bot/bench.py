@@ -283,7 +283,7 @@ def typed_inputs(questions: list[str], seed: int = 0) -> list[str]:
 
 
 def autocomplete_latency(settings: Settings, limit: int | None = None) -> dict:
-    """Build the /ask suggestions as the bot does on first use (every candidate asked once, those answered
+    """Build the /ask suggestions as the bot does at start (every candidate asked once, those answered
     with their passage first kept), then time matching over typed inputs: p50, p99 and max in ms."""
     from bot.core.answer import Query
     from bot.core.build import Paths

@@ -1236,9 +1236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_USAGE
     unknown = env_file_unknown_names()
-    for name, meant in unknown[1] if unknown is not None else ():
-        guess = f" (did you mean {meant}?)" if meant else ""
-        print(f"warning: {name} in {unknown[0]} is no setting{guess}; it is ignored.", file=sys.stderr)
+    for line, meant in unknown[1] if unknown is not None else ():
+        guess = f", perhaps a typo of {meant}" if meant else ""
+        print(
+            f"warning: line {line} of the settings file {unknown[0]} sets no setting{guess}; it is ignored.",
+            file=sys.stderr,
+        )
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Names another settings file instead of the checkout's `.env`; set but empty, no file is read (tests).
 ENV_FILE_VARIABLE = "MEETING_BOT_ENV_FILE"
 MAX_ENV_FILE_BYTES = 1 << 20  # a settings file is a few lines; a bigger one is not parsed twice
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # what a setting's name looks like
 
 
 def env_file() -> Path | None:
@@ -51,9 +53,10 @@ def env_file_bad_line() -> tuple[Path, int] | None:
     return None if bad is None else (path, bad)
 
 
-def env_file_unknown_names() -> tuple[Path, list[tuple[str, str | None]]] | None:
-    """The settings file and the names set in it that are no setting, each with the setting it is
-    likely a typo of (None when none is close): python-dotenv reads them and the bot ignores them, so
+def env_file_unknown_names() -> tuple[Path, list[tuple[int, str | None]]] | None:
+    """The settings file and its NAME=value lines whose name is no setting: each line's number, and the
+    setting the name is likely a typo of, if one is close (None otherwise, and the name is not shown: it
+    may be a secret pasted out of place). python-dotenv reads them and the bot ignores them, so
     `COOLDOWN_SECOND=5` left the cooldown as it was without a word (a helper's trial)."""
     read = _env_file_text()
     if read is None:
@@ -61,9 +64,14 @@ def env_file_unknown_names() -> tuple[Path, list[tuple[str, str | None]]] | None
     path, text = read
     known = sorted(name.upper() for name in Settings.model_fields)
     unknown = [
-        (b.key, next(iter(difflib.get_close_matches(b.key.upper(), known, n=1, cutoff=0.8)), None))
+        (b.original.line, next(iter(difflib.get_close_matches(b.key.upper(), known, n=1, cutoff=0.8)), None))
         for b in parse_stream(io.StringIO(text))
-        if b.key and not b.error and b.key.upper() not in known and b.key != ENV_FILE_VARIABLE
+        if b.key
+        and b.value is not None
+        and not b.error
+        and _NAME.fullmatch(b.key)
+        and b.key.upper() not in known
+        and b.key != ENV_FILE_VARIABLE
     ]
     return (path, unknown) if unknown else None
 

@@ -207,7 +207,11 @@ def test_a_log_level_is_read_in_any_case() -> None:
 def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: Path) -> None:
     """A helper's trial: `COOLDOWN_SECOND=5` (a typo) was ignored without a word."""
     env_file = tmp_path / "typo.env"
-    env_file.write_text("COOLDOWN_SECOND=5\nMY_OWN_THING=1\nlog_level=INFO\n", encoding="utf-8")
+    # A token pasted on a line of its own is no NAME=value line: it is never printed.
+    env_file.write_text(
+        "COOLDOWN_SECOND=5\nMY_OWN_THING=1\nlog_level=INFO\nDISCORD_TOKEN=\nMTA4.SECRETxyz\nc2VjcmV0==\n",
+        encoding="utf-8",
+    )
     result = subprocess.run(
         [sys.executable, "-m", "bot", "report"],
         capture_output=True,
@@ -219,7 +223,9 @@ def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: P
     assert result.returncode == 0, result.stderr
     warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert warned == [
-        f"warning: COOLDOWN_SECOND in {env_file} is no setting (did you mean COOLDOWN_SECONDS?); "
-        "it is ignored.",
-        f"warning: MY_OWN_THING in {env_file} is no setting; it is ignored.",
+        f"warning: line 1 of the settings file {env_file} sets no setting, perhaps a typo of "
+        "COOLDOWN_SECONDS; it is ignored.",
+        f"warning: line 2 of the settings file {env_file} sets no setting; it is ignored.",
+        f"warning: line 6 of the settings file {env_file} sets no setting; it is ignored.",
     ]
+    assert "SECRET" not in result.stderr and "c2VjcmV0" not in result.stderr

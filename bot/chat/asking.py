@@ -104,6 +104,7 @@ SUGGEST_WAIT_SECONDS = 2.0
 # tried again after each of these pauses: a burst of rate limits or a short outage on Discord's side costs
 # an answer a delay, not the answer (a trial lost DM answers to two 503s).
 RESEND_PAUSES = (1.0, 2.0, 4.0)
+RESEND_BUDGET_SECONDS = 30.0  # no try starts after this long (discord.py's own tries of a 500: about 25 s)
 T = TypeVar("T")
 
 
@@ -114,18 +115,22 @@ def once() -> int:
     return secrets.randbits(63)
 
 
-async def resent(send: Callable[[], Awaitable[T]]) -> T:
-    """Send; while Discord refuses for rate limits (429) or fails on its side (5xx), again after each of
-    RESEND_PAUSES."""
+async def resent(send: Callable[[], Awaitable[T]], on_server_errors: bool = True) -> T:
+    """Send; while Discord refuses for rate limits (429) or, with `on_server_errors`, fails on its side
+    (5xx), again after each of RESEND_PAUSES, within RESEND_BUDGET_SECONDS: discord.py's own retries of a
+    500 take half a minute, and a person's next message waits its turn meanwhile (a review). A webhook
+    (an /ask follow-up) is sent again on rate limits only: it carries no nonce, so a send whose reply was
+    lost would post twice, and discord.py already retries it on every 5xx."""
+    start = time.monotonic()
     for pause in RESEND_PAUSES:
         try:
             return await send()
         except discord.HTTPException as exc:
-            if exc.status != 429 and exc.status < 500:
+            if exc.status != 429 and not (on_server_errors and exc.status >= 500):
                 raise
-            log.info(
-                "sending failed (%s) after discord.py's retries; trying again in %.0f s", exc.status, pause
-            )
+            if time.monotonic() - start > RESEND_BUDGET_SECONDS:
+                raise
+            log.info("sending failed (%s) after discord.py's retries; again in %.0f s", exc.status, pause)
         await asyncio.sleep(pause)
     return await send()
 
@@ -316,7 +321,8 @@ class AskCog(commands.Cog):
         # from 0, since a conversation read back from the store may go on with words forgotten before.
         self._forgotten_seq = 0
         self._looking = asyncio.Lock()  # one look at who was forgotten at a time
-        # The questions offered as /ask is typed, built on first use for the answerer serving then.
+        # The questions offered as /ask is typed, built at start (and at the first use after a /reindex)
+        # for the answerer serving then.
         self._suggesting: tuple[Answerer, asyncio.Task[Suggester]] | None = None
 
     def _turn(self, channel_id: int) -> asyncio.Lock:
@@ -408,14 +414,15 @@ class AskCog(commands.Cog):
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         # The reply does not wait for the database (the buttons need the row only when clicked). Like a
-        # reply to a message, it is sent once more after discord.py's retries give up on rate limits.
+        # reply to a message, it is sent again after discord.py's retries give up on rate limits.
         reply = self._reply(interaction.id, answer)
         with self.bot.unrecorded.being_recorded(interaction.id):
             await asyncio.gather(
                 resent(
                     lambda: interaction.followup.send(
                         **reply, ephemeral=private, allowed_mentions=NO_MENTIONS
-                    )
+                    ),
+                    on_server_errors=False,
                 ),
                 self._record(
                     interaction.id,
@@ -462,6 +469,7 @@ class AskCog(commands.Cog):
             if built_for is answerer and not failed:
                 return task
         task = asyncio.get_running_loop().create_task(self._build_suggester(answerer), name="suggestions")
+        task.add_done_callback(_log_failed_build)
         self._suggesting = (answerer, task)
         return task
 
@@ -717,8 +725,9 @@ class AskCog(commands.Cog):
             await take_down(thread, posted, others_may_talk=reopened is not None)
             return True
         if posted is None:
-            if reopened is None:  # opened, and left empty: its name would repeat the question for good
-                await take_down(thread, None, name=IN_PLACE_THREAD)
+            if reopened is None:  # opened, and left empty by the bot: its name would repeat the question
+                # Renamed, never deleted: others may have posted in it while the bot's tries went on.
+                await take_down(thread, None, others_may_talk=True, name=IN_PLACE_THREAD)
             return False
         if kept_in_conversation(answer):  # the thread goes on from the conversation so far
             self.conversations.restart(thread.id, [*history, answer.question], None, _sent_at(message))
@@ -1091,6 +1100,12 @@ class AskCog(commands.Cog):
             return {"embed": render_guide(answer)}
         # Cited excerpts: an answer, or the next passages of one or of the article ("more" after a summary).
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
+
+
+def _log_failed_build(task: asyncio.Task[Suggester]) -> None:
+    """Log a failed build of the questions to suggest (built at start, it may be awaited by no one)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("choosing the questions to suggest failed", exc_info=task.exception())
 
 
 def _lock_of(locks: weakref.WeakValueDictionary[int, asyncio.Lock], key: int) -> asyncio.Lock:

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.render import CHECK_TITLE, FOOTER_MAX, NO_MENTIONS, clip, render_check, render_notice
+from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, is_check, render_check, render_notice
 from bot.chat.views import Cooldowns, apologize, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
 
@@ -78,12 +78,7 @@ class PostButton(
         # put this id on any message, and on someone's public answer the click emptied it and posted it
         # again as "Checked for" the clicker (a helper's trial). Not the channel's id against the one the
         # reply is in: the menu run in a thread on its opening message checks a message of the parent.
-        if (
-            reply is None
-            or not reply.flags.ephemeral
-            or not reply.embeds
-            or not (reply.embeds[0].title or "").startswith(CHECK_TITLE)
-        ):
+        if reply is None or not reply.flags.ephemeral or not reply.embeds or not is_check(reply.embeds[0]):
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         embed = discord.Embed.from_dict(reply.embeds[0].to_dict())

@@ -316,3 +316,15 @@ def render_check(result: QuoteCheck) -> discord.Embed:
         notes.append(f"{hidden} more quoted passage{'s' if hidden != 1 else ''} not shown here.")
     embed.description = clip("\n".join([counts, *notes]), DESCRIPTION_MAX)
     return embed
+
+
+def is_check(embed: discord.Embed) -> bool:
+    """Whether an embed is a quote check's (`render_check`): its title, and a verdict opening every field.
+    An answer's title is the asker's question, so the title alone would not tell."""
+    marks = tuple(heading.split(" ")[0] for heading in VERDICT_HEADINGS.values())
+    fields = embed.fields
+    return (
+        (embed.title or "").startswith(CHECK_TITLE)
+        and bool(fields)
+        and all((f.value or "").startswith(marks) for f in fields)
+    )

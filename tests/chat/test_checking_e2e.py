@@ -116,7 +116,7 @@ async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_
         assert victim["content"] == kept["content"] and victim["embeds"] == kept["embeds"]
 
         # On the clicker's own private /ask answer: no quote check, so not posted as one either.
-        asked = {"question": "When was the meeting?", "private": True}
+        asked = {"question": "Quote check: when was the meeting?", "private": True}  # a check's title
         ref = await fake.send_slash("ask", asked, user=attacker)
         await fake.wait_for_request(lambda r: is_followup(r, ref))
         own = fake.original_message(ref.id)
