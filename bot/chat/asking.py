@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import logging
 import re
 import secrets
@@ -857,7 +858,7 @@ class AskCog(commands.Cog):
         left alone."""
         message_id = payload.message_id
         wanted = self.wants(payload.message)
-        if wanted is not None and _reads_as(wanted[0], refused.words):
+        if wanted is not None and _words_key(_as_asked(wanted[0])) == refused.words_key:
             return
         del self._refused[message_id]
         if wanted is None or message_id in self._gone:
@@ -876,7 +877,7 @@ class AskCog(commands.Cog):
         when edited again."""
         refused = self._refused.get(message_id)
         if refused is not None and thread is not None:
-            self._refused[message_id] = Refused(refused.words, thread.id)
+            self._refused[message_id] = Refused(refused.words_key, thread.id)
 
     async def _own_thread(self, channel_id: int) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived
@@ -1068,7 +1069,7 @@ class AskCog(commands.Cog):
         if message.guild is not None:  # no edits are followed in a DM
             wanted = self.wants(message)
             words = _as_asked(wanted[0]) if wanted is not None else ""
-            _keep_latest(self._refused, message.id, Refused(words, None), SEEN_KEPT)
+            _keep_latest(self._refused, message.id, Refused(_words_key(words), None), SEEN_KEPT)
         # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
         if self.cooldowns.first_refusal(message.author.id):
             await reply_to(
@@ -1160,11 +1161,17 @@ WITHDRAW_WAIT_SECONDS = 120.0
 
 @dataclass(frozen=True)
 class Refused:
-    """A question in a server the cooldown refused: its words as asking cleans them, and the thread the bot
-    had opened for it when it was an edit of a question answered there."""
+    """A question in a server the cooldown refused: a hash of its words as asking cleans them (enough to
+    tell an edit of them; the words themselves are kept nowhere, for `forget` to miss), and the thread the
+    bot had opened for it when it was an edit of a question answered there."""
 
-    words: str
+    words_key: str
     thread_id: int | None
+
+
+def _words_key(words: str) -> str:
+    """A hash of a question's words, to compare them with none kept."""
+    return hashlib.sha256(words.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
