@@ -307,6 +307,29 @@ def test_ctrl_c_while_the_command_starts_ends_it_quietly(delay: float, how: str)
     assert started.returncode in (130, -signal.SIGINT)
 
 
+def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_with_130(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh clone's test run: Ctrl-C 0.3 s into `meeting-bot chat` was swallowed as something loaded,
+    and the command went on and ended with 0."""
+    import bot.cli
+    import bot.launch
+
+    def swallowing() -> int:
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass  # as a library catching everything would
+        return 0
+
+    monkeypatch.setattr(bot.cli, "main", swallowing)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        assert bot.launch.main() == bot.launch.INTERRUPTED
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_a_ctrl_c_in_the_import_machinery_is_told_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
