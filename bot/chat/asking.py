@@ -841,14 +841,9 @@ class AskCog(commands.Cog):
             await self._withdraw(message_id, posted, more, renamed=EDITED_THREAD)
             if wanted is None or self._sending[message_id]:
                 return
-            thread = await self._own_thread(posted.channel_id) if posted.thread else None
-            if thread is not None:
-                self._reopened[message_id] = thread
-            await self._answer_safely(payload.message, *wanted)
-            self._refused_in(message_id, thread)
+            await self._answer_edit(payload.message, wanted, posted.channel_id if posted.thread else None)
         finally:
             self._sending.pop(message_id, None)
-            self._reopened.pop(message_id, None)  # answered in place or refused: it stays "Question edited"
 
     async def _edited_refused(self, payload: discord.RawMessageUpdateEvent, refused: Refused) -> None:
         """An edit of a question the cooldown refused (perhaps an earlier edit, its answer taken down):
@@ -863,21 +858,24 @@ class AskCog(commands.Cog):
         del self._refused[message_id]
         if wanted is None or message_id in self._gone:
             return
-        thread = await self._own_thread(refused.thread_id) if refused.thread_id is not None else None
-        if thread is not None:
-            self._reopened[message_id] = thread
-        try:
-            await self._answer_safely(payload.message, *wanted)
-            self._refused_in(message_id, thread)
-        finally:
-            self._reopened.pop(message_id, None)
+        await self._answer_edit(payload.message, wanted, refused.thread_id)
 
-    def _refused_in(self, message_id: int, thread: discord.Thread | None) -> None:
-        """An edited question the cooldown just refused keeps the thread opened for it, to be answered there
-        when edited again."""
-        refused = self._refused.get(message_id)
-        if refused is not None and thread is not None:
-            self._refused[message_id] = Refused(refused.words_key, thread.id)
+    async def _answer_edit(
+        self, message: discord.Message, wanted: tuple[str, str], thread_id: int | None
+    ) -> None:
+        """Answer an edited question as asked anew, in the thread the bot opened for it (`thread_id`) if it
+        still has it. Refused by the cooldown, it keeps that thread, to be answered there when edited
+        again; answered in place or refused, the thread stays "Question edited"."""
+        thread = await self._own_thread(thread_id) if thread_id is not None else None
+        if thread is not None:
+            self._reopened[message.id] = thread
+        try:
+            await self._answer_safely(message, *wanted)
+            refused = self._refused.get(message.id)
+            if refused is not None and thread is not None:
+                self._refused[message.id] = Refused(refused.words_key, thread.id)
+        finally:
+            self._reopened.pop(message.id, None)
 
     async def _own_thread(self, channel_id: int) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived

@@ -262,6 +262,7 @@ VERDICT_HEADINGS = {
 }
 CHECK_COLOURS = {"verbatim": discord.Colour.green(), "close": discord.Colour.gold(), "absent": ABSTAIN_COLOUR}
 CHECK_TITLE = "Quote check"  # the title of every check result (and its start: "Quote check: 3 quotes")
+VERDICT_MARKS = {v: heading.split(" ")[0] for v, heading in VERDICT_HEADINGS.items()}  # ✅, ≈, ❌
 QUOTE_NAME_MAX = 200  # a quote shown in a field name is cut here (the name's limit is 256)
 CHECK_FIELD_MIN = 90  # a span's field needs this much room (verdict and citation); else it is not shown
 CHECK_NOTE_ROOM = 300  # kept for the description's notes (spans not shown, text cut)
@@ -289,9 +290,7 @@ def render_check(result: QuoteCheck) -> discord.Embed:
     verdicts = [s.verdict for s in result.spans]
     worst = "absent" if "absent" in verdicts else "close" if "close" in verdicts else "verbatim"
     title = CHECK_TITLE if len(verdicts) == 1 else f"{CHECK_TITLE}: {len(verdicts) + result.unchecked} quotes"
-    counts = " · ".join(
-        f"{VERDICT_HEADINGS[v].split(' ')[0]} {verdicts.count(v)}" for v in VERDICT_HEADINGS if v in verdicts
-    )
+    counts = " · ".join(f"{VERDICT_MARKS[v]} {verdicts.count(v)}" for v in VERDICT_HEADINGS if v in verdicts)
     notes = []
     if result.truncated:
         notes.append("The message is over 4,000 characters; it was checked up to there.")
@@ -321,7 +320,7 @@ def render_check(result: QuoteCheck) -> discord.Embed:
 def is_check(embed: discord.Embed) -> bool:
     """Whether an embed is a quote check's (`render_check`): its title, and a verdict opening every field.
     An answer's title is the asker's question, so the title alone would not tell."""
-    marks = tuple(heading.split(" ")[0] for heading in VERDICT_HEADINGS.values())
+    marks = tuple(VERDICT_MARKS.values())
     fields = embed.fields
     return (
         (embed.title or "").startswith(CHECK_TITLE)
