@@ -1085,6 +1085,9 @@ class FakeDiscord:
         for key in ("archived", "locked"):
             if key in body:
                 thread["thread_metadata"][key] = bool(body[key])
+        started_on = self.messages.get(m["channel_id"])  # a thread opened on a message has its id
+        if started_on is not None and "thread" in started_on:  # the message carries the thread as it is now
+            started_on["thread"] = copy.deepcopy(thread)
         await self._echo("THREAD_UPDATE", thread, ephemeral=False)
         return _json_response(thread)
 

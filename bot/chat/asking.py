@@ -287,6 +287,7 @@ WITHDRAWN_THREAD = "Question deleted"
 EDITED_THREAD = "Question edited"  # ... or edited, and its new words answered elsewhere or not at all
 # A thread opened for a question whose answer could not be posted there, and went to the channel instead.
 IN_PLACE_THREAD = "Answered in the channel"
+THREAD_EXISTS = 160004  # Discord's code for "a thread has already been created for this message"
 
 
 class AskCog(commands.Cog):
@@ -713,8 +714,13 @@ class AskCog(commands.Cog):
                 name=thread_name(answer.question), auto_archive_duration=1440
             )
         except discord.HTTPException as exc:  # no permission to make threads here: reply in place
-            log.info("could not open a thread for message %s (%s); replying in place", message.id, exc.status)
-            return False
+            lost = exc.status >= 500 or exc.code == THREAD_EXISTS  # it may be there: its reply was lost
+            thread = await self._made_anyway(message) if lost else None
+            if thread is None:
+                log.info(
+                    "could not open a thread for message %s (%s); replying in place", message.id, exc.status
+                )
+                return False
         posted: discord.Message | None = None
         try:
             if not self._sending[message.id]:
@@ -877,11 +883,25 @@ class AskCog(commands.Cog):
         finally:
             self._reopened.pop(message.id, None)
 
+    async def _made_anyway(self, message: discord.Message) -> discord.Thread | None:
+        """The thread the bot opened on `message` although Discord's reply said otherwise: a reply lost on
+        the way back (a 503), or discord.py's retry of a 500 refused as "already created". Left alone it
+        would stay empty, named after the question, even once the question is deleted (a trial). Found by
+        its id, which is the message's, only if the bot opened it in the message's channel."""
+        if isinstance(message.channel, discord.Thread):
+            return None  # no thread opens on a message in a thread
+        thread = await self._own_thread(message.id)
+        return thread if thread is not None and thread.parent_id == message.channel.id else None
+
     async def _own_thread(self, channel_id: int) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived
         threads are not), else None."""
         try:
-            thread = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            thread = self.bot.get_channel(channel_id) or await resent(
+                lambda: self.bot.fetch_channel(channel_id)
+            )
+        except discord.NotFound:
+            return None
         except Exception as exc:  # Discord refused, or the connection is closing
             log.warning("could not read thread %s (%r)", channel_id, exc)
             return None
@@ -1190,7 +1210,7 @@ async def delete_quietly(message: discord.Message | discord.PartialMessage | Non
     if message is None:
         return
     try:
-        await message.delete()
+        await resent(message.delete)  # a 5xx is tried again: a deletion that fails for good leaves words up
     except discord.NotFound:
         log.info("message %s was gone already", message.id)
     except discord.HTTPException as exc:
@@ -1213,25 +1233,31 @@ async def take_down(
         await _renamed(thread, name)
         return
     try:
-        await thread.delete()
+        await resent(thread.delete)
         return
+    except discord.NotFound:
+        return  # gone already (a try whose reply was lost deleted it)
     except discord.HTTPException as exc:
         log.info("could not delete thread %s (%s); emptying it instead", thread.id, exc.status)
     await delete_quietly(posted)
     try:
-        await thread.edit(name=name, archived=True)
+        await resent(lambda: thread.edit(name=name, archived=True))
     except discord.HTTPException as exc:
         log.warning("could not take down thread %s (%s)", thread.id, exc.status)
 
 
 async def _renamed(thread: discord.Thread, name: str) -> None:
-    """Rename a thread; an archived one is renamed only as it is unarchived, and is archived again.
-    Never raises: a failure is logged."""
+    """Rename a thread; an archived one is renamed only as it is unarchived, and is archived again. A
+    thread of that name already is left as it is: Discord allows a channel two renames in ten minutes (a
+    trial's third edit of one question waited out the limit to rename it to the name it had). Discord's
+    failures on its side are tried again (`resent`). Never raises: a failure is logged."""
+    if thread.name == name:
+        return
     archived = thread.archived
     try:
-        await thread.edit(name=name, archived=False)
+        await resent(lambda: thread.edit(name=name, archived=False))
         if archived:
-            await thread.edit(archived=True)
+            await resent(lambda: thread.edit(archived=True))
     except Exception as exc:  # Discord refused, or the connection is closing
         log.warning("could not rename thread %s (%r)", thread.id, exc)
 

@@ -1412,3 +1412,61 @@ async def test_a_question_deleted_just_after_its_edit_leaves_nothing_of_the_edit
         assert "MYNEWSECRET" not in json.dumps([r.json for r in fake.requests[n:]])
         assert bot.store.get_answer(str(msg["id"])) is None
         assert fake.channels[thread_id]["name"] == WITHDRAWN_THREAD
+
+
+@pytest.mark.parametrize("status", [503, 500])
+async def test_a_thread_discord_opened_though_its_reply_was_lost_gets_the_answer(
+    fake, answerer, tmp_path, status
+):
+    """A trial: Discord opened the thread but its reply was lost (a 503; or a 500, which discord.py tries
+    again, to be refused as "already created"). The bot answered in the channel and left the empty thread
+    named after the question, even once the question was deleted."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        fake.fail_next("POST", r"^/channels/\d+/messages/\d+/threads$", status, after=True)
+        msg, answer, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        assert answer.path == f"/channels/{thread_id}/messages"  # in the thread Discord opened
+        assert not fake.bot_messages(fake.channel_id)
+        await _stored(bot, msg["id"])
+        await fake.delete_message(msg["id"])
+        await _until(lambda: fake.channels[thread_id]["name"] == WITHDRAWN_THREAD, "the thread kept its name")
+        assert not fake.bot_messages(thread_id)
+
+
+async def test_a_failure_on_discords_side_does_not_leave_a_deleted_questions_words_up(
+    fake, answerer, tmp_path
+):
+    """A trial: one 503 on the rename and one on deleting the answer left the question as the thread's name
+    and the answer's title for good (the store had already let it go)."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        fake.fail_next("PATCH", rf"^/channels/{thread_id}$", 503)
+        fake.fail_next("DELETE", rf"^/channels/{thread_id}/messages/\d+$", 503)
+        await fake.delete_message(msg["id"])
+        await _until(lambda: fake.channels[thread_id]["name"] == WITHDRAWN_THREAD, "the thread kept its name")
+        await _until(lambda: not fake.bot_messages(thread_id), "the answer stayed")
+
+
+async def test_edits_after_the_first_do_not_rename_the_thread_again(fake, answerer, tmp_path):
+    """A trial: each edit renamed the thread "Question edited" again, and Discord allows a channel two
+    renames in ten minutes, so a third edit's answer waited out the limit (the fake's 429 here)."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        for words in (EDITED, "when was the meeting?", "who called trump a fascist?"):
+            await _stored(bot, msg["id"])
+            m = len(fake.requests)
+            await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {words}")
+            await fake.wait_for_request(with_embed, start=m, timeout=10)
+            if words == EDITED:  # renamed once: any change of the thread now meets the limit
+                fake.fail_next("PATCH", rf"^/channels/{thread_id}$", 429, retry_after=30)
+        renames = [
+            r.json["name"] for r in fake.requests[n:] if r.method == "PATCH" and "name" in (r.json or {})
+        ]
+        assert renames == [EDITED_THREAD]
