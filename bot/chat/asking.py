@@ -43,6 +43,7 @@ from bot.core.answer import (
     history_read,
     kept_in_conversation,
 )
+from bot.core.batcher import BatcherClosed
 from bot.core.suggest import (
     SUGGESTIONS_FILE,
     Suggester,
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
+RESTARTING = "I'm restarting and could not answer that; please ask again in a minute."
 THREAD_NAME_MAX = 100
 THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread for
 # The messages kept for follow-ups, across all conversations (HISTORY_KEPT each): 16 MiB holds ~480
@@ -404,8 +406,16 @@ class AskCog(commands.Cog):
             return
         # Defer first: the answer is fast, but the 3-second deadline must hold under any load.
         await interaction.response.defer(thinking=True, ephemeral=private)
+        with self.bot.replying():  # closing, the bot lets it finish first
+            await self._answer_ask(interaction, question, private)
+
+    async def _answer_ask(self, interaction: discord.Interaction, question: str, private: bool) -> None:
+        """/ask once its interaction is acknowledged."""
         try:
             answer = await self.bot.answers.ask(question)
+        except BatcherClosed:
+            await interaction.followup.send(RESTARTING, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         except BadQuestion as exc:
             reply = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
             await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -549,6 +559,8 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Answer DMs, mentions, replies to the bot, its threads, and questions in ask-channels."""
+        if self.bot.closing:
+            return  # shutting down: what is under way finishes, nothing new starts
         wanted = self.wants(message)
         if wanted is None or self._seen_before(message.id):
             return
@@ -565,9 +577,16 @@ class AskCog(commands.Cog):
         return _lock_of(self._messages, message_id)
 
     async def _answer_safely(self, message: discord.Message, question: str, surface: str) -> None:
-        """Answer a message; any failure is logged and met with a short apology, never raised."""
+        """Answer a message; any failure is logged and met with a short apology, never raised. Closing, the
+        bot lets it finish first (SHUTDOWN_DRAIN at most); one cut off then is told to ask again."""
         try:
-            await self._answer_message(message, question, surface)
+            with self.bot.replying():
+                await self._answer_message(message, question, surface)
+        except BatcherClosed:
+            log.info("message %s was not answered: shutting down", message.id)
+            if surface != "channel":
+                with contextlib.suppress(discord.HTTPException):
+                    await reply_to(message, content=RESTARTING)
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s", message.id, exc)
         except Exception:
@@ -1123,7 +1142,11 @@ class AskCog(commands.Cog):
 
 def _log_failed_build(task: asyncio.Task[Suggester]) -> None:
     """Log a failed build of the questions to suggest (built at start, it may be awaited by no one)."""
-    if not task.cancelled() and task.exception() is not None:
+    if task.cancelled() or task.exception() is None:
+        return
+    if isinstance(task.exception(), BatcherClosed):  # the bot closed as it started: nothing failed
+        log.info("the questions to suggest were not chosen: the bot closed first")
+    else:
         log.error("choosing the questions to suggest failed", exc_info=task.exception())
 
 

@@ -28,6 +28,9 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 8.0  # seconds; SIGTERM must end the process within 10
+# Of the grace, how long the questions read already may take to be answered and posted before the
+# connection closes: Discord never sends a message again, so one dropped at a restart is lost (a trial).
+SHUTDOWN_DRAIN = 5.0
 REINDEX_TIMEOUT = 900.0  # seconds a /reindex build may take
 PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
@@ -72,6 +75,8 @@ class MeetingBot(commands.AutoShardedBot):
         self.question_cooldowns = Cooldowns(settings.cooldown_questions, settings.cooldown_seconds)
         self.buttons: tuple[type[discord.ui.DynamicItem[Any]], ...] = ()  # registered (`add_dynamic_items`)
         self.unrecorded = Unrecorded()  # answers being sent and stored (asking, and the buttons)
+        self.closing = False  # set as close begins: no new message is taken up
+        self._replying: set[asyncio.Task] = set()  # replies under way, which close lets finish
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.
         self.reindex_command = [sys.executable, "-m", "bot", "index"]
@@ -222,10 +227,27 @@ class MeetingBot(commands.AutoShardedBot):
         self.invite_logged = True
         log.info("invite the bot to a server with: %s", invite_url(self.application_id))
 
+    @contextmanager
+    def replying(self) -> Iterator[None]:
+        """Around the reply to one question: `close` lets it finish (SHUTDOWN_DRAIN at most)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._replying.add(task)
+        try:
+            yield
+        finally:
+            self._replying.discard(task)  # type: ignore[arg-type]
+
     async def close(self) -> None:
-        """Stop answering and pruning, then disconnect."""
+        """Stop taking up messages and pruning, let the replies under way finish (SHUTDOWN_DRAIN at most),
+        then stop answering and disconnect."""
+        self.closing = True
         if self._pruner:
             self._pruner.cancel()
+        under_way = self._replying - {asyncio.current_task()}
+        if under_way:
+            log.info("finishing %d reply(ies) under way before closing", len(under_way))
+            await asyncio.wait(under_way, timeout=SHUTDOWN_DRAIN)
         await self.answers.close()
         if self.health:
             await self.health.stop()
