@@ -1041,6 +1041,7 @@ def write_chart(report: UsageReport, path: str) -> int:
 
     if not path or path == "-" or path.endswith(("/", os.sep)):
         raise UserError("--png needs the name of a file to write (not a folder, not -).", EXIT_USAGE)
+    _not_a_file_of_other_content(path)
     try:
         png = draw_chart(report).png
     except ChartUnavailable as exc:
@@ -1051,6 +1052,29 @@ def write_chart(report: UsageReport, path: str) -> int:
         reason = exc.strerror or type(exc).__name__
         raise UserError(f"Cannot write the chart to {path}: {reason}.") from exc
     return len(png)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _not_a_file_of_other_content(path: str) -> None:
+    """UserError if the chart would replace a file that holds something else: an earlier chart or an
+    empty file is replaced, a program, a script or a document never (a trial's `--png .venv/bin/python`
+    wrote the chart over the Python interpreter its link points to). Devices and pipes are written to."""
+    target = Path(path).expanduser()
+    try:
+        if not target.is_file() or target.stat().st_size == 0 or _is_own_output(target.stat()):
+            return  # `--png /dev/stdout >> app.log` appends to the log
+        with open(target, "rb") as existing:
+            head = existing.read(len(PNG_SIGNATURE))
+    except OSError:
+        return  # unreadable or gone: met, and told, where the chart is written
+    if head != PNG_SIGNATURE:
+        raise UserError(
+            f"--png {path} is a file that holds something other than a chart; write the chart to a new "
+            "file, or remove that one first.",
+            EXIT_USAGE,
+        )
 
 
 def write_whole(target: Path, data: bytes) -> None:

@@ -241,7 +241,7 @@ def test_report_png_replaces_a_file_whole_and_writes_through_links_and_pipes(tmp
     data = tmp_path / "data"
     data.mkdir()
     out = tmp_path / "usage.png"
-    out.write_bytes(b"old")
+    out.write_bytes(PNG_SIGNATURE + b"an earlier chart")
     out.chmod(0o600)
     link = tmp_path / "link.png"
     link.symlink_to(out)
@@ -267,7 +267,7 @@ def test_report_png_keeps_hard_links_and_says_a_link_loop_in_one_sentence(tmp_pa
     data = tmp_path / "data"
     data.mkdir()
     first, second = tmp_path / "chart.png", tmp_path / "same.png"
-    first.write_bytes(b"old")
+    first.write_bytes(PNG_SIGNATURE + b"an earlier chart")
     os.link(first, second)
     result = run_cli("report", "--png", str(first), data=data)
     assert result.returncode == 0, result.stderr
@@ -278,6 +278,31 @@ def test_report_png_keeps_hard_links_and_says_a_link_loop_in_one_sentence(tmp_pa
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line == f"error: Cannot write the chart to {tmp_path / 'l1'}: a loop of symbolic links."
+
+
+@pytest.mark.parametrize("content", [b"#!/bin/sh\necho hi\n", b"\x7fELF\x02\x01", b"notes I keep\n"])
+def test_report_png_never_writes_over_a_file_of_other_content(tmp_path: Path, content: bytes) -> None:
+    """A trial's `report --png .venv/bin/python` wrote the chart over the Python interpreter that the
+    link points to. A program, a script or a document is never replaced, named or linked to."""
+    data = tmp_path / "data"
+    data.mkdir()
+    kept = tmp_path / "program"
+    kept.write_bytes(content)
+    kept.chmod(0o755)
+    (tmp_path / "link").symlink_to(kept)
+    for target in (kept, tmp_path / "link"):
+        result = run_cli("report", "--png", str(target), data=data)
+        assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line == (
+            f"error: --png {target} is a file that holds something other than a chart; write the chart "
+            "to a new file, or remove that one first."
+        )
+    assert kept.read_bytes() == content and (tmp_path / "link").is_symlink()
+    empty = tmp_path / "empty.png"
+    empty.touch()  # an empty file (made to be written, as mktemp makes one) is written
+    assert run_cli("report", "--png", str(empty), data=data).returncode == 0
+    assert empty.read_bytes().startswith(PNG_SIGNATURE)
 
 
 def test_report_png_to_its_own_output_appends_to_it(tmp_path: Path) -> None:
