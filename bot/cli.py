@@ -230,6 +230,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     paths = paths_of(settings)
+    _not_over_the_store(paths.index, settings)
     if ensure_encoder(paths.encoder, settings.encoder_threads):
         print(f"Exported the ONNX encoder to {paths.encoder}.")
     if args.if_needed and index_fresh(paths):
@@ -250,6 +251,23 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             bar.close()
     print(f"Index built in {paths.index}: {manifest.chunks} chunks, {manifest.sentences} sentences.")
     return 0
+
+
+def _not_over_the_store(index: Path, settings: Settings) -> None:
+    """UserError if the question store keeps a file in the index folder, which a build replaces whole."""
+    from bot.store import StoreError, store_files
+
+    try:
+        folder = index.expanduser().resolve()
+        inside = [f for f in store_files(settings) if folder in f.expanduser().resolve().parents]
+    except (OSError, RuntimeError, ValueError, StoreError):
+        return  # a name that cannot be resolved is met, and told, where the index is written
+    if inside:
+        raise UserError(
+            f"INDEX_DIR {index} holds the question store's {inside[0].name}, and a build replaces the "
+            "folder whole; keep DATA_DIR (and DATABASE_URL) out of INDEX_DIR.",
+            EXIT_USAGE,
+        )
 
 
 # A line longer than this is refused without being held whole (a question is cut at 2,000 characters,

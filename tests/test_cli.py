@@ -776,6 +776,23 @@ def test_a_missing_training_folder_is_named(tmp_path: Path, command: tuple[str, 
     assert {p.name: p.read_bytes() for p in index.iterdir()} == before
 
 
+@pytest.mark.parametrize("data", [".", "data"])
+def test_index_never_builds_over_the_question_store(tmp_path: Path, data: str) -> None:
+    """A build replaces INDEX_DIR whole: with DATA_DIR in it, a rebuild would delete every question kept."""
+    index = tmp_path / "index"
+    shutil.copytree(ROOT / "index", index)
+    (index / data).mkdir(exist_ok=True)
+    (index / data / "salt").write_text("s" * 64)
+    before = sorted(p.name for p in index.rglob("*"))
+    result = run("index", INDEX_DIR=str(index), DATA_DIR=str(index / data))
+    line = assert_one_sentence_error(result, 2)
+    assert line == (
+        f"error: INDEX_DIR {index} holds the question store's salt, and a build replaces the folder whole; "
+        "keep DATA_DIR (and DATABASE_URL) out of INDEX_DIR."
+    )
+    assert sorted(p.name for p in index.rglob("*")) == before
+
+
 def test_a_missing_encoder_says_how_to_export_it(tmp_path: Path) -> None:
     line = assert_one_sentence_error(run("ask", "When?", ENCODER_DIR=str(tmp_path)), 1)
     assert "meeting-bot index" in line
@@ -820,7 +837,7 @@ def test_rebuilding_without_the_build_extras_says_what_to_install(
 def test_index_if_needed_with_a_fresh_index_needs_no_build_extras_and_tidies_up(
     index_copy: Path, without_build_extras: dict[str, str]
 ) -> None:
-    for name in ("index.new", ".index-k1ll3d", ".index.new-k1ll3d"):  # as a killed rebuild leaves them
+    for name in ("index.new", ".index-k1ll3d_0", ".index.new-k1ll3d_0"):  # as a killed rebuild leaves them
         (index_copy.parent / name).mkdir()
         (index_copy.parent / name / "chunks.faiss").write_bytes(b"half written")
     result = run("index", "--if-needed", INDEX_DIR=str(index_copy), **without_build_extras)

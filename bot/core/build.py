@@ -31,6 +31,7 @@ from bot.core.index import (
     Manifest,
     build_index,
     check_fresh,
+    check_replaceable,
     check_served_text,
     corpus_documents,
     leftovers,
@@ -240,6 +241,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
 
     training = training_hash(paths.train)  # before anything is read or written
     with rebuilding(paths.index):
+        check_replaceable(paths.index)
         remove_leftovers(paths.index)
         embedder = SentenceTransformerEmbedder()
         docs, digest = corpus_documents(paths.corpus)

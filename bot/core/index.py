@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import glob
 import json
 import logging
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -250,12 +252,38 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path)
 
 
+# The name tempfile.mkdtemp gives a build's folder after its prefix: eight of its letters.
+_TEMPORARY = re.compile(r"[a-z0-9_]{8}")
+
+
 def leftovers(out: Path) -> list[Path]:
-    """The folders an interrupted build of `out` leaves beside it (remove them only while no build runs)."""
+    """The folders an interrupted build of `out` leaves beside it (remove them only while no build runs):
+    its own names only, so a person's `.index-photos` beside it is never taken for one (a trial)."""
     parent = out.parent
     found = [out.with_name(out.name + ".new"), out.with_name(out.name + ".old")]
-    found += sorted(parent.glob(f".{out.name}-*")) + sorted(parent.glob(f".{out.name}.new-*"))
+    for prefix in (f".{out.name}-", f".{out.name}.new-"):
+        found += sorted(
+            p for p in parent.glob(f"{glob.escape(prefix)}*") if _TEMPORARY.fullmatch(p.name[len(prefix) :])
+        )
     return [p for p in found if p.is_dir() or p.is_symlink()]
+
+
+def check_replaceable(out: Path) -> None:
+    """IndexUnwritable unless a build may replace `out` whole: missing, an empty folder, or an index (its
+    manifest). A folder of other files is never emptied (a trial's INDEX_DIR of notes lost them all)."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise IndexUnwritable(f"INDEX_DIR {out} is a file, not a folder; point INDEX_DIR at a folder.")
+    try:
+        entries = sorted(p.name for p in out.iterdir())
+    except OSError as exc:
+        raise unwritable(out, exc) from exc
+    if entries and MANIFEST not in entries:
+        raise IndexUnwritable(
+            f"INDEX_DIR {out} holds other files ({entries[0]}{', …' if len(entries) > 1 else ''}), not an "
+            "index, and a build replaces the folder whole; point INDEX_DIR at an empty or new folder."
+        )
 
 
 def swap(new: Path, out: Path) -> None:

@@ -95,13 +95,31 @@ def test_a_rebuild_publishes_an_index_every_user_can_read(paths: Paths) -> None:
 
 def test_a_rebuild_removes_what_a_killed_rebuild_left_behind(paths: Paths) -> None:
     rebuild(paths)
-    for name in ("index.new", "index.old", ".index-k1ll3d", ".index.new-k1ll3d"):
+    for name in ("index.new", "index.old", ".index-k1ll3d_0", ".index.new-k1ll3d_0"):  # mkdtemp's 8 letters
         (paths.index.parent / name).mkdir()
         (paths.index.parent / name / "chunks.faiss").write_bytes(b"half written")
     (paths.index.parent / "index.old" / "chunks.faiss").chmod(0o444)
     (paths.index.parent / "index.old").chmod(0o555)
     rebuild(paths)
     assert beside(paths) == [".index.lock", "index"]
+    load_checked(paths.index)
+
+
+def test_a_rebuild_never_empties_a_folder_of_other_files_nor_takes_a_persons_folders_for_leftovers(
+    paths: Paths,
+) -> None:
+    """A trial: INDEX_DIR naming a folder of notes lost them all to a rebuild, and a `.index-photos` folder
+    beside the index was deleted as an interrupted build's."""
+    paths.index.mkdir()
+    (paths.index / "notes.txt").write_text("keep")
+    with pytest.raises(IndexUnwritable, match=r"holds other files \(notes\.txt\), not an index"):
+        rebuild(paths)
+    assert (paths.index / "notes.txt").read_text() == "keep"
+    (paths.index / "notes.txt").unlink()  # an empty folder is built in
+    (paths.index.parent / ".index-photos" / "2025").mkdir(parents=True)
+    rebuild(paths)
+    rebuild(paths)  # over an index
+    assert (paths.index.parent / ".index-photos" / "2025").is_dir()
     load_checked(paths.index)
 
 
