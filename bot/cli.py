@@ -973,13 +973,16 @@ def report_json(report: UsageReport, retention_days: int) -> dict:
     }
 
 
+NONE_STORED = "No questions stored yet (the Discord bot stores what it answers)."
+
+
 def report_text(report: UsageReport, retention_days: int) -> str:
     """A terminal rendering of the usage report."""
     kept = f"the last {retention_days} days" if retention_days else "everything (RETENTION_DAYS=0)"
     lines = [f"Usage report, {report.generated_at:%Y-%m-%d %H:%M} UTC; the store keeps {kept}."]
     if not report.questions and not report.more_requests:
         # The command line answers without storing: only the Discord bot keeps what it answered.
-        return "\n".join([*lines, "", "No questions stored yet (the Discord bot stores what it answers)."])
+        return "\n".join([*lines, "", NONE_STORED])
     lines += [
         "",
         f"{report.questions_said}, {report.abstained} abstained ({report.abstention_rate:.1%})"
@@ -1007,11 +1010,18 @@ def report_text(report: UsageReport, retention_days: int) -> str:
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """Questions per day, abstention rate, votes per section and unanswered questions, after retention."""
-    from bot.store import StoreError
+    from bot.store import Store, StoreError, StoreMissing, open_store
 
     if args.png is not None:
         _not_a_store_file(args.png, settings)
-    store = _open_store(settings, create=False, reads_only=True)
+    missing = False
+    try:
+        store = open_store(settings, create=False, reads_only=True)
+    except StoreMissing:  # none made yet, or a mistyped DATA_DIR: an empty report, which says where
+        missing = True
+        store = Store.open("sqlite://", b"none kept")
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
     try:
         report = store.report(retention_days=settings.retention_days)
     except StoreError as exc:
@@ -1022,7 +1032,14 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report_json(report, settings.retention_days), ensure_ascii=False))
     else:
-        print(report_text(report, settings.retention_days))
+        text = report_text(report, settings.retention_days)
+        if missing:
+            text = text.replace(
+                NONE_STORED,
+                f"No questions stored yet: there is no database in DATA_DIR "
+                f"{settings.data_dir} (the Discord bot makes it, and stores what it answers).",
+            )
+        print(text)
         if written:
             print(f"\nChart written to {args.png} ({written / 1024:.0f} kB).")
     return 0

@@ -177,6 +177,10 @@ class StoreError(Exception):
     """The store cannot be opened or used; its message is one sentence."""
 
 
+class StoreMissing(StoreError):
+    """A command that only reads or deletes found no database in DATA_DIR (none made yet, or a typo)."""
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     """A recorded question and what the bot showed for it."""
@@ -490,13 +494,19 @@ def _private_file(path: Path) -> None:
 def open_store(settings: Settings, create: bool = True, reads_only: bool = False) -> Store:
     """Open the store the settings name and apply their retention. With `create` false (a command that
     only reads or deletes what was recorded), a SQLite file that DATABASE_URL names must exist, so a
-    mistyped path is named instead of met with a new empty database; the default file in DATA_DIR is
-    made as ever ("No questions stored yet"). With `reads_only` (a command that only reads, and counts
-    only the rows within the retention itself), a database that cannot be pruned but can be read (a
-    read-only copy) is read as it is."""
+    mistyped path is named instead of met with a new empty database, and so must the default file in
+    DATA_DIR (StoreMissing: `report` reads that as no questions yet, `forget` as an error). With
+    `reads_only` (a command that only reads, and counts only the rows within the retention itself), a
+    database that cannot be pruned but can be read (a read-only copy) is read as it is."""
     url = settings.database_url or default_url(settings.data_dir)
     if not create and settings.database_url:
         missing_sqlite_file(url)
+    elif not create and not (settings.data_dir.expanduser() / DB_FILE).is_file():
+        # Made by no command that only reads or deletes: `forget` with a mistyped DATA_DIR made an empty
+        # database there and said "Deleted 0 rows" (a trial), while the questions stayed where they were.
+        raise StoreMissing(
+            f"No question store in DATA_DIR {settings.data_dir} (no {DB_FILE} there); check DATA_DIR."
+        )
     if settings.user_salt is not None and settings.user_salt.get_secret_value():
         salt = settings.user_salt.get_secret_value().encode("utf-8")
     else:

@@ -29,6 +29,7 @@ from bot.store import (
     StoreError,
     UnansweredGroup,
     answers,
+    default_url,
     group_questions,
     load_salt,
     normalise,
@@ -555,12 +556,30 @@ def test_cli_report_and_forget(db_url: str, tmp_path: Path) -> None:
         assert line.startswith("error: USER_ID must be") and line.endswith("."), line
 
 
-def test_cli_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
+def test_cli_defaults_to_sqlite_in_the_data_dir_and_makes_none_to_read_or_delete(tmp_path: Path) -> None:
+    """A trial: `forget` with a mistyped DATA_DIR made an empty database there and said "Deleted 0 rows",
+    while the questions stayed where they were."""
     data = tmp_path / "data"
     result = run_cli("report", cwd=tmp_path, DATA_DIR=str(data))
     assert result.returncode == 0, result.stderr
-    assert "No questions stored yet (the Discord bot stores what it answers)." in result.stdout
-    assert (data / "meeting-bot.sqlite3").is_file() and (data / "salt").is_file()
+    assert (
+        f"No questions stored yet: there is no database in DATA_DIR {data} (the Discord bot makes it"
+        in result.stdout
+    )
+    forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
+    assert forget.returncode == 1 and forget.stdout == ""
+    assert forget.stderr.strip() == (
+        f"error: No question store in DATA_DIR {data} (no meeting-bot.sqlite3 there); check DATA_DIR."
+    )
+    assert not data.exists()  # neither made a database nor a salt
+    data.mkdir()
+    (data / "salt").write_bytes(SALT)
+    with Store.open(default_url(data), SALT) as store:
+        record(store, "1", ALICE, "when was the meeting?", at=datetime.now(UTC))
+    result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data))
+    assert result.returncode == 0 and json.loads(result.stdout)["questions"] == 1
+    forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
+    assert forget.returncode == 0 and forget.stdout.startswith("Deleted 1 row")
 
 
 def test_report_reads_a_read_only_copy_within_the_retention(tmp_path: Path) -> None:
