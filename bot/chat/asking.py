@@ -32,7 +32,7 @@ from bot.chat.render import (
     render_notice,
     render_plain,
 )
-from bot.chat.views import Cooldowns, answer_view, apologize, refused_for_cooldown
+from bot.chat.views import Cooldowns, answer_view, apologize, refused_for_cooldown, seconds
 from bot.core.answer import (
     HISTORY_KEPT,
     QUESTION_KINDS,
@@ -1112,7 +1112,7 @@ class AskCog(commands.Cog):
             await reply_to(
                 message,
                 content=render_notice(
-                    f"Please wait {wait:.0f} s before asking again ({self.cooldowns.describe()})."
+                    f"Please wait {seconds(wait)} s before asking again ({self.cooldowns.describe()})."
                 ),
             )
         return False

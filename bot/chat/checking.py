@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import discord
@@ -32,6 +33,7 @@ NO_TEXT = "That message has no text to check (only an image, a file or an embed)
 NOT_YOURS = "Only the person who ran this check can post it in the channel."
 GONE = "I can't read that check any more; please run it again."
 POSTED = "Posted in the channel."
+POSTED_KEPT = 10_000  # the latest check replies posted, remembered so that a double click posts once
 
 
 class PostButton(
@@ -89,8 +91,22 @@ class PostButton(
             link = f"https://discord.com/channels/{interaction.guild_id}/{self.channel_id}/{self.message_id}"
             embed.description = f"Checked message: {link}\n{embed.description or ''}".strip()
         embed.set_footer(text=clip(f"Checked for {interaction.user.display_name}", min(FOOTER_MAX, 80)))
-        await interaction.response.edit_message(content=POSTED, view=None)
-        await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        # Once per reply: a double click sends two clicks, each from the reply as the client still showed
+        # it (with the button), and posted the check twice (a trial). Noted before any wait, so the second
+        # finds it.
+        posted: OrderedDict[int, None] = interaction.client.checks_posted  # type: ignore[attr-defined]
+        if reply.id in posted:
+            await interaction.response.send_message(POSTED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        posted[reply.id] = None
+        while len(posted) > POSTED_KEPT:
+            posted.popitem(last=False)
+        try:
+            await interaction.response.edit_message(content=POSTED, view=None)
+            await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        except Exception:
+            posted.pop(reply.id, None)  # not posted: a click again may post it
+            raise
 
 
 class CheckCog(commands.Cog):

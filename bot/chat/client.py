@@ -8,6 +8,7 @@ import json
 import logging
 import signal
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -76,6 +77,7 @@ class MeetingBot(commands.AutoShardedBot):
         self.buttons: tuple[type[discord.ui.DynamicItem[Any]], ...] = ()  # registered (`add_dynamic_items`)
         self.unrecorded = Unrecorded()  # answers being sent and stored (asking, and the buttons)
         self.closing = False  # set as close begins: no new message is taken up
+        self.checks_posted: OrderedDict[int, None] = OrderedDict()  # check replies posted (checking.py)
         self._replying: set[asyncio.Task] = set()  # replies under way, which close lets finish
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.

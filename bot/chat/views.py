@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -119,6 +120,11 @@ class Cooldowns:
         return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {seconds} {unit} per person"
 
 
+def seconds(wait: float) -> int:
+    """A wait in whole seconds, rounded up: never "please wait 0 s" (a trial) when 0.3 s are left."""
+    return max(1, math.ceil(wait))
+
+
 async def refused_for_cooldown(
     interaction: discord.Interaction, wait: float | None, doing: str, limit: str
 ) -> bool:
@@ -128,7 +134,7 @@ async def refused_for_cooldown(
         return False
     _bot(interaction).metrics.cooldown_hit()
     await interaction.response.send_message(
-        render_notice(f"You're {doing} quickly: please wait {wait:.0f} s ({limit})."),
+        render_notice(f"You're {doing} quickly: please wait {seconds(wait)} s ({limit})."),
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )

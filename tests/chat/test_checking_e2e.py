@@ -90,6 +90,29 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
         assert private["content"] == POSTED and not private["components"]
 
 
+async def test_a_double_click_on_post_in_channel_posts_once(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    """A trial: two clicks, each carrying the private reply as the client still showed it (its button on),
+    posted the check in the channel twice."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("check", {"text": THREE})
+        reply = await checked(fake, ref)
+        shown = copy.deepcopy(fake.original_message(ref.id))
+        custom_id = post_button(reply)["custom_id"]
+        clicks = []
+        for _ in range(2):
+            fake.messages[shown["id"]] = copy.deepcopy(shown)  # as the client showed it, button and all
+            clicks.append(await fake.click_button(custom_id, shown["id"]))
+        await fake.wait_for_request(lambda r: is_followup(r, clicks[0]) or is_followup(r, clicks[1]))
+        second = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{clicks[1].id}/"))
+        await asyncio.sleep(0.3)
+        public = [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
+        assert len(public) == 1
+        assert (
+            second.json["data"]["content"] == POSTED and second.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
+        )
+
+
 async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_message(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):

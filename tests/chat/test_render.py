@@ -26,7 +26,7 @@ from bot.chat.render import (
     render_paragraph,
     render_report,
 )
-from bot.chat.views import Cooldowns
+from bot.chat.views import Cooldowns, seconds
 from bot.core.answer import Answer, Excerpt, Source
 from bot.core.paragraphs import FullParagraph
 from bot.core.replies import NOT_COVERED_ALL, UNSURE
@@ -261,6 +261,11 @@ def test_cooldown_allows_the_rate_then_refuses_and_notifies_once() -> None:
 )
 def test_the_cooldown_limit_reads_as_words(rate: int, per: float, what: str, said: str) -> None:
     assert Cooldowns(rate, per).describe(what) == said
+
+
+@pytest.mark.parametrize(("wait", "said"), [(0.3, 1), (0.0, 1), (1.0, 1), (4.2, 5), (29.99, 30)])
+def test_a_wait_is_told_in_whole_seconds_rounded_up(wait: float, said: int) -> None:
+    assert seconds(wait) == said  # a trial saw "please wait 0 s" with 0.3 s left
 
 
 def test_conversations_keep_the_last_questions_per_channel() -> None:
