@@ -438,9 +438,11 @@ def read_stdin() -> str:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question (`-` reads it from stdin), or a batch of JSON lines."""
-    if args.batch is not None and args.question is not None:
+    # Its words as typed, with or without quotes: `ask how old is mamdani` is one question (a trial).
+    words = " ".join(args.question) if args.question else None
+    if args.batch is not None and words is not None:
         raise UserError("Give either a question or --batch FILE, not both.", EXIT_USAGE)
-    question = read_stdin() if args.question == "-" else args.question
+    question = read_stdin() if words == "-" else words
     if args.batch is None and (question is None or not question.strip()):
         raise UserError(
             f'The question is empty; ask one, for example: {command_name()} ask "When was the meeting?" '
@@ -1213,7 +1215,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("ask", help="answer a question with cited excerpts")
-    s.add_argument("question", nargs="?", help='the question ("-" reads stdin; omit with --batch)')
+    s.add_argument(
+        "question", nargs="*", help='the question, quoted or not ("-" reads stdin; omit with --batch)'
+    )
     s.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many excerpts (default {DEFAULT_K})")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument(

@@ -128,6 +128,19 @@ def test_ask_prints_the_highlight_and_up_to_three_cited_excerpts() -> None:
     assert "\033[" not in result.stdout  # no terminal bold when piped
 
 
+def test_ask_reads_a_question_typed_without_quotes_as_one() -> None:
+    """A trial: `ask how old is mamdani` was "unrecognized arguments: old is mamdani"."""
+    unquoted = run("ask", "--json", "how", "old", "is", "mamdani", "-k", "1")
+    assert unquoted.returncode == 0, unquoted.stderr
+    quoted = run("ask", "--json", "how old is mamdani", "-k", "1")
+    assert json.loads(unquoted.stdout) == json.loads(quoted.stdout)
+    assert json.loads(unquoted.stdout)["question"] == "how old is mamdani"
+    both = run("ask", "how", "old", "--batch", "-", stdin="")
+    assert both.returncode == 2 and both.stderr.strip() == (
+        "error: Give either a question or --batch FILE, not both."
+    )
+
+
 def test_ask_json_gives_the_documented_object() -> None:
     obj = ask_json("What is Mamdani's slogan?")
     check_answer_object(obj)
