@@ -32,7 +32,14 @@ from bot.chat.render import (
     render_notice,
     render_plain,
 )
-from bot.chat.views import Cooldowns, answer_view, apologize, refused_for_cooldown, seconds
+from bot.chat.views import (
+    Cooldowns,
+    answer_view,
+    apologize,
+    may_post_here,
+    refused_for_cooldown,
+    seconds,
+)
 from bot.core.answer import (
     HISTORY_KEPT,
     QUESTION_KINDS,
@@ -404,6 +411,8 @@ class AskCog(commands.Cog):
         wait = self.cooldowns.retry_after(interaction.user.id)
         if await refused_for_cooldown(interaction, wait, "asking", self.cooldowns.describe()):
             return
+        # Public only for someone who may post here: its title is their question (a trial).
+        private = private or not may_post_here(interaction)
         # Defer first: the answer is fast, but the 3-second deadline must hold under any load.
         await interaction.response.defer(thinking=True, ephemeral=private)
         with self.bot.replying():  # closing, the bot lets it finish first

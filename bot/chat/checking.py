@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, is_check, render_check, render_notice
-from bot.chat.views import Cooldowns, apologize, refused_for_cooldown, tell_privately
+from bot.chat.views import Cooldowns, apologize, may_post_here, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ NO_TEXT = "That message has no text to check (only an image, a file or an embed)
 NOT_YOURS = "Only the person who ran this check can post it in the channel."
 GONE = "I can't read that check any more; please run it again."
 POSTED = "Posted in the channel."
+MAY_NOT_POST = "You can't send messages in this channel, so the check stays here, for you only."
 POSTED_KEPT = 10_000  # the latest check replies posted, remembered so that a double click posts once
 
 
@@ -82,6 +83,11 @@ class PostButton(
         # reply is in: the menu run in a thread on its opening message checks a message of the parent.
         if reply is None or not reply.flags.ephemeral or not reply.embeds or not is_check(reply.embeds[0]):
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        if not may_post_here(interaction):
+            await interaction.response.send_message(
+                MAY_NOT_POST, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return
         embed = discord.Embed.from_dict(reply.embeds[0].to_dict())
         # The checked message is linked only when the reply is Discord's to a check of that message.

@@ -120,6 +120,18 @@ class Cooldowns:
         return f"{self.rate} {what}{'' if self.rate == 1 else 's'} per {seconds} {unit} per person"
 
 
+def may_post_here(interaction: discord.Interaction) -> bool:
+    """Whether the person may post in the interaction's channel themselves. A public reply carries their
+    words (an /ask's title is the question; a posted check quotes them): a member without Send Messages
+    posted their own text in the channel through the bot (a trial). Always in a DM."""
+    if interaction.guild is None:
+        return True
+    permissions = interaction.permissions
+    if isinstance(interaction.channel, discord.Thread):
+        return permissions.send_messages_in_threads
+    return permissions.send_messages
+
+
 def seconds(wait: float) -> int:
     """A wait in whole seconds, rounded up: never "please wait 0 s" (a trial) when 0.3 s are left."""
     return max(1, math.ceil(wait))

@@ -7,11 +7,19 @@ import asyncio
 import copy
 import json
 
-from bot.chat.checking import APOLOGY, GONE, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
+from bot.chat.checking import APOLOGY, GONE, MAY_NOT_POST, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, counted, is_followup
 from tests.chat.test_bot_e2e import assert_within_limits
-from tests.fakediscord import MESSAGE_FLAG_EPHEMERAL, FakeDiscord, InteractionRef, Request, running_bot
+from tests.fakediscord import (
+    DEFAULT_EVERYONE_PERMISSIONS,
+    MESSAGE_FLAG_EPHEMERAL,
+    FakeDiscord,
+    InteractionRef,
+    Request,
+    permission_value,
+    running_bot,
+)
 
 THREE = (
     'Trump said "He wants to see housing being built." Then Mamdani said "If he could be a huge '
@@ -111,6 +119,31 @@ async def test_a_double_click_on_post_in_channel_posts_once(fake: FakeDiscord, a
         assert (
             second.json["data"]["content"] == POSTED and second.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
         )
+
+
+async def test_someone_who_may_not_send_messages_posts_nothing_through_the_bot(answerer: Answerer, tmp_path):
+    """A trial: a member without Send Messages posted their own text in the channel, as a check's quote
+    through Post in channel, and as a public /ask's title."""
+    muted = DEFAULT_EVERYONE_PERMISSIONS & ~permission_value("send_messages")
+    async with FakeDiscord(heartbeat_interval=0.5, everyone_permissions=muted) as fake:
+        bot = bot_for(tmp_path, answerer)
+        async with running_bot(fake, bot):
+            ref = await fake.send_slash("check", {"text": '"BUY PILLS AT spam.example" and ' + THREE})
+            reply = await checked(fake, ref)
+            click = await fake.click_button(
+                post_button(reply)["custom_id"], fake.original_message(ref.id)["id"]
+            )
+            refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+            assert refusal.json["data"]["content"] == MAY_NOT_POST
+            assert refusal.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
+            ask = await fake.send_slash(
+                "ask", {"question": "BUY PILLS AT spam.example, when was the meeting?"}
+            )
+            await fake.wait_for_request(lambda r: is_followup(r, ask))
+            answered = fake.original_message(ask.id)
+            assert answered["embeds"] and answered["flags"] & MESSAGE_FLAG_EPHEMERAL  # answered, privately
+            public = [m for m in fake.bot_messages() if not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
+            assert public == []
 
 
 async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_message(
