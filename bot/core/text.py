@@ -29,11 +29,49 @@ def contains(haystack: str, needle: str) -> bool:
     return fold(needle) in fold(haystack)
 
 
+_ZWJ = "\u200d"
+
+
+def _joins_the_one_before(char: str) -> bool:
+    """Whether a character is shown as part of the one before it: a combining mark (an accent), a joiner,
+    a variation selector, an emoji's skin tone or a flag's tag letter."""
+    code = ord(char)
+    return (
+        unicodedata.combining(char) > 0
+        or unicodedata.category(char) in ("Mn", "Me")
+        or char == _ZWJ
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def _regional(char: str) -> bool:
+    """A regional indicator letter: two of them are one flag."""
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def whole_characters(text: str, limit: int) -> int:
+    """The longest cut of `text` at most `limit` code points long that splits no character as shown: not
+    an accent from its letter, nor an emoji sequence joined by ZWJ, nor a flag's two letters (a trial's
+    thread names ended in a stray joiner or half a flag)."""
+    cut = min(limit, len(text))
+    while 0 < cut < len(text) and (_joins_the_one_before(text[cut]) or text[cut - 1] == _ZWJ):
+        cut -= 1
+    if 0 < cut < len(text) and _regional(text[cut]) and _regional(text[cut - 1]):
+        run = 0
+        while run < cut and _regional(text[cut - 1 - run]):
+            run += 1
+        cut -= run % 2  # an odd run before the cut: its last letter is half of the flag the cut splits
+    return cut
+
+
 def cut_at_word(text: str, limit: int, floor: int | None = None) -> str:
-    """At most `limit` characters, cut at the last space if one lies past `floor` (default limit // 2)."""
+    """At most `limit` characters, cut at the last space if one lies past `floor` (default limit // 2),
+    else between whole characters as shown (`whole_characters`)."""
     if len(text) <= limit:
         return text
-    cut = text[:limit]
+    cut = text[: whole_characters(text, limit)]
     if text[limit].isspace():
         return cut.rstrip()  # the limit falls between words: the last word is whole
     space = cut.rfind(" ")

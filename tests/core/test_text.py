@@ -34,6 +34,28 @@ def test_one_long_word_is_cut_inside_it_rather_than_emptied() -> None:
     assert cut_at_word("supercalifragilistic words", 5) == "super"
 
 
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # three emoji joined by ZWJ: one picture
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        (FAMILY * 3, 8, FAMILY),  # not a stray joiner nor half a family at the end
+        (FAMILY * 3, 10, FAMILY * 2),
+        ("\U0001f1fa\U0001f1f8" * 5, 5, "\U0001f1fa\U0001f1f8" * 2),  # flags whole: not a lone letter
+        ("x\U0001f1fa\U0001f1f8\U0001f1eb\U0001f1f7", 4, "x\U0001f1fa\U0001f1f8"),
+        ("e\u0301" * 5, 5, "e\u0301e\u0301"),  # the accent stays on its letter
+        ("\u270c\ufe0f" * 3, 3, "\u270c\ufe0f"),  # an emoji with its presentation selector
+        ("\U0001f44d\U0001f3fd" * 3, 3, "\U0001f44d\U0001f3fd"),  # an emoji with its skin tone
+        ("abcdef", 4, "abcd"),
+    ],
+)
+def test_a_cut_inside_a_word_never_splits_a_character_as_shown(text: str, limit: int, cut: str) -> None:
+    """A trial: thread names cut at 100 ended in a stray zero-width joiner, half a flag, or a letter whose
+    accent was cut off."""
+    assert cut_at_word(text, limit) == cut
+
+
 @pytest.mark.parametrize("clean", [remove_invisible, remove_invisible_in_words])
 @pytest.mark.parametrize(
     "emoji",
