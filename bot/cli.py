@@ -59,7 +59,7 @@ from bot.core.embedding import EmbeddingError
 from bot.core.files import unreadable
 from bot.core.index import IndexError_
 from bot.core.replies import UNSURE
-from bot.core.text import contains, plain_letters
+from bot.core.text import contains, plain_letters, remove_invisible, replace_controls
 from bot.core.training import TrainingDataError
 from bot.launch import INTERRUPTED
 
@@ -978,6 +978,12 @@ def report_json(report: UsageReport, retention_days: int) -> dict:
 NONE_STORED = "No questions stored yet (the Discord bot stores what it answers)."
 
 
+def _as_shown(stored: str) -> str:
+    """A stored question for the terminal on one line: no escape sequence nor bidirectional override
+    reaches it (rows written by an older version or another client may hold them; a trial)."""
+    return " ".join(remove_invisible(replace_controls(stored)).split())
+
+
 def report_text(report: UsageReport, retention_days: int) -> str:
     """A terminal rendering of the usage report."""
     kept = f"the last {retention_days} days" if retention_days else "everything (RETENTION_DAYS=0)"
@@ -1003,8 +1009,8 @@ def report_text(report: UsageReport, retention_days: int) -> str:
     lines += ["", "Most asked questions the article didn't answer (near-duplicates grouped):"]
     if report.top_unanswered:
         for g in report.top_unanswered:
-            lines.append(f"  {g.count:>5}×  {g.question}")
-            lines += [f"          also: {e}" for e in g.examples]
+            lines.append(f"  {g.count:>5}×  {_as_shown(g.question)}")
+            lines += [f"          also: {_as_shown(e)}" for e in g.examples]
     else:
         lines.append("  none")
     return "\n".join(lines)

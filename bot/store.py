@@ -58,6 +58,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from bot.config import MIN_SALT_CHARS
 from bot.core.more import asks_for_more, continued_at, pages_asked
 
 if TYPE_CHECKING:
@@ -471,6 +472,13 @@ def load_salt(data_dir: Path) -> bytes:
         raise StoreError(f"Cannot read or create the salt file {path}: {exc.strerror}.") from exc
     if not salt:
         raise StoreError(f"The salt file {path} is empty; delete it to make a new one, or set USER_SALT.")
+    if len(salt) < MIN_SALT_CHARS:  # as USER_SALT: a short one is found by trying (a trial's was 1 byte)
+        raise StoreError(
+            f"The salt file {path} holds {len(salt)} character{'s' if len(salt) != 1 else ''}, too few to "
+            f"hide who asked (at least "
+            f"{MIN_SALT_CHARS}); replace it with a long random value (`openssl rand -hex 32`), or set "
+            "USER_SALT."
+        )
     return salt
 
 

@@ -380,6 +380,15 @@ def test_the_salt_file_is_made_once(tmp_path: Path) -> None:
     assert oct((tmp_path / "data" / "salt").stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_salt_file_too_short_to_hide_who_asked_is_refused(tmp_path: Path) -> None:
+    """A trial: a one-byte salt file was used as it was (USER_SALT asks for 16 characters at least)."""
+    (tmp_path / "salt").write_text("x")
+    with pytest.raises(StoreError, match=r"holds 1 character, too few to hide who asked \(at least 16\)"):
+        load_salt(tmp_path)
+    (tmp_path / "salt").write_text("x" * 16)
+    assert load_salt(tmp_path) == b"x" * 16
+
+
 def test_a_data_dir_that_is_a_file_is_said_so(tmp_path: Path) -> None:
     """It used to say "Cannot read or create the salt file …/salt: File exists."."""
     (tmp_path / "data").write_text("not a folder", encoding="utf-8")
@@ -580,6 +589,23 @@ def test_cli_defaults_to_sqlite_in_the_data_dir_and_makes_none_to_read_or_delete
     assert result.returncode == 0 and json.loads(result.stdout)["questions"] == 1
     forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
     assert forget.returncode == 0 and forget.stdout.startswith("Deleted 1 row")
+
+
+def test_report_shows_stored_questions_without_their_escape_sequences(tmp_path: Path) -> None:
+    """A trial: a row written by another client with a terminal escape or a bidirectional override
+    reached the terminal as it was."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with Store.open(default_url(data), SALT) as store:
+        for n in range(2):
+            record(
+                store, str(n), ALICE, "who won \x1b[2J\x1b]0;pwned\x07the \u202egame\u202c?",
+                answered=False, at=datetime.now(UTC),
+            )  # fmt: skip
+    result = run_cli("report", cwd=tmp_path, DATA_DIR=str(data))
+    assert result.returncode == 0, result.stderr
+    assert "2×  who won the game?" in result.stdout
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
 
 
 def test_report_reads_a_read_only_copy_within_the_retention(tmp_path: Path) -> None:
