@@ -23,7 +23,7 @@ from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
-from bot.core.speakers import unknown_speaker, unknown_topic
+from bot.core.speakers import asks_for_an_opinion, unknown_speaker, unknown_topic
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
 
@@ -252,7 +252,11 @@ class Retriever:
         """Whom or what the question asks about that the article and the training questions have no word
         for: a speaker ("what did eric adams say") or a topic talked about ("did they discuss tariffs")."""
         known = self.model.asked_words
-        return unknown_speaker(question, self.lexical, known) or unknown_topic(question, self.lexical, known)
+        return (
+            unknown_speaker(question, self.lexical, known)
+            or unknown_topic(question, self.lexical, known)
+            or asks_for_an_opinion(question)
+        )
 
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone."""

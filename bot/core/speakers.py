@@ -61,6 +61,32 @@ def asked_about(question: str) -> str | None:
     return None
 
 
+# The bot's own views, or advice to the asker: the article holds neither. "Should I vote for Mamdani?" and
+# "who do you support?" were answered, sure, with a line on his voters and one of his quotes (a trial),
+# which reads as the bot taking a side. Only views of people and stands, never "do you think they will
+# meet again?" (a prediction the article may answer) nor "what do you know about…" (a request).
+_YOU = r"(?:you|u|ya)"
+_OPINION = re.compile(
+    rf"\b(?:do|did|would|will|does)\s+{_YOU}\s+(?:\w+\s+)?(?:like|love|hate|dislike|prefer|support|trust|"
+    r"endorse|back|favou?r|admire|respect|side\s+with|root\s+for)\b"
+    rf"|\b(?:what|how)\s+(?:do|did|would)\s+{_YOU}\s+(?:\w+\s+)?(?:think|feel)\s+(?:of|about)\b"
+    r"|\byour\s+(?:own\s+|personal\s+|honest\s+|political\s+)?(?:opinion|opinions|view|views|stance|"
+    r"position|verdict|vote|pick|favou?rite|politics)\b"
+    r"|\b(?:should|shall)\s+(?:i|we)\s+(?:\w+\s+)?(?:vote|support|back|trust|believe|like|donate|root|side)\b"
+    rf"|\bwho\s+(?:should|would|will|do|did)\s+(?:i|we|{_YOU})\s+(?:\w+\s+)?(?:vote|support|back|root|side|"
+    r"pick|choose|prefer|trust)\b"
+    rf"|\b(?:are|r)\s+{_YOU}\s+(?:a\s+)?(?:for|against|pro|anti|fan|supporter|republican|democrat|"
+    r"liberal|conservative|socialist|leftist|right-wing|left-wing)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_an_opinion(question: str) -> str | None:
+    """The words that ask for the bot's own view or for advice to the asker, else None."""
+    found = _OPINION.search(question)
+    return found.group() if found else None
+
+
 def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
     """The one the question asks about when the article (and the training questions, `known` stems)
     has no word for any of the words naming them, else None. One known word is enough to be one of

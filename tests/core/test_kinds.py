@@ -656,6 +656,40 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
 @pytest.mark.parametrize(
     "text",
     [
+        "should I vote for mamdani?",
+        "who do you support?",
+        "do you like trump",
+        "what do you think of mamdani",
+        "what's your opinion on rent control",
+        "are you a democrat",
+        "who should we back in the mayoral race",
+    ],
+)
+def test_the_bots_own_view_or_advice_to_the_asker_is_not_covered(answerer: Answerer, text: str) -> None:
+    """A trial: "should I vote for mamdani?" and "who do you support?" were answered, sure, with a line on
+    his voters and one of his quotes, which reads as the bot taking a side."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.highlight is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you think they will meet again?",  # a prediction the article answers, asked of the bot
+        "what do you know about con edison",
+        "can you tell me what trump said he agrees with",
+        "did trump say he would support mamdani",
+        "what did mamdani say he would like to talk about",
+    ],
+)
+def test_a_question_put_to_the_bot_about_the_article_is_answered(answerer: Answerer, text: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "answer" and a.highlight
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "what did steve bannon say about mamdani",
         "what did the president say about rent",
         # A first trial of bot.core.speakers declined these: one unknown word declined the question.
