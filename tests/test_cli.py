@@ -1001,6 +1001,7 @@ def test_a_database_url_with_a_port_that_is_not_a_number_is_one_sentence(tmp_pat
 
 def test_bench_with_a_negative_scale_is_a_usage_error() -> None:
     assert "--scale" in assert_one_sentence_error(run("bench", "--scale", "-1"), 2)
+    assert "at most 5,000,000" in assert_one_sentence_error(run("bench", "--scale", "100000000000"), 2)
 
 
 @pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f", "@everyone", "<@123> \u200b"])
