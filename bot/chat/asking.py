@@ -439,12 +439,9 @@ class AskCog(commands.Cog):
         reply = self._reply(interaction.id, answer)
         with self.bot.unrecorded.being_recorded(interaction.id):
             await asyncio.gather(
-                resent(
-                    lambda: interaction.followup.send(
-                        **reply, ephemeral=private, allowed_mentions=NO_MENTIONS
-                    ),
-                    on_server_errors=False,
-                ),
+                # The deferred reply is filled in (an edit, which may be made twice), not followed up: a
+                # follow-up whose reply was lost was sent again by discord.py and posted twice (a trial).
+                resent(lambda: interaction.edit_original_response(**reply, allowed_mentions=NO_MENTIONS)),
                 self._record(
                     interaction.id,
                     interaction.user.id,

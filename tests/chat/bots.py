@@ -26,7 +26,12 @@ def bot_for(tmp_path: Path, answerer: Answerer, **overrides: object) -> MeetingB
 
 def is_followup(req: Request, ref: InteractionRef) -> bool:
     """Whether a request is a follow-up message of that interaction."""
-    return req.method == "POST" and req.path.startswith("/webhooks/") and ref.token in req.path
+    return (
+        req.method in ("POST", "PATCH")
+        and req.path.startswith("/webhooks/")
+        and ref.token in req.path
+        and (req.method == "POST" or req.path.endswith("/messages/@original"))
+    )
 
 
 def counted(bot: MeetingBot, name: str, **labels: str) -> float:

@@ -25,6 +25,7 @@ from tests.chat.bots import bot_for, is_followup, settings
 from tests.fakediscord import FakeDiscord, Request, running_bot
 
 FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
+ORIGINAL = r"^/webhooks/\d+/[^/]+/messages/@original$"  # /ask's deferred reply, filled in
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 MESSAGES = r"^/channels/\d+/messages$"
 
@@ -484,12 +485,12 @@ async def test_rate_limit_and_server_error_on_reply_are_retried(
 ):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        fake.fail_next("POST", FOLLOWUP, 429, retry_after=0.3)
+        fake.fail_next("PATCH", ORIGINAL, 429, retry_after=0.3)
         ref = await fake.send_slash("ask", {"question": "When was the meeting?"})
         ok = await fake.wait_for_request(lambda r: is_followup(r, ref) and r.status == 200)
         limited = [r for r in fake.requests if is_followup(r, ref) and r.status == 429]
         assert limited and ok.time - limited[0].time >= 0.25
-        fake.fail_next("POST", FOLLOWUP, 500)
+        fake.fail_next("PATCH", ORIGINAL, 500)
         ref = await fake.send_slash("ask", {"question": "Who is Steve Bannon?"})
         await fake.wait_for_request(lambda r: is_followup(r, ref) and r.status == 200)
         assert [r for r in fake.requests if is_followup(r, ref) and r.status == 500]
@@ -544,13 +545,32 @@ async def test_a_slash_answer_outlasts_discord_pys_own_retries(
     """A trial: five 429s in a row on /ask's follow-up lost the answer ("Sorry, something went wrong")."""
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        fake.fail_next("POST", FOLLOWUP, 429, times=5, retry_after=0.05)
+        fake.fail_next("PATCH", ORIGINAL, 429, times=5, retry_after=0.05)
         ref = await fake.send_slash("ask", {"question": "When was the meeting?"})
         ok = await fake.wait_for_request(lambda r: is_followup(r, ref) and r.status == 200, timeout=10)
         assert (
             ok.json.get("embeds")
             and len([r for r in fake.requests if is_followup(r, ref) and r.status == 429]) == 5
         )
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_a_slash_answer_whose_reply_was_lost_is_posted_once(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, status: int
+):
+    """A trial: /ask's answer went as a follow-up, which discord.py sends again after a 5xx, so one whose
+    reply was lost on the way back (Discord had posted it) was posted twice. The deferred reply is now
+    filled in: an edit, the same however often it is made."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        fake.fail_next(None, f"{FOLLOWUP}|{ORIGINAL}", status, after=True)  # the answer's send, whichever
+        ref = await fake.send_slash("ask", {"question": "How much has Con Edison raised rates?"})
+        await fake.wait_for_request(lambda r: is_followup(r, ref) and r.status == 200, timeout=15)
+        await asyncio.sleep(0.3)
+        answers = [
+            m for m in fake.bot_messages() if (m.get("interaction_metadata") or {}).get("id") == ref.id
+        ]
+        assert len(answers) == 1 and answers[0]["embeds"]
 
 
 async def test_gateway_drop_resumes_and_keeps_answering(fake: FakeDiscord, answerer: Answerer, tmp_path):
