@@ -375,6 +375,9 @@ class Retriever:
         # people ask about it with "capital"; "how many bones are in the human body?": only "human").
         near = answered or (
             bool(hits)
+            and not asks_for_an_opinion(
+                question
+            )  # a passage shown for "should I vote for him?" reads as advice
             and confidence >= NEAR_FRACTION * self.model.abstain_threshold
             and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )

@@ -66,15 +66,22 @@ def asked_about(question: str) -> str | None:
 # which reads as the bot taking a side. Only views of people and stands, never "do you think they will
 # meet again?" (a prediction the article may answer) nor "what do you know about…" (a request).
 _YOU = r"(?:you|u|ya)"
+# Of the bot's own likes and stands; "would you like to…" is a request, so "like" and "love" only as "do
+# you…" and never before "to".
 _OPINION = re.compile(
-    rf"\b(?:do|did|would|will|does)\s+{_YOU}\s+(?:\w+\s+)?(?:like|love|hate|dislike|prefer|support|trust|"
-    r"endorse|back|favou?r|admire|respect|side\s+with|root\s+for)\b"
-    rf"|\b(?:what|how)\s+(?:do|did|would)\s+{_YOU}\s+(?:\w+\s+)?(?:think|feel)\s+(?:of|about)\b"
+    rf"\b(?:do|did|does)\s+{_YOU}\s+(?:\w+\s+)?(?:like|love)(?!\s+to\b)\b"
+    rf"|\b(?:do|did|would|will|does)\s+{_YOU}\s+(?:\w+\s+)?(?:hate|dislike|prefer|support|trust|endorse|"
+    r"favou?r|admire|side\s+with|root\s+for|vote\s+for|agree\s+with)\b"
+    # "what do you think of trump?": the view asked of the bot is the whole question, its object short;
+    # "what do you think about what trump said about rent" asks about the article's words.
+    rf"|^\W*(?:so\s+|and\s+|ok\s+)?(?:what|how)\s+(?:do|did|would)\s+{_YOU}\s+(?:\w+\s+)?(?:think|feel)\s+"
+    r"(?:of|about)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+\W*$"
     r"|\byour\s+(?:own\s+|personal\s+|honest\s+|political\s+)?(?:opinion|opinions|view|views|stance|"
     r"position|verdict|vote|pick|favou?rite|politics)\b"
     r"|\b(?:should|shall)\s+(?:i|we)\s+(?:\w+\s+)?(?:vote|support|back|trust|believe|like|donate|root|side)\b"
     rf"|\bwho\s+(?:should|would|will|do|did)\s+(?:i|we|{_YOU})\s+(?:\w+\s+)?(?:vote|support|back|root|side|"
     r"pick|choose|prefer|trust)\b"
+    rf"|\bwhich\s+side\s+(?:are|r)\s+{_YOU}\s+on\b|\b(?:are|r)\s+{_YOU}\s+on\s+[\w'’]+\s+side\b"
     rf"|\b(?:are|r)\s+{_YOU}\s+(?:a\s+)?(?:for|against|pro|anti|fan|supporter|republican|democrat|"
     r"liberal|conservative|socialist|leftist|right-wing|left-wing)\b",
     re.IGNORECASE,

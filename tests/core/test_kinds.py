@@ -663,13 +663,18 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
         "what's your opinion on rent control",
         "are you a democrat",
         "who should we back in the mayoral race",
+        "would you vote for mamdani?",
+        "do you agree with trump?",
+        "which side are you on",
+        "are you on trump's side",
     ],
 )
 def test_the_bots_own_view_or_advice_to_the_asker_is_not_covered(answerer: Answerer, text: str) -> None:
     """A trial: "should I vote for mamdani?" and "who do you support?" were answered, sure, with a line on
-    his voters and one of his quotes, which reads as the bot taking a side."""
+    his voters and one of his quotes, which reads as the bot taking a side; no passage is offered either,
+    "closest" or not."""
     a = answerer.ask(text)
-    assert a.kind == "not_covered" and a.highlight is None
+    assert a.kind == "not_covered" and a.highlight is None and not a.excerpts
 
 
 @pytest.mark.parametrize(
@@ -680,6 +685,13 @@ def test_the_bots_own_view_or_advice_to_the_asker_is_not_covered(answerer: Answe
         "can you tell me what trump said he agrees with",
         "did trump say he would support mamdani",
         "what did mamdani say he would like to talk about",
+        # A review of the rule's first version found these declined:
+        "would you like to tell me when they met",
+        "what do you think about what trump said about rent",
+        "what do you think about the part where trump said he would feel comfortable living in NYC",
+        "did you back up the claim with a source",
+        "do you think trump liked him?",
+        "should I read the FAQ?",
     ],
 )
 def test_a_question_put_to_the_bot_about_the_article_is_answered(answerer: Answerer, text: str) -> None:
