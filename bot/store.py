@@ -472,13 +472,14 @@ def load_salt(data_dir: Path) -> bytes:
         raise StoreError(f"Cannot read or create the salt file {path}: {exc.strerror}.") from exc
     if not salt:
         raise StoreError(f"The salt file {path} is empty; delete it to make a new one, or set USER_SALT.")
-    if len(salt) < MIN_SALT_CHARS:  # as USER_SALT: a short one is found by trying (a trial's was 1 byte)
-        raise StoreError(
-            f"The salt file {path} holds {len(salt)} character{'s' if len(salt) != 1 else ''}, too few to "
-            f"hide who asked (at least "
-            f"{MIN_SALT_CHARS}); replace it with a long random value (`openssl rand -hex 32`), or set "
-            "USER_SALT."
-        )
+    if len(salt) < MIN_SALT_CHARS:
+        # Warned, not refused: the stored rows are keyed by this salt, and only it lets `forget` find them
+        # (a review: a refusal, then a new salt as advised, left `forget` deleting nothing).
+        log.warning(
+            "The salt file %s holds %d character%s, too few to hide who asked (USER_SALT needs %d); "
+            "forget everyone stored, or let the retention empty the store, before replacing it.",
+            path, len(salt), "" if len(salt) == 1 else "s", MIN_SALT_CHARS,
+        )  # fmt: skip
     return salt
 
 

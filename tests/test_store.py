@@ -380,13 +380,18 @@ def test_the_salt_file_is_made_once(tmp_path: Path) -> None:
     assert oct((tmp_path / "data" / "salt").stat().st_mode & 0o777) == "0o600"
 
 
-def test_a_salt_file_too_short_to_hide_who_asked_is_refused(tmp_path: Path) -> None:
-    """A trial: a one-byte salt file was used as it was (USER_SALT asks for 16 characters at least)."""
+def test_a_salt_file_too_short_to_hide_who_asked_is_warned_of(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A trial: a one-byte salt file was used without a word (USER_SALT asks for 16 characters at least).
+    It is still used (the rows stored are keyed by it: only it lets `forget` find them), with a warning."""
     (tmp_path / "salt").write_text("x")
-    with pytest.raises(StoreError, match=r"holds 1 character, too few to hide who asked \(at least 16\)"):
-        load_salt(tmp_path)
+    with caplog.at_level("WARNING"):
+        assert load_salt(tmp_path) == b"x"
+    assert "holds 1 character, too few to hide who asked (USER_SALT needs 16)" in caplog.text
+    caplog.clear()
     (tmp_path / "salt").write_text("x" * 16)
-    assert load_salt(tmp_path) == b"x" * 16
+    assert load_salt(tmp_path) == b"x" * 16 and not caplog.text
 
 
 def test_a_data_dir_that_is_a_file_is_said_so(tmp_path: Path) -> None:

@@ -740,7 +740,7 @@ class AskCog(commands.Cog):
             )
         except discord.HTTPException as exc:  # no permission to make threads here: reply in place
             lost = exc.status >= 500 or exc.code == THREAD_EXISTS  # it may be there: its reply was lost
-            thread = await self._made_anyway(message) if lost else None
+            thread = await self._made_anyway(message, thread_name(answer.question)) if lost else None
             if thread is None:
                 log.info(
                     "could not open a thread for message %s (%s); replying in place", message.id, exc.status
@@ -908,15 +908,19 @@ class AskCog(commands.Cog):
         finally:
             self._reopened.pop(message.id, None)
 
-    async def _made_anyway(self, message: discord.Message) -> discord.Thread | None:
+    async def _made_anyway(self, message: discord.Message, name: str) -> discord.Thread | None:
         """The thread the bot opened on `message` although Discord's reply said otherwise: a reply lost on
         the way back (a 503), or discord.py's retry of a 500 refused as "already created". Left alone it
         would stay empty, named after the question, even once the question is deleted (a trial). Found by
-        its id, which is the message's, only if the bot opened it in the message's channel."""
+        its id, which is the message's, only if the bot opened it in the message's channel just now, as
+        its `name` shows: an earlier one ("Answered in the channel", the question edited since) is not
+        this answer's (a review)."""
         if isinstance(message.channel, discord.Thread):
             return None  # no thread opens on a message in a thread
         thread = await self._own_thread(message.id)
-        return thread if thread is not None and thread.parent_id == message.channel.id else None
+        if thread is None or thread.parent_id != message.channel.id or thread.name != name:
+            return None
+        return thread
 
     async def _own_thread(self, channel_id: int) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived

@@ -38,7 +38,7 @@ def _joins_the_one_before(char: str) -> bool:
     code = ord(char)
     return (
         unicodedata.combining(char) > 0
-        or unicodedata.category(char) in ("Mn", "Me")
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")  # Mc: a vowel sign (कि)
         or char == _ZWJ
         or 0xFE00 <= code <= 0xFE0F
         or 0x1F3FB <= code <= 0x1F3FF
@@ -63,7 +63,7 @@ def whole_characters(text: str, limit: int) -> int:
         while run < cut and _regional(text[cut - 1 - run]):
             run += 1
         cut -= run % 2  # an odd run before the cut: its last letter is half of the flag the cut splits
-    return cut
+    return cut or min(limit, len(text))  # one character longer than the limit: cut inside, never emptied
 
 
 def cut_at_word(text: str, limit: int, floor: int | None = None) -> str:

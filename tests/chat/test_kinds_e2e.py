@@ -213,6 +213,16 @@ async def test_a_mention_is_answered_in_place_when_posting_in_the_new_thread_is_
         # question was deleted. It is renamed (never deleted: others may have posted in it meanwhile).
         await _until_named(fake, str(msg["id"]), IN_PLACE_THREAD)
         assert not [c for c in fake.channels.values() if "mamdani" in str(c.get("name"))]
+        # Edited, it is answered in place again: not in that thread, which is no new one Discord opened
+        # without saying so (a review found the edit's answer posted there, under its old name).
+        await asyncio.sleep(0.3)
+        n = len(fake.requests)
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> when did they meet?")
+        again = await fake.wait_for_request(
+            lambda r: posted(r) and bool(r.json.get("embeds")) and r.status == 200, start=n
+        )
+        assert again.path == f"/channels/{fake.channel_id}/messages"
+        assert not fake.bot_messages(str(msg["id"]))
 
 
 async def _until_named(fake: FakeDiscord, channel_id: str, name: str) -> None:

@@ -48,6 +48,8 @@ FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # three emoji joined by Z
         ("\u270c\ufe0f" * 3, 3, "\u270c\ufe0f"),  # an emoji with its presentation selector
         ("\U0001f44d\U0001f3fd" * 3, 3, "\U0001f44d\U0001f3fd"),  # an emoji with its skin tone
         ("abcdef", 4, "abcd"),
+        ("\u0915\u093f" * 3, 3, "\u0915\u093f"),  # a vowel sign (Mc) stays on its letter
+        ("a" + "\u0301" * 10, 4, "a" + "\u0301" * 3),  # one character past the limit: cut, not emptied
     ],
 )
 def test_a_cut_inside_a_word_never_splits_a_character_as_shown(text: str, limit: int, cut: str) -> None:
