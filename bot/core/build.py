@@ -243,6 +243,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     with rebuilding(paths.index):
         check_replaceable(paths.index)
         remove_leftovers(paths.index)
+        check_replaceable(paths.index.with_name(paths.index.name + ".new"))  # the staging folder, below
         embedder = SentenceTransformerEmbedder()
         docs, digest = corpus_documents(paths.corpus)
         chunks = chunk_corpus(docs)

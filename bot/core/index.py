@@ -256,16 +256,50 @@ def remove_tree(path: Path) -> None:
 _TEMPORARY = re.compile(r"[a-z0-9_]{8}")
 
 
+# Every file a build writes in the index folder (tests/core/test_build.py checks a built one against it).
+INDEX_FILES = frozenset(
+    {MANIFEST, CHUNKS, VECTORS, SENTENCES, "retrieval.json", "adapter.npy", "expansions.npz",
+     "line_adapter.npy", "intents.npz", "intents.json", "highlight.json", "protected_words.txt"}
+)  # fmt: skip
+# The fields of a manifest that any index this program built has.
+_MANIFEST_FIELDS = frozenset({"format", "model", "dim", "chunks"})
+
+
+def is_index(folder: Path) -> bool:
+    """Whether `folder` holds an index this program built: a manifest with its fields (a browser
+    extension's manifest.json is no index)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and _MANIFEST_FIELDS <= data.keys()
+
+
+def _a_builds(folder: Path) -> bool:
+    """Whether a folder beside the index is what a build made: a link, an index, or a folder holding only
+    files a build writes (none, or some of them)."""
+    if folder.is_symlink():
+        return True
+    if not folder.is_dir():
+        return False
+    try:
+        return is_index(folder) or all(p.name in INDEX_FILES for p in folder.iterdir())
+    except OSError:
+        return False
+
+
 def leftovers(out: Path) -> list[Path]:
     """The folders an interrupted build of `out` leaves beside it (remove them only while no build runs):
-    its own names only, so a person's `.index-photos` beside it is never taken for one (a trial)."""
+    its own names, holding only what a build writes, so a person's `.index-photos`, or an `index.old` of
+    photos, beside it is never taken for one (a trial, a review)."""
     parent = out.parent
     found = [out.with_name(out.name + ".new"), out.with_name(out.name + ".old")]
     for prefix in (f".{out.name}-", f".{out.name}.new-"):
-        found += sorted(
+        named = (
             p for p in parent.glob(f"{glob.escape(prefix)}*") if _TEMPORARY.fullmatch(p.name[len(prefix) :])
         )
-    return [p for p in found if p.is_dir() or p.is_symlink()]
+        found += sorted(named)
+    return [p for p in found if _a_builds(p)]
 
 
 def check_replaceable(out: Path) -> None:
@@ -279,7 +313,7 @@ def check_replaceable(out: Path) -> None:
         entries = sorted(p.name for p in out.iterdir())
     except OSError as exc:
         raise unwritable(out, exc) from exc
-    if entries and MANIFEST not in entries:
+    if entries and not is_index(out):
         raise IndexUnwritable(
             f"INDEX_DIR {out} holds other files ({entries[0]}{', …' if len(entries) > 1 else ''}), not an "
             "index, and a build replaces the folder whole; point INDEX_DIR at an empty or new folder."
@@ -289,6 +323,8 @@ def check_replaceable(out: Path) -> None:
 def swap(new: Path, out: Path) -> None:
     """Replace `out` by `new` so that a reader never sees a half-written index (else IndexUnwritable)."""
     old = out.with_name(out.name + ".old")
+    if (old.exists() or old.is_symlink()) and not _a_builds(old):
+        raise IndexUnwritable(f"{old} holds other files, in the way of the build; move it elsewhere.")
     try:
         remove_tree(old)  # left by an earlier run that could not finish removing it
         if out.exists():

@@ -18,7 +18,7 @@ import bot.core.embedding
 from bot.core.answer import load_checked
 from bot.core.build import Paths, rebuild
 from bot.core.embedding import Embedder
-from bot.core.index import IndexUnwritable
+from bot.core.index import INDEX_FILES, IndexUnwritable
 from tests.core.test_index import HARBOUR
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -90,6 +90,7 @@ def test_a_rebuild_publishes_an_index_every_user_can_read(paths: Paths) -> None:
     assert oct(paths.index.stat().st_mode & 0o777) == "0o755"  # not mkdtemp's 0700
     modes = {p.name: oct(p.stat().st_mode & 0o777) for p in paths.index.iterdir()}
     assert len(modes) == 12 and set(modes.values()) == {"0o644"}, modes
+    assert set(modes) <= INDEX_FILES  # what leftovers() takes for a build's
     load_checked(paths.index)
 
 
@@ -115,11 +116,25 @@ def test_a_rebuild_never_empties_a_folder_of_other_files_nor_takes_a_persons_fol
     with pytest.raises(IndexUnwritable, match=r"holds other files \(notes\.txt\), not an index"):
         rebuild(paths)
     assert (paths.index / "notes.txt").read_text() == "keep"
-    (paths.index / "notes.txt").unlink()  # an empty folder is built in
-    (paths.index.parent / ".index-photos" / "2025").mkdir(parents=True)
+    (paths.index / "notes.txt").write_text('{"name": "an extension", "manifest_version": 3}')
+    (paths.index / "notes.txt").rename(paths.index / "manifest.json")  # a browser extension's: no index
+    with pytest.raises(IndexUnwritable, match=r"holds other files \(manifest\.json\), not an index"):
+        rebuild(paths)
+    (paths.index / "manifest.json").unlink()  # an empty folder is built in
+    # Beside it, folders of its names that hold what a build does not write are a person's (a review).
+    for name in (".index-photos", ".index-holidays", "index.old", "index.new"):
+        (paths.index.parent / name).mkdir()
+        (paths.index.parent / name / "2025.jpg").write_bytes(b"a photo")
+    with pytest.raises(IndexUnwritable, match=r"index\.new holds other files"):
+        rebuild(paths)
+    (paths.index.parent / "index.new" / "2025.jpg").unlink()  # empty: a build's
+    with pytest.raises(IndexUnwritable, match=r"index\.old holds other files, in the way"):
+        rebuild(paths)  # the previous index would be moved there
+    (paths.index.parent / "index.old" / "2025.jpg").unlink()
     rebuild(paths)
     rebuild(paths)  # over an index
-    assert (paths.index.parent / ".index-photos" / "2025").is_dir()
+    for name in (".index-photos", ".index-holidays"):
+        assert (paths.index.parent / name / "2025.jpg").read_bytes() == b"a photo"
     load_checked(paths.index)
 
 
