@@ -565,10 +565,13 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Answer DMs, mentions, replies to the bot, its threads, and questions in ask-channels."""
-        if self.bot.closing:
-            return  # shutting down: what is under way finishes, nothing new starts
         wanted = self.wants(message)
         if wanted is None or self._seen_before(message.id):
+            return
+        if self.bot.closing:  # what is under way finishes, nothing new starts; asked, one is told why
+            if wanted[1] != "channel":
+                with contextlib.suppress(discord.HTTPException):
+                    await reply_to(message, content=RESTARTING)
             return
         if message.guild is None:  # no edits are followed in a DM
             await self._answer_safely(message, *wanted)
