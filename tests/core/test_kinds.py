@@ -680,28 +680,6 @@ def test_the_bots_own_view_or_advice_to_the_asker_is_not_covered(answerer: Answe
 @pytest.mark.parametrize(
     "text",
     [
-        "do you think they will meet again?",  # a prediction the article answers, asked of the bot
-        "what do you know about con edison",
-        "can you tell me what trump said he agrees with",
-        "did trump say he would support mamdani",
-        "what did mamdani say he would like to talk about",
-        # A review of the rule's first version found these declined:
-        "would you like to tell me when they met",
-        "what do you think about what trump said about rent",
-        "what do you think about the part where trump said he would feel comfortable living in NYC",
-        "did you back up the claim with a source",
-        "do you think trump liked him?",
-        "should I read the FAQ?",
-    ],
-)
-def test_a_question_put_to_the_bot_about_the_article_is_answered(answerer: Answerer, text: str) -> None:
-    a = answerer.ask(text)
-    assert a.kind == "answer" and a.highlight
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "what did steve bannon say about mamdani",
         "what did the president say about rent",
         # A first trial of bot.core.speakers declined these: one unknown word declined the question.
@@ -711,6 +689,19 @@ def test_a_question_put_to_the_bot_about_the_article_is_answered(answerer: Answe
         "how many customers does con edison have",
         "how much is rent in nyc",
         "how many times did trump read it",
+        # Put to the bot, yet about the article: not its own view (bot.core.speakers.asks_for_an_opinion).
+        "do you think they will meet again?",  # a prediction the article answers, asked of the bot
+        "what do you know about con edison",
+        "can you tell me what trump said he agrees with",
+        "did trump say he would support mamdani",
+        "what did mamdani say he would like to talk about",
+        # A review of the opinion rule's first version found these declined:
+        "would you like to tell me when they met",
+        "what do you think about what trump said about rent",
+        "what do you think about the part where trump said he would feel comfortable living in NYC",
+        "did you back up the claim with a source",
+        "do you think trump liked him?",
+        "should I read the FAQ?",
     ],
 )
 def test_what_the_article_does_say_is_answered(answerer: Answerer, text: str) -> None:
