@@ -125,18 +125,18 @@ def once() -> int:
     return secrets.randbits(63)
 
 
-async def resent(send: Callable[[], Awaitable[T]], on_server_errors: bool = True) -> T:
-    """Send; while Discord refuses for rate limits (429) or, with `on_server_errors`, fails on its side
-    (5xx), again after each of RESEND_PAUSES, within RESEND_BUDGET_SECONDS: discord.py's own retries of a
-    500 take half a minute, and a person's next message waits its turn meanwhile (a review). A webhook
-    (an /ask follow-up) is sent again on rate limits only: it carries no nonce, so a send whose reply was
-    lost would post twice, and discord.py already retries it on every 5xx."""
+async def resent(send: Callable[[], Awaitable[T]]) -> T:
+    """Send (or edit, delete, read); while Discord refuses for rate limits (429) or fails on its side (5xx),
+    again after each of RESEND_PAUSES, within RESEND_BUDGET_SECONDS: discord.py's own retries of a 500 take
+    half a minute, and a person's next message waits its turn meanwhile (a review). Only for what may be
+    done twice: an edit or a deletion, or a message with a nonce (`once`); never a webhook's follow-up,
+    which carries none, so one whose reply was lost would post twice."""
     start = time.monotonic()
     for pause in RESEND_PAUSES:
         try:
             return await send()
         except discord.HTTPException as exc:
-            if exc.status != 429 and not (on_server_errors and exc.status >= 500):
+            if exc.status != 429 and exc.status < 500:
                 raise
             if time.monotonic() - start > RESEND_BUDGET_SECONDS:
                 raise

@@ -250,7 +250,8 @@ class Retriever:
 
     def _stranger(self, question: str) -> str | None:
         """Whom or what the question asks about that the article and the training questions have no word
-        for: a speaker ("what did eric adams say") or a topic talked about ("did they discuss tariffs")."""
+        for: a speaker ("what did eric adams say") or a topic talked about ("did they discuss tariffs"); or
+        the words asking for the bot's own view or advice ("should I vote for him?"), which it has none of."""
         known = self.model.asked_words
         return (
             unknown_speaker(question, self.lexical, known)
@@ -375,9 +376,8 @@ class Retriever:
         # people ask about it with "capital"; "how many bones are in the human body?": only "human").
         near = answered or (
             bool(hits)
-            and not asks_for_an_opinion(
-                question
-            )  # a passage shown for "should I vote for him?" reads as advice
+            # ... and never for the bot's own view: one shown for "should I vote for him?" reads as advice.
+            and not asks_for_an_opinion(question)
             and confidence >= NEAR_FRACTION * self.model.abstain_threshold
             and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
