@@ -445,7 +445,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = read_stdin() if words == "-" else words
     if args.batch is None and (question is None or not question.strip()):
         raise UserError(
-            f'The question is empty; ask one, for example: {command_name()} ask "When was the meeting?"',
+            f"The question is empty; ask one, for example: {command_name()} ask when did they meet.",
             EXIT_USAGE,
         )
     _check_k(args.k)
