@@ -965,6 +965,7 @@ class AskCog(commands.Cog):
         task = asyncio.create_task(work, name=name)
         self._background.add(task)
         task.add_done_callback(self._done_in_background)
+        self.bot.finish_before_closing(task)  # a restart does not cut it off (a review)
 
     def _done_in_background(self, task: asyncio.Task[None]) -> None:
         """Forget a finished background task, logging what it raised (a failure is no silent one)."""

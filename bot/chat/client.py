@@ -240,6 +240,12 @@ class MeetingBot(commands.AutoShardedBot):
         finally:
             self._replying.discard(task)  # type: ignore[arg-type]
 
+    def finish_before_closing(self, task: asyncio.Task) -> None:
+        """Let `close` wait for a task, as for a reply under way (SHUTDOWN_DRAIN at most): taking down a
+        deleted question's answer, which a restart would otherwise cut off with the words still up."""
+        self._replying.add(task)
+        task.add_done_callback(self._replying.discard)
+
     async def close(self) -> None:
         """Stop taking up messages and pruning, let the replies under way finish (SHUTDOWN_DRAIN at most),
         then stop answering and disconnect."""

@@ -1470,3 +1470,23 @@ async def test_edits_after_the_first_do_not_rename_the_thread_again(fake, answer
             r.json["name"] for r in fake.requests[n:] if r.method == "PATCH" and "name" in (r.json or {})
         ]
         assert renames == [EDITED_THREAD]
+
+
+async def test_closing_lets_a_deleted_questions_takedown_finish(fake, answerer, tmp_path):
+    """A review: a question deleted just before a restart had its answer's takedown cut off by closing, and
+    the thread kept the question's words."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+
+        async def slowly() -> None:
+            await asyncio.sleep(0.5)  # Discord is slow to rename it
+
+        fake.before_request("PATCH", rf"^/channels/{thread_id}$", slowly)
+        n = len(fake.requests)
+        await fake.delete_message(msg["id"])
+        await fake.wait_for_request(lambda r: r.method == "DELETE", start=n)  # the takedown has begun
+        await asyncio.wait_for(bot.close(), 8)
+    assert fake.channels[thread_id]["name"] == WITHDRAWN_THREAD
