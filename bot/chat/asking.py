@@ -435,7 +435,7 @@ class AskCog(commands.Cog):
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         # The reply does not wait for the database (the buttons need the row only when clicked). Like a
-        # reply to a message, it is sent again after discord.py's retries give up on rate limits.
+        # reply to a message, it is tried again after discord.py's retries give up (`resent`).
         reply = self._reply(interaction.id, answer)
         with self.bot.unrecorded.being_recorded(interaction.id):
             await asyncio.gather(
@@ -569,9 +569,7 @@ class AskCog(commands.Cog):
         if wanted is None or self._seen_before(message.id):
             return
         if self.bot.closing:  # what is under way finishes, nothing new starts; asked, one is told why
-            if wanted[1] != "channel":
-                with contextlib.suppress(discord.HTTPException):
-                    await reply_to(message, content=RESTARTING)
+            await _tell_restarting(message, wanted[1])
             return
         if message.guild is None:  # no edits are followed in a DM
             await self._answer_safely(message, *wanted)
@@ -593,9 +591,7 @@ class AskCog(commands.Cog):
                 await self._answer_message(message, question, surface)
         except BatcherClosed:
             log.info("message %s was not answered: shutting down", message.id)
-            if surface != "channel":
-                with contextlib.suppress(discord.HTTPException):
-                    await reply_to(message, content=RESTARTING)
+            await _tell_restarting(message, surface)
         except discord.HTTPException as exc:
             log.warning("could not reply to message %s: %s", message.id, exc)
         except Exception:
@@ -1152,6 +1148,13 @@ class AskCog(commands.Cog):
             return {"embed": render_guide(answer)}
         # Cited excerpts: an answer, or the next passages of one or of the article ("more" after a summary).
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
+
+
+async def _tell_restarting(message: discord.Message, surface: str) -> None:
+    """Tell someone who asked that the bot is restarting (not in an ask-channel, where people chat too)."""
+    if surface != "channel":
+        with contextlib.suppress(discord.HTTPException):
+            await reply_to(message, content=RESTARTING)
 
 
 def _log_failed_build(task: asyncio.Task[Suggester]) -> None:

@@ -231,17 +231,14 @@ class MeetingBot(commands.AutoShardedBot):
 
     @contextmanager
     def replying(self) -> Iterator[None]:
-        """Around the reply to one question: `close` lets it finish (SHUTDOWN_DRAIN at most)."""
+        """Around the reply to one question: `close` lets its task finish (SHUTDOWN_DRAIN at most)."""
         task = asyncio.current_task()
         if task is not None:
-            self._replying.add(task)
-        try:
-            yield
-        finally:
-            self._replying.discard(task)  # type: ignore[arg-type]
+            self.finish_before_closing(task)
+        yield
 
     def finish_before_closing(self, task: asyncio.Task) -> None:
-        """Let `close` wait for a task, as for a reply under way (SHUTDOWN_DRAIN at most): taking down a
+        """Let `close` wait for a task (SHUTDOWN_DRAIN at most): a reply under way, or taking down a
         deleted question's answer, which a restart would otherwise cut off with the words still up."""
         self._replying.add(task)
         task.add_done_callback(self._replying.discard)
