@@ -956,10 +956,13 @@ def _open_store(settings: Settings, create: bool = True, reads_only: bool = Fals
         raise UserError(str(exc)) from exc
 
 
-def report_json(report: UsageReport, retention_days: int) -> dict:
-    """The JSON object of a usage report (the `report --json` format)."""
+def report_json(report: UsageReport, retention_days: int, database_found: bool = True) -> dict:
+    """The JSON object of a usage report (the `report --json` format). `database_found` is false when
+    there was no database to read (none made yet, or a mistyped DATA_DIR), so zero is not taken for a
+    count."""
     return {
         "generated_at": report.generated_at.isoformat(),
+        "database_found": database_found,
         "retention_days": retention_days,
         "questions": report.questions,
         "abstained": report.abstained,
@@ -1043,7 +1046,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     written = write_chart(report, args.png) if args.png is not None else None
     if args.json:
-        print(json.dumps(report_json(report, settings.retention_days), ensure_ascii=False))
+        print(json.dumps(report_json(report, settings.retention_days, not missing), ensure_ascii=False))
     else:
         text = report_text(report, settings.retention_days)
         if missing:

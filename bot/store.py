@@ -525,8 +525,9 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
     except StoreError:
         if not reads_only:
             raise
-        # A read-only copy of a database made before a table was added: read it as it is.
-        store = Store.open(url, salt, schema=False)
+        # A read-only copy, or a database on a read-only mount (where SQLite cannot make the -shm file it
+        # reads a write-ahead log with), or one made before a table was added: read it as it is.
+        store = Store.open(url, salt, schema=False, read_only=True)
         log.warning("The database cannot be written; it is read as it is.")
         return store
     try:
@@ -624,6 +625,24 @@ def add_missing_columns(conn: Connection) -> None:
                 conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
 
 
+def read_only_sqlite(parsed: URL) -> URL:
+    """A SQLite URL opened read-only and immutable: SQLite makes no -shm or journal file and takes no lock,
+    which a write-ahead-log database needs even to be read, so a database on a read-only mount (or in a
+    folder its reader cannot write) can be read. What the bot wrote since its last checkpoint, still in the
+    -wal file, is not seen; the bot checkpoints as it closes."""
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return parsed  # in memory, or a URI whose own mode is kept
+    path = quote(str(Path(database).absolute()), safe="/")  # no "~" expanded, as SQLite expands none
+    uri = {"mode": "ro", "immutable": "1", "uri": "true"}
+    return parsed.set(database=f"file:{path}").update_query_dict(uri)
+
+
+def _foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on, as `_sqlite_pragmas` sets them, for a read-only connection (no WAL switch)."""
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys on (SQLite leaves them off), WAL so readers don't block the writer."""
     cursor = dbapi_connection.cursor()
@@ -635,8 +654,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             try:
                 if cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() in ("wal", "memory"):
                     break
-            except sqlite3.OperationalError:
-                pass
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorname", "SQLITE_BUSY") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                    break  # a file that cannot be written (a read-only mount): no wait makes it work
             time.sleep(0.05)
     finally:
         cursor.close()
@@ -658,18 +678,27 @@ class Store:
 
     @classmethod
     def open(
-        cls, url: str, salt: bytes | str, lock_timeout: float = LOCK_TIMEOUT, schema: bool = True
+        cls,
+        url: str,
+        salt: bytes | str,
+        lock_timeout: float = LOCK_TIMEOUT,
+        schema: bool = True,
+        read_only: bool = False,
     ) -> Store:
         """Connect, creating the tables (and a SQLite file's folder) if missing; StoreError if it can't.
 
         `lock_timeout`: seconds a SQLite write waits for another writer's lock before it fails. With
-        `schema` false nothing is created (a read-only copy is read as it is).
+        `schema` false nothing is created (a read-only copy is read as it is). With `read_only`, a SQLite
+        file is opened as SQLite's immutable read-only URI (`read_only_sqlite`): no journal, no lock, so it
+        is read on a read-only mount too; nothing is created and no write succeeds.
         """
         salt = salt.encode("utf-8") if isinstance(salt, str) else salt
         if not salt:
             raise StoreError("The anonymisation salt is empty; set USER_SALT or let the bot make one.")
         parsed = _parse_url(url)
         backend = parsed.get_backend_name()
+        if read_only and backend == "sqlite":
+            parsed, schema = read_only_sqlite(parsed), False
         # SQLAlchemy's error text would otherwise carry the statement's values (questions, history) into logs.
         kwargs: dict[str, Any] = {"hide_parameters": True}
         if backend == "sqlite":
@@ -687,7 +716,7 @@ class Store:
         except (NoSuchModuleError, ImportError) as exc:
             raise StoreError(f"The database driver for {parsed.drivername} is not installed.") from exc
         if backend == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _foreign_keys if read_only else _sqlite_pragmas)
         store = cls(engine, salt)
         try:
             with engine.begin() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -580,6 +581,8 @@ def test_cli_defaults_to_sqlite_in_the_data_dir_and_makes_none_to_read_or_delete
         f"No questions stored yet: there is no database in DATA_DIR {data} (the Discord bot makes it"
         in result.stdout
     )
+    result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data))
+    assert result.returncode == 0 and json.loads(result.stdout)["database_found"] is False  # not "0 asked"
     forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
     assert forget.returncode == 1 and forget.stdout == ""
     assert forget.stderr.strip() == (
@@ -592,6 +595,7 @@ def test_cli_defaults_to_sqlite_in_the_data_dir_and_makes_none_to_read_or_delete
         record(store, "1", ALICE, "when was the meeting?", at=datetime.now(UTC))
     result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data))
     assert result.returncode == 0 and json.loads(result.stdout)["questions"] == 1
+    assert json.loads(result.stdout)["database_found"] is True
     forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
     assert forget.returncode == 0 and forget.stdout.startswith("Deleted 1 row")
 
@@ -646,6 +650,46 @@ def test_report_reads_a_read_only_copy_made_before_a_table_was_added(tmp_path: P
     result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(tmp_path), DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["questions"] == 1 and "Traceback" not in result.stderr
+
+
+@contextmanager
+def folder_made_read_only(folder: Path) -> Iterator[None]:
+    """The folder read-only for this process: bound read-only over itself as root (whom modes don't
+    stop), its write bits taken away otherwise; skipped where neither can be done."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    mount = ["mount", "--bind", "-o", "ro", str(folder), str(folder)]
+    if shutil.which("mount") is None or subprocess.run(mount, capture_output=True).returncode != 0:
+        pytest.skip("this machine cannot mount a folder read-only for the test")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_report_reads_a_database_on_a_read_only_mount(tmp_path: Path) -> None:
+    """A trial: `report` with DATA_DIR on a read-only mount failed ("unable to open database file"), since
+    SQLite reads a write-ahead-log database through a -shm file it could not make there."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "salt").write_bytes(SALT)
+    with Store.open(default_url(data), SALT) as store:
+        record(store, "1", ALICE, "a recent question", at=datetime.now(UTC) - timedelta(days=1))
+    before = sorted(os.listdir(data))
+    with folder_made_read_only(data):
+        with pytest.raises(OSError):
+            (data / "probe").touch()  # read-only indeed
+        result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data))
+        forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["questions"] == 1 and "Traceback" not in result.stderr
+    assert forget.returncode == 1 and "Traceback" not in forget.stderr  # said, not pretended
+    assert sorted(os.listdir(data)) == before
 
 
 @pytest.mark.parametrize("command", [("report",), ("forget", "123")])
