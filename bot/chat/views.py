@@ -123,11 +123,17 @@ class Cooldowns:
 def may_post_here(interaction: discord.Interaction) -> bool:
     """Whether the person may post in the interaction's channel themselves. A public reply carries their
     words (an /ask's title is the question; a posted check quotes them): a member without Send Messages
-    posted their own text in the channel through the bot (a trial). Always in a DM."""
+    posted their own text in the channel through the bot (a trial). Always in a DM. Never for a member
+    timed out (who may only read), nor in a locked thread without Manage Threads (only they may post
+    there), whatever the permissions Discord sent say."""
     if interaction.guild is None:
         return True
     permissions = interaction.permissions
+    if isinstance(interaction.user, discord.Member) and interaction.user.is_timed_out():
+        return False
     if isinstance(interaction.channel, discord.Thread):
+        if interaction.channel.locked and not permissions.manage_threads:
+            return False
         return permissions.send_messages_in_threads
     return permissions.send_messages
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.chat.checking import APOLOGY, GONE, MAY_NOT_POST, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
 from bot.core.answer import Answerer
@@ -144,6 +147,34 @@ async def test_someone_who_may_not_send_messages_posts_nothing_through_the_bot(a
             assert answered["embeds"] and answered["flags"] & MESSAGE_FLAG_EPHEMERAL  # answered, privately
             public = [m for m in fake.bot_messages() if not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
             assert public == []
+
+
+@pytest.mark.parametrize("why", ["timed out", "locked thread"])
+async def test_a_member_timed_out_or_in_a_locked_thread_posts_nothing_through_the_bot(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, why: str
+):
+    """A member timed out may only read, and a locked thread takes posts only from those who may manage
+    threads; neither posts their words through the bot, whatever Send Messages says."""
+    channel_id = None
+    if why == "timed out":
+        until = datetime.now(UTC) + timedelta(hours=1)
+        fake.members[str(fake.user_id)]["communication_disabled_until"] = until.isoformat()
+    else:
+        thread = fake._thread_payload(str(fake.channel_id), str(fake._snowflake()), {"name": "t"}, 11)
+        thread["thread_metadata"]["locked"] = True
+        channel_id = thread["id"]
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("check", {"text": THREE}, channel_id=channel_id)
+        reply = await checked(fake, ref)
+        click = await fake.click_button(post_button(reply)["custom_id"], fake.original_message(ref.id)["id"])
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == MAY_NOT_POST
+        ask = await fake.send_slash("ask", {"question": "when was the meeting?"}, channel_id=channel_id)
+        await fake.wait_for_request(lambda r: is_followup(r, ask))
+        answered = fake.original_message(ask.id)
+        assert answered["embeds"] and answered["flags"] & MESSAGE_FLAG_EPHEMERAL  # answered, privately
+        assert [m for m in fake.bot_messages() if not m["flags"] & MESSAGE_FLAG_EPHEMERAL] == []
 
 
 async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_message(
