@@ -478,6 +478,12 @@ class AskCog(commands.Cog):
         if not self.bot.force_sync:
             self._suggester()
 
+    @commands.Cog.listener()
+    async def on_index_swapped(self) -> None:
+        """/reindex swapped in another index: choose the suggestions over it now, which lets the old
+        answerer go, and the next person typing /ask finds them ready."""
+        self._suggester()
+
     def _suggester(self) -> asyncio.Task[Suggester]:
         """The suggester of the answerer serving now (a new one after /reindex, or after a failed build)."""
         answerer = self.bot.answers.answerer

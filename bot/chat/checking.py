@@ -132,6 +132,11 @@ class CheckCog(commands.Cog):
         """Remove the context menu."""
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
+    @commands.Cog.listener()
+    async def on_index_swapped(self) -> None:
+        """/reindex swapped in another index: let the old one go (the next check builds a checker)."""
+        self._checker = None
+
     def checker(self) -> QuoteChecker:
         """The checker over the index being served (rebuilt when /reindex swapped in another)."""
         answerer = self.bot.answers.answerer

@@ -206,6 +206,9 @@ class MeetingBot(commands.AutoShardedBot):
             log.exception("loading the rebuilt index failed")
             return f"The rebuilt index could not be loaded, so the current one stays in use: {exc}"
         self.answers.swap(fresh)
+        # The cogs drop what they built on the old index now (the suggestions, the quote checker), so the
+        # old answerer is freed at once, not when someone next types /ask or checks a quote.
+        self.dispatch("index_swapped")
         m = fresh.index.manifest
         log.info("index swapped in: %d chunks built %s", m.chunks, m.built_at)
         return f"Index rebuilt and swapped in: {m.chunks} passages, built {m.built_at}."

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import shutil
 import sqlite3
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -232,19 +234,23 @@ async def test_owner_sees_stats(fake, answerer, tmp_path):
         assert not [r for r in fake.requests[n:] if "applications/@me" in r.path]
 
 
-async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, answerer, tmp_path):
+async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, tmp_path):
     loads: list[int] = []
 
     def reload() -> Answerer:
         loads.append(1)
         return load_answerer(Paths.of(Settings(_env_file=None)))
 
-    bot = bot_for(tmp_path, answerer)
+    bot = bot_for(tmp_path, reload())  # its own answerer, to see it freed (the fixture's is kept)
+    loads.clear()
     bot.reload = reload
     # The real command rebuilds with torch (tested in the CLI tests); a stand-in that takes a moment.
     bot.reindex_command = [sys.executable, "-c", "import time; time.sleep(1.0)"]
     async with running_bot(fake, bot):
         before = bot.answers.answerer
+        checked = await fake.send_slash("check", {"text": '"I think we will."'})
+        await fake.wait_for_request(lambda r: is_followup(r, checked), timeout=10)
+        assert bot.get_cog("CheckCog")._checker.index is before.index
         ref = await fake.send_slash("reindex", user=fake.owner_id)
         await asyncio.sleep(0.2)
         asked = await fake.send_slash("ask", {"question": "When was the meeting?"})
@@ -253,6 +259,18 @@ async def test_owner_reindex_swaps_the_index_without_losing_a_question(fake, ans
         done = await fake.wait_for_request(lambda r: is_followup(r, ref), timeout=15)
         assert "swapped in" in done.json["content"]
         assert loads == [1] and bot.answers.answerer is not before
+        # Nothing built on the old index is kept until someone next types (the suggestions and the quote
+        # checker held the old answerer, and its memory, until then).
+        for _ in range(50):
+            if bot.get_cog("AskCog")._suggesting[0] is bot.answers.answerer:
+                break
+            await asyncio.sleep(0.1)
+        assert bot.get_cog("AskCog")._suggesting[0] is bot.answers.answerer
+        assert bot.get_cog("CheckCog")._checker is None
+        gone = weakref.ref(before)
+        del before
+        gc.collect()
+        assert gone() is None  # freed, memory and all
 
 
 async def test_reindex_without_the_build_extras_names_them(
