@@ -243,7 +243,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     with rebuilding(paths.index):
         check_replaceable(paths.index)
         remove_leftovers(paths.index)
-        check_replaceable(paths.index.with_name(paths.index.name + ".new"))  # the staging folder, below
+        check_replaceable(paths.index.with_name(paths.index.name + ".new"), staging=True)  # written first
         embedder = SentenceTransformerEmbedder()
         docs, digest = corpus_documents(paths.corpus)
         chunks = chunk_corpus(docs)

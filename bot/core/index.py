@@ -302,21 +302,27 @@ def leftovers(out: Path) -> list[Path]:
     return [p for p in found if _a_builds(p)]
 
 
-def check_replaceable(out: Path) -> None:
+def check_replaceable(out: Path, staging: bool = False) -> None:
     """IndexUnwritable unless a build may replace `out` whole: missing, an empty folder, or an index (its
-    manifest). A folder of other files is never emptied (a trial's INDEX_DIR of notes lost them all)."""
+    manifest). A folder of other files is never emptied (a trial's INDEX_DIR of notes lost them all).
+    `staging`: `out` is the folder beside INDEX_DIR the build writes into first, and is named as such."""
     if not out.exists() and not out.is_symlink():
         return
+    if staging:
+        named = f"The folder {out}, where a build writes before it replaces INDEX_DIR,"
+        fix = "move it elsewhere"
+    else:
+        named, fix = f"INDEX_DIR {out}", "point INDEX_DIR at an empty or new folder"
     if not out.is_dir():
-        raise IndexUnwritable(f"INDEX_DIR {out} is a file, not a folder; point INDEX_DIR at a folder.")
+        raise IndexUnwritable(f"{named} is a file, not a folder; {fix}.")
     try:
         entries = sorted(p.name for p in out.iterdir())
     except OSError as exc:
         raise unwritable(out, exc) from exc
     if entries and not is_index(out):
         raise IndexUnwritable(
-            f"INDEX_DIR {out} holds other files ({entries[0]}{', …' if len(entries) > 1 else ''}), not an "
-            "index, and a build replaces the folder whole; point INDEX_DIR at an empty or new folder."
+            f"{named} holds other files ({entries[0]}{', …' if len(entries) > 1 else ''}), not an "
+            f"index, and a build replaces the folder whole; {fix}."
         )
 
 

@@ -125,8 +125,13 @@ def test_a_rebuild_never_empties_a_folder_of_other_files_nor_takes_a_persons_fol
     for name in (".index-photos", ".index-holidays", "index.old", "index.new"):
         (paths.index.parent / name).mkdir()
         (paths.index.parent / name / "2025.jpg").write_bytes(b"a photo")
-    with pytest.raises(IndexUnwritable, match=r"index\.new holds other files"):
+    with pytest.raises(IndexUnwritable) as staging:
         rebuild(paths)
+    assert str(staging.value) == (
+        f"The folder {paths.index.parent / 'index.new'}, where a build writes before it replaces INDEX_DIR, "
+        "holds other files (2025.jpg), not an index, and a build replaces the folder whole; "
+        "move it elsewhere."
+    )  # not called INDEX_DIR, which it is not
     (paths.index.parent / "index.new" / "2025.jpg").unlink()  # empty: a build's
     with pytest.raises(IndexUnwritable, match=r"index\.old holds other files, in the way"):
         rebuild(paths)  # the previous index would be moved there
