@@ -789,6 +789,21 @@ def test_a_missing_training_folder_is_named(tmp_path: Path, command: tuple[str, 
     assert {p.name: p.read_bytes() for p in index.iterdir()} == before
 
 
+def test_a_training_folder_without_training_files_is_named(tmp_path: Path) -> None:
+    """A trial: TRAIN_DIR at a folder of other files (/etc) built an untrained model with a warning only."""
+    index, train = tmp_path / "index", tmp_path / "notes"
+    shutil.copytree(ROOT / "index", index)
+    train.mkdir()
+    (train / "todo.txt").write_text("not training")
+    before = {p.name: p.read_bytes() for p in index.iterdir()}
+    line = assert_one_sentence_error(run("index", TRAIN_DIR=str(train), INDEX_DIR=str(index)), 1)
+    assert line == (
+        f"error: TRAIN_DIR {train} holds no training files (*.jsonl); check TRAIN_DIR "
+        "(the checkout's train/ is the default; an empty folder builds without training)."
+    )
+    assert {p.name: p.read_bytes() for p in index.iterdir()} == before
+
+
 @pytest.mark.parametrize("data", [".", "data"])
 def test_index_never_builds_over_the_question_store(tmp_path: Path, data: str) -> None:
     """A build replaces INDEX_DIR whole: with DATA_DIR in it, a rebuild would delete every question kept."""

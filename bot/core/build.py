@@ -113,6 +113,19 @@ def training_hash(train_dir: Path) -> str:
     return fingerprint(sorted(files))
 
 
+def no_training_folder(train_dir: Path) -> None:
+    """TrainingFolderMissing when TRAIN_DIR holds files but none of training (*.jsonl): a wrong folder
+    (a trial's /etc built an untrained model with only a warning). An empty folder builds untrained."""
+    try:
+        if any(train_dir.iterdir()) and next(train_dir.rglob("*.jsonl"), None) is None:
+            raise TrainingFolderMissing(
+                f"TRAIN_DIR {train_dir} holds no training files (*.jsonl); check TRAIN_DIR "
+                "(the checkout's train/ is the default; an empty folder builds without training)."
+            )
+    except OSError as exc:
+        raise TrainingFolderMissing(f"Cannot read TRAIN_DIR {train_dir}: {exc.strerror or exc}.") from exc
+
+
 def _installed(module: str) -> bool:
     """Whether a module can be found (without importing it: torch takes seconds)."""
     try:
@@ -240,6 +253,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
     from bot.core.training import read_questions, train_model
 
     training = training_hash(paths.train)  # before anything is read or written
+    no_training_folder(paths.train)
     with rebuilding(paths.index):
         check_replaceable(paths.index)
         remove_leftovers(paths.index)
