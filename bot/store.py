@@ -445,8 +445,9 @@ def _reason(exc: BaseException, secrets: Sequence[str] = ()) -> str:
 
 
 def default_url(data_dir: Path) -> str:
-    """The SQLite file in the data directory."""
-    return f"sqlite:///{data_dir.expanduser().resolve() / DB_FILE}"
+    """The SQLite file in the data directory, its path escaped: a DATA_DIR with "%20" or "?" in its name
+    was read as a URL's, and the store written to another file (a trial)."""
+    return f"sqlite:///{quote(str(data_dir.expanduser().resolve() / DB_FILE), safe='/')}"
 
 
 def load_salt(data_dir: Path) -> bytes:

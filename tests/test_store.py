@@ -600,6 +600,19 @@ def test_cli_defaults_to_sqlite_in_the_data_dir_and_makes_none_to_read_or_delete
     assert forget.returncode == 0 and forget.stdout.startswith("Deleted 1 row")
 
 
+@pytest.mark.parametrize("name", ["pc%20t", "q?mode=rw", "a b#c;&=é"])
+def test_a_data_dir_named_like_a_url_keeps_the_store_in_it(tmp_path: Path, name: str) -> None:
+    """A trial: DATA_DIR "pc%20t" kept the store in "pc t", and "q?mode=rw" in a file "q" beside it, where
+    `report` then found no database."""
+    data = tmp_path / name
+    settings = Settings(_env_file=None, data_dir=data)
+    with open_store(settings) as store:
+        record(store, "1", ALICE, "when was the meeting?", at=datetime.now(UTC))
+    assert (data / "meeting-bot.sqlite3").is_file() and sorted(os.listdir(tmp_path)) == [name]
+    result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data))
+    assert result.returncode == 0 and json.loads(result.stdout)["questions"] == 1, result.stderr
+
+
 def test_report_shows_stored_questions_without_their_escape_sequences(tmp_path: Path) -> None:
     """A trial: a row written by another client with a terminal escape or a bidirectional override
     reached the terminal as it was."""
