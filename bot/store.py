@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -528,7 +529,16 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
             raise
         # A read-only copy, or a database on a read-only mount (where SQLite cannot make the -shm file it
         # reads a write-ahead log with), or one made before a table was added: read it as it is.
-        store = Store.open(url, salt, schema=False, read_only=True)
+        copied = _private_copy_with_log(url)
+        if copied is None:
+            store = Store.open(url, salt, schema=False, read_only=True)
+        else:
+            try:
+                store = Store.open(default_url(copied), salt, schema=False)
+            except StoreError:
+                shutil.rmtree(copied, ignore_errors=True)
+                raise
+            store.copy_dir = copied
         log.warning("The database cannot be written; it is read as it is.")
         return store
     try:
@@ -541,6 +551,30 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
         store.close()
         raise
     return store
+
+
+def _private_copy_with_log(url: str) -> Path | None:
+    """A SQLite database that cannot be written, whose write-ahead log holds rows (the bot stopped before
+    it checkpointed them), copied with its log into a folder of this user's only, where SQLite can read
+    the log (a trial: read in place, immutable, the log's rows were left out unsaid); None when there is
+    no such log, or the copy cannot be made (read in place, then)."""
+    path = sqlite_path(url)
+    try:
+        if path is None or not os.path.getsize(path + "-wal"):
+            return None
+    except OSError:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="meeting-bot-report-"))  # mode 0700
+    try:
+        shutil.copyfile(path, folder / DB_FILE)
+        shutil.copyfile(path + "-wal", folder / (DB_FILE + "-wal"))
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        log.warning(
+            "Cannot copy the database to read its write-ahead log (%s); its newest rows are left out.", exc
+        )
+        return None
+    return folder
 
 
 def _drop_from_histories(conn: Connection, where: Any, said: set[str]) -> None:
@@ -676,6 +710,7 @@ class Store:
         self._salt = salt
         self._dialect = engine.dialect.name
         self._secrets = _secrets(engine.url)  # never repeated in messages
+        self.copy_dir: Path | None = None  # a private copy read in its place, removed on close
 
     @classmethod
     def open(
@@ -737,8 +772,10 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Release the connections."""
+        """Release the connections (and remove the private copy `open_store` read, if it made one)."""
         self.engine.dispose()
+        if self.copy_dir is not None:
+            shutil.rmtree(self.copy_dir, ignore_errors=True)
 
     def __enter__(self) -> Store:
         return self
