@@ -140,9 +140,14 @@ class CheckCog(commands.Cog):
     def checker(self) -> QuoteChecker:
         """The checker over the index being served (rebuilt when /reindex swapped in another)."""
         answerer = self.bot.answers.answerer
-        if self._checker is None or self._checker.index is not answerer.index:
-            self._checker = QuoteChecker(answerer.index, answerer.retriever.embedder)
-        return self._checker
+        checker = self._checker
+        if checker is None or checker.index is not answerer.index:
+            checker = QuoteChecker(answerer.index, answerer.retriever.embedder)
+            # Kept only if that index is still served: one built (in a worker thread) as /reindex swapped
+            # another in would keep the old index, and its memory, until the next check (a review).
+            if self.bot.answers.answerer is answerer:
+                self._checker = checker
+        return checker
 
     async def _check(self, text: str) -> QuoteCheck:
         """Check off the event loop (the encoder and the alignment are CPU work)."""

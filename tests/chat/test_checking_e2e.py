@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.chat.checking import APOLOGY, GONE, MAY_NOT_POST, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
+from bot.config import Settings
 from bot.core.answer import Answerer
+from bot.core.build import Paths
 from tests.chat.bots import bot_for, counted, is_followup
 from tests.chat.test_bot_e2e import assert_within_limits
 from tests.fakediscord import (
@@ -309,3 +311,26 @@ async def test_checks_count_cooldown_hits_and_failures(fake: FakeDiscord, answer
         assert (await checked(fake, ref)).json["content"] == APOLOGY
         assert counted(bot, "meeting_bot_errors_total", stage="checking") == 1
         assert counted(bot, "meeting_bot_cooldown_hits_total") == 1
+
+
+async def test_a_checker_built_as_the_index_is_swapped_is_not_kept(answerer: Answerer, tmp_path, monkeypatch):
+    """A review: a check building its checker in a worker thread as /reindex swapped another index in
+    stored the old one after the swap had let it go, keeping the old index until the next check."""
+    from bot.chat import checking
+    from bot.core.loading import load_answerer
+
+    bot = bot_for(tmp_path, answerer)
+    cog = checking.CheckCog(bot)
+    fresh = await asyncio.to_thread(load_answerer, Paths.of(Settings(_env_file=None)))
+    built = checking.QuoteChecker
+
+    def swapped_meanwhile(*args, **kwargs):
+        bot.answers.swap(fresh)  # as /reindex does while the old index's checker is being built
+        return built(*args, **kwargs)
+
+    monkeypatch.setattr(checking, "QuoteChecker", swapped_meanwhile)
+    old = await asyncio.to_thread(cog.checker)
+    assert old.index is answerer.index and cog._checker is None  # used for this check, then let go
+    monkeypatch.setattr(checking, "QuoteChecker", built)
+    assert (await asyncio.to_thread(cog.checker)).index is fresh.index and cog._checker.index is fresh.index
+    bot.store.close()
