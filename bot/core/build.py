@@ -31,6 +31,7 @@ from bot.core.index import (
     Manifest,
     build_index,
     check_fresh,
+    check_old_is_a_builds,
     check_replaceable,
     check_served_text,
     corpus_documents,
@@ -258,6 +259,7 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
         check_replaceable(paths.index)
         remove_leftovers(paths.index)
         check_replaceable(paths.index.with_name(paths.index.name + ".new"), staging=True)  # written first
+        check_old_is_a_builds(paths.index)  # where the live index goes as the new one is swapped in
         embedder = SentenceTransformerEmbedder()
         docs, digest = corpus_documents(paths.corpus)
         chunks = chunk_corpus(docs)

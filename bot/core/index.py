@@ -309,7 +309,7 @@ def check_replaceable(out: Path, staging: bool = False) -> None:
     if not out.exists() and not out.is_symlink():
         return
     if staging:
-        named = f"The folder {out}, where a build writes before it replaces INDEX_DIR,"
+        named = f"{out}, where a build writes before it replaces INDEX_DIR,"
         fix = "move it elsewhere"
     else:
         named, fix = f"INDEX_DIR {out}", "point INDEX_DIR at an empty or new folder"
@@ -326,11 +326,18 @@ def check_replaceable(out: Path, staging: bool = False) -> None:
         )
 
 
-def swap(new: Path, out: Path) -> None:
-    """Replace `out` by `new` so that a reader never sees a half-written index (else IndexUnwritable)."""
+def check_old_is_a_builds(out: Path) -> None:
+    """IndexUnwritable when the folder the live index is moved to as a build swaps (`out`.old) holds
+    someone's files; checked before a build too, not only after its minutes of work (a review)."""
     old = out.with_name(out.name + ".old")
     if (old.exists() or old.is_symlink()) and not _a_builds(old):
         raise IndexUnwritable(f"{old} holds other files, in the way of the build; move it elsewhere.")
+
+
+def swap(new: Path, out: Path) -> None:
+    """Replace `out` by `new` so that a reader never sees a half-written index (else IndexUnwritable)."""
+    old = out.with_name(out.name + ".old")
+    check_old_is_a_builds(out)
     try:
         remove_tree(old)  # left by an earlier run that could not finish removing it
         if out.exists():

@@ -18,7 +18,7 @@ import bot.core.embedding
 from bot.core.answer import load_checked
 from bot.core.build import Paths, rebuild
 from bot.core.embedding import Embedder
-from bot.core.index import INDEX_FILES, IndexUnwritable
+from bot.core.index import INDEX_FILES, IndexUnwritable, build_index
 from tests.core.test_index import HARBOUR
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -107,7 +107,7 @@ def test_a_rebuild_removes_what_a_killed_rebuild_left_behind(paths: Paths) -> No
 
 
 def test_a_rebuild_never_empties_a_folder_of_other_files_nor_takes_a_persons_folders_for_leftovers(
-    paths: Paths,
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A trial: INDEX_DIR naming a folder of notes lost them all to a rebuild, and a `.index-photos` folder
     beside the index was deleted as an interrupted build's."""
@@ -128,13 +128,16 @@ def test_a_rebuild_never_empties_a_folder_of_other_files_nor_takes_a_persons_fol
     with pytest.raises(IndexUnwritable) as staging:
         rebuild(paths)
     assert str(staging.value) == (
-        f"The folder {paths.index.parent / 'index.new'}, where a build writes before it replaces INDEX_DIR, "
+        f"{paths.index.parent / 'index.new'}, where a build writes before it replaces INDEX_DIR, "
         "holds other files (2025.jpg), not an index, and a build replaces the folder whole; "
         "move it elsewhere."
     )  # not called INDEX_DIR, which it is not
     (paths.index.parent / "index.new" / "2025.jpg").unlink()  # empty: a build's
+    built = []
+    monkeypatch.setattr(bot.core.build, "build_index", lambda *a: built.append(a) or build_index(*a))
     with pytest.raises(IndexUnwritable, match=r"index\.old holds other files, in the way"):
         rebuild(paths)  # the previous index would be moved there
+    assert built == []  # said before the build's minutes of work, not after (a review)
     (paths.index.parent / "index.old" / "2025.jpg").unlink()
     rebuild(paths)
     rebuild(paths)  # over an index
