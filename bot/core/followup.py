@@ -138,7 +138,11 @@ class FollowupReader:
             # after "what does Mamdani want for public housing?" swaps the person, and asks the rest
             # of the earlier question again.
             score = max(score, confidence)
-        if continues:
+        # "and" before a whole question of its own (a question word and two words of its own, nothing
+        # pointed back at) only joins it on: "and what did trump say about rent?" after "when did they
+        # meet?" and "where?" was halved, and the two questions before it showed the opening (a trial).
+        joins_a_whole_question = len(content) > 1 and bool(_ASKING_WORD.search(folded)) and not points_back
+        if continues and not joins_a_whole_question:
             score *= CONTINUATION_FACTOR
         if points_back:
             score *= BACK_REFERENCE_FACTOR

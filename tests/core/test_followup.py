@@ -127,6 +127,19 @@ def test_a_continuation_that_names_something_answerable_is_vouched_for_halfway(a
     assert reader.self_contained("and what about that?", confidence=0.9) < 0.3  # it points back
 
 
+def test_and_before_a_whole_question_is_no_ellipsis(answerer: Answerer) -> None:
+    """A trial: "and what did trump say about rent?" after "when did they meet?" and "where?" was halved
+    as a continuation, so the two questions before it outweighed it and the opening was shown. "and"
+    before a whole question of its own (a question word and two words of its own) only joins it on."""
+    reader = answerer.retriever.followups
+    whole = "what did trump say about rent?"
+    assert reader.self_contained("and " + whole, 0.9) == pytest.approx(reader.self_contained(whole, 0.9))
+    assert reader.self_contained("and trump?", 0.9) < reader.self_contained("trump?", 0.9)  # ellipsis still
+    assert reader.self_contained("and what did he say?", 0.9) < 0.5  # it points back
+    answer = answerer.ask("and " + whole, history=["when did they meet?", "where?"])
+    assert answer.highlight.startswith('"He wants to see no crime.')
+
+
 def test_an_interjection_before_a_continuation_keeps_it_one(answerer: Answerer) -> None:
     """ "ok and trump?" lost the question before it (the opening paragraph was shown): "ok" hid the "and"."""
     first = "why does mamdani want lower rents"
