@@ -141,7 +141,13 @@ class FollowupReader:
         # "and" before a whole question of its own (a question word and two words of its own, nothing
         # pointed back at) only joins it on: "and what did trump say about rent?" after "when did they
         # meet?" and "where?" was halved, and the two questions before it showed the opening (a trial).
-        joins_a_whole_question = len(content) > 1 and bool(_ASKING_WORD.search(folded)) and not points_back
+        # "what about …" and "how about …" are no question words there: they ask the question before
+        # again about something else, and stay halved (a review).
+        joins_a_whole_question = (
+            len(content) > 1
+            and not points_back
+            and _JOINED_QUESTION.match(_INTERJECTION.sub("", folded)) is not None
+        )
         if continues and not joins_a_whole_question:
             score *= CONTINUATION_FACTOR
         if points_back:
@@ -219,6 +225,10 @@ _AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
 _ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
 # A whole question has a question word or an auxiliary ("what is the capital of france?", not "age?").
 _ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX})\b")
+# A conjunction, then a question word or auxiliary: "and what did trump say…", "but why would…".
+_JOINED_QUESTION = re.compile(
+    rf"(?:and|but|so|also|or|plus)\W+(?:what(?!\W+about\b)|which|how(?!\W+about\b)|{_WH}|{_AUX})\b"
+)
 _BARE = re.compile(
     rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
     re.IGNORECASE,

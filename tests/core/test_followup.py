@@ -135,6 +135,12 @@ def test_and_before_a_whole_question_is_no_ellipsis(answerer: Answerer) -> None:
     whole = "what did trump say about rent?"
     assert reader.self_contained("and " + whole, 0.9) == pytest.approx(reader.self_contained(whole, 0.9))
     assert reader.self_contained("and trump?", 0.9) < reader.self_contained("trump?", 0.9)  # ellipsis still
+    for again in (
+        "what about public housing?",
+        "and what about public housing?",
+        "how about the rent freeze?",
+    ):
+        assert reader.self_contained(again, 0.9) == pytest.approx(0.45)  # the question before, asked again
     assert reader.self_contained("and what did he say?", 0.9) < 0.5  # it points back
     answer = answerer.ask("and " + whole, history=["when did they meet?", "where?"])
     assert answer.highlight.startswith('"He wants to see no crime.')
