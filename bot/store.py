@@ -57,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from bot.config import MIN_SALT_CHARS
@@ -527,18 +528,14 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
     except StoreError:
         if not reads_only:
             raise
-        # A read-only copy, or a database on a read-only mount (where SQLite cannot make the -shm file it
-        # reads a write-ahead log with), or one made before a table was added: read it as it is.
-        copied = _private_copy_with_log(url)
-        if copied is None:
-            store = Store.open(url, salt, schema=False, read_only=True)
+        # A read-only copy, or one made before a table was added: read it as it is. On a read-only mount
+        # SQLite cannot make the -shm file it reads a write-ahead log with: read it immutable, or, when
+        # its log holds rows (a bot killed before it folded them in), from memory (`_read_with_log`).
+        path = sqlite_path(url)
+        if path is None or _can_write_beside(path):
+            store = Store.open(url, salt, schema=False)
         else:
-            try:
-                store = Store.open(default_url(copied), salt, schema=False)
-            except StoreError:
-                shutil.rmtree(copied, ignore_errors=True)
-                raise
-            store.copy_dir = copied
+            store = _read_with_log(path, salt) or Store.open(url, salt, schema=False, read_only=True)
         log.warning("The database cannot be written; it is read as it is.")
         return store
     try:
@@ -553,28 +550,38 @@ def open_store(settings: Settings, create: bool = True, reads_only: bool = False
     return store
 
 
-def _private_copy_with_log(url: str) -> Path | None:
-    """A SQLite database that cannot be written, whose write-ahead log holds rows (the bot stopped before
-    it checkpointed them), copied with its log into a folder of this user's only, where SQLite can read
-    the log (a trial: read in place, immutable, the log's rows were left out unsaid); None when there is
-    no such log, or the copy cannot be made (read in place, then)."""
-    path = sqlite_path(url)
+def _can_write_beside(path: str) -> bool:
+    """Whether this process may write in the folder of a SQLite file (False on a read-only mount)."""
+    return os.access(os.path.dirname(os.path.abspath(path)) or ".", os.W_OK)
+
+
+def _read_with_log(path: str, salt: bytes) -> Store | None:
+    """A SQLite database on a read-only mount whose write-ahead log holds rows, read into memory with its
+    log (a trial: read in place, immutable, the log's rows were left out unsaid). The two files are
+    copied into a folder of this user's only, read through SQLite's backup and the folder removed before
+    this returns, whatever happens; None when there is no such log, or it cannot be read so."""
     try:
-        if path is None or not os.path.getsize(path + "-wal"):
+        if not os.path.getsize(path + "-wal"):
             return None
     except OSError:
         return None
+    memory = sqlite3.connect(":memory:", check_same_thread=False)
     folder = Path(tempfile.mkdtemp(prefix="meeting-bot-report-"))  # mode 0700
     try:
         shutil.copyfile(path, folder / DB_FILE)
         shutil.copyfile(path + "-wal", folder / (DB_FILE + "-wal"))
-    except OSError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        log.warning(
-            "Cannot copy the database to read its write-ahead log (%s); its newest rows are left out.", exc
-        )
+        copy = sqlite3.connect(folder / DB_FILE)
+        try:
+            copy.backup(memory)
+        finally:
+            copy.close()
+    except (OSError, sqlite3.Error) as exc:
+        memory.close()
+        log.warning("Cannot read the database's write-ahead log (%s); its newest rows are left out.", exc)
         return None
-    return folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Store(create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool), salt)
 
 
 def _drop_from_histories(conn: Connection, where: Any, said: set[str]) -> None:
@@ -690,7 +697,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
                 if cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() in ("wal", "memory"):
                     break
             except sqlite3.OperationalError as exc:
-                if getattr(exc, "sqlite_errorname", "SQLITE_BUSY") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                code = getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF  # the primary code
+                if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     break  # a file that cannot be written (a read-only mount): no wait makes it work
             time.sleep(0.05)
     finally:
@@ -710,7 +718,6 @@ class Store:
         self._salt = salt
         self._dialect = engine.dialect.name
         self._secrets = _secrets(engine.url)  # never repeated in messages
-        self.copy_dir: Path | None = None  # a private copy read in its place, removed on close
 
     @classmethod
     def open(
@@ -772,10 +779,8 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Release the connections (and remove the private copy `open_store` read, if it made one)."""
+        """Release the connections."""
         self.engine.dispose()
-        if self.copy_dir is not None:
-            shutil.rmtree(self.copy_dir, ignore_errors=True)
 
     def __enter__(self) -> Store:
         return self

@@ -719,13 +719,16 @@ def test_report_reads_a_database_on_a_read_only_mount(tmp_path: Path, log_rows: 
         assert os.path.getsize(data / "meeting-bot.sqlite3-wal") > 0
         (data / "meeting-bot.sqlite3-shm").unlink()  # as a copy of the database and its log has none
     before = sorted(os.listdir(data))
+    scratch = tmp_path / "scratch"  # the temporary folder `report` is given
+    scratch.mkdir()
     with folder_made_read_only(data):
         with pytest.raises(OSError):
             (data / "probe").touch()  # read-only indeed
-        result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data))
+        result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data), TMPDIR=str(scratch))
         forget = run_cli("forget", str(ALICE), cwd=tmp_path, DATA_DIR=str(data))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["questions"] == 1 + log_rows and "Traceback" not in result.stderr
+    assert os.listdir(scratch) == []  # no copy of anyone's questions is left behind
     assert forget.returncode == 1 and "Traceback" not in forget.stderr  # said, not pretended
     assert sorted(os.listdir(data)) == before
 
