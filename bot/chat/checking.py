@@ -137,21 +137,22 @@ class CheckCog(commands.Cog):
         """/reindex swapped in another index: let the old one go (the next check builds a checker)."""
         self._checker = None
 
-    def checker(self) -> QuoteChecker:
-        """The checker over the index being served (rebuilt when /reindex swapped in another)."""
+    async def checker(self) -> QuoteChecker:
+        """The checker over the index being served (rebuilt when /reindex swapped in another). Built in a
+        worker thread, kept on the event loop, and only if that index is still served: one built as
+        /reindex swapped another in would keep the old index, and its memory, until the next check."""
         answerer = self.bot.answers.answerer
         checker = self._checker
         if checker is None or checker.index is not answerer.index:
-            checker = QuoteChecker(answerer.index, answerer.retriever.embedder)
-            # Kept only if that index is still served: one built (in a worker thread) as /reindex swapped
-            # another in would keep the old index, and its memory, until the next check (a review).
-            if self.bot.answers.answerer is answerer:
+            checker = await asyncio.to_thread(QuoteChecker, answerer.index, answerer.retriever.embedder)
+            if self.bot.answers.answerer is answerer:  # on the loop, where the swap and its event run
                 self._checker = checker
         return checker
 
     async def _check(self, text: str) -> QuoteCheck:
         """Check off the event loop (the encoder and the alignment are CPU work)."""
-        return await asyncio.to_thread(lambda: self.checker().check(text))
+        checker = await self.checker()
+        return await asyncio.to_thread(checker.check, text)
 
     async def check_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Apps → Check against the article: check the message's quotes, privately."""

@@ -329,8 +329,10 @@ async def test_a_checker_built_as_the_index_is_swapped_is_not_kept(answerer: Ans
         return built(*args, **kwargs)
 
     monkeypatch.setattr(checking, "QuoteChecker", swapped_meanwhile)
-    old = await asyncio.to_thread(cog.checker)
-    assert old.index is answerer.index and cog._checker is None  # used for this check, then let go
-    monkeypatch.setattr(checking, "QuoteChecker", built)
-    assert (await asyncio.to_thread(cog.checker)).index is fresh.index and cog._checker.index is fresh.index
-    bot.store.close()
+    try:
+        old = await cog.checker()
+        assert old.index is answerer.index and cog._checker is None  # used for this check, then let go
+        monkeypatch.setattr(checking, "QuoteChecker", built)
+        assert (await cog.checker()).index is fresh.index and cog._checker.index is fresh.index
+    finally:
+        bot.store.close()
