@@ -793,7 +793,9 @@ def test_a_training_folder_without_training_files_is_named(tmp_path: Path) -> No
     """A trial: TRAIN_DIR at a folder of other files (/etc) built an untrained model with a warning only."""
     index, train = tmp_path / "index", tmp_path / "notes"
     shutil.copytree(ROOT / "index", index)
-    train.mkdir()
+    (train / "checks").mkdir(parents=True)
+    (train / "checks" / "set.jsonl").write_text("")  # a check set, never trained on
+    (train / "suggestions.txt").write_text("When did they meet?\n")  # what a training folder may hold
     (train / "todo.txt").write_text("not training")
     before = {p.name: p.read_bytes() for p in index.iterdir()}
     line = assert_one_sentence_error(run("index", TRAIN_DIR=str(train), INDEX_DIR=str(index)), 1)

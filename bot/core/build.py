@@ -45,6 +45,7 @@ from bot.core.index import (
 from bot.core.intents import EXAMPLES_FILE, IntentModel, read_examples, train_intents
 from bot.core.model import RetrievalModel
 from bot.core.spelling import Speller, english_words, protected_words
+from bot.core.suggest import SUGGESTIONS_FILE
 
 log = logging.getLogger(__name__)
 
@@ -114,17 +115,27 @@ def training_hash(train_dir: Path) -> str:
     return fingerprint(sorted(files))
 
 
+# What a training folder may hold besides training files: the questions /ask suggests, a read-me.
+NOT_TRAINING_FILES = (SUGGESTIONS_FILE, "README.md")
+
+
 def no_training_folder(train_dir: Path) -> None:
-    """TrainingFolderMissing when TRAIN_DIR holds files but none of training (*.jsonl): a wrong folder
-    (a trial's /etc built an untrained model with only a warning). An empty folder builds untrained."""
+    """TrainingFolderMissing when TRAIN_DIR holds other files but no training (*.jsonl, as
+    `training_hash` counts them): a wrong folder (a trial's /etc built an untrained model with only a
+    warning). A folder that is empty, or holds only what a training folder may hold besides, builds
+    untrained."""
     try:
-        if any(train_dir.iterdir()) and next(train_dir.rglob("*.jsonl"), None) is None:
-            raise TrainingFolderMissing(
-                f"TRAIN_DIR {train_dir} holds no training files (*.jsonl); check TRAIN_DIR "
-                "(the checkout's train/ is the default; an empty folder builds without training)."
-            )
+        trained = any(
+            p.relative_to(train_dir).parts[0] not in NOT_INDEX_TRAINING for p in train_dir.rglob("*.jsonl")
+        )
+        other = next((e.name for e in train_dir.iterdir() if e.name not in NOT_TRAINING_FILES), None)
     except OSError as exc:
         raise TrainingFolderMissing(f"Cannot read TRAIN_DIR {train_dir}: {exc.strerror or exc}.") from exc
+    if not trained and other is not None:
+        raise TrainingFolderMissing(
+            f"TRAIN_DIR {train_dir} holds no training files (*.jsonl); check TRAIN_DIR "
+            "(the checkout's train/ is the default; an empty folder builds without training)."
+        )
 
 
 def _installed(module: str) -> bool:
