@@ -670,8 +670,8 @@ def add_missing_columns(conn: Connection) -> None:
 def read_only_sqlite(parsed: URL) -> URL:
     """A SQLite URL opened read-only and immutable: SQLite makes no -shm or journal file and takes no lock,
     which a write-ahead-log database needs even to be read, so a database on a read-only mount (or in a
-    folder its reader cannot write) can be read. What the bot wrote since its last checkpoint, still in the
-    -wal file, is not seen; the bot checkpoints as it closes."""
+    folder its reader cannot write) can be read. It reads no -wal file: `open_store` reads one that holds
+    rows through `_read_with_log` instead."""
     database = parsed.database or ""
     if not database or database == ":memory:" or database.startswith("file:"):
         return parsed  # in memory, or a URI whose own mode is kept
