@@ -566,8 +566,9 @@ def _read_with_log(path: str, salt: bytes) -> Store | None:
     except OSError:
         return None
     memory = sqlite3.connect(":memory:", check_same_thread=False)
-    folder = Path(tempfile.mkdtemp(prefix="meeting-bot-report-"))  # mode 0700
+    folder: Path | None = None
     try:
+        folder = Path(tempfile.mkdtemp(prefix="meeting-bot-report-"))  # mode 0700
         shutil.copyfile(path, folder / DB_FILE)
         shutil.copyfile(path + "-wal", folder / (DB_FILE + "-wal"))
         copy = sqlite3.connect(folder / DB_FILE)
@@ -575,13 +576,17 @@ def _read_with_log(path: str, salt: bytes) -> Store | None:
             copy.backup(memory)
         finally:
             copy.close()
-    except (OSError, sqlite3.Error) as exc:
+    except BaseException as exc:
         memory.close()
+        if not isinstance(exc, (OSError, sqlite3.Error)):
+            raise
         log.warning("Cannot read the database's write-ahead log (%s); its newest rows are left out.", exc)
         return None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return Store(create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool), salt)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool, hide_parameters=True)
+    return Store(engine, salt)
 
 
 def _drop_from_histories(conn: Connection, where: Any, said: set[str]) -> None:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from bot.store import (
     StoredAnswer,
     StoreError,
     UnansweredGroup,
+    _read_with_log,
     answers,
     default_url,
     group_questions,
@@ -731,6 +733,34 @@ def test_report_reads_a_database_on_a_read_only_mount(tmp_path: Path, log_rows: 
     assert os.listdir(scratch) == []  # no copy of anyone's questions is left behind
     assert forget.returncode == 1 and "Traceback" not in forget.stderr  # said, not pretended
     assert sorted(os.listdir(data)) == before
+
+
+def test_a_log_read_into_memory_leaves_no_copy_even_while_the_store_is_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: the private copy of the database and its log lived until the store was closed, and a
+    killed `report` left everyone's questions in the temporary folder; and a temporary folder that could
+    not be made stopped `report` with a traceback instead of reading the database without its log."""
+    data, scratch = tmp_path / "data", tmp_path / "scratch"
+    data.mkdir()
+    scratch.mkdir()
+    with Store.open(default_url(data), SALT) as store:
+        record(store, "1", ALICE, "a recent question", at=datetime.now(UTC))
+    subprocess.run([sys.executable, "-c", LEFT_IN_THE_LOG, str(data)], cwd=ROOT, check=True)
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda **kw: made.append(real_mkdtemp(**kw)) or made[-1])
+    store = _read_with_log(str(data / "meeting-bot.sqlite3"), SALT)
+    assert store is not None and made and os.path.dirname(made[0]) == str(scratch)
+    try:
+        assert os.listdir(scratch) == []  # gone while the store is still open
+        assert len(store.dump_rows()["mb_answers"]) == 4  # 1 checkpointed, 3 only in the log
+    finally:
+        store.close()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    monkeypatch.setattr(tempfile, "mkdtemp", real_mkdtemp)
+    assert _read_with_log(str(data / "meeting-bot.sqlite3"), SALT) is None  # then read without its log
 
 
 @pytest.mark.parametrize("command", [("report",), ("forget", "123")])

@@ -122,13 +122,16 @@ NOT_TRAINING_FILES = (SUGGESTIONS_FILE, "README.md")
 def no_training_folder(train_dir: Path) -> None:
     """TrainingFolderMissing when TRAIN_DIR holds other files but no training (*.jsonl, as
     `training_hash` counts them): a wrong folder (a trial's /etc built an untrained model with only a
-    warning). A folder that is empty, or holds only what a training folder may hold besides, builds
-    untrained."""
+    warning). A folder that is empty, or holds only hidden files or what a training folder may hold
+    besides, builds untrained."""
     try:
         trained = any(
             p.relative_to(train_dir).parts[0] not in NOT_INDEX_TRAINING for p in train_dir.rglob("*.jsonl")
         )
-        other = next((e.name for e in train_dir.iterdir() if e.name not in NOT_TRAINING_FILES), None)
+        other = next(
+            (e.name for e in train_dir.iterdir() if e.name not in NOT_TRAINING_FILES and e.name[0] != "."),
+            None,
+        )  # a hidden file (.gitkeep, .DS_Store) is none of a person's
     except OSError as exc:
         raise TrainingFolderMissing(f"Cannot read TRAIN_DIR {train_dir}: {exc.strerror or exc}.") from exc
     if not trained and other is not None:

@@ -16,7 +16,7 @@ import pytest
 
 import bot.core.embedding
 from bot.core.answer import load_checked
-from bot.core.build import Paths, rebuild
+from bot.core.build import Paths, TrainingFolderMissing, no_training_folder, rebuild
 from bot.core.embedding import Embedder
 from bot.core.index import INDEX_FILES, IndexUnwritable, build_index
 from tests.core.test_index import HARBOUR
@@ -187,3 +187,21 @@ def test_a_folder_the_index_cannot_be_written_in_is_one_sentence(tmp_path: Path)
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: Cannot write the index in") and "Permission denied" in line, line
     assert line.endswith(".") and str(parent) in line
+
+
+def test_a_training_folder_may_hold_suggestions_a_read_me_and_hidden_files_without_training(
+    tmp_path: Path,
+) -> None:
+    """A review: a folder of suggestions alone was refused as no training folder, and one of check sets
+    alone passed; a kept-empty folder (.gitkeep) is none of a person's either."""
+    train = tmp_path / "train"
+    train.mkdir()
+    for name in ("suggestions.txt", "README.md", ".gitkeep"):
+        (train / name).write_text("x")
+        no_training_folder(train)  # builds untrained
+    (train / "checks").mkdir()
+    (train / "checks" / "set.jsonl").write_text("")
+    with pytest.raises(TrainingFolderMissing, match="holds no training files"):
+        no_training_folder(train)  # a check set is never trained on
+    (train / "questions.jsonl").write_text("")
+    no_training_folder(train)
