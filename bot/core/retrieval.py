@@ -21,6 +21,7 @@ from bot.core.fusion import Fusion, Scored
 from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
+from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
 from bot.core.speakers import asks_for_an_opinion, unknown_speaker, unknown_topic
@@ -268,7 +269,10 @@ class Retriever:
             return None
         if self._stranger(text) is not None:
             return None  # "what did eric adams say" is declined alone too
-        return self.index.chunks[int(s.positions[0])], float(s.fused[0])
+        best = self.index.chunks[int(s.positions[0])]
+        if missing_measure(text, best.text) is not None:
+            return None  # "how much would it cost" of a passage without a sum, as alone
+        return best, float(s.fused[0])
 
     def _asked_again(
         self,
@@ -369,6 +373,12 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
+            # A question asking for a measure (a sum, a share, a count...) that the passage shown first holds
+            # none of asks for a fact the article lacks (bot.core.measures).
+            lacking = missing_measure(question, hits[0].chunk.text) if answered else None
+            if lacking is not None:
+                answered = False
+                log.debug("declined: the first passage holds no %s", lacking)
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it
         # leans on names ("is it higher anywhere?" after a question about rent); a plainly unrelated

@@ -656,6 +656,40 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
 @pytest.mark.parametrize(
     "text",
     [
+        "how much money will the affordability compact bring the city?",
+        "at what time did trump and mamdani sit down?",
+        "what year will the fresh kills homes be finished?",
+        "how many homes will be built at the navy yard?",
+    ],
+)
+def test_a_measure_the_first_passage_lacks_is_not_covered(answerer: Answerer, text: str) -> None:
+    """Each came close enough to a passage on the same subject to be answered from it, though none of
+    those passages holds a sum, a time, a year or a count (bot.core.measures); the nearest passages are
+    still offered, marked as such."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.highlight is None and a.excerpts
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("how many residential customers does con edison serve?", "3.1 million"),
+        ("what share of their income do new yorkers spend on rent?", "30%"),
+        ("how much does a one-bedroom cost in nyc?", "$3,500"),
+        ("what year was mamdani elected to the city council?", "2021"),
+        ("how much has con edison raised rates?", "18%"),
+        ("how many times did trump read the letter?", "twice"),
+        ("what percent did trump's approval go up?", "7 points"),
+    ],
+)
+def test_a_measure_the_first_passage_holds_is_answered(answerer: Answerer, text: str, answer: str) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "answer" and answer in (a.highlight or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "should I vote for mamdani?",
         "who do you support?",
         "do you like trump",

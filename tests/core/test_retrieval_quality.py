@@ -107,8 +107,9 @@ def test_first_contact_figures_hold(first_contact: Report, figure: str) -> None:
 # nothing else, never trained on, with no near twin in train/ or eval/ (train/README.md). Measured
 # 2026-12-01, with the question mark a question typed without one lacks (0.907, 0.827, 1.000 and 0.679
 # before): hit@1 0.933, highlight@gold 0.907, answered 1.000, off-topic declined 0.714 (0.732 with the
-# answer-line cosine read by the abstainer); less one question.
-NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.71}
+# answer-line cosine read by the abstainer; 0.804 since a measure the first passage lacks is declined,
+# bot.core.measures); less one question.
+NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.78}
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +128,10 @@ def test_newcomer_check_figures_hold(newcomers: Report, figure: str) -> None:
 # help, summary requests, other languages, off-topic), written from the article alone by a helper who saw
 # nothing else, never trained on; 46 of its 90 lines had a near twin in train/ or eval/ and were dropped.
 # Measured 2026-12-01 when it was written: hit@1 1.000, highlight@gold 0.909, answered 1.000, intents right
-# 1.000, off-topic declined 0.733 (11 of 15; 12 with the answer-line cosine read by the abstainer); less
-# one question.
+# 1.000, off-topic declined 0.733 (11 of 15; 12 with the answer-line cosine read by the abstainer, 13 since
+# a measure the first passage lacks is declined); less one question.
 FIRST_MESSAGES = {"hit1": 0.95, "highlight": 0.86, "answered": 0.95, "intents_right": 0.85,
-                  "off_topic_declined": 0.73}  # fmt: skip
+                  "off_topic_declined": 0.80}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -165,13 +166,14 @@ def test_third_first_messages_check_holds(answerer: Answerer, repo_root: Path) -
     # article that had no near twin in train/, eval/, the other checks or the follow-up pairs
     # (docs/check-sets.md). Measured 2026-12-02 when it was written: hit@1 0.960 (24 of 25), highlight@gold
     # 0.920 (23 of 25), answered 1.000, off-topic declined 0.792 (19 of 24: every plainly off-topic one, 7 of
-    # 12 facts the article lacks); the bars are one question under these.
+    # 12 facts the article lacks; 21 of 24 since a measure the first passage lacks is declined); the bars
+    # are one question under these.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "first_messages_c.jsonl")
     )
     assert report.answerable == 25 and report.intents == 0 and report.off_topic == 24
     assert report.hit1 >= 0.92 and report.highlight >= 0.88 and report.answered >= 0.96, _misses(report)
-    assert report.off_topic_declined >= 0.75, _misses(report)
+    assert report.off_topic_declined >= 0.83, _misses(report)
 
 
 # train/checks/messages_a.jsonl and messages_b.jsonl: greetings, thanks, help and summary requests, other
@@ -205,14 +207,14 @@ def test_questions_of_several_parts_show_every_part(answerer: Answerer, repo_roo
     # train/checks/several_parts.jsonl: questions asking two or three things, written from the article alone
     # by a helper who saw nothing else, never trained on. Measured 2026-11-30: every part's gold shown for
     # 0.897 (0.629 before each part's own best passage was shown); less about two questions. Of its 14
-    # questions with a part the article lacks, 11 declined (9 before a part declined alone declined the
-    # whole); less one.
+    # questions with a part the article lacks, 12 declined (9 before a part declined alone declined the
+    # whole, 11 before a measure the first passage lacks was declined); less one.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "several_parts.jsonl")
     )
     assert report.several >= 65 and report.off_topic == 14
     assert report.parts_shown >= 0.86 and report.hit1 >= 0.94, _misses(report)
-    assert report.off_topic_declined >= 0.71, _misses(report)
+    assert report.off_topic_declined >= 0.78, _misses(report)
 
 
 def test_requests_and_bare_topics_hold(answerer: Answerer, repo_root: Path) -> None:

@@ -1,0 +1,78 @@
+"""Which measure a question asks for, and whether a passage holds one (bot.core.measures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.measures import asked_measures, missing_measure
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("how much money will the compact bring in?", ("money",)),
+        ("how much does a one-bedroom cost?", ("money",)),
+        ("what's the price of a subway ride", ("money",)),
+        ("what percentage of voters backed him?", ("share",)),
+        ("at what time did they sit down?", ("time of day",)),
+        ("which year was he elected?", ("year",)),
+        ("how many customers does con edison serve?", ("count",)),
+        ("how many dollars would the grants cover?", ("money", "count")),
+    ],
+)
+def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str, ...]) -> None:
+    assert asked_measures(question) == kinds
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much has con edison raised rates?",  # a share answers it, not a sum
+        "how much is the median rent?",
+        "what time zone is new york in?",
+        "when did they meet?",
+        "what did trump say about rent?",
+        "how old is mamdani?",
+    ],
+)
+def test_most_questions_ask_for_no_measure(question: str) -> None:
+    assert asked_measures(question) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("how much does it cost?", "The median one-bedroom rent? $3,500 a month."),
+        ("how much federal money does the city get?", "It controls billions in housing funding."),
+        ("what percent did his approval rise?", "His poll numbers improved 7 points after the meeting."),
+        ("what share of new yorkers are rent-burdened?", "Nearly half of them spend more than 30% on rent."),
+        ("what time did it start?", "They met on a Friday afternoon."),
+        ("what year was he elected?", "Elected to the City Council in 2021, he rose fast."),
+        ("how many times did trump read it?", "Trump reportedly read it twice."),
+        ("how many days later was it scheduled?", "A week later, the meeting was scheduled."),
+    ],
+)
+def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage: str) -> None:
+    assert missing_measure(question, passage) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "kind"),
+    [
+        ("how much money is in the compact?", "Mamdani's team is drafting a compact for Congress.", "money"),
+        ("what percent of the vote did he win?", "Mamdani's rise was meteoric.", "share"),
+        (
+            "what time of day did they meet?",
+            "They met in the Oval Office on November 21, 2025.",
+            "time of day",
+        ),
+        ("what year will the homes be done?", "Trump offered land at Fresh Kills.", "year"),
+        (
+            "how many homes will be built there?",
+            "Trump offered federal land at Fresh Kills for housing.",
+            "count",
+        ),
+    ],
+)
+def test_a_passage_without_the_measure_lacks_the_fact(question: str, passage: str, kind: str) -> None:
+    assert missing_measure(question, passage) == kind
