@@ -1296,9 +1296,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; the words of an unquoted question may have options among them (`ask how old -k 1
+    is mamdani`): argparse takes the question's first run of words and leaves the rest over, in order."""
+    args, rest = parser.parse_known_args(argv)
+    if rest and (args.command != "ask" or any(w.startswith("-") and w != "-" for w in rest)):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if rest:
+        args.question = [*args.question, *rest]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, configure logging once, run, and turn errors into one sentence."""
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)
     missing = chosen_env_file_missing()
     if missing is not None:
         print(f"error: MEETING_BOT_ENV_FILE names {missing}, which is not a file.", file=sys.stderr)

@@ -141,6 +141,18 @@ def test_ask_reads_a_question_typed_without_quotes_as_one() -> None:
     )
 
 
+def test_ask_reads_options_among_the_words_of_a_question() -> None:
+    """A trial: `ask how old -k 1 is mamdani` was "unrecognized arguments: is mamdani"."""
+    between = run("ask", "how", "old", "-k", "1", "is", "--json", "mamdani")
+    assert between.returncode == 0, between.stderr
+    assert json.loads(between.stdout)["question"] == "how old is mamdani"
+    assert len(json.loads(between.stdout)["excerpts"]) == 1
+    typo = run("ask", "how", "old", "--jsn", "is", "mamdani")
+    assert typo.returncode == 2 and "unrecognized arguments: --jsn is mamdani" in typo.stderr
+    other = run("eval", "eval/dev.jsonl", "more")
+    assert other.returncode == 2 and "unrecognized arguments: more" in other.stderr
+
+
 def test_ask_json_gives_the_documented_object() -> None:
     obj = ask_json("What is Mamdani's slogan?")
     check_answer_object(obj)
