@@ -678,10 +678,12 @@ def read_only_sqlite(parsed: URL) -> URL:
     folder its reader cannot write) can be read. It reads no -wal file: `open_store` reads one that holds
     rows through `_read_with_log` instead."""
     database = parsed.database or ""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return parsed  # in memory, or a URI whose own mode is kept
-    path = quote(str(Path(database).absolute()), safe="/")  # no "~" expanded, as SQLite expands none
+    if not database or database == ":memory:" or parsed.query.get("mode") == "memory":
+        return parsed  # in memory
     uri = {"mode": "ro", "immutable": "1", "uri": "true"}
+    if database.startswith("file:"):  # a URI of the user's: its own mode ("rwc") would need to write
+        return parsed.update_query_dict(uri)
+    path = quote(str(Path(database).absolute()), safe="/")  # no "~" expanded, as SQLite expands none
     return parsed.set(database=f"file:{path}").update_query_dict(uri)
 
 

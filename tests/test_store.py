@@ -735,6 +735,24 @@ def test_report_reads_a_database_on_a_read_only_mount(tmp_path: Path, log_rows: 
     assert sorted(os.listdir(data)) == before
 
 
+@pytest.mark.parametrize("query", ["uri=true", "mode=rwc&uri=true"])
+def test_report_reads_a_uri_database_url_on_a_read_only_mount(tmp_path: Path, query: str) -> None:
+    """A review: a DATABASE_URL that is a `file:` URI kept its own mode in a folder that cannot be written,
+    so `report` failed there ("unable to open database file") where a plain path was read."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "salt").write_bytes(SALT)
+    url = f"sqlite:///file:{data}/questions.sqlite3?{query}"
+    with Store.open(url, SALT) as store:
+        record(store, "1", ALICE, "a recent question", at=datetime.now(UTC) - timedelta(days=1))
+    before = sorted(os.listdir(data))
+    with folder_made_read_only(data):
+        result = run_cli("report", "--json", cwd=tmp_path, DATA_DIR=str(data), DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["questions"] == 1 and "Traceback" not in result.stderr
+    assert sorted(os.listdir(data)) == before
+
+
 def test_a_log_read_into_memory_leaves_no_copy_even_while_the_store_is_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
