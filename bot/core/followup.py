@@ -138,9 +138,10 @@ class FollowupReader:
             # after "what does Mamdani want for public housing?" swaps the person, and asks the rest
             # of the earlier question again.
             score = max(score, confidence)
-        # "and" before a whole question of its own (a question word and two words of its own, nothing
-        # pointed back at) only joins it on: "and what did trump say about rent?" after "when did they
-        # meet?" and "where?" was halved, and the two questions before it showed the opening (a trial).
+        # "and" (or "and so", "but also") before a whole question of its own (a question word and two
+        # words, nothing pointed back at) only joins it on: "and what did trump say about rent?" after
+        # "when did they meet?" and "where?" was halved, and the two questions before it showed the
+        # opening (a trial).
         # "what about …" and "how about …" are no question words there: they ask the question before
         # again about something else, and stay halved (a review).
         joins_a_whole_question = (
@@ -227,7 +228,7 @@ _ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
 _ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX})\b")
 # A conjunction, then a question word or auxiliary: "and what did trump say…", "but why would…".
 _JOINED_QUESTION = re.compile(
-    rf"(?:and|but|so|also|or|plus)\W+(?:what(?!\W+about\b)|which|how(?!\W+about\b)|{_WH}|{_AUX})\b"
+    rf"(?:(?:and|but|so|also|or|plus)\W+)+(?:what(?!\W+about\b)|which|how(?!\W+about\b)|{_WH}|{_AUX})\b"
 )
 _BARE = re.compile(
     rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",

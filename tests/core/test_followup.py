@@ -133,7 +133,9 @@ def test_and_before_a_whole_question_is_no_ellipsis(answerer: Answerer) -> None:
     before a whole question of its own (a question word and two words of its own) only joins it on."""
     reader = answerer.retriever.followups
     whole = "what did trump say about rent?"
-    assert reader.self_contained("and " + whole, 0.9) == pytest.approx(reader.self_contained(whole, 0.9))
+    for joined in ("and ", "and so ", "but also "):  # stacked openers too (a review)
+        assert reader.self_contained(joined + whole, 0.9) == pytest.approx(reader.self_contained(whole, 0.9))
+    assert reader.self_contained("and so what about rent?", 0.9) == pytest.approx(0.45)
     assert reader.self_contained("and trump?", 0.9) < reader.self_contained("trump?", 0.9)  # ellipsis still
     for again in (
         "what about public housing?",
