@@ -903,6 +903,11 @@ class AskCog(commands.Cog):
         still has it. Refused by the cooldown, it keeps that thread, to be answered there when edited
         again; answered in place or refused, the thread stays "Question edited"."""
         thread = await self._own_thread(thread_id) if thread_id is not None else None
+        if thread is not None and thread.locked and not _manages_threads(message.author, thread):
+            # A moderator closed its conversation: the answer to the old words is down, the new words are
+            # not answered there (a trial), nor elsewhere in its place.
+            log.info("edited question %s not answered: its thread is locked", message.id)
+            return
         if thread is not None:
             self._reopened[message.id] = thread
         try:
@@ -1319,3 +1324,8 @@ def thread_name(question: str) -> str:
 async def setup(bot: MeetingBot) -> None:
     """Extension entry point."""
     await bot.add_cog(AskCog(bot))
+
+
+def _manages_threads(author: discord.abc.User, thread: discord.Thread) -> bool:
+    """Whether the author of a message may post in a locked thread (Manage Threads there)."""
+    return isinstance(author, discord.Member) and thread.permissions_for(author).manage_threads

@@ -1156,6 +1156,30 @@ async def test_an_edited_question_is_answered_again_in_its_thread_without_the_wo
         assert fake.requests[n:] == []
 
 
+async def test_a_question_edited_after_its_thread_was_locked_is_taken_down_and_not_answered_there(
+    fake, answerer, tmp_path
+):
+    """A trial: a moderator locked the thread the bot opened for a question, which closes its
+    conversation, and the asker's edit was answered in it all the same. The answer to the words taken
+    out still comes down; the new words get no answer there, nor anywhere else."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+        thread = fake.channels[thread_id]
+        thread["thread_metadata"]["locked"] = True  # a moderator locks it
+        await fake.dispatch("THREAD_UPDATE", thread)
+        n = len(fake.requests)
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
+        old = f"/channels/{thread_id}/messages/{reply_id}"
+        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
+        await asyncio.sleep(0.5)
+        assert [r for r in fake.requests[n:] if with_embed(r)] == []
+        assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
 async def test_a_question_edited_after_a_restart_is_answered_again_in_place(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, answer_in_threads=False, cooldown_questions=100)
     async with running_bot(fake, bot):
