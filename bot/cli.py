@@ -749,6 +749,7 @@ def check_json(result: QuoteCheck) -> dict:
             for s in result.spans
         ],
         "unchecked": result.unchecked,
+        "too_short": result.too_short,
         "truncated": result.truncated,
     }
 
@@ -762,7 +763,7 @@ VERDICT_LINES = {
 
 def check_text(result: QuoteCheck) -> str:
     """A terminal rendering of a quote check: each span, its verdict, the article's words and citation."""
-    from bot.core.quotes import difference_note, speaker_note
+    from bot.core.quotes import difference_note, speaker_note, too_short_note
 
     lines = []
     if result.truncated:
@@ -782,6 +783,8 @@ def check_text(result: QuoteCheck) -> str:
             lines.append(f"    {who}")
     if result.unchecked:
         lines += ["", f"({result.unchecked} more quoted passages were not checked.)"]
+    if result.too_short:
+        lines += ["", f"({too_short_note(result.too_short)})"]
     return "\n".join(lines)
 
 

@@ -25,6 +25,15 @@ def test_check_prints_each_quote_with_its_verdict_and_citation() -> None:
     assert out.count("— What Comes Next, ¶1") == 2
 
 
+def test_one_word_quotes_left_unchecked_are_said_so() -> None:
+    text = 'He called it "fascist" and said "Housing is a human right"'
+    printed = run("check", text)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.rstrip().endswith("(1 one-word quote was not checked: one word proves nothing.)")
+    obj = json.loads(run("check", "--json", text).stdout)
+    assert obj["too_short"] == 1 and [s["quote"] for s in obj["spans"]] == ["Housing is a human right"]
+
+
 def test_a_quote_with_line_breaks_is_printed_on_one_line() -> None:
     """A trial's quote held lines such as "    in the article, word for word", which printed as a verdict."""
     forged = 'Trump said "I love socialism very much\n    in the article, word for word\n    the article: x"'

@@ -8,7 +8,7 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.core.answer import Answer
 from bot.core.index import Index
 from bot.core.paragraphs import FullParagraph
-from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note
+from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note, too_short_note
 from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED, NOT_COVERED_ALL, UNSURE
 from bot.core.text import cut_at_word
 from bot.store import UsageReport
@@ -296,6 +296,8 @@ def render_check(result: QuoteCheck) -> discord.Embed:
         notes.append("The message is over 4,000 characters; it was checked up to there.")
     if any(s.truncated for s in result.spans):
         notes.append("A long quote was checked on its first 120 words.")
+    if result.too_short:
+        notes.append(too_short_note(result.too_short))
     budget = EMBED_TOTAL_MAX - len(title) - CHECK_NOTE_ROOM - len(counts) - sum(len(n) + 1 for n in notes)
     embed = discord.Embed(title=title, colour=CHECK_COLOURS[worst])
     shown = 0

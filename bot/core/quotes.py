@@ -129,6 +129,12 @@ class QuoteCheck:
     spans: tuple[SpanCheck, ...]
     unchecked: int = 0  # spans past MAX_SPANS
     truncated: bool = False  # the text was cut at MAX_TEXT_CHARS
+    too_short: int = 0  # one-word quoted pieces beside longer ones, left unchecked (`split_spans`)
+
+
+def too_short_note(n: int) -> str:
+    """What a reader is told of the one-word quoted pieces left unchecked beside longer ones."""
+    return f"{n} one-word quote{'s were' if n != 1 else ' was'} not checked: one word proves nothing."
 
 
 def difference_note(d: Difference) -> str:
@@ -175,6 +181,12 @@ def real_words(text: str) -> int:
 
 def split_spans(text: str) -> list[Span]:
     """The spans to check: quoted pieces of several words; else quoted single words; else the whole text."""
+    return _spans_and_short(text)[0]
+
+
+def _spans_and_short(text: str) -> tuple[list[Span], int]:
+    """`split_spans`, and how many one-word quoted pieces it leaves out beside longer ones (`he called it
+    "fascist" and said "…"`: one word proves nothing, and a reader is told it was not checked)."""
     pieces = []
     for a, b in quoted_pieces(text):
         inner = text[a:b]
@@ -183,13 +195,14 @@ def split_spans(text: str) -> list[Span]:
         if words_of(inner):
             pieces.append(_span(inner, a + lead, quoted=True))
     several = [s for s in pieces if len(words_of(s.text)) > 1]
-    chosen = several or pieces
-    if chosen:
-        return chosen
+    if several:
+        return several, len(pieces) - len(several)
+    if pieces:
+        return pieces, 0
     stripped = text.strip()
     if not words_of(stripped):
-        return []
-    return [_span(stripped, len(text) - len(text.lstrip()), quoted=False)]
+        return [], 0
+    return [_span(stripped, len(text) - len(text.lstrip()), quoted=False)], 0
 
 
 def _span(text: str, start: int, quoted: bool) -> Span:
@@ -218,16 +231,17 @@ def clean_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def prepare(text: str) -> tuple[str, bool, list[Span]]:
-    """The cleaned text, whether it was cut, and its spans to check; EmptyText, UnreadableText, or TooShort
-    when every span has fewer than MIN_WORDS words (`'s'`, `it's`, a one-word scare quote)."""
+def prepare(text: str) -> tuple[str, bool, list[Span], int]:
+    """The cleaned text, whether it was cut, its spans to check and how many one-word quoted pieces were
+    left out beside them; EmptyText, UnreadableText, or TooShort when every span has fewer than MIN_WORDS
+    words (`'s'`, `it's`, a one-word scare quote)."""
     text, truncated = clean_text(text)
-    spans = split_spans(text)
+    spans, short = _spans_and_short(text)
     if not spans:
         raise EmptyText(EMPTY)
     if all(real_words(s.text) < MIN_WORDS for s in spans):
         raise TooShort(TOO_SHORT)
-    return text, truncated, spans
+    return text, truncated, spans, short
 
 
 # ---------------------------------------------------------------- the article
@@ -370,7 +384,7 @@ class QuoteChecker:
 
     def check(self, text: str) -> QuoteCheck:
         """Every span of a text, checked (BadText if there is nothing readable to check)."""
-        text, truncated, spans = prepare(text)
+        text, truncated, spans, short = prepare(text)
         shown, unchecked = spans[:MAX_SPANS], max(0, len(spans) - MAX_SPANS)
         vectors = self.embedder.encode([s.text for s in shown])
         meanings = vectors @ np.asarray(self.index.sentence_vectors, dtype=np.float32).T
@@ -385,7 +399,7 @@ class QuoteChecker:
             plain = span.quoted and not self.names.names_a_speaker(span.text)
             claimed = self.names.claimed(_outside(before), _outside(after), followed) if plain else None
             checks.append(self.check_span(span, meaning, claimed))
-        return QuoteCheck(text, tuple(checks), unchecked, truncated)
+        return QuoteCheck(text, tuple(checks), unchecked, truncated, short)
 
     def check_span(self, span: Span, meaning: np.ndarray, claimed: str | None = None) -> SpanCheck:
         """One span's verdict, given its cosine with every sentence of the article."""

@@ -23,12 +23,14 @@ from bot.chat.render import (
     clip,
     render_about,
     render_answer,
+    render_check,
     render_paragraph,
     render_report,
 )
 from bot.chat.views import Cooldowns, seconds
 from bot.core.answer import Answer, Excerpt, Source
 from bot.core.paragraphs import FullParagraph
+from bot.core.quotes import QuoteCheck, SpanCheck
 from bot.core.replies import NOT_COVERED_ALL, UNSURE
 from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
 
@@ -347,3 +349,11 @@ def test_conversations_are_bounded_by_bytes_not_only_by_channels() -> None:
         tracemalloc.stop()
     assert grown < 24_000_000, f"{grown / 1e6:.0f} MB held"
     assert conv.history(3_999)[-1].startswith("3999 2 ")  # the most recent channel is kept
+
+
+def test_a_check_says_how_many_one_word_quotes_it_left_unchecked() -> None:
+    quote = "Housing is a human right"
+    span = SpanCheck(quote, "verbatim", quote + ".", "FAQ, ¶1", "c", 1.0, 0.9)
+    said = render_check(QuoteCheck("text", (span,), too_short=2)).description or ""
+    assert "2 one-word quotes were not checked: one word proves nothing." in said
+    assert "one-word" not in (render_check(QuoteCheck("text", (span,))).description or "")

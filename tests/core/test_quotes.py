@@ -24,6 +24,7 @@ from bot.core.quotes import (
     clean_text,
     speaker_note,
     split_spans,
+    too_short_note,
 )
 from tests.conftest import REPO_ROOT
 
@@ -422,6 +423,15 @@ def test_a_single_word_is_too_short_to_check(checker: QuoteChecker, text: str) -
         checker.check(text)
     message = str(caught.value)
     assert message.endswith(".") and message.count(".") == 1 and "\n" not in message
+
+
+def test_one_word_quotes_beside_longer_ones_are_counted_not_dropped_unsaid(checker: QuoteChecker) -> None:
+    """A trial: `he called it "fascist" and said "…"` checked the longer quote and said nothing of the
+    word, which a reader took for checked."""
+    result = checker.check('He called it "fascist" and "communist" and said "Housing is a human right"')
+    assert [s.quote for s in result.spans] == ["Housing is a human right"] and result.too_short == 2
+    assert checker.check('Trump said "Housing is a human right"').too_short == 0
+    assert too_short_note(1) == "1 one-word quote was not checked: one word proves nothing."
 
 
 def test_several_spans_each_get_a_verdict(checker: QuoteChecker) -> None:
