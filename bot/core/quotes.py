@@ -293,6 +293,16 @@ class _Paragraph:
         ends = [s.end for s in self.sentences]
         return [next((k for k, e in enumerate(ends) if a < e), len(ends) - 1) for a, _ in self.spans]
 
+    @property
+    def piece_of(self) -> list[int]:
+        """For each word, a number shared by the words of the same sentence on the same side of a
+        quotation mark: the article's `the White House: "I’d like…"` is two pieces."""
+        quotations = list(enumerate(self.quotations))
+        inside = [next((n for n, q in quotations if q.start <= a < q.end), -1) for a, _ in self.spans]
+        keys = list(zip(self.sentence_of, inside, strict=True))
+        numbers = {key: n for n, key in enumerate(dict.fromkeys(keys))}
+        return [numbers[key] for key in keys]
+
 
 # Words that turn a statement into its opposite: a quote that adds or drops one ("Mamdani is not a
 # communist", "He wants to see more crime" for "no crime") says something else, however many words it shares.
@@ -467,7 +477,7 @@ class QuoteChecker:
         guesses.sort(key=lambda g: -g[0])
         best: tuple[_Paragraph, int, int, float] | None = None
         for _, p, target, a0, b0 in guesses[:FITTED]:
-            a, b, similarity = _fit(ids, target, a0, b0, p.sentence_of)
+            a, b, similarity = _fit(ids, target, a0, b0, p.sentence_of, p.piece_of)
             if best is None or similarity > best[3]:
                 best = (p, a, b, similarity)
         return best
@@ -512,7 +522,12 @@ def _shared(a: Sequence[int], b: Sequence[int]) -> int:
 
 
 def _fit(
-    ids: Sequence[int], target: Sequence[int], a0: int, b0: int, sentence_of: Sequence[int]
+    ids: Sequence[int],
+    target: Sequence[int],
+    a0: int,
+    b0: int,
+    sentence_of: Sequence[int],
+    piece_of: Sequence[int],
 ) -> tuple[int, int, float]:
     """The window of `target` near a0..b0 that best matches `ids`, and its similarity.
 
@@ -520,7 +535,8 @@ def _fit(
     up). The window shares the most words with the span, in order, and is the shortest that does (so
     it begins and ends on shared words); then, when the span begins or ends with words the article
     does not have there, the window takes in as many of the article's words at that end (within the
-    same sentence), so that a changed last word shows as changed rather than added.
+    same sentence, on the same side of a quotation mark), so that a changed last word shows as changed
+    rather than added ("I would like…" for the article's `House: "I’d like…"` showed "House I’d").
     Similarity: 2 × shared words / (span words + window words).
     """
     slack = max(_SLACK, min(MAX_SLACK, len(ids) // 2))
@@ -539,9 +555,9 @@ def _fit(
         head = blocks[0].a  # span words before the first shared one
         last = [m for m in blocks if m.size][-1]
         tail = len(ids) - (last.a + last.size)  # span words after the last shared one
-        while head and a > 0 and sentence_of[a - 1] == sentence_of[a]:
+        while head and a > 0 and piece_of[a - 1] == piece_of[a]:
             a, head = a - 1, head - 1
-        while tail and b < len(target) and sentence_of[b] == sentence_of[b - 1]:
+        while tail and b < len(target) and piece_of[b] == piece_of[b - 1]:
             b, tail = b + 1, tail - 1
     return a, b, 2 * shared / (len(ids) + (b - a))
 

@@ -434,6 +434,13 @@ def test_one_word_quotes_beside_longer_ones_are_counted_not_dropped_unsaid(check
     assert too_short_note(1) == "1 one-word quote was not checked: one word proves nothing."
 
 
+def test_a_changed_first_word_is_matched_within_the_articles_quotation(checker: QuoteChecker) -> None:
+    """A trial: "I would like to talk about rent" showed “I would” where the article has “House I’d”: the
+    window took in the word before the article's quotation mark to match the span's two words."""
+    (span,) = checker.check('He wrote "I would like to talk about rent"').spans
+    assert [(d.said, d.article) for d in span.differs] == [("I would", "I’d")]
+
+
 def test_several_spans_each_get_a_verdict(checker: QuoteChecker) -> None:
     result = checker.check(
         'Trump said "He wants to see rents going down", then "It’s ambitious. It’s controversial." '
