@@ -347,8 +347,14 @@ def _batch_item(n: int, line: bytes | str | None, k: int) -> tuple[Query | None,
             "line": n,
             "error": 'The "history" must be a list of strings (earlier messages, oldest first).',
         }
+    # "k": this line's number of excerpts (absent or null: the command's -k).
+    line_k = item.get("k")
+    if line_k is None:
+        line_k = k
+    if type(line_k) is not int or not 1 <= line_k <= MAX_K:
+        return None, {"line": n, "error": f'The "k" must be a whole number from 1 to {MAX_K}.'}
     try:
-        return Query.of(item["question"], history, k), None
+        return Query.of(item["question"], history, line_k), None
     except BadQuestion as exc:
         return None, _line_error(n, exc)
 

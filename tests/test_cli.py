@@ -197,6 +197,19 @@ def test_ask_batch_answers_good_lines_and_reports_bad_ones_in_order() -> None:
     assert out[2]["line"] == 3 and "question" in out[2]["error"]
 
 
+def test_a_batch_line_may_set_its_own_number_of_excerpts() -> None:
+    """A trial: a line's "k" was ignored without a word, so every answer had the command's -k."""
+    question = "What did they say about energy costs?"
+    lines = [{"question": question, "k": 1}, {"question": question}, {"question": question, "k": None}]
+    lines += [{"question": question, "k": bad} for bad in (0, 11, "2", 2.0, True)]
+    result = run("ask", "--batch", "-", "-k", "5", stdin="".join(json.dumps(x) + "\n" for x in lines))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out[0]["excerpts"]) == 1 and len(out[1]["excerpts"]) > 1 and out[2] == out[1]
+    assert [o["line"] for o in out[3:]] == [4, 5, 6, 7, 8]
+    assert all(o["error"] == 'The "k" must be a whole number from 1 to 10.' for o in out[3:])
+
+
 def test_ask_batch_reports_a_control_character_question_as_a_line_error() -> None:
     lines = [json.dumps({"question": "When was the meeting?"}), json.dumps({"question": "\u0000"})]
     result = run("ask", "--batch", "-", stdin="\n".join(lines) + "\n")
