@@ -20,12 +20,17 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
     r"thousands?|millions?|billions?|dozens?|once|twice|thrice|several|few|couple|handful|single|both"
 )
+_AUXILIARIES = r"does|do|did|will|would|could|can|might|should|is|was|are|were|has|have|had"
+_PAYING = r"costs?|paid|pay|pays|earns?|charges?|charged"
 # kind: (how a question asks for it, how a passage holds one)
 MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\bhow much money\b|\bhow many dollars\b"
-            r"|\bhow much (?:\S+\s+){0,6}?(?:cost|costs|paid|pay|earn|earns|charge|charges)\b"
+            # "how much does a ride cost?", "how much is he paid": the verb ends the clause or takes what
+            # is bought; "how much attention did he pay", "could this cost Trump" ask for no sum.
+            rf"|\bhow much\s+(?:{_AUXILIARIES})\s+(?:\S+\s+){{0,5}}?(?:{_PAYING})\b"
+            r"(?=\s*(?:[?.!,;:]|$|(?:to|for|per|a|an|each|in|on|at)\b))"
             r"|\bwhat(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the|his|her|their)\s+"
             r"(?:price|cost|salary|budget)s?\b",
             re.IGNORECASE,
@@ -45,7 +50,12 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "time of day": (
-        re.compile(r"\b(?:what|which) (?:time|hour)\b(?! zone| period| frame)", re.IGNORECASE),
+        # Not "what time zone", nor "what time of year", "what time in the campaign", which ask when.
+        re.compile(
+            r"\b(?:what|which) (?:time|hour)\b"
+            r"(?!\s+(?:zones?|periods?|frames?|in\b|of\s+(?:the\s+)?(?:year|month|week|season|campaign)\b))",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|\bnoon\b|\bmorning\b|\bafternoon\b|\bevening\b|\bmidnight\b"
             r"|\bo[’']clock\b",

@@ -361,7 +361,7 @@ class Retriever:
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)
-        highlight = None
+        highlight, lacks_measure = None, False
         if hits:
             rank, highlight = self.bold_line.choose(
                 question,
@@ -377,19 +377,25 @@ class Retriever:
             # none of asks for a fact the article lacks (bot.core.measures).
             lacking = missing_measure(question, hits[0].chunk.text) if answered else None
             if lacking is not None:
-                answered = False
+                answered, lacks_measure = False, True
                 log.debug("declined: the first passage holds no %s", lacking)
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it
         # leans on names ("is it higher anywhere?" after a question about rent); a plainly unrelated
         # question gets none ("what's the capital of france?": neither word is the article's, though
         # people ask about it with "capital"; "how many bones are in the human body?": only "human").
-        near = answered or (
-            bool(hits)
-            # ... and never for the bot's own view: one shown for "should I vote for him?" reads as advice.
-            and not asks_for_an_opinion(question)
-            and confidence >= NEAR_FRACTION * self.model.abstain_threshold
-            and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
+        # A question the abstainer answered but whose first passage lacks the measure it asks for is near.
+        near = (
+            answered
+            or lacks_measure
+            or (
+                bool(hits)
+                # ... and never for the bot's own view: one shown for "should I vote for him?" reads as advice.
+                and not asks_for_an_opinion(question)
+                and confidence >= NEAR_FRACTION * self.model.abstain_threshold
+                and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)])
+                >= NEAR_WORDS
+            )
         )
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).

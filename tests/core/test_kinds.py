@@ -660,6 +660,7 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
         "at what time did trump and mamdani sit down?",
         "what year will the fresh kills homes be finished?",
         "how many homes will be built at the navy yard?",
+        "how many sites did trump offer?",  # passages on the sites name two, but count none
     ],
 )
 def test_a_measure_the_first_passage_lacks_is_not_covered(answerer: Answerer, text: str) -> None:
@@ -680,6 +681,10 @@ def test_a_measure_the_first_passage_lacks_is_not_covered(answerer: Answerer, te
         ("how much has con edison raised rates?", "18%"),
         ("how many times did trump read the letter?", "twice"),
         ("what percent did trump's approval go up?", "7 points"),
+        # No measure asked: charges and costs are nouns here, and the time is of the year.
+        ("how much did con ed charges go up", "18%"),
+        ("how much do energy costs hurt new yorkers", "18%"),
+        ("what time of year did they meet?", "November 21, 2025"),
     ],
 )
 def test_a_measure_the_first_passage_holds_is_answered(answerer: Answerer, text: str, answer: str) -> None:

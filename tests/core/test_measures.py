@@ -18,6 +18,9 @@ from bot.core.measures import asked_measures, missing_measure
         ("which year was he elected?", ("year",)),
         ("how many customers does con edison serve?", ("count",)),
         ("how many dollars would the grants cover?", ("money", "count")),
+        ("how much does con edison charge per kilowatt-hour?", ("money",)),
+        ("how much would the co-op cost to set up?", ("money",)),
+        ("how much is he paid", ("money",)),
     ],
 )
 def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str, ...]) -> None:
@@ -33,6 +36,12 @@ def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str
         "when did they meet?",
         "what did trump say about rent?",
         "how old is mamdani?",
+        "how much attention did trump pay to mamdani?",  # paying attention costs nothing
+        "how much could this cost trump?",  # what it costs him is no sum
+        "how much did con ed charges go up",
+        "how much do energy costs hurt new yorkers?",
+        "what time of year did they meet?",
+        "what time in the campaign did trump call him a communist?",
     ],
 )
 def test_most_questions_ask_for_no_measure(question: str) -> None:
