@@ -483,16 +483,21 @@ _STRESS = re.compile(
     re.I,
 )
 _WTF = re.compile(r"^\s*wt[fh](?=\s+\w)", re.I)
+# "Also" or "plus" opening a question ("also what did bannon say?", "and also who…"), which the abstainer
+# read as part of what is asked (declined, where "and what did bannon say?" was answered); a conjunction
+# before it stays, for the follow-up reader.
+_ALSO = re.compile(r"^(\s*(?:(?:and|but|so)\W+)?)(?:also|plus)\W+(?=" + _QUESTION_WORD + ")", re.I)
 
 
 def without_chat_openers(text: str) -> str:
     """The question without a greeting before it and without words of emphasis after its question word:
-    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened". A greeting alone, or
+    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened", "and also who is he"
+    → "and who is he". A greeting alone, or
     one before anything but a question, stays as typed."""
     greeting = _GREETING.match(text)  # at the start only: tried from every position, it was quadratic
     if greeting:
         text = text[greeting.end() :]
-    text = _STRESS.sub(r"\1", text)
+    text = _ALSO.sub(r"\1", _STRESS.sub(r"\1", text), count=1)
     return _WTF.sub("what", text, count=1)
 
 

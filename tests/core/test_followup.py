@@ -199,6 +199,15 @@ def test_yes_or_no_opens_a_question_rather_than_going_on(answerer: Answerer) -> 
     )
 
 
+@pytest.mark.parametrize("typed", ["also what did bannon say?", "and also what did bannon say?"])
+def test_a_whole_question_opened_with_also_is_answered(answerer: Answerer, typed: str) -> None:
+    """Both were declined, after a question on energy or alone, where "and what did bannon say?" was
+    answered (a helper's trial)."""
+    for history in ([], ["why is con edison part of this?"]):
+        answer = answerer.ask(typed, history=history)
+        assert answer.kind == "answer" and "Bannon" in (answer.highlight or ""), history
+
+
 def test_a_topic_switch_gets_the_new_topic(answerer: Answerer) -> None:
     answer = answerer.ask("what about the rent?", history=["what did bannon say"])
     assert contains(answer.excerpts[0].text, "The median one-bedroom rent? $3,500 a month.")
