@@ -385,18 +385,7 @@ class Retriever:
         # question gets none ("what's the capital of france?": neither word is the article's, though
         # people ask about it with "capital"; "how many bones are in the human body?": only "human").
         # A question the abstainer answered but whose first passage lacks the measure it asks for is near.
-        near = (
-            answered
-            or lacks_measure
-            or (
-                bool(hits)
-                # ... and never for the bot's own view: one shown for "should I vote for him?" reads as advice.
-                and not asks_for_an_opinion(question)
-                and confidence >= NEAR_FRACTION * self.model.abstain_threshold
-                and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)])
-                >= NEAR_WORDS
-            )
-        )
+        near = answered or lacks_measure or (bool(hits) and self._near(question, confidence, context))
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
         top = hits[0].score if hits else 0.0
@@ -404,6 +393,15 @@ class Retriever:
         sure = answered and confidence >= self.model.channel_threshold
         return Retrieval(
             question, tuple(hits), answered, confidence, highlight, near=near, supported=supported, sure=sure
+        )
+
+    def _near(self, question: str, confidence: float, context: Sequence[Said]) -> bool:
+        """Whether a declined question came near enough for its nearest passages to be shown (above);
+        never for the bot's own view: one shown for "should I vote for him?" reads as advice."""
+        return (
+            not asks_for_an_opinion(question)
+            and confidence >= NEAR_FRACTION * self.model.abstain_threshold
+            and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
 
     def excerpts_of(self, s: Scored, k: int) -> list[int]:
