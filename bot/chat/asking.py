@@ -902,10 +902,15 @@ class AskCog(commands.Cog):
         """Answer an edited question as asked anew, in the thread the bot opened for it (`thread_id`) if it
         still has it. Refused by the cooldown, it keeps that thread, to be answered there when edited
         again; answered in place or refused, the thread stays "Question edited"."""
-        thread = await self._own_thread(thread_id) if thread_id is not None else None
-        if thread is not None and thread.locked and not _manages_threads(message.author, thread):
-            # A moderator closed its conversation: the answer to the old words is down, the new words are
-            # not answered there (a trial), nor elsewhere in its place.
+        try:
+            thread = await self._own_thread(thread_id, strict=True) if thread_id is not None else None
+        except ThreadUnreadable:
+            # It may be locked: answered in its channel instead, the new words would sidestep that (a trial).
+            log.info("edited question %s not answered: its thread could not be read", message.id)
+            return
+        # A moderator closed its conversation, or the conversation a follow-up was asked in: the answer to
+        # the old words is down, the new words are not answered there (a trial), nor elsewhere in its place.
+        if any(_closed_to(message.author, place) for place in (thread, message.channel)):
             log.info("edited question %s not answered: its thread is locked", message.id)
             return
         if thread is not None:
@@ -932,9 +937,9 @@ class AskCog(commands.Cog):
             return None
         return thread
 
-    async def _own_thread(self, channel_id: int) -> discord.Thread | None:
+    async def _own_thread(self, channel_id: int, strict: bool = False) -> discord.Thread | None:
         """The thread of that id if the bot opened it (read from Discord when not in the cache: archived
-        threads are not), else None."""
+        threads are not), else None; with `strict`, ThreadUnreadable when Discord could not say."""
         try:
             thread = self.bot.get_channel(channel_id) or await resent(
                 lambda: self.bot.fetch_channel(channel_id)
@@ -943,6 +948,8 @@ class AskCog(commands.Cog):
             return None
         except Exception as exc:  # Discord refused, or the connection is closing
             log.warning("could not read thread %s (%r)", channel_id, exc)
+            if strict:
+                raise ThreadUnreadable from exc
             return None
         # Only a thread the bot opened: a forum post's first message has its thread's id too.
         owned = isinstance(thread, discord.Thread) and thread.owner_id == self.bot.user.id  # type: ignore[union-attr]
@@ -1326,6 +1333,12 @@ async def setup(bot: MeetingBot) -> None:
     await bot.add_cog(AskCog(bot))
 
 
-def _manages_threads(author: discord.abc.User, thread: discord.Thread) -> bool:
-    """Whether the author of a message may post in a locked thread (Manage Threads there)."""
-    return isinstance(author, discord.Member) and thread.permissions_for(author).manage_threads
+def _closed_to(author: discord.abc.User, place: object) -> bool:
+    """Whether `place` is a locked thread the author may not post in (without Manage Threads there)."""
+    if not isinstance(place, discord.Thread) or not place.locked:
+        return False
+    return not (isinstance(author, discord.Member) and place.permissions_for(author).manage_threads)
+
+
+class ThreadUnreadable(Exception):
+    """Discord could not say whether a thread is there (it failed, or the connection is closing)."""

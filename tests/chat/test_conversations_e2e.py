@@ -1180,6 +1180,54 @@ async def test_a_question_edited_after_its_thread_was_locked_is_taken_down_and_n
         assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
 
 
+async def test_a_follow_up_edited_in_a_locked_thread_is_taken_down_and_not_answered_there(
+    fake, answerer, tmp_path
+):
+    """A trial: the check above looked only at the thread opened for a question, so a follow-up asked in
+    that thread and edited after a moderator locked it was answered in it again."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "when was the meeting?")
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        follow = await fake.send_message(SECRET_ASKED, channel_id=thread_id)
+        await fake.wait_for_request(with_embed, start=n)
+        await _stored(bot, follow["id"])
+        reply_id = fake.bot_messages(thread_id)[-1]["id"]
+        thread = fake.channels[thread_id]
+        thread["thread_metadata"]["locked"] = True
+        await fake.dispatch("THREAD_UPDATE", thread)
+        n = len(fake.requests)
+        await fake.edit_message(follow["id"], EDITED)
+        old = f"/channels/{thread_id}/messages/{reply_id}"
+        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
+        await asyncio.sleep(0.5)
+        assert [r for r in fake.requests[n:] if with_embed(r)] == []
+
+
+async def test_an_edit_whose_thread_cannot_be_read_is_not_answered_in_its_channel(fake, answerer, tmp_path):
+    """A trial: the thread opened for a question, archived (out of the bot's cache) and then unreadable
+    (Discord refused to say), was taken for gone, and the edit was answered in the channel, though the
+    thread might have been locked."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+        thread_id = str(msg["id"])
+        await _stored(bot, msg["id"])
+        (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+        thread = fake.channels[thread_id]
+        thread["thread_metadata"]["archived"] = True
+        await fake.dispatch("THREAD_UPDATE", thread)
+        await _until(lambda: bot.get_channel(int(thread_id)) is None, "the archived thread stayed cached")
+        fake.fail_next("GET", rf"^/channels/{thread_id}$", 403, times=10)
+        n = len(fake.requests)
+        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
+        old = f"/channels/{thread_id}/messages/{reply_id}"
+        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
+        await asyncio.sleep(0.5)
+        assert [r for r in fake.requests[n:] if with_embed(r)] == []
+
+
 async def test_a_question_edited_after_a_restart_is_answered_again_in_place(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, answer_in_threads=False, cooldown_questions=100)
     async with running_bot(fake, bot):
