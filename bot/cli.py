@@ -1309,11 +1309,29 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
     """The arguments; the words of an unquoted question may have options among them (`ask how old -k 1
     is mamdani`): argparse takes the question's first run of words and leaves the rest over, in order."""
     args, rest = parser.parse_known_args(argv)
-    if rest and (args.command != "ask" or any(w.startswith("-") and w != "-" for w in rest)):
+    words = _question_words(rest) if args.command == "ask" else None
+    if rest and words is None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if rest:
-        args.question = [*args.question, *rest]
+        args.question = [*args.question, *(words or ())]
     return args
+
+
+_NEGATIVE = re.compile(r"-\d[\d.,]*%?")  # "-5", "-2.5%": a word of the question, not an option
+
+
+def _question_words(rest: Sequence[str]) -> list[str] | None:
+    """The words of a question left over by argparse, or None if one is an option it does not know: after
+    a `--`, every word is the question's; before it, a word with a dash only when a number ("-5")."""
+    words, literal = [], False
+    for word in rest:
+        if word == "--" and not literal:
+            literal = True
+        elif literal or not word.startswith("-") or word == "-" or _NEGATIVE.fullmatch(word):
+            words.append(word)
+        else:
+            return None
+    return words
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import BATCH_GROUP, BINARY_INPUT, BINARY_REST
+from bot.cli import BATCH_GROUP, BINARY_INPUT, BINARY_REST, build_parser, parse
 from bot.core.answer import KINDS, MAX_QUESTION_CHARS
 from bot.core.replies import UNSURE
 from bot.launch import _in_import
@@ -151,6 +151,22 @@ def test_ask_reads_options_among_the_words_of_a_question() -> None:
     assert typo.returncode == 2 and "unrecognized arguments: --jsn is mamdani" in typo.stderr
     other = run("eval", "eval/dev.jsonl", "more")
     assert other.returncode == 2 and "unrecognized arguments: more" in other.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "question"),
+    [
+        (["ask", "how", "old", "-k", "2", "--", "is", "mamdani"], ["how", "old", "is", "mamdani"]),
+        (["ask", "how", "much", "-k", "2", "is", "-5", "percent"], ["how", "much", "is", "-5", "percent"]),
+        (["ask", "what", "-k", "2", "--", "--json", "means"], ["what", "--json", "means"]),
+    ],
+)
+def test_the_words_of_a_question_after_an_option_may_follow_a_double_dash_or_be_negative_numbers(
+    argv: list[str], question: list[str]
+) -> None:
+    """A trial: `ask how old -k 2 -- is mamdani` and `… is -5 percent` were refused as unknown options."""
+    args = parse(build_parser(), argv)
+    assert args.question == question and args.k == 2
 
 
 def test_ask_json_gives_the_documented_object() -> None:
