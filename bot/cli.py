@@ -351,6 +351,8 @@ def _batch_item(n: int, line: bytes | str | None, k: int) -> tuple[Query | None,
     line_k = item.get("k")
     if line_k is None:
         line_k = k
+    if type(line_k) is float and line_k.is_integer():  # 2.0, as some JSON writers put 2
+        line_k = int(line_k)
     if type(line_k) is not int or not 1 <= line_k <= MAX_K:
         return None, {"line": n, "error": f'The "k" must be a whole number from 1 to {MAX_K}.'}
     try:

@@ -217,13 +217,15 @@ def test_a_batch_line_may_set_its_own_number_of_excerpts() -> None:
     """A trial: a line's "k" was ignored without a word, so every answer had the command's -k."""
     question = "What did they say about energy costs?"
     lines = [{"question": question, "k": 1}, {"question": question}, {"question": question, "k": None}]
-    lines += [{"question": question, "k": bad} for bad in (0, 11, "2", 2.0, True)]
+    lines += [{"question": question, "k": 1.0}]  # a whole number as some JSON writers put it
+    lines += [{"question": question, "k": bad} for bad in (0, 11, "2", 2.5, True)]
     result = run("ask", "--batch", "-", "-k", "5", stdin="".join(json.dumps(x) + "\n" for x in lines))
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out[0]["excerpts"]) == 1 and len(out[1]["excerpts"]) > 1 and out[2] == out[1]
-    assert [o["line"] for o in out[3:]] == [4, 5, 6, 7, 8]
-    assert all(o["error"] == 'The "k" must be a whole number from 1 to 10.' for o in out[3:])
+    assert out[3] == out[0]
+    assert [o["line"] for o in out[4:]] == [5, 6, 7, 8, 9]
+    assert all(o["error"] == 'The "k" must be a whole number from 1 to 10.' for o in out[4:])
 
 
 def test_ask_batch_reports_a_control_character_question_as_a_line_error() -> None:
