@@ -492,8 +492,7 @@ _ALSO = re.compile(r"^(\s*(?:(?:and|but|so)\W+)?)(?:also|plus)\W+(?=" + _QUESTIO
 def without_chat_openers(text: str) -> str:
     """The question without a greeting before it and without words of emphasis after its question word:
     "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened", "and also who is he"
-    → "and who is he". A greeting alone, or
-    one before anything but a question, stays as typed."""
+    → "and who is he". A greeting alone, or one before anything but a question, stays as typed."""
     greeting = _GREETING.match(text)  # at the start only: tried from every position, it was quadratic
     if greeting:
         text = text[greeting.end() :]
