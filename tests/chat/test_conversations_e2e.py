@@ -1168,16 +1168,28 @@ async def test_a_question_edited_after_its_thread_was_locked_is_taken_down_and_n
         thread_id = str(msg["id"])
         await _stored(bot, msg["id"])
         (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
-        thread = fake.channels[thread_id]
-        thread["thread_metadata"]["locked"] = True  # a moderator locks it
-        await fake.dispatch("THREAD_UPDATE", thread)
-        n = len(fake.requests)
-        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
-        old = f"/channels/{thread_id}/messages/{reply_id}"
-        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
-        await asyncio.sleep(0.5)
-        assert [r for r in fake.requests[n:] if with_embed(r)] == []
+        await _thread_changed(fake, thread_id, locked=True)  # a moderator locks it
+        await _taken_down_not_answered(fake, msg["id"], f"<@{fake.bot_id}> {EDITED}", thread_id, reply_id)
         assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
+
+
+async def _thread_changed(fake: FakeDiscord, thread_id: str, **metadata: bool) -> None:
+    """A moderator locks or archives a thread, and the bot is told."""
+    thread = fake.channels[thread_id]
+    thread["thread_metadata"].update(metadata)
+    await fake.dispatch("THREAD_UPDATE", thread)
+
+
+async def _taken_down_not_answered(
+    fake: FakeDiscord, message_id: str, words: str, thread_id: str, reply_id: str
+) -> None:
+    """The message is edited to `words`: its answer in the thread comes down, and nothing is answered."""
+    n = len(fake.requests)
+    await fake.edit_message(message_id, words)
+    old = f"/channels/{thread_id}/messages/{reply_id}"
+    await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
+    await asyncio.sleep(0.5)
+    assert [r for r in fake.requests[n:] if with_embed(r)] == []
 
 
 async def test_a_follow_up_edited_in_a_locked_thread_is_taken_down_and_not_answered_there(
@@ -1194,15 +1206,8 @@ async def test_a_follow_up_edited_in_a_locked_thread_is_taken_down_and_not_answe
         await fake.wait_for_request(with_embed, start=n)
         await _stored(bot, follow["id"])
         reply_id = fake.bot_messages(thread_id)[-1]["id"]
-        thread = fake.channels[thread_id]
-        thread["thread_metadata"]["locked"] = True
-        await fake.dispatch("THREAD_UPDATE", thread)
-        n = len(fake.requests)
-        await fake.edit_message(follow["id"], EDITED)
-        old = f"/channels/{thread_id}/messages/{reply_id}"
-        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
-        await asyncio.sleep(0.5)
-        assert [r for r in fake.requests[n:] if with_embed(r)] == []
+        await _thread_changed(fake, thread_id, locked=True)
+        await _taken_down_not_answered(fake, follow["id"], EDITED, thread_id, reply_id)
 
 
 async def test_an_edit_whose_thread_cannot_be_read_is_not_answered_in_its_channel(fake, answerer, tmp_path):
@@ -1215,17 +1220,10 @@ async def test_an_edit_whose_thread_cannot_be_read_is_not_answered_in_its_channe
         thread_id = str(msg["id"])
         await _stored(bot, msg["id"])
         (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
-        thread = fake.channels[thread_id]
-        thread["thread_metadata"]["archived"] = True
-        await fake.dispatch("THREAD_UPDATE", thread)
+        await _thread_changed(fake, thread_id, archived=True)
         await _until(lambda: bot.get_channel(int(thread_id)) is None, "the archived thread stayed cached")
         fake.fail_next("GET", rf"^/channels/{thread_id}$", 403, times=10)
-        n = len(fake.requests)
-        await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
-        old = f"/channels/{thread_id}/messages/{reply_id}"
-        await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path == old, start=n)
-        await asyncio.sleep(0.5)
-        assert [r for r in fake.requests[n:] if with_embed(r)] == []
+        await _taken_down_not_answered(fake, msg["id"], f"<@{fake.bot_id}> {EDITED}", thread_id, reply_id)
 
 
 async def test_a_question_edited_after_a_restart_is_answered_again_in_place(fake, answerer, tmp_path):
@@ -1469,9 +1467,7 @@ async def test_an_edited_question_renames_its_thread_once_even_when_archived(fak
         msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
         thread_id = str(msg["id"])
         await _stored(bot, msg["id"])
-        thread = fake.channels[thread_id]
-        thread["thread_metadata"]["archived"] = True
-        await fake.dispatch("THREAD_UPDATE", thread)
+        await _thread_changed(fake, thread_id, archived=True)
         await _until(lambda: bot.get_channel(int(thread_id)) is None, "the archived thread stayed cached")
         n = len(fake.requests)
         await fake.edit_message(msg["id"], f"<@{fake.bot_id}> {EDITED}")
