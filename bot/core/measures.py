@@ -20,23 +20,30 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
     r"thousands?|millions?|billions?|dozens?|once|twice|thrice|several|few|couple|handful|single|both"
 )
-_AUXILIARIES = r"does|do|did|will|would|could|can|might|should|is|was|are|were|has|have|had"
-_PAYING = r"costs?|paid|pay|pays|earns?|charges?|charged"
+_AUXILIARIES = r"does|do|did|will|would|could|can|might|should|must|has|have|had"
+_SUBJECTS = r"the|this|that|it|they|he|she|we|you|i|his|her|their|its|a|an"
 # kind: (how a question asks for it, how a passage holds one)
 MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\bhow much money\b|\bhow many dollars\b"
-            # "how much does a ride cost?", "how much is he paid": the verb ends the clause or takes what
-            # is bought; "how much attention did he pay", "could this cost Trump" ask for no sum.
-            rf"|\bhow much\s+(?:{_AUXILIARIES})\s+(?:\S+\s+){{0,5}}?(?:{_PAYING})\b"
-            r"(?=\s*(?:[?.!,;:]|$|(?:to|for|per|a|an|each|in|on|at)\b))"
+            # A verb of paying or costing, as the question's own verb: "how much (more) does/will … cost",
+            # "how much'll it cost", "how much is he paid", "how much the compact would cost". Not a noun
+            # ("how much do energy costs hurt", "did con ed charges go up": after an auxiliary the verb
+            # is bare), nor what is asked before the auxiliary ("how much attention did he pay").
+            rf"|\bhow much(?:\s+(?:more|less|extra))?(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
+            r"\s*(?:\S+\s+){0,6}?(?:cost|pay|paid|charge|earn|spend)\b(?!\s+attention)"
+            r"|\bhow much\s+(?:is|was|are|were|will\s+be|would\s+be)\s+(?:\S+\s+){0,5}?"
+            r"(?:paid|charged|earned)\b"
+            rf"|\bhow much\s+(?:{_SUBJECTS})\s+(?:\S+\s+){{0,5}}?"
+            r"(?:costs?|pays?|paid|charges?|charged|earns?|earned)\b"
             r"|\bwhat(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the|his|her|their)\s+"
             r"(?:price|cost|salary|budget)s?\b",
             re.IGNORECASE,
         ),
         re.compile(
-            r"\$\s?\d|\bdollars?\b|\b\d[\d,.]*\s?(?:million|billion|trillion)\b|\b(?:millions|billions|trillions)\b",
+            # "3.1 million customers" is no sum; "billions in funding" is one.
+            r"\$\s?\d|\bdollars?\b|\b\d[\d,.]*\s?(?:billion|trillion)\b|\b(?:billions|trillions)\b",
             re.IGNORECASE,
         ),
     ),
@@ -50,10 +57,12 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "time of day": (
-        # Not "what time zone", nor "what time of year", "what time in the campaign", which ask when.
+        # Not "what time zone", nor "what time of year", "what time in the campaign", which ask when; "what
+        # time in washington" or "in the morning" still asks a time of day.
         re.compile(
-            r"\b(?:what|which) (?:time|hour)\b"
-            r"(?!\s+(?:zones?|periods?|frames?|in\b|of\s+(?:the\s+)?(?:year|month|week|season|campaign)\b))",
+            r"\b(?:what|which) (?:times?|hours?)\b"
+            r"(?!\s+(?:zones?|periods?|frames?|of\s+(?:the\s+)?(?:year|month|week|season|campaign)\b"
+            r"|in\s+(?:the\s+|his\s+|their\s+)?(?:year|campaign|career|race|term)\b))",
             re.IGNORECASE,
         ),
         re.compile(

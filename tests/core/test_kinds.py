@@ -661,6 +661,9 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
         "what year will the fresh kills homes be finished?",
         "how many homes will be built at the navy yard?",
         "how many sites did trump offer?",  # passages on the sites name two, but count none
+        "how much would the affordability compact cost taxpayers?",
+        "what time in washington did they meet?",
+        "how much do con edison customers pay per month?",  # 3.1 million customers is no sum
     ],
 )
 def test_a_measure_the_first_passage_lacks_is_not_covered(answerer: Answerer, text: str) -> None:

