@@ -484,19 +484,26 @@ _STRESS = re.compile(
 )
 _WTF = re.compile(r"^\s*wt[fh](?=\s+\w)", re.I)
 # "Also" or "plus" opening a question ("also what did bannon say?", "and also who…"), which the abstainer
-# read as part of what is asked (declined, where "and what did bannon say?" was answered); a conjunction
-# before it stays, for the follow-up reader.
-_ALSO = re.compile(r"^(\s*(?:(?:and|but|so)\W+)?)(?:also|plus)\W+(?=" + _QUESTION_WORD + ")", re.I)
+# read as part of what is asked (declined, where "and what did bannon say?" was answered): read as the
+# "and" it means, or as the conjunction before it, which the follow-up reader goes on from.
+_ALSO = re.compile(
+    r"^(?P<space>\s*)(?:(?P<conjunction>and|but|so)\W+)?(?:(?:also|plus)\W+)+(?=" + _QUESTION_WORD + ")", re.I
+)
+
+
+def _as_conjunction(m: re.Match[str]) -> str:
+    return f"{m['space']}{m['conjunction'] or 'and'} "
 
 
 def without_chat_openers(text: str) -> str:
     """The question without a greeting before it and without words of emphasis after its question word:
-    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened", "and also who is he"
-    → "and who is he". A greeting alone, or one before anything but a question, stays as typed."""
+    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened", "also who is he" and
+    "and also who is he" → "and who is he". A greeting alone, or one before anything but a question, stays
+    as typed."""
     greeting = _GREETING.match(text)  # at the start only: tried from every position, it was quadratic
     if greeting:
         text = text[greeting.end() :]
-    text = _ALSO.sub(r"\1", _STRESS.sub(r"\1", text), count=1)
+    text = _ALSO.sub(_as_conjunction, _STRESS.sub(r"\1", text), count=1)
     return _WTF.sub("what", text, count=1)
 
 

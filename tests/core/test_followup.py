@@ -208,6 +208,17 @@ def test_a_whole_question_opened_with_also_is_answered(answerer: Answerer, typed
         assert answer.kind == "answer" and "Bannon" in (answer.highlight or ""), history
 
 
+@pytest.mark.parametrize("opener", ["also", "plus", "and also"])
+def test_a_question_opened_with_also_goes_on_from_the_one_before(answerer: Answerer, opener: str) -> None:
+    """A second trial: "also" taken out altogether, "also what did trump suggest?" after a question on
+    energy costs was read alone, and answered with what Trump said about crime and rents."""
+    history = ["what did they say about energy costs?"]
+    joined = answerer.ask("and what did trump suggest?", history=history)
+    answer = answerer.ask(f"{opener} what did trump suggest?", history=history)
+    assert "monopolies" in (joined.highlight or "")
+    assert answer.highlight == joined.highlight
+
+
 def test_a_topic_switch_gets_the_new_topic(answerer: Answerer) -> None:
     answer = answerer.ask("what about the rent?", history=["what did bannon say"])
     assert contains(answer.excerpts[0].text, "The median one-bedroom rent? $3,500 a month.")

@@ -210,9 +210,10 @@ def test_chat_filler_that_ends_a_message_is_not_searched(typed: str, searched: s
         ("what the heck happened in the oval office", "what happened in the oval office"),
         ("how on earth did they meet", "how did they meet"),
         ("wth is the compact", "what is the compact"),
-        ("also what did bannon say?", "what did bannon say?"),
-        ("and also, who is he", "and who is he"),  # the conjunction stays for the follow-up reader
-        ("plus how old is mamdani", "how old is mamdani"),
+        ("also what did bannon say?", "and what did bannon say?"),  # the follow-up reader's cue stays
+        ("and also, who is he", "and who is he"),
+        ("but also also how old is mamdani", "but how old is mamdani"),
+        ("plus how old is mamdani", "and how old is mamdani"),
         ("also known as what?", "also known as what?"),  # no question after it
         # A greeting alone, or before anything but a question, is read as typed.
         *(("hi", "hi"), ("hello there", "hello there"), ("hi, thanks", "hi, thanks"), ("wtf", "wtf")),
