@@ -1312,14 +1312,14 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
     is mamdani`): argparse takes the question's first run of words and leaves the rest over, in order."""
     args, rest = parser.parse_known_args(argv)
     words = _question_words(rest) if args.command == "ask" else None
-    if rest and words is None:
+    if rest and words is None and rest != ["--"]:  # a lone "--" ends no options and harms none
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    if rest:
-        args.question = [*args.question, *(words or ())]
+    if words:
+        args.question = [*args.question, *words]
     return args
 
 
-_NEGATIVE = re.compile(r"-\d[\d.,]*%?")  # "-5", "-2.5%": a word of the question, not an option
+_NEGATIVE = re.compile(r"-\d\S*")  # "-5", "-2.5%", "-1e5", "-5k": a word of the question, no option
 
 
 def _question_words(rest: Sequence[str]) -> list[str] | None:

@@ -159,6 +159,7 @@ def test_ask_reads_options_among_the_words_of_a_question() -> None:
         (["ask", "how", "old", "-k", "2", "--", "is", "mamdani"], ["how", "old", "is", "mamdani"]),
         (["ask", "how", "much", "-k", "2", "is", "-5", "percent"], ["how", "much", "is", "-5", "percent"]),
         (["ask", "what", "-k", "2", "--", "--json", "means"], ["what", "--json", "means"]),
+        (["ask", "rent", "-k", "2", "fell", "-5k", "or", "-1e5"], ["rent", "fell", "-5k", "or", "-1e5"]),
     ],
 )
 def test_the_words_of_a_question_after_an_option_may_follow_a_double_dash_or_be_negative_numbers(
@@ -167,6 +168,12 @@ def test_the_words_of_a_question_after_an_option_may_follow_a_double_dash_or_be_
     """A trial: `ask how old -k 2 -- is mamdani` and `… is -5 percent` were refused as unknown options."""
     args = parse(build_parser(), argv)
     assert args.question == question and args.k == 2
+
+
+def test_a_lone_double_dash_after_another_command_is_harmless() -> None:
+    """A second trial: `chat --` and `index --` were refused as "unrecognized arguments: --"."""
+    assert parse(build_parser(), ["chat", "--"]).command == "chat"
+    assert parse(build_parser(), ["index", "--"]).command == "index"
 
 
 def test_ask_json_gives_the_documented_object() -> None:
