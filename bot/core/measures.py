@@ -15,6 +15,7 @@ abstainer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -90,3 +91,18 @@ def asked_measures(question: str) -> tuple[str, ...]:
 def missing_measure(question: str, passage: str) -> str | None:
     """The first kind of measure the question asks for that the passage holds none of, or None."""
     return next((kind for kind in asked_measures(question) if not MEASURES[kind][1].search(passage)), None)
+
+
+# Words that ask for a sum without saying of what: what is left of a question asking one names its thing.
+SUM_WORDS = (
+    "how much money dollars cost costs pay paid pays charge charged earn earned spend price salary budget"
+)
+
+
+def sum_of_another(asked: frozenset[str], holding: Sequence[frozenset[str]]) -> bool:
+    """Whether the sums a passage holds are of something else than the sum a question asks for: none of
+    the sentences holding one (`holding`: their content stems, with the sentence before) shares a stem
+    with what the question names (`asked`: its content stems, less SUM_WORDS'). "How much is mamdani
+    paid?" comes close to the passage with the median rent, whose only sums are rents; a question that
+    names nothing ("how much does it cost?") is left to the abstainer."""
+    return bool(asked) and not any(asked & sentence for sentence in holding)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.measures import asked_measures, missing_measure
+from bot.core.measures import asked_measures, missing_measure, sum_of_another
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,11 @@ def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage
 )
 def test_a_passage_without_the_measure_lacks_the_fact(question: str, passage: str, kind: str) -> None:
     assert missing_measure(question, passage) == kind
+
+
+def test_a_sum_of_something_else_is_no_answer() -> None:
+    rent, mayor = frozenset({"median", "one", "bedroom", "rent"}), frozenset({"mamdani", "mayor"})
+    assert sum_of_another(frozenset({"mamdani"}), [rent])  # "how much is mamdani paid?" of the rent
+    assert not sum_of_another(frozenset({"bedroom", "nyc"}), [rent])
+    assert not sum_of_another(frozenset({"mamdani"}), [rent, mayor])  # one sentence of his is enough
+    assert not sum_of_another(frozenset(), [rent])  # "how much does it cost?" names nothing
