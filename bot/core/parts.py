@@ -5,13 +5,15 @@ article; its vector sits between them, near neither. A question is split where a
 after a question mark ("When was it? Who was there?"), or at "and", "also", "plus" or a comma followed by
 a question word ("…, and how much did Trump's numbers improve"). Each part must open as a question (a
 question word or an auxiliary: "After the meeting, how did…" is one question) and name something of its own
-(a content word), so "who is he and why?" and "what and when?" stay whole.
+(a content word), so "who is he and why?" and "what and when?" stay whole; a bare question word asks the
+part before it again ("what time did they meet and where?": where did they meet?).
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.core.followup import ask_again
 from bot.core.lexical import FUNCTION_WORDS
 
 # Words that open a question of their own.
@@ -49,6 +51,10 @@ def question_parts(question: str) -> list[str]:
     text = _LINE_BREAK.sub("? ", text.replace("’", "'")).replace("\n", " ").strip()
     pieces = [p.strip(' ,;"“”') for p in _SPLIT.split(text)]
     pieces = [p for p in pieces if p.strip(" ?")]
+    # A bare question word asks the part before it again with it: "what time did they meet and where?"
+    # asks where they met too (as a follow-up "where?" does, bot.core.followup.ask_again).
+    for i in range(1, len(pieces)):
+        pieces[i] = ask_again(pieces[i], pieces[i - 1].rstrip("?")) or pieces[i]
     # A part that names nothing of its own leans on the one before it: "who is bannon, what did he say,
     # and when was the meeting?" asks two things, the first in two clauses.
     for i in range(len(pieces) - 1, 0, -1):

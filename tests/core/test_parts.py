@@ -42,6 +42,9 @@ from bot.core.replies import NOT_COVERED, NOT_COVERED_PART
         ('“how old is mamdani” and "when did they meet"', ["how old is mamdani", "when did they meet"]),
         ("how old is mamdani\rwhen did they meet", ["how old is mamdani?", "when did they meet"]),
         ("how old is mamdani\n\nwhen did they meet?", ["how old is mamdani?", "when did they meet?"]),
+        # A bare question word asks the part before it again (a trial found the whole declined).
+        ("what time did they meet and where?", ["what time did they meet?", "where did they meet?"]),
+        ("when was the meeting, and where?", ["when was the meeting?", "where was the meeting?"]),
     ],
 )
 def test_a_question_of_several_parts_is_split_where_each_starts(question: str, parts: list[str]) -> None:
