@@ -108,8 +108,8 @@ def test_first_contact_figures_hold(first_contact: Report, figure: str) -> None:
 # 2026-12-01, with the question mark a question typed without one lacks (0.907, 0.827, 1.000 and 0.679
 # before): hit@1 0.933, highlight@gold 0.907, answered 1.000, off-topic declined 0.714 (0.732 with the
 # answer-line cosine read by the abstainer; 0.804 since a measure the first passage lacks is declined,
-# bot.core.measures); less one question.
-NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.78}
+# bot.core.measures, 0.821 since a count of millions holds no sum); less one question.
+NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.80}
 
 
 @pytest.fixture(scope="module")
