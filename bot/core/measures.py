@@ -9,7 +9,8 @@ none the article lacks the fact, and the question is declined, its nearest passa
 Each kind is read narrowly, so that an answer in other words still counts: "how much has Con Edison raised
 rates?" is no question of money (its answer is a share), a share may be "about half" or "7 points", a
 count "twice" or "a week". Most "how much" and "what" questions ask for no measure and are left to the
-abstainer.
+abstainer. A sum is also read for what it is of (`sum_of_another`): "how much is mamdani paid?" comes
+close to the passage on rents, whose sums are rents.
 """
 
 from __future__ import annotations

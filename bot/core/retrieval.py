@@ -397,7 +397,8 @@ class Retriever:
 
     def _lacks_measure(self, question: str, chunk: Chunk) -> str | None:
         """The kind of measure a question asks for that the passage lacks (bot.core.measures), or "sum of
-        something else" when its sums are not of what the question names; else None."""
+        what is asked" when the passage's sums are of something else than what the question names; else
+        None."""
         lacking = missing_measure(question, chunk.text)
         if lacking is not None or "money" not in asked_measures(question):
             return lacking
