@@ -9,14 +9,12 @@ none the article lacks the fact, and the question is declined, its nearest passa
 Each kind is read narrowly, so that an answer in other words still counts: "how much has Con Edison raised
 rates?" is no question of money (its answer is a share), a share may be "about half" or "7 points", a
 count "twice" or "a week". Most "how much" and "what" questions ask for no measure and are left to the
-abstainer. A sum is also read for what it is of (`sum_of_another`): "how much is mamdani paid?" comes
-close to the passage on rents, whose sums are rents.
+abstainer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -24,16 +22,21 @@ _NUMBER_WORDS = (
 )
 _AUXILIARIES = r"does|do|did|will|would|could|can|might|should|must|has|have|had"
 _SUBJECTS = r"the|this|that|it|they|he|she|we|you|i|his|her|their|its|a|an"
+# How a passage holds a sum ("3.1 million customers" is none; "billions in funding" is one), and a share.
+_SUM = r"\$\s?\d|\bdollars?\b|\b\d[\d,.]*\s?(?:billion|trillion)\b|\b(?:billions|trillions)\b"
+_SHARE = (
+    r"\d\s?%|\bpercent|\b\d[\d.]*\s+(?:percentage\s+)?points?\b|\bhalf\b|\bthird\b|\bquarter\b|\bmajority\b"
+)
 # kind: (how a question asks for it, how a passage holds one)
 MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\bhow much money\b|\bhow many dollars\b"
-            # A verb of paying or costing, as the question's own verb: "how much (more) does/will … cost",
+            # A verb of paying or costing, as the question's own verb: "how much does/will … cost",
             # "how much'll it cost", "how much is he paid", "how much the compact would cost". Not a noun
             # ("how much do energy costs hurt", "did con ed charges go up": after an auxiliary the verb
             # is bare), nor what is asked before the auxiliary ("how much attention did he pay").
-            rf"|\bhow much(?:\s+(?:more|less|extra))?(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
+            rf"|\bhow much(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
             r"\s*(?:\S+\s+){0,6}?(?:cost|pay|paid|charge|earn|spend)\b(?!\s+attention)"
             r"|\bhow much\s+(?:is|was|are|were|will\s+be|would\s+be)\s+(?:\S+\s+){0,5}?"
             r"(?:paid|charged|earned)\b"
@@ -43,20 +46,22 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"(?:price|cost|salary|budget)s?\b",
             re.IGNORECASE,
         ),
+        re.compile(_SUM, re.IGNORECASE),
+    ),
+    # "How much more do people pay for energy?" is answered by a sum or by a share ("18% since 2022").
+    "sum or share": (
         re.compile(
-            # "3.1 million customers" is no sum; "billions in funding" is one.
-            r"\$\s?\d|\bdollars?\b|\b\d[\d,.]*\s?(?:billion|trillion)\b|\b(?:billions|trillions)\b",
+            rf"\bhow much\s+(?:more|less|extra)(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
+            r"\s*(?:\S+\s+){0,6}?(?:cost|pay|paid|charge|earn|spend)\b",
             re.IGNORECASE,
         ),
+        re.compile(f"{_SUM}|{_SHARE}", re.IGNORECASE),
     ),
     "share": (
         re.compile(
             r"\bwhat (?:percent|percentage|share|proportion)\b|\bhow much of the vote\b", re.IGNORECASE
         ),
-        re.compile(
-            r"\d\s?%|\bpercent|\b\d[\d.]*\s+(?:percentage\s+)?points?\b|\bhalf\b|\bthird\b|\bquarter\b|\bmajority\b",
-            re.IGNORECASE,
-        ),
+        re.compile(_SHARE, re.IGNORECASE),
     ),
     "time of day": (
         # Not "what time zone", nor "what time of year", "what time in the campaign", which ask when; "what
@@ -92,18 +97,3 @@ def asked_measures(question: str) -> tuple[str, ...]:
 def missing_measure(question: str, passage: str) -> str | None:
     """The first kind of measure the question asks for that the passage holds none of, or None."""
     return next((kind for kind in asked_measures(question) if not MEASURES[kind][1].search(passage)), None)
-
-
-# Words that ask for a sum without saying of what: what is left of a question asking one names its thing.
-SUM_WORDS = (
-    "how much money dollars cost costs pay paid pays charge charged earn earned spend price salary budget"
-)
-
-
-def sum_of_another(asked: frozenset[str], holding: Sequence[frozenset[str]]) -> bool:
-    """Whether the sums a passage holds are of something else than the sum a question asks for: none of
-    the sentences holding one (`holding`: their content stems, with the sentence before) shares a stem
-    with what the question names (`asked`: its content stems, less SUM_WORDS'). "How much is mamdani
-    paid?" comes close to the passage with the median rent, whose only sums are rents; a question that
-    names nothing ("how much does it cost?") is left to the abstainer."""
-    return bool(asked) and not any(asked & sentence for sentence in holding)

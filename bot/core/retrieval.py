@@ -21,7 +21,7 @@ from bot.core.fusion import Fusion, Scored
 from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
 from bot.core.lexical import LexicalIndex
-from bot.core.measures import MEASURES, SUM_WORDS, asked_measures, missing_measure, sum_of_another
+from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
 from bot.core.speakers import asks_for_an_opinion, unknown_speaker, unknown_topic
@@ -270,7 +270,7 @@ class Retriever:
         if self._stranger(text) is not None:
             return None  # "what did eric adams say" is declined alone too
         best = self.index.chunks[int(s.positions[0])]
-        if self._lacks_measure(text, best) is not None:
+        if missing_measure(text, best.text) is not None:
             return None  # "how much would it cost" of a passage without a sum, as alone
         return best, float(s.fused[0])
 
@@ -375,7 +375,7 @@ class Retriever:
                 hits.insert(0, hits.pop(rank))
             # A question asking for a measure (a sum, a share, a count...) that the passage shown first holds
             # none of asks for a fact the article lacks (bot.core.measures).
-            lacking = self._lacks_measure(question, hits[0].chunk) if answered else None
+            lacking = missing_measure(question, hits[0].chunk.text) if answered else None
             if lacking is not None:
                 answered, lacks_measure = False, True
                 log.debug("declined: the first passage holds no %s", lacking)
@@ -394,24 +394,6 @@ class Retriever:
         return Retrieval(
             question, tuple(hits), answered, confidence, highlight, near=near, supported=supported, sure=sure
         )
-
-    def _lacks_measure(self, question: str, chunk: Chunk) -> str | None:
-        """The kind of measure a question asks for that the passage lacks (bot.core.measures), or "sum of
-        what is asked" when the passage's sums are of something else than what the question names; else
-        None."""
-        lacking = missing_measure(question, chunk.text)
-        if lacking is not None or "money" not in asked_measures(question):
-            return lacking
-        asked = self.lexical.content_stems(question) - self.lexical.content_stems(SUM_WORDS)
-        # Each sentence holding a sum, with the one before ("The median one-bedroom rent? $3,500 a month.").
-        texts = [s.text for s in chunk.sentences]
-        holds_sum = MEASURES["money"][1].search
-        holding = [
-            self.lexical.content_stems(" ".join(texts[max(0, i - 1) : i + 1]))
-            for i, text in enumerate(texts)
-            if holds_sum(text)
-        ]
-        return "sum of what is asked" if sum_of_another(asked, holding) else None
 
     def _near(self, question: str, confidence: float, context: Sequence[Said]) -> bool:
         """Whether a declined question came near enough for its nearest passages to be shown (above);
