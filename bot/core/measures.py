@@ -43,7 +43,8 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             rf"|\bhow much\s+(?:{_SUBJECTS})\s+(?:\S+\s+){{0,5}}?"
             r"(?:costs?|pays?|paid|charges?|charged|earns?|earned)\b"
             r"|\bwhat(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the|his|her|their)\s+"
-            r"(?:price|cost|salary|budget)s?\b",
+            # ... when it is what is asked: not "what are their price caps", "what is the cost benefit".
+            r"(?:price|cost|salary|budget)s?\b(?=\s*(?:$|[?.!,;:]|(?:of|for|to|in|at|per|now|today)\b))",
             re.IGNORECASE,
         ),
         re.compile(_SUM, re.IGNORECASE),
@@ -64,12 +65,12 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(_SHARE, re.IGNORECASE),
     ),
     "time of day": (
-        # Not "what time zone", nor "what time of year", "what time in the campaign", which ask when; "what
-        # time in washington" or "in the morning" still asks a time of day.
+        # "What time did…"; not "what time zone", nor "what time of year", "what time in the campaign",
+        # which ask when: after "of" or "in", only a part of the day ("what time of day", "in the morning").
         re.compile(
             r"\b(?:what|which) (?:times?|hours?)\b"
-            r"(?!\s+(?:zones?|periods?|frames?|of\s+(?:the\s+)?(?:year|month|week|season|campaign)\b"
-            r"|in\s+(?:the\s+|his\s+|their\s+)?(?:year|campaign|career|race|term)\b))",
+            r"(?!\s+(?:zones?|periods?|frames?)\b)"
+            r"(?!\s+(?:of|in)\s+(?!(?:the\s+)?(?:day|morning|afternoon|evening|night)\b))",
             re.IGNORECASE,
         ),
         re.compile(
@@ -89,9 +90,19 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+# A question asking how a sum changed ("since 2022", "extra", "go up") is answered by a share as well.
+_CHANGE = re.compile(
+    r"\bsince\b|\bextra\b|\bmore\b|\bless\b|\bincreas|\brise|\brose\b|\bjump|\b(?:go|goes|gone|went)\s+up\b",
+    re.IGNORECASE,
+)
+
+
 def asked_measures(question: str) -> tuple[str, ...]:
     """The kinds of measure a question asks for (none for most questions)."""
-    return tuple(kind for kind, (asks, _) in MEASURES.items() if asks.search(question))
+    kinds = tuple(kind for kind, (asks, _) in MEASURES.items() if asks.search(question))
+    if "money" in kinds and _CHANGE.search(question):
+        kinds = tuple(dict.fromkeys("sum or share" if k == "money" else k for k in kinds))
+    return kinds
 
 
 def missing_measure(question: str, passage: str) -> str | None:

@@ -26,10 +26,12 @@ from bot.core.measures import asked_measures, missing_measure
         ("how much would the affordability compact cost taxpayers?", ("money",)),
         ("how much does the compact cost exactly?", ("money",)),
         ("how much more will the compact cost?", ("sum or share",)),
+        ("how much did con edison charge people extra since 2022", ("sum or share",)),
+        ("how much have energy bills cost households since 2022", ("sum or share",)),
+        ("how much money did his campaign raise?", ("money",)),
         ("tell me how much the compact would cost", ("money",)),
         ("how much'll it cost", ("money",)),
         ("how much do teachers get paid?", ("money",)),
-        ("what time in washington did they meet?", ("time of day",)),
         ("what time in the morning did they meet?", ("time of day",)),
         ("what times did they meet?", ("time of day",)),
     ],
@@ -54,6 +56,13 @@ def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str
         "what time of year did they meet?",
         "what time in the campaign did trump call him a communist?",
         "what time of the year was it?",
+        # A third trial: "what time of/in" asks when, but before a part of the day; a price that only
+        # describes ("price caps") is not asked.
+        "what time in the election cycle is the next meeting?",
+        "at what time of his presidency did trump meet mamdani?",
+        "what time in washington did they meet?",
+        "what are their price caps?",
+        "what is the cost benefit for trump?",
     ],
 )
 def test_most_questions_ask_for_no_measure(question: str) -> None:
