@@ -1125,6 +1125,16 @@ async def _replaced(fake: FakeDiscord, message_id: object, old_reply: str, conte
     return fake.requests[n:]
 
 
+async def _answered_in_a_thread(fake: FakeDiscord, bot: MeetingBot) -> tuple[dict, str, str]:
+    """Ask SECRET_ASKED by mention and wait until its answer, posted in the thread opened for it, is
+    stored: the question, the thread's id and the answer's."""
+    msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
+    thread_id = str(msg["id"])
+    await _stored(bot, msg["id"])
+    (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+    return msg, thread_id, reply_id
+
+
 async def test_an_edited_question_is_answered_again_in_its_thread_without_the_words_taken_out(
     fake, answerer, tmp_path
 ):
@@ -1132,10 +1142,7 @@ async def test_an_edited_question_is_answered_again_in_its_thread_without_the_wo
     the answer's title and the store."""
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
     async with running_bot(fake, bot):
-        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
-        thread_id = str(msg["id"])
-        await _stored(bot, msg["id"])
-        (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+        msg, thread_id, reply_id = await _answered_in_a_thread(fake, bot)
         after = await _replaced(
             fake, msg["id"], f"/channels/{thread_id}/messages/{reply_id}", f"<@{fake.bot_id}> {EDITED}"
         )
@@ -1164,10 +1171,7 @@ async def test_a_question_edited_after_its_thread_was_locked_is_taken_down_and_n
     out still comes down; the new words get no answer there, nor anywhere else."""
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
     async with running_bot(fake, bot):
-        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
-        thread_id = str(msg["id"])
-        await _stored(bot, msg["id"])
-        (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+        msg, thread_id, reply_id = await _answered_in_a_thread(fake, bot)
         await _thread_changed(fake, thread_id, locked=True)  # a moderator locks it
         await _taken_down_not_answered(fake, msg["id"], f"<@{fake.bot_id}> {EDITED}", thread_id, reply_id)
         assert "Elm" not in json.dumps(bot.store.dump_rows(), default=str)
@@ -1216,10 +1220,7 @@ async def test_an_edit_whose_thread_cannot_be_read_is_not_answered_in_its_channe
     thread might have been locked."""
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
     async with running_bot(fake, bot):
-        msg, _, _ = await ask_by_mention(fake, SECRET_ASKED)
-        thread_id = str(msg["id"])
-        await _stored(bot, msg["id"])
-        (reply_id,) = [m["id"] for m in fake.bot_messages(thread_id)]
+        msg, thread_id, reply_id = await _answered_in_a_thread(fake, bot)
         await _thread_changed(fake, thread_id, archived=True)
         await _until(lambda: bot.get_channel(int(thread_id)) is None, "the archived thread stayed cached")
         fake.fail_next("GET", rf"^/channels/{thread_id}$", 403, times=10)
