@@ -1336,6 +1336,17 @@ def _question_words(rest: Sequence[str]) -> list[str] | None:
     return words
 
 
+def _report_error(args: argparse.Namespace, exc: Exception) -> None:
+    """The one-sentence error on stderr, and with --json an {"error": …} object on stdout too, so that a
+    program reading the JSON meets the error where it reads (a trial found nothing there)."""
+    print(f"error: {exc}", file=sys.stderr)
+    if getattr(args, "json", False) and sys.stdout is not None:
+        try:
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False), flush=True)
+        except (OSError, ValueError):  # stdout closed or full: stderr has said it
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, configure logging once, run, and turn errors into one sentence."""
     args = parse(build_parser(), argv)
@@ -1399,13 +1410,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # a full disk or a closed pipe is met here, not at exit
         return code
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _report_error(args, exc)
         return exc.code
     except BadQuestion as exc:  # empty, or bytes that are not UTF-8
-        print(f"error: {exc}", file=sys.stderr)
+        _report_error(args, exc)
         return EXIT_USAGE
     except (IndexError_, EmbeddingError, CorpusError, BuildExtrasMissing, TrainingDataError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _report_error(args, exc)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return INTERRUPTED

@@ -176,6 +176,15 @@ def test_a_lone_double_dash_after_another_command_is_harmless() -> None:
     assert parse(build_parser(), ["index", "--"]).command == "index"
 
 
+def test_an_error_with_json_is_a_json_object_on_stdout_too() -> None:
+    """A trial: `ask --json` on an empty question printed nothing where a program reads its JSON."""
+    result = run("ask", "--json", "")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"error": result.stderr.strip().removeprefix("error: ")}
+    plain = run("ask", "")
+    assert plain.returncode == 2 and plain.stdout == "" and plain.stderr.startswith("error: ")
+
+
 def test_ask_json_gives_the_documented_object() -> None:
     obj = ask_json("What is Mamdani's slogan?")
     check_answer_object(obj)
