@@ -22,6 +22,9 @@ _NUMBER_WORDS = (
 )
 _AUXILIARIES = r"does|do|did|will|would|could|can|might|should|must|has|have|had"
 _SUBJECTS = r"the|this|that|it|they|he|she|we|you|i|his|her|their|its|a|an"
+# After "how much" (or "how much more"): an auxiliary, then a bare verb of paying or costing.
+_ASKED_BY = rf"(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
+_PAYING_VERB = r"\s*(?:\S+\s+){0,6}?(?:cost|pay|paid|charge|earn|spend)\b"
 # How a passage holds a sum ("3.1 million customers" is none; "billions in funding" is one), and a share.
 _SUM = r"\$\s?\d|\bdollars?\b|\b\d[\d,.]*\s?(?:billion|trillion)\b|\b(?:billions|trillions)\b"
 _SHARE = (
@@ -36,8 +39,7 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             # "how much'll it cost", "how much is he paid", "how much the compact would cost". Not a noun
             # ("how much do energy costs hurt", "did con ed charges go up": after an auxiliary the verb
             # is bare), nor what is asked before the auxiliary ("how much attention did he pay").
-            rf"|\bhow much(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
-            r"\s*(?:\S+\s+){0,6}?(?:cost|pay|paid|charge|earn|spend)\b(?!\s+attention)"
+            rf"|\bhow much{_ASKED_BY}{_PAYING_VERB}(?!\s+attention)"
             r"|\bhow much\s+(?:is|was|are|were|will\s+be|would\s+be)\s+(?:\S+\s+){0,5}?"
             r"(?:paid|charged|earned)\b"
             rf"|\bhow much\s+(?:{_SUBJECTS})\s+(?:\S+\s+){{0,5}}?"
@@ -51,11 +53,7 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     # "How much more do people pay for energy?" is answered by a sum or by a share ("18% since 2022").
     "sum or share": (
-        re.compile(
-            rf"\bhow much\s+(?:more|less|extra)(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
-            r"\s*(?:\S+\s+){0,6}?(?:cost|pay|paid|charge|earn|spend)\b",
-            re.IGNORECASE,
-        ),
+        re.compile(rf"\bhow much\s+(?:more|less|extra){_ASKED_BY}{_PAYING_VERB}", re.IGNORECASE),
         re.compile(f"{_SUM}|{_SHARE}", re.IGNORECASE),
     ),
     "share": (
