@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeVar
 
 from pydantic import ValidationError
 
@@ -800,7 +800,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Check a quote (or each quoted passage of a text) against the article."""
     from bot.core.quotes import BadText, EmptyText
 
-    text = read_stdin() if args.text == "-" else args.text
+    # Its words as typed, with or without quotes around the whole, as `ask` takes a question.
+    words = " ".join(args.text)
+    text = read_stdin() if words == "-" else words
     if not text or not text.strip():
         raise UserError(
             f"There is nothing to check; give a quote like `{command_name()} check 'Trump said \"…\"'`.",
@@ -1226,14 +1228,25 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 # ---------------------------------------------------------------- parsing
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose errors are one sentence naming the help to read, as every other error here is (it
+    printed the top command's usage line first, even for a sub-command's mistake)."""
+
+    commands: dict[str, argparse.ArgumentParser]  # each sub-command's parser, by name
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message.rstrip('.')}; see `{self.prog} --help`.\n")
+
+
+def build_parser() -> _Parser:
     """The argument parser of every sub-command."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="meeting-bot",
         description="Answers questions about the Nov 21, 2025 Trump–Mamdani meeting with cited excerpts.",
     )
     p.add_argument("--debug", action="store_true", help="log details and show tracebacks")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p.commands = sub.choices
 
     s = sub.add_parser("index", help="build the index and retrieval model from corpus/ and train/")
     s.add_argument("--if-needed", action="store_true", help="only when it is missing or stale")
@@ -1263,7 +1276,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("check", help="check a quote against the article: verbatim, close or absent")
     s.add_argument(
-        "text", help='the text to check; its quoted passages are checked one by one ("-" reads stdin)'
+        "text",
+        nargs="*",
+        help='the text to check, quoted or not; its quoted passages are checked one by one ("-" reads stdin)',
     )
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_check)
@@ -1307,15 +1322,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+def parse(parser: _Parser, argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments; the words of an unquoted question may have options among them (`ask how old -k 1
     is mamdani`): argparse takes the question's first run of words and leaves the rest over, in order."""
     args, rest = parser.parse_known_args(argv)
-    words = _question_words(rest) if args.command == "ask" else None
+    words = _question_words(rest) if args.command in ("ask", "check") else None
     if rest and words is None and rest != ["--"]:  # a lone "--" ends no options and harms none
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        # the sub-command's own parser, whose --help lists the options it knows
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
     if words:
-        args.question = [*args.question, *words]
+        field = "question" if args.command == "ask" else "text"
+        setattr(args, field, [*getattr(args, field), *words])
     return args
 
 

@@ -170,6 +170,39 @@ def test_the_words_of_a_question_after_an_option_may_follow_a_double_dash_or_be_
     assert args.question == question and args.k == 2
 
 
+def test_check_reads_a_text_typed_without_quotes_as_one() -> None:
+    """`check I would feel comfortable` was "unrecognized arguments: would feel comfortable"."""
+    unquoted = run("check", "--json", "I", "would", "feel", "comfortable", "living")
+    assert unquoted.returncode == 0, unquoted.stderr
+    quoted = run("check", "--json", "I would feel comfortable living")
+    assert json.loads(unquoted.stdout) == json.loads(quoted.stdout)
+    (span,) = json.loads(unquoted.stdout)["spans"]
+    assert span["quote"] == "I would feel comfortable living" and span["verdict"] == "verbatim"
+    after = parse(build_parser(), ["check", "Trump", "said", "--json", '"I', 'would"'])
+    assert after.text == ["Trump", "said", '"I', 'would"'] and after.json
+
+
+@pytest.mark.parametrize(
+    ("argv", "help_of"),
+    [
+        (["ask", "--bogus", "hi"], "meeting-bot ask --help"),
+        (["ask", "-k", "x", "hi"], "meeting-bot ask --help"),
+        (["bench", "--runs"], "meeting-bot bench --help"),
+        (["frob"], "meeting-bot --help"),
+        ([], "meeting-bot --help"),
+    ],
+)
+def test_a_mistyped_command_line_gets_one_sentence_naming_the_help_to_read(
+    argv: list[str], help_of: str
+) -> None:
+    """argparse printed the top command's usage line before its error, even for a sub-command's mistake."""
+    result = run(*argv)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and line.endswith(f"; see `{help_of}`.")
+    assert "usage:" not in result.stderr
+
+
 def test_a_lone_double_dash_after_another_command_is_harmless() -> None:
     """A second trial: `chat --` and `index --` were refused as "unrecognized arguments: --"."""
     assert parse(build_parser(), ["chat", "--"]).command == "chat"
