@@ -1210,9 +1210,15 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store import StoreError
 
     # A Discord id is 1 to 2^64 - 1: "0" (a trial) or 99999999999999999999 is nobody's, and deletes nothing.
-    if not re.fullmatch(r"[0-9]{1,20}", args.user_id) or not 1 <= int(args.user_id) <= MAX_SNOWFLAKE:
+    if not re.fullmatch(r"[0-9]+", args.user_id):
         raise UserError(
             "USER_ID must be a Discord user id, digits only (e.g. 123456789012345678).", EXIT_USAGE
+        )
+    if not re.fullmatch(r"[0-9]{1,20}", args.user_id) or not 1 <= int(args.user_id) <= MAX_SNOWFLAKE:
+        raise UserError(  # digits, but out of range: "digits only" told a trial nothing it had not done
+            f"USER_ID {args.user_id[:24]}{'…' if len(args.user_id) > 24 else ''} is no Discord user id, "
+            f"which is a number from 1 to {MAX_SNOWFLAKE} (e.g. 123456789012345678).",
+            EXIT_USAGE,
         )
     store = _open_store(settings, create=False)
     try:
@@ -1228,6 +1234,10 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 # ---------------------------------------------------------------- parsing
 
 
+class _CommandLineError(Exception):
+    """A command line argparse cannot read, as its one sentence (raised out of `parse`'s parsing)."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, whose errors are one sentence naming the help to read, as every other error here is (it
     printed the top command's usage line first, even for a sub-command's mistake)."""
@@ -1235,7 +1245,7 @@ class _Parser(argparse.ArgumentParser):
     commands: dict[str, argparse.ArgumentParser]  # each sub-command's parser, by name
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"error: {message.rstrip('.')}; see `{self.prog} --help`.\n")
+        raise _CommandLineError(f"{message.rstrip('.')}; see `{self.prog} --help`.")
 
 
 def build_parser() -> _Parser:
@@ -1325,11 +1335,19 @@ def build_parser() -> _Parser:
 def parse(parser: _Parser, argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments; the words of an unquoted question may have options among them (`ask how old -k 1
     is mamdani`): argparse takes the question's first run of words and leaves the rest over, in order."""
-    args, rest = parser.parse_known_args(argv)
-    words = _question_words(rest) if args.command in ("ask", "check") else None
-    if rest and words is None and rest != ["--"]:  # a lone "--" ends no options and harms none
-        # the sub-command's own parser, whose --help lists the options it knows
-        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args, rest = parser.parse_known_args(argv)
+        words = _question_words(rest) if args.command in ("ask", "check") else None
+        if rest and words is None and rest != ["--"]:  # a lone "--" ends no options and harms none
+            # the sub-command's own parser, whose --help lists the options it knows
+            parser.commands[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
+    except _CommandLineError as exc:
+        # With --json among the options, the sentence goes where a program reads the JSON too, as every
+        # other error's does (a trial found `ask --json -k abc hi` wrote nothing there).
+        asked_json = "--json" in argv[: argv.index("--") if "--" in argv else len(argv)]
+        _report_error(argparse.Namespace(json=asked_json), exc)
+        raise SystemExit(EXIT_USAGE) from None
     if words:
         field = "question" if args.command == "ask" else "text"
         setattr(args, field, [*getattr(args, field), *words])

@@ -203,6 +203,24 @@ def test_a_mistyped_command_line_gets_one_sentence_naming_the_help_to_read(
     assert "usage:" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ask", "--json", "-k", "abc", "hi"],
+        ["check", "--json", "--bogus", "hi"],
+        ["report", "--json", "--bogus"],
+    ],
+)
+def test_a_mistyped_command_line_with_json_writes_its_error_object_too(argv: list[str]) -> None:
+    """A trial: `ask --json -k abc hi` wrote its error to stderr only, though `ask --json -k 0 hi` wrote
+    the {"error": …} object a program reading the JSON looks for."""
+    result = run(*argv)
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"error": result.stderr.strip().removeprefix("error: ")}
+    after = run("ask", "--bogus", "--", "--json")  # a word of the question, no option
+    assert after.returncode == 2 and after.stdout == ""
+
+
 def test_a_lone_double_dash_after_another_command_is_harmless() -> None:
     """A second trial: `chat --` and `index --` were refused as "unrecognized arguments: --"."""
     assert parse(build_parser(), ["chat", "--"]).command == "chat"

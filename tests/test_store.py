@@ -566,11 +566,17 @@ def test_cli_report_and_forget(db_url: str, tmp_path: Path) -> None:
         assert [r["id"] for r in store.dump_rows()["mb_answers"]] == ["1"]
 
     # "0" and an id past 2^64 - 1 are nobody's: "Deleted 0 rows ... of user 0" (a trial) hid the typo.
-    for typo in ("abc", "0", "18446744073709551616"):
+    # A later trial: "digits only" was the reason given for "0" and 29 nines, which are digits only.
+    for typo, reason in (
+        ("abc", "must be a Discord user id, digits only"),
+        ("0", "0 is no Discord user id, which is a number from 1 to 18446744073709551615"),
+        ("18446744073709551616", "18446744073709551616 is no Discord user id"),
+        ("9" * 29, "9" * 24 + "… is no Discord user id"),
+    ):
         bad = run_cli("forget", typo, cwd=tmp_path, **env)
         assert bad.returncode == 2
         (line,) = bad.stderr.strip().splitlines()
-        assert line.startswith("error: USER_ID must be") and line.endswith("."), line
+        assert line.startswith(f"error: USER_ID {reason}") and line.endswith("."), line
 
 
 def test_cli_defaults_to_sqlite_in_the_data_dir_and_makes_none_to_read_or_delete(tmp_path: Path) -> None:
