@@ -184,11 +184,16 @@ def split_spans(text: str) -> list[Span]:
     return _spans_and_short(text)[0]
 
 
-def _spans_and_short(text: str) -> tuple[list[Span], int]:
+def _spans_and_short(text: str, cut: bool = False) -> tuple[list[Span], int]:
     """`split_spans`, and how many one-word quoted pieces it leaves out beside longer ones (`he called it
-    "fascist" and said "…"`: one word proves nothing, and a reader is told it was not checked)."""
+    "fascist" and said "…"`: one word proves nothing, and a reader is told it was not checked). In a text
+    `cut` at MAX_TEXT_CHARS, a last quotation the cut runs through is left out when others come before it:
+    its first words are not what was quoted (a trial was told its cut-off "He" was a one-word quote)."""
+    found = quoted_pieces(text)
+    if cut and len(found) > 1 and found[-1][1] == len(text):
+        found = found[:-1]
     pieces = []
-    for a, b in quoted_pieces(text):
+    for a, b in found:
         inner = text[a:b]
         lead = len(inner) - len(inner.lstrip())
         inner = inner.strip()
@@ -236,7 +241,7 @@ def prepare(text: str) -> tuple[str, bool, list[Span], int]:
     left out beside them; EmptyText, UnreadableText, or TooShort when every span has fewer than MIN_WORDS
     words (`'s'`, `it's`, a one-word scare quote)."""
     text, truncated = clean_text(text)
-    spans, short = _spans_and_short(text)
+    spans, short = _spans_and_short(text, cut=truncated)
     if not spans:
         raise EmptyText(EMPTY)
     if all(real_words(s.text) < MIN_WORDS for s in spans):

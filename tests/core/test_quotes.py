@@ -457,6 +457,21 @@ def test_unbalanced_and_many_quotes_do_not_crash(checker: QuoteChecker) -> None:
     assert len(many.spans) == MAX_SPANS and many.unchecked == 5
 
 
+def test_a_quotation_cut_by_the_length_limit_is_not_checked_or_counted_as_a_one_word_quote(
+    checker: QuoteChecker,
+) -> None:
+    """A trial: a long text of quotes cut at MAX_TEXT_CHARS inside one was told its cut-off "He" was a
+    one-word quote left unchecked, words it never quoted alone."""
+    one = 'Trump said "He wants to see no crime." '
+    before = MAX_TEXT_CHARS - len('and "He')  # the limit falls right after "He"
+    text = one * (before // len(one)) + " " * (before % len(one)) + 'and "He said much more."'
+    result = checker.check(text)
+    assert result.truncated and result.too_short == 0
+    assert all(s.quote == "He wants to see no crime." for s in result.spans)
+    whole = checker.check('"' + "word " * 2000 + '"')  # one quotation, cut: its first words are checked
+    assert whole.truncated and len(whole.spans) == 1 and whole.spans[0].truncated
+
+
 def test_the_train_examples_are_all_right(checker: QuoteChecker) -> None:
     report = evaluate_quotes(checker, read_quote_examples(REPO_ROOT / "train" / "quotes" / "quotes.jsonl"))
     assert report.n >= 40
