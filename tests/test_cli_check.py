@@ -26,7 +26,7 @@ def test_check_prints_each_quote_with_its_verdict_and_citation() -> None:
 
 
 def test_one_word_quotes_left_unchecked_are_said_so() -> None:
-    text = 'He called it "fascist" and said "Housing is a human right"'
+    text = 'He called it "the" and said "Housing is a human right"'
     printed = run("check", text)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.rstrip().endswith("(1 one-word quote was not checked: one word proves nothing.)")
@@ -130,7 +130,7 @@ def test_check_prints_no_terminal_escapes_and_finds_the_quote_inside_them() -> N
     assert "in the article, word for word" in result.stdout
 
 
-@pytest.mark.parametrize("text", ["'s'", "it's", 'a "communist"'])
+@pytest.mark.parametrize("text", ["'s'", "it's", 'a "the"'])
 def test_check_of_a_single_word_is_too_short(text: str) -> None:
     result = run("check", "--", text)
     assert result.returncode == 2 and result.stdout == ""

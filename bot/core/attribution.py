@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.text import fold
 
@@ -57,6 +57,11 @@ _PLAIN_SAYING = (
     r"confirmed|promised|vowed|responded"
 )
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
+# Verbs that give someone a name in so many words: `Mamdani called Trump a "fascist"` puts the word in
+# the mouth of the one before the verb, whoever comes after it.
+_NAMING = r"called|calls|labeled|labelled|labels|branded|brands|dubbed|dubs"
+# Whom they named: a few words, no clause ("Trump", "him", "the president", "New York's mayor").
+_NAMED = r"[\w’'.-]+(?:\s+[\w’'.-]+){0,3}?"
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,7 @@ def quotations(text: str) -> list[Quotation]:
             opened = None
     found: list[Quotation] = []
     carried: str | None = None  # the speaker of a split quote's first part
+    labelled: list[tuple[int, str, str]] = []  # `His slogan: "…"`: (number, text before, pronoun)
     for n, (a, b) in enumerate(pairs):
         # The clause before: from the sentence's start (or the previous quotation's end) to the mark.
         floor = pairs[n - 1][1] + 1 if n else 0
@@ -147,9 +153,39 @@ def quotations(text: str) -> list[Quotation]:
             # A split quote: `"…," Trump said. "…"` — nothing but the previous attribution in between.
             if speaker is None and carried is not None and not clause_before.strip():
                 speaker = carried
+        if speaker is None and (label := _PRONOUN_LABEL.fullmatch(clause_before)):
+            labelled.append((len(found), text[: a - len(clause_before)], label.group("pronoun")))
         found.append(Quotation(a + 1, b, speaker))
         carried = speaker if attributed else None
+    for n, before, pronoun in labelled:
+        found[n] = replace(found[n], speaker=_last_named(before, found, pronoun))
     return found
+
+
+# `His slogan: "…"`: a pronoun's words, labelled; the one meant is the last person named before it.
+_PRONOUN_LABEL = re.compile(
+    r"\s*(?P<pronoun>his|her|their)\s+(?:slogan|motto|message|words|reply|response|answer|pitch|promise|"
+    r"refrain|catchphrase|mantra|line)\s*:\s*",
+    re.IGNORECASE,
+)
+
+
+def _last_named(before: str, found: Sequence[Quotation], pronoun: str) -> str | None:
+    """The speaker a labelled pronoun's quotation is by: the last name in the text before it that is
+    the surname of someone the paragraph has speaking (`Mamdani’s rise … His slogan:`), or None
+    ("their" points at more than one; a name that speaks nowhere before is no one's voice)."""
+    if pronoun.lower() == "their":
+        return None
+    people: dict[str, str] = {}  # surname → the shortest way the paragraph names them speaking
+    for q in found:  # "Mamdani" rather than "Mamdani’s office", whose words are the office's
+        if q.speaker and (p := _person(q.speaker)):
+            people[fold(p)] = min(people.get(fold(p), q.speaker), q.speaker, key=len)
+    for run in reversed(list(_NAME_RUN.finditer(before))):
+        name = _name_of(run.group(0))
+        person = _person(name) if name else None
+        if person and fold(person) in people:
+            return people[fold(person)]
+    return None
 
 
 def _person(speaker: str) -> str | None:
@@ -245,12 +281,23 @@ class SpeakerNames:
                 a,
                 re.I,
             )
+        if not m and b:
+            # `Mamdani called Trump a "…"`: the one before the verb said it, whomever it was said of.
+            m = re.fullmatch(
+                rf"{joined}{person('b')}\s+(?:(?:{_PLAIN_ADVERBS})\s+)?(?:{_NAMING})\s+{_NAMED}"
+                r"(?:\s+(?:a|an))?",
+                b,
+                re.I,
+            )
+            if m:
+                b = b[: m.end("b")]  # the names checked below are the speaker's own
         named = m and (m.groupdict().get("a") or m.groupdict().get("b") or m.groupdict().get("c"))
         if not named:
             return None
         # Several names in a row must all be one person's ("Steve Bannon"), not two ("Trump Mamdani:"), and
         # the last must be the surname: "Steve said" alone is not plainly Bannon.
-        people = {self._alias.get(fold(n.group(0))) for n in re.finditer(name, m.group(0), re.I)}
+        said_by = m.group(0)[: m.end("b") - m.start()] if m.groupdict().get("b") else m.group(0)
+        people = {self._alias.get(fold(n.group(0))) for n in re.finditer(name, said_by, re.I)}
         surname = self._alias.get(fold(named)) == fold(named)
         return self._display(named) if len(people) == 1 and surname else None
 

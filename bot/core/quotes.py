@@ -26,6 +26,7 @@ from bot.core.attribution import Quotation, SpeakerNames, quotations, same_perso
 from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.index import Index
+from bot.core.lexical import FUNCTION_WORDS
 from bot.core.retrieval import Hit
 from bot.core.text import fold_for_search, has_lone_surrogates, quoted_pieces, remove_invisible
 
@@ -66,12 +67,19 @@ class UnreadableText(BadText):
 
 
 class TooShort(BadText):
-    """Only single words to check: one word is found somewhere in any article, so it proves nothing."""
+    """Only lone letters or short function words to check (`'s'`, `it's`, `U.S.`): they are found
+    somewhere in any article, so they prove nothing."""
 
 
 MIN_WORDS = 2  # a span of fewer real words (`real_words`) is too short to check
 EMPTY = "There is nothing to check: give a quote, with or without quotation marks."
 TOO_SHORT = "That is too short to check: give at least two words of the quote, since one word proves nothing."
+# What joins the quotations of one list: `"A", "B" and "C"`.
+_LIST_JOINER = re.compile(r"[\s,]*(?:(?:and|or|&)[\s,]*)?", re.IGNORECASE)
+# A one-word quote is checked when the word means something alone: this many letters or digits at least,
+# and not a function word ("it's", "the"). `he called him a "communist"` asks whether anyone the article
+# quotes said the word, which the article's quotations answer.
+ONE_WORD_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,16 @@ def words_of(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(text))
 
 
+def one_checkable_word(text: str) -> bool:
+    """Whether a span is one word that means something alone (ONE_WORD_CHARS), so that whether the
+    article has it, and in whose quotation, is worth telling."""
+    found = words_of(text)
+    if len(found) != 1:
+        return False
+    word = _fold_word(found[0].group(0))
+    return sum(c.isalnum() for c in word) >= ONE_WORD_CHARS and word.replace("'", "") not in FUNCTION_WORDS
+
+
 def real_words(text: str) -> int:
     """How many words a text has that mean something alone: not the lone letters of `U.S.` or `'s`
     (but `a`, `I` and numbers count)."""
@@ -199,7 +217,7 @@ def _spans_and_short(text: str, cut: bool = False) -> tuple[list[Span], int]:
         inner = inner.strip()
         if words_of(inner):
             pieces.append(_span(inner, a + lead, quoted=True))
-    several = [s for s in pieces if len(words_of(s.text)) > 1]
+    several = [s for s in pieces if len(words_of(s.text)) > 1 or one_checkable_word(s.text)]
     if several:
         return several, len(pieces) - len(several)
     if pieces:
@@ -244,7 +262,7 @@ def prepare(text: str) -> tuple[str, bool, list[Span], int]:
     spans, short = _spans_and_short(text, cut=truncated)
     if not spans:
         raise EmptyText(EMPTY)
-    if all(real_words(s.text) < MIN_WORDS for s in spans):
+    if all(real_words(s.text) < MIN_WORDS and not one_checkable_word(s.text) for s in spans):
         raise TooShort(TOO_SHORT)
     return text, truncated, spans, short
 
@@ -413,6 +431,10 @@ class QuoteChecker:
             # A quotation that itself says who spoke (`Mamdani said "Trump said '…'"`) is quoting someone.
             plain = span.quoted and not self.names.names_a_speaker(span.text)
             claimed = self.names.claimed(_outside(before), _outside(after), followed) if plain else None
+            if claimed is None and plain and checks and _LIST_JOINER.fullmatch(before):
+                # `Mamdani called Trump a "communist" and "a danger to America"`: one list, one speaker
+                # (a trial found the second quote claimed for no one, so its misattribution went unsaid).
+                claimed = checks[-1].claimed
             checks.append(self.check_span(span, meaning, claimed))
         return QuoteCheck(text, tuple(checks), unchecked, truncated, short)
 
@@ -420,6 +442,12 @@ class QuoteChecker:
         """One span's verdict, given its cosine with every sentence of the article."""
         words = [_fold_word(w.group(0)) for w in words_of(span.text)]
         surface = [w.group(0) for w in words_of(span.text)]
+        if len(words) == 1:  # one word (`one_checkable_word`): found as it is, or absent; never "close"
+            found = self._one_word(words[0], claimed)
+            if found is not None:
+                p, a = found
+                return self._found(span, VERBATIM, p, a, a + 1, 1.0, (), meaning, claimed)
+            return self._absent(span, meaning, None, claimed)
         exact = self._verbatim(words)
         if exact is not None:
             p, a, b = exact
@@ -433,6 +461,12 @@ class QuoteChecker:
             p, a, b, similarity = best
             differs = _differences(words, surface, list(p.words[a:b]), p, a)
             return self._found(span, CLOSE, p, a, b, similarity, differs, meaning, claimed)
+        return self._absent(span, meaning, best[3] if best else None, claimed)
+
+    def _absent(
+        self, span: Span, meaning: np.ndarray, similarity: float | None, claimed: str | None
+    ) -> SpanCheck:
+        """An absent verdict, with the passage nearest in meaning."""
         row = int(np.argmax(meaning))
         p, s = self._by_row[row]
         return SpanCheck(
@@ -441,10 +475,26 @@ class QuoteChecker:
             article_text=_with_lead_in(p, s),
             citation=self._cite(s.chunk),
             chunk_id=s.chunk.id,
-            similarity=round(best[3], 4) if best else 0.0,
+            similarity=round(similarity, 4) if similarity is not None else 0.0,
             meaning=round(float(meaning[row]), 4),
             claimed=claimed,
             truncated=span.truncated,
+        )
+
+    def _one_word(self, word: str, claimed: str | None) -> tuple[_Paragraph, int] | None:
+        """Where the article has one word: inside a quotation of the one the message names, else inside
+        anyone's quotation, else anywhere (its own words); None if nowhere."""
+        places = [(p, i) for p in self.paragraphs for i, w in enumerate(p.words) if w == word]
+
+        def speaker(place: tuple[_Paragraph, int]) -> str | None:
+            p, i = place
+            a, b = p.spans[i]
+            return next((q.speaker for q in p.quotations if q.start <= a and b <= q.end and q.speaker), None)
+
+        said = [(place, speaker(place)) for place in places]
+        return next(
+            (place for place, who in said if who and claimed and same_person(who, claimed)),
+            next((place for place, who in said if who), places[0] if places else None),
         )
 
     def _cite(self, chunk: Chunk) -> str:

@@ -52,8 +52,10 @@ def checker() -> QuoteChecker:
         ('she said "the goal? Same', ["the goal? Same"]),  # unbalanced: the rest of the text
         ("\"outer 'inner words' outer\"", ["outer 'inner words' outer"]),  # nested: the outer one
         ("a stray” closer here", ["a stray” closer here"]),
-        ('a "scare" quote and "two words"', ["two words"]),  # one-word quotes only when nothing longer
-        ('only a "scare" quote', ["scare"]),  # split, then too short to check (below)
+        ('a "scare" quote and "two words"', ["scare", "two words"]),  # a word that means something alone
+        ('"the" and "two words"', ["two words"]),  # a function word only when nothing longer
+        ('only a "scare" quote', ["scare"]),
+        ('only "it\'s"', ["it's"]),  # split, then too short to check (below)
         ("«guillemets work too» and „low ones too“", ["guillemets work too", "low ones too"]),
         ("He said »It’s ambitious« today", ["It’s ambitious"]),  # German guillemets, pointing inwards
         ("» an arrow, not a quote", ["» an arrow, not a quote"]),  # a » with nothing to close it
@@ -123,8 +125,11 @@ def test_quotations_name_the_speaker_beside_them_and_no_one_else() -> None:
         "Everyone knows it.": "Trump",  # a split quote keeps its speaker
         "No chance.": "Steve Bannon",
         "Maybe,": None,  # a pronoun names nobody
-        "Rent first.": None,
+        "Rent first.": "Steve Bannon",  # ... but a pronoun's labelled words are the last one named's
     }
+    # "their" is more than one person's; a name that speaks nowhere in the paragraph is no one's voice.
+    assert [q.speaker for q in quotations('Trump said "Yes." Their motto: "No."')] == ["Trump", None]
+    assert [q.speaker for q in quotations('Vienna is near. His motto: "No."')] == [None]
     assert same_person("Steve Bannon", "Bannon") and not same_person("Trump", "Mamdani")
 
 
@@ -417,7 +422,7 @@ def test_elided_single_quotes_do_not_hide_the_real_quote(checker: QuoteChecker) 
     assert (span.quote, span.verdict) == ("It's ambitious", VERBATIM)
 
 
-@pytest.mark.parametrize("text", ["'s'", "it's", "U.S.", 'he is a "communist"', "“ambitious”"])
+@pytest.mark.parametrize("text", ["'s'", "it's", "U.S.", 'he said "the"', "“an”"])
 def test_a_single_word_is_too_short_to_check(checker: QuoteChecker, text: str) -> None:
     with pytest.raises(TooShort) as caught:
         checker.check(text)
@@ -425,10 +430,55 @@ def test_a_single_word_is_too_short_to_check(checker: QuoteChecker, text: str) -
     assert message.endswith(".") and message.count(".") == 1 and "\n" not in message
 
 
+@pytest.mark.parametrize(
+    ("text", "verdict", "speaker", "claimed"),
+    [
+        ('he is a "communist"', VERBATIM, "Trump", None),  # inside Trump's quotation
+        ('Trump called Mamdani a "communist"', VERBATIM, "Trump", "Trump"),
+        ('Mamdani called Trump a "communist"', VERBATIM, "Trump", "Mamdani"),  # the roles swapped
+        ('Trump called Mamdani a "fascist"', VERBATIM, "Mamdani", "Trump"),
+        ('Trump said "danger"', VERBATIM, "Trump", "Trump"),
+        ("“ambitious”", VERBATIM, None, None),  # the article's own words, nobody's quotation
+        ('Trump called him "brilliant"', ABSENT, None, "Trump"),
+    ],
+)
+def test_a_one_word_quote_is_found_in_the_articles_quotations(
+    checker: QuoteChecker, text: str, verdict: str, speaker: str | None, claimed: str | None
+) -> None:
+    """A trial: `Trump called Mamdani a "fascist"`, the commonest claim about a quote, was "too short to
+    check" (exit status 2), though whom the article has saying the word is what the claim is about."""
+    (span,) = checker.check(text).spans
+    assert (span.verdict, span.speaker, span.claimed) == (verdict, speaker, claimed)
+    assert span.misattributed == (
+        verdict != ABSENT and speaker is not None and claimed not in (None, speaker)
+    )
+    if verdict == VERBATIM:
+        assert text.split('"')[-2 if '"' in text else 0].strip("“”") in span.article_text
+
+
+def test_a_list_of_quotations_is_claimed_for_the_one_who_opens_it(checker: QuoteChecker) -> None:
+    """A trial: in `Mamdani called Trump a "communist" and "a danger to America"` the second quote was
+    claimed for no one, so its misattribution (they are Trump's words) went unsaid."""
+    result = checker.check('Mamdani called Trump a "communist" and "a danger to America"')
+    assert [(s.speaker, s.claimed, s.misattributed) for s in result.spans] == [("Trump", "Mamdani", True)] * 2
+    listed = checker.check('Trump said "no crime", "housing being built" and "rents coming down"')
+    assert [s.claimed for s in listed.spans] == ["Trump"] * 3
+    other = checker.check('Trump said "no crime" but "Housing is a human right"')  # not a list: unclaimed
+    assert [s.claimed for s in other.spans] == ["Trump", None]
+
+
+def test_the_slogan_is_mamdanis(checker: QuoteChecker) -> None:
+    """A trial: `Trump said "Housing is a human right"` was verbatim with no speaker and no
+    misattribution; the article gives it as Mamdani's ("Mamdani’s rise … His slogan: …")."""
+    (span,) = checker.check('Trump said "Housing is a human right"').spans
+    assert (span.verdict, span.speaker, span.misattributed) == (VERBATIM, "Mamdani", True)
+
+
 def test_one_word_quotes_beside_longer_ones_are_counted_not_dropped_unsaid(checker: QuoteChecker) -> None:
     """A trial: `he called it "fascist" and said "…"` checked the longer quote and said nothing of the
-    word, which a reader took for checked."""
-    result = checker.check('He called it "fascist" and "communist" and said "Housing is a human right"')
+    word, which a reader took for checked. A word that means something alone is checked now; a function
+    word still proves nothing."""
+    result = checker.check('He called it "the" and "it\'s" and said "Housing is a human right"')
     assert [s.quote for s in result.spans] == ["Housing is a human right"] and result.too_short == 2
     assert checker.check('Trump said "Housing is a human right"').too_short == 0
     assert too_short_note(1) == "1 one-word quote was not checked: one word proves nothing."
