@@ -7,6 +7,11 @@ example that happens to share a word ("who built you" for "building what exactly
 The closest kind wins when it is close enough and clearly closer than the questions about the article. How
 many neighbours count and both bars are chosen out of fold on the training files when the index is built.
 A message that is an example's own words (case and punctuation aside) takes that example's kind.
+
+Some examples are matched by their words alone (`"match": "words"`): thanks and greetings in other languages
+("gracias", "merci", "bonjour"). The English encoder has no place for them: as neighbours they drew
+Spanish questions ("que decia la carta escrita a mano") to the thanks, and their words would have counted
+as English for the language reading.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class Example:
     text: str
     kind: str
     group: str = ""
+    words_only: bool = False  # matched by its own words only, never as a neighbour (`"match": "words"`)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,8 @@ class Intent:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Read the message examples (`text`, `kind` in INTENTS or QUESTION, optional `group`).
+    """Read the message examples (`text`, `kind` in INTENTS or QUESTION, optional `group`, optional
+    `"match": "words"` for an example matched by its own words only).
 
     QUESTION examples are messages to search rather than to answer with a fixed reply: short questions
     that look like chatter or help ("who is he?") but ask about the article, and requests that look like
@@ -87,7 +94,9 @@ def read_examples(path: Path) -> list[Example]:
             raise ValueError(f"kind must be one of {', '.join((*INTENTS, QUESTION))} and text non-empty")
         if has_lone_surrogates(text):
             raise ValueError("the text holds characters that are not valid Unicode")
-        return Example(d["text"], d["kind"], str(d.get("group", "")))
+        if d.get("match", "meaning") not in ("meaning", "words"):
+            raise ValueError('match must be "words" (by its own words only) or left out')
+        return Example(d["text"], d["kind"], str(d.get("group", "")), d.get("match") == "words")
 
     return read_json_lines(path, "an intent example", parse)
 
@@ -104,6 +113,8 @@ class IntentModel:
     margin: float  # ... and this much closer than the training questions
     neighbours: int = 1  # a kind's closeness: the mean similarity of its this many nearest examples
     keys: tuple[str, ...] = ()  # message_key of each example, in the order of the first rows
+    # Examples matched by their own words only, as (message_key, kind, group): no vector, no neighbour.
+    phrases: tuple[tuple[str, str, str], ...] = ()
 
     def save(self, folder: Path) -> None:
         """Write the model beside the index."""
@@ -115,6 +126,7 @@ class IntentModel:
             "margin": self.margin,
             "neighbours": self.neighbours,
             "keys": list(self.keys),
+            "phrases": [list(p) for p in self.phrases],
         }
         (folder / SETTINGS_FILE).write_text(json.dumps(meta) + "\n", encoding="utf-8")
 
@@ -134,6 +146,7 @@ class IntentModel:
                 float(meta["margin"]),
                 int(meta.get("neighbours", 1)),
                 tuple(meta.get("keys", ())),
+                tuple(tuple(p) for p in meta.get("phrases", ())),
             )
             if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
                 raise Damage("kinds and vectors differ in number")
@@ -147,6 +160,11 @@ class IntentModel:
                 raise Damage("the examples' keys do not fit the vectors")
             if not np.isfinite(vectors).all():
                 raise Damage("a vector is not finite")
+            if not all(
+                len(p) == 3 and all(isinstance(x, str) for x in p) and p[1] in (*INTENTS, QUESTION)
+                for p in model.phrases
+            ):
+                raise Damage("a phrase is not a key, a kind and a group")
             return model
         except LOAD_ERRORS as exc:
             raise IndexCorrupt(
@@ -178,6 +196,7 @@ class IntentReader:
         self._examples: dict[str, int] = {}  # an example's own message: the row that says its kind
         for row, key in enumerate(model.keys):
             self._examples.setdefault(key, row)
+        self._phrases = {key: (kind, group) for key, kind, group in model.phrases}
 
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
@@ -187,10 +206,14 @@ class IntentReader:
             # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,
             # though its vector can sit near a goodbye. It is searched, and declined.
             return None
-        row = self._examples.get(message_key(text))
+        key = message_key(text)
+        row = self._examples.get(key)
         if row is not None:  # an example's own words: its kind, whatever its neighbours are
             kind = self.model.kinds[row]
             return None if kind == QUESTION else Intent(kind, self.model.groups[row], 1.0)
+        if key in self._phrases:  # a phrase matched by its words only ("gracias")
+            kind, group = self._phrases[key]
+            return None if kind == QUESTION else Intent(kind, group, 1.0)
         sims = self.model.vectors @ vector
         n = self.model.neighbours
         best = {k: float(nearest_means(sims[None, rows], n)[0]) for k, rows in self._rows.items()}
@@ -257,7 +280,10 @@ def nearest_means(sims: np.ndarray, n: int) -> np.ndarray:
 
 
 def train_intents(examples: Sequence[Example], question_texts: Sequence[str], encode) -> IntentModel:
-    """Encode the examples and the training questions and choose the bars out of fold."""
+    """Encode the examples and the training questions and choose the bars out of fold; the examples
+    matched by their words only are kept aside as phrases."""
+    phrases = tuple((message_key(e.text), e.kind, e.group) for e in examples if e.words_only)
+    examples = [e for e in examples if not e.words_only]
     texts = [e.text for e in examples] + list(question_texts)
     vectors = np.asarray(encode(texts), dtype=np.float32)
     kinds = [e.kind for e in examples] + [QUESTION] * len(question_texts)
@@ -272,4 +298,4 @@ def train_intents(examples: Sequence[Example], question_texts: Sequence[str], en
         accuracy,
     )
     keys = tuple(message_key(e.text) for e in examples)
-    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin, neighbours, keys)
+    return IntentModel(vectors, tuple(kinds), tuple(groups), similarity, margin, neighbours, keys, phrases)

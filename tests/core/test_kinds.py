@@ -14,10 +14,14 @@ from bot.core.intents import (
     HELP,
     OVERVIEW,
     QUESTION,
+    Example,
+    Intent,
     IntentModel,
     IntentReader,
     choose_bars,
     fewest_not_clearly_beaten,
+    read_examples,
+    train_intents,
 )
 from bot.core.language import LanguageReader, proper_names
 from bot.core.replies import CHATTER as CHATTER_LINES
@@ -428,6 +432,47 @@ def test_an_examples_own_words_take_its_kind_whatever_its_neighbours() -> None:
     assert IntentReader(model).read("what is it", near_questions) is None
 
 
+def test_a_phrase_matched_by_its_words_is_no_neighbour(tmp_path: Path) -> None:
+    """Thanks and greetings in other languages, as neighbours, drew a Spanish question to the thanks:
+    matched by their own words only, they take nothing else with them, and survive a save."""
+    path = tmp_path / "intents.jsonl"
+    path.write_text(
+        '{"text": "help", "kind": "help"}\n{"text": "thanks", "kind": "chatter", "group": "thanks"}\n'
+        '{"text": "Gracias", "kind": "chatter", "group": "thanks", "match": "words"}\n',
+        encoding="utf-8",
+    )
+    examples = read_examples(path)
+    assert examples[2] == Example("Gracias", CHATTER, "thanks", words_only=True)
+    vectors = {"help": [1, 0, 0], "thanks": [0, 1, 0], "Gracias": [0, 0, 1], "q": [0, 0.6, 0.8]}
+    model = train_intents(examples, ["q"], lambda texts: np.array([vectors[t] for t in texts], np.float32))
+    assert model.phrases == (("gracias", CHATTER, "thanks"),) and len(model.vectors) == 3
+    model.save(tmp_path)
+    reader = IntentReader(IntentModel.load(tmp_path))
+    assert reader.read("gracias!", np.array([0, 0, 1], np.float32)) == Intent(CHATTER, "thanks", 1.0)
+    assert reader.read("gracias amigo", np.array([0, 0, 1], np.float32)) is None  # no vector to be near
+    path.write_text('{"text": "x", "kind": "chatter", "match": "sound"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="match must be"):
+        read_examples(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "reply"),
+    [
+        ("gracias", "chatter", CHATTER_LINES["thanks"]),
+        ("Merci!", "chatter", CHATTER_LINES["thanks"]),
+        ("bonjour", "chatter", None),
+        ("que decia la carta escrita a mano", "language", None),  # drawn to the thanks as neighbours
+    ],
+)
+def test_thanks_and_greetings_in_other_languages_get_the_friendly_line(
+    answerer: Answerer, text: str, kind: str, reply: str | None
+) -> None:
+    """A trial: "gracias", "merci", "obrigado" and "bonjour" were told "The article doesn't cover this."."""
+    a = answerer.ask(text)
+    assert a.kind == kind and a.excerpts == ()
+    assert reply is None or a.reply == reply
+
+
 def test_every_example_is_read_as_its_own_kind(answerer: Answerer) -> None:
     # Ten were not, with three neighbours: "what is this" (help) sits among "what is it", "what is that".
     lines = (ROOT / "train" / "intents" / "intents.jsonl").read_text(encoding="utf-8").splitlines()
@@ -758,11 +803,11 @@ def test_what_the_article_does_say_is_answered(answerer: Answerer, text: str) ->
     assert a.kind == "answer" and a.highlight
 
 
-@pytest.mark.parametrize("text", ["bonjour", "merhaba", "gracias amigo", "asdf"])
+@pytest.mark.parametrize("text", ["selamat pagi", "gracias amigo", "asdf"])
 def test_a_word_or_two_the_article_has_nothing_on_gets_what_the_bot_is_for(
     answerer: Answerer, text: str
 ) -> None:
-    # "bonjour" or "merhaba" got a bare "The article doesn't cover this."
+    # "bonjour" or "merhaba" got a bare "The article doesn't cover this." (now greetings, matched by words)
     a = answerer.ask(text)
     assert a.kind == "not_covered" and a.excerpts == ()
     assert a.reply == NOT_COVERED_SHORT.format(example=answerer.ask("help").examples[0])
