@@ -239,7 +239,7 @@ async def test_a_foreign_greeting_dm_is_told_what_the_bot_is_for(
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         n = len(fake.requests)
-        await fake.send_message("merhaba", guild=False)
+        await fake.send_message("selamat pagi", guild=False)
         reply = await fake.wait_for_request(posted, start=n)
         (embed,) = reply.json["embeds"]
         assert "Ask me a question about the Trump–Mamdani meeting" in embed["description"]

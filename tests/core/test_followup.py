@@ -438,13 +438,15 @@ def test_a_bare_question_word_after_a_question_the_article_does_not_answer_is_no
 
 
 @pytest.mark.parametrize(
-    "text", ["bonjour", "merhaba", "zxcvb", "and obama?", "ok, what about sourdough bread?"]
+    "text", ["selamat pagi", "sawubona", "zxcvb", "and obama?", "ok, what about sourdough bread?"]
 )
 def test_a_message_naming_nothing_of_the_article_is_no_follow_up(answerer: Answerer, text: str) -> None:
     # "bonjour" after a question was read as a follow-up and answered with that question's passage; so,
     # as a continuation, was a question about something new ("and obama?").
     a = answerer.ask(text, history=[ENERGY])
     assert a.kind == "not_covered" and a.excerpts == ()
+    greeting = answerer.ask("bonjour", history=[ENERGY])  # a greeting now, matched by its words
+    assert greeting.kind == "chatter" and greeting.excerpts == ()
 
 
 @pytest.mark.parametrize("text", ["and the other guy's?", "what did he say exactly?", "and his wife?"])
