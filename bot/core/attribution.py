@@ -262,7 +262,9 @@ class SpeakerNames:
         marks = " \t\n\"'“”‘’«»„‚"
         b, a = before.strip(marks), after.strip(marks)
         end = r"[\s.!]*"
-        joined = r"(?:[,;/.!]\s*|(?:and|while|then|but|whereas|finally)\b\s*|\n\s*)*"
+        # Possessive throughout: with `\s*` and `\n\s*` both taking line breaks, a run of blank lines had
+        # 2^n ways to match, and a message with twenty of them took seconds (a trial).
+        joined = r"(?:[,;/.!]\s*+|(?:and|while|then|but|whereas|finally)\b\s*+|\n\s*+)*+"
         introduces = rf"{person('b')}\s*(?:{saying}\s*:?|[:—–-]+)"
         if not b and followed:
             return None  # `"A" Mamdani said "B"`: words between two quotations introduce the second
@@ -270,7 +272,7 @@ class SpeakerNames:
             # After it: nothing, or (when a quotation follows) the plain attribution of that one.
             if not (
                 re.fullmatch(r"[\s,.!]*", a)
-                or (followed and re.fullmatch(rf"[\s,.!]*{joined}(?:{introduces})?\s*", a, re.I))
+                or (followed and re.fullmatch(rf"[\s,.!]*+{joined}(?:{introduces})?\s*", a, re.I))
             ):
                 return None
             m = re.fullmatch(rf"{joined}{introduces}", b, re.I)

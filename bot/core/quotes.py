@@ -26,6 +26,7 @@ from bot.core.attribution import Quotation, SpeakerNames, quotations, same_perso
 from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.index import Index
+from bot.core.language import english_function_words
 from bot.core.lexical import FUNCTION_WORDS
 from bot.core.retrieval import Hit
 from bot.core.text import fold_for_search, has_lone_surrogates, quoted_pieces, remove_invisible
@@ -52,6 +53,7 @@ FITTED = 4  # paragraphs whose first guess is fitted word by word
 # separators between digits ("8.336", "3,500"); dashes and other punctuation separate words.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+|[.,]\d+)*")
 _MARKS = "\"“”„«»'‘’"
+_CLOSERS = "\"”»’'"  # marks that may close a quotation
 
 
 class BadText(ValueError):
@@ -73,13 +75,31 @@ class TooShort(BadText):
 
 MIN_WORDS = 2  # a span of fewer real words (`real_words`) is too short to check
 EMPTY = "There is nothing to check: give a quote, with or without quotation marks."
-TOO_SHORT = "That is too short to check: give at least two words of the quote, since one word proves nothing."
-# What joins the quotations of one list: `"A", "B" and "C"`.
-_LIST_JOINER = re.compile(r"[\s,]*(?:(?:and|or|&)[\s,]*)?", re.IGNORECASE)
+TOO_SHORT = (
+    "That is too short to check: a lone letter or common word (“the”, “it's”) is in any article, so give "
+    "a word of the quote that means something alone, or a few of its words."
+)
+# What joins the quotations of one list on one line: `"A", "B" and "C"`.
+_LIST_JOINER = re.compile(r"[ \t,]*(?:(?:and|or)[ \t,]*)?", re.IGNORECASE)
+_LIST_END = re.compile(r"[ \t,.!]*")  # ... and what may follow its last quotation: no word, no "?"
+
+
+def _in_a_list(before: str, after: str, followed: bool) -> bool:
+    """Whether a quotation continues the list of the one before it: only a joining word between them,
+    and after it only the end of the message or the next joining word. Words after it (`"…," Mamdani
+    said`, `— Mamdani`, `was Mamdani's word`), a question mark or a blank line leave it to itself (a
+    trial found such quotes claimed for the list's speaker, and "corrected")."""
+    after = after.rstrip().rstrip(_MARKS) if followed else after
+    return bool(_LIST_JOINER.fullmatch(before)) and bool(
+        (_LIST_JOINER if followed else _LIST_END).fullmatch(after)
+    )
+
+
 # A one-word quote is checked when the word means something alone: this many letters or digits at least,
 # and not a function word ("it's", "the"). `he called him a "communist"` asks whether anyone the article
 # quotes said the word, which the article's quotations answer.
 ONE_WORD_CHARS = 3
+_COMMON_WORDS = FUNCTION_WORDS | english_function_words()
 
 
 @dataclass(frozen=True)
@@ -141,8 +161,10 @@ class QuoteCheck:
 
 
 def too_short_note(n: int) -> str:
-    """What a reader is told of the one-word quoted pieces left unchecked beside longer ones."""
-    return f"{n} one-word quote{'s were' if n != 1 else ' was'} not checked: one word proves nothing."
+    """What a reader is told of the quoted common words left unchecked beside longer quotes."""
+    return (
+        f"{n} quoted common word{'s were' if n != 1 else ' was'} not checked: a common word proves nothing."
+    )
 
 
 def difference_note(d: Difference) -> str:
@@ -184,7 +206,11 @@ def one_checkable_word(text: str) -> bool:
     if len(found) != 1:
         return False
     word = _fold_word(found[0].group(0))
-    return sum(c.isalnum() for c in word) >= ONE_WORD_CHARS and word.replace("'", "") not in FUNCTION_WORDS
+    return (
+        sum(c.isalnum() for c in word) >= ONE_WORD_CHARS
+        and "'" not in word  # a contraction ("he's", "isn't") is a function word too
+        and word not in _COMMON_WORDS
+    )
 
 
 def real_words(text: str) -> int:
@@ -204,12 +230,14 @@ def split_spans(text: str) -> list[Span]:
 
 def _spans_and_short(text: str, cut: bool = False) -> tuple[list[Span], int]:
     """`split_spans`, and how many one-word quoted pieces it leaves out beside longer ones (`he called it
-    "fascist" and said "…"`: one word proves nothing, and a reader is told it was not checked). In a text
+    "the" and said "…"`: a common word proves nothing, and a reader is told it was not checked). In a text
     `cut` at MAX_TEXT_CHARS, a last quotation the cut runs through is left out when others come before it:
     its first words are not what was quoted (a trial was told its cut-off "He" was a one-word quote)."""
     found = quoted_pieces(text)
     if cut and len(found) > 1 and found[-1][1] == len(text):
-        found = found[:-1]
+        a, b = found[-1]
+        if real_words(text[a:b]) < MIN_WORDS and not one_checkable_word(text[a:b]):
+            found = found[:-1]  # "He", cut off: not what was quoted; a longer piece is checked on its words
     pieces = []
     for a, b in found:
         inner = text[a:b]
@@ -250,7 +278,10 @@ def clean_text(text: str) -> tuple[str, bool]:
     if not words_of(text):
         raise EmptyText(EMPTY)
     if len(text) > MAX_TEXT_CHARS:
-        return text[:MAX_TEXT_CHARS], True
+        # A quotation whose closing mark is the first character past the limit keeps it (a trial: the
+        # whole quote was dropped as cut off).
+        end = MAX_TEXT_CHARS + (text[MAX_TEXT_CHARS] in _CLOSERS)
+        return text[:end], end < len(text)
     return text, False
 
 
@@ -431,7 +462,7 @@ class QuoteChecker:
             # A quotation that itself says who spoke (`Mamdani said "Trump said '…'"`) is quoting someone.
             plain = span.quoted and not self.names.names_a_speaker(span.text)
             claimed = self.names.claimed(_outside(before), _outside(after), followed) if plain else None
-            if claimed is None and plain and checks and _LIST_JOINER.fullmatch(before):
+            if claimed is None and plain and checks and _in_a_list(before, after, followed):
                 # `Mamdani called Trump a "communist" and "a danger to America"`: one list, one speaker
                 # (a trial found the second quote claimed for no one, so its misattribution went unsaid).
                 claimed = checks[-1].claimed
@@ -445,8 +476,9 @@ class QuoteChecker:
         if len(words) == 1:  # one word (`one_checkable_word`): found as it is, or absent; never "close"
             found = self._one_word(words[0], claimed)
             if found is not None:
-                p, a = found
-                return self._found(span, VERBATIM, p, a, a + 1, 1.0, (), meaning, claimed)
+                p, a, speaker = found
+                check = self._found(span, VERBATIM, p, a, a + 1, 1.0, (), meaning, claimed)
+                return replace(check, speaker=speaker)
             return self._absent(span, meaning, None, claimed)
         exact = self._verbatim(words)
         if exact is not None:
@@ -481,21 +513,28 @@ class QuoteChecker:
             truncated=span.truncated,
         )
 
-    def _one_word(self, word: str, claimed: str | None) -> tuple[_Paragraph, int] | None:
-        """Where the article has one word: inside a quotation of the one the message names, else inside
-        anyone's quotation, else anywhere (its own words); None if nowhere."""
-        places = [(p, i) for p in self.paragraphs for i, w in enumerate(p.words) if w == word]
-
-        def speaker(place: tuple[_Paragraph, int]) -> str | None:
-            p, i = place
-            a, b = p.spans[i]
-            return next((q.speaker for q in p.quotations if q.start <= a and b <= q.end and q.speaker), None)
-
-        said = [(place, speaker(place)) for place in places]
-        return next(
-            (place for place, who in said if who and claimed and same_person(who, claimed)),
-            next((place for place, who in said if who), places[0] if places else None),
+    def _one_word(self, word: str, claimed: str | None) -> tuple[_Paragraph, int, str | None] | None:
+        """Where the article has one word, and whose word it is; None if nowhere. The place shown is inside
+        a quotation of the one the message names, else inside any quotation, else the first. The word is
+        someone's only when every time the article has it, it is inside that one person's quotations
+        ("fascist": Mamdani's); a word that is also someone else's, nobody's or the article's own names no
+        one, so that no common word ("see", "people") turns into a correction (a trial)."""
+        places = []  # (paragraph, word, inside a quotation, its speaker)
+        for p in self.paragraphs:
+            for i, w in enumerate(p.words):
+                if w == word:
+                    a, b = p.spans[i]
+                    q = next((q for q in p.quotations if q.start <= a and b <= q.end), None)
+                    places.append((p, i, q is not None, q.speaker if q else None))
+        if not places:
+            return None
+        speakers = {who for *_, inside, who in places}
+        speaker = speakers.pop() if len(speakers) == 1 and all(inside for *_, inside, _ in places) else None
+        p, i, *_ = next(
+            (x for x in places if x[3] and claimed and same_person(x[3], claimed)),
+            next((x for x in places if x[2]), places[0]),
         )
+        return p, i, speaker
 
     def _cite(self, chunk: Chunk) -> str:
         """The chunk's citation, as answers give it."""

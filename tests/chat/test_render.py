@@ -355,5 +355,5 @@ def test_a_check_says_how_many_one_word_quotes_it_left_unchecked() -> None:
     quote = "Housing is a human right"
     span = SpanCheck(quote, "verbatim", quote + ".", "FAQ, ¶1", "c", 1.0, 0.9)
     said = render_check(QuoteCheck("text", (span,), too_short=2)).description or ""
-    assert "2 one-word quotes were not checked: one word proves nothing." in said
+    assert "2 quoted common words were not checked: a common word proves nothing." in said
     assert "one-word" not in (render_check(QuoteCheck("text", (span,))).description or "")

@@ -467,6 +467,51 @@ def test_a_list_of_quotations_is_claimed_for_the_one_who_opens_it(checker: Quote
     assert [s.claimed for s in other.spans] == ["Trump", None]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Trump called Mamdani a "communist", and "fascist", Mamdani said',
+        'Trump said "He wants to see no crime" and "Housing is a human right," Mamdani said',
+        'Trump said "communist" and "fascist" — Mamdani',
+        'Trump said "communist" and "fascist" was Mamdani\'s word',
+        'Trump said "communist" and "fascist"?',
+        'Trump said "communist"\n\n"Housing is a human right" is my favorite slogan',
+    ],
+)
+def test_words_after_a_quotation_leave_it_out_of_the_list(checker: QuoteChecker, text: str) -> None:
+    """A trial: the second quote of these was claimed for Trump, the list's speaker, and "corrected",
+    though the words after it name someone else, ask, or stand apart."""
+    first, second = checker.check(text).spans
+    assert first.claimed == "Trump" and second.claimed is None and not second.misattributed
+
+
+@pytest.mark.parametrize("text", ['Mamdani said "people"', 'Mamdani said "see"', 'Trump said "wants"'])
+def test_a_common_word_is_nobodys(checker: QuoteChecker, text: str) -> None:
+    """A trial: `Mamdani said "people"` was "The article has Trump saying this, not Mamdani", though the
+    article has Mamdani saying it ("…put those people right back…," he said): a word the article has
+    outside one person's quotations names no one."""
+    (span,) = checker.check(text).spans
+    assert span.verdict == VERBATIM and span.speaker is None and not span.misattributed
+
+
+@pytest.mark.parametrize("text", ['Mamdani said "he\'s"', 'Trump said "isn\'t"', 'he said "would"'])
+def test_a_contraction_or_a_stopword_alone_is_too_short(checker: QuoteChecker, text: str) -> None:
+    with pytest.raises(TooShort):
+        checker.check(text)
+
+
+def test_a_quotation_closed_just_past_the_limit_is_whole_and_a_long_one_cut_is_checked(
+    checker: QuoteChecker,
+) -> None:
+    """A trial: a quote whose closing mark was the 4,001st character was dropped, and a long last quote
+    cut by the limit left only a "the" before it, so the text was "too short to check"."""
+    quote = '"He wants to see no crime."'
+    text = " " * (MAX_TEXT_CHARS - len(quote) + 1) + quote  # its closing mark is one past the limit
+    assert [s.quote for s in checker.check(text).spans] == ["He wants to see no crime."]
+    long = checker.check('He said "the" and then Bannon said "' + "rents coming down " * 400 + '"')
+    assert long.truncated and [s.quote.split()[:3] for s in long.spans] == [["rents", "coming", "down"]]
+
+
 def test_the_slogan_is_mamdanis(checker: QuoteChecker) -> None:
     """A trial: `Trump said "Housing is a human right"` was verbatim with no speaker and no
     misattribution; the article gives it as Mamdani's ("Mamdani’s rise … His slogan: …")."""
@@ -481,7 +526,7 @@ def test_one_word_quotes_beside_longer_ones_are_counted_not_dropped_unsaid(check
     result = checker.check('He called it "the" and "it\'s" and said "Housing is a human right"')
     assert [s.quote for s in result.spans] == ["Housing is a human right"] and result.too_short == 2
     assert checker.check('Trump said "Housing is a human right"').too_short == 0
-    assert too_short_note(1) == "1 one-word quote was not checked: one word proves nothing."
+    assert too_short_note(1) == "1 quoted common word was not checked: a common word proves nothing."
 
 
 def test_a_changed_first_word_is_matched_within_the_articles_quotation(checker: QuoteChecker) -> None:
