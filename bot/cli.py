@@ -1214,7 +1214,8 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(
             "USER_ID must be a Discord user id, digits only (e.g. 123456789012345678).", EXIT_USAGE
         )
-    if not re.fullmatch(r"[0-9]{1,20}", args.user_id) or not 1 <= int(args.user_id) <= MAX_SNOWFLAKE:
+    digits = args.user_id.lstrip("0")  # "0001" is 1; Python reads no int of over 4,300 digits
+    if len(digits) > 20 or not 1 <= int(digits or "0") <= MAX_SNOWFLAKE:
         raise UserError(  # digits, but out of range: "digits only" told a trial nothing it had not done
             f"USER_ID {args.user_id[:24]}{'…' if len(args.user_id) > 24 else ''} is no Discord user id, "
             f"which is a number from 1 to {MAX_SNOWFLAKE} (e.g. 123456789012345678).",
@@ -1341,11 +1342,17 @@ def parse(parser: _Parser, argv: Sequence[str] | None) -> argparse.Namespace:
         words = _question_words(rest) if args.command in ("ask", "check") else None
         if rest and words is None and rest != ["--"]:  # a lone "--" ends no options and harms none
             # the sub-command's own parser, whose --help lists the options it knows
-            parser.commands[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
+            command = parser.commands[args.command]
+            known = next((w for w in rest if w.split("=")[0] in command._option_string_actions), None)
+            if known is not None and known in argv[: argv.index(args.command)]:
+                # `meeting-bot --json check x`: an option of the command, typed before it (a trial)
+                command.error(f"{known} is an option of {args.command}: put it after the command")
+            command.error(f"unrecognized arguments: {' '.join(rest)}")
     except _CommandLineError as exc:
         # With --json among the options, the sentence goes where a program reads the JSON too, as every
         # other error's does (a trial found `ask --json -k abc hi` wrote nothing there).
-        asked_json = "--json" in argv[: argv.index("--") if "--" in argv else len(argv)]
+        options = argv[: argv.index("--") if "--" in argv else len(argv)]
+        asked_json = any(w == "--json" or w.startswith("--json=") for w in options)
         _report_error(argparse.Namespace(json=asked_json), exc)
         raise SystemExit(EXIT_USAGE) from None
     if words:

@@ -189,6 +189,7 @@ def test_check_reads_a_text_typed_without_quotes_as_one() -> None:
         (["ask", "-k", "x", "hi"], "meeting-bot ask --help"),
         (["bench", "--runs"], "meeting-bot bench --help"),
         (["frob"], "meeting-bot --help"),
+        (["--json", "check", "x"], "meeting-bot check --help"),  # an option of check before it
         ([], "meeting-bot --help"),
     ],
 )
@@ -197,9 +198,11 @@ def test_a_mistyped_command_line_gets_one_sentence_naming_the_help_to_read(
 ) -> None:
     """argparse printed the top command's usage line before its error, even for a sub-command's mistake."""
     result = run(*argv)
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 2 and (result.stdout == "") == ("--json" not in argv)
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: ") and line.endswith(f"; see `{help_of}`.")
+    if argv[:1] == ["--json"]:
+        assert "--json is an option of check: put it after the command" in line
     assert "usage:" not in result.stderr
 
 
@@ -209,6 +212,8 @@ def test_a_mistyped_command_line_gets_one_sentence_naming_the_help_to_read(
         ["ask", "--json", "-k", "abc", "hi"],
         ["check", "--json", "--bogus", "hi"],
         ["report", "--json", "--bogus"],
+        ["check", "--json=1", "x"],  # a trial: written with "=", it wrote no object
+        ["--json", "check", "x"],
     ],
 )
 def test_a_mistyped_command_line_with_json_writes_its_error_object_too(argv: list[str]) -> None:

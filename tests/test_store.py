@@ -572,6 +572,8 @@ def test_cli_report_and_forget(db_url: str, tmp_path: Path) -> None:
         ("0", "0 is no Discord user id, which is a number from 1 to 18446744073709551615"),
         ("18446744073709551616", "18446744073709551616 is no Discord user id"),
         ("9" * 29, "9" * 24 + "… is no Discord user id"),
+        ("0000", "0000 is no Discord user id"),
+        ("1" + "0" * 5000, "1" + "0" * 23 + "… is no Discord user id"),  # too long for int()
     ):
         bad = run_cli("forget", typo, cwd=tmp_path, **env)
         assert bad.returncode == 2
