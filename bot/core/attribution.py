@@ -291,13 +291,12 @@ class SpeakerNames:
                 b,
                 re.I,
             )
-            if m:
-                b = b[: m.end("b")]  # the names checked below are the speaker's own
         named = m and (m.groupdict().get("a") or m.groupdict().get("b") or m.groupdict().get("c"))
         if not named:
             return None
         # Several names in a row must all be one person's ("Steve Bannon"), not two ("Trump Mamdani:"), and
         # the last must be the surname: "Steve said" alone is not plainly Bannon.
+        # ... of the speaker's own words only: `Mamdani called Trump a` names Trump as the one named
         said_by = m.group(0)[: m.end("b") - m.start()] if m.groupdict().get("b") else m.group(0)
         people = {self._alias.get(fold(n.group(0))) for n in re.finditer(name, said_by, re.I)}
         surname = self._alias.get(fold(named)) == fold(named)

@@ -229,7 +229,7 @@ def split_spans(text: str) -> list[Span]:
 
 
 def _spans_and_short(text: str, cut: bool = False) -> tuple[list[Span], int]:
-    """`split_spans`, and how many one-word quoted pieces it leaves out beside longer ones (`he called it
+    """`split_spans`, and how many quoted common words it leaves out beside longer quotes (`he called it
     "the" and said "…"`: a common word proves nothing, and a reader is told it was not checked). In a text
     `cut` at MAX_TEXT_CHARS, a last quotation the cut runs through is left out when others come before it:
     its first words are not what was quoted (a trial was told its cut-off "He" was a one-word quote)."""
@@ -288,7 +288,7 @@ def clean_text(text: str) -> tuple[str, bool]:
 def prepare(text: str) -> tuple[str, bool, list[Span], int]:
     """The cleaned text, whether it was cut, its spans to check and how many one-word quoted pieces were
     left out beside them; EmptyText, UnreadableText, or TooShort when every span has fewer than MIN_WORDS
-    words (`'s'`, `it's`, a one-word scare quote)."""
+    words and is no word that means something alone (`'s'`, `it's`, a quoted "the")."""
     text, truncated = clean_text(text)
     spans, short = _spans_and_short(text, cut=truncated)
     if not spans:
