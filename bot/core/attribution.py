@@ -60,8 +60,15 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
 # Verbs that give someone a name in so many words: `Mamdani called Trump a "fascist"` puts the word in
 # the mouth of the one before the verb, whoever comes after it.
 _NAMING = r"called|calls|labeled|labelled|labels|branded|brands|dubbed|dubs"
-# Whom they named: a few words, no clause ("Trump", "him", "the president", "New York's mayor").
-_NAMED = r"[\w’'.-]+(?:\s+[\w’'.-]+){0,3}?"
+# Whom they named: up to three words of one clause ("Trump", "him", "the president", "New York's mayor"),
+# never a word that opens another clause or says who spoke (a trial: "Mamdani called Trump and he said
+# "…"", "Trump called Bannon. Bannon told …" were claimed for the one who called).
+_NOT_NAMED = (
+    r"and|or|but|nor|so|then|when|whenever|while|who|whom|which|that|after|before|because|since|as|if|"
+    r"until|once|where|he|she|they|we|you|i|it's|he's|she's|" + _SAYING_MESSAGE
+)
+_NAMED_WORD = rf"(?!(?:{_NOT_NAMED})\b)[\w’'-]+"
+_NAMED = rf"{_NAMED_WORD}(?:[ \t]+{_NAMED_WORD}){{0,2}}"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ FITTED = 4  # paragraphs whose first guess is fitted word by word
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+|[.,]\d+)*")
 _MARKS = "\"“”„«»'‘’"
 _CLOSERS = "\"”»’'"  # marks that may close a quotation
+_WORD_CHAR = re.compile(r"[^\W_]")
+MAX_WORD_CHARS = 60  # how far back a cut looks for the start of the word it splits
 
 
 class BadText(ValueError):
@@ -78,6 +80,10 @@ EMPTY = "There is nothing to check: give a quote, with or without quotation mark
 TOO_SHORT = (
     "That is too short to check: a lone letter or common word (“the”, “it's”) is in any article, so give "
     "a word of the quote that means something alone, or a few of its words."
+)
+CUT_SHORT = (
+    f"Only the first {MAX_TEXT_CHARS:,} characters are checked, and they hold no quote long enough to check; "
+    "send the quote on its own."
 )
 # What joins the quotations of one list on one line: `"A", "B" and "C"`.
 _LIST_JOINER = re.compile(r"[ \t,]*(?:(?:and|or)[ \t,]*)?", re.IGNORECASE)
@@ -231,20 +237,23 @@ def split_spans(text: str) -> list[Span]:
 def _spans_and_short(text: str, cut: bool = False) -> tuple[list[Span], int]:
     """`split_spans`, and how many quoted common words it leaves out beside longer quotes (`he called it
     "the" and said "…"`: a common word proves nothing, and a reader is told it was not checked). In a text
-    `cut` at MAX_TEXT_CHARS, a last quotation the cut runs through is left out when others come before it:
-    its first words are not what was quoted (a trial was told its cut-off "He" was a one-word quote)."""
+    `cut` at MAX_TEXT_CHARS, a last quotation the cut runs through is checked on its words, marked cut,
+    when it has more than one; one word of it is not what was quoted and is left out (a trial was told its
+    cut-off "He" was a one-word quote)."""
     found = quoted_pieces(text)
-    if cut and len(found) > 1 and found[-1][1] == len(text):
-        a, b = found[-1]
-        if real_words(text[a:b]) < MIN_WORDS and not one_checkable_word(text[a:b]):
-            found = found[:-1]  # "He", cut off: not what was quoted; a longer piece is checked on its words
+    cut_last = cut and bool(found) and found[-1][1] == len(text)
+    if cut_last and len(words_of(text[slice(*found[-1])])) < MIN_WORDS:
+        found, cut_last = found[:-1], False
+        if not found:
+            return [], 0
     pieces = []
-    for a, b in found:
+    for n, (a, b) in enumerate(found):
         inner = text[a:b]
         lead = len(inner) - len(inner.lstrip())
         inner = inner.strip()
         if words_of(inner):
-            pieces.append(_span(inner, a + lead, quoted=True))
+            span = _span(inner, a + lead, quoted=True)
+            pieces.append(replace(span, truncated=True) if cut_last and n == len(found) - 1 else span)
     several = [s for s in pieces if len(words_of(s.text)) > 1 or one_checkable_word(s.text)]
     if several:
         return several, len(pieces) - len(several)
@@ -279,8 +288,15 @@ def clean_text(text: str) -> tuple[str, bool]:
         raise EmptyText(EMPTY)
     if len(text) > MAX_TEXT_CHARS:
         # A quotation whose closing mark is the first character past the limit keeps it (a trial: the
-        # whole quote was dropped as cut off).
+        # whole quote was dropped as cut off); else the cut goes back to the start of a word it splits
+        # (a trial's "communist" cut to "communis" was "not in the article").
         end = MAX_TEXT_CHARS + (text[MAX_TEXT_CHARS] in _CLOSERS)
+        if end < len(text) and _WORD_CHAR.match(text, end) and _WORD_CHAR.match(text, end - 1):
+            window = max(0, end - MAX_WORD_CHARS)
+            split = _WORD.finditer(text, window, end + MAX_WORD_CHARS)
+            start = next((w.start() for w in split if w.start() < end < w.end()), end)
+            if start > window or not window or not _WORD_CHAR.match(text, window - 1):
+                end = start  # a word longer than the window ("x" 4,010 times) is cut where it is
         return text[:end], end < len(text)
     return text, False
 
@@ -291,9 +307,12 @@ def prepare(text: str) -> tuple[str, bool, list[Span], int]:
     words and is no word that means something alone (`'s'`, `it's`, a quoted "the")."""
     text, truncated = clean_text(text)
     spans, short = _spans_and_short(text, cut=truncated)
+    too_short = all(real_words(s.text) < MIN_WORDS and not one_checkable_word(s.text) for s in spans)
+    if truncated and too_short:  # nothing left to check in the first MAX_TEXT_CHARS: say where it went
+        raise TooShort(CUT_SHORT)
     if not spans:
         raise EmptyText(EMPTY)
-    if all(real_words(s.text) < MIN_WORDS and not one_checkable_word(s.text) for s in spans):
+    if too_short:
         raise TooShort(TOO_SHORT)
     return text, truncated, spans, short
 
@@ -443,6 +462,9 @@ class QuoteChecker:
             for p in paragraphs
         ]
         self._by_row = {s.row: (p, s) for p in self.paragraphs for s in p.sentences}
+        # The headings' words (sections, the FAQ's questions): the article's own, nobody's quotation.
+        titles = {c.section for c in index.chunks} | {c.question for c in index.chunks if c.question}
+        self._headings = [[_fold_word(w.group(0)) for w in words_of(t)] for t in sorted(titles)]
         speakers = [q.speaker for p in self.paragraphs for q in p.quotations if q.speaker]
         self.names = SpeakerNames(speakers, [p.text for p in self.paragraphs])
 
@@ -466,6 +488,11 @@ class QuoteChecker:
                 # `Mamdani called Trump a "communist" and "a danger to America"`: one list, one speaker
                 # (a trial found the second quote claimed for no one, so its misattribution went unsaid).
                 claimed = checks[-1].claimed
+            rest = text[span.end :].lstrip()  # after the quotation, its closing mark aside
+            if "?" in _outside(rest[1:] if rest[:1] in _MARKS else rest) or (truncated and not followed):
+                # A question after it (`Trump said "A" and "B"?`) leaves room for someone else, as around
+                # a single quote; and a cut text lost what came after its last quote (`…, Mamdani said`).
+                claimed = None
             checks.append(self.check_span(span, meaning, claimed))
         return QuoteCheck(text, tuple(checks), unchecked, truncated, short)
 
@@ -473,17 +500,13 @@ class QuoteChecker:
         """One span's verdict, given its cosine with every sentence of the article."""
         words = [_fold_word(w.group(0)) for w in words_of(span.text)]
         surface = [w.group(0) for w in words_of(span.text)]
-        if len(words) == 1:  # one word (`one_checkable_word`): found as it is, or absent; never "close"
-            found = self._one_word(words[0], claimed)
-            if found is not None:
-                p, a, speaker = found
-                check = self._found(span, VERBATIM, p, a, a + 1, 1.0, (), meaning, claimed)
-                return replace(check, speaker=speaker)
-            return self._absent(span, meaning, None, claimed)
-        exact = self._verbatim(words)
+        exact = self._verbatim(words, claimed)
         if exact is not None:
-            p, a, b = exact
-            return self._found(span, VERBATIM, p, a, b, 1.0, (), meaning, claimed)
+            p, a, b, speaker = exact
+            check = self._found(span, VERBATIM, p, a, b, 1.0, (), meaning, claimed)
+            return replace(check, speaker=speaker)
+        if len(words) == 1:  # one word (`one_checkable_word`) is found as it is, or absent; never "close"
+            return self._absent(span, meaning, None, claimed)
         best = self._aligned(words)
         if (
             best is not None
@@ -513,41 +536,38 @@ class QuoteChecker:
             truncated=span.truncated,
         )
 
-    def _one_word(self, word: str, claimed: str | None) -> tuple[_Paragraph, int, str | None] | None:
-        """Where the article has one word, and whose word it is; None if nowhere. The place shown is inside
-        a quotation of the one the message names, else inside any quotation, else the first. The word is
-        someone's only when every time the article has it, it is inside that one person's quotations
-        ("fascist": Mamdani's); a word that is also someone else's, nobody's or the article's own names no
-        one, so that no common word ("see", "people") turns into a correction (a trial)."""
-        places = []  # (paragraph, word, inside a quotation, its speaker)
-        for p in self.paragraphs:
-            for i, w in enumerate(p.words):
-                if w == word:
-                    a, b = p.spans[i]
-                    q = next((q for q in p.quotations if q.start <= a and b <= q.end), None)
-                    places.append((p, i, q is not None, q.speaker if q else None))
-        if not places:
-            return None
-        speakers = {who for *_, inside, who in places}
-        speaker = speakers.pop() if len(speakers) == 1 and all(inside for *_, inside, _ in places) else None
-        p, i, *_ = next(
-            (x for x in places if x[3] and claimed and same_person(x[3], claimed)),
-            next((x for x in places if x[2]), places[0]),
-        )
-        return p, i, speaker
-
     def _cite(self, chunk: Chunk) -> str:
         """The chunk's citation, as answers give it."""
         return citation(self.index, Hit(chunk, 0.0))
 
-    def _verbatim(self, words: Sequence[str]) -> tuple[_Paragraph, int, int] | None:
-        """The paragraph and word range where the words occur in order, if they do."""
+    def _verbatim(
+        self, words: Sequence[str], claimed: str | None = None
+    ) -> tuple[_Paragraph, int, int, str | None] | None:
+        """Where the article has the words in order, and whose words they are; None if nowhere.
+
+        The place shown is inside a quotation of the one the message names, else inside any quotation,
+        else the first. The words are someone's only when every time the article has them (headings
+        too), they are inside that one person's quotations ("fascist": Mamdani's); words that are also
+        someone else's, nobody's or the article's own name no one, so that no common word ("see",
+        "people", "wants to") turns into a correction (trials)."""
         n = len(words)
+        places = []  # (paragraph, first word, inside one quotation, its speaker)
         for p in self.paragraphs:
             for i in range(len(p.words) - n + 1):
                 if p.words[i] == words[0] and tuple(p.words[i : i + n]) == tuple(words):
-                    return p, i, i + n
-        return None
+                    start, end = p.spans[i][0], p.spans[i + n - 1][1]
+                    q = next((q for q in p.quotations if q.start <= start and end <= q.end + 1), None)
+                    places.append((p, i, q is not None, q.speaker if q else None))
+        if not places:
+            return None
+        in_headings = any(_holds(h, words) for h in self._headings)
+        speakers = {who for *_, who in places}
+        only = len(speakers) == 1 and all(inside for *_, inside, _ in places) and not in_headings
+        p, i, *_ = next(
+            (x for x in places if x[3] and claimed and same_person(x[3], claimed)),
+            next((x for x in places if x[2]), places[0]),
+        )
+        return p, i, i + n, speakers.pop() if only else None
 
     def _aligned(self, words: Sequence[str]) -> tuple[_Paragraph, int, int, float] | None:
         """The run of the article's words most like the span's: (paragraph, start, end, similarity).
@@ -699,6 +719,12 @@ def _differences(
         if op != "equal":
             out.append(Difference(" ".join(surface[i1:i2]), " ".join(shown[j1:j2])))
     return tuple(out)
+
+
+def _holds(words: Sequence[str], run: Sequence[str]) -> bool:
+    """Whether `run` occurs in `words`, in order."""
+    n = len(run)
+    return any(tuple(words[i : i + n]) == tuple(run) for i in range(len(words) - n + 1))
 
 
 def _outside(text: str) -> str:

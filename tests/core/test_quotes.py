@@ -474,7 +474,6 @@ def test_a_list_of_quotations_is_claimed_for_the_one_who_opens_it(checker: Quote
         'Trump said "He wants to see no crime" and "Housing is a human right," Mamdani said',
         'Trump said "communist" and "fascist" — Mamdani',
         'Trump said "communist" and "fascist" was Mamdani\'s word',
-        'Trump said "communist" and "fascist"?',
         'Trump said "communist"\n\n"Housing is a human right" is my favorite slogan',
     ],
 )
@@ -510,6 +509,50 @@ def test_a_quotation_closed_just_past_the_limit_is_whole_and_a_long_one_cut_is_c
     assert [s.quote for s in checker.check(text).spans] == ["He wants to see no crime."]
     long = checker.check('He said "the" and then Bannon said "' + "rents coming down " * 400 + '"')
     assert long.truncated and [s.quote.split()[:3] for s in long.spans] == [["rents", "coming", "down"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Trump called Bannon. Bannon told POLITICO "Republicans underestimate Mamdani at their peril"',
+        'Mamdani called Trump. Trump said "The press has eaten this thing up."',
+        'Mamdani called Trump and he said "The press has eaten this thing up"',
+        'Mamdani called Trump when Trump said "The press has eaten this thing up"',
+        'Mamdani called in. Trump said "The press has eaten this thing up"',
+        'Trump called after Mamdani called him a "fascist"',
+        'Trump called Mamdani who called him a "fascist"',
+        'Trump called it when Mamdani said "Housing is a human right"',
+    ],
+)
+def test_calling_someone_claims_nothing_across_a_clause(checker: QuoteChecker, text: str) -> None:
+    """A trial: "X called …" took up to four words of anything after the verb, a full stop and a verb of
+    saying among them, and so claimed for X words the message gives to someone else, and "corrected"."""
+    (span,) = checker.check(text).spans
+    assert span.claimed is None and not span.misattributed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['Mamdani said "coming"', 'Mamdani said "wants to"', 'Trump said "fascist" and "communist"?'],
+)
+def test_no_correction_where_the_article_or_the_message_leaves_room(checker: QuoteChecker, text: str) -> None:
+    """A trial: "coming" is also in a heading ("A Meeting No One Saw Coming"), "wants to" in the
+    article's own words ("Mamdani wants to cap…"), and a question after a list asks; each was "corrected"."""
+    assert not any(s.misattributed for s in checker.check(text).spans)
+
+
+def test_a_cut_text_gives_no_fragment_a_verdict_and_its_last_quote_no_claim(checker: QuoteChecker) -> None:
+    """A trial: a one-word quote cut by the limit was checked as "success" (verbatim, Trump's, and a
+    misattribution) or "communis" (absent); a quote whose attribution was cut off was claimed from the
+    words before it; a text whose only quote was cut off was "too short" with no word of the cut."""
+    long = '"' + ("Pneumonoultramicroscopicsilicovolcanoconiosis " * 200)[:3976] + '"'
+    assert [s.quote[:6] for s in checker.check(long + ' Mamdani said "successful"').spans] == ["Pneumo"]
+    quote = '"The press has eaten this thing up"'
+    text = " " * (MAX_TEXT_CHARS - len("Trump said ") - len(quote)) + "Trump said " + quote + ", Mamdani said"
+    (span,) = checker.check(text).spans
+    assert span.verdict == VERBATIM and span.claimed is None and not span.misattributed
+    with pytest.raises(TooShort, match="Only the first 4,000 characters are checked"):
+        checker.check("x " * 1993 + 'Trump said "He wants to see no crime"')
 
 
 def test_the_slogan_is_mamdanis(checker: QuoteChecker) -> None:
