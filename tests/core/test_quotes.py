@@ -522,6 +522,11 @@ def test_a_quotation_closed_just_past_the_limit_is_whole_and_a_long_one_cut_is_c
         'Trump called after Mamdani called him a "fascist"',
         'Trump called Mamdani who called him a "fascist"',
         'Trump called it when Mamdani said "Housing is a human right"',
+        'Mamdani called out Trump\'s remark "nobody cares"',  # a third trial: particles, possessives
+        'Mamdani called attention to Trump\'s "nobody cares"',
+        'Mamdani called Trump\'s bluff on "nobody cares"',
+        'Mamdani called on Trump to "see rents coming down"',
+        'Trump called Mamdani upon reading "I\'d like to talk about rent"',
     ],
 )
 def test_calling_someone_claims_nothing_across_a_clause(checker: QuoteChecker, text: str) -> None:
@@ -533,11 +538,20 @@ def test_calling_someone_claims_nothing_across_a_clause(checker: QuoteChecker, t
 
 @pytest.mark.parametrize(
     "text",
-    ['Mamdani said "coming"', 'Mamdani said "wants to"', 'Trump said "fascist" and "communist"?'],
+    [
+        'Mamdani said "coming"',
+        'Mamdani said "wants to"',
+        'Trump said "fascist" and "communist"?',
+        'Bannon said "ideology now"',  # close to Trump's "Now, we may disagree…" by one common word
+        'Mamdani said "the working people"',
+        'Mamdani said "stimulating supply"',  # the article's scare quote: "as a model for "…,""
+    ],
 )
 def test_no_correction_where_the_article_or_the_message_leaves_room(checker: QuoteChecker, text: str) -> None:
-    """A trial: "coming" is also in a heading ("A Meeting No One Saw Coming"), "wants to" in the
-    article's own words ("Mamdani wants to cap…"), and a question after a list asks; each was "corrected"."""
+    """Trials: "coming" is also in a heading ("A Meeting No One Saw Coming"), "wants to" in the article's
+    own words ("Mamdani wants to cap…"), a question after a list asks, two or three words are close to a
+    quotation by one common word, and "Trump mentioned his 2017 tax reform as a model for "stimulating
+    supply,"" quotes no one; each was "corrected"."""
     assert not any(s.misattributed for s in checker.check(text).spans)
 
 
