@@ -63,11 +63,14 @@ INTRODUCING_WORDS = 3
 # Verbs that give someone a name in so many words: `Mamdani called Trump a "fascist"` puts the word in
 # the mouth of the one before the verb, whoever comes after it.
 _NAMING = r"called|calls|labeled|labelled|labels|branded|brands|dubbed|dubs"
-# Whom they named: a pronoun, "the" and a word or two ("the president"), or names of the people the
-# article quotes (`SpeakerNames`): never a particle or a possessive (trials: "Mamdani called out Trump's
-# remark", "called on Trump to", "called Trump and he said", "called Bannon. Bannon told …" were claimed
-# for the one who called, and "corrected").
-_NAMED_OTHER = r"him|her|them|it|this|that|the[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?"
+# Whom they named: a person's pronoun, "the" and a title ("the president"), or names of the people the
+# article quotes (`SpeakerNames`): never a particle, a possessive or a thing (trials: "Mamdani called out
+# Trump's remark", "called on Trump to", "called Trump and he said", "called Bannon. Bannon told …",
+# "Bannon called the Mamdani slogan "…"" were claimed for the one who called, and "corrected").
+_NAMED_OTHER = (
+    r"him|her|them|the[ \t]+(?:former[ \t]+)?(?:president|mayor|mayor-elect|governor|senator|strategist|"
+    r"billionaire|socialist|democrat|republican)"
+)
 
 
 @dataclass(frozen=True)

@@ -567,11 +567,18 @@ class QuoteChecker:
         in_headings = any(_holds(h, words) for h in self._headings)
         speakers = {who for *_, who in places}
         only = len(speakers) == 1 and all(inside for *_, inside, _ in places) and not in_headings
+        speaker = speakers.pop() if only else None
+        if speaker and 1 < n < CLOSE_SPEAKER_WORDS and not any(
+            w not in _COMMON_WORDS and (self._verbatim([w]) or (None,) * 4)[3] == speaker for w in words
+        ):
+            # A few words are someone's only through a word of theirs that is theirs alone: "to be", "the
+            # goal" or "at their" are common words in one quotation, and proved nothing (a trial).
+            speaker = None
         p, i, *_ = next(
             (x for x in places if x[3] and claimed and same_person(x[3], claimed)),
             next((x for x in places if x[2]), places[0]),
         )
-        return p, i, i + n, speakers.pop() if only else None
+        return p, i, i + n, speaker
 
     def _aligned(self, words: Sequence[str]) -> tuple[_Paragraph, int, int, float] | None:
         """The run of the article's words most like the span's: (paragraph, start, end, similarity).

@@ -545,6 +545,11 @@ def test_calling_someone_claims_nothing_across_a_clause(checker: QuoteChecker, t
         'Bannon said "ideology now"',  # close to Trump's "Now, we may disagree…" by one common word
         'Mamdani said "the working people"',
         'Mamdani said "stimulating supply"',  # the article's scare quote: "as a model for "…,""
+        'Mamdani said "to be"',  # a fourth trial: common words found only in one person's quotation
+        'Mamdani said "the goal"',
+        'Trump said "at their"',
+        'Bannon called the Mamdani slogan "Housing is a human right"',  # "the …" is a thing here
+        'Mamdani called the Trump line "The press has eaten this thing up"',
     ],
 )
 def test_no_correction_where_the_article_or_the_message_leaves_room(checker: QuoteChecker, text: str) -> None:
