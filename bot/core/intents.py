@@ -193,10 +193,13 @@ class IntentReader:
         self.model = model
         kinds = np.array(model.kinds)
         self._rows = {k: np.nonzero(kinds == k)[0] for k in (*INTENTS, QUESTION)}
-        self._examples: dict[str, int] = {}  # an example's own message: the row that says its kind
+        # An example's own message (those with vectors first, then the phrases matched by words only):
+        # the kind and group it says.
+        self._examples: dict[str, tuple[str, str]] = {}
         for row, key in enumerate(model.keys):
-            self._examples.setdefault(key, row)
-        self._phrases = {key: (kind, group) for key, kind, group in model.phrases}
+            self._examples.setdefault(key, (model.kinds[row], model.groups[row]))
+        for key, kind, group in model.phrases:
+            self._examples.setdefault(key, (kind, group))
 
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
@@ -206,13 +209,9 @@ class IntentReader:
             # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,
             # though its vector can sit near a goodbye. It is searched, and declined.
             return None
-        key = message_key(text)
-        row = self._examples.get(key)
-        if row is not None:  # an example's own words: its kind, whatever its neighbours are
-            kind = self.model.kinds[row]
-            return None if kind == QUESTION else Intent(kind, self.model.groups[row], 1.0)
-        if key in self._phrases:  # a phrase matched by its words only ("gracias")
-            kind, group = self._phrases[key]
+        said = self._examples.get(message_key(text))
+        if said is not None:  # an example's own words ("gracias" too): its kind, whatever its neighbours
+            kind, group = said
             return None if kind == QUESTION else Intent(kind, group, 1.0)
         sims = self.model.vectors @ vector
         n = self.model.neighbours

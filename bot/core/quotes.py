@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -557,19 +557,22 @@ class QuoteChecker:
         n = len(words)
         places = []  # (paragraph, first word, inside one quotation, its speaker)
         for p in self.paragraphs:
-            for i in range(len(p.words) - n + 1):
-                if p.words[i] == words[0] and tuple(p.words[i : i + n]) == tuple(words):
-                    start, end = p.spans[i][0], p.spans[i + n - 1][1]
-                    q = next((q for q in p.quotations if q.start <= start and end <= q.end + 1), None)
-                    places.append((p, i, q is not None, q.speaker if q else None))
+            for i in _runs(p.words, words):
+                start, end = p.spans[i][0], p.spans[i + n - 1][1]
+                q = next((q for q in p.quotations if q.start <= start and end <= q.end + 1), None)
+                places.append((p, i, q is not None, q.speaker if q else None))
         if not places:
             return None
-        in_headings = any(_holds(h, words) for h in self._headings)
+        in_headings = any(next(_runs(h, words), None) is not None for h in self._headings)
         speakers = {who for *_, who in places}
         only = len(speakers) == 1 and all(inside for *_, inside, _ in places) and not in_headings
         speaker = speakers.pop() if only else None
-        if speaker and 1 < n < CLOSE_SPEAKER_WORDS and not any(
-            w not in _COMMON_WORDS and (self._verbatim([w]) or (None,) * 4)[3] == speaker for w in words
+        if (
+            speaker
+            and 1 < n < CLOSE_SPEAKER_WORDS
+            and not any(
+                w not in _COMMON_WORDS and (self._verbatim([w]) or (None,) * 4)[3] == speaker for w in words
+            )
         ):
             # A few words are someone's only through a word of theirs that is theirs alone: "to be", "the
             # goal" or "at their" are common words in one quotation, and proved nothing (a trial).
@@ -732,10 +735,10 @@ def _differences(
     return tuple(out)
 
 
-def _holds(words: Sequence[str], run: Sequence[str]) -> bool:
-    """Whether `run` occurs in `words`, in order."""
-    n = len(run)
-    return any(tuple(words[i : i + n]) == tuple(run) for i in range(len(words) - n + 1))
+def _runs(words: Sequence[str], run: Sequence[str]) -> Iterator[int]:
+    """Where `run` occurs in `words`, in order: the index of its first word, each time."""
+    n, first, whole = len(run), run[0], tuple(run)
+    return (i for i in range(len(words) - n + 1) if words[i] == first and tuple(words[i : i + n]) == whole)
 
 
 def _outside(text: str) -> str:
