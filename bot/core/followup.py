@@ -58,6 +58,12 @@ BACK_REFERENCES = frozenset(
     "others ones former latter same".split()
 )
 BACK_REFERENCE_FACTOR = 0.75
+# "They" points back only at something plural: after "how much is rent?", "when did they meet?" asks about
+# the two men the whole article is about, not about rent. What counts as plural before it: a word for
+# people in the plural, two of the people the article quotes, a noun that ends in a plural "s" ("energy
+# costs": "how much have they gone up?"), or a "they" that itself stood for one of those.
+PLURAL_PRONOUNS = frozenset("they them their theirs".split())
+PLURAL_WORDS = frozenset("we us our ours both people men women children folks".split())
 # How many earlier messages are read at most: older ones contribute a product of weights anyway.
 MAX_HISTORY = 3
 # Word credits of recently seen words, bounded by bytes (a "word" of a pasted text can be 2,000 characters).
@@ -70,8 +76,15 @@ _WORD = re.compile(r"[^\W_]+")
 class FollowupReader:
     """Scores how self-contained a message is against one lexical index; cheap and thread-safe."""
 
-    def __init__(self, lexical: LexicalIndex, passages: int, asked: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        lexical: LexicalIndex,
+        passages: int,
+        asked: frozenset[str] = frozenset(),
+        people: frozenset[str] = frozenset(),
+    ) -> None:
         self.lexical = lexical
+        self.people = people  # the surnames of the people the article quotes, folded
         self.passages = max(1, passages)
         self.asked = asked  # the content stems of the training questions: words people ask about it with
         # The credit of a word that half the passages hold: a word held by more names no topic of its own.
@@ -93,7 +106,26 @@ class FollowupReader:
             self._credit.put(word, found)
         return found
 
-    def self_contained(self, text: str, confidence: float | None = None) -> float:
+    def plural(self, text: str, before: bool = True) -> bool:
+        """Whether a message names something plural that a later "they" may stand for; `before`, whether
+        the message before it did (so its own "they" stood for that)."""
+        words = _WORD.findall(fold(text))
+        if any(w in PLURAL_WORDS for w in words) or len({w for w in words if w in self.people}) > 1:
+            return True
+        if before and any(w in PLURAL_PRONOUNS for w in words):
+            return True
+        return any(
+            len(w) > 3
+            and w.endswith("s")
+            and not w.endswith(("ss", "us", "is"))
+            and w not in FUNCTION_WORDS
+            and (stems := self.lexical.content_stems(w))
+            and not stems & FUNCTION_WORDS
+            and w not in stems
+            for w in words
+        )
+
+    def self_contained(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
         `confidence`, the abstainer's P(answerable) for the message read alone, vouches for a whole
@@ -105,7 +137,10 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
-        points_back = any(w in BACK_REFERENCES for w in words)
+        pointers = {w for w in words if w in BACK_REFERENCES}
+        if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
+            pointers = set()  # "they" with nothing plural before it: the two men
+        points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
         # with ("for how long?", "age?", "and the midterms?" go on from the question before).
@@ -155,9 +190,10 @@ class FollowupReader:
             score *= BACK_REFERENCE_FACTOR
         return score
 
-    def context_weight(self, text: str, confidence: float | None = None) -> float:
-        """The weight of the earlier messages when this message is searched (0 = ignore them)."""
-        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence))
+    def context_weight(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
+        """The weight of the earlier messages when this message is searched (0 = ignore them);
+        `plural_before`, whether what came before names something plural that "they" may stand for."""
+        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before))
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -168,13 +204,22 @@ class FollowupReader:
         weight: so a chain of elliptic questions reaches back, and a self-contained one cuts it off.
         `confidence(message)`, when given, is the abstainer's P(answerable) for a message read alone.
         """
+        recent = list(history[-MAX_HISTORY:])
+        # plurals[n]: whether recent[n] leaves something plural for a later "they" (the oldest's own
+        # "they" stands for the two men: what it might have pointed back at is too far back to count).
+        plurals: list[bool] = []
+        for earlier in recent:
+            plurals.append(self.plural(earlier, plurals[-1] if plurals else False))
         out = [1.0]
-        lean = self.context_weight(text, confidence(text) if confidence else None)
-        for earlier in reversed(history[-MAX_HISTORY:]):
+        lean = self.context_weight(text, confidence(text) if confidence else None, not recent or plurals[-1])
+        for n in range(len(recent) - 1, -1, -1):
             if lean <= 0.0:
                 break
             out.append(out[-1] * lean)
-            lean = self.context_weight(earlier, confidence(earlier) if confidence else None)
+            earlier = recent[n]
+            lean = self.context_weight(
+                earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else True
+            )
         return out
 
 

@@ -85,11 +85,11 @@ class Retriever:
         self.speller = speller
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
-        self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words)
         self.fusion = Fusion(index, model)
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
         self.people = self.bold_line.people
+        self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words, self.people)
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}

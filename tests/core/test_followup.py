@@ -224,6 +224,43 @@ def test_a_topic_switch_gets_the_new_topic(answerer: Answerer) -> None:
     assert contains(answer.excerpts[0].text, "The median one-bedroom rent? $3,500 a month.")
 
 
+@pytest.mark.parametrize(
+    "history",
+    [
+        ["how much is rent"],
+        ["what did bannon say"],
+        ["what did bannon say", "when did they meet"],  # that "they" stood for the two men too
+    ],
+)
+@pytest.mark.parametrize("question", ["when did they meet", "what did they say about energy"])
+def test_they_with_nothing_plural_before_it_is_the_two_men(
+    answerer: Answerer, history: list[str], question: str
+) -> None:
+    """A trial found a whole question that says "they" pulled to the question before it (17 of 90
+    pairs): after "how much is rent", "when did they meet" bolded the rent passage's first line."""
+    if question in history:
+        return
+    alone = answerer.ask(question)
+    answer = answerer.ask(question, history=history)
+    assert answer.excerpts[0].chunk_id == alone.excerpts[0].chunk_id
+    assert answer.highlight == alone.highlight
+
+
+def test_they_after_something_plural_still_points_back(answerer: Answerer) -> None:
+    reader = answerer.retriever.followups
+    # Energy costs, the republicans, two of the people quoted: "they" may stand for any of them.
+    for before in (ENERGY, "what did the republicans think", "what did trump and mamdani discuss"):
+        assert reader.weights("how much have they gone up?", [before])[1] > 0.3, before
+    # "how much is rent" leaves nothing plural: "when did they meet", answerable alone, needs no context.
+    sure = {"when did they meet": 0.9}.get
+    assert reader.weights("when did they meet", ["how much is rent"], sure)[1] < 0.2
+    assert reader.weights("when did they meet", ["what did the republicans think"], sure)[1] > 0.3
+    # A "they" that stood for something plural passes it on.
+    chain = ["What did the republicans think?", "did they like it?"]
+    assert len(reader.weights("why did they say that?", chain)) == 3
+    assert reader.plural(chain[1], before=True) and not reader.plural(chain[1], before=False)
+
+
 def test_topic_and_person_switches_are_read_in_context(answerer: Answerer, repo_root: Path) -> None:
     """The switch pairs (tests/data/followups_switch.jsonl) chose the reading above: 0.860 in context,
     0.740 alone; one pair of slack."""
