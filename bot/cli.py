@@ -1246,7 +1246,20 @@ class _Parser(argparse.ArgumentParser):
     commands: dict[str, argparse.ArgumentParser]  # each sub-command's parser, by name
 
     def error(self, message: str) -> NoReturn:
-        raise _CommandLineError(f"{message.rstrip('.')}; see `{self.prog} --help`.")
+        raise _CommandLineError(f"{_brief(message.rstrip('.'))}; see `{self.prog} --help`.")
+
+
+# An error quotes what was typed, briefly: a 1,900-dash word was echoed whole (a trial).
+_LONG_WORD = re.compile(r"\S{41,}")
+_MAX_ERROR_CHARS = 200
+
+
+def _brief(message: str) -> str:
+    """The message with each word of over 40 characters cut to 40 and the whole to about 200."""
+    message = _LONG_WORD.sub(lambda m: m.group()[:39] + "…", message)
+    if len(message) <= _MAX_ERROR_CHARS:
+        return message
+    return message[: message.rfind(" ", 0, _MAX_ERROR_CHARS)] + " …"
 
 
 def build_parser() -> _Parser:

@@ -153,6 +153,15 @@ def test_ask_reads_options_among_the_words_of_a_question() -> None:
     assert other.returncode == 2 and "unrecognized arguments: more" in other.stderr
 
 
+def test_an_error_quotes_a_long_word_briefly() -> None:
+    """A trial: `ask` with a word of 1,900 dashes echoed all of them in its error."""
+    dashes = run("ask", "-" * 1900, "1")
+    assert dashes.returncode == 2 and "unrecognized arguments: " + "-" * 39 + "…" in dashes.stderr
+    many = run("eval", "eval/dev.jsonl", *["more"] * 300)
+    for out in (dashes, many):
+        assert len(out.stderr) < 300 and out.stderr.count("\n") == 1 and "--help" in out.stderr, out.stderr
+
+
 @pytest.mark.parametrize(
     ("argv", "question"),
     [
