@@ -158,13 +158,17 @@ class FollowupReader:
             return 1.0
         if (
             confidence is not None
-            and not points_back
+            and not pointers - PLURAL_PRONOUNS
             and any(self.lexical.coverage(w) > 0 for w in content)  # it names something of the article
             and not (continues and all(self.word_credit(w) <= self._common for w in content))
         ):
             # Either kind of evidence suffices: rare words of its own, or being answerable alone. Only
             # a message that does not refer back can be vouched for so: "what does mamdani want to do
-            # about it" looks answerable alone, but what "it" is only the conversation says. Nor can
+            # about it" looks answerable alone, but what "it" is only the conversation says. "They" is
+            # the exception: most often the two men, so a question answerable alone that says only
+            # "they" ("when did they meet?" after "what are rents like in nyc?") is vouched for, and
+            # still counts as pointing back below ("how much have they gone up?" is not answerable
+            # alone and goes on from "energy costs"; a trial's 40 such pairs kept 37 answers, not 20). Nor can
             # one that names nothing of the article: "for how long?" is worded as people ask about it,
             # which the abstainer counts in its favour, but says nothing of what it asks about. A
             # continuation can ("what about energy?" after a question about the letter: energy is what
