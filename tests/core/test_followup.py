@@ -250,6 +250,17 @@ def test_a_whole_question_that_says_they_keeps_its_own_answer(
     assert answer.highlight == alone.highlight
 
 
+def test_a_question_answerable_alone_is_not_declined_for_what_came_before(answerer: Answerer) -> None:
+    """A trial: "what did steve bannon say?" after "how much is rent in nyc?" was declined (the rent
+    question's vector pulled its confidence under the bar); alone it is answered with Bannon's words."""
+    alone = answerer.ask("what did steve bannon say?")
+    answer = answerer.ask("what did steve bannon say?", history=["how much is rent in nyc?"])
+    assert alone.answered and answer.answered
+    assert "Bannon" in answer.excerpts[0].text
+    # A follow-up that is not answerable alone is still declined in context when the article lacks it.
+    assert not answerer.ask("and his wife?", history=["how old is mamdani?"]).answered
+
+
 def test_they_after_something_plural_still_points_back(answerer: Answerer) -> None:
     reader = answerer.retriever.followups
     # Energy costs, the republicans, two of the people quoted: "they" may stand for any of them.
