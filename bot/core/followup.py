@@ -241,7 +241,9 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     did mamdani propose?" goes on from "what did trump propose?"); else None.
 
     Only an elliptic continuation swaps: it names one of the `people` (surnames, folded), the earlier
-    question named one other, and it adds nothing else but words of the earlier question ("and how old
+    question named one other (or two, the second of them the one named now: "and trump?" after "what
+    did mamdani call trump?" goes on from "what did trump call mamdani?"), and it adds nothing else but
+    words of the earlier question ("and how old
     is trump?" after "how old is mamdani"); nor does one that points back ("and what did he tell
     trump?" still asks about Mamdani). Without it the earlier question's name outweighs the follow-up's:
     both are in most passages, and "and how old is trump?" found Mamdani's age."""
@@ -251,15 +253,27 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
         return None
     earlier = _WORD.findall(fold(previous))
     own = {w for w in words if w in people}
-    before = {w for w in earlier if w in people}
-    if len(own) != 1 or len(before) != 1 or own == before:
+    named = list(dict.fromkeys(w for w in earlier if w in people))  # in the order the question names them
+    if len(own) != 1 or not 1 <= len(named) <= 2 or own == {named[0]}:
         return None
-    (new,), (old,) = own, before
+    (new,) = own
+    if len(named) == 2 and new != named[1]:
+        return None
     # ... and a possessive's "s" ("and trump's?").
     said = FUNCTION_WORDS | CONTINUATION_WORDS | own | set(earlier) | {"s"}
     if any(w not in said and not _INTERJECTION_WORD.fullmatch(w) for w in words):
         return None  # "but why would trump agree?" asks something of its own
-    return re.sub(rf"(?<![^\W_]){re.escape(old)}(?![^\W_])", new, previous, flags=re.IGNORECASE)
+    # One person named before: the other takes their place. Two: "and trump?" after "what did mamdani
+    # call trump?" asks what trump called mamdani, so they change places (only when the one named now
+    # is the one the question was about, not the one it asked of).
+    swaps = {named[0]: new} if len(named) == 1 else {named[0]: named[1], named[1]: named[0]}
+    pattern = "|".join(re.escape(w) for w in swaps)
+    return re.sub(
+        rf"(?<![^\W_])(?:{pattern})(?![^\W_])",
+        lambda m: swaps[fold(m.group())],
+        previous,
+        flags=re.IGNORECASE,
+    )
 
 
 # A follow-up that is only a question word ("where?", "and why?", "for how long?") asks the question before
