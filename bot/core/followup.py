@@ -222,7 +222,7 @@ class FollowupReader:
             out.append(out[-1] * lean)
             earlier = recent[n]
             lean = self.context_weight(
-                earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else True
+                earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else False
             )
         return out
 
@@ -243,10 +243,10 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     Only an elliptic continuation swaps: it names one of the `people` (surnames, folded), the earlier
     question named one other (or two, the second of them the one named now: "and trump?" after "what
     did mamdani call trump?" goes on from "what did trump call mamdani?"), and it adds nothing else but
-    words of the earlier question ("and how old
-    is trump?" after "how old is mamdani"); nor does one that points back ("and what did he tell
-    trump?" still asks about Mamdani). Without it the earlier question's name outweighs the follow-up's:
-    both are in most passages, and "and how old is trump?" found Mamdani's age."""
+    words of the earlier question ("and how old is trump?" after "how old is mamdani"); nor does one
+    that points back ("and what did he tell trump?" still asks about Mamdani). Without it the earlier
+    question's name outweighs the follow-up's: both are in most passages, and "and how old is trump?"
+    found Mamdani's age."""
     folded = fold(text)
     words = _WORD.findall(folded)
     if not _continues(folded) or any(w in BACK_REFERENCES for w in words):
