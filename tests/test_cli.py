@@ -158,7 +158,12 @@ def test_an_error_quotes_a_long_word_briefly() -> None:
     dashes = run("ask", "-" * 1900, "1")
     assert dashes.returncode == 2 and "unrecognized arguments: " + "-" * 39 + "…" in dashes.stderr
     many = run("eval", "eval/dev.jsonl", *["more"] * 300)
-    for out in (dashes, many):
+    # Tabs part words as spaces do (the sentence had been cut to nothing), and escapes are not echoed.
+    tabs = run("chat", "--nope=" + "\t".join(["word"] * 100))
+    assert "--nope=word word" in tabs.stderr
+    escape = run("chat", "--nope=\x1b[31mRED\x07")
+    assert "\x1b" not in escape.stderr and "\x07" not in escape.stderr and "RED" in escape.stderr
+    for out in (dashes, many, tabs, escape):
         assert len(out.stderr) < 300 and out.stderr.count("\n") == 1 and "--help" in out.stderr, out.stderr
 
 

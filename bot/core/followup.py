@@ -63,7 +63,7 @@ BACK_REFERENCE_FACTOR = 0.75
 # people in the plural, two of the people the article quotes, a noun that ends in a plural "s" ("energy
 # costs": "how much have they gone up?"), or a "they" that itself stood for one of those.
 PLURAL_PRONOUNS = frozenset("they them their theirs".split())
-PLURAL_WORDS = frozenset("we us our ours both people men women children folks".split())
+PLURAL_WORDS = frozenset("both people men women children folks".split())
 # How many earlier messages are read at most: older ones contribute a product of weights anyway.
 MAX_HISTORY = 3
 # Word credits of recently seen words, bounded by bytes (a "word" of a pasted text can be 2,000 characters).
@@ -137,9 +137,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
-        pointers = {w for w in words if w in BACK_REFERENCES}
-        if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
-            pointers = set()  # "they" with nothing plural before it: the two men
+        pointers = _pointers(words, plural_before)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
@@ -209,11 +207,7 @@ class FollowupReader:
         `confidence(message)`, when given, is the abstainer's P(answerable) for a message read alone.
         """
         recent = list(history[-MAX_HISTORY:])
-        # plurals[n]: whether recent[n] leaves something plural for a later "they" (the oldest's own
-        # "they" stands for the two men: what it might have pointed back at is too far back to count).
-        plurals: list[bool] = []
-        for earlier in recent:
-            plurals.append(self.plural(earlier, plurals[-1] if plurals else False))
+        plurals = self._plurals(recent)
         out = [1.0]
         lean = self.context_weight(text, confidence(text) if confidence else None, not recent or plurals[-1])
         for n in range(len(recent) - 1, -1, -1):
@@ -225,6 +219,29 @@ class FollowupReader:
                 earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else False
             )
         return out
+
+    def _plurals(self, recent: Sequence[str]) -> list[bool]:
+        """Whether each message leaves something plural for a later "they" (the oldest's own "they"
+        stands for the two men: what it might have pointed back at is too far back to count)."""
+        plurals: list[bool] = []
+        for earlier in recent:
+            plurals.append(self.plural(earlier, plurals[-1] if plurals else False))
+        return plurals
+
+    def points_back(self, text: str, history: Sequence[str]) -> bool:
+        """Whether the message points back at what came before ("he", "it", "that"; "they" only at
+        something plural)."""
+        recent = list(history[-MAX_HISTORY:])
+        plural_before = bool(recent) and self._plurals(recent)[-1]
+        return bool(_pointers(_WORD.findall(fold(text)), plural_before))
+
+
+def _pointers(words: Sequence[str], plural_before: bool) -> set[str]:
+    """The words of a message that point back; "they" with nothing plural before it is the two men."""
+    pointers = {w for w in words if w in BACK_REFERENCES}
+    if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
+        return set()
+    return pointers
 
 
 def _continues(folded: str) -> bool:
@@ -266,11 +283,12 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     # One person named before: the other takes their place. Two: "and trump?" after "what did mamdani
     # call trump?" asks what trump called mamdani, so they change places (only when the one named now
     # is the one the question was about, not the one it asked of).
-    swaps = {named[0]: new} if len(named) == 1 else {named[0]: named[1], named[1]: named[0]}
-    pattern = "|".join(re.escape(w) for w in swaps)
+    swaps = [new] if len(named) == 1 else [named[1], named[0]]  # what each name named before becomes
+    # One group per name, so the match says which it was ("MAMDANİ" matches "mamdani" but folds otherwise).
+    pattern = "|".join(f"(?P<n{i}>{re.escape(w)})" for i, w in enumerate(named))
     return re.sub(
         rf"(?<![^\W_])(?:{pattern})(?![^\W_])",
-        lambda m: swaps[fold(m.group())],
+        lambda m: swaps[int(str(m.lastgroup)[1:])],
         previous,
         flags=re.IGNORECASE,
     )

@@ -184,9 +184,15 @@ class Retriever:
             )
             context = [Said(t, w, vectors[t]) for t, w in zip(reversed(texts), weights[1:], strict=False)]
             result = self.rank_in_context(p, v, context, k) if context else None
-            if result is None or (not result.answered and own_confidence >= self.model.abstain_threshold):
-                # Declined in context but answerable alone: what came before was another subject ("what
-                # did steve bannon say?" after "how much is rent in nyc?" was declined; a trial).
+            if result is None or (
+                not result.answered
+                and own_confidence >= self.model.abstain_threshold
+                and not self.followups.points_back(p, texts)
+            ):
+                # Declined in context but answerable alone, and pointing back at nothing: what came
+                # before was another subject ("what did steve bannon say?" after "how much is rent in
+                # nyc?" was declined; a trial). Not "what did she call trump?" after a question about
+                # someone the article never names: "she" is that stranger.
                 alone_result = self._ranked(p, own, k, own.query, v, ())
                 result = alone_result if result is None or alone_result.answered else result
             out.append(replace(self._parts_shown(result, [(t, vectors[t]) for t in ps]), question=q))

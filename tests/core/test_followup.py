@@ -261,6 +261,22 @@ def test_a_question_answerable_alone_is_not_declined_for_what_came_before(answer
     assert not answerer.ask("and his wife?", history=["how old is mamdani?"]).answered
 
 
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("what did she call trump?", "what does kathy hochul think?"),
+        ("did she meet trump?", "what did nancy pelosi say?"),
+        ("when will she meet trump again?", "what did the governor say?"),
+    ],
+)
+def test_a_question_that_points_back_at_a_stranger_is_not_answered_alone(
+    answerer: Answerer, question: str, history: str
+) -> None:
+    """A review: answered alone, "what did she call trump?" after a question about someone the article
+    never names got Trump's word for Mamdani; "she" is the stranger, and the question stays declined."""
+    assert not answerer.ask(question, history=[history]).answered
+
+
 def test_they_after_something_plural_still_points_back(answerer: Answerer) -> None:
     reader = answerer.retriever.followups
     # Energy costs, the republicans, two of the people quoted: "they" may stand for any of them.
@@ -535,6 +551,8 @@ PEOPLE = frozenset({"trump", "mamdani", "bannon"})
         ("and trump?", "what did mamdani call trump?", "what did trump call mamdani?"),
         ("and Trump?", "What did Mamdani say about Trump?", "What did trump say about mamdani?"),
         ("and mamdani?", "what did mamdani call trump?", None),  # the one it was about: nothing to swap
+        # "İ" matches "i" but folds to "i̇": the name found is known by where it matched (a review).
+        ("and trump?", "what did MAMDANİ call trump?", "what did trump call mamdani?"),
         ("and trump?", "what did trump say?", None),  # the same person
         ("who is trump?", "how old is mamdani", None),  # no continuation: a question of its own
         ("and trump and bannon?", "what did mamdani say", None),  # two people after
