@@ -17,6 +17,9 @@ from bot.core.files import Damage, read_text
 from bot.core.names import fold_names, given_names
 
 _WORD = re.compile(r"[A-Za-z]+")
+# A word as typed, letters of any script: only one of plain Latin letters may be a typo of the article's
+# ("café" was read as "caf" + "é", and "caf" corrected to "can"; "gİuliani" became "gİgiuliani").
+_TYPED_WORD = re.compile(r"[^\W\d_]+")
 PROTECTED_FILE = "protected_words.txt"
 _COUNT_LINE = "# words:"  # the protected-words file's first line, with their number
 _END_LINE = "#end"  # ... and its last
@@ -104,7 +107,7 @@ class Speller:
 
     def _fix(self, word: str) -> str:
         low = word.lower()
-        if len(low) < 3 or low in self._vocab or low in self._protected:
+        if len(low) < 3 or not _WORD.fullmatch(word) or low in self._vocab or low in self._protected:
             return word
         limit = _limit(len(low))
         near = self._within.get(len(low))
@@ -117,4 +120,4 @@ class Speller:
     def correct(self, text: str) -> str:
         """The text with each unknown word replaced by its closest corpus word, if one is close, and each
         person's given names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
-        return fold_names(_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)
+        return fold_names(_TYPED_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)

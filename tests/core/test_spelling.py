@@ -68,6 +68,14 @@ def test_words_without_a_close_corpus_word_are_kept(speller: Speller, text: str)
     assert speller.correct(text) == expected
 
 
+@pytest.mark.parametrize("text", ["a bikè scheme", "the meetinġ", "naïve meetng", "MAMDANİ"])
+def test_a_word_with_letters_beyond_plain_latin_is_no_typo_of_the_article(text: str) -> None:
+    """A review: the typo repair read "café" as "caf" + "é" and corrected "caf"; "gİuliani" became
+    "gİgiuliani". A word is taken whole, and one with other letters is left as typed."""
+    speller = Speller(CORPUS, frozenset())
+    assert speller.correct(text) == text.replace("meetng", "meeting")
+
+
 def test_english_dictionary_is_large_and_lacks_the_typos(english: frozenset[str]) -> None:
     assert len(english) > 100_000
     assert {"bake", "lunch", "meeting"} <= english
