@@ -122,6 +122,8 @@ class FollowupReader:
             and (stems := self.lexical.content_stems(w))
             and not stems & FUNCTION_WORDS
             and w not in stems
+            # ... a word of the article or of the training questions: not "always", "texas", "series"
+            and self.lexical.coverage(w, self.asked) > 0
             for w in words
         )
 

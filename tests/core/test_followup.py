@@ -290,6 +290,11 @@ def test_they_after_something_plural_still_points_back(answerer: Answerer) -> No
     chain = ["What did the republicans think?", "did they like it?"]
     assert len(reader.weights("why did they say that?", chain)) == 3
     assert reader.plural(chain[1], before=True) and not reader.plural(chain[1], before=False)
+    # A word that only ends like a plural, or that neither the article nor its questions use, is none;
+    # nor is "us" (a review: "where did they meet?" after "what about texas?" got the next meeting).
+    for singular in ("what about texas?", "the series", "the GDP of the US", "is this news"):
+        assert not reader.plural(singular, before=False), singular
+    assert reader.plural("what do the voters want?", before=False)
 
 
 def test_topic_and_person_switches_are_read_in_context(answerer: Answerer, repo_root: Path) -> None:
