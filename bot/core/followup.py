@@ -64,12 +64,6 @@ BACK_REFERENCE_FACTOR = 0.75
 # costs": "how much have they gone up?"), or a "they" that itself stood for one of those.
 PLURAL_PRONOUNS = frozenset("they them their theirs".split())
 PLURAL_WORDS = frozenset("both people men women children folks".split())
-# "He", "his", "she", "her" likewise point back only at someone: one of the people the article quotes, a
-# "who" question's answer, someone the article has no word for ("what does kathy hochul think?"), or a
-# "he" that itself stood for one of those. After "will they meet again?", "what is his slogan?" is
-# Mamdani's slogan, not the next meeting.
-SINGULAR_PRONOUNS = frozenset("he him his himself she her hers herself".split())
-ASKING_WHO = frozenset("who whom whose".split())
 # How many earlier messages are read at most: older ones contribute a product of weights anyway.
 MAX_HISTORY = 3
 # Word credits of recently seen words, bounded by bytes (a "word" of a pasted text can be 2,000 characters).
@@ -133,9 +127,7 @@ class FollowupReader:
             for w in words
         )
 
-    def self_contained(
-        self, text: str, confidence: float | None = None, before: tuple[bool, bool] = (True, True)
-    ) -> float:
+    def self_contained(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
         `confidence`, the abstainer's P(answerable) for the message read alone, vouches for a whole
@@ -147,7 +139,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
-        pointers = _pointers(words, before)
+        pointers = _pointers(words, plural_before)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
@@ -202,13 +194,10 @@ class FollowupReader:
             score *= BACK_REFERENCE_FACTOR
         return score
 
-    def context_weight(
-        self, text: str, confidence: float | None = None, before: tuple[bool, bool] = (True, True)
-    ) -> float:
-        """The weight of the earlier messages when this message is searched (0 = ignore them); `before`,
-        whether what came before names something plural that "they", and someone that "he" or "she",
-        may stand for."""
-        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, before))
+    def context_weight(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
+        """The weight of the earlier messages when this message is searched (0 = ignore them);
+        `plural_before`, whether what came before names something plural that "they" may stand for."""
+        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before))
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -222,56 +211,38 @@ class FollowupReader:
         recent = list(history[-MAX_HISTORY:])
         plurals = self._plurals(recent)
         out = [1.0]
-        lean = self.context_weight(
-            text, confidence(text) if confidence else None, plurals[-1] if recent else (True, True)
-        )
+        lean = self.context_weight(text, confidence(text) if confidence else None, not recent or plurals[-1])
         for n in range(len(recent) - 1, -1, -1):
             if lean <= 0.0:
                 break
             out.append(out[-1] * lean)
             earlier = recent[n]
             lean = self.context_weight(
-                earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else (False, False)
+                earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else False
             )
         return out
 
-    def someone(self, text: str, before: bool = True) -> bool:
-        """Whether a message names someone a later "he" or "she" may stand for; `before`, whether the
-        message before it did."""
-        words = _WORD.findall(fold(text))
-        if any(w in self.people or w in ASKING_WHO for w in words):
-            return True
-        if before and any(w in SINGULAR_PRONOUNS for w in words):
-            return True
-        content = [w for w in words if w not in BACK_REFERENCES and self.lexical.content_stems(w)]
-        return any(self.lexical.coverage(w, self.asked) == 0 for w in content)
-
-    def _plurals(self, recent: Sequence[str]) -> list[tuple[bool, bool]]:
-        """Whether each message leaves something plural for a later "they", and someone for a later
-        "he" (the oldest's own pronouns stand for the two men: what they might have pointed back at is
-        too far back to count)."""
-        plurals: list[tuple[bool, bool]] = []
+    def _plurals(self, recent: Sequence[str]) -> list[bool]:
+        """Whether each message leaves something plural for a later "they" (the oldest's own "they"
+        stands for the two men: what it might have pointed back at is too far back to count)."""
+        plurals: list[bool] = []
         for earlier in recent:
-            plural, one = plurals[-1] if plurals else (False, False)
-            plurals.append((self.plural(earlier, plural), self.someone(earlier, one)))
+            plurals.append(self.plural(earlier, plurals[-1] if plurals else False))
         return plurals
 
     def points_back(self, text: str, history: Sequence[str]) -> bool:
         """Whether the message points back at what came before ("he", "it", "that"; "they" only at
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
-        before = self._plurals(recent)[-1] if recent else (False, False)
-        return bool(_pointers(_WORD.findall(fold(text)), before))
+        plural_before = bool(recent) and self._plurals(recent)[-1]
+        return bool(_pointers(_WORD.findall(fold(text)), plural_before))
 
 
-def _pointers(words: Sequence[str], before: tuple[bool, bool]) -> set[str]:
-    """The words of a message that point back: not "they" with nothing plural before it (the two men),
-    nor "he" or "she" with no one before it (one of them); `before` is (something plural, someone)."""
+def _pointers(words: Sequence[str], plural_before: bool) -> set[str]:
+    """The words of a message that point back; "they" with nothing plural before it is the two men."""
     pointers = {w for w in words if w in BACK_REFERENCES}
-    if not before[0]:
-        pointers -= PLURAL_PRONOUNS
-    if not before[1]:
-        pointers -= SINGULAR_PRONOUNS
+    if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
+        return set()
     return pointers
 
 

@@ -277,20 +277,6 @@ def test_a_question_that_points_back_at_a_stranger_is_not_answered_alone(
     assert not answerer.ask(question, history=[history]).answered
 
 
-def test_he_with_no_one_before_it_is_one_of_the_two_men(answerer: Answerer) -> None:
-    """A trial: "what is his slogan?" after "will they meet again?" got the next meeting."""
-    answer = answerer.ask("what is his slogan?", history=["will they meet again?"])
-    assert answer.highlight == answerer.ask("what is his slogan?").highlight
-    assert "Housing is a human right" in (answer.highlight or "")
-    reader = answerer.retriever.followups
-    # Someone before it: a quoted person, a "who" question, someone the article has no word for.
-    for before in ("what did bannon say?", "who sent the letter?", "what does kathy hochul think?"):
-        assert reader.someone(before, before=False), before
-        assert reader.points_back("what did he say?", [before]), before
-    assert not reader.someone("will they meet again?", before=False)
-    assert not reader.points_back("what is his slogan?", ["will they meet again?"])
-
-
 def test_they_after_something_plural_still_points_back(answerer: Answerer) -> None:
     reader = answerer.retriever.followups
     # Energy costs, the republicans, two of the people quoted: "they" may stand for any of them.
