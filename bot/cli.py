@@ -1261,7 +1261,8 @@ def _brief(message: str) -> str:
     message = _LONG_WORD.sub(lambda m: m.group()[:39] + "…", message)
     if len(message) <= _MAX_ERROR_CHARS:
         return message
-    return message[: message.rfind(" ", 0, _MAX_ERROR_CHARS)] + " …"
+    cut = message.rfind(" ", 0, _MAX_ERROR_CHARS)
+    return message[: cut if cut > 0 else _MAX_ERROR_CHARS] + " …"
 
 
 def build_parser() -> _Parser:
