@@ -1255,10 +1255,9 @@ _MAX_ERROR_CHARS = 200
 
 
 def _brief(message: str) -> str:
-    """The message with each word of over 40 characters cut to 40 and the whole to about 200; tabs,
-    escapes and other unprintable characters are spaces (a terminal would act on them)."""
-    message = "".join(c if c.isprintable() else " " for c in message)
-    message = _LONG_WORD.sub(lambda m: m.group()[:39] + "…", message)
+    """The message on one line as the terminal may show it (`_as_shown`: no escape sequence, tabs as
+    spaces), each word of over 40 characters cut to 40 and the whole to about 200."""
+    message = _LONG_WORD.sub(lambda m: m.group()[:39] + "…", _as_shown(message))
     if len(message) <= _MAX_ERROR_CHARS:
         return message
     cut = message.rfind(" ", 0, _MAX_ERROR_CHARS)
