@@ -24,7 +24,7 @@ from bot.core.lexical import LexicalIndex
 from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
-from bot.core.speakers import asks_for_an_opinion, unknown_speaker, unknown_topic
+from bot.core.speakers import asks_for_an_opinion, stranger_pointed_at, unknown_speaker, unknown_topic
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
 
@@ -364,7 +364,9 @@ class Retriever:
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, or whether they talked about something
         # it never names, is a fact it lacks (bot.core.speakers).
-        stranger = self._stranger(question)
+        stranger = self._stranger(question) or stranger_pointed_at(
+            question, [c.text for c in context], self.lexical, self.model.asked_words, self.people
+        )
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)

@@ -18,8 +18,10 @@ for ("did trump meet biden").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.core.lexical import LexicalIndex
+from bot.core.text import WORD_OF_LETTERS, fold
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -59,6 +61,52 @@ def asked_about(question: str) -> str | None:
         if found:
             return found.group("who")
     return None
+
+
+# Pronouns that stand for one person.
+_ONE_PERSON = frozenset("he him his himself she her hers herself".split())
+
+
+def stranger_pointed_at(
+    question: str,
+    earlier: Iterable[str],
+    lexical: LexicalIndex,
+    known: frozenset[str],
+    people: frozenset[str],
+) -> str | None:
+    """The stranger a follow-up's "he" or "she" stands for, else None: "what did he call trump?" after "what
+    did eric adams say?" asks what Adams called him, which the article no more says than what Adams said
+    (a trial found it answered with Mamdani's word for Trump). `earlier`: the messages before it, latest
+    first; `people`: the folded surnames of the article's people.
+
+    The pronoun must be in whom the follow-up asks about ("what did he call trump?", "what did his aides
+    say?"), or, when it asks about no one, in a follow-up that names none of the article's people ("how old
+    is he?"); "what did trump call him?" asks about Trump. It stands for the
+    one the latest earlier message asked about by name; an earlier message that asked about "him" passes it
+    on, and one that names one of the article's people without asking about anyone leaves it to them."""
+    who = asked_about(question)
+    if not _words(who if who is not None else question) & _ONE_PERSON:
+        return None
+    if who is None and _words(question) & people:
+        return None
+    for text in earlier:
+        before = asked_about(text)
+        if before is not None:
+            if _named(before):
+                return unknown_speaker(text, lexical, known)
+            continue  # "what did he call trump?": the one asked about is further back
+        if _words(text) & people:
+            return None
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return set(WORD_OF_LETTERS.findall(fold(text)))
+
+
+def _named(who: str) -> bool:
+    """Whether the words naming whom a question asks about are more than a pronoun for one person."""
+    return bool(_words(who) - _ONE_PERSON)
 
 
 # The bot's own views, or advice to the asker: the article holds neither. "Should I vote for Mamdani?" and

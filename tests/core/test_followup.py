@@ -277,6 +277,31 @@ def test_a_question_that_points_back_at_a_stranger_is_not_answered_alone(
     assert not answerer.ask(question, history=[history]).answered
 
 
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("what did he call trump?", ["what did eric adams say?"]),
+        ("and what did he say about mamdani?", ["what did bernie sanders think of the meeting?"]),
+        ("and what did he say about rent?", ["what did eric adams say?", "what did he call trump?"]),
+    ],
+)
+def test_a_follow_up_about_a_stranger_by_pronoun_is_declined_in_context(
+    answerer: Answerer, question: str, history: list[str]
+) -> None:
+    """A trial: "what did he call trump?" after "what did eric adams say?" got Mamdani's "fascist"; "he" is
+    Adams, whose words the article lacks (bot.core.speakers.stranger_pointed_at)."""
+    assert not answerer.ask(question, history=history).answered
+
+
+def test_a_pronoun_for_one_of_the_articles_people_is_still_answered(answerer: Answerer) -> None:
+    for question, history in [
+        ("what did he call trump?", ["what did mamdani say?"]),
+        ("what did he call mamdani?", ["what did steve bannon say?"]),
+        ("what did he say about rent?", ["what did eric adams say?", "when did trump meet mamdani?"]),
+    ]:
+        assert answerer.ask(question, history=history).answered, question
+
+
 def test_they_after_something_plural_still_points_back(answerer: Answerer) -> None:
     reader = answerer.retriever.followups
     # Energy costs, the republicans, two of the people quoted: "they" may stand for any of them.

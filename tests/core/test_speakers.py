@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.lexical import LexicalIndex
-from bot.core.speakers import asked_about, unknown_speaker, unknown_topic
+from bot.core.speakers import asked_about, stranger_pointed_at, unknown_speaker, unknown_topic
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,48 @@ def test_someone_the_article_has_no_word_for_is_unknown(lexical: LexicalIndex, q
 )
 def test_someone_the_article_or_training_questions_know_is_not(lexical: LexicalIndex, question: str) -> None:
     assert unknown_speaker(question, lexical, frozenset({"command", "chief"})) is None
+
+
+PEOPLE = frozenset({"trump", "mamdani", "bannon"})
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier"),
+    [
+        ("what did he call trump?", ["what did eric adams say?"]),
+        ("what did his aides say?", ["what did eric adams say?"]),
+        ("how old is she?", ["what does kathy hochul think of mamdani?"]),
+        # "he" in the message between passes it on: whom it asked about is further back.
+        ("and what did he say about rent?", ["what did he call trump?", "what did eric adams say?"]),
+    ],
+)
+def test_a_pronoun_for_a_stranger_asked_about_before_is_that_stranger(
+    lexical: LexicalIndex, question: str, earlier: list[str]
+) -> None:
+    """A trial: "what did he call trump?" after "what did eric adams say?" was answered with Mamdani's word
+    for Trump; "he" is Adams, whose words the article lacks."""
+    assert stranger_pointed_at(question, earlier, lexical, frozenset(), PEOPLE) in {
+        "eric adams",
+        "kathy hochul",
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier"),
+    [
+        ("what did he call trump?", ["what did steve bannon say?"]),  # the article's
+        ("what did trump call him?", ["what did eric adams say?"]),  # asks about Trump
+        ("what did eric adams say about him?", ["what did trump say?"]),  # a name: unknown_speaker's
+        ("what did he say about rent?", ["when did trump meet mamdani?", "what did eric adams say?"]),
+        ("how old is trump?", ["what did eric adams say?"]),  # no pronoun
+        ("how old is he?", []),
+        ("what did they say?", ["what did eric adams say?"]),  # not one person
+    ],
+)
+def test_a_pronoun_for_someone_else_is_no_stranger(
+    lexical: LexicalIndex, question: str, earlier: list[str]
+) -> None:
+    assert stranger_pointed_at(question, earlier, lexical, frozenset(), PEOPLE) is None
 
 
 @pytest.fixture(scope="module")
