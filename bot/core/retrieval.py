@@ -365,7 +365,7 @@ class Retriever:
         # What someone the article never names said or thought, or whether they talked about something
         # it never names, is a fact it lacks (bot.core.speakers).
         stranger = self._stranger(question) or stranger_pointed_at(
-            question, [c.text for c in context], self.lexical, self.model.asked_words, self.people
+            question, [c.text for c in context], self.lexical, self.model.asked_words
         )
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:

@@ -56,57 +56,60 @@ _ANYONE = frozenset(
 
 def asked_about(question: str) -> str | None:
     """The words naming whose words or views the question asks for, or None if it asks for none."""
+    found = _asking(question)
+    return found.group("who") if found else None
+
+
+def _asking(question: str) -> re.Match[str] | None:
     for pattern in _ASKS:
         found = pattern.search(question)
         if found:
-            return found.group("who")
+            return found
     return None
 
 
-# Pronouns that stand for one person.
-_ONE_PERSON = frozenset("he him his himself she her hers herself".split())
+# Pronouns that stand for one man or one woman, and words that say which someone is: a "he" is no "his
+# wife", a "she" no "the governor's husband".
+_HE = frozenset("he him his himself".split())
+_SHE = frozenset("she her hers herself".split())
+_MEN = frozenset("man men boy guy mr sir husband father dad son brother uncle nephew king prince".split())
+_WOMEN = frozenset(
+    "woman women girl lady mrs ms miss madam wife mother mom mum daughter sister aunt niece queen".split()
+)
 
 
 def stranger_pointed_at(
-    question: str,
-    earlier: Iterable[str],
-    lexical: LexicalIndex,
-    known: frozenset[str],
-    people: frozenset[str],
+    question: str, earlier: Iterable[str], lexical: LexicalIndex, known: frozenset[str]
 ) -> str | None:
-    """The stranger a follow-up's "he" or "she" stands for, else None: "what did he call trump?" after "what
+    """The stranger a follow-up asks about as "he" or "she", else None: "what did he call trump?" after "what
     did eric adams say?" asks what Adams called him, which the article no more says than what Adams said
     (a trial found it answered with Mamdani's word for Trump). `earlier`: the messages before it, latest
-    first; `people`: the folded surnames of the article's people.
+    first.
 
     The pronoun must be in whom the follow-up asks about ("what did he call trump?", "what did his aides
-    say?"), or, when it asks about no one, in a follow-up that names none of the article's people ("how old
-    is he?"); "what did trump call him?" asks about Trump. It stands for the
-    one the latest earlier message asked about by name; an earlier message that asked about "him" passes it
-    on, and one that names one of the article's people without asking about anyone leaves it to them."""
-    who = asked_about(question)
-    if not _words(who if who is not None else question) & _ONE_PERSON:
-        return None
-    if who is None and _words(question) & people:
-        return None
+    say?"; not "what did trump call him?"), and the message just before must have asked about the stranger
+    by name, or about "him" after a message that did. Any other message between them is another subject
+    ("who is the mayor-elect?"), and a pronoun of the other sex is someone else ("what did he say?" after
+    "what did his wife say?"), as is one named before it in the follow-up itself."""
+    found = _asking(question)
+    pronouns = _words(found.group("who")) & (_HE | _SHE) if found else set()
+    if not pronouns or lexical.content_stems(question[: found.start()]):
+        return None  # "who is the former adviser and what did he tell politico?": he is named before
     for text in earlier:
         before = asked_about(text)
-        if before is not None:
-            if _named(before):
-                return unknown_speaker(text, lexical, known)
-            continue  # "what did he call trump?": the one asked about is further back
-        if _words(text) & people:
+        if before is None:
             return None
+        named = _words(before) - _HE - _SHE
+        if not named:
+            continue  # "what did he call trump?": whom it asked about is further back
+        if (pronouns & _HE and named & _WOMEN) or (pronouns & _SHE and named & _MEN):
+            return None
+        return unknown_speaker(text, lexical, known)
     return None
 
 
 def _words(text: str) -> set[str]:
     return set(WORD_OF_LETTERS.findall(fold(text)))
-
-
-def _named(who: str) -> bool:
-    """Whether the words naming whom a question asks about are more than a pronoun for one person."""
-    return bool(_words(who) - _ONE_PERSON)
 
 
 # The bot's own views, or advice to the asker: the article holds neither. "Should I vote for Mamdani?" and
