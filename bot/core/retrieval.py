@@ -362,10 +362,12 @@ class Retriever:
         chosen = self.excerpts_of(s, k)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
-        # What someone the article never names said or thought, or whether they talked about something
-        # it never names, is a fact it lacks (bot.core.speakers).
-        stranger = self._stranger(question) or stranger_pointed_at(
-            question, [c.text for c in context], self.lexical, self.model.asked_words
+        # What someone the article never names said or thought, named or as the "he" of a follow-up, or
+        # whether they talked about something it never names, is a fact it lacks (bot.core.speakers).
+        stranger = self._stranger(question) or (
+            stranger_pointed_at(question, [c.text for c in context], self.lexical, self.model.asked_words)
+            if context
+            else None
         )
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
