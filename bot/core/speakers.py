@@ -90,11 +90,14 @@ def stranger_pointed_at(
     say?"; not "what did trump call him?"), and the message just before must have asked about the stranger
     by name, or about "him" after a message that did. Any other message between them is another subject
     ("who is the mayor-elect?"), and a pronoun of the other sex is someone else ("what did he say?" after
-    "what did his wife say?"), as is one named before it in the follow-up itself."""
+    "what did his wife say?"), as is one named before it in the follow-up itself. A name's sex is not
+    read: "he" after "what did kathy hochul say?" is taken for her."""
     found = _asking(question)
     pronouns = _words(found.group("who")) & (_HE | _SHE) if found else set()
-    if not pronouns or lexical.content_stems(question[: found.start()]):
-        return None  # "who is the former adviser and what did he tell politico?": he is named before
+    if not pronouns or lexical.coverage(question[: found.start()], known):
+        # "who is the former adviser and what did he tell politico?": he is named before. Chat before it
+        # names no one ("lol what did he call trump?"): no word of the article or its questions.
+        return None
     for text in earlier:
         before = asked_about(text)
         if before is None:

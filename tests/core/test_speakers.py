@@ -79,6 +79,7 @@ def test_someone_the_article_or_training_questions_know_is_not(lexical: LexicalI
         ("what did he call trump?", ["what did eric adams say?"]),
         ("what did his aides say?", ["what did eric adams say?"]),
         ("what did she say about rent?", ["what does kathy hochul think of mamdani?"]),
+        ("lol what did he call trump?", ["what did eric adams say?"]),  # chat before it names no one
         # "he" in the message between passes it on: whom it asked about is further back.
         ("and what did he say about rent?", ["what did he call trump?", "what did eric adams say?"]),
     ],
