@@ -43,13 +43,25 @@ def corpus_words(texts: Iterable[str]) -> list[str]:
     return [w for w, _ in counts.most_common()]
 
 
+# Question words the article does not use ("where", "why", "which" and "whose" are not in it) are the
+# commonest words of questions: a typo of one is repaired towards it, ahead of an article word as close
+# ("whered" became "here", "wher" "when").
+QUESTION_WORDS = ("what", "where", "when", "who", "why", "which", "whose", "how")
+
+
+def targets(texts: Iterable[str]) -> list[str]:
+    """The words a typo may be repaired into: the question words, then the corpus's words, most frequent
+    first (among equally close words, the first wins)."""
+    return [*QUESTION_WORDS, *(w for w in corpus_words(texts) if w not in QUESTION_WORDS)]
+
+
 def protected_words(texts: Iterable[str], english: Iterable[str]) -> frozenset[str]:
     """English words close enough to a corpus word that they would be "corrected" unless protected.
 
     Only these need remembering at serving time: every other English word is too far from the corpus
     to be touched, so the 160,000-word dictionary stays out of the serving process.
     """
-    words = corpus_words(texts)
+    words = targets(texts)
     vocab = set(words)
     candidates = sorted(w for w in english if len(w) > 2 and w.isalpha() and w not in vocab)
     if not candidates or not words:
@@ -65,8 +77,8 @@ class Speller:
 
     def __init__(self, corpus_texts: Iterable[str], protected: frozenset[str]) -> None:
         corpus_texts = list(corpus_texts)
-        # Most frequent first, so that among equally close words the commoner wins.
-        self._words = corpus_words(corpus_texts)
+        # Question words first, then most frequent first: among equally close words the first wins.
+        self._words = targets(corpus_texts)
         self._names = given_names(corpus_texts)
         self._vocab = set(self._words)
         self._protected = protected

@@ -40,6 +40,16 @@ def test_typos_are_corrected_towards_corpus_words(speller: Speller, typed: str, 
     assert speller.correct(typed) == expected
 
 
+def test_a_typo_of_a_question_word_the_article_lacks_is_repaired_into_it(speller: Speller) -> None:
+    """A trial: "whered the meeting happen" became "here the meeting happen" (the article never says
+    "where"), and was answered with the next meeting; "wher" became "when"."""
+    assert "where" not in " ".join(CORPUS).lower()
+    assert speller.correct("whered was teh meetng") == "where was the meeting"
+    assert (
+        speller.correct("wher did they meet? whih one? whos he?") == "where did they meet? which one? who he?"
+    )
+
+
 @pytest.mark.parametrize("text", ["bake", "lunch", "Shall we bake a cake for lunch?"])
 def test_real_english_words_are_left_alone(speller: Speller, text: str) -> None:
     assert speller.correct(text) == text
