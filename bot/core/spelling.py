@@ -1,6 +1,7 @@
 """Typo repair against the corpus: a word neither in the article nor in English is mapped to the
-closest article word within a small edit distance ("teh meetng" → "the meeting"); then a person's given
-names are read as the surname the article calls them by (bot.core.names)."""
+closest question word or article word within a small edit distance ("teh meetng" → "the meeting", "wher"
+→ "where"); then a person's given names are read as the surname the article calls them by
+(bot.core.names)."""
 
 from __future__ import annotations
 
