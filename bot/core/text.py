@@ -430,11 +430,12 @@ def _ends_marked(text: str) -> bool:
 
 # Chat filler that closes a message and says nothing of what is asked ("when did they meet lol", "who is he
 # pls"): searched with it, the encoder reads it as part of the question ("when did they meet lol" bolded
-# "Just months earlier, Trump had called Mamdani a 'communist.'"), and the speller makes "lol" "low".
-_FILLER_WORD = re.compile(
-    r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|fr|tbh|ngl|tho)",
-    re.IGNORECASE,
+# "Just months earlier, Trump had called Mamdani a 'communist.'"), and the speller makes "lol" "low". The
+# same words opening a question are left out with the greetings (`_GREETING`).
+_FILLER = (
+    r"l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho"
 )
+_FILLER_WORD = re.compile(f"(?:{_FILLER})", re.IGNORECASE)
 MAX_FILLER = 6  # closing words and signs looked at
 _CLOSING = "?!.…"
 _BETWEEN = " \t\n,;:-"
@@ -466,12 +467,13 @@ def without_filler(text: str) -> str:
     return kept + marks  # "when did they meet? lol" keeps the mark before the filler
 
 
-# A greeting that opens a question ("hola, who is mamdani", "good morning, what did they agree on?"): the
-# encoder and the abstainer read its words as part of what is asked, and those declined such questions
-# that they answered without it (a trial). Only before a question's opening word.
+# A greeting or chat filler that opens a question ("hola, who is mamdani", "good morning, what did they agree
+# on?", "lol when did they meet"): the encoder and the abstainer read its words as part of what is asked,
+# and those declined such questions that they answered without it (a trial); "lol when did they meet"
+# bolded Trump's word for Mamdani. Only before a question's opening word.
 _GREETING = re.compile(
     r"\s*(?:(?:hi|hii+|hello|hey+|heya|hiya|hola|yo|sup|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|"
-    r"gm)(?:\s+(?:there|all|everyone|guys|folks|bot|friend))?(?:[,!.:;~-]+\s*|\s+))+(?="
+    rf"gm|{_FILLER})(?:\s+(?:there|all|everyone|guys|folks|bot|friend))?(?:[,!.:;~-]+\s*|\s+))+(?="
     + _QUESTION_WORD
     + ")",
     re.I,
@@ -496,12 +498,14 @@ def _as_conjunction(m: re.Match[str]) -> str:
 
 
 def without_chat_openers(text: str) -> str:
-    """The question without a greeting before it and without words of emphasis after its question word:
-    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened", "also who is he" and
-    "and also who is he" → "and who is he". A greeting alone, or one before anything but a question, stays
-    as typed."""
+    """The question without a greeting or chat filler before it and without words of emphasis after its
+    question word: "hola, who is mamdani" and "lol who is mamdani" → "who is mamdani", "wtf happened" →
+    "what happened", "also who is he" and "and also who is he" → "and who is he". A greeting or filler
+    alone, or before anything but a question of two words or more ("lol what", "hi, thanks"), stays as
+    typed."""
     greeting = _GREETING.match(text)  # at the start only: tried from every position, it was quadratic
-    if greeting:
+    # ... before a question of two words or more: "lol what" is a reaction, as typed.
+    if greeting and len(text[greeting.end() :].split()) > 1:
         text = text[greeting.end() :]
     text = _ALSO.sub(_as_conjunction, _STRESS.sub(r"\1", text), count=1)
     return _WTF.sub("what", text, count=1)

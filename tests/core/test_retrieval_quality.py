@@ -299,3 +299,20 @@ def test_chat_filler_at_the_end_changes_nothing(answerer: Answerer, question: st
     typed, bare = answerer.ask(question), answerer.ask(plain)
     assert typed.kind == bare.kind == "answer"
     assert typed.highlight == bare.highlight
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("lol when did they meet", "when did they meet"),
+        ("bruh what did bannon say", "what did bannon say"),
+        ("lmao who is mamdani", "who is mamdani"),
+    ],
+)
+def test_chat_filler_at_the_start_changes_nothing(answerer: Answerer, question: str, plain: str) -> None:
+    """A trial: "lol when did they meet" bolded Trump's word for Mamdani, "bruh what did bannon say" was
+    declined. With one of these before each newcomers-check question, hit@1 was 0.84 ("lol") to 0.907
+    ("bruh") against 0.933 without."""
+    typed, bare = answerer.ask(question), answerer.ask(plain)
+    assert typed.kind == bare.kind == "answer"
+    assert typed.highlight == bare.highlight

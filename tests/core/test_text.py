@@ -206,6 +206,15 @@ def test_chat_filler_that_ends_a_message_is_not_searched(typed: str, searched: s
         ("good morning, what did they agree on?", "what did they agree on?"),
         ("hey there how old is mamdani", "how old is mamdani"),
         ("hi! hey bot, when was the meeting", "when was the meeting"),
+        ("lol when did they meet", "when did they meet"),  # chat filler, as at the end
+        ("bruh, thanks! who is mamdani", "who is mamdani"),
+        *(
+            ("lol", "lol"),
+            ("lol nice", "lol nice"),
+            ("please tell me about mamdani", "please tell me about mamdani"),
+            ("lol what", "lol what"),  # a reaction, not a question
+            ("hi who?", "hi who?"),
+        ),
         ("who tf is mamdani", "who is mamdani"),
         ("what the heck happened in the oval office", "what happened in the oval office"),
         ("how on earth did they meet", "how did they meet"),
