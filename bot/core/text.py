@@ -430,12 +430,12 @@ def _ends_marked(text: str) -> bool:
 
 # Chat filler that closes a message and says nothing of what is asked ("when did they meet lol", "who is he
 # pls"): searched with it, the encoder reads it as part of the question ("when did they meet lol" bolded
-# "Just months earlier, Trump had called Mamdani a 'communist.'"), and the speller makes "lol" "low". The
-# same words opening a question are left out with the greetings (`_GREETING`).
-_FILLER = (
-    r"l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho"
+# "Just months earlier, Trump had called Mamdani a 'communist.'"), and the speller makes "lol" "low". So
+# does the same filler opening it ("lol when did they meet" bolded the same line).
+_FILLER_WORD = re.compile(
+    r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho)",
+    re.IGNORECASE,
 )
-_FILLER_WORD = re.compile(f"(?:{_FILLER})", re.IGNORECASE)
 MAX_FILLER = 6  # closing words and signs looked at
 _CLOSING = "?!.…"
 _BETWEEN = " \t\n,;:-"
@@ -444,8 +444,33 @@ _BETWEEN = " \t\n,;:-"
 def without_filler(text: str) -> str:
     """The message without the chat filler it closes with (of its last MAX_FILLER words, with any emoji or
     emoticons among them), its closing marks kept: "when did they meet lol?" → "when did they meet?",
-    "when did they meet lol 😂" → "when did they meet". A message of nothing else stays as typed, and so
-    does one that closes with signs alone ("when did they meet 😂")."""
+    "when did they meet lol 😂" → "when did they meet"; and without the filler it opens with, when two
+    words or more follow ("lol 😂 when did they meet"). A message of nothing else stays as typed, and so
+    does one that closes with signs alone ("when did they meet 😂"). Only what is searched loses it: the
+    message's kind is read with it ("lol is he serious" is a reaction)."""
+    return _without_closing_filler(_without_opening_filler(text))
+
+
+def _without_opening_filler(text: str) -> str:
+    rest, kept = text.lstrip(), None
+    for _ in range(MAX_FILLER):
+        words = rest.split(None, 1)
+        if len(words) < 2:
+            break
+        first = words[0].strip(_BETWEEN + ",.!?…")
+        if _FILLER_WORD.fullmatch(first):
+            kept = ""
+        elif any(c.isalnum() for c in first):
+            break
+        rest = words[1]
+        if kept is not None:
+            kept = rest  # signs after the filler go with it ("lol 😂 when did they meet")
+    if kept is None or len(kept.split()) < 2:
+        return text
+    return kept
+
+
+def _without_closing_filler(text: str) -> str:
     core = text.rstrip()
     marks = core[len(core.rstrip(_CLOSING)) :]
     core = core[: len(core) - len(marks)]
@@ -467,13 +492,12 @@ def without_filler(text: str) -> str:
     return kept + marks  # "when did they meet? lol" keeps the mark before the filler
 
 
-# A greeting or chat filler that opens a question ("hola, who is mamdani", "good morning, what did they agree
-# on?", "lol when did they meet"): the encoder and the abstainer read its words as part of what is asked,
-# and those declined such questions that they answered without it (a trial); "lol when did they meet"
-# bolded Trump's word for Mamdani. Only before a question's opening word.
+# A greeting that opens a question ("hola, who is mamdani", "good morning, what did they agree on?"): the
+# encoder and the abstainer read its words as part of what is asked, and those declined such questions
+# that they answered without it (a trial). Only before a question's opening word.
 _GREETING = re.compile(
     r"\s*(?:(?:hi|hii+|hello|hey+|heya|hiya|hola|yo|sup|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|"
-    rf"gm|{_FILLER})(?:\s+(?:there|all|everyone|guys|folks|bot|friend))?(?:[,!.:;~-]+\s*|\s+))+(?="
+    r"gm)(?:\s+(?:there|all|everyone|guys|folks|bot|friend))?(?:[,!.:;~-]+\s*|\s+))+(?="
     + _QUESTION_WORD
     + ")",
     re.I,
@@ -498,13 +522,12 @@ def _as_conjunction(m: re.Match[str]) -> str:
 
 
 def without_chat_openers(text: str) -> str:
-    """The question without a greeting or chat filler before it and without words of emphasis after its
-    question word: "hola, who is mamdani" and "lol who is mamdani" → "who is mamdani", "wtf happened" →
-    "what happened", "also who is he" and "and also who is he" → "and who is he". A greeting or filler
-    alone, or before anything but a question of two words or more ("lol what", "hi, thanks"), stays as
-    typed."""
+    """The question without a greeting before it and without words of emphasis after its question word:
+    "hola, who is mamdani" → "who is mamdani", "wtf happened" → "what happened", "also who is he" and
+    "and also who is he" → "and who is he". A greeting alone, or before anything but a question of two
+    words or more ("hi what", "hi, thanks"), stays as typed."""
     greeting = _GREETING.match(text)  # at the start only: tried from every position, it was quadratic
-    # ... before a question of two words or more: "lol what" is a reaction, as typed.
+    # ... before a question of two words or more: "hi what" is a greeting, as typed.
     if greeting and len(text[greeting.end() :].split()) > 1:
         text = text[greeting.end() :]
     text = _ALSO.sub(_as_conjunction, _STRESS.sub(r"\1", text), count=1)

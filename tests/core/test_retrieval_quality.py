@@ -302,11 +302,21 @@ def test_chat_filler_at_the_end_changes_nothing(answerer: Answerer, question: st
 
 
 @pytest.mark.parametrize(
+    "reaction", ["lol is he serious", "lol how funny", "haha is that so", "thanks can do"]
+)
+def test_a_reaction_after_chat_filler_stays_chatter(answerer: Answerer, reaction: str) -> None:
+    """A review: with the filler left out before the kind was read, these were searched and declined, or
+    read as a help request; only the search leaves it out now."""
+    assert answerer.ask(reaction).kind == "chatter"
+
+
+@pytest.mark.parametrize(
     ("question", "plain"),
     [
         ("lol when did they meet", "when did they meet"),
         ("bruh what did bannon say", "what did bannon say"),
         ("lmao who is mamdani", "who is mamdani"),
+        ("lol 😂 when did they meet", "when did they meet"),
     ],
 )
 def test_chat_filler_at_the_start_changes_nothing(answerer: Answerer, question: str, plain: str) -> None:

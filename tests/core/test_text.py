@@ -191,9 +191,16 @@ def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
         ("when did they meet lol 😂", "when did they meet"),  # a trial: emoji among the filler
         ("when did they meet lol :)", "when did they meet"),
         ("when did they meet 😂", "when did they meet 😂"),  # signs alone: as typed
+        # Opening it too, before two words or more (a trial: "lol when did they meet" bolded the same line).
+        ("lol when did they meet", "when did they meet"),
+        ("lol 😂 when did they meet", "when did they meet"),
+        ("bruh, thanks! who is mamdani lol", "who is mamdani"),
+        ("lol whered they meet", "whered they meet"),  # before the typo repair reads "lol" as "low"
+        *(("lol what", "lol what"), ("lol nice", "lol nice"), ("lol 😂", "lol 😂")),
+        ("lol " * 5000 + "x y", "lol " * 4994 + "x y"),  # at most six words looked at
     ],
 )
-def test_chat_filler_that_ends_a_message_is_not_searched(typed: str, searched: str) -> None:
+def test_chat_filler_that_ends_or_opens_a_message_is_not_searched(typed: str, searched: str) -> None:
     # A trial: "when did they meet lol" bolded "Just months earlier, Trump had called Mamdani a
     # "communist."", and without "lol" the date.
     assert without_filler(typed) == searched
@@ -206,14 +213,12 @@ def test_chat_filler_that_ends_a_message_is_not_searched(typed: str, searched: s
         ("good morning, what did they agree on?", "what did they agree on?"),
         ("hey there how old is mamdani", "how old is mamdani"),
         ("hi! hey bot, when was the meeting", "when was the meeting"),
-        ("lol when did they meet", "when did they meet"),  # chat filler, as at the end
-        ("bruh, thanks! who is mamdani", "who is mamdani"),
+        ("lol when did they meet", "lol when did they meet"),  # filler: only the search loses it
         *(
             ("lol", "lol"),
             ("lol nice", "lol nice"),
             ("please tell me about mamdani", "please tell me about mamdani"),
-            ("lol what", "lol what"),  # a reaction, not a question
-            ("hi who?", "hi who?"),
+            ("hi who?", "hi who?"),  # a greeting before a one-word question
         ),
         ("who tf is mamdani", "who is mamdani"),
         ("what the heck happened in the oval office", "what happened in the oval office"),
