@@ -436,7 +436,7 @@ _FILLER_WORD = re.compile(
     r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho)",
     re.IGNORECASE,
 )
-MAX_FILLER = 6  # closing words and signs looked at
+MAX_FILLER = 6  # closing (and opening) words and signs looked at
 _CLOSING = "?!.…"
 _BETWEEN = " \t\n,;:-"
 
