@@ -20,6 +20,7 @@ from bot.core.followup import MAX_HISTORY, FollowupReader, ask_again, restated, 
 from bot.core.fusion import Fusion, Scored
 from bot.core.highlight import Highlighter, HighlightModel
 from bot.core.index import Index
+from bot.core.later import turned_out_unknown
 from bot.core.lexical import LexicalIndex
 from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
@@ -372,7 +373,7 @@ class Retriever:
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)
-        highlight, lacks_measure = None, False
+        highlight, lacks_fact = None, False
         if hits:
             rank, highlight = self.bold_line.choose(
                 question,
@@ -388,15 +389,19 @@ class Retriever:
             # none of asks for a fact the article lacks (bot.core.measures).
             lacking = missing_measure(question, hits[0].chunk.text) if answered else None
             if lacking is not None:
-                answered, lacks_measure = False, True
+                answered, lacks_fact = False, True
                 log.debug("declined: the first passage holds no %s", lacking)
+            # How a plan turned out, asked of a line that only plans it, is past the article: bot.core.later.
+            elif answered and highlight is not None and turned_out_unknown(question, highlight.text):
+                answered, lacks_fact = False, True
+                log.debug("declined: asks how it turned out, and the line only plans it")
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it
         # leans on names ("is it higher anywhere?" after a question about rent); a plainly unrelated
         # question gets none ("what's the capital of france?": neither word is the article's, though
         # people ask about it with "capital"; "how many bones are in the human body?": only "human").
-        # A question the abstainer answered but whose first passage lacks the measure it asks for is near.
-        near = answered or lacks_measure or (bool(hits) and self._near(question, confidence, context))
+        # A question the abstainer answered but whose first passage lacks the fact it asks for is near.
+        near = answered or lacks_fact or (bool(hits) and self._near(question, confidence, context))
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
         top = hits[0].score if hits else 0.0

@@ -719,6 +719,40 @@ def test_a_measure_the_first_passage_lacks_is_not_covered(answerer: Answerer, te
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "did they end up meeting again?",
+        "did mamdani actually become mayor?",
+        "was the energy co-op ever set up?",
+        "have they met again since?",
+    ],
+)
+def test_how_a_plan_turned_out_is_not_covered(answerer: Answerer, text: str) -> None:
+    """The article, written just after the meeting, says only what was planned or expected; each was
+    answered, sure, with the line of the plan ("Trump confirmed they'll meet again"). The nearest passages
+    are still offered, marked as such (bot.core.later)."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.highlight is None and a.excerpts
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("will they meet again?", "meet again"),
+        ("when does he actually become mayor?", "January 1, 2026"),
+        ("did trump ever call mamdani a communist?", "communist"),
+        ("did trump actually say he'd be happy if mamdani succeeded?", "very happy"),
+        ("did trump actually read the letter?", "twice"),
+    ],
+)
+def test_what_the_article_says_happened_or_was_said_is_answered(
+    answerer: Answerer, text: str, answer: str
+) -> None:
+    a = answerer.ask(text)
+    assert a.kind == "answer" and answer in (a.highlight or "")
+
+
+@pytest.mark.parametrize(
     ("text", "answer"),
     [
         ("how many residential customers does con edison serve?", "3.1 million"),
