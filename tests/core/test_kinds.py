@@ -163,6 +163,15 @@ def test_help_says_what_the_bot_knows_and_how_to_ask(answerer: Answerer, text: s
     assert len(a.examples) == 3
 
 
+@pytest.mark.parametrize("text", ["who's the author", "whats the source", "who wrote the article"])
+def test_who_wrote_it_gets_help_which_names_the_source(answerer: Answerer, text: str) -> None:
+    """A trial found "who wrote this article" given the overview, and "source?" told the article doesn't
+    cover it; the article names no author, and help names where it comes from."""
+    a = answerer.ask(text)
+    (doc,) = answerer.index.docs.values()
+    assert a.kind == "help" and doc.title in a.reply
+
+
 @pytest.mark.parametrize("text", ["tl;dr", "summarize", "what is the article about?"])
 def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)
