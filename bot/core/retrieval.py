@@ -392,7 +392,11 @@ class Retriever:
                 answered, lacks_fact = False, True
                 log.debug("declined: the first passage holds no %s", lacking)
             # How a plan turned out, asked of a line that only plans it, is past the article: bot.core.later.
-            elif answered and highlight is not None and turned_out_unknown(question, highlight.text):
+            elif (
+                answered
+                and highlight is not None
+                and turned_out_unknown(question, highlight.text, self.lexical.content_stems)
+            ):
                 answered, lacks_fact = False, True
                 log.debug("declined: asks how it turned out, and the line only plans it")
         # Declined, the nearest passages are still worth showing when the abstainer was not far from

@@ -734,6 +734,8 @@ def test_a_measure_the_first_passage_lacks_is_not_covered(answerer: Answerer, te
         "did mamdani actually become mayor?",
         "was the energy co-op ever set up?",
         "have they met again since?",
+        "so did congress fund the affordability compact",
+        "did mamdani turn out to be a spectacular success",
     ],
 )
 def test_how_a_plan_turned_out_is_not_covered(answerer: Answerer, text: str) -> None:
@@ -752,6 +754,8 @@ def test_how_a_plan_turned_out_is_not_covered(answerer: Answerer, text: str) -> 
         ("did trump ever call mamdani a communist?", "communist"),
         ("did trump actually say he'd be happy if mamdani succeeded?", "very happy"),
         ("did trump actually read the letter?", "twice"),
+        ("did he ever get elected to the city council?", "2021"),
+        ("did trump ever fire back at mamdani?", "Truth Social"),
     ],
 )
 def test_what_the_article_says_happened_or_was_said_is_answered(
