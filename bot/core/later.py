@@ -29,7 +29,7 @@ they finally meet": "Trump confirmed they'll meet again").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 _CHAT = r"(?:(?:so|and|but|ok|okay|wait|well|hey|yo|hmm|um|lol)\W+){0,2}"
 _DONE = (
@@ -49,7 +49,7 @@ _ASKS_HOW_IT_TURNED_OUT = re.compile(
     # after "was" ("was trump happy to meet him again?" asks how he felt).
     rf"(?:did|has|have|had)\b.*?\b(?:{_OUTCOME}|again|{_DO})"
     rf"|(?:was|were)\b.*?\b(?:{_OUTCOME})|(?:was|were)\s+(?:\S+\s+){{1,5}}?(?:{_DONE})"
-    r"|what\s*ever\s+happened|what\s+(?:ever\s+)?(?:came|become|became)\s+of|any\s+(?:news|updates?)\s+(?:on|about)"
+    r"|what\s*ever\s+(?:happened|came\s+of|became\s+of)|what\s+(?:came|become|became)\s+of|any\s+(?:news|updates?)\s+(?:on|about)"
     r"|how\s+did\s+(?:\S+\s+){1,4}?(?:turn|work)\s+out"
     r")\b",
     re.IGNORECASE,
@@ -70,6 +70,7 @@ _STILL_TO_COME = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;!?,()—–]")
+_AGAIN = re.compile(r"\b(?:again|another|second|next|more)\b", re.IGNORECASE)
 WINDOW = 8  # words after a word of what is to come that may say what is to come (a design choice)
 
 
@@ -78,19 +79,31 @@ def asks_how_it_turned_out(question: str) -> bool:
     return _ASKS_HOW_IT_TURNED_OUT.search(question) is not None and _SAID_OR_PLANNED.search(question) is None
 
 
-def plans(line: str, asked: frozenset[str], stems: Callable[[str], frozenset[str]]) -> bool:
+def plans(line: str, asked: frozenset[str], stems: Callable[[str], frozenset[str]], again: bool) -> bool:
     """Whether the line plans or expects what is asked: a word of what is to come followed, in its clause,
-    by one of the `asked` stems, or ending its clause ("I think we will.")."""
+    by one of the `asked` stems, or ending its clause ("I think we will."). A plan to do something again
+    ("they'll meet again") is what is asked only by a question that asks about it again (`again`): "did
+    they ever meet?" asks about the meeting the article tells of."""
     for found in _STILL_TO_COME.finditer(line):
         rest = line[found.end() :]
         end = _CLAUSE_END.search(rest)
-        words = (rest[: end.start()] if end else rest).split()[:WINDOW]
+        clause = rest[: end.start()] if end else rest
+        words = clause.split()[:WINDOW]
+        if _AGAIN.search(" ".join(words)) and not again:
+            continue
         if not words or stems(" ".join(words)) & asked:
             return True
     return False
 
 
-def turned_out_unknown(question: str, line: str, stems: Callable[[str], frozenset[str]]) -> bool:
+def turned_out_unknown(
+    question: str, line: str, stems: Callable[[str], frozenset[str]], earlier: Sequence[str] = ()
+) -> bool:
     """Whether the question asks how something turned out and the answering line only plans or expects
-    it: the article, written before, cannot say. `stems` gives a text's content stems."""
-    return asks_how_it_turned_out(question) and plans(line, stems(question), stems)
+    it: the article, written before, cannot say. `stems` gives a text's content stems; a follow-up
+    ("did it ever happen?") asks about what the `earlier` messages it is read with asked about too."""
+    if not asks_how_it_turned_out(question):
+        return False
+    asked = stems(question).union(*(stems(text) for text in earlier))
+    again = any(_AGAIN.search(text) for text in [question, *earlier])
+    return plans(line, asked, stems, again)

@@ -395,7 +395,9 @@ class Retriever:
             elif (
                 answered
                 and highlight is not None
-                and turned_out_unknown(question, highlight.text, self.lexical.content_stems)
+                and turned_out_unknown(
+                    question, highlight.text, self.lexical.content_stems, [c.text for c in context]
+                )
             ):
                 answered, lacks_fact = False, True
                 log.debug("declined: asks how it turned out, and the line only plans it")

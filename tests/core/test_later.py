@@ -51,8 +51,8 @@ def test_other_questions_are_not_about_the_outcome(question: str) -> None:
 
 
 def stems(text: str) -> frozenset[str]:
-    """Content words cut to five letters: a stand-in for the index's stemmer, enough for these lines."""
-    return frozenset(w[:5] for w in text.casefold().replace("?", "").split() if len(w) > 3)
+    """Content words cut to four letters: a stand-in for the index's stemmer, enough for these lines."""
+    return frozenset(w[:4] for w in text.casefold().replace("?", "").split() if len(w) > 3)
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,19 @@ def stems(text: str) -> frozenset[str]:
 )
 def test_a_line_that_plans_what_is_asked_lacks_the_outcome(line: str) -> None:
     assert turned_out_unknown("did they end up meeting again?", line, stems)
+
+
+def test_a_plan_to_do_it_again_is_no_answer_to_whether_it_was_done() -> None:
+    """ "Did they ever meet?" asks about the meeting the article tells of, not the next one (a trial)."""
+    line = "Trump confirmed they’ll meet again."
+    assert not turned_out_unknown("did trump and mamdani ever meet", line, stems)
+    assert turned_out_unknown("did they actually have a second meeting", line, stems)
+
+
+def test_a_follow_up_asks_about_what_the_message_before_asked_about() -> None:
+    line = "Trump confirmed they’ll meet again."
+    assert turned_out_unknown("did that ever happen?", line, stems, ["will they meet again"])
+    assert not turned_out_unknown("did that ever happen?", line, stems)  # alone, nothing of the line asked
 
 
 @pytest.mark.parametrize(
