@@ -28,6 +28,7 @@ from bot.core.parts import question_parts
 from bot.core.speakers import asks_for_an_opinion, stranger_pointed_at, unknown_speaker, unknown_topic
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
+from bot.core.unnamed import unnamed
 
 log = logging.getLogger(__name__)
 
@@ -401,6 +402,14 @@ class Retriever:
             ):
                 answered, lacks_fact = False, True
                 log.debug("declined: asks how it turned out, and the line only plans it")
+            # A name asked of a line that brings the thing in only as "a …" is one it never gives.
+            elif (
+                answered
+                and highlight is not None
+                and unnamed(question, highlight.text, self.lexical.content_stems)
+            ):
+                answered, lacks_fact = False, True
+                log.debug("declined: asks for a name, and the line gives none")
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it
         # leans on names ("is it higher anywhere?" after a question about rent); a plainly unrelated
