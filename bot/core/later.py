@@ -37,7 +37,10 @@ _DONE = (
     r"|completed|launched|created"
 )
 # ... and as asked after "did" ("did congress fund the compact?").
-_DO = r"approve|pass|sign|enact|fund|adopt|implement|build|reject|issue|submit|finish|complete|launch|create"
+_DO = (
+    r"approve|pass|sign|enact|fund|adopt|implement|build|reject|issue|submit|finish|complete|launch|create"
+    r"|succeed|fail"
+)
 _OUTCOME = (
     r"end(?:ed)?\s+up|ever|actually|finally|eventually|yet|in\s+the\s+end|since\s+then|since(?=\W*$)"
     r"|happen(?:ed)?|(?:go|gone|went)\s+(?:through|thru)|t[oa]ok\s+office|sworn|(?:work|turn)(?:ed)?\s+out"
@@ -51,7 +54,15 @@ _ASKS_HOW_IT_TURNED_OUT = re.compile(
     rf"|(?:was|were)\b.*?\b(?:{_OUTCOME})|(?:was|were)\s+(?:\S+\s+){{1,5}}?(?:{_DONE})"
     r"|what\s*ever\s+(?:happened|came\s+of|became\s+of)|what\s+(?:came|become|became)\s+of|any\s+(?:news|updates?)\s+(?:on|about)"
     r"|how\s+did\s+(?:\S+\s+){1,4}?(?:turn|work)\s+out"
+    # What happened at a meeting the article expects: "what did trump say at the second meeting?"
+    r"|(?:what|when|where|how|who)\b.*?\b(?:did|was|were|happened)\s+(?:\S+\s+){0,3}?"
+    r"(?:(?:at|during|in|after)\s+)?(?:the|their)\s+(?:next|second|upcoming|following)"
     r")\b",
+    re.IGNORECASE,
+)
+# A past question set at an event still to come when the article was written.
+_AT_A_LATER_EVENT = re.compile(
+    r"\b(?:did|was|were|happened)\b.*?\b(?:at|during|in|after)\s+(?:the|their)\s+(?:next|second|upcoming|following)\b",
     re.IGNORECASE,
 )
 # What someone said, planned or offered is what the article reports ("did trump actually say he'd be
@@ -76,6 +87,8 @@ WINDOW = 8  # words after a word of what is to come that may say what is to come
 
 def asks_how_it_turned_out(question: str) -> bool:
     """Whether a question asks whether something happened in the end ("did they end up meeting again")."""
+    if _AT_A_LATER_EVENT.search(question):
+        return True  # "what did trump say at the second meeting?": words said after the article
     return _ASKS_HOW_IT_TURNED_OUT.search(question) is not None and _SAID_OR_PLANNED.search(question) is None
 
 

@@ -24,6 +24,11 @@ from bot.core.later import asks_how_it_turned_out, turned_out_unknown
         "whatever happened to the compact",
         "any update on the second meeting?",
         "how did the compact turn out",
+        "did mamdani succeed as mayor?",
+        # Past questions set at an event the article expects.
+        "what happened at the next meeting",
+        "when was the second meeting?",
+        "what did trump say at the second meeting?",
     ],
 )
 def test_a_question_about_the_outcome_is_read(question: str) -> None:
@@ -44,6 +49,9 @@ def test_a_question_about_the_outcome_is_read(question: str) -> None:
         "did mamdani ever want to cap speculative buying?",  # what he wanted, which the article reports
         "did trump offer to help build housing?",
         "did they meet in the oval office?",  # no word of outcome
+        "when is the next meeting?",  # the plan, asked as a plan
+        "what did trump say about the next meeting?",
+        "how sure did the president sound about a second get-together?",
     ],
 )
 def test_other_questions_are_not_about_the_outcome(question: str) -> None:
