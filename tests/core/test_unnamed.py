@@ -14,7 +14,8 @@ from bot.core.unnamed import asked_thing, unnamed
         ("who was the centrist democrat mamdani beat in the primary", "the centrist democrat mamdani beat"),
         ("what was the luxury development called", "the luxury development"),
         ("whats the developer's name", "whats the developer"),
-        ("who is chicago's mayor", "chicago's mayor"),
+        ("who was chicago's mayor then", "chicago's mayor then"),
+        ("who is the president in this article?", None),  # which of the two it speaks of
         ("who is mamdani?", None),  # who someone named is, not a name
         ("who did mamdani beat?", None),  # answered by what the article says of him: "a centrist Democrat"
         ("what did they call each other?", None),
@@ -46,3 +47,32 @@ def test_a_thing_brought_in_with_a_is_not_named() -> None:
 )
 def test_a_name_beside_the_thing_names_it(line: str) -> None:
     assert not unnamed("what's the name of the proposal / development?", line, stems)
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # "a …" saying what someone named is (a review found each declined).
+        (
+            "who was the democratic socialist?",
+            "Mamdani, who identifies as a democratic socialist, didn’t flinch.",
+        ),
+        ("who was the national figure in 2023", "In 2021 he became a national figure."),
+        ("who was the danger to america", "He’s a danger to America."),
+        ("what was the model trump mentioned called", "Trump mentioned his 2017 tax reform as a model."),
+    ],
+)
+def test_a_description_of_someone_named_is_no_stranger(question: str, line: str) -> None:
+    assert not unnamed(question, line, stems)
+
+
+def test_a_mark_and_a_small_letter_are_no_name() -> None:
+    """ "—wasn’t just a win" after the phrase is no name beside it: no capital follows the mark."""
+    line = "Mamdani’s victory—defeating a centrist Democrat—wasn’t just a win."
+    assert unnamed("who was the centrist democrat he beat", line, stems)
+
+
+def test_the_name_is_looked_for_after_the_whole_phrase() -> None:
+    """Not only after the word asked about: "federal" is followed by "partnership" (a review)."""
+    line = 'His team is drafting a federal partnership proposal: a "New York Affordability Compact".'
+    assert not unnamed("whats the name of the federal partnership proposal", line, stems)
