@@ -397,7 +397,11 @@ class Retriever:
                 answered
                 and highlight is not None
                 and turned_out_unknown(
-                    question, highlight.text, self.lexical.content_stems, [c.text for c in context]
+                    question,
+                    highlight.text,
+                    self.lexical.content_stems,
+                    [c.text for c in context],
+                    self.people,
                 )
             ):
                 answered, lacks_fact = False, True
@@ -406,7 +410,7 @@ class Retriever:
             elif (
                 answered
                 and highlight is not None
-                and unnamed(question, highlight.text, self.lexical.content_stems)
+                and unnamed(question, highlight.text, self.lexical.content_stems, self.people)
             ):
                 answered, lacks_fact = False, True
                 log.debug("declined: asks for a name, and the line gives none")

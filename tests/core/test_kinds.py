@@ -750,7 +750,7 @@ def test_how_a_plan_turned_out_is_not_covered(answerer: Answerer, text: str) -> 
     "text",
     [
         "whats the name of the democrat mamdani defeated",
-        "who was the centrist he beat in the primary",
+        "who was the centrist democrat he beat in the primary",
         "what was the luxury development in astoria called",
     ],
 )

@@ -29,6 +29,10 @@ from bot.core.later import asks_how_it_turned_out, turned_out_unknown
         "what happened at the next meeting",
         "when was the second meeting?",
         "what did trump say at the second meeting?",
+        "what did they talk about the 2nd time they met",
+        "so how'd the compact turn out",
+        "did mamdani take office in january?",
+        "did the compact make it thru congress",
     ],
 )
 def test_a_question_about_the_outcome_is_read(question: str) -> None:
@@ -52,6 +56,12 @@ def test_a_question_about_the_outcome_is_read(question: str) -> None:
         "when is the next meeting?",  # the plan, asked as a plan
         "what did trump say about the next meeting?",
         "how sure did the president sound about a second get-together?",
+        # What someone thought, began or was expected to do (a review found each declined).
+        "did trump think they'd meet again?",
+        "did they decide to meet again?",
+        "did mamdani's team actually start drafting the compact?",
+        "did mamdani actually pitch an energy co-op?",
+        "when was the next meeting supposed to happen?",
     ],
 )
 def test_other_questions_are_not_about_the_outcome(question: str) -> None:
@@ -86,6 +96,23 @@ def test_a_follow_up_asks_about_what_the_message_before_asked_about() -> None:
     line = "Trump confirmed they’ll meet again."
     assert turned_out_unknown("did that ever happen?", line, stems, ["will they meet again"])
     assert not turned_out_unknown("did that ever happen?", line, stems)  # alone, nothing of the line asked
+
+
+def test_a_follow_up_with_no_words_of_its_own_asks_what_the_one_before_asked() -> None:
+    """ "Did he actually?" after "what did mamdani propose?" asks whether he proposed it, which the
+    article reports; after "will they meet again?", "did it ever happen?" asks how the plan turned out."""
+    line = "Mamdani proposed a municipal energy co-op funded by state green bonds."
+    assert not turned_out_unknown("did he actually?", line, stems, ["what did mamdani propose?"])
+    meet = "Trump confirmed they’ll meet again."
+    assert turned_out_unknown("did it ever happen?", meet, stems, ["will they meet again?"])
+
+
+def test_who_is_named_says_nothing_of_what_is_planned() -> None:
+    line = "I would feel comfortable living in Mamdani’s city."
+    assert turned_out_unknown("did mamdani actually end up in charge", line, stems)  # "mamd" alone
+    assert not turned_out_unknown(
+        "did mamdani actually end up in charge", line, stems, names=frozenset({"mamd"})
+    )
 
 
 @pytest.mark.parametrize(

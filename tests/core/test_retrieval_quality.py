@@ -108,8 +108,9 @@ def test_first_contact_figures_hold(first_contact: Report, figure: str) -> None:
 # 2026-12-01, with the question mark a question typed without one lacks (0.907, 0.827, 1.000 and 0.679
 # before): hit@1 0.933, highlight@gold 0.907, answered 1.000, off-topic declined 0.714 (0.732 with the
 # answer-line cosine read by the abstainer; 0.804 since a measure the first passage lacks is declined,
-# bot.core.measures, 0.821 since a count of millions holds no sum); less one question.
-NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.80}
+# bot.core.measures, 0.821 since a count of millions holds no sum, 0.893 since how a plan turned out and a
+# name the article never gives are declined, bot.core.later and bot.core.unnamed); less one question.
+NEWCOMERS = {"hit1": 0.91, "highlight": 0.88, "answered": 0.98, "off_topic_declined": 0.87}
 
 
 @pytest.fixture(scope="module")
@@ -152,13 +153,14 @@ def test_second_first_messages_check_holds(answerer: Answerer, repo_root: Path) 
     # train/checks/first_messages_b.jsonl: the 22 of 60 first messages by another helper shown only the
     # article that had no near twin in train/, eval/ or the other checks (docs/check-sets.md). Measured
     # once, 2026-12-01: hit@1 0.750 (9 of 12), highlight@gold 0.667 (8 of 12), answered 1.000, intents
-    # right 1.000 (2 of 2), off-topic declined 0.750 (6 of 8); the bars are one question under these.
+    # right 1.000 (2 of 2), off-topic declined 0.750 (6 of 8; 7 since a name the article never gives is
+    # declined, bot.core.unnamed); the bars are one question under these.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "first_messages_b.jsonl")
     )
     assert report.answerable == 12 and report.intents == 2 and report.off_topic == 8
     assert report.hit1 >= 0.66 and report.highlight >= 0.58 and report.answered >= 0.91, _misses(report)
-    assert report.intents_right >= 0.5 and report.off_topic_declined >= 0.62, _misses(report)
+    assert report.intents_right >= 0.5 and report.off_topic_declined >= 0.74, _misses(report)
 
 
 def test_third_first_messages_check_holds(answerer: Answerer, repo_root: Path) -> None:
@@ -166,14 +168,14 @@ def test_third_first_messages_check_holds(answerer: Answerer, repo_root: Path) -
     # article that had no near twin in train/, eval/, the other checks or the follow-up pairs
     # (docs/check-sets.md). Measured 2026-12-02 when it was written: hit@1 0.960 (24 of 25), highlight@gold
     # 0.920 (23 of 25), answered 1.000, off-topic declined 0.792 (19 of 24: every plainly off-topic one, 7 of
-    # 12 facts the article lacks; 21 of 24 since a measure the first passage lacks is declined); the bars
-    # are one question under these.
+    # 12 facts the article lacks; 21 of 24 since a measure the first passage lacks is declined, 22 since how
+    # a plan turned out is, bot.core.later); the bars are one question under these.
     report = evaluate_contacts(
         answerer, read_contacts(repo_root / "train" / "checks" / "first_messages_c.jsonl")
     )
     assert report.answerable == 25 and report.intents == 0 and report.off_topic == 24
     assert report.hit1 >= 0.92 and report.highlight >= 0.88 and report.answered >= 0.96, _misses(report)
-    assert report.off_topic_declined >= 0.83, _misses(report)
+    assert report.off_topic_declined >= 0.87, _misses(report)
 
 
 # train/checks/messages_a.jsonl and messages_b.jsonl: greetings, thanks, help and summary requests, other

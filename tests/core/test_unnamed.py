@@ -15,6 +15,7 @@ from bot.core.unnamed import asked_thing, unnamed
         ("what was the luxury development called", "the luxury development"),
         ("whats the developer's name", "whats the developer"),
         ("who was chicago's mayor then", "chicago's mayor then"),
+        ("what was the co-op gonna be called", "the co-op"),
         ("who is the president in this article?", None),  # which of the two it speaks of
         ("who is mamdani?", None),  # who someone named is, not a name
         ("who did mamdani beat?", None),  # answered by what the article says of him: "a centrist Democrat"
@@ -32,8 +33,24 @@ def stems(text: str) -> frozenset[str]:
 
 def test_a_thing_brought_in_with_a_is_not_named() -> None:
     line = "Mamdani’s victory last November—defeating a centrist Democrat in a primary—wasn’t just a win."
-    assert unnamed("who was the centrist democrat mamdani beat", line, stems)
-    assert not unnamed("who did mamdani beat", line, stems)
+    people = frozenset({"mamdani", "trump"})
+    assert unnamed("who was the centrist democrat mamdani beat", line, stems, people)
+    assert unnamed("what was the name of the centrist dem he beat", line, stems, people)  # "dem": shortened
+    assert not unnamed("who did mamdani beat", line, stems, people)
+    # The head of what is asked is the opponent, not the Democrat (a review).
+    assert not unnamed("who was the centrist democrat's opponent?", line, stems, people)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who was the handwritten letter from?",
+        "who was the rally in brooklyn attacking?",
+        "who was the luxury development going to displace?",
+    ],
+)
+def test_who_was_the_x_asking_how_it_stands_to_someone_asks_no_name(question: str) -> None:
+    assert asked_thing(question) is None
 
 
 @pytest.mark.parametrize(
