@@ -17,9 +17,11 @@ DEV_ANSWERED = 0.96
 DEV_ABSTAINED = 0.70
 HOLDOUT_HIT1 = 0.80
 HOLDOUT_HIT3 = 0.90
-# Measured 2026-11-30, less one question: holdout answered 0.983, declined 0.833.
+# Measured 2026-11-30, less one question: holdout answered 0.983, declined 0.833 (0.917 since a name the
+# article never gives is declined, bot.core.unnamed, 2026-12-03; dev's declines 0.714 → 0.857 then, its
+# bar above one question under that).
 HOLDOUT_ANSWERED = 0.96
-HOLDOUT_ABSTAINED = 0.75
+HOLDOUT_ABSTAINED = 0.83
 
 
 def _report(answerer: Answerer, path: Path) -> Report:
