@@ -91,6 +91,7 @@ class Retriever:
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
         self.people = self.bold_line.people
+        self._people_stems = self.lexical.content_stems(" ".join(sorted(self.people)))
         self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words, self.people)
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
@@ -401,7 +402,7 @@ class Retriever:
                     highlight.text,
                     self.lexical.content_stems,
                     [c.text for c in context],
-                    self.people,
+                    self._people_stems,
                 )
             ):
                 answered, lacks_fact = False, True
@@ -410,7 +411,9 @@ class Retriever:
             elif (
                 answered
                 and highlight is not None
-                and unnamed(question, highlight.text, self.lexical.content_stems, self.people)
+                and unnamed(
+                    question, highlight.text, self.lexical.content_stems, self.people, self.article_word
+                )
             ):
                 answered, lacks_fact = False, True
                 log.debug("declined: asks for a name, and the line gives none")
