@@ -259,7 +259,9 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
         reply=None
         if retrieval.answered
-        else replies.not_covered_text(retrieval.question, near, index, hint, retrieval.partly > 0),
+        else replies.not_covered_text(
+            retrieval.question, near, index, hint, retrieval.partly > 0, retrieval.lacking
+        ),
         sure=retrieval.sure,
         part_answers=min(retrieval.partly, len(excerpts)) if not retrieval.answered else 0,
     )

@@ -13,6 +13,16 @@ from bot.core.index import Index
 
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
+# ... when what it lacks was read from the passages themselves (bot.core.retrieval.Lacking): why, then the
+# closest passages.
+NOT_COVERED_BECAUSE = {
+    "measure": "The article doesn't cover this: it gives no such figure. The closest passages:",
+    "outcome": (
+        "The article doesn't cover this: it was written just after the meeting, and says only what was "
+        "planned. The closest passages:"
+    ),
+    "name": "The article doesn't cover this: it never gives that name. The closest passages:",
+}
 # A question of several parts, some of which the article answers: their passages come first.
 NOT_COVERED_ALL = "The article doesn't cover all of this."
 NOT_COVERED_PART = f"{NOT_COVERED_ALL} Where it answers part of it, and the closest passages:"
@@ -102,11 +112,14 @@ def example_questions(index: Index, n: int = 3) -> tuple[str, ...]:
     return tuple(list(seen)[:n])
 
 
-def not_covered_text(question: str, near: bool, index: Index, hint: bool = True, partly: bool = False) -> str:
+def not_covered_text(
+    question: str, near: bool, index: Index, hint: bool = True, partly: bool = False, lacking: str = ""
+) -> str:
     """The reply to a question the article doesn't answer (`near`: its closest passages are shown; `hint`:
-    a word or two may be told what to ask instead; `partly`: the first of them answer parts of it)."""
+    a word or two may be told what to ask instead; `partly`: the first of them answer parts of it;
+    `lacking`: what the passages show the article lacks, a key of NOT_COVERED_BECAUSE)."""
     if near:
-        return NOT_COVERED_PART if partly else NOT_COVERED_NEAR
+        return NOT_COVERED_PART if partly else NOT_COVERED_BECAUSE.get(lacking, NOT_COVERED_NEAR)
     words = len(re.findall(r"[^\W\d_]+", question))  # a sum ("2+2") has none: declined as it is
     if hint and 1 <= words <= SHORT_WORDS and (examples := example_questions(index, 1)):
         return NOT_COVERED_SHORT.format(example=examples[0])

@@ -63,6 +63,9 @@ class Retrieval:
     sure: bool = False  # answered, and sure enough to answer unasked (RetrievalModel.channel_threshold)
     # Declined as a whole, but the article answers parts of it: the first `partly` hits are their passages.
     partly: int = 0
+    # Declined because the passages show the article lacks what is asked: a measure (bot.core.measures),
+    # how a plan turned out (bot.core.later) or a name (bot.core.unnamed); "" otherwise.
+    lacking: str = ""
 
 
 def _overlap(a: Chunk, b: Chunk) -> bool:
@@ -375,7 +378,7 @@ class Retriever:
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)
-        highlight, lacks_fact = None, False
+        highlight, lacking = None, ""
         if hits:
             rank, highlight = self.bold_line.choose(
                 question,
@@ -389,10 +392,10 @@ class Retriever:
                 hits.insert(0, hits.pop(rank))
             # A question asking for a measure (a sum, a share, a count...) that the passage shown first holds
             # none of asks for a fact the article lacks (bot.core.measures).
-            lacking = missing_measure(question, hits[0].chunk.text) if answered else None
-            if lacking is not None:
-                answered, lacks_fact = False, True
-                log.debug("declined: the first passage holds no %s", lacking)
+            measure = missing_measure(question, hits[0].chunk.text) if answered else None
+            if measure is not None:
+                answered, lacking = False, "measure"
+                log.debug("declined: the first passage holds no %s", measure)
             # How a plan turned out, asked of a line that only plans it, is past the article: bot.core.later.
             elif (
                 answered
@@ -405,7 +408,7 @@ class Retriever:
                     self._people_stems,
                 )
             ):
-                answered, lacks_fact = False, True
+                answered, lacking = False, "outcome"
                 log.debug("declined: asks how it turned out, and the line only plans it")
             # A name asked of a line that brings the thing in only as "a …" is one it never gives.
             elif (
@@ -415,7 +418,7 @@ class Retriever:
                     question, highlight.text, self.lexical.content_stems, self.people, self.article_word
                 )
             ):
-                answered, lacks_fact = False, True
+                answered, lacking = False, "name"
                 log.debug("declined: asks for a name, and the line gives none")
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it
@@ -423,14 +426,22 @@ class Retriever:
         # question gets none ("what's the capital of france?": neither word is the article's, though
         # people ask about it with "capital"; "how many bones are in the human body?": only "human").
         # A question the abstainer answered but whose first passage lacks the fact it asks for is near.
-        near = answered or lacks_fact or (bool(hits) and self._near(question, confidence, context))
+        near = answered or bool(lacking) or (bool(hits) and self._near(question, confidence, context))
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
         top = hits[0].score if hits else 0.0
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
         sure = answered and confidence >= self.model.channel_threshold
         return Retrieval(
-            question, tuple(hits), answered, confidence, highlight, near=near, supported=supported, sure=sure
+            question,
+            tuple(hits),
+            answered,
+            confidence,
+            highlight,
+            near=near,
+            supported=supported,
+            sure=sure,
+            lacking=lacking,
         )
 
     def _near(self, question: str, confidence: float, context: Sequence[Said]) -> bool:

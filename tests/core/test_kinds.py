@@ -25,7 +25,7 @@ from bot.core.intents import (
 )
 from bot.core.language import LanguageReader, proper_names
 from bot.core.replies import CHATTER as CHATTER_LINES
-from bot.core.replies import NOT_COVERED_SHORT
+from bot.core.replies import NOT_COVERED_BECAUSE, NOT_COVERED_SHORT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -772,6 +772,25 @@ def test_a_name_the_article_never_gives_is_not_covered(answerer: Answerer, text:
 def test_a_name_the_article_gives_is_answered(answerer: Answerer, text: str, answer: str) -> None:
     a = answerer.ask(text)
     assert a.kind == "answer" and answer in (a.highlight or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("how much money will the affordability compact bring the city?", "measure"),
+        ("did they end up meeting again?", "outcome"),
+        ("what was the luxury development in astoria called", "name"),
+    ],
+)
+def test_a_fact_the_passages_show_missing_is_declined_with_the_reason(
+    answerer: Answerer, text: str, reason: str
+) -> None:
+    """Told only "The article doesn't cover this.", a person asking how the plan turned out could not tell
+    whether the bot misread them; the reply says what the article lacks, then the closest passages."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.excerpts
+    assert a.reply == NOT_COVERED_BECAUSE[reason]
+    assert a.reply.startswith("The article doesn't cover this")
 
 
 @pytest.mark.parametrize(
