@@ -41,7 +41,7 @@ _DONE = (
 # ... and as asked after "did" ("did congress fund the compact?").
 _DO = (
     r"approve|pass|sign|enact|fund|adopt|implement|build|reject|issue|submit|finish|complete|launch|create"
-    r"|succeed|fail"
+    r"|succeed|fail|become|became"
 )
 _OUTCOME = (
     r"end(?:ed)?\s+up|ever|actually|finally|eventually|yet|in\s+the\s+end|since\s+then|since(?=\W*$)"
@@ -57,8 +57,10 @@ _ASKS_HOW_IT_TURNED_OUT = re.compile(
     rf"^\W*{_OPENER}(?:"
     # "Again" asks whether a thing happened again after "did" or "have" ("did they meet again?"), not
     # after "was" ("was trump happy to meet him again?" asks how he felt).
-    rf"(?:did|has|have|had)\b.*?\b(?:{_OUTCOME}|again|{_DO})"
-    rf"|(?:was|were)\b.*?\b(?:{_OUTCOME})|(?:was|were)\s+(?:\S+\s+){{1,5}}?(?:{_DONE})"
+    # "Another", "a second" ask it of a thing again too ("did they hold another meeting?", "was there a
+    # second meeting?").
+    rf"(?:did|has|have|had)\b.*?\b(?:{_OUTCOME}|again|another|second|2nd|{_DO})"
+    rf"|(?:was|were)\b.*?\b(?:{_OUTCOME}|another|second|2nd)|(?:was|were)\s+(?:\S+\s+){{1,5}}?(?:{_DONE})"
     r"|what\s*ever\s+(?:happened|came\s+of|became\s+of)|what\s+(?:came|become|became)\s+of"
     r"|any\s+(?:news|updates?)\s+(?:on|about)"
     r"|how\s*(?:\s+did|'d)\s+(?:\S+\s+){1,4}?(?:turn|work)\s+out"

@@ -33,6 +33,7 @@ from bot.core.unnamed import unnamed
 log = logging.getLogger(__name__)
 
 MMR_POOL = 30  # the best candidates that maximal marginal relevance chooses among
+PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
 NEAR_FRACTION = 0.5
@@ -283,9 +284,36 @@ class Retriever:
         if self._stranger(text) is not None:
             return None  # "what did eric adams say" is declined alone too
         best = self.index.chunks[int(s.positions[0])]
-        if missing_measure(text, best.text) is not None:
+        shown = [int(p) for p in s.positions[:PART_PASSAGES]]
+        _, line = self.bold_line.choose(
+            text, s.query, vector, shown, [float(f) for f in s.fused[: len(shown)]]
+        )
+        if self._lacking(text, best.text, line):
             return None  # "how much would it cost" of a passage without a sum, as alone
         return best, float(s.fused[0])
+
+    def _lacking(
+        self, question: str, passage: str, line: Sentence | None, context: Sequence[Said] = ()
+    ) -> str:
+        """What the passage to be shown first, or its bold line, shows the article lacks of what the
+        question asks ("" if nothing): a measure it holds none of ("how much money is in the compact?",
+        bot.core.measures), how a plan it only plans turned out ("did they end up meeting again?",
+        bot.core.later), or a name it brings in only as "a …" ("who was the centrist democrat mamdani
+        beat?", bot.core.unnamed)."""
+        measure = missing_measure(question, passage)
+        if measure is not None:
+            log.debug("declined: the first passage holds no %s", measure)
+            return "measure"
+        if line is None:
+            return ""
+        stems = self.lexical.content_stems
+        if turned_out_unknown(question, line.text, stems, [c.text for c in context], self._people_stems):
+            log.debug("declined: asks how it turned out, and the line only plans it")
+            return "outcome"
+        if unnamed(question, line.text, stems, self.people, self.article_word):
+            log.debug("declined: asks for a name, and the line gives none")
+            return "name"
+        return ""
 
     def _asked_again(
         self,
@@ -390,36 +418,8 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
-            # A question asking for a measure (a sum, a share, a count...) that the passage shown first holds
-            # none of asks for a fact the article lacks (bot.core.measures).
-            measure = missing_measure(question, hits[0].chunk.text) if answered else None
-            if measure is not None:
-                answered, lacking = False, "measure"
-                log.debug("declined: the first passage holds no %s", measure)
-            # How a plan turned out, asked of a line that only plans it, is past the article: bot.core.later.
-            elif (
-                answered
-                and highlight is not None
-                and turned_out_unknown(
-                    question,
-                    highlight.text,
-                    self.lexical.content_stems,
-                    [c.text for c in context],
-                    self._people_stems,
-                )
-            ):
-                answered, lacking = False, "outcome"
-                log.debug("declined: asks how it turned out, and the line only plans it")
-            # A name asked of a line that brings the thing in only as "a …" is one it never gives.
-            elif (
-                answered
-                and highlight is not None
-                and unnamed(
-                    question, highlight.text, self.lexical.content_stems, self.people, self.article_word
-                )
-            ):
-                answered, lacking = False, "name"
-                log.debug("declined: asks for a name, and the line gives none")
+            lacking = self._lacking(question, hits[0].chunk.text, highlight, context) if answered else ""
+            answered = answered and not lacking
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it
         # leans on names ("is it higher anywhere?" after a question about rent); a plainly unrelated

@@ -774,6 +774,16 @@ def test_a_name_the_article_gives_is_answered(answerer: Answerer, text: str, ans
     assert a.kind == "answer" and answer in (a.highlight or "")
 
 
+def test_a_part_asking_how_a_plan_turned_out_is_declined_alone_too(answerer: Answerer) -> None:
+    """A trial: "did they end up meeting again and what was the astoria development called" was told
+    the article answers part of it; each part alone is declined, so the whole is, as any question none
+    of whose parts the article answers."""
+    a = answerer.ask("did they end up meeting again and what was the astoria development called")
+    assert a.kind == "not_covered" and a.part_answers == 0
+    b = answerer.ask("did they end up meeting again and when did they first meet")
+    assert b.kind == "not_covered" and b.part_answers == 1 and "November 21, 2025" in b.excerpts[0].text
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

@@ -37,6 +37,10 @@ from bot.core.later import asks_how_it_turned_out, turned_out_unknown
         "did they\nend up meeting again?",
         "did they end up meeting again like trump said they would?",
         "so did congress fund the compact",
+        # A trial: "another" and "a second" ask it again; "did … become" asks how it turned out.
+        "did they hold another meeting?",
+        "was there a second meeting?",
+        "did mamdani become mayor?",
     ],
 )
 def test_a_question_about_the_outcome_is_read(question: str) -> None:
@@ -67,6 +71,8 @@ def test_a_question_about_the_outcome_is_read(question: str) -> None:
         "did mamdani actually pitch an energy co-op?",
         "when was the next meeting supposed to happen?",
         "has the compact already been approved?",  # asked of the time of the article
+        "did trump mention a second meeting?",
+        "was the second meeting expected before the midterms?",
     ],
 )
 def test_other_questions_are_not_about_the_outcome(question: str) -> None:
