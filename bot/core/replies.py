@@ -13,7 +13,7 @@ from bot.core.index import Index
 
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
-# ... when what it lacks was read from the passages themselves (bot.core.retrieval.Lacking): why, then the
+# ... when what it lacks was read from the passages themselves (Retrieval.lacking): why, then the
 # closest passages.
 NOT_COVERED_BECAUSE = {
     "measure": "The article doesn't cover this: it gives no such figure. The closest passages:",
