@@ -13,15 +13,16 @@ from bot.core.index import Index
 
 NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
-# ... when what it lacks was read from the passages themselves (Retrieval.lacking): why, then the
-# closest passages.
+# ... when what it lacks was read from the passages themselves (bot.core.retrieval.Retrieval.lacking, one
+# of these): why, then the closest passages.
+LACKS_MEASURE, LACKS_OUTCOME, LACKS_NAME = "measure", "outcome", "name"
 NOT_COVERED_BECAUSE = {
-    "measure": "The article doesn't cover this: it gives no such figure. The closest passages:",
-    "outcome": (
+    LACKS_MEASURE: "The article doesn't cover this: it gives no such figure. The closest passages:",
+    LACKS_OUTCOME: (
         "The article doesn't cover this: it was written just after the meeting, and says only what was "
         "planned. The closest passages:"
     ),
-    "name": "The article doesn't cover this: it never gives that name. The closest passages:",
+    LACKS_NAME: "The article doesn't cover this: it never gives that name. The closest passages:",
 }
 # A question of several parts, some of which the article answers: their passages come first.
 NOT_COVERED_ALL = "The article doesn't cover all of this."

@@ -25,6 +25,7 @@ from bot.core.lexical import LexicalIndex
 from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
+from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME
 from bot.core.speakers import asks_for_an_opinion, stranger_pointed_at, unknown_speaker, unknown_topic
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
@@ -303,16 +304,16 @@ class Retriever:
         measure = missing_measure(question, passage)
         if measure is not None:
             log.debug("declined: the first passage holds no %s", measure)
-            return "measure"
+            return LACKS_MEASURE
         if line is None:
             return ""
         stems = self.lexical.content_stems
         if turned_out_unknown(question, line.text, stems, [c.text for c in context], self._people_stems):
             log.debug("declined: asks how it turned out, and the line only plans it")
-            return "outcome"
+            return LACKS_OUTCOME
         if unnamed(question, line.text, stems, self.people, self.article_word):
             log.debug("declined: asks for a name, and the line gives none")
-            return "name"
+            return LACKS_NAME
         return ""
 
     def _asked_again(
