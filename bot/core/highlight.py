@@ -24,6 +24,7 @@ import numpy as np
 from bot.core.attribution import quotations, surname
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blended_overlap
+from bot.core.denial import denies_what_is_asked
 from bot.core.files import LOAD_ERRORS, Damage, read_json, reason
 from bot.core.fusion import best_of, padded
 from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing, IndexStale
@@ -351,7 +352,13 @@ class Highlighter:
         found, features = self.candidates(question, q, raw, positions, fused, context)
         if not found:
             return 0, None
-        best = found[int(np.argmax(self.weights.score(features)))]
+        order = np.argsort(-self.weights.score(features), kind="stable")
+        stems = self.lexical.content_stems
+        # The best unit that does not only deny what is asked (bot.core.denial); the best if all do.
+        best = next(
+            (found[i] for i in order if not denies_what_is_asked(question, found[i].text, stems)),
+            found[order[0]],
+        )
         chunk = self.index.chunks[positions[best.rank]]
         a, b = chunk.sentences[best.first], chunk.sentences[best.last]
         if best.first == best.last:

@@ -276,6 +276,16 @@ def test_tell_me_about_a_person_says_who_they_are(answerer: Answerer, message: s
     assert "democratic socialist" in answer.highlight or "Mamdani, 33" in answer.highlight, answer.highlight
 
 
+@pytest.mark.parametrize("question", ["what did they agree on", "and what did trump and mamdani agree on?"])
+def test_what_they_agreed_on_is_not_answered_by_what_they_did_not(answerer: Answerer, question: str) -> None:
+    # The issue's example: "what did both of them agree about" bolded "They didn't agree on everything."
+    answer = answerer.ask(question)
+    assert answer.kind == "answer"
+    assert "didn’t agree on everything" not in answer.highlight, answer.highlight
+    line = answer.highlight
+    assert "zeroed in on three concrete issues" in line or "agreed on outcomes" in line, line
+
+
 @pytest.mark.parametrize(
     "question", ["who won the world cup 2022", "what did mamdani call trump", "whats mamdanis full name"]
 )
