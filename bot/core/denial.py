@@ -1,13 +1,20 @@
-"""A line that says the thing asked was not done does not tell what was.
+"""A line that says the thing asked was not done to the full does not tell what was.
 
 "What did they agree on?" is not answered by "They didn't agree on everything.", however close the two
-are in words and vectors: the question asks what was agreed, and the line says only that something was
-not. The bold-line model cannot learn this from the training questions (a line denying the very verb a
+are in words and vectors: "not on everything" implies they agreed on something, and the question asks
+what. The bold-line model cannot learn this from the training questions (a line denying the very verb a
 question asks about is the gold of yes/no questions only: "were they in agreement across the board?"), so
-it is read here, narrowly: an open question (what, which, who, whom, where, when) with no negation of its
-own, and a line that denies doing one of the question's own words ("didn't agree", "doesn't support",
-"never met") without saying it elsewhere ("They didn't agree on ideology—they agreed on outcomes" says
-what they did agree on). "Doesn't just ignore" and "didn't only" deny nothing.
+it is read here, narrowly:
+- the question asks what or which (not "who agreed on everything?", which the denial answers), as its
+  one question: no yes/no clause after it or before it ("when they met, did they agree on everything?"),
+  no choice ("everything or only some things?"), no negation of its own ("what didn't they agree on",
+  "what did they fail to agree on");
+- the line denies, not to the full, one of the question's own words ("didn't agree on everything",
+  "didn't always agree", "doesn't support all of it"), and says nothing in its place: a denial
+  outright answers a question asked on a wrong premise ("what made mamdani flinch?" of "Mamdani didn't
+  flinch."), and "didn't crackle with tension—it hummed with…" or "didn't agree on ideology—they agreed
+  on outcomes" say what was so;
+- the question does not itself ask about the whole ("what did they agree on - everything?").
 """
 
 from __future__ import annotations
@@ -17,25 +24,60 @@ from collections.abc import Callable
 
 from bot.core.text import fold
 
-# Chat words before the question word ("so what did…", "ok and who…").
-_OPENERS = r"(?:(?:so|and|but|ok|okay|also|then|hey|lol|wait|um|hmm)\W+)*"
-_OPEN = re.compile(rf"^\W*{_OPENERS}(?:what|which|who|whom|where|when)\b")
-_NEGATED = re.compile(r"n't\b|\b(?:not|never|no|nobody|nothing|none|neither|nor)\b")
-# An auxiliary "do" or "never" denying the verb after it (an adverb between: "didn't really agree").
-_DENIED = re.compile(
-    r"\b(?:(?:did|do|does)(?:n't|\s+not)|never)\s+(?:(?:really|actually|even|ever|quite)\s+)?"
-    r"(?!(?:just|only|merely|simply)\b)([a-z]+)"
+_APOSTROPHE = "['`´ʼ]"  # fold has made ’ and ‘ plain; these it leaves
+_AUXILIARY = r"(?:do|does|did|is|are|was|were|will|would|can|could|should|has|have|had)"
+# Chat words before the question word, or the question word after a request ("tell me what…").
+_OPENERS = r"(?:(?:so|and|but|ok|okay|also|then|hey|hi|yo|lol|wait|um|hmm|well|tell\s+me|on)\W+)*"
+# What or which, at most two words (a noun, "exactly") and then an auxiliary: "what did", "which issues
+# did", "what exactly were"; or straight after a request ("tell me what they agreed on"); maybe after a
+# phrase and a comma ("in the meeting, what did they agree on").
+_WHAT = r"(?:what|wat|wut|which)"
+_OPEN = re.compile(
+    rf"^\W*(?:[^,?]{{1,40}},\s*)?{_OPENERS}"
+    rf"(?:{_WHAT}(?:\s+[\w-]+){{0,2}}?\s+{_AUXILIARY}\b|(?<=me\s){_WHAT}\b)"
 )
+# Another question beside it: a yes/no clause after a comma, a dash, "and" or a question mark, or a choice.
+_ANOTHER = re.compile(rf"(?:[,;?]|\s-+|\band\b)\s*{_AUXILIARY}(?:n{_APOSTROPHE}?t)?\b|\bor\b")
+_NEGATED = re.compile(
+    rf"\b(?:do|does|did|is|are|was|were|ca|wo|would|could|should|has|have|had|ai)n{_APOSTROPHE}?t\b"
+    r"|\b(?:didn|doesn|don|wasn|isn|aren|weren|couldn|wouldn|shouldn|haven|hasn|hadn)\b"
+    r"|\b(?:not|never|no|nobody|nothing|none|neither|nor|unable|fail(?:s|ed|ing)?|refus(?:e|es|ed|ing))\b"
+)
+# Not to the full: the words of a partial denial ("not on everything", "not always", "not all of it").
+_WHOLE = r"(?:everything|every|everyone|all|always|entirely|completely|fully|totally|wholly|much)"
+_WHOLE_WORD = re.compile(rf"\b{_WHOLE}\b")
+# "do" or "never" denying the verb after it, adverbs between ("didn't really agree", "didn't always
+# agree"), and the rest of its clause. "Doesn't just ignore" and "didn't only…" deny nothing.
+_DENIED = re.compile(
+    rf"\b(?:(?:did|do|does)(?:n{_APOSTROPHE}t|\s+not)|never)"
+    rf"(?P<adverbs>(?:\s+(?:really|actually|even|ever|quite|{_WHOLE}))*)\s+"
+    r"(?!(?:just|only|merely|simply)\b)(?P<verb>[a-z]+)(?P<rest>[^.;:!?—–]*)(?P<after>[^.!?]*)"
+)
+# What the line says in the denial's place, after it in its sentence: a dash, a semicolon or "but".
+_IN_ITS_PLACE = re.compile(r"[—–;]|\s-+\s|\bbut\b|\binstead\b|\brather\b")
+FAMILY = 4  # stems of one family share this many first letters, and one is the start of the other
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two stems are of one family ("agre" and "agreement")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= FAMILY and long.startswith(short)
 
 
 def denies_what_is_asked(question: str, line: str, stems: Callable[[str], frozenset[str]]) -> bool:
-    """Whether `line` only denies what the open `question` asks about (see the module); `stems` gives a
-    text's content-word stems."""
+    """Whether `line` only denies, not to the full, what the `question` asks about (see the module);
+    `stems` gives a text's content-word stems."""
     q = fold(question)
-    if not _OPEN.match(q) or _NEGATED.search(q):
+    if not _OPEN.match(q) or _ANOTHER.search(q) or _NEGATED.search(q) or _WHOLE_WORD.search(q):
         return False
-    text = fold(line)
-    denied = frozenset().union(*(stems(m.group(1)) for m in _DENIED.finditer(text))) & stems(q)
-    if not denied:
-        return False
-    return not denied & stems(_DENIED.sub(" ", text))
+    asked = stems(q)
+    # Lower-cased with plain apostrophes, its dashes kept (fold makes them hyphens).
+    text = line.replace("’", "'").replace("‘", "'").lower()
+    for m in _DENIED.finditer(text):
+        partial = _WHOLE_WORD.search(m.group("adverbs")) or _WHOLE_WORD.search(m.group("rest"))
+        if not partial or not any(_related(d, a) for d in stems(m.group("verb")) for a in asked):
+            continue
+        if _IN_ITS_PLACE.search(m.group("rest") + m.group("after")):
+            continue  # "didn't agree on ideology—they agreed on outcomes" says what they did
+        return True
+    return False

@@ -1,4 +1,5 @@
-"""A line that only denies what an open question asks about is not its answer (bot.core.denial)."""
+"""A line that only denies, not to the full, what a what/which question asks about is not its answer
+(bot.core.denial)."""
 
 from __future__ import annotations
 
@@ -22,33 +23,74 @@ AGREE = "They didn’t agree on everything."
         "What did both of them agree about?",
         "so what did trump and mamdani agree on?",
         "which issues did they agree on",
-        "where did they agree",
+        "what exactly did they agree on?",
+        "tell me what they agreed on",
+        "hi, what did they agree upon",
     ],
 )
-def test_an_open_question_is_not_answered_by_a_denial_of_its_verb(question: str) -> None:
+def test_what_they_agreed_on_is_not_answered_by_not_on_everything(question: str) -> None:
     assert denies_what_is_asked(question, AGREE, stems)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "They didn’t always agree.",  # the partial word before the verb
+        "They did not agree on all of it.",
+        "They didn`t agree on everything.",  # other apostrophes
+    ],
+)
+def test_other_partial_denials(line: str) -> None:
+    assert denies_what_is_asked("what did they agree on?", line, stems)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did they agree on everything?",  # yes/no: the denial is the answer
+        "were they in agreement across the board?",
+        "who agreed on everything?",  # "who" asks who, which the denial answers (no one)
+        "where did they agree",
+        # A yes/no question after a clause of "when", "what about…", or a second part.
+        "when they met, did they agree on everything?",
+        "what about housing, did they agree on everything?",
+        "what did they talk about and did they agree on everything?",
+        "which did they agree on, everything or only some things?",  # a choice
+        "what did they agree on - everything?",  # it asks about the whole itself
+        # The question denies too, however typed.
+        "what didn't they agree on?",
+        "what didnt they agree on",
+        "what didn they agree on?",  # as the typo repair leaves "didnt"
+        "what didn´t they agree on",
+        "what did they fail to agree on",
+        "what were they unable to agree on",
+        "what did they disagree on",  # the line does not deny disagreeing
+        "what did they talk about",  # no word of the question is denied
+    ],
+)
+def test_what_is_not_asked_openly_or_not_denied(question: str) -> None:
+    assert not denies_what_is_asked(question, AGREE, stems)
 
 
 @pytest.mark.parametrize(
     ("question", "line"),
     [
-        ("did they agree on everything?", AGREE),  # yes/no: the denial is the answer
-        ("were they in agreement across the board?", AGREE),
-        ("what didn't they agree on?", AGREE),  # the question denies too
-        ("what did they never agree on", AGREE),
-        ("how much did they agree?", AGREE),  # "how" asks for a degree, which the denial gives
-        ("what did they disagree on", AGREE),  # the line does not deny disagreeing
-        # The line says what they did agree on.
+        # The line says what was so in the denial's place.
         ("what did they agree on?", "They didn’t agree on ideology—they agreed on outcomes."),
+        ("what did they agree on?", "They didn’t agree on everything, but they agreed on rent."),
+        (
+            "what did the air crackle with",
+            "the air didn’t crackle with tension—it hummed with something stranger: mutual pragmatism.",
+        ),
+        # A denial outright answers a question on a wrong premise.
+        ("what made mamdani flinch?", "Mamdani, who identifies as a democratic socialist, didn’t flinch."),
         # "doesn't just" denies nothing.
-        ("who does trump ignore?", "Trump doesn’t just ignore the poor—he profits from their desperation."),
-        ("what did they talk about", AGREE),  # no word of the question is denied
+        ("what does trump ignore?", "Trump doesn’t just ignore the poor—he profits from their desperation."),
     ],
 )
-def test_what_is_not_a_denial_of_the_question(question: str, line: str) -> None:
+def test_a_line_that_says_what_was_so_or_denies_outright_stays(question: str, line: str) -> None:
     assert not denies_what_is_asked(question, line, stems)
 
 
-def test_a_denial_through_an_adverb_or_never_counts() -> None:
-    assert denies_what_is_asked("who did mamdani endorse?", "Mamdani never endorsed anyone.", stems)
-    assert denies_what_is_asked("what did he really want", "He did not really want a deal.", stems)
+def test_a_word_of_the_family_counts_as_asked() -> None:
+    assert denies_what_is_asked("what was the agreement about?", AGREE, stems)
