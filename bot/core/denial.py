@@ -30,11 +30,16 @@ _AUXILIARY = r"(?:do|does|did|is|are|was|were|will|would|can|could|should|has|ha
 _OPENERS = r"(?:(?:so|and|but|ok|okay|also|then|hey|hi|yo|lol|wait|um|hmm|well|tell\s+me|on)\W+)*"
 # What or which, at most two words (a noun, "exactly") and then an auxiliary: "what did", "which issues
 # did", "what exactly were"; or straight after a request ("tell me what they agreed on"); maybe after a
-# phrase and a comma ("in the meeting, what did they agree on").
+# phrase and a comma ("in the meeting, what did they agree on"), but not after a yes/no question ("did they
+# agree, and what…"). The words after it, up to VERB_REACH, must hold the verb denied: it is what the
+# question asks about ("what did the two men agree on"), not a word further on ("what was the extent of
+# their agreement?", "what did the article say about how far they agreed?").
 _WHAT = r"(?:what|wat|wut|which)"
+VERB_REACH = 4
 _OPEN = re.compile(
-    rf"^\W*(?:[^,?]{{1,40}},\s*)?{_OPENERS}"
+    rf"^\W*(?:(?!{_AUXILIARY}\b)[^,?]{{1,40}},\s*)?{_OPENERS}"
     rf"(?:{_WHAT}(?:\s+[\w-]+){{0,2}}?\s+{_AUXILIARY}\b|(?<=me\s){_WHAT}\b)"
+    rf"(?P<then>(?:\W+[\w'-]+){{1,{VERB_REACH}}})?"
 )
 # Another question beside it: a yes/no clause after a comma, a dash, "and" or a question mark, or a choice.
 _ANOTHER = re.compile(rf"(?:[,;?]|\s-+|\band\b)\s*{_AUXILIARY}(?:n{_APOSTROPHE}?t)?\b|\bor\b")
@@ -43,41 +48,52 @@ _NEGATED = re.compile(
     r"|\b(?:didn|doesn|don|wasn|isn|aren|weren|couldn|wouldn|shouldn|haven|hasn|hadn)\b"
     r"|\b(?:not|never|no|nobody|nothing|none|neither|nor|unable|fail(?:s|ed|ing)?|refus(?:e|es|ed|ing))\b"
 )
-# Not to the full: the words of a partial denial ("not on everything", "not always", "not all of it").
-_WHOLE = r"(?:everything|every|everyone|all|always|entirely|completely|fully|totally|wholly|much)"
-_WHOLE_WORD = re.compile(rf"\b{_WHOLE}\b")
-# "do" or "never" denying the verb after it, adverbs between ("didn't really agree", "didn't always
-# agree"), and the rest of its clause. "Doesn't just ignore" and "didn't only…" deny nothing.
-_DENIED = re.compile(
-    rf"\b(?:(?:did|do|does)(?:n{_APOSTROPHE}t|\s+not)|never)"
-    rf"(?P<adverbs>(?:\s+(?:really|actually|even|ever|quite|{_WHOLE}))*)\s+"
-    r"(?!(?:just|only|merely|simply)\b)(?P<verb>[a-z]+)(?P<rest>[^.;:!?—–]*)(?P<after>[^.!?]*)"
+# The whole, to the full: a partial denial's words ("not on everything", "not always"), and what a question
+# asking about the whole says ("across the board", "without exception"), which the denial answers.
+_WHOLE = (
+    r"(?:everything|everyone|every|each|all|always|altogether|entire|entirely|entirety|whole|wholly|"
+    r"wholehearted|wholeheartedly|full|fully|complete|completely|total|totally|unanimous|unanimously|much|"
+    r"across\s+the\s+board|without\s+exception)"
 )
-# What the line says in the denial's place, after it in its sentence: a dash, a semicolon or "but".
-_IN_ITS_PLACE = re.compile(r"[—–;]|\s-+\s|\bbut\b|\binstead\b|\brather\b")
+_WHOLE_WORD = re.compile(rf"\b{_WHOLE}\b")
+# A denial and the rest of its clause: "do", "be" or "have" with "not" ("didn't agree on everything",
+# "weren't in agreement on everything", "haven't agreed…"), or "never". "Doesn't just ignore" and "didn't
+# only…" deny nothing.
+_DENIED = re.compile(
+    rf"\b(?:(?:did|do|does|was|were|is|are|has|have|had)(?:n{_APOSTROPHE}?t|\s+not)|never)\s+"
+    r"(?!(?:just|only|merely|simply)\b)(?P<clause>[a-z][^.;:!?—–(]*)(?P<after>[^.!?]*)"
+)
+CLAUSE_WORDS = 4  # the denied words: the clause's first few ("always agree on", "in agreement on")
+# What the line says in the denial's place, after it in its sentence: a dash, a semicolon, a colon, a
+# bracket, "but", "only" ("…everything, only on rent").
+_IN_ITS_PLACE = re.compile(r"[—–;:(]|\s-+\s|\bbut\b|\binstead\b|\brather\b|\bonly\b")
 FAMILY = 4  # stems of one family share this many first letters, and one is the start of the other
 
 
 def _related(a: str, b: str) -> bool:
-    """Whether two stems are of one family ("agre" and "agreement")."""
+    """Whether two stems are one, or of one family ("agre" and "agreement")."""
     short, long = sorted((a, b), key=len)
-    return len(short) >= FAMILY and long.startswith(short)
+    return short == long or (len(short) >= FAMILY and long.startswith(short))
 
 
 def denies_what_is_asked(question: str, line: str, stems: Callable[[str], frozenset[str]]) -> bool:
     """Whether `line` only denies, not to the full, what the `question` asks about (see the module);
     `stems` gives a text's content-word stems."""
     q = fold(question)
-    if not _OPEN.match(q) or _ANOTHER.search(q) or _NEGATED.search(q) or _WHOLE_WORD.search(q):
+    opened = _OPEN.match(q)
+    if not opened or _ANOTHER.search(q) or _NEGATED.search(q) or _WHOLE_WORD.search(q):
         return False
-    asked = stems(q)
+    asked = stems(opened.group("then") or "")
+    if not asked:
+        return False
     # Lower-cased with plain apostrophes, its dashes kept (fold makes them hyphens).
     text = line.replace("’", "'").replace("‘", "'").lower()
     for m in _DENIED.finditer(text):
-        partial = _WHOLE_WORD.search(m.group("adverbs")) or _WHOLE_WORD.search(m.group("rest"))
-        if not partial or not any(_related(d, a) for d in stems(m.group("verb")) for a in asked):
+        clause = m.group("clause")
+        denied = stems(" ".join(clause.split()[:CLAUSE_WORDS]))
+        if not _WHOLE_WORD.search(clause) or not any(_related(d, a) for d in denied for a in asked):
             continue
-        if _IN_ITS_PLACE.search(m.group("rest") + m.group("after")):
+        if _IN_ITS_PLACE.search(clause + m.group("after")):
             continue  # "didn't agree on ideology—they agreed on outcomes" says what they did
         return True
     return False

@@ -38,6 +38,9 @@ def test_what_they_agreed_on_is_not_answered_by_not_on_everything(question: str)
         "They didn’t always agree.",  # the partial word before the verb
         "They did not agree on all of it.",
         "They didn`t agree on everything.",  # other apostrophes
+        "They didnt agree on everything.",
+        "They weren’t in agreement on everything.",  # "be" or "have" with "not" (a second review)
+        "They haven’t agreed on everything.",
     ],
 )
 def test_other_partial_denials(line: str) -> None:
@@ -64,6 +67,12 @@ def test_other_partial_denials(line: str) -> None:
         "what didn´t they agree on",
         "what did they fail to agree on",
         "what were they unable to agree on",
+        # It asks how far, which the denial answers (a second review): the verb asked is another.
+        "what was the extent of their agreement?",
+        "what did the article say about how far they agreed?",
+        "what did they agree on across the board?",
+        "what did they agree on without exception?",
+        "did they agree, and what did they agree on?",  # a yes/no question first
         "what did they disagree on",  # the line does not deny disagreeing
         "what did they talk about",  # no word of the question is denied
     ],
@@ -82,6 +91,9 @@ def test_what_is_not_asked_openly_or_not_denied(question: str) -> None:
             "what did the air crackle with",
             "the air didn’t crackle with tension—it hummed with something stranger: mutual pragmatism.",
         ),
+        ("what did they agree on?", "They didn’t agree on everything, only on rent."),
+        ("what did they agree on?", "They didn’t agree on everything (they agreed on rent)."),
+        ("what did they agree on?", "They never agreed on everything: rent was the exception."),
         # A denial outright answers a question on a wrong premise.
         ("what made mamdani flinch?", "Mamdani, who identifies as a democratic socialist, didn’t flinch."),
         # "doesn't just" denies nothing.
@@ -94,3 +106,10 @@ def test_a_line_that_says_what_was_so_or_denies_outright_stays(question: str, li
 
 def test_a_word_of_the_family_counts_as_asked() -> None:
     assert denies_what_is_asked("what was the agreement about?", AGREE, stems)
+
+
+def test_a_short_verb_counts_when_it_is_the_same() -> None:
+    def words(text: str) -> frozenset[str]:
+        return frozenset(text.casefold().replace("?", "").split())
+
+    assert denies_what_is_asked("what did they win?", "They didn’t win everything.", words)
