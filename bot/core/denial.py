@@ -14,7 +14,10 @@ it is read here, narrowly:
   outright answers a question asked on a wrong premise ("what made mamdani flinch?" of "Mamdani didn't
   flinch."), and "didn't crackle with tension—it hummed with…" or "didn't agree on ideology—they agreed
   on outcomes" say what was so;
-- the question does not itself ask about the whole ("what did they agree on - everything?").
+- the word denied is the question's own verb ("what did the two men agree on"), not a word further on
+  ("what was the extent of their agreement?", which the denial answers);
+- the question does not itself ask about the whole ("what did they agree on - everything?", "…across
+  the board?").
 """
 
 from __future__ import annotations
