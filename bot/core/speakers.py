@@ -11,8 +11,9 @@ chief", "the ex-strategist"); one known word makes them the article's ("mr trump
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
 talked about, or what was said about, something none of whose words the article or the training questions
-use ("did they talk about tariffs", `unknown_topic`), or whether they met someone the article has no word
-for ("did trump meet biden").
+use ("did they talk about tariffs", `unknown_topic`), whether they met someone the article has no word
+for ("did trump meet biden"), or how many there are of something it has no word for ("how many kids does
+mamdani have", answered before from "Mamdani, 33, …" and its other numbers).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 from collections.abc import Iterable
 
 from bot.core.lexical import LexicalIndex
+from bot.core.measures import asked_measures
 from bot.core.text import WORD_OF_LETTERS, fold
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
@@ -189,6 +191,15 @@ _AFTER_THE_ONE_MET = re.compile(
     r"times|\w+ly|\d\w*)\b.*",
     re.IGNORECASE,
 )
+# What "how many" counts ("how many children does he have", "how many votes did he get"), up to an
+# auxiliary, a preposition, a pronoun or a conjunction: the article cannot count what it has no word for.
+# A unit of money ("how many dollars") is a measure, which bot.core.measures reads.
+_COUNTED = re.compile(
+    r"\bhow\s+many\s+(?P<topic>(?:(?!(?:do|does|did|is|are|was|were|will|would|can|could|should|might|"
+    r"must|has|have|had|r|in|of|on|at|for|from|to|by|with|and|or|there|they|he|she|it|we|you|i)\b)"
+    r"[^\W\d_][\w'’-]*\s*){1,4})",
+    re.IGNORECASE,
+)
 # A topic's word shares this many first letters with a known one: of its family ("communism" and the
 # article's "communist"). One edit away was too loose: "abortion" was "about", "police" "policy".
 FAMILY = 6
@@ -210,6 +221,8 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
         topic = found.group("topic")
     elif (met := _MET.search(question)) is not None:
         topic = _AFTER_THE_ONE_MET.sub("", met.group("topic"))
+    elif (counted := _COUNTED.search(question)) is not None and "money" not in asked_measures(question):
+        topic = counted.group("topic")
     else:
         return None
     stems = lexical.content_stems(topic)

@@ -83,10 +83,11 @@ def test_holdout_answers_and_declines(holdout: Report) -> None:
 
 
 # First contact (eval/firstcontact_dev.jsonl), measured 2026-11-30: hit@1 0.833, highlight@gold 0.833,
-# intents right 1.000, off-topic declined 0.750, answered 1.000. Each bar is one question below what was
+# intents right 1.000, off-topic declined 0.750 (0.875 since what "how many" counts must be a known word,
+# bot.core.speakers, 2026-12-03), answered 1.000. Each bar is one question below what was
 # measured, so a one-question wobble doesn't fail CI; a larger slide does. They check that these figures
 # don't fall; the targets (0.90 / 0.85 / 0.85 / 0.85 / 0.95) are not all reached (README).
-FIRST_CONTACT = {"hit1": 0.77, "highlight": 0.77, "intents_right": 0.91, "off_topic_declined": 0.62,
+FIRST_CONTACT = {"hit1": 0.77, "highlight": 0.77, "intents_right": 0.91, "off_topic_declined": 0.74,
                  "answered": 0.94}  # fmt: skip
 # dev.jsonl and holdout.jsonl highlight@gold, measured 0.792 and 0.931, less one question.
 DEV_HIGHLIGHT = 0.77
@@ -178,6 +179,30 @@ def test_third_first_messages_check_holds(answerer: Answerer, repo_root: Path) -
     assert report.answerable == 25 and report.intents == 0 and report.off_topic == 24
     assert report.hit1 >= 0.92 and report.highlight >= 0.88 and report.answered >= 0.96, _misses(report)
     assert report.off_topic_declined >= 0.87, _misses(report)
+
+
+def test_fourth_first_messages_check_holds(answerer: Answerer, repo_root: Path) -> None:
+    # train/checks/first_messages_d.jsonl: the 27 of 60 first questions by a fourth helper shown only the
+    # article that had no near twin in train/, eval/, the other checks or the follow-up pairs
+    # (docs/check-sets.md). Measured 2026-12-03 when it was written: hit@1 0.778 (21 of 27), highlight@gold
+    # 0.704 (19 of 27), answered 1.000; the bars are one question under these.
+    report = evaluate_contacts(
+        answerer, read_contacts(repo_root / "train" / "checks" / "first_messages_d.jsonl")
+    )
+    assert report.answerable == 27 and report.intents == 0 and report.off_topic == 0
+    assert report.hit1 >= 0.74 and report.highlight >= 0.66 and report.answered >= 0.96, _misses(report)
+
+
+def test_counts_check_holds(answerer: Answerer, repo_root: Path) -> None:
+    # train/checks/counts.jsonl: the 66 of 80 "how many" questions by a helper shown only the article (29
+    # it answers, 30 facts it lacks, 7 plainly off-topic) that had no near twin (docs/check-sets.md).
+    # Measured 2026-12-03: hit@1 0.931 (27 of 29), highlight@gold 0.897 (26 of 29), answered 1.000,
+    # off-topic declined 0.622 (23 of 37), 0.703 (26) since what "how many" counts must be a word of the
+    # article or the training questions (bot.core.speakers); the bars are one question under these.
+    report = evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / "counts.jsonl"))
+    assert report.answerable == 29 and report.intents == 0 and report.off_topic == 37
+    assert report.hit1 >= 0.89 and report.highlight >= 0.86 and report.answered >= 0.96, _misses(report)
+    assert report.off_topic_declined >= 0.67, _misses(report)
 
 
 # train/checks/messages_a.jsonl and messages_b.jsonl: greetings, thanks, help and summary requests, other

@@ -153,6 +153,11 @@ def article() -> LexicalIndex:
         ("did trump meet biden privately", "biden"),
         ("did trump meet obama twice", "obama"),
         ("will trump meet netanyahu soon", "netanyahu"),
+        # What "how many" counts, up to an auxiliary (a helper's 80 "how many" lines: kids, siblings,
+        # chromosomes, episodes were answered from passages holding other numbers).
+        ("how many kids does mamdani have", "kids"),
+        ("how many episodes r in breaking bad", "episodes"),
+        ("How many grandchildren has Trump got?", "grandchildren"),
     ],
 )
 def test_a_topic_the_article_has_no_word_for_is_unknown(
@@ -182,6 +187,11 @@ def test_a_topic_the_article_has_no_word_for_is_unknown(
         "when is the next meeting",  # a meeting, no one met
         "will they meet next year",  # a time, no one met
         "did trump meet mamdani twice",
+        "how many crimes fell",  # a count of what the article names
+        "how many national politicians were there",  # one known word keeps it, as for a topic
+        "how many dollars is the rent",  # a unit of money: a measure (bot.core.measures)
+        "how many bucks is a one-bedroom",
+        "how many did they meet",  # nothing named
     ],
 )
 def test_a_topic_the_article_or_training_questions_know_is_not(article: LexicalIndex, question: str) -> None:
