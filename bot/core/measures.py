@@ -34,7 +34,7 @@ _SHARE = (
 MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
-            r"\bhow much money\b|\bhow many (?:dollars|bucks)\b"
+            r"\bhow much money\b|\bhow many (?:dollars|bucks?|usd|quid|cents)\b"
             # A verb of paying or costing, as the question's own verb: "how much does/will … cost",
             # "how much'll it cost", "how much is he paid", "how much the compact would cost". Not a noun
             # ("how much do energy costs hurt", "did con ed charges go up": after an auxiliary the verb

@@ -26,7 +26,13 @@ from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
 from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME
-from bot.core.speakers import asks_for_an_opinion, stranger_pointed_at, unknown_speaker, unknown_topic
+from bot.core.speakers import (
+    asks_for_an_opinion,
+    stranger_pointed_at,
+    unknown_count,
+    unknown_speaker,
+    unknown_topic,
+)
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
 from bot.core.unnamed import unnamed
@@ -264,15 +270,22 @@ class Retriever:
         """Whether a word (stemmed, unless a function word) is one the article uses."""
         return self.lexical.coverage(word) > 0
 
-    def _stranger(self, question: str) -> str | None:
+    def _stranger(self, question: str, confidence: float) -> str | None:
         """Whom or what the question asks about that the article and the training questions have no word
-        for: a speaker ("what did eric adams say") or a topic talked about ("did they discuss tariffs"); or
-        the words asking for the bot's own view or advice ("should I vote for him?"), which it has none of."""
+        for: a speaker ("what did eric adams say"), a topic talked about ("did they discuss tariffs") or,
+        unless the abstainer is sure (`confidence` at the ask-channel bar), a thing counted ("how many kids
+        does mamdani have"); or the words asking for the bot's own view or advice ("should I vote for
+        him?"), which it has none of."""
         known = self.model.asked_words
         return (
             unknown_speaker(question, self.lexical, known)
             or unknown_topic(question, self.lexical, known)
             or asks_for_an_opinion(question)
+            or (
+                unknown_count(question, self.lexical, known)
+                if confidence < self.model.channel_threshold
+                else None
+            )
         )
 
     def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
@@ -280,9 +293,10 @@ class Retriever:
         if is_sum(text, self.article_word):
             return None  # "what is 2+2" is declined alone (bot.core.answer reads sums before retrieval)
         s = self.score(text, vector)
-        if self.model.confidence(s.features) < self.model.abstain_threshold:
+        confidence = self.model.confidence(s.features)
+        if confidence < self.model.abstain_threshold:
             return None
-        if self._stranger(text) is not None:
+        if self._stranger(text, confidence) is not None:
             return None  # "what did eric adams say" is declined alone too
         best = self.index.chunks[int(s.positions[0])]
         shown = [int(p) for p in s.positions[:PART_PASSAGES]]
@@ -399,7 +413,7 @@ class Retriever:
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
         # whether they talked about something it never names, is a fact it lacks (bot.core.speakers).
-        stranger = self._stranger(question) or (
+        stranger = self._stranger(question, confidence) or (
             stranger_pointed_at(question, [c.text for c in context], self.lexical, self.model.asked_words)
             if context
             else None

@@ -193,9 +193,11 @@ _AFTER_THE_ONE_MET = re.compile(
 )
 # What "how many" counts ("how many children does he have", "how many votes did he get"), up to an
 # auxiliary, a preposition, a pronoun or a conjunction: the article cannot count what it has no word for.
-# A unit of money ("how many dollars") is a measure, which bot.core.measures reads.
+# A unit of money ("how many dollars") is a measure, which bot.core.measures reads; a word of quantity
+# before "of" counts nothing ("how many thousands of people").
 _COUNTED = re.compile(
-    r"\bhow\s+many\s+(?P<topic>(?:(?!(?:do|does|did|is|are|was|were|will|would|can|could|should|might|"
+    r"\bhow\s+many\s+(?:(?:thousands|hundreds|dozens|millions|billions|tons|lots|kinds|types|sorts)\s+of\s+)?"
+    r"(?P<topic>(?:(?!(?:do|does|did|is|are|was|were|will|would|can|could|should|might|"
     r"must|has|have|had|r|in|of|on|at|for|from|to|by|with|and|or|there|they|he|she|it|we|you|i)\b)"
     r"[^\W\d_][\w'’-]*\s*){1,4})",
     re.IGNORECASE,
@@ -221,10 +223,14 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
         topic = found.group("topic")
     elif (met := _MET.search(question)) is not None:
         topic = _AFTER_THE_ONE_MET.sub("", met.group("topic"))
-    elif (counted := _COUNTED.search(question)) is not None and "money" not in asked_measures(question):
-        topic = counted.group("topic")
     else:
         return None
+    return _unknown(topic, lexical, known)
+
+
+def _unknown(topic: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
+    """The topic, when neither the article nor the training questions (`known` stems) has a word of it nor
+    of its family (FAMILY), else None."""
     stems = lexical.content_stems(topic)
     if not stems or lexical.coverage(topic, known) > 0.0 or _POINTS_BACK.search(topic):
         return None  # "what did trump say about him afterwards": someone already named
@@ -232,3 +238,16 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
     if any(len(s) >= FAMILY and s[:FAMILY] in families for s in stems):
         return None
     return topic.strip()
+
+
+def unknown_count(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
+    """What a "how many" question counts, when neither the article nor the training questions (`known`
+    stems) has a word of it nor of its family, else None: "how many kids does mamdani have" was answered
+    from "Mamdani, 33, …", which holds other numbers. A unit of money ("how many dollars") is a measure,
+    which bot.core.measures reads. People count the article's things in other words too ("how many
+    inhabitants does nyc have", "clients" of Con Edison), so the caller declines only a question the
+    abstainer is not sure of (Retriever._stranger)."""
+    counted = _COUNTED.search(question)
+    if counted is None or "money" in asked_measures(question):
+        return None
+    return _unknown(counted.group("topic"), lexical, known)

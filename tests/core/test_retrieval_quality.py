@@ -197,12 +197,29 @@ def test_counts_check_holds(answerer: Answerer, repo_root: Path) -> None:
     # train/checks/counts.jsonl: the 66 of 80 "how many" questions by a helper shown only the article (29
     # it answers, 30 facts it lacks, 7 plainly off-topic) that had no near twin (docs/check-sets.md).
     # Measured 2026-12-03: hit@1 0.931 (27 of 29), highlight@gold 0.897 (26 of 29), answered 1.000,
-    # off-topic declined 0.622 (23 of 37), 0.703 (26) since what "how many" counts must be a word of the
-    # article or the training questions (bot.core.speakers); the bars are one question under these.
+    # off-topic declined 0.622 (23 of 37), 0.649 (24) since what "how many" counts must be a word of the
+    # article or the training questions unless the abstainer is sure (bot.core.speakers); the bars are
+    # one question under these.
     report = evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / "counts.jsonl"))
     assert report.answerable == 29 and report.intents == 0 and report.off_topic == 37
     assert report.hit1 >= 0.89 and report.highlight >= 0.86 and report.answered >= 0.96, _misses(report)
-    assert report.off_topic_declined >= 0.67, _misses(report)
+    assert report.off_topic_declined >= 0.62, _misses(report)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how many kids does mamdani have", "not_covered"),
+        ("how many siblings does mamdani have", "not_covered"),
+        # Other words for what the article counts: the abstainer is sure, so they are answered (a
+        # review of a first version, which declined them).
+        ("how many inhabitants does new york have", "answer"),
+        ("how many citizens does nyc have", "answer"),
+        ("how many bucks is a one bedroom", "answer"),  # a sum (bot.core.measures)
+    ],
+)
+def test_a_count_of_something_the_article_never_names(answerer: Answerer, question: str, kind: str) -> None:
+    assert answerer.ask(question).kind == kind
 
 
 # train/checks/messages_a.jsonl and messages_b.jsonl: greetings, thanks, help and summary requests, other
