@@ -12,8 +12,9 @@ Such a question is declined; its nearest passages are still shown when they are 
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
 talked about, or what was said about, something none of whose words the article or the training questions
 use ("did they talk about tariffs", `unknown_topic`), whether they met someone the article has no word
-for ("did trump meet biden"), or how many there are of something it has no word for ("how many kids does
-mamdani have", answered before from "Mamdani, 33, …" and its other numbers).
+for ("did trump meet biden"), or, when the abstainer is not sure, how many there are of something it has
+no word for ("how many kids does mamdani have", answered before from "Mamdani, 33, …" and its other
+numbers).
 """
 
 from __future__ import annotations
