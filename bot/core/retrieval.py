@@ -224,11 +224,14 @@ class Retriever:
             return r
         if not r.answered:
             return self._parts_answered(r, parts)
-        passages = [self._part_passage(text, vector) for text, vector in parts]
-        if None in passages and any(passages):
+        strangers: list[str] = []
+        passages = [self._part_passage(text, vector, strangers) for text, vector in parts]
+        if None in passages and (any(passages) or strangers):
             # The article answers some parts read alone and not others ("when did they meet and what is
             # the capital of peru?"): it does not answer all of it, though the whole question's words
-            # may carry it past the abstainer.
+            # may carry it past the abstainer. So too when a part asks about something the article has
+            # no word for, though no other part is answered alone ("how many siblings does mamdani have
+            # and how old is he": "he" names no one read alone).
             return self._parts_answered(replace(r, answered=False, sure=False), parts, passages)
         hits, shown = list(r.hits), max(1, r.supported)
         for found in passages:
@@ -288,15 +291,21 @@ class Retriever:
             )
         )
 
-    def _part_passage(self, text: str, vector: np.ndarray) -> tuple[Chunk, float] | None:
-        """The best passage of a part of a question and its score, if the article answers the part alone."""
+    def _part_passage(
+        self, text: str, vector: np.ndarray, strangers: list[str] | None = None
+    ) -> tuple[Chunk, float] | None:
+        """The best passage of a part of a question and its score, if the article answers the part alone;
+        what the part asks about that the article has no word for is added to `strangers`."""
         if is_sum(text, self.article_word):
             return None  # "what is 2+2" is declined alone (bot.core.answer reads sums before retrieval)
         s = self.score(text, vector)
         confidence = self.model.confidence(s.features)
         if confidence < self.model.abstain_threshold:
             return None
-        if self._stranger(text, confidence) is not None:
+        stranger = self._stranger(text, confidence)
+        if stranger is not None:
+            if strangers is not None:
+                strangers.append(stranger)
             return None  # "what did eric adams say" is declined alone too
         best = self.index.chunks[int(s.positions[0])]
         shown = [int(p) for p in s.positions[:PART_PASSAGES]]
