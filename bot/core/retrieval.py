@@ -103,6 +103,15 @@ class Retriever:
         # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
         self.people = self.bold_line.people
         self._people_stems = self.lexical.content_stems(" ".join(sorted(self.people)))
+        # Per paragraph, where it ends and the chunk that opens it: a bold line that ends its paragraph
+        # with a colon introduces the paragraphs after it (`_introduced`).
+        self._paragraph_end: dict[tuple, int] = {}
+        self._opening: dict[tuple, Chunk] = {}
+        for c in index.chunks:
+            key = (c.doc, c.section, c.question, c.paragraph)
+            self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
+            if key not in self._opening or c.start < self._opening[key].start:
+                self._opening[key] = c
         self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words, self.people)
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
@@ -231,6 +240,21 @@ class Retriever:
                     vector = vector + weights[1] * read[n - 1]
             read.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
         return read[::-1]
+
+    def _introduced(self, chunk: Chunk, line: Sentence | None) -> list[Chunk]:
+        """The paragraphs that a bold line ending its paragraph with a colon introduces ("But both zeroed
+        in on three concrete issues:", then the three items of the list): the opening chunk of each
+        paragraph after it in its section (or FAQ answer); none for any other line."""
+        if line is None or not line.text.rstrip().endswith(":"):
+            return []
+        key = (chunk.doc, chunk.section, chunk.question, chunk.paragraph)
+        if line.end < self._paragraph_end[key]:
+            return []  # "His slogan:" inside a paragraph introduces what follows in it
+        found, number = [], chunk.paragraph + 1
+        while (opening := self._opening.get((*key[:3], number))) is not None:
+            found.append(opening)
+            number += 1
+        return found
 
     def _parts_shown(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
         """A question that asks several things shows each part's own best passage: it goes right after the
@@ -462,6 +486,10 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
+            listed = self._introduced(hits[0].chunk, highlight)
+            if listed:  # "…three concrete issues:" is answered by the list after it
+                rest = [h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in listed)]
+                hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][: len(hits)]
             lacking = self._lacking(question, hits[0].chunk.text, highlight, context) if answered else ""
             answered = answered and not lacking
         # Declined, the nearest passages are still worth showing when the abstainer was not far from

@@ -346,6 +346,19 @@ def test_what_they_agreed_on_is_not_answered_by_what_they_did_not(answerer: Answ
     assert "zeroed in on three concrete issues" in line or "agreed on outcomes" in line, line
 
 
+def test_a_bold_line_that_introduces_a_list_shows_the_list(answerer: Answerer) -> None:
+    # A new user's trial: "But both zeroed in on three concrete issues:" came with one excerpt, the
+    # paragraph it ends, and none of the three issues.
+    answer = answerer.ask("what did they agree on", k=3)
+    assert answer.highlight.endswith("three concrete issues:")
+    texts = [e.text for e in answer.shown]
+    assert len(texts) == 3 and "zeroed in" in texts[0]
+    assert texts[1].startswith("Rent relief") and texts[2].startswith("Housing construction"), texts
+    more = answerer.ask("what did they agree on", k=6)  # the same first three, then the rest
+    assert [e.chunk_id for e in more.excerpts[:3]] == [e.chunk_id for e in answer.excerpts]
+    assert more.excerpts[3].text.startswith("Energy costs")
+
+
 @pytest.mark.parametrize(
     ("question", "line"),
     [
