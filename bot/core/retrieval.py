@@ -205,11 +205,7 @@ class Retriever:
             weights = self.followups.weights(
                 p, texts, lambda text, p=p, c=own_confidence: c if text == p else confidence(text)
             )
-            chained = self._chained(texts, vectors, confidence)
-            context = [
-                Said(t, w, chained[n])
-                for n, (t, w) in enumerate(zip(reversed(texts), weights[1:], strict=False))
-            ]
+            context = [Said(t, w, vectors[t]) for t, w in zip(reversed(texts), weights[1:], strict=False)]
             result = self.rank_in_context(p, v, context, k) if context else None
             if result is None or (
                 not result.answered
@@ -224,22 +220,6 @@ class Retriever:
                 result = alone_result if result is None or alone_result.answered else result
             out.append(replace(self._parts_shown(result, [(t, vectors[t]) for t in ps]), question=q))
         return out
-
-    def _chained(
-        self, texts: Sequence[str], vectors: Mapping[str, np.ndarray], confidence: Callable[[str], float]
-    ) -> list[np.ndarray]:
-        """The vectors of the earlier messages, newest first, each read with the messages before it as a
-        follow-up is: "how much have they gone up?" after a question about energy costs stands for energy
-        costs going up when a later "and what did Mamdani propose?" leans on it."""
-        read: list[np.ndarray] = []  # oldest first
-        for n, text in enumerate(texts):
-            vector = vectors[text]
-            if n:  # what it leans on the message before it, which was read the same way
-                weights = self.followups.weights(text, texts[n - 1 : n], confidence)
-                if len(weights) > 1:  # none when it leans on nothing
-                    vector = vector + weights[1] * read[n - 1]
-            read.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
-        return read[::-1]
 
     def _introduced(self, chunk: Chunk, line: Sentence | None) -> list[Chunk]:
         """The paragraphs that a bold line ending its paragraph with a colon introduces ("But both zeroed

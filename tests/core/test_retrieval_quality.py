@@ -222,14 +222,6 @@ def test_a_count_of_something_the_article_never_names(answerer: Answerer, questi
     assert answerer.ask(question).kind == kind
 
 
-def test_a_follow_up_of_a_follow_up_reads_what_that_one_leaned_on(answerer: Answerer) -> None:
-    # A new user's trial: after "how much have they gone up?" (energy costs), "and what did Mamdani
-    # propose?" was read with "gone up" and bolded "Mamdani's rise was meteoric."
-    history = ["what did they say about energy costs?", "how much have they gone up?"]
-    answer = answerer.ask("and what did Mamdani propose?", history=history)
-    assert "co-op" in answer.highlight or "price caps" in answer.highlight, answer.highlight
-
-
 def test_a_part_about_something_the_article_never_names_leaves_the_whole_not_covered(
     answerer: Answerer,
 ) -> None:
