@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.text import fold
+from bot.core.text import AUXILIARIES, fold
 
 _APOSTROPHE = "['`´ʼ]"  # fold has made ’ and ‘ plain; these it leaves
-_AUXILIARY = r"(?:do|does|did|is|are|was|were|will|would|can|could|should|has|have|had)"
+_AUXILIARY = rf"(?:{AUXILIARIES})"
 # Chat words before the question word, or the question word after a request ("tell me what…").
 _OPENERS = r"(?:(?:so|and|but|ok|okay|also|then|hey|hi|yo|lol|wait|um|hmm|well|tell\s+me|on)\W+)*"
 # What or which, at most two words (a noun, "exactly") and then an auxiliary: "what did", "which issues

@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.core.cache import ByteBoundedCache, text_size
 from bot.core.lexical import FUNCTION_WORDS, LexicalIndex
-from bot.core.text import fold
+from bot.core.text import AUXILIARIES, fold
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +304,7 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
 _OPENER = rf"^\W*(?:(?:{INTERJECTIONS})\W+)*(?:(?:and|so|but|then|also)\W+)?"
 _HOW = r"how\s+(?:long|much|many|old|come|often)"
 _WH = r"when|where|why|who|whom|whose"
-_AUX = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
+_AUX = AUXILIARIES
 # A message that asks something: a question mark, or a question word or auxiliary anywhere in it.
 _ASKING = re.compile(rf"\?|\b(?:what|which|how|{_WH}|{_AUX}|more|else|again)\b")
 # A whole question has a question word or an auxiliary ("what is the capital of france?", not "age?").

@@ -15,10 +15,11 @@ import re
 
 from bot.core.followup import ask_again
 from bot.core.lexical import FUNCTION_WORDS
+from bot.core.text import AUXILIARIES
 
 # Words that open a question of their own.
 _QUESTION_WORD = r"(?:what|what's|whats|when|where|who|who's|whom|whose|which|why|how)\b"
-_AUXILIARY = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b"
+_AUXILIARY = rf"(?:{AUXILIARIES})\b"
 # Each part must open as a question: "After the meeting, how did…" and "According to the FAQ, what…" are one.
 _OPENS_A_QUESTION = re.compile(rf"^\W*(?:{_QUESTION_WORD}|{_AUXILIARY})", re.IGNORECASE)
 # A second question: after a question mark (or a full stop after a word, not "i.e.", before a question
