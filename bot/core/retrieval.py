@@ -18,7 +18,7 @@ from bot.core.diversify import diverse
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY, FollowupReader, ask_again, restated, swap_name
 from bot.core.fusion import Fusion, Scored
-from bot.core.highlight import Highlighter, HighlightModel
+from bot.core.highlight import Highlighter, HighlightModel, paragraph_of
 from bot.core.index import Index
 from bot.core.later import turned_out_unknown
 from bot.core.lexical import LexicalIndex
@@ -108,7 +108,7 @@ class Retriever:
         self._paragraph_end: dict[tuple, int] = {}
         self._opening: dict[tuple, Chunk] = {}
         for c in index.chunks:
-            key = (c.doc, c.section, c.question, c.paragraph)
+            key = paragraph_of(c)
             self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
             if key not in self._opening or c.start < self._opening[key].start:
                 self._opening[key] = c
@@ -227,11 +227,11 @@ class Retriever:
         paragraph after it in its section (or FAQ answer); none for any other line."""
         if line is None or not line.text.rstrip().endswith(":"):
             return []
-        key = (chunk.doc, chunk.section, chunk.question, chunk.paragraph)
-        if line.end < self._paragraph_end[key]:
+        if line.end < self._paragraph_end[paragraph_of(chunk)]:
             return []  # "His slogan:" inside a paragraph introduces what follows in it
-        found, number = [], chunk.paragraph + 1
-        while (opening := self._opening.get((*key[:3], number))) is not None:
+        doc, section, number, question = paragraph_of(chunk)
+        found = []
+        while (opening := self._opening.get((doc, section, number + 1, question))) is not None:
             found.append(opening)
             number += 1
         return found
