@@ -160,6 +160,9 @@ class Answer:
     # Declined as a whole, but the first this many excerpts answer parts of the question (the rest are
     # only the closest passages).
     part_answers: int = 0
+    # Answered by a line that introduces a list: the excerpts after the first that are its items, shown
+    # whatever the k (Retrieval.listed).
+    listed: int = 0
 
     @property
     def shown(self) -> tuple[Excerpt, ...]:
@@ -264,6 +267,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
         ),
         sure=retrieval.sure,
         part_answers=min(retrieval.partly, len(excerpts)) if not retrieval.answered else 0,
+        listed=min(retrieval.listed, len(excerpts) - 1) if retrieval.answered and excerpts else 0,
     )
 
 
@@ -305,7 +309,7 @@ def history_read(text: str, history: Sequence[str]) -> list[str]:
 def continuation(earlier: Answer, query: Query, pages_before: int) -> Answer:
     """The next `query.k` excerpts of an earlier answer (asked again with every passage), after those it
     showed and those of `pages_before` requests for more; numbered as they were."""
-    first = min(query.k, len(earlier.shown))
+    first = min(max(query.k, 1 + earlier.listed), len(earlier.shown))  # a list was shown whole
     excerpts = tuple(replace(e, highlight=None) for e in earlier.excerpts[page(first, pages_before, query.k)])
     if excerpts:
         reply = replies.MORE_ANSWERING if earlier.answered else replies.MORE_CLOSEST
@@ -602,8 +606,10 @@ class Answerer:
             )
             for i, r, history in zip(asked, results, histories, strict=True):
                 q, n = searched[i], pages[i]
+                # A list the bold line introduces is shown whole (Retrieval.listed), whatever the k.
+                shown = replace(r, hits=r.hits[: max(q.k, 1 + r.listed)])
                 # After a question, the person knows what the bot is for: no hint with a short decline.
-                answered = compose(self.index, replace(r, hits=r.hits[: q.k]), q.truncated, hint=not history)
+                answered = compose(self.index, shown, q.truncated, hint=not history)
                 if answered.kind == NOT_COVERED and n is None and self.languages.leans_to_other(q.text):
                     # Declined, and more likely another language than English: the language note.
                     answered = fixed_reply(self.index, q.text, q.truncated, LANGUAGE)

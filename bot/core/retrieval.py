@@ -40,6 +40,9 @@ from bot.core.unnamed import unnamed
 log = logging.getLogger(__name__)
 
 MMR_POOL = 30  # the best candidates that maximal marginal relevance chooses among
+# The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
+# the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
+LIST_MOST = 8
 PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -74,6 +77,9 @@ class Retrieval:
     # Declined because the passages show the article lacks what is asked: a measure (bot.core.measures),
     # how a plan turned out (bot.core.later) or a name (bot.core.unnamed); "" otherwise.
     lacking: str = ""
+    # Answered by a line that introduces a list ("…three concrete issues:"): the hits after the first that
+    # are the list's items, all shown whatever the k asked for (bot.core.answer keeps them).
+    listed: int = 0
 
 
 def _overlap(a: Chunk, b: Chunk) -> bool:
@@ -454,7 +460,7 @@ class Retriever:
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)
-        highlight, lacking = None, ""
+        highlight, lacking, listed = None, "", []
         if hits:
             rank, highlight = self.bold_line.choose(
                 question,
@@ -466,10 +472,11 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
-            listed = self._introduced(hits[0].chunk, highlight)
-            if listed:  # "…three concrete issues:" is answered by the list after it
+            listed = self._introduced(hits[0].chunk, highlight)[:LIST_MOST]
+            if listed:  # "…three concrete issues:" is answered by the whole list after it, at any k
                 rest = [h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in listed)]
-                hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][: len(hits)]
+                shown = max(len(hits), 1 + len(listed))
+                hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][:shown]
             lacking = self._lacking(question, hits[0].chunk.text, highlight, context) if answered else ""
             answered = answered and not lacking
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
@@ -494,6 +501,7 @@ class Retriever:
             supported=supported,
             sure=sure,
             lacking=lacking,
+            listed=len(listed),
         )
 
     def _near(self, question: str, confidence: float, context: Sequence[Said]) -> bool:

@@ -338,17 +338,27 @@ def test_what_they_agreed_on_is_not_answered_by_what_they_did_not(answerer: Answ
     assert "zeroed in on three concrete issues" in line or "agreed on outcomes" in line, line
 
 
-def test_a_bold_line_that_introduces_a_list_shows_the_list(answerer: Answerer) -> None:
-    # A new user's trial: "But both zeroed in on three concrete issues:" came with one excerpt, the
-    # paragraph it ends, and none of the three issues.
-    answer = answerer.ask("what did they agree on", k=3)
+@pytest.mark.parametrize("k", [1, 3])
+def test_a_bold_line_that_introduces_a_list_shows_the_whole_list(answerer: Answerer, k: int) -> None:
+    # New users' trials: "But both zeroed in on three concrete issues:" came with one excerpt, the
+    # paragraph it ends, and none of the three issues; then, filling the k = 3 excerpts, with two of them.
+    answer = answerer.ask("what did they agree on", k=k)
     assert answer.highlight.endswith("three concrete issues:")
     texts = [e.text for e in answer.shown]
-    assert len(texts) == 3 and "zeroed in" in texts[0]
-    assert texts[1].startswith("Rent relief") and texts[2].startswith("Housing construction"), texts
-    more = answerer.ask("what did they agree on", k=6)  # the same first three, then the rest
-    assert [e.chunk_id for e in more.excerpts[:3]] == [e.chunk_id for e in answer.excerpts]
-    assert more.excerpts[3].text.startswith("Energy costs")
+    assert len(texts) == 4 and "zeroed in" in texts[0], texts
+    assert [t.split(":")[0] for t in texts[1:]] == ["Rent relief", "Housing construction", "Energy costs"]
+    assert answer.listed == 3
+    more = answerer.ask("what did they agree on", k=6)  # the same first four, then the rest
+    assert [e.chunk_id for e in more.excerpts[:4]] == [e.chunk_id for e in answer.excerpts]
+    assert len(more.excerpts) == 6
+
+
+def test_more_after_a_list_shown_whole_goes_on_after_the_list(answerer: Answerer) -> None:
+    shown = answerer.ask("what did they agree on")
+    more = answerer.ask("more please", history=["what did they agree on"])
+    assert more.excerpts and more.excerpts[0].rank == 5, [e.rank for e in more.excerpts]
+    listed = {e.chunk_id for e in shown.excerpts}
+    assert not listed & {e.chunk_id for e in more.excerpts}
 
 
 @pytest.mark.parametrize(
