@@ -27,11 +27,13 @@ from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
 from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME
 from bot.core.speakers import (
+    Names,
     asks_for_an_opinion,
     stranger_pointed_at,
     unknown_count,
     unknown_speaker,
     unknown_topic,
+    unquoted_person,
 )
 from bot.core.spelling import Speller
 from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
@@ -109,6 +111,8 @@ class Retriever:
         # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
         self.people = self.bold_line.people
         self._people_stems = self.lexical.content_stems(" ".join(sorted(self.people)))
+        # The names the article writes, and which of them are the people it quotes (bot.core.speakers).
+        self.names = Names.of([c.text for c in index.chunks], self.people)
         # Per paragraph, where it ends and the chunk that opens it: a bold line that ends its paragraph
         # with a colon introduces the paragraphs after it (`_introduced`).
         self._paragraph_end: dict[tuple, int] = {}
@@ -305,13 +309,15 @@ class Retriever:
 
     def _stranger(self, question: str, confidence: float) -> str | None:
         """Whom or what the question asks about that the article and the training questions have no word
-        for: a speaker ("what did eric adams say"), a topic talked about ("did they discuss tariffs") or,
+        for: a speaker ("what did eric adams say") or one it names but never quotes ("what did bloomberg
+        say"), a topic talked about ("did they discuss tariffs") or,
         unless the abstainer is sure (`confidence` at the ask-channel bar), a thing counted ("how many kids
         does mamdani have"); or the words asking for the bot's own view or advice ("should I vote for
         him?"), which it has none of."""
         known = self.model.asked_words
         return (
             unknown_speaker(question, self.lexical, known)
+            or unquoted_person(question, self.names)
             or unknown_topic(question, self.lexical, known)
             or asks_for_an_opinion(question)
             or (

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from bot.core.language import proper_names
 from bot.core.lexical import LexicalIndex
 from bot.core.measures import asked_measures
 from bot.core.text import WORD_OF_LETTERS, fold
@@ -161,6 +163,59 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
     words = " ".join(w for w in who.split() if w.casefold() not in _ANYONE)
     stems = lexical.content_stems(words)
     if stems and lexical.coverage(words, known) == 0.0:
+        return who
+    return None
+
+
+# A run of capitalised words: one name ("Steve Bannon", "Donald J. Trump", "Zohran Kwame Mamdani").
+_NAME_RUN = re.compile(r"[^\W\d_][\w'’]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’]*)*")
+# Words before a name that name nobody: "the White House", "mr giuliani", "giuliani's".
+_TITLES = frozenset("the a an mr mrs ms dr former s".split())
+# The verbs (and nouns) of `_ASKS` that ask for words or views, which only a quotation gives; not deeds
+# ("announce", "support", "praise", "call").
+_WORDS_OR_VIEWS = re.compile(
+    r"\b(?:say|said|saying|tell|told|write|wrote|posted|posting|think|thinks|thought|thinking|believe[sd]?|"
+    r"react\w*|respond\w*|comment\w*|repl(?:y|ies|ied)|tweet\w*|argu\w+|report\w*|feel|feels|felt|"
+    r"make|made|reaction|response|take|views?|opinion|stance)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names the article writes (words it always capitalises mid-sentence, `language.proper_names`,
+    acronyms aside: `proper`) and the words that name the people it quotes (`quoted`: their surnames and
+    every word of a name run ending in one, "steve", "zohran", "donald"), all folded."""
+
+    proper: frozenset[str]
+    quoted: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str], people: Iterable[str]) -> Names:
+        """Read from the article's `texts`; `people`: the folded surnames of those it quotes."""
+        texts = list(texts)
+        quoted = set(people)
+        acronyms = set()  # an acronym may be a typo's repair ("gop" read as GDP): not a name asked for
+        for text in texts:
+            acronyms.update(fold(w) for w in WORD_OF_LETTERS.findall(text) if len(w) > 1 and w.isupper())
+            for run in _NAME_RUN.finditer(text):
+                words = [fold(w) for w in WORD_OF_LETTERS.findall(run.group()) if w[0].isupper()]
+                if len(words) > 1 and words[-1] in quoted:
+                    quoted.update(words)
+        return cls(frozenset(fold(w) for w in proper_names(texts)) - acronyms, frozenset(quoted))
+
+
+def unquoted_person(question: str, names: Names) -> str | None:
+    """The one whose words or views the question asks for, when every word naming them is a name the
+    article writes but none is one of the people it quotes, else None: "what did bloomberg say" was
+    answered from "think of Giuliani and Bloomberg on public safety", which quotes neither. A name the
+    article never writes is `unknown_speaker`'s."""
+    found = _asking(question)
+    if found is None or not _WORDS_OR_VIEWS.search(question, found.end("who"), found.end()):
+        return None  # a deed the article may tell of unquoted: "why did the White House announce it?"
+    who = found.group("who")
+    words = {w for w in WORD_OF_LETTERS.findall(fold(who)) if w not in _TITLES and w not in _ANYONE}
+    if words and words <= names.proper and not words & names.quoted:
         return who
     return None
 

@@ -708,6 +708,25 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
 
 
 @pytest.mark.parametrize(
+    "text", ["what did bloomberg say", "did giuliani say anything about it", "what did the white house say"]
+)
+def test_what_someone_the_article_names_but_never_quotes_said_is_not_covered(
+    answerer: Answerer, text: str
+) -> None:
+    """A trial: "what did bloomberg say" was answered, sure, from "think of Giuliani and Bloomberg on
+    public safety", which quotes neither; the passages that name them are still offered."""
+    a = answerer.ask(text)
+    assert a.kind == "not_covered" and a.highlight is None and a.excerpts
+
+
+@pytest.mark.parametrize("text", ["what did steve bannon say", "what did zohran say about rent"])
+def test_what_a_quoted_person_said_by_their_full_or_given_name_is_answered(
+    answerer: Answerer, text: str
+) -> None:
+    assert answerer.ask(text).kind == "answer"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "how much money will the affordability compact bring the city?",

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.core.lexical import LexicalIndex
-from bot.core.speakers import asked_about, stranger_pointed_at, unknown_count, unknown_speaker, unknown_topic
+from bot.core.speakers import (
+    Names,
+    asked_about,
+    stranger_pointed_at,
+    unknown_count,
+    unknown_speaker,
+    unknown_topic,
+    unquoted_person,
+)
 
 
 @pytest.mark.parametrize(
@@ -221,3 +229,61 @@ def test_a_count_of_what_the_article_has_no_word_for_is_unknown(
 )
 def test_a_count_of_what_the_article_names_or_a_sum_is_not(article: LexicalIndex, question: str) -> None:
     assert unknown_count(question, article, frozenset({"command", "chief"})) is None
+
+
+_ARTICLE = [
+    "When Donald J. Trump sat across from Zohran Kwame Mamdani, the White House was quiet.",
+    '"He wants to see no crime," Trump said. Mamdani didn\'t flinch.',
+    'Former Trump adviser Steve Bannon told POLITICO Magazine: "Republicans underestimate him."',
+    "Think of Giuliani and Bloomberg on public safety. The New York GDP is large.",
+    "The City Council met and the city waited.",
+]
+
+
+@pytest.fixture(scope="module")
+def names() -> Names:
+    return Names.of(_ARTICLE, ["trump", "mamdani", "bannon"])
+
+
+def test_names_are_the_words_only_ever_capitalised_and_the_quoted_are_read_with_their_given_names(
+    names: Names,
+) -> None:
+    assert {"giuliani", "bloomberg", "white", "bannon", "steve", "york"} <= names.proper
+    # Capitalised only where a sentence or quotation opens, lower-case elsewhere, or an acronym.
+    assert not {"think", "he", "city", "gdp", "politico", "republicans"} & names.proper
+    assert {"trump", "donald", "mamdani", "zohran", "kwame", "steve", "bannon"} <= names.quoted
+    assert not {"giuliani", "bloomberg", "white"} & names.quoted
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("what did bloomberg say", "bloomberg"),
+        ("did giuliani say anything", "giuliani"),
+        ("what did the White House say about it?", "the White House"),
+        ("how did mr giuliani react", "mr giuliani"),
+        ("what was bloomberg's reaction", "bloomberg"),
+    ],
+)
+def test_someone_the_article_names_but_never_quotes_is_unquoted(
+    names: Names, question: str, who: str
+) -> None:
+    assert unquoted_person(question, names) == who
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did steve say",  # a quoted person's given name
+        "what did zohran kwame mamdani say",
+        "what did trump's team say",
+        "what did eric adams say",  # a name the article never writes: unknown_speaker's
+        "what did the gdp say",  # an acronym: a typo's repair ("gop")
+        "why did the White House announce it",  # a deed, not words
+        "did giuliani support mamdani",
+        "what did he say about bloomberg",
+        "what did people say",
+    ],
+)
+def test_a_quoted_person_or_a_deed_is_not_unquoted(names: Names, question: str) -> None:
+    assert unquoted_person(question, names) is None
