@@ -71,6 +71,11 @@ CREDIT_CACHE_BYTES = 2**20
 _FLOAT_BYTES = 24
 
 _WORD = re.compile(r"[^\W_]+")
+# Asking who or what someone or something named is, and nothing else ("who is mamdani?", "what's con
+# edison", "who was steve bannon"): read alone when all it names are names the article writes.
+_NAMING = re.compile(
+    r"^(?:who|what)(?:\s*(?:is|are|was|were|'s|s))?\s+(?:the\s+)?(?P<what>[^\W\d_]+(?:[\s-]+[^\W\d_]+){0,3})\W*$"
+)
 
 
 class FollowupReader:
@@ -82,9 +87,11 @@ class FollowupReader:
         passages: int,
         asked: frozenset[str] = frozenset(),
         people: frozenset[str] = frozenset(),
+        names: frozenset[str] = frozenset(),
     ) -> None:
         self.lexical = lexical
         self.people = people  # the surnames of the people the article quotes, folded
+        self.names = names  # the names the article writes, folded (bot.core.speakers.Names.proper)
         self.passages = max(1, passages)
         self.asked = asked  # the content stems of the training questions: words people ask about it with
         # The credit of a word that half the passages hold: a word held by more names no topic of its own.
@@ -134,6 +141,12 @@ class FollowupReader:
         question that names only what the whole article is about ("Is Mamdani a socialist?").
         """
         folded = fold(text)
+        asked_to_name = _NAMING.match(folded)
+        if asked_to_name and set(_WORD.findall(asked_to_name.group("what"))) <= self.names:
+            # "who is mamdani?" asks who he is whatever came before; a name is no ellipsis (after two
+            # questions on the letter, it bolded the letter: the name is in every passage, so its words
+            # pinned nothing and the conversation tipped it).
+            return 1.0
         words = _WORD.findall(folded)
         content = [w for w in words if w not in BACK_REFERENCES and self.lexical.content_stems(w)]
         mass = sum(self.word_credit(w) for w in content)

@@ -122,7 +122,9 @@ class Retriever:
             self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
             if key not in self._opening or c.start < self._opening[key].start:
                 self._opening[key] = c
-        self.followups = FollowupReader(self.lexical, len(index.chunks), model.asked_words, self.people)
+        self.followups = FollowupReader(
+            self.lexical, len(index.chunks), model.asked_words, self.people, self.names.proper
+        )
         self._starts = np.array([c.start for c in index.chunks])
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}

@@ -99,6 +99,24 @@ def test_a_self_contained_followup_keeps_its_own_answer_exactly(answerer: Answer
     assert answerer.ask(question, history=["What did Bannon say about Mamdani?"]) == answerer.ask(question)
 
 
+@pytest.mark.parametrize(
+    "question", ["who is mamdani", "whos steve bannon?", "What was the Affordability Compact?"]
+)
+def test_asking_who_or_what_someone_named_is_keeps_its_own_answer(answerer: Answerer, question: str) -> None:
+    # A trial: "who is mamdani" after two questions on the letter bolded the letter, since his name is in
+    # every passage and so pinned nothing of its own.
+    history = ["what was in the letter mamdani sent", "what happened after"]
+    assert answerer.ask(question, history=history) == answerer.ask(question)
+
+
+@pytest.mark.parametrize("question", ["who is he", "what was the reason", "and who is bannon"])
+def test_asking_who_or_what_without_a_name_still_leans_on_the_conversation(
+    answerer: Answerer, question: str
+) -> None:
+    reader = answerer.retriever.followups
+    assert reader.self_contained(answerer.retriever.prepare(question)) < 1.0
+
+
 def test_an_elliptic_followup_finds_its_passage_in_context(answerer: Answerer) -> None:
     """The conversation finds the passage. Whether the bot then vouches for it is the abstainer's call:
     "for how long?" is close to the fragments the training files decline ("how long?"), so this one is
