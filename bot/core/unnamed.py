@@ -4,8 +4,10 @@
 close to the lines that tell of them, "defeating a centrist Democrat in a primary" and "a campaign to
 block a luxury development in Astoria"; but the article never names either. Its own words say so: it
 brings the thing in with "a" or "an", as one not named. So a question asking for a name ("the name
-of…", "what was … called", "…'s name", "who was the…") is declined when its bold line brings in what it
-asks about only that way; its nearest passages are still shown.
+of…", "what was … called", "…'s name", "who was the…", "which …") is declined when its bold line brings in
+what it asks about only that way, or a plural with "some" ("which neighborhoods have the highest rent?" of
+"In some neighborhoods, it's $4,200."); its nearest passages are still shown. "Which" asks which one, so
+a place named beside it tells ("a luxury development in Astoria").
 
 What is asked and what the line brings in are matched by their heads, the last word of each phrase:
 "the centrist *democrat* (mamdani beat)" and "a centrist *Democrat* (in a primary)", not "the centrist
@@ -25,7 +27,7 @@ import re
 from collections.abc import Callable
 
 from bot.core.lexical import FUNCTION_WORDS
-from bot.core.text import fold
+from bot.core.text import AUXILIARIES, fold
 
 # Read from the folded question. The possessive is read only with "name" in the question, from a word's
 # start: tried from every position of a long run of letters, it was quadratic.
@@ -34,19 +36,21 @@ _ASKS_A_NAME = re.compile(
     r"|\bwhat(?:'s|s|\s+is|\s+was|\s+were|\s+are)\s+(?P<called>(?:\S+\s+){1,5}?)(?:called|named)\b"
     r"|(?<![\w'-])(?P<whose>(?:[\w'-]+\s+){0,2}[\w-]+)'s\s+names?\b"
     r"|\bwho\s+(?:was|were)\s+(?P<who>(?:the|a|an|[\w-]+'s)\s+[^?.!,;]+)"
+    r"|^\W*which\s+(?P<which>[^?.!,;]+)"
 )
 # Where the words naming what is asked about end: "the centrist democrat | in the primary".
 _PHRASE_ENDS = frozenset(
     "in at on of with for from that who whom which when where and or to by behind during after before "
     "about gonna going be being supposed".split()
-)
+) | frozenset(AUXILIARIES.split("|"))  # "which neighborhoods | have the highest rent"
 _PRONOUNS = frozenset("he she they it i you we him her them his their its".split())
 _QUESTION_OPENING = frozenset("what whats what's is was".split())
 # The last word of a "who was the X …" that asks how X stands to someone: a preposition or a verb in
 # -ing ("who was the handwritten letter from?", "who was the rally attacking?").
 _RELATION_ENDS = frozenset("from to with by for against about at on of into".split())
 _TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
-_INDEFINITE = frozenset({"a", "an"})
+# "some" brings in a plural unnamed: "which neighborhoods…?" of "In some neighborhoods, it's $4,200."
+_INDEFINITE = frozenset({"a", "an", "some"})
 NOUN_PHRASE = 4  # words after "a" / "an" that may still be its noun phrase ("a luxury development")
 # Words before "a" that make it say what someone named is ("Mamdani, who identifies as a democratic
 # socialist", "He's a danger to America", "he became a national figure"): a description, not a stranger.
@@ -58,6 +62,10 @@ _DESCRIBES = frozenset(
 _NAMED_BESIDE = re.compile(
     r"^\s*(?:[,:—–-]\s*(?:(?:a|an|the)\s+)?[\"“‘'A-Z]|[\"“]|(?:called|named|known\s+as)\b)"
 )
+# "Which …?" asks which one, and a place named beside it tells which: "which luxury development did he
+# block?" of "a luxury development in Astoria" (a name it still lacks: "what was it called?").
+_WHICH = re.compile(r"^\W*which\b")
+_PLACED = re.compile(r"^\s+(?:in|at|on|near|from)\s+(?:the\s+)?[A-Z]")
 # ... or one of the people the article quotes just before it: "Trump, a populist Republican president".
 _WORD_BEFORE_A_COMMA = re.compile(r"([\w’'-]+)\s*,\s*$")
 
@@ -78,7 +86,7 @@ def asked_thing(question: str, names: frozenset[str] = frozenset()) -> str | Non
     "who was the centrist democrat mamdani beat?"), and lose words at their end that name nothing
     ("chicago's mayor" of "who was chicago's mayor then")."""
     text = fold(question)
-    if "name" not in text and "who" not in text and "called" not in text:
+    if "name" not in text and "who" not in text and "called" not in text and "which" not in text:
         return None
     found = _ASKS_A_NAME.search(text)
     if found is None or (found.group("who") is not None and _relation(text)):
@@ -135,6 +143,7 @@ def unnamed(
     thing = asked_thing(question, names)
     if not thing:
         return False
+    which = _WHICH.match(fold(question)) is not None
     head = thing.split()[-1].removesuffix("'s")
     tokens = list(_TOKEN.finditer(line))
     for i, token in enumerate(tokens):
@@ -147,6 +156,7 @@ def unnamed(
             continue  # "Trump, a populist Republican president"
         phrase = _phrase_after(tokens, i)
         if phrase and _same_word(phrase[-1].group(), head, stems, article_word):
-            if not _NAMED_BESIDE.match(line[phrase[-1].end() :]):
+            rest = line[phrase[-1].end() :]
+            if not _NAMED_BESIDE.match(rest) and not (which and _PLACED.match(rest)):
                 return True
     return False

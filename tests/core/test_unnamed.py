@@ -20,6 +20,8 @@ from bot.core.unnamed import asked_thing, unnamed
         ("who is mamdani?", None),  # who someone named is, not a name
         ("who did mamdani beat?", None),  # answered by what the article says of him: "a centrist Democrat"
         ("what did they call each other?", None),
+        ("which neighborhoods have the highest rent?", "neighborhoods"),  # to the auxiliary
+        ("which democrat did mamdani beat", "democrat"),
     ],
 )
 def test_what_a_name_is_asked_of(question: str, thing: str | None) -> None:
@@ -116,3 +118,10 @@ def test_a_phrase_runs_past_a_word_in_ing_before_its_noun() -> None:
     assert unnamed("what was the development called?", "They blocked a luxury housing development.", stems)
     # ... while a verb in -ed before "by" ends it: "a municipal co-op | funded by bonds".
     assert unnamed("what was the co-op called?", "He proposed a municipal co-op funded by bonds.", stems)
+
+
+def test_some_brings_in_a_plural_unnamed_and_a_place_beside_it_tells_which() -> None:
+    assert unnamed("which neighborhoods have the highest rent?", "In some neighborhoods, it’s $4,200.", stems)
+    line = "He led a campaign to block a luxury development in Astoria that would have displaced families."
+    assert not unnamed("which luxury development did he block?", line, stems)
+    assert unnamed("what was the luxury development called?", line, stems)  # which one, but not its name
