@@ -323,7 +323,7 @@ class Retriever:
             or unknown_topic(question, self.lexical, known)
             or asks_for_an_opinion(question)
             or (
-                unknown_count(question, self.lexical, known)
+                unknown_count(question, self.lexical, known, self.names.proper)
                 if confidence < self.model.channel_threshold
                 else None
             )

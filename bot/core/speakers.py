@@ -296,7 +296,9 @@ def _unknown(topic: str, lexical: LexicalIndex, known: frozenset[str]) -> str | 
     return topic.strip()
 
 
-def unknown_count(question: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
+def unknown_count(
+    question: str, lexical: LexicalIndex, known: frozenset[str], names: frozenset[str] = frozenset()
+) -> str | None:
     """What a "how many" question counts, when neither the article nor the training questions (`known`
     stems) has a word of it nor of its family, else None: "how many kids does mamdani have" was answered
     from "Mamdani, 33, …", which holds other numbers. A unit of money ("how many dollars") is a measure,
@@ -306,4 +308,8 @@ def unknown_count(question: str, lexical: LexicalIndex, known: frozenset[str]) -
     counted = _COUNTED.search(question)
     if counted is None or "money" in asked_measures(question):
         return None
-    return _unknown(counted.group("topic"), lexical, known)
+    # What is counted ends before a name the article writes (`names`, folded), the subject of a clause
+    # typed without its auxiliary: "how many kids mamdani has" counts kids ("how many trump voters" voters).
+    words = counted.group("topic").split()
+    end = next((n for n, w in enumerate(words) if n and fold(w) in names), len(words))
+    return _unknown(" ".join(words[:end]), lexical, known)

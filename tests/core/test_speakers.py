@@ -215,6 +215,20 @@ def test_a_count_of_what_the_article_has_no_word_for_is_unknown(
 
 
 @pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("how many kids mamdani has", "kids"),  # a clause without its auxiliary: the name is its subject
+        ("how many grandchildren trump has got", "grandchildren"),
+        ("how many mamdani kids", None),  # the name first: part of what is counted, which it knows
+    ],
+)
+def test_what_is_counted_ends_before_a_name_the_article_writes(
+    article: LexicalIndex, question: str, counted: str | None
+) -> None:
+    assert unknown_count(question, article, frozenset(), frozenset({"mamdani", "trump"})) == counted
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "how many crimes fell",  # a count of what the article names
