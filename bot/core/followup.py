@@ -71,10 +71,12 @@ CREDIT_CACHE_BYTES = 2**20
 _FLOAT_BYTES = 24
 
 _WORD = re.compile(r"[^\W_]+")
-# Asking who or what someone or something named is, and nothing else ("who is mamdani?", "what's con
-# edison", "who was steve bannon"): read alone when all it names are names the article writes.
+# Asking who someone named is, and nothing else ("who is mamdani?", "who was steve bannon"): read alone
+# when all it names are names the article writes. Not "what is …": the article's capitalised words
+# include months and places, which a follow-up asks about in context ("what was april?" after a
+# question on the feud).
 _NAMING = re.compile(
-    r"^(?:who|what)(?:\s*(?:is|are|was|were|'s|s))?\s+(?:the\s+)?(?P<what>[^\W\d_]+(?:[\s-]+[^\W\d_]+){0,3})\W*$"
+    r"^who(?:\s*(?:is|are|was|were|'s|s))?\s+(?:the\s+)?(?P<what>[^\W\d_]+(?:[\s-]+[^\W\d_]+){0,3})\W*$"
 )
 
 

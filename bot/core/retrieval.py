@@ -461,7 +461,9 @@ class Retriever:
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
         # whether they talked about something it never names, is a fact it lacks (bot.core.speakers).
         stranger = self._stranger(question, confidence) or (
-            stranger_pointed_at(question, [c.text for c in context], self.lexical, self.model.asked_words)
+            stranger_pointed_at(
+                question, [c.text for c in context], self.lexical, self.model.asked_words, self.names
+            )
             if context
             else None
         )
@@ -509,7 +511,7 @@ class Retriever:
             supported=supported,
             sure=sure,
             lacking=lacking,
-            listed=len(listed),
+            listed=len(listed) if answered else 0,  # a decline shows k passages, as ever
         )
 
     def _near(self, question: str, confidence: float, context: Sequence[Said]) -> bool:

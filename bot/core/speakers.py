@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bot.core.language import proper_names
 from bot.core.lexical import LexicalIndex
 from bot.core.measures import asked_measures
-from bot.core.text import WORD_OF_LETTERS, fold
+from bot.core.text import AUXILIARIES, WORD_OF_LETTERS, fold
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -84,7 +84,11 @@ _WOMEN = frozenset(
 
 
 def stranger_pointed_at(
-    question: str, earlier: Iterable[str], lexical: LexicalIndex, known: frozenset[str]
+    question: str,
+    earlier: Iterable[str],
+    lexical: LexicalIndex,
+    known: frozenset[str],
+    names: Names | None = None,
 ) -> str | None:
     """The stranger a follow-up asks about as "he" or "she", else None: "what did he call trump?" after "what
     did eric adams say?" asks what Adams called him, which the article no more says than what Adams said
@@ -112,7 +116,7 @@ def stranger_pointed_at(
             continue  # "what did he call trump?": whom it asked about is further back
         if (pronouns & _HE and named & _WOMEN) or (pronouns & _SHE and named & _MEN):
             return None
-        return unknown_speaker(text, lexical, known)
+        return unknown_speaker(text, lexical, known) or (unquoted_person(text, names) if names else None)
     return None
 
 
@@ -171,6 +175,8 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
 _NAME_RUN = re.compile(r"[^\W\d_][\w'’]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’]*)*")
 # Words before a name that name nobody: "the White House", "mr giuliani", "giuliani's".
 _TITLES = frozenset("the a an mr mrs ms dr former s".split())
+_JOINS = frozenset({"and", "or", "nor"})
+_AUXILIARY = frozenset(AUXILIARIES.split("|"))  # "how would giuliani have reacted": giuliani
 # The verbs (and nouns) of `_ASKS` that ask for words or views, which only a quotation gives; not deeds
 # ("announce", "support", "praise", "call").
 _WORDS_OR_VIEWS = re.compile(
@@ -214,8 +220,15 @@ def unquoted_person(question: str, names: Names) -> str | None:
     if found is None or not _WORDS_OR_VIEWS.search(question, found.end("who"), found.end()):
         return None  # a deed the article may tell of unquoted: "why did the White House announce it?"
     who = found.group("who")
-    words = {w for w in WORD_OF_LETTERS.findall(fold(who)) if w not in _TITLES and w not in _ANYONE}
-    if words and words <= names.proper and not words & names.quoted:
+    words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w not in _TITLES | _ANYONE | _AUXILIARY]
+    # One name each ("giuliani and bloomberg"): a name of several words is most often a place or a body
+    # ("the White House", "Truth Social"), which may stand for one of the people it quotes.
+    if not words or words[0] in _JOINS or words[-1] in _JOINS:
+        return None
+    if any(a not in _JOINS and b not in _JOINS for a, b in zip(words, words[1:], strict=False)):
+        return None
+    named = {w for w in words if w not in _JOINS}
+    if named <= names.proper and not named & names.quoted:
         return who
     return None
 

@@ -5,9 +5,10 @@ close to the lines that tell of them, "defeating a centrist Democrat in a primar
 block a luxury development in Astoria"; but the article never names either. Its own words say so: it
 brings the thing in with "a" or "an", as one not named. So a question asking for a name ("the name
 of…", "what was … called", "…'s name", "who was the…", "which …") is declined when its bold line brings in
-what it asks about only that way, or a plural with "some" ("which neighborhoods have the highest rent?" of
-"In some neighborhoods, it's $4,200."); its nearest passages are still shown. "Which" asks which one, so
-a place named beside it tells ("a luxury development in Astoria").
+what it asks about only that way, or a plural with "some"; its nearest passages are still shown. "Which"
+asks which one, which "a …" most often tells ("which co-op did he propose?" of "a municipal energy co-op"):
+only "some" leaves it unanswered ("which neighborhoods have the highest rent?" of "In some neighborhoods,
+it's $4,200.").
 
 What is asked and what the line brings in are matched by their heads, the last word of each phrase:
 "the centrist *democrat* (mamdani beat)" and "a centrist *Democrat* (in a primary)", not "the centrist
@@ -36,7 +37,7 @@ _ASKS_A_NAME = re.compile(
     r"|\bwhat(?:'s|s|\s+is|\s+was|\s+were|\s+are)\s+(?P<called>(?:\S+\s+){1,5}?)(?:called|named)\b"
     r"|(?<![\w'-])(?P<whose>(?:[\w'-]+\s+){0,2}[\w-]+)'s\s+names?\b"
     r"|\bwho\s+(?:was|were)\s+(?P<who>(?:the|a|an|[\w-]+'s)\s+[^?.!,;]+)"
-    r"|^\W*which\s+(?P<which>[^?.!,;]+)"
+    r"|\bwhich\s+(?P<which>[^?.!,;]+)"
 )
 # Where the words naming what is asked about end: "the centrist democrat | in the primary".
 _PHRASE_ENDS = frozenset(
@@ -49,8 +50,9 @@ _QUESTION_OPENING = frozenset("what whats what's is was".split())
 # -ing ("who was the handwritten letter from?", "who was the rally attacking?").
 _RELATION_ENDS = frozenset("from to with by for against about at on of into".split())
 _TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
-# "some" brings in a plural unnamed: "which neighborhoods…?" of "In some neighborhoods, it's $4,200."
 _INDEFINITE = frozenset({"a", "an", "some"})
+# ... of which only "some" leaves a "which" unanswered: "which neighborhoods…?" of "In some neighborhoods"
+_SOME = frozenset({"some"})
 NOUN_PHRASE = 4  # words after "a" / "an" that may still be its noun phrase ("a luxury development")
 # Words before "a" that make it say what someone named is ("Mamdani, who identifies as a democratic
 # socialist", "He's a danger to America", "he became a national figure"): a description, not a stranger.
@@ -62,10 +64,6 @@ _DESCRIBES = frozenset(
 _NAMED_BESIDE = re.compile(
     r"^\s*(?:[,:—–-]\s*(?:(?:a|an|the)\s+)?[\"“‘'A-Z]|[\"“]|(?:called|named|known\s+as)\b)"
 )
-# "Which …?" asks which one, and a place named beside it tells which: "which luxury development did he
-# block?" of "a luxury development in Astoria" (a name it still lacks: "what was it called?").
-_WHICH = re.compile(r"^\W*which\b")
-_PLACED = re.compile(r"^\s+(?:in|at|on|near|from)\s+(?:the\s+)?[A-Z]")
 # ... or one of the people the article quotes just before it: "Trump, a populist Republican president".
 _WORD_BEFORE_A_COMMA = re.compile(r"([\w’'-]+)\s*,\s*$")
 
@@ -143,11 +141,14 @@ def unnamed(
     thing = asked_thing(question, names)
     if not thing:
         return False
-    which = _WHICH.match(fold(question)) is not None
+    # "Which …?" asks which one, and "a …" most often tells ("which co-op did he propose?" of "a
+    # municipal energy co-op"); only "some …", a plural left unnamed, does not.
+    asked = _ASKS_A_NAME.search(fold(question))
+    which = asked is not None and asked.group("which") is not None
     head = thing.split()[-1].removesuffix("'s")
     tokens = list(_TOKEN.finditer(line))
     for i, token in enumerate(tokens):
-        if token.group().casefold() not in _INDEFINITE:
+        if token.group().casefold() not in (_SOME if which else _INDEFINITE):
             continue
         if i and tokens[i - 1].group().casefold() in _DESCRIBES:
             continue  # what someone is, said of them by name
@@ -156,7 +157,6 @@ def unnamed(
             continue  # "Trump, a populist Republican president"
         phrase = _phrase_after(tokens, i)
         if phrase and _same_word(phrase[-1].group(), head, stems, article_word):
-            rest = line[phrase[-1].end() :]
-            if not _NAMED_BESIDE.match(rest) and not (which and _PLACED.match(rest)):
+            if not _NAMED_BESIDE.match(line[phrase[-1].end() :]):
                 return True
     return False

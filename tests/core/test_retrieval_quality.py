@@ -362,6 +362,23 @@ def test_more_after_a_list_shown_whole_goes_on_after_the_list(answerer: Answerer
     assert not listed & {e.chunk_id for e in more.excerpts}
 
 
+@pytest.mark.parametrize("k", [1, 3])
+def test_more_after_a_declined_question_near_a_list_repeats_nothing(answerer: Answerer, k: int) -> None:
+    # A helper's trial: declined, the question still showed the list, then "more please" began again at
+    # the k-th excerpt and showed two of the list a second time.
+    question = "what did Bloomberg say about the three concrete issues they zeroed in on?"
+    first = answerer.ask(question, k=k)
+    assert first.kind == "not_covered" and len(first.excerpts) <= k
+    seen = [e.chunk_id for e in first.excerpts]
+    history = [question]
+    for _ in range(2):
+        more = answerer.ask("more please", k=k, history=history)
+        new = [e.chunk_id for e in more.excerpts]
+        assert not set(new) & set(seen), (seen, new)
+        seen += new
+        history.append("more please")
+
+
 @pytest.mark.parametrize(
     ("question", "line"),
     [
