@@ -312,10 +312,9 @@ class Retriever:
     def _stranger(self, question: str, confidence: float) -> str | None:
         """Whom or what the question asks about that the article and the training questions have no word
         for: a speaker ("what did eric adams say") or one it names but never quotes ("what did bloomberg
-        say"), a topic talked about ("did they discuss tariffs") or,
-        unless the abstainer is sure (`confidence` at the ask-channel bar), a thing counted ("how many kids
-        does mamdani have"); or the words asking for the bot's own view or advice ("should I vote for
-        him?"), which it has none of."""
+        say"), a topic talked about ("did they discuss tariffs") or, unless the abstainer is sure
+        (`confidence` at the ask-channel bar), a thing counted ("how many kids does mamdani have"); or the
+        words asking for the bot's own view or advice ("should I vote for him?"), which it has none of."""
         known = self.model.asked_words
         return (
             unknown_speaker(question, self.lexical, known)

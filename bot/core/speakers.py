@@ -200,15 +200,17 @@ class Names:
     def of(cls, texts: Iterable[str], people: Iterable[str]) -> Names:
         """Read from the article's `texts`; `people`: the folded surnames of those it quotes."""
         texts = list(texts)
+        proper = {fold(w) for w in proper_names(texts)}
         quoted = set(people)
         acronyms = set()  # an acronym may be a typo's repair ("gop" read as GDP): not a name asked for
         for text in texts:
             acronyms.update(fold(w) for w in WORD_OF_LETTERS.findall(text) if len(w) > 1 and w.isupper())
             for run in _NAME_RUN.finditer(text):
                 words = [fold(w) for w in WORD_OF_LETTERS.findall(run.group()) if w[0].isupper()]
-                if len(words) > 1 and words[-1] in quoted:
-                    quoted.update(words)
-        return cls(frozenset(fold(w) for w in proper_names(texts)) - acronyms, frozenset(quoted))
+                if len(words) > 1 and words[-1] in people:
+                    # ... only its names: a sentence's first word ("When Donald J. Trump sat…") is none
+                    quoted.update(w for w in words if w in proper)
+        return cls(frozenset(proper - acronyms), frozenset(quoted))
 
 
 def unquoted_person(question: str, names: Names) -> str | None:
