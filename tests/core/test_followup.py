@@ -124,6 +124,22 @@ def test_asking_who_or_what_without_a_name_still_leans_on_the_conversation(
     assert reader.self_contained(answerer.retriever.prepare(question)) < 1.0
 
 
+@pytest.mark.parametrize(
+    ("history", "question", "line"),
+    [
+        (["did his approval go up"], "by how much", "7 points"),
+        (["whos mamdani", "how old is he", "what district"], "when does he take office", "January 1, 2026"),
+    ],
+)
+def test_a_followup_goes_on_about_the_paragraph_that_answered_before_it(
+    answerer: Answerer, history: list[str], question: str, line: str
+) -> None:
+    # A helper's trial: "by how much" went to Con Edison's "18%", the likeliest "how much" of the article,
+    # and "when does he take office" to the next meeting's date (Retriever._near_before).
+    a = answerer.ask(question, history=history)
+    assert a.kind == "answer" and line in a.highlight, a.highlight
+
+
 def test_an_elliptic_followup_finds_its_passage_in_context(answerer: Answerer) -> None:
     """The conversation finds the passage. Whether the bot then vouches for it is the abstainer's call:
     "for how long?" is close to the fragments the training files decline ("how long?"), so this one is
