@@ -209,6 +209,22 @@ class FollowupReader:
             score *= BACK_REFERENCE_FACTOR
         return score
 
+    def switches(self, text: str) -> bool:
+        """Whether the message opens like a continuation, asks no question of its own and names something of
+        the article: "what about other cities?", "and housing?" switch the topic; "and when?", "what about
+        him?", "and the other guy's?" and "and what did mamdani propose?" (after a question on energy) do
+        not."""
+        folded = fold(text)
+        words = _WORD.findall(folded)
+        return (
+            _continues(folded)
+            and _JOINED_QUESTION.match(_INTERJECTION.sub("", folded)) is None
+            and any(
+                w not in BACK_REFERENCES and w not in CONTINUATION_WORDS and self.lexical.coverage(w) > 0
+                for w in words
+            )
+        )
+
     def context_weight(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them);
         `plural_before`, whether what came before names something plural that "they" may stand for."""

@@ -46,7 +46,7 @@ MMR_POOL = 30  # the best candidates that maximal marginal relevance chooses amo
 # how much it leans on that message (bot.core.followup). Chosen on tests/data/followups_tune.jsonl among
 # 0.02, 0.05, 0.1 and 0.2, the least that reads the most right there (0.947 → 1.000 from 0.1); the
 # topic switches of tests/data/followups_switch.jsonl stay at 0.920 at each (0.860 at 0.2 before only a
-# follow-up not answerable alone, or pointing back, was raised so).
+# follow-up not answerable alone, or pointing back, and not switching topic was raised so).
 BEFORE_PRIOR = 0.1
 # The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
 # the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
@@ -225,9 +225,12 @@ class Retriever:
             )
             context = [Said(t, w, vectors[t]) for t, w in zip(reversed(texts), weights[1:], strict=False)]
             # The paragraph that answered the message before counts for a follow-up that leans on it: one
-            # not answerable alone, or pointing back at it. One that is ("also what did bannon say?" after
-            # a question on Con Edison) names its own subject.
-            leans = own_confidence < self.model.abstain_threshold or self.followups.points_back(p, texts)
+            # pointing back at it or not answerable alone, unless it switches to something it names ("what
+            # about other cities?"). One answerable alone ("also what did bannon say?" after a question
+            # on Con Edison) names its own subject.
+            leans = not self.followups.switches(p) and (
+                self.followups.points_back(p, texts) or own_confidence < self.model.abstain_threshold
+            )
             before = self._answered_before(texts, vectors, confidence, k) if context and leans else None
             result = self.rank_in_context(p, v, context, k, before) if context else None
             if result is None or (
@@ -481,8 +484,13 @@ class Retriever:
         approval go up?" went to Con Edison's "18%", the likeliest "how much" of the article."""
         paragraph = paragraph_of(before)
         near = np.array([paragraph_of(self.index.chunks[p]) == paragraph for p in s.positions])
-        fused = s.fused + np.float32(BEFORE_PRIOR * weight) * near
-        order = np.argsort(-fused, kind="stable")
+        # Raised at most to the best score: the order changes, the gaps to the first do not (raised past
+        # it, every other passage fell out of the support gap: "ok what did trump say about that meeting"
+        # after Bannon's words kept only his passage; a helper's trial).
+        top = float(s.fused.max()) if len(s.fused) else 0.0
+        raised = np.minimum(s.fused + np.float32(BEFORE_PRIOR * weight), np.float32(top))
+        fused = np.where(near, raised, s.fused).astype(np.float32)
+        order = np.lexsort((~near, -fused))  # by score; a raised passage first among equals
         return replace(s, positions=s.positions[order], fused=fused[order], components=s.components[:, order])
 
     def _ranked(

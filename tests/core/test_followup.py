@@ -140,6 +140,26 @@ def test_a_followup_goes_on_about_the_paragraph_that_answered_before_it(
     assert a.kind == "answer" and line in a.highlight, a.highlight
 
 
+def test_a_switch_of_topic_is_not_pulled_back_to_the_paragraph_before(answerer: Answerer) -> None:
+    # A helper's trial of the first version: "what about other cities" after a question on Trump's
+    # approval bolded the approval line again ("other" points back, but "cities" is a topic of its own).
+    a = answerer.ask("what about other cities", history=["did trumps approval go up"])
+    assert "poll numbers" not in (a.highlight or ""), a.highlight
+    reader = answerer.retriever.followups
+    assert reader.switches("what about other cities") and reader.switches("ok and housing?")
+    assert not reader.switches("and when?") and not reader.switches("what about him?")
+    assert not reader.switches("and the other guy's?")  # no word of the article: whom, not what
+    assert not reader.switches("and what did mamdani propose?")  # a question of its own goes on
+
+
+def test_raising_the_paragraph_before_keeps_the_other_passages_shown(answerer: Answerer) -> None:
+    # The first version raised it past the best score, and every other passage fell out of the support
+    # gap: "ok what did trump say about that meeting" after Bannon's words showed only his passage.
+    history = ["what did bannon say"]
+    a = answerer.ask("ok what did trump say about that meeting", history=history)
+    assert len(a.shown) == 3, [e.citation for e in a.shown]
+
+
 def test_an_elliptic_followup_finds_its_passage_in_context(answerer: Answerer) -> None:
     """The conversation finds the passage. Whether the bot then vouches for it is the abstainer's call:
     "for how long?" is close to the fragments the training files decline ("how long?"), so this one is
