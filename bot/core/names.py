@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from bot.core.text import WORD_OF_LETTERS
 
 # A run of two or more capitalised words (initials such as "J." may sit between).
-_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+))+\b")
+NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+))+\b")
 _GAP = re.compile(r"[\s.]+")  # what may separate the parts of one name ("Donald J. Trump", "donald j trump")
 # Sentence ends, but not after an initial ("Donald J. Trump").
 _SENTENCE = re.compile(r"(?<=[.!?:])(?<!\b[A-Z]\.)\s+|\n+")
@@ -41,7 +41,7 @@ def given_names(texts: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for sentence in sentences:
         covered = [False] * len(sentence)
-        for run in _RUN.finditer(sentence):
+        for run in NAME_RUN.finditer(sentence):
             parts = [w for w in WORD_OF_LETTERS.findall(run.group()) if len(w) > 1]
             covered[run.start() : run.end()] = [True] * (run.end() - run.start())
             # A sentence's first word is capitalised anyway ("When Donald J. Trump sat..."): not a name.

@@ -121,10 +121,10 @@ class Retriever:
         self.names = Names.of([c.text for c in index.chunks], self.people)
         # Per paragraph, where it ends and the chunk that opens it: a bold line that ends its paragraph
         # with a colon introduces the paragraphs after it (`_introduced`).
+        self._paragraphs = [paragraph_of(c) for c in index.chunks]  # per chunk (also `_near_before`)
         self._paragraph_end: dict[tuple, int] = {}
         self._opening: dict[tuple, Chunk] = {}
-        for c in index.chunks:
-            key = paragraph_of(c)
+        for key, c in zip(self._paragraphs, index.chunks, strict=True):
             self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
             if key not in self._opening or c.start < self._opening[key].start:
                 self._opening[key] = c
@@ -228,15 +228,14 @@ class Retriever:
             # pointing back at it or not answerable alone, unless it switches to something it names ("what
             # about other cities?"). One answerable alone ("also what did bannon say?" after a question
             # on Con Edison) names its own subject.
+            points_back = self.followups.points_back(p, texts)
             leans = not self.followups.switches(p) and (
-                self.followups.points_back(p, texts) or own_confidence < self.model.abstain_threshold
+                points_back or own_confidence < self.model.abstain_threshold
             )
             before = self._answered_before(texts, vectors, confidence, k) if context and leans else None
             result = self.rank_in_context(p, v, context, k, before) if context else None
             if result is None or (
-                not result.answered
-                and own_confidence >= self.model.abstain_threshold
-                and not self.followups.points_back(p, texts)
+                not result.answered and own_confidence >= self.model.abstain_threshold and not points_back
             ):
                 # Declined in context but answerable alone, and pointing back at nothing: what came
                 # before was another subject ("what did steve bannon say?" after "how much is rent in
@@ -483,7 +482,7 @@ class Retriever:
         BEFORE_PRIOR times how much the follow-up leans on that message: "by how much?" after "did his
         approval go up?" went to Con Edison's "18%", the likeliest "how much" of the article."""
         paragraph = paragraph_of(before)
-        near = np.array([paragraph_of(self.index.chunks[p]) == paragraph for p in s.positions])
+        near = np.array([self._paragraphs[p] == paragraph for p in s.positions])
         # Raised at most to the best score: the order changes, the gaps to the first do not (raised past
         # it, every other passage fell out of the support gap: "ok what did trump say about that meeting"
         # after Bannon's words kept only his passage; a helper's trial).

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from bot.core.language import proper_names
 from bot.core.lexical import LexicalIndex
 from bot.core.measures import asked_measures
-from bot.core.text import AUXILIARIES, WORD_OF_LETTERS, fold
+from bot.core.names import NAME_RUN
+from bot.core.text import AUXILIARY_WORDS, WORD_OF_LETTERS, fold
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -171,12 +172,9 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
     return None
 
 
-# A run of capitalised words: one name ("Steve Bannon", "Donald J. Trump", "Zohran Kwame Mamdani").
-_NAME_RUN = re.compile(r"[^\W\d_][\w'’]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’]*)*")
 # Words before a name that name nobody: "the White House", "mr giuliani", "giuliani's".
 _TITLES = frozenset("the a an mr mrs ms dr former s".split())
 _JOINS = frozenset({"and", "or", "nor"})
-_AUXILIARY = frozenset(AUXILIARIES.split("|"))  # "how would giuliani have reacted": giuliani
 # The verbs (and nouns) of `_ASKS` that ask for words or views, which only a quotation gives; not deeds
 # ("announce", "support", "praise", "call").
 _WORDS_OR_VIEWS = re.compile(
@@ -205,7 +203,7 @@ class Names:
         acronyms = set()  # an acronym may be a typo's repair ("gop" read as GDP): not a name asked for
         for text in texts:
             acronyms.update(fold(w) for w in WORD_OF_LETTERS.findall(text) if len(w) > 1 and w.isupper())
-            for run in _NAME_RUN.finditer(text):
+            for run in NAME_RUN.finditer(text):  # "Steve Bannon", "Donald J. Trump"
                 words = [fold(w) for w in WORD_OF_LETTERS.findall(run.group()) if w[0].isupper()]
                 if len(words) > 1 and words[-1] in people:
                     # ... only its names: a sentence's first word ("When Donald J. Trump sat…") is none
@@ -222,8 +220,9 @@ def unquoted_person(question: str, names: Names) -> str | None:
     if found is None or not _WORDS_OR_VIEWS.search(question, found.end("who"), found.end()):
         return None  # a deed the article may tell of unquoted: "why did the White House announce it?"
     who = found.group("who")
-    words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w not in _TITLES | _ANYONE | _AUXILIARY]
-    # One name each ("giuliani and bloomberg"): a name of several words is most often a place or a body
+    words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w not in _TITLES | _ANYONE | AUXILIARY_WORDS]
+    # An auxiliary names no one ("how would giuliani have reacted"). One name each ("giuliani and
+    # bloomberg"): a name of several words is most often a place or a body
     # ("the White House", "Truth Social"), which may stand for one of the people it quotes.
     if not words or words[0] in _JOINS or words[-1] in _JOINS:
         return None

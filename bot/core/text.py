@@ -14,6 +14,7 @@ WORD_OF_LETTERS = re.compile(r"[^\W\d_]+")  # a word in any script, without digi
 # The auxiliaries a yes/no question opens with or a clause turns on ("did they…", "is it…"), as the
 # alternatives of a regular expression.
 AUXILIARIES = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
+AUXILIARY_WORDS = frozenset(AUXILIARIES.split("|"))  # ... as words
 
 
 def fold(text: str) -> str:

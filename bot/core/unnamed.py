@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 
 from bot.core.lexical import FUNCTION_WORDS
-from bot.core.text import AUXILIARIES, fold
+from bot.core.text import AUXILIARY_WORDS, fold
 
 # Read from the folded question. The possessive is read only with "name" in the question, from a word's
 # start: tried from every position of a long run of letters, it was quadratic.
@@ -40,10 +40,13 @@ _ASKS_A_NAME = re.compile(
     r"|\bwhich\s+(?P<which>[^?.!,;]+)"
 )
 # Where the words naming what is asked about end: "the centrist democrat | in the primary".
-_PHRASE_ENDS = frozenset(
-    "in at on of with for from that who whom which when where and or to by behind during after before "
-    "about gonna going be being supposed".split()
-) | frozenset(AUXILIARIES.split("|"))  # "which neighborhoods | have the highest rent"
+_PHRASE_ENDS = (
+    frozenset(
+        "in at on of with for from that who whom which when where and or to by behind during after before "
+        "about gonna going be being supposed".split()
+    )
+    | AUXILIARY_WORDS
+)  # "which neighborhoods | have the highest rent"
 _PRONOUNS = frozenset("he she they it i you we him her them his their its".split())
 _QUESTION_OPENING = frozenset("what whats what's is was".split())
 # The last word of a "who was the X …" that asks how X stands to someone: a preposition or a verb in
