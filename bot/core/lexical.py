@@ -12,6 +12,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN  # a short list: long ones drop words like "who"
 
 from bot.core.cache import ByteBoundedCache, strings_size, text_size
+from bot.core.language import proper_names
 from bot.core.text import fold_for_search
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ class LexicalIndex:
     """A BM25 index over chunk texts that scores a question against every chunk."""
 
     def __init__(self, texts: Sequence[str]) -> None:
+        # A name is matched whole, not by its stem: Snowball stems the "House" of the White House and
+        # "housing" alike ("hous"), and "and housing?" found the House and Senate.
+        self._names = frozenset(proper_names(texts))
         # PyStemmer's own word cache is off: it is bounded by words (10,000), not bytes, and every new
         # word of a pasted text went into it. Stemming uncached costs ~0.2 µs a word.
         self._stemmer = Stemmer.Stemmer("english", 0)
@@ -70,7 +74,18 @@ class LexicalIndex:
     def terms(self, text: str) -> list[str]:
         """BM25 terms: folded words of two or more characters, stopwords dropped, stemmed."""
         words = [w for w in _TERM.findall(fold_for_search(text)) if w not in _STOPWORDS]
-        return self._stemmer.stemWords(words)
+        return self._stemmed(words)
+
+    def _stemmed(self, words: list[str]) -> list[str]:
+        """Each word's stem, or for a name of the texts (its plural or possessive too) the name itself."""
+        return [self._name(w) or s for w, s in zip(words, self._stemmer.stemWords(words), strict=True)]
+
+    def _name(self, word: str) -> str | None:
+        if word in self._names:
+            return word
+        if word.endswith("s") and word[:-1] in self._names:
+            return word[:-1]
+        return None
 
     def _term_best(self, term: str) -> float:
         if term not in self._best:
@@ -97,7 +112,7 @@ class LexicalIndex:
             words = [
                 w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in FUNCTION_WORDS
             ]
-            found = frozenset(self._stemmer.stemWords(words))
+            found = frozenset(self._stemmed(words))
             self._stems.put(text, found)
         return found
 

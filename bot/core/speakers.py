@@ -78,6 +78,7 @@ def _asking(question: str) -> re.Match[str] | None:
 # wife", a "she" no "the governor's husband".
 _HE = frozenset("he him his himself".split())
 _SHE = frozenset("she her hers herself".split())
+_SUBJECTS = frozenset(("he", "she"))
 _MEN = frozenset("man men boy guy mr sir husband father dad son brother uncle nephew king prince".split())
 _WOMEN = frozenset(
     "woman women girl lady mrs ms miss madam wife mother mom mum daughter sister aunt niece queen".split()
@@ -103,8 +104,16 @@ def stranger_pointed_at(
     "what did his wife say?"), as is one named before it in the follow-up itself. A name's sex is not
     read: "he" after "what did kathy hochul say?" is taken for her."""
     found = _asking(question)
-    pronouns = _words(found.group("who")) & (_HE | _SHE) if found else set()
-    if not pronouns or lexical.coverage(question[: found.start()], known):
+    if found:
+        pronouns, before = _words(found.group("who")) & (_HE | _SHE), question[: found.start()]
+    else:
+        # Any other question whose subject is "he" or "she" ("when will she meet trump again?", "how old is
+        # he?"; not "his office", often the office of someone it names), with nothing the article names
+        # before it: whatever it asks of the stranger, the article lacks.
+        first = next((w for w in WORD_OF_LETTERS.finditer(question) if fold(w.group()) in _SUBJECTS), None)
+        pronouns = {fold(first.group())} if first else set()
+        before = question[: first.start()] if first else ""
+    if not pronouns or lexical.coverage(before, known):
         # "who is the former adviser and what did he tell politico?": he is named before. Chat before it
         # names no one ("lol what did he call trump?"): no word of the article or its questions.
         return None

@@ -152,6 +152,13 @@ def test_a_switch_of_topic_is_not_pulled_back_to_the_paragraph_before(answerer: 
     assert not reader.switches("and what did mamdani propose?")  # a question of its own goes on
 
 
+def test_a_topic_switch_to_housing_does_not_find_the_house_of_congress(answerer: Answerer) -> None:
+    # A helper's trial: "and housing?" after "what about energy" bolded "With control of the House and
+    # Senate …", since Snowball stems "House" and "housing" alike.
+    a = answerer.ask("and housing?", history=["what about energy"])
+    assert a.kind == "answer" and "housing" in (a.highlight or "").casefold(), a.highlight
+
+
 def test_raising_the_paragraph_before_keeps_the_other_passages_shown(answerer: Answerer) -> None:
     # The first version raised it past the best score, and every other passage fell out of the support
     # gap: "ok what did trump say about that meeting" after Bannon's words showed only his passage.

@@ -90,6 +90,10 @@ def test_someone_the_article_or_training_questions_know_is_not(lexical: LexicalI
         ("lol what did he call trump?", ["what did eric adams say?"]),  # chat before it names no one
         # "he" in the message between passes it on: whom it asked about is further back.
         ("and what did he say about rent?", ["what did he call trump?", "what did eric adams say?"]),
+        # Whatever else it asks of him or her, the article lacks it too (a trial: "when will she meet
+        # trump again?" after "what did the governor say?" was answered, by 0.001 over the bar).
+        ("how old is he?", ["what did eric adams say?"]),
+        ("when will she meet trump again?", ["what does kathy hochul think of mamdani?"]),
     ],
 )
 def test_a_pronoun_for_a_stranger_asked_about_before_is_that_stranger(
@@ -106,7 +110,6 @@ def test_a_pronoun_for_a_stranger_asked_about_before_is_that_stranger(
         ("what did he call mamdani?", ["what did steve bannon say?"]),  # the article's
         ("what did trump call him?", ["what did eric adams say?"]),  # asks about Trump
         ("what did eric adams say about him?", ["what did trump say?"]),  # a name: unknown_speaker's
-        ("how old is he?", ["what did eric adams say?"]),  # asks about no one's words
         ("what did they say?", ["what did eric adams say?"]),  # not one person
         ("what did he say?", []),
         # A review of the first version: another subject between them ends it...
