@@ -44,7 +44,13 @@ SELF_CONTAINED_MASS = 2.0
 UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
-CONTINUATION_WORDS = frozenset(w for c in CONTINUATIONS for w in c.split())
+# A correction asks the question before again about something else, as "what about …" does: "no I meant
+# trump" after "what is mamdani's housing plan?" (a trial found it read alone, and the opening sentence
+# bolded).
+_CORRECTION = re.compile(r"^(?:(?:no|nah|nope|sorry|oops)\W+)?i\s+mean[t]?\b")
+CONTINUATION_WORDS = frozenset(w for c in CONTINUATIONS for w in c.split()) | frozenset(
+    "no nah nope sorry oops i mean meant".split()
+)
 CONTINUATION_FACTOR = 0.5
 # Words a reply may open with before it goes on ("ok and trump?", "hmm, what about energy?"); not "yes"
 # or "no", which open whole questions ("yes or no, did trump endorse him?").
@@ -281,7 +287,7 @@ def _continues(folded: str) -> bool:
     """Whether a (folded) message opens like a continuation; an interjection first ("ok and trump?")
     does not hide it."""
     opening = _INTERJECTION.sub("", folded)
-    return any(
+    return _CORRECTION.match(opening) is not None or any(
         opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
     )
 

@@ -658,12 +658,25 @@ PEOPLE = frozenset({"trump", "mamdani", "bannon"})
         ("but why would trump agree?", "what did mamdani propose?", None),  # it asks something new
         ("and what did he tell trump?", "what did mamdani say at the meeting?", None),  # "he" is Mamdani
         ("and what about trump?", "what does con edison charge?", None),  # Con Edison is no person
+        # A correction asks the question again about someone else (a trial: "no I meant trump" was read
+        # alone, and the opening sentence bolded).
+        ("no I meant trump", "what is mamdani's housing plan?", "what is trump's housing plan?"),
+        ("sorry, i mean trump", "how old is Mamdani", "how old is trump"),
+        ("i meant trump", "what did mamdani say about rent", "what did trump say about rent"),
+        ("i mean trump is a republican", "how old is mamdani", None),  # a statement of its own
     ],
 )
 def test_a_continuation_naming_someone_else_asks_the_last_question_about_them(
     followup: str, previous: str, expected: str | None
 ) -> None:
     assert swap_name(followup, previous, PEOPLE) == expected
+
+
+def test_a_correction_is_read_with_the_question_it_corrects(answerer: Answerer) -> None:
+    a = answerer.ask("no I meant trump", history=["how old is mamdani"])
+    assert a.kind == "not_covered" and "33" not in (a.highlight or "")  # how old is Trump: not said
+    b = answerer.ask("i meant trump", history=["what did mamdani say about rent"])
+    assert b.kind == "answer" and "Trump" in (b.highlight or ""), b.highlight
 
 
 def test_the_people_who_may_be_swapped_are_those_the_article_quotes(answerer: Answerer) -> None:
