@@ -40,6 +40,7 @@ from bot.core.text import (
     replace_controls,
     request_subject,
     without_chat_openers,
+    without_so,
 )
 
 log = logging.getLogger(__name__)
@@ -561,13 +562,14 @@ class Answerer:
         # Read for their kind without a greeting before a question or words of emphasis, as they are
         # searched: "how tf does this work" asks for help, "what the hell happened" for the overview.
         opened = {t: without_chat_openers(t) for t in said}
+        read_as = {t: without_so(opened[t]) for t in said}  # ... and without a "so" opening it
         # Typos repaired once, reused by retrieval.
         spelled = {t: self.retriever.prepare_opened(opened[t]) for t in said}
         # Encoded: the messages as read for their kind (as typed, less those openers: the typo repair reads
         # "lol" as "low") and as searched. A message without typos is encoded once; one with typos twice.
-        distinct = list(dict.fromkeys([*opened.values(), *spelled.values()]))
-        vectors = self._encode(distinct, {*(opened[h] for h in earlier), *(spelled[h] for h in earlier)})
-        kinds = {h: self.read(opened[h], vectors[opened[h]]) for h in dict.fromkeys(earlier)}
+        distinct = list(dict.fromkeys([*read_as.values(), *spelled.values()]))
+        vectors = self._encode(distinct, {*(read_as[h] for h in earlier), *(spelled[h] for h in earlier)})
+        kinds = {h: self.read(read_as[h], vectors[read_as[h]]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):
             if n is not None:  # a request for more
@@ -587,7 +589,7 @@ class Answerer:
                     group = MORE  # after chatter, help, a summary, or nothing: how "more" works
                 answers.append(fixed_reply(self.index, q.text, q.truncated, CHATTER, group))
                 continue
-            intent = self.read(opened[q.text], vectors[opened[q.text]])
+            intent = self.read(read_as[q.text], vectors[read_as[q.text]])
             if intent is None:
                 answers.append(None)
             elif intent.kind == OVERVIEW:

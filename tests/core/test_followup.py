@@ -672,6 +672,14 @@ def test_a_continuation_naming_someone_else_asks_the_last_question_about_them(
     assert swap_name(followup, previous, PEOPLE) == expected
 
 
+@pytest.mark.parametrize("followup", ["what did he say exactly", "what exactly did he say?"])
+def test_a_word_of_stress_does_not_cost_a_followup_its_answer(answerer: Answerer, followup: str) -> None:
+    """A trial: "what did he say exactly" after "did trump endorse mamdani" was declined (0.25), where
+    "what did he say" was answered with Trump's words (0.80)."""
+    a = answerer.ask(followup, history=["did trump endorse mamdani"])
+    assert a.kind == "answer" and "Trump said" in a.excerpts[0].text, a.highlight
+
+
 def test_a_correction_is_read_with_the_question_it_corrects(answerer: Answerer) -> None:
     a = answerer.ask("no I meant trump", history=["how old is mamdani"])
     assert a.kind == "not_covered" and "33" not in (a.highlight or "")  # how old is Trump: not said

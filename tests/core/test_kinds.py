@@ -172,7 +172,7 @@ def test_who_wrote_it_gets_help_which_names_the_source(answerer: Answerer, text:
     assert a.kind == "help" and doc.title in a.reply
 
 
-@pytest.mark.parametrize("text", ["tl;dr", "summarize", "what is the article about?"])
+@pytest.mark.parametrize("text", ["tl;dr", "summarize", "what is the article about?", "so what happened"])
 def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)
     assert a.kind == "overview"

@@ -14,6 +14,7 @@ from bot.core.text import (
     request_subject,
     without_chat_openers,
     without_filler,
+    without_so,
 )
 
 
@@ -229,6 +230,15 @@ def test_chat_filler_that_ends_or_opens_a_message_is_not_searched(typed: str, se
         ("but also also how old is mamdani", "but how old is mamdani"),
         ("plus how old is mamdani", "and how old is mamdani"),
         ("also known as what?", "also known as what?"),  # no question after it
+        # Adverbs of stress, anywhere in a question that keeps two words (a trial's "what did he say
+        # exactly" was declined where "what did he say" was answered).
+        ("what did he say exactly", "what did he say"),
+        ("what exactly did he say?", "what did he say?"),
+        ("what did he say, exactly?", "what did he say?"),
+        ("actually, who is mamdani", "who is mamdani"),
+        ("did they really agree", "did they agree"),
+        *(("really?", "really?"), ("what exactly?", "what exactly?"), ("exactly", "exactly")),
+        ("that is exactly right", "that is exactly right"),  # no question
         # A greeting alone, or before anything but a question, is read as typed.
         *(("hi", "hi"), ("hello there", "hello there"), ("hi, thanks", "hi, thanks"), ("wtf", "wtf")),
         ("hello world", "hello world"),
@@ -239,6 +249,21 @@ def test_a_greeting_before_a_question_and_words_of_emphasis_are_not_searched(
     typed: str, searched: str
 ) -> None:
     assert without_chat_openers(typed) == searched
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("so what happened", "what happened"),
+        ("ok so, tl;dr please", "tl;dr please"),
+        ("and so what did they agree on", "what did they agree on"),
+        ("so cool", "so cool"),  # one word after it
+        ("so", "so"),
+        ("sort of a summary", "sort of a summary"),  # no "so" of its own
+    ],
+)
+def test_a_so_opening_a_message_is_no_part_of_its_kind(typed: str, read: str) -> None:
+    assert without_so(typed) == read
 
 
 @pytest.mark.parametrize("typed", ["tell them hi, who is mamdani", "say hello when was it"])
