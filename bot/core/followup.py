@@ -64,6 +64,16 @@ BACK_REFERENCES = frozenset(
     "others ones former latter same".split()
 )
 BACK_REFERENCE_FACTOR = 0.75
+# Verbs of answering whose object, left unsaid at the end of a message, is what was said before: "how did
+# trump respond" after a question on Mamdani's rally asks how he answered it (a trial found it read alone,
+# and Trump's words at the meeting bolded), as "how did trump respond to that" was.
+RESPONDING = frozenset(
+    "respond responds responded responding react reacts reacted reacting reply replies replied replying "
+    "retort retorts retorted".split()
+)
+_HITS = frozenset(
+    "say says said fire fires fired hit hits shoot shot push pushed strike struck talk talked".split()
+)
 # "They" points back only at something plural: after "how much is rent?", "when did they meet?" asks about
 # the two men the whole article is about, not about rent. What counts as plural before it: a word for
 # people in the plural, two of the people the article quotes, a noun that ends in a plural "s" ("energy
@@ -276,10 +286,14 @@ class FollowupReader:
 
 
 def _pointers(words: Sequence[str], plural_before: bool) -> set[str]:
-    """The words of a message that point back; "they" with nothing plural before it is the two men."""
+    """The words of a message that point back; "they" with nothing plural before it is the two men. A
+    message that ends on a verb of answering ("how did trump respond", "what did he say back") answers
+    something not named: its last word points back too."""
     pointers = {w for w in words if w in BACK_REFERENCES}
     if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
-        return set()
+        pointers = set()
+    if words and (words[-1] in RESPONDING or (words[-1] == "back" and len(words) > 1 and words[-2] in _HITS)):
+        pointers.add(words[-1])
     return pointers
 
 
@@ -362,13 +376,16 @@ _ASKED_WITH = re.compile(
 _ASKED_YES_NO = re.compile(rf"{_OPENER}(?P<aux>{_AUX})(?:n['’]t)?\b", re.IGNORECASE)
 
 
-def restated(history: Sequence[str]) -> list[str]:
+def restated(history: Sequence[str], people: frozenset[str] = frozenset()) -> list[str]:
     """The earlier messages, each bare question word read as the question before it asked again: after
     "when was the meeting?" and "where?", a later follow-up leans on "where was the meeting?", and "why?"
-    asks "why was the meeting?" (not "why?" of "where?")."""
+    asks "why was the meeting?" (not "why?" of "where?"); and each continuation that names one of the
+    `people` instead as the question before it about them (`swap_name`): after "what did trump call
+    mamdani before?" and "and mamdani?", "when was that?" leans on "what did mamdani call trump before?"."""
     out: list[str] = []
     for text in history:
-        out.append((ask_again(text, out[-1]) if out else None) or text)
+        again = (ask_again(text, out[-1]) or swap_name(text, out[-1], people)) if out else None
+        out.append(again or text)
     return out
 
 

@@ -191,7 +191,9 @@ class Retriever:
         if len(histories) != len(questions):
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
         # Fragments are restated from the whole history given, then the last MAX_HISTORY are read.
-        earlier = [restated([prepare(h) for h in history])[-MAX_HISTORY:] for history in histories]
+        earlier = [
+            restated([prepare(h) for h in history], self.people)[-MAX_HISTORY:] for history in histories
+        ]
         # A continuation that names someone else and says nothing more ("and trump?" after "how old is
         # mamdani?") is the last question asked about them: it is read as that question, after what came
         # before it, as a bare question word is asked again (`_asked_again`).

@@ -680,6 +680,41 @@ def test_a_word_of_stress_does_not_cost_a_followup_its_answer(answerer: Answerer
     assert a.kind == "answer" and "Trump said" in a.excerpts[0].text, a.highlight
 
 
+@pytest.mark.parametrize(
+    "followup", ["how did trump respond", "how did trump react?", "what did trump say back"]
+)
+def test_a_verb_of_answering_without_its_object_answers_what_was_said_before(
+    answerer: Answerer, followup: str
+) -> None:
+    """A trial: "how did trump respond" after a question on Mamdani's rally was read alone, and Trump's
+    words at the meeting bolded; "how did trump respond to that" found his reply on Truth Social."""
+    history = ["what did mamdani say at the brooklyn rally"]
+    assert answerer.retriever.followups.points_back(followup, history)
+    a = answerer.ask(followup, history=history)
+    assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
+
+
+def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
+    from bot.core.followup import _pointers
+
+    assert _pointers("how did trump respond".split(), False) == {"respond"}
+    assert not _pointers("how did trump respond to the letter".split(), False)
+    assert not _pointers("how did trump react to the rally".split(), False)
+    assert not _pointers("did mamdani fire back".split()[:-1], False)
+
+
+def test_an_earlier_continuation_is_read_as_the_question_it_swapped_into(answerer: Answerer) -> None:
+    """A trial: "when was that" after "what did trump call mamdani before" and "and mamdani?" leaned on the
+    bare "and mamdani?" and on Trump's question, and bolded the opening sentence; "and mamdani?" is read as
+    "what did mamdani call trump before", as it is when it is asked."""
+    assert (
+        restated(["what did trump call mamdani before", "and mamdani?"], frozenset({"trump", "mamdani"}))[-1]
+        == "what did mamdani call trump before"
+    )
+    a = answerer.ask("when was that", history=["what did trump call mamdani before", "and mamdani?"])
+    assert a.kind == "answer" and "Oval Office on November 21" not in (a.highlight or ""), a.highlight
+
+
 def test_a_correction_is_read_with_the_question_it_corrects(answerer: Answerer) -> None:
     a = answerer.ask("no I meant trump", history=["how old is mamdani"])
     assert a.kind == "not_covered" and "33" not in (a.highlight or "")  # how old is Trump: not said
