@@ -217,7 +217,13 @@ class Retriever:
                 alone[text] = self.model.confidence(self.score(text, vectors[text]).features)
             return alone[text]
 
-        prepared, own_raw = self._asked_again(prepared, raw[: len(prepared)], earlier, confidence, known)
+        def answered(texts: Sequence[str]) -> bool:
+            """Whether the last of the earlier messages was answered, alone or read with those before it."""
+            return confidence(texts[-1]) >= self.model.abstain_threshold or (
+                len(texts) > 1 and self._answered_before(texts, vectors, confidence, k) is not None
+            )
+
+        prepared, own_raw = self._asked_again(prepared, raw[: len(prepared)], earlier, answered, known)
         out = []
         for q, p, v, texts, ps in zip(questions, prepared, own_raw, earlier, parts, strict=True):
             own = self.score(p, v)
@@ -411,19 +417,19 @@ class Retriever:
         prepared: list[str],
         raw: np.ndarray,
         earlier: Sequence[Sequence[str]],
-        confidence: Callable[[str], float],
+        answered: Callable[[Sequence[str]], bool],
         known: Mapping[str, np.ndarray],
     ) -> tuple[list[str], np.ndarray]:
         """A bare question word after a question the article answers is that question asked again with
-        it ("where?" after "when was the meeting?": bot.core.followup.ask_again), with its own vector.
-        After a question the article does not answer ("who is the mayor of chicago?" → "how old?"), the
-        follow-up is read as it was: the earlier question's subject is not the article's."""
+        it ("where?" after "when was the meeting?": bot.core.followup.ask_again), with its own vector;
+        so is one after a follow-up answered in its context ("where?" after "who did trump meet with?"
+        and "when was that?", which a trial found declined). After a question the article does not answer
+        ("who is the mayor of chicago?" → "how old?"), the follow-up is read as it was: the earlier
+        question's subject is not the article's. `answered(texts)`: whether the last of `texts` was."""
         again = {
             i: asked
             for i, (p, texts) in enumerate(zip(prepared, earlier, strict=True))
-            if texts
-            and (asked := ask_again(p, texts[-1]))
-            and confidence(texts[-1]) >= self.model.abstain_threshold
+            if texts and (asked := ask_again(p, texts[-1])) and answered(texts)
         }
         if not again:
             return prepared, raw

@@ -715,6 +715,15 @@ def test_an_earlier_continuation_is_read_as_the_question_it_swapped_into(answere
     assert a.kind == "answer" and "Oval Office on November 21" not in (a.highlight or ""), a.highlight
 
 
+def test_a_bare_question_word_after_a_followup_answered_in_context_asks_it_again(answerer: Answerer) -> None:
+    """A trial: "where?" after "who did trump meet with" and "when was that?" was declined; "when was
+    that?" is answered only in its context, and "where?" asks it again as "where was that?"."""
+    a = answerer.ask("where?", history=["who did trump meet with", "when was that?"])
+    assert a.kind == "answer" and "Oval Office" in (a.highlight or ""), a.highlight
+    # After a follow-up declined in its context, it is still read as it was.
+    assert not answerer.ask("where?", history=["who is the mayor of chicago?", "how old is he?"]).answered
+
+
 def test_a_correction_is_read_with_the_question_it_corrects(answerer: Answerer) -> None:
     a = answerer.ask("no I meant trump", history=["how old is mamdani"])
     assert a.kind == "not_covered" and "33" not in (a.highlight or "")  # how old is Trump: not said
