@@ -5,8 +5,9 @@ are in words and vectors: "not on everything" implies they agreed on something, 
 what. The bold-line model cannot learn this from the training questions (a line denying the very verb a
 question asks about is the gold of yes/no questions only: "were they in agreement across the board?"), so
 it is read here, narrowly:
-- the question asks what or which (not "who agreed on everything?", which the denial answers), as its
-  one question: no yes/no clause after it or before it ("when they met, did they agree on everything?"),
+- the question asks what or which (not "who agreed on everything?", which the denial answers), or
+  whether anything was done ("did they agree on anything?", which asks what was), as its one question:
+  no yes/no clause after it or before it ("when they met, did they agree on everything?"),
   no choice ("everything or only some things?"), no negation of its own ("what didn't they agree on",
   "what did they fail to agree on");
 - the line denies, not to the full, one of the question's own words ("didn't agree on everything",
@@ -44,6 +45,10 @@ _OPEN = re.compile(
     rf"(?:{_WHAT}(?:\s+[\w-]+){{0,2}}?\s+{_AUXILIARY}\b|(?<=me\s){_WHAT}\b)"
     rf"(?P<then>(?:\W+[\w'-]+){{1,{VERB_REACH}}})?"
 )
+# ... or whether anything was done, which asks what was ("did they agree on anything?"): an auxiliary
+# opening it, and "anything", "something" or "any" after the verb.
+_OPEN_ANY = re.compile(rf"^\W*{_OPENERS}{_AUXILIARY}\b(?P<then>(?:\W+[\w'-]+){{1,{VERB_REACH}}})")
+_ANY = re.compile(r"\b(?:anything|something|any)\b")
 # Another question beside it: a yes/no clause after a comma, a dash, "and" or a question mark, or a choice.
 _ANOTHER = re.compile(rf"(?:[,;?]|\s-+|\band\b)\s*{_AUXILIARY}(?:n{_APOSTROPHE}?t)?\b|\bor\b")
 _NEGATED = re.compile(
@@ -83,7 +88,7 @@ def denies_what_is_asked(question: str, line: str, stems: Callable[[str], frozen
     """Whether `line` only denies, not to the full, what the `question` asks about (see the module);
     `stems` gives a text's content-word stems."""
     q = fold(question)
-    opened = _OPEN.match(q)
+    opened = _OPEN.match(q) or (_ANY.search(q) and _OPEN_ANY.match(q))
     if not opened or _ANOTHER.search(q) or _NEGATED.search(q) or _WHOLE_WORD.search(q):
         return False
     asked = stems(opened.group("then") or "")

@@ -26,6 +26,10 @@ AGREE = "They didn’t agree on everything."
         "what exactly did they agree on?",
         "tell me what they agreed on",
         "hi, what did they agree upon",
+        # Whether anything was done asks what was (a trial's "did they agree on anything" bolded it).
+        "did they agree on anything",
+        "so did the two men agree on any issues?",
+        "do they agree on something?",
     ],
 )
 def test_what_they_agreed_on_is_not_answered_by_not_on_everything(question: str) -> None:
