@@ -241,14 +241,7 @@ class Retriever:
                 points_back or own_confidence < self.model.abstain_threshold
             )
             before = self._answered_before(texts, vectors, confidence, k) if context and leans else None
-            # What a follow-up points back at was declined ("how old is he?" after "who is the mayor of
-            # chicago?"): the article lacks it too, whatever passage the blend comes near (Mamdani's age).
-            pointed_at_declined = points_back and leans and bool(context) and before is None
-            result = (
-                self.rank_in_context(p, v, context, k, before, pointed_at_declined=pointed_at_declined)
-                if context
-                else None
-            )
+            result = self.rank_in_context(p, v, context, k, before) if context else None
             if result is None or (
                 not result.answered and own_confidence >= self.model.abstain_threshold and not points_back
             ):
@@ -274,12 +267,6 @@ class Retriever:
         weights = self.followups.weights(last, earlier, confidence)
         context = [Said(t, w, vectors[t]) for t, w in zip(reversed(earlier), weights[1:], strict=False)]
         r = self.rank_in_context(last, vectors[last], context, k)
-        if (
-            not r.answered
-            and confidence(last) >= self.model.abstain_threshold
-            and not self.followups.points_back(last, earlier)
-        ):
-            r = self.rank(last, vectors[last], k)  # answered alone, as it was (retrieve_many)
         return r.hits[0].chunk if r.answered and r.hits else None
 
     def _introduced(self, chunk: Chunk, line: Sentence | None) -> list[Chunk]:
@@ -480,17 +467,10 @@ class Retriever:
         return self._ranked(question, s, k, s.query, raw, ())
 
     def rank_in_context(
-        self,
-        question: str,
-        raw: np.ndarray,
-        context: Sequence[Said],
-        k: int,
-        before: Chunk | None = None,
-        pointed_at_declined: bool = False,
+        self, question: str, raw: np.ndarray, context: Sequence[Said], k: int, before: Chunk | None = None
     ) -> Retrieval:
         """Rank chunks for a follow-up read with the earlier messages it leans on (weights > 0); `before`,
-        the passage that answered the message before it, whose paragraph it likely goes on about;
-        `pointed_at_declined`, whether it points back at a message that was declined (so it is too)."""
+        the passage that answered the message before it, whose paragraph it likely goes on about."""
         context = [s for s in context if s.weight > 0]
         if not context:
             return self.rank(question, raw, k)
@@ -501,7 +481,7 @@ class Retriever:
         # business, so the highlight is read halfway between the follow-up alone and the blend.
         middle = s.query + adapt(raw[None, :], self.model.adapter)[0]
         middle = middle / max(float(np.linalg.norm(middle)), 1e-12)
-        retrieval = self._ranked(question, s, k, middle, raw, context, pointed_at_declined)
+        retrieval = self._ranked(question, s, k, middle, raw, context)
         log.debug("follow-up %r read with context weight %.2f", question, context[0].weight)
         return retrieval
 
@@ -528,7 +508,6 @@ class Retriever:
         highlight_query: np.ndarray,
         raw: np.ndarray,
         context: Sequence[Said],
-        pointed_at_declined: bool = False,
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
         chosen = self.excerpts_of(s, k)
@@ -543,11 +522,9 @@ class Retriever:
             if context
             else None
         )
-        answered = confidence >= self.model.abstain_threshold and stranger is None and not pointed_at_declined
+        answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)
-        elif pointed_at_declined:
-            log.debug("declined: %r points back at a message that was declined", question)
         highlight, lacking, listed = None, "", []
         if hits:
             rank, highlight = self.bold_line.choose(

@@ -725,32 +725,6 @@ def test_a_bare_question_word_after_a_followup_answered_in_context_asks_it_again
     assert not answerer.ask("where?", history=["what did eric adams say?", "when did he say it?"]).answered
 
 
-@pytest.mark.parametrize(
-    ("followup", "history"),
-    [
-        ("how did trump respond", ["what did obama say about the meeting?"]),
-        ("what did trump say about it?", ["did they discuss tariffs?"]),
-        ("what did trump say about it?", ["what's the weather in nyc?"]),
-    ],
-)
-def test_a_followup_pointing_back_at_a_declined_message_is_declined(
-    answerer: Answerer, followup: str, history: list[str]
-) -> None:
-    """Read in context, each was answered from a passage the blend came near ("what did trump say about
-    it?" after the weather: "The press has eaten this thing up"); what it points back at is not the
-    article's, so neither is the answer."""
-    assert not answerer.ask(history[0]).answered
-    assert not answerer.ask(followup, history=history).answered
-
-
-def test_a_followup_pointing_back_at_a_message_answered_alone_is_not_declined(answerer: Answerer) -> None:
-    # "what did steve bannon say?" after a question on rent is declined in context but answered alone: what
-    # "he" points back at was answered.
-    history = ["how much is rent in nyc?", "what did steve bannon say?"]
-    a = answerer.ask("what did he mean?", history=history)
-    assert a.answered and "Bannon" in a.excerpts[0].text
-
-
 def test_a_correction_is_read_with_the_question_it_corrects(answerer: Answerer) -> None:
     a = answerer.ask("no I meant trump", history=["how old is mamdani"])
     assert a.kind == "not_covered" and "33" not in (a.highlight or "")  # how old is Trump: not said
