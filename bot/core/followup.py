@@ -152,7 +152,13 @@ class FollowupReader:
             for w in words
         )
 
-    def self_contained(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
+    def self_contained(
+        self,
+        text: str,
+        confidence: float | None = None,
+        plural_before: bool = True,
+        said_before: bool = False,
+    ) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
         `confidence`, the abstainer's P(answerable) for the message read alone, vouches for a whole
@@ -170,7 +176,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
-        pointers = _pointers(words, plural_before)
+        pointers = _pointers(words, plural_before, said_before)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
@@ -241,10 +247,17 @@ class FollowupReader:
             )
         )
 
-    def context_weight(self, text: str, confidence: float | None = None, plural_before: bool = True) -> float:
+    def context_weight(
+        self,
+        text: str,
+        confidence: float | None = None,
+        plural_before: bool = True,
+        said_before: bool = False,
+    ) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them);
-        `plural_before`, whether what came before names something plural that "they" may stand for."""
-        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before))
+        `plural_before`, whether what came before names something plural that "they" may stand for;
+        `said_before`, whether the message before names someone else who may be answered (`someone_else`)."""
+        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before, said_before))
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -258,14 +271,22 @@ class FollowupReader:
         recent = list(history[-MAX_HISTORY:])
         plurals = self._plurals(recent)
         out = [1.0]
-        lean = self.context_weight(text, confidence(text) if confidence else None, not recent or plurals[-1])
+        lean = self.context_weight(
+            text,
+            confidence(text) if confidence else None,
+            not recent or plurals[-1],
+            bool(recent) and self.someone_else(text, recent[-1]),
+        )
         for n in range(len(recent) - 1, -1, -1):
             if lean <= 0.0:
                 break
             out.append(out[-1] * lean)
             earlier = recent[n]
             lean = self.context_weight(
-                earlier, confidence(earlier) if confidence else None, plurals[n - 1] if n else False
+                earlier,
+                confidence(earlier) if confidence else None,
+                plurals[n - 1] if n else False,
+                self.someone_else(earlier, recent[n - 1]) if n else False,
             )
         return out
 
@@ -282,17 +303,29 @@ class FollowupReader:
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
         plural_before = bool(recent) and self._plurals(recent)[-1]
-        return bool(_pointers(_WORD.findall(fold(text)), plural_before))
+        said_before = bool(recent) and self.someone_else(text, recent[-1])
+        return bool(_pointers(_WORD.findall(fold(text)), plural_before, said_before))
+
+    def someone_else(self, text: str, before: str) -> bool:
+        """Whether the message before names one of the people the article quotes that this one does not:
+        whom a "how did trump respond" may answer ("what did mamdani say at the rally?", "what did
+        mamdani's office send to the white house?"; not "how much is rent?")."""
+        return bool(set(_WORD.findall(fold(before))) & self.people - set(_WORD.findall(fold(text))))
 
 
-def _pointers(words: Sequence[str], plural_before: bool) -> set[str]:
-    """The words of a message that point back; "they" with nothing plural before it is the two men. A
-    message that ends on a verb of answering ("how did trump respond", "what did he say back") answers
-    something not named: its last word points back too."""
+def _pointers(words: Sequence[str], plural_before: bool, said_before: bool = False) -> set[str]:
+    """The words of a message that point back; "they" with nothing plural before it is the two men. After
+    a message about someone else (`said_before`: "what did mamdani say at the rally?"), a message that ends
+    on a verb of answering ("how did trump respond", "what did he say back") answers them: its last word
+    points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of its
+    own."""
     pointers = {w for w in words if w in BACK_REFERENCES}
     if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
         pointers = set()
-    if words and (words[-1] in RESPONDING or (words[-1] == "back" and len(words) > 1 and words[-2] in _HITS)):
+    answering = words and (
+        words[-1] in RESPONDING or (words[-1] == "back" and len(words) > 1 and words[-2] in _HITS)
+    )
+    if said_before and answering:
         pointers.add(words[-1])
     return pointers
 

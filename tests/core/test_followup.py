@@ -697,10 +697,19 @@ def test_a_verb_of_answering_without_its_object_answers_what_was_said_before(
 def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
     from bot.core.followup import _pointers
 
-    assert _pointers("how did trump respond".split(), False) == {"respond"}
-    assert not _pointers("how did trump respond to the letter".split(), False)
-    assert not _pointers("how did trump react to the rally".split(), False)
-    assert not _pointers("did mamdani fire back".split()[:-1], False)
+    assert _pointers("how did trump respond".split(), False, said_before=True) == {"respond"}
+    assert not _pointers("how did trump respond to the letter".split(), False, said_before=True)
+    assert not _pointers("how did trump react to the rally".split(), False, said_before=True)
+    assert not _pointers("did mamdani fire back".split()[:-1], False, said_before=True)
+    # ... only after a question of what someone said or did: "how much is rent?" is nothing to answer.
+    assert not _pointers("how did trump respond".split(), False, said_before=False)
+
+
+def test_a_verb_of_answering_after_a_question_of_a_fact_asks_of_its_own(answerer: Answerer) -> None:
+    # A trial of the first version: "how did republicans respond?" after "how much is rent?" leaned on it
+    # and bolded the median rent.
+    a = answerer.ask("how did republicans respond?", history=["how much is rent?"])
+    assert a.kind == "answer" and "Republicans are divided" in (a.highlight or ""), a.highlight
 
 
 def test_an_earlier_continuation_is_read_as_the_question_it_swapped_into(answerer: Answerer) -> None:
