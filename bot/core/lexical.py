@@ -44,12 +44,10 @@ class LexicalIndex:
     """A BM25 index over chunk texts that scores a question against every chunk."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        # A name is matched whole, not by its stem: Snowball stems the "House" of the White House and
-        # "housing" alike ("hous"), and "and housing?" found the House and Senate.
-        self._names = frozenset(proper_names(texts))
         # PyStemmer's own word cache is off: it is bounded by words (10,000), not bytes, and every new
         # word of a pasted text went into it. Stemming uncached costs ~0.2 µs a word.
         self._stemmer = Stemmer.Stemmer("english", 0)
+        self._names = self._colliding_names(texts)
         self._bm25 = bm25s.BM25(method="lucene")
         self._bm25.index([self.terms(t) for t in texts], show_progress=False)
         self._n = len(texts)
@@ -75,6 +73,19 @@ class LexicalIndex:
         """BM25 terms: folded words of two or more characters, stopwords dropped, stemmed."""
         words = [w for w in _TERM.findall(fold_for_search(text)) if w not in _STOPWORDS]
         return self._stemmed(words)
+
+    def _colliding_names(self, texts: Sequence[str]) -> frozenset[str]:
+        """The names the texts always capitalise whose stem is another word's of the texts: such a name is
+        matched whole, not by its stem. Snowball stems the "House" of the White House and "housing" alike
+        ("hous"), and "and housing?" found the House and Senate. A name whose stem is its own keeps it, so
+        that "senators" still finds the Senate (a trial of the first version, which kept every name whole).
+        """
+        names = proper_names(texts)
+        words = {w for t in texts for w in _TERM.findall(fold_for_search(t))} - names
+        others = set(self._stemmer.stemWords(sorted(words)))
+        return frozenset(
+            n for n in names if self._stemmer.stemWord(n) in others and self._stemmer.stemWord(n) != n
+        )
 
     def _stemmed(self, words: list[str]) -> list[str]:
         """Each word's stem, or for a name of the texts (its plural or possessive too) the name itself."""

@@ -23,6 +23,12 @@ def test_a_name_typed_with_an_s_is_the_name() -> None:
     assert lexical.content_stems("mamdanis") == lexical.content_stems("Mamdani")
 
 
+def test_a_name_whose_stem_is_no_other_words_keeps_its_stem() -> None:
+    # A trial of the first version, which kept every name whole: "senators" no longer found the Senate.
+    lexical = LexicalIndex(TEXTS)
+    assert lexical.scores("senators")[0] > 0.0
+
+
 def test_words_that_are_no_names_are_stemmed() -> None:
     lexical = LexicalIndex(TEXTS)
     assert lexical.terms("plans building") == lexical.terms("plan builds") == ["plan", "build"]
