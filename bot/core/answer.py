@@ -562,7 +562,10 @@ class Answerer:
         # Read for their kind without a greeting before a question or words of emphasis, as they are
         # searched: "how tf does this work" asks for help, "what the hell happened" for the overview.
         opened = {t: without_chat_openers(t) for t in said}
-        read_as = {t: without_so(opened[t]) for t in said}  # ... and without a "so" opening it
+        # ... and, for a first message, without a "so" opening it: in a conversation "so what happened?"
+        # goes on from what was asked before (a trial: after a question on the rally, it got the overview).
+        first = {q.text for q, n in zip(queries, pages, strict=True) if n is None and not q.history}
+        read_as = {t: without_so(opened[t]) if t in first else opened[t] for t in said}
         # Typos repaired once, reused by retrieval.
         spelled = {t: self.retriever.prepare_opened(opened[t]) for t in said}
         # Encoded: the messages as read for their kind (as typed, less those openers: the typo repair reads

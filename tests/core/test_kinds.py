@@ -172,6 +172,12 @@ def test_who_wrote_it_gets_help_which_names_the_source(answerer: Answerer, text:
     assert a.kind == "help" and doc.title in a.reply
 
 
+def test_a_so_in_a_conversation_goes_on_from_it(answerer: Answerer) -> None:
+    # A trial: "so what happened?" after a question on the rally got the overview, as it does first.
+    a = answerer.ask("so what happened?", history=["what did mamdani say at the rally in brooklyn?"])
+    assert a.kind == "answer", a.kind
+
+
 @pytest.mark.parametrize("text", ["tl;dr", "summarize", "what is the article about?", "so what happened"])
 def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)
