@@ -157,7 +157,7 @@ class FollowupReader:
         text: str,
         confidence: float | None = None,
         plural_before: bool = True,
-        said_before: bool = False,
+        someone_before: bool = False,
     ) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
@@ -176,7 +176,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded)
-        pointers = _pointers(words, plural_before, said_before)
+        pointers = _pointers(words, plural_before, someone_before)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
@@ -252,12 +252,15 @@ class FollowupReader:
         text: str,
         confidence: float | None = None,
         plural_before: bool = True,
-        said_before: bool = False,
+        someone_before: bool = False,
     ) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them);
         `plural_before`, whether what came before names something plural that "they" may stand for;
-        `said_before`, whether the message before names someone else who may be answered (`someone_else`)."""
-        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before, said_before))
+        `someone_before`, whether the message before names someone else who may be answered
+        (`someone_else`)."""
+        return MAX_CONTEXT_WEIGHT * (
+            1.0 - self.self_contained(text, confidence, plural_before, someone_before)
+        )
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -303,8 +306,8 @@ class FollowupReader:
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
         plural_before = bool(recent) and self._plurals(recent)[-1]
-        said_before = bool(recent) and self.someone_else(text, recent[-1])
-        return bool(_pointers(_WORD.findall(fold(text)), plural_before, said_before))
+        someone_before = bool(recent) and self.someone_else(text, recent[-1])
+        return bool(_pointers(_WORD.findall(fold(text)), plural_before, someone_before))
 
     def someone_else(self, text: str, before: str) -> bool:
         """Whether the message before names one of the people the article quotes that this one does not:
@@ -313,9 +316,9 @@ class FollowupReader:
         return bool(set(_WORD.findall(fold(before))) & self.people - set(_WORD.findall(fold(text))))
 
 
-def _pointers(words: Sequence[str], plural_before: bool, said_before: bool = False) -> set[str]:
+def _pointers(words: Sequence[str], plural_before: bool, someone_before: bool = False) -> set[str]:
     """The words of a message that point back; "they" with nothing plural before it is the two men. After
-    a message about someone else (`said_before`: "what did mamdani say at the rally?"), a message that ends
+    a message about someone else (`someone_before`: "what did mamdani say at the rally?"), a message that ends
     on a verb of answering ("how did trump respond", "what did he say back") answers them: its last word
     points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of its
     own."""
@@ -325,7 +328,7 @@ def _pointers(words: Sequence[str], plural_before: bool, said_before: bool = Fal
     answering = words and (
         words[-1] in RESPONDING or (words[-1] == "back" and len(words) > 1 and words[-2] in _HITS)
     )
-    if said_before and answering:
+    if someone_before and answering:
         pointers.add(words[-1])
     return pointers
 

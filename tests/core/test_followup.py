@@ -683,7 +683,7 @@ def test_a_word_of_stress_does_not_cost_a_followup_its_answer(answerer: Answerer
 @pytest.mark.parametrize(
     "followup", ["how did trump respond", "how did trump react?", "what did trump say back"]
 )
-def test_a_verb_of_answering_without_its_object_answers_what_was_said_before(
+def test_a_verb_of_answering_without_its_object_answers_what_was_someone_before(
     answerer: Answerer, followup: str
 ) -> None:
     """A trial: "how did trump respond" after a question on Mamdani's rally was read alone, and Trump's
@@ -697,12 +697,12 @@ def test_a_verb_of_answering_without_its_object_answers_what_was_said_before(
 def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
     from bot.core.followup import _pointers
 
-    assert _pointers("how did trump respond".split(), False, said_before=True) == {"respond"}
-    assert not _pointers("how did trump respond to the letter".split(), False, said_before=True)
-    assert not _pointers("how did trump react to the rally".split(), False, said_before=True)
-    assert not _pointers("did mamdani fire back".split()[:-1], False, said_before=True)
+    assert _pointers("how did trump respond".split(), False, someone_before=True) == {"respond"}
+    assert not _pointers("how did trump respond to the letter".split(), False, someone_before=True)
+    assert not _pointers("how did trump react to the rally".split(), False, someone_before=True)
+    assert not _pointers("did mamdani fire back".split()[:-1], False, someone_before=True)
     # ... only after a question of what someone said or did: "how much is rent?" is nothing to answer.
-    assert not _pointers("how did trump respond".split(), False, said_before=False)
+    assert not _pointers("how did trump respond".split(), False, someone_before=False)
 
 
 def test_a_verb_of_answering_after_a_question_of_a_fact_asks_of_its_own(answerer: Answerer) -> None:
