@@ -310,15 +310,18 @@ class FollowupReader:
         return bool(_pointers(_WORD.findall(fold(text)), plural_before, someone_before))
 
     def someone_else(self, text: str, before: str) -> bool:
-        """Whether the message before names one of the people the article quotes that this one does not:
-        whom a "how did trump respond" may answer ("what did mamdani say at the rally?", "what did
-        mamdani's office send to the white house?"; not "how much is rent?")."""
-        return bool(set(_WORD.findall(fold(before))) & self.people - set(_WORD.findall(fold(text))))
+        """Whether this message names one of the people the article quotes, and the message before names
+        another: whom a "how did trump respond" may answer ("what did mamdani say at the rally?", "what did
+        mamdani's office send to the white house?"; not "how much is rent?"). A group's "how did
+        republicans react?" asks of its own after any message (a trial found Bannon's words bolded after
+        "who is mamdani?")."""
+        own = set(_WORD.findall(fold(text))) & self.people
+        return bool(own) and bool(set(_WORD.findall(fold(before))) & self.people - own)
 
 
 def _pointers(words: Sequence[str], plural_before: bool, someone_before: bool = False) -> set[str]:
     """The words of a message that point back; "they" with nothing plural before it is the two men. After
-    a message about someone else (`someone_before`: "what did mamdani say at the rally?"), a message that ends
+    a message about someone else (`someone_before`: "what did mamdani say at the rally?"), one that ends
     on a verb of answering ("how did trump respond", "what did he say back") answers them: its last word
     points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of its
     own."""

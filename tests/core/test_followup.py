@@ -705,10 +705,18 @@ def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
     assert not _pointers("how did trump respond".split(), False, someone_before=False)
 
 
-def test_a_verb_of_answering_after_a_question_of_a_fact_asks_of_its_own(answerer: Answerer) -> None:
-    # A trial of the first version: "how did republicans respond?" after "how much is rent?" leaned on it
-    # and bolded the median rent.
-    a = answerer.ask("how did republicans respond?", history=["how much is rent?"])
+@pytest.mark.parametrize(
+    "history",
+    [
+        ["how much is rent?"],  # a trial of the first version: it leaned on it and bolded the median rent
+        ["who is mamdani?"],  # ... of the second, read after anyone: Bannon's words
+        ["what did bannon tell politico?"],
+    ],
+)
+def test_a_verb_of_answering_of_someone_the_article_does_not_quote_asks_of_its_own(
+    answerer: Answerer, history: list[str]
+) -> None:
+    a = answerer.ask("how did republicans respond?", history=history)
     assert a.kind == "answer" and "Republicans are divided" in (a.highlight or ""), a.highlight
 
 
