@@ -175,7 +175,7 @@ class FollowupReader:
         content = [w for w in words if w not in BACK_REFERENCES and self.lexical.content_stems(w)]
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
-        continues = _continues(folded)
+        continues = _continues(folded, self.people)
         pointers = _pointers(words, plural_before, someone_before)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
@@ -239,7 +239,7 @@ class FollowupReader:
         folded = fold(text)
         words = _WORD.findall(folded)
         return (
-            _continues(folded)
+            _continues(folded, self.people)
             and _JOINED_QUESTION.match(_INTERJECTION.sub("", folded)) is None
             and any(
                 w not in BACK_REFERENCES and w not in CONTINUATION_WORDS and self.lexical.coverage(w) > 0
@@ -336,11 +336,14 @@ def _pointers(words: Sequence[str], plural_before: bool, someone_before: bool = 
     return pointers
 
 
-def _continues(folded: str) -> bool:
+def _continues(folded: str, people: frozenset[str] = frozenset()) -> bool:
     """Whether a (folded) message opens like a continuation; an interjection first ("ok and trump?")
-    does not hide it."""
+    does not hide it. A correction continues only when it names one of the `people` ("no i meant
+    trump"): "no i meant in queens" after "how much is rent?" leaned on it and was answered with a line on
+    Mamdani's district (a trial); read alone, it is declined."""
     opening = _INTERJECTION.sub("", folded)
-    return _CORRECTION.match(opening) is not None or any(
+    corrects = _CORRECTION.match(opening) is not None and bool(set(_WORD.findall(opening)) & people)
+    return corrects or any(
         opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
     )
 
@@ -358,7 +361,7 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     found Mamdani's age."""
     folded = fold(text)
     words = _WORD.findall(folded)
-    if not _continues(folded) or any(w in BACK_REFERENCES for w in words):
+    if not _continues(folded, people) or any(w in BACK_REFERENCES for w in words):
         return None
     earlier = _WORD.findall(fold(previous))
     own = {w for w in words if w in people}

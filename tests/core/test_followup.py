@@ -742,6 +742,14 @@ def test_a_bare_question_word_after_a_followup_answered_in_context_asks_it_again
     assert not answerer.ask("where?", history=["what did eric adams say?", "when did he say it?"]).answered
 
 
+def test_a_correction_that_names_no_one_is_read_alone(answerer: Answerer) -> None:
+    # A trial: "no i meant in queens" after "how much is rent?" leaned on it and was answered with a line on
+    # Mamdani's district; the article gives no rent for Queens.
+    assert not answerer.ask("no i meant in queens", history=["how much is rent?"]).answered
+    a = answerer.ask("sorry i meant rent", history=["how many customers does con edison have?"])
+    assert a.kind == "answer" and "$3,500" in (a.highlight or ""), a.highlight
+
+
 def test_a_correction_is_read_with_the_question_it_corrects(answerer: Answerer) -> None:
     a = answerer.ask("no I meant trump", history=["how old is mamdani"])
     assert a.kind == "not_covered" and "33" not in (a.highlight or "")  # how old is Trump: not said
