@@ -83,9 +83,7 @@ class LexicalIndex:
         names = proper_names(texts)
         words = {w for t in texts for w in _TERM.findall(fold_for_search(t))} - names
         others = set(self._stemmer.stemWords(sorted(words)))
-        return frozenset(
-            n for n in names if self._stemmer.stemWord(n) in others and self._stemmer.stemWord(n) != n
-        )
+        return frozenset(n for n in names if (stem := self._stemmer.stemWord(n)) != n and stem in others)
 
     def _stemmed(self, words: list[str]) -> list[str]:
         """Each word's stem, or for a name of the texts (its plural or possessive too) the name itself."""

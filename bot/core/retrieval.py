@@ -217,10 +217,20 @@ class Retriever:
                 alone[text] = self.model.confidence(self.score(text, vectors[text]).features)
             return alone[text]
 
+        passages_before: dict[tuple[str, ...], Chunk | None] = {}
+
+        def answered_before(texts: Sequence[str]) -> Chunk | None:
+            """`_answered_before`, once per distinct run of earlier messages in the batch (a bare question
+            word asks whether it was answered, and then leans on its passage)."""
+            key = tuple(texts)
+            if key not in passages_before:
+                passages_before[key] = self._answered_before(texts, vectors, confidence, k)
+            return passages_before[key]
+
         def answered(texts: Sequence[str]) -> bool:
             """Whether the last of the earlier messages was answered, alone or read with those before it."""
             return confidence(texts[-1]) >= self.model.abstain_threshold or (
-                len(texts) > 1 and self._answered_before(texts, vectors, confidence, k) is not None
+                len(texts) > 1 and answered_before(texts) is not None
             )
 
         prepared, own_raw = self._asked_again(prepared, raw[: len(prepared)], earlier, answered, known)
@@ -240,7 +250,7 @@ class Retriever:
             leans = not self.followups.switches(p) and (
                 points_back or own_confidence < self.model.abstain_threshold
             )
-            before = self._answered_before(texts, vectors, confidence, k) if context and leans else None
+            before = answered_before(texts) if context and leans else None
             result = self.rank_in_context(p, v, context, k, before) if context else None
             if result is None or (
                 not result.answered and own_confidence >= self.model.abstain_threshold and not points_back
