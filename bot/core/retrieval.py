@@ -22,6 +22,7 @@ from bot.core.highlight import Highlighter, HighlightModel, paragraph_of
 from bot.core.index import Index
 from bot.core.later import turned_out_unknown
 from bot.core.lexical import LexicalIndex
+from bot.core.lists import Lists
 from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
@@ -119,15 +120,9 @@ class Retriever:
         self._people_stems = self.lexical.content_stems(" ".join(sorted(self.people)))
         # The names the article writes, and which of them are the people it quotes (bot.core.speakers).
         self.names = Names.of([c.text for c in index.chunks], self.people)
-        # Per paragraph, where it ends and the chunk that opens it: a bold line that ends its paragraph
-        # with a colon introduces the paragraphs after it (`_introduced`).
-        self._paragraphs = [paragraph_of(c) for c in index.chunks]  # per chunk (also `_near_before`)
-        self._paragraph_end: dict[tuple, int] = {}
-        self._opening: dict[tuple, Chunk] = {}
-        for key, c in zip(self._paragraphs, index.chunks, strict=True):
-            self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
-            if key not in self._opening or c.start < self._opening[key].start:
-                self._opening[key] = c
+        self._paragraphs = [paragraph_of(c) for c in index.chunks]  # per chunk (`_near_before`)
+        # A bold line that ends its paragraph with a colon introduces the paragraphs after it.
+        self.lists = Lists(index.chunks, self.lexical.content_stems)
         self.followups = FollowupReader(
             self.lexical, len(index.chunks), model.asked_words, self.people, self.names.proper
         )
@@ -278,21 +273,6 @@ class Retriever:
         context = [Said(t, w, vectors[t]) for t, w in zip(reversed(earlier), weights[1:], strict=False)]
         r = self.rank_in_context(last, vectors[last], context, k)
         return r.hits[0].chunk if r.answered and r.hits else None
-
-    def _introduced(self, chunk: Chunk, line: Sentence | None) -> list[Chunk]:
-        """The paragraphs that a bold line ending its paragraph with a colon introduces ("But both zeroed
-        in on three concrete issues:", then the three items of the list): the opening chunk of each
-        paragraph after it in its section (or FAQ answer); none for any other line."""
-        if line is None or not line.text.rstrip().endswith(":"):
-            return []
-        if line.end < self._paragraph_end[paragraph_of(chunk)]:
-            return []  # "His slogan:" inside a paragraph introduces what follows in it
-        doc, section, number, question = paragraph_of(chunk)
-        found = []
-        while (opening := self._opening.get((doc, section, number + 1, question))) is not None:
-            found.append(opening)
-            number += 1
-        return found
 
     def _parts_shown(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
         """A question that asks several things shows each part's own best passage: it goes right after the
@@ -547,9 +527,14 @@ class Retriever:
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
-            listed = self._introduced(hits[0].chunk, highlight)[:LIST_MOST]
+            listed = self.lists.introduced(hits[0].chunk, highlight)[:LIST_MOST]
+            if (whole := self.lists.asked_whole(question, hits[0].chunk)) is not None:
+                # "what are the three issues?" found one item: the other items follow it, in their order
+                listed = [c for c in whole.items if not _overlap(c, hits[0].chunk)][:LIST_MOST]
             if listed:  # "…three concrete issues:" is answered by the whole list after it, at any k
-                rest = [h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in listed)]
+                rest = [
+                    h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in [hits[0].chunk, *listed])
+                ]
                 shown = max(len(hits), 1 + len(listed))
                 hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][:shown]
             lacking = self._lacking(question, hits[0].chunk.text, highlight, context) if answered else ""

@@ -354,6 +354,31 @@ def test_a_bold_line_that_introduces_a_list_shows_the_whole_list(answerer: Answe
     assert len(more.excerpts) == 6
 
 
+@pytest.mark.parametrize(
+    "question", ["what are the three issues they focused on", "what were the 3 issues", "what are the issues"]
+)
+def test_a_question_about_a_whole_list_is_shown_every_item(answerer: Answerer, question: str) -> None:
+    # A new user's trial: "what are the three issues they focused on" bolded the first item, "Rent relief:
+    # …", and showed two of the three; the others now follow the item found first, in the list's order.
+    answer = answerer.ask(question)
+    texts = [e.text.split(":")[0] for e in answer.shown]
+    assert {"Energy costs", "Housing construction", "Rent relief"} <= set(texts[:4]), texts
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("what was the energy issue", "Trump suggested federal intervention"),
+        ("what did they say about rent relief", "Rent relief:"),
+        ("what was the housing construction issue", "Housing construction:"),
+    ],
+)
+def test_a_question_about_one_item_of_a_list_keeps_its_line(
+    answerer: Answerer, question: str, line: str
+) -> None:
+    assert line in answerer.ask(question).highlight
+
+
 def test_more_after_a_list_shown_whole_goes_on_after_the_list(answerer: Answerer) -> None:
     shown = answerer.ask("what did they agree on")
     more = answerer.ask("more please", history=["what did they agree on"])

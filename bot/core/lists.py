@@ -1,0 +1,84 @@
+"""Lists in the article: a line that ends its paragraph with a colon ("But both zeroed in on three concrete
+issues:") and the paragraphs after it in its section or FAQ answer, its items. A question answered by the
+line is answered by the whole list; one about the list as a whole whose best passage is an item is shown
+the other items after it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.core.chunking import Chunk, Sentence
+from bot.core.highlight import paragraph_of
+
+# Digits a question may count with where the article spells the number ("what 3 things"): "three".
+_NUMBER_WORDS = dict(
+    zip("2 3 4 5 6 7 8 9 10".split(), "two three four five six seven eight nine ten".split(), strict=True)
+)
+_DIGITS = re.compile(r"\b(?:[2-9]|10)\b")
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """A line introducing a list: the chunk that holds it, the line, and the chunk opening each item."""
+
+    chunk: Chunk
+    line: Sentence
+    items: tuple[Chunk, ...]
+
+
+class Lists:
+    """The article's lists, found once from its chunks."""
+
+    def __init__(self, chunks: Sequence[Chunk], stems: Callable[[str], frozenset[str]]) -> None:
+        self._stems = stems
+        self._paragraph_end: dict[tuple, int] = {}
+        self._opening: dict[tuple, Chunk] = {}
+        self._text: dict[
+            tuple, list[str]
+        ] = {}  # each paragraph's chunk texts (they overlap; stems don't care)
+        for c in chunks:
+            key = paragraph_of(c)
+            self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
+            if key not in self._opening or c.start < self._opening[key].start:
+                self._opening[key] = c
+            self._text.setdefault(key, []).append(c.text)
+        # Per item paragraph, the introduction of its list.
+        self._list_of: dict[tuple, Introduction] = {}
+        for c in chunks:
+            line = c.sentences[-1] if c.sentences else None
+            items = tuple(self.introduced(c, line))
+            if line is not None and items:
+                for item in items:
+                    self._list_of.setdefault(paragraph_of(item), Introduction(c, line, items))
+
+    def introduced(self, chunk: Chunk, line: Sentence | None) -> list[Chunk]:
+        """The paragraphs that a bold line ending its paragraph with a colon introduces ("But both zeroed
+        in on three concrete issues:", then the three items of the list): the opening chunk of each
+        paragraph after it in its section (or FAQ answer); none for any other line."""
+        if line is None or not line.text.rstrip().endswith(":"):
+            return []
+        if line.end < self._paragraph_end[paragraph_of(chunk)]:
+            return []  # "His slogan:" inside a paragraph introduces what follows in it
+        doc, section, number, question = paragraph_of(chunk)
+        found = []
+        while (opening := self._opening.get((doc, section, number + 1, question))) is not None:
+            found.append(opening)
+            number += 1
+        return found
+
+    def asked_whole(self, question: str, chunk: Chunk) -> Introduction | None:
+        """The list that `chunk` is an item of, when the question asks about the list rather than this item:
+        it names something of the introducing line that no item has ("the three issues", "what 3 things")
+        and nothing that sets this item apart from the others ("what was the energy issue" asks the item).
+        """
+        intro = self._list_of.get(paragraph_of(chunk))
+        if intro is None:
+            return None
+        asked = self._stems(_DIGITS.sub(lambda m: _NUMBER_WORDS[m.group()], question))
+        items = [self._stems(" ".join(self._text[paragraph_of(c)])) for c in intro.items]
+        this = items[[paragraph_of(c) for c in intro.items].index(paragraph_of(chunk))]
+        others = frozenset().union(*(s for s in items if s is not this))
+        of_the_list = self._stems(intro.line.text) - frozenset().union(*items)
+        return intro if asked & of_the_list and not asked & (this - others) else None
