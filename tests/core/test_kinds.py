@@ -178,7 +178,11 @@ def test_a_so_in_a_conversation_goes_on_from_it(answerer: Answerer) -> None:
     assert a.kind == "answer", a.kind
 
 
-@pytest.mark.parametrize("text", ["tl;dr", "summarize", "what is the article about?", "so what happened"])
+@pytest.mark.parametrize(
+    "text",
+    # "too long didnt read", what tl;dr stands for: a trial got "Trump reportedly read it twice."
+    ["tl;dr", "summarize", "what is the article about?", "so what happened", "too long didnt read"],
+)
 def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answerer, text: str) -> None:
     a = answerer.ask(text)
     assert a.kind == "overview"
