@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from bot.core.chunking import Chunk, Sentence
 from bot.core.highlight import paragraph_of
+from bot.core.lexical import FUNCTION_WORDS
+from bot.core.text import WORD_OF_LETTERS, fold
 
 # Digits a question may count with where the article spells the number ("what 3 things"): "three".
 _NUMBER_WORDS = dict(
@@ -76,9 +78,18 @@ class Lists:
         intro = self._list_of.get(paragraph_of(chunk))
         if intro is None:
             return None
-        asked = self._stems(_DIGITS.sub(lambda m: _NUMBER_WORDS[m.group()], question))
-        items = [self._stems(" ".join(self._text[paragraph_of(c)])) for c in intro.items]
+        question = _DIGITS.sub(lambda m: _NUMBER_WORDS[m.group()], question)
+        texts = [" ".join(self._text[paragraph_of(c)]) for c in intro.items]
+        items = [self._stems(t) for t in texts]
         this = items[[paragraph_of(c) for c in intro.items].index(paragraph_of(chunk))]
         others = frozenset().union(*(s for s in items if s is not this))
-        of_the_list = self._stems(intro.line.text) - frozenset().union(*items)
-        return intro if asked & of_the_list and not asked & (this - others) else None
+        if self._stems(question) & (this - others):
+            return None  # "what was the energy issue": this item's own
+        # Words as written, so that "the issues" asks for the list and "the electricity issue" one item.
+        of_the_list = _words(intro.line.text) - _words(" ".join(texts))
+        return intro if _words(question) & of_the_list else None
+
+
+def _words(text: str) -> frozenset[str]:
+    """The folded words of a text, function words left out."""
+    return frozenset(w for w in WORD_OF_LETTERS.findall(fold(text)) if w not in FUNCTION_WORDS)
