@@ -37,9 +37,8 @@ class Lists:
         self._stems = stems
         self._paragraph_end: dict[tuple, int] = {}
         self._opening: dict[tuple, Chunk] = {}
-        self._text: dict[
-            tuple, list[str]
-        ] = {}  # each paragraph's chunk texts (they overlap; stems don't care)
+        # Each paragraph's chunk texts (they overlap; sets of words don't mind).
+        self._text: dict[tuple, list[str]] = {}
         for c in chunks:
             key = paragraph_of(c)
             self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)

@@ -528,8 +528,8 @@ class Retriever:
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
             listed = self.lists.introduced(hits[0].chunk, highlight)[:LIST_MOST]
-            whole = None if question_parts(question) else self.lists.asked_whole(question, hits[0].chunk)
-            if whole is not None:
+            whole = self.lists.asked_whole(question, hits[0].chunk)
+            if whole is not None and not question_parts(question):
                 # "what are the three issues?" found one item: the other items follow it, in their order.
                 # Not for a question of several parts, whose other parts' passages k leaves room for.
                 listed = [c for c in whole.items if not _overlap(c, hits[0].chunk)][:LIST_MOST]
