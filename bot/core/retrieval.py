@@ -296,6 +296,9 @@ class Retriever:
             # and how old is he": "he" names no one read alone).
             return self._parts_answered(replace(r, answered=False, sure=False), parts, passages)
         hits, shown = list(r.hits), max(1, r.supported)
+        if r.listed:  # a list shown whole, at any k: the parts' passages go right after it, at any k too
+            shown = 1 + r.listed
+        first = shown
         for found in passages:
             if found is None:
                 continue  # "how tall is trump?" has no passage to show
@@ -306,7 +309,15 @@ class Retriever:
             del hits[at : at + 1]
             hits.insert(shown, Hit(best, score))
             shown += 1
-        return replace(r, hits=tuple(hits[: len(r.hits)]), supported=shown)
+        if not r.listed:
+            return replace(r, hits=tuple(hits[: len(r.hits)]), supported=shown)
+        added = shown - first
+        return replace(
+            r,
+            hits=tuple(hits[: len(r.hits) + added]),
+            supported=max(shown, r.supported + added),
+            listed=r.listed + added,
+        )
 
     def _parts_answered(
         self,
@@ -528,10 +539,8 @@ class Retriever:
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
             listed = self.lists.introduced(hits[0].chunk, highlight)[:LIST_MOST]
-            whole = self.lists.asked_whole(question, hits[0].chunk)
-            if whole is not None and not question_parts(question):
-                # "what are the three issues?" found one item: the other items follow it, in their order.
-                # Not for a question of several parts, whose other parts' passages k leaves room for.
+            if (whole := self.lists.asked_whole(question, hits[0].chunk)) is not None:
+                # "what are the three issues?" found one item: the other items follow it, in their order
                 listed = [c for c in whole.items if not _overlap(c, hits[0].chunk)][:LIST_MOST]
             if listed:  # "…three concrete issues:" is answered by the whole list after it, at any k
                 rest = [

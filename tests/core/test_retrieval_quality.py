@@ -387,11 +387,14 @@ def test_a_question_about_one_issue_is_not_shown_the_whole_list(answerer: Answer
     assert not {"Energy costs", "Housing construction", "Rent relief"} <= set(texts), texts
 
 
-def test_a_list_question_of_two_parts_still_shows_the_second_part(answerer: Answerer) -> None:
-    # The same review: "what were the three issues and when is the next meeting" lost the passage on the
-    # next meeting to the list's items at k = 3.
-    answer = answerer.ask("what were the three issues and when is the next meeting")
-    assert any("The next meeting is expected" in e.text for e in answer.shown), [e.text for e in answer.shown]
+@pytest.mark.parametrize("k", [1, 3])
+def test_a_list_question_of_two_parts_shows_the_list_and_the_second_part(answerer: Answerer, k: int) -> None:
+    # Reviews: "what were the three issues and where did they meet" lost the passage on where they met to
+    # the list's items at k = 3; a second version kept the part and lost items. Both are shown, at any k.
+    answer = answerer.ask("what were the three issues and where did they meet", k=k)
+    texts = [e.text for e in answer.shown]
+    assert {"Rent relief", "Housing construction", "Energy costs"} <= {t.split(":")[0] for t in texts}, texts
+    assert any("in the Oval Office" in t for t in texts), texts
 
 
 def test_more_after_a_list_shown_whole_goes_on_after_the_list(answerer: Answerer) -> None:
