@@ -30,6 +30,16 @@ class Introduction:
     items: tuple[Chunk, ...]
 
 
+@dataclass(frozen=True)
+class _Item:
+    """An item of a list: its introduction, the stems only this item has among the list's items, and the
+    words of the introducing line that no item has ("three", "issues")."""
+
+    intro: Introduction
+    own: frozenset[str]
+    of_the_list: frozenset[str]
+
+
 class Lists:
     """The article's lists, found once from its chunks."""
 
@@ -38,21 +48,28 @@ class Lists:
         self._paragraph_end: dict[tuple, int] = {}
         self._opening: dict[tuple, Chunk] = {}
         # Each paragraph's chunk texts (they overlap; sets of words don't mind).
-        self._text: dict[tuple, list[str]] = {}
+        texts: dict[tuple, list[str]] = {}
         for c in chunks:
             key = paragraph_of(c)
             self._paragraph_end[key] = max(self._paragraph_end.get(key, c.end), c.end)
             if key not in self._opening or c.start < self._opening[key].start:
                 self._opening[key] = c
-            self._text.setdefault(key, []).append(c.text)
-        # Per item paragraph, the introduction of its list.
-        self._list_of: dict[tuple, Introduction] = {}
+            texts.setdefault(key, []).append(c.text)
+        # Per item paragraph, its list and what sets it apart (the first chunk holding a list's line).
+        self._item_of: dict[tuple, _Item] = {}
         for c in chunks:
             line = c.sentences[-1] if c.sentences else None
             items = tuple(self.introduced(c, line))
-            if line is not None and items:
-                for item in items:
-                    self._list_of.setdefault(paragraph_of(item), Introduction(c, line, items))
+            if line is None or not items or paragraph_of(items[0]) in self._item_of:
+                continue
+            intro = Introduction(c, line, items)
+            written = [" ".join(texts[paragraph_of(i)]) for i in items]
+            item_stems = [stems(t) for t in written]
+            # Words as written, so that "the issues" asks for the list and "the electricity issue" one item.
+            of_the_list = _words(line.text) - _words(" ".join(written))
+            for item, own in zip(items, item_stems, strict=True):
+                others = frozenset().union(*(s for s in item_stems if s is not own))
+                self._item_of[paragraph_of(item)] = _Item(intro, own - others, of_the_list)
 
     def introduced(self, chunk: Chunk, line: Sentence | None) -> list[Chunk]:
         """The paragraphs that a bold line ending its paragraph with a colon introduces ("But both zeroed
@@ -74,19 +91,13 @@ class Lists:
         it names something of the introducing line that no item has ("the three issues", "what 3 things")
         and nothing that sets this item apart from the others ("what was the energy issue" asks the item).
         """
-        intro = self._list_of.get(paragraph_of(chunk))
-        if intro is None:
+        item = self._item_of.get(paragraph_of(chunk))
+        if item is None:
             return None
         question = _DIGITS.sub(lambda m: _NUMBER_WORDS[m.group()], question)
-        texts = [" ".join(self._text[paragraph_of(c)]) for c in intro.items]
-        items = [self._stems(t) for t in texts]
-        this = items[[paragraph_of(c) for c in intro.items].index(paragraph_of(chunk))]
-        others = frozenset().union(*(s for s in items if s is not this))
-        if self._stems(question) & (this - others):
+        if self._stems(question) & item.own:
             return None  # "what was the energy issue": this item's own
-        # Words as written, so that "the issues" asks for the list and "the electricity issue" one item.
-        of_the_list = _words(intro.line.text) - _words(" ".join(texts))
-        return intro if _words(question) & of_the_list else None
+        return item.intro if _words(question) & item.of_the_list else None
 
 
 def _words(text: str) -> frozenset[str]:

@@ -543,9 +543,7 @@ class Retriever:
                 # "what are the three issues?" found one item: the other items follow it, in their order
                 listed = [c for c in whole.items if not _overlap(c, hits[0].chunk)][:LIST_MOST]
             if listed:  # "…three concrete issues:" is answered by the whole list after it, at any k
-                rest = [
-                    h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in [hits[0].chunk, *listed])
-                ]
+                rest = [h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in listed)]
                 shown = max(len(hits), 1 + len(listed))
                 hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][:shown]
             lacking = self._lacking(question, hits[0].chunk.text, highlight, context) if answered else ""
