@@ -19,6 +19,17 @@ _NUMBER_WORDS = dict(
     zip("2 3 4 5 6 7 8 9 10".split(), "two three four five six seven eight nine ten".split(), strict=True)
 )
 _DIGITS = re.compile(r"\b(?:[2-9]|10)\b")
+# Ordinals a question may pick an item by ("what was the third issue", "the 2nd one"): item number, from 1;
+# "last" and "final" are the last item (-1).
+_SPELLED = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+_SUFFIXES = ("st", "nd", "rd", *["th"] * 7)
+_ORDINALS = {
+    **{w: n for n, w in enumerate(_SPELLED, 1)},
+    **{f"{n}{suffix}": n for n, suffix in enumerate(_SUFFIXES, 1)},
+    "last": -1,
+    "final": -1,
+}
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class Lists:
             texts.setdefault(key, []).append(c.text)
         # Per item paragraph, its list and what sets it apart (the first chunk holding a list's line).
         self._item_of: dict[tuple, _Item] = {}
+        # Per paragraph holding a list's line, that list; per line, its stems that no item has.
+        self._intro_in: dict[tuple, Introduction] = {}
+        self._line_stems: dict[tuple, frozenset[str]] = {}
         for c in chunks:
             line = c.sentences[-1] if c.sentences else None
             items = tuple(self.introduced(c, line))
@@ -65,6 +79,8 @@ class Lists:
             intro = Introduction(c, line, items)
             written = [" ".join(texts[paragraph_of(i)]) for i in items]
             item_stems = [stems(t) for t in written]
+            self._intro_in.setdefault(paragraph_of(c), intro)
+            self._line_stems[paragraph_of(c)] = stems(line.text) - frozenset().union(*item_stems)
             # Words as written, so that "the issues" asks for the list and "the electricity issue" one item.
             of_the_list = _words(line.text) - _words(" ".join(written))
             for item, own in zip(items, item_stems, strict=True):
@@ -85,6 +101,22 @@ class Lists:
             found.append(opening)
             number += 1
         return found
+
+    def asked_item(self, question: str, chunk: Chunk, before: Sequence[str] = ()) -> Chunk | None:
+        """The item a question picks by its place in the list that `chunk` belongs to (an item of it or the
+        chunk with its introducing line): "what was the third issue" names an ordinal and a stem of the
+        introducing line that no item has, or a message `before` it did ("what were the three issues",
+        then "and the second?"). None when it names no such thing, or a place the list lacks."""
+        item = self._item_of.get(paragraph_of(chunk))
+        intro = item.intro if item is not None else self._intro_in.get(paragraph_of(chunk))
+        if intro is None or not (ordinals := _ORDINAL.findall(question)) or len(set(ordinals)) > 1:
+            return None
+        if not any(self._stems(t) & self._line_stems[paragraph_of(intro.chunk)] for t in [question, *before]):
+            return None  # "the first time": no word of the list's line
+        place = _ORDINALS[ordinals[0].lower()]
+        if place == -1:
+            return intro.items[-1]
+        return intro.items[place - 1] if place <= len(intro.items) else None
 
     def asked_whole(self, question: str, chunk: Chunk) -> Introduction | None:
         """The list that `chunk` is an item of, when the question asks about the list rather than this item:

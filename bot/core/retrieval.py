@@ -539,7 +539,13 @@ class Retriever:
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
             listed = self.lists.introduced(hits[0].chunk, highlight)[:LIST_MOST]
-            if (whole := self.lists.asked_whole(question, hits[0].chunk)) is not None:
+            picked = self.lists.asked_item(question, hits[0].chunk, [c.text for c in context])
+            if picked is not None:
+                # "what was the third issue": that item answers, its opening line in bold
+                rest = [h for h in hits if not _overlap(h.chunk, picked)]
+                hits = [Hit(picked, hits[0].score), *rest][: len(hits)]
+                highlight, listed = picked.sentences[0], []
+            elif (whole := self.lists.asked_whole(question, hits[0].chunk)) is not None:
                 # "what are the three issues?" found one item: the other items follow it, in their order
                 listed = [c for c in whole.items if not _overlap(c, hits[0].chunk)][:LIST_MOST]
             if listed:  # "…three concrete issues:" is answered by the whole list after it, at any k

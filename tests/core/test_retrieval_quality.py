@@ -397,6 +397,35 @@ def test_a_list_question_of_two_parts_shows_the_list_and_the_second_part(answere
     assert any("in the Oval Office" in t for t in texts), texts
 
 
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("what was the third issue", "Energy costs"),
+        ("what was the first issue they agreed on", "Rent relief"),
+        ("the 2nd of the three issues?", "Housing construction"),
+        ("what was the last issue", "Energy costs"),
+    ],
+)
+def test_an_item_asked_by_its_place_in_a_list_answers(answerer: Answerer, question: str, item: str) -> None:
+    # A new user's trial: "what was the third issue" bolded the first item, "Rent relief: …".
+    answer = answerer.ask(question)
+    assert answer.highlight.startswith(item + ":"), answer.highlight
+    assert answer.excerpts[0].text.startswith(item + ":")
+
+
+def test_an_item_asked_by_its_place_after_the_list_answers(answerer: Answerer) -> None:
+    history = ["what were the three issues"]
+    second = answerer.ask("what was the second one", history=history)
+    assert second.highlight.startswith("Housing construction:"), second.highlight
+    history.append("what was the second one")
+    assert answerer.ask("and the third?", history=history).highlight.startswith("Energy costs:")
+
+
+def test_an_ordinal_that_is_not_a_place_in_a_list_is_read_as_ever(answerer: Answerer) -> None:
+    answer = answerer.ask("is this the first time ideological enemies worked together on city issues")
+    assert "isn’t the first time" in answer.highlight, answer.highlight
+
+
 def test_more_after_a_list_shown_whole_goes_on_after_the_list(answerer: Answerer) -> None:
     shown = answerer.ask("what did they agree on")
     more = answerer.ask("more please", history=["what did they agree on"])
