@@ -44,6 +44,11 @@ SURE_LONGER, LONGER = 0.8, 4
 LEANS = 0.5
 MIN_WORDS = 2  # fewer Latin-script words than this are too short to judge ("hola" alone is chatter)
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+# Where Latin letters meet letters of a script written without spaces between words (Thai, Chinese,
+# Japanese; Korean joins its particles to a name): "Trump和Mamdani什么时候见面的？" is the words
+# "Trump", "和", "Mamdani", "什么时候见面的", not one word.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SCRIPT_CHANGE = re.compile(rf"(?<=[A-Za-zÀ-ɏ])(?=[{_UNSPACED}])|(?<=[{_UNSPACED}])(?=[A-Za-zÀ-ɏ])")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 # English's question words, which no language the identifier confuses English with spells alike: a
 # message asking with one is English, however sure the identifier is of another language.
@@ -140,7 +145,7 @@ class LanguageReader:
     def _words(self, text: str) -> list[str]:
         """The message's words to judge its language by: the article's names set aside, full-width
         letters read as the letters they are."""
-        text = unicodedata.normalize("NFKC", text)
+        text = _SCRIPT_CHANGE.sub(" ", unicodedata.normalize("NFKC", text))
         return [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
 
     def _known(self, words: list[str]) -> int:

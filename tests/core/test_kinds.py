@@ -237,6 +237,17 @@ def test_a_question_not_in_english_gets_the_language_note(answerer: Answerer, te
 
 
 @pytest.mark.parametrize(
+    "text", ["Trump和Mamdani什么时候见面的？", "TrumpとMamdaniはいつ会いましたか", "Mamdani说了什么"]
+)
+def test_a_question_in_an_unspaced_script_around_latin_names_gets_the_language_note(
+    answerer: Answerer, text: str
+) -> None:
+    # A new user's trial: written with no space around the names, the whole question was read as one word
+    # starting with Latin letters, too short to judge, and declined in English.
+    assert answerer.ask(text).kind == "language"
+
+
+@pytest.mark.parametrize(
     "text", ["what's 5 times 7", "is ethereum a good buy", "who won the super bowl in 1990"]
 )
 def test_off_topic_is_not_covered(answerer: Answerer, text: str) -> None:
