@@ -29,7 +29,13 @@ _ORDINALS = {
     "last": -1,
     "final": -1,
 }
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b", re.I)
+# An ordinal and the word it counts, if any: "third issue", "2nd of the three issues", "second one".
+_ORDINAL = re.compile(
+    r"\b(?P<ordinal>" + "|".join(_ORDINALS) + r")\b"
+    r"(?:\s+(?:of\s+(?:the\s+)?(?:[^\W\d_]+\s+)?)?(?P<counted>[^\W\d_]+))?",
+    re.IGNORECASE,
+)
+_ONE = frozenset({"one", "ones"})
 
 
 @dataclass(frozen=True)
@@ -104,16 +110,26 @@ class Lists:
 
     def asked_item(self, question: str, chunk: Chunk, before: Sequence[str] = ()) -> Chunk | None:
         """The item a question picks by its place in the list that `chunk` belongs to (an item of it or the
-        chunk with its introducing line): "what was the third issue" names an ordinal and a stem of the
-        introducing line that no item has, or a message `before` it did ("what were the three issues",
-        then "and the second?"). None when it names no such thing, or a place the list lacks."""
+        chunk with its introducing line): one ordinal that counts a thing of the introducing line that no
+        item has ("the third issue", "the 2nd of the three issues", "the last concrete issue"), or, after a
+        message `before` that named one, a bare ordinal ("and the third?", "what was the second one").
+        None for an ordinal of anything else ("first of all", "their first meeting", "which issue did they
+        discuss first", "what did trump first suggest on the energy issue"), and for a place the list
+        lacks."""
         item = self._item_of.get(paragraph_of(chunk))
         intro = item.intro if item is not None else self._intro_in.get(paragraph_of(chunk))
-        if intro is None or not (ordinals := _ORDINAL.findall(question)) or len(set(ordinals)) > 1:
-            return None
-        if not any(self._stems(t) & self._line_stems[paragraph_of(intro.chunk)] for t in [question, *before]):
-            return None  # "the first time": no word of the list's line
-        place = _ORDINALS[ordinals[0].lower()]
+        found = list(_ORDINAL.finditer(question))
+        if intro is None or len(found) != 1:
+            return None  # no list, no ordinal, or several ("the first and third issues")
+        line = self._line_stems[paragraph_of(intro.chunk)]
+        ordinal, counted = found[0], found[0].group("counted")
+        if counted is None or counted.casefold() in _ONE:
+            rest = question[: ordinal.start()] + question[ordinal.end() :]
+            if self._stems(rest) or not any(self._stems(t) & line for t in before):
+                return None  # "which issue did they discuss first", or no list named before
+        elif not self._stems(counted) & line:
+            return None  # "their first meeting"
+        place = _ORDINALS[ordinal.group("ordinal").casefold()]
         if place == -1:
             return intro.items[-1]
         return intro.items[place - 1] if place <= len(intro.items) else None

@@ -531,7 +531,7 @@ class Retriever:
         answered = confidence >= self.model.abstain_threshold and stranger is None
         if stranger is not None:
             log.debug("declined: the article has no word for %r", stranger)
-        highlight, lacking, listed = None, "", []
+        highlight, lacking, listed, picked = None, "", [], None
         if hits:
             rank, highlight = self.bold_line.choose(
                 question,
@@ -570,6 +570,8 @@ class Retriever:
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
         top = hits[0].score if hits else 0.0
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
+        if picked is not None:
+            supported = 1  # the other items, or the list's line, do not answer "what was the third issue"
         sure = answered and confidence >= self.model.channel_threshold
         return Retrieval(
             question,

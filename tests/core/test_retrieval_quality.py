@@ -421,9 +421,59 @@ def test_an_item_asked_by_its_place_after_the_list_answers(answerer: Answerer) -
     assert answerer.ask("and the third?", history=history).highlight.startswith("Energy costs:")
 
 
-def test_an_ordinal_that_is_not_a_place_in_a_list_is_read_as_ever(answerer: Answerer) -> None:
-    answer = answerer.ask("is this the first time ideological enemies worked together on city issues")
-    assert "isn’t the first time" in answer.highlight, answer.highlight
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("is this the first time ideological enemies worked together on city issues", "isn’t the first time"),
+        # A review of the first version: an ordinal of something inside an item went to another item.
+        ("what did trump first suggest on the energy issue", "Trump suggested federal intervention"),
+        ("what was the last thing said about the rent issue", "Rent relief:"),
+        ("on the housing issue, which site was mentioned first?", "Housing construction:"),
+    ],
+)
+def test_an_ordinal_that_is_not_a_place_in_a_list_is_read_as_ever(
+    answerer: Answerer, question: str, line: str
+) -> None:
+    answer = answerer.ask(question)
+    assert line in answer.highlight, answer.highlight
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "first of all, what were the three issues?",
+        "give me a second, what were the three issues",
+        "what were the three issues discussed at their first meeting",
+        "what were the last two issues",
+    ],
+)
+def test_an_ordinal_beside_a_question_about_the_whole_list_shows_every_item(
+    answerer: Answerer, question: str
+) -> None:
+    # The review: each lost one of the three items to an item picked by the ordinal.
+    texts = [e.text.split(":")[0] for e in answerer.ask(question).shown]
+    assert {"Energy costs", "Housing construction", "Rent relief"} <= set(texts), texts
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "line"),
+    [
+        ("what did they disagree on first?", "didn’t agree"),
+        ("which issue did they discuss first?", "zeroed in"),
+    ],
+)
+def test_first_as_an_adverb_after_the_list_picks_no_item(
+    answerer: Answerer, follow_up: str, line: str
+) -> None:
+    answer = answerer.ask(follow_up, history=["what were the three issues"])
+    assert line in answer.highlight, answer.highlight
+
+
+def test_an_item_picked_by_its_place_keeps_the_other_part_of_its_question(answerer: Answerer) -> None:
+    # The review: "…and when did they meet" lost its passage to the other items at k = 3.
+    answer = answerer.ask("what was the second issue and when did they meet", k=3)
+    assert answer.highlight.startswith("Housing construction:")
+    assert any("Oval Office on November 21" in e.text for e in answer.shown), [e.text for e in answer.shown]
 
 
 def test_more_after_a_list_shown_whole_goes_on_after_the_list(answerer: Answerer) -> None:
