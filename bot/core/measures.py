@@ -106,32 +106,3 @@ def asked_measures(question: str) -> tuple[str, ...]:
 def missing_measure(question: str, passage: str) -> str | None:
     """The first kind of measure the question asks for that the passage holds none of, or None."""
     return next((kind for kind in asked_measures(question) if not MEASURES[kind][1].search(passage)), None)
-
-
-# A figure asked of a place, the place right after what is measured: "how much is rent in chicago",
-# "what's the median rent in brooklyn", "how many people live in brooklyn" (not "how many minutes were they
-# in the white house", where the place is the meeting's).
-_OF_PLACE = r"(?:in|of|for)\s+(?:the\s+)?(?P<place>[^\W\d_]+)"
-_FIGURES_OF_PLACES = tuple(
-    re.compile(pattern + _OF_PLACE, re.IGNORECASE)
-    for pattern in (
-        r"\bhow much (?:is|are|was|were)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){1,2}?",
-        # ... "in" only: "what is the role of washington" asks no figure
-        r"\bwhat(?:s|'s|’s|\s+is|\s+was|\s+are|\s+were)\s+the\s+(?:[\w-]+\s+){1,2}?(?=in\b)",
-        r"\bhow many\s+[\w-]+\s+(?:[\w-]+\s+)?(?:(?:are|were|live|lived|living)\s+)?",
-    )
-)
-
-
-def figure_elsewhere(
-    question: str, passage: str, places: frozenset[str], people: frozenset[str]
-) -> str | None:
-    """The place a question asks a figure of ("how much is rent in chicago") when it is one the article
-    names (`places`: folded names, the quoted `people` aside) and the passage to be shown first never
-    does: the figure it gives is another place's, or none. None otherwise."""
-    found = next((m for p in _FIGURES_OF_PLACES if (m := p.search(question))), None)
-    if found is None:
-        return None
-    place = found.group("place").casefold()
-    written = {w.casefold() for w in re.findall(r"[^\W\d_]+", passage)}
-    return place if place in places and place not in people and place not in written else None

@@ -23,10 +23,10 @@ from bot.core.index import Index
 from bot.core.later import turned_out_unknown
 from bot.core.lexical import LexicalIndex
 from bot.core.lists import Lists
-from bot.core.measures import figure_elsewhere, missing_measure
+from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
-from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME, LACKS_PLACE
+from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME
 from bot.core.speakers import (
     Names,
     asks_for_an_opinion,
@@ -395,18 +395,13 @@ class Retriever:
     ) -> str:
         """What the passage to be shown first, or its bold line, shows the article lacks of what the
         question asks ("" if nothing): a measure it holds none of ("how much money is in the compact?",
-        bot.core.measures) or a place it never names that a figure is asked of ("how much is rent in
-        chicago?"), how a plan it only plans turned out ("did they end up meeting again?",
+        bot.core.measures), how a plan it only plans turned out ("did they end up meeting again?",
         bot.core.later), or a name it brings in only as "a …" ("who was the centrist democrat mamdani
         beat?", bot.core.unnamed)."""
         measure = missing_measure(question, passage)
         if measure is not None:
             log.debug("declined: the first passage holds no %s", measure)
             return LACKS_MEASURE
-        place = figure_elsewhere(question, passage, self.names.proper, self.names.quoted)
-        if place is not None:
-            log.debug("declined: a figure of %r, which the first passage never names", place)
-            return LACKS_PLACE
         if line is None:
             return ""
         stems = self.lexical.content_stems

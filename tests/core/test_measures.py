@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.measures import asked_measures, figure_elsewhere, missing_measure
+from bot.core.measures import asked_measures, missing_measure
 
 
 @pytest.mark.parametrize(
@@ -108,32 +108,3 @@ def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage
 )
 def test_a_passage_without_the_measure_lacks_the_fact(question: str, passage: str, kind: str) -> None:
     assert missing_measure(question, passage) == kind
-
-
-_PLACES = frozenset({"chicago", "queens", "brooklyn", "white", "york", "washington", "mamdani"})
-_PEOPLE = frozenset({"mamdani", "trump"})
-
-
-@pytest.mark.parametrize(
-    ("question", "passage", "place"),
-    [
-        # A new user's trial: each was answered with the city's median rent or its population.
-        ("how much is rent in queens", "The median one-bedroom rent? $3,500 a month.", "queens"),
-        ("whats the rent in chicago", "The median one-bedroom rent? $3,500 a month.", "chicago"),
-        ("how many people live in brooklyn?", "New York's 8.336 million residents.", "brooklyn"),
-        ("what's the median rent in brooklyn", "The median one-bedroom rent? $3,500 a month.", "brooklyn"),
-        # The place named in the passage keeps the question; so does one the article never names (that is
-        # the abstainer's), a person, a place the meeting was in, and a figure of no place.
-        ("how much is rent in new york", "In New York, it's $4,200.", None),
-        ("how much is rent in queens", "Queens rents are $4,200.", None),
-        ("how much is rent in tokyo", "The median one-bedroom rent? $3,500 a month.", None),
-        ("how many words of mamdani were quoted", "He said it twice.", None),
-        ("how many minutes were they in the white house", "45 minutes into a meeting.", None),
-        ("what is the role of washington", "Federal funding.", None),
-        ("how much has con edison raised rates", "Rates rose 18%.", None),
-    ],
-)
-def test_a_figure_asked_of_a_place_the_passage_never_names_is_lacking(
-    question: str, passage: str, place: str | None
-) -> None:
-    assert figure_elsewhere(question, passage, _PLACES, _PEOPLE) == place
