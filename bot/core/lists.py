@@ -36,6 +36,14 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _ONE = frozenset({"one", "ones"})
+# Words by which an ordinal picks no item: a count after it ("the first three issues", "the last 2"), an
+# item's neighbour or what is left out ("what came after the first issue", "the issues other than the
+# third"), and a negation ("the first issue they didn't agree on").
+_NOT_A_PICK = re.compile(
+    rf"\b(?:{'|'.join(_ORDINALS)})\s+(?:\d+|{'|'.join(_NUMBER_WORDS.values())})\b"
+    r"|\b(?:after|before|follow\w*|preced\w*|next|except|besides|other|apart|not|never|no|without)\b|n[’']t\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,8 @@ class Lists:
         item = self._item_of.get(paragraph_of(chunk))
         intro = item.intro if item is not None else self._intro_in.get(paragraph_of(chunk))
         found = list(_ORDINAL.finditer(question))
-        if intro is None or len(found) != 1:
-            return None  # no list, no ordinal, or several ("the first and third issues")
+        if intro is None or len(found) != 1 or _NOT_A_PICK.search(question):
+            return None  # no list, no ordinal, several ("the first and third issues"), or no pick (above)
         line = self._line_stems[paragraph_of(intro.chunk)]
         ordinal, counted = found[0], found[0].group("counted")
         if counted is None or counted.casefold() in _ONE:

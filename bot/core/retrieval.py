@@ -541,10 +541,13 @@ class Retriever:
             listed = self.lists.introduced(hits[0].chunk, highlight)[:LIST_MOST]
             picked = self.lists.asked_item(question, hits[0].chunk, [c.text for c in context])
             if picked is not None:
-                # "what was the third issue": that item answers, its opening line in bold
+                # "what was the third issue": that item answers, its opening line in bold, unless the line
+                # chosen is in it already ("in the first issue, what did mamdani cite?")
                 rest = [h for h in hits if not _overlap(h.chunk, picked)]
-                hits = [Hit(picked, hits[0].score), *rest][: len(hits)]
-                highlight, listed = picked.sentences[0], []
+                inside = highlight is not None and picked.start <= highlight.start < picked.end
+                if not (inside and highlight.text in picked.text):
+                    highlight = picked.sentences[0]
+                hits, listed = [Hit(picked, hits[0].score), *rest][: len(hits)], []
             elif (whole := self.lists.asked_whole(question, hits[0].chunk)) is not None:
                 # "what are the three issues?" found one item: the other items follow it, in their order
                 listed = [c for c in whole.items if not _overlap(c, hits[0].chunk)][:LIST_MOST]

@@ -429,6 +429,10 @@ def test_an_item_asked_by_its_place_after_the_list_answers(answerer: Answerer) -
         ("what did trump first suggest on the energy issue", "Trump suggested federal intervention"),
         ("what was the last thing said about the rent issue", "Rent relief:"),
         ("on the housing issue, which site was mentioned first?", "Housing construction:"),
+        # The second review: a count after the ordinal is no place in the list, and the line chosen stays
+        # when it is in the item picked.
+        ("how has rent changed over the last three years", "Rent relief:"),
+        ("in the first issue, what did mamdani cite?", "Mamdani cited Vienna"),
     ],
 )
 def test_an_ordinal_that_is_not_a_place_in_a_list_is_read_as_ever(
@@ -445,6 +449,10 @@ def test_an_ordinal_that_is_not_a_place_in_a_list_is_read_as_ever(
         "give me a second, what were the three issues",
         "what were the three issues discussed at their first meeting",
         "what were the last two issues",
+        # A second review: a count after the ordinal, a neighbour, a negation.
+        "what were the first three issues?",
+        "what came after the first issue?",
+        "what was not the second issue?",
     ],
 )
 def test_an_ordinal_beside_a_question_about_the_whole_list_shows_every_item(
