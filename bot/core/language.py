@@ -53,9 +53,6 @@ _VOWEL = re.compile(r"[aeiouy]", re.I)
 # English's question words, which no language the identifier confuses English with spells alike: a
 # message asking with one is English, however sure the identifier is of another language.
 _QUESTION_WORDS = frozenset("who whom whose what when where why which how".split())
-# Latin letters of other alphabets that English never writes, loanwords included ("café", "naïve" and
-# "jalapeño" use only Latin-1's): Polish ł, Czech ř, Turkish ğ and ı, Romanian ș, Vietnamese ơ, ư, đ, ặ…
-_OTHER_LETTER = re.compile(r"[\u0100-\u024f\u1e00-\u1eff]")
 _INVERTED = re.compile(r"[¿¡]")  # Spanish opens questions and exclamations with these; English never does
 GUESSES = 3  # how many of the identifier's likeliest languages are tried for their function words
 FUNCTION_WORDS = 2  # how many different function words of one language make a message that language's:
@@ -97,12 +94,6 @@ class LanguageReader:
         if _INVERTED.search(text):  # "¿Cuándo se reunieron?": es at 0.44 once the names are set aside
             code, _ = self._guesses(words)[0]
             return code if code != "en" else "es"
-        if any(_OTHER_LETTER.search(w) for w in words):
-            # A letter no English word is written with ("Trump gặp Mamdani khi nào?": vi at 0.84) decides
-            # for the identifier's likeliest other language when it leans to one.
-            code, probability = self._guesses(words)[0]
-            if code != "en" and probability >= LEANS:
-                return code
         latin = [w for w in words if _LATIN.match(w)]
         # Letters standing for numbers ("y = mx + b") are no words to judge a language by.
         if len(latin) == len(words) and sum(map(_spoken, words)) < MIN_WORDS:
