@@ -576,6 +576,8 @@ def test_a_bare_question_word_asks_the_question_before_again(followup: str, befo
         ("when was the meeting?", "and where?", "Oval Office"),
         ("did trump endorse mamdani", "why?", "endorsement"),
         ("what did mamdani send to the white house", "when?", "October"),
+        ("wen did they meet", "where", "Oval Office"),  # a trial: declined, "wen" was no question word
+        ("wen did they meet", "how long", "45 minutes"),
     ],
 )
 def test_a_bare_question_word_is_answered_in_context(

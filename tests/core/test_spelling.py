@@ -50,6 +50,29 @@ def test_a_typo_of_a_question_word_the_article_lacks_is_repaired_into_it(speller
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # A trial of text-speak: the dictionary knows "wen" and "wat", so "where" after "wen did they meet"
+        # was declined, "wen…" being no question to restate; "hw" is too short to repair.
+        ("wen did they meet", "when did they meet"),
+        ("wat is the oval office", "what is the oval office"),
+        ("hw old is mamdani", "how old is mamdani"),
+        ("wy did they meet", "why did they meet"),
+        # ... never a function word, an interjection, a word alone, or one in mid-question.
+        ("then did they meet", "then did they meet"),
+        ("wow is that true", "wow is that true"),
+        ("whoa is that true", "whoa is that true"),
+        ("wen", "wen"),
+        ("so wen did they meet", "so wen did they meet"),
+    ],
+)
+def test_a_word_a_letter_from_a_question_word_opening_a_question_is_that_word(
+    speller: Speller, typed: str, expected: str
+) -> None:
+    assert speller.correct(typed) == expected
+
+
 @pytest.mark.parametrize("text", ["bake", "lunch", "Shall we bake a cake for lunch?"])
 def test_real_english_words_are_left_alone(speller: Speller, text: str) -> None:
     assert speller.correct(text) == text
