@@ -15,7 +15,6 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist, extract
 
 from bot.core.files import Damage, read_text
-from bot.core.lexical import FUNCTION_WORDS
 from bot.core.names import fold_names, given_names
 from bot.core.text import AUXILIARIES
 
@@ -52,11 +51,17 @@ def corpus_words(texts: Iterable[str]) -> list[str]:
 QUESTION_WORDS = ("what", "where", "when", "who", "why", "which", "whose", "how")
 
 
-# A word opening a question before an auxiliary or a word of measure ("wen did they meet", "wat is con ed",
-# "hw old is he"): one edit from a question word, it is that word, though the dictionary knows it ("wen",
-# "wat") or it is too short to repair ("hw"). Not a function word ("then did…", "here is…"), nor a word
-# alone.
-_OPENING_WORD = re.compile(rf"^(\W*)([A-Za-z]{{2,4}})(?=\s+(?:{AUXILIARIES}|old|much|many|long|far)\b)", re.I)
+# Chat spellings of question words that typo repair cannot reach: English words of their own ("wen",
+# "wat", "wot") or too short to repair ("hw", "wy", "y"). Read as the question word only where one opens a
+# question, before an auxiliary or a word of measure ("wen did they meet", "hw old is he", "y is rent so
+# high"). A trial: "where" after "wen did they meet" was declined, "wen…" being no question to ask again.
+# (An edit-distance rule in their place also took "way is clear…", "hon has it right", "whos is…".)
+CHAT_QUESTION_WORDS = {
+    "wat": "what", "wot": "what", "wut": "what", "wen": "when", "hw": "how", "wy": "why", "y": "why"
+}  # fmt: skip
+_OPENING_WORD = re.compile(
+    rf"^(\W*)({'|'.join(CHAT_QUESTION_WORDS)})(?=\s+(?:{AUXILIARIES}|old|much|many|long|far)\b)", re.I
+)
 
 
 def targets(texts: Iterable[str]) -> list[str]:
@@ -142,17 +147,5 @@ class Speller:
     def correct(self, text: str) -> str:
         """The text with each unknown word replaced by its closest corpus word, if one is close, and each
         person's given names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
-        text = _OPENING_WORD.sub(_question_word, text)
+        text = _OPENING_WORD.sub(lambda m: m.group(1) + CHAT_QUESTION_WORDS[m.group(2).lower()], text)
         return fold_names(_TYPED_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)
-
-
-def _question_word(found: re.Match[str]) -> str:
-    """The question word an opening word is one edit from, if it is one and not a function word."""
-    word = found.group(2).lower()
-    if word in QUESTION_WORDS or word in FUNCTION_WORDS:
-        return found.group(0)
-    # A letter missed or mistyped, never the first, and none added ("whoa" is no "who").
-    close = [
-        q for q in QUESTION_WORDS if q[0] == word[0] and len(word) <= len(q) and OSA.distance(word, q) == 1
-    ]
-    return found.group(1) + close[0] if len(close) == 1 else found.group(0)
