@@ -145,7 +145,8 @@ class Speller:
         return best[0][0] if best else word
 
     def correct(self, text: str) -> str:
-        """The text with each unknown word replaced by its closest corpus word, if one is close, and each
-        person's given names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
+        """The text with a chat spelling of a question word opening it read as that word ("wen did…"),
+        each unknown word replaced by its closest corpus word, if one is close, and each person's given
+        names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
         text = _OPENING_WORD.sub(lambda m: m.group(1) + CHAT_QUESTION_WORDS[m.group(2).lower()], text)
         return fold_names(_TYPED_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)
