@@ -52,16 +52,24 @@ QUESTION_WORDS = ("what", "where", "when", "who", "why", "which", "whose", "how"
 
 
 # Chat spellings of question words that typo repair cannot reach: English words of their own ("wen",
-# "wat", "wot") or too short to repair ("hw", "wy", "y"). Read as the question word only where one opens a
-# question, before an auxiliary or a word of measure ("wen did they meet", "hw old is he", "y is rent so
-# high"). A trial: "where" after "wen did they meet" was declined, "wen…" being no question to ask again.
-# (An edit-distance rule in their place also took "way is clear…", "hon has it right", "whos is…".)
-CHAT_QUESTION_WORDS = {
-    "wat": "what", "wot": "what", "wut": "what", "wen": "when", "hw": "how", "wy": "why", "y": "why"
-}  # fmt: skip
+# "wat", "wot") or too short to repair ("wy", "y", "hw"). Read as the question word only where one opens a
+# question, before an auxiliary or a word of measure ("wen did they meet", "y is rent so high"); "hw" only
+# before a word of measure ("hw old is he"), as it is homework too ("hw has been killing me"). A trial:
+# "where" after "wen did they meet" was declined, "wen…" being no question to ask again. (An edit-distance
+# rule in their place also took "way is clear…", "hon has it right", "whos is…".)
+_MEASURE = r"old|much|many|long|far"
+CHAT_QUESTION_WORDS = {"wat": "what", "wot": "what", "wut": "what", "wen": "when", "wy": "why", "y": "why"}
 _OPENING_WORD = re.compile(
-    rf"^(\W*)({'|'.join(CHAT_QUESTION_WORDS)})(?=\s+(?:{AUXILIARIES}|old|much|many|long|far)\b)", re.I
+    rf"^(\W*)(?:({'|'.join(CHAT_QUESTION_WORDS)})(?=\s+(?:{AUXILIARIES}|{_MEASURE})\b)"
+    rf"|(hw)(?=\s+(?:{_MEASURE})\b))",
+    re.IGNORECASE,
 )
+
+
+def _question_word(found: re.Match[str]) -> str:
+    """The opening `found` with its chat spelling read as the question word."""
+    chat = found.group(2)
+    return found.group(1) + (CHAT_QUESTION_WORDS[chat.lower()] if chat else "how")
 
 
 def targets(texts: Iterable[str]) -> list[str]:
@@ -148,5 +156,5 @@ class Speller:
         """The text with a chat spelling of a question word opening it read as that word ("wen did…"),
         each unknown word replaced by its closest corpus word, if one is close, and each person's given
         names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
-        text = _OPENING_WORD.sub(lambda m: m.group(1) + CHAT_QUESTION_WORDS[m.group(2).lower()], text)
+        text = _OPENING_WORD.sub(_question_word, text)
         return fold_names(_TYPED_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)

@@ -65,6 +65,7 @@ def test_a_typo_of_a_question_word_the_article_lacks_is_repaired_into_it(speller
         ("so wen did they meet", "so wen did they meet"),
         ("way is clear for a deal", "way is clear for a deal"),
         ("wow is that true", "wow is that true"),
+        ("hw has been killing me", "hw has been killing me"),  # the final review: homework
         ("whos is mamdani", "who is mamdani"),
     ],
 )
