@@ -48,11 +48,13 @@ _NOT_A_PICK = re.compile(
 
 @dataclass(frozen=True)
 class Introduction:
-    """A line introducing a list: the chunk that holds it, the line, and the chunk opening each item."""
+    """A line introducing a list: the chunk that holds it, the line, the chunk opening each item, and the
+    line's stems that no item has ("three", "concret", "issu")."""
 
     chunk: Chunk
     line: Sentence
     items: tuple[Chunk, ...]
+    line_own: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -82,19 +84,17 @@ class Lists:
             texts.setdefault(key, []).append(c.text)
         # Per item paragraph, its list and what sets it apart (the first chunk holding a list's line).
         self._item_of: dict[tuple, _Item] = {}
-        # Per paragraph holding a list's line, that list; per line, its stems that no item has.
+        # Per paragraph holding a list's line, that list.
         self._intro_in: dict[tuple, Introduction] = {}
-        self._line_stems: dict[tuple, frozenset[str]] = {}
         for c in chunks:
             line = c.sentences[-1] if c.sentences else None
             items = tuple(self.introduced(c, line))
             if line is None or not items or paragraph_of(items[0]) in self._item_of:
                 continue
-            intro = Introduction(c, line, items)
             written = [" ".join(texts[paragraph_of(i)]) for i in items]
             item_stems = [stems(t) for t in written]
+            intro = Introduction(c, line, items, stems(line.text) - frozenset().union(*item_stems))
             self._intro_in.setdefault(paragraph_of(c), intro)
-            self._line_stems[paragraph_of(c)] = stems(line.text) - frozenset().union(*item_stems)
             # Words as written, so that "the issues" asks for the list and "the electricity issue" one item.
             of_the_list = _words(line.text) - _words(" ".join(written))
             for item, own in zip(items, item_stems, strict=True):
@@ -129,7 +129,7 @@ class Lists:
         found = list(_ORDINAL.finditer(question))
         if intro is None or len(found) != 1 or _NOT_A_PICK.search(question):
             return None  # no list, no ordinal, several ("the first and third issues"), or no pick (above)
-        line = self._line_stems[paragraph_of(intro.chunk)]
+        line = intro.line_own
         ordinal, counted = found[0], found[0].group("counted")
         if counted is None or counted.casefold() in _ONE:
             rest = question[: ordinal.start()] + question[ordinal.end() :]
