@@ -278,7 +278,7 @@ class FollowupReader:
             text,
             confidence(text) if confidence else None,
             not recent or plurals[-1],
-            bool(recent) and self.someone_else(text, recent[-1]),
+            self.someone_else(text, recent),
         )
         for n in range(len(recent) - 1, -1, -1):
             if lean <= 0.0:
@@ -289,7 +289,7 @@ class FollowupReader:
                 earlier,
                 confidence(earlier) if confidence else None,
                 plurals[n - 1] if n else False,
-                self.someone_else(earlier, recent[n - 1]) if n else False,
+                self.someone_else(earlier, recent[:n]),
             )
         return out
 
@@ -306,17 +306,28 @@ class FollowupReader:
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
         plural_before = bool(recent) and self._plurals(recent)[-1]
-        someone_before = bool(recent) and self.someone_else(text, recent[-1])
+        someone_before = self.someone_else(text, recent)
         return bool(_pointers(_WORD.findall(fold(text)), plural_before, someone_before))
 
-    def someone_else(self, text: str, before: str) -> bool:
-        """Whether this message names one of the people the article quotes, and the message before names
-        another: whom a "how did trump respond" may answer ("what did mamdani say at the rally?", "what did
-        mamdani's office send to the white house?"; not "how much is rent?"). A group's "how did
-        republicans react?" asks of its own after any message (a trial found Bannon's words bolded after
-        "who is mamdani?")."""
+    def someone_else(self, text: str, before: Sequence[str]) -> bool:
+        """Whether this message names one of the people the article quotes, and the latest of the earlier
+        messages `before` (oldest first) that names any of them names another: whom a "how did trump
+        respond" may answer ("what did mamdani say at the rally?", "what did mamdani's office send to the
+        white house?"; not "how much is rent?"), also past a message naming nobody that goes on about the
+        same thing ("where was the rally?" between them: Trump's words at the meeting were bolded). A
+        group's "how did republicans react?" asks of its own after any message (a trial found Bannon's
+        words bolded after "who is mamdani?")."""
         own = set(_WORD.findall(fold(text))) & self.people
-        return bool(own) and bool(set(_WORD.findall(fold(before))) & self.people - own)
+        for n in range(len(before) - 1, -1, -1) if own else ():
+            named = set(_WORD.findall(fold(before[n]))) & self.people
+            if named:
+                return bool(named - own)
+            # Past one naming nobody only while it stays on the subject of the one before it, by a word of
+            # its own: not past "how much is rent?" (another subject) or "what is his slogan?" (what the
+            # article says of how Trump took that is nothing).
+            if not n or not self.lexical.content_stems(before[n]) & self.lexical.content_stems(before[n - 1]):
+                return False
+        return False
 
 
 def _pointers(words: Sequence[str], plural_before: bool, someone_before: bool = False) -> set[str]:

@@ -696,6 +696,32 @@ def test_a_verb_of_answering_without_its_object_answers_what_was_someone_before(
     assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
 
 
+@pytest.mark.parametrize(
+    "between", ["where was the rally?", "and when was that rally", "what borough was the rally in"]
+)
+def test_a_verb_of_answering_reaches_past_a_question_on_the_same_thing(
+    answerer: Answerer, between: str
+) -> None:
+    """ "how did trump respond" two messages after Mamdani's rally, with a question on the rally between
+    them that names nobody, was read alone and bolded Trump's words at the meeting."""
+    history = ["what did mamdani say at the rally", between]
+    assert answerer.retriever.followups.points_back("how did trump respond", history)
+    a = answerer.ask("how did trump respond", history=history)
+    assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "how much is rent?",  # another subject
+        "what is his slogan?",  # by a pointer only: how Trump took the slogan, the article never says
+    ],
+)
+def test_a_verb_of_answering_does_not_reach_past_another_subject(answerer: Answerer, between: str) -> None:
+    history = ["what did mamdani say at the rally", between]
+    assert not answerer.retriever.followups.points_back("how did trump respond", history)
+
+
 def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
     from bot.core.followup import _pointers
 
