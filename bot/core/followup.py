@@ -71,6 +71,13 @@ RESPONDING = frozenset(
     "respond responds responded responding react reacts reacted reacting reply replies replied replying "
     "retort retorts retorted".split()
 )
+# So too verbs of proposing, when the message before names a subject besides people: "what did trump
+# suggest" after a question on Mamdani's plans for energy asks what Trump suggested on energy (a trial
+# found Trump's words at the meeting bolded, read alone); after "who is mamdani?" it asks of its own.
+PROPOSING = frozenset(
+    "suggest suggests suggested propose proposes proposed recommend recommends recommended offer offers "
+    "offered counter countered".split()
+)
 _HITS = frozenset(
     "say says said fire fires fired hit hits shoot shot push pushed strike struck talk talked".split()
 )
@@ -112,6 +119,7 @@ class FollowupReader:
         self.names = names  # the names the article writes, folded (bot.core.speakers.Names.proper)
         self.passages = max(1, passages)
         self.asked = asked  # the content stems of the training questions: words people ask about it with
+        self._people_stems = frozenset(s for p in people for s in lexical.content_stems(p))
         # The credit of a word that half the passages hold: a word held by more names no topic of its own.
         self._common = math.log((self.passages + 1) / (self.passages / 2 + 1)) / math.log(self.passages + 1)
         self._credit: ByteBoundedCache[str, float] = ByteBoundedCache(
@@ -157,7 +165,7 @@ class FollowupReader:
         text: str,
         confidence: float | None = None,
         plural_before: bool = True,
-        someone_before: bool = False,
+        unsaid: frozenset[str] = frozenset(),
     ) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
@@ -176,7 +184,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded, self.people)
-        pointers = _pointers(words, plural_before, someone_before)
+        pointers = _pointers(words, plural_before, unsaid)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
@@ -252,15 +260,12 @@ class FollowupReader:
         text: str,
         confidence: float | None = None,
         plural_before: bool = True,
-        someone_before: bool = False,
+        unsaid: frozenset[str] = frozenset(),
     ) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them);
         `plural_before`, whether what came before names something plural that "they" may stand for;
-        `someone_before`, whether the message before names someone else who may be answered
-        (`someone_else`)."""
-        return MAX_CONTEXT_WEIGHT * (
-            1.0 - self.self_contained(text, confidence, plural_before, someone_before)
-        )
+        `unsaid`, the verbs whose object left unsaid at the end is what came before (`unsaid`)."""
+        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before, unsaid))
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -278,7 +283,7 @@ class FollowupReader:
             text,
             confidence(text) if confidence else None,
             not recent or plurals[-1],
-            self.someone_else(text, recent),
+            self.unsaid(text, recent),
         )
         for n in range(len(recent) - 1, -1, -1):
             if lean <= 0.0:
@@ -289,7 +294,7 @@ class FollowupReader:
                 earlier,
                 confidence(earlier) if confidence else None,
                 plurals[n - 1] if n else False,
-                self.someone_else(earlier, recent[:n]),
+                self.unsaid(earlier, recent[:n]),
             )
         return out
 
@@ -306,8 +311,17 @@ class FollowupReader:
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
         plural_before = bool(recent) and self._plurals(recent)[-1]
-        someone_before = self.someone_else(text, recent)
-        return bool(_pointers(_WORD.findall(fold(text)), plural_before, someone_before))
+        return bool(_pointers(_WORD.findall(fold(text)), plural_before, self.unsaid(text, recent)))
+
+    def unsaid(self, text: str, before: Sequence[str]) -> frozenset[str]:
+        """The verbs whose object, left unsaid at the end of this message, is what came before `before`
+        (oldest first): of answering after a message about someone else (`someone_else`), and of
+        proposing when the latest message also names a subject besides people."""
+        if not self.someone_else(text, before):
+            return frozenset()
+        if self.lexical.content_stems(before[-1]) - self._people_stems:
+            return RESPONDING | PROPOSING
+        return RESPONDING
 
     def someone_else(self, text: str, before: Sequence[str]) -> bool:
         """Whether this message names one of the people the article quotes, and the latest of the earlier
@@ -330,19 +344,21 @@ class FollowupReader:
         return False
 
 
-def _pointers(words: Sequence[str], plural_before: bool, someone_before: bool = False) -> set[str]:
-    """The words of a message that point back; "they" with nothing plural before it is the two men. After
-    a message about someone else (`someone_before`: "what did mamdani say at the rally?"), one that ends
-    on a verb of answering ("how did trump respond", "what did he say back") answers them: its last word
-    points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of its
-    own."""
+def _pointers(words: Sequence[str], plural_before: bool, unsaid: frozenset[str] = frozenset()) -> set[str]:
+    """The words of a message that point back; "they" with nothing plural before it is the two men. One
+    that ends on one of the verbs `unsaid` (`FollowupReader.unsaid`: after "what did mamdani say at the
+    rally?", "how did trump respond") answers what came before: its last word points back too. After
+    any other ("how much is rent?"), "how did republicans respond?" asks of its own. "What did he say
+    back" points back after any message."""
     pointers = {w for w in words if w in BACK_REFERENCES}
     if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
         pointers = set()
-    answering = words and (
-        words[-1] in RESPONDING or (words[-1] == "back" and len(words) > 1 and words[-2] in _HITS)
-    )
-    if someone_before and answering:
+    if words and words[-1] == "back" and len(words) > 1 and words[-2] in _HITS:
+        # "said back", "hit back" answer something, whoever was named before: "what did trump say back"
+        # after "when did the feud peak" asks for his answer to the rally (a trial bolded his words on
+        # meeting again, read alone).
+        pointers.add(words[-1])
+    elif words and words[-1] in unsaid:
         pointers.add(words[-1])
     return pointers
 

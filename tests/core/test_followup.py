@@ -723,14 +723,70 @@ def test_a_verb_of_answering_does_not_reach_past_another_subject(answerer: Answe
 
 
 def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
-    from bot.core.followup import _pointers
+    from bot.core.followup import RESPONDING, _pointers
 
-    assert _pointers("how did trump respond".split(), False, someone_before=True) == {"respond"}
-    assert not _pointers("how did trump respond to the letter".split(), False, someone_before=True)
-    assert not _pointers("how did trump react to the rally".split(), False, someone_before=True)
-    assert not _pointers("did mamdani fire back".split()[:-1], False, someone_before=True)
+    assert _pointers("how did trump respond".split(), False, RESPONDING) == {"respond"}
+    assert not _pointers("how did trump respond to the letter".split(), False, RESPONDING)
+    assert not _pointers("how did trump react to the rally".split(), False, RESPONDING)
+    assert not _pointers("did mamdani fire back".split()[:-1], False, RESPONDING)
     # ... only after a question of what someone said or did: "how much is rent?" is nothing to answer.
-    assert not _pointers("how did trump respond".split(), False, someone_before=False)
+    assert not _pointers("how did trump respond".split(), False)
+
+
+@pytest.mark.parametrize("history", [["when did the feud peak"], ["when did their feud peak?", "where?"]])
+def test_saying_back_answers_what_came_before_whoever_it_named(
+    answerer: Answerer, history: list[str]
+) -> None:
+    """A trial: "what did trump say back" after "when did the feud peak" (which names no one) was read
+    alone, and bolded Trump's words on meeting again; his answer to the rally is on Truth Social."""
+    assert answerer.retriever.followups.points_back("what did trump say back", history)
+    a = answerer.ask("what did trump say back", history=history)
+    assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
+
+
+@pytest.mark.parametrize(
+    ("history", "followup", "expected"),
+    [
+        (["what does mamdani want to do about energy"], "what did trump suggest", "federal intervention"),
+        (["what did trump say about energy costs"], "what did mamdani suggest", "energy co-op"),
+        (["what does trump favor for developers"], "what did mamdani propose", "speculative buying"),
+    ],
+)
+def test_a_verb_of_proposing_without_its_object_goes_on_about_what_someone_else_was_asked(
+    answerer: Answerer, history: list[str], followup: str, expected: str
+) -> None:
+    """A trial: "what did trump suggest" after a question on Mamdani's plans for energy was read alone and
+    bolded Trump's words at the meeting; what he suggested on energy is in the list of issues."""
+    assert answerer.retriever.followups.points_back(followup, history)
+    a = answerer.ask(followup, history=history)
+    assert a.kind == "answer" and expected in (a.highlight or ""), a.highlight
+
+
+def test_a_verb_of_proposing_with_its_object_points_at_nothing() -> None:
+    from bot.core.followup import PROPOSING, RESPONDING, _pointers
+
+    assert _pointers("what did trump suggest".split(), False, RESPONDING | PROPOSING) == {"suggest"}
+    assert not _pointers("what did trump suggest on energy".split(), False, RESPONDING | PROPOSING)
+    assert not _pointers("what did trump suggest".split(), False, RESPONDING)
+    # "say back" answers something whoever was named before, when nothing follows it.
+    assert _pointers("what did trump say back".split(), False) == {"back"}
+    assert not _pointers("did trump hit back at bannon".split(), False, RESPONDING | PROPOSING)
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        ["who is mamdani?"],  # names no subject besides him
+        ["what did bannon say?"],  # ... a probe bolded Bannon's words
+        ["how much is rent?"],  # names no one
+    ],
+)
+def test_a_verb_of_proposing_after_a_message_on_no_subject_of_someone_else_asks_of_its_own(
+    answerer: Answerer, history: list[str]
+) -> None:
+    reader = answerer.retriever.followups
+    assert not reader.points_back("what did trump suggest", history)
+    assert reader.points_back("how did trump respond", ["what did bannon say?"])  # answering still does
 
 
 @pytest.mark.parametrize(
