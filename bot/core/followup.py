@@ -71,12 +71,13 @@ RESPONDING = frozenset(
     "respond responds responded responding react reacts reacted reacting reply replies replied replying "
     "retort retorts retorted".split()
 )
-# So too verbs of proposing, when the message before names a subject besides people: "what did trump
+# So too verbs of proposing, when the message before names a subject besides names: "what did trump
 # suggest" after a question on Mamdani's plans for energy asks what Trump suggested on energy (a trial
-# found Trump's words at the meeting bolded, read alone); after "who is mamdani?" it asks of its own.
+# found Trump's words at the meeting bolded, read alone); after "who is mamdani?" it asks of its own. Not
+# "offer", which asks as often for a concession (a review found "what did trump offer" after Mamdani on
+# energy prices given Mamdani's plan).
 PROPOSING = frozenset(
-    "suggest suggests suggested propose proposes proposed recommend recommends recommended offer offers "
-    "offered counter countered".split()
+    "suggest suggests suggested propose proposes proposed recommend recommends recommended".split()
 )
 _HITS = frozenset(
     "say says said fire fires fired hit hits shoot shot push pushed strike struck talk talked".split()
@@ -119,7 +120,7 @@ class FollowupReader:
         self.names = names  # the names the article writes, folded (bot.core.speakers.Names.proper)
         self.passages = max(1, passages)
         self.asked = asked  # the content stems of the training questions: words people ask about it with
-        self._people_stems = frozenset(s for p in people for s in lexical.content_stems(p))
+        self._name_stems = lexical.content_stems(" ".join(sorted(people | names)))
         # The credit of a word that half the passages hold: a word held by more names no topic of its own.
         self._common = math.log((self.passages + 1) / (self.passages / 2 + 1)) / math.log(self.passages + 1)
         self._credit: ByteBoundedCache[str, float] = ByteBoundedCache(
@@ -165,7 +166,7 @@ class FollowupReader:
         text: str,
         confidence: float | None = None,
         plural_before: bool = True,
-        unsaid: frozenset[str] = frozenset(),
+        ends: frozenset[str] = frozenset(),
     ) -> float:
         """0 (only makes sense in context) … 1 (stands on its own).
 
@@ -184,7 +185,7 @@ class FollowupReader:
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
         continues = _continues(folded, self.people)
-        pointers = _pointers(words, plural_before, unsaid)
+        pointers = _pointers(words, plural_before, ends)
         points_back = bool(pointers)
         # A whole question of its own (a question word or auxiliary and two words of its own, no "and …")
         # must name a word of the article; any other message may name one of those people ask about it
@@ -260,12 +261,12 @@ class FollowupReader:
         text: str,
         confidence: float | None = None,
         plural_before: bool = True,
-        unsaid: frozenset[str] = frozenset(),
+        ends: frozenset[str] = frozenset(),
     ) -> float:
         """The weight of the earlier messages when this message is searched (0 = ignore them);
         `plural_before`, whether what came before names something plural that "they" may stand for;
-        `unsaid`, the verbs whose object left unsaid at the end is what came before (`unsaid`)."""
-        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before, unsaid))
+        `ends`, the last words that point back at what came before (`ends_pointing_back`)."""
+        return MAX_CONTEXT_WEIGHT * (1.0 - self.self_contained(text, confidence, plural_before, ends))
 
     def weights(
         self, text: str, history: Sequence[str], confidence: Callable[[str], float] | None = None
@@ -283,7 +284,7 @@ class FollowupReader:
             text,
             confidence(text) if confidence else None,
             not recent or plurals[-1],
-            self.unsaid(text, recent),
+            self.ends_pointing_back(text, recent),
         )
         for n in range(len(recent) - 1, -1, -1):
             if lean <= 0.0:
@@ -294,7 +295,7 @@ class FollowupReader:
                 earlier,
                 confidence(earlier) if confidence else None,
                 plurals[n - 1] if n else False,
-                self.unsaid(earlier, recent[:n]),
+                self.ends_pointing_back(earlier, recent[:n]),
             )
         return out
 
@@ -311,17 +312,33 @@ class FollowupReader:
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
         plural_before = bool(recent) and self._plurals(recent)[-1]
-        return bool(_pointers(_WORD.findall(fold(text)), plural_before, self.unsaid(text, recent)))
+        return bool(
+            _pointers(_WORD.findall(fold(text)), plural_before, self.ends_pointing_back(text, recent))
+        )
 
-    def unsaid(self, text: str, before: Sequence[str]) -> frozenset[str]:
-        """The verbs whose object, left unsaid at the end of this message, is what came before `before`
-        (oldest first): of answering after a message about someone else (`someone_else`), and of
-        proposing when the latest message also names a subject besides people."""
-        if not self.someone_else(text, before):
+    def ends_pointing_back(self, text: str, before: Sequence[str]) -> frozenset[str]:
+        """The last words that, ending this message with their object left unsaid, point back at the
+        earlier messages `before` (oldest first): "back" (after a verb of saying or hitting) after a
+        message about someone else or on a subject; a verb of answering after a message about someone
+        else (`someone_else`); and a verb of proposing after one about someone else on a subject. The
+        subject is what the latest message with a content word names besides names ("what does mamdani
+        want for energy", and "where?" after "when did the feud peak"; not "who is zohran mamdani?", nor
+        a lone "where?" or "ok")."""
+        if not before:
             return frozenset()
-        if self.lexical.content_stems(before[-1]) - self._people_stems:
-            return RESPONDING | PROPOSING
-        return RESPONDING
+        someone = self.someone_else(text, before)
+        stems = next(
+            (found for m in reversed(before) if (found := self.lexical.content_stems(m))), frozenset()
+        )
+        subject = bool(stems - self._name_stems)
+        ends: set[str] = set()
+        if someone or subject:
+            ends.add("back")
+        if someone:
+            ends |= RESPONDING
+        if someone and subject:
+            ends |= PROPOSING
+        return frozenset(ends)
 
     def someone_else(self, text: str, before: Sequence[str]) -> bool:
         """Whether this message names one of the people the article quotes, and the latest of the earlier
@@ -344,21 +361,19 @@ class FollowupReader:
         return False
 
 
-def _pointers(words: Sequence[str], plural_before: bool, unsaid: frozenset[str] = frozenset()) -> set[str]:
+def _pointers(words: Sequence[str], plural_before: bool, ends: frozenset[str] = frozenset()) -> set[str]:
     """The words of a message that point back; "they" with nothing plural before it is the two men. One
-    that ends on one of the verbs `unsaid` (`FollowupReader.unsaid`: after "what did mamdani say at the
-    rally?", "how did trump respond") answers what came before: its last word points back too. After
-    any other ("how much is rent?"), "how did republicans respond?" asks of its own. "What did he say
-    back" points back after any message."""
+    that ends on one of `ends` (`FollowupReader.ends_pointing_back`: after "what did mamdani say at the
+    rally?", "how did trump respond" or "what did trump say back") answers what came before: its last
+    word points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of
+    its own."""
     pointers = {w for w in words if w in BACK_REFERENCES}
     if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
         pointers = set()
-    if words and words[-1] == "back" and len(words) > 1 and words[-2] in _HITS:
-        # "said back", "hit back" answer something, whoever was named before: "what did trump say back"
-        # after "when did the feud peak" asks for his answer to the rally (a trial bolded his words on
-        # meeting again, read alone).
-        pointers.add(words[-1])
-    elif words and words[-1] in unsaid:
+    # "Said back", "hit back" ("come back", "give back" are no answer): "what did trump say back" after
+    # "when did the feud peak" asks for his answer to the rally (a trial bolded his words on meeting
+    # again, read alone).
+    if words and words[-1] in ends and (words[-1] != "back" or (len(words) > 1 and words[-2] in _HITS)):
         pointers.add(words[-1])
     return pointers
 

@@ -733,6 +733,17 @@ def test_a_verb_of_answering_with_its_object_points_at_nothing_before() -> None:
     assert not _pointers("how did trump respond".split(), False)
 
 
+@pytest.mark.parametrize("history", [["where?"], ["ok"], ["thanks!"]])
+def test_saying_back_after_a_message_of_nothing_asks_of_its_own(
+    answerer: Answerer, history: list[str]
+) -> None:
+    """A review: "what did trump fire back" after "where?" leaned on it and was declined; alone, it finds
+    his reply on Truth Social."""
+    assert not answerer.retriever.followups.points_back("what did trump fire back", history)
+    a = answerer.ask("what did trump fire back", history=history)
+    assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
+
+
 @pytest.mark.parametrize("history", [["when did the feud peak"], ["when did their feud peak?", "where?"]])
 def test_saying_back_answers_what_came_before_whoever_it_named(
     answerer: Answerer, history: list[str]
@@ -768,9 +779,10 @@ def test_a_verb_of_proposing_with_its_object_points_at_nothing() -> None:
     assert _pointers("what did trump suggest".split(), False, RESPONDING | PROPOSING) == {"suggest"}
     assert not _pointers("what did trump suggest on energy".split(), False, RESPONDING | PROPOSING)
     assert not _pointers("what did trump suggest".split(), False, RESPONDING)
-    # "say back" answers something whoever was named before, when nothing follows it.
-    assert _pointers("what did trump say back".split(), False) == {"back"}
-    assert not _pointers("did trump hit back at bannon".split(), False, RESPONDING | PROPOSING)
+    # "say back" answers something when nothing follows it; "come back" is no answer.
+    assert _pointers("what did trump say back".split(), False, frozenset({"back"})) == {"back"}
+    assert not _pointers("did trump hit back at bannon".split(), False, frozenset({"back"}))
+    assert not _pointers("will trump come back".split(), False, frozenset({"back"}))
 
 
 @pytest.mark.parametrize(
@@ -778,6 +790,8 @@ def test_a_verb_of_proposing_with_its_object_points_at_nothing() -> None:
     [
         ["who is mamdani?"],  # names no subject besides him
         ["what did bannon say?"],  # ... a probe bolded Bannon's words
+        ["who is zohran mamdani?"],  # a given name is no subject either (a review)
+        ["what did steve bannon say"],  # ... it bolded Bannon's words
         ["how much is rent?"],  # names no one
     ],
 )
