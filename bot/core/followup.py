@@ -71,11 +71,12 @@ RESPONDING = frozenset(
     "respond responds responded responding react reacts reacted reacting reply replies replied replying "
     "retort retorts retorted".split()
 )
-# So too verbs of proposing, when the message before names a subject besides names: "what did trump
-# suggest" after a question on Mamdani's plans for energy asks what Trump suggested on energy (a trial
-# found Trump's words at the meeting bolded, read alone); after "who is mamdani?" it asks of its own. Not
-# "offer", which asks as often for a concession (a review found "what did trump offer" after Mamdani on
-# energy prices given Mamdani's plan).
+# So too verbs of proposing, when the message before names a subject of a passage where someone suggests
+# or proposes: "what did trump suggest" after a question on Mamdani's plans for energy asks what Trump
+# suggested on energy (a trial found Trump's words at the meeting bolded, read alone); after "who is
+# mamdani?" or "what did trump say about the press?" it asks of its own (a review found his words on the
+# press bolded). Not "offer", which asks as often for a concession (a review found "what did trump
+# offer" after Mamdani on energy prices given Mamdani's plan).
 PROPOSING = frozenset(
     "suggest suggests suggested propose proposes proposed recommend recommends recommended".split()
 )
@@ -121,6 +122,8 @@ class FollowupReader:
         self.passages = max(1, passages)
         self.asked = asked  # the content stems of the training questions: words people ask about it with
         self._name_stems = lexical.content_stems(" ".join(sorted(people | names)))
+        # The passages where someone suggests or proposes something (`ends_pointing_back`).
+        self._proposals = lexical.scores(" ".join(sorted(PROPOSING))) > 0
         # The credit of a word that half the passages hold: a word held by more names no topic of its own.
         self._common = math.log((self.passages + 1) / (self.passages / 2 + 1)) / math.log(self.passages + 1)
         self._credit: ByteBoundedCache[str, float] = ByteBoundedCache(
@@ -318,27 +321,18 @@ class FollowupReader:
 
     def ends_pointing_back(self, text: str, before: Sequence[str]) -> frozenset[str]:
         """The last words that, ending this message with their object left unsaid, point back at the
-        earlier messages `before` (oldest first): "back" (after a verb of saying or hitting) after a
-        message about someone else or on a subject; a verb of answering after a message about someone
-        else (`someone_else`); and a verb of proposing after one about someone else on a subject. The
-        subject is what the latest message with a content word names besides names ("what does mamdani
-        want for energy", and "where?" after "when did the feud peak"; not "who is zohran mamdani?", nor
-        a lone "where?" or "ok")."""
-        if not before:
+        earlier messages `before` (oldest first), when the latest that names one of the people the
+        article quotes names another (`someone_else`): a verb of answering or "said back"; and a verb of
+        proposing when the latest message with a content word names something besides names that a
+        passage where someone suggests or proposes holds ("what does mamdani want for energy", and
+        "where?" after it; not "who is zohran mamdani?" or "what did trump say about the press?")."""
+        if not self.someone_else(text, before):
             return frozenset()
-        someone = self.someone_else(text, before)
-        stems = next(
-            (found for m in reversed(before) if (found := self.lexical.content_stems(m))), frozenset()
-        )
-        subject = bool(stems - self._name_stems)
-        ends: set[str] = set()
-        if someone or subject:
-            ends.add("back")
-        if someone:
-            ends |= RESPONDING
-        if someone and subject:
-            ends |= PROPOSING
-        return frozenset(ends)
+        subject = next((m for m in reversed(before) if self.lexical.content_stems(m)), "")
+        words = [w for w in _WORD.findall(fold(subject)) if self.lexical.content_stems(w) - self._name_stems]
+        if words and bool(np.any(self.lexical.scores(" ".join(words))[self._proposals] > 0)):
+            return RESPONDING | PROPOSING | {"back"}
+        return RESPONDING | {"back"}
 
     def someone_else(self, text: str, before: Sequence[str]) -> bool:
         """Whether this message names one of the people the article quotes, and the latest of the earlier
@@ -364,15 +358,13 @@ class FollowupReader:
 def _pointers(words: Sequence[str], plural_before: bool, ends: frozenset[str] = frozenset()) -> set[str]:
     """The words of a message that point back; "they" with nothing plural before it is the two men. One
     that ends on one of `ends` (`FollowupReader.ends_pointing_back`: after "what did mamdani say at the
-    rally?", "how did trump respond" or "what did trump say back") answers what came before: its last
-    word points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of
-    its own."""
+    rally?", "how did trump respond" or "what did he say back") answers what came before: its last word
+    points back too. After any other ("how much is rent?"), "how did republicans respond?" asks of its
+    own."""
     pointers = {w for w in words if w in BACK_REFERENCES}
     if pointers and pointers <= PLURAL_PRONOUNS and not plural_before:
         pointers = set()
-    # "Said back", "hit back" ("come back", "give back" are no answer): "what did trump say back" after
-    # "when did the feud peak" asks for his answer to the rally (a trial bolded his words on meeting
-    # again, read alone).
+    # "Said back", "hit back" ("come back", "give back" are no answer).
     if words and words[-1] in ends and (words[-1] != "back" or (len(words) > 1 and words[-2] in _HITS)):
         pointers.add(words[-1])
     return pointers

@@ -744,14 +744,18 @@ def test_saying_back_after_a_message_of_nothing_asks_of_its_own(
     assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
 
 
-@pytest.mark.parametrize("history", [["when did the feud peak"], ["when did their feud peak?", "where?"]])
-def test_saying_back_answers_what_came_before_whoever_it_named(
+@pytest.mark.parametrize(
+    "history",
+    [
+        ["how much is a one-bedroom in nyc?"],  # a review: it leaned on the rent and bolded the median rent
+        ["when did the feud peak"],  # names no one either: what Trump said back is read alone
+    ],
+)
+def test_saying_back_after_a_message_about_no_one_asks_of_its_own(
     answerer: Answerer, history: list[str]
 ) -> None:
-    """A trial: "what did trump say back" after "when did the feud peak" (which names no one) was read
-    alone, and bolded Trump's words on meeting again; his answer to the rally is on Truth Social."""
-    assert answerer.retriever.followups.points_back("what did trump say back", history)
-    a = answerer.ask("what did trump say back", history=history)
+    assert not answerer.retriever.followups.points_back("what did trump fire back", history)
+    a = answerer.ask("what did trump fire back", history=history)
     assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
 
 
@@ -760,7 +764,7 @@ def test_saying_back_answers_what_came_before_whoever_it_named(
     [
         (["what does mamdani want to do about energy"], "what did trump suggest", "federal intervention"),
         (["what did trump say about energy costs"], "what did mamdani suggest", "energy co-op"),
-        (["what does trump favor for developers"], "what did mamdani propose", "speculative buying"),
+        (["what did trump say about rent relief"], "what did mamdani propose", "Vienna"),
     ],
 )
 def test_a_verb_of_proposing_without_its_object_goes_on_about_what_someone_else_was_asked(
@@ -779,7 +783,7 @@ def test_a_verb_of_proposing_with_its_object_points_at_nothing() -> None:
     assert _pointers("what did trump suggest".split(), False, RESPONDING | PROPOSING) == {"suggest"}
     assert not _pointers("what did trump suggest on energy".split(), False, RESPONDING | PROPOSING)
     assert not _pointers("what did trump suggest".split(), False, RESPONDING)
-    # "say back" answers something when nothing follows it; "come back" is no answer.
+    # "say back" answers someone when nothing follows it; "come back" is no answer.
     assert _pointers("what did trump say back".split(), False, frozenset({"back"})) == {"back"}
     assert not _pointers("did trump hit back at bannon".split(), False, frozenset({"back"}))
     assert not _pointers("will trump come back".split(), False, frozenset({"back"}))
@@ -793,6 +797,7 @@ def test_a_verb_of_proposing_with_its_object_points_at_nothing() -> None:
         ["who is zohran mamdani?"],  # a given name is no subject either (a review)
         ["what did steve bannon say"],  # ... it bolded Bannon's words
         ["how much is rent?"],  # names no one
+        ["what did trump say about the press"],  # a subject no passage proposes anything on (a review)
     ],
 )
 def test_a_verb_of_proposing_after_a_message_on_no_subject_of_someone_else_asks_of_its_own(
