@@ -83,6 +83,7 @@ PROPOSING = frozenset(
 _HITS = frozenset(
     "say says said fire fires fired hit hits shoot shot push pushed strike struck talk talked".split()
 )
+_ANSWERING = RESPONDING | {"back"}  # "back" after one of _HITS (`_pointers`)
 # "They" points back only at something plural: after "how much is rent?", "when did they meet?" asks about
 # the two men the whole article is about, not about rent. What counts as plural before it: a word for
 # people in the plural, two of the people the article quotes, a noun that ends in a plural "s" ("energy
@@ -328,11 +329,14 @@ class FollowupReader:
         "where?" after it; not "who is zohran mamdani?" or "what did trump say about the press?")."""
         if not self.someone_else(text, before):
             return frozenset()
+        last = _WORD.findall(fold(text))[-1:]
+        if not last or last[0] not in PROPOSING:
+            return _ANSWERING  # the subject (a BM25 query) is looked up only for a verb of proposing
         subject = next((m for m in reversed(before) if self.lexical.content_stems(m)), "")
-        words = [w for w in _WORD.findall(fold(subject)) if self.lexical.content_stems(w) - self._name_stems]
-        if words and bool(np.any(self.lexical.scores(" ".join(words))[self._proposals] > 0)):
-            return RESPONDING | PROPOSING | {"back"}
-        return RESPONDING | {"back"}
+        named = [w for w in _WORD.findall(fold(subject)) if self.lexical.content_stems(w) - self._name_stems]
+        if named and bool(np.any(self.lexical.scores(" ".join(named))[self._proposals] > 0)):
+            return _ANSWERING | PROPOSING
+        return _ANSWERING
 
     def someone_else(self, text: str, before: Sequence[str]) -> bool:
         """Whether this message names one of the people the article quotes, and the latest of the earlier
