@@ -15,7 +15,7 @@ NOT_COVERED = "The article doesn't cover this."
 NOT_COVERED_NEAR = "The article doesn't cover this. The closest passages, which may not answer it:"
 # ... when what it lacks was read from the passages themselves (bot.core.retrieval.Retrieval.lacking, one
 # of these): why, then the closest passages.
-LACKS_MEASURE, LACKS_OUTCOME, LACKS_NAME = "measure", "outcome", "name"
+LACKS_MEASURE, LACKS_OUTCOME, LACKS_NAME, LACKS_PLACE = "measure", "outcome", "name", "place"
 NOT_COVERED_BECAUSE = {
     LACKS_MEASURE: "The article doesn't cover this: it gives no such figure. The closest passages:",
     LACKS_OUTCOME: (
@@ -23,6 +23,10 @@ NOT_COVERED_BECAUSE = {
         "planned. The closest passages:"
     ),
     LACKS_NAME: "The article doesn't cover this: it never gives that name. The closest passages:",
+    LACKS_PLACE: (
+        "The article doesn't cover this: it gives no figure for that place. The closest passages, which "
+        "are about another:"
+    ),
 }
 # A question of several parts, some of which the article answers: their passages come first.
 NOT_COVERED_ALL = "The article doesn't cover all of this."

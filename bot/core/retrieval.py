@@ -6,6 +6,7 @@ A follow-up is searched blended with the conversation before it (bot.core.contex
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -26,7 +27,8 @@ from bot.core.lists import Lists
 from bot.core.measures import missing_measure
 from bot.core.model import RetrievalModel, adapt
 from bot.core.parts import question_parts
-from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME
+from bot.core.places import Places, read_places
+from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME, LACKS_PLACE
 from bot.core.speakers import (
     Names,
     asks_for_an_opinion,
@@ -52,6 +54,8 @@ BEFORE_PRIOR = 0.1
 # The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
 # the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
 LIST_MOST = 8
+# A word the article writes in small letters: no place of its, though a town may be called so.
+_SMALL_WORD = re.compile(r"\b[a-z]+\b")
 PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -110,7 +114,12 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.model = model
-        self.speller = speller
+        # A figure asked of another place than the bold line's (bot.core.places); a name of several words
+        # among them is no typo ("los angeles").
+        texts = [c.text for c in index.chunks]
+        small = frozenset(w for t in texts for w in _SMALL_WORD.findall(t))
+        self.places = Places.of(texts, read_places(), small)
+        self.speller = speller.keeping(self.places.names) if speller else None
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
         self.fusion = Fusion(index, model)
@@ -386,24 +395,28 @@ class Retriever:
         _, line = self.bold_line.choose(
             text, s.query, vector, shown, [float(f) for f in s.fused[: len(shown)]]
         )
-        if self._lacking(text, best.text, line):
+        if self._lacking(text, best, line):
             return None  # "how much would it cost" of a passage without a sum, as alone
         return best, float(s.fused[0])
 
     def _lacking(
-        self, question: str, passage: str, line: Sentence | None, context: Sequence[Said] = ()
+        self, question: str, chunk: Chunk, line: Sentence | None, context: Sequence[Said] = ()
     ) -> str:
         """What the passage to be shown first, or its bold line, shows the article lacks of what the
         question asks ("" if nothing): a measure it holds none of ("how much money is in the compact?",
         bot.core.measures), how a plan it only plans turned out ("did they end up meeting again?",
         bot.core.later), or a name it brings in only as "a …" ("who was the centrist democrat mamdani
         beat?", bot.core.unnamed)."""
-        measure = missing_measure(question, passage)
+        measure = missing_measure(question, chunk.text)
         if measure is not None:
             log.debug("declined: the first passage holds no %s", measure)
             return LACKS_MEASURE
         if line is None:
             return ""
+        place = self.places.asked_elsewhere(question, line.text)
+        if place is not None:
+            log.debug("declined: a figure asked of %r, which the bold line never names", place)
+            return LACKS_PLACE
         stems = self.lexical.content_stems
         if turned_out_unknown(question, line.text, stems, [c.text for c in context], self._people_stems):
             log.debug("declined: asks how it turned out, and the line only plans it")
@@ -555,7 +568,7 @@ class Retriever:
                 rest = [h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in listed)]
                 shown = max(len(hits), 1 + len(listed))
                 hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][:shown]
-            lacking = self._lacking(question, hits[0].chunk.text, highlight, context) if answered else ""
+            lacking = self._lacking(question, hits[0].chunk, highlight, context) if answered else ""
             answered = answered and not lacking
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it

@@ -5,6 +5,7 @@ closest question word or article word within a small edit distance ("teh meetng"
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 # A word as typed, letters of any script: only one of plain Latin letters may be a typo of the article's
 # ("café" was read as "caf" + "é", and "caf" corrected to "can"; "gİuliani" became "gİgiuliani").
 _TYPED_WORD = re.compile(r"[^\W\d_]+")
+_KEPT_WORDS = 4  # the most words of a kept name ("rio de janeiro")
 PROTECTED_FILE = "protected_words.txt"
 _COUNT_LINE = "# words:"  # the protected-words file's first line, with their number
 _END_LINE = "#end"  # ... and its last
@@ -108,6 +110,31 @@ class Speller:
         # Per word length, the corpus words whose length is within reach (an edit changes the length
         # by at most one), still most frequent first: the same answer from a fraction of the search.
         self._within: dict[int, list[str]] = {}
+        self._kept: frozenset[str] = frozenset()  # names of several words left alone (`keeping`)
+
+    def keeping(self, names: Iterable[str]) -> Speller:
+        """This speller, leaving alone the words of these names of several words (folded, single-spaced)
+        where a question writes them whole: "los angeles" was read as "low angeles", "las vegas" as
+        "last vegas" (bot.core.places)."""
+        kept = copy.copy(self)
+        kept._kept = frozenset(n for n in names if " " in n)
+        return kept
+
+    def _kept_starts(self, text: str) -> set[int]:
+        """Where the words of the kept names written whole in `text` start."""
+        if not self._kept:
+            return set()
+        found = list(_TYPED_WORD.finditer(text))
+        starts: set[int] = set()
+        i = 0
+        while i < len(found):
+            for n in range(min(_KEPT_WORDS, len(found) - i), 1, -1):
+                if " ".join(m.group(0).lower() for m in found[i : i + n]) in self._kept:
+                    starts.update(m.start() for m in found[i : i + n])
+                    i += n - 1
+                    break
+            i += 1
+        return starts
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -157,4 +184,6 @@ class Speller:
         each unknown word replaced by its closest corpus word, if one is close, and each person's given
         names by their surname ("Zohran Mamdani", "zohran" → "mamdani")."""
         text = _OPENING_WORD.sub(_question_word, text)
-        return fold_names(_TYPED_WORD.sub(lambda m: self._fix(m.group(0)), text), self._names)
+        kept = self._kept_starts(text)
+        fixed = _TYPED_WORD.sub(lambda m: m.group(0) if m.start() in kept else self._fix(m.group(0)), text)
+        return fold_names(fixed, self._names)

@@ -838,6 +838,7 @@ def test_a_part_asking_how_a_plan_turned_out_is_declined_alone_too(answerer: Ans
         ("how much money will the affordability compact bring the city?", "measure"),
         ("did they end up meeting again?", "outcome"),
         ("what was the luxury development in astoria called", "name"),
+        ("what's the median rent in boston", "place"),
     ],
 )
 def test_a_fact_the_passages_show_missing_is_declined_with_the_reason(

@@ -1,0 +1,101 @@
+"""A figure asked of another place than the bold line names is a fact the article lacks
+(bot.core.places), and names of places of several words are no typos (bot.core.spelling)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer import Answerer
+from bot.core.places import PLACES_FILE, Places, read_places
+
+TEXTS = [
+    "New York City generates $1.744 trillion annually.",
+    "The median rent in New York? $3,500. New York's residents pay more than those of Chicago.",
+    "They met in the White House. A town called Federal is no place of the article's: federal funding.",
+]
+KNOWN = frozenset({"new york", "new york city", "chicago", "boston", "los angeles", "federal", "york"})
+PLACES = Places.of(TEXTS, KNOWN, frozenset({"federal", "funding", "they", "met", "in", "the"}))
+RENT = "The median rent? $3,500 a month."
+
+
+def test_the_place_the_article_names_most_is_its_own() -> None:
+    # "New York" three times (not "York": the longest name at each word), "Chicago" once.
+    assert PLACES.home == {"new york", "new york city"}
+    assert "federal" not in PLACES.names  # a word it writes in small letters
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "place"),
+    [
+        ("what's the median rent in boston?", RENT, "boston"),
+        ("How much is rent in Los Angeles", RENT, "los angeles"),
+        ("what is the gdp of chicago", "The $1.744 trillion GDP means agencies pay attention.", "chicago"),
+        ("and in boston?", RENT, "boston"),  # no number asked for, but the line is a figure
+        # The article's own place, or one the line names.
+        ("how much is rent in new york city?", RENT, None),
+        ("how much is rent in new york", RENT, None),
+        ("how much more do people pay in chicago", "Those of Chicago pay $3,000.", None),
+        # No place, or no figure.
+        ("how many minutes in the white house", "45 minutes into a meeting", None),
+        ("what did trump say about mayors in chicago?", "Trump railed against socialist mayors.", None),
+        ("how much is the rent in boston right now", RENT, None),  # it does not end on the place
+        ("how much federal funding is there for federal", RENT, None),
+    ],
+)
+def test_a_figure_asked_of_another_place(question: str, line: str, place: str | None) -> None:
+    assert PLACES.asked_elsewhere(question, line) == place
+
+
+def test_the_place_names_ship_with_the_bot() -> None:
+    names = read_places(PLACES_FILE)
+    assert len(names) > 10_000
+    assert {"boston", "los angeles", "the bronx", "japan", "california"} <= names
+    assert "white house" not in names and "oval office" not in names
+
+
+def test_an_unreadable_place_file_reads_as_none(tmp_path) -> None:
+    (tmp_path / "places.txt").write_bytes(b"\xff\xfe\x00bad")
+    assert read_places(tmp_path / "places.txt") == frozenset()
+    assert read_places(tmp_path / "missing.txt") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the median rent in boston",
+        "What is the GDP of Chicago?",  # its paragraph names Chicago, the line does not (a trial)
+        "how much is rent in los angeles",  # "los" was read as "low" (a trial)
+        "what's the population of chicago",
+        "how much is rent in the bronx",
+        "whats the gdp of japan",
+    ],
+)
+def test_a_figure_of_another_place_is_not_covered(answerer: Answerer, question: str) -> None:
+    a = answerer.ask(question)
+    assert a.kind == "not_covered", a.highlight
+    assert a.excerpts  # the closest passages are still shown, under the reason
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("how many people live in new york city", "8.336 million"),
+        ("how much is rent in new york", "New York"),
+        ("how many minutes in the white house", "45 minutes"),
+        ("how much have con ed rates gone up in the bronx", "18%"),
+        ("how many low-income families would the development in astoria have displaced", "300"),
+        ("what did trump say about socialist mayors in chicago", "Chicago"),
+    ],
+)
+def test_a_figure_of_a_place_the_line_names_is_answered(answerer: Answerer, question: str, line: str) -> None:
+    a = answerer.ask(question)
+    assert a.kind == "answer" and line in (a.highlight or ""), a.highlight
+
+
+def test_a_place_name_of_several_words_is_no_typo(answerer: Answerer) -> None:
+    speller = answerer.retriever.speller
+    assert speller is not None
+    assert speller.correct("how much is rent in los angeles") == "how much is rent in los angeles"
+    assert speller.correct("what about las vegas") == "what about las vegas"
+    # ... and other typos are still repaired
+    assert speller.correct("how much is rnt in los angeles") == "how much is rent in los angeles"
