@@ -89,14 +89,6 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
-# A question that opens by asking when ("when will they meet again?", "so what year was that?"), after a
-# word of chat or a conjunction at most: not "when" as a conjunction inside a question ("was trump at the
-# desk when he agreed?").
-_ASKS_WHEN = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay|then)\W+)?(?:when|what\s+(?:year|date|day|month))\b", re.I
-)
-
-
 def asked_types(question: str) -> set[str]:
     """The kinds of answer a question asks for (none for most "what" questions)."""
     return {t for t, (ask, _) in ANSWER_TYPES.items() if ask.search(question)}
@@ -367,13 +359,6 @@ class Highlighter:
             (found[i] for i in order if not denies_what_is_asked(question, found[i].text, stems)),
             found[order[0]],
         )
-        if _ASKS_WHEN.match(question) and "time" not in held_types(best.text):
-            # Asked when, a line that holds no time gives way to the best of its passage that holds one:
-            # "when will they meet again?" bolded "Trump confirmed they'll meet again.", the line before
-            # the date, since the training questions' wording weighs more than the answer type ("Will
-            # they meet again?" has that line as its gold). Out of fold it changes no training question.
-            same = [found[i] for i in order if found[i].rank == best.rank]
-            best = next((c for c in same if "time" in held_types(c.text)), best)
         chunk = self.index.chunks[positions[best.rank]]
         a, b = chunk.sentences[best.first], chunk.sentences[best.last]
         if best.first == best.last:

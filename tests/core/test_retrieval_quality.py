@@ -339,41 +339,6 @@ def test_what_they_agreed_on_is_not_answered_by_what_they_did_not(answerer: Answ
     assert "zeroed in on three concrete issues" in line or "agreed on outcomes" in line, line
 
 
-@pytest.mark.parametrize(
-    "question", ["when will they meet again", "so when do they meet again?", "when is their next meeting"]
-)
-def test_asked_when_the_bold_line_holds_a_time(answerer: Answerer, question: str) -> None:
-    # Two trials: "when will they meet again" bolded "Trump confirmed they'll meet again.", the line before
-    # the date, as "will they meet again?" does (bot.core.highlight, `_ASKS_WHEN`).
-    answer = answerer.ask(question)
-    assert answer.kind == "answer"
-    assert "November 3, 2026" in answer.highlight, answer.highlight
-
-
-def test_a_bare_when_after_a_yes_no_question_gets_the_date(answerer: Answerer) -> None:
-    # A trial: "when?" after "will they meet again" is asked as "when will they meet again" and bolded the
-    # line before the date.
-    answer = answerer.ask("when?", history=["will they meet again"])
-    assert answer.kind == "answer"
-    assert "November 3, 2026" in answer.highlight, answer.highlight
-
-
-@pytest.mark.parametrize(
-    ("question", "line"),
-    [
-        # "when" as a conjunction asks no time: the line that answers holds none.
-        ("was trump leaning back when he said he agreed?", "leaning back in the Resolute Desk chair"),
-        ("will they meet again?", "Trump confirmed they’ll meet again."),  # yes or no: the line as ever
-    ],
-)
-def test_a_question_that_does_not_ask_when_keeps_its_line(
-    answerer: Answerer, question: str, line: str
-) -> None:
-    answer = answerer.ask(question)
-    assert answer.kind == "answer"
-    assert line in answer.highlight, answer.highlight
-
-
 @pytest.mark.parametrize("k", [1, 3])
 def test_a_bold_line_that_introduces_a_list_shows_the_whole_list(answerer: Answerer, k: int) -> None:
     # New users' trials: "But both zeroed in on three concrete issues:" came with one excerpt, the
