@@ -1,42 +1,52 @@
-"""A figure asked of another place than the passage shown is about: a fact the article lacks.
+"""A figure of another place than the line shown is about: a fact the article lacks.
 
 "what's the median rent in boston?" comes close to the passage on New York's rents, and the abstainer,
 which reads how close a question comes, answered it, sure, with "The median one-bedroom rent? $3,500 a
 month." (New York's figure, in a line that does not say whose); so were "what is the gdp of chicago?" and
-"how much is rent in los angeles?" (a trial). A question that ends on a place, after "in", "of" or "for",
-and asks for a figure (a number asked for, or a bold line that holds one) is declined when the bold line
-never names that place and it is not the article's own (the place it names most: "how many people live
-in new york city?" is answered from "New York's 8.336 million residents"). The line, not its paragraph:
-"The $1.744 trillion GDP means federal agencies pay attention." is followed by "A similar meeting
-between Trump and Chicago's mayor wouldn't carry the same weight.", and "what is the gdp of chicago?"
-was answered with it.
+"how much is rent in los angeles?" (a trial). A question that asks for a figure of a place (a word for a
+figure of a place, "rent", "population", "gdp"..., or "live", right before "in", "of" or "for" and the
+place, which ends it) is declined when the bold line holds a figure but never names that place, and it is
+not the article's own (the place it names most: "how many people live in new york city?" is answered
+from "New York's 8.336 million residents"). The line, not its paragraph: "The $1.744 trillion GDP means
+federal agencies pay attention." is followed by "A similar meeting between Trump and Chicago's mayor
+wouldn't carry the same weight.", and "what is the gdp of chicago?" was answered with it.
 
-A place is a city of 15,000 people or more, a country or a US state, by name (`places.txt`, written from
-GeoNames by scripts/places.py): not "the White House" or "the Oval Office", where a question about the
-meeting asks "how many minutes in the white house?" (a review of an earlier rule, which took any name
-after "in", found that declined). A word the article uses in small letters is no place either
-("federal", "opportunity" are also towns).
+The figure must be the place's: a review found "how many minutes did the meeting run in washington",
+"how old was mamdani when he met trump in washington" and "who did mamdani meet in washington" declined
+when any figure asked, or any line holding a digit, counted. A place is a city of 15,000 people or more,
+a country or a US state, by name (`places.txt`, written from GeoNames by scripts/places.py): not "the
+White House" or "the Oval Office". A word the article writes in small letters is no place ("federal",
+"opportunity" are also towns), nor is a month ("march").
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.highlight import asked_types
 from bot.core.text import fold
 
 log = logging.getLogger(__name__)
 
 PLACES_FILE = Path(__file__).with_name("places.txt")
 _MOST_WORDS = 4  # "new york city", "salt lake city", "rio de janeiro", "united states of america"
-# The place the question ends on: after the last "in", "of" or "for", up to four words and the end.
-_ENDS_ON_PLACE = re.compile(
-    r".*\b(?:in|of|for)\s+(?P<place>[^\W\d_]+(?:[\s-][^\W\d_]+){0,3})[\W_]*$", re.DOTALL
+# Words for a figure of a place ("rent in boston", "the population of chicago", "how many people live in
+# los angeles"), right before the preposition and the place that ends the question.
+_FIGURES = (
+    r"populations?|people|residents|inhabitants|gdp|economy|economies|rents?|prices?|costs?|salary|"
+    r"salaries|budgets?|incomes?|wages?|unemployment|tax|taxes|rates?|bills?|apartments?|bedroom|homes?|"
+    r"housing|live|lives|living"
+)
+_FIGURE_OF_PLACE = re.compile(
+    rf".*\b(?:{_FIGURES})\s+(?:in|of|for)\s+(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,3}})\s*$", re.DOTALL
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
@@ -54,8 +64,10 @@ def read_places(path: Path = PLACES_FILE) -> frozenset[str]:
 
 
 def words_of(text: str) -> str:
-    """The text's words, folded, single-spaced: how names are compared ("Los-Angeles" is "los angeles")."""
-    return " ".join(_WORD.findall(fold(text)))
+    """The text's words, folded to plain letters, single-spaced: how names are compared ("Los-Angeles" is
+    "los angeles", "Zürich" "zurich", as scripts/places.py wrote them)."""
+    plain = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+    return " ".join(_WORD.findall(plain))
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ class Places:
     def of(cls, texts: Iterable[str], known: frozenset[str], small: frozenset[str]) -> Places:
         """Read against the article's `texts`: `known`, every place name; `small`, the words the article
         writes in small letters, which are no places of its (a town called "Federal")."""
-        names = frozenset(n for n in known if n not in small)
+        names = frozenset(n for n in known if n not in small and n not in _MONTHS)
         named: Counter[str] = Counter()
         for text in texts:
             words = _WORD.findall(text)
@@ -91,14 +103,14 @@ class Places:
         return cls(names, frozenset(most | home))
 
     def asked_elsewhere(self, question: str, line: str) -> str | None:
-        """The place a question asking for a figure ends on, when the bold `line` never names it and it is
-        not the article's own; else None."""
-        found = _ENDS_ON_PLACE.match(words_of(question))
-        if found is None:
+        """The place whose figure a question asks for, when the bold `line` holds a figure but never names
+        that place and it is not the article's own; else None."""
+        found = _FIGURE_OF_PLACE.match(words_of(question))
+        if found is None or not _DIGIT.search(line):
             return None
         place = found.group("place")
+        if place not in self.names and place.startswith("the "):
+            place = place[4:]  # "the philippines"; "the bronx" is a name whole
         if place not in self.names or place in self.home:
             return None
-        if "number" not in asked_types(question) and not _DIGIT.search(line):
-            return None  # no figure asked for: "what did trump say about socialist mayors in chicago?"
         return None if f" {place} " in f" {words_of(line)} " else place

@@ -13,7 +13,9 @@ TEXTS = [
     "The median rent in New York? $3,500. New York's residents pay more than those of Chicago.",
     "They met in the White House. A town called Federal is no place of the article's: federal funding.",
 ]
-KNOWN = frozenset({"new york", "new york city", "chicago", "boston", "los angeles", "federal", "york"})
+KNOWN = frozenset(
+    {"new york", "new york city", "chicago", "boston", "los angeles", "zurich", "federal", "york", "march"}
+)
 PLACES = Places.of(TEXTS, KNOWN, frozenset({"federal", "funding", "they", "met", "in", "the"}))
 RENT = "The median rent? $3,500 a month."
 
@@ -30,16 +32,22 @@ def test_the_place_the_article_names_most_is_its_own() -> None:
         ("what's the median rent in boston?", RENT, "boston"),
         ("How much is rent in Los Angeles", RENT, "los angeles"),
         ("what is the gdp of chicago", "The $1.744 trillion GDP means agencies pay attention.", "chicago"),
-        ("and in boston?", RENT, "boston"),  # no number asked for, but the line is a figure
+        ("how many people live in Boston!!!", "8.336 million residents", "boston"),
+        ("what is the population of zürich", "8.336 million residents", "zurich"),  # as names were written
+        ("what is the population of the boston", "8.336 million residents", "boston"),  # "the" set aside
         # The article's own place, or one the line names.
         ("how much is rent in new york city?", RENT, None),
         ("how much is rent in new york", RENT, None),
-        ("how much more do people pay in chicago", "Those of Chicago pay $3,000.", None),
-        # No place, or no figure.
-        ("how many minutes in the white house", "45 minutes into a meeting", None),
+        ("how much more is rent in chicago", "Those of Chicago pay $3,000.", None),
+        # The figure is not the place's (a review): the place follows another word, or none is a figure.
+        ("how many minutes did the meeting run in boston", "45 minutes into a meeting", None),
+        ("how old was he when he met trump in chicago", "Mamdani, 33, set to become mayor", None),
+        ("and in boston?", RENT, None),
         ("what did trump say about mayors in chicago?", "Trump railed against socialist mayors.", None),
         ("how much is the rent in boston right now", RENT, None),  # it does not end on the place
-        ("how much federal funding is there for federal", RENT, None),
+        ("what is the rent in boston", "Rent is high.", None),  # the line holds no figure
+        ("how much is federal funding for federal", RENT, None),  # a word the article writes small
+        ("what was rent in march", RENT, None),  # a month is no place
     ],
 )
 def test_a_figure_asked_of_another_place(question: str, line: str, place: str | None) -> None:
@@ -68,6 +76,7 @@ def test_an_unreadable_place_file_reads_as_none(tmp_path) -> None:
         "what's the population of chicago",
         "how much is rent in the bronx",
         "whats the gdp of japan",
+        "what's the gdp of the philippines",
     ],
 )
 def test_a_figure_of_another_place_is_not_covered(answerer: Answerer, question: str) -> None:
@@ -85,6 +94,11 @@ def test_a_figure_of_another_place_is_not_covered(answerer: Answerer, question: 
         ("how much have con ed rates gone up in the bronx", "18%"),
         ("how many low-income families would the development in astoria have displaced", "300"),
         ("what did trump say about socialist mayors in chicago", "Chicago"),
+        # A review: the figure asked is not Washington's, where the meeting was.
+        ("how many minutes did the meeting run in washington", "45 minutes"),
+        ("what was the date of the meeting in washington", "November 21, 2025"),
+        ("how old was mamdani when he met trump in washington", "33"),
+        ("who did mamdani meet in washington", "Trump"),
     ],
 )
 def test_a_figure_of_a_place_the_line_names_is_answered(answerer: Answerer, question: str, line: str) -> None:
