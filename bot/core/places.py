@@ -50,6 +50,7 @@ _MONTHS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b|\b(?:[A-Z]\.\s?){2,}")
 
 
 def read_places(path: Path = PLACES_FILE) -> frozenset[str]:
@@ -113,4 +114,18 @@ class Places:
             place = place[4:]  # "the philippines"; "the bronx" is a name whole
         if place not in self.names or place in self.home:
             return None
-        return None if f" {place} " in f" {words_of(line)} " else place
+        return None if named_in(place, line) else place
+
+
+def named_in(place: str, line: str) -> bool:
+    """Whether the line names the place: by its name, or by its initials written as capitals ("U.S." is the
+    United States, "NYC" New York City; a review found "how much does new york city contribute to the
+    economy of the united states" declined)."""
+    if f" {place} " in f" {words_of(line)} ":
+        return True
+    words = place.split()
+    if len(words) < 2:
+        return False
+    initials = "".join(w[0] for w in words)
+    # Capitals written together or one to a word: "NYC", "U.S.", "U. S."
+    return initials in {"".join(c for c in run if c.isalpha()).lower() for run in _CAPITALS.findall(line)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answer import Answerer
-from bot.core.places import PLACES_FILE, Places, read_places
+from bot.core.places import PLACES_FILE, Places, named_in, read_places
 
 TEXTS = [
     "New York City generates $1.744 trillion annually.",
@@ -54,6 +54,21 @@ def test_a_figure_asked_of_another_place(question: str, line: str, place: str | 
     assert PLACES.asked_elsewhere(question, line) == place
 
 
+@pytest.mark.parametrize(
+    ("place", "line", "named"),
+    [
+        ("united states", "generates $1.744 trillion annually for the U.S. economy", True),
+        ("united states", "for the U. S. economy", True),
+        ("new york city", "NYC rents are high", True),
+        ("united kingdom", "for the U.S. economy", False),
+        ("boston", "Cities like Philadelphia, Boston, and Seattle", True),
+        ("boston", "BOS is an airport code", False),  # a single word has no initials to write
+    ],
+)
+def test_a_line_names_a_place_by_its_name_or_its_initials(place: str, line: str, named: bool) -> None:
+    assert named_in(place, line) is named
+
+
 def test_the_place_names_ship_with_the_bot() -> None:
     names = read_places(PLACES_FILE)
     assert len(names) > 10_000
@@ -99,6 +114,8 @@ def test_a_figure_of_another_place_is_not_covered(answerer: Answerer, question: 
         ("what was the date of the meeting in washington", "November 21, 2025"),
         ("how old was mamdani when he met trump in washington", "33"),
         ("who did mamdani meet in washington", "Trump"),
+        # A second review: the line writes the United States as "U.S.".
+        ("how much does new york city contribute to the economy of the united states", "U.S. economy"),
     ],
 )
 def test_a_figure_of_a_place_the_line_names_is_answered(answerer: Answerer, question: str, line: str) -> None:
