@@ -21,6 +21,7 @@ White House" or "the Oval Office". A word the article writes in small letters is
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -53,9 +54,10 @@ _DIGIT = re.compile(r"\d")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b|\b(?:[A-Z]\.\s?){2,}")
 
 
+@functools.cache
 def read_places(path: Path = PLACES_FILE) -> frozenset[str]:
-    """The place names of `path`, one per line, folded (an unreadable file reads as none, with a warning:
-    the rule then declines nothing)."""
+    """The place names of `path`, one per line, folded, read once per path (an unreadable file reads as
+    none, with a warning: the rule then declines nothing)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

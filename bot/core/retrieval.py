@@ -405,7 +405,8 @@ class Retriever:
         """What the passage to be shown first, or its bold line, shows the article lacks of what the
         question asks ("" if nothing): a measure it holds none of ("how much money is in the compact?",
         bot.core.measures), how a plan it only plans turned out ("did they end up meeting again?",
-        bot.core.later), or a name it brings in only as "a …" ("who was the centrist democrat mamdani
+        bot.core.later), a figure of a place it never names ("what's the median rent in boston?",
+        bot.core.places), or a name it brings in only as "a …" ("who was the centrist democrat mamdani
         beat?", bot.core.unnamed)."""
         measure = missing_measure(question, chunk.text)
         if measure is not None:
