@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.text import fold
+from bot.core.text import fold, longest_names
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +87,10 @@ class Places:
         names = frozenset(n for n in known if n not in small and n not in _MONTHS)
         named: Counter[str] = Counter()
         for text in texts:
+            # The longest name at each word that opens with a capital: "New York City" once, not "York".
             words = _WORD.findall(text)
-            i = 0
-            while i < len(words):
-                # The longest name at each word that opens with a capital: "New York City" once, not "York".
-                for n in range(min(_MOST_WORDS, len(words) - i), 0, -1):
-                    name = " ".join(words[i : i + n])
-                    if words[i][0].isupper() and fold(name) in names:
-                        named[fold(name)] += 1
-                        i += n
-                        break
-                else:
-                    i += 1
+            for a, b in longest_names(words, names, _MOST_WORDS, opens=lambda w: w[0].isupper()):
+                named[fold(" ".join(words[a:b]))] += 1
         top = max(named.values(), default=0)
         most = {n for n, c in named.items() if c == top}
         # ... and its own place under a longer name: "new york city" beside "new york".

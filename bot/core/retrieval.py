@@ -128,7 +128,7 @@ class Retriever:
         self.people = self.bold_line.people
         self._people_stems = self.lexical.content_stems(" ".join(sorted(self.people)))
         # The names the article writes, and which of them are the people it quotes (bot.core.speakers).
-        self.names = Names.of([c.text for c in index.chunks], self.people)
+        self.names = Names.of(texts, self.people)
         self._paragraphs = [paragraph_of(c) for c in index.chunks]  # per chunk (`_near_before`)
         # A bold line that ends its paragraph with a colon introduces the paragraphs after it.
         self.lists = Lists(index.chunks, self.lexical.content_stems)

@@ -17,7 +17,7 @@ from rapidfuzz.process import cdist, extract
 
 from bot.core.files import Damage, read_text
 from bot.core.names import fold_names, given_names
-from bot.core.text import AUXILIARIES
+from bot.core.text import AUXILIARIES, longest_names
 
 _WORD = re.compile(r"[A-Za-z]+")
 # A word as typed, letters of any script: only one of plain Latin letters may be a typo of the article's
@@ -125,16 +125,8 @@ class Speller:
         if not self._kept:
             return set()
         found = list(_TYPED_WORD.finditer(text))
-        starts: set[int] = set()
-        i = 0
-        while i < len(found):
-            for n in range(min(_KEPT_WORDS, len(found) - i), 1, -1):
-                if " ".join(m.group(0).lower() for m in found[i : i + n]) in self._kept:
-                    starts.update(m.start() for m in found[i : i + n])
-                    i += n - 1
-                    break
-            i += 1
-        return starts
+        runs = longest_names([m.group(0) for m in found], self._kept, _KEPT_WORDS, shortest=2)
+        return {m.start() for a, b in runs for m in found[a:b]}
 
     @property
     def known_words(self) -> frozenset[str]:

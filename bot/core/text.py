@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Collection, Iterator, Sequence
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
@@ -21,6 +22,27 @@ def fold(text: str) -> str:
     """Lower-case, straight quotes, plain dashes, single spaces: for comparing text."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     return _SPACE.sub(" ", text).strip()
+
+
+def longest_names(
+    words: Sequence[str],
+    names: Collection[str],
+    longest: int,
+    shortest: int = 1,
+    opens: Callable[[str], bool] = bool,
+) -> Iterator[tuple[int, int]]:
+    """(first, end) of each name of `shortest` to `longest` words in `words`, left to right, the longest at
+    each word and none overlapping ("New York City" once, not "York" inside it), its first word one that
+    `opens` one; a run is compared folded and single-spaced, as the names are written."""
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i) if opens(words[i]) else 0, shortest - 1, -1):
+            if fold(" ".join(words[i : i + n])) in names:
+                yield i, i + n
+                i += n
+                break
+        else:
+            i += 1
 
 
 def fold_for_search(text: str) -> str:
