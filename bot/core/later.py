@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.core.text import fold
 
 _DONE = (
@@ -132,9 +134,20 @@ def plans(line: str, asked: frozenset[str], stems: Callable[[str], frozenset[str
         clause = " ".join((rest[: end.start()] if end else rest).split()[:WINDOW])
         if _AGAIN.search(clause) and not again:
             continue
-        if (not clause and _ELLIPTIC.fullmatch(found.group())) or stems(clause) & asked:
+        if (not clause and _ELLIPTIC.fullmatch(found.group())) or _shares_a_verb(stems(clause), asked):
             return True
     return False
+
+
+def _shares_a_verb(planned: frozenset[str], asked: frozenset[str]) -> bool:
+    """Whether a stem of the plan is one asked, or one letter from it with the same first letter: a verb's
+    past form that changes its vowel has its own stem ("have they met again since?" of "they'll meet
+    again"; "won" and "win", "ran" and "run")."""
+    return bool(planned & asked) or any(
+        len(p) >= 3 and len(a) >= 3 and p[0] == a[0] and Levenshtein.distance(p, a, score_cutoff=1) <= 1
+        for p in planned
+        for a in asked
+    )
 
 
 def turned_out_unknown(

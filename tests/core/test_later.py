@@ -167,3 +167,15 @@ def test_no_plan_of_what_is_asked(question: str, line: str) -> None:
 def test_more_is_no_again() -> None:
     """ "They'll build more housing" plans building, and "did they ever build housing?" asks it."""
     assert turned_out_unknown("did they ever build housing?", "They’ll build more housing.", stems)
+
+
+def test_a_past_form_that_changes_its_vowel_asks_about_the_plan() -> None:
+    """A trial: "have trump and mamdani met again since then" was answered with "Trump confirmed they'll
+    meet again.": "met" and "meet" have stems of their own (the index's stemmer, not the stand-in)."""
+    from bot.core.lexical import LexicalIndex
+
+    lines = ["They’ll meet in January.", "They’ll sit in January.", "They’ll eat in January."]
+    real = LexicalIndex(lines).content_stems
+    assert turned_out_unknown("have they met since then?", lines[0], real)
+    assert turned_out_unknown("have they sat down since then?", lines[1], real)
+    assert not turned_out_unknown("have they met since then?", lines[2], real)
