@@ -18,7 +18,7 @@ is the nearest the article comes). Both sides are read narrowly:
   at the time ("has the compact already been approved?").
 - **The line** (`plans`) plans the very thing asked: a word of what is to come or may be ("will", "'ll",
   "if", "expected", "drafting", "set to"…) followed in its clause by a word of the question ("they'll
-  *meet* again"), or by one a letter from it, as a past form that changes its vowel is ("have they *met*
+  *meet* again"), or by one a vowel from it, as a past form that changes its vowel is ("have they *met*
   again since?"); or "will" / "would" ending its clause ("I think we will."). A plan to do it again
   answers only a question about it again: "did they ever meet?" asks about the meeting the article tells
   of. The people the article quotes say who, not what is planned.
@@ -133,22 +133,35 @@ def plans(line: str, asked: frozenset[str], stems: Callable[[str], frozenset[str
         rest = line[found.end() :]
         end = _CLAUSE_END.search(rest)
         clause = " ".join((rest[: end.start()] if end else rest).split()[:WINDOW])
-        if _AGAIN.search(clause) and not again:
-            continue
+        if (_AGAIN.search(clause) or _AGAIN.fullmatch(found.group())) and not again:
+            continue  # "the next meeting is expected…" plans a meeting again too
         if (not clause and _ELLIPTIC.fullmatch(found.group())) or _shares_a_verb(stems(clause), asked):
             return True
     return False
 
 
 def _shares_a_verb(planned: frozenset[str], asked: frozenset[str]) -> bool:
-    """Whether a stem of the plan is one asked, or one letter from it with the same first letter: a verb's
-    past form that changes its vowel has its own stem ("have they met again since?" of "they'll meet
-    again"; "won" and "win", "ran" and "run")."""
-    return bool(planned & asked) or any(
-        len(p) >= 3 and len(a) >= 3 and p[0] == a[0] and Levenshtein.distance(p, a, score_cutoff=1) <= 1
-        for p in planned
-        for a in asked
-    )
+    """Whether a stem of the plan is one asked, or that stem with one vowel changed, added or dropped: a
+    verb's past form that changes its vowel has its own stem ("have they met again since?" of "they'll
+    meet again"; "won" and "win", "ran" and "run"). A consonant changed is another word ("like" and
+    "live", "seek" and "see": a review found those read as the plan)."""
+    return bool(planned & asked) or any(_one_vowel_apart(p, a) for p in planned for a in asked)
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _one_vowel_apart(a: str, b: str) -> bool:
+    """Whether `a` and `b` (three letters or more, the same first letter) differ by one vowel only."""
+    if min(len(a), len(b)) < 3 or a[0] != b[0] or abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    ops = Levenshtein.editops(a, b)
+    if len(ops) != 1:
+        return False
+    kind, i, j = ops[0]
+    if kind == "replace":
+        return a[i] in _VOWELS and b[j] in _VOWELS
+    return (a[i] if kind == "delete" else b[j]) in _VOWELS
 
 
 def turned_out_unknown(
