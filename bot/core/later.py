@@ -133,8 +133,8 @@ def plans(line: str, asked: frozenset[str], stems: Callable[[str], frozenset[str
         rest = line[found.end() :]
         end = _CLAUSE_END.search(rest)
         clause = " ".join((rest[: end.start()] if end else rest).split()[:WINDOW])
-        if (_AGAIN.search(clause) or _AGAIN.fullmatch(found.group())) and not again:
-            continue  # "the next meeting is expected…" plans a meeting again too
+        if _AGAIN.search(clause) and not again:
+            continue
         if (not clause and _ELLIPTIC.fullmatch(found.group())) or _shares_a_verb(stems(clause), asked):
             return True
     return False
@@ -152,13 +152,17 @@ _VOWELS = frozenset("aeiouy")
 
 
 def _one_vowel_apart(a: str, b: str) -> bool:
-    """Whether `a` and `b` (three letters or more, the same first letter) differ by one vowel only."""
+    """Whether `a` and `b` (three letters or more, the same first letter) differ by one vowel only, and
+    not at the end: "hous" (housing) and "house" (the House, kept apart on purpose, bot.core.lexical)
+    are two words, "met" and "meet" one."""
     if min(len(a), len(b)) < 3 or a[0] != b[0] or abs(len(a) - len(b)) > 1 or a == b:
         return False
     ops = Levenshtein.editops(a, b)
     if len(ops) != 1:
         return False
     kind, i, j = ops[0]
+    if max(i, j) >= min(len(a), len(b)) - (kind == "replace"):
+        return False  # at the end
     if kind == "replace":
         return a[i] in _VOWELS and b[j] in _VOWELS
     return (a[i] if kind == "delete" else b[j]) in _VOWELS

@@ -183,12 +183,10 @@ def test_a_past_form_that_changes_its_vowel_asks_about_the_plan() -> None:
     assert not turned_out_unknown("did trump ever seek out mamdani?", "He’ll see no crime.", real)
 
 
-def test_a_plan_of_the_next_one_is_no_answer_to_whether_one_happened() -> None:
-    """A review: "had they ever met before the midterms?" (they had, on November 21) was declined with "The
-    next meeting is expected before…", whose "next" plans a meeting again, once "met" was read as "meet"."""
-    from bot.core.lexical import LexicalIndex
+def test_a_vowel_added_at_the_end_makes_another_word() -> None:
+    """A review: "did the house ever act on it?" was read as the plan of "housing" ("house" and "hous"),
+    which the index keeps apart on purpose."""
+    from bot.core.later import _one_vowel_apart
 
-    line = "The next meeting is expected soon."
-    real = LexicalIndex([line]).content_stems
-    assert not turned_out_unknown("had they ever met before?", line, real)
-    assert turned_out_unknown("had they met again by then?", line, real)
+    assert _one_vowel_apart("met", "meet") and _one_vowel_apart("began", "begin")
+    assert not _one_vowel_apart("hous", "house") and not _one_vowel_apart("citi", "cite")
