@@ -18,7 +18,7 @@ is the nearest the article comes). Both sides are read narrowly:
   at the time ("has the compact already been approved?").
 - **The line** (`plans`) plans the very thing asked: a word of what is to come or may be ("will", "'ll",
   "if", "expected", "drafting", "set to"…) followed in its clause by a word of the question ("they'll
-  *meet* again"), or by one a vowel from it, as a past form that changes its vowel is ("have they *met*
+  *meet* again"), or by one a vowel away from it, as a past form that changes its vowel is ("have they *met*
   again since?"); or "will" / "would" ending its clause ("I think we will."). A plan to do it again
   answers only a question about it again: "did they ever meet?" asks about the meeting the article tells
   of. The people the article quotes say who, not what is planned.
