@@ -50,6 +50,7 @@ _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_SMALL_WORD = re.compile(r"\b[a-z]+\b")
 _DIGIT = re.compile(r"\d")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b|\b(?:[A-Z]\.\s?){2,}")
 
@@ -81,9 +82,11 @@ class Places:
     home: frozenset[str]
 
     @classmethod
-    def of(cls, texts: Iterable[str], known: frozenset[str], small: frozenset[str]) -> Places:
-        """Read against the article's `texts`: `known`, every place name; `small`, the words the article
-        writes in small letters, which are no places of its (a town called "Federal")."""
+    def of(cls, texts: Iterable[str], known: frozenset[str]) -> Places:
+        """Read against the article's `texts`, `known` being every place name. A word the texts write in
+        small letters is no place of theirs (a town called "Federal")."""
+        texts = list(texts)
+        small = {w for t in texts for w in _SMALL_WORD.findall(t)}
         names = frozenset(n for n in known if n not in small and n not in _MONTHS)
         named: Counter[str] = Counter()
         for text in texts:

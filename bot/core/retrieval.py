@@ -6,7 +6,6 @@ A follow-up is searched blended with the conversation before it (bot.core.contex
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -54,8 +53,6 @@ BEFORE_PRIOR = 0.1
 # The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
 # the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
 LIST_MOST = 8
-# A word the article writes in small letters: no place of its, though a town may be called so.
-_SMALL_WORD = re.compile(r"\b[a-z]+\b")
 PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -117,8 +114,7 @@ class Retriever:
         # A figure asked of another place than the bold line's (bot.core.places); a name of several words
         # among them is no typo ("los angeles").
         texts = [c.text for c in index.chunks]
-        small = frozenset(w for t in texts for w in _SMALL_WORD.findall(t))
-        self.places = Places.of(texts, read_places(), small)
+        self.places = Places.of(texts, read_places())
         self.speller = speller.keeping(self.places.names) if speller else None
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])

@@ -16,7 +16,7 @@ TEXTS = [
 KNOWN = frozenset(
     {"new york", "new york city", "chicago", "boston", "los angeles", "zurich", "federal", "york", "march"}
 )
-PLACES = Places.of(TEXTS, KNOWN, frozenset({"federal", "funding", "they", "met", "in", "the"}))
+PLACES = Places.of(TEXTS, KNOWN)
 RENT = "The median rent? $3,500 a month."
 
 
