@@ -293,8 +293,8 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
     else None: "did they talk about tariffs", "did they mention the subway", "what did trump say about
     immigration". A trial found such questions answered, sure, with "Just two men … talking about
     concrete numbers": the question's other words are the article's. One known word keeps it, as for a
-    speaker, unless an unknown word is the head of every phrase of the topic and at most half the words
-    are known ("did they talk about the national guard": "national" is the article's); and as for a speaker,
+    speaker, unless the unknown word is the head of every phrase of the topic and outnumbers the known
+    ones ("did they talk about the national guard": "national" is the article's); and as for a speaker,
     one the article calls otherwise is declined ("what did trump say about potus"), its nearest passages
     still shown when they are near. So is whom someone met ("when did trump meet biden", "who met
     putin?", a helper's trial: answered, sure, with "Trump confirmed they'll meet again.")."""
