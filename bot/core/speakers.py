@@ -27,7 +27,7 @@ from bot.core.language import proper_names
 from bot.core.lexical import LexicalIndex
 from bot.core.measures import asked_measures
 from bot.core.names import NAME_RUN
-from bot.core.text import AUXILIARIES, AUXILIARY_WORDS, WORD_OF_LETTERS, fold
+from bot.core.text import AUXILIARY_WORDS, WORD_OF_LETTERS, fold
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -292,9 +292,8 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
     article nor the training questions (`known` stems) has a word of it nor of its family (FAMILY),
     else None: "did they talk about tariffs", "did they mention the subway", "what did trump say about
     immigration". A trial found such questions answered, sure, with "Just two men … talking about
-    concrete numbers": the question's other words are the article's. One known word keeps it, as for a
-    speaker, unless the unknown word is the head of every phrase of the topic and outnumbers the known
-    ones ("did they talk about the national guard": "national" is the article's); and as for a speaker,
+    concrete numbers": the question's other words are the article's. One known word keeps it ("did they
+    talk about the national guard": "national" is the article's), as for a speaker; and as for a speaker,
     one the article calls otherwise is declined ("what did trump say about potus"), its nearest passages
     still shown when they are near. So is whom someone met ("when did trump meet biden", "who met
     putin?", a helper's trial: answered, sure, with "Trump confirmed they'll meet again.")."""
@@ -305,37 +304,7 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
         topic = _AFTER_THE_ONE_MET.sub("", met.group("topic"))
     else:
         return None
-    if _unknown(topic, lexical, known) is not None:
-        return topic.strip()
-    # ... or the head of each of its phrases joined by "and" or "or": the last word of the phrase, none
-    # of whose forms the article or the training questions use, while at most half of the phrase's words
-    # are theirs ("the national guard": "national" is the article's, of "national spotlight"; "the world
-    # cup", "migrants in shelters"). A phrase mostly of known words keeps it ("the federal housing
-    # grants"), and so does one that names an activity ("growing up in queens": its head is no thing).
-    phrases = [
-        _AFTER_THE_ONE_MET.sub("", _CLAUSE_GOES_ON.split(p, maxsplit=1)[0]) for p in _JOINED.split(topic)
-    ]
-    if all(_unknown_head(p, lexical, known) for p in phrases):
-        return topic.strip()
-    return None
-
-
-def _unknown_head(phrase: str, lexical: LexicalIndex, known: frozenset[str]) -> bool:
-    """Whether the phrase's head (its last word, not an -ing form) is unknown to the article and the
-    training questions (`known` stems), and at most half of the phrase's words are known."""
-    words = [w for w in _TOPIC_WORD.findall(phrase) if lexical.content_stems(w)]
-    if not words or words[-1].casefold().endswith("ing"):
-        return False
-    return _unknown(words[-1], lexical, known) is not None and lexical.coverage(phrase, known) <= 0.5
-
-
-# Where a topic's phrase ends, beyond a word `_AFTER_THE_ONE_MET` ends it at: a relative, an auxiliary or a
-# word of time ("the national guard being sent", "the meeting afterwards"), and what joins two phrases.
-_CLAUSE_GOES_ON = re.compile(
-    rf"\b(?:of|which|who|whom|whose|be|being|been|{AUXILIARIES}|afterwards?|anymore)\b", re.IGNORECASE
-)
-_JOINED = re.compile(r"\b(?:and|or|nor)\b|&|/", re.IGNORECASE)
-_TOPIC_WORD = re.compile(r"[^\W_][\w'’-]*")
+    return _unknown(topic, lexical, known)
 
 
 def _unknown(topic: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
