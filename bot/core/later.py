@@ -21,7 +21,9 @@ is the nearest the article comes). Both sides are read narrowly:
   *meet* again"), or by one a vowel away from it, as a past form that changes its vowel is ("have they *met*
   again since?"); or "will" / "would" ending its clause ("I think we will."). A plan to do it again
   answers only a question about it again: "did they ever meet?" asks about the meeting the article tells
-  of. The people the article quotes say who, not what is planned.
+  of; and a question whether something happened "again" asks how a plan to do anything again turned out,
+  whatever its verb ("did they see each other again?" of "they'll meet again"). The people the article
+  quotes say who, not what is planned.
 
 A follow-up ("did that ever happen?" after "will they meet again?") asks about what the messages it is
 read with asked about too; one with no words of its own ("did he actually?" after "what did mamdani
@@ -109,6 +111,7 @@ _STILL_TO_COME = re.compile(
 _ELLIPTIC = re.compile(r"will|would|['’]ll|going\s+to", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;!?,()—–]")
 _AGAIN = re.compile(r"\b(?:again|another|second|2nd|next)\b", re.IGNORECASE)
+_REPEATED = re.compile(r"\bagain\b", re.IGNORECASE)  # a plan to do it once more, whatever "it" is
 _OUTCOME_WORD = re.compile(rf"\b(?:{_OUTCOME}|again)\b")
 WINDOW = 8  # words after a word of what is to come that may say what is to come (a design choice)
 
@@ -125,18 +128,30 @@ def asks_how_it_turned_out(question: str) -> bool:
     )
 
 
-def plans(line: str, asked: frozenset[str], stems: Callable[[str], frozenset[str]], again: bool) -> bool:
+def plans(
+    line: str,
+    asked: frozenset[str],
+    stems: Callable[[str], frozenset[str]],
+    again: bool,
+    asked_again: bool = False,
+) -> bool:
     """Whether the line plans or expects what is asked: a word of what is to come followed, in its clause,
     by one of the `asked` stems, or "will" / "would" ending its clause. A plan to do something again
-    ("they'll meet again") counts only for a question that asks about it again (`again`)."""
+    ("they'll meet again") counts only for a question that asks about it again (`again`); and for a
+    question that asks, in its own words, whether something happened "again" (`asked_again`), it is what
+    is asked whatever the verb: "did they see each other again?", "did they talk again?" ask how the plan
+    to meet again turned out, and the article cannot say whether anything happened again."""
     for found in _STILL_TO_COME.finditer(line):
         rest = line[found.end() :]
         end = _CLAUSE_END.search(rest)
         clause = " ".join((rest[: end.start()] if end else rest).split()[:WINDOW])
-        if _AGAIN.search(clause) and not again:
+        repeats = _REPEATED.search(clause)
+        if (repeats or _AGAIN.search(clause)) and not again:
             continue
         if (not clause and _ELLIPTIC.fullmatch(found.group())) or _shares_a_verb(stems(clause), asked):
             return True
+        if repeats and asked_again:
+            return True  # "did they see each other again?" of "they'll meet again": whatever its verb
     return False
 
 
@@ -187,4 +202,4 @@ def turned_out_unknown(
         return False
     asked = own.union(*(stems(text) for text in earlier)) - people
     again = any(_AGAIN.search(text) for text in [question, *earlier])
-    return plans(line, asked, stems, again)
+    return plans(line, asked, stems, again, _REPEATED.search(fold(question)) is not None)

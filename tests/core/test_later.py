@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.later import asks_how_it_turned_out, turned_out_unknown
+from bot.core.lexical import LexicalIndex
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,6 @@ def test_a_past_form_that_changes_its_vowel_asks_about_the_plan() -> None:
     """A trial: "have trump and mamdani met again since then" was answered with "Trump confirmed they'll
     meet again.": "met" and "meet" have stems of their own (the index's stemmer, not the stand-in). A
     consonant changed is another word (a review: "like" read as the plan "living", "seek" as "see")."""
-    from bot.core.lexical import LexicalIndex
 
     lines = ["They’ll meet in January.", "They’ll sit in January.", "They’ll live in January.", "We’ll see."]
     real = LexicalIndex(lines).content_stems
@@ -190,3 +190,32 @@ def test_a_vowel_added_at_the_end_makes_another_word() -> None:
 
     assert _one_vowel_apart("met", "meet") and _one_vowel_apart("began", "begin")
     assert not _one_vowel_apart("hous", "house") and not _one_vowel_apart("citi", "cite")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did trump and mamdani see each other again",
+        "so did they link up again",
+        "did trump host mamdani again",
+    ],
+)
+def test_whatever_was_done_again_asks_how_a_plan_to_do_it_again_turned_out(question: str) -> None:
+    """A trial: "did trump and mamdani see each other again" was answered with "Trump confirmed they'll
+    meet again.": "see" is no word of the plan, but "again" asks whether anything happened once more,
+    which a plan made at the time cannot say. (The index's stems, which read "again" as a function word.)"""
+    line = "Trump confirmed they’ll meet again."
+    assert turned_out_unknown(question, line, LexicalIndex([line]).content_stems)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did trump and mamdani see each other",  # no "again": the meeting the article tells of
+        "did trump say they would see each other again",  # what the article reports
+        "will they see each other again?",  # the plan is the answer
+    ],
+)
+def test_a_plan_to_meet_again_answers_what_asks_no_outcome_again(question: str) -> None:
+    line = "Trump confirmed they’ll meet again."
+    assert not turned_out_unknown(question, line, LexicalIndex([line]).content_stems)
