@@ -112,6 +112,10 @@ _ELLIPTIC = re.compile(r"will|would|['’]ll|going\s+to", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;!?,()—–]")
 _AGAIN = re.compile(r"\b(?:again|another|second|2nd|next)\b", re.IGNORECASE)
 _REPEATED = re.compile(r"\bagain\b", re.IGNORECASE)  # a plan to do it once more, whatever "it" is
+# A clause of its own that "again" may belong to, before it: "to …", an -ing form, "he'd …", "whether …".
+_COMPLEMENT = re.compile(
+    r"\bto\b|\b(?!\w*thing\b)\w{3,}ing\b|['’]d\b|\b(?:would|will|whether|if|about)\b", re.IGNORECASE
+)
 _OUTCOME_WORD = re.compile(rf"\b(?:{_OUTCOME}|again)\b")
 WINDOW = 8  # words after a word of what is to come that may say what is to come (a design choice)
 
@@ -202,4 +206,12 @@ def turned_out_unknown(
         return False
     asked = own.union(*(stems(text) for text in earlier)) - people
     again = any(_AGAIN.search(text) for text in [question, *earlier])
-    return plans(line, asked, stems, again, _REPEATED.search(fold(question)) is not None)
+    return plans(line, asked, stems, again, _asks_it_again(fold(question)))
+
+
+def _asks_it_again(text: str) -> bool:
+    """Whether the (folded) question asks whether its own verb's deed happened again: "did they see each
+    other again?", not "did trump commit to seeing him again?" nor "did trump sound like he'd see him
+    again?", which ask what was said or planned of it (a review found those declined)."""
+    again = _REPEATED.search(text)
+    return again is not None and _COMPLEMENT.search(text, 0, again.start()) is None

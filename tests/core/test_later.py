@@ -214,6 +214,12 @@ def test_whatever_was_done_again_asks_how_a_plan_to_do_it_again_turned_out(quest
         "did trump and mamdani see each other",  # no "again": the meeting the article tells of
         "did trump say they would see each other again",  # what the article reports
         "will they see each other again?",  # the plan is the answer
+        # "Again" of a clause of its own, what was said or planned of it (a review found these declined).
+        "did trump commit to seeing him again",
+        "did trump sound like he'd see him again",
+        "did trump make plans to see him again",
+        "did trump answer whether they'd see each other again",
+        "has trump talked about seeing him again",
     ],
 )
 def test_a_plan_to_meet_again_answers_what_asks_no_outcome_again(question: str) -> None:
