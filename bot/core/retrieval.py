@@ -38,7 +38,13 @@ from bot.core.speakers import (
     unquoted_person,
 )
 from bot.core.spelling import Speller
-from bot.core.text import as_question, as_request_question, without_chat_openers, without_filler
+from bot.core.text import (
+    as_question,
+    as_request_question,
+    without_chat_openers,
+    without_filler,
+    without_reminding_again,
+)
 from bot.core.unnamed import unnamed
 
 log = logging.getLogger(__name__)
@@ -142,7 +148,8 @@ class Retriever:
 
     def prepare(self, question: str) -> str:
         """The question as it is searched: a greeting before it and words of emphasis after its question
-        word off (`without_chat_openers`), chat filler at its end off (`without_filler`), typos against the
+        word off (`without_chat_openers`), chat filler at its end off (`without_filler`), and an "again" that
+        asks to be reminded ("where did they meet again?", `without_reminding_again`), typos against the
         corpus repaired, a request to be told about something asked as a question ("tell me about
         mamdani" → "who is mamdani?", `as_request_question`), and the question mark a question typed
         without one lacks (`as_question`). Training reads its questions as written: a mark added there too
@@ -152,7 +159,7 @@ class Retriever:
     def prepare_opened(self, opened: str) -> str:
         """`prepare` for a question whose greeting and words of emphasis are already off
         (`without_chat_openers`, which the message-kind reading applies first)."""
-        plain = without_filler(opened)
+        plain = without_reminding_again(without_filler(opened))
         spelled = self.speller.correct(plain) if self.speller else plain
         return as_question(as_request_question(spelled, self.people))
 

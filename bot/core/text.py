@@ -518,6 +518,58 @@ def _without_closing_filler(text: str) -> str:
     return kept + marks  # "when did they meet? lol" keeps the mark before the filler
 
 
+# "Again" closing a question that asks what, when, where, who… of the past or present asks to be reminded
+# ("where did they meet again?", "who is mamdani again?"), not about a second time: searched with it, the
+# encoder took it for the plan "Trump confirmed they'll meet again." (a review). It stays in a question
+# about what is to come ("when will they meet again?", "when are they meeting again?") and where it
+# belongs to a clause of its own ("what did trump say about meeting again?", "when did they agree to meet
+# again?").
+_REMINDER_START = re.compile(
+    r"\W*(?:(?:so|and|but|ok|okay|wait|hmm+|um+|uh+|sorry|remind\s+me|tell\s+me)\W+){0,3}"
+    r"(?:what|whats|what['’]s|wat|when|whens|where|wheres|who|whos|who['’]s|which|how|why)\b",
+    re.IGNORECASE,
+)
+_REMINDER_WORD = re.compile(r"[\w'’]+")
+_TO_COME = frozenset("will wil gonna shall next upcoming".split())  # ... and "going to", "'ll"
+# Words that open a clause of its own: "when did they agree to meet again?", "what happened when they got
+# together again?".
+_OWN_CLAUSE = frozenset("to about whether if would when where after before since while once".split())
+_NOT_ING = frozenset("bring during string spring sting swing cling fling sling".split())
+_DETERMINERS = frozenset("the a an this that their his her its next".split())  # "the meeting": a noun
+
+
+def _ing(word: str) -> bool:
+    """Whether a word is an -ing form ("meeting", "doing"), not a thing ("something") or a word of its own
+    ("king", "bring", "during")."""
+    return len(word) >= 5 and word.endswith("ing") and not word.endswith("thing") and word not in _NOT_ING
+
+
+def without_reminding_again(text: str) -> str:
+    """The question without the "again" that closes it when it asks to be reminded ("where did they meet
+    again?" → "where did they meet?"; see above), else the question as typed. In linear time: a pattern
+    for it backtracked over long runs of spaces."""
+    core = text.rstrip(" \t\n?!.…")
+    end = text[len(core) :].strip()
+    parts = core.rsplit(None, 1)
+    start = _REMINDER_START.match(parts[0]) if len(parts) == 2 else None
+    if start is None or parts[1].casefold() != "again":
+        return text
+    asked = parts[0].rstrip(" \t\n,")
+    words = [w.casefold() for w in _REMINDER_WORD.findall(asked, start.end())]  # after the question word
+    if (
+        _TO_COME & set(words)
+        or any(a == "going" and b == "to" for a, b in zip(words, words[1:], strict=False))
+        or any(w.endswith(("'ll", "’ll", "'d", "’d")) for w in words)
+        # An -ing form not after a determiner: "when are they meeting again", "why did trump rule out
+        # ever meeting mamdani again" ("the meeting" is a noun: "when was the meeting again").
+        or any(_ing(w) and (n == 0 or words[n - 1] not in _DETERMINERS) for n, w in enumerate(words))
+        # ... not a word that ends it: "what did they talk about again".
+        or _OWN_CLAUSE & set(words[:-1])
+    ):
+        return text
+    return asked + end
+
+
 # A greeting that opens a question ("hola, who is mamdani", "good morning, what did they agree on?"): the
 # encoder and the abstainer read its words as part of what is asked, and those declined such questions
 # that they answered without it (a trial). Only before a question's opening word.

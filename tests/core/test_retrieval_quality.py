@@ -571,6 +571,30 @@ def test_chat_filler_at_the_end_changes_nothing(answerer: Answerer, question: st
 
 
 @pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("where did they meet again?", "where did they meet?"),
+        ("when did they meet again", "when did they meet"),
+        ("wait where did they meet again", "where did they meet"),
+        ("when was the meeting again", "when was the meeting"),
+        ("remind me, what party is mamdani again", "what party is mamdani"),
+    ],
+)
+def test_an_again_that_asks_to_be_reminded_changes_nothing(
+    answerer: Answerer, question: str, plain: str
+) -> None:
+    # Two reviews: "where did they meet again?" bolded "Trump confirmed they'll meet again.", "when was the
+    # meeting again" the next meeting's line, "remind me, what party is mamdani again" was declined.
+    typed, bare = answerer.ask(question), answerer.ask(plain)
+    assert typed.kind == bare.kind == "answer"
+    assert typed.highlight == bare.highlight
+
+
+def test_an_again_of_what_is_to_come_is_searched(answerer: Answerer) -> None:
+    assert "meet again" in (answerer.ask("when will they meet again?").highlight or "")
+
+
+@pytest.mark.parametrize(
     "reaction", ["lol is he serious", "lol how funny", "haha is that so", "thanks can do"]
 )
 def test_a_reaction_after_chat_filler_stays_chatter(answerer: Answerer, reaction: str) -> None:
