@@ -459,7 +459,8 @@ def _ends_marked(text: str) -> bool:
 # "Just months earlier, Trump had called Mamdani a 'communist.'"), and the speller makes "lol" "low". So
 # does the same filler opening it ("lol when did they meet" bolded the same line).
 _FILLER_WORD = re.compile(
-    r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho)",
+    r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho"
+    r"|btw|anyways?|fyi)",  # "when did they meet btw" and "… anyway" were declined (a trial)
     re.IGNORECASE,
 )
 MAX_FILLER = 6  # closing (and opening) words and signs looked at

@@ -559,6 +559,8 @@ def test_a_question_without_its_mark_is_answered_as_with_it(answerer: Answerer, 
         ("wen did they meet lol", "wen did they meet"),
         ("how old is mamdani pls", "how old is mamdani"),
         ("when did they meet lol 😂", "when did they meet"),
+        ("when did they meet btw", "when did they meet"),  # a trial: both were declined
+        ("when did they meet anyway", "when did they meet"),
     ],
 )
 def test_chat_filler_at_the_end_changes_nothing(answerer: Answerer, question: str, plain: str) -> None:

@@ -187,6 +187,9 @@ def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
         ("is it friendly, lol.", "is it friendly."),
         ("how long was it haha lmao", "how long was it"),
         ("did they agree tho", "did they agree"),
+        ("when did they meet btw", "when did they meet"),  # a trial: declined with "btw" or "anyway"
+        ("when did they meet anyway?", "when did they meet?"),
+        ("anyways, who is mamdani", "who is mamdani"),
         ("lol", "lol"),  # nothing else: chatter, read as typed
         ("tell me about the city", "tell me about the city"),  # "ty" only as a word of its own
         ("a" + " lol" * 5000, "a" + " lol" * 4994),  # at most six words looked at
