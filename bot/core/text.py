@@ -443,6 +443,7 @@ _QUESTION_WORD = (
 )
 _ASKING_START = re.compile(r"\s*" + _QUESTION_WORD, re.I)
 _END_MARKS = frozenset("?.!…")
+_NOT_ASKING_MARKS = "!.… \t\n"  # marks that close a question without asking
 
 
 def _ends_marked(text: str) -> bool:
@@ -460,7 +461,43 @@ def _ends_marked(text: str) -> bool:
 # does the same filler opening it ("lol when did they meet" bolded the same line).
 _FILLER_WORD = re.compile(
     r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho"
-    r"|btw|anyways?|fyi)",  # "when did they meet btw" and "… anyway" were declined (a trial)
+    r"|btw|anyways?|fyi|idk|lmk|omg|h+m+|u+m+|u+h+)",  # "when did they meet btw" … "anyway" were declined
+    re.IGNORECASE,
+)
+# ... and words of chat that only open a question ("sorry, what did bannon say", "wait how much is rent"),
+# or only close one ("what did bannon say though", "… rn"): "how long did they wait" ends with its verb.
+_OPENING_WORD = re.compile(r"(?:sorry|wait|alright|ok|okay|ayo|oh|ah|aight)", re.IGNORECASE)
+_CLOSING_WORD = re.compile(r"(?:though|rn)", re.IGNORECASE)
+# ... and words that call the readers, or ask them to agree ("… guys", "… dude", "… right?"), unless a
+# word before them makes them what is asked about ("who is the man", "is that right", "on the right").
+_CALLING_WORD = re.compile(r"(?:guys|dude|man|fam|y['’]?all|folks|right)", re.IGNORECASE)
+_BEFORE_WHAT_IS_ASKED = frozenset(
+    "the a an this that these those his her their my your our its some any old young other "
+    "that's thats is are was i it to of on far all".split()
+)
+# Two words of chat that close a question ("where do they want to build housing ya know", "… or what",
+# "what did bannon say, i forgot"), and a lead-in before a question's word ("question: how much is rent",
+# "do you know where they met", "can u tell me why…").
+_CLOSING_PAIR = re.compile(
+    r"(?:ya|you|u)\s+know|real\s+quick|or\s+(?:what|smth|sth|something)|i\s+(?:wonder|forgot|forget)",
+    re.IGNORECASE,
+)
+_NOT_BEFORE_A_PAIR = AUXILIARY_WORDS | {
+    "what",
+    "who",
+    "how",
+    "why",
+    "where",
+    "when",
+    "which",
+    "dont",
+    "don't",
+}
+_QUESTION_LEAD_IN = re.compile(
+    r"\s*(?:(?:quick\s+)?(?:q|qn|question)\s*[:,-]|quick\s+question\b[\s,:-]*"
+    r"|(?:do|does\s+any\s*one|does\s+any\s*body)\s+(?:you|u|ya)?\s*know\b[\s,:-]*"
+    r"|(?:can|could|would)\s+(?:you|u)\s+tell\s+me\b[\s,:-]*|i\s+(?:wanna|want\s+to)\s+know\b[\s,:-]*"
+    r"|any\s+idea\b[\s,:-]*)\s*(?=" + _QUESTION_WORD + ")",
     re.IGNORECASE,
 )
 MAX_FILLER = 6  # closing (and opening) words and signs looked at
@@ -475,6 +512,9 @@ def without_filler(text: str) -> str:
     words or more follow ("lol 😂 when did they meet"). A message of nothing else stays as typed, and so
     does one that closes with signs alone ("when did they meet 😂"). Only what is searched loses it: the
     message's kind is read with it ("lol is he serious" is a reaction)."""
+    lead_in = _QUESTION_LEAD_IN.match(text)  # at the start only
+    if lead_in and len(text[lead_in.end() :].split()) > 1:
+        text = text[lead_in.end() :]
     return _without_closing_filler(_without_opening_filler(text))
 
 
@@ -485,7 +525,9 @@ def _without_opening_filler(text: str) -> str:
         if len(words) < 2:
             break
         first = words[0].strip(_BETWEEN + ",.!?…")
-        if _FILLER_WORD.fullmatch(first):
+        if _FILLER_WORD.fullmatch(first) or _OPENING_WORD.fullmatch(first):
+            if len(words[1].split()) < 2:
+                break  # "lol ok boomer" is searched as "ok boomer", as before "ok" was a word of chat
             kept = ""
         elif any(c.isalnum() for c in first):
             break
@@ -507,7 +549,26 @@ def _without_closing_filler(text: str) -> str:
         if len(words) < 2:
             break
         last = words[1].strip(",.!?…")
-        if _FILLER_WORD.fullmatch(last):
+        # Two words of chat ("… ya know", "… or what"), after a word that is no auxiliary: "what do u
+        # know" and "what did i forget" ask what they say.
+        before = words[0].rstrip(_BETWEEN).rsplit(None, 2)
+        if (
+            len(before) == 3
+            and _CLOSING_PAIR.fullmatch(f"{before[2]} {last}")
+            and before[1].casefold().strip(",") not in _NOT_BEFORE_A_PAIR
+        ):
+            cut, core = True, f"{before[0]} {before[1]}".rstrip(_BETWEEN)
+            kept = core
+            continue
+        if (
+            _FILLER_WORD.fullmatch(last)
+            or _CLOSING_WORD.fullmatch(last)
+            or (
+                _CALLING_WORD.fullmatch(last)
+                and len(before) == 3  # "where is it man" (three words before it), not "who is man"
+                and before[2].casefold().strip(",") not in _BEFORE_WHAT_IS_ASKED
+            )
+        ):
             cut = True
         elif any(c.isalnum() for c in last):
             break
@@ -527,11 +588,14 @@ def _without_closing_filler(text: str) -> str:
 # again?").
 _REMINDER_START = re.compile(
     r"\W*(?:(?:so|and|but|ok|okay|wait|hmm+|um+|uh+|sorry|remind\s+me|tell\s+me)\W+){0,3}"
-    r"(?:what|whats|what['’]s|wat|when|whens|where|wheres|who|whos|who['’]s|which|how|why)\b",
+    r"(?:what|whats|what['’]s|wat|when|whens|where|wheres|who|whos|who['’]s|which|how|why)\b(?:['’]d\b)?",
     re.IGNORECASE,
-)
+)  # "where'd they meet again": "'d" is "did" there
 _REMINDER_WORD = re.compile(r"[\w'’]+")
-_TO_COME = frozenset("will wil gonna shall next upcoming".split())  # ... and "going to", "'ll"
+# ... and "going to", "'ll"; and how likely ("what are the odds they meet again").
+_TO_COME = frozenset(
+    "will wil gonna shall next upcoming likely odds chance chances possible might may could".split()
+)
 # Words that open a clause of its own: "when did they agree to meet again?", "what happened when they got
 # together again?".
 _OWN_CLAUSE = frozenset("to about whether if would when where after before since while once".split())
@@ -558,7 +622,8 @@ def without_reminding_again(text: str) -> str:
     asked = parts[0].rstrip(" \t\n,")
     words = [w.casefold() for w in _REMINDER_WORD.findall(asked, start.end())]  # after the question word
     if (
-        _TO_COME & set(words)
+        not words  # "when again?" after "will they meet again?" goes on from it
+        or _TO_COME & set(words)
         or any(a == "going" and b == "to" for a, b in zip(words, words[1:], strict=False))
         or any(w.endswith(("'ll", "’ll", "'d", "’d")) for w in words)
         # An -ing form not after a determiner: "when are they meeting again", "why did trump rule out
@@ -659,6 +724,13 @@ def as_question(text: str) -> str:
     after a word of lead-in ("so where did they meet"): searched with a mark, the lead-in weighs more."""
     if _ASKING_START.match(text) and not _ends_marked(text):
         return text.rstrip() + "?"
+    core = text.rstrip()
+    plain = core.rstrip(_NOT_ASKING_MARKS)
+    if _ASKING_START.match(text) and plain != core and plain.strip():
+        # ... and one that closes with "!" or dots alone, with a question mark for them: "what did they
+        # agree on !!" moved the bold line (a trial), as "what did they agree on" without a mark did.
+        plain = plain.rstrip()
+        return plain if plain.endswith("?") else plain + "?"
     return text
 
 

@@ -561,6 +561,19 @@ def test_a_question_without_its_mark_is_answered_as_with_it(answerer: Answerer, 
         ("when did they meet lol 😂", "when did they meet"),
         ("when did they meet btw", "when did they meet"),  # a trial: both were declined
         ("when did they meet anyway", "when did they meet"),
+        # A trial of chat around 60 check-set questions: each of these was declined or moved the bold line.
+        ("what did bannon say rn", "what did bannon say"),
+        ("what did bannon say idk", "what did bannon say"),
+        ("what did bannon say though", "what did bannon say"),
+        ("what did bannon say dude", "what did bannon say"),
+        ("hmm what did bannon say", "what did bannon say"),
+        ("question: what did bannon say", "what did bannon say"),
+        ("um how much is rent in nyc", "how much is rent in nyc"),
+        ("sorry, how much is rent in nyc", "how much is rent in nyc"),
+        ("how much is rent in nyc right?", "how much is rent in nyc"),
+        ("who is mamdani real quick", "who is mamdani"),
+        ("where did they meet ya know", "where did they meet"),
+        ("what did they agree on !!", "what did they agree on"),
     ],
 )
 def test_chat_filler_at_the_end_changes_nothing(answerer: Answerer, question: str, plain: str) -> None:
