@@ -461,43 +461,43 @@ def _ends_marked(text: str) -> bool:
 # does the same filler opening it ("lol when did they meet" bolded the same line).
 _FILLER_WORD = re.compile(
     r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho"
-    r"|btw|anyways?|fyi|idk|lmk|omg|h+m+|u+m+|u+h+)",  # "when did they meet btw" … "anyway" were declined
+    r"|btw|anyways?|fyi|idk|lmk|omg|h+m+|u+m+|u+h+|lowkey|bestie|asap)",  # "when did they meet btw": declined
     re.IGNORECASE,
 )
 # ... and words of chat that only open a question ("sorry, what did bannon say", "wait how much is rent"),
 # or only close one ("what did bannon say though", "… rn"): "how long did they wait" ends with its verb.
-_OPENING_WORD = re.compile(r"(?:sorry|wait|alright|ok|okay|ayo|oh|ah|aight)", re.IGNORECASE)
+_OPENING_WORD = re.compile(r"(?:sorry|wait|alright|ok|okay|ayo|oh|ah|aight|guys|dude|help)", re.IGNORECASE)
 _CLOSING_WORD = re.compile(r"(?:though|rn)", re.IGNORECASE)
-# ... and words that call the readers, or ask them to agree ("… guys", "… dude", "… right?"), unless a
-# word before them makes them what is asked about ("who is the man", "is that right", "on the right").
-_CALLING_WORD = re.compile(r"(?:guys|dude|man|fam|y['’]?all|folks|right)", re.IGNORECASE)
-_BEFORE_WHAT_IS_ASKED = frozenset(
-    "the a an this that these those his her their my your our its some any old young other "
-    "that's thats is are was i it to of on far all".split()
+# ... and words that call the readers ("… guys", "… dude"). A closing word of chat is what is asked about
+# after a word that names or points to it ("what was the fyi", "who is the dude", "what did trump tell
+# the guys"), and words that may be either ("man", "folks", "right": "who is trump's man", "working folks",
+# "is housing a human right") are never taken for chat (a review).
+_CALLING_WORD = re.compile(r"(?:guys|dude|fam|y['’]?all)", re.IGNORECASE)
+_NAMING = frozenset("the a an his her their my your our its".split())  # never a word alone ("this" may be)
+_BEFORE_WHAT_IS_ASKED = _NAMING | frozenset(
+    "this that these those some any old young other that's thats is are was i it to of on all".split()
 )
 # Two words of chat that close a question ("where do they want to build housing ya know", "… or what",
 # "what did bannon say, i forgot"), and a lead-in before a question's word ("question: how much is rent",
-# "do you know where they met", "can u tell me why…").
+# "do you know where they met", "can u tell me why…", "i was wondering where…").
 _CLOSING_PAIR = re.compile(
-    r"(?:ya|you|u)\s+know|real\s+quick|or\s+(?:what|smth|sth|something)|i\s+(?:wonder|forgot|forget)",
+    r"(?:ya|you|u)\s+know|real\s+quick|or\s+(?:what|smth|sth|something)|i\s+(?:wonder|forgot|forget|mean)"
+    r"|just\s+curious|no\s+cap|fr\s+fr|(?:pls|plz|please)\s+help|thank\s+(?:u|you)|u\s+guys",
     re.IGNORECASE,
 )
-_NOT_BEFORE_A_PAIR = AUXILIARY_WORDS | {
-    "what",
-    "who",
-    "how",
-    "why",
-    "where",
-    "when",
-    "which",
-    "dont",
-    "don't",
-}
+# ... not after an auxiliary or a question word ("what do u know", "what did i forget"), nor after "be"
+# ("would approvals be real quick").
+_NOT_BEFORE_A_PAIR = AUXILIARY_WORDS | frozenset(
+    "what who how why where when which dont don't be been being".split()
+)
 _QUESTION_LEAD_IN = re.compile(
     r"\s*(?:(?:quick\s+)?(?:q|qn|question)\s*[:,-]|quick\s+question\b[\s,:-]*"
     r"|(?:do|does\s+any\s*one|does\s+any\s*body)\s+(?:you|u|ya)?\s*know\b[\s,:-]*"
-    r"|(?:can|could|would)\s+(?:you|u)\s+tell\s+me\b[\s,:-]*|i\s+(?:wanna|want\s+to)\s+know\b[\s,:-]*"
-    r"|any\s+idea\b[\s,:-]*)\s*(?=" + _QUESTION_WORD + ")",
+    r"|(?:can|could|would)\s+(?:you|u|some\s*one|any\s*one|some\s*body)\s+tell\s+me\b[\s,:-]*"
+    r"|i\s+(?:wanna|want\s+to)\s+know\b[\s,:-]*|any\s+idea\b[\s,:-]*"
+    r"|i\s+(?:was|am|m)\s+wondering\b[\s,:-]*|i['’]?m\s+wondering\b[\s,:-]*|i['’]?m\s+confused\b[\s,:-]*"
+    r"|just\s+curious\b[\s,:-]*|real\s+quick\b[\s,:-]*|i\s+mean\b[\s,:-]*|(?:pls|plz|please)\s+help\b[\s,:-]*"
+    r")\s*(?=" + _QUESTION_WORD + ")",
     re.IGNORECASE,
 )
 MAX_FILLER = 6  # closing (and opening) words and signs looked at
@@ -512,10 +512,25 @@ def without_filler(text: str) -> str:
     words or more follow ("lol 😂 when did they meet"). A message of nothing else stays as typed, and so
     does one that closes with signs alone ("when did they meet 😂"). Only what is searched loses it: the
     message's kind is read with it ("lol is he serious" is a reaction)."""
+    text = _unquoted(text)
     lead_in = _QUESTION_LEAD_IN.match(text)  # at the start only
     if lead_in and len(text[lead_in.end() :].split()) > 1:
         text = text[lead_in.end() :]
     return _without_closing_filler(_without_opening_filler(text))
+
+
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»"}
+
+
+def _unquoted(text: str) -> str:
+    """A question typed inside one pair of quotation marks, without them ('"who is mamdani"' moved the bold
+    line, a trial); a message with other marks of the same kind inside is a quotation among words."""
+    inner = text.strip()
+    close = _QUOTE_PAIRS.get(inner[:1])
+    if close is None or len(inner) < 3 or not inner.endswith(close):
+        return text
+    body = inner[1:-1]
+    return body if inner[0] not in body and close not in body else text
 
 
 def _without_opening_filler(text: str) -> str:
@@ -560,13 +575,14 @@ def _without_closing_filler(text: str) -> str:
             cut, core = True, f"{before[0]} {before[1]}".rstrip(_BETWEEN)
             kept = core
             continue
+        previous = before[-1].casefold().strip(",")
         if (
-            _FILLER_WORD.fullmatch(last)
-            or _CLOSING_WORD.fullmatch(last)
+            (_FILLER_WORD.fullmatch(last) or _CLOSING_WORD.fullmatch(last))
+            and previous not in _NAMING
             or (
                 _CALLING_WORD.fullmatch(last)
-                and len(before) == 3  # "where is it man" (three words before it), not "who is man"
-                and before[2].casefold().strip(",") not in _BEFORE_WHAT_IS_ASKED
+                and len(before) == 3  # not "who is guys"
+                and previous not in _BEFORE_WHAT_IS_ASKED
             )
         ):
             cut = True
