@@ -131,8 +131,9 @@ def test_newcomer_check_figures_hold(newcomers: Report, figure: str) -> None:
 # train/checks/blind.jsonl: first questions written before their writers had read the article (three
 # helpers; labelled after reading it), never trained on, no near twin in train/ or eval/ (train/README.md).
 # Measured 2026-12-04 when it was written: hit@1 0.495, highlight@gold 0.389, answered 0.947, off-topic
-# declined 0.338; less one question. Far below the other check sets: docs/check-sets.md says why.
-BLIND = {"hit1": 0.48, "highlight": 0.37, "answered": 0.93, "off_topic_declined": 0.33}
+# declined 0.338 (0.333 since the chat filler of 2026-12-04 answers "...rational guy or something"); less
+# one question. Far below the other check sets: docs/check-sets.md says why.
+BLIND = {"hit1": 0.48, "highlight": 0.37, "answered": 0.93, "off_topic_declined": 0.32}
 
 
 @pytest.fixture(scope="module")
