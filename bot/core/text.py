@@ -461,12 +461,12 @@ def _ends_marked(text: str) -> bool:
 # does the same filler opening it ("lol when did they meet" bolded the same line).
 _FILLER_WORD = re.compile(
     r"(?:l+o+l+z?|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|xd+|pl[sz]+|please|thx|thanks|ty|bro|bruh|fr|tbh|ngl|tho"
-    r"|btw|anyways?|fyi|idk|lmk|omg|h+m+|u+m+|u+h+|lowkey|bestie|asap)",  # "when did they meet btw": declined
+    r"|btw|anyways?|fyi|idk|lmk|omg|h+m+|u+m+|u+h+|bestie|asap)",  # "when did they meet btw": declined
     re.IGNORECASE,
 )
 # ... and words of chat that only open a question ("sorry, what did bannon say", "wait how much is rent"),
 # or only close one ("what did bannon say though", "… rn"): "how long did they wait" ends with its verb.
-_OPENING_WORD = re.compile(r"(?:sorry|wait|alright|ok|okay|ayo|oh|ah|aight|guys|dude|help)", re.IGNORECASE)
+_OPENING_WORD = re.compile(r"(?:sorry|wait|alright|ok|okay|ayo|oh|ah|aight|guys|dude|lowkey)", re.IGNORECASE)
 _CLOSING_WORD = re.compile(r"(?:though|rn)", re.IGNORECASE)
 # ... and words that call the readers ("… guys", "… dude"). A closing word of chat is what is asked about
 # after a word that names or points to it ("what was the fyi", "who is the dude", "what did trump tell
@@ -482,22 +482,23 @@ _BEFORE_WHAT_IS_ASKED = _NAMING | frozenset(
 # "do you know where they met", "can u tell me why…", "i was wondering where…").
 _CLOSING_PAIR = re.compile(
     r"(?:ya|you|u)\s+know|real\s+quick|or\s+(?:what|smth|sth|something)|i\s+(?:wonder|forgot|forget|mean)"
-    r"|just\s+curious|no\s+cap|fr\s+fr|(?:pls|plz|please)\s+help|thank\s+(?:u|you)|u\s+guys",
+    r"|just\s+(?:curious|wondering)|fr\s+fr|(?:pls|plz|please)\s+help|u\s+guys",
     re.IGNORECASE,
 )
 # ... not after an auxiliary or a question word ("what do u know", "what did i forget"), nor after "be"
 # ("would approvals be real quick").
 _NOT_BEFORE_A_PAIR = AUXILIARY_WORDS | frozenset(
-    "what who how why where when which dont don't be been being".split()
+    "what who how why where when which dont don't be been being if as to".split()
 )
 _QUESTION_LEAD_IN = re.compile(
-    r"\s*(?:(?:quick\s+)?(?:q|qn|question)\s*[:,-]|quick\s+question\b[\s,:-]*"
-    r"|(?:do|does\s+any\s*one|does\s+any\s*body)\s+(?:you|u|ya)?\s*know\b[\s,:-]*"
-    r"|(?:can|could|would)\s+(?:you|u|some\s*one|any\s*one|some\s*body)\s+tell\s+me\b[\s,:-]*"
-    r"|i\s+(?:wanna|want\s+to)\s+know\b[\s,:-]*|any\s+idea\b[\s,:-]*"
-    r"|i\s+(?:was|am|m)\s+wondering\b[\s,:-]*|i['’]?m\s+wondering\b[\s,:-]*|i['’]?m\s+confused\b[\s,:-]*"
-    r"|just\s+curious\b[\s,:-]*|real\s+quick\b[\s,:-]*|i\s+mean\b[\s,:-]*|(?:pls|plz|please)\s+help\b[\s,:-]*"
-    r")\s*(?=" + _QUESTION_WORD + ")",
+    r"\s*(?:(?:quick\s+)?(?:q|qn|question)\s*[:,-]|quick\s+question\b"
+    r"|(?:do|does\s+any\s*one|does\s+any\s*body)\s+(?:you|u|ya)?\s*know\b"
+    r"|(?:can|could|would)\s+(?:you|u|some\s*one|any\s*one|some\s*body)\s+tell\s+me\b"
+    r"|i\s+(?:wanna|want\s+to)\s+know\b|any\s+idea\b"
+    r"|i\s+(?:was|am|m)\s+(?:just\s+)?wondering\b|i['’]?m\s+(?:just\s+)?wondering\b|i['’]?m\s+confused\b"
+    r"|just\s+(?:curious|wondering)\b|real\s+quick\b|i\s+mean\b|(?:pls|plz|please)\s+help\b"
+    # One run of spaces and marks after it (two runs side by side backtracked over long runs of spaces).
+    r")[\s,:-]*(?=" + _QUESTION_WORD + ")",
     re.IGNORECASE,
 )
 MAX_FILLER = 6  # closing (and opening) words and signs looked at
@@ -576,13 +577,17 @@ def _without_closing_filler(text: str) -> str:
             kept = core
             continue
         previous = before[-1].casefold().strip(",")
+        # A possessive names what follows too: "who is trump's bestie".
+        naming = previous in _NAMING or previous.endswith(("'s", "’s"))
         if (
             (_FILLER_WORD.fullmatch(last) or _CLOSING_WORD.fullmatch(last))
-            and previous not in _NAMING
+            and not naming
             or (
                 _CALLING_WORD.fullmatch(last)
                 and len(before) == 3  # not "who is guys"
-                and previous not in _BEFORE_WHAT_IS_ASKED
+                and not naming
+                # ... nor after a word that describes them: "those two guys", "a nice dude".
+                and not {previous, before[1].casefold().strip(",")} & _BEFORE_WHAT_IS_ASKED
             )
         ):
             cut = True
@@ -609,9 +614,7 @@ _REMINDER_START = re.compile(
 )  # "where'd they meet again": "'d" is "did" there
 _REMINDER_WORD = re.compile(r"[\w'’]+")
 # ... and "going to", "'ll"; and how likely ("what are the odds they meet again").
-_TO_COME = frozenset(
-    "will wil gonna shall next upcoming likely odds chance chances possible might may could".split()
-)
+_TO_COME = frozenset("will wil gonna shall next upcoming likely odds chance chances possible".split())
 # Words that open a clause of its own: "when did they agree to meet again?", "what happened when they got
 # together again?".
 _OWN_CLAUSE = frozenset("to about whether if would when where after before since while once".split())
