@@ -511,8 +511,10 @@ def without_filler(text: str) -> str:
     emoticons among them), its closing marks kept: "when did they meet lol?" → "when did they meet?",
     "when did they meet lol 😂" → "when did they meet"; and without the filler it opens with, when two
     words or more follow ("lol 😂 when did they meet"). A message of nothing else stays as typed, and so
-    does one that closes with signs alone ("when did they meet 😂"). Only what is searched loses it: the
-    message's kind is read with it ("lol is he serious" is a reaction)."""
+    does one that closes with signs alone ("when did they meet 😂"). A lead-in before a question's word
+    ("can u tell me why…", "i was wondering where…") and quotation marks around the whole question go too.
+    Only what is searched loses them: the message's kind is read with them ("lol is he serious" is a
+    reaction)."""
     text = _unquoted(text)
     lead_in = _QUESTION_LEAD_IN.match(text)  # at the start only
     if lead_in and len(text[lead_in.end() :].split()) > 1:
