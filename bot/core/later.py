@@ -200,13 +200,16 @@ def turned_out_unknown(
     if not asks_how_it_turned_out(question):
         return False
     own = stems(question)
-    if not stems(_OUTCOME_WORD.sub(" ", fold(question))) - people and any(
-        _REPORTED_ACT.search(fold(text)) for text in earlier
-    ):
+    leans = not stems(_OUTCOME_WORD.sub(" ", fold(question))) - people  # no words of its own
+    if leans and any(_REPORTED_ACT.search(fold(text)) for text in earlier):
         return False
     asked = own.union(*(stems(text) for text in earlier)) - people
     again = any(_AGAIN.search(text) for text in [question, *earlier])
-    return plans(line, asked, stems, again, _asks_it_again(fold(question)))
+    # ... and "did that ever happen?" after "will trump see mamdani again?" asks it again too.
+    asked_again = _asks_it_again(fold(question)) or (
+        leans and any(_REPEATED.search(fold(text)) for text in earlier)
+    )
+    return plans(line, asked, stems, again, asked_again)
 
 
 def _asks_it_again(text: str) -> bool:

@@ -225,3 +225,17 @@ def test_whatever_was_done_again_asks_how_a_plan_to_do_it_again_turned_out(quest
 def test_a_plan_to_meet_again_answers_what_asks_no_outcome_again(question: str) -> None:
     line = "Trump confirmed they’ll meet again."
     assert not turned_out_unknown(question, line, LexicalIndex([line]).content_stems)
+
+
+def test_a_follow_up_with_no_words_of_its_own_asks_again_what_the_message_before_asked_again() -> None:
+    """A review: "did that ever happen" after "will trump see mamdani again?" was answered with "Trump
+    confirmed they'll meet again.", whose verb is not "see"."""
+    line = "Trump confirmed they’ll meet again."
+    real = LexicalIndex([line]).content_stems
+    assert turned_out_unknown("did that ever happen", line, real, ["will trump see mamdani again?"])
+    assert not turned_out_unknown("did that ever happen", line, real, ["will trump see mamdani?"])
+    # ... but not one with words of its own, nor one after what someone said.
+    assert not turned_out_unknown("did trump ever fire back", line, real, ["will they see each other again?"])
+    assert not turned_out_unknown(
+        "did he actually?", line, real, ["did trump say they'd see each other again?"]
+    )
