@@ -581,8 +581,12 @@ def _without_closing_filler(text: str) -> str:
         previous = before[-1].casefold().strip(",")
         # A possessive names what follows too: "who is trump's bestie".
         naming = previous in _NAMING or previous.endswith(("'s", "’s"))
+        # "Right" after a comma asks the reader to agree ("how much is rent in nyc, right?" bolded "…put
+        # those people right back…"); anywhere else it may be what is asked ("is housing a human right").
+        tag = last.casefold() == "right" and words[0].rstrip().endswith(",")
         if (
-            (_FILLER_WORD.fullmatch(last) or _CLOSING_WORD.fullmatch(last))
+            tag
+            or (_FILLER_WORD.fullmatch(last) or _CLOSING_WORD.fullmatch(last))
             and not naming
             or (
                 _CALLING_WORD.fullmatch(last)

@@ -216,6 +216,7 @@ def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
         # "who is trump's man", "working folks").
         ("what was the fyi", "what was the fyi"),
         ("is housing a human right", "is housing a human right"),
+        ("how much is rent in nyc, right?", "how much is rent in nyc?"),  # a tag after a comma only
         ("who is trump's man", "who is trump's man"),
         ("what did trump tell the guys", "what did trump tell the guys"),
         ("would approvals be real quick", "would approvals be real quick"),
