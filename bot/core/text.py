@@ -613,8 +613,10 @@ def _without_closing_filler(text: str) -> str:
 # about what is to come ("when will they meet again?", "when are they meeting again?") and where it
 # belongs to a clause of its own ("what did trump say about meeting again?", "when did they agree to meet
 # again?").
+# Words of chat before the question word ("wait", "hmm", "sorry", "ok") are already off (`without_filler`
+# runs first); "so", "and" and "but" stay there for the follow-up reader.
 _REMINDER_START = re.compile(
-    r"\W*(?:(?:so|and|but|ok|okay|wait|hmm+|um+|uh+|sorry|remind\s+me|tell\s+me)\W+){0,3}"
+    r"\W*(?:(?:so|and|but|remind\s+me|tell\s+me)\W+){0,3}"
     r"(?:what|whats|what['’]s|wat|when|whens|where|wheres|who|whos|who['’]s|which|how|why)\b(?:['’]d\b)?",
     re.IGNORECASE,
 )  # "where'd they meet again": "'d" is "did" there
