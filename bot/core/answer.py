@@ -40,6 +40,7 @@ from bot.core.text import (
     replace_controls,
     request_subject,
     without_chat_openers,
+    without_filler,
     without_so,
 )
 
@@ -460,7 +461,10 @@ class Answerer:
             | (lexical.words_of(intents.keys) if intents is not None else frozenset())
         )
         self._vocabulary = sorted(self._known)  # what a typo may be a typo of
-        self._whole = WholeArticle.of([d.title for d in index.docs.values()], self.retriever.people, lexical)
+        docs = index.docs.values()
+        self._whole = WholeArticle.of(
+            [d.title for d in docs], self.retriever.people, lexical, [d.date for d in docs]
+        )
         # Vectors of recent messages, for the turns of a conversation after them.
         self._recent: ByteBoundedCache[str, np.ndarray] = ByteBoundedCache(
             RECENT_VECTORS_BYTES, lambda text, vector: text_size(text) + vector.nbytes
@@ -492,7 +496,7 @@ class Answerer:
         """Whether the message asks to be told about, or given the gist of, the article itself or the
         meeting as a whole ("tell me more about this story pls", "summarize the oval office meeting";
         bot.core.subjects)."""
-        subject = self._spelled(request_subject(text))
+        subject = self._requested(text)
         return bool(subject) and self._whole.asks_for_whole(subject, self.retriever.lexical)
 
     def _other_subject(self, text: str) -> bool:
@@ -500,7 +504,7 @@ class Answerer:
         training questions or the message-kind examples use, nor a typo of one ("info on ethereum",
         "what do you know about bernie sanders"); "tell me about yourself" and "summarize the artcle"
         are not."""
-        subject = self._spelled(request_subject(text))
+        subject = self._requested(text)
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
         return bool(stems) and unknown_to(stems, self._known, self._vocabulary)
 
@@ -516,6 +520,10 @@ class Answerer:
                 vectors[text] = vector
                 self._recent.put(text, vector.copy())  # a copy: a row would keep its whole batch alive
         return vectors
+
+    def _requested(self, text: str) -> str:
+        """What a request asks about, chat around it aside ("… lol", "btw …"), typos repaired."""
+        return self._spelled(request_subject(without_filler(text)))
 
     def _spelled(self, subject: str) -> str:
         """A request's subject with its typos repaired towards the article's words (only the subject: every

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
@@ -29,6 +30,25 @@ MANNER = "briefly quickly detail short brief sentences words lines"
 _ANOTHER = frozenset("other another next previous upcoming future second different".split())
 _CAPITALISED = re.compile(r"[A-Z]")
 _WRITING_WORDS = frozenset(WRITING.split())
+# Words that join two people in chat: "the trump x mamdani meeting", "trump vs mamdani".
+_JOINING = frozenset("x vs v versus".split())
+# "explain it like i'm five": how to tell it, not what about.
+_LIKE_FIVE = re.compile(r"\b(?:like\s+i\s*['’]?\s*a?m\s+(?:5|five)|eli5)\b", re.IGNORECASE)
+_MONTHS = tuple(
+    "january february march april may june july august september october november december".split()
+)
+
+
+def date_words(iso: str) -> list[str]:
+    """The words a date is written with: "2025-11-21" → november, nov, 21, 21st, 2025 (none if not a date)."""
+    try:
+        day = date.fromisoformat(iso.strip())
+    except ValueError:
+        return []
+    month = _MONTHS[day.month - 1]
+    tens, ones = divmod(day.day, 10)
+    suffix = "th" if tens == 1 or ones > 3 or ones == 0 else ("st", "nd", "rd")[ones - 1]
+    return [month, month[:3], str(day.day), f"{day.day}{suffix}", str(day.year)]
 
 
 @dataclass(frozen=True)
@@ -36,18 +56,22 @@ class WholeArticle:
     """Reads whether a request's subject is the article or its meeting as a whole (stems throughout)."""
 
     event: frozenset[str]  # the title's common words: "meet" ("Trump and Mamdani meet in the Oval Office")
-    title_names: frozenset[str]  # its other words, names of people and places: "oval", "offic"
+    title_names: frozenset[str]  # its other words, names of people and places, and the date's: "oval", "nov"
     writing: frozenset[str]
     whole: frozenset[str]
     manner: frozenset[str]
     people: frozenset[str]  # the people the article quotes
 
     @classmethod
-    def of(cls, titles: Iterable[str], people: Iterable[str], lexical: LexicalIndex) -> WholeArticle:
-        """The reader for an article of these titles, about these people (folded surnames)."""
+    def of(
+        cls, titles: Iterable[str], people: Iterable[str], lexical: LexicalIndex, dates: Iterable[str] = ()
+    ) -> WholeArticle:
+        """The reader for an article of these titles, about these people (folded surnames), of these
+        dates (ISO: the day of the meeting, "the nov 21 meeting")."""
         titles = list(titles)
         common = [w for t in titles for w in WORD_OF_LETTERS.findall(t) if not _CAPITALISED.match(w)]
         named = [w for t in titles for w in WORD_OF_LETTERS.findall(t) if _CAPITALISED.match(w)]
+        named += [w for d in dates for w in date_words(d)]
         people_stems = lexical.words_of(sorted(people))
         return cls(
             event=lexical.words_of(common) - people_stems,
@@ -62,12 +86,15 @@ class WholeArticle:
         """Whether the subject names the article or the meeting as a whole: "this story", "the oval
         office meeting", "trump and mamdani's meeting", "everything about the article". Not one of the
         people's things ("mamdani's story", "everything trump said"), not a place of the title alone ("the
-        oval office"), not another one ("their next meeting")."""
+        oval office"), not another one ("their next meeting"). "like i'm five" says how to tell it."""
+        subject = _LIKE_FIVE.sub(" ", subject)
         words = WORD_OF_LETTERS.findall(fold(subject))
         if any(w in _ANOTHER for w in words):
             return False
         stems = lexical.content_stems(subject)
         rest = stems - self.people
+        if stems & self.people:
+            rest -= _JOINING  # "the trump x mamdani meeting"
         if not rest <= self.event | self.title_names | self.writing | self.whole | self.manner:
             return False
         if stems & self.people:

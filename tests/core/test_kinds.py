@@ -216,6 +216,12 @@ def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answere
         ("tell me about mamdani's office", "answer"),  # a word of the title alone
         ("tell me about the oval office", "answer"),
         ("tell me about their next meeting", "answer"),  # another meeting
+        # Found by a newcomer check set (docs/check-sets.md): the meeting's day, chat around the request,
+        # chat joining the two people, and how to tell it were read as things asked about.
+        ("fill me in on the nov 21 meeting", "overview"),
+        ("what do u know abt the trump x mamdani meeting lol", "overview"),
+        ("explain this whole news story to me like im 5", "overview"),
+        ("tell me about the meeting of may 3", "answer"),  # another day
         ("summarize the super bowl", "not_covered"),  # nothing of the article
         ("what do you know about bernie sanders", "not_covered"),  # no typo of the article's words
     ],
