@@ -41,6 +41,7 @@ from bot.core.spelling import Speller
 from bot.core.text import (
     as_question,
     as_request_question,
+    versus_as_and,
     without_chat_openers,
     without_filler,
     without_reminding_again,
@@ -150,7 +151,8 @@ class Retriever:
         """The question as it is searched: a greeting before it and words of emphasis after its question
         word off (`without_chat_openers`), chat filler at its end off (`without_filler`), and an "again" that
         asks to be reminded ("where did they meet again?", `without_reminding_again`), typos against the
-        corpus repaired, a request to be told about something asked as a question ("tell me about
+        corpus repaired, two people set side by side in chat joined by "and" ("trump vs mamdani",
+        `versus_as_and`), a request to be told about something asked as a question ("tell me about
         mamdani" → "who is mamdani?", `as_request_question`), and the question mark a question typed
         without one lacks (`as_question`). Training reads its questions as written: a mark added there too
         did no better out of fold, and worse on the check sets (docs/experiments.md)."""
@@ -161,7 +163,7 @@ class Retriever:
         (`without_chat_openers`, which the message-kind reading applies first)."""
         plain = without_reminding_again(without_filler(opened))
         spelled = self.speller.correct(plain) if self.speller else plain
-        return as_question(as_request_question(spelled, self.people))
+        return as_question(as_request_question(versus_as_and(spelled, self.people), self.people))
 
     def retrieve_many(
         self,

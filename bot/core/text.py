@@ -814,6 +814,23 @@ def request_subject(text: str) -> str:
     return _subject(text[m.end() :]) if m else ""
 
 
+# Chat's words for two people set side by side: "trump vs mamdani", "trump x mamdani".
+_VERSUS = re.compile(r"\b([^\W\d_]+)[ \t]+(?:vs|versus|v|x)\.?[ \t]+([^\W\d_]+)\b", re.IGNORECASE)
+
+
+def versus_as_and(text: str, people: frozenset[str]) -> str:
+    """Two of `people` (folded surnames) set side by side in chat, joined by "and": "trump vs mamdani"
+    was declined ("vs" is no word of the article's or of how people ask it), "trump and mamdani"
+    answered. Other words are left as typed ("the x factor", "roe v wade")."""
+
+    def joined(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        both = a.casefold() in people and b.casefold() in people
+        return f"{a} and {b}" if both else m.group(0)
+
+    return _VERSUS.sub(joined, text)
+
+
 def as_request_question(text: str, people: frozenset[str]) -> str:
     """A request to be told about something, as the question it asks: "who is X?" when X is one of
     `people` (a folded surname, maybe after a title), "what is X?" otherwise; and a person's name alone

@@ -12,6 +12,7 @@ from bot.core.text import (
     remove_invisible_in_words,
     replace_controls,
     request_subject,
+    versus_as_and,
     without_chat_openers,
     without_filler,
     without_reminding_again,
@@ -160,6 +161,25 @@ PEOPLE = frozenset({"mamdani", "trump", "bannon"})
 )
 def test_a_request_to_be_told_about_something_is_asked_as_a_question(typed: str, searched: str) -> None:
     assert as_request_question(typed, PEOPLE) == searched
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("trump vs mamdani", "trump and mamdani"),
+        ("tell me about Trump vs. Mamdani?", "tell me about Trump and Mamdani?"),
+        ("mamdani versus trump", "mamdani and trump"),
+        ("the trump x mamdani meeting", "the trump and mamdani meeting"),
+        ("trump v mamdani", "trump and mamdani"),
+        ("what is roe v wade", "what is roe v wade"),  # not the article's people
+        ("trump vs the press", "trump vs the press"),  # one person only
+        ("the x factor", "the x factor"),
+        ("trump  vs" + " " * 3000 + "x", "trump  vs" + " " * 3000 + "x"),  # long runs: linear
+    ],
+)
+def test_two_people_set_side_by_side_in_chat_are_joined_by_and(typed: str, searched: str) -> None:
+    # "trump vs mamdani" was declined: "vs" is no word of the article's or of how people ask about it.
+    assert versus_as_and(typed, PEOPLE) == searched
 
 
 @pytest.mark.parametrize(
