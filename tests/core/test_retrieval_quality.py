@@ -332,10 +332,12 @@ def test_requests_about_the_article_as_a_whole_get_the_overview(answerer: Answer
     # that ends a message is not searched (bot.core.text.without_filler), "any info on what they wore lol"
     # is declined like the same without "lol" (the speller had made "lol" "low", which carried it past the
     # abstainer): hit@1 0.857, highlight@gold 0.810, answered 0.952; with the answer-line cosine read by the
-    # abstainer, off-topic declined 1.000. The bars are one message under these.
+    # abstainer, off-topic declined 1.000. Since 2026-12-04 (the meeting's day, chat around a request and
+    # "x" between the people read; bot.core.subjects) intents right 0.765. The bars are one message under
+    # these.
     report = evaluate_contacts(answerer, read_contacts(repo_root / "train" / "checks" / "requests_b.jsonl"))
     assert report.answerable == 21 and report.intents == 17 and report.off_topic == 15
-    assert report.intents_right >= 0.58 and report.hit1 >= 0.80, _misses(report)
+    assert report.intents_right >= 0.70 and report.hit1 >= 0.80, _misses(report)
     assert report.highlight >= 0.76 and report.answered >= 0.90, _misses(report)
     assert report.off_topic_declined >= 0.93, _misses(report)
 
