@@ -399,9 +399,11 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     found Mamdani's age."""
     folded = fold(text)
     words = _WORD.findall(folded)
+    earlier = _WORD.findall(fold(previous))
+    if _VICE_VERSA.search(folded):
+        return _the_other_way_round(words, earlier, previous, people)
     if not _continues(folded, people) or any(w in BACK_REFERENCES for w in words):
         return None
-    earlier = _WORD.findall(fold(previous))
     own = {w for w in words if w in people}
     named = list(dict.fromkeys(w for w in earlier if w in people))  # in the order the question names them
     if len(own) != 1 or not 1 <= len(named) <= 2 or own == {named[0]}:
@@ -417,6 +419,30 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     # call trump?" asks what trump called mamdani, so they change places (only when the one named now
     # is the one the question was about, not the one it asked of).
     swaps = [new] if len(named) == 1 else [named[1], named[0]]  # what each name named before becomes
+    return _renamed(previous, named, swaps)
+
+
+# "and vice versa?", "the other way round?": the question before with its two people changing places.
+_VICE_VERSA = re.compile(r"\b(?:vice\W+versa|(?:the\W+)?other\W+way\W+a?round)\b")
+_VICE_VERSA_WORDS = frozenset("vice versa the other way round around".split())
+_ASKS_MORE = frozenset("when where why who whom whose which".split())  # "vice versa, and when?"
+
+
+def _the_other_way_round(
+    words: Sequence[str], earlier: Sequence[str], previous: str, people: frozenset[str]
+) -> str | None:
+    """The earlier question with its two people changing places ("and vice versa?" after "what did trump
+    call mamdani?" asks what mamdani called trump), when the message says nothing else and the earlier
+    question named two of the `people`; else None."""
+    named = list(dict.fromkeys(w for w in earlier if w in people))
+    said = (FUNCTION_WORDS | CONTINUATION_WORDS | _VICE_VERSA_WORDS | {"what", "how"}) - _ASKS_MORE
+    if len(named) != 2 or any(w not in said and not _INTERJECTION_WORD.fullmatch(w) for w in words):
+        return None
+    return _renamed(previous, named, [named[1], named[0]])
+
+
+def _renamed(previous: str, named: Sequence[str], swaps: Sequence[str]) -> str:
+    """`previous` with each of the `named` (folded surnames) written as the swap at its place."""
     # One group per name, so the match says which it was ("MAMDANİ" matches "mamdani" but folds otherwise).
     pattern = "|".join(f"(?P<n{i}>{re.escape(w)})" for i, w in enumerate(named))
     return re.sub(

@@ -666,12 +666,27 @@ PEOPLE = frozenset({"trump", "mamdani", "bannon"})
         ("sorry, i mean trump", "how old is Mamdani", "how old is trump"),
         ("i meant trump", "what did mamdani say about rent", "what did trump say about rent"),
         ("i mean trump is a republican", "how old is mamdani", None),  # a statement of its own
+        # "vice versa": the two people change places (a new user's trial: "and vice versa?" after "what
+        # did trump call mamdani" was declined).
+        ("and vice versa?", "what did trump call mamdani", "what did mamdani call trump"),
+        ("vice versa", "What did Mamdani say about Trump?", "What did trump say about mamdani?"),
+        ("ok what about the other way round?", "what did trump call mamdani", "what did mamdani call trump"),
+        ("and the other way around", "what did trump call mamdani", "what did mamdani call trump"),
+        ("and vice versa?", "how old is mamdani", None),  # one person: no places to change
+        ("vice versa, and when?", "what did trump call mamdani", None),  # it asks something more
+        ("is it vice versa for bannon", "what did trump call mamdani", None),
     ],
 )
 def test_a_continuation_naming_someone_else_asks_the_last_question_about_them(
     followup: str, previous: str, expected: str | None
 ) -> None:
     assert swap_name(followup, previous, PEOPLE) == expected
+
+
+def test_vice_versa_asks_the_question_before_with_its_people_changing_places(answerer: Answerer) -> None:
+    # A new user's trial: "and vice versa?" after "what did trump call mamdani" was declined.
+    a = answerer.ask("and vice versa?", history=["what did trump call mamdani"])
+    assert a.kind == "answer" and "fascist" in (a.highlight or ""), a.highlight
 
 
 @pytest.mark.parametrize("followup", ["what did he say exactly", "what exactly did he say?"])
