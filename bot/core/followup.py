@@ -470,8 +470,11 @@ _ASKING_WORD = re.compile(rf"\b(?:what|which|how|{_WH}|{_AUX})\b")
 _JOINED_QUESTION = re.compile(
     rf"(?:(?:and|but|so|also|or|plus)\W+)+(?:what(?!\W+about\b)|which|how(?!\W+about\b)|{_WH}|{_AUX})\b"
 )
+# Words that stress a bare question word and ask nothing more ("where exactly?", "why tho", "how so").
+_STRESS = r"(?:\W+(?:exactly|precisely|specifically|tho|though|then|so))*"
 _BARE = re.compile(
-    rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))\W*$",
+    rf"{_OPENER}(?P<wh>(?:(?:for|since|until)\s+)?(?:{_HOW}|what\s+(?:time|year|day|for)|{_WH}|how))"
+    rf"{_STRESS}\W*$",
     re.IGNORECASE,
 )
 # The earlier question's own question word: "how tall" whole, but only "how" of "how did".

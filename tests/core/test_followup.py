@@ -564,6 +564,12 @@ def test_eval_of_pairs_without_standalone_ones_says_n_a(
         ("and where does he live?", "who is bannon", None),  # says more than a question word
         ("when?", "tell me about the letter", None),  # nothing asked before to ask again
         ("hmm, where?", "when was the meeting?", "where was the meeting?"),  # the same openers as above
+        # A word of stress after it asks nothing more (a new user's trial: "where exactly" was declined).
+        ("where exactly", "when was the meeting?", "where was the meeting?"),
+        ("when exactly?", "did trump endorse mamdani", "when did trump endorse mamdani"),
+        ("why tho", "did trump endorse mamdani", "why did trump endorse mamdani"),
+        ("and how so?", "did trump endorse mamdani", "how did trump endorse mamdani"),
+        ("where exactly is queens", "when was the meeting?", None),  # a question of its own
     ],
 )  # fmt: skip
 def test_a_bare_question_word_asks_the_question_before_again(followup: str, before: str, asked) -> None:
@@ -578,6 +584,8 @@ def test_a_bare_question_word_asks_the_question_before_again(followup: str, befo
         ("what did mamdani send to the white house", "when?", "October"),
         ("wen did they meet", "where", "Oval Office"),  # a trial: declined, "wen" was no question word
         ("wen did they meet", "how long", "45 minutes"),
+        ("wen did they meet", "where exactly?", "Oval Office"),  # a trial: declined, "exactly" asked more
+        ("what about housing", "where exactly", "Brooklyn Navy Yard"),
     ],
 )
 def test_a_bare_question_word_is_answered_in_context(
