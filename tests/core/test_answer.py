@@ -596,3 +596,18 @@ def test_what_someone_said_is_not_bolded_in_someone_elses_words(answerer: Answer
     assert mamdani.kind == "answer" and "All things that I agree with" not in mamdani.highlight
     trump = answerer.ask("what did trump say about mamdani")
     assert "All things that I agree with" in trump.highlight, trump.highlight
+
+
+@pytest.mark.parametrize("question", ["when will they meet again?", "so when r they meeting again"])
+def test_a_question_for_a_time_bolds_a_line_that_gives_one(answerer: Answerer, question: str) -> None:
+    # A new user's trial: "when will they meet again?" bolded "Trump confirmed they'll meet again.", the
+    # line of the training questions that ask whether they will, over the date a line further on gives.
+    a = answerer.ask(question)
+    assert a.kind == "answer" and "November 3, 2026" in (a.highlight or ""), a.highlight
+
+
+def test_a_question_whether_keeps_its_line_and_a_clause_asks_no_time(answerer: Answerer) -> None:
+    assert "Trump confirmed they" in (answerer.ask("will they meet again?").highlight or "")
+    # "when" of a clause is not what the question asks for.
+    a = answerer.ask("what did trump call mamdani when they were fighting")
+    assert "communist" in (a.highlight or ""), a.highlight
