@@ -498,6 +498,12 @@ def restated(history: Sequence[str], people: frozenset[str] = frozenset()) -> li
     return out
 
 
+def bare_start(text: str) -> int:
+    """Where the question word of a question starts, after its opener ("so, when was it?")."""
+    opened = re.match(_OPENER, text, re.IGNORECASE)
+    return opened.end() if opened else 0
+
+
 def ask_again(text: str, previous: str) -> str | None:
     """The earlier question asked with this message's question word, when the message is only one; else
     None."""
@@ -507,6 +513,11 @@ def ask_again(text: str, previous: str) -> str | None:
     wh = bare.group("wh").lower()
     asked = _ASKED_WITH.match(previous)
     if asked:
+        stressed = bare.end("wh") < len(text.rstrip(" \t\n?!.…"))
+        own = previous[bare_start(previous) : asked.end()].lower()
+        if stressed and own.split()[:1] == wh.split()[:1]:
+            # "how exactly?" after "how much is rent?" asks that more exactly, not "how is rent".
+            return previous
         return wh + previous[asked.end() :]
     yes_no = _ASKED_YES_NO.match(previous)
     if yes_no:

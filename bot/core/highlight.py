@@ -60,6 +60,7 @@ FEATURES = (
 # housing crises" bolded the GDP; docs/experiments.md, thirtieth session).
 MEASURED_TYPES = frozenset({"time", "number"})
 MEASURED_TYPE_MARGIN = 2.0
+_WORDS = FEATURES.index("words")  # the share of the question's content words a line has
 # What may come before the question word that opens a question: the kind asked for is the question's own
 # ("when will they meet again?"), not a clause's ("what did trump say when asked…", "me when…").
 _OPENING = re.compile(r"\W*(?:(?:and|so|but|ok|okay)\W+)?", re.IGNORECASE)
@@ -376,7 +377,11 @@ class Highlighter:
         wanted = {t for t in MEASURED_TYPES if ANSWER_TYPES[t][0].match(opening)}
         if wanted and not wanted & held_types(found[kept[0]].text):
             near = scores[kept[0]] - MEASURED_TYPE_MARGIN
-            kept = [i for i in kept if scores[i] >= near and wanted & held_types(found[i].text)] + kept
+            # ... and is about what is asked: a date of something else is no answer ("when will the
+            # compact be signed?" bolded the next meeting's date).
+            about = features[:, _WORDS] > 0
+            gives = [i for i in kept if scores[i] >= near and about[i] and wanted & held_types(found[i].text)]
+            kept = gives + kept
         best = found[kept[0]]
         chunk = self.index.chunks[positions[best.rank]]
         a, b = chunk.sentences[best.first], chunk.sentences[best.last]

@@ -32,6 +32,8 @@ _CAPITALISED = re.compile(r"[A-Z]")
 _WRITING_WORDS = frozenset(WRITING.split())
 # Words that join two people in chat: "the trump x mamdani meeting", "trump vs mamdani".
 _JOINING = frozenset("x vs v versus".split())
+_TOKEN = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+")
 # "explain it like i'm five": how to tell it, not what about.
 _LIKE_FIVE = re.compile(r"\b(?:like\s+i\s*['’]?\s*a?m\s+(?:5|five)|eli5)\b", re.IGNORECASE)
 _MONTHS = tuple(
@@ -61,6 +63,8 @@ class WholeArticle:
     whole: frozenset[str]
     manner: frozenset[str]
     people: frozenset[str]  # the people the article quotes
+    title_people: frozenset[str] = frozenset()  # those of them the title names: whose meeting it is
+    numbers: frozenset[str] = frozenset()  # the numbers of the meeting's day: "21", "2025"
 
     @classmethod
     def of(
@@ -71,16 +75,28 @@ class WholeArticle:
         titles = list(titles)
         common = [w for t in titles for w in WORD_OF_LETTERS.findall(t) if not _CAPITALISED.match(w)]
         named = [w for t in titles for w in WORD_OF_LETTERS.findall(t) if _CAPITALISED.match(w)]
-        named += [w for d in dates for w in date_words(d)]
+        days = [w for d in dates for w in date_words(d)]
         people_stems = lexical.words_of(sorted(people))
         return cls(
             event=lexical.words_of(common) - people_stems,
-            title_names=lexical.words_of(named) - people_stems,
+            title_names=lexical.words_of(named + days) - people_stems,
             writing=lexical.words_of([WRITING]),
             whole=lexical.words_of([WHOLE]),
             manner=lexical.words_of([MANNER]),
             people=people_stems,
+            title_people=lexical.words_of(named) & people_stems,
+            numbers=frozenset(n for w in days for n in _NUMBER.findall(w)),
         )
+
+    def _numbers_named(self, subject: str, lexical: LexicalIndex) -> list[str]:
+        """The numbers of the subject that name something, not how to tell it ("in 3 sentences")."""
+        words = _TOKEN.findall(fold(subject))
+        return [
+            n
+            for i, w in enumerate(words)
+            for n in _NUMBER.findall(w)
+            if not lexical.content_stems(_after(words, i)) & self.manner
+        ]
 
     def asks_for_whole(self, subject: str, lexical: LexicalIndex) -> bool:
         """Whether the subject names the article or the meeting as a whole: "this story", "the oval
@@ -91,9 +107,13 @@ class WholeArticle:
         words = WORD_OF_LETTERS.findall(fold(subject))
         if any(w in _ANOTHER for w in words):
             return False
+        if any(n not in self.numbers for n in self._numbers_named(subject, lexical)):
+            return False  # another day ("the nov 3 meeting"; a one-digit number is no search term)
         stems = lexical.content_stems(subject)
         rest = stems - self.people
         if stems & self.people:
+            if self.title_people and not stems & self.people <= self.title_people:
+                return False  # someone else's meeting ("the trump x bannon meeting")
             rest -= _JOINING  # "the trump x mamdani meeting"
         if not rest <= self.event | self.title_names | self.writing | self.whole | self.manner:
             return False
@@ -104,6 +124,10 @@ class WholeArticle:
         # "article" is a function word to search with, so it is read as typed.
         writing = any(w in _WRITING_WORDS or w[:-1] in _WRITING_WORDS for w in words)
         return writing or bool(rest & (self.event | self.writing | self.whole))
+
+
+def _after(words: list[str], i: int) -> str:
+    return words[i + 1] if i + 1 < len(words) else ""
 
 
 def unknown_to(stems: Iterable[str], known: frozenset[str], vocabulary: list[str]) -> bool:

@@ -814,14 +814,16 @@ def request_subject(text: str) -> str:
     return _subject(text[m.end() :]) if m else ""
 
 
-# Chat's words for two people set side by side: "trump vs mamdani", "trump x mamdani".
-_VERSUS = re.compile(r"\b([^\W\d_]+)[ \t]+(?:vs|versus|v|x)\.?[ \t]+([^\W\d_]+)\b", re.IGNORECASE)
+# Chat's words for two people set side by side, ending the message: "trump vs mamdani", "tell me about
+# trump x mamdani?".
+_VERSUS = re.compile(r"\b([^\W\d_]+)[ \t]+(?:vs|versus|v|x)\.?[ \t]+([^\W\d_]+)(?=[\s?!.…]*$)", re.IGNORECASE)
 
 
 def versus_as_and(text: str, people: frozenset[str]) -> str:
-    """Two of `people` (folded surnames) set side by side in chat, joined by "and": "trump vs mamdani"
-    was declined ("vs" is no word of the article's or of how people ask it), "trump and mamdani"
-    answered. Other words are left as typed ("the x factor", "roe v wade")."""
+    """Two of `people` (folded surnames) set side by side in chat at the end of the message, joined by
+    "and": "trump vs mamdani" was declined ("vs" is no word of the article's or of how people ask it),
+    "trump and mamdani" answered. Other words are left as typed ("the x factor", "roe v wade"), and so is
+    a contrast that goes on ("trump versus mamdani on rent" bolds how their solutions differ)."""
 
     def joined(m: re.Match[str]) -> str:
         a, b = m.group(1), m.group(2)

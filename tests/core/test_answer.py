@@ -606,6 +606,13 @@ def test_a_question_for_a_time_bolds_a_line_that_gives_one(answerer: Answerer, q
     assert a.kind == "answer" and "November 3, 2026" in (a.highlight or ""), a.highlight
 
 
+def test_a_date_of_something_else_is_not_bolded_for_a_time(answerer: Answerer) -> None:
+    # A review: "when will the compact be signed?", which the article cannot answer, bolded the next
+    # meeting's date; the line must share a word with the question.
+    a = answerer.ask("when will the compact be signed?")
+    assert "November 3, 2026" not in (a.highlight or ""), a.highlight
+
+
 def test_a_question_whether_keeps_its_line_and_a_clause_asks_no_time(answerer: Answerer) -> None:
     assert "Trump confirmed they" in (answerer.ask("will they meet again?").highlight or "")
     # "when" of a clause is not what the question asks for.

@@ -570,6 +570,10 @@ def test_eval_of_pairs_without_standalone_ones_says_n_a(
         ("why tho", "did trump endorse mamdani", "why did trump endorse mamdani"),
         ("and how so?", "did trump endorse mamdani", "how did trump endorse mamdani"),
         ("where exactly is queens", "when was the meeting?", None),  # a question of its own
+        # The question word of the question before, stressed, asks it more exactly (a review: "how
+        # exactly?" after "how much is rent" was asked as "how is rent").
+        ("how exactly?", "how much is rent", "how much is rent"),
+        ("when exactly", "so, when was the meeting?", "so, when was the meeting?"),
     ],
 )  # fmt: skip
 def test_a_bare_question_word_asks_the_question_before_again(followup: str, before: str, asked) -> None:

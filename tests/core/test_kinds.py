@@ -222,6 +222,8 @@ def test_an_overview_is_the_opening_paragraph_and_the_sections(answerer: Answere
         ("what do u know abt the trump x mamdani meeting lol", "overview"),
         ("explain this whole news story to me like im 5", "overview"),
         ("tell me about the meeting of may 3", "answer"),  # another day
+        ("what do u know abt the nov 3 meeting lol", "answer"),  # another day of the same month (a review)
+        ("tell me about the trump x bannon meeting lol", "answer"),  # not the title's people (a review)
         ("summarize the super bowl", "not_covered"),  # nothing of the article
         ("what do you know about bernie sanders", "not_covered"),  # no typo of the article's words
     ],

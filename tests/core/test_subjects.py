@@ -50,6 +50,9 @@ def test_the_titles_common_words_name_the_event_and_its_capitalised_ones_do_not(
         ("the november 21st meeting", True),
         ("the meeting of 2025", True),
         ("the may 3 meeting", False),
+        ("the nov 3 meeting", False),  # another day: a one-digit number is no search term (a review)
+        ("the november 2 meeting", False),
+        ("the meeting in 3 sentences", True),  # how to tell it
         ("nov 21", False),
         # Chat joins the two people ("the trump x mamdani meeting"); only between people.
         ("the trump x mamdani meeting", True),

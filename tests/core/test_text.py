@@ -169,7 +169,8 @@ def test_a_request_to_be_told_about_something_is_asked_as_a_question(typed: str,
         ("trump vs mamdani", "trump and mamdani"),
         ("tell me about Trump vs. Mamdani?", "tell me about Trump and Mamdani?"),
         ("mamdani versus trump", "mamdani and trump"),
-        ("the trump x mamdani meeting", "the trump and mamdani meeting"),
+        ("the trump x mamdani meeting", "the trump x mamdani meeting"),  # only ending the message
+        ("trump versus mamdani on rent", "trump versus mamdani on rent"),  # a contrast that goes on
         ("trump v mamdani", "trump and mamdani"),
         ("what is roe v wade", "what is roe v wade"),  # not the article's people
         ("trump vs the press", "trump vs the press"),  # one person only
