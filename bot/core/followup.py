@@ -425,7 +425,11 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
 # "and vice versa?", "the other way round?": the question before with its two people changing places.
 _VICE_VERSA = re.compile(r"\b(?:vice\W+versa|(?:the\W+)?other\W+way\W+a?round)\b")
 _VICE_VERSA_WORDS = frozenset("vice versa the other way round around".split())
-_ASKS_MORE = frozenset("when where why who whom whose which".split())  # "vice versa, and when?"
+# All a message that asks "vice versa" may say: "and vice versa?", "what about the other way round?",
+# "is it vice versa too?"; not "is there no other way around it?" nor "and vice versa how?" (a review).
+_SAYS_VICE_VERSA = (
+    (CONTINUATION_WORDS - {"how"}) | _VICE_VERSA_WORDS | frozenset("what is it too then".split())
+)
 
 
 def _the_other_way_round(
@@ -435,8 +439,8 @@ def _the_other_way_round(
     call mamdani?" asks what mamdani called trump), when the message says nothing else and the earlier
     question named two of the `people`; else None."""
     named = list(dict.fromkeys(w for w in earlier if w in people))
-    said = (FUNCTION_WORDS | CONTINUATION_WORDS | _VICE_VERSA_WORDS | {"what", "how"}) - _ASKS_MORE
-    if len(named) != 2 or any(w not in said and not _INTERJECTION_WORD.fullmatch(w) for w in words):
+    said = all(w in _SAYS_VICE_VERSA or _INTERJECTION_WORD.fullmatch(w) for w in words)
+    if len(named) != 2 or not said:
         return None
     return _renamed(previous, named, [named[1], named[0]])
 

@@ -687,6 +687,9 @@ PEOPLE = frozenset({"trump", "mamdani", "bannon"})
         ("and vice versa?", "how old is mamdani", None),  # one person: no places to change
         ("vice versa, and when?", "what did trump call mamdani", None),  # it asks something more
         ("is it vice versa for bannon", "what did trump call mamdani", None),
+        ("is it vice versa too?", "what did trump call mamdani", "what did mamdani call trump"),
+        ("is there no other way around it?", "what did trump call mamdani", None),  # a review
+        ("and vice versa how?", "what did trump call mamdani", None),  # it asks something more
     ],
 )
 def test_a_continuation_naming_someone_else_asks_the_last_question_about_them(
