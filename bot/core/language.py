@@ -111,11 +111,16 @@ class LanguageReader:
         if code == "en":
             return "en"  # the identifier's likeliest is English: a word or two of another is no evidence
         folded = {w.casefold() for w in words}
+        named = len(self._words(text, keep_names=True)) > len(words)
         for guess, _ in guesses:
             found = folded & self._function_words.get(guess, frozenset())
             long_found = sum(len(w) >= FUNCTION_WORD_LETTERS for w in found)
             if long_found >= FUNCTION_WORDS or (long_found and len(found) > FUNCTION_WORDS):
                 return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
+            if long_found and len(found) == len(folded) >= FUNCTION_WORDS and guess == code and named:
+                # Every word but the article's names: "quien es mamdani" (es at 0.83); without a name it
+                # may be a loan ("per se", "que la").
+                return guess
         return "en"
 
     def leans_to_other(self, text: str) -> bool:
@@ -142,11 +147,11 @@ class LanguageReader:
         known = self._known(words)
         return probability >= SURE or (probability >= LEANS and known * 2 <= len(words))
 
-    def _words(self, text: str) -> list[str]:
-        """The message's words to judge its language by: the article's names set aside, full-width
-        letters read as the letters they are."""
+    def _words(self, text: str, keep_names: bool = False) -> list[str]:
+        """The message's words to judge its language by: the article's names set aside (unless
+        `keep_names`), full-width letters read as the letters they are."""
         text = _SCRIPT_CHANGE.sub(" ", unicodedata.normalize("NFKC", text))
-        return [w for w in WORD_OF_LETTERS.findall(text) if w.casefold() not in self._names]
+        return [w for w in WORD_OF_LETTERS.findall(text) if keep_names or w.casefold() not in self._names]
 
     def _known(self, words: list[str]) -> int:
         """How many of the words are English ones or the article's."""
