@@ -127,6 +127,7 @@ class WholeArticle:
 
 
 def _after(words: list[str], i: int) -> str:
+    """The word after the i-th, or nothing at the end."""
     return words[i + 1] if i + 1 < len(words) else ""
 
 
