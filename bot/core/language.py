@@ -117,10 +117,12 @@ class LanguageReader:
             long_found = sum(len(w) >= FUNCTION_WORD_LETTERS for w in found)
             if long_found >= FUNCTION_WORDS or (long_found and len(found) > FUNCTION_WORDS):
                 return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
-            if long_found and len(found) == len(folded) >= FUNCTION_WORDS and guess == code and named:
-                # Every word but the article's names: "quien es mamdani" (es at 0.83); without a name it
-                # may be a loan ("per se", "que la").
-                return guess
+            if guess == code and probability >= SURE_LONGER and named and long_found:
+                if len(found) == len(folded) >= FUNCTION_WORDS:
+                    # Every word but the article's names, and the identifier at 0.8 as for a longer
+                    # message: "quien es mamdani" (es at 0.83); not a loan ("trump per se", it at 0.58;
+                    # "um der trump", de at 0.64), nor two function words without a name ("que la").
+                    return guess
         return "en"
 
     def leans_to_other(self, text: str) -> bool:
