@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.text import fold
+from bot.core.text import MONTHS, fold
 
 # Verbs that put words in someone's mouth (or on their page).
 _SAYING = (
@@ -27,9 +27,8 @@ _NAME_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 _NOT_NAMES = frozenset(
     """a an and as at but by for former from he her his i if in it its just last meanwhile my next no not
     now of on or our she so that the their then there these they this those to us we when while who yet you
-    january february march april may june july august september october november december monday tuesday
-    wednesday thursday friday saturday sunday mr mrs ms dr president mayor senator""".split()
-)
+    monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr president mayor senator""".split()
+) | frozenset(MONTHS)
 _PRONOUNS = frozenset("he she they i we you it".split())
 # After a closing quote: `, Trump said` or `, said Trump` or `, he said`.
 _AFTER = re.compile(

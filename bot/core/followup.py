@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.core.cache import ByteBoundedCache, text_size
 from bot.core.lexical import FUNCTION_WORDS, LexicalIndex
-from bot.core.text import AUXILIARIES, fold
+from bot.core.text import AUXILIARIES, WORD, fold
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,6 @@ MAX_HISTORY = 3
 CREDIT_CACHE_BYTES = 2**20
 _FLOAT_BYTES = 24
 
-_WORD = re.compile(r"[^\W_]+")
 # Asking who someone named is, and nothing else ("who is mamdani?", "who was steve bannon"): read alone
 # when all it names are names the article writes. Not "what is …": the article's capitalised words
 # include months and places, which a follow-up asks about in context ("what was april?" after a
@@ -147,7 +146,7 @@ class FollowupReader:
     def plural(self, text: str, before: bool = True) -> bool:
         """Whether a message names something plural that a later "they" may stand for; `before`, whether
         the message before it did (so its own "they" stood for that)."""
-        words = _WORD.findall(fold(text))
+        words = WORD.findall(fold(text))
         if any(w in PLURAL_WORDS for w in words) or len({w for w in words if w in self.people}) > 1:
             return True
         if before and any(w in PLURAL_PRONOUNS for w in words):
@@ -179,12 +178,12 @@ class FollowupReader:
         """
         folded = fold(text)
         asked_to_name = _NAMING.match(folded)
-        if asked_to_name and set(_WORD.findall(asked_to_name.group("what"))) <= self.names:
+        if asked_to_name and set(WORD.findall(asked_to_name.group("what"))) <= self.names:
             # "who is mamdani?" asks who he is whatever came before; a name is no ellipsis (after two
             # questions on the letter, it bolded the letter: the name is in every passage, so its words
             # pinned nothing and the conversation tipped it).
             return 1.0
-        words = _WORD.findall(folded)
+        words = WORD.findall(folded)
         content = [w for w in words if w not in BACK_REFERENCES and self.lexical.content_stems(w)]
         mass = sum(self.word_credit(w) for w in content)
         score = min(1.0, mass / SELF_CONTAINED_MASS)
@@ -250,7 +249,7 @@ class FollowupReader:
         him?", "and the other guy's?" and "and what did mamdani propose?" (after a question on energy) do
         not."""
         folded = fold(text)
-        words = _WORD.findall(folded)
+        words = WORD.findall(folded)
         return (
             _continues(folded, self.people)
             and _JOINED_QUESTION.match(_INTERJECTION.sub("", folded)) is None
@@ -316,9 +315,7 @@ class FollowupReader:
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
         plural_before = bool(recent) and self._plurals(recent)[-1]
-        return bool(
-            _pointers(_WORD.findall(fold(text)), plural_before, self.ends_pointing_back(text, recent))
-        )
+        return bool(_pointers(WORD.findall(fold(text)), plural_before, self.ends_pointing_back(text, recent)))
 
     def ends_pointing_back(self, text: str, before: Sequence[str]) -> frozenset[str]:
         """The last words that, ending this message with their object left unsaid, point back at the
@@ -329,11 +326,11 @@ class FollowupReader:
         "where?" after it; not "who is zohran mamdani?" or "what did trump say about the press?")."""
         if not self.someone_else(text, before):
             return frozenset()
-        last = _WORD.findall(fold(text))[-1:]
+        last = WORD.findall(fold(text))[-1:]
         if not last or last[0] not in PROPOSING:
             return _ANSWERING  # the subject (a BM25 query) is looked up only for a verb of proposing
         subject = next((m for m in reversed(before) if self.lexical.content_stems(m)), "")
-        named = [w for w in _WORD.findall(fold(subject)) if self.lexical.content_stems(w) - self._name_stems]
+        named = [w for w in WORD.findall(fold(subject)) if self.lexical.content_stems(w) - self._name_stems]
         if named and bool(np.any(self.lexical.scores(" ".join(named))[self._proposals] > 0)):
             return _ANSWERING | PROPOSING
         return _ANSWERING
@@ -346,9 +343,9 @@ class FollowupReader:
         same thing ("where was the rally?" between them: Trump's words at the meeting were bolded). A
         group's "how did republicans react?" asks of its own after any message (a trial found Bannon's
         words bolded after "who is mamdani?")."""
-        own = set(_WORD.findall(fold(text))) & self.people
+        own = set(WORD.findall(fold(text))) & self.people
         for n in range(len(before) - 1, -1, -1) if own else ():
-            named = set(_WORD.findall(fold(before[n]))) & self.people
+            named = set(WORD.findall(fold(before[n]))) & self.people
             if named:
                 return bool(named - own)
             # Past one naming nobody only while it stays on the subject of the one before it, by a word of
@@ -380,7 +377,7 @@ def _continues(folded: str, people: frozenset[str] = frozenset()) -> bool:
     trump"): "no i meant in queens" after "how much is rent?" leaned on it and was answered with a line on
     Mamdani's district (a trial); read alone, it is declined."""
     opening = _INTERJECTION.sub("", folded)
-    corrects = _CORRECTION.match(opening) is not None and bool(set(_WORD.findall(opening)) & people)
+    corrects = _CORRECTION.match(opening) is not None and bool(set(WORD.findall(opening)) & people)
     return corrects or any(
         opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
     )
@@ -398,8 +395,8 @@ def swap_name(text: str, previous: str, people: frozenset[str]) -> str | None:
     question's name outweighs the follow-up's: both are in most passages, and "and how old is trump?"
     found Mamdani's age."""
     folded = fold(text)
-    words = _WORD.findall(folded)
-    earlier = _WORD.findall(fold(previous))
+    words = WORD.findall(folded)
+    earlier = WORD.findall(fold(previous))
     if _VICE_VERSA.search(folded):
         return _the_other_way_round(words, earlier, previous, people)
     if not _continues(folded, people) or any(w in BACK_REFERENCES for w in words):

@@ -31,7 +31,7 @@ from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing, IndexStal
 from bot.core.lexical import LexicalIndex
 from bot.core.model import RetrievalModel
 from bot.core.speakers import asked_about
-from bot.core.text import WORD_OF_LETTERS, fold, quoted_pieces
+from bot.core.text import MONTHS, WORD_OF_LETTERS, fold, quoted_pieces
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ HIGHLIGHT_SHARE = 0.6
 MAX_PASSAGES = 10  # the most passages a saved model may take the bold line from (training tries 1 to 3)
 FRAGMENT_WORDS = 3  # a sentence of at most this many words is a fragment, not a statement
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTHS = "|".join(MONTHS)
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # type: (what the question looks like, what an answer to it holds)
     "time": (

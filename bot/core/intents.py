@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import numpy as np
 
 from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
-from bot.core.text import LETTER_OR_DIGIT, has_lone_surrogates
+from bot.core.text import LETTER_OR_DIGIT, WORD, has_lone_surrogates
 from bot.core.training import clearly_better, read_json_lines
 
 log = logging.getLogger(__name__)
@@ -50,12 +49,11 @@ NEIGHBOUR_CHOICES = (1, 2, 3, 4, 6, 8)  # how many nearest examples of a kind it
 CLEARLY_BETTER = 2.0
 # Longer than any word of a language written with spaces ("antidisestablishmentarianism" has 28 letters).
 LONGEST_WORD = 40
-_WORD = re.compile(r"[^\W_]+")
 
 
 def message_key(text: str) -> str:
     """A message's words, casefolded: "What is this?" and "what is this" are the same message."""
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(WORD.findall(text.casefold()))
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ class IntentReader:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
         if not LETTER_OR_DIGIT.search(text):
             return Intent(CHATTER, sign_group(text), 1.0)  # a lone emoji or punctuation: nothing to search
-        if all(len(w) > LONGEST_WORD for w in _WORD.findall(text)):
+        if all(len(w) > LONGEST_WORD for w in WORD.findall(text)):
             # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,
             # though its vector can sit near a goodbye. It is searched, and declined.
             return None

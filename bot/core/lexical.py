@@ -13,7 +13,7 @@ from bm25s.stopwords import STOPWORDS_EN  # a short list: long ones drop words l
 
 from bot.core.cache import ByteBoundedCache, strings_size, text_size
 from bot.core.language import proper_names
-from bot.core.text import fold_for_search
+from bot.core.text import WORD, fold_for_search
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ DENSE_LIMIT = 5_000_000  # cells of the dense term table (20 MB of float32)
 # are asked for several times while it is answered, a sentence's whenever its chunk is highlighted. The
 # meeting article's sentences take ~130 KB; a ~2,000-character question up to ~30 KB.
 STEMS_CACHE_BYTES = 4 * 2**20
-_WORD = re.compile(r"[^\W_]+")
 _TERM = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
@@ -118,9 +117,7 @@ class LexicalIndex:
         """Stems of the text's content words (function words left out); recent texts' are cached."""
         found = self._stems.get(text)
         if found is None:
-            words = [
-                w for w in _WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in FUNCTION_WORDS
-            ]
+            words = [w for w in WORD.findall(fold_for_search(text)) if len(w) > 1 and w not in FUNCTION_WORDS]
             found = frozenset(self._stemmed(words))
             self._stems.put(text, found)
         return found

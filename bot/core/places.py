@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.text import fold, longest_names
+from bot.core.text import MONTHS, fold, longest_names
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,6 @@ _FIGURES = (
 )
 _FIGURE_OF_PLACE = re.compile(
     rf".*\b(?:{_FIGURES})\s+(?:in|of|for)\s+(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,3}})\s*$", re.DOTALL
-)
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _SMALL_WORD = re.compile(r"\b[a-z]+\b")
@@ -87,7 +84,7 @@ class Places:
         small letters is no place of theirs (a town called "Federal")."""
         texts = list(texts)
         small = {w for t in texts for w in _SMALL_WORD.findall(t)}
-        names = frozenset(n for n in known if n not in small and n not in _MONTHS)
+        names = frozenset(n for n in known if n not in small and n not in MONTHS)
         named: Counter[str] = Counter()
         for text in texts:
             # The longest name at each word that opens with a capital: "New York City" once, not "York".

@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from bot.core.lexical import LexicalIndex
-from bot.core.text import WORD_OF_LETTERS, fold
+from bot.core.text import MONTHS, WORD, WORD_OF_LETTERS, fold
 
 # Nouns for a piece of writing: "this story", "the news piece", "the article".
 WRITING = "article story piece news text writeup"
@@ -32,13 +32,9 @@ _CAPITALISED = re.compile(r"[A-Z]")
 _WRITING_WORDS = frozenset(WRITING.split())
 # Words that join two people in chat: "the trump x mamdani meeting", "trump vs mamdani".
 _JOINING = frozenset("x vs v versus".split())
-_TOKEN = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+")
 # "explain it like i'm five": how to tell it, not what about.
 _LIKE_FIVE = re.compile(r"\b(?:like\s+i\s*['’]?\s*a?m\s+(?:5|five)|eli5)\b", re.IGNORECASE)
-_MONTHS = tuple(
-    "january february march april may june july august september october november december".split()
-)
 
 
 def date_words(iso: str) -> list[str]:
@@ -47,7 +43,7 @@ def date_words(iso: str) -> list[str]:
         day = date.fromisoformat(iso.strip())
     except ValueError:
         return []
-    month = _MONTHS[day.month - 1]
+    month = MONTHS[day.month - 1]
     tens, ones = divmod(day.day, 10)
     suffix = "th" if tens == 1 or ones > 3 or ones == 0 else ("st", "nd", "rd")[ones - 1]
     return [month, month[:3], str(day.day), f"{day.day}{suffix}", str(day.year)]
@@ -90,7 +86,7 @@ class WholeArticle:
 
     def _numbers_named(self, subject: str, lexical: LexicalIndex) -> list[str]:
         """The numbers of the subject that name something, not how to tell it ("in 3 sentences")."""
-        words = _TOKEN.findall(fold(subject))
+        words = WORD.findall(fold(subject))
         return [
             n
             for i, w in enumerate(words)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.answer import ANSWER, Answer
 from bot.core.index import Index
-from bot.core.text import fold
+from bot.core.text import WORD, fold
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ ANSWER_WORD = 0.6
 # Suggestions kept: those scoring at least this share of the best one's score.
 KEEP_SHARE = 0.5
 SEPARATOR = " | "
-_WORD = re.compile(r"[^\W_]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Words that say nothing about which question is meant.
 _FILLER = frozenset(
@@ -141,7 +140,7 @@ def typed_words(typed: str) -> tuple[list[str], bool]:
     """
     text = _SURROGATE.sub(" ", str(typed)[:TYPED_CHARS])
     text = unicodedata.normalize("NFKC", text).casefold()
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     unfinished = bool(words) and len(words) <= TYPED_WORDS and text[-1:].isalnum()
     return words[:TYPED_WORDS], unfinished
 
@@ -209,4 +208,4 @@ class Suggester:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return WORD.findall(fold(text))

@@ -12,6 +12,10 @@ _SPACE = re.compile(r"\s+")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a message or a file's question without one has no words
 WORD_OF_LETTERS = re.compile(r"[^\W\d_]+")  # a word in any script, without digits
+WORD = re.compile(r"[^\W_]+")  # a word in any script, digits too
+MONTHS = tuple(
+    "january february march april may june july august september october november december".split()
+)
 # The auxiliaries a yes/no question opens with or a clause turns on ("did they…", "is it…"), as the
 # alternatives of a regular expression.
 AUXILIARIES = r"did|does|do|is|are|was|were|has|have|had|will|would|can|could|should"
