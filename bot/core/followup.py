@@ -460,6 +460,7 @@ def _renamed(previous: str, named: Sequence[str], swaps: Sequence[str]) -> str:
 # endorse him?").
 # "and where?", "so, when was it?", "hmm, why?"
 _OPENER = rf"^\W*(?:(?:{INTERJECTIONS})\W+)*(?:(?:and|so|but|then|also)\W+)?"
+_OPENING = re.compile(_OPENER, re.IGNORECASE)
 _HOW = r"how\s+(?:long|much|many|old|come|often)"
 _WH = r"when|where|why|who|whom|whose"
 _AUX = AUXILIARIES
@@ -501,8 +502,7 @@ def restated(history: Sequence[str], people: frozenset[str] = frozenset()) -> li
 
 def bare_start(text: str) -> int:
     """Where the question word of a question starts, after its opener ("so, when was it?")."""
-    opened = re.match(_OPENER, text, re.IGNORECASE)
-    return opened.end() if opened else 0
+    return _OPENING.match(text).end()  # it matches every text: each of its parts may be empty
 
 
 def ask_again(text: str, previous: str) -> str | None:

@@ -111,14 +111,13 @@ class LanguageReader:
         if code == "en":
             return "en"  # the identifier's likeliest is English: a word or two of another is no evidence
         folded = {w.casefold() for w in words}
-        named = len(self._words(text, keep_names=True)) > len(words)
         for guess, _ in guesses:
             found = folded & self._function_words.get(guess, frozenset())
             long_found = sum(len(w) >= FUNCTION_WORD_LETTERS for w in found)
             if long_found >= FUNCTION_WORDS or (long_found and len(found) > FUNCTION_WORDS):
                 return guess  # "O que Trump disse sobre Mamdani?": "que", "sobre"
-            if guess == code and probability >= SURE_LONGER and named and long_found:
-                if len(found) == len(folded) >= FUNCTION_WORDS:
+            if guess == code and probability >= SURE_LONGER and long_found:
+                if len(found) == len(folded) >= FUNCTION_WORDS and self._names_any(text, words):
                     # Every word but the article's names, and the identifier at 0.8 as for a longer
                     # message: "quien es mamdani" (es at 0.83); not a loan ("trump per se", it at 0.58;
                     # "um der trump", de at 0.64), nor two function words without a name ("que la").
@@ -154,6 +153,10 @@ class LanguageReader:
         `keep_names`), full-width letters read as the letters they are."""
         text = _SCRIPT_CHANGE.sub(" ", unicodedata.normalize("NFKC", text))
         return [w for w in WORD_OF_LETTERS.findall(text) if keep_names or w.casefold() not in self._names]
+
+    def _names_any(self, text: str, words: list[str]) -> bool:
+        """Whether the message names any of the article's names (`words` are its words without them)."""
+        return len(self._words(text, keep_names=True)) > len(words)
 
     def _known(self, words: list[str]) -> int:
         """How many of the words are English ones or the article's."""

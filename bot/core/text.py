@@ -753,11 +753,13 @@ def as_question(text: str) -> str:
     "who did mamdani beat", the training questions mostly end in "?", and the encoder reads the mark as
     part of a question (dropping it everywhere instead lost hit@1 out of fold: docs/experiments.md). Not
     after a word of lead-in ("so where did they meet"): searched with a mark, the lead-in weighs more."""
-    if _ASKING_START.match(text) and not _ends_marked(text):
+    if not _ASKING_START.match(text):
+        return text
+    if not _ends_marked(text):
         return text.rstrip() + "?"
     core = text.rstrip()
     plain = core.rstrip(_NOT_ASKING_MARKS)
-    if _ASKING_START.match(text) and plain != core and plain.strip():
+    if plain != core and plain.strip():
         # ... and one that closes with "!" or dots alone, with a question mark for them: "what did they
         # agree on !!" moved the bold line (a trial), as "what did they agree on" without a mark did.
         plain = plain.rstrip()
