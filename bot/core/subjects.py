@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from bot.core.lexical import LexicalIndex
-from bot.core.text import MONTHS, WORD, WORD_OF_LETTERS, fold
+from bot.core.text import MONTHS, SIDE_BY_SIDE, WORD, WORD_OF_LETTERS, fold
 
 # Nouns for a piece of writing: "this story", "the news piece", "the article".
 WRITING = "article story piece news text writeup"
@@ -30,8 +30,7 @@ MANNER = "briefly quickly detail short brief sentences words lines"
 _ANOTHER = frozenset("other another next previous upcoming future second different".split())
 _CAPITALISED = re.compile(r"[A-Z]")
 _WRITING_WORDS = frozenset(WRITING.split())
-# Words that join two people in chat: "the trump x mamdani meeting", "trump vs mamdani".
-_JOINING = frozenset("x vs v versus".split())
+_JOINING = frozenset(SIDE_BY_SIDE)  # "the trump x mamdani meeting"
 _NUMBER = re.compile(r"\d+")
 # "explain it like i'm five": how to tell it, not what about.
 _LIKE_FIVE = re.compile(r"\b(?:like\s+i\s*['’]?\s*a?m\s+(?:5|five)|eli5)\b", re.IGNORECASE)

@@ -820,9 +820,12 @@ def request_subject(text: str) -> str:
     return _subject(text[m.end() :]) if m else ""
 
 
-# Chat's words for two people set side by side, ending the message: "trump vs mamdani", "tell me about
-# trump x mamdani?".
-_VERSUS = re.compile(r"\b([^\W\d_]+)[ \t]+(?:vs|versus|v|x)\.?[ \t]+([^\W\d_]+)(?=[\s?!.…]*$)", re.IGNORECASE)
+# Chat's words for two people set side by side ("trump vs mamdani", "the trump x mamdani meeting"), and
+# those words joining two people ending the message ("tell me about trump x mamdani?").
+SIDE_BY_SIDE = ("vs", "versus", "v", "x")
+_VERSUS = re.compile(
+    rf"\b([^\W\d_]+)[ \t]+(?:{'|'.join(SIDE_BY_SIDE)})\.?[ \t]+([^\W\d_]+)(?=[\s?!.…]*$)", re.IGNORECASE
+)
 
 
 def versus_as_and(text: str, people: frozenset[str]) -> str:
