@@ -6,7 +6,9 @@ what. The bold-line model cannot learn this from the training questions (a line 
 question asks about is the gold of yes/no questions only: "were they in agreement across the board?"), so
 it is read here, narrowly:
 - the question asks what or which (not "who agreed on everything?", which the denial answers), or
-  whether anything was done ("did they agree on anything?", which asks what was), as its one question:
+  whether anything was done ("did they agree on anything?", which asks what was), or whether it was done
+  to one thing that the line does not name ("did they agree on rent?": not on everything says nothing of
+  rent; "did they agree?" it answers), as its one question:
   no yes/no clause after it or before it ("when they met, did they agree on everything?"),
   no choice ("everything or only some things?"), no negation of its own ("what didn't they agree on",
   "what did they fail to agree on");
@@ -49,6 +51,12 @@ _OPEN = re.compile(
 # opening it, and "anything", "something" or "any" after the verb.
 _OPEN_ANY = re.compile(rf"^\W*{_OPENERS}{_AUXILIARY}\b(?P<then>(?:\W+[\w'-]+){{1,{VERB_REACH}}})")
 _ANY = re.compile(r"\b(?:anything|something|any)\b")
+# ... or whether it was done to one thing: the word after the verb, maybe after a preposition and a
+# determiner ("agree on rent", "agree about the compact", "support the plan"); not a phrase of when or how
+# ("agree in the end").
+_ONE_THING = re.compile(
+    r"\W+(?:(?:on|about|over|upon|with|to|regarding)\W+)?(?:(?:the|a|an|his|her|their|its)\W+)?(?P<thing>[\w'-]+)"
+)
 # Another question beside it: a yes/no clause after a comma, a dash, "and" or a question mark, or a choice.
 _ANOTHER = re.compile(rf"(?:[,;?]|\s-+|\band\b)\s*{_AUXILIARY}(?:n{_APOSTROPHE}?t)?\b|\bor\b")
 _NEGATED = re.compile(
@@ -88,12 +96,14 @@ def denies_what_is_asked(question: str, line: str, stems: Callable[[str], frozen
     """Whether `line` only denies, not to the full, what the `question` asks about (see the module);
     `stems` gives a text's content-word stems."""
     q = fold(question)
-    opened = _OPEN.match(q) or (_ANY.search(q) and _OPEN_ANY.match(q))
+    opened = _OPEN.match(q) or _OPEN_ANY.match(q)
     if not opened or _ANOTHER.search(q) or _NEGATED.search(q) or _WHOLE_WORD.search(q):
         return False
     asked = stems(opened.group("then") or "")
     if not asked:
         return False
+    # A yes/no question asks of anything at all, or of one thing the line does not name.
+    whether = opened.re is _OPEN_ANY and not _ANY.search(q)
     # Lower-cased with plain apostrophes, its dashes kept (fold makes them hyphens).
     text = line.replace("’", "'").replace("‘", "'").lower()
     for m in _DENIED.finditer(text):
@@ -103,5 +113,21 @@ def denies_what_is_asked(question: str, line: str, stems: Callable[[str], frozen
             continue
         if _IN_ITS_PLACE.search(clause + m.group("after")):
             continue  # "didn't agree on ideology—they agreed on outcomes" says what they did
+        verb = frozenset(a for a in asked if any(_related(d, a) for d in denied))
+        if whether and not _of_one_thing(q, verb, stems(line), stems):
+            continue  # "did they agree?" the denial answers
         return True
+    return False
+
+
+def _of_one_thing(
+    question: str, asked: frozenset[str], named: frozenset[str], stems: Callable[[str], frozenset[str]]
+) -> bool:
+    """Whether the yes/no `question` asks if its verb (of the `asked` stems) was done to one thing whose
+    stems are not among the line's (`named`): "did they agree on rent?" of "They didn't agree on
+    everything."."""
+    for word in re.finditer(r"[\w'-]+", question):
+        if stems(word.group()) & asked:
+            thing = _ONE_THING.match(question, word.end())
+            return thing is not None and bool(stems(thing.group("thing")) - named)
     return False

@@ -30,6 +30,11 @@ AGREE = "They didn’t agree on everything."
         "did they agree on anything",
         "so did the two men agree on any issues?",
         "do they agree on something?",
+        # Whether it was done to one thing the line does not name (a trial's "did they agree on rent?").
+        "did they agree on rent?",
+        "did trump and mamdani agree about the compact",
+        "do they agree on housing",
+        "were they in agreement on energy?",
     ],
 )
 def test_what_they_agreed_on_is_not_answered_by_not_on_everything(question: str) -> None:
@@ -79,6 +84,11 @@ def test_other_partial_denials(line: str) -> None:
         "did they agree, and what did they agree on?",  # a yes/no question first
         "what did they disagree on",  # the line does not deny disagreeing
         "what did they talk about",  # no word of the question is denied
+        # Whether it was done at all, which the denial answers; or of a thing the line names.
+        "did they agree?",
+        "did trump and mamdani agree",
+        "did they agree in the end?",
+        "so did they agree with each other",
     ],
 )
 def test_what_is_not_asked_openly_or_not_denied(question: str) -> None:
@@ -117,3 +127,8 @@ def test_a_short_verb_counts_when_it_is_the_same() -> None:
         return frozenset(text.casefold().replace("?", "").split())
 
     assert denies_what_is_asked("what did they win?", "They didn’t win everything.", words)
+
+
+def test_a_yes_no_question_of_a_thing_the_line_names_keeps_it() -> None:
+    line = "They didn’t agree on rent in everything"
+    assert not denies_what_is_asked("did they agree on rent?", line, stems)

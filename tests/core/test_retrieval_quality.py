@@ -361,6 +361,22 @@ def test_what_they_agreed_on_is_not_answered_by_what_they_did_not(answerer: Answ
     assert "zeroed in on three concrete issues" in line or "agreed on outcomes" in line, line
 
 
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # A trial's: "not on everything" says nothing of taxes or rent; the line on where they part does.
+        ("did they agree on taxes", "Trump favors tax cuts for developers"),
+        ("did they agree on rent?", "Mamdani wants expanded public housing and rent stabilization"),
+    ],
+)
+def test_whether_they_agreed_on_one_thing_is_not_answered_by_not_on_everything(
+    answerer: Answerer, question: str, line: str
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == "answer"
+    assert line in answer.highlight, answer.highlight
+
+
 @pytest.mark.parametrize("k", [1, 3])
 def test_a_bold_line_that_introduces_a_list_shows_the_whole_list(answerer: Answerer, k: int) -> None:
     # New users' trials: "But both zeroed in on three concrete issues:" came with one excerpt, the
