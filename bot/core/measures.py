@@ -8,8 +8,8 @@ none the article lacks the fact, and the question is declined, its nearest passa
 
 Each kind is read narrowly, so that an answer in other words still counts: "how much has Con Edison raised
 rates?" is no question of money (its answer is a share), a share may be "about half" or "7 points", a
-count "twice" or "a week". Most "how much" and "what" questions ask for no measure and are left to the
-abstainer.
+count "twice" or "a week", an age "Mamdani, 33," or "a 33-year-old". Most "how much" and "what"
+questions ask for no measure and are left to the abstainer.
 """
 
 from __future__ import annotations
@@ -80,6 +80,16 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "year": (
         re.compile(r"\b(?:what|which) year\b", re.IGNORECASE),
         re.compile(r"\b(?:19|20)\d\d\b|\b(?:this|last|next) year\b", re.IGNORECASE),
+    ),
+    # Someone's age is given as an age: "Mamdani, 33,", "a 33-year-old", "aged 33", "33 years old". A year
+    # or a figure of something else is none ("how old is bannon?" of his words "in November 2025").
+    "age": (
+        re.compile(r"\bhow old\b|\bwhat age\b|\b(?:his|her|their)\s+age\b|['’]s\s+age\b", re.IGNORECASE),
+        re.compile(
+            r"(?-i:\b[A-Z][a-z]+),\s+\d{1,3},|\b\d{1,3}[- ]years?[- ]old\b|\baged?\s+\d{1,3}\b"
+            r"|\bat\s+(?:the\s+age\s+of\s+)?\d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b|:))",
+            re.IGNORECASE,
+        ),
     ),
     "count": (
         re.compile(r"\bhow many\b", re.IGNORECASE),

@@ -413,7 +413,10 @@ class Retriever:
         bot.core.later), a figure of a place it never names ("what's the median rent in boston?",
         bot.core.places), or a name it brings in only as "a …" ("who was the centrist democrat mamdani
         beat?", bot.core.unnamed)."""
-        measure = missing_measure(question, chunk.text)
+        # A question of several parts has its measure in one part, whose own passage is read alone
+        # (`_part_passage`): "how old is mamdani, and when did he join the council?" is first answered by
+        # the council's passage, which gives no age.
+        measure = None if question_parts(question) else missing_measure(question, chunk.text)
         if measure is not None:
             log.debug("declined: the first passage holds no %s", measure)
             return LACKS_MEASURE

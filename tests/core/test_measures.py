@@ -34,6 +34,10 @@ from bot.core.measures import asked_measures, missing_measure
         ("how much do teachers get paid?", ("money",)),
         ("what time in the morning did they meet?", ("time of day",)),
         ("what times did they meet?", ("time of day",)),
+        # Someone's age (a trial's "how old is bannon" was answered with his words "in November 2025").
+        ("how old is mamdani?", ("age",)),
+        ("what age is steve bannon", ("age",)),
+        ("whats bannon's age", ("age",)),
     ],
 )
 def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str, ...]) -> None:
@@ -48,7 +52,6 @@ def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str
         "what time zone is new york in?",
         "when did they meet?",
         "what did trump say about rent?",
-        "how old is mamdani?",
         "how much attention did trump pay to mamdani?",  # paying attention costs nothing
         "how much did trump pay attention to mamdani?",
         "how much did con ed charges go up",
@@ -81,6 +84,9 @@ def test_most_questions_ask_for_no_measure(question: str) -> None:
         ("what year was he elected?", "Elected to the City Council in 2021, he rose fast."),
         ("how many times did trump read it?", "Trump reportedly read it twice."),
         ("how many days later was it scheduled?", "A week later, the meeting was scheduled."),
+        ("how old is mamdani?", "Mamdani, 33, set to become New York City’s 110th mayor"),
+        ("how old is he?", "He is a 33-year-old democratic socialist."),
+        ("what age is he?", "He was elected aged 29."),
     ],
 )
 def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage: str) -> None:
@@ -103,6 +109,14 @@ def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage
             "how many homes will be built there?",
             "Trump offered federal land at Fresh Kills for housing.",
             "count",
+        ),
+        # A year, or a figure of something else, is no age.
+        ("how old is bannon?", 'Steve Bannon told POLITICO Magazine in November 2025: "Republicans…"', "age"),
+        ("how old was he when elected?", "Elected to the City Council in 2021, he rose fast.", "age"),
+        (
+            "how old is the mayor?",
+            "Its 8.336 million residents, nearly half of whom spend 30% on rent.",
+            "age",
         ),
     ],
 )

@@ -243,6 +243,21 @@ def test_a_count_of_something_the_article_never_names(answerer: Answerer, questi
     assert answerer.ask(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how old is bannon", "not_covered"),  # a trial's: answered with his words "in November 2025"
+        ("what age is steve bannon?", "not_covered"),
+        ("how old is mamdani", "answer"),
+        ("whats the mayor-elect's age", "answer"),
+        # The age is one part's, whose own passage gives it; the first passage, the council's, does not.
+        ("How old is Mamdani, when did he join the council, and who did he defeat in the primary?", "answer"),
+    ],
+)
+def test_an_age_the_article_does_not_give(answerer: Answerer, question: str, kind: str) -> None:
+    assert answerer.ask(question).kind == kind
+
+
 def test_a_part_about_something_the_article_never_names_leaves_the_whole_not_covered(
     answerer: Answerer,
 ) -> None:
