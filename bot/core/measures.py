@@ -21,6 +21,12 @@ _NUMBER_WORDS = (
     r"thousands?|millions?|billions?|dozens?|once|twice|thrice|several|few|couple|handful|single|both"
 )
 _AUXILIARIES = r"does|do|did|will|would|could|can|might|should|must|has|have|had"
+# Not a thing described ("the letter", "his campaign", "trump's tax reform") or "it", so someone named or
+# "he" (after "is"/"was", which are named so that the pattern cannot skip them to pass).
+_NOT_DESCRIBED = (
+    r"(?!(?:the|a|an|this|that|these|those|it|its|my|your|our|his|her|their|is|was|are|were)\b"
+    r"|[\w-]+['’]s\b)"
+)
 _SUBJECTS = r"the|this|that|it|they|he|she|we|you|i|his|her|their|its|a|an"
 # After "how much" (or "how much more"): an auxiliary, then a bare verb of paying or costing.
 _ASKED_BY = rf"(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
@@ -82,9 +88,15 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:19|20)\d\d\b|\b(?:this|last|next) year\b", re.IGNORECASE),
     ),
     # Someone's age is given as an age: "Mamdani, 33,", "a 33-year-old", "aged 33", "33 years old". A year
-    # or a figure of something else is none ("how old is bannon?" of his words "in November 2025").
+    # or a figure of something else is none ("how old is bannon?" of his words "in November 2025"). Only
+    # of someone named or a pronoun: "how old is the letter?" is answered by when it was sent, and "how old
+    # is the mayor-elect?" is left to the passage found.
     "age": (
-        re.compile(r"\bhow old\b|\bwhat age\b|\b(?:his|her|their)\s+age\b|['’]s\s+age\b", re.IGNORECASE),
+        re.compile(
+            rf"\b(?:how old|what age)(?:\s+(?:is|was|are|were)\b|['’]s\b)?\s*{_NOT_DESCRIBED}(?=[^\W\d_])"
+            r"|\b(?:his|her)\s+age\b|(?<!\bits)['’]s\s+age\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"(?-i:\b[A-Z][a-z]+),\s+\d{1,3},|\b\d{1,3}[- ]years?[- ]old\b|\baged?\s+\d{1,3}\b"
             r"|\bat\s+(?:the\s+age\s+of\s+)?\d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b|:))",

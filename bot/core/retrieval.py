@@ -306,8 +306,9 @@ class Retriever:
             # The article answers some parts read alone and not others ("when did they meet and what is
             # the capital of peru?"): it does not answer all of it, though the whole question's words
             # may carry it past the abstainer. So too when a part asks about something the article has
-            # no word for, though no other part is answered alone ("how many siblings does mamdani have
-            # and how old is he": "he" names no one read alone).
+            # no word for, or for a fact its passage shows the article lacks, though no other part is
+            # answered alone ("how many siblings does mamdani have and how old is he": "he" names no one
+            # read alone; "how old is trump, and what time did they meet?").
             return self._parts_answered(replace(r, answered=False, sure=False), parts, passages)
         hits, shown = list(r.hits), max(1, r.supported)
         if r.listed:  # a list shown whole, at any k: the parts' passages go right after it, at any k too
@@ -383,7 +384,8 @@ class Retriever:
         self, text: str, vector: np.ndarray, strangers: list[str] | None = None
     ) -> tuple[Chunk, float] | None:
         """The best passage of a part of a question and its score, if the article answers the part alone;
-        what the part asks about that the article has no word for is added to `strangers`."""
+        what the part asks about that the article has no word for, or a fact its passage shows the
+        article lacks (`_lacking`), is added to `strangers`."""
         if is_sum(text, self.article_word):
             return None  # "what is 2+2" is declined alone (bot.core.answer reads sums before retrieval)
         s = self.score(text, vector)
@@ -400,7 +402,10 @@ class Retriever:
         _, line = self.bold_line.choose(
             text, s.query, vector, shown, [float(f) for f in s.fused[: len(shown)]]
         )
-        if self._lacking(text, best, line):
+        lacking = self._lacking(text, best, line)
+        if lacking:
+            if strangers is not None:
+                strangers.append(lacking)
             return None  # "how much would it cost" of a passage without a sum, as alone
         return best, float(s.fused[0])
 

@@ -252,6 +252,12 @@ def test_a_count_of_something_the_article_never_names(answerer: Answerer, questi
         ("whats the mayor-elect's age", "answer"),
         # The age is one part's, whose own passage gives it; the first passage, the council's, does not.
         ("How old is Mamdani, when did he join the council, and who did he defeat in the primary?", "answer"),
+        ("how old is the letter?", "answer"),  # a thing's age is when it was made: "In October"
+        # No part is answered alone, and one asks for a fact its passage shows the article lacks (a review:
+        # these were answered once the measure was read per part).
+        ("how old is trump, and what time did they meet?", "not_covered"),
+        ("what time did they meet and how old is bannon?", "not_covered"),
+        ("how old is bannon? what is his job?", "not_covered"),
     ],
 )
 def test_an_age_the_article_does_not_give(answerer: Answerer, question: str, kind: str) -> None:
