@@ -243,14 +243,15 @@ def unquoted_person(question: str, names: Names) -> str | None:
     return None
 
 
-# Verbs that ask whether something was talked about, or what was said about it ("did they talk about
-# tariffs", "did trump mention the subway", "what did trump say about immigration"), and the topic after
-# them, to the end of its clause.
+# Verbs that ask whether something was talked about, or what was said or agreed about it ("did they talk
+# about tariffs", "did trump mention the subway", "what did trump say about immigration", "did they agree
+# on tariffs"), and the topic after them, to the end of its clause.
 _TOPIC = re.compile(
     r"\b(?:(?:talk|talks|talked|talking|speak|speaks|spoke|speaking)\s+(?:about|abt|on|of)"
     r"|(?:discuss|discusses|discussed|discussing|mention|mentions|mentioned|mentioning|bring\s+up|"
     r"brings\s+up|brought\s+up|touch\s+on|touched\s+on|get\s+into|got\s+into)(?:\s+(?:about|abt))?"
-    r"|(?:say|says|said|tell|told)\s+(?:anything\s+|something\s+|much\s+)?(?:about|abt))"
+    r"|(?:say|says|said|tell|told)\s+(?:anything\s+|something\s+|much\s+)?(?:about|abt)"
+    r"|(?:dis)?agree(?:s|d|ing)?\s+(?:on|about|abt|over|upon))"
     r"\b\s*(?P<topic>[^?.!,;:()\n]+)",
     re.IGNORECASE,
 )

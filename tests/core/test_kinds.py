@@ -340,6 +340,7 @@ def test_emphasis_is_left_out_when_a_message_is_read_for_its_kind(
         *("did they talk about tariffs", "did they mention the subway", "did they bring up bitcoin"),
         *("what did trump say about tariffs", "did they talk about abortion"),
         *("when did trump meet biden", "did trump meet obama", "who met putin?"),  # a helper's trial
+        *("did they agree on tariffs?", "did they agree on immigration"),  # a review's
     ],
 )
 def test_whether_they_talked_about_what_the_article_never_names_is_declined(
@@ -357,6 +358,7 @@ def test_whether_they_talked_about_what_the_article_never_names_is_declined(
         "did they discuss housing",
         "did they talk about communism",
         "did they talk about housng",
+        "did they agree on rent",
     ],
 )
 def test_whether_they_talked_about_what_the_article_names_is_answered(answerer: Answerer, text: str) -> None:

@@ -164,6 +164,9 @@ def article() -> LexicalIndex:
         ("did trump meet biden privately", "biden"),
         ("did trump meet obama twice", "obama"),
         ("will trump meet netanyahu soon", "netanyahu"),
+        # What they agreed on (a review: "did they agree on tariffs?" bolded the list's line).
+        ("did they agree on tariffs?", "tariffs"),
+        ("did trump and mamdani disagree about immigration", "immigration"),
     ],
 )
 def test_a_topic_the_article_has_no_word_for_is_unknown(
@@ -193,6 +196,8 @@ def test_a_topic_the_article_has_no_word_for_is_unknown(
         "when is the next meeting",  # a meeting, no one met
         "will they meet next year",  # a time, no one met
         "did trump meet mamdani twice",
+        "did they agree on rent",
+        "what did they agree on",  # no topic
     ],
 )
 def test_a_topic_the_article_or_training_questions_know_is_not(article: LexicalIndex, question: str) -> None:
