@@ -8,7 +8,7 @@ it is read here, narrowly:
 - the question asks what or which (not "who agreed on everything?", which the denial answers), or
   whether anything was done ("did they agree on anything?", which asks what was), or whether it was done
   to one thing that the line does not name ("did they agree on rent?": not on everything says nothing of
-  rent; "did they agree?" it answers), as its one question:
+  rent; "did they agree?" it answers; "not", "or not" and "at all" ask the same), as its one question:
   no yes/no clause after it or before it ("when they met, did they agree on everything?"),
   no choice ("everything or only some things?"), no negation of its own ("what didn't they agree on",
   "what did they fail to agree on");
@@ -57,6 +57,12 @@ _ANY = re.compile(r"\b(?:anything|something|any)\b")
 _ONE_THING = re.compile(
     r"\W+(?:(?:on|about|over|upon|with|to|regarding)\W+)?(?:(?:the|a|an|his|her|their|its)\W+)?(?P<thing>[\w'-]+)"
 )
+# The "not" of a yes/no question, on its auxiliary or after its subject ("didn't they…", "did they not…",
+# "did trump and mamdani not…"), and words that ask nothing more ("or not", "yes or no", "at all").
+_NOT_AFTER = re.compile(
+    rf"^(\W*{_OPENERS}(?:{_AUXILIARY})(?:(?:\s+[\w-]+){{1,3}}?(?=\s+not\b))?)(?:n{_APOSTROPHE}?t\b|\s+not\b)"
+)
+_ASKS_NOTHING_MORE = re.compile(r"\b(?:or\s+not|yes\s+or\s+no|at\s+all)\b")
 # Another question beside it: a yes/no clause after a comma, a dash, "and" or a question mark, or a choice.
 _ANOTHER = re.compile(rf"(?:[,;?]|\s-+|\band\b)\s*{_AUXILIARY}(?:n{_APOSTROPHE}?t)?\b|\bor\b")
 _NEGATED = re.compile(
@@ -96,14 +102,18 @@ def denies_what_is_asked(question: str, line: str, stems: Callable[[str], frozen
     """Whether `line` only denies, not to the full, what the `question` asks about (see the module);
     `stems` gives a text's content-word stems."""
     q = fold(question)
-    opened = _OPEN.match(q) or _OPEN_ANY.match(q)
+    opened = _OPEN.match(q)
+    if not opened:
+        # A yes/no question asks of anything at all, or of one thing the line does not name; asked with
+        # "not" or "or not" it asks the same ("didn't they agree on rent?", "did they agree on rent or not?").
+        q = _ASKS_NOTHING_MORE.sub(" ", _NOT_AFTER.sub(r"\1", q, count=1))
+        opened = _OPEN_ANY.match(q)
     if not opened or _ANOTHER.search(q) or _NEGATED.search(q) or _WHOLE_WORD.search(q):
         return False
+    whether = opened.re is _OPEN_ANY and not _ANY.search(q)
     asked = stems(opened.group("then") or "")
     if not asked:
         return False
-    # A yes/no question asks of anything at all, or of one thing the line does not name.
-    whether = opened.re is _OPEN_ANY and not _ANY.search(q)
     # Lower-cased with plain apostrophes, its dashes kept (fold makes them hyphens).
     text = line.replace("’", "'").replace("‘", "'").lower()
     for m in _DENIED.finditer(text):

@@ -35,6 +35,12 @@ AGREE = "They didn’t agree on everything."
         "did trump and mamdani agree about the compact",
         "do they agree on housing",
         "were they in agreement on energy?",
+        # ... asked with "not" or "or not", which ask the same (a review).
+        "didn't they agree on rent?",
+        "did trump and mamdani not agree on rent",
+        "did they agree on rent or not?",
+        "did they agree on rent, yes or no?",
+        "did they agree on rent at all?",
     ],
 )
 def test_what_they_agreed_on_is_not_answered_by_not_on_everything(question: str) -> None:
@@ -89,6 +95,9 @@ def test_other_partial_denials(line: str) -> None:
         "did trump and mamdani agree",
         "did they agree in the end?",
         "so did they agree with each other",
+        "didn't they agree?",
+        "did they agree at all?",
+        "did they not agree on everything?",
     ],
 )
 def test_what_is_not_asked_openly_or_not_denied(question: str) -> None:
