@@ -126,5 +126,40 @@ def asked_measures(question: str) -> tuple[str, ...]:
 
 
 def missing_measure(question: str, passage: str) -> str | None:
-    """The first kind of measure the question asks for that the passage holds none of, or None."""
-    return next((kind for kind in asked_measures(question) if not MEASURES[kind][1].search(passage)), None)
+    """The first kind of measure the question asks for that the passage holds none of, or None; an age
+    the passage gives only to someone else holds none ("how old is trump?" of "Mamdani, 33,")."""
+    return next(
+        (
+            kind
+            for kind in asked_measures(question)
+            if not MEASURES[kind][1].search(passage) or (kind == "age" and _age_of_another(question, passage))
+        ),
+        None,
+    )
+
+
+# Whose age is asked: the words after "how old is" or "what age was", or the name before "'s age" (not
+# "the mayor-elect's age", which describes); whose is given:
+# the name before "Mamdani, 33,". Names are compared as typed (the question's given names are read as
+# surnames before it is searched).
+_WHOSE_AGE = re.compile(
+    r"\b(?:how old|what age)(?:\s+(?:is|was|are|were)\b|['’]s\b)?\s+(?P<after>[^?.!,;:]{1,60})"
+    r"|\b(?P<described>(?:the|a|an|this|that|his|her|their|its)\s+)?(?P<before>[\w-]+)['’]s\s+age\b",
+    re.IGNORECASE,
+)
+_AGED = re.compile(r"\b([A-Z][a-z]+),\s+\d{1,3},")
+_SOMEONE = frozenset("he she him they them".split())
+
+
+def _age_of_another(question: str, passage: str) -> bool:
+    """Whether every age the passage gives with a name ("Mamdani, 33,") is someone's not asked about,
+    when the question names whose age it asks ("how old is trump?", "how old is new york?"); not when
+    it asks with a pronoun, or the passage gives an age without a name ("a 33-year-old")."""
+    whose = _WHOSE_AGE.search(question)
+    if whose is None or whose.group("described"):
+        return False  # no one named ("the mayor-elect's age"): whose it is cannot be told here
+    if any(not _AGED.match(m.group()) for m in MEASURES["age"][1].finditer(passage)):
+        return False  # nor of an age given without a name ("a 33-year-old")
+    named = {m.group(1).casefold() for m in _AGED.finditer(passage)}
+    asked = {w.casefold() for w in re.findall(r"[^\W\d_]+", whose.group("after") or whose.group("before"))}
+    return not asked & (named | _SOMEONE)

@@ -93,6 +93,8 @@ def test_most_questions_ask_for_no_measure(question: str) -> None:
         ("how old is mamdani?", "Mamdani, 33, set to become New York City’s 110th mayor"),
         ("how old is he?", "He is a 33-year-old democratic socialist."),
         ("what age is he?", "He was elected aged 29."),
+        ("how old is he?", "Mamdani, 33, set to become New York City’s 110th mayor"),
+        ("whats mamdani's age", "Mamdani, 33, set to become New York City’s 110th mayor"),
     ],
 )
 def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage: str) -> None:
@@ -124,6 +126,10 @@ def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage
             "Its 8.336 million residents, nearly half of whom spend 30% on rent.",
             "age",
         ),
+        # An age given to someone else (a review: "mamdani is 33. how old is trump?" bolded it).
+        ("how old is trump?", "Mamdani, 33, set to become New York City’s 110th mayor", "age"),
+        ("how old is new york?", "Mamdani, 33, set to become New York City’s 110th mayor", "age"),
+        ("whats trump's age", "Mamdani, 33, set to become New York City’s 110th mayor", "age"),
     ],
 )
 def test_a_passage_without_the_measure_lacks_the_fact(question: str, passage: str, kind: str) -> None:
