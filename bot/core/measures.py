@@ -94,7 +94,7 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "age": (
         re.compile(
             rf"\b(?:how old|what age)(?:\s+(?:is|was|are|were)\b|['’]s\b)?\s*{_NOT_DESCRIBED}(?=[^\W\d_])"
-            r"|\b(?:his|her)\s+age\b|(?<!\bits)['’]s\s+age\b",
+            rf"|\b(?:his|her)\s+age\b|(?<!\bits)['’]s\s+age\b|\bage\s+of\s+{_NOT_DESCRIBED}(?=[^\W\d_])",
             re.IGNORECASE,
         ),
         re.compile(
@@ -138,12 +138,11 @@ def missing_measure(question: str, passage: str) -> str | None:
     )
 
 
-# Whose age is asked: the words after "how old is" or "what age was", or the name before "'s age" (not
-# "the mayor-elect's age", which describes); whose is given:
-# the name before "Mamdani, 33,". Names are compared as typed (the question's given names are read as
-# surnames before it is searched).
+# Whose age is asked: the words after "how old is", "what age was" or "age of", or the name before
+# "'s age" (not "the mayor-elect's age", which describes); whose is given: the name before "Mamdani, 33,".
+# Names are compared as typed (the question's given names are read as surnames before it is searched).
 _WHOSE_AGE = re.compile(
-    r"\b(?:how old|what age)(?:\s+(?:is|was|are|were)\b|['’]s\b)?\s+(?P<after>[^?.!,;:]{1,60})"
+    r"\b(?:how old|what age|age of)(?:\s+(?:is|was|are|were)\b|['’]s\b)?\s+(?P<after>[^?.!,;:]{1,60})"
     r"|\b(?P<described>(?:the|a|an|this|that|his|her|their|its)\s+)?(?P<before>[\w-]+)['’]s\s+age\b",
     re.IGNORECASE,
 )

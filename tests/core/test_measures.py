@@ -38,6 +38,7 @@ from bot.core.measures import asked_measures, missing_measure
         ("how old is mamdani?", ("age",)),
         ("what age is steve bannon", ("age",)),
         ("whats bannon's age", ("age",)),
+        ("age of bannon?", ("age",)),  # a review's
     ],
 )
 def test_a_question_asking_for_a_measure_is_read(question: str, kinds: tuple[str, ...]) -> None:
