@@ -23,11 +23,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.chunking import split_sentences
 from bot.core.language import proper_names
 from bot.core.lexical import LexicalIndex
 from bot.core.measures import asked_measures
 from bot.core.names import NAME_RUN
-from bot.core.text import AUXILIARY_WORDS, WORD_OF_LETTERS, fold
+from bot.core.text import AUXILIARY_WORDS, WORD_OF_LETTERS, fold, quoted_pieces
 
 # Verbs that ask for someone's words, views or deeds towards the meeting.
 _DEEDS = (
@@ -197,11 +198,16 @@ _WORDS_OR_VIEWS = re.compile(
 @dataclass(frozen=True)
 class Names:
     """The names the article writes (words it always capitalises mid-sentence, `language.proper_names`,
-    acronyms aside: `proper`) and the words that name the people it quotes (`quoted`: their surnames and
-    every word of a name run ending in one, "steve", "zohran", "donald"), all folded."""
+    acronyms aside: `proper`), the words that name the people it quotes (`quoted`: their surnames and
+    every word of a name run ending in one, "steve", "zohran", "donald"), and the words of the names of
+    several words that a sentence holding a quotation writes (`voiced`: "the White House" of the letter
+    sent to it, "Truth Social" of Trump's post there), all folded; and those names whole (`runs`: "con
+    edison", "oval office")."""
 
     proper: frozenset[str]
     quoted: frozenset[str]
+    voiced: frozenset[str] = frozenset()
+    runs: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, texts: Iterable[str], people: Iterable[str]) -> Names:
@@ -209,15 +215,24 @@ class Names:
         texts = list(texts)
         proper = {fold(w) for w in proper_names(texts)}
         quoted = set(people)
+        voiced, runs = set(), set()
         acronyms = set()  # an acronym may be a typo's repair ("gop" read as GDP): not a name asked for
         for text in texts:
             acronyms.update(fold(w) for w in WORD_OF_LETTERS.findall(text) if len(w) > 1 and w.isupper())
             for run in NAME_RUN.finditer(text):  # "Steve Bannon", "Donald J. Trump"
                 words = [fold(w) for w in WORD_OF_LETTERS.findall(run.group()) if w[0].isupper()]
+                runs.add(" ".join(words))
                 if len(words) > 1 and words[-1] in people:
                     # ... only its names: a sentence's first word ("When Donald J. Trump sat…") is none
                     quoted.update(w for w in words if w in proper)
-        return cls(frozenset(proper - acronyms), frozenset(quoted))
+            for sentence in split_sentences(text):
+                if quoted_pieces(sentence.text):
+                    for run in NAME_RUN.finditer(sentence.text):
+                        voiced.update(fold(w) for w in WORD_OF_LETTERS.findall(run.group()))
+        return cls(frozenset(proper - acronyms), frozenset(quoted), frozenset(voiced), frozenset(runs))
+
+
+_DETERMINERS = frozenset(("the", "a", "an"))
 
 
 def unquoted_person(question: str, names: Names) -> str | None:
@@ -231,13 +246,18 @@ def unquoted_person(question: str, names: Names) -> str | None:
     who = found.group("who")
     words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w not in _TITLES | _ANYONE | AUXILIARY_WORDS]
     # An auxiliary names no one ("how would giuliani have reacted"). One name each ("giuliani and
-    # bloomberg"): a name of several words is most often a place or a body
-    # ("the White House", "Truth Social"), which may stand for one of the people it quotes.
+    # bloomberg"); a name of several words is most often a place or a body, which may stand for one of
+    # the people it quotes ("the White House", "Truth Social": a sentence writing it holds a quotation),
+    # or not ("what did con edison say", "the oval office").
     if not words or words[0] in _JOINS or words[-1] in _JOINS:
         return None
-    if any(a not in _JOINS and b not in _JOINS for a, b in zip(words, words[1:], strict=False)):
-        return None
     named = {w for w in words if w not in _JOINS}
+    if any(a not in _JOINS and b not in _JOINS for a, b in zip(words, words[1:], strict=False)):
+        # A name of several words, as the article writes it, that no sentence holding a quotation writes.
+        name = " ".join(w for w in words if w not in _DETERMINERS)
+        if name in names.runs and not named & (names.voiced | names.quoted):
+            return who
+        return None
     if named <= names.proper and not named & names.quoted:
         return who
     return None

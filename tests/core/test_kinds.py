@@ -757,7 +757,14 @@ def test_what_someone_the_article_never_names_said_is_not_covered(
 
 @pytest.mark.parametrize(
     "text",
-    ["what did bloomberg say", "did giuliani say anything about it", "what did giuliani and bloomberg say"],
+    [
+        *(
+            "what did bloomberg say",
+            "did giuliani say anything about it",
+            "what did giuliani and bloomberg say",
+        ),
+        "What did Con Edison say in response to the meeting?",  # two trials' (a name of several words)
+    ],
 )
 def test_what_someone_the_article_names_but_never_quotes_said_is_not_covered(
     answerer: Answerer, text: str
@@ -768,7 +775,10 @@ def test_what_someone_the_article_names_but_never_quotes_said_is_not_covered(
     assert a.kind == "not_covered" and a.highlight is None and a.excerpts
 
 
-@pytest.mark.parametrize("text", ["what did steve bannon say", "what did zohran say about rent"])
+@pytest.mark.parametrize(
+    "text",
+    ["what did steve bannon say", "what did zohran say about rent", "what did the white house say"],
+)
 def test_what_a_quoted_person_said_by_their_full_or_given_name_is_answered(
     answerer: Answerer, text: str
 ) -> None:

@@ -259,6 +259,8 @@ _ARTICLE = [
     'Former Trump adviser Steve Bannon told POLITICO Magazine: "Republicans underestimate him."',
     "Think of Giuliani and Bloomberg on public safety. The New York GDP is large.",
     "The City Council met and the city waited.",
+    'Then Mamdani sent a letter to the White House: "I’d like to talk about rent."',
+    "Energy costs: Con Edison, serving 3.1 million customers, has raised rates.",
 ]
 
 
@@ -286,6 +288,10 @@ def test_names_are_the_words_only_ever_capitalised_and_the_quoted_are_read_with_
         ("how would Giuliani have reacted", "Giuliani have"),
         ("how did mr giuliani react", "mr giuliani"),
         ("what was bloomberg's reaction", "bloomberg"),
+        # A name of several words as the article writes it, which no sentence holding a quotation writes
+        # (two trials: "what did con edison say about the meeting" bolded its rates).
+        ("what did con edison say about the meeting", "con edison"),
+        ("how did Con Edison react?", "Con Edison"),
     ],
 )
 def test_someone_the_article_names_but_never_quotes_is_unquoted(
@@ -306,7 +312,8 @@ def test_someone_the_article_names_but_never_quotes_is_unquoted(
         "did giuliani support mamdani",
         "what did he say about bloomberg",
         "what did people say",
-        "what did the White House say about it?",  # a name of several words: a place or a body
+        "what did the White House say about it?",  # a body a sentence holding a quotation writes
+        "what did con ed say",  # not the name as the article writes it
     ],
 )
 def test_a_quoted_person_or_a_deed_is_not_unquoted(names: Names, question: str) -> None:
