@@ -72,6 +72,14 @@ _BOT_CONTROLS = frozenset(
     "start begin menu settings options commands cmds command version ping status stats config setup "
     "list".split()
 )
+# A lone request for the source ("source?", "sauce pls", "citation needed"), as people ask after a reply (a
+# trial: "source?" was searched and declined): help names the article and how excerpts are cited. Matched
+# whole, not as an example of help, whose neighbours would take in questions about the article's sources
+# ("did you back up the claim with a source").
+_SOURCE_ASKED = re.compile(
+    r"\W*(?:sources?|sauce|citations?|cite|links?|refs?|references?)(?:\s+(?:pls|plz|please|needed))?\W*",
+    re.IGNORECASE,
+)
 
 
 class BadQuestion(ValueError):
@@ -484,6 +492,8 @@ class Answerer:
             return Intent(NOT_COVERED)
         if self._about_the_article(text):
             return Intent(OVERVIEW)  # "tell me about this story", "summarize the meeting"
+        if _SOURCE_ASKED.fullmatch(text):
+            return Intent(HELP)  # "source?": help names the article and how each excerpt is cited
         intent = self.intents.read(text, vector) if self.intents else None
         if intent is not None and intent.kind in (HELP, OVERVIEW) and self._other_subject(text):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined

@@ -408,6 +408,19 @@ def test_a_bots_control_typed_as_a_message_gets_help(answerer: Answerer, text: s
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A trial: "source?" after an answer was searched and declined; help names the article.
+        *(("source?", "help"), ("Sauce pls", "help"), ("citation needed", "help"), ("link?", "help")),
+        ("what source did bannon speak to?", "answer"),  # a question about the article's sources
+    ],
+)
+def test_a_lone_request_for_the_source_gets_help(answerer: Answerer, text: str, kind: str) -> None:
+    reply = answerer.ask(text, history=["who said it was a wake-up call"])
+    assert reply.kind == kind
+
+
+@pytest.mark.parametrize(
     "text", ["When did the meeting happen?", "tell me about mamdani", "thanks, and who is bannon?"]
 )
 def test_questions_about_the_article_are_answered(answerer: Answerer, text: str) -> None:
