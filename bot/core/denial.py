@@ -57,10 +57,11 @@ _ANY = re.compile(r"\b(?:anything|something|any)\b")
 _ONE_THING = re.compile(
     r"\W+(?:(?:on|about|over|upon|with|to|regarding)\W+)?(?:(?:the|a|an|his|her|their|its)\W+)?(?P<thing>[\w'-]+)"
 )
-# The "not" of a yes/no question, on its auxiliary or after its subject ("didn't they…", "did they not…",
-# "did trump and mamdani not…"), and words that ask nothing more ("or not", "yes or no", "at all").
+# The "not" of a yes/no question, on its auxiliary or after its subject ("didn't they…", "didn they…" as
+# the typo repair leaves "didnt", "did they not…", "did trump and mamdani not…"), and words that ask
+# nothing more ("or not", "yes or no", "at all").
 _NOT_AFTER = re.compile(
-    rf"^(\W*{_OPENERS}(?:{_AUXILIARY})(?:(?:\s+[\w-]+){{1,3}}?(?=\s+not\b))?)(?:n{_APOSTROPHE}?t\b|\s+not\b)"
+    rf"^(\W*{_OPENERS}(?:{_AUXILIARY})(?:(?:\s+[\w-]+){{1,3}}?(?=\s+not\b))?)(?:n{_APOSTROPHE}?t?\b|\s+not\b)"
 )
 _ASKS_NOTHING_MORE = re.compile(r"\b(?:or\s+not|yes\s+or\s+no|at\s+all)\b")
 # Another question beside it: a yes/no clause after a comma, a dash, "and" or a question mark, or a choice.

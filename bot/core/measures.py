@@ -15,6 +15,7 @@ questions ask for no measure and are left to the abstainer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -125,17 +126,20 @@ def asked_measures(question: str) -> tuple[str, ...]:
     return kinds
 
 
-def missing_measure(question: str, passage: str) -> str | None:
+def missing_measure(question: str, passage: str, shown: Sequence[str] = ()) -> str | None:
     """The first kind of measure the question asks for that the passage holds none of, or None; an age
-    the passage gives only to someone else holds none ("how old is trump?" of "Mamdani, 33,")."""
+    the passage gives only to someone else holds none ("how old is trump?" of "Mamdani, 33,"). Someone's
+    age may be in a passage `shown` after it too ("how old is mamdani the socialist?" is first answered by
+    the passage on his politics)."""
     return next(
-        (
-            kind
-            for kind in asked_measures(question)
-            if not MEASURES[kind][1].search(passage) or (kind == "age" and _age_of_another(question, passage))
-        ),
-        None,
+        (kind for kind in asked_measures(question) if not _holds(kind, question, passage, shown)), None
     )
+
+
+def _holds(kind: str, question: str, passage: str, shown: Sequence[str]) -> bool:
+    if kind != "age":
+        return bool(MEASURES[kind][1].search(passage))
+    return any(MEASURES[kind][1].search(p) and not _age_of_another(question, p) for p in (passage, *shown))
 
 
 # Whose age is asked: the words after "how old is", "what age was" or "age of", or the name before
@@ -147,6 +151,9 @@ _WHOSE_AGE = re.compile(
     re.IGNORECASE,
 )
 _AGED = re.compile(r"\b([A-Z][a-z]+),\s+\d{1,3},")
+_DESCRIBED = re.compile(
+    r"['’]s\b|\b(?:the|a|an|this|that|his|her|their|its|whose|who|which)\b", re.IGNORECASE
+)
 _SOMEONE = frozenset("he she him they them".split())
 
 
@@ -155,8 +162,8 @@ def _age_of_another(question: str, passage: str) -> bool:
     when the question names whose age it asks ("how old is trump?", "how old is new york?"); not when
     it asks with a pronoun, or the passage gives an age without a name ("a 33-year-old")."""
     whose = _WHOSE_AGE.search(question)
-    if whose is None or whose.group("described"):
-        return False  # no one named ("the mayor-elect's age"): whose it is cannot be told here
+    if whose is None or whose.group("described") or _DESCRIBED.search(whose.group("after") or ""):
+        return False  # no one named ("the mayor-elect's age", "new york city's next mayor"): cannot be told
     if any(not _AGED.match(m.group()) for m in MEASURES["age"][1].finditer(passage)):
         return False  # nor of an age given without a name ("a 33-year-old")
     named = {m.group(1).casefold() for m in _AGED.finditer(passage)}

@@ -328,12 +328,21 @@ def unknown_topic(question: str, lexical: LexicalIndex, known: frozenset[str]) -
     return _unknown(topic, lexical, known)
 
 
+# Words of how much, which name no topic ("did they agree on a lot?", "did they talk about nothing?").
+_HOW_MUCH = frozenset(
+    "nothing anything something everything lot lots plenty much many most some few little bit stuff thing "
+    "things all any none whole".split()
+)
+
+
 def _unknown(topic: str, lexical: LexicalIndex, known: frozenset[str]) -> str | None:
     """The topic, when neither the article nor the training questions (`known` stems) has a word of it nor
     of its family (FAMILY), else None."""
     stems = lexical.content_stems(topic)
     if not stems or lexical.coverage(topic, known) > 0.0 or _POINTS_BACK.search(topic):
         return None  # "what did trump say about him afterwards": someone already named
+    if stems <= lexical.content_stems(" ".join(_HOW_MUCH)):
+        return None  # "a lot", "nothing": how much, not what
     families = {w[:FAMILY] for w in lexical.vocabulary | known if len(w) >= FAMILY}
     if any(len(s) >= FAMILY and s[:FAMILY] in families for s in stems):
         return None

@@ -37,6 +37,7 @@ AGREE = "They didn’t agree on everything."
         "were they in agreement on energy?",
         # ... asked with "not" or "or not", which ask the same (a review).
         "didn't they agree on rent?",
+        "didn they agree on rent?",  # as the typo repair leaves "didnt"
         "did trump and mamdani not agree on rent",
         "did they agree on rent or not?",
         "did they agree on rent, yes or no?",

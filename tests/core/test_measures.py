@@ -96,6 +96,8 @@ def test_most_questions_ask_for_no_measure(question: str) -> None:
         ("what age is he?", "He was elected aged 29."),
         ("how old is he?", "Mamdani, 33, set to become New York City’s 110th mayor"),
         ("whats mamdani's age", "Mamdani, 33, set to become New York City’s 110th mayor"),
+        # Someone described, not named: whose age cannot be told (a review).
+        ("how old is new york city's next mayor?", "Mamdani, 33, set to become New York City’s 110th mayor"),
     ],
 )
 def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage: str) -> None:
@@ -135,3 +137,12 @@ def test_a_passage_holding_the_measure_keeps_the_question(question: str, passage
 )
 def test_a_passage_without_the_measure_lacks_the_fact(question: str, passage: str, kind: str) -> None:
     assert missing_measure(question, passage) == kind
+
+
+def test_an_age_in_a_passage_shown_after_the_first_counts() -> None:
+    # A review: "how old is mamdani the socialist?" is first answered by the passage on his politics.
+    first = "Mamdani, who identifies as a democratic socialist, didn’t flinch."
+    shown = ["Mamdani, 33, set to become New York City’s 110th mayor"]
+    assert missing_measure("how old is mamdani the socialist?", first) == "age"
+    assert missing_measure("how old is mamdani the socialist?", first, shown) is None
+    assert missing_measure("how old is bannon?", first, shown) == "age"  # someone else's

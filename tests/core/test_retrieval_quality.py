@@ -254,6 +254,9 @@ def test_a_count_of_something_the_article_never_names(answerer: Answerer, questi
         ("How old is Mamdani, when did he join the council, and who did he defeat in the primary?", "answer"),
         ("how old is the letter?", "answer"),  # a thing's age is when it was made: "In October"
         ("how old is zohran", "answer"),  # his given name, read as his surname
+        # A review: the age is in the next passage; someone described, not named.
+        ("how old is mamdani the socialist?", "answer"),
+        ("how old is new york city's next mayor?", "answer"),
         # Only someone else's age is given (a review: these bolded "Mamdani, 33,").
         ("mamdani is 33. how old is trump?", "not_covered"),
         ("how old is new york?", "not_covered"),

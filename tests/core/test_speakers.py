@@ -198,6 +198,8 @@ def test_a_topic_the_article_has_no_word_for_is_unknown(
         "did trump meet mamdani twice",
         "did they agree on rent",
         "what did they agree on",  # no topic
+        "did they agree on a lot?",  # how much, not what (a review)
+        "did they talk about nothing",
     ],
 )
 def test_a_topic_the_article_or_training_questions_know_is_not(article: LexicalIndex, question: str) -> None:
