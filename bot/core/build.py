@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import importlib.util
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.answer import load_checked
 from bot.core.chunking import chunk_corpus
@@ -25,8 +26,10 @@ from bot.core.embedding import (
 )
 from bot.core.highlight import HighlightModel
 from bot.core.index import (
+    QUESTIONS_READ,
     REBUILD,
     IndexError_,
+    IndexStale,
     IndexUnwritable,
     Manifest,
     build_index,
@@ -46,6 +49,9 @@ from bot.core.intents import EXAMPLES_FILE, IntentModel, read_examples, train_in
 from bot.core.model import RetrievalModel
 from bot.core.spelling import Speller, english_words, protected_words
 from bot.core.suggest import SUGGESTIONS_FILE
+
+if TYPE_CHECKING:
+    from bot.core.training import Question
 
 log = logging.getLogger(__name__)
 
@@ -233,17 +239,44 @@ def ensure_encoder(encoder_dir: Path, threads: int | None = None) -> bool:
 
 
 def index_fresh(paths: Paths) -> bool:
-    """Whether the index matches the corpus, chunker, model and training data, and loads whole.
+    """Whether the index matches the corpus, chunker, model and training data (as this code reads the
+    questions), and loads whole.
 
     It is loaded and checked exactly as serving loads it, so a damaged index is never "up to date".
     """
     try:
         check_fresh(paths.index, paths.corpus, training_hash(paths.train), MODEL_NAME)
-        check_served_text(load_checked(paths.index)[0], paths.corpus)
+        index, _, speller, _, _ = load_checked(paths.index)
+        check_served_text(index, paths.corpus)
+        check_questions_read(paths, speller)
     except IndexError_ as exc:
         log.info("the index needs rebuilding: %s", exc)
         return False
     return True
+
+
+def questions_read(questions: Sequence[Question], speller: Speller) -> str:
+    """A hash of the training questions as the typo repair reads them before training: a change of how
+    they are read (a question word's chat spelling, "wen did…", became "when") changes what a build
+    trains on though no training file changed, and the manifest's hash of the files cannot see it."""
+    texts = "\n".join(speller.correct(q.text) for q in questions)
+    return hashlib.sha256(texts.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_questions_read(paths: Paths, speller: Speller) -> None:
+    """IndexStale unless the index was trained on the training questions as this code reads them."""
+    from bot.core.training import read_questions
+
+    questions = [q for f in training_files(paths.train) for q in read_questions(f)]
+    try:
+        saved = (paths.index / QUESTIONS_READ).read_text(encoding="utf-8").strip()
+    except OSError:
+        saved = ""
+    if saved != questions_read(questions, speller):
+        raise IndexStale(
+            f"The index in {paths.index} was trained on the training questions as an older version of the "
+            f"bot read them; rebuild it with `{REBUILD}`."
+        )
 
 
 def train_message_kinds(train_dir: Path, questions: list, embedder: Embedder) -> IntentModel:
@@ -288,8 +321,10 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
             index = load_index(staging)
             texts = [c.text for c in index.chunks]
             Speller(texts, protected_words(texts, english_words())).save(staging)
+            speller = corpus_speller(index)
+            (staging / QUESTIONS_READ).write_text(questions_read(questions, speller) + "\n", encoding="utf-8")
             if questions:
-                model, report = train_model(index, embedder, questions, speller=corpus_speller(index))
+                model, report = train_model(index, embedder, questions, speller=speller)
                 log.info("retrieval model trained on %d questions: %s", len(questions), report)
             else:
                 model = RetrievalModel.untrained(index.manifest.dim)

@@ -37,6 +37,9 @@ REBUILD = "meeting-bot index"
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
+# A hash of the training questions as the typo repair read them for training (bot.core.build): a change of
+# the code that reads them makes the index stale though no file changed.
+QUESTIONS_READ = "questions_read.txt"
 VECTORS = "chunks.faiss"
 SENTENCES = "sentences.npy"
 # A published index is readable by all users (other service accounts serve from it); it holds nothing private.
@@ -259,7 +262,8 @@ _TEMPORARY = re.compile(r"[a-z0-9_]{8}")
 # Every file a build writes in the index folder (tests/core/test_build.py checks a built one against it).
 INDEX_FILES = frozenset(
     {MANIFEST, CHUNKS, VECTORS, SENTENCES, "retrieval.json", "adapter.npy", "expansions.npz",
-     "line_adapter.npy", "intents.npz", "intents.json", "highlight.json", "protected_words.txt"}
+     "line_adapter.npy", "intents.npz", "intents.json", "highlight.json", "protected_words.txt",
+     QUESTIONS_READ}
 )  # fmt: skip
 # The fields of a manifest that any index this program built has.
 _MANIFEST_FIELDS = frozenset({"format", "model", "dim", "chunks"})

@@ -89,7 +89,7 @@ def test_a_rebuild_publishes_an_index_every_user_can_read(paths: Paths) -> None:
         os.umask(previous)
     assert oct(paths.index.stat().st_mode & 0o777) == "0o755"  # not mkdtemp's 0700
     modes = {p.name: oct(p.stat().st_mode & 0o777) for p in paths.index.iterdir()}
-    assert len(modes) == 12 and set(modes.values()) == {"0o644"}, modes
+    assert len(modes) == 13 and set(modes.values()) == {"0o644"}, modes
     assert set(modes) <= INDEX_FILES  # what leftovers() takes for a build's
     load_checked(paths.index)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.answer import load_checked
-from bot.core.build import Paths, index_fresh, training_hash
+from bot.core.answer import corpus_speller, load_checked
+from bot.core.build import Paths, check_questions_read, index_fresh, training_hash
 from bot.core.chunking import CHUNKER_VERSION, chunk_corpus
 from bot.core.corpus import CorpusError, corpus_hash, load_corpus
 from bot.core.embedding import MODEL_NAME, Embedder
@@ -25,6 +25,7 @@ from bot.core.index import (
     CHUNKS,
     FORMAT_VERSION,
     MANIFEST,
+    QUESTIONS_READ,
     REBUILD,
     SENTENCES,
     VECTORS,
@@ -459,6 +460,24 @@ def test_a_truncated_expansions_file_raises_index_corrupt(index_dir: Path, fake_
 def test_the_committed_index_is_fresh(repo_root: Path) -> None:
     """Fails when corpus/ or train/ is edited (or the chunker changes) without `meeting-bot index`."""
     check_fresh(repo_root / "index", repo_root / "corpus", training_hash(repo_root / "train"), MODEL_NAME)
+
+
+def test_the_committed_index_was_trained_on_the_questions_as_this_code_reads_them(repo_root: Path) -> None:
+    """Fails when a change of the typo repair changes how the training questions are read (a chat spelling
+    of a question word, "wen did…", became "when" and the index was not rebuilt: a build then trained on
+    other texts than the committed index had, and 44 of 3,624 replies differed)."""
+    paths = Paths(repo_root / "corpus", repo_root / "index", repo_root / "train", repo_root / "models")
+    check_questions_read(paths, corpus_speller(load_index(paths.index)))
+
+
+def test_an_index_trained_on_questions_read_otherwise_is_stale(repo_root: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(repo_root / "index", index)
+    (index / QUESTIONS_READ).write_text("0" * 64 + "\n", encoding="utf-8")
+    paths = Paths(repo_root / "corpus", index, repo_root / "train", repo_root / "models")
+    with pytest.raises(IndexStale, match="older version"):
+        check_questions_read(paths, corpus_speller(load_index(index)))
+    assert not index_fresh(paths)
 
 
 def test_the_committed_index_loads_with_its_retrieval_model(repo_root: Path) -> None:
