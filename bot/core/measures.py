@@ -22,12 +22,13 @@ _NUMBER_WORDS = (
     r"thousands?|millions?|billions?|dozens?|once|twice|thrice|several|few|couple|handful|single|both"
 )
 _AUXILIARIES = r"does|do|did|will|would|could|can|might|should|must|has|have|had"
-# Not a thing described ("the letter", "his campaign", "trump's tax reform") or "it", so someone named or
-# "he" (after "is"/"was", which are named so that the pattern cannot skip them to pass).
-_NOT_DESCRIBED = (
-    r"(?!(?:the|a|an|this|that|these|those|it|its|my|your|our|his|her|their|is|was|are|were)\b"
-    r"|[\w-]+['’]s\b)"
-)
+# Words that describe someone or something rather than name them ("the letter", "his campaign").
+_DESCRIBING = r"the|a|an|this|that|these|those|its|my|your|our|his|her|their"
+# Not a thing described ("the letter", "trump's tax reform") or "it", so someone named or "he" (after
+# "is"/"was", which are named so that the pattern cannot skip them to pass).
+_NOT_DESCRIBED = rf"(?!(?:{_DESCRIBING}|it|is|was|are|were)\b|[\w-]+['’]s\b)"
+# An age given with a name: "Mamdani, 33,".
+_NAMED_AGE = r"\b([A-Z][a-z]+),\s+\d{1,3},"
 _SUBJECTS = r"the|this|that|it|they|he|she|we|you|i|his|her|their|its|a|an"
 # After "how much" (or "how much more"): an auxiliary, then a bare verb of paying or costing.
 _ASKED_BY = rf"(?:\s+(?:{_AUXILIARIES})\b|['’]ll\b)"
@@ -99,7 +100,7 @@ MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
         re.compile(
-            r"(?-i:\b[A-Z][a-z]+),\s+\d{1,3},|\b\d{1,3}[- ]years?[- ]old\b|\baged?\s+\d{1,3}\b"
+            rf"(?-i:{_NAMED_AGE})|\b\d{{1,3}}[- ]years?[- ]old\b|\baged?\s+\d{{1,3}}\b"
             r"|\bat\s+(?:the\s+age\s+of\s+)?\d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b|:))",
             re.IGNORECASE,
         ),
@@ -147,13 +148,11 @@ def _holds(kind: str, question: str, passage: str, shown: Sequence[str]) -> bool
 # Names are compared as typed (the question's given names are read as surnames before it is searched).
 _WHOSE_AGE = re.compile(
     r"\b(?:how old|what age|age of)(?:\s+(?:is|was|are|were)\b|['’]s\b)?\s+(?P<after>[^?.!,;:]{1,60})"
-    r"|\b(?P<described>(?:the|a|an|this|that|his|her|their|its)\s+)?(?P<before>[\w-]+)['’]s\s+age\b",
+    rf"|\b(?P<described>(?:{_DESCRIBING})\s+)?(?P<before>[\w-]+)['’]s\s+age\b",
     re.IGNORECASE,
 )
-_AGED = re.compile(r"\b([A-Z][a-z]+),\s+\d{1,3},")
-_DESCRIBED = re.compile(
-    r"['’]s\b|\b(?:the|a|an|this|that|his|her|their|its|whose|who|which)\b", re.IGNORECASE
-)
+_AGED = re.compile(_NAMED_AGE)
+_DESCRIBED = re.compile(rf"['’]s\b|\b(?:{_DESCRIBING}|whose|who|which)\b", re.IGNORECASE)
 _SOMEONE = frozenset("he she him they them".split())
 
 
