@@ -15,7 +15,7 @@ questions ask for no measure and are left to the abstainer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -127,20 +127,20 @@ def asked_measures(question: str) -> tuple[str, ...]:
     return kinds
 
 
-def missing_measure(question: str, passage: str, shown: Sequence[str] = ()) -> str | None:
+def missing_measure(question: str, passage: str, shown: Callable[[], Sequence[str]] = tuple) -> str | None:
     """The first kind of measure the question asks for that the passage holds none of, or None; an age
     the passage gives only to someone else holds none ("how old is trump?" of "Mamdani, 33,"). Someone's
-    age may be in a passage `shown` after it too ("how old is mamdani the socialist?" is first answered by
-    the passage on his politics)."""
+    age may be in a passage shown after it too (`shown()`, read only for an age: "how old is mamdani the
+    socialist?" is first answered by the passage on his politics)."""
     return next(
         (kind for kind in asked_measures(question) if not _holds(kind, question, passage, shown)), None
     )
 
 
-def _holds(kind: str, question: str, passage: str, shown: Sequence[str]) -> bool:
+def _holds(kind: str, question: str, passage: str, shown: Callable[[], Sequence[str]]) -> bool:
     if kind != "age":
         return bool(MEASURES[kind][1].search(passage))
-    return any(MEASURES[kind][1].search(p) and not _age_of_another(question, p) for p in (passage, *shown))
+    return any(MEASURES[kind][1].search(p) and not _age_of_another(question, p) for p in (passage, *shown()))
 
 
 # Whose age is asked: the words after "how old is", "what age was" or "age of", or the name before

@@ -415,7 +415,7 @@ class Retriever:
         chunk: Chunk,
         line: Sentence | None,
         context: Sequence[Said] = (),
-        shown: Sequence[Chunk] = (),
+        shown: Callable[[], Sequence[Chunk]] = tuple,
     ) -> str:
         """What the passage to be shown first, or its bold line, shows the article lacks of what the
         question asks ("" if nothing): a measure it holds none of ("how much money is in the compact?",
@@ -429,7 +429,7 @@ class Retriever:
         measure = (
             None
             if question_parts(question)
-            else missing_measure(question, chunk.text, [c.text for c in shown])
+            else missing_measure(question, chunk.text, lambda: [c.text for c in shown()])
         )
         if measure is not None:
             log.debug("declined: the first passage holds no %s", measure)
@@ -591,10 +591,14 @@ class Retriever:
                 rest = [h for h in hits[1:] if all(not _overlap(h.chunk, c) for c in listed)]
                 shown = max(len(hits), 1 + len(listed))
                 hits = [hits[0], *(Hit(c, hits[0].score) for c in listed), *rest][:shown]
-            # The next best passages, the same at any k (an age may be in one of them).
-            after = [self.index.chunks[int(s.positions[i])] for i in self.excerpts_of(s, PART_PASSAGES)]
-            after = [c for c in after if c.id != hits[0].chunk.id]
-            lacking = self._lacking(question, hits[0].chunk, highlight, context, after) if answered else ""
+            first = hits[0].chunk
+
+            def after() -> list[Chunk]:
+                """The next best passages, the same at any k (an age may be in one of them)."""
+                chosen = (self.index.chunks[int(s.positions[i])] for i in self.excerpts_of(s, PART_PASSAGES))
+                return [c for c in chosen if c.id != first.id]
+
+            lacking = self._lacking(question, first, highlight, context, after) if answered else ""
             answered = answered and not lacking
         # Declined, the nearest passages are still worth showing when the abstainer was not far from
         # answering and at least half of what the question names is the article's, or of what a message it

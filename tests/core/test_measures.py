@@ -144,5 +144,5 @@ def test_an_age_in_a_passage_shown_after_the_first_counts() -> None:
     first = "Mamdani, who identifies as a democratic socialist, didn’t flinch."
     shown = ["Mamdani, 33, set to become New York City’s 110th mayor"]
     assert missing_measure("how old is mamdani the socialist?", first) == "age"
-    assert missing_measure("how old is mamdani the socialist?", first, shown) is None
-    assert missing_measure("how old is bannon?", first, shown) == "age"  # someone else's
+    assert missing_measure("how old is mamdani the socialist?", first, lambda: shown) is None
+    assert missing_measure("how old is bannon?", first, lambda: shown) == "age"  # someone else's
