@@ -7,7 +7,9 @@ Mamdani's words. The one asked about is read from the wording ("what did/would X
 "what does X think", "how did X react", "did X comment...", "what was X's reaction"; not "what does X
 say", which asks what a text says) and is a stranger when none of the words naming them is in the article
 or the training questions (which hold the words people use for the article's people: "the commander in
-chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor").
+chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor"),
+unless they are described ("the …", "his …", "trump's …") by a word it lacks: "the white house press
+secretary", "trump's lawyers".
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
 talked about, or what was said about, something none of whose words the article or the training questions
@@ -179,7 +181,47 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
     stems = lexical.content_stems(words)
     if stems and lexical.coverage(words, known) == 0.0:
         return who
+    head = _head(who)
+    if head and lexical.content_stems(head) and not _near_known(head, lexical, known):
+        # The others name whose they are or where from, not who: "the white house press secretary" and
+        # "trump's lawyers" are people the article never names, though it knows the White House and Trump.
+        return who
     return None
+
+
+# Words after the one that says who someone is: "the chief of staff", "the mayor from chicago".
+_AFTER_HEAD = frozenset("of at from in for on with".split())
+# What opens a run of words that names someone by what they are: "the …", "his …", "trump's …". Other runs
+# may end in an adverb or a verb ("does mamdani still think": "mamdani still"), no word for anyone.
+_DESCRIBED = re.compile(r"^(?:(?:the|a|an|his|her|their|its)\s|[\w.-]+['’]s?\s)", re.IGNORECASE)
+
+
+def _head(who: str) -> str | None:
+    """For someone named by what they are, the word that says it: the last before "of", "at"…
+    ("trump's chief of staff": chief). None for anyone else, and for several joined ("the adviser and
+    obama": one known is enough)."""
+    if not _DESCRIBED.match(who):
+        return None
+    words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w != "s"]
+    if set(words) & _JOINS:
+        return None
+    cut = next((i for i, w in enumerate(words) if w in _AFTER_HEAD), len(words))
+    head = words[cut - 1] if cut else None
+    return None if head in _ANYONE else head
+
+
+def _near_known(word: str, lexical: LexicalIndex, known: frozenset[str]) -> bool:
+    """Whether a word is the article's or the training questions', or its stem is one of theirs with up
+    to two letters more at its end: "advisor" (stem "advisor") is the article's "adviser" (stem "advis")."""
+    if lexical.coverage(word, known) > 0:
+        return True
+    vocabulary = lexical.vocabulary
+    return any(
+        stem[:-n] in known or stem[:-n] in vocabulary
+        for stem in lexical.content_stems(word)
+        for n in (1, 2)
+        if len(stem) - n >= 5
+    )
 
 
 # Words before a name that name nobody: "the White House", "mr giuliani", "giuliani's".

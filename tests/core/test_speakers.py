@@ -82,6 +82,34 @@ def test_someone_the_article_or_training_questions_know_is_not(lexical: LexicalI
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "what did trump's lawyers say",  # whose they are is known, who they are is not
+        "what did the white house press secretary say after the meeting",  # a trial found it answered
+        "what did his lawyers think",
+        "what did trump's chief of staff say",  # the word before "of" says who
+    ],
+)
+def test_someone_described_by_a_word_the_article_lacks_is_unknown(
+    lexical: LexicalIndex, question: str
+) -> None:
+    assert unknown_speaker(question, lexical, frozenset())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did trump's advisor say",  # the article's "adviser", spelt otherwise
+        "what did the former trump adviser say",
+        "does mamdani still think he is a fascist",  # "mamdani still" is a name and an adverb: no description
+        "what did trump's reporters say",
+    ],
+)
+def test_someone_described_by_a_word_the_article_has_is_not(lexical: LexicalIndex, question: str) -> None:
+    assert unknown_speaker(question, lexical, frozenset()) is None
+
+
+@pytest.mark.parametrize(
     ("question", "earlier"),
     [
         ("what did he call trump?", ["what did eric adams say?"]),
