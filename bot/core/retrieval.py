@@ -6,6 +6,7 @@ A follow-up is searched blended with the conversation before it (bot.core.contex
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -39,6 +40,7 @@ from bot.core.speakers import (
 )
 from bot.core.spelling import Speller
 from bot.core.text import (
+    MONTHS,
     as_question,
     as_request_question,
     versus_as_and,
@@ -60,6 +62,7 @@ BEFORE_PRIOR = 0.1
 # The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
 # the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
 LIST_MOST = 8
+DATED_PASSAGES = 3  # the best passages among which one naming the months and years asked goes first
 PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -142,6 +145,7 @@ class Retriever:
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
         self._docs = np.array([doc_ids[c.doc] for c in index.chunks])
+        self._dates = [dates_named(c.text) for c in index.chunks]  # for `_dated_first`
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
@@ -547,7 +551,7 @@ class Retriever:
         context: Sequence[Said],
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
-        chosen = self.excerpts_of(s, k)
+        chosen = self._dated_first(question, s, k)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
@@ -636,9 +640,36 @@ class Retriever:
             and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
 
+    def _dated_first(self, question: str, s: Scored, k: int) -> list[int]:
+        """The k excerpts to show (indices into `s`), the first of the best DATED_PASSAGES that names every
+        month and year the question names put first: "what did mamdani say in april" asks what he said
+        then (a trial found his words at the meeting first, and the April rally second). Chosen among the
+        same passages at any k, so that the first k of a search for more are the same."""
+        chosen = self.excerpts_of(s, k)
+        named = dates_named(question)
+        if not named or not chosen:
+            return chosen
+        best = chosen if k >= DATED_PASSAGES else self.excerpts_of(s, DATED_PASSAGES)
+        dated = next((i for i in best[:DATED_PASSAGES] if named <= self._dates[int(s.positions[i])]), None)
+        if dated is None or dated == chosen[0]:
+            return chosen
+        return [dated, *(i for i in chosen if i != dated)][:k]
+
     def excerpts_of(self, s: Scored, k: int) -> list[int]:
         """Indices into `s` of the excerpts to show: the best, then maximal marginal relevance."""
         pool = min(len(s.positions), MMR_POOL)
         top = s.positions[:pool]
         vecs = self.fusion.chunk_vectors(top)
         return diverse(s.fused[:pool], vecs, self._starts[top], self._ends[top], self._docs[top], k)
+
+
+# A month or a year named ("what did mamdani say in april", "january 1 2026?"). "May" only before a number:
+# it is more often "may" the verb ("we may disagree").
+_DATE = re.compile(
+    r"\b(?:" + "|".join(m for m in MONTHS if m != "may") + r"|may(?=\s+\d)|(?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def dates_named(text: str) -> frozenset[str]:
+    """The months and years a text names, folded."""
+    return frozenset(d.casefold() for d in _DATE.findall(text))
