@@ -44,6 +44,12 @@ SELF_CONTAINED_MASS = 2.0
 UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
+# A question word after a preposition asks about what was said before, as "and …" does: "on what platform"
+# after "how did trump respond" asks where he answered (a trial found it read alone: "platform" is no word
+# of the article, and Trump's words at the meeting were bolded); "for how long", "in which city".
+_ASKED_AFTER_A_PREPOSITION = re.compile(
+    r"^(?:on|in|at|for|by|with|from|to|since|until|till|about|under|during)\s+(?:what|which|whom|who|how|where|when)\b"
+)
 # A correction asks the question before again about something else, as "what about …" does: "no I meant
 # trump" after "what is mamdani's housing plan?" (a trial found it read alone, and the opening sentence
 # bolded).
@@ -314,6 +320,8 @@ class FollowupReader:
         """Whether the message points back at what came before ("he", "it", "that"; "they" only at
         something plural)."""
         recent = list(history[-MAX_HISTORY:])
+        if recent and _ASKED_AFTER_A_PREPOSITION.match(_INTERJECTION.sub("", fold(text))):
+            return True  # "on what platform": asked of what was said before
         plural_before = bool(recent) and self._plurals(recent)[-1]
         return bool(_pointers(WORD.findall(fold(text)), plural_before, self.ends_pointing_back(text, recent)))
 
@@ -378,8 +386,12 @@ def _continues(folded: str, people: frozenset[str] = frozenset()) -> bool:
     Mamdani's district (a trial); read alone, it is declined."""
     opening = _INTERJECTION.sub("", folded)
     corrects = _CORRECTION.match(opening) is not None and bool(set(WORD.findall(opening)) & people)
-    return corrects or any(
-        opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
+    return (
+        corrects
+        or _ASKED_AFTER_A_PREPOSITION.match(opening) is not None
+        or any(
+            opening == c or opening.startswith(c + " ") or opening.startswith(c + ",") for c in CONTINUATIONS
+        )
     )
 
 

@@ -186,6 +186,18 @@ def test_a_message_that_names_nothing_of_the_article_leans_on_the_conversation(a
     assert reader.self_contained("Is Mamdani a socialist?", confidence=0.99) == pytest.approx(0.99)
 
 
+def test_a_question_word_after_a_preposition_goes_on_from_the_question_before(answerer: Answerer) -> None:
+    # A trial: "on what platform" was read alone ("platform" is no word of the article) and bolded Trump's
+    # words at the meeting; it asks where he answered Mamdani's rally.
+    before = ["what did mamdani say at the rally", "how did trump respond"]
+    a = answerer.ask("on what platform", history=before)
+    assert a.highlight is not None and "Truth Social" in a.highlight
+    reader = answerer.retriever.followups
+    assert reader.points_back("on what platform", before)
+    assert not reader.points_back("on what platform", [])  # a first message points at nothing
+    assert reader.self_contained("in which city?", confidence=0.99) < 0.5
+
+
 def test_a_continuation_that_names_something_answerable_is_vouched_for_halfway(answerer: Answerer) -> None:
     """ "what about energy?" was held to its one rare word (self-contained 0.14): the question before it
     outweighed it, and the letter was shown again. Its confidence alone now vouches for it, halved as a
