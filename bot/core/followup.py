@@ -44,11 +44,14 @@ SELF_CONTAINED_MASS = 2.0
 UNKNOWN_WORD_CREDIT = 0.5
 # Openers that continue the previous question rather than start a new one.
 CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how about")
-# A question word after a preposition asks about what was said before, as "and …" does: "on what platform"
-# after "how did trump respond" asks where he answered (a trial found it read alone: "platform" is no word
-# of the article, and Trump's words at the meeting were bolded); "for how long", "in which city".
+# A preposition, a question word and at most one more word, and nothing else, asks about what was said
+# before, as "and …" does: "on what platform" after "how did trump respond" asks where he answered (a
+# trial found it read alone: "platform" is no word of the article, and Trump's words at the meeting were
+# bolded); "for how long", "in which city". A whole question opened so ("in which borough does mamdani
+# serve") asks of its own.
 _ASKED_AFTER_A_PREPOSITION = re.compile(
-    r"^(?:on|in|at|for|by|with|from|to|since|until|till|about|under|during)\s+(?:what|which|whom|who|how|where|when)\b"
+    r"^(?:on|in|at|for|by|with|from|to|since|until|till|about|under|during)\s+"
+    r"(?:what|which|whom|who|how|where|when)(?:\s+[\w'-]+)?\W*$"
 )
 # A correction asks the question before again about something else, as "what about …" does: "no I meant
 # trump" after "what is mamdani's housing plan?" (a trial found it read alone, and the opening sentence
