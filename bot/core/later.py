@@ -9,7 +9,8 @@ is the nearest the article comes). Both sides are read narrowly:
 
 - **The question** (`asks_how_it_turned_out`) asks whether something happened, in the past tense ("did",
   "has", "was"…), with a word of outcome ("end up", "ever", "actually", "finally", "yet", "again" after
-  "did", a measure passed, funded or approved, "did … succeed"); or asks what came of something
+  "did", a measure passed, funded, approved or voted on, "did … succeed"); or when a measure was ("when
+  was the compact approved?"; not "when did he become mayor?"); or asks what came of something
   ("whatever happened to…", "any update on…", "how did … turn out"); or is a past question set at the
   next or second meeting ("what did trump say at the second meeting?"). A question whose own verb is
   one of saying, planning, thinking or beginning ("did trump actually say he'd be happy?", "did trump
@@ -41,12 +42,12 @@ from bot.core.text import fold
 
 _DONE = (
     r"approved|passed|signed|enacted|funded|adopted|implemented|built|rejected|issued|submitted|finished"
-    r"|completed|launched|created"
+    r"|completed|launched|created|voted"
 )
 # ... and as asked after "did" ("did congress fund the compact?").
 _DO = (
     r"approve|pass|sign|enact|fund|adopt|implement|build|reject|issue|submit|finish|complete|launch|create"
-    r"|succeed|fail|become|became"
+    r"|succeed|fail|become|became|vote"
 )
 _OUTCOME = (
     r"end(?:ed)?\s+up|ever|actually|finally|eventually|yet|in\s+the\s+end|since\s+then|since(?=\W*$)"
@@ -66,6 +67,9 @@ _ASKS_HOW_IT_TURNED_OUT = re.compile(
     # second meeting?").
     rf"(?:did|has|have|had)\b.*?\b(?:{_OUTCOME}|again|another|second|2nd|{_DO})"
     rf"|(?:was|were)\b.*?\b(?:{_OUTCOME}|another|second|2nd)|(?:was|were)\s+(?:\S+\s+){{1,5}}?(?:{_DONE})"
+    # When a measure was passed or voted on ("when was the compact approved?", "when did the senate vote
+    # on it?"); not "when did he become mayor?", which the line it is set to happen on answers.
+    rf"|when\s+(?:was|were|did)\b.*?\b(?:{_DONE}|vote)"
     r"|what\s*ever\s+(?:happened|came\s+of|became\s+of)|what\s+(?:came|become|became)\s+of"
     r"|any\s+(?:news|updates?)\s+(?:on|about)"
     r"|how\s*(?:\s+did|'d)\s+(?:\S+\s+){1,4}?(?:turn|work)\s+out"
