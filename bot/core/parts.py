@@ -3,9 +3,8 @@
 "How old is Mamdani and what year did he get elected to the City Council?" asks about two places of the
 article; its vector sits between them, near neither. A question is split where a second question starts:
 after a question mark ("When was it? Who was there?"), or at "and", "also", "plus" or a comma followed by
-a question word ("…, and how much did Trump's numbers improve"), or at "and" before an auxiliary and a
-pronoun ("… and is he a socialist?"). Each part must open as a question (a question word or an auxiliary:
-"After the meeting, how did…" is one question) and name something of its own
+a question word ("…, and how much did Trump's numbers improve"). Each part must open as a question (a
+question word or an auxiliary: "After the meeting, how did…" is one question) and name something of its own
 (a content word), so "who is he and why?" and "what and when?" stay whole; a bare question word asks the
 part before it again ("what time did they meet and where?": where did they meet?).
 """
@@ -27,18 +26,13 @@ _OPENS_A_QUESTION = re.compile(rf"^\W*(?:{_QUESTION_WORD}|{_AUXILIARY})", re.IGN
 # word), or a joining word or a comma before a question word; after a comma and a joining word, an
 # auxiliary too (", and did they agree"). Blank runs are one space by then, so none of it backtracks far.
 _JOIN = r"(?:and also|and|also|plus|as well as|\+|&)"
-# With no comma, an auxiliary opens a question only before a pronoun as its subject ("how old is mamdani
-# and is he a socialist?"), not before a name or a verb, where "and" may join within one question
-# ("did trump and mamdani meet", "who met and was praised").
-_SUBJECT = r"(?:he|she|they|it|there|we|you|i)"
 _QUOTE = r"[\"“]?"  # a part may be quoted: '"how old is he" and "when did they meet"'
 _SPLIT = re.compile(
     rf"(?<=\?) ?(?:{_JOIN} )?(?=\S)"
     rf"|(?<=\w\w\w\.) (?={_QUOTE}{_QUESTION_WORD})"
     rf"| ?[,;] ?{_JOIN} (?={_QUOTE}{_AUXILIARY})"
     rf"| ?[,;] ?(?:{_JOIN} )?(?={_QUOTE}{_QUESTION_WORD})"
-    rf"|[\"”]? {_JOIN} (?={_QUOTE}{_QUESTION_WORD})"
-    rf"|[\"”]? {_JOIN} (?={_QUOTE}{_AUXILIARY} {_SUBJECT}\b)",
+    rf"|[\"”]? {_JOIN} (?={_QUOTE}{_QUESTION_WORD})",
     re.IGNORECASE,
 )
 # A line break before a question word or an auxiliary ends a question, as a question mark does: a message

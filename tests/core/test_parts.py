@@ -45,10 +45,6 @@ from bot.core.replies import NOT_COVERED, NOT_COVERED_PART
         # A bare question word asks the part before it again (a trial found the whole declined).
         ("what time did they meet and where?", ["what time did they meet?", "where did they meet?"]),
         ("when was the meeting, and where?", ["when was the meeting?", "where was the meeting?"]),
-        # "and" before an auxiliary and a pronoun opens a second question with no comma (a review found
-        # "how old is mamdani and is he a socialist?" declined, read as one question).
-        ("how old is mamdani and is he a socialist?", ["how old is mamdani?", "is he a socialist?"]),
-        ("when did they meet and is there a next one", ["when did they meet", "is there a next one"]),
     ],
 )
 def test_a_question_of_several_parts_is_split_where_each_starts(question: str, parts: list[str]) -> None:
@@ -63,8 +59,6 @@ def test_a_question_of_several_parts_is_split_where_each_starts(question: str, p
         "who is he and why?",  # a part that names nothing
         "what and when?",
         "what did trump and mamdani say",  # "and" between names
-        "did trump and mamdani meet",  # an auxiliary before "and": one question
-        "what did trump say and did mamdani agree",  # no comma: an auxiliary splits before a pronoun only
         "what district is mamdani from? queens?",  # a second "question" that is no question
         "Tell me about the rent. Who proposed it?",  # the first part is no question
         "what did trump say, i.e. what was his quote?",  # no sentence ends at "i.e."
@@ -98,13 +92,6 @@ def test_the_reply_shows_where_the_article_answers_each_part(
     # Only the first passage was shown: the second part's passage scored below the support gap.
     shown = " ".join(e.text for e in answerer.ask(question).shown)
     assert all(p in shown for p in places), shown
-
-
-def test_a_second_question_opened_by_an_auxiliary_is_answered_too(answerer: Answerer) -> None:
-    # A trial found it declined: read as one question, its vector was near neither place.
-    a = answerer.ask("how old is mamdani and is he a socialist?")
-    shown = " ".join(e.text for e in a.shown)
-    assert a.kind == "answer" and "Mamdani, 33" in shown and "democratic socialist" in shown, shown
 
 
 @pytest.mark.parametrize(
