@@ -71,6 +71,25 @@ NEAR_FRACTION = 0.5
 # too: half).
 NEAR_WORDS = 0.5
 
+# A month or a year named ("what did mamdani say in april", "january 1 2026?"). "May" only before a number:
+# it is more often "may" the verb ("we may disagree").
+_DATE = re.compile(
+    r"\b(?:" + "|".join(m for m in MONTHS if m != "may") + r"|may(?=\s+\d)|(?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def dates_named(text: str) -> frozenset[str]:
+    """The months and years a text names, folded."""
+    return frozenset(d.casefold() for d in _DATE.findall(text))
+
+
+def dated(date: str) -> frozenset[str]:
+    """The month and year of an ISO date ("2025-11-21": november, 2025); none if it is not one."""
+    found = re.fullmatch(r"\s*(\d{4})-(\d{2})(?:-\d{2})?\s*", date)
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        return frozenset()
+    return frozenset({found.group(1), MONTHS[int(found.group(2)) - 1]})
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -145,7 +164,10 @@ class Retriever:
         self._ends = np.array([c.end for c in index.chunks])
         doc_ids = {d: i for i, d in enumerate(index.docs)}
         self._docs = np.array([doc_ids[c.doc] for c in index.chunks])
-        self._dates = [dates_named(c.text) for c in index.chunks]  # for `_dated_first`
+        # For `_dated_first`: the months and years each passage names, and its article's own month and
+        # year, which every passage of it speaks of unsaid ("what did trump tell reporters in november"
+        # asks about the meeting, whose passages do not say "November"; a review).
+        self._dates = [dates_named(c.text) | dated(index.docs[c.doc].date) for c in index.chunks]
 
     def retrieve(self, question: str, k: int = 3) -> Retrieval:
         """Rank chunks for one question."""
@@ -661,15 +683,3 @@ class Retriever:
         top = s.positions[:pool]
         vecs = self.fusion.chunk_vectors(top)
         return diverse(s.fused[:pool], vecs, self._starts[top], self._ends[top], self._docs[top], k)
-
-
-# A month or a year named ("what did mamdani say in april", "january 1 2026?"). "May" only before a number:
-# it is more often "may" the verb ("we may disagree").
-_DATE = re.compile(
-    r"\b(?:" + "|".join(m for m in MONTHS if m != "may") + r"|may(?=\s+\d)|(?:19|20)\d\d)\b", re.IGNORECASE
-)
-
-
-def dates_named(text: str) -> frozenset[str]:
-    """The months and years a text names, folded."""
-    return frozenset(d.casefold() for d in _DATE.findall(text))
