@@ -47,11 +47,11 @@ CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how ab
 # A preposition, a question word and at most one more word, and nothing else, asks about what was said
 # before, as "and …" does: "on what platform" after "how did trump respond" asks where he answered (a
 # trial found it read alone: "platform" is no word of the article, and Trump's words at the meeting were
-# bolded); "for how long", "in which city". A whole question opened so ("in which borough does mamdani
-# serve") asks of its own.
+# bolded); "for how long", "in which city". It both continues and points back, so both factors lower how
+# self-contained it is. A whole question opened so ("in which borough does mamdani serve") asks of its own.
 _ASKED_AFTER_A_PREPOSITION = re.compile(
     r"^(?:on|in|at|for|by|with|from|to|since|until|till|about|under|during)\s+"
-    r"(?:what|which|whom|who|how|where|when)(?:\s+[\w'-]+)?\W*$"
+    r"(?:what|which|whom|who|how|where|when)(?:\s+[\w'-]++)?\W*$"  # possessive: linear on "on what ''''…"
 )
 # A correction asks the question before again about something else, as "what about …" does: "no I meant
 # trump" after "what is mamdani's housing plan?" (a trial found it read alone, and the opening sentence
