@@ -8,8 +8,7 @@ Mamdani's words. The one asked about is read from the wording ("what did/would X
 say", which asks what a text says) and is a stranger when none of the words naming them is in the article
 or the training questions (which hold the words people use for the article's people: "the commander in
 chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor"),
-unless they are described ("the …", "his …", "trump's …") by a word it lacks: "the white house press
-secretary", "trump's lawyers".
+unless they are described ("the …") by a word it lacks: "the white house press secretary".
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
 talked about, or what was said about, something none of whose words the article or the training questions
@@ -193,13 +192,16 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
 _AFTER_HEAD = frozenset("of at from in for on with".split())
 # What opens a run of words that names someone by what they are: "the …", "his …", "trump's …". Other runs
 # may end in an adverb or a verb ("does mamdani still think": "mamdani still"), no word for anyone.
-_DESCRIBED = re.compile(r"^(?:(?:the|a|an|his|her|their|its)\s|[\w.-]+['’]s?\s)", re.IGNORECASE)
+# Not "trump's …" or "his …": what belongs to the people the article quotes is most often their words
+# ("mamdani's speech", "trump's response"; a review found both declined), which a word the article lacks
+# does not make a stranger's.
+_DESCRIBED = re.compile(r"^(?:the|a|an)\s", re.IGNORECASE)
 
 
 def _head(who: str) -> str | None:
-    """For someone named by what they are, the word that says it: the last before "of", "at"…
-    ("trump's chief of staff": chief). None for anyone else, and for several joined ("the adviser and
-    obama": one known is enough)."""
+    """For someone named by what they are, the word that says it: the last before "of", "at"… ("the
+    chief of staff": chief). None for anyone else, and for several joined ("the adviser and obama": one
+    known is enough)."""
     if not _DESCRIBED.match(who):
         return None
     words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w != "s"]
@@ -211,17 +213,16 @@ def _head(who: str) -> str | None:
 
 
 def _near_known(word: str, lexical: LexicalIndex, known: frozenset[str]) -> bool:
-    """Whether a word is the article's or the training questions', or its stem is one of theirs with up
-    to two letters more at its end: "advisor" (stem "advisor") is the article's "adviser" (stem "advis")."""
+    """Whether a word is the article's or the training questions', its stem is one of theirs with up to
+    two letters more at its end ("advisor", stem "advisor", is the article's "adviser", stem "advis"), or
+    it opens with one of theirs of FAMILY letters or more ("councilmember": the article's "council")."""
     if lexical.coverage(word, known) > 0:
         return True
-    vocabulary = lexical.vocabulary
-    return any(
-        stem[:-n] in known or stem[:-n] in vocabulary
-        for stem in lexical.content_stems(word)
-        for n in (1, 2)
-        if len(stem) - n >= 5
-    )
+    stems = lexical.content_stems(word)
+    theirs = lexical.vocabulary | known
+    if any(stem[:-n] in theirs for stem in stems for n in (1, 2) if len(stem) - n >= 5):
+        return True
+    return any(word.startswith(w) for w in theirs if FAMILY <= len(w) < len(word))
 
 
 # Words before a name that name nobody: "the White House", "mr giuliani", "giuliani's".

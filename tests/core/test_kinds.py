@@ -343,7 +343,7 @@ def test_emphasis_is_left_out_when_a_message_is_read_for_its_kind(
         *("did they agree on tariffs?", "did they agree on immigration"),  # a review's
         # Someone described by a word the article lacks, though it has the others (a trial: "… press
         # secretary" was answered with Trump's words to reporters).
-        *("what did the white house press secretary say", "what did trump's lawyers say"),
+        *("what did the white house press secretary say", "what did the trump campaign manager say"),
     ],
 )
 def test_whether_they_talked_about_what_the_article_never_names_is_declined(
