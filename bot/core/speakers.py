@@ -8,7 +8,7 @@ Mamdani's words. The one asked about is read from the wording ("what did/would X
 say", which asks what a text says) and is a stranger when none of the words naming them is in the article
 or the training questions (which hold the words people use for the article's people: "the commander in
 chief", "the ex-strategist"); one known word makes them the article's ("mr trump", "trump's advisor"),
-unless they are described ("the …") by a word it lacks: "the white house press secretary".
+unless they are described ("the …", "a …") by a word it lacks: "the white house press secretary".
 Such a question is declined; its nearest passages are still shown when they are near, so a name the
 article knows by another word ("potus") costs the reader only the bold line. So is a question whether they
 talked about, or what was said about, something none of whose words the article or the training questions
@@ -182,19 +182,26 @@ def unknown_speaker(question: str, lexical: LexicalIndex, known: frozenset[str])
         return who
     head = _head(who)
     if head and lexical.content_stems(head) and not _near_known(head, lexical, known):
-        # The others name whose they are or where from, not who: "the white house press secretary" and
-        # "trump's lawyers" are people the article never names, though it knows the White House and Trump.
+        # The other words say whose they are or where from, not who: "the white house press secretary" and
+        # "the trump campaign manager" are people the article never names, though it knows the White House
+        # and Trump.
         return who
     return None
 
 
 # Words after the one that says who someone is: "the chief of staff", "the mayor from chicago".
 _AFTER_HEAD = frozenset("of at from in for on with".split())
+# Words of how many or which part, before "of": who they are comes after it ("the rest of the
+# republicans", "a couple of reporters"; a review found these declined).
+_PART_OF = frozenset(
+    "rest majority minority most many some few couple bunch lot lots number group handful half part all any "
+    "none each one two three members member".split()
+)
 # What opens a run of words that names someone by what they are: "the …", "his …", "trump's …". Other runs
 # may end in an adverb or a verb ("does mamdani still think": "mamdani still"), no word for anyone.
-# Not "trump's …" or "his …": what belongs to the people the article quotes is most often their words
-# ("mamdani's speech", "trump's response"; a review found both declined), which a word the article lacks
-# does not make a stranger's.
+# Someone described opens with "the", "a" or "an". What belongs to the people the article quotes ("trump's
+# …", "his …") is most often their words ("mamdani's speech", "trump's response"; a review found both
+# declined), which a word the article lacks does not make a stranger's, and is not read.
 _DESCRIBED = re.compile(r"^(?:the|a|an)\s", re.IGNORECASE)
 
 
@@ -208,6 +215,8 @@ def _head(who: str) -> str | None:
     if set(words) & _JOINS:
         return None
     cut = next((i for i, w in enumerate(words) if w in _AFTER_HEAD), len(words))
+    if cut and words[cut - 1] in _PART_OF and cut + 1 < len(words):
+        return _head(" ".join(["the", *words[cut + 1 :]]))  # "the rest of the republicans": republicans
     head = words[cut - 1] if cut else None
     return None if head in _ANYONE else head
 
