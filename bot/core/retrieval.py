@@ -78,6 +78,9 @@ _DATE = re.compile(
 )
 
 
+_MONTHS = frozenset(MONTHS)
+
+
 def dates_named(text: str) -> frozenset[str]:
     """The months and years a text names, folded."""
     return frozenset(d.casefold() for d in _DATE.findall(text))
@@ -664,18 +667,20 @@ class Retriever:
 
     def _dated_first(self, question: str, s: Scored, k: int) -> list[int]:
         """The k excerpts to show (indices into `s`), the first of the best DATED_PASSAGES that names every
-        month and year the question names put first: "what did mamdani say in april" asks what he said
-        then (a trial found his words at the meeting first, and the April rally second). Chosen among the
-        same passages at any k, so that the first k of a search for more are the same."""
+        month and year the question names put first, when it names a month: "what did mamdani say in
+        april" asks what he said then (a trial found his words at the meeting first, and the April rally
+        second). A year alone is most often part of a name ("the 2026 midterms", "his 2017 tax reform") or
+        by the way ("what did trump say about rent in 2026" went to a line on mid-2026; a review). Chosen
+        among the same passages at any k, so that the first k of a search for more are the same."""
         chosen = self.excerpts_of(s, k)
         named = dates_named(question)
-        if not named or not chosen:
+        if not named & _MONTHS or not chosen:
             return chosen
         best = chosen if k >= DATED_PASSAGES else self.excerpts_of(s, DATED_PASSAGES)
-        dated = next((i for i in best[:DATED_PASSAGES] if named <= self._dates[int(s.positions[i])]), None)
-        if dated is None or dated == chosen[0]:
+        first = next((i for i in best[:DATED_PASSAGES] if named <= self._dates[int(s.positions[i])]), None)
+        if first is None or first == chosen[0]:
             return chosen
-        return [dated, *(i for i in chosen if i != dated)][:k]
+        return [first, *(i for i in chosen if i != first)][:k]
 
     def excerpts_of(self, s: Scored, k: int) -> list[int]:
         """Indices into `s` of the excerpts to show: the best, then maximal marginal relevance."""

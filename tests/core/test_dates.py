@@ -35,6 +35,12 @@ def test_a_question_naming_a_month_is_answered_by_the_passage_naming_it(answerer
     assert a.highlight is not None and "he profits from their desperation" in a.highlight
 
 
+def test_a_year_alone_moves_no_passage(answerer: Answerer) -> None:
+    # A review: "in 2026" moved a line on mid-2026 first, which is no word of Trump's.
+    a = answerer.ask("what did trump say about rent in 2026")
+    assert a.highlight is not None and "rents coming down" in a.highlight
+
+
 def test_the_passage_naming_the_date_comes_first_at_any_depth(answerer: Answerer) -> None:
     question = "january 1 2026?"
     deep = [e.chunk_id for e in answerer.ask(question, k=10).excerpts]
