@@ -55,6 +55,10 @@ _OUTCOME = (
     r"|(?:take|took|taken)\s+office|sworn|(?:work|turn)(?:ed)?\s+out"
     rf"|(?:get|got|gotten|been|was|were)\s+(?:\S+\s+){{0,4}}?(?:{_DONE})|pass(?:ed)?"
 )
+# What is done to a measure (a bill, a compact), asked after "when", or after "has" as done: "when did
+# congress approve it?", "has the senate voted on it yet?".
+_MEASURE_DO = r"approve|pass|sign|enact|adopt|reject|ratify|vote"
+_MEASURE_DONE = r"approved|passed|signed|enacted|adopted|rejected|ratified|voted"
 _LATER = r"next|second|2nd|upcoming|following"
 # Words of chat before the question that the search keeps ("so did they…", "ok so did they…").
 _OPENER = r"(?:(?:so|and|but|ok|okay|wait|well|hey|yo|hmm|um|lol)\W+){0,2}"
@@ -65,11 +69,12 @@ _ASKS_HOW_IT_TURNED_OUT = re.compile(
     # after "was" ("was trump happy to meet him again?" asks how he felt).
     # "Another", "a second" ask it of a thing again too ("did they hold another meeting?", "was there a
     # second meeting?").
-    rf"(?:did|has|have|had)\b.*?\b(?:{_OUTCOME}|again|another|second|2nd|{_DO})"
+    rf"(?:did|has|have|had)\b.*?\b(?:{_OUTCOME}|again|another|second|2nd|{_DO}|{_MEASURE_DONE})"
     rf"|(?:was|were)\b.*?\b(?:{_OUTCOME}|another|second|2nd)|(?:was|were)\s+(?:\S+\s+){{1,5}}?(?:{_DONE})"
-    # When a measure was passed or voted on ("when was the compact approved?", "when did the senate vote
-    # on it?"); not "when did he become mayor?", which the line it is set to happen on answers.
-    rf"|when\s+(?:was|were|did)\b.*?\b(?:{_DONE}|vote)"
+    # When a measure was passed or voted on ("when was the compact approved?", "when did congress pass it?",
+    # "when did the senate vote on it?"); not "when did he become mayor?", which the line it is set to
+    # happen on answers.
+    rf"|when\s+(?:was|were|did)\b.*?\b(?:{_MEASURE_DONE}|{_MEASURE_DO})"
     r"|what\s*ever\s+(?:happened|came\s+of|became\s+of)|what\s+(?:came|become|became)\s+of"
     r"|any\s+(?:news|updates?)\s+(?:on|about)"
     r"|how\s*(?:\s+did|'d)\s+(?:\S+\s+){1,4}?(?:turn|work)\s+out"

@@ -46,6 +46,10 @@ from bot.core.lexical import LexicalIndex
         "did the senate vote on the compact",
         "when did the senate vote on the affordability compact",
         "when was the compact approved?",
+        # A second review: other forms of a measure passed or voted on.
+        "has the senate voted on the compact yet",
+        "when did congress approve the compact",
+        "when did congress pass the compact",
     ],
 )
 def test_a_question_about_the_outcome_is_read(question: str) -> None:
