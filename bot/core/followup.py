@@ -47,8 +47,10 @@ CONTINUATIONS = ("and", "but", "so", "also", "or", "plus", "what about", "how ab
 # A preposition, a question word and at most one more word, and nothing else, asks about what was said
 # before, as "and …" does: "on what platform" after "how did trump respond" asks where he answered (a
 # trial found it read alone: "platform" is no word of the article, and Trump's words at the meeting were
-# bolded); "for how long", "in which city". It both continues and points back, so both factors lower how
-# self-contained it is. A whole question opened so ("in which borough does mamdani serve") asks of its own.
+# bolded); "for how long", "in which city". It is read as a continuation (halved) that switches to no new
+# topic, and it points back, so the passage that answered the question before counts (a review found "in
+# which city" read as a switch). A whole question opened so ("in which borough does mamdani serve") asks
+# of its own.
 _ASKED_AFTER_A_PREPOSITION = re.compile(
     r"^(?:on|in|at|for|by|with|from|to|since|until|till|about|under|during)\s+"
     r"(?:what|which|whom|who|how|where|when)(?:\s+[\w'-]++)?\W*$"  # possessive: linear on "on what ''''…"
@@ -259,9 +261,11 @@ class FollowupReader:
         not."""
         folded = fold(text)
         words = WORD.findall(folded)
+        opening = _INTERJECTION.sub("", folded)
         return (
             _continues(folded, self.people)
-            and _JOINED_QUESTION.match(_INTERJECTION.sub("", folded)) is None
+            and _JOINED_QUESTION.match(opening) is None
+            and _ASKED_AFTER_A_PREPOSITION.match(opening) is None  # "in which city" asks of what was said
             and any(
                 w not in BACK_REFERENCES and w not in CONTINUATION_WORDS and self.lexical.coverage(w) > 0
                 for w in words

@@ -196,6 +196,7 @@ def test_a_question_word_after_a_preposition_goes_on_from_the_question_before(an
     assert reader.points_back("on what platform", before)
     assert not reader.points_back("on what platform", [])  # a first message points at nothing
     assert reader.self_contained("in which city?", confidence=0.99) < 0.5
+    assert not reader.switches("in which city?")  # it asks of what was said, and switches to nothing
     # A whole question opened with a preposition asks of its own (a review of the first version, which
     # read "in which borough does mamdani serve" after a question on rent as going on from it).
     a = answerer.ask("in which borough does mamdani serve", history=["how much is rent"])
