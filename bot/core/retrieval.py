@@ -62,7 +62,7 @@ BEFORE_PRIOR = 0.1
 # The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
 # the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
 LIST_MOST = 8
-DATED_PASSAGES = 3  # the best passages among which one naming the months and years asked goes first
+DATED_PASSAGES = 3  # the best passages among which one naming the month (and year) asked goes first
 PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -76,8 +76,6 @@ NEAR_WORDS = 0.5
 _DATE = re.compile(
     r"\b(?:" + "|".join(m for m in MONTHS if m != "may") + r"|may(?=\s+\d)|(?:19|20)\d\d)\b", re.IGNORECASE
 )
-
-
 _MONTHS = frozenset(MONTHS)
 
 

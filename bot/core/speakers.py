@@ -197,11 +197,11 @@ _PART_OF = frozenset(
     "rest majority minority most many some few couple bunch lot lots number group handful half part all any "
     "none each one two three members member".split()
 )
-# What opens a run of words that names someone by what they are: "the …", "his …", "trump's …". Other runs
-# may end in an adverb or a verb ("does mamdani still think": "mamdani still"), no word for anyone.
-# Someone described opens with "the", "a" or "an". What belongs to the people the article quotes ("trump's
-# …", "his …") is most often their words ("mamdani's speech", "trump's response"; a review found both
-# declined), which a word the article lacks does not make a stranger's, and is not read.
+# Someone described by what they are opens with "the", "a" or "an"; other runs of words asked about may end
+# in an adverb or a verb ("does mamdani still think": "mamdani still"), no word for anyone. What belongs
+# to the people the article quotes ("trump's …", "his …") is most often their words ("mamdani's speech",
+# "trump's response"; a review found both declined), which a word the article lacks does not make a
+# stranger's, and is not read.
 _DESCRIBED = re.compile(r"^(?:the|a|an)\s", re.IGNORECASE)
 
 
