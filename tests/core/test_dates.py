@@ -1,4 +1,4 @@
-"""A question that names a month or a year is answered first by a passage that names it
+"""A question that names a month is answered first by a passage that names it (and any year it names)
 (bot.core.retrieval.Retriever._dated_first)."""
 
 from __future__ import annotations
