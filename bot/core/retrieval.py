@@ -39,6 +39,7 @@ from bot.core.speakers import (
     unquoted_person,
 )
 from bot.core.spelling import Speller
+from bot.core.subjects import date_words
 from bot.core.text import (
     MONTHS,
     as_question,
@@ -86,10 +87,8 @@ def dates_named(text: str) -> frozenset[str]:
 
 def dated(date: str) -> frozenset[str]:
     """The month and year of an ISO date ("2025-11-21": november, 2025); none if it is not one."""
-    found = re.fullmatch(r"\s*(\d{4})-(\d{2})(?:-\d{2})?\s*", date)
-    if found is None or not 1 <= int(found.group(2)) <= 12:
-        return frozenset()
-    return frozenset({found.group(1), MONTHS[int(found.group(2)) - 1]})
+    words = date_words(date)  # month, its short form, day, day with its suffix, year
+    return frozenset({words[0], words[-1]}) if words else frozenset()
 
 
 @dataclass(frozen=True)
