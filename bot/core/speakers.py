@@ -202,14 +202,14 @@ _PART_OF = frozenset(
 # to the people the article quotes ("trump's …", "his …") is most often their words ("mamdani's speech",
 # "trump's response"; a review found both declined), which a word the article lacks does not make a
 # stranger's, and is not read.
-_DESCRIBED = re.compile(r"^(?:the|a|an)\s", re.IGNORECASE)
+_DETERMINERS = frozenset(("the", "a", "an"))
 
 
 def _head(who: str) -> str | None:
     """For someone named by what they are, the word that says it: the last before "of", "at"… ("the
     chief of staff": chief). None for anyone else, and for several joined ("the adviser and obama": one
     known is enough)."""
-    if not _DESCRIBED.match(who):
+    if who.split()[0].casefold() not in _DETERMINERS:
         return None
     words = [w for w in WORD_OF_LETTERS.findall(fold(who)) if w != "s"]
     if set(words) & _JOINS:
@@ -282,9 +282,6 @@ class Names:
                     for run in NAME_RUN.finditer(sentence.text):
                         voiced.update(fold(w) for w in WORD_OF_LETTERS.findall(run.group()))
         return cls(frozenset(proper - acronyms), frozenset(quoted), frozenset(voiced), frozenset(runs))
-
-
-_DETERMINERS = frozenset(("the", "a", "an"))
 
 
 def unquoted_person(question: str, names: Names) -> str | None:
