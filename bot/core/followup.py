@@ -364,9 +364,10 @@ class FollowupReader:
             if named:
                 return bool(named - own)
             # Past one naming nobody only while it stays on the subject of the one before it, by a word of
-            # its own: not past "how much is rent?" (another subject) or "what is his slogan?" (what the
-            # article says of how Trump took that is nothing).
-            if not n or not self.lexical.content_stems(before[n]) & self.lexical.content_stems(before[n - 1]):
+            # its own or by having none ("where was he?", "when?"): not past "how much is rent?" (another
+            # subject) or "what is his slogan?" (what the article says of how Trump took that is nothing).
+            stems = self.lexical.content_stems(before[n])
+            if not n or (stems and not stems & self.lexical.content_stems(before[n - 1])):
                 return False
         return False
 

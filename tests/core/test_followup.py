@@ -757,6 +757,19 @@ def test_a_verb_of_answering_reaches_past_a_question_on_the_same_thing(
     assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
 
 
+@pytest.mark.parametrize("between", ["where was he", "when?", "thanks", "who said that"])
+def test_a_verb_of_answering_reaches_past_a_message_of_no_words_of_its_own(
+    answerer: Answerer, between: str
+) -> None:
+    """The trial of the thirty-second session: "how did trump respond" after "where was he", itself asked
+    of Mamdani's rally, was read alone and bolded Trump's words at the meeting. A message with no content
+    word changes no subject."""
+    history = ["what did mamdani say at the rally", between]
+    assert answerer.retriever.followups.points_back("how did trump respond", history)
+    a = answerer.ask("how did trump respond", history=history)
+    assert a.kind == "answer" and "Truth Social" in (a.highlight or ""), a.highlight
+
+
 @pytest.mark.parametrize(
     "between",
     [
