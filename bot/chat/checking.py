@@ -34,7 +34,13 @@ NOT_YOURS = "Only the person who ran this check can post it in the channel."
 GONE = "I can't read that check any more; please run it again."
 POSTED = "Posted in the channel."
 MAY_NOT_POST = "You can't send messages in this channel, so the check stays here, for you only."
+CHECKED_GONE = "The message you checked was deleted, so the check stays here, for you only."
+CHECKED_UNSEEN = "I can't see the message you checked any more, so the check stays here, for you only."
 POSTED_KEPT = 10_000  # the latest check replies posted, remembered so that a double click posts once
+# Checked messages whose posted checks are remembered, to take them down when it is deleted; and deleted
+# messages remembered, so that a check of one is not posted (Discord is asked too: `_still_there`).
+CHECKS_KEPT = 10_000
+GONE_KEPT = 10_000
 
 
 class PostButton(
@@ -93,6 +99,13 @@ class PostButton(
         # The checked message is linked only when the reply is Discord's to a check of that message.
         metadata = reply.interaction_metadata
         checked = metadata.target_message_id if metadata is not None else None
+        # Whoever deletes a message means its words gone: a check of it, which quotes them, is posted only
+        # while it is still there (a trial posted the words of a message its author had deleted).
+        if checked:
+            refusal = await self._still_there(interaction.client, checked)
+            if refusal:
+                await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                return
         if self.message_id and checked == self.message_id and interaction.guild_id:
             link = f"https://discord.com/channels/{interaction.guild_id}/{self.channel_id}/{self.message_id}"
             embed.description = f"Checked message: {link}\n{embed.description or ''}".strip()
@@ -109,10 +122,39 @@ class PostButton(
             posted.popitem(last=False)
         try:
             await interaction.response.edit_message(content=POSTED, view=None)
-            await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            sent = await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
         except Exception:
             posted.pop(reply.id, None)  # not posted: a click again may post it
             raise
+        if checked:
+            client: MeetingBot = interaction.client  # type: ignore[assignment]
+            client.checks_of.setdefault(checked, []).append((sent.channel.id, sent.id))
+            client.checks_of.move_to_end(checked)
+            while len(client.checks_of) > CHECKS_KEPT:
+                client.checks_of.popitem(last=False)
+            if checked in client.checked_gone:  # deleted as the check was being posted
+                await take_down(client, checked)
+
+    async def _still_there(self, client: discord.Client, checked: int) -> str | None:
+        """None when the checked message is still in its channel, else why the check is not posted."""
+        if checked in client.checked_gone:  # type: ignore[attr-defined]
+            return CHECKED_GONE
+        try:
+            await client.get_partial_messageable(self.channel_id).fetch_message(checked)
+        except discord.NotFound:
+            return CHECKED_GONE
+        except discord.Forbidden:
+            return CHECKED_UNSEEN
+        return None
+
+
+async def take_down(client: MeetingBot, checked: int) -> None:
+    """Delete the checks posted of a message that was deleted (one already gone is no failure)."""
+    for channel_id, message_id in client.checks_of.pop(checked, []):
+        try:
+            await client.get_partial_messageable(channel_id).get_partial_message(message_id).delete()
+        except discord.NotFound:
+            pass
 
 
 class CheckCog(commands.Cog):
@@ -131,6 +173,27 @@ class CheckCog(commands.Cog):
     async def cog_unload(self) -> None:
         """Remove the context menu."""
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A message was deleted: checks of it are not posted, and those posted come down."""
+        self._gone([payload.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        """A moderator's bulk delete, as `on_raw_message_delete`."""
+        self._gone(sorted(payload.message_ids))
+
+    def _gone(self, message_ids: list[int]) -> None:
+        """Note the deleted messages, and take down the checks posted of them (in the background)."""
+        for message_id in message_ids:
+            self.bot.checked_gone[message_id] = None
+            while len(self.bot.checked_gone) > GONE_KEPT:
+                self.bot.checked_gone.popitem(last=False)
+            if message_id in self.bot.checks_of:
+                task = asyncio.create_task(take_down(self.bot, message_id), name=f"take-down-{message_id}")
+                task.add_done_callback(_log_failure)
+                self.bot.finish_before_closing(task)
 
     @commands.Cog.listener()
     async def on_index_swapped(self) -> None:
@@ -206,6 +269,12 @@ class CheckCog(commands.Cog):
     ) -> None:
         """Any failure of /check becomes a short apology, counted like the other commands' failures."""
         await apologize(interaction, error, APOLOGY)
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """Log what a finished background task raised (a failure is no silent one)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s failed", task.get_name(), exc_info=task.exception())
 
 
 async def setup(bot: MeetingBot) -> None:

@@ -78,6 +78,10 @@ class MeetingBot(commands.AutoShardedBot):
         self.unrecorded = Unrecorded()  # answers being sent and stored (asking, and the buttons)
         self.closing = False  # set as close begins: no new message is taken up
         self.checks_posted: OrderedDict[int, None] = OrderedDict()  # check replies posted (checking.py)
+        # Per checked message, the checks of it posted in its channel, and the latest messages deleted: a
+        # check of a message deleted is not posted, and one posted comes down with it (checking.py).
+        self.checks_of: OrderedDict[int, list[tuple[int, int]]] = OrderedDict()
+        self.checked_gone: OrderedDict[int, None] = OrderedDict()
         self._replying: set[asyncio.Task] = set()  # replies under way, which close lets finish
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.

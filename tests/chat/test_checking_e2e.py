@@ -10,7 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.chat.checking import APOLOGY, GONE, MAY_NOT_POST, MENU_NAME, NO_TEXT, NOT_YOURS, POSTED
+from bot.chat.checking import (
+    APOLOGY,
+    CHECKED_GONE,
+    GONE,
+    MAY_NOT_POST,
+    MENU_NAME,
+    NO_TEXT,
+    NOT_YOURS,
+    POSTED,
+)
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.build import Paths
@@ -101,6 +110,72 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
         assert len(public) == 1
         # The private reply loses its button and says where the result went.
         assert private["content"] == POSTED and not private["components"]
+
+
+def public_embeds(fake: FakeDiscord) -> list[dict]:
+    """The bot's messages with an embed that everyone in the channel sees."""
+    return [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
+
+
+async def test_a_check_of_a_message_deleted_is_not_posted(fake: FakeDiscord, answerer: Answerer, tmp_path):
+    """A trial: Bob checked Alice's message, Alice deleted it, and Bob's "Post in channel" posted her
+    words publicly, with a link to the deleted message. Whoever deletes a message means its words gone."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        alice, bob = fake.add_user("alice"), fake.add_user("bob")
+        message = await fake.send_message(THREE, author=alice)
+        ref = await fake.send_message_command(MENU_NAME, message["id"], user=bob)
+        reply = await checked(fake, ref)
+        await fake.delete_message(message["id"])
+        await asyncio.sleep(0.2)
+        click = await fake.click_button(
+            post_button(reply)["custom_id"], fake.original_message(ref.id)["id"], user=bob
+        )
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == CHECKED_GONE
+        assert refusal.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
+        await asyncio.sleep(0.2)
+        assert not public_embeds(fake)
+
+
+async def test_a_check_of_a_message_deleted_unseen_by_the_bot_is_not_posted(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """The same when the bot missed the deletion (it was offline): Discord is asked."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        ref = await fake.send_message_command(MENU_NAME, message["id"])
+        reply = await checked(fake, ref)
+        fake.messages.pop(str(message["id"]))  # gone, and no MESSAGE_DELETE reached the bot
+        click = await fake.click_button(post_button(reply)["custom_id"], fake.original_message(ref.id)["id"])
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == CHECKED_GONE
+        assert not public_embeds(fake)
+
+
+async def test_a_posted_check_comes_down_with_the_message_it_checked(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        other = await fake.send_message('Mamdani said "Rent. Not ideology."')
+        refs = [await fake.send_message_command(MENU_NAME, m["id"]) for m in (message, other)]
+        for ref in refs:
+            reply = await checked(fake, ref)
+            click = await fake.click_button(
+                post_button(reply)["custom_id"], fake.original_message(ref.id)["id"]
+            )
+            await fake.wait_for_request(lambda r, click=click: is_followup(r, click))
+        assert len(public_embeds(fake)) == 2
+        await fake.delete_message(message["id"])
+        for _ in range(50):
+            if len(public_embeds(fake)) == 1:
+                break
+            await asyncio.sleep(0.05)
+        (left,) = public_embeds(fake)
+        assert str(other["id"]) in left["embeds"][0]["description"]  # the check of the other one stays
 
 
 async def test_a_double_click_on_post_in_channel_posts_once(fake: FakeDiscord, answerer: Answerer, tmp_path):
