@@ -15,6 +15,7 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
@@ -354,6 +355,7 @@ class AskCog(commands.Cog):
         asked_in: object,
         reply: discord.Message | None = None,
         own_thread: bool = False,
+        asked_at: datetime | None = None,
     ) -> None:
         """Store the question and what was shown, off the event loop; a store failure never stops answers.
 
@@ -364,10 +366,11 @@ class AskCog(commands.Cog):
         posted in a server and `own_thread` whether it went to a thread the bot opened for the question,
         kept so that deleting the question takes them down (`_deleted`).
         """
-        # Latency as the asker sees it: from Discord's timestamp of the question (its id) until the answer
-        # is ready and its reply on its way (recording runs beside the reply; in a server, where a question
-        # deleted meanwhile must not be stored, just after it is posted).
-        asked_at = discord.utils.snowflake_time(answer_id)
+        # Latency as the asker sees it: from Discord's timestamp of the question (its id), or of the edit
+        # answered (`asked_at`: a trial found an edit made seconds later counted as that many seconds of
+        # answering), until the answer is ready and its reply on its way (recording runs beside the reply;
+        # in a server, where a question deleted meanwhile must not be stored, just after it is posted).
+        asked_at = asked_at or discord.utils.snowflake_time(answer_id)
         kind = "more" if answer.continues is not None else answer.kind  # "more please" is no new question
         self.bot.metrics.question(surface, kind, (discord.utils.utcnow() - asked_at).total_seconds())
         try:
@@ -688,6 +691,7 @@ class AskCog(commands.Cog):
                 asked_in=message.channel,
                 reply=sent,
                 own_thread=own_thread,
+                asked_at=message.edited_at,  # an edit answered anew: timed from the edit
             )
 
         if message.guild is None:  # a DM: a question deleted meanwhile is still answered (reply_to)

@@ -26,7 +26,7 @@ from bot.core.answer import Answerer
 from bot.core.build import Paths
 from bot.core.loading import load_answerer
 from bot.store import DB_FILE, Store, default_url, open_store
-from tests.chat.bots import bot_for, is_followup, settings
+from tests.chat.bots import bot_for, counted, is_followup, settings
 from tests.fakediscord import (
     DEFAULT_EVERYONE_PERMISSIONS,
     FakeDiscord,
@@ -1579,3 +1579,19 @@ async def test_closing_lets_a_deleted_questions_takedown_finish(fake, answerer, 
         await fake.wait_for_request(lambda r: r.method == "DELETE", start=n)  # the takedown has begun
         await asyncio.wait_for(bot.close(), 8)
     assert fake.channels[thread_id]["name"] == WITHDRAWN_THREAD
+
+
+async def test_an_edit_answered_anew_is_timed_from_the_edit(fake, answerer, tmp_path):
+    """A trial: a question edited seconds after it was asked added those seconds to the answer latency
+    (timed from the message's id, which an edit keeps), where answering took milliseconds."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, thread_id, reply_id = await _answered_in_a_thread(fake, bot)
+        before = counted(bot, "meeting_bot_answer_latency_seconds_sum")
+        await asyncio.sleep(3)
+        await _replaced(
+            fake, msg["id"], f"/channels/{thread_id}/messages/{reply_id}", f"<@{fake.bot_id}> {EDITED}"
+        )
+        await _stored(bot, msg["id"])
+        assert counted(bot, "meeting_bot_answer_latency_seconds_count") == 2
+        assert counted(bot, "meeting_bot_answer_latency_seconds_sum") - before < 2.0
