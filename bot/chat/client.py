@@ -32,7 +32,11 @@ SHUTDOWN_GRACE = 8.0  # seconds; SIGTERM must end the process within 10
 # Of the grace, how long the questions read already may take to be answered and posted before the
 # connection closes: Discord never sends a message again, so one dropped at a restart is lost (a trial).
 SHUTDOWN_DRAIN = 5.0
-REINDEX_TIMEOUT = 900.0  # seconds a /reindex build may take
+# Discord takes follow-ups of an interaction for 15 minutes: the outcome of /reindex, sent as one, must
+# come before that (a review found a build stopped at 900 s reported after its token had expired, so its
+# owner heard nothing). A build takes about a minute here.
+INTERACTION_TOKEN_SECONDS = 900.0
+REINDEX_TIMEOUT = 600.0  # seconds a /reindex build may take
 PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
 
