@@ -422,21 +422,56 @@ class AskCog(commands.Cog):
             await self._answer_ask(interaction, question, private)
 
     async def _answer_ask(self, interaction: discord.Interaction, question: str, private: bool) -> None:
-        """/ask once its interaction is acknowledged."""
+        """/ask once its interaction is acknowledged. In a DM, or publicly in the bot's own thread, it goes
+        on from the conversation there and joins it, as a message would (a trial: "more please" after an
+        /ask in a DM went on from the question typed before it); a private /ask in a thread does neither,
+        as the others there never saw it."""
+        channel = interaction.channel
+        in_dm = interaction.guild is None
+        conversational = channel is not None and (in_dm or (not private and self._bots_thread(channel)))
+        async with contextlib.AsyncExitStack() as turn:
+            history: list[str] = []
+            if conversational:
+                await turn.enter_async_context(self._turn(channel.id))  # type: ignore[union-attr]
+                await self._honour_forgets()
+                said = discord.utils.snowflake_time(interaction.id).timestamp()
+                owner = interaction.user.id if in_dm else None
+                history = await self._conversation_in(channel.id, owner, said)  # type: ignore[union-attr]
+            answer = await self._ask_for(interaction, question, history)
+            if answer is None:
+                return
+            if conversational and kept_in_conversation(answer):
+                self.conversations.add(channel.id, answer.question, owner, said)  # type: ignore[union-attr]
+            # Posted within its turn, as a message's answer is: the next message reads after it.
+            await self._send_ask(interaction, answer, private, history)
+
+    def _bots_thread(self, channel: object) -> bool:
+        """Whether a channel is a thread the bot opened."""
+        return isinstance(channel, discord.Thread) and channel.owner_id == self.bot.user.id  # type: ignore[union-attr]
+
+    async def _ask_for(
+        self, interaction: discord.Interaction, question: str, history: list[str]
+    ) -> Answer | None:
+        """The answer to an /ask, or None once the reason there is none was sent."""
         try:
-            answer = await self.bot.answers.ask(question)
+            return await self.bot.answers.ask(question, history=history)
         except BatcherClosed:
             await interaction.followup.send(RESTARTING, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            return
+            return None
         except BadQuestion as exc:
             reply = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
             await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            return
+            return None
         except Exception:
             log.exception("answering a slash command failed")
             self.bot.metrics.error("answering")
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            return
+            return None
+
+    async def _send_ask(
+        self, interaction: discord.Interaction, answer: Answer, private: bool, history: list[str]
+    ) -> None:
+        """Fill in the deferred reply of an /ask with its answer, and store it beside."""
         # The reply does not wait for the database (the buttons need the row only when clicked). Like a
         # reply to a message, it is tried again after discord.py's retries give up (`resent`).
         reply = self._reply(interaction.id, answer)
@@ -450,7 +485,7 @@ class AskCog(commands.Cog):
                     interaction.user.id,
                     answer,
                     "slash",
-                    [],
+                    history_read(answer.question, history),  # what the answer depends on, nothing older
                     where=interaction.channel,
                     guild=interaction.guild,
                     private=private,
@@ -1077,19 +1112,23 @@ class AskCog(commands.Cog):
         held it (`Store.latest_in`): in a DM the person's own latest question there; in a thread the
         latest one asked there by message, never a private /ask. So "more please" goes on across a
         restart."""
-        channel_id = message.channel.id
+        return await self._conversation_in(message.channel.id, _dm_owner(message), _sent_at(message))
+
+    async def _conversation_in(self, channel_id: int, owner: int | None, said: float) -> list[str]:
+        """`_conversation` of a channel: a DM's with its person (`owner`), a thread's without; `said`,
+        when the message to be read after it was sent."""
         history = self.conversations.history(channel_id)
         if history or not self.conversations.first_visit(channel_id):
             return history
-        if message.guild is None:
-            latest = functools.partial(self.bot.store.latest_in, channel_id, ("dm",), message.author.id)
-        else:
-            latest = functools.partial(self.bot.store.latest_in, channel_id, ("mention", "thread"))
+        if owner is not None:
+            latest = functools.partial(self.bot.store.latest_in, channel_id, ("dm", "slash"), owner)
+        else:  # a public /ask there counts; a private one, which only its asker saw, never (`latest_in`)
+            latest = functools.partial(self.bot.store.latest_in, channel_id, ("mention", "thread", "slash"))
         history = await self._stored_conversation(latest, f"the conversation in channel {channel_id}")
         if history is None:
             return []
         # Read back before this message was answered: as old as it, to a forget since.
-        self.conversations.restart(channel_id, history, _dm_owner(message), _sent_at(message))
+        self.conversations.restart(channel_id, history, owner, said)
         return history
 
     async def _stored_conversation(

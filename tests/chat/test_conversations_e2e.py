@@ -563,6 +563,69 @@ async def test_a_thread_goes_on_after_a_restart_without_anyones_private_question
             assert private not in str(more.json)
 
 
+async def _slash_answer(fake: FakeDiscord, question: str, **where) -> dict:
+    """Ask by /ask and return the embed its deferred reply was filled in with."""
+    ref = await fake.send_slash("ask", {"question": question}, **where)
+    done = await fake.wait_for_request(
+        lambda r: is_followup(r, ref) and bool(r.json and r.json.get("embeds"))
+    )
+    return done.json["embeds"][0]
+
+
+async def test_an_ask_in_a_dm_joins_the_conversation_there(fake, answerer, tmp_path):
+    """A trial: after a question typed in a DM, an /ask there, then "more please", showed more passages of
+    the typed question, and a follow-up was read with it."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("who called trump a fascist?", guild=False)
+        await fake.wait_for_request(with_embed, start=n)
+        asked = "How much has Con Edison raised rates?"
+        await _slash_answer(fake, asked, guild=False)
+        n = len(fake.requests)
+        await fake.send_message("more please", guild=False)
+        more = await fake.wait_for_request(with_embed, start=n)
+        assert more.json["embeds"][0]["title"] == asked
+        # ... and an /ask goes on from the conversation too.
+        embed = await _slash_answer(fake, "and which boroughs are hit hardest?", guild=False)
+        assert "Bronx" in json.dumps(embed, ensure_ascii=False)
+
+
+async def test_an_ask_in_a_dm_is_gone_on_from_after_a_restart(fake, answerer, tmp_path):
+    asked = "How much has Con Edison raised rates?"
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        await _slash_answer(fake, asked, guild=False)
+        for _ in range(100):
+            if bot.store.report().questions == 1:
+                break
+            await asyncio.sleep(0.02)
+    bot = bot_for(tmp_path, answerer)  # a new process on the same database
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("more please", guild=False)
+        more = await fake.wait_for_request(with_embed, start=n)
+        assert more.json["embeds"][0]["title"] == asked
+
+
+async def test_a_public_ask_in_the_bots_thread_joins_its_conversation_and_a_private_one_does_not(
+    fake, answerer, tmp_path
+):
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, _, _ = await ask_by_mention(fake, "who called trump a fascist?")
+        thread_id = str(msg["id"])
+        public, private = "How much has Con Edison raised rates?", "What is Mamdani's slogan?"
+        await _slash_answer(fake, public, channel_id=thread_id)
+        ref = await fake.send_slash("ask", {"question": private, "private": True}, channel_id=thread_id)
+        await fake.wait_for_request(lambda r: is_followup(r, ref))
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[])
+        more = await fake.wait_for_request(with_embed, start=n)
+        assert more.json["embeds"][0]["title"] == public
+        assert private not in str(more.json)
+
+
 async def test_two_quick_requests_for_more_show_two_pages(fake, answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, cooldown_questions=100)
     async with running_bot(fake, bot):
