@@ -529,13 +529,18 @@ async def test_more_please_goes_on_after_a_restart(fake, answerer, tmp_path):
             if bot.store.latest_in(int(first.path.split("/")[-2]), ("dm",), fake.user_id):
                 break
             await asyncio.sleep(0.02)
+    embed = await _more_in_a_dm_after_a_restart(fake, answerer, tmp_path)
+    assert embed["title"] == question and embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+
+
+async def _more_in_a_dm_after_a_restart(fake: FakeDiscord, answerer: Answerer, tmp_path) -> dict:
+    """Start a new bot on the same database, ask "more please" in the DM and return the reply's embed."""
     bot = bot_for(tmp_path, answerer)  # a new process on the same database
     async with running_bot(fake, bot):
         n = len(fake.requests)
         await fake.send_message("more please", guild=False)
         more = await fake.wait_for_request(with_embed, start=n)
-        (embed,) = more.json["embeds"]
-        assert embed["title"] == question and embed["fields"][0]["name"].startswith(f"[{shown + 1}]")
+        return more.json["embeds"][0]
 
 
 async def test_a_thread_goes_on_after_a_restart_without_anyones_private_question(fake, answerer, tmp_path):
@@ -600,12 +605,7 @@ async def test_an_ask_in_a_dm_is_gone_on_from_after_a_restart(fake, answerer, tm
             if bot.store.report().questions == 1:
                 break
             await asyncio.sleep(0.02)
-    bot = bot_for(tmp_path, answerer)  # a new process on the same database
-    async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.send_message("more please", guild=False)
-        more = await fake.wait_for_request(with_embed, start=n)
-        assert more.json["embeds"][0]["title"] == asked
+    assert (await _more_in_a_dm_after_a_restart(fake, answerer, tmp_path))["title"] == asked
 
 
 async def test_a_public_ask_in_the_bots_thread_joins_its_conversation_and_a_private_one_does_not(
