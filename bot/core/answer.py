@@ -19,7 +19,7 @@ from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
 from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
-from bot.core.intents import CHATTER, HELP, OVERVIEW, QUESTION, Intent, IntentModel, IntentReader
+from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
 from bot.core.more import asks_for_more, continued_at, page, pages_asked, without_requests
@@ -461,15 +461,13 @@ class Answerer:
             proper_names(texts), english | (speller.known_words if speller else set())
         )
         # The words of the article's subjects and of the bot itself: the article's, the training questions'
-        # and the message-kind examples' of help, summaries and chat. Not those of the examples that are
-        # questions to search, many of which ask of other subjects ("what's the plot of the new dune
-        # movie"): a trial found "summarize the movie" and "give me a summary of the book" given the
-        # article's overview.
+        # and the message-kind examples'.
         lexical = self.retriever.lexical
-        # (`keys` name the first rows; the rows after them are the training questions.)
-        examples = zip(intents.keys, intents.kinds, strict=False) if intents is not None else ()
-        talk = [key for key, kind in examples if kind != QUESTION]
-        self._known = lexical.vocabulary | model.asked_words | lexical.words_of(talk)
+        self._known = (
+            lexical.vocabulary
+            | model.asked_words
+            | (lexical.words_of(intents.keys) if intents is not None else frozenset())
+        )
         self._vocabulary = sorted(self._known)  # what a typo may be a typo of
         docs = index.docs.values()
         self._whole = WholeArticle.of(
