@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.chat.asking import delete_quietly
 from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, is_check, render_check, render_notice
 from bot.chat.views import Cooldowns, apologize, may_post_here, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
@@ -36,6 +37,10 @@ POSTED = "Posted in the channel."
 MAY_NOT_POST = "You can't send messages in this channel, so the check stays here, for you only."
 CHECKED_GONE = "The message you checked was deleted, so the check stays here, for you only."
 CHECKED_UNSEEN = "I can't see the message you checked any more, so the check stays here, for you only."
+CHECKED_UNKNOWN = "I couldn't make sure the message you checked is still there; please try again in a moment."
+# How long the click waits on Discord to say the checked message is still there: Discord takes the click's
+# answer for 3 seconds (discord.py retries a failed lookup after 1 s, then 3 s).
+LOOKUP_SECONDS = 1.5
 POSTED_KEPT = 10_000  # the latest check replies posted, remembered so that a double click posts once
 # Checked messages whose posted checks are remembered, to take them down when it is deleted; and deleted
 # messages remembered, so that a check of one is not posted (Discord is asked too: `_still_there`).
@@ -133,28 +138,31 @@ class PostButton(
             while len(client.checks_of) > CHECKS_KEPT:
                 client.checks_of.popitem(last=False)
             if checked in client.checked_gone:  # deleted as the check was being posted
-                await take_down(client, checked)
+                await take_down_checks(client, checked)
 
     async def _still_there(self, client: discord.Client, checked: int) -> str | None:
-        """None when the checked message is still in its channel, else why the check is not posted."""
+        """None when the checked message is still in its channel, else why the check is not posted. Asked
+        of Discord within LOOKUP_SECONDS; a lookup that fails or takes longer posts nothing."""
         if checked in client.checked_gone:  # type: ignore[attr-defined]
             return CHECKED_GONE
+        lookup = client.get_partial_messageable(self.channel_id).fetch_message(checked)
         try:
-            await client.get_partial_messageable(self.channel_id).fetch_message(checked)
+            await asyncio.wait_for(lookup, LOOKUP_SECONDS)
         except discord.NotFound:
             return CHECKED_GONE
         except discord.Forbidden:
             return CHECKED_UNSEEN
+        except (TimeoutError, discord.HTTPException) as exc:
+            log.warning("could not look up checked message %s (%r)", checked, exc)
+            return CHECKED_UNKNOWN
         return None
 
 
-async def take_down(client: MeetingBot, checked: int) -> None:
-    """Delete the checks posted of a message that was deleted (one already gone is no failure)."""
+async def take_down_checks(client: MeetingBot, checked: int) -> None:
+    """Delete the checks posted of a message that was deleted, each tried again on a server error; one
+    that cannot be deleted is logged, and the others are deleted all the same."""
     for channel_id, message_id in client.checks_of.pop(checked, []):
-        try:
-            await client.get_partial_messageable(channel_id).get_partial_message(message_id).delete()
-        except discord.NotFound:
-            pass
+        await delete_quietly(client.get_partial_messageable(channel_id).get_partial_message(message_id))
 
 
 class CheckCog(commands.Cog):
@@ -191,7 +199,8 @@ class CheckCog(commands.Cog):
             while len(self.bot.checked_gone) > GONE_KEPT:
                 self.bot.checked_gone.popitem(last=False)
             if message_id in self.bot.checks_of:
-                task = asyncio.create_task(take_down(self.bot, message_id), name=f"take-down-{message_id}")
+                work = take_down_checks(self.bot, message_id)
+                task = asyncio.create_task(work, name=f"take-down-checks-{message_id}")
                 task.add_done_callback(_log_failure)
                 self.bot.finish_before_closing(task)
 

@@ -13,6 +13,7 @@ import pytest
 from bot.chat.checking import (
     APOLOGY,
     CHECKED_GONE,
+    CHECKED_UNKNOWN,
     GONE,
     MAY_NOT_POST,
     MENU_NAME,
@@ -167,6 +168,50 @@ async def test_a_posted_check_comes_down_with_the_message_it_checked(
             await asyncio.sleep(0.05)
         (left,) = public_embeds(fake)
         assert str(other["id"]) in left["embeds"][0]["description"]  # the check of the other one stays
+
+
+async def test_a_posted_check_comes_down_though_discord_fails_a_deletion(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A review: one failed deletion stopped the others, and nothing tried it again."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        for user in (fake.user_id, fake.add_user("bob")):
+            ref = await fake.send_message_command(MENU_NAME, message["id"], user=user)
+            reply = await checked(fake, ref)
+            click = await fake.click_button(
+                post_button(reply)["custom_id"], fake.original_message(ref.id)["id"], user=user
+            )
+            await fake.wait_for_request(lambda r, click=click: is_followup(r, click))
+        assert len(public_embeds(fake)) == 2
+        fake.fail_next("DELETE", r"/messages/\d+$", 503)
+        await fake.delete_message(message["id"])
+        for _ in range(100):
+            if not public_embeds(fake):
+                break
+            await asyncio.sleep(0.05)
+        assert not public_embeds(fake)
+
+
+async def test_a_slow_lookup_of_the_checked_message_posts_nothing_and_answers_the_click_in_time(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A review: Discord failing the lookup twice kept the click waiting past its 3 seconds."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        ref = await fake.send_message_command(MENU_NAME, message["id"])
+        reply = await checked(fake, ref)
+        fake.fail_next("GET", rf"/messages/{message['id']}$", 500, times=2)
+        click = await fake.click_button(post_button(reply)["custom_id"], fake.original_message(ref.id)["id"])
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        for _ in range(100):  # answered by the fake: within the interaction's deadline, else 404
+            if refusal.status:
+                break
+            await asyncio.sleep(0.02)
+        assert refusal.status < 300 and refusal.json["data"]["content"] == CHECKED_UNKNOWN
+        assert not public_embeds(fake)
 
 
 async def test_a_double_click_on_post_in_channel_posts_once(fake: FakeDiscord, answerer: Answerer, tmp_path):
