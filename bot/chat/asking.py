@@ -416,50 +416,34 @@ class AskCog(commands.Cog):
             return
         # Public only for someone who may post here: its title is their question (a trial).
         private = private or not may_post_here(interaction)
-        # In a DM, or publicly in the bot's own thread, it goes on from the conversation there and joins
-        # it, as a message would (a trial: "more please" after an /ask in a DM went on from the question
-        # typed before it); a private /ask in a thread does neither, as the others there never saw it. Its
-        # turn there is taken as it arrives, before the defer: a message sent just after it, read while
-        # Discord took the defer, went on from the question before it (a review).
-        channel = interaction.channel
-        conversational = channel is not None and (
-            interaction.guild is None or (not private and self._bots_thread(channel))
-        )
-        turn = self._turn(channel.id) if conversational else None  # type: ignore[union-attr]
-        waiting = asyncio.ensure_future(turn.acquire()) if turn is not None else None
-        try:
-            # Defer first: the answer is fast, but the 3-second deadline must hold under any load.
-            await interaction.response.defer(thinking=True, ephemeral=private)
-            if waiting is not None:
-                await waiting
-            with self.bot.replying():  # closing, the bot lets it finish first
-                await self._answer_ask(interaction, question, private, conversational)
-        finally:
-            if waiting is not None and turn is not None:
-                if waiting.done() and not waiting.cancelled() and waiting.exception() is None:
-                    turn.release()
-                else:
-                    waiting.cancel()
+        # Defer first: the answer is fast, but the 3-second deadline must hold under any load.
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        with self.bot.replying():  # closing, the bot lets it finish first
+            await self._answer_ask(interaction, question, private)
 
-    async def _answer_ask(
-        self, interaction: discord.Interaction, question: str, private: bool, conversational: bool
-    ) -> None:
-        """/ask once its interaction is acknowledged, and, `conversational`, its turn in the conversation
-        there taken (`ask`)."""
-        channel_id = interaction.channel_id or 0
-        history: list[str] = []
-        owner = interaction.user.id if interaction.guild is None else None
-        said = discord.utils.snowflake_time(interaction.id).timestamp()
-        if conversational:
-            await self._honour_forgets()
-            history = await self._conversation_in(channel_id, owner, said)
-        answer = await self._ask_for(interaction, question, history)
-        if answer is None:
-            return
-        if conversational and kept_in_conversation(answer):
-            self.conversations.add(channel_id, answer.question, owner, said)
-        # Posted within its turn, as a message's answer is: the next message reads after it.
-        await self._send_ask(interaction, answer, private, history)
+    async def _answer_ask(self, interaction: discord.Interaction, question: str, private: bool) -> None:
+        """/ask once its interaction is acknowledged. In a DM, or publicly in the bot's own thread, it goes
+        on from the conversation there and joins it, as a message would (a trial: "more please" after an
+        /ask in a DM went on from the question typed before it); a private /ask in a thread does neither,
+        as the others there never saw it."""
+        channel = interaction.channel
+        in_dm = interaction.guild is None
+        conversational = channel is not None and (in_dm or (not private and self._bots_thread(channel)))
+        async with contextlib.AsyncExitStack() as turn:
+            history: list[str] = []
+            if conversational:
+                await turn.enter_async_context(self._turn(channel.id))  # type: ignore[union-attr]
+                await self._honour_forgets()
+                said = discord.utils.snowflake_time(interaction.id).timestamp()
+                owner = interaction.user.id if in_dm else None
+                history = await self._conversation_in(channel.id, owner, said)  # type: ignore[union-attr]
+            answer = await self._ask_for(interaction, question, history)
+            if answer is None:
+                return
+            if conversational and kept_in_conversation(answer):
+                self.conversations.add(channel.id, answer.question, owner, said)  # type: ignore[union-attr]
+            # Posted within its turn, as a message's answer is: the next message reads after it.
+            await self._send_ask(interaction, answer, private, history)
 
     def _bots_thread(self, channel: object) -> bool:
         """Whether a channel is a thread the bot opened."""

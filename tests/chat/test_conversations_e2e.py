@@ -596,26 +596,6 @@ async def test_an_ask_in_a_dm_joins_the_conversation_there(fake, answerer, tmp_p
         assert "Bronx" in json.dumps(embed, ensure_ascii=False)
 
 
-async def test_a_message_right_after_an_ask_goes_on_from_it_while_discord_is_slow_to_take_the_defer(
-    fake, answerer, tmp_path
-):
-    """A review: an /ask took its place in the conversation only once Discord had taken its defer, so a
-    message sent right after it, while the defer was rate-limited, went on from the question before."""
-    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
-    async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.send_message("who called trump a fascist?", guild=False)
-        await fake.wait_for_request(with_embed, start=n)
-        asked = "How much has Con Edison raised rates?"
-        fake.fail_next("POST", r"/callback$", 429, retry_after=0.5)
-        n = len(fake.requests)
-        await fake.send_slash("ask", {"question": asked}, guild=False)
-        await asyncio.sleep(0.05)  # typed just after it, while its defer waits out the rate limit
-        await fake.send_message("more please", guild=False)
-        more = await fake.wait_for_request(with_embed, start=n)
-        assert more.json["embeds"][0]["title"] == asked
-
-
 async def test_an_ask_in_a_dm_is_gone_on_from_after_a_restart(fake, answerer, tmp_path):
     asked = "How much has Con Edison raised rates?"
     bot = bot_for(tmp_path, answerer)
