@@ -145,9 +145,12 @@ class PostButton(
         of Discord within LOOKUP_SECONDS; a lookup that fails or takes longer posts nothing."""
         if checked in client.checked_gone:  # type: ignore[attr-defined]
             return CHECKED_GONE
-        lookup = client.get_partial_messageable(self.channel_id).fetch_message(checked)
+        # Shielded: a lookup cut off while discord.py waits out a global rate limit left the whole bot
+        # paused for good (a review); past the wait it goes on unseen, its outcome only logged.
+        lookup = asyncio.ensure_future(client.get_partial_messageable(self.channel_id).fetch_message(checked))
+        lookup.add_done_callback(_log_lookup)
         try:
-            await asyncio.wait_for(lookup, LOOKUP_SECONDS)
+            await asyncio.wait_for(asyncio.shield(lookup), LOOKUP_SECONDS)
         except discord.NotFound:
             return CHECKED_GONE
         except discord.Forbidden:
@@ -278,6 +281,12 @@ class CheckCog(commands.Cog):
     ) -> None:
         """Any failure of /check becomes a short apology, counted like the other commands' failures."""
         await apologize(interaction, error, APOLOGY)
+
+
+def _log_lookup(lookup: asyncio.Future) -> None:
+    """Retrieve a lookup's failure, which the click may have stopped waiting for (no "never retrieved")."""
+    if not lookup.cancelled() and lookup.exception() is not None:
+        log.debug("lookup of a checked message: %r", lookup.exception())
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

@@ -214,6 +214,29 @@ async def test_a_slow_lookup_of_the_checked_message_posts_nothing_and_answers_th
         assert not public_embeds(fake)
 
 
+async def test_a_lookup_behind_a_global_rate_limit_leaves_the_bot_answering(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A review: the lookup, cut off while discord.py waited out a global rate limit, left discord.py
+    paused for good, and nothing was answered after it."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        ref = await fake.send_message_command(MENU_NAME, message["id"])
+        reply = await checked(fake, ref)
+        fake.fail_next("GET", rf"/messages/{message['id']}$", 429, retry_after=2.0, is_global=True)
+        click = await fake.click_button(post_button(reply)["custom_id"], fake.original_message(ref.id)["id"])
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == CHECKED_UNKNOWN
+        n = len(fake.requests)
+        await fake.send_message("when did they meet?", guild=False)
+        await fake.wait_for_request(
+            lambda r: r.method == "POST" and "/messages" in r.path and bool(r.json.get("embeds")),
+            start=n,
+            timeout=15,
+        )
+
+
 async def test_a_double_click_on_post_in_channel_posts_once(fake: FakeDiscord, answerer: Answerer, tmp_path):
     """A trial: two clicks, each carrying the private reply as the client still showed it (its button on),
     posted the check in the channel twice."""
