@@ -1110,8 +1110,8 @@ class AskCog(commands.Cog):
         """The conversation so far in a DM or the bot's thread. The first time a channel is met after a
         start, with nothing kept yet, it is read back from the store, as the conversation would have
         held it (`Store.latest_in`): in a DM the person's own latest question there; in a thread the
-        latest one asked there by message, never a private /ask. So "more please" goes on across a
-        restart."""
+        latest one asked there publicly, by message or /ask, never a private /ask. So "more please" goes
+        on across a restart."""
         return await self._conversation_in(message.channel.id, _dm_owner(message), _sent_at(message))
 
     async def _conversation_in(self, channel_id: int, owner: int | None, said: float) -> list[str]:
