@@ -853,13 +853,13 @@ class AskCog(commands.Cog):
         SEEN_KEPT messages."""
         if message_id in self._seen:
             return True
-        _keep_latest(self._seen, message_id, None, SEEN_KEPT)
+        keep_latest(self._seen, message_id, None, SEEN_KEPT)
         return False
 
     def _remember(self, question_id: int, posted: Posted) -> None:
         """Keep where a question's answer was posted, so that deleting the question takes it down; the
         latest POSTED_KEPT answers only."""
-        _keep_latest(self._posted, question_id, posted, POSTED_KEPT)
+        keep_latest(self._posted, question_id, posted, POSTED_KEPT)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
@@ -1001,7 +1001,7 @@ class AskCog(commands.Cog):
         an event's at once."""
         unknown = []
         for message_id in message_ids:
-            _keep_latest(self._gone, message_id, None, SEEN_KEPT)  # an edit of it waiting is not answered
+            keep_latest(self._gone, message_id, None, SEEN_KEPT)  # an edit of it waiting is not answered
             posted = self._posted.pop(message_id, None)
             if posted is not None:  # answered already (and maybe still being stored)
                 self._in_background(self._withdraw(message_id, posted), f"withdraw-{message_id}")
@@ -1021,10 +1021,9 @@ class AskCog(commands.Cog):
         self.bot.finish_before_closing(task)  # a restart does not cut it off (a review)
 
     def _done_in_background(self, task: asyncio.Task[None]) -> None:
-        """Forget a finished background task, logging what it raised (a failure is no silent one)."""
+        """Forget a finished background task, logging what it raised."""
         self._background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("%s failed", task.get_name(), exc_info=task.exception())
+        log_if_failed(task)
 
     async def _withdraw_stored(self, question_ids: Sequence[int], channel_id: int, guild_id: int) -> None:
         """`_withdraw` for questions whose answers are not in memory: where their replies went is read
@@ -1177,7 +1176,7 @@ class AskCog(commands.Cog):
         if message.guild is not None:  # no edits are followed in a DM
             wanted = self.wants(message)
             words = _as_asked(wanted[0]) if wanted is not None else ""
-            _keep_latest(self._refused, message.id, Refused(_words_key(words), None), SEEN_KEPT)
+            keep_latest(self._refused, message.id, Refused(_words_key(words), None), SEEN_KEPT)
         # One notice per person per cooldown window: a flood of questions gets one reply, not a flood.
         if self.cooldowns.first_refusal(message.author.id):
             await reply_to(
@@ -1236,7 +1235,13 @@ def _lock_of(locks: weakref.WeakValueDictionary[int, asyncio.Lock], key: int) ->
     return lock
 
 
-def _keep_latest(latest: OrderedDict[int, T], key: int, value: T, most: int) -> None:
+def log_if_failed(task: asyncio.Task[None]) -> None:
+    """Log what a finished background task raised (a failure is no silent one)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s failed", task.get_name(), exc_info=task.exception())
+
+
+def keep_latest(latest: OrderedDict[int, T], key: int, value: T, most: int) -> None:
     """Note `key` (with `value`) as the latest of `latest`, which keeps only the `most` latest."""
     latest[key] = value
     while len(latest) > most:

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.asking import delete_quietly
+from bot.chat.asking import delete_quietly, keep_latest, log_if_failed
 from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, is_check, render_check, render_notice
 from bot.chat.views import Cooldowns, apologize, may_post_here, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
@@ -122,9 +122,7 @@ class PostButton(
         if reply.id in posted:
             await interaction.response.send_message(POSTED, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        posted[reply.id] = None
-        while len(posted) > POSTED_KEPT:
-            posted.popitem(last=False)
+        keep_latest(posted, reply.id, None, POSTED_KEPT)
         try:
             await interaction.response.edit_message(content=POSTED, view=None)
             sent = await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
@@ -133,10 +131,8 @@ class PostButton(
             raise
         if checked:
             client: MeetingBot = interaction.client  # type: ignore[assignment]
-            client.checks_of.setdefault(checked, []).append((sent.channel.id, sent.id))
-            client.checks_of.move_to_end(checked)
-            while len(client.checks_of) > CHECKS_KEPT:
-                client.checks_of.popitem(last=False)
+            checks = [*client.checks_of.pop(checked, []), (sent.channel.id, sent.id)]
+            keep_latest(client.checks_of, checked, checks, CHECKS_KEPT)
             if checked in client.checked_gone:  # deleted as the check was being posted
                 await take_down_checks(client, checked)
 
@@ -198,13 +194,11 @@ class CheckCog(commands.Cog):
     def _gone(self, message_ids: list[int]) -> None:
         """Note the deleted messages, and take down the checks posted of them (in the background)."""
         for message_id in message_ids:
-            self.bot.checked_gone[message_id] = None
-            while len(self.bot.checked_gone) > GONE_KEPT:
-                self.bot.checked_gone.popitem(last=False)
+            keep_latest(self.bot.checked_gone, message_id, None, GONE_KEPT)
             if message_id in self.bot.checks_of:
                 work = take_down_checks(self.bot, message_id)
                 task = asyncio.create_task(work, name=f"take-down-checks-{message_id}")
-                task.add_done_callback(_log_failure)
+                task.add_done_callback(log_if_failed)
                 self.bot.finish_before_closing(task)
 
     @commands.Cog.listener()
@@ -287,12 +281,6 @@ def _log_lookup(lookup: asyncio.Future) -> None:
     """Retrieve a lookup's failure, which the click may have stopped waiting for (no "never retrieved")."""
     if not lookup.cancelled() and lookup.exception() is not None:
         log.debug("lookup of a checked message: %r", lookup.exception())
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    """Log what a finished background task raised (a failure is no silent one)."""
-    if not task.cancelled() and task.exception() is not None:
-        log.error("%s failed", task.get_name(), exc_info=task.exception())
 
 
 async def setup(bot: MeetingBot) -> None:
