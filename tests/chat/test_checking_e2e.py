@@ -113,9 +113,28 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
         assert private["content"] == POSTED and not private["components"]
 
 
+async def check_and_post(fake: FakeDiscord, message_id: object, user: object = None) -> None:
+    """Check a message with the menu and post the check in the channel, as `user` (the tester by default)."""
+    ref = await fake.send_message_command(MENU_NAME, message_id, user=user)
+    reply = await checked(fake, ref)
+    click = await fake.click_button(
+        post_button(reply)["custom_id"], fake.original_message(ref.id)["id"], user=user
+    )
+    await fake.wait_for_request(lambda r: is_followup(r, click))
+
+
 def public_embeds(fake: FakeDiscord) -> list[dict]:
     """The bot's messages with an embed that everyone in the channel sees."""
     return [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
+
+
+async def public_once_settled(fake: FakeDiscord, count: int) -> list[dict]:
+    """`public_embeds` once there are `count` of them, or after 5 s."""
+    for _ in range(100):
+        if len(public_embeds(fake)) == count:
+            break
+        await asyncio.sleep(0.05)
+    return public_embeds(fake)
 
 
 @pytest.mark.parametrize("seen", [True, False])
@@ -153,20 +172,11 @@ async def test_a_posted_check_comes_down_with_the_message_it_checked(
     async with running_bot(fake, bot):
         message = await fake.send_message(THREE)
         other = await fake.send_message('Mamdani said "Rent. Not ideology."')
-        refs = [await fake.send_message_command(MENU_NAME, m["id"]) for m in (message, other)]
-        for ref in refs:
-            reply = await checked(fake, ref)
-            click = await fake.click_button(
-                post_button(reply)["custom_id"], fake.original_message(ref.id)["id"]
-            )
-            await fake.wait_for_request(lambda r, click=click: is_followup(r, click))
+        for m in (message, other):
+            await check_and_post(fake, m["id"])
         assert len(public_embeds(fake)) == 2
         await fake.delete_message(message["id"])
-        for _ in range(50):
-            if len(public_embeds(fake)) == 1:
-                break
-            await asyncio.sleep(0.05)
-        (left,) = public_embeds(fake)
+        (left,) = await public_once_settled(fake, 1)
         assert str(other["id"]) in left["embeds"][0]["description"]  # the check of the other one stays
 
 
@@ -178,20 +188,11 @@ async def test_a_posted_check_comes_down_though_discord_fails_a_deletion(
     async with running_bot(fake, bot):
         message = await fake.send_message(THREE)
         for user in (fake.user_id, fake.add_user("bob")):
-            ref = await fake.send_message_command(MENU_NAME, message["id"], user=user)
-            reply = await checked(fake, ref)
-            click = await fake.click_button(
-                post_button(reply)["custom_id"], fake.original_message(ref.id)["id"], user=user
-            )
-            await fake.wait_for_request(lambda r, click=click: is_followup(r, click))
+            await check_and_post(fake, message["id"], user)
         assert len(public_embeds(fake)) == 2
         fake.fail_next("DELETE", r"/messages/\d+$", 503)
         await fake.delete_message(message["id"])
-        for _ in range(100):
-            if not public_embeds(fake):
-                break
-            await asyncio.sleep(0.05)
-        assert not public_embeds(fake)
+        assert not await public_once_settled(fake, 0)
 
 
 async def test_a_slow_lookup_of_the_checked_message_posts_nothing_and_answers_the_click_in_time(
