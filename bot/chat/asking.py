@@ -426,22 +426,24 @@ class AskCog(commands.Cog):
         on from the conversation there and joins it, as a message would (a trial: "more please" after an
         /ask in a DM went on from the question typed before it); a private /ask in a thread does neither,
         as the others there never saw it."""
-        channel = interaction.channel
+        channel_id = interaction.channel_id
         in_dm = interaction.guild is None
-        conversational = channel is not None and (in_dm or (not private and self._bots_thread(channel)))
+        conversational = channel_id is not None and (
+            in_dm or (not private and self._bots_thread(interaction.channel))
+        )
+        owner = interaction.user.id if in_dm else None
+        said = discord.utils.snowflake_time(interaction.id).timestamp()
         async with contextlib.AsyncExitStack() as turn:
             history: list[str] = []
             if conversational:
-                await turn.enter_async_context(self._turn(channel.id))  # type: ignore[union-attr]
+                await turn.enter_async_context(self._turn(channel_id))
                 await self._honour_forgets()
-                said = discord.utils.snowflake_time(interaction.id).timestamp()
-                owner = interaction.user.id if in_dm else None
-                history = await self._conversation_in(channel.id, owner, said)  # type: ignore[union-attr]
+                history = await self._conversation_in(channel_id, owner, said)
             answer = await self._ask_for(interaction, question, history)
             if answer is None:
                 return
             if conversational and kept_in_conversation(answer):
-                self.conversations.add(channel.id, answer.question, owner, said)  # type: ignore[union-attr]
+                self.conversations.add(channel_id, answer.question, owner, said)
             # Posted within its turn, as a message's answer is: the next message reads after it.
             await self._send_ask(interaction, answer, private, history)
 
