@@ -26,6 +26,7 @@ from bot.core.more import asks_for_more, continued_at, page, pages_asked, withou
 from bot.core.paragraphs import full_paragraph
 from bot.core.replies import ALL_SHOWN, MORE, Heading
 from bot.core.retrieval import Hit, Retrieval, Retriever
+from bot.core.sequel import asks_what_came_next, line_after, line_of
 from bot.core.spelling import Speller
 from bot.core.subjects import WholeArticle, unknown_to
 from bot.core.text import (
@@ -452,6 +453,7 @@ class Answerer:
         highlighter: HighlightModel | None = None,
     ) -> None:
         self.index = index
+        self._chunks = {c.id: c for c in index.chunks}
         self.retriever = Retriever(index, embedder, model, speller, highlighter)
         self.intents = IntentReader(intents) if intents is not None else None
         texts = [c.text for c in index.chunks]
@@ -593,6 +595,10 @@ class Answerer:
         kinds = {h: self.read(read_as[h], vectors[read_as[h]]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):
+            after = self._sequel(s) if s.history and asks_what_came_next(s.text) else None
+            if after is not None:  # "what happened next?": the line after the one shown
+                answers.append(after if n is None else continuation(after, q, n))
+                continue
             if n is not None:  # a request for more
                 if s is not q and kinds[s.text] is None:
                     answers.append(None)  # continues the question before it: searched below
@@ -638,6 +644,31 @@ class Answerer:
                     answered = fixed_reply(self.index, q.text, q.truncated, LANGUAGE)
                 answers[i] = answered if n is None else continuation(answered, queries[i], n)
         return answers  # type: ignore[return-value]  # every slot is filled
+
+    def _sequel(self, query: Query) -> Answer | None:
+        """The answer to "what happened next?" (`bot.core.sequel`): the article's line after the one the
+        message before showed in bold (chatter between skipped), with the passages that follow it; a
+        decline when that line ends its section. None when nothing before was answered with a bold line:
+        the message is then searched as it is."""
+        history = query.history[-HISTORY_KEPT:]  # a run of such requests recurses this deep at most
+        for j in range(len(history) - 1, max(-1, len(history) - 1 - HISTORY_SCAN), -1):
+            earlier = self.answer([Query(history[j], history[:j], query.k)])[0]
+            if earlier.kind != CHATTER:
+                break
+        else:
+            return None
+        first = earlier.excerpts[0] if earlier.answered and earlier.excerpts else None
+        if first is None or first.highlight is None:
+            return None
+        shown = self._chunks[first.chunk_id]
+        found = line_after(self.index.chunks, shown, shown.start + first.highlight[1], query.k)
+        if found is None:
+            return declined(self.index, query, replies.SEQUEL_END)
+        chunks, position, at = found
+        line = line_of(chunks[0], *self.retriever.bold_line.unit_from(position, at))
+        hits = tuple(Hit(c, 0.0) for c in chunks)
+        told = Retrieval(query.text, hits, True, earlier.confidence, line, supported=1, sure=earlier.sure)
+        return compose(self.index, told, query.truncated)
 
 
 def answer_each(answerer: Answerer, queries: Sequence[Query]) -> list[Answer | Exception]:

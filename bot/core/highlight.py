@@ -345,6 +345,13 @@ class Highlighter:
                 )
         return found, np.array(rows_out).reshape(len(rows_out), len(FEATURES))
 
+    def unit_from(self, position: int, sentence: int) -> tuple[int, int]:
+        """The bold line that opens at the `sentence`-th sentence of the chunk at `position` (first, last
+        sentence): it, and what joins it as a bold line is read (fragments, the rest of a quotation)."""
+        chunk = self.index.chunks[position]
+        runs = units(chunk.sentences, self._opens[position], self._quoted[chunk.doc])
+        return sentence, next(last for first, last in runs if first <= sentence <= last)
+
     def asked_people(self, question: str) -> frozenset[str]:
         """The quoted people (folded surnames) whose words or views the question asks for, by name."""
         who = asked_about(question)

@@ -45,6 +45,8 @@ OVERVIEW = "The article's opening, and what each section covers:"
 OVERVIEW_MORE = "The article goes on, in order:"  # "more please" after a summary
 OVERVIEW_END = "That was the whole article."
 NO_MORE = "Those were all the passages that match."
+# "what happened next?" after the last line of a section: the article tells no more of it there.
+SEQUEL_END = "That was the last line of its section: the article tells nothing after it there."
 # "more" after a question the article plainly doesn't cover, which showed no passages to go on from.
 NO_MORE_NOT_COVERED = "There are no passages to show for that: the article doesn't cover it."
 # Above an answer the abstainer passed but is not sure of (Answer.sure): of the check sets' answers, 17 of

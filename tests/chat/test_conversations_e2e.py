@@ -512,6 +512,20 @@ async def test_more_please_in_a_dm_shows_the_next_passages_of_the_question_befor
         )
 
 
+async def test_what_happened_next_in_a_dm_bolds_the_line_after_the_one_shown(fake, answerer, tmp_path):
+    # A trial: after the letter, "what happened after" bolded the letter again.
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("tell me about the letter", guild=False)
+        first = await fake.wait_for_request(with_embed, start=n)
+        assert first.json["embeds"][0]["description"].startswith("**In October, Mamdani")
+        n = len(fake.requests)
+        await fake.send_message("what happened after", guild=False)
+        after = await fake.wait_for_request(with_embed, start=n)
+        assert after.json["embeds"][0]["description"] == "**Trump reportedly read it twice.**"
+
+
 async def test_more_please_goes_on_after_a_restart(fake, answerer, tmp_path):
     """A trial restarted the bot and "more please" in the DM got "Ask me a question first"."""
     question = "When did Trump and Mamdani meet?"
