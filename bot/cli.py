@@ -156,9 +156,10 @@ def command_name() -> str:
 
 
 def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths are one existing file (a hard link, say)."""
     try:
         return a.samefile(b)
-    except OSError:
+    except OSError:  # either is missing or unreadable
         return False
 
 
@@ -1089,14 +1090,6 @@ def _not_a_store_file(path: str, settings: Settings) -> None:
             f"--png {path} is the question store's own file ({clash}); write the chart to another file.",
             EXIT_USAGE,
         )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths are one existing file (a hard link, say)."""
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def write_chart(report: UsageReport, path: str) -> int:

@@ -56,6 +56,12 @@ class RetrievalModel:
     # Answer unasked (in an ask-channel) when P(answerable) >= this: a bar at or above abstain_threshold.
     channel_threshold: float = 0.5
 
+    def __post_init__(self) -> None:
+        # Shared by every thread that answers: its arrays are read-only, as the dataclass is frozen.
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
     @classmethod
     def untrained(cls, dim: int, weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.3)) -> RetrievalModel:
         """No adapter or expansions, plain fusion, and an abstainer on the raw top cosine only."""

@@ -294,7 +294,6 @@ def _unaddressed(m: re.Match[str]) -> str:
     return m.group()[len(address) :].replace(">", "") or " "  # the spaces before it went with it
 
 
-_ZWJ = "\u200d"
 _SELECTORS = "\ufe0e\ufe0f"  # text and emoji presentation
 _KEYCAP_BASES = frozenset("0123456789#*")
 # A subdivision flag: the black flag, a few tag letters and the cancel tag (England: 🏴 + "gbeng" + cancel).
