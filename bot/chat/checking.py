@@ -123,12 +123,18 @@ class PostButton(
             await interaction.response.send_message(POSTED, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         keep_latest(posted, reply.id, None, POSTED_KEPT)
+        # Posted first, and only then the reply says so and loses its button: the other way round, an
+        # outage left it saying "Posted in the channel." with no button, though nothing was (a trial).
         try:
-            await interaction.response.edit_message(content=POSTED, view=None)
+            await interaction.response.defer()
             sent = await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS, wait=True)
         except Exception:
             posted.pop(reply.id, None)  # not posted: a click again may post it
             raise
+        try:
+            await interaction.edit_original_response(content=POSTED, view=None)
+        except discord.HTTPException:  # posted all the same: a click again is told so (`posted`)
+            log.warning("a posted check's reply kept its button", exc_info=True)
         if checked:
             client: MeetingBot = interaction.client  # type: ignore[assignment]
             checks = [*client.checks_of.pop(checked, []), (sent.channel.id, sent.id)]

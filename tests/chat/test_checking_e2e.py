@@ -99,6 +99,7 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
         assert refusal.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
         assert not [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
 
+        n = len(fake.requests)
         click = await fake.click_button(custom_id, private["id"])
         posted = await fake.wait_for_request(lambda r: is_followup(r, click))
         assert not (posted.json.get("flags") or 0) & MESSAGE_FLAG_EPHEMERAL
@@ -109,7 +110,11 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
         assert [f["name"] for f in embed["fields"]] == [f["name"] for f in reply.json["embeds"][0]["fields"]]
         public = [m for m in fake.bot_messages() if m["embeds"] and not m["flags"] & MESSAGE_FLAG_EPHEMERAL]
         assert len(public) == 1
-        # The private reply loses its button and says where the result went.
+        # Then the private reply loses its button and says where the result went.
+        edited = await fake.wait_for_request(
+            lambda r: r.method == "PATCH" and r.path.endswith(f"/{click.token}/messages/@original"), start=n
+        )
+        assert fake.requests.index(edited) > fake.requests.index(posted)
         assert private["content"] == POSTED and not private["components"]
 
 
@@ -259,6 +264,34 @@ async def test_a_double_click_on_post_in_channel_posts_once(fake: FakeDiscord, a
         assert (
             second.json["data"]["content"] == POSTED and second.json["data"]["flags"] & MESSAGE_FLAG_EPHEMERAL
         )
+
+
+async def test_a_post_lost_to_an_outage_keeps_the_button_and_a_click_again_posts(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A trial: the reply said "Posted in the channel." and lost its button, though every try to post
+    failed (503s for about 25 s), so it could not be tried again."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        ref = await fake.send_slash("check", {"text": THREE})
+        reply = await checked(fake, ref)
+        private = fake.original_message(ref.id)
+        custom_id = post_button(reply)["custom_id"]
+        fake.fail_next("POST", r"^/webhooks/\d+/[^/]+$", 503, times=5)
+        n = len(fake.requests)
+        click = await fake.click_button(custom_id, private["id"])
+        apology = await fake.wait_for_request(
+            lambda r: is_followup(r, click) and not r.injected and r.json.get("content") == APOLOGY,
+            timeout=30,
+            start=n,
+        )
+        assert apology.json["flags"] & MESSAGE_FLAG_EPHEMERAL
+        assert not public_embeds(fake)
+        assert private["content"] != POSTED and post_button(reply)["custom_id"] == custom_id
+        assert any(c["custom_id"] == custom_id for row in private["components"] for c in row["components"])
+        # Discord is back: the same button posts it.
+        click = await fake.click_button(custom_id, private["id"])
+        assert len(await public_once_settled(fake, 1)) == 1
 
 
 async def test_someone_who_may_not_send_messages_posts_nothing_through_the_bot(answerer: Answerer, tmp_path):
