@@ -298,6 +298,7 @@ EDITED_THREAD = "Question edited"  # ... or edited, and its new words answered e
 # A thread opened for a question whose answer could not be posted there, and went to the channel instead.
 IN_PLACE_THREAD = "Answered in the channel"
 THREAD_EXISTS = 160004  # Discord's code for "a thread has already been created for this message"
+UNKNOWN_CHANNEL = 10003  # Discord's code for a channel (or thread) that is not there
 
 
 class AskCog(commands.Cog):
@@ -798,6 +799,9 @@ class AskCog(commands.Cog):
                 nonce = once()
                 posted = await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS, nonce=nonce))
         except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
+            if exc.code == UNKNOWN_CHANNEL:  # someone deleted the thread: the answer is not wanted anywhere
+                log.info("thread %s was deleted before its answer was posted: not answered", thread.id)
+                return True
             log.info("could not post in thread %s (%s): replying in place", thread.id, exc.status)
         if self._sending[message.id]:  # deleted as the thread opened: its name and the answer repeat it
             await take_down(thread, posted, others_may_talk=reopened is not None)

@@ -744,6 +744,27 @@ async def test_a_question_deleted_in_a_thread_is_neither_kept_nor_stored(fake, a
         assert "078-05-1120" not in json.dumps(bot.store.dump_rows(), default=str)
 
 
+async def test_a_thread_deleted_before_its_answer_is_answered_nowhere(fake, answerer, tmp_path):
+    """A trial: a moderator deleted the bot's new thread as the answer was on its way, and the answer was
+    posted in the channel instead, undoing the removal."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+
+        async def delete_thread() -> None:
+            for channel_id, channel in list(fake.channels.items()):
+                if channel["type"] == 11:  # the public thread the bot opened
+                    del fake.channels[channel_id]
+
+        fake.before_request("POST", r"^/channels/\d+/messages$", delete_thread)
+        n = len(fake.requests)
+        await fake.send_message(f"<@{fake.bot_id}> what is mamdani's slogan?")
+        refused = await fake.wait_for_request(lambda r: with_embed(r) and r.status == 404, start=n)
+        await asyncio.sleep(0.5)
+        posted = [r for r in fake.requests[fake.requests.index(refused) + 1 :] if with_embed(r)]
+        assert not posted
+        assert not any(r.method == "PATCH" for r in fake.requests[n:])  # nor a rename of what is gone
+
+
 async def test_more_passages_clicked_as_the_answer_appears_waits_for_it_to_be_stored(
     fake, answerer, tmp_path
 ):
