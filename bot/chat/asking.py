@@ -27,6 +27,7 @@ from bot.chat.permissions import open_to_everyone
 from bot.chat.render import (
     NO_MENTIONS,
     PLAIN_KINDS,
+    embed_as_text,
     render_about,
     render_answer,
     render_guide,
@@ -96,17 +97,37 @@ def looks_like_question(text: str) -> bool:
 async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
     """Reply to a message without pinging anyone. In a DM, a question deleted meanwhile still gets its
     answer (a reply to an unknown message is refused); in a server it does not: whoever deleted it, the
-    asker or a moderator, meant it gone, and the answer repeats the question."""
-    nonce = once()
-    return await resent(
-        lambda: message.channel.send(
-            reference=message.to_reference(fail_if_not_exists=message.guild is not None),
-            mention_author=False,
-            allowed_mentions=NO_MENTIONS,
-            nonce=nonce,
-            **kwargs,
+    asker or a moderator, meant it gone, and the answer repeats the question. Where the bot may not embed
+    links, as text (`as_text_if_refused`)."""
+
+    async def send(reply: dict) -> discord.Message:
+        nonce = once()
+        return await resent(
+            lambda: message.channel.send(
+                reference=message.to_reference(fail_if_not_exists=message.guild is not None),
+                mention_author=False,
+                allowed_mentions=NO_MENTIONS,
+                nonce=nonce,
+                **reply,
+            )
         )
-    )
+
+    return await as_text_if_refused(send, kwargs)
+
+
+async def as_text_if_refused(send: Callable[[dict], Awaitable[T]], reply: dict) -> T:
+    """`send(reply)`; where Discord refuses its embed for want of a permission (many servers deny Embed
+    Links to everyone, and the bot's role inherits it: a trial's answers were lost without a word), the
+    embed's words as text, with the buttons, and a note why."""
+    try:
+        return await send(reply)
+    except discord.Forbidden as exc:
+        embed = reply.get("embed")
+        if exc.code != MISSING_PERMISSIONS or embed is None:
+            raise
+        log.info("an embed was refused for want of a permission; sending it as text")
+        text = {k: v for k, v in reply.items() if k != "embed"}
+        return await send({**text, "content": embed_as_text(embed)})
 
 
 # How long an autocomplete waits for the questions to suggest (Discord gives it 3 s in all).
@@ -299,6 +320,7 @@ EDITED_THREAD = "Question edited"  # ... or edited, and its new words answered e
 IN_PLACE_THREAD = "Answered in the channel"
 THREAD_EXISTS = 160004  # Discord's code for "a thread has already been created for this message"
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel (or thread) that is not there
+MISSING_PERMISSIONS = 50013  # ... for a request the bot's permissions there do not allow
 
 
 class AskCog(commands.Cog):
@@ -796,8 +818,12 @@ class AskCog(commands.Cog):
         posted: discord.Message | None = None
         try:
             if not self._sending[message.id]:
-                nonce = once()
-                posted = await resent(lambda: thread.send(**reply, allowed_mentions=NO_MENTIONS, nonce=nonce))
+
+                async def send(r: dict) -> discord.Message:
+                    nonce = once()  # one for every try of this message
+                    return await resent(lambda: thread.send(**r, allowed_mentions=NO_MENTIONS, nonce=nonce))
+
+                posted = await as_text_if_refused(send, reply)
         except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
             if exc.code == UNKNOWN_CHANNEL:  # someone deleted the thread: the answer is not wanted anywhere
                 log.info("thread %s was deleted before its answer was posted: not answered", thread.id)

@@ -84,6 +84,20 @@ def render_plain(answer: Answer) -> str:
     return clip(answer.reply or "", CONTENT_MAX)
 
 
+# Said under a reply sent as text where the bot may not embed links (Discord refuses its embeds there).
+NO_EMBEDS_NOTE = "(Shown as text: I need the Embed Links permission in this channel to show it as a card.)"
+
+
+def embed_as_text(embed: discord.Embed) -> str:
+    """An embed's words as message content, within CONTENT_MAX, the note why last: for a channel that
+    refuses the bot's embeds. Its title and fields are already safe (`safe`); mentions are made inert."""
+    parts = [f"**{embed.title}**" if embed.title else "", embed.description or ""]
+    parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+    parts.append(embed.footer.text or "")
+    body = escape_mentions("\n\n".join(p for p in parts if p))
+    return f"{clip(body, CONTENT_MAX - len(NO_EMBEDS_NOTE) - 2)}\n\n{NO_EMBEDS_NOTE}"
+
+
 def render_guide(answer: Answer) -> discord.Embed:
     """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples."""
     title = "How to ask me" if answer.kind == "help" else "The article in brief"

@@ -17,7 +17,14 @@ import pytest_asyncio
 
 from bot.chat.asking import EMPTY, RESTARTING
 from bot.chat.client import MeetingBot
-from bot.chat.render import DESCRIPTION_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, TITLE_MAX
+from bot.chat.render import (
+    CONTENT_MAX,
+    DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    NO_EMBEDS_NOTE,
+    TITLE_MAX,
+)
 from bot.config import ROOT
 from bot.core.answer import Answerer
 from bot.store import open_store
@@ -167,6 +174,33 @@ async def test_mention_is_answered_as_a_reply(fake: FakeDiscord, answerer: Answe
         assert str(req.json["message_reference"]["message_id"]) == str(msg["id"])
         assert "human right" in embed_of(req)["description"]
         assert req.json["allowed_mentions"]["parse"] == []
+
+
+@pytest.mark.parametrize("threads", [False, True])
+async def test_where_embeds_are_refused_the_answer_comes_as_text(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, threads: bool
+):
+    """A trial: in a channel that denies Embed Links, Discord refused the answer's embed (403, Missing
+    Permissions) and the asker got nothing, in place or in the thread opened for it."""
+    bot = bot_for(tmp_path, answerer, answer_in_threads=threads)
+    async with running_bot(fake, bot):
+        fake.fail_next("POST", r"^/channels/\d+/messages$", 403, code=50013, message="Missing Permissions")
+        n = len(fake.requests)
+        await fake.send_message(f"<@{fake.bot_id}> what is Mamdani's slogan? @everyone")
+        sent = await fake.wait_for_request(
+            lambda r: (
+                r.method == "POST" and r.path.endswith("/messages") and bool((r.json or {}).get("content"))
+            ),
+            start=n,
+        )
+        text = sent.json["content"]
+        assert sent.status == 200 and not sent.json.get("embeds") and len(text) <= CONTENT_MAX
+        assert "**Housing is a human right.**" in text or "human right" in text
+        assert text.endswith(NO_EMBEDS_NOTE) and "[1]" in text
+        assert sent.json["allowed_mentions"]["parse"] == [] and "@everyone" not in text
+        assert sent.json.get("components")  # the buttons still come with it
+        in_thread = sent.path != f"/channels/{fake.channel_id}/messages"
+        assert in_thread == threads
 
 
 async def test_reply_to_an_answer_is_answered(fake: FakeDiscord, answerer: Answerer, tmp_path):
