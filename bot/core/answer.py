@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -305,10 +305,22 @@ def kept_in_conversation(answer: Answer) -> bool:
 
 def history_read(text: str, history: Sequence[str]) -> list[str]:
     """The earlier messages an answer to `text` depends on, and so all that is worth storing with it: the
-    last HISTORY_SCAN that are not requests for more; for a request for more, the question it continues
-    (with those before it) and the requests since; none for a message that is only a link (`Query.of`)."""
+    last HISTORY_SCAN that are not requests for more; for a request for more, or one asking what came
+    next, the question it continues (with those before it) and the requests since; none for a message
+    that is only a link (`Query.of`)."""
     if only_addresses(text):
         return []
+    if asks_what_came_next(text):
+        # Each of a run of "and then?" goes on from the one before: the run is kept whole, with the
+        # question it started from (a review: past six, a restart went on from another question).
+        run = 0
+        for message in reversed(history):
+            if not (asks_what_came_next(message) or asks_for_more(message)):
+                break
+            run += 1
+        at = len(history) - run - 1
+        if at >= 0:
+            return [*without_requests(history[:at], HISTORY_SCAN), *history[at:]][-HISTORY_KEPT:]
     if not asks_for_more(text):
         return without_requests(history, HISTORY_SCAN)
     at = continued_at(history, pages_asked(history))
@@ -562,7 +574,7 @@ class Answerer:
             [Query.of(q, histories[i] if histories else (), k) for i, q in enumerate(questions)]
         )
 
-    def answer(self, queries: Sequence[Query]) -> list[Answer]:
+    def answer(self, queries: Sequence[Query], sequels: bool = True) -> list[Answer]:
         """Answer queries with one encoder pass: each read for its kind, the questions retrieved.
 
         Only the questions among a query's earlier messages are its context: "thanks" or "lol" after a
@@ -595,7 +607,7 @@ class Answerer:
         kinds = {h: self.read(read_as[h], vectors[read_as[h]]) for h in dict.fromkeys(earlier)}
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):
-            after = self._sequel(s) if s.history and asks_what_came_next(s.text) else None
+            after = self._sequel(s) if sequels and s.history and asks_what_came_next(s.text) else None
             if after is not None:  # "what happened next?": the line after the one shown
                 answers.append(after if n is None else continuation(after, q, n))
                 continue
@@ -647,12 +659,34 @@ class Answerer:
 
     def _sequel(self, query: Query) -> Answer | None:
         """The answer to "what happened next?" (`bot.core.sequel`): the article's line after the one the
-        message before showed in bold (chatter between skipped), with the passages that follow it; a
-        decline when that line ends its section. None when nothing before was answered with a bold line:
-        the message is then searched as it is."""
-        history = query.history[-HISTORY_KEPT:]  # a run of such requests recurses this deep at most
-        for j in range(len(history) - 1, max(-1, len(history) - 1 - HISTORY_SCAN), -1):
-            earlier = self.answer([Query(history[j], history[:j], query.k)])[0]
+        message before showed in bold (chatter and requests for more between skipped), with the passages
+        that follow it; a decline when that line ends its section. None when nothing before was answered
+        with a bold line: the message is then searched as it is.
+
+        Each earlier message is answered once, as it was: a run of such requests goes on from the answer
+        before each (a table, not a recursion, which had answered the same messages again at every level
+        of a run: 17 messages took three minutes; a review)."""
+        history = query.history[-HISTORY_KEPT:]
+        told: dict[int, Answer] = {}
+
+        def said(j: int) -> Answer:
+            """History[j] as it was answered, read after those before it."""
+            if j not in told:
+                q = Query(history[j], history[:j], query.k)
+                after = self._told_after(q, history, j, said) if j and asks_what_came_next(q.text) else None
+                told[j] = after if after is not None else self.answer([q], sequels=False)[0]
+            return told[j]
+
+        return self._told_after(query, history, len(history), said)
+
+    def _told_after(
+        self, query: Query, history: Sequence[str], end: int, said: Callable[[int], Answer]
+    ) -> Answer | None:
+        """`_sequel` for `query`, asked after `history[:end]` (`said(j)`: the answer to `history[j]`)."""
+        for j in range(end - 1, max(-1, end - 1 - HISTORY_SCAN), -1):
+            if asks_for_more(history[j]):
+                continue  # "more please" showed passages further down the same answer
+            earlier = said(j)
             if earlier.kind != CHATTER:
                 break
         else:
@@ -661,7 +695,13 @@ class Answerer:
         if first is None or first.highlight is None:
             return None
         shown = self._chunks[first.chunk_id]
-        found = line_after(self.index.chunks, shown, shown.start + first.highlight[1], query.k)
+        line_end = shown.start + first.highlight[1]
+        # A list shown whole (the line introducing it, then its items): the story goes on after the items.
+        for e in earlier.excerpts[1 : 1 + earlier.listed]:
+            item = self._chunks[e.chunk_id]
+            if (item.doc, item.section) == (shown.doc, shown.section):
+                line_end = max(line_end, item.end)
+        found = line_after(self.index.chunks, shown, line_end, query.k)
         if found is None:
             return declined(self.index, query, replies.SEQUEL_END)
         chunks, position, at = found

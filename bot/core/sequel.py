@@ -22,7 +22,10 @@ from bot.core.chunking import Chunk, Sentence
 _AFTER = frozenset("after afterwards afterward".split())
 _CUES = _AFTER | {"next", "then", "later"}
 # ...told in the past: "next" and "later" ask about the story's future without one ("what's next?").
-_PAST = frozenset("happened happend did said came went was were followed occurred".split())
+_PAST = frozenset("happened happend did said came went followed occurred".split())
+# A message opening so asks whether something was so ("was that it then?", "did that happen after?"):
+# a question of its own.
+_YES_NO = frozenset("was were did do does is are".split())
 # The other words may only be those a request for what followed is wrapped in.
 _WRAPPING = frozenset(
     """what wat and so ok okay oh hmm that this he she they them it do say happen come go tell me us
@@ -40,7 +43,7 @@ def asks_what_came_next(text: str) -> bool:
     if not typed or len(typed) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
     words = [w.replace("’", "").replace("'", "").casefold() for w in typed]
-    if not all(w in _CUES or w in _PAST or w in _WRAPPING for w in words):
+    if words[0] in _YES_NO or not all(w in _CUES or w in _PAST or w in _WRAPPING for w in words):
         return False
     if _PAST.intersection(words) or _AFTER.intersection(words):
         return bool(_CUES.intersection(words))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer import ANSWER, MAX_K, NOT_COVERED, Answerer
+from bot.core.answer import ANSWER, MAX_K, NOT_COVERED, Answerer, history_read
 from bot.core.replies import SEQUEL_END
 from bot.core.sequel import asks_what_came_next
 
@@ -30,7 +30,10 @@ def test_asking_what_came_next_is_read(text: str) -> None:
     # The story's future, a question of its own, chat, and paging ("next" is a request for more).
     ["what's next?", "whats next", "what comes next", "what happens next", "what will happen after?",
      "what next", "next", "ok then", "see you later", "later", "after all", "what happened",
-     "what happened after the meeting?", "what did trump say next", "and then 2", "", "?"],
+     "what happened after the meeting?", "what did trump say next", "and then 2", "", "?",
+     # Whether something was so (a review found these stepping on a line).
+     "was that it then?", "did he say that then?", "were they right then?", "was it after?",
+     "what was it then?", "did that happen after?", "was this said after?"],
 )  # fmt: skip
 def test_other_messages_are_not_asking_what_came_next(text: str) -> None:
     assert not asks_what_came_next(text)
@@ -79,3 +82,35 @@ def test_more_after_it_pages_on_and_a_long_run_stays_bounded(answerer: Answerer)
     # A run of requests longer than any kept history neither recurses without end nor fails.
     told = answerer.ask("and then?", history=[LETTER, *["and then?"] * 200], k=MAX_K)
     assert told.kind in (ANSWER, NOT_COVERED)
+
+
+def test_each_earlier_message_is_answered_once(answerer: Answerer, monkeypatch) -> None:
+    # A review: a run of requests that read as chatter answered the same messages again at every level,
+    # 17 messages in three minutes (119,888 answers).
+    calls = 0
+    answer = Answerer.answer
+
+    def counted(self: Answerer, *args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return answer(self, *args, **kwargs)
+
+    monkeypatch.setattr(Answerer, "answer", counted)
+    answerer.ask("okay then what", history=["hi", *["okay then what"] * 16])
+    assert calls <= 2 * 17
+
+
+def test_a_long_run_is_stored_with_the_question_it_started_from(answerer: Answerer) -> None:
+    # A review: past six, the stored history lost the question, and a restart went on from another one.
+    history = [LETTER, "what happened after", *["what happened next?"] * 6]
+    stored = history_read("and then?", history)
+    assert stored[0] == LETTER
+    assert answerer.ask("and then?", history=stored).reply == answerer.ask("and then?", history=history).reply
+
+
+def test_more_please_between_is_skipped(answerer: Answerer) -> None:
+    # A review: after "more please", "and then?" bolded the letter again (its excerpts have no bold line).
+    told = answerer.ask("and then?", history=[LETTER, "more please"])
+    assert told.highlight == "Trump reportedly read it twice."
+    told = answerer.ask("and then?", history=[LETTER, "what happened after", "more please"])
+    assert told.highlight == "A week later, the meeting was scheduled."
