@@ -112,21 +112,34 @@ async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
             )
         )
 
-    return await as_text_if_refused(send, kwargs)
+    return await as_text_if_refused(send, kwargs, message.channel)
 
 
-async def as_text_if_refused(send: Callable[[dict], Awaitable[T]], reply: dict) -> T:
-    """`send(reply)`; where Discord refuses its embed for want of a permission (many servers deny Embed
-    Links to everyone, and the bot's role inherits it: a trial's answers were lost without a word), the
-    embed's words as text, with the buttons, and a note why."""
+def may_embed(channel: object) -> bool:
+    """Whether the bot's embeds are shown in a channel: always in a DM; in a server, with Embed Links
+    (as the bot's roles and the channel's overwrites give it, from discord.py's cache)."""
+    guild = getattr(channel, "guild", None)
+    if guild is None or guild.me is None or not hasattr(channel, "permissions_for"):
+        return True
+    return channel.permissions_for(guild.me).embed_links
+
+
+async def as_text_if_refused(send: Callable[[dict], Awaitable[T]], reply: dict, channel: object) -> T:
+    """`send(reply)`, its embed as text where the bot may not embed links (many servers deny Embed Links
+    to everyone, and the bot's role inherits it: a trial's answers were lost without a word): the embed's
+    words, with the buttons, and a note why. Read from the permissions first, since Discord drops the
+    embed of a message that has buttons without a word; and after a refusal (403, Missing Permissions),
+    when the cache was behind."""
+    embed = reply.get("embed")
+    text = {k: v for k, v in reply.items() if k != "embed"}
+    if embed is not None and not may_embed(channel):
+        return await send({**text, "content": embed_as_text(embed)})
     try:
         return await send(reply)
     except discord.Forbidden as exc:
-        embed = reply.get("embed")
         if exc.code != MISSING_PERMISSIONS or embed is None:
             raise
         log.info("an embed was refused for want of a permission; sending it as text")
-        text = {k: v for k, v in reply.items() if k != "embed"}
         return await send({**text, "content": embed_as_text(embed)})
 
 
@@ -823,7 +836,7 @@ class AskCog(commands.Cog):
                     nonce = once()  # one for every try of this message
                     return await resent(lambda: thread.send(**r, allowed_mentions=NO_MENTIONS, nonce=nonce))
 
-                posted = await as_text_if_refused(send, reply)
+                posted = await as_text_if_refused(send, reply, thread)
         except discord.HTTPException as exc:  # may open threads but not post in them: reply in place
             if exc.code == UNKNOWN_CHANNEL:  # someone deleted the thread: the answer is not wanted anywhere
                 log.info("thread %s was deleted before its answer was posted: not answered", thread.id)

@@ -29,7 +29,14 @@ from bot.config import ROOT
 from bot.core.answer import Answerer
 from bot.store import open_store
 from tests.chat.bots import bot_for, is_followup, settings
-from tests.fakediscord import FakeDiscord, Request, running_bot
+from tests.fakediscord import (
+    DEFAULT_BOT_PERMISSIONS,
+    DEFAULT_EVERYONE_PERMISSIONS,
+    FakeDiscord,
+    Request,
+    permission_value,
+    running_bot,
+)
 
 FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
 ORIGINAL = r"^/webhooks/\d+/[^/]+/messages/@original$"  # /ask's deferred reply, filled in
@@ -201,6 +208,29 @@ async def test_where_embeds_are_refused_the_answer_comes_as_text(
         assert sent.json.get("components")  # the buttons still come with it
         in_thread = sent.path != f"/channels/{fake.channel_id}/messages"
         assert in_thread == threads
+
+
+@pytest.mark.parametrize("threads", [False, True])
+async def test_without_embed_links_the_answer_is_sent_as_text_at_once(
+    answerer: Answerer, tmp_path, threads: bool
+):
+    """Discord drops the embed of a message with buttons where the bot may not embed links, without a
+    word (discord-api-docs #5648): the bot reads its permissions and sends text."""
+    no_embeds = ~permission_value("embed_links")
+    async with FakeDiscord(
+        heartbeat_interval=0.5,
+        everyone_permissions=DEFAULT_EVERYONE_PERMISSIONS & no_embeds,
+        bot_permissions=DEFAULT_BOT_PERMISSIONS & no_embeds,
+    ) as fake:
+        bot = bot_for(tmp_path, answerer, answer_in_threads=threads)
+        async with running_bot(fake, bot):
+            n = len(fake.requests)
+            await fake.send_message(f"<@{fake.bot_id}> what is Mamdani's slogan?")
+            sent = await fake.wait_for_request(
+                lambda r: r.method == "POST" and r.path.endswith("/messages"), start=n
+            )
+            assert not sent.json.get("embeds") and sent.json["content"].endswith(NO_EMBEDS_NOTE)
+            assert "human right" in sent.json["content"] and sent.json.get("components")
 
 
 async def test_reply_to_an_answer_is_answered(fake: FakeDiscord, answerer: Answerer, tmp_path):
