@@ -344,6 +344,7 @@ async def test_a_server_admin_never_sees_questions_from_a_channel_everyone_canno
         fake.channels[str(staff)]["permission_overwrites"] = [
             {"id": str(fake.everyone_role_id), "type": 0, "allow": "0", "deny": view},
             {"id": str(fake.user_id), "type": 1, "allow": view, "deny": "0"},
+            {"id": str(fake.bot_id), "type": 1, "allow": view, "deny": "0"},  # the bot was let in
         ]
         # And a private thread in the public channel, that a member made.
         secret = fake._snowflake()
