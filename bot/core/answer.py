@@ -580,7 +580,9 @@ class Answerer:
         Only the questions among a query's earlier messages are its context: "thanks" or "lol" after a
         question is no topic to lean on (and would push the question out of the MAX_HISTORY read). A
         request for more ("more please") asks the question before it again, with that question's own
-        earlier messages, for every passage, and shows the next page of them.
+        earlier messages, for every passage, and shows the next page of them. A request for what came
+        next ("and then?") shows the line after the one shown before (`_sequel`); with `sequels` False it
+        is searched as typed (`_sequel` answers the messages before it so, once each).
         """
         # What each query searches: itself, or for a request for more the question it continues.
         pages = [pages_asked(q.history) if asks_for_more(q.text) else None for q in queries]
