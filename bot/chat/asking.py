@@ -119,9 +119,13 @@ def may_embed(channel: object) -> bool:
     """Whether the bot's embeds are shown in a channel: always in a DM; in a server, with Embed Links
     (as the bot's roles and the channel's overwrites give it, from discord.py's cache)."""
     guild = getattr(channel, "guild", None)
-    if guild is None or guild.me is None or not hasattr(channel, "permissions_for"):
+    cached = isinstance(channel, discord.abc.GuildChannel | discord.Thread)
+    if guild is None or guild.me is None or not cached:
+        return True  # a DM, or a channel the cache does not hold: Discord's refusal will tell (a 403)
+    try:
+        return channel.permissions_for(guild.me).embed_links
+    except discord.ClientException:  # a thread whose channel the cache does not hold
         return True
-    return channel.permissions_for(guild.me).embed_links
 
 
 async def as_text_if_refused(send: Callable[[dict], Awaitable[T]], reply: dict, channel: object) -> T:

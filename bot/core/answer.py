@@ -326,6 +326,8 @@ def history_read(text: str, history: Sequence[str]) -> list[str]:
     at = continued_at(history, pages_asked(history))
     if at is None:
         return []  # no question left to continue
+    if asks_what_came_next(history[at]):  # more of an "and then?": stored as that message's own answer was
+        return [*history_read(history[at], history[:at]), *history[at:]][-HISTORY_KEPT:]
     return [*without_requests(history[:at], HISTORY_SCAN), *history[at:]]
 
 
@@ -685,13 +687,17 @@ class Answerer:
         self, query: Query, history: Sequence[str], end: int, said: Callable[[int], Answer]
     ) -> Answer | None:
         """`_sequel` for `query`, asked after `history[:end]` (`said(j)`: the answer to `history[j]`)."""
-        for j in range(end - 1, max(-1, end - 1 - HISTORY_SCAN), -1):
+        looked = 0
+        for j in range(end - 1, -1, -1):
             if asks_for_more(history[j]):
-                continue  # "more please" showed passages further down the same answer
+                continue  # "more please" showed passages further down the same answer; not counted
             earlier = said(j)
-            if earlier.kind != CHATTER:
+            looked += 1
+            if earlier.kind != CHATTER or looked == HISTORY_SCAN:
                 break
         else:
+            return None
+        if earlier.kind == CHATTER:
             return None
         first = earlier.excerpts[0] if earlier.answered and earlier.excerpts else None
         if first is None or first.highlight is None:

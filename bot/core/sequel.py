@@ -23,9 +23,13 @@ _AFTER = frozenset("after afterwards afterward".split())
 _CUES = _AFTER | {"next", "then", "later"}
 # ...told in the past: "next" and "later" ask about the story's future without one ("what's next?").
 _PAST = frozenset("happened happend did said came went followed occurred".split())
-# A message opening so asks whether something was so ("was that it then?", "did that happen after?"):
-# a question of its own.
-_YES_NO = frozenset("was were did do does is are".split())
+# "was" tells the past too, but not with "then" alone: "what was next?" asks what followed, "what was it
+# then?" asks again what something was.
+_WAS = frozenset("was were".split())
+# A message opening so, after a word of chat, asks whether something was so ("was that it then?", "so
+# did that happen after?", "he said that after?"): a question of its own.
+_NOT_OPENING = frozenset("was were did do does is are he she they it that this".split())
+_OPENERS = frozenset("and so ok okay oh hmm".split())
 # The other words may only be those a request for what followed is wrapped in.
 _WRAPPING = frozenset(
     """what wat and so ok okay oh hmm that this he she they them it do say happen come go tell me us
@@ -43,10 +47,15 @@ def asks_what_came_next(text: str) -> bool:
     if not typed or len(typed) > MAX_WORDS or _OTHER_MARKS.search(text):
         return False
     words = [w.replace("’", "").replace("'", "").casefold() for w in typed]
-    if words[0] in _YES_NO or not all(w in _CUES or w in _PAST or w in _WRAPPING for w in words):
+    if not all(w in _CUES or w in _PAST or w in _WAS or w in _WRAPPING for w in words):
+        return False
+    opening = next((w for w in words if w not in _OPENERS), "")
+    if opening in _NOT_OPENING:
         return False
     if _PAST.intersection(words) or _AFTER.intersection(words):
         return bool(_CUES.intersection(words))
+    if _WAS.intersection(words):
+        return bool(_CUES.intersection(words) - {"then"})
     # "then" without a verb: "and then?", "then what?", "what then?"; not "ok then", which is chat.
     return any(
         pair in {("and", "then"), ("then", "what"), ("what", "then")}

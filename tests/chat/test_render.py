@@ -10,9 +10,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
+import discord
 import pytest
 
-from bot.chat.asking import Conversations, looks_like_question, strip_mentions, thread_name
+from bot.chat.asking import Conversations, looks_like_question, may_embed, strip_mentions, thread_name
 from bot.chat.render import (
     DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
@@ -376,3 +377,27 @@ def test_a_check_says_how_many_one_word_quotes_it_left_unchecked() -> None:
     said = render_check(QuoteCheck("text", (span,), too_short=2)).description or ""
     assert "2 quoted common words were not checked: a common word proves nothing." in said
     assert "one-word" not in (render_check(QuoteCheck("text", (span,))).description or "")
+
+
+def test_may_embed_trusts_discord_where_the_cache_cannot_tell() -> None:
+    """A second review: a channel missing from discord.py's cache read as no permission at all (so text),
+    and a thread whose channel is missing raised instead of answering."""
+
+    class Uncached:  # a PartialMessageable in a cached server: no permissions to read
+        guild = SimpleNamespace(me=object())
+
+    class Orphan(discord.Thread):
+        guild = SimpleNamespace(me=object())
+
+        def __init__(self) -> None:
+            pass
+
+        def permissions_for(self, obj: object, /) -> discord.Permissions:
+            raise discord.ClientException("Parent channel not found")
+
+    class Denied(Orphan):
+        def permissions_for(self, obj: object, /) -> discord.Permissions:
+            return discord.Permissions.none()
+
+    assert may_embed(Uncached()) and may_embed(Orphan()) and may_embed(object())
+    assert not may_embed(Denied())

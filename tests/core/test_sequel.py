@@ -19,7 +19,7 @@ LETTER = "tell me about the letter"
      "what happened after", "what happened after that", "what did he say next", "after that?",
      "what did they do after that", "and after that?", "what came next", "what happened later", "then?",
      "so what happened next", "afterwards?", "tell me what happened next", "ok what happened then",
-     "What Happened Next?!"],
+     "What Happened Next?!", "what was next?", "what was after that?", "so what was next?"],
 )  # fmt: skip
 def test_asking_what_came_next_is_read(text: str) -> None:
     assert asks_what_came_next(text)
@@ -33,7 +33,8 @@ def test_asking_what_came_next_is_read(text: str) -> None:
      "what happened after the meeting?", "what did trump say next", "and then 2", "", "?",
      # Whether something was so (a review found these stepping on a line).
      "was that it then?", "did he say that then?", "were they right then?", "was it after?",
-     "what was it then?", "did that happen after?", "was this said after?"],
+     "what was it then?", "did that happen after?", "was this said after?", "so did that happen after?",
+     "ok did he say that then?", "oh did that happen next?", "he said that after?", "they did that after?"],
 )  # fmt: skip
 def test_other_messages_are_not_asking_what_came_next(text: str) -> None:
     assert not asks_what_came_next(text)
@@ -114,3 +115,20 @@ def test_more_please_between_is_skipped(answerer: Answerer) -> None:
     assert told.highlight == "Trump reportedly read it twice."
     told = answerer.ask("and then?", history=[LETTER, "what happened after", "more please"])
     assert told.highlight == "A week later, the meeting was scheduled."
+
+
+def test_more_please_after_a_long_run_is_stored_with_the_question_too(answerer: Answerer) -> None:
+    # A second review: "more please" after seven "and then?" was stored without the question.
+    history = ["how was the meeting arranged?", *["and then?"] * 7]
+    stored = history_read("more please", history)
+    assert stored[0] == "how was the meeting arranged?"
+    whole, restored = [*history, "more please"], [*stored, "more please"]
+    assert (
+        answerer.ask("and then?", history=restored).highlight
+        == answerer.ask("and then?", history=whole).highlight
+    )
+
+
+def test_requests_for_more_between_do_not_use_up_the_look_back(answerer: Answerer) -> None:
+    told = answerer.ask("and then?", history=[LETTER, *["more please"] * 6], k=1)
+    assert told.highlight == "Trump reportedly read it twice."
