@@ -47,6 +47,13 @@ async def checked(fake: FakeDiscord, ref: InteractionRef) -> Request:
     return await fake.wait_for_request(lambda r: is_followup(r, ref))
 
 
+async def menu_checked(fake: FakeDiscord) -> tuple[dict, InteractionRef, Request]:
+    """Post THREE and check it with the message menu: the message, the menu's interaction, its reply."""
+    message = await fake.send_message(THREE)
+    ref = await fake.send_message_command(MENU_NAME, message["id"])
+    return message, ref, await checked(fake, ref)
+
+
 def post_button(req: Request) -> dict:
     """The one button under a check."""
     (row,) = req.json["components"]
@@ -86,9 +93,7 @@ async def test_post_in_channel_by_its_owner_posts_publicly_and_others_are_refuse
 ):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        message = await fake.send_message(THREE)
-        ref = await fake.send_message_command(MENU_NAME, message["id"])
-        reply = await checked(fake, ref)
+        message, ref, reply = await menu_checked(fake)
         private = fake.original_message(ref.id)
         custom_id = post_button(reply)["custom_id"]
 
@@ -206,9 +211,7 @@ async def test_a_slow_lookup_of_the_checked_message_posts_nothing_and_answers_th
     """A review: Discord failing the lookup twice kept the click waiting past its 3 seconds."""
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        message = await fake.send_message(THREE)
-        ref = await fake.send_message_command(MENU_NAME, message["id"])
-        reply = await checked(fake, ref)
+        message, ref, reply = await menu_checked(fake)
         fake.fail_next("GET", rf"/messages/{message['id']}$", 500, times=2)
         click = await fake.click_button(post_button(reply)["custom_id"], fake.original_message(ref.id)["id"])
         refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
@@ -227,9 +230,7 @@ async def test_a_lookup_behind_a_global_rate_limit_leaves_the_bot_answering(
     paused for good, and nothing was answered after it."""
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        message = await fake.send_message(THREE)
-        ref = await fake.send_message_command(MENU_NAME, message["id"])
-        reply = await checked(fake, ref)
+        message, ref, reply = await menu_checked(fake)
         fake.fail_next("GET", rf"/messages/{message['id']}$", 429, retry_after=2.0, is_global=True)
         click = await fake.click_button(post_button(reply)["custom_id"], fake.original_message(ref.id)["id"])
         refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
