@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.kinds import Kind
 from bot.store import UsageReport
 
 if TYPE_CHECKING:  # for type hints only: importing matplotlib waits until a chart is drawn
@@ -21,12 +22,12 @@ if TYPE_CHECKING:  # for type hints only: importing matplotlib waits until a cha
 
 # Kinds of reply in the order they are stacked, with their colours (colour-blind-safe Okabe–Ito palette).
 KIND_COLOURS = {
-    "answer": "#0072B2",
-    "not_covered": "#E69F00",
-    "help": "#009E73",
-    "chatter": "#CC79A7",
-    "overview": "#56B4E9",
-    "language": "#D55E00",
+    Kind.ANSWER: "#0072B2",
+    Kind.NOT_COVERED: "#E69F00",
+    Kind.HELP: "#009E73",
+    Kind.CHATTER: "#CC79A7",
+    Kind.OVERVIEW: "#56B4E9",
+    Kind.LANGUAGE: "#D55E00",
 }
 OTHER_COLOUR = "#999999"
 UP_COLOUR, DOWN_COLOUR = "#009E73", "#D55E00"

@@ -58,6 +58,7 @@ from bot.core.corpus import CorpusError
 from bot.core.embedding import EmbeddingError
 from bot.core.files import unreadable
 from bot.core.index import IndexError_
+from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.replies import UNSURE
 from bot.core.text import contains, plain_letters, remove_invisible, replace_controls
 from bot.core.training import TrainingDataError
@@ -199,7 +200,7 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
         lines += ["", "Sections:"] + [f"  • {h.citation}" for h in answer.contents]
     if answer.examples:
         lines += ["", "For example:"] + [f"  • {q}" for q in answer.examples]
-    if answer.sources and answer.kind in ("answer", "not_covered", "overview") and answer.excerpts:
+    if answer.sources and answer.kind in (*QUESTION_KINDS, Kind.OVERVIEW) and answer.excerpts:
         s = answer.sources[0]
         lines += ["", f"Source: {s.title} ({s.source}); meeting of {s.date}."]
     return "\n".join(lines)

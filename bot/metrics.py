@@ -23,10 +23,12 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.core.kinds import Kind
+
 # Where a question was asked (the store's `surface`) and the kinds of reply (bot/core/answer.py); "more" is
 # a request for more of an earlier answer ("more please"), counted apart from questions as /stats does.
 SURFACES = ("slash", "dm", "mention", "thread", "channel", "other")
-KINDS = ("answer", "not_covered", "help", "chatter", "overview", "language", "more", "other")
+KINDS = (*Kind, "more", "other")
 # What failed: answering a question, storing it, checking a quote, or a command's (or button's) handler.
 ERROR_STAGES = ("answering", "recording", "checking", "command", "other")
 # Seconds; answers take milliseconds of work plus Discord's round trips.

@@ -61,6 +61,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from bot.config import MIN_SALT_CHARS
+from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.more import asks_for_more, continued_at, pages_asked
 
 if TYPE_CHECKING:
@@ -880,7 +881,7 @@ class Store:
             "guild_key": self.place_key("guild", guild_id),
             "channel_key": self.place_key("channel", channel_id),
             "private": bool(private),
-            "kind": kind or ("answer" if answered else "not_covered"),
+            "kind": str(kind) if kind else (Kind.ANSWER.value if answered else Kind.NOT_COVERED.value),
             "continues": bool(continues),
             "reply_id": None if reply_id is None else str(int(reply_id)),
             "own_thread": bool(own_thread),
@@ -1201,7 +1202,7 @@ class Store:
                         answers.c.channel_key == channel,
                         visible,
                         answers.c.surface.in_(tuple(surfaces)),
-                        kind.in_(("answer", "not_covered")),
+                        kind.in_([k.value for k in QUESTION_KINDS]),
                     )
                     .order_by(answers.c.at.desc(), answers.c.id.desc())
                     .limit(1)
@@ -1243,7 +1244,7 @@ class Store:
         # A server's admins read only the words of questions everyone there could read.
         texts = seen if audience.guild_id is None else seen & answers.c.listed.is_(True)
         kind = _reply_kind()
-        abstained = func.sum(case((kind == "not_covered", 1), else_=0))
+        abstained = func.sum(case((kind == Kind.NOT_COVERED.value, 1), else_=0))
         day = func.date(answers.c.at, type_=Date)
         up = func.sum(case((votes.c.value > 0, 1), else_=0))
         down = func.sum(case((votes.c.value < 0, 1), else_=0))
@@ -1271,7 +1272,7 @@ class Store:
             legacy = answers.c.continues.is_(None)  # stored before requests for more were marked
             unanswered = conn.execute(
                 select(answers.c.question, legacy.label("legacy"), func.count())
-                .where(kind == "not_covered", texts)
+                .where(kind == Kind.NOT_COVERED.value, texts)
                 .group_by(answers.c.question, legacy)
             ).all()
         per_day = tuple(DayCount(_as_date(d), int(q), int(a or 0)) for d, q, a in days)
@@ -1309,7 +1310,8 @@ class Store:
 
 def _reply_kind() -> Any:
     """A row's reply kind in SQL; rows from before kinds were kept are answers or not (as `_kind_of`)."""
-    return func.coalesce(answers.c.kind, case((answers.c.answered.is_(True), "answer"), else_="not_covered"))
+    answered = case((answers.c.answered.is_(True), Kind.ANSWER.value), else_=Kind.NOT_COVERED.value)
+    return func.coalesce(answers.c.kind, answered)
 
 
 def _gaps(rows: Sequence[Any]) -> dict[str, int]:
@@ -1333,7 +1335,7 @@ def _continued(history: object) -> str | None:
 
 def _kind_of(row: Any) -> str:
     """A row's reply kind; rows from before kinds were kept are answers or not."""
-    return row["kind"] or ("answer" if row["answered"] else "not_covered")
+    return row["kind"] or (Kind.ANSWER.value if row["answered"] else Kind.NOT_COVERED.value)
 
 
 def _stored(row: Any) -> StoredAnswer:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import BATCH_GROUP, BINARY_INPUT, BINARY_REST, build_parser, parse
-from bot.core.answer import KINDS, MAX_QUESTION_CHARS
+from bot.core.answer import MAX_QUESTION_CHARS
+from bot.core.kinds import Kind
 from bot.core.replies import UNSURE
 from bot.launch import _in_import
 
@@ -81,7 +82,7 @@ def check_answer_object(obj: dict) -> None:
     assert ANSWER_KEYS <= set(obj)
     assert isinstance(obj["question"], str) and isinstance(obj["answered"], bool)
     assert obj["highlight"] is None or isinstance(obj["highlight"], str)
-    assert obj["kind"] in KINDS
+    assert obj["kind"] in list(Kind)
     assert isinstance(obj["sure"], bool) and (obj["answered"] or not obj["sure"])
     if obj["kind"] in ("answer", "overview"):
         assert obj["excerpts"]

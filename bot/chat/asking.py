@@ -44,7 +44,6 @@ from bot.chat.views import (
 )
 from bot.core.answer import (
     HISTORY_KEPT,
-    QUESTION_KINDS,
     Answer,
     BadQuestion,
     EmptyQuestion,
@@ -53,6 +52,7 @@ from bot.core.answer import (
     kept_in_conversation,
 )
 from bot.core.batcher import BatcherClosed
+from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.suggest import (
     SUGGESTIONS_FILE,
     Suggester,
@@ -74,7 +74,7 @@ APOLOGY = "Sorry, something went wrong while answering that. Please try again in
 EMPTY = "Ask me a question about the Trump–Mamdani meeting, for example: *When did they meet?*"
 RESTARTING = "I'm restarting and could not answer that; please ask again in a minute."
 THREAD_NAME_MAX = 100
-THREAD_KINDS = (*QUESTION_KINDS, "overview")  # what a mention opens a thread for
+THREAD_KINDS = (*QUESTION_KINDS, Kind.OVERVIEW)  # what a mention opens a thread for
 # The messages kept for follow-ups, across all conversations (HISTORY_KEPT each): 16 MiB holds ~480
 # conversations even when every message is 2,000 characters long, and thousands of everyday ones; the
 # least recently active are forgotten first.
@@ -419,7 +419,7 @@ class AskCog(commands.Cog):
                 answer_id=str(answer_id),
                 user_id=user_id,
                 question=answer.question,
-                answered=answer.kind == "answer",
+                answered=answer.kind == Kind.ANSWER,
                 chunk_ids=[e.chunk_id for e in answer.shown],
                 sections=sorted({e.section for e in answer.shown}),
                 surface=surface,
@@ -1253,7 +1253,7 @@ class AskCog(commands.Cog):
         """What to send for an answer, by its kind: a line of text, a guide, or cited excerpts and buttons."""
         if answer.kind in PLAIN_KINDS:
             return {"content": render_plain(answer)}
-        if answer.kind == "help" or (answer.kind == "overview" and answer.continues is None):
+        if answer.kind == Kind.HELP or (answer.kind == Kind.OVERVIEW and answer.continues is None):
             return {"embed": render_guide(answer)}
         # Cited excerpts: an answer, or the next passages of one or of the article ("more" after a summary).
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
@@ -1316,7 +1316,7 @@ def channel_wants(answer: Answer, text: str) -> bool:
     help and summaries do; a question when it looks like one and the bot is sure the article answers it
     (`Answer.sure`); chatter, other languages and questions the article does not answer never ("anyone up
     for pizza tonight?", "did you guys see the game?")."""
-    if answer.kind in ("help", "overview"):
+    if answer.kind in (Kind.HELP, Kind.OVERVIEW):
         return True
     return answer.kind == "answer" and answer.sure and looks_like_question(text)
 

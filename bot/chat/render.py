@@ -7,6 +7,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.core.answer import Answer
 from bot.core.index import Index
+from bot.core.kinds import Kind
 from bot.core.paragraphs import FullParagraph
 from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note, too_short_note
 from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED, NOT_COVERED_ALL, UNSURE
@@ -72,7 +73,7 @@ def footer_text(answer: Answer) -> str:
     return clip(f"Source: {s.title} · meeting of {s.date} · {s.source}", FOOTER_MAX)
 
 
-PLAIN_KINDS = ("chatter", "language")  # a line of text, no embed and no buttons
+PLAIN_KINDS = (Kind.CHATTER, Kind.LANGUAGE)  # a line of text, no embed and no buttons
 HOW_TO_ASK = (
     "Use `/ask`, send me a direct message, mention me in a channel, or reply to one of my answers; "
     "follow-up questions in a DM or in my thread are read with the conversation."
@@ -123,7 +124,7 @@ def render_guide(answer: Answer) -> discord.Embed:
         lines = "\n".join(f"• *{safe(q)}*" for q in answer.examples)
         embed.add_field(name="Try asking", value=clip(lines, FIELD_VALUE_MAX), inline=False)
     footer = footer_text(answer)
-    if footer and answer.kind == "overview":
+    if footer and answer.kind == Kind.OVERVIEW:
         embed.set_footer(text=footer)
     return embed
 
@@ -136,7 +137,7 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     title = clip(safe(answer.continues or answer.question), TITLE_MAX)
     if answer.continues:  # "more please": the next passages of the earlier question, or of the article
         description = safe(answer.reply or "")
-        colour = ANSWER_COLOUR if answer.answered or answer.kind == "overview" else ABSTAIN_COLOUR
+        colour = ANSWER_COLOUR if answer.answered or answer.kind == Kind.OVERVIEW else ABSTAIN_COLOUR
     elif shown_from:  # the "More passages" button
         description = MORE_ANSWERING if answer.answered else MORE_CLOSEST
         colour = ANSWER_COLOUR if answer.answered else ABSTAIN_COLOUR
@@ -163,7 +164,7 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
     excerpts = (answer.excerpts[shown_from:] if shown_from else answer.shown)[:FIELDS_MAX]
     for i, e in enumerate(excerpts):
         # The article's own next passages after a summary are no "closest" guess either.
-        answers = answer.answered or answer.kind == "overview" or e.rank <= answer.part_answers
+        answers = answer.answered or answer.kind == Kind.OVERVIEW or e.rank <= answer.part_answers
         marker = f"[{e.rank}]" if answers else f"[{e.rank}] (closest)"
         name = clip(f"{marker} {e.citation}", FIELD_NAME_MAX)
         share = max(0, budget // (len(excerpts) - i) - len(name))

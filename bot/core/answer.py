@@ -19,7 +19,8 @@ from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
 from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
-from bot.core.intents import CHATTER, HELP, OVERVIEW, Intent, IntentModel, IntentReader
+from bot.core.intents import Intent, IntentModel, IntentReader
+from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
 from bot.core.more import asks_for_more, continued_at, page, pages_asked, without_requests
@@ -60,10 +61,6 @@ RECENT_VECTORS_BYTES = 4 * 1024 * 1024
 # continues, and that run (after MAX_K passages there is nothing more to show).
 HISTORY_KEPT = HISTORY_SCAN + 1 + MAX_K
 
-# The kinds of reply: the article answers, or doesn't; or the message wasn't a question about it.
-ANSWER, NOT_COVERED, LANGUAGE = "answer", "not_covered", "language"
-KINDS = (ANSWER, NOT_COVERED, HELP, CHATTER, OVERVIEW, LANGUAGE)
-QUESTION_KINDS = (ANSWER, NOT_COVERED)  # replies to questions about the article: context for follow-ups
 # A lone command typed as a message, as other bots are driven ("/start", "!menu", "/start@somebot"). Those
 # read as a kind keep it ("/help", "/tldr", "/hello"), and those naming something the article may answer
 # are searched as that word ("/rent", "/trump", as before); the commands of a bot's own controls get help,
@@ -159,7 +156,7 @@ class Answer:
     truncated: bool
     confidence: float
     sources: tuple[Source, ...]
-    kind: str = ANSWER  # one of KINDS
+    kind: Kind = Kind.ANSWER
     reply: str | None = None  # the bot's own sentence (help, chatter, language, not covered)
     contents: tuple[Heading, ...] = ()  # the sections, for an overview or help
     examples: tuple[str, ...] = ()  # questions the article answers, for help
@@ -269,7 +266,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
         truncated=truncated,
         confidence=round(retrieval.confidence, 4),
         sources=_sources(index, docs),
-        kind=ANSWER if retrieval.answered else NOT_COVERED,
+        kind=Kind.ANSWER if retrieval.answered else Kind.NOT_COVERED,
         supported=max(1, retrieval.supported) if retrieval.answered and excerpts else None,
         reply=None
         if retrieval.answered
@@ -299,7 +296,7 @@ def kept_in_conversation(answer: Answer) -> bool:
     """Whether a message is context for the ones after it: a question about the article or a summary request
     (which "more" goes on from; retrieval reads only the questions), or a request for more that showed
     passages (one that found none left would only push the question out of those kept)."""
-    kept = answer.kind in QUESTION_KINDS or answer.kind == OVERVIEW
+    kept = answer.kind in QUESTION_KINDS or answer.kind == Kind.OVERVIEW
     return kept and not (answer.continues is not None and not answer.excerpts)
 
 
@@ -375,7 +372,7 @@ def overview(index: Index, question: str, truncated: bool) -> Answer:
         truncated=truncated,
         confidence=1.0,
         sources=_sources(index, {index.docs[first.doc]}),
-        kind=OVERVIEW,
+        kind=Kind.OVERVIEW,
         reply=replies.OVERVIEW,
         contents=replies.contents(index),
     )
@@ -398,18 +395,18 @@ def overview_more(index: Index, query: Query, summary: str, pages_before: int) -
         truncated=query.truncated,
         confidence=1.0,
         sources=_sources(index, {index.docs[c.doc] for c in paragraphs[:1]}),
-        kind=OVERVIEW,
+        kind=Kind.OVERVIEW,
         reply=replies.OVERVIEW_MORE if excerpts else replies.OVERVIEW_END,
         continues=summary,
     )
 
 
-def fixed_reply(index: Index, question: str, truncated: bool, kind: str, group: str = "") -> Answer:
+def fixed_reply(index: Index, question: str, truncated: bool, kind: Kind, group: str = "") -> Answer:
     """Help, chatter or the language note: the bot's own short sentences, no excerpts."""
     examples = replies.example_questions(index)
-    if kind == HELP:
+    if kind == Kind.HELP:
         text, contents_ = replies.help_text(index), replies.contents(index)
-    elif kind == CHATTER:
+    elif kind == Kind.CHATTER:
         text, contents_, examples = replies.chatter_text(group, examples), (), ()
     else:
         text, contents_, examples = replies.LANGUAGE, (), ()
@@ -503,19 +500,19 @@ class Answerer:
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """What a message is when it is not a question for retrieval: not English, help, chatter..."""
         if not self.languages.is_english(text):
-            return Intent(LANGUAGE)
+            return Intent(Kind.LANGUAGE)
         if is_sum(text, self.retriever.article_word):  # the article works out no sum: declined, no passages
-            return Intent(NOT_COVERED)
+            return Intent(Kind.NOT_COVERED)
         if self._about_the_article(text):
-            return Intent(OVERVIEW)  # "tell me about this story", "summarize the meeting"
+            return Intent(Kind.OVERVIEW)  # "tell me about this story", "summarize the meeting"
         if _SOURCE_ASKED.fullmatch(text):
-            return Intent(HELP)  # "source?": help names the article and how each excerpt is cited
+            return Intent(Kind.HELP)  # "source?": help names the article and how each excerpt is cited
         intent = self.intents.read(text, vector) if self.intents else None
-        if intent is not None and intent.kind in (HELP, OVERVIEW) and self._other_subject(text):
+        if intent is not None and intent.kind in (Kind.HELP, Kind.OVERVIEW) and self._other_subject(text):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
         command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None
         if command and command["word"].casefold() in _BOT_CONTROLS:
-            return Intent(HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
+            return Intent(Kind.HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
         return intent
 
     def _about_the_article(self, text: str) -> bool:
@@ -619,10 +616,10 @@ class Answerer:
                 if s is not q and kinds[s.text] is None:
                     answers.append(None)  # continues the question before it: searched below
                     continue
-                if s is not q and kinds[s.text].kind == OVERVIEW:  # type: ignore[union-attr]
+                if s is not q and kinds[s.text].kind == Kind.OVERVIEW:  # type: ignore[union-attr]
                     answers.append(overview_more(self.index, q, s.text, n))  # the article goes on
                     continue
-                if s is not q and kinds[s.text].kind == NOT_COVERED:  # type: ignore[union-attr]
+                if s is not q and kinds[s.text].kind == Kind.NOT_COVERED:  # type: ignore[union-attr]
                     # After a sum: there were no passages, as after a question plainly not covered.
                     answers.append(declined(self.index, q, replies.NO_MORE_NOT_COVERED, continues=s.text))
                     continue
@@ -630,14 +627,14 @@ class Answerer:
                     group = ALL_SHOWN  # after a run of requests so long the question is no longer kept
                 else:
                     group = MORE  # after chatter, help, a summary, or nothing: how "more" works
-                answers.append(fixed_reply(self.index, q.text, q.truncated, CHATTER, group))
+                answers.append(fixed_reply(self.index, q.text, q.truncated, Kind.CHATTER, group))
                 continue
             intent = self.read(read_as[q.text], vectors[read_as[q.text]])
             if intent is None:
                 answers.append(None)
-            elif intent.kind == OVERVIEW:
+            elif intent.kind == Kind.OVERVIEW:
                 answers.append(overview(self.index, q.text, q.truncated))
-            elif intent.kind == NOT_COVERED:  # a sum: declined as it is, with no hint
+            elif intent.kind == Kind.NOT_COVERED:  # a sum: declined as it is, with no hint
                 answers.append(declined(self.index, q, replies.NOT_COVERED))
             else:
                 answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
@@ -655,9 +652,9 @@ class Answerer:
                 shown = replace(r, hits=r.hits[: max(q.k, 1 + r.listed)])
                 # After a question, the person knows what the bot is for: no hint with a short decline.
                 answered = compose(self.index, shown, q.truncated, hint=not history)
-                if answered.kind == NOT_COVERED and n is None and self.languages.leans_to_other(q.text):
+                if answered.kind == Kind.NOT_COVERED and n is None and self.languages.leans_to_other(q.text):
                     # Declined, and more likely another language than English: the language note.
-                    answered = fixed_reply(self.index, q.text, q.truncated, LANGUAGE)
+                    answered = fixed_reply(self.index, q.text, q.truncated, Kind.LANGUAGE)
                 answers[i] = answered if n is None else continuation(answered, queries[i], n)
         return answers  # type: ignore[return-value]  # every slot is filled
 
@@ -693,11 +690,11 @@ class Answerer:
                 continue  # "more please" showed passages further down the same answer; not counted
             earlier = said(j)
             looked += 1
-            if earlier.kind != CHATTER or looked == HISTORY_SCAN:
+            if earlier.kind != Kind.CHATTER or looked == HISTORY_SCAN:
                 break
         else:
             return None
-        if earlier.kind == CHATTER:
+        if earlier.kind == Kind.CHATTER:
             return None
         first = earlier.excerpts[0] if earlier.answered and earlier.excerpts else None
         if first is None or first.highlight is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.highlight import HIGHLIGHT_SHARE
+from bot.core.kinds import Kind
 from bot.core.text import contains, fold, remove_invisible, shares_run
 from bot.core.training import Question, gold_places, has_words, read_json_lines
 
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 
 DEPTH = 5
 FIRST_CONTACT_KINDS = ("basic", "intent", "off_topic")
-DECLINED = ("not_covered", "chatter", "help")  # what an off-topic message may get, unless told otherwise
+# What an off-topic message may get, unless told otherwise.
+DECLINED = (Kind.NOT_COVERED, Kind.CHATTER, Kind.HELP)
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ def _score(items: Sequence[tuple[str, str, tuple[str, ...], bool, Answer]]) -> R
             misses.append(Miss(qid, text, f"rank {rank}" if rank else "not found", _top(a)))
         elif a.kind != "answer":
             misses.append(
-                Miss(qid, text, "abstained" if a.kind == "not_covered" else f"kind {a.kind}", _top(a))
+                Miss(qid, text, "abstained" if a.kind == Kind.NOT_COVERED else f"kind {a.kind}", _top(a))
             )
         elif not highlights[-1]:
             misses.append(Miss(qid, text, "bold line", (a.highlight or "")[:90]))

@@ -28,13 +28,15 @@ import numpy as np
 
 from bot.core.files import LOAD_ERRORS, Damage, load_array, read_json, reason
 from bot.core.index import REBUILD, IndexCorrupt, IndexMissing
+from bot.core.kinds import Kind
 from bot.core.text import LETTER_OR_DIGIT, WORD, has_lone_surrogates
 from bot.core.training import clearly_better, read_json_lines
 
 log = logging.getLogger(__name__)
 
-HELP, CHATTER, OVERVIEW, QUESTION = "help", "chatter", "overview", "question"
-INTENTS = (HELP, CHATTER, OVERVIEW)
+# The kinds a message-kind example may have: a reply kind read from its neighbours, or a question to search.
+INTENTS = (Kind.HELP, Kind.CHATTER, Kind.OVERVIEW)
+QUESTION = "question"
 VECTORS_FILE = "intents.npz"
 SETTINGS_FILE = "intents.json"
 EXAMPLES_FILE = Path("intents") / "intents.jsonl"  # under the training folder
@@ -71,7 +73,7 @@ class Intent:
     """What a message was read as: one of INTENTS (or a kind read before them: the language note, a sum
     declined), with the chatter group of the nearest example."""
 
-    kind: str
+    kind: Kind
     group: str = ""
     similarity: float = 0.0
 
@@ -202,7 +204,8 @@ class IntentReader:
     def read(self, text: str, vector: np.ndarray) -> Intent | None:
         """The intent of a message with unit vector `vector`, or None for a question about the article."""
         if not LETTER_OR_DIGIT.search(text):
-            return Intent(CHATTER, sign_group(text), 1.0)  # a lone emoji or punctuation: nothing to search
+            # A lone emoji or punctuation: nothing to search.
+            return Intent(Kind.CHATTER, sign_group(text), 1.0)
         if all(len(w) > LONGEST_WORD for w in WORD.findall(text)):
             # No word at all ("aaaa…" 200 times, a key held down): nothing a person says to the bot,
             # though its vector can sit near a goodbye. It is searched, and declined.
@@ -210,7 +213,7 @@ class IntentReader:
         said = self._examples.get(message_key(text))
         if said is not None:  # an example's own words ("gracias" too): its kind, whatever its neighbours
             kind, group = said
-            return None if kind == QUESTION else Intent(kind, group, 1.0)
+            return None if kind == QUESTION else Intent(Kind(kind), group, 1.0)
         sims = self.model.vectors @ vector
         n = self.model.neighbours
         best = {k: float(nearest_means(sims[None, rows], n)[0]) for k, rows in self._rows.items()}

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.core.answer import ANSWER, Answer
+from bot.core.answer import Answer
 from bot.core.index import Index
+from bot.core.kinds import Kind
 from bot.core.text import WORD, fold
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ def candidates(index: Index, written: Sequence[Written]) -> tuple[Candidate, ...
 
 def answered_well(candidate: Candidate, answer: Answer) -> bool:
     """Whether the answer is an answer, with an expected passage first when some are expected."""
-    if answer.kind != ANSWER or not answer.excerpts:
+    if answer.kind != Kind.ANSWER or not answer.excerpts:
         return False
     return not candidate.expect or answer.excerpts[0].chunk_id in candidate.expect
 

@@ -10,9 +10,6 @@ import pytest
 
 from bot.core.answer import Answerer
 from bot.core.intents import (
-    CHATTER,
-    HELP,
-    OVERVIEW,
     QUESTION,
     Example,
     Intent,
@@ -23,6 +20,7 @@ from bot.core.intents import (
     read_examples,
     train_intents,
 )
+from bot.core.kinds import Kind
 from bot.core.language import LanguageReader, proper_names
 from bot.core.replies import CHATTER as CHATTER_LINES
 from bot.core.replies import NOT_COVERED_BECAUSE, NOT_COVERED_SHORT
@@ -438,14 +436,16 @@ def test_chatter_in_a_conversation_is_not_read_as_a_follow_up(answerer: Answerer
 
 def test_the_reader_takes_the_nearest_kind_only_past_both_bars() -> None:
     vectors = np.eye(4, dtype=np.float32)
-    model = IntentModel(vectors, (HELP, CHATTER, OVERVIEW, QUESTION), ("", "thanks", "", ""), 0.5, 0.1)
+    model = IntentModel(
+        vectors, (Kind.HELP, Kind.CHATTER, Kind.OVERVIEW, QUESTION), ("", "thanks", "", ""), 0.5, 0.1
+    )
     reader = IntentReader(model)
     near_chatter = np.array([0.1, 0.9, 0.0, 0.3], np.float32)
-    assert reader.read("thx", near_chatter).kind == CHATTER
+    assert reader.read("thx", near_chatter).kind == Kind.CHATTER
     assert reader.read("thx", near_chatter).group == "thanks"
     assert reader.read("thx", np.array([0.0, 0.45, 0.0, 0.0], np.float32)) is None  # not close enough
     assert reader.read("q", np.array([0.0, 0.7, 0.0, 0.65], np.float32)) is None  # a question is as near
-    assert reader.read("🎉", np.zeros(4, np.float32)).kind == CHATTER  # nothing to search for
+    assert reader.read("🎉", np.zeros(4, np.float32)).kind == Kind.CHATTER  # nothing to search for
 
 
 def _clusters(seed: int, dim: int, per_kind: int, spread: float) -> tuple[np.ndarray, list[str]]:
@@ -453,7 +453,7 @@ def _clusters(seed: int, dim: int, per_kind: int, spread: float) -> tuple[np.nda
     rng = np.random.default_rng(seed)
     kinds, rows = [], []
     for centre, kind in zip(
-        np.eye(dim, dtype=np.float32)[:4], (HELP, CHATTER, OVERVIEW, QUESTION), strict=True
+        np.eye(dim, dtype=np.float32)[:4], (Kind.HELP, Kind.CHATTER, Kind.OVERVIEW, QUESTION), strict=True
     ):
         for _ in range(per_kind):
             v = centre + spread * rng.standard_normal(dim).astype(np.float32)
@@ -484,17 +484,19 @@ def test_more_neighbours_only_when_they_read_clearly_more_right() -> None:
 def test_an_example_is_left_out_with_its_copies() -> None:
     # Two copies each of a help and a chatter example: read out of fold, neither copy may vouch for the other.
     a, b, c = np.eye(3, dtype=np.float32)
-    *_, accuracy = choose_bars(np.stack([a, a, b, b, c]), [HELP, HELP, CHATTER, CHATTER, QUESTION])
+    *_, accuracy = choose_bars(
+        np.stack([a, a, b, b, c]), [Kind.HELP, Kind.HELP, Kind.CHATTER, Kind.CHATTER, QUESTION]
+    )
     assert accuracy == 0.0
 
 
 def test_an_examples_own_words_take_its_kind_whatever_its_neighbours() -> None:
     vectors = np.array([[1, 0], [0, 1], [0.1, 1], [0.2, 1]], np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    kinds = (HELP, QUESTION, QUESTION, QUESTION)
+    kinds = (Kind.HELP, QUESTION, QUESTION, QUESTION)
     model = IntentModel(vectors, kinds, ("",) * 4, 0.5, 0.1, neighbours=3, keys=("what is this",))
     near_questions = np.array([0.3, 0.95], np.float32) / np.linalg.norm([0.3, 0.95])
-    assert IntentReader(model).read("What is this?", near_questions).kind == HELP
+    assert IntentReader(model).read("What is this?", near_questions).kind == Kind.HELP
     assert IntentReader(model).read("what is it", near_questions) is None
 
 
@@ -508,13 +510,13 @@ def test_a_phrase_matched_by_its_words_is_no_neighbour(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     examples = read_examples(path)
-    assert examples[2] == Example("Gracias", CHATTER, "thanks", words_only=True)
+    assert examples[2] == Example("Gracias", Kind.CHATTER, "thanks", words_only=True)
     vectors = {"help": [1, 0, 0], "thanks": [0, 1, 0], "Gracias": [0, 0, 1], "q": [0, 0.6, 0.8]}
     model = train_intents(examples, ["q"], lambda texts: np.array([vectors[t] for t in texts], np.float32))
-    assert model.phrases == (("gracias", CHATTER, "thanks"),) and len(model.vectors) == 3
+    assert model.phrases == (("gracias", Kind.CHATTER, "thanks"),) and len(model.vectors) == 3
     model.save(tmp_path)
     reader = IntentReader(IntentModel.load(tmp_path))
-    assert reader.read("gracias!", np.array([0, 0, 1], np.float32)) == Intent(CHATTER, "thanks", 1.0)
+    assert reader.read("gracias!", np.array([0, 0, 1], np.float32)) == Intent(Kind.CHATTER, "thanks", 1.0)
     assert reader.read("gracias amigo", np.array([0, 0, 1], np.float32)) is None  # no vector to be near
     path.write_text('{"text": "x", "kind": "chatter", "match": "sound"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="match must be"):
@@ -558,15 +560,15 @@ def test_one_stray_example_does_not_decide_when_several_neighbours_count() -> No
     help_rows = [[1, 0, 0, 0], [0.95, 0.31, 0, 0], [0.95, 0, 0.31, 0], [0, 0, 0, 1]]
     vectors = np.array([*help_rows, [0, 1, 0, 0], [0, 0, 1, 0]], np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    kinds = (HELP, HELP, HELP, HELP, QUESTION, QUESTION)
+    kinds = (Kind.HELP, Kind.HELP, Kind.HELP, Kind.HELP, QUESTION, QUESTION)
     message = np.array([0, 0.3, 0.3, 0.9], np.float32)  # near the stray help example only
     message /= np.linalg.norm(message)
     one = IntentModel(vectors, kinds, ("",) * 6, 0.5, 0.1, neighbours=1)
     three = IntentModel(vectors, kinds, ("",) * 6, 0.5, 0.1, neighbours=3)
-    assert IntentReader(one).read("building what exactly?", message).kind == HELP
+    assert IntentReader(one).read("building what exactly?", message).kind == Kind.HELP
     assert IntentReader(three).read("building what exactly?", message) is None
     near_all = np.array([0.9, 0.2, 0.2, 0.3], np.float32)
-    assert IntentReader(three).read("what can you do", near_all / np.linalg.norm(near_all)).kind == HELP
+    assert IntentReader(three).read("what can you do", near_all / np.linalg.norm(near_all)).kind == Kind.HELP
 
 
 def test_the_bars_count_several_neighbours_when_single_examples_mislead() -> None:

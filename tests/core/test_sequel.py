@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer import ANSWER, MAX_K, NOT_COVERED, Answerer, history_read
+from bot.core.answer import MAX_K, Answerer, history_read
+from bot.core.kinds import Kind
 from bot.core.replies import SEQUEL_END
 from bot.core.sequel import asks_what_came_next
 
@@ -45,7 +46,7 @@ def test_what_happened_next_bolds_the_line_after_the_one_shown(answerer: Answere
     before = answerer.ask(LETTER)
     assert before.highlight and before.highlight.startswith("In October, Mamdani’s office sent")
     after = answerer.ask("what happened after", history=[LETTER])
-    assert after.kind == ANSWER and after.highlight == "Trump reportedly read it twice."
+    assert after.kind == Kind.ANSWER and after.highlight == "Trump reportedly read it twice."
     first = after.excerpts[0]
     assert first.text[first.highlight[0] : first.highlight[1]] == after.highlight
     # Each "and then?" goes one line on, with chatter between skipped.
@@ -55,7 +56,7 @@ def test_what_happened_next_bolds_the_line_after_the_one_shown(answerer: Answere
 
 def test_the_end_of_a_section_says_so(answerer: Answerer) -> None:
     told = answerer.ask("and then?", history=[LETTER, "what happened after", "and then?"])
-    assert told.kind == NOT_COVERED and told.reply == SEQUEL_END and not told.excerpts
+    assert told.kind == Kind.NOT_COVERED and told.reply == SEQUEL_END and not told.excerpts
 
 
 def test_what_he_said_next_goes_on_with_his_words(answerer: Answerer) -> None:
@@ -73,7 +74,7 @@ def test_with_nothing_answered_before_it_is_searched_as_typed(answerer: Answerer
     )
     # After a question the article doesn't answer, there is no line to go on from.
     declined = answerer.ask("who won the 2022 world cup?")
-    assert declined.kind == NOT_COVERED
+    assert declined.kind == Kind.NOT_COVERED
     assert answerer.ask("and then?", history=["who won the 2022 world cup?"]).reply != SEQUEL_END
 
 
@@ -82,7 +83,7 @@ def test_more_after_it_pages_on_and_a_long_run_stays_bounded(answerer: Answerer)
     assert more.continues == "what did he say next"
     # A run of requests longer than any kept history neither recurses without end nor fails.
     told = answerer.ask("and then?", history=[LETTER, *["and then?"] * 200], k=MAX_K)
-    assert told.kind in (ANSWER, NOT_COVERED)
+    assert told.kind in (Kind.ANSWER, Kind.NOT_COVERED)
 
 
 def test_each_earlier_message_is_answered_once(answerer: Answerer, monkeypatch) -> None:

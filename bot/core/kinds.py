@@ -1,0 +1,21 @@
+"""The kinds of reply the bot gives: every Answer has one (`Answer.kind`, `--json`'s "kind")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a reply is. A StrEnum: each equals its value ("answer" == Kind.ANSWER), which is what the
+    command line prints, the store records and /stats counts."""
+
+    ANSWER = "answer"  # the article answers: a bold line and cited excerpts
+    NOT_COVERED = "not_covered"  # it doesn't: said so, with the nearest passages only when some are near
+    HELP = "help"  # what the bot knows and how to ask
+    CHATTER = "chatter"  # a greeting, thanks, "lol": one friendly line
+    OVERVIEW = "overview"  # "tl;dr": the article's opening and its sections
+    LANGUAGE = "language"  # not English: a note that it reads questions in English
+
+
+# Replies to questions about the article: the context a follow-up leans on.
+QUESTION_KINDS = (Kind.ANSWER, Kind.NOT_COVERED)
