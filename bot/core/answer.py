@@ -612,38 +612,16 @@ class Answerer:
         distinct = list(dict.fromkeys([*read_as.values(), *spelled.values()]))
         vectors = self._encode(distinct, {*(read_as[h] for h in earlier), *(spelled[h] for h in earlier)})
         kinds = {h: self.read(read_as[h], vectors[read_as[h]]) for h in dict.fromkeys(earlier)}
+        # Each query answered without a search where it can be: None where it is searched below.
         answers: list[Answer | None] = []
         for q, s, n in zip(queries, searched, pages, strict=True):
             after = self._sequel(s) if sequels and s.history and asks_what_came_next(s.text) else None
             if after is not None:  # "what happened next?": the line after the one shown
                 answers.append(after if n is None else continuation(after, q, n))
-                continue
-            if n is not None:  # a request for more
-                if s is not q and kinds[s.text] is None:
-                    answers.append(None)  # continues the question before it: searched below
-                    continue
-                if s is not q and kinds[s.text].kind == Kind.OVERVIEW:  # type: ignore[union-attr]
-                    answers.append(overview_more(self.index, q, s.text, n))  # the article goes on
-                    continue
-                if s is not q and kinds[s.text].kind == Kind.NOT_COVERED:  # type: ignore[union-attr]
-                    # After a sum: there were no passages, as after a question plainly not covered.
-                    answers.append(declined(self.index, q, replies.NO_MORE_NOT_COVERED, continues=s.text))
-                    continue
-                if s is q and q.history:
-                    group = ALL_SHOWN  # after a run of requests so long the question is no longer kept
-                else:
-                    group = MORE  # after chatter, help, a summary, or nothing: how "more" works
-                answers.append(fixed_reply(self.index, q.text, q.truncated, Kind.CHATTER, group))
-                continue
-            intent = self.read(read_as[q.text], vectors[read_as[q.text]])
-            if intent is None:
-                answers.append(None)
-            elif intent.kind == Kind.OVERVIEW:
-                answers.append(overview(self.index, q.text, q.truncated))
-            elif intent.kind == Kind.NOT_COVERED:  # a sum: declined as it is, with no hint
-                answers.append(declined(self.index, q, replies.NOT_COVERED))
+            elif n is not None:
+                answers.append(self._more_unsearched(q, s, n, kinds))
             else:
-                answers.append(fixed_reply(self.index, q.text, q.truncated, intent.kind, intent.group))
+                answers.append(self._unsearched(q, self.read(read_as[q.text], vectors[read_as[q.text]])))
         asked = [i for i, a in enumerate(answers) if a is None]
         if asked:
             # One retrieval at the largest k; each answer keeps its own k's excerpts.
@@ -663,6 +641,37 @@ class Answerer:
                     answered = fixed_reply(self.index, q.text, q.truncated, Kind.LANGUAGE)
                 answers[i] = answered if n is None else continuation(answered, queries[i], n)
         return answers  # type: ignore[return-value]  # every slot is filled
+
+    def _unsearched(self, query: Query, intent: Intent | None) -> Answer | None:
+        """The reply to a message read as `intent` (`read`), or None for a question to search."""
+        if intent is None:
+            return None
+        if intent.kind == Kind.OVERVIEW:
+            return overview(self.index, query.text, query.truncated)
+        if intent.kind == Kind.NOT_COVERED:  # a sum: declined as it is, with no hint
+            return declined(self.index, query, replies.NOT_COVERED)
+        return fixed_reply(self.index, query.text, query.truncated, intent.kind, intent.group)
+
+    def _more_unsearched(
+        self, query: Query, searched: Query, pages: int, kinds: dict[str, Intent | None]
+    ) -> Answer | None:
+        """The reply to a request for more (after `pages` others) that needs no search: the article going
+        on after a summary, none after a sum, or how "more" works; None when it continues a question
+        (`searched`, read as `kinds[searched.text]`), which is searched again."""
+        if searched is not query:
+            earlier = kinds[searched.text]
+            if earlier is None:
+                return None  # continues the question before it
+            if earlier.kind == Kind.OVERVIEW:
+                return overview_more(self.index, query, searched.text, pages)  # the article goes on
+            if earlier.kind == Kind.NOT_COVERED:
+                # After a sum: there were no passages, as after a question plainly not covered.
+                return declined(self.index, query, replies.NO_MORE_NOT_COVERED, continues=searched.text)
+        if searched is query and query.history:
+            group = ALL_SHOWN  # after a run of requests so long the question is no longer kept
+        else:
+            group = MORE  # after chatter, help, a summary, or nothing: how "more" works
+        return fixed_reply(self.index, query.text, query.truncated, Kind.CHATTER, group)
 
     def _sequel(self, query: Query) -> Answer | None:
         """The answer to "what happened next?" (`bot.core.sequel`): the article's line after the one the
