@@ -751,7 +751,6 @@ def _without_stress(text: str) -> str:
 # it", "sounds expensive - who pays?").
 _PAUSE = re.compile(r"[,.;:!?…]+\s+|\s+[-–—]+\s+|\s*[–—]\s*")
 _JOINING = re.compile(r"(?:and|but|so|then|also)\s+", re.I)
-_THREE_WORDS = re.compile(r"\s*\S+\s+\S+\s+\S")
 
 
 def asked_after_a_pause(text: str) -> str | None:
@@ -759,12 +758,12 @@ def asked_after_a_pause(text: str) -> str | None:
     "who paid for it"; "hi, and how long did it last" → "and how long did it last"): what follows the
     pause opens with a question word, after a joining word, and has three words or more ("ok, why not" and
     "lol, who knows" agree or shrug). None otherwise."""
-    for pause in _PAUSE.finditer(text):  # each read where it starts only: linear in the message
-        at = pause.end()
-        joined = _JOINING.match(text, at)
-        start = joined.end() if joined else at
-        if _ASKING_START.match(text, start) and _THREE_WORDS.match(text, start):
-            return text[at:].strip()
+    for pause in _PAUSE.finditer(text):
+        rest = text[pause.end() :].strip()
+        joined = _JOINING.match(rest)
+        asked = rest[joined.end() :] if joined else rest
+        if len(asked.split()) > 2 and _ASKING_START.match(asked):
+            return rest
     return None
 
 
