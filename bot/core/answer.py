@@ -31,7 +31,6 @@ from bot.core.sequel import asks_what_came_next, line_after, line_of
 from bot.core.spelling import Speller
 from bot.core.subjects import WholeArticle, unknown_to
 from bot.core.text import (
-    asked_after_a_pause,
     cut_at_word,
     has_lone_surrogates,
     is_invisible,
@@ -509,11 +508,6 @@ class Answerer:
         if _SOURCE_ASKED.fullmatch(text):
             return Intent(Kind.HELP)  # "source?": help names the article and how each excerpt is cited
         intent = self.intents.read(text, vector) if self.intents else None
-        if intent is not None and intent.kind == Kind.CHATTER and (asked := asked_after_a_pause(text)):
-            # A reaction, then a question: "that's wild, who paid for it" was read by its reaction alone and
-            # answered as chatter. It is searched, unless what follows is chatter too ("hi, how are you").
-            if self.intents.read(asked, self._encode([asked], set())[asked]) is None:  # type: ignore[union-attr]
-                return None
         if intent is not None and intent.kind in (Kind.HELP, Kind.OVERVIEW) and self._other_subject(text):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
         command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None

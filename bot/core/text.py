@@ -747,26 +747,6 @@ def _without_stress(text: str) -> str:
     return "".join(pieces) + text[at:]
 
 
-# A pause between a reaction and what follows it: a comma, a stop or a dash ("that's wild, who paid for
-# it", "sounds expensive - who pays?").
-_PAUSE = re.compile(r"[,.;:!?…]+\s+|\s+[-–—]+\s+|\s*[–—]\s*")
-_JOINING = re.compile(r"(?:and|but|so|then|also)\s+", re.I)
-
-
-def asked_after_a_pause(text: str) -> str | None:
-    """The question that follows a pause in a message, when one does ("that's wild, who paid for it" →
-    "who paid for it"; "hi, and how long did it last" → "and how long did it last"): what follows the
-    pause opens with a question word, after a joining word, and has three words or more ("ok, why not" and
-    "lol, who knows" agree or shrug). None otherwise."""
-    for pause in _PAUSE.finditer(text):
-        rest = text[pause.end() :].strip()
-        joined = _JOINING.match(rest)
-        asked = rest[joined.end() :] if joined else rest
-        if len(asked.split()) > 2 and _ASKING_START.match(asked):
-            return rest
-    return None
-
-
 def as_question(text: str) -> str:
     """A message that opens as a question and ends without a mark, with a question mark: people type
     "who did mamdani beat", the training questions mostly end in "?", and the encoder reads the mark as

@@ -140,18 +140,6 @@ def test_a_question_with_words_of_chat_is_still_a_question(answerer: Answerer, t
     assert answerer.ask(text).kind == "answer"
 
 
-def test_a_question_after_a_reaction_is_searched(answerer: Answerer) -> None:
-    # Read by its reaction alone, it was chatter: in an ask-channel, where chatter gets no reply, the
-    # question went unanswered.
-    a = answerer.ask("that's wild, who pays for it", history=["what is mamdani proposing for energy"])
-    assert a.kind == "answer" and "state green bonds" in (a.highlight or "")
-
-
-@pytest.mark.parametrize("text", ["hi, how are you", "ok, why not", "thanks, that's all", "lol, who knows"])
-def test_chatter_after_a_pause_is_still_chatter(answerer: Answerer, text: str) -> None:
-    assert answerer.ask(text).kind == "chatter"
-
-
 def test_a_goodbye_gets_a_goodbye(answerer: Answerer) -> None:
     a = answerer.ask("ok im out, bye!")
     assert a.kind == "chatter" and a.reply == CHATTER_LINES["bye"]

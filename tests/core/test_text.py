@@ -7,7 +7,6 @@ import pytest
 from bot.core.text import (
     as_question,
     as_request_question,
-    asked_after_a_pause,
     cut_at_word,
     remove_invisible,
     remove_invisible_in_words,
@@ -382,21 +381,3 @@ def test_a_long_run_of_spaces_before_again_is_read_in_linear_time() -> None:
     business, this checks only the reading."""
     assert without_reminding_again("what is" + " " * 1990 + "again") == "what is"
     assert without_reminding_again("what " + "is " * 660 + "again") == "what " + "is " * 659 + "is"
-
-
-@pytest.mark.parametrize(
-    ("text", "asked"),
-    [
-        ("that's wild, who paid for it", "who paid for it"),
-        ("sounds expensive - who pays for it?", "who pays for it?"),
-        ("ok cool, thanks. and how long did it last", "and how long did it last"),
-        ("wow—what did trump say", "what did trump say"),
-    ],
-)
-def test_the_question_after_a_pause_is_found(text: str, asked: str) -> None:
-    assert asked_after_a_pause(text) == asked
-
-
-@pytest.mark.parametrize("text", ["ok, why not", "thanks, that's all", "who paid for it", "lol", "x, " * 500])
-def test_no_question_after_a_pause_is_none(text: str) -> None:
-    assert asked_after_a_pause(text) is None
