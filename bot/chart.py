@@ -133,9 +133,9 @@ def _draw_days(ax: Axes, report: UsageReport) -> None:
     x = [(day - first).days for day in days]
     counts = {(d.day, d.kind): d.count for d in report.per_day_kinds}
     if not counts:  # a report made without per-kind days: total questions only
-        counts = {(d.day, "answer"): d.questions for d in report.per_day}
+        counts = {(d.day, Kind.ANSWER.value): d.questions for d in report.per_day}
     bottom = [0] * len(days)
-    for kind in kind_order(report) or ("answer",):
+    for kind in kind_order(report) or (Kind.ANSWER.value,):
         heights = [counts.get((day, kind), 0) for day in days]
         if not any(heights):
             continue

@@ -182,13 +182,13 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
         lines.append("(Your question was over 2,000 characters; it was cut and answered up to there.)")
     if answer.continues and answer.reply:
         lines.append(answer.reply)
-    elif answer.kind == "answer":
+    elif answer.kind == Kind.ANSWER:
         if not answer.sure:
             lines.append(UNSURE)
         lines.append(f"» {on}{answer.highlight}{off}" if answer.highlight else "» See the excerpts below.")
     elif answer.reply:
         lines.append(answer.reply)
-    if answer.kind == "help":
+    if answer.kind == Kind.HELP:
         lines += ["", HOW_TO_ASK.format(cmd=command_name())]
     for e in answer.shown:
         text = e.text

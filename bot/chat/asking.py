@@ -1318,7 +1318,7 @@ def channel_wants(answer: Answer, text: str) -> bool:
     for pizza tonight?", "did you guys see the game?")."""
     if answer.kind in (Kind.HELP, Kind.OVERVIEW):
         return True
-    return answer.kind == "answer" and answer.sure and looks_like_question(text)
+    return answer.kind == Kind.ANSWER and answer.sure and looks_like_question(text)
 
 
 # How many messages a person may have read in ask-channels for each question the cooldown lets them ask.

@@ -101,10 +101,10 @@ def embed_as_text(embed: discord.Embed) -> str:
 
 def render_guide(answer: Answer) -> discord.Embed:
     """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples."""
-    title = "How to ask me" if answer.kind == "help" else "The article in brief"
+    title = "How to ask me" if answer.kind == Kind.HELP else "The article in brief"
     # The reply is the bot's own sentence (its markdown is meant); mentions are still made inert.
     text = escape_mentions(answer.reply or "")
-    if answer.kind == "help":
+    if answer.kind == Kind.HELP:
         text += f"\n\n{HOW_TO_ASK}"
     embed = discord.Embed(
         title=title,

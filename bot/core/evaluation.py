@@ -152,7 +152,7 @@ def evaluate_contacts(answerer: Answerer, contacts: Sequence[Contact]) -> Report
             misses.append(Miss(c.id, c.text, f"kind {a.kind}", _top(a)))
     # A question of several parts: does the reply show where the article answers each?
     several = [
-        a.kind == "answer"
+        a.kind == Kind.ANSWER
         and all(any(contains(e.text, g) for e in a.shown for g in part) for part in c.parts)
         for c, a in zip(contacts, answers, strict=True)
         if c.parts
@@ -176,17 +176,17 @@ def _score(items: Sequence[tuple[str, str, tuple[str, ...], bool, Answer]]) -> R
     ranks, answered, abstained, highlights, misses = [], [], [], [], []
     for qid, text, gold, gold_all, a in items:
         if not gold:
-            abstained.append(a.kind != "answer")
-            if a.kind == "answer":
+            abstained.append(a.kind != Kind.ANSWER)
+            if a.kind == Kind.ANSWER:
                 misses.append(Miss(qid, text, "answered (should abstain)", _top(a)))
             continue
         rank = answer_rank(a, gold, gold_all)
         ranks.append(rank)
-        answered.append(a.kind == "answer")
-        highlights.append(a.kind == "answer" and highlight_hits(a.highlight, gold))
+        answered.append(a.kind == Kind.ANSWER)
+        highlights.append(a.kind == Kind.ANSWER and highlight_hits(a.highlight, gold))
         if rank != 1:
             misses.append(Miss(qid, text, f"rank {rank}" if rank else "not found", _top(a)))
-        elif a.kind != "answer":
+        elif a.kind != Kind.ANSWER:
             misses.append(
                 Miss(qid, text, "abstained" if a.kind == Kind.NOT_COVERED else f"kind {a.kind}", _top(a))
             )

@@ -150,8 +150,10 @@ class IntentModel:
             )
             if len(model.kinds) != len(vectors) or len(model.groups) != len(vectors):
                 raise Damage("kinds and vectors differ in number")
-            if not all(isinstance(k, str) for k in (*model.kinds, *model.groups)):
-                raise Damage("a kind or group is not a name")
+            if not all(isinstance(g, str) for g in model.groups):
+                raise Damage("a group is not a name")
+            if not all(k in (*INTENTS, QUESTION) for k in model.kinds):
+                raise Damage(f"a kind is not one of {', '.join((*INTENTS, QUESTION))}")
             if not (math.isfinite(model.min_similarity) and math.isfinite(model.margin)):
                 raise Damage("a bar is not a number")
             if model.neighbours < 1:

@@ -596,6 +596,10 @@ INCONSISTENT = [
         lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m["kinds"].__setitem__(0, 7)),
         id="kind-not-a-name",
     ),
+    pytest.param(  # a review: read per message (Kind(kind)), an unknown kind failed each message it matched
+        lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m["kinds"].__setitem__(0, "gossip")),
+        id="kind-not-a-kind",
+    ),
     pytest.param(
         lambda d: _edit_json(d / INTENT_SETTINGS, lambda m: m.__setitem__("neighbours", 0)),
         id="no-neighbours",
