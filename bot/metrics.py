@@ -25,7 +25,7 @@ from prometheus_client.registry import Collector
 
 from bot.core.kinds import Kind
 
-# Where a question was asked (the store's `surface`) and the kinds of reply (bot/core/answer.py); "more" is
+# Where a question was asked (the store's `surface`) and the kinds of reply (bot/core/kinds.py); "more" is
 # a request for more of an earlier answer ("more please"), counted apart from questions as /stats does.
 SURFACES = ("slash", "dm", "mention", "thread", "channel", "other")
 KINDS = (*Kind, "more", "other")

@@ -650,8 +650,9 @@ class Answerer:
         self, query: Query, searched: Query, pages: int, kinds: dict[str, Intent | None]
     ) -> Answer | None:
         """The reply to a request for more (after `pages` others) that needs no search: the article going
-        on after a summary, none after a sum, or how "more" works; None when it continues a question
-        (`searched`, read as `kinds[searched.text]`), which is searched again."""
+        on after a summary, none after a sum, that every passage was shown after a run of requests too
+        long to keep the question, or how "more" works; None when it continues a question (`searched`,
+        read as `kinds[searched.text]`), which is searched again."""
         if searched is not query:
             earlier = kinds[searched.text]
             if earlier is None:

@@ -10,10 +10,14 @@ class Kind(StrEnum):
     command line prints, the store records and /stats counts."""
 
     ANSWER = "answer"  # the article answers: a bold line and cited excerpts
-    NOT_COVERED = "not_covered"  # it doesn't: said so, with the nearest passages only when some are near
+    # The article doesn't answer: said so, with the nearest passages only when some are near. A sum ("what
+    # is 2+2") is read as this kind before any search, and declined with no passages.
+    NOT_COVERED = "not_covered"
     HELP = "help"  # what the bot knows and how to ask
-    CHATTER = "chatter"  # a greeting, thanks, "lol": one friendly line
-    OVERVIEW = "overview"  # "tl;dr": the article's opening and its sections
+    # A greeting, thanks, "lol": one friendly line. Also the bot's own lines on "more" where there is
+    # nothing to go on from (how "more" works; every passage shown).
+    CHATTER = "chatter"
+    OVERVIEW = "overview"  # "tl;dr": the article's opening and its sections; "more" then, its next paragraphs
     LANGUAGE = "language"  # not English: a note that it reads questions in English
 
 
