@@ -14,6 +14,14 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 32
 # How long the first question of a batch waits for company: far below a person's notice.
 MAX_WAIT = 0.004
+# The characters a batch holds (its questions and the earlier messages read with them), unless one
+# question alone has more. Answering a 2,000-character message takes about 80 ms, 32 of them 2.2 s, which
+# every short question queued behind them waited (a trial: a few people sending long messages to an
+# ask-channel held up everyone's answers). The shortest questions waiting go first, so a short question
+# waits behind at most one batch of this size (about 0.2 s).
+BATCH_CHARS = 4000
+# A question held back this long for shorter ones goes before them: long questions are not starved.
+MAX_HOLD = 2.0
 
 # A queued question and where its answer goes.
 _Item = tuple[Query, asyncio.Future[Answer]]
@@ -26,11 +34,23 @@ class BatcherClosed(RuntimeError):
 class BatchingAnswerer:
     """Queues questions and answers them in micro-batches on its own worker thread."""
 
-    def __init__(self, answerer: Answerer, max_batch: int = MAX_BATCH, max_wait: float = MAX_WAIT) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        max_batch: int = MAX_BATCH,
+        max_wait: float = MAX_WAIT,
+        batch_chars: int = BATCH_CHARS,
+        max_hold: float = MAX_HOLD,
+    ) -> None:
         self.answerer = answerer
         self.max_batch = max_batch
         self.max_wait = max_wait
+        self.batch_chars = batch_chars
+        self.max_hold = max_hold
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        # Questions taken from the queue and not yet answered, with when they were taken: held back
+        # while shorter ones go first (`_next_batch`).
+        self._waiting: list[tuple[float, _Item]] = []
         self._worker: asyncio.Task[None] | None = None
         self._closed = False
         # Its own thread: encoder work never waits behind other blocking calls (e.g. database writes).
@@ -63,32 +83,70 @@ class BatchingAnswerer:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _fail_waiting(self, exc: BaseException) -> None:
+        self._fail_held(exc)
         while not self._queue.empty():
             *_, fut = self._queue.get_nowait()
             if not fut.done():
                 fut.set_exception(exc)
 
+    def _fail_held(self, exc: BaseException) -> None:
+        """Fail the questions taken from the queue and held back for shorter ones."""
+        held, self._waiting = self._waiting, []
+        for _, (_, fut) in held:
+            if not fut.done():
+                fut.set_exception(exc)
+
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         batch: list[_Item] = []
         try:
             while True:
-                batch = [await self._queue.get()]
-                deadline = asyncio.get_running_loop().time() + self.max_wait
-                while len(batch) < self.max_batch:
+                if not self._waiting:
+                    item = await self._queue.get()
+                    self._waiting.append((loop.time(), item))
+                deadline = loop.time() + self.max_wait
+                while len(self._waiting) < self.max_batch:
                     if self._queue.empty():
-                        timeout = deadline - asyncio.get_running_loop().time()
+                        timeout = deadline - loop.time()
                         if timeout <= 0:
                             break
                         await asyncio.sleep(min(timeout, 0.001))
                         continue
-                    batch.append(self._queue.get_nowait())
-                await self._answer(batch)
+                    self._waiting.append((loop.time(), self._queue.get_nowait()))
+                while not self._queue.empty():  # all that is queued is chosen from, not only the first
+                    self._waiting.append((loop.time(), self._queue.get_nowait()))
+                batch = self._next_batch(loop.time())
+                if batch:
+                    await self._answer(batch)
                 batch = []
         finally:
             # However the worker ends, nobody is left waiting on a question it had taken.
+            self._fail_held(BatcherClosed("the answering service stopped"))
             for *_, fut in batch:
                 if not fut.done():
                     fut.set_exception(BatcherClosed("the answering service stopped"))
+
+    def _next_batch(self, now: float) -> list[_Item]:
+        """The questions to answer next, taken out of those waiting: any held MAX_HOLD or longer first
+        (oldest first), then the shortest, up to `max_batch` questions and `batch_chars` characters (at
+        least one question). Those whose asker stopped waiting are dropped."""
+        live = [(at, item) for at, item in self._waiting if not item[1].done()]
+
+        def turn(i: int) -> tuple:
+            at, (query, _) = live[i]
+            return (0, at) if now - at >= self.max_hold else (1, _size(query), at)
+
+        order = sorted(range(len(live)), key=turn)
+        taken: set[int] = set()
+        chars = 0
+        for i in order:
+            size = _size(live[i][1][0])
+            if len(taken) == self.max_batch or (taken and chars + size > self.batch_chars):
+                break
+            taken.add(i)
+            chars += size
+        self._waiting = [w for i, w in enumerate(live) if i not in taken]
+        return [live[i][1] for i in sorted(taken)]  # in the order they came
 
     async def _answer(self, batch: list[_Item]) -> None:
         self.batches = (self.batches + [len(batch)])[-1000:]
@@ -114,3 +172,9 @@ class BatchingAnswerer:
                 fut.set_exception(result)
             else:
                 fut.set_result(result)
+
+
+def _size(query: Query) -> int:
+    """What answering a question costs, roughly: the characters of its text (the earlier messages of a
+    conversation are most often encoded already, `Answerer._encode`)."""
+    return len(query.text)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from bot.core.answer import Answer, Answerer, Query, UnreadableQuestion, answer_each
-from bot.core.batcher import BatchingAnswerer
+from bot.core.batcher import BatcherClosed, BatchingAnswerer
 
 QUESTION = "When was the meeting?"
 
@@ -68,3 +68,58 @@ def test_answer_each_gives_an_answer_or_the_error_of_each_question(answerer: Ans
     assert [results[0].question, results[2].question] == [questions[0], questions[2]]
     assert results[2].excerpts == answerer.ask(questions[2]).excerpts
     assert poisoned.calls[0] == 3  # one pass for all first; one by one only after it failed
+
+
+class Recorded:
+    """The real answerer, recording the questions of each call in order."""
+
+    def __init__(self, inner: Answerer) -> None:
+        self.inner = inner
+        self.index = inner.index
+        self.calls: list[list[str]] = []
+
+    def answer(self, queries: Sequence[Query]) -> list[Answer]:
+        """Record the call, then answer with the real answerer."""
+        self.calls.append([q.text for q in queries])
+        return self.inner.answer(queries)
+
+
+LONG = ("What did Mamdani say about rent and the letter and the meeting in the Oval Office? " * 25)[:1990].strip()
+
+
+async def test_a_short_question_is_not_held_behind_long_ones(answerer: Answerer) -> None:
+    # A few people sending 2,000-character messages held up everyone's answers: 32 of them take two
+    # seconds, and a short question queued behind them waited for all (a trial).
+    recorded = Recorded(answerer)
+    batcher = BatchingAnswerer(recorded, max_wait=0.05)  # type: ignore[arg-type]
+    try:
+        longs = [asyncio.create_task(batcher.ask(f"{i} {LONG}")) for i in range(6)]
+        short = asyncio.create_task(batcher.ask(QUESTION))
+        await asyncio.gather(*longs, short)
+    finally:
+        await batcher.close()
+    assert QUESTION in recorded.calls[0]  # the short question goes first, with at most one long one
+    assert len(recorded.calls[0]) == 2
+    assert all(sum(map(len, call)) <= 4000 or len(call) == 1 for call in recorded.calls)
+    asked = sorted(t for call in recorded.calls for t in call)
+    assert asked == sorted([f"{i} {LONG}" for i in range(6)] + [QUESTION])
+
+
+async def test_a_long_question_held_back_long_enough_goes_first(answerer: Answerer) -> None:
+    recorded = Recorded(answerer)
+    batcher = BatchingAnswerer(recorded, max_wait=0.05, batch_chars=100, max_hold=0.0)  # type: ignore[arg-type]
+    try:
+        await asyncio.gather(batcher.ask(LONG), batcher.ask(QUESTION))
+    finally:
+        await batcher.close()
+    assert recorded.calls == [[LONG], [QUESTION]]  # held at once past max_hold: in the order they came
+
+
+async def test_questions_held_back_fail_when_the_batcher_closes(answerer: Answerer) -> None:
+    batcher = BatchingAnswerer(answerer, max_wait=0.05, batch_chars=1)
+    asks = [asyncio.create_task(batcher.ask(f"{QUESTION} ({i})")) for i in range(40)]
+    await asyncio.sleep(0.2)  # some answered, the rest held back one by one
+    await batcher.close()
+    results = await asyncio.gather(*asks, return_exceptions=True)
+    assert all(isinstance(r, (Answer, BatcherClosed)) for r in results)
+    assert all(isinstance(r, Answer) for r in results[:1])
