@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.core.answer import DEFAULT_K, Answer, Answerer, BadQuestion, Query, answer_each
+from bot.core.answer import DEFAULT_K, HISTORY_SCAN, Answer, Answerer, BadQuestion, Query, answer_each
 
 log = logging.getLogger(__name__)
 
@@ -17,14 +17,17 @@ MAX_WAIT = 0.004
 # The characters a batch holds (its questions and the earlier messages read with them), unless one
 # question alone has more. Answering a 2,000-character message takes about 80 ms, 32 of them 2.2 s, which
 # every short question queued behind them waited (a trial: a few people sending long messages to an
-# ask-channel held up everyone's answers). The shortest questions waiting go first, so a short question
-# waits behind at most one batch of this size (about 0.2 s).
+# ask-channel held up everyone's answers). The shortest questions waiting go first, and the encoder cuts
+# a batch into calls of similar lengths (`padded_batches`), so a batch of this size takes about 0.2 s.
 BATCH_CHARS = 4000
-# A question held back this long for shorter ones goes before them: long questions are not starved.
+# A question asked this long ago goes first, one a batch, with the shortest after it: long questions
+# are not starved, and a backlog of them does not hold up the short ones either.
 MAX_HOLD = 2.0
 
 # A queued question and where its answer goes.
 _Item = tuple[Query, asyncio.Future[Answer]]
+# ... and when it was asked (the event loop's clock).
+_Asked = tuple[float, _Item]
 
 
 class BatcherClosed(RuntimeError):
@@ -47,10 +50,10 @@ class BatchingAnswerer:
         self.max_wait = max_wait
         self.batch_chars = batch_chars
         self.max_hold = max_hold
-        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
-        # Questions taken from the queue and not yet answered, with when they were taken: held back
-        # while shorter ones go first (`_next_batch`).
-        self._waiting: list[tuple[float, _Item]] = []
+        self._queue: asyncio.Queue[_Asked] = asyncio.Queue()
+        # Questions taken from the queue and not yet answered: held back while shorter ones go first
+        # (`_next_batch`).
+        self._waiting: list[_Asked] = []
         self._worker: asyncio.Task[None] | None = None
         self._closed = False
         # Its own thread: encoder work never waits behind other blocking calls (e.g. database writes).
@@ -68,8 +71,9 @@ class BatchingAnswerer:
         query = Query.of(question, history, k)  # validated here, before queueing (a BadQuestion at once)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name="answer-batcher")
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((query, future))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
+        self._queue.put_nowait((loop.time(), (query, future)))
         return await future
 
     async def close(self) -> None:
@@ -85,7 +89,7 @@ class BatchingAnswerer:
     def _fail_waiting(self, exc: BaseException) -> None:
         self._fail_held(exc)
         while not self._queue.empty():
-            *_, fut = self._queue.get_nowait()
+            _, (_, fut) = self._queue.get_nowait()
             if not fut.done():
                 fut.set_exception(exc)
 
@@ -102,8 +106,7 @@ class BatchingAnswerer:
         try:
             while True:
                 if not self._waiting:
-                    item = await self._queue.get()
-                    self._waiting.append((loop.time(), item))
+                    self._waiting.append(await self._queue.get())
                 deadline = loop.time() + self.max_wait
                 while len(self._waiting) < self.max_batch:
                     if self._queue.empty():
@@ -112,9 +115,9 @@ class BatchingAnswerer:
                             break
                         await asyncio.sleep(min(timeout, 0.001))
                         continue
-                    self._waiting.append((loop.time(), self._queue.get_nowait()))
+                    self._waiting.append(self._queue.get_nowait())
                 while not self._queue.empty():  # all that is queued is chosen from, not only the first
-                    self._waiting.append((loop.time(), self._queue.get_nowait()))
+                    self._waiting.append(self._queue.get_nowait())
                 batch = self._next_batch(loop.time())
                 if batch:
                     await self._answer(batch)
@@ -127,16 +130,15 @@ class BatchingAnswerer:
                     fut.set_exception(BatcherClosed("the answering service stopped"))
 
     def _next_batch(self, now: float) -> list[_Item]:
-        """The questions to answer next, taken out of those waiting: any held MAX_HOLD or longer first
-        (oldest first), then the shortest, up to `max_batch` questions and `batch_chars` characters (at
-        least one question). Those whose asker stopped waiting are dropped."""
+        """The questions to answer next, taken out of those waiting: the oldest asked MAX_HOLD ago or
+        more, then the shortest, up to `max_batch` questions and `batch_chars` characters (at least one
+        question). Those whose asker stopped waiting are dropped."""
         live = [(at, item) for at, item in self._waiting if not item[1].done()]
-
-        def turn(i: int) -> tuple:
-            at, (query, _) = live[i]
-            return (0, at) if now - at >= self.max_hold else (1, _size(query), at)
-
-        order = sorted(range(len(live)), key=turn)
+        order = sorted(range(len(live)), key=lambda i: (_size(live[i][1][0]), live[i][0]))
+        oldest = min(range(len(live)), key=lambda i: live[i][0], default=None)
+        if oldest is not None and now - live[oldest][0] >= self.max_hold:
+            order.remove(oldest)
+            order.insert(0, oldest)
         taken: set[int] = set()
         chars = 0
         for i in order:
@@ -175,6 +177,6 @@ class BatchingAnswerer:
 
 
 def _size(query: Query) -> int:
-    """What answering a question costs, roughly: the characters of its text (the earlier messages of a
-    conversation are most often encoded already, `Answerer._encode`)."""
-    return len(query.text)
+    """What answering a question costs at most, roughly: the characters encoded for it, its text and the
+    earlier messages read with it (which are often encoded already, `Answerer._encode`)."""
+    return len(query.text) + sum(map(len, query.history[-HISTORY_SCAN:]))

@@ -194,6 +194,25 @@ def session_options(onnxruntime: ModuleType, threads: int | None = None) -> Any:
     return options
 
 
+# The padded characters one encoder call holds. Texts are sorted by length and cut into calls of at most
+# `batch_size` whose count times the longest stays within this (one text at least): cut by count alone,
+# 31 short questions and one of 2,000 characters went in one call, all padded to its length (1.1 s,
+# against about 0.15 s in two calls; a review).
+PADDED_CHARS = 8000
+
+
+def padded_batches(lengths: Sequence[int], batch_size: int, budget: int = PADDED_CHARS) -> list[list[int]]:
+    """The positions of texts of these lengths, shortest first, cut into encoder calls (see PADDED_CHARS)."""
+    calls: list[list[int]] = []
+    call: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if call and (len(call) == batch_size or (len(call) + 1) * lengths[i] > budget):
+            calls.append(call)
+            call = []
+        call.append(i)
+    return [*calls, call] if call else calls
+
+
 class OnnxEmbedder:
     """Serving encoder: the exported transformer in onnxruntime, tokenizers, numpy pooling (no torch)."""
 
@@ -251,11 +270,9 @@ class OnnxEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if len(items) == 1:
             return self._encode_one(items[0])
-        # Sort by length so each batch pads to similar lengths, then restore the caller's order.
-        order = sorted(range(len(items)), key=lambda i: len(items[i]))
+        # Sorted by length so each call pads to similar lengths; the caller's order restored.
         result = np.empty((len(items), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
+        for chunk in padded_batches([len(t) for t in items], self.batch_size):
             result[chunk] = self._encode_batch([items[i] for i in chunk])
         return result
 

@@ -84,7 +84,9 @@ class Recorded:
         return self.inner.answer(queries)
 
 
-LONG = ("What did Mamdani say about rent and the letter and the meeting in the Oval Office? " * 25)[:1990].strip()
+LONG = ("What did Mamdani say about rent and the letter and the meeting in the Oval Office? " * 25)[
+    :1990
+].strip()
 
 
 async def test_a_short_question_is_not_held_behind_long_ones(answerer: Answerer) -> None:
@@ -123,3 +125,16 @@ async def test_questions_held_back_fail_when_the_batcher_closes(answerer: Answer
     results = await asyncio.gather(*asks, return_exceptions=True)
     assert all(isinstance(r, (Answer, BatcherClosed)) for r in results)
     assert all(isinstance(r, Answer) for r in results[:1])
+
+
+async def test_a_backlog_held_back_long_enough_leaves_room_for_short_questions(answerer: Answerer) -> None:
+    # A review: once a flood of long questions had waited MAX_HOLD, they all went first, one batch after
+    # another, and a short question waited for every one of them.
+    recorded = Recorded(answerer)
+    batcher = BatchingAnswerer(recorded, max_wait=0.05, batch_chars=2100, max_hold=0.0)  # type: ignore[arg-type]
+    try:
+        longs = [asyncio.create_task(batcher.ask(f"{i} {LONG}")) for i in range(3)]
+        await asyncio.gather(*longs, batcher.ask(QUESTION))
+    finally:
+        await batcher.close()
+    assert recorded.calls[0] == [f"0 {LONG}", QUESTION]  # the oldest, then the short one beside it

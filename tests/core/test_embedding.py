@@ -26,6 +26,7 @@ from bot.core.embedding import (
     default_model_dir,
     export_format,
     onnxruntime_module,
+    padded_batches,
 )
 from bot.core.export import BLOCK_WEIGHTS, FLOAT_WEIGHTS, WEIGHTS, export_onnx, remove_export_leftovers
 
@@ -395,3 +396,20 @@ def test_an_export_is_ready_only_in_the_current_format(onnx_dir: Path, tmp_path:
     assert not encoder_ready(copy)
     (copy / "encoder.json").unlink()
     assert not encoder_ready(copy)
+
+
+def test_a_long_text_is_not_padded_into_a_call_of_short_ones() -> None:
+    # A review: cut by count alone, 31 short questions and one of 2,000 characters went in one call, all
+    # padded to its length (1.1 s against 0.15 s).
+    lengths = [30] * 31 + [2000]
+    calls = padded_batches(lengths, 32, budget=8000)
+    assert calls == [list(range(31)), [31]]
+
+
+@pytest.mark.parametrize("lengths", [[], [5], [2000] * 9, [3, 900, 1, 4000, 250, 250, 2, 7999, 8001] * 5])
+def test_encoder_calls_cover_every_text_once_within_the_budget(lengths: list[int]) -> None:
+    calls = padded_batches(lengths, 4, budget=8000)
+    assert sorted(i for call in calls for i in call) == list(range(len(lengths)))
+    for call in calls:
+        assert 1 <= len(call) <= 4
+        assert len(call) == 1 or len(call) * max(lengths[i] for i in call) <= 8000
