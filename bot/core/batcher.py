@@ -134,7 +134,8 @@ class BatchingAnswerer:
         more, then the shortest, up to `max_batch` questions and `batch_chars` characters (at least one
         question). Those whose asker stopped waiting are dropped."""
         live = [(at, item) for at, item in self._waiting if not item[1].done()]
-        order = sorted(range(len(live)), key=lambda i: (_size(live[i][1][0]), live[i][0]))
+        sizes = [_size(query) for _, (query, _) in live]
+        order = sorted(range(len(live)), key=lambda i: (sizes[i], live[i][0]))
         oldest = min(range(len(live)), key=lambda i: live[i][0], default=None)
         if oldest is not None and now - live[oldest][0] >= self.max_hold:
             order.remove(oldest)
@@ -142,11 +143,10 @@ class BatchingAnswerer:
         taken: set[int] = set()
         chars = 0
         for i in order:
-            size = _size(live[i][1][0])
-            if len(taken) == self.max_batch or (taken and chars + size > self.batch_chars):
+            if len(taken) == self.max_batch or (taken and chars + sizes[i] > self.batch_chars):
                 break
             taken.add(i)
-            chars += size
+            chars += sizes[i]
         self._waiting = [w for i, w in enumerate(live) if i not in taken]
         return [live[i][1] for i in sorted(taken)]  # in the order they came
 
