@@ -881,7 +881,7 @@ class Store:
             "guild_key": self.place_key("guild", guild_id),
             "channel_key": self.place_key("channel", channel_id),
             "private": bool(private),
-            "kind": str(kind) if kind else (Kind.ANSWER.value if answered else Kind.NOT_COVERED.value),
+            "kind": str(kind) if kind else _kind_answered(answered),
             "continues": bool(continues),
             "reply_id": None if reply_id is None else str(int(reply_id)),
             "own_thread": bool(own_thread),
@@ -1335,7 +1335,12 @@ def _continued(history: object) -> str | None:
 
 def _kind_of(row: Any) -> str:
     """A row's reply kind; rows from before kinds were kept are answers or not."""
-    return row["kind"] or (Kind.ANSWER.value if row["answered"] else Kind.NOT_COVERED.value)
+    return row["kind"] or _kind_answered(row["answered"])
+
+
+def _kind_answered(answered: bool) -> str:
+    """The kind of a reply known only as answered or not (as `_reply_kind` reads it in SQL)."""
+    return Kind.ANSWER.value if answered else Kind.NOT_COVERED.value
 
 
 def _stored(row: Any) -> StoredAnswer:
