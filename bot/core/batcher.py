@@ -123,8 +123,10 @@ class BatchingAnswerer:
                     await self._answer(batch)
                 batch = []
         finally:
-            # However the worker ends, nobody is left waiting on a question it had taken.
-            self._fail_held(BatcherClosed("the answering service stopped"))
+            # However the worker ends, nobody is left waiting on a question it had taken, nor on one
+            # queued meanwhile (a review: one queued as a BaseException ended the worker waited until
+            # someone else asked, which starts a new worker).
+            self._fail_waiting(BatcherClosed("the answering service stopped"))
             for *_, fut in batch:
                 if not fut.done():
                     fut.set_exception(BatcherClosed("the answering service stopped"))

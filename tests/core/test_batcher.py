@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 from bot.core.answer import Answer, Answerer, Query, UnreadableQuestion, answer_each
@@ -138,3 +139,40 @@ async def test_a_backlog_held_back_long_enough_leaves_room_for_short_questions(a
     finally:
         await batcher.close()
     assert recorded.calls[0] == [f"0 {LONG}", QUESTION]  # the oldest, then the short one beside it
+
+
+class Fatal(BaseException):
+    """A failure no `except Exception` catches (as SystemExit or KeyboardInterrupt in the worker)."""
+
+
+class Doomed:
+    """The real answerer, except that a batch holding "fatal" ends, after a while, with a Fatal."""
+
+    def __init__(self, inner: Answerer) -> None:
+        self.inner = inner
+        self.index = inner.index
+
+    def answer(self, queries: Sequence[Query]) -> list[Answer]:
+        """Answer, or after 0.3 s raise Fatal for a batch holding "fatal"."""
+        if any("fatal" in q.text for q in queries):
+            time.sleep(0.3)
+            raise Fatal
+        return self.inner.answer(queries)
+
+
+async def test_a_question_queued_as_the_worker_dies_fails_at_once_rather_than_waiting(
+    answerer: Answerer,
+) -> None:
+    # A review: a question queued while the batch that killed the worker ran waited until someone else
+    # asked (which starts a new worker) or the batcher closed.
+    batcher = BatchingAnswerer(Doomed(answerer), max_wait=0.01)  # type: ignore[arg-type]
+    try:
+        first = asyncio.create_task(batcher.ask("fatal: when was the meeting?"))
+        await asyncio.sleep(0.1)  # the first is being answered; the second waits in the queue
+        second = asyncio.create_task(batcher.ask(QUESTION))
+        done, _ = await asyncio.wait({first, second}, timeout=3)
+        assert second in done, "the queued question was left waiting"
+        assert isinstance(second.exception(), BatcherClosed)
+        assert first in done and isinstance(first.exception(), Fatal | BatcherClosed)
+    finally:
+        await batcher.close()
