@@ -19,7 +19,7 @@ from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
 from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
-from bot.core.intents import Intent, IntentModel, IntentReader
+from bot.core.intents import QUESTION, Intent, IntentModel, IntentReader
 from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
@@ -32,6 +32,7 @@ from bot.core.spelling import Speller
 from bot.core.subjects import WholeArticle, unknown_to
 from bot.core.text import (
     cut_at_word,
+    gist_subject,
     has_lone_surrogates,
     is_invisible,
     only_addresses,
@@ -474,13 +475,12 @@ class Answerer:
             proper_names(texts), english | (speller.known_words if speller else set())
         )
         # The words of the article's subjects and of the bot itself: the article's, the training questions'
-        # and the message-kind examples'.
+        # and the message-kind examples' but those of the messages to search, which are mostly about other
+        # subjects ("what is the book 1984 about" made "what's this book about?" a request for the overview).
         lexical = self.retriever.lexical
-        self._known = (
-            lexical.vocabulary
-            | model.asked_words
-            | (lexical.words_of(intents.keys) if intents is not None else frozenset())
-        )
+        examples = zip(intents.keys, intents.kinds, strict=False) if intents is not None else ()
+        replied = [key for key, kind in examples if kind != QUESTION]
+        self._known = lexical.vocabulary | model.asked_words | lexical.words_of(replied)
         self._vocabulary = sorted(self._known)  # what a typo may be a typo of
         docs = index.docs.values()
         self._whole = WholeArticle.of(
@@ -525,9 +525,9 @@ class Answerer:
     def _other_subject(self, text: str) -> bool:
         """Whether the message asks to be told about something none of whose words the article, the
         training questions or the message-kind examples use, nor a typo of one ("info on ethereum",
-        "what do you know about bernie sanders"); "tell me about yourself" and "summarize the artcle"
-        are not."""
-        subject = self._requested(text)
+        "what do you know about bernie sanders", "what is this song about?"); "tell me about yourself" and
+        "summarize the artcle" are not."""
+        subject = self._requested(text) or self._spelled(gist_subject(without_filler(text)))
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
         return bool(stems) and unknown_to(stems, self._known, self._vocabulary)
 

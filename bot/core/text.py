@@ -812,6 +812,21 @@ _SUMMARY_REQUEST = re.compile(
 )
 
 
+# "What is this X about?": asks for the gist of X, which may be something else than the article ("what is
+# this song about?" was given the article's overview, for its likeness to "what is this about?").
+_ABOUT_WHAT = re.compile(
+    r"\W*(?:so\s+)?wh?at(?:\s+is|\s+was|\s+s|['’]s|s)\s+(?P<subject>(?:this|that|the|your|ur)\s+[^?.!…]{1,60}?)"
+    r"\s+(?:about|abt|bout)[\s?.!…]*",
+    re.IGNORECASE,
+)
+
+
+def gist_subject(text: str) -> str:
+    """What "what is this X about?" asks the gist of ("this song"); empty for any other message."""
+    m = _ABOUT_WHAT.fullmatch(text)
+    return m.group("subject") if m else ""
+
+
 def request_subject(text: str) -> str:
     """What a request to be told about something or given its gist asks about ("tell me about bernie
     sanders" → "bernie sanders", "summarize the meeting" → "the meeting"); empty for any other message."""

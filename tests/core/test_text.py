@@ -8,6 +8,7 @@ from bot.core.text import (
     as_question,
     as_request_question,
     cut_at_word,
+    gist_subject,
     remove_invisible,
     remove_invisible_in_words,
     replace_controls,
@@ -200,6 +201,22 @@ def test_two_people_set_side_by_side_in_chat_are_joined_by_and(typed: str, searc
 )
 def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
     assert request_subject(text) == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("what is this song about?", "this song"),
+        ("whats the article about", "the article"),
+        ("so what was that thread about??", "that thread"),
+        ("what is this about", ""),  # no subject: the article
+        ("what is it about", ""),
+        ("what did they talk about", ""),  # no gist asked
+        ("what is the " + "a " * 2000 + "about", ""),  # long runs: linear, and too long for a subject
+    ],
+)
+def test_the_subject_of_a_question_asking_what_something_is_about(text: str, subject: str) -> None:
+    assert gist_subject(text) == subject
 
 
 @pytest.mark.parametrize(
