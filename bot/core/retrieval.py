@@ -42,8 +42,10 @@ from bot.core.spelling import Speller
 from bot.core.subjects import date_words
 from bot.core.text import (
     MONTHS,
+    WORD,
     as_question,
     as_request_question,
+    fold,
     versus_as_and,
     without_chat_openers,
     without_filler,
@@ -383,6 +385,12 @@ class Retriever:
             r, hits=tuple([*found, *rest][: max(len(r.hits), len(found))]), near=True, partly=len(found)
         )
 
+    def _names_the_article(self, question: str) -> bool:
+        """Whether a question has a content word that the article uses (a name, a topic, its words)."""
+        return any(
+            self.lexical.content_stems(w) and self.article_word(w) for w in WORD.findall(fold(question))
+        )
+
     def article_word(self, word: str) -> bool:
         """Whether a word (stemmed, unless a function word) is one the article uses."""
         return self.lexical.coverage(word) > 0
@@ -639,7 +647,14 @@ class Retriever:
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
         if picked is not None:
             supported = 1  # the other items, or the list's line, do not answer "what was the third issue"
-        sure = answered and confidence >= self.model.channel_threshold
+        # Sure enough to answer unasked (an ask-channel) only when it names something the article speaks
+        # of, or leans on a message that did: "what are the rules here?" and "who can help me?" were
+        # answered there, sure, with the opening line and Con Edison's rates (a helper's trial).
+        sure = (
+            answered
+            and confidence >= self.model.channel_threshold
+            and (bool(context) or self._names_the_article(question))
+        )
         return Retrieval(
             question,
             tuple(hits),

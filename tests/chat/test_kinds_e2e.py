@@ -48,14 +48,16 @@ async def test_a_question_far_from_the_article_in_an_ask_channel_gets_no_reply(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
     """People chat in ask-channels: "anyone up for pizza tonight?" got "The article doesn't cover this."
-    there, and "did you guys see the game?" an answer from the article (a helper's trial). There the bot
-    answers only what it is sure of; a question about the article still gets its answer."""
+    there, and "did you guys see the game?" an answer from the article (a helper's trial), as did "what are
+    the rules here?" (another). There the bot answers only what it is sure of and what names something of
+    the article; a question about the article still gets its answer."""
     bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
     async with running_bot(fake, bot):
         n = len(fake.requests)
         await fake.send_message("anyone up for pizza tonight?")
         await fake.send_message("who won the world series?")
         await fake.send_message("did you guys see the game?")
+        await fake.send_message("what are the rules here?")  # sure, alone, before it had to name the article
         await fake.send_message("How old is Mamdani?")
         reply = await fake.wait_for_request(posted, start=n)
         await asyncio.sleep(0.5)
