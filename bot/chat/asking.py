@@ -41,6 +41,7 @@ from bot.chat.views import (
     may_post_here,
     refused_for_cooldown,
     seconds,
+    tell_privately,
 )
 from bot.core.answer import (
     HISTORY_KEPT,
@@ -498,16 +499,15 @@ class AskCog(commands.Cog):
         try:
             return await self.bot.answers.ask(question, history=history)
         except BatcherClosed:
-            await interaction.followup.send(RESTARTING, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await tell_privately(interaction, RESTARTING)
             return None
         except BadQuestion as exc:
-            reply = EMPTY if isinstance(exc, EmptyQuestion) else str(exc)
-            await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await tell_privately(interaction, EMPTY if isinstance(exc, EmptyQuestion) else str(exc))
             return None
         except Exception:
             log.exception("answering a slash command failed")
             self.bot.metrics.error("answering")
-            await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await tell_privately(interaction, APOLOGY)
             return None
 
     async def _send_ask(

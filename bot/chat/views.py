@@ -72,12 +72,28 @@ def _bot(interaction: discord.Interaction) -> MeetingBot:
 
 
 async def tell_privately(interaction: discord.Interaction, text: str) -> None:
-    """Send a short private line in reply to an interaction, answered or deferred; failures only logged."""
+    """Send a short private line in reply to an interaction, answered or deferred; failures only logged.
+
+    After a public defer, the first follow-up takes the place of the "thinking" line and keeps its
+    visibility (a helper's trial: "not valid text" was posted for the channel to see), so that line is
+    taken down first, and the private one is a message of its own."""
     send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+    if interaction.response.type == discord.InteractionResponseType.deferred_channel_message:
+        try:
+            await _take_down_public_placeholder(interaction)
+        except Exception as exc:  # then the line goes where the placeholder was, as before
+            log.warning("could not take down the public placeholder (%s)", type(exc).__name__)
     try:
         await send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     except Exception as exc:  # Discord refused, or the connection is closing: nothing more to say
         log.warning("could not send a private reply either (%s)", type(exc).__name__)
+
+
+async def _take_down_public_placeholder(interaction: discord.Interaction) -> None:
+    """Delete the deferred reply of an interaction while it is still a public "thinking" line."""
+    original = await interaction.original_response()
+    if original.flags.loading and not original.flags.ephemeral:
+        await interaction.delete_original_response()
 
 
 async def apologize(interaction: discord.Interaction, error: Exception, apology: str) -> None:

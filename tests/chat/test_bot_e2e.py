@@ -161,14 +161,29 @@ async def test_a_direct_message_without_readable_text_gets_one_sentence(
         assert not req.json.get("embeds")
 
 
-async def test_a_slash_question_of_bytes_that_are_not_text_gets_one_sentence(
-    fake: FakeDiscord, answerer: Answerer, tmp_path
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("when was the meeting\udcff?", "not valid text", id="lone-surrogate"),
+        pytest.param("\u200b\u200b", EMPTY, id="zero-width-only"),
+    ],
+)
+async def test_a_slash_question_of_bytes_that_are_not_text_gets_one_sentence_only_its_asker_sees(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, text: str, expected: str
 ):
+    # A helper's trial: after a public defer, the first follow-up takes the place of the "thinking" line
+    # and keeps its visibility, so the sentence asked to be ephemeral was posted for the channel to see.
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        ref = await fake.send_slash("ask", {"question": "when was the meeting\udcff?"})
-        req = await fake.wait_for_request(lambda r: is_followup(r, ref))
-        assert "not valid text" in (req.json.get("content") or ""), req.json
+        ref = await fake.send_slash("ask", {"question": text})
+        req = await fake.wait_for_request(lambda r: is_followup(r, ref) and r.method == "POST")
+        assert expected in (req.json.get("content") or ""), req.json
+        await asyncio.sleep(0.2)
+        shown = [
+            m for m in fake.messages.values() if (m.get("interaction_metadata") or {}).get("id") == ref.id
+        ]
+        assert [m["content"] for m in shown] == [req.json["content"]]
+        assert all(m["flags"] & 64 for m in shown)  # ephemeral: the public placeholder is gone
 
 
 async def test_mention_is_answered_as_a_reply(fake: FakeDiscord, answerer: Answerer, tmp_path):
