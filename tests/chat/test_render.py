@@ -3,6 +3,7 @@ the small handler helpers (question detection, mentions, thread names, cooldowns
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import tracemalloc
@@ -23,6 +24,7 @@ from bot.chat.render import (
     FOOTER_MAX,
     TITLE_MAX,
     clip,
+    embed_as_text,
     render_about,
     render_answer,
     render_check,
@@ -166,6 +168,19 @@ def test_what_people_type_is_escaped(question: str) -> None:
     assert "<@123456789012345678>" not in title and "<@&987654321098765432>" not in title
     for mark in ("**", "`", "~~", "||"):
         assert mark not in title.replace("\\" + mark[0], "")
+
+
+@pytest.mark.parametrize(
+    "question", ["https://evil.example/phish", "see <http://x.example/a_b> now", "mail x_y@evil.example"]
+)
+def test_an_address_people_type_is_shown_as_code_never_as_a_link(question: str) -> None:
+    # A helper's trial: a question that was only a link was posted back in bold, a link under the bot's
+    # name, where the bot may not embed (Discord makes a link of an address anywhere but in code).
+    reply = render_answer(answer(question, [excerpt(1, "Text.")], answered=False))
+    for shown in (reply.title, embed_as_text(reply)):
+        outside_code = re.sub(r"`[^`]*`", "", shown)
+        assert "://" not in outside_code and "@evil" not in outside_code, shown
+        assert re.search(r"`(?:https?://|x_y@)[^`\\]+`", shown), shown  # shown whole, unescaped, as code
 
 
 def test_more_passages_continue_the_numbering() -> None:
