@@ -1479,6 +1479,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         if exc.errno not in _NO_ROOM:
+            if exc.filename is not None and exc.strerror:
+                # A file or folder the bot may not read, or a folder where a file was expected: named,
+                # with what is wrong (a helper's trial had "something went wrong (PermissionError)").
+                print(f"error: {os.fsdecode(exc.filename)}: {exc.strerror.lower()}.", file=sys.stderr)
+                return EXIT_FAILURE
             return _unexpected(exc)
         print(f"error: the output could not be written: {os.strerror(exc.errno).lower()}.", file=sys.stderr)
         _discard_output()

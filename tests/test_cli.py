@@ -897,6 +897,16 @@ def test_an_edited_corpus_makes_the_index_out_of_date(tmp_path: Path) -> None:
     assert "out of date" in line and "corpus" in line and "meeting-bot index" in line
 
 
+def test_a_file_that_cannot_be_read_is_named_in_the_error(tmp_path: Path) -> None:
+    # A helper's trial: a folder named like a corpus file (or one the bot may not read) gave "something
+    # went wrong (IsADirectoryError)", where `meeting-bot index` named the file and what was wrong.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    (corpus / "notes.md").mkdir()
+    line = assert_one_sentence_error(run("ask", "When was the meeting?", CORPUS_DIR=str(corpus)), 1)
+    assert "notes.md" in line and "is a directory" in line and "something went wrong" not in line
+
+
 def test_changed_training_questions_make_the_index_out_of_date(tmp_path: Path) -> None:
     train = tmp_path / "train"
     shutil.copytree(ROOT / "train", train)
