@@ -706,6 +706,10 @@ class Answerer:
             return None
         if earlier.kind == Kind.CHATTER:
             return None
+        if earlier.reply == replies.SEQUEL_END:
+            # Still at the end of the section: said again (a helper's trial: the next "and then?" was
+            # searched as typed and declined as a question the article does not cover).
+            return declined(self.index, query, replies.SEQUEL_END)
         first = earlier.excerpts[0] if earlier.answered and earlier.excerpts else None
         if first is None or first.highlight is None:
             return None

@@ -57,6 +57,10 @@ def test_what_happened_next_bolds_the_line_after_the_one_shown(answerer: Answere
 def test_the_end_of_a_section_says_so(answerer: Answerer) -> None:
     told = answerer.ask("and then?", history=[LETTER, "what happened after", "and then?"])
     assert told.kind == Kind.NOT_COVERED and told.reply == SEQUEL_END and not told.excerpts
+    # ... and says so again when asked again (a helper's trial: it was searched as typed, and declined as a
+    # question the article does not cover).
+    again = answerer.ask("and then?", history=[LETTER, "what happened after", "and then?", "and then?"])
+    assert again.reply == SEQUEL_END and not again.excerpts
 
 
 def test_what_he_said_next_goes_on_with_his_words(answerer: Answerer) -> None:
