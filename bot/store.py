@@ -1063,13 +1063,8 @@ class Store:
 
     def withdraw(self, answer_id: str) -> int:
         """Delete one question (it was deleted on Discord), with the votes on it, and take it out of the
-        histories of the public questions asked after it in its conversation: in the channel or thread its
-        answer went to, and in a thread opened by a question asked by reply to that answer (whose first
-        question reads after it); the rows deleted.
-
-        Histories are kept as words, so the conversation is told by its place: the same words asked by
-        someone else in another thread are theirs (a helper's trial: deleting one took them out of
-        another person's conversation too)."""
+        histories of the public questions asked after it in the same server (a reply to its answer may go
+        on in a thread of its own) or, without one, the same channel; the rows deleted."""
         answer_id = str(answer_id)
         with self._tx("deleting a question") as conn:
             asked = select(
@@ -1085,31 +1080,17 @@ class Store:
             n = conn.execute(delete(votes).where(votes.c.answer_id == answer_id)).rowcount
             conn.execute(delete(answer_sections).where(answer_sections.c.answer_id == answer_id))
             n += conn.execute(delete(answers).where(answers.c.id == answer_id)).rowcount
-            if row.channel_key is None or row.continues:
-                # Nowhere to look (a question from the command line), or "more please", which is no
-                # question: others' conversations keep their requests.
-                return n
-            public_after = answers.c.private.is_(False) & (answers.c.at >= row.at)
-            places = {row.channel_key}
             if row.guild_key is not None:
-                places |= self._reply_threads(
-                    conn, row, public_after & (answers.c.guild_key == row.guild_key)
-                )
-            _drop_from_histories(conn, public_after & answers.c.channel_key.in_(places), {row.question})
+                place = answers.c.guild_key == row.guild_key
+            elif row.channel_key is not None:
+                place = answers.c.channel_key == row.channel_key
+            else:
+                return n
+            if row.continues:  # "more please" is no question: others' conversations keep their requests
+                return n
+            later = place & answers.c.private.is_(False) & (answers.c.at >= row.at)
+            _drop_from_histories(conn, later, {row.question})
         return n
-
-    def _reply_threads(self, conn: Connection, row: Any, where: Any) -> set[str]:
-        """The threads opened by questions asked by reply to `row`'s answer, among the rows `where`
-        selects: a thread opened for a question has its id, and its first question reads after `row`'s
-        (the last of its history)."""
-        found = set()
-        asked = select(answers.c.id, answers.c.channel_key, answers.c.history)
-        for answer_id, channel_key, history in conn.execute(asked.where(where)).all():
-            if not history or history[-1] != row.question or not str(answer_id).isdigit():
-                continue
-            if channel_key == self.place_key("channel", int(answer_id)):
-                found.add(channel_key)
-        return found
 
     # ------------------------------------------------------------ reading
 

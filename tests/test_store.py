@@ -345,51 +345,19 @@ def test_forget_deletes_only_that_users_rows(store: Store) -> None:
 def test_withdraw_deletes_a_question_and_takes_it_out_of_the_histories_after_it(store: Store) -> None:
     # A question deleted on Discord after its answer was posted (bot.chat.asking: `_withdraw`).
     place = {"guild_id": 1, "channel_id": 7, "private": False, "surface": "mention"}
-    record(store, "101", ALICE, "secret question", **place)
-    record(store, "102", BOB, "and where?", history=["secret question"], **{**place, "surface": "thread"})
-    record(store, "103", BOB, "secret question", history=["secret question"], surface="dm")  # a DM: his own
-    # A reply to its answer, going on in a thread of its own (whose id is the reply's), and a question
-    # asked in that thread after it; the same words in another server.
-    record(store, "104", CAROL, "what now?", history=["secret question"], **{**place, "channel_id": 104})
-    record(
-        store,
-        "105",
-        BOB,
-        "and then?",
-        history=["secret question", "what now?"],
-        **{**place, "channel_id": 104},
-    )
-    record(
-        store,
-        "106",
-        CAROL,
-        "what now?",
-        history=["secret question"],
-        **{**place, "guild_id": 2, "channel_id": 106},
-    )
-    store.vote("101", BOB, 1)
-    assert store.withdraw("101") == 2  # the question and the vote on it
+    record(store, "q1", ALICE, "secret question", **place)
+    record(store, "q2", BOB, "and where?", history=["secret question"], **{**place, "surface": "thread"})
+    record(store, "q3", BOB, "secret question", history=["secret question"], surface="dm")  # a DM: his own
+    # A reply to its answer, going on in a thread of its own: the same server, another channel.
+    record(store, "q4", CAROL, "what now?", history=["secret question"], **{**place, "channel_id": 8})
+    record(store, "q5", CAROL, "what now?", history=["secret question"], **{**place, "guild_id": 2})
+    store.vote("q1", BOB, 1)
+    assert store.withdraw("q1") == 2  # the question and the vote on it
     rows = {r["id"]: r for r in store.dump_rows()["mb_answers"]}
-    assert sorted(rows) == ["102", "103", "104", "105", "106"] and not store.dump_rows()["mb_votes"]
-    assert rows["102"]["history"] == rows["104"]["history"] == []  # asked after it, in its conversation
-    assert rows["105"]["history"] == ["what now?"]
-    assert rows["103"]["history"] == rows["106"]["history"] == ["secret question"]  # another place's own
-    assert store.withdraw("101") == 0
-
-
-def test_withdraw_leaves_the_same_words_asked_by_someone_else_in_another_thread(store: Store) -> None:
-    # A helper's trial: bob deleted his question, and alice's follow-up to the same words, asked in the
-    # thread opened for hers, lost its history (her "More passages" then searched without it).
-    place = {"guild_id": 1, "private": False, "surface": "mention"}
-    record(store, "201", ALICE, "what about con edison?", channel_id=201, own_thread=True, **place)
-    record(store, "202", BOB, "what about con edison?", channel_id=202, own_thread=True, **place)
-    follow_up = {"channel_id": 201, "history": ["what about con edison?"], **place, "surface": "thread"}
-    record(store, "203", ALICE, "and what did mamdani propose?", **follow_up)
-    record(store, "204", BOB, "and trump?", **{**follow_up, "channel_id": 202})
-    assert store.withdraw("202") == 1
-    rows = {r["id"]: r for r in store.dump_rows()["mb_answers"]}
-    assert rows["203"]["history"] == ["what about con edison?"]  # alice's conversation is her own
-    assert rows["204"]["history"] == []  # bob's follow-up went on from the question he deleted
+    assert sorted(rows) == ["q2", "q3", "q4", "q5"] and not store.dump_rows()["mb_votes"]
+    assert rows["q2"]["history"] == rows["q4"]["history"] == []  # asked after it, in its server
+    assert rows["q3"]["history"] == rows["q5"]["history"] == ["secret question"]  # another place's own
+    assert store.withdraw("q1") == 0
 
 
 def test_the_raw_user_id_is_never_stored(store: Store, db_url: str) -> None:
