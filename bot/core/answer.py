@@ -19,7 +19,7 @@ from bot.core.files import reason
 from bot.core.followup import MAX_HISTORY
 from bot.core.highlight import HighlightModel
 from bot.core.index import REBUILD, Index, IndexCorrupt, load_index
-from bot.core.intents import QUESTION, Intent, IntentModel, IntentReader
+from bot.core.intents import Intent, IntentModel, IntentReader
 from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.language import LanguageReader, proper_names, words_of
 from bot.core.model import RetrievalModel
@@ -475,12 +475,13 @@ class Answerer:
             proper_names(texts), english | (speller.known_words if speller else set())
         )
         # The words of the article's subjects and of the bot itself: the article's, the training questions'
-        # and the message-kind examples' but those of the messages to search, which are mostly about other
-        # subjects ("what is the book 1984 about" made "what's this book about?" a request for the overview).
+        # and the message-kind examples'.
         lexical = self.retriever.lexical
-        examples = zip(intents.keys, intents.kinds, strict=False) if intents is not None else ()
-        replied = [key for key, kind in examples if kind != QUESTION]
-        self._known = lexical.vocabulary | model.asked_words | lexical.words_of(replied)
+        self._known = (
+            lexical.vocabulary
+            | model.asked_words
+            | (lexical.words_of(intents.keys) if intents is not None else frozenset())
+        )
         self._vocabulary = sorted(self._known)  # what a typo may be a typo of
         docs = index.docs.values()
         self._whole = WholeArticle.of(
@@ -519,7 +520,7 @@ class Answerer:
         """Whether the message asks to be told about, or given the gist of, the article itself or the
         meeting as a whole ("tell me more about this story pls", "summarize the oval office meeting";
         bot.core.subjects)."""
-        subject = self._requested(text)
+        subject = self._requested(text) or self._gist_asked(text)
         return bool(subject) and self._whole.asks_for_whole(subject, self.retriever.lexical)
 
     def _other_subject(self, text: str) -> bool:
@@ -527,9 +528,13 @@ class Answerer:
         training questions or the message-kind examples use, nor a typo of one ("info on ethereum",
         "what do you know about bernie sanders", "what is this song about?"); "tell me about yourself" and
         "summarize the artcle" are not."""
-        subject = self._requested(text) or self._spelled(gist_subject(without_filler(text)))
+        subject = self._requested(text) or self._gist_asked(text)
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
         return bool(stems) and unknown_to(stems, self._known, self._vocabulary)
+
+    def _gist_asked(self, text: str) -> str:
+        """What "what is this X about?" asks the gist of, typos repaired ("this song"), or ""."""
+        return self._spelled(gist_subject(without_filler(text)))
 
     def _encode(self, texts: Sequence[str], earlier: set[str]) -> dict[str, np.ndarray]:
         """The texts' vectors in one encoder pass. The earlier messages of a conversation come from the

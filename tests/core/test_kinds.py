@@ -84,10 +84,11 @@ def test_a_summary_of_something_else_is_not_the_articles_overview(answerer: Answ
         ("what do you know about", "help"),
         ("tell me about the article", "overview"),
         # A helper's trial in an ask-channel: "what is this song about?" got the article's overview, for its
-        # likeness to "what is this about?"; "movie" was known from an example of a message to search.
+        # likeness to "what is this about?". The article under other names stays the article (a review).
         ("what is this song about?", "not_covered"),
-        ("what's this movie about lol", "not_covered"),
         ("what is this article about?", "overview"),
+        ("what's the text about", "overview"),
+        ("what is this paragraph about?", "overview"),
         ("what is this about", "overview"),
     ],
 )

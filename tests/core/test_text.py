@@ -213,6 +213,8 @@ def test_the_subject_of_a_request_is_read(text: str, subject: str) -> None:
         ("what is it about", ""),
         ("what did they talk about", ""),  # no gist asked
         ("what is the " + "a " * 2000 + "about", ""),  # long runs: linear, and too long for a subject
+        ("what is the" + "\u3000" * 1980 + " about me", ""),  # spaces that survive cleaning (a review)
+        ("what is the" + " \u3000" * 990 + "x about", "the" + " \u3000" * 990 + "x"),
     ],
 )
 def test_the_subject_of_a_question_asking_what_something_is_about(text: str, subject: str) -> None:
