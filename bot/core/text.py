@@ -262,14 +262,6 @@ _ADDRESS = re.compile(
 _TRAILING = ".,!?;:)'\"”’>"
 
 
-def address_spans(text: str) -> list[tuple[int, int]]:
-    """Where the web and e-mail addresses of a text are (as `plain_markup` reads them, angle brackets
-    around one included), without the spaces before them."""
-    return [
-        (m.start() + len(m.group()) - len(m.group().lstrip(" \t")), m.end()) for m in _ADDRESS.finditer(text)
-    ]
-
-
 def plain_markup(text: str) -> str:
     """Discord's markup off (emphasis, block-quote, heading and subtext marks, code fences), and web and
     e-mail addresses out, unless the message is nothing else: "https://example.org/a when did they

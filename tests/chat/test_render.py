@@ -171,16 +171,22 @@ def test_what_people_type_is_escaped(question: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["https://evil.example/phish", "see <http://x.example/a_b> now", "mail x_y@evil.example"]
+    "question",
+    [
+        "https://evil.example/phish",
+        "see <http://x.example/a_b> now",
+        "1https://evil.example/x",  # glued to a word (a review)
+        "https://evil.example/login?session=" + "A" * 300,  # cut by clip (a review)
+        "[click](https://evil.example)",
+    ],
 )
-def test_an_address_people_type_is_shown_as_code_never_as_a_link(question: str) -> None:
+def test_an_address_people_type_is_never_shown_as_a_link(question: str) -> None:
     # A helper's trial: a question that was only a link was posted back in bold, a link under the bot's
-    # name, where the bot may not embed (Discord makes a link of an address anywhere but in code).
+    # name, where the bot may not embed (Discord makes a link of "scheme://…" in text and embeds alike).
     reply = render_answer(answer(question, [excerpt(1, "Text.")], answered=False))
     for shown in (reply.title, embed_as_text(reply)):
-        outside_code = re.sub(r"`[^`]*`", "", shown)
-        assert "://" not in outside_code and "@evil" not in outside_code, shown
-        assert re.search(r"`(?:https?://|x_y@)[^`\\]+`", shown), shown  # shown whole, unescaped, as code
+        assert "://" not in shown and "[:]//" in shown, shown
+        assert not re.search(r"(?<!\\)\[[^\]]*\]\(", shown), shown  # no masked link either
 
 
 def test_more_passages_continue_the_numbering() -> None:
