@@ -128,7 +128,8 @@ def answer_json(answer: Answer) -> dict:
         "examples": list(answer.examples),
         "truncated": answer.truncated,
         "confidence": answer.confidence,
-        "sure": answer.sure,  # sure enough to answer unasked in an ask-channel
+        "sure": answer.sure,  # the abstainer's stricter bar, for answering unasked in an ask-channel
+        "named": answer.named,  # ... where the question must also name something of the article
         "continues": answer.continues,
     }
 

@@ -23,7 +23,7 @@ from bot.launch import _in_import
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ("INDEX_DIR", "CORPUS_DIR", "TRAIN_DIR", "ENCODER_DIR", "ENCODER_THREADS", "LOG_LEVEL")
-ANSWER_KEYS = {"question", "kind", "answered", "reply", "highlight", "excerpts", "truncated", "sure"}
+ANSWER_KEYS = {"question", "kind", "answered", "reply", "highlight", "excerpts", "truncated", "sure", "named"}
 EXCERPT_KEYS = {"rank", "text", "citation", "section", "paragraph", "score", "chunk_id"}
 
 

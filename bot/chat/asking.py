@@ -1313,12 +1313,13 @@ def _as_asked(text: str) -> str:
 
 def channel_wants(answer: Answer, text: str) -> bool:
     """Whether a message in an ask-channel gets a reply. People chat there too, and nobody asked the bot:
-    help and summaries do; a question when it looks like one and the bot is sure the article answers it
+    help and summaries do; a question when it looks like one, names something of the article
+    (`Answer.named`: "what are the rules here?" did not) and the bot is sure the article answers it
     (`Answer.sure`); chatter, other languages and questions the article does not answer never ("anyone up
     for pizza tonight?", "did you guys see the game?")."""
     if answer.kind in (Kind.HELP, Kind.OVERVIEW):
         return True
-    return answer.kind == Kind.ANSWER and answer.sure and looks_like_question(text)
+    return answer.kind == Kind.ANSWER and answer.sure and answer.named and looks_like_question(text)
 
 
 # How many messages a person may have read in ask-channels for each question the cooldown lets them ask.

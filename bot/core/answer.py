@@ -166,6 +166,9 @@ class Answer:
     # An answer sure enough to be given unasked, where people also chat (ask-channels): the abstainer's
     # stricter bar, which answers 95% of the answerable training questions out of fold.
     sure: bool = False
+    # The question names something of the article, or leans on the messages before it: where nobody
+    # asked the bot (ask-channels), only such a question is answered.
+    named: bool = True
     # Declined as a whole, but the first this many excerpts answer parts of the question (the rest are
     # only the closest passages).
     part_answers: int = 0
@@ -275,6 +278,7 @@ def compose(index: Index, retrieval: Retrieval, truncated: bool, hint: bool = Tr
             retrieval.question, near, index, hint, retrieval.partly > 0, retrieval.lacking
         ),
         sure=retrieval.sure,
+        named=retrieval.named,
         part_answers=min(retrieval.partly, len(excerpts)) if not retrieval.answered else 0,
         listed=min(retrieval.listed, len(excerpts) - 1) if retrieval.answered and excerpts else 0,
     )

@@ -15,6 +15,7 @@ import numpy as np
 from bot.core.arithmetic import is_sum
 from bot.core.chunking import Chunk, Sentence
 from bot.core.context import Said, blend
+from bot.core.corpus import OPENING
 from bot.core.diversify import diverse
 from bot.core.embedding import Embedder
 from bot.core.followup import MAX_HISTORY, FollowupReader, ask_again, restated, swap_name
@@ -113,6 +114,9 @@ class Retrieval:
     near: bool = True  # whether the passages are near the question, even when they don't answer it
     supported: int = 0  # how many leading hits support the answer (the rest only on request)
     sure: bool = False  # answered, and sure enough to answer unasked (RetrievalModel.channel_threshold)
+    # The question names something of the article (one of its words, a name, a heading's word), or is read
+    # with the messages before it: where nobody asked the bot, only such a question is answered.
+    named: bool = True
     # Declined as a whole, but the article answers parts of it: the first `partly` hits are their passages.
     partly: int = 0
     # Declined because the passages show the article lacks what is asked: a measure (bot.core.measures),
@@ -157,6 +161,11 @@ class Retriever:
         # The names the article writes, and which of them are the people it quotes (bot.core.speakers).
         self.names = Names.of(texts, self.people)
         self._paragraphs = [paragraph_of(c) for c in index.chunks]  # per chunk (`_near_before`)
+        # The words of the titles and headings, which the passages' own words lack ("what the media missed");
+        # not the label of an opening or of the FAQ ("Frequently Asked Questions": "can I ask a question?").
+        labels = {OPENING} | {c.section for c in index.chunks if c.question}
+        headings = [t for d in index.docs.values() for t in (d.title, *d.sections) if t not in labels]
+        self._heading_stems = self.lexical.content_stems(" ".join(headings))
         # A bold line that ends its paragraph with a colon introduces the paragraphs after it.
         self.lists = Lists(index.chunks, self.lexical.content_stems)
         self.followups = FollowupReader(
@@ -386,8 +395,11 @@ class Retriever:
         )
 
     def _names_the_article(self, question: str) -> bool:
-        """Whether a question has a content word that the article uses (a name, a topic, its words)."""
-        return any(
+        """Whether a question has a content word that the article or its headings use (a name, a topic):
+        "what are the rules here?" and "who can help me?" were answered in an ask-channel, sure, with the
+        opening line and Con Edison's rates (a helper's trial)."""
+        stems = self.lexical.content_stems(question)
+        return bool(stems & self._heading_stems) or any(
             self.lexical.content_stems(w) and self.article_word(w) for w in WORD.findall(fold(question))
         )
 
@@ -647,14 +659,7 @@ class Retriever:
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
         if picked is not None:
             supported = 1  # the other items, or the list's line, do not answer "what was the third issue"
-        # Sure enough to answer unasked (an ask-channel) only when it names something the article speaks
-        # of, or leans on a message that did: "what are the rules here?" and "who can help me?" were
-        # answered there, sure, with the opening line and Con Edison's rates (a helper's trial).
-        sure = (
-            answered
-            and confidence >= self.model.channel_threshold
-            and (bool(context) or self._names_the_article(question))
-        )
+        sure = answered and confidence >= self.model.channel_threshold
         return Retrieval(
             question,
             tuple(hits),
@@ -664,6 +669,7 @@ class Retriever:
             near=near,
             supported=supported,
             sure=sure,
+            named=bool(context) or self._names_the_article(question),
             lacking=lacking,
             listed=len(listed) if answered else 0,  # a decline shows k passages, as ever
         )
