@@ -905,6 +905,11 @@ def test_a_file_that_cannot_be_read_is_named_in_the_error(tmp_path: Path) -> Non
     (corpus / "notes.md").mkdir()
     line = assert_one_sentence_error(run("ask", "When was the meeting?", CORPUS_DIR=str(corpus)), 1)
     assert "notes.md" in line and "is a directory" in line and "something went wrong" not in line
+    # A name with a line break in it stays one line (a review forged a second "error:" line so).
+    (corpus / "notes.md").rmdir()
+    (corpus / "x\nerror: all good.md").mkdir()
+    line = assert_one_sentence_error(run("ask", "When was the meeting?", CORPUS_DIR=str(corpus)), 1)
+    assert "x\\nerror: all good.md" in line
 
 
 def test_changed_training_questions_make_the_index_out_of_date(tmp_path: Path) -> None:
