@@ -1484,10 +1484,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # A file or folder the bot may not read, or a folder where a file was expected: named,
                 # with what is wrong (a helper's trial had "something went wrong (PermissionError)").
                 name = exc.filename if isinstance(exc.filename, str | bytes) else str(exc.filename)
+                # One line, whatever the name: its control characters escaped.
                 shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in os.fsdecode(name))
-                print(
-                    f"error: {shown}: {exc.strerror.lower()}.", file=sys.stderr
-                )  # one line, whatever the name
+                print(f"error: {shown}: {exc.strerror.lower()}.", file=sys.stderr)
                 return EXIT_FAILURE
             return _unexpected(exc)
         print(f"error: the output could not be written: {os.strerror(exc.errno).lower()}.", file=sys.stderr)
