@@ -508,37 +508,36 @@ class Answerer:
             return Intent(Kind.LANGUAGE)
         if is_sum(text, self.retriever.article_word):  # the article works out no sum: declined, no passages
             return Intent(Kind.NOT_COVERED)
-        if self._about_the_article(text):
+        subject = self._subject(text)  # read once, for both checks below
+        if self._about_the_article(subject):
             return Intent(Kind.OVERVIEW)  # "tell me about this story", "summarize the meeting"
         if _SOURCE_ASKED.fullmatch(text):
             return Intent(Kind.HELP)  # "source?": help names the article and how each excerpt is cited
         intent = self.intents.read(text, vector) if self.intents else None
-        if intent is not None and intent.kind in (Kind.HELP, Kind.OVERVIEW) and self._other_subject(text):
+        if intent is not None and intent.kind in (Kind.HELP, Kind.OVERVIEW) and self._other_subject(subject):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
         command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None
         if command and command["word"].casefold() in _BOT_CONTROLS:
             return Intent(Kind.HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
         return intent
 
-    def _about_the_article(self, text: str) -> bool:
-        """Whether the message asks to be told about, or given the gist of, the article itself or the
-        meeting as a whole ("tell me more about this story pls", "summarize the oval office meeting";
-        bot.core.subjects)."""
-        subject = self._requested(text) or self._gist_asked(text)
+    def _subject(self, text: str) -> str:
+        """What a request to be told about something, or "what is this X about?", asks about, typos
+        repaired ("bernie sanders", "this song"); "" for any other message."""
+        return self._requested(text) or self._spelled(gist_subject(without_filler(text)))
+
+    def _about_the_article(self, subject: str) -> bool:
+        """Whether a request's `subject` (`_subject`) is the article itself or the meeting as a whole
+        ("tell me more about this story pls", "summarize the oval office meeting"; bot.core.subjects)."""
         return bool(subject) and self._whole.asks_for_whole(subject, self.retriever.lexical)
 
-    def _other_subject(self, text: str) -> bool:
-        """Whether the message asks to be told about something none of whose words the article, the
-        training questions or the message-kind examples use, nor a typo of one ("info on ethereum",
-        "what do you know about bernie sanders", "what is this song about?"); "tell me about yourself" and
-        "summarize the artcle" are not."""
-        subject = self._requested(text) or self._gist_asked(text)
+    def _other_subject(self, subject: str) -> bool:
+        """Whether a request's `subject` (`_subject`) has no word the article, the training questions or
+        the message-kind examples use, nor a typo of one ("info on ethereum", "what do you know about
+        bernie sanders", "what is this song about?"); "tell me about yourself" and "summarize the artcle"
+        are not."""
         stems = self.retriever.lexical.content_stems(subject) if subject else frozenset()
         return bool(stems) and unknown_to(stems, self._known, self._vocabulary)
-
-    def _gist_asked(self, text: str) -> str:
-        """What "what is this X about?" asks the gist of, typos repaired ("this song"), or ""."""
-        return self._spelled(gist_subject(without_filler(text)))
 
     def _encode(self, texts: Sequence[str], earlier: set[str]) -> dict[str, np.ndarray]:
         """The texts' vectors in one encoder pass. The earlier messages of a conversation come from the

@@ -43,10 +43,8 @@ from bot.core.spelling import Speller
 from bot.core.subjects import date_words
 from bot.core.text import (
     MONTHS,
-    WORD,
     as_question,
     as_request_question,
-    fold,
     versus_as_and,
     without_chat_openers,
     without_filler,
@@ -398,10 +396,7 @@ class Retriever:
         """Whether a question has a content word that the article or its headings use (a name, a topic):
         "what are the rules here?" and "who can help me?" were answered in an ask-channel, sure, with the
         opening line and Con Edison's rates (a helper's trial)."""
-        stems = self.lexical.content_stems(question)
-        return bool(stems & self._heading_stems) or any(
-            self.lexical.content_stems(w) and self.article_word(w) for w in WORD.findall(fold(question))
-        )
+        return self.lexical.coverage(question, self._heading_stems) > 0
 
     def article_word(self, word: str) -> bool:
         """Whether a word (stemmed, unless a function word) is one the article uses."""
