@@ -918,7 +918,7 @@ def test_changed_training_questions_make_the_index_out_of_date(tmp_path: Path) -
     with (train / "questions.jsonl").open("a", encoding="utf-8") as f:
         f.write(json.dumps({"question": "A new training question?", "gold": ["Rent."]}) + "\n")
     line = assert_one_sentence_error(run("ask", "When?", TRAIN_DIR=str(train)), 1)
-    assert "training questions" in line and "meeting-bot index" in line
+    assert "training files" in line and "meeting-bot index" in line
 
 
 @pytest.mark.parametrize("command", [("ask", "When?"), ("index",), ("index", "--if-needed")])

@@ -98,9 +98,26 @@ def training_files(train_dir: Path) -> list[Path]:
     return sorted(train_dir.glob("*.jsonl"))
 
 
-# Hand-written examples that `meeting-bot index` never reads (the quote check's, which chose its thresholds;
-# the check sets, never trained on): changing them does not make the index stale.
+# Hand-written examples that are not training questions: the quote check's, which chose its thresholds,
+# and the check sets, never trained on. Of those, `meeting-bot index` reads only the check sets'
+# answerable lines, to choose the fusion weights with (`check_questions`).
 NOT_INDEX_TRAINING = ("quotes", "checks")
+CHECKS = "checks"
+
+
+def check_questions(train_dir: Path) -> list[Question]:
+    """The answerable lines (`basic`, with gold) of the check sets in TRAIN_DIR/checks, if any; every
+    check set is in the first-contact format (a line that is not says which, and where)."""
+    from bot.core.evaluation import read_contacts
+    from bot.core.training import Question
+
+    files = sorted((train_dir / CHECKS).glob("*.jsonl"))
+    return [
+        Question(c.text, c.gold, kind="check", id=c.id)
+        for f in files
+        for c in read_contacts(f)
+        if c.kind == "basic" and c.gold
+    ]
 
 
 class TrainingFolderMissing(IndexError_):
@@ -108,7 +125,8 @@ class TrainingFolderMissing(IndexError_):
 
 
 def training_hash(train_dir: Path) -> str:
-    """A hash of every training file (questions and message-kind examples), recorded in the manifest;
+    """A hash of every training file (questions, message-kind examples and the check sets, whose answerable
+    lines choose the fusion weights), recorded in the manifest;
     TrainingFolderMissing when there is no such folder (a mistyped TRAIN_DIR built an untrained index,
     and serving called the index out of date)."""
     if not train_dir.is_dir():
@@ -116,7 +134,9 @@ def training_hash(train_dir: Path) -> str:
             f"No training folder at {train_dir}; check TRAIN_DIR (the checkout's train/ is the default)."
         )
     files = (
-        p for p in train_dir.rglob("*.jsonl") if p.relative_to(train_dir).parts[0] not in NOT_INDEX_TRAINING
+        p
+        for p in train_dir.rglob("*.jsonl")
+        if p.relative_to(train_dir).parts[0] not in NOT_INDEX_TRAINING or p.parent == train_dir / CHECKS
     )
     return fingerprint(sorted(files))
 
@@ -264,10 +284,12 @@ def questions_read(questions: Sequence[Question], speller: Speller) -> str:
 
 
 def check_questions_read(paths: Paths, speller: Speller) -> None:
-    """IndexStale unless the index was trained on the training questions as this code reads them."""
+    """IndexStale unless the index was trained on the training questions (and chose its weights on the check
+    questions) as this code reads them."""
     from bot.core.training import read_questions
 
     questions = [q for f in training_files(paths.train) for q in read_questions(f)]
+    questions += check_questions(paths.train)  # read the same way before they choose the fusion weights
     try:
         saved = (paths.index / QUESTIONS_READ).read_text(encoding="utf-8").strip()
     except OSError:
@@ -322,9 +344,11 @@ def rebuild(paths: Paths, progress: Callable[[int], Callable[[int], None]] | Non
             texts = [c.text for c in index.chunks]
             Speller(texts, protected_words(texts, english_words())).save(staging)
             speller = corpus_speller(index)
-            (staging / QUESTIONS_READ).write_text(questions_read(questions, speller) + "\n", encoding="utf-8")
+            checks = check_questions(paths.train)
+            read = questions_read([*questions, *checks], speller)
+            (staging / QUESTIONS_READ).write_text(read + "\n", encoding="utf-8")
             if questions:
-                model, report = train_model(index, embedder, questions, speller=speller)
+                model, report = train_model(index, embedder, questions, speller=speller, checks=checks)
                 log.info("retrieval model trained on %d questions: %s", len(questions), report)
             else:
                 model = RetrievalModel.untrained(index.manifest.dim)

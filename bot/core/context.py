@@ -28,19 +28,26 @@ def blend(
     raw: np.ndarray,
     context: Sequence[Said],
     asked: frozenset[str] = frozenset(),
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """The follow-up's raw vector, BM25 scores of every chunk and word coverage (words of the article or
-    of `asked`), blended with `context`."""
+    searched: LexicalIndex | None = None,
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """The follow-up's raw vector, BM25 scores of every chunk (by `searched`, else `lexical`), word
+    coverage (words of the article or of `asked`) and BM25 scores by `lexical`, blended with `context`."""
     said = [Said(question, 1.0, raw), *context]
     weights = np.array([s.weight for s in said], dtype=np.float32)
     # Dense: the weighted sum of the messages' unit vectors, back on the unit sphere.
     vector = weights @ np.stack([s.raw for s in said])
     vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
-    # BM25: the weighted mean over the messages that have searchable words, so a follow-up
-    # without any ("for how long?") is searched by its context's words alone.
-    scores = np.stack([lexical.scores(s.text) for s in said])
-    has_terms = weights * (scores.max(axis=1) > 0)
-    scores_all = (has_terms @ scores / has_terms.sum()).astype(np.float32) if has_terms.any() else scores[0]
+
+    # BM25: the weighted mean over the messages that have words of the article, so a follow-up without
+    # any ("for how long?", "anything else?") is searched by its context's words alone; by the article's
+    # words, as the training questions' ("else", "example") would make most follow-ups count alone.
+    article_all = np.stack([lexical.scores(s.text) for s in said])
+    has_terms = weights * (article_all.max(axis=1) > 0)
+
+    def mean(scores: np.ndarray) -> np.ndarray:
+        return (has_terms @ scores / has_terms.sum()).astype(np.float32) if has_terms.any() else scores[0]
+
+    article = mean(article_all)
     # Coverage asks whether the words of what is being asked are the article's (or how people ask about
     # it): the mean over the messages that have content words, the follow-up's own counting fully ("and
     # his wife?" is about a wife, whatever came before) and the context's by their weights ("what did he
@@ -50,7 +57,8 @@ def blend(
     has_words = [(s.weight, lexical.coverage(s.text, asked)) for s in said if lexical.content_stems(s.text)]
     total = sum(w for w, _ in has_words)
     coverage = sum(w * c for w, c in has_words) / total if total else 0.0
-    return vector.astype(np.float32), scores_all, coverage
+    found = article if searched is None else mean(np.stack([searched.scores(s.text) for s in said]))
+    return vector.astype(np.float32), found, coverage, article
 
 
 def blended_overlap(

@@ -50,8 +50,13 @@ class Fusion:
             else self.index.vectors_of(positions)
         )
 
-    def score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
-        """Fuse the components given the raw query vector and the BM25 scores of every chunk."""
+    def score(
+        self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float, article: np.ndarray | None = None
+    ) -> Scored:
+        """Fuse the components given the raw query vector and the BM25 scores of every chunk. The
+        abstainer's "lexical" feature reads `article` (BM25 over the passages' own words) when given:
+        the words of the training questions that the fused BM25 also reads are how people ask about
+        anything ("who won", "explain"), no sign that the article answers."""
         q = adapt(raw[None, :], self.model.adapter)[0]
         n = len(self.index.chunks)
         if self._small:
@@ -82,7 +87,8 @@ class Fusion:
         features = np.array(
             [
                 fused[top],
-                *components[:, top],
+                *components[:3, top],
+                float((lexical_all if article is None else article)[positions[top]]),
                 float(raw_chunk.max()),
                 coverage,
                 fused[top] - second,

@@ -537,7 +537,7 @@ def staleness(manifest: Manifest, corpus_digest: str, training_hash: str, model:
     if manifest.model != model:
         return f"it was built with {manifest.model}, not {model}"
     if manifest.training_hash != training_hash:
-        return "the training questions have changed since it was built"
+        return "the training files (questions, message kinds or check sets) have changed since it was built"
     return None
 
 

@@ -42,11 +42,13 @@ _STOPWORDS = frozenset(STOPWORDS_EN)
 class LexicalIndex:
     """A BM25 index over chunk texts that scores a question against every chunk."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], names_from: Sequence[str] | None = None) -> None:
+        """`names_from`: the texts whose capitalised names are matched whole (`_colliding_names`), when
+        not `texts` themselves (passages followed by training questions, which write names in lower case)."""
         # PyStemmer's own word cache is off: it is bounded by words (10,000), not bytes, and every new
         # word of a pasted text went into it. Stemming uncached costs ~0.2 µs a word.
         self._stemmer = Stemmer.Stemmer("english", 0)
-        self._names = self._colliding_names(texts)
+        self._names = self._colliding_names(texts if names_from is None else names_from)
         self._bm25 = bm25s.BM25(method="lucene")
         self._bm25.index([self.terms(t) for t in texts], show_progress=False)
         self._n = len(texts)

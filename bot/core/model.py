@@ -17,6 +17,9 @@ from bot.core.index import REBUILD, Index, IndexCorrupt, IndexMissing, IndexStal
 MODEL_FILE = "retrieval.json"
 ADAPTER_FILE = "adapter.npy"
 EXPANSIONS_FILE = "expansions.npz"
+# The longest training question text kept for BM25 (longer ones are cut at build; a saved one longer is
+# damage: one of 10 MB made every start take 16 s, a review found).
+EXPANSION_TEXT_MAX = 1000
 LINE_ADAPTER_FILE = "line_adapter.npy"
 # The score components that are fused, in the order of RetrievalModel.weights.
 COMPONENTS = ("chunk", "sentence", "question", "lexical")
@@ -55,6 +58,10 @@ class RetrievalModel:
     asked_words: frozenset[str] = frozenset()
     # Answer unasked (in an ask-channel) when P(answerable) >= this: a bar at or above abstain_threshold.
     channel_threshold: float = 0.5
+    # The training questions' texts, one per row of `expansions`: BM25 reads each passage with the words
+    # of the questions it answers (doc2query-style, as the vectors do), so "wat is con ed" finds the
+    # passage whose training questions say "con ed". Empty: BM25 reads the passages alone.
+    expansion_texts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Shared by every thread that answers: its arrays are read-only, as the dataclass is frozen.
@@ -98,6 +105,7 @@ class RetrievalModel:
             "channel_threshold": self.channel_threshold,
             "support_gap": self.support_gap if math.isfinite(self.support_gap) else None,
             "asked_words": sorted(self.asked_words),
+            "expansion_texts": list(self.expansion_texts),
         }
         (folder / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
@@ -114,6 +122,11 @@ class RetrievalModel:
                     f"The retrieval model in {folder} was trained by another version of the bot, for other "
                     f"features; rebuild it with `{REBUILD}`."
                 )
+            if "expansion_texts" not in meta:
+                raise IndexStale(
+                    f"The retrieval model in {folder} was trained by another version of the bot, whose "
+                    f"BM25 read the passages alone; rebuild it with `{REBUILD}`."
+                )
             expansions = load_array(folder / EXPANSIONS_FILE)
             return cls(
                 load_array(folder / ADAPTER_FILE).astype(np.float32),
@@ -129,6 +142,7 @@ class RetrievalModel:
                 load_array(folder / LINE_ADAPTER_FILE).astype(np.float32),
                 _words(meta["asked_words"]),
                 float(meta["channel_threshold"]),
+                _texts(meta["expansion_texts"]),
             )
         except LOAD_ERRORS as exc:
             raise IndexCorrupt(
@@ -154,6 +168,8 @@ class RetrievalModel:
             return "it has the wrong number of weights"
         if any(m.ndim != 2 or m.shape[1] != dim for m in (self.expansions, self.refusals)):
             return "its question vectors have the wrong shape"
+        if len(self.expansion_texts) != len(self.expansions):
+            return f"it has {len(self.expansion_texts)} question texts for {len(self.expansions)} questions"
         problem = _pairs_misfit(self.expansion_chunks, len(self.expansions), chunks, "passage")
         if problem:
             return problem
@@ -202,6 +218,15 @@ def _words(value: object) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
         raise Damage("asked_words is not a list of words")
     return frozenset(value)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """The training questions' texts read from model.json (Damage for anything else)."""
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise Damage("expansion_texts is not a list of texts")
+    if any(len(t) > EXPANSION_TEXT_MAX for t in value):
+        raise Damage(f"a question text is longer than {EXPANSION_TEXT_MAX} characters")
+    return tuple(value)
 
 
 def adapt(vectors: np.ndarray, adapter: np.ndarray) -> np.ndarray:

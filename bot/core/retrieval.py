@@ -125,6 +125,20 @@ class Retrieval:
     listed: int = 0
 
 
+def searched_index(index: Index, model: RetrievalModel, article: LexicalIndex) -> LexicalIndex:
+    """BM25 over each passage followed by the texts of the training questions it answers (`article`, the
+    passages alone, when the model carries no texts)."""
+    if not model.expansion_texts:
+        return article
+    asked: list[list[str]] = [[] for _ in index.chunks]
+    for row, chunk in model.expansion_chunks:
+        asked[int(chunk)].append(model.expansion_texts[int(row)])
+    passages = [c.search_text for c in index.chunks]
+    return LexicalIndex(
+        [" ".join([p, *a]) for p, a in zip(passages, asked, strict=True)], names_from=passages
+    )
+
+
 def _overlap(a: Chunk, b: Chunk) -> bool:
     """Whether two chunks share text (chunks overlap by whole sentences)."""
     return a.doc == b.doc and a.start < b.end and b.start < a.end
@@ -151,6 +165,8 @@ class Retriever:
         self.speller = speller.keeping(self.places.names) if speller else None
         self.highlighter = highlighter or HighlightModel.default()
         self.lexical = LexicalIndex([c.search_text for c in index.chunks])
+        # What the fused score's BM25 reads: each passage with the training questions it answers.
+        self.searched = searched_index(index, model, self.lexical)
         self.fusion = Fusion(index, model)
         self.bold_line = Highlighter(index, self.lexical, model, self.highlighter)
         # The people the article quotes (Trump, Mamdani, Bannon): a follow-up may name another instead.
@@ -529,15 +545,22 @@ class Retriever:
     def score(self, question: str, raw: np.ndarray) -> Scored:
         """Fuse the components for every candidate chunk of a question with raw vector `raw`."""
         coverage = self.lexical.coverage(question, self.model.asked_words)
-        return self._score(raw, self.lexical.scores(question), coverage)
+        article = self.lexical.scores(question)
+        searched = article if self.searched is self.lexical else self.searched.scores(question)
+        return self._score(raw, searched, coverage, article)
 
     def score_in_context(self, question: str, raw: np.ndarray, context: Sequence[Said]) -> Scored:
         """Fuse the components for a follow-up blended with the earlier messages it leans on."""
-        return self._score(*blend(self.lexical, question, raw, context, self.model.asked_words))
+        return self._score(
+            *blend(self.lexical, question, raw, context, self.model.asked_words, self.searched)
+        )
 
-    def _score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float) -> Scored:
-        """Fuse the components given the raw query vector and the BM25 scores of every chunk."""
-        return self.fusion.score(raw, lexical_all, coverage)
+    def _score(
+        self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float, article: np.ndarray
+    ) -> Scored:
+        """Fuse the components given the raw query vector and the BM25 scores of every chunk (as searched,
+        and by the article's words alone)."""
+        return self.fusion.score(raw, lexical_all, coverage, article)
 
     def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
         """Rank chunks for a question whose raw (unadapted) vector is already computed."""

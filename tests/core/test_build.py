@@ -205,3 +205,32 @@ def test_a_training_folder_may_hold_suggestions_a_read_me_and_hidden_files_witho
         no_training_folder(train)  # a check set is never trained on
     (train / "questions.jsonl").write_text("")
     no_training_folder(train)
+
+
+def test_the_check_sets_answerable_lines_are_read_and_hashed(tmp_path: Path) -> None:
+    """`meeting-bot index` reads the check sets' answerable lines (for the fusion weights only), so a
+    change to them makes the index out of date; the quote check's examples do not."""
+    from bot.core.build import check_questions, training_hash
+
+    train = tmp_path / "train"
+    (train / "checks").mkdir(parents=True)
+    (train / "quotes").mkdir()
+    (train / "questions.jsonl").write_text('{"question": "q?", "gold": ["x"]}\n')
+    lines = [
+        {"id": "a", "question": "when did it open?", "kind": "basic", "gold": ["opened"]},
+        {"id": "b", "question": "who won the cup?", "kind": "off_topic"},
+        {"id": "c", "question": "hi", "kind": "intent", "expect": ["chatter"]},
+    ]
+    (train / "checks" / "set.jsonl").write_text("".join(json.dumps(d) + "\n" for d in lines))
+    (train / "checks" / "notes.md").write_text("not a check set")
+    read = check_questions(train)
+    assert [(q.text, q.gold) for q in read] == [("when did it open?", ("opened",))]
+    before = training_hash(train)
+    (train / "quotes" / "quotes.jsonl").write_text("{}\n")
+    assert training_hash(train) == before
+    (train / "checks" / "set.jsonl").write_text(json.dumps(lines[0]) + "\n")
+    assert training_hash(train) != before
+    assert check_questions(tmp_path / "none") == []
+    (train / "checks" / "bad.jsonl").write_bytes(b"\xff\xfe{not json")
+    with pytest.raises(ValueError, match="bad.jsonl.*not UTF-8"):
+        check_questions(train)  # a damaged check set is named, not skipped

@@ -187,7 +187,7 @@ def test_a_fresh_manifest_has_no_staleness_reason(manifest: Manifest) -> None:
         pytest.param({"corpus_hash": "0" * 64}, "corpus has changed", id="corpus"),
         pytest.param({"chunker_version": "0"}, "chunker has changed", id="chunker"),
         pytest.param({"model": "some/other-model"}, "built with some/other-model", id="model"),
-        pytest.param({"training_hash": "other"}, "training questions have changed", id="training"),
+        pytest.param({"training_hash": "other"}, "message kinds or check sets", id="training"),
         pytest.param({"format": FORMAT_VERSION + 1}, "another version", id="format"),
     ],
 )
@@ -217,7 +217,7 @@ def test_check_fresh_after_a_corpus_edit_raises_index_stale_with_the_fix(
 @pytest.mark.parametrize(
     ("training", "model", "reason"),
     [
-        pytest.param("different", None, "training questions", id="training"),
+        pytest.param("different", None, "training files", id="training"),
         pytest.param(TRAINING, MODEL_NAME, "built with", id="model"),
     ],
 )
@@ -281,6 +281,32 @@ def test_the_retrieval_model_round_trips(index_dir: Path, fake_embedder: Embedde
     assert loaded.weights == model.weights
     assert loaded.abstain_weights == model.abstain_weights
     assert (loaded.abstain_bias, loaded.abstain_threshold) == (model.abstain_bias, model.abstain_threshold)
+
+
+def test_the_training_question_texts_round_trip_and_are_checked(
+    index_dir: Path, fake_embedder: Embedder
+) -> None:
+    """BM25 reads them with the passages. A model saved before they were kept asks for a rebuild (its
+    weights were chosen for BM25 over the passages alone); a text too long, or one too few, is damage."""
+    untrained = RetrievalModel.untrained(fake_embedder.dim)
+    vectors = np.zeros((2, fake_embedder.dim), np.float32)
+    model = dataclasses.replace(untrained, expansions=vectors, expansion_texts=("when?", "who?"))
+    model.save(index_dir)
+    assert RetrievalModel.load(index_dir).expansion_texts == ("when?", "who?")
+    meta = json.loads((index_dir / MODEL_FILE).read_text(encoding="utf-8"))
+    for damaged in ([1, 2], "when?", ["x" * 1001, "who?"]):
+        meta["expansion_texts"] = damaged
+        (index_dir / MODEL_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        with pytest.raises(IndexCorrupt, match="meeting-bot index"):
+            RetrievalModel.load(index_dir)
+    del meta["expansion_texts"]
+    (index_dir / MODEL_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(IndexStale, match="another version of the bot.*meeting-bot index"):
+        RetrievalModel.load(index_dir)
+    for texts in (("when?",), ()):
+        misfit = dataclasses.replace(model, expansion_texts=texts)
+        problem = misfit._misfit(fake_embedder.dim, 1, 1) or ""
+        assert f"{len(texts)} question texts for 2 questions" in problem
 
 
 @pytest.mark.parametrize("words", ["rent", {"a": 1}, [1, None], None])

@@ -33,3 +33,14 @@ def test_words_that_are_no_names_are_stemmed() -> None:
     lexical = LexicalIndex(TEXTS)
     assert lexical.terms("plans building") == lexical.terms("plan builds") == ["plan", "build"]
     assert lexical.content_stems("housing") == lexical.content_stems("housed") == {"hous"}
+
+
+def test_names_may_be_read_from_other_texts_than_those_searched() -> None:
+    """The searched BM25 reads passages followed by training questions, which write "white house" in lower
+    case: its names are the passages', so "housing" still does not find the White House (a review)."""
+    passages = ["The White House hosted the talks.", "Housing costs rose again."]
+    searched = [f"{passages[0]} what did the white house say", f"{passages[1]} is housing cheaper"]
+    assert LexicalIndex(searched)._names == frozenset()
+    guarded = LexicalIndex(searched, names_from=passages)
+    assert guarded._names == frozenset({"house"})
+    assert guarded.scores("housing")[0] == 0 and guarded.scores("housing")[1] > 0

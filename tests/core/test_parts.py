@@ -123,7 +123,7 @@ def test_a_parts_passage_is_shown_from_outside_the_hits_and_alike_at_any_depth(
 ) -> None:
     # A review found the second part's passage missing: the whole question did not rank it in its first three.
     deep = [e.chunk_id for e in answerer.ask(question, k=10).shown]
-    assert len(deep) == 2
+    assert len(deep) >= 2  # each part's passage (a third may answer a part too: the opening's "communist")
     for k in (1, 2, 3):
         assert [e.chunk_id for e in answerer.ask(question, k=k).shown] == deep[:k]
 

@@ -152,3 +152,87 @@ def test_more_passages_win_only_clearly() -> None:
     clearly = same.copy()
     clearly[:40, 0] = False
     assert _simplest_that_is_not_clearly_beaten({1: clearly, 3: same}) == 3
+
+
+def test_bm25_reads_each_passage_with_the_training_questions_it_answers(
+    fair_index: Index, fake_embedder: Embedder
+) -> None:
+    """A word only the training questions use ("colour", "purpose") finds the passage they ask about, for
+    the fused score; the abstainer's lexical feature still reads the passages' own words."""
+    from bot.core.retrieval import Retriever
+
+    model, _ = train_model(fair_index, fake_embedder, questions())
+    assert len(model.expansion_texts) == len(model.expansions) == len(ASKED)
+    r = Retriever(fair_index, fake_embedder, model)
+    ribbon = next(i for i, c in enumerate(fair_index.chunks) if "red ribbon" in c.text)
+    assert not r.lexical.scores("colour").any()  # not a word of the fair
+    searched = r.searched.scores("colour")
+    assert searched.argmax() == ribbon and searched[ribbon] > 0
+    raw = fake_embedder.encode(["colour"])[0]
+    s = r.score("colour", raw)
+    assert s.components[3].max() > 0  # the fused BM25: the question's word is a training question's
+    assert s.features[FEATURES.index("lexical")] == 0.0  # the article's own words: none
+
+
+def test_untrained_models_read_the_passages_alone(fair_index: Index, fake_embedder: Embedder) -> None:
+    from bot.core.model import RetrievalModel
+    from bot.core.retrieval import Retriever
+
+    r = Retriever(fair_index, fake_embedder, RetrievalModel.untrained(fake_embedder.dim))
+    assert r.searched is r.lexical
+
+
+def test_fold_models_know_only_their_own_folds_question_texts(
+    fair_index: Index, fake_embedder: Embedder
+) -> None:
+    from bot.core.training import AdapterSettings, fold_models, training_set
+
+    t = training_set(fair_index, fake_embedder, questions(), seed=0)
+    models, _ = fold_models(fair_index, fake_embedder, t, AdapterSettings())
+    for f, fold_model in enumerate(models):
+        kept = [q.text for q, g in zip(t.answerable, t.folds, strict=True) if g != f]
+        assert list(fold_model.expansion_texts) == kept
+
+
+def test_the_check_questions_join_the_choice_of_fusion_weights() -> None:
+    """Two chunks, two components: out of fold the first component ranks the gold first for two questions
+    and the second for one; three check questions side with the second, which then wins."""
+    from bot.core.training import choose_weights
+
+    def comps(firsts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        # One question per entry: component `first` scores the gold chunk (the second, so that a tie
+        # misses) 1 and the other chunk 0; the other component the other way round.
+        c = np.zeros((len(firsts), len(COMPONENTS), 2), np.float32)
+        for i, first in enumerate(firsts):
+            c[i, first, 1] = c[i, 1 - first, 0] = 1.0
+        return c, np.tile(np.array([False, True]), (len(firsts), 1))
+
+    oof = comps([0, 0, 1])
+    alone, _ = choose_weights(*oof)
+    assert alone[0] > alone[1]
+    with_checks, hit1 = choose_weights(*oof, checks=comps([1, 1, 1]))
+    assert with_checks[1] > with_checks[0]
+    assert hit1 == pytest.approx(1 / 3)  # the figure reported is still the out-of-fold one
+    # Many check questions count, together, as much as the training questions: 3 against 2 out of fold.
+    outweighed, _ = choose_weights(*comps([0, 0, 0, 0, 0, 1]), checks=comps([1] * 30 + [0] * 20))
+    assert outweighed[0] > outweighed[1]
+
+
+def test_a_check_question_whose_gold_is_in_no_passage_is_left_out(
+    fair_index: Index, fake_embedder: Embedder
+) -> None:
+    """Found first by any weights, it would only flatter them."""
+    from bot.core.training import check_components
+
+    model, _ = train_model(fair_index, fake_embedder, questions())
+    checks = [
+        Question("who cut it?", ("The mayor cut a red ribbon",)),
+        Question("what?", ("not in the fair",)),
+    ]
+    comps, gold = check_components(fair_index, fake_embedder, model, checks)
+    assert comps.shape == (1, len(COMPONENTS), len(fair_index.chunks)) and gold.shape == (
+        1,
+        len(fair_index.chunks),
+    )
+    empty, none = check_components(fair_index, fake_embedder, model, checks[1:])
+    assert empty.shape[0] == none.shape[0] == 0
