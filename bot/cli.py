@@ -943,20 +943,27 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 # The scale test's synthetic index holds 384 float32s a chunk: 5 million are about 7.7 GB.
 MAX_SCALE = 5_000_000
+# Each run starts fresh processes (about 6 s for both paths); the memory test reads about 37 questions
+# a second. Past these, a typo ran until stopped.
+MAX_RUNS = 100
+MAX_RSS_QUESTIONS = 1_000_000
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Measure cold start, latency, throughput and memory against the plain approach."""
     from bot.bench import RSS_FIRST, run_bench
 
-    if args.runs < 1:
-        raise UserError("--runs must be at least 1.", EXIT_USAGE)
+    if not 1 <= args.runs <= MAX_RUNS:
+        raise UserError(f"--runs must be at least 1 and at most {MAX_RUNS}.", EXIT_USAGE)
     if not 0 <= args.scale <= MAX_SCALE:  # 100 billion ran until stopped (a trial)
         raise UserError(
             f"--scale must be 0 (skip the scale test) or more chunks, at most {MAX_SCALE:,}.", EXIT_USAGE
         )
-    if args.rss_questions and args.rss_questions <= RSS_FIRST:
-        raise UserError(f"--rss-questions must be 0 (skip it) or more than {RSS_FIRST}.", EXIT_USAGE)
+    if args.rss_questions and not RSS_FIRST < args.rss_questions <= MAX_RSS_QUESTIONS:
+        raise UserError(
+            f"--rss-questions must be 0 (skip it) or more than {RSS_FIRST}, at most {MAX_RSS_QUESTIONS:,}.",
+            EXIT_USAGE,
+        )
     return run_bench(settings, args)
 
 

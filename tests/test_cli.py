@@ -1166,6 +1166,20 @@ def test_bench_with_a_negative_scale_is_a_usage_error() -> None:
     assert "at most 5,000,000" in assert_one_sentence_error(run("bench", "--scale", "100000000000"), 2)
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--runs", "0", "at most 100"),
+        ("--runs", "1000000", "at most 100"),  # ran until stopped
+        ("--rss-questions", "50", "more than 100"),
+        ("--rss-questions", "10000000000", "at most 1,000,000"),
+    ],
+)
+def test_bench_counts_out_of_bounds_are_usage_errors(flag: str, value: str, said: str) -> None:
+    message = assert_one_sentence_error(run("bench", flag, value), 2)
+    assert flag in message and said in message
+
+
 @pytest.mark.parametrize("blank", ["\u034f", "\u3164", "\u2800 \u115f", "@everyone", "<@123> \u200b"])
 def test_a_question_of_blank_letters_is_empty(blank: str) -> None:
     message = assert_one_sentence_error(run("ask", blank), 2)
