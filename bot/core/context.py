@@ -57,7 +57,11 @@ def blend(
     has_words = [(s.weight, lexical.coverage(s.text, asked)) for s in said if lexical.content_stems(s.text)]
     total = sum(w for w, _ in has_words)
     coverage = sum(w * c for w, c in has_words) / total if total else 0.0
-    found = article if searched is None else mean(np.stack([searched.scores(s.text) for s in said]))
+    found = (
+        article
+        if searched is None or searched is lexical
+        else mean(np.stack([searched.scores(s.text) for s in said]))
+    )
     return vector.astype(np.float32), found, coverage, article
 
 

@@ -50,11 +50,9 @@ class Fusion:
             else self.index.vectors_of(positions)
         )
 
-    def score(
-        self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float, article: np.ndarray | None = None
-    ) -> Scored:
+    def score(self, raw: np.ndarray, lexical_all: np.ndarray, coverage: float, article: np.ndarray) -> Scored:
         """Fuse the components given the raw query vector and the BM25 scores of every chunk. The
-        abstainer's "lexical" feature reads `article` (BM25 over the passages' own words) when given:
+        abstainer's "lexical" feature reads `article` (BM25 over the passages' own words):
         the words of the training questions that the fused BM25 also reads are how people ask about
         anything ("who won", "explain"), no sign that the article answers."""
         q = adapt(raw[None, :], self.model.adapter)[0]
@@ -88,7 +86,7 @@ class Fusion:
             [
                 fused[top],
                 *components[:3, top],
-                float((lexical_all if article is None else article)[positions[top]]),
+                float(article[positions[top]]),
                 float(raw_chunk.max()),
                 coverage,
                 fused[top] - second,
