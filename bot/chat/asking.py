@@ -62,7 +62,7 @@ from bot.core.suggest import (
     keep_answered,
     read_written,
 )
-from bot.core.text import cut_at_word, remove_invisible, replace_controls
+from bot.core.text import cut_at_word, hide_spoilers, remove_invisible, replace_controls
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -1306,9 +1306,10 @@ def _reads_as(text: str, question: str) -> bool:
 def _as_asked(text: str) -> str:
     """A message's words as asking cleans them; "" when none is left."""
     try:
-        return clean_question(text).text
+        asked = clean_question(text)
     except BadQuestion:
         return ""
+    return asked.said or asked.text  # as an answer names its question (`Query.as_said`)
 
 
 def channel_wants(answer: Answer, text: str) -> bool:
@@ -1422,7 +1423,8 @@ def thread_name(question: str) -> str:
     """A thread title from the question: one line, at most 100 characters (cut between words), never empty,
     shown as it reads (no bidirectional override reversing it, no invisible characters) and naming no one
     (`@everyone` and `<@&id>` are written out, not mentions: a title is seen by the whole channel)."""
-    name = " ".join(escape_mentions(remove_invisible(replace_controls(question))).split()) or "Question"
+    name = " ".join(escape_mentions(remove_invisible(replace_controls(hide_spoilers(question)))).split())
+    name = name or "Question"
     return name if len(name) <= THREAD_NAME_MAX else cut_at_word(name, THREAD_NAME_MAX - 1) + "…"
 
 

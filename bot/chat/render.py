@@ -11,7 +11,7 @@ from bot.core.kinds import Kind
 from bot.core.paragraphs import FullParagraph
 from bot.core.quotes import QuoteCheck, SpanCheck, difference_note, speaker_note, too_short_note
 from bot.core.replies import MORE_ANSWERING, MORE_CLOSEST, NOT_COVERED, NOT_COVERED_ALL, UNSURE
-from bot.core.text import cut_at_word
+from bot.core.text import cut_at_word, hide_spoilers
 from bot.store import UsageReport
 
 # Discord's limits (discord-api-docs, "Embed Limits" and "Create Message").
@@ -137,7 +137,8 @@ def render_answer(answer: Answer, shown_from: int = 0) -> discord.Embed:
 
     With `shown_from`, only the excerpts after the first `shown_from` (for "More passages").
     """
-    title = clip(safe(answer.continues or answer.question), TITLE_MAX)
+    # The question as asked, its spoilers hidden: the asker hid those words from the channel.
+    title = clip(safe(hide_spoilers(answer.continues or answer.question)), TITLE_MAX)
     if answer.continues:  # "more please": the next passages of the earlier question, or of the article
         description = safe(answer.reply or "")
         colour = ANSWER_COLOUR if answer.answered or answer.kind == Kind.OVERVIEW else ABSTAIN_COLOUR
@@ -258,7 +259,7 @@ def render_report(report: UsageReport) -> discord.Embed:
     embed.add_field(
         name="Votes per cited section", value=clip(votes or "none yet", FIELD_VALUE_MAX), inline=False
     )
-    gaps = "\n".join(f"{g.count}× {safe(g.question)}" for g in report.top_unanswered[:10])
+    gaps = "\n".join(f"{g.count}× {safe(hide_spoilers(g.question))}" for g in report.top_unanswered[:10])
     embed.add_field(
         name="Most asked, not in the article", value=clip(gaps or "none yet", FIELD_VALUE_MAX), inline=False
     )

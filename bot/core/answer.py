@@ -31,6 +31,7 @@ from bot.core.sequel import asks_what_came_next, line_after, line_of
 from bot.core.spelling import Speller
 from bot.core.subjects import WholeArticle, unknown_to
 from bot.core.text import (
+    SPOILER,
     cut_at_word,
     gist_subject,
     has_lone_surrogates,
@@ -95,10 +96,12 @@ class UnreadableQuestion(BadQuestion):
 
 @dataclass(frozen=True)
 class Asked:
-    """A question's text cleaned and cut to length."""
+    """A question's text cleaned and cut to length; `said`, when it hid words as a spoiler, the same with
+    those kept between "||" marks (what may be shown of it: `hide_spoilers`)."""
 
     text: str
     truncated: bool
+    said: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ class Query:
     history: tuple[str, ...] = ()
     k: int = DEFAULT_K
     truncated: bool = False
+    # The messages (this one or earlier ones) that hid words as a spoiler: (text, as said with its "||").
+    # The answer's question and what it continues are given as said, so that what shows them can hide them.
+    spoilers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, question: str, history: Sequence[str] = (), k: int = DEFAULT_K) -> Query:
@@ -118,8 +124,18 @@ class Query:
         said before: alone it asks nothing of the article (a trial found one after a question shown the
         passages nearest that question)."""
         asked = clean_question(question)
-        earlier = () if only_addresses(asked.text) else tuple(clean_history(history))
-        return cls(asked.text, earlier, max(1, min(MAX_K, int(k))), asked.truncated)
+        earlier = () if only_addresses(asked.text) else tuple(_cleaned(history))
+        spoilers = tuple((a.text, a.said) for a in (*earlier, asked) if a.said is not None)
+        texts = tuple(a.text for a in earlier)
+        return cls(asked.text, texts, max(1, min(MAX_K, int(k))), asked.truncated, spoilers)
+
+    def as_said(self, answer: Answer) -> Answer:
+        """The answer with its question, and what it continues, as they were said (spoilers marked)."""
+        if not self.spoilers:
+            return answer
+        said = dict(self.spoilers)
+        continues = None if answer.continues is None else said.get(answer.continues, answer.continues)
+        return replace(answer, question=said.get(answer.question, answer.question), continues=continues)
 
 
 @dataclass(frozen=True)
@@ -199,6 +215,7 @@ def clean_question(text: str) -> Asked:
     truncated = len(text) > MAX_QUESTION_CHARS
     if truncated:
         text = cut_at_word(text, MAX_QUESTION_CHARS)
+    marked = text
     text = plain_markup(text).strip()  # on at most MAX_QUESTION_CHARS characters: its patterns look ahead
     if all(is_invisible(c) for c in text):
         # "@everyone" alone was "empty" with no word of why (a trial): say what was taken out.
@@ -206,17 +223,22 @@ def clean_question(text: str) -> Asked:
             "The question is empty once mentions, markup and invisible characters are left out; "
             "type a question about the meeting."
         )
-    return Asked(text, truncated)
+    said = plain_markup(marked, keep_spoilers=True).strip() if SPOILER in marked else text
+    return Asked(text, truncated, said if said != text else None)
 
 
 def clean_history(history: Sequence[str]) -> list[str]:
     """Earlier messages cleaned like questions; blank or unreadable ones dropped (nothing to lean on)."""
+    return [a.text for a in _cleaned(history)]
+
+
+def _cleaned(history: Sequence[str]) -> list[Asked]:
     if isinstance(history, str):
         raise TypeError("history is a sequence of messages, not one string")
     out = []
     for message in history:
         try:
-            out.append(clean_question(message).text)
+            out.append(clean_question(message))
         except BadQuestion:
             continue
     return out
@@ -642,7 +664,8 @@ class Answerer:
                     # Declined, and more likely another language than English: the language note.
                     answered = fixed_reply(self.index, q.text, q.truncated, Kind.LANGUAGE)
                 answers[i] = answered if n is None else continuation(answered, queries[i], n)
-        return answers  # type: ignore[return-value]  # every slot is filled
+        # Every slot is filled; each answer names its question as it was said (spoilers marked).
+        return [q.as_said(a) for q, a in zip(queries, answers, strict=True)]  # type: ignore[arg-type]
 
     def _unsearched(self, query: Query, intent: Intent | None) -> Answer | None:
         """The reply to a message read as `intent` (`read`), or None for a question to search."""

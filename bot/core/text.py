@@ -243,8 +243,17 @@ def _undecorated(m: re.Match[str]) -> str:
 # "__init__.py" are not emphasis, nor is a marked run without a letter ("2 *3* 4"). Bounded, so that a
 # run of markers costs little.
 _EMPHASIS = re.compile(
-    r"(?<![^\s(\[\"'“‘])(\*\*|\*|__|_|~~|\|\||```|``|`)(?=\S)([^\n]{1,300}?)(?<=\S)\1(?![\w*_~|`]|\.\w)"
+    r"(?<![^\s(\[\"'“‘\ue000])(\*\*|\*|__|_|~~|\|\||```|``|`)(?=\S)([^\n]{1,300}?)(?<=\S)\1"
+    r"(?![\w*_~|`]|\.\w)"
 )
+# A spoiler kept through `plain_markup` is held between these two private-use characters while the
+# other marks come off (the first opens a word, as a space does), then marked again with "||".
+_SPOILER_OPEN, _SPOILER_CLOSE = "\ue000", "\ue001"
+SPOILER = "||"
+# A spoiler as `plain_markup` keeps it, and what is shown in its place where the words would be seen by
+# others unhidden (a title, a thread's name, a report): the asker hid them from the channel.
+_KEPT_SPOILER = re.compile(r"\|\|(?=\S)[^\n]*?(?<=\S)\|\|")
+HIDDEN = "▒▒▒"
 # A line's block-quote, heading or subtext mark ("> ", "## ", "-# ") before a word ("> 100 people" is
 # no quote), and a line that only opens or closes a code block.
 _LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_])", re.MULTILINE)
@@ -262,16 +271,26 @@ _ADDRESS = re.compile(
 _TRAILING = ".,!?;:)'\"”’>"
 
 
-def plain_markup(text: str) -> str:
+def plain_markup(text: str, keep_spoilers: bool = False) -> str:
     """Discord's markup off (emphasis, block-quote, heading and subtext marks, code fences), and web and
     e-mail addresses out, unless the message is nothing else: "https://example.org/a when did they
-    meet?" asks "when did they meet?"."""
+    meet?" asks "when did they meet?". With `keep_spoilers`, a spoiler keeps its "||" marks (the words
+    inside lose theirs): what may be shown of the question, through `hide_spoilers`."""
+    if keep_spoilers:
+        text = text.replace(_SPOILER_OPEN, "").replace(_SPOILER_CLOSE, "")
+    unmarked = _kept_spoiler if keep_spoilers else _unemphasised
     text = _FENCE.sub("", text)
     for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
-        text = _EMPHASIS.sub(_unemphasised, text)
+        text = _EMPHASIS.sub(unmarked, text)
     text = _LINE_MARK.sub("", text)
     without = _without_addresses(text)
-    return without if any(c.isalnum() for c in without) else text
+    text = without if any(c.isalnum() for c in without) else text
+    return text.replace(_SPOILER_OPEN, SPOILER).replace(_SPOILER_CLOSE, SPOILER) if keep_spoilers else text
+
+
+def hide_spoilers(text: str) -> str:
+    """The text with each spoiler ("||words||", as `plain_markup` keeps it) shown as HIDDEN."""
+    return _KEPT_SPOILER.sub(HIDDEN, text) if SPOILER in text else text
 
 
 def only_addresses(text: str) -> bool:
@@ -286,6 +305,13 @@ def _without_addresses(text: str) -> str:
 def _unemphasised(m: re.Match[str]) -> str:
     inner = m.group(2)
     return inner if any(c.isalpha() for c in inner) else m.group()
+
+
+def _kept_spoiler(m: re.Match[str]) -> str:
+    """As `_unemphasised`, but a spoiler is held between the private-use marks."""
+    if m.group(1) != SPOILER or not any(c.isalpha() for c in m.group(2)):
+        return _unemphasised(m)
+    return f"{_SPOILER_OPEN}{m.group(2)}{_SPOILER_CLOSE}"
 
 
 def _unaddressed(m: re.Match[str]) -> str:

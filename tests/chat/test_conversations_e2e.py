@@ -25,6 +25,7 @@ from bot.config import ROOT, Settings
 from bot.core.answer import Answerer
 from bot.core.build import Paths
 from bot.core.loading import load_answerer
+from bot.core.text import HIDDEN
 from bot.store import DB_FILE, Store, default_url, open_store
 from tests.chat.bots import bot_for, counted, is_followup, settings
 from tests.fakediscord import (
@@ -74,6 +75,36 @@ async def test_a_mention_opens_a_thread_and_a_follow_up_there_uses_the_context(f
         assert follow.path == f"/channels/{thread_id}/messages"
         embed = follow.json["embeds"][0]
         assert "co-op" in embed["fields"][0]["value"]
+
+
+async def test_words_hidden_as_a_spoiler_are_read_but_never_shown_unhidden(fake, answerer, tmp_path):
+    """A noticed fault: a question's spoiler ("||Mamdani||") was answered with its words shown plainly in
+    the answer's title and the thread's name, to the whole channel, and in the title of "more please"."""
+    bot = bot_for(tmp_path, answerer, cooldown_questions=100)
+    async with running_bot(fake, bot):
+        msg, answer, thread_req = await ask_by_mention(fake, "what did ||Mamdani|| propose on energy costs?")
+        shown = f"what did {HIDDEN} propose on energy costs?"
+        assert thread_req is not None and thread_req.json["name"] == shown
+        embed = answer.json["embeds"][0]
+        assert embed["title"] == shown
+        assert "co-op" in embed["fields"][0]["value"]  # the hidden words were read
+        thread_id = str(msg["id"])
+        n = len(fake.requests)
+        await fake.send_message("more please", channel_id=thread_id, mentions=[])
+        more = await fake.wait_for_request(with_embed, start=n)
+        assert more.json["embeds"][0]["title"] == shown
+        posted = [r.json for r in fake.requests if r.method != "GET" and isinstance(r.json, dict)]
+        titles = [e.get("title", "") for p in posted for e in p.get("embeds") or []] + [
+            p["name"] for p in posted if "name" in p
+        ]
+        assert titles and not any("Mamdani" in t for t in titles)
+        # The same words again, spoiler and all, are no edit to answer.
+        n = len(fake.requests)
+        await fake.edit_message(
+            msg["id"], f"<@{fake.bot_id}> what did ||**Mamdani**|| propose on energy costs?"
+        )
+        await asyncio.sleep(0.5)
+        assert fake.requests[n:] == []
 
 
 async def test_a_long_question_names_its_thread_within_100_characters(fake, answerer, tmp_path):

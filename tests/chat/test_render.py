@@ -36,6 +36,7 @@ from bot.core.answer import Answer, Excerpt, Source
 from bot.core.paragraphs import FullParagraph
 from bot.core.quotes import QuoteCheck, SpanCheck
 from bot.core.replies import NOT_COVERED_ALL, UNSURE
+from bot.core.text import HIDDEN
 from bot.store import DayCount, SectionVotes, UnansweredGroup, UsageReport
 
 
@@ -222,6 +223,22 @@ def test_paragraph_and_report_fit() -> None:
         more_requests=10**15,
     )
     assert_fits(render_report(report).to_dict())
+
+
+def test_the_report_hides_what_askers_hid_as_a_spoiler() -> None:
+    report = UsageReport(
+        generated_at=datetime(2026, 11, 28, tzinfo=UTC),
+        questions=2,
+        abstained=2,
+        abstention_rate=1.0,
+        votes_up=0,
+        votes_down=0,
+        per_day=(),
+        section_votes=(),
+        top_unanswered=(UnansweredGroup("was ||jd vance|| there", 2, ("was ||jd vance|| there",)),),
+    )
+    gaps = render_report(report).to_dict()["fields"][-1]["value"]
+    assert gaps == f"2× was {HIDDEN} there"
 
 
 @pytest.mark.parametrize(

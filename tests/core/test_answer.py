@@ -116,6 +116,29 @@ def test_a_direction_mark_inside_a_word_leaves_it_whole_and_none_stays(mark: str
     assert clean_question(f"{mark}when did they meet {mark} ?").text == "when did they meet ?"
 
 
+def test_a_spoiler_is_read_plainly_and_kept_as_said() -> None:
+    """A noticed fault: an answer's title showed the words its asker hid as a spoiler."""
+    assert clean_question("what did ||trump|| say?") == Asked(
+        "what did trump say?", False, "what did ||trump|| say?"
+    )
+    assert clean_question("what did **trump** say?").said is None  # nothing hidden: shown as read
+    # As said, it cleans to the same again (the bot keeps it so, and reads it back as history).
+    again = clean_question("what did ||trump|| say?").said
+    assert clean_question(again) == clean_question("what did ||trump|| say?")
+
+
+def test_an_answer_names_its_question_and_what_it_continues_as_said(answerer: Answerer) -> None:
+    first, more = answerer.ask_many(
+        ["what did ||Mamdani|| propose on energy?", "more please"],
+        histories=[[], ["what did ||Mamdani|| propose on energy?"]],
+    )
+    assert first.question == "what did ||Mamdani|| propose on energy?"
+    assert "co-op" in first.highlight  # the hidden word was read
+    assert more.question == "more please" and more.continues == "what did ||Mamdani|| propose on energy?"
+    plain = answerer.ask("what did Mamdani propose on energy?")
+    assert (plain.highlight, plain.excerpts) == (first.highlight, first.excerpts)
+
+
 def test_mentions_and_link_addresses_are_no_part_of_a_question() -> None:
     """`<@123> <@&9> @here what about rent?` used to be not covered (the ids were read as words)."""
     assert clean_question("<@123456> <@&999> <#42> @here what about rent?").text == "what about rent?"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.core.text import (
+    HIDDEN,
     as_question,
     as_request_question,
     cut_at_word,
     gist_subject,
+    hide_spoilers,
+    plain_markup,
     remove_invisible,
     remove_invisible_in_words,
     replace_controls,
@@ -400,3 +403,40 @@ def test_a_long_run_of_spaces_before_again_is_read_in_linear_time() -> None:
     business, this checks only the reading."""
     assert without_reminding_again("what is" + " " * 1990 + "again") == "what is"
     assert without_reminding_again("what " + "is " * 660 + "again") == "what " + "is " * 659 + "is"
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain", "said"),
+    [
+        ("what did ||trump|| say", "what did trump say", "what did ||trump|| say"),
+        # The words inside lose their own marks; the marks outside go as ever.
+        (
+            "what did ||**trump**|| say about *rent*",
+            "what did trump say about rent",
+            "what did ||trump|| say about rent",
+        ),
+        ("**||who|| met ||whom||**", "who met whom", "||who|| met ||whom||"),
+        ("a || b", "a || b", "a || b"),  # no spoiler: no word opened and closed
+    ],
+)
+def test_a_spoiler_may_keep_its_marks(typed: str, plain: str, said: str) -> None:
+    assert plain_markup(typed) == plain
+    assert plain_markup(typed, keep_spoilers=True) == said
+
+
+def test_private_use_marks_typed_in_are_no_spoiler() -> None:
+    assert plain_markup("a \ue000b\ue001 c", keep_spoilers=True) == "a b c"
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("what did ||trump|| say", f"what did {HIDDEN} say"),
+        ("||who|| met ||whom||", f"{HIDDEN} met {HIDDEN}"),
+        ("||12||", HIDDEN),
+        ("a || b", "a || b"),
+        ("no spoiler", "no spoiler"),
+    ],
+)
+def test_a_spoiler_is_shown_hidden(said: str, shown: str) -> None:
+    assert hide_spoilers(said) == shown
