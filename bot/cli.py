@@ -30,6 +30,7 @@ from bot.config import (
     chosen_env_file_missing,
     env_file,
     env_file_bad_line,
+    env_file_bare_names,
     env_file_unknown_names,
 )
 from bot.core import loading
@@ -1427,6 +1428,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         guess = f", perhaps a typo of {meant}" if meant else ""
         print(
             f"warning: line {line} of the settings file {unknown[0]} sets no setting{guess}; it is ignored.",
+            file=sys.stderr,
+        )
+    bare = env_file_bare_names()
+    for line, name in bare[1] if bare is not None else ():
+        named = f" names {name} but" if name else ""
+        print(
+            f"warning: line {line} of the settings file {bare[0]}{named} has no value (write NAME=value); "
+            "it is ignored.",
             file=sys.stderr,
         )
     try:

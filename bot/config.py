@@ -76,6 +76,24 @@ def env_file_unknown_names() -> tuple[Path, list[tuple[int, str | None]]] | None
     return (path, unknown) if unknown else None
 
 
+def env_file_bare_names() -> tuple[Path, list[tuple[int, str | None]]] | None:
+    """The settings file and its lines that are a name with no "=" and no value: each line's number, and
+    the setting it names (None when it names none, and the name is not shown: it may be a secret pasted
+    out of place). python-dotenv reads such a line as no value, so `DISCORD_TOKEN` on its own, its token
+    forgotten, left the bot in the terminal without a word."""
+    read = _env_file_text()
+    if read is None:
+        return None
+    path, text = read
+    known = {name.upper() for name in Settings.model_fields}
+    bare = [
+        (b.original.line, b.key.upper() if b.key.upper() in known else None)
+        for b in parse_stream(io.StringIO(text))
+        if b.key and b.value is None and not b.error and _NAME.fullmatch(b.key)
+    ]
+    return (path, bare) if bare else None
+
+
 def chosen_env_file_missing() -> Path | None:
     """The file MEETING_BOT_ENV_FILE names when it is not a file (a typo there would go unnoticed)."""
     chosen = env_file()

@@ -229,3 +229,30 @@ def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: P
         f"warning: line 6 of the settings file {env_file} sets no setting; it is ignored.",
     ]
     assert "SECRET" not in result.stderr and "c2VjcmV0" not in result.stderr
+
+
+def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) -> None:
+    """A noticed fault: `DISCORD_TOKEN` on a line of its own (its value forgotten) was ignored without a
+    word, and the bot started in the terminal; a token pasted alone is no setting's name, never shown."""
+    env_file = tmp_path / "bare.env"
+    env_file.write_text(
+        "LOG_LEVEL=INFO\nDISCORD_TOKEN\nexport cooldown_seconds\nMTA4secretxyz\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, ENV_FILE_VARIABLE: str(env_file), "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warned == [
+        f"warning: line 2 of the settings file {env_file} names DISCORD_TOKEN but has no value "
+        "(write NAME=value); it is ignored.",
+        f"warning: line 3 of the settings file {env_file} names COOLDOWN_SECONDS but has no value "
+        "(write NAME=value); it is ignored.",
+        f"warning: line 4 of the settings file {env_file} has no value (write NAME=value); it is ignored.",
+    ]
+    assert "secret" not in result.stderr
