@@ -1318,9 +1318,26 @@ def channel_wants(answer: Answer, text: str) -> bool:
     (`Answer.named`: "what are the rules here?" did not) and the bot is sure the article answers it
     (`Answer.sure`); chatter, other languages and questions the article does not answer never ("anyone up
     for pizza tonight?", "did you guys see the game?")."""
-    if answer.kind in (Kind.HELP, Kind.OVERVIEW):
+    if answer.kind == Kind.HELP:
+        return not _to_people(text)
+    if answer.kind == Kind.OVERVIEW:
         return True
     return answer.kind == Kind.ANSWER and answer.sure and answer.named and looks_like_question(text)
+
+
+# A message for the people in a channel, not the bot: one that calls on anyone ("is anyone here?", "can
+# someone help?", "you guys around?") and names no bot. It reads as a call for help, which the bot answers
+# when asked directly; in an ask-channel, where people chat, it is left to them.
+_PEOPLE = re.compile(
+    r"\b(?:any|some|every|no)\s?(?:one|body)\b|\b(?:you\s+guys|y['’]?all|guys|folks|people|peeps)\b", re.I
+)
+_BOT = re.compile(r"\b(?:bot|you|your)\b", re.I)
+
+
+def _to_people(text: str) -> bool:
+    """Whether a message calls on the people in the channel and names no bot (see _PEOPLE)."""
+    people = _PEOPLE.search(text)
+    return people is not None and not _BOT.search(_PEOPLE.sub(" ", text))
 
 
 # How many messages a person may have read in ask-channels for each question the cooldown lets them ask.

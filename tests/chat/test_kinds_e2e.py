@@ -44,6 +44,27 @@ async def test_lol_in_an_ask_channel_gets_no_reply(fake: FakeDiscord, answerer: 
         assert reply.json["embeds"][0]["title"] == "The article in brief"
 
 
+async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A noticed fault: "is anyone here?" got the bot's guide in an ask-channel, where people chat and it
+    was said to them; asked of the bot, help still comes."""
+    bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
+    async with running_bot(fake, bot):
+        n = len(fake.requests)
+        await fake.send_message("is anyone here?")
+        await fake.send_message("can anyone help?")
+        await fake.send_message("what can you do?")
+        reply = await fake.wait_for_request(posted, start=n)
+        await asyncio.sleep(0.5)
+        assert [r for r in fake.requests[n:] if posted(r)] == [reply]
+        assert reply.json["embeds"][0]["title"] == "How to ask me"
+        # In a DM it is said to the bot: the guide (or a friendly line), never silence.
+        n = len(fake.requests)
+        await fake.send_message("is anyone here?", guild=False)
+        assert await fake.wait_for_request(posted, start=n)
+
+
 async def test_a_question_far_from_the_article_in_an_ask_channel_gets_no_reply(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
