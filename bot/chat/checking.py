@@ -19,9 +19,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat.asking import delete_quietly, keep_latest, log_if_failed
-from bot.chat.render import FOOTER_MAX, NO_MENTIONS, clip, is_check, render_check, render_notice
+from bot.chat.render import (
+    CHECK_KEPT_PRIVATE,
+    FOOTER_MAX,
+    NO_MENTIONS,
+    clip,
+    is_check,
+    is_kept_private,
+    render_check,
+    render_notice,
+)
 from bot.chat.views import Cooldowns, apologize, may_post_here, refused_for_cooldown, tell_privately
 from bot.core.quotes import MAX_TEXT_CHARS, BadText, QuoteCheck, QuoteChecker
+from bot.core.text import has_spoiler
 
 if TYPE_CHECKING:
     from bot.chat.client import MeetingBot
@@ -94,6 +104,11 @@ class PostButton(
         # reply is in: the menu run in a thread on its opening message checks a message of the parent.
         if reply is None or not reply.flags.ephemeral or not reply.embeds or not is_check(reply.embeds[0]):
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        if is_kept_private(reply.embeds[0]):  # it has no button: a forged click
+            await interaction.response.send_message(
+                CHECK_KEPT_PRIVATE, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return
         if not may_post_here(interaction):
             await interaction.response.send_message(
@@ -269,6 +284,11 @@ class CheckCog(commands.Cog):
             log.exception("checking a quote failed")
             self.bot.metrics.error("checking")
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        if has_spoiler(text):  # its quotes would show the words hidden: never posted
+            await interaction.followup.send(
+                embed=render_check(result, kept_private=True), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return
         view = discord.ui.View(timeout=None)
         view.add_item(PostButton(channel_id, message_id, interaction.user.id))

@@ -304,8 +304,14 @@ def _check_value(span: SpanCheck, room: int) -> str:
     return clip(f"{head}\n{where}", room)
 
 
-def render_check(result: QuoteCheck) -> discord.Embed:
-    """A quote check: one field per quoted passage (as many as Discord's limits allow), then how many more."""
+# A check of a message that hides words as a spoiler quotes them unhidden: it stays with the person who ran
+# it, who may see them, and is never posted in the channel (its author hid them from the channel).
+CHECK_KEPT_PRIVATE = "The message hides words as a spoiler, so this check stays here, for you only."
+
+
+def render_check(result: QuoteCheck, kept_private: bool = False) -> discord.Embed:
+    """A quote check: one field per quoted passage (as many as Discord's limits allow), then how many more;
+    `kept_private`: it says why it has no button to post it (CHECK_KEPT_PRIVATE)."""
     verdicts = [s.verdict for s in result.spans]
     worst = "absent" if "absent" in verdicts else "close" if "close" in verdicts else "verbatim"
     title = CHECK_TITLE if len(verdicts) == 1 else f"{CHECK_TITLE}: {len(verdicts) + result.unchecked} quotes"
@@ -317,6 +323,8 @@ def render_check(result: QuoteCheck) -> discord.Embed:
         notes.append("A long quote was checked on its first 120 words.")
     if result.too_short:
         notes.append(too_short_note(result.too_short))
+    if kept_private:
+        notes.append(CHECK_KEPT_PRIVATE)
     budget = EMBED_TOTAL_MAX - len(title) - CHECK_NOTE_ROOM - len(counts) - sum(len(n) + 1 for n in notes)
     embed = discord.Embed(title=title, colour=CHECK_COLOURS[worst])
     shown = 0
@@ -336,6 +344,11 @@ def render_check(result: QuoteCheck) -> discord.Embed:
         notes.append(f"{hidden} more quoted passage{'s' if hidden != 1 else ''} not shown here.")
     embed.description = clip("\n".join([counts, *notes]), DESCRIPTION_MAX)
     return embed
+
+
+def is_kept_private(embed: discord.Embed) -> bool:
+    """Whether a check's embed is one of a message with a spoiler (`render_check`), never to be posted."""
+    return CHECK_KEPT_PRIVATE in (embed.description or "")
 
 
 def is_check(embed: discord.Embed) -> bool:

@@ -43,6 +43,7 @@ from bot.core.text import (
     remove_invisible_in_words,
     replace_controls,
     request_subject,
+    said_markup,
     without_chat_openers,
     without_filler,
     without_so,
@@ -223,7 +224,7 @@ def clean_question(text: str) -> Asked:
             "The question is empty once mentions, markup and invisible characters are left out; "
             "type a question about the meeting."
         )
-    said = plain_markup(marked, keep_spoilers=True).strip() if SPOILER in marked else text
+    said = said_markup(marked, cut=truncated) if SPOILER in marked else text
     return Asked(text, truncated, said if said != text else None)
 
 

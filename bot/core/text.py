@@ -243,21 +243,22 @@ def _undecorated(m: re.Match[str]) -> str:
 # "__init__.py" are not emphasis, nor is a marked run without a letter ("2 *3* 4"). Bounded, so that a
 # run of markers costs little.
 _EMPHASIS = re.compile(
-    r"(?<![^\s(\[\"'“‘\ue000])(\*\*|\*|__|_|~~|\|\||```|``|`)(?=\S)([^\n]{1,300}?)(?<=\S)\1"
-    r"(?![\w*_~|`]|\.\w)"
+    r"(?<![^\s(\[\"'“‘])(\*\*|\*|__|_|~~|\|\||```|``|`)(?=\S)([^\n]{1,300}?)(?<=\S)\1(?![\w*_~|`]|\.\w)"
 )
-# A spoiler kept through `plain_markup` is held between these two private-use characters while the
-# other marks come off (the first opens a word, as a space does), then marked again with "||".
-_SPOILER_OPEN, _SPOILER_CLOSE = "\ue000", "\ue001"
+# A spoiler as Discord's client reads it: "||", anything (spaces at its edges, new lines), "||". Wider than
+# emphasis: what is hidden must never be shown, while emphasis only has to come off the words.
+_SPOILER = re.compile(r"\|\|([\s\S]+?)\|\|")
 SPOILER = "||"
-# A spoiler as `plain_markup` keeps it, and what is shown in its place where the words would be seen by
-# others unhidden (a title, a thread's name, a report): the asker hid them from the channel.
-_KEPT_SPOILER = re.compile(r"\|\|(?=\S)[^\n]*?(?<=\S)\|\|")
-HIDDEN = "▒▒▒"
+HIDDEN = "▒▒▒"  # what is shown of a spoiler where others would see it (a title, a thread's name, a report)
+# Where a spoiler's words are held while the marks around them come off (`said_markup`).
+_HELD_OPEN, _HELD_CLOSE = "\ue000", "\ue001"
+_HELD = re.compile(r"\ue000(\d+)x\ue001")
+_HELD_PART = re.compile(r"\ue000\d*x?|\ue001")
 # A line's block-quote, heading or subtext mark ("> ", "## ", "-# ") before a word ("> 100 people" is
 # no quote), and a line that only opens or closes a code block.
 _LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_])", re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*$", re.MULTILINE)
+_LINE_MARK_BEFORE_SPOILER = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=\|\|)", re.MULTILINE)
 # Web addresses, invites and e-mail addresses: what a question is about is in its words, and a host name
 # or an address is a word the article does not have, which reads as a question it cannot answer.
 # A scheme and an e-mail address are tried only where a run of their characters starts, so that
@@ -271,26 +272,51 @@ _ADDRESS = re.compile(
 _TRAILING = ".,!?;:)'\"”’>"
 
 
-def plain_markup(text: str, keep_spoilers: bool = False) -> str:
+def plain_markup(text: str) -> str:
     """Discord's markup off (emphasis, block-quote, heading and subtext marks, code fences), and web and
     e-mail addresses out, unless the message is nothing else: "https://example.org/a when did they
-    meet?" asks "when did they meet?". With `keep_spoilers`, a spoiler keeps its "||" marks (the words
-    inside lose theirs): what may be shown of the question, through `hide_spoilers`."""
-    if keep_spoilers:
-        text = text.replace(_SPOILER_OPEN, "").replace(_SPOILER_CLOSE, "")
-    unmarked = _kept_spoiler if keep_spoilers else _unemphasised
+    meet?" asks "when did they meet?"."""
     text = _FENCE.sub("", text)
     for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
-        text = _EMPHASIS.sub(unmarked, text)
+        text = _EMPHASIS.sub(_unemphasised, text)
     text = _LINE_MARK.sub("", text)
     without = _without_addresses(text)
-    text = without if any(c.isalnum() for c in without) else text
-    return text.replace(_SPOILER_OPEN, SPOILER).replace(_SPOILER_CLOSE, SPOILER) if keep_spoilers else text
+    return without if any(c.isalnum() for c in without) else text
+
+
+def said_markup(text: str, cut: bool = False) -> str:
+    """The text as `plain_markup` reads it, but each spoiler kept between "||" marks (its words lose their
+    other marks; one that hid nothing left is dropped): what may be shown of a message, through
+    `hide_spoilers`. `cut`: the text was cut short, so a spoiler left open hides the rest."""
+    hidden: list[str] = []
+
+    def held(words: str) -> str:
+        inner = plain_markup(words).strip()
+        if not any(c.isalnum() for c in inner):
+            return " "
+        hidden.append(inner)
+        # A word in the spoiler's place while the marks around it come off ("**||who|| met**").
+        return f"{_HELD_OPEN}{len(hidden) - 1}x{_HELD_CLOSE}"
+
+    text = _LINE_MARK_BEFORE_SPOILER.sub("", text.replace(_HELD_OPEN, "").replace(_HELD_CLOSE, ""))
+    text = _SPOILER.sub(lambda m: held(m.group(1)), text)
+    if cut and SPOILER in text:  # opened before the cut and closed after it: the rest is hidden
+        at = text.index(SPOILER)
+        text = text[:at] + held(text[at + len(SPOILER) :])
+    text = plain_markup(text)
+    text = _HELD.sub(lambda m: f"{SPOILER}{hidden[int(m.group(1))]}{SPOILER}", text)
+    # A held place that an address took with it is gone, as are its words.
+    return _SPACES.sub(" ", _HELD_PART.sub("", text)).strip()
+
+
+def has_spoiler(text: str) -> bool:
+    """Whether the text hides words as a spoiler ("||words||", as Discord's client reads one)."""
+    return SPOILER in text and _SPOILER.search(text) is not None
 
 
 def hide_spoilers(text: str) -> str:
-    """The text with each spoiler ("||words||", as `plain_markup` keeps it) shown as HIDDEN."""
-    return _KEPT_SPOILER.sub(HIDDEN, text) if SPOILER in text else text
+    """The text with each spoiler ("||words||") shown as HIDDEN."""
+    return _SPOILER.sub(HIDDEN, text) if SPOILER in text else text
 
 
 def only_addresses(text: str) -> bool:
@@ -305,13 +331,6 @@ def _without_addresses(text: str) -> str:
 def _unemphasised(m: re.Match[str]) -> str:
     inner = m.group(2)
     return inner if any(c.isalpha() for c in inner) else m.group()
-
-
-def _kept_spoiler(m: re.Match[str]) -> str:
-    """As `_unemphasised`, but a spoiler is held between the private-use marks."""
-    if m.group(1) != SPOILER or not any(c.isalpha() for c in m.group(2)):
-        return _unemphasised(m)
-    return f"{_SPOILER_OPEN}{m.group(2)}{_SPOILER_CLOSE}"
 
 
 def _unaddressed(m: re.Match[str]) -> str:

@@ -21,6 +21,7 @@ from bot.chat.checking import (
     NOT_YOURS,
     POSTED,
 )
+from bot.chat.render import CHECK_KEPT_PRIVATE
 from bot.config import Settings
 from bot.core.answer import Answerer
 from bot.core.build import Paths
@@ -395,6 +396,35 @@ async def test_a_forged_post_button_changes_no_public_answer_and_links_no_other_
         click = await fake.click_button(forged, private["id"], user=attacker)
         posted = await fake.wait_for_request(lambda r: is_followup(r, click))
         assert str(victim["id"]) not in json.dumps(posted.json)
+
+
+async def test_a_check_of_a_message_with_a_spoiler_is_never_posted(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A review: "Check against the article" on someone's message quoted the words its author hid as a
+    spoiler, and "Post in channel" showed them to everyone. The check stays with the person who ran it
+    (who may open the spoiler), with no button, and a forged click posts nothing."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        author = fake.add_user("author")
+        message = await fake.send_message('Mamdani said ||"We will freeze the rent"||', author=author)
+        ref = await fake.send_message_command(MENU_NAME, message["id"])
+        reply = await checked(fake, ref)
+        (embed,) = reply.json["embeds"]
+        assert CHECK_KEPT_PRIVATE in embed["description"] and not reply.json.get("components")
+        private = fake.original_message(ref.id)
+        assert private["flags"] & MESSAGE_FLAG_EPHEMERAL
+        forged = f"mb:qpost:{fake.channel_id}:{message['id']}:{fake.user_id}"
+        private["components"] = [{"type": 1, "components": [{"type": 2, "style": 1, "custom_id": forged}]}]
+        n = len(fake.requests)
+        click = await fake.click_button(forged, private["id"])
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == CHECK_KEPT_PRIVATE
+        await asyncio.sleep(0.3)
+        assert [r for r in fake.requests[n:] if r.path.startswith("/webhooks/")] == []
+        # Without a spoiler, the button is there as ever.
+        ref = await fake.send_message_command(MENU_NAME, (await fake.send_message(THREE))["id"])
+        assert post_button(await checked(fake, ref))
 
 
 async def test_the_button_still_works_after_a_restart(fake: FakeDiscord, answerer: Answerer, tmp_path):

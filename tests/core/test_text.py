@@ -16,6 +16,7 @@ from bot.core.text import (
     remove_invisible_in_words,
     replace_controls,
     request_subject,
+    said_markup,
     versus_as_and,
     without_chat_openers,
     without_filler,
@@ -416,16 +417,23 @@ def test_a_long_run_of_spaces_before_again_is_read_in_linear_time() -> None:
             "what did ||trump|| say about rent",
         ),
         ("**||who|| met ||whom||**", "who met whom", "||who|| met ||whom||"),
-        ("a || b", "a || b", "a || b"),  # no spoiler: no word opened and closed
+        ("a || b", "a || b", "a || b"),  # no spoiler: one mark alone
+        # As Discord reads one (a review found each shown): spaces at its edges, a new line, any length.
+        ("what did || x y || say", "what did || x y || say", "what did ||x y|| say"),
+        ("what did ||x\ny|| say", "what did ||x\ny|| say", "what did ||x\ny|| say"),
+        ("||" + "x " * 200 + "||", "||" + "x " * 200 + "||", "||" + ("x " * 200).strip() + "||"),
+        ("||x https://a.example/b||?", "x?", "||x||?"),  # an address at its end
+        ("> ||x|| what happened", "x what happened", "||x|| what happened"),
     ],
 )
 def test_a_spoiler_may_keep_its_marks(typed: str, plain: str, said: str) -> None:
     assert plain_markup(typed) == plain
-    assert plain_markup(typed, keep_spoilers=True) == said
+    assert said_markup(typed) == said
 
 
-def test_private_use_marks_typed_in_are_no_spoiler() -> None:
-    assert plain_markup("a \ue000b\ue001 c", keep_spoilers=True) == "a b c"
+def test_a_spoiler_cut_open_hides_the_rest() -> None:
+    assert said_markup("when was ||the", cut=True) == "when was ||the||"
+    assert said_markup("when was ||the") == "when was ||the"  # a mark alone, not cut: no spoiler
 
 
 @pytest.mark.parametrize(
@@ -436,6 +444,7 @@ def test_private_use_marks_typed_in_are_no_spoiler() -> None:
         ("||12||", HIDDEN),
         ("a || b", "a || b"),
         ("no spoiler", "no spoiler"),
+        ("what did || x\ny || say", f"what did {HIDDEN} say"),
     ],
 )
 def test_a_spoiler_is_shown_hidden(said: str, shown: str) -> None:
