@@ -1423,21 +1423,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    # Lines that set nothing, in the file's order: a name that is no setting, or a name with no value.
+    warnings: list[tuple[int, str]] = []
     unknown = env_file_unknown_names()
     for line, meant in unknown[1] if unknown is not None else ():
         guess = f", perhaps a typo of {meant}" if meant else ""
-        print(
-            f"warning: line {line} of the settings file {unknown[0]} sets no setting{guess}; it is ignored.",
-            file=sys.stderr,
+        warnings.append(
+            (line, f"line {line} of the settings file {unknown[0]} sets no setting{guess}; it is ignored.")
         )
     bare = env_file_bare_names()
-    for line, name in bare[1] if bare is not None else ():
-        named = f" names {name} but" if name else ""
-        print(
-            f"warning: line {line} of the settings file {bare[0]}{named} has no value (write NAME=value); "
-            "it is ignored.",
-            file=sys.stderr,
-        )
+    for line, named, meant in bare[1] if bare is not None else ():
+        where = f"line {line} of the settings file {bare[0]}"
+        if named:
+            warned = f"{where} names {named} with no value (write NAME=value), so the file leaves it unset."
+        else:
+            guess = f", perhaps a typo of {meant}" if meant else ""
+            warned = f"{where} has no value (write NAME=value){guess}; it is ignored."
+        warnings.append((line, warned))
+    for _, warned in sorted(warnings, key=lambda w: w[0]):
+        print(f"warning: {warned}", file=sys.stderr)
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -76,21 +76,24 @@ def env_file_unknown_names() -> tuple[Path, list[tuple[int, str | None]]] | None
     return (path, unknown) if unknown else None
 
 
-def env_file_bare_names() -> tuple[Path, list[tuple[int, str | None]]] | None:
-    """The settings file and its lines that are a name with no "=" and no value: each line's number, and
-    the setting it names (None when it names none, and the name is not shown: it may be a secret pasted
-    out of place). python-dotenv reads such a line as no value, so `DISCORD_TOKEN` on its own, its token
-    forgotten, left the bot in the terminal without a word."""
+def env_file_bare_names() -> tuple[Path, list[tuple[int, str | None, str | None]]] | None:
+    """The settings file and its lines with no "=" and no value: each line's number, the setting it names
+    (None if none), and the setting its name is likely a typo of (None if none is close; the name itself
+    is never shown: it may be a secret pasted out of place, a token on a line of its own). python-dotenv
+    reads such a line as no value, which unsets a setting named before it in the file: `DISCORD_TOKEN` on
+    its own, its token forgotten, left the bot in the terminal without a word."""
     read = _env_file_text()
     if read is None:
         return None
     path, text = read
-    known = {name.upper() for name in Settings.model_fields}
-    bare = [
-        (b.original.line, b.key.upper() if b.key.upper() in known else None)
-        for b in parse_stream(io.StringIO(text))
-        if b.key and b.value is None and not b.error and _NAME.fullmatch(b.key)
-    ]
+    known = sorted(name.upper() for name in Settings.model_fields)
+    bare = []
+    for b in parse_stream(io.StringIO(text)):
+        if not b.key or b.value is not None or b.error:
+            continue
+        name = b.key.upper()
+        meant = next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.8)), None)
+        bare.append((b.original.line, name if name in known else None, None if name in known else meant))
     return (path, bare) if bare else None
 
 

@@ -226,6 +226,7 @@ def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: P
         f"warning: line 1 of the settings file {env_file} sets no setting, perhaps a typo of "
         "COOLDOWN_SECONDS; it is ignored.",
         f"warning: line 2 of the settings file {env_file} sets no setting; it is ignored.",
+        f"warning: line 5 of the settings file {env_file} has no value (write NAME=value); it is ignored.",
         f"warning: line 6 of the settings file {env_file} sets no setting; it is ignored.",
     ]
     assert "SECRET" not in result.stderr and "c2VjcmV0" not in result.stderr
@@ -233,11 +234,14 @@ def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: P
 
 def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) -> None:
     """A noticed fault: `DISCORD_TOKEN` on a line of its own (its value forgotten) was ignored without a
-    word, and the bot started in the terminal; a token pasted alone is no setting's name, never shown."""
+    word, and the bot started in the terminal; after `COOLDOWN_SECONDS=7` it unsets it (a review). A
+    token pasted alone is never shown, dots and all; the warnings come in the file's order."""
     env_file = tmp_path / "bare.env"
-    env_file.write_text(
-        "LOG_LEVEL=INFO\nDISCORD_TOKEN\nexport cooldown_seconds\nMTA4secretxyz\n", encoding="utf-8"
+    bare = (
+        "COOLDOWN_SECONDS=7\nDISCORD_TOKEN\nexport cooldown_seconds\nMTA4.GxYzAb.secretxyz\n"
+        "COOLDOWN_SECOND\nMY_THING=1\nDISCORD_TOKEN:\n"
     )
+    env_file.write_text(bare, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "report"],
         capture_output=True,
@@ -248,11 +252,17 @@ def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    where = f"of the settings file {env_file}"
     assert warned == [
-        f"warning: line 2 of the settings file {env_file} names DISCORD_TOKEN but has no value "
-        "(write NAME=value); it is ignored.",
-        f"warning: line 3 of the settings file {env_file} names COOLDOWN_SECONDS but has no value "
-        "(write NAME=value); it is ignored.",
-        f"warning: line 4 of the settings file {env_file} has no value (write NAME=value); it is ignored.",
+        f"warning: line 2 {where} names DISCORD_TOKEN with no value (write NAME=value), so the file leaves "
+        "it unset.",
+        f"warning: line 3 {where} names COOLDOWN_SECONDS with no value (write NAME=value), so the file "
+        "leaves it unset.",
+        f"warning: line 4 {where} has no value (write NAME=value); it is ignored.",
+        f"warning: line 5 {where} has no value (write NAME=value), perhaps a typo of COOLDOWN_SECONDS; "
+        "it is ignored.",
+        f"warning: line 6 {where} sets no setting; it is ignored.",
+        f"warning: line 7 {where} has no value (write NAME=value), perhaps a typo of DISCORD_TOKEN; "
+        "it is ignored.",
     ]
-    assert "secret" not in result.stderr
+    assert "secret" not in result.stderr and "GxYz" not in result.stderr
