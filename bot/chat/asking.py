@@ -1325,19 +1325,27 @@ def channel_wants(answer: Answer, text: str) -> bool:
     return answer.kind == Kind.ANSWER and answer.sure and answer.named and looks_like_question(text)
 
 
-# A message for the people in a channel, not the bot: one that calls on anyone ("is anyone here?", "can
-# someone help?", "you guys around?") and names no bot. It reads as a call for help, which the bot answers
-# when asked directly; in an ask-channel, where people chat, it is left to them.
+# A call on the people in a channel, not the bot: it calls on anyone ("is anyone here?", "can someone
+# help?", "hey everyone, can you help me?") and says nothing else. It reads as a call for help, which the
+# bot answers when asked directly; in an ask-channel, where people chat, it is left to them. A call that
+# says more ("how does everyone use this?", "can anyone help me with the bot?") is help for the bot to give.
 _PEOPLE = re.compile(
-    r"\b(?:any|some|every|no)\s?(?:one|body)\b|\b(?:you\s+guys|y['’]?all|guys|folks|people|peeps)\b", re.I
+    r"\b(?:(?:any|some|every|no)\s?(?:one|body|1)|ne1|sum1|any\s+of\s+(?:you|u)|you\s+guys|y['’]?all"
+    r"|guys|folks|people|peeps)\b",
+    re.IGNORECASE,
 )
-_BOT = re.compile(r"\b(?:bot|you|your)\b", re.I)
+_CALL_WORDS = frozenset(
+    "is are am there here around online on awake alive still can could would will pls plz please help me "
+    "us i need a hello hi hey yo oi sup ok okay so um uh hmm you u ya".split()
+)
 
 
 def _to_people(text: str) -> bool:
-    """Whether a message calls on the people in the channel and names no bot (see _PEOPLE)."""
-    people = _PEOPLE.search(text)
-    return people is not None and not _BOT.search(_PEOPLE.sub(" ", text))
+    """Whether a message is a call on the people in the channel and nothing else (see _PEOPLE)."""
+    if not _PEOPLE.search(text):
+        return False
+    rest = re.findall(r"[^\W\d_]+", _PEOPLE.sub(" ", text).casefold())
+    return all(word in _CALL_WORDS for word in rest)
 
 
 # How many messages a person may have read in ask-channels for each question the cooldown lets them ask.

@@ -54,10 +54,16 @@ async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
         n = len(fake.requests)
         await fake.send_message("is anyone here?")
         await fake.send_message("can anyone help?")
+        await fake.send_message("hey everyone, can you help me?")
         await fake.send_message("what can you do?")
         reply = await fake.wait_for_request(posted, start=n)
         await asyncio.sleep(0.5)
         assert [r for r in fake.requests[n:] if posted(r)] == [reply]
+        assert reply.json["embeds"][0]["title"] == "How to ask me"
+        # A call on people that asks how the bot is used is help for the bot to give (a review).
+        n = len(fake.requests)
+        await fake.send_message("how does everyone use this?")
+        reply = await fake.wait_for_request(posted, start=n)
         assert reply.json["embeds"][0]["title"] == "How to ask me"
         # In a DM it is said to the bot: the guide (or a friendly line), never silence.
         n = len(fake.requests)
