@@ -169,16 +169,6 @@ def test_help_says_what_the_bot_knows_and_how_to_ask(answerer: Answerer, text: s
     assert len(a.examples) == 3
 
 
-@pytest.mark.parametrize(
-    "text", ["anyone around here?", "is anybody out there?", "hello? anybody home?", "somebody there?"]
-)
-def test_asking_whether_anyone_is_there_gets_help(answerer: Answerer, text: str) -> None:
-    """A noticed fault: "anyone around?" and "anybody here?" were answered from the article ("someone in
-    the White House is listening"). Asked of the bot (a DM, a mention) it is a call for help; these
-    wordings are not the training lines'."""
-    assert answerer.ask(text).kind == "help"
-
-
 @pytest.mark.parametrize("text", ["who's the author", "whats the source", "who wrote the article"])
 def test_who_wrote_it_gets_help_which_names_the_source(answerer: Answerer, text: str) -> None:
     """A trial found "who wrote this article" given the overview, and "source?" told the article doesn't
