@@ -158,7 +158,8 @@ class PostButton(
                 await take_down_checks(client, checked)
 
     async def _still_there(self, client: discord.Client, checked: int) -> str | None:
-        """None when the checked message is still in its channel, else why the check is not posted. Asked
+        """None when the checked message is still in its channel and hides no words as a spoiler (its
+        author may have hidden them since the check: a review), else why the check is not posted. Asked
         of Discord within LOOKUP_SECONDS; a lookup that fails or takes longer posts nothing."""
         if checked in client.checked_gone:  # type: ignore[attr-defined]
             return CHECKED_GONE
@@ -175,7 +176,7 @@ class PostButton(
         except (TimeoutError, discord.HTTPException) as exc:
             log.warning("could not look up checked message %s (%r)", checked, exc)
             return CHECKED_UNKNOWN
-        return None
+        return CHECK_KEPT_PRIVATE if has_spoiler(lookup.result().content or "") else None
 
 
 async def take_down_checks(client: MeetingBot, checked: int) -> None:

@@ -422,9 +422,18 @@ async def test_a_check_of_a_message_with_a_spoiler_is_never_posted(
         assert refusal.json["data"]["content"] == CHECK_KEPT_PRIVATE
         await asyncio.sleep(0.3)
         assert [r for r in fake.requests[n:] if r.path.startswith("/webhooks/")] == []
-        # Without a spoiler, the button is there as ever.
-        ref = await fake.send_message_command(MENU_NAME, (await fake.send_message(THREE))["id"])
-        assert post_button(await checked(fake, ref))
+        # Without a spoiler, the button is there as ever; but its author may hide the words before it is
+        # clicked (a second review posted the check then), and the click posts nothing.
+        plain = await fake.send_message(THREE, author=author)
+        ref = await fake.send_message_command(MENU_NAME, plain["id"])
+        button = post_button(await checked(fake, ref))
+        await fake.edit_message(plain["id"], f"||{THREE}||")
+        n = len(fake.requests)
+        click = await fake.click_button(button["custom_id"], fake.original_message(ref.id)["id"])
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == CHECK_KEPT_PRIVATE
+        await asyncio.sleep(0.3)
+        assert [r for r in fake.requests[n:] if r.path.startswith("/webhooks/")] == []
 
 
 async def test_the_button_still_works_after_a_restart(fake: FakeDiscord, answerer: Answerer, tmp_path):
