@@ -279,6 +279,8 @@ def plain_markup(text: str) -> str:
     text = _FENCE.sub("", text)
     for _ in range(3):  # nested emphasis: ***bold italic***, ||**both**||
         text = _EMPHASIS.sub(_unemphasised, text)
+    if SPOILER in text:  # a spoiler emphasis does not take: "|| obama ||", "||obama\n||" (a review)
+        text = _SPACES.sub(" ", _SPOILER.sub(_unspoiled, text))
     text = _LINE_MARK.sub("", text)
     without = _without_addresses(text)
     return without if any(c.isalnum() for c in without) else text
@@ -326,6 +328,12 @@ def only_addresses(text: str) -> bool:
 
 def _without_addresses(text: str) -> str:
     return _SPACES.sub(" ", _ADDRESS.sub(_unaddressed, text)).strip()
+
+
+def _unspoiled(m: re.Match[str]) -> str:
+    """A spoiler's words as words, apart from those around it ("what did || obama || say")."""
+    inner = m.group(1).strip()
+    return f" {inner} " if any(c.isalpha() for c in inner) else m.group()
 
 
 def _unemphasised(m: re.Match[str]) -> str:

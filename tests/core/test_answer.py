@@ -137,6 +137,9 @@ def test_an_answer_names_its_question_and_what_it_continues_as_said(answerer: An
     assert more.question == "more please" and more.continues == "what did ||Mamdani|| propose on energy?"
     plain = answerer.ask("what did Mamdani propose on energy?")
     assert (plain.highlight, plain.excerpts) == (first.highlight, first.excerpts)
+    # However the spoiler is typed (a review: "|| obama ||" was read with its marks, and answered).
+    for typed in ("what did || obama || say about the meeting", "what did ||obama\n|| say about the meeting"):
+        assert answerer.ask(typed).kind == answerer.ask("what did obama say about the meeting").kind
 
 
 def test_mentions_and_link_addresses_are_no_part_of_a_question() -> None:
