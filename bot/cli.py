@@ -1432,14 +1432,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             (line, f"line {line} of the settings file {unknown[0]} sets no setting{guess}; it is ignored.")
         )
     bare = env_file_bare_names()
-    for line, named, meant in bare[1] if bare is not None else ():
-        where = f"line {line} of the settings file {bare[0]}"
-        if named:
-            warned = f"{where} names {named} with no value (write NAME=value), so the file leaves it unset."
-        else:
-            guess = f", perhaps a typo of {meant}" if meant else ""
+    for b in bare[1] if bare is not None else ():
+        where = f"line {b.line} of the settings file {bare[0]}"
+        if b.named and not b.set_later:
+            warned = f"{where} names {b.named} with no value (write NAME=value), so the file leaves it unset."
+        else:  # a later line sets it, or it names no setting
+            guess = f", perhaps a typo of {b.meant}" if b.meant else ""
             warned = f"{where} has no value (write NAME=value){guess}; it is ignored."
-        warnings.append((line, warned))
+        warnings.append((b.line, warned))
     for _, warned in sorted(warnings, key=lambda w: w[0]):
         print(f"warning: {warned}", file=sys.stderr)
     try:

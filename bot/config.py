@@ -6,6 +6,7 @@ import difflib
 import io
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -76,24 +77,39 @@ def env_file_unknown_names() -> tuple[Path, list[tuple[int, str | None]]] | None
     return (path, unknown) if unknown else None
 
 
-def env_file_bare_names() -> tuple[Path, list[tuple[int, str | None, str | None]]] | None:
-    """The settings file and its lines with no "=" and no value: each line's number, the setting it names
-    (None if none), and the setting its name is likely a typo of (None if none is close; the name itself
-    is never shown: it may be a secret pasted out of place, a token on a line of its own). python-dotenv
-    reads such a line as no value, which unsets a setting named before it in the file: `DISCORD_TOKEN` on
-    its own, its token forgotten, left the bot in the terminal without a word."""
+@dataclass(frozen=True)
+class BareLine:
+    """A settings-file line with no "=" and no value (`env_file_bare_names`)."""
+
+    line: int
+    named: str | None  # the setting it names, if any
+    meant: str | None  # else the setting its name is likely a typo of, if one is close
+    set_later: bool  # a later line of the file gives the setting it names a value
+
+
+def env_file_bare_names() -> tuple[Path, list[BareLine]] | None:
+    """The settings file and its lines with no "=" and no value (a name itself is never shown: it may be a
+    secret pasted out of place, a token on a line of its own). python-dotenv reads such a line as no
+    value, which unsets a setting named before it in the file, and which a later line may set again:
+    `DISCORD_TOKEN` on its own, its token forgotten, left the bot in the terminal without a word."""
     read = _env_file_text()
     if read is None:
         return None
     path, text = read
     known = sorted(name.upper() for name in Settings.model_fields)
+    bindings = [b for b in parse_stream(io.StringIO(text)) if b.key and not b.error]
     bare = []
-    for b in parse_stream(io.StringIO(text)):
-        if not b.key or b.value is not None or b.error:
+    for i, b in enumerate(bindings):
+        if b.value is not None:
             continue
         name = b.key.upper()
         meant = next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.8)), None)
-        bare.append((b.original.line, name if name in known else None, None if name in known else meant))
+        later = any(c.key.upper() == name and c.value is not None for c in bindings[i + 1 :])
+        bare.append(
+            BareLine(
+                b.original.line, name if name in known else None, None if name in known else meant, later
+            )
+        )
     return (path, bare) if bare else None
 
 

@@ -266,3 +266,23 @@ def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) 
         "it is ignored.",
     ]
     assert "secret" not in result.stderr and "GxYz" not in result.stderr
+
+
+def test_a_name_with_no_value_set_again_later_is_only_ignored(tmp_path: Path) -> None:
+    """A second review: `DISCORD_TOKEN` alone, then `DISCORD_TOKEN=…`, was said to leave it unset."""
+    env_file = tmp_path / "later.env"
+    env_file.write_text("COOLDOWN_SECONDS\nCOOLDOWN_SECONDS=9\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, ENV_FILE_VARIABLE: str(env_file), "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warned == [
+        f"warning: line 1 of the settings file {env_file} has no value (write NAME=value); it is ignored."
+    ]
+    assert Settings(_env_file=env_file).cooldown_seconds == 9
