@@ -1336,7 +1336,7 @@ _PEOPLE = re.compile(
 )
 _CALL_WORDS = frozenset(
     "is are am there here around online on awake alive still can could would will pls plz please help me "
-    "us i need a hello hi hey yo oi sup ok okay so um uh hmm you u ya".split()
+    "us i need a hello hi hey yo oi sup ok okay so um uh hmm you u ya all we rn now lol thanks thx ty".split()
 )
 
 

@@ -7,7 +7,9 @@ import asyncio
 import gc
 import warnings
 
-from bot.chat.asking import IN_PLACE_THREAD, READS_PER_QUESTION
+import pytest
+
+from bot.chat.asking import IN_PLACE_THREAD, READS_PER_QUESTION, _to_people
 from bot.core.answer import Answerer
 from tests.chat.bots import bot_for, counted, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
@@ -69,6 +71,23 @@ async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
         n = len(fake.requests)
         await fake.send_message("is anyone here?", guild=False)
         assert await fake.wait_for_request(posted, start=n)
+
+
+@pytest.mark.parametrize(
+    ("text", "to_people"),
+    [
+        ("is anyone here?", True),
+        ("can anyone help me? thanks", True),  # a second review: the thanks made it a request
+        ("hey all, anyone around rn? lol", True),
+        ("can any1 help", True),
+        ("what can you do?", False),  # no one else called on
+        ("how does everyone use this?", False),  # it asks more than whether anyone is there
+        ("can someone tell me the commands?", False),
+        ("robot, can anyone help?", False),
+    ],
+)
+def test_a_call_on_the_people_in_a_channel_is_told_from_a_request(text: str, to_people: bool) -> None:
+    assert _to_people(text) is to_people
 
 
 async def test_a_question_far_from_the_article_in_an_ask_channel_gets_no_reply(
