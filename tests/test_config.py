@@ -204,14 +204,8 @@ def test_a_log_level_is_read_in_any_case() -> None:
     assert Settings(_env_file=None, log_level=" debug ").log_level == "DEBUG"
 
 
-def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: Path) -> None:
-    """A helper's trial: `COOLDOWN_SECOND=5` (a typo) was ignored without a word."""
-    env_file = tmp_path / "typo.env"
-    # A token pasted on a line of its own is no NAME=value line: it is never printed.
-    env_file.write_text(
-        "COOLDOWN_SECOND=5\nMY_OWN_THING=1\nlog_level=INFO\nDISCORD_TOKEN=\nMTA4.SECRETxyz\nc2VjcmV0==\n",
-        encoding="utf-8",
-    )
+def _start_warnings(env_file: Path, tmp_path: Path) -> tuple[list[str], str]:
+    """Run `meeting-bot report` with `env_file` as the settings file: its warnings, and all it told stderr."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "report"],
         capture_output=True,
@@ -221,7 +215,18 @@ def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: P
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    return [line for line in result.stderr.splitlines() if line.startswith("warning: ")], result.stderr
+
+
+def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: Path) -> None:
+    """A helper's trial: `COOLDOWN_SECOND=5` (a typo) was ignored without a word."""
+    env_file = tmp_path / "typo.env"
+    # A token pasted on a line of its own is no NAME=value line: it is never printed.
+    env_file.write_text(
+        "COOLDOWN_SECOND=5\nMY_OWN_THING=1\nlog_level=INFO\nDISCORD_TOKEN=\nMTA4.SECRETxyz\nc2VjcmV0==\n",
+        encoding="utf-8",
+    )
+    warned, stderr = _start_warnings(env_file, tmp_path)
     assert warned == [
         f"warning: line 1 of the settings file {env_file} sets no setting, perhaps a typo of "
         "COOLDOWN_SECONDS; it is ignored.",
@@ -229,7 +234,7 @@ def test_a_name_in_the_settings_file_that_is_no_setting_is_warned_of(tmp_path: P
         f"warning: line 5 of the settings file {env_file} has no value (write NAME=value); it is ignored.",
         f"warning: line 6 of the settings file {env_file} sets no setting; it is ignored.",
     ]
-    assert "SECRET" not in result.stderr and "c2VjcmV0" not in result.stderr
+    assert "SECRET" not in stderr and "c2VjcmV0" not in stderr
 
 
 def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) -> None:
@@ -242,16 +247,7 @@ def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) 
         "COOLDOWN_SECOND\nMY_THING=1\nDISCORD_TOKEN:\n"
     )
     env_file.write_text(bare, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "report"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, ENV_FILE_VARIABLE: str(env_file), "DATA_DIR": str(tmp_path)},
-        cwd=tmp_path,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    warned, stderr = _start_warnings(env_file, tmp_path)
     where = f"of the settings file {env_file}"
     assert warned == [
         f"warning: line 2 {where} names DISCORD_TOKEN with no value (write NAME=value), so the file leaves "
@@ -265,23 +261,14 @@ def test_a_name_in_the_settings_file_with_no_value_is_warned_of(tmp_path: Path) 
         f"warning: line 7 {where} has no value (write NAME=value), perhaps a typo of DISCORD_TOKEN; "
         "it is ignored.",
     ]
-    assert "secret" not in result.stderr and "GxYz" not in result.stderr
+    assert "secret" not in stderr and "GxYz" not in stderr
 
 
 def test_a_name_with_no_value_set_again_later_is_only_ignored(tmp_path: Path) -> None:
     """A second review: `DISCORD_TOKEN` alone, then `DISCORD_TOKEN=…`, was said to leave it unset."""
     env_file = tmp_path / "later.env"
     env_file.write_text("COOLDOWN_SECONDS\nCOOLDOWN_SECONDS=9\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "report"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, ENV_FILE_VARIABLE: str(env_file), "DATA_DIR": str(tmp_path)},
-        cwd=tmp_path,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    warned, stderr = _start_warnings(env_file, tmp_path)
     assert warned == [
         f"warning: line 1 of the settings file {env_file} has no value (write NAME=value); it is ignored."
     ]
