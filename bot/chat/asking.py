@@ -53,6 +53,7 @@ from bot.core.answer import (
     kept_in_conversation,
 )
 from bot.core.batcher import BatcherClosed
+from bot.core.calls import calls_on_people
 from bot.core.kinds import QUESTION_KINDS, Kind
 from bot.core.suggest import (
     SUGGESTIONS_FILE,
@@ -1318,34 +1319,11 @@ def channel_wants(answer: Answer, text: str) -> bool:
     (`Answer.named`: "what are the rules here?" did not) and the bot is sure the article answers it
     (`Answer.sure`); chatter, other languages and questions the article does not answer never ("anyone up
     for pizza tonight?", "did you guys see the game?")."""
-    if answer.kind == Kind.HELP:
-        return not _to_people(text)
+    if answer.kind == Kind.HELP:  # ... unless it calls on the people there ("is anyone here?")
+        return not calls_on_people(text)
     if answer.kind == Kind.OVERVIEW:
         return True
     return answer.kind == Kind.ANSWER and answer.sure and answer.named and looks_like_question(text)
-
-
-# A call on the people in a channel, not the bot: it calls on anyone ("is anyone here?", "can someone
-# help?", "hey everyone, can you help me?") and says nothing else. It reads as a call for help, which the
-# bot answers when asked directly; in an ask-channel, where people chat, it is left to them. A call that
-# says more ("how does everyone use this?", "can anyone help me with the bot?") is help for the bot to give.
-_PEOPLE = re.compile(
-    r"\b(?:(?:any|some|every|no)\s?(?:one|body|1)|ne1|sum1|any\s+of\s+(?:you|u)|you\s+guys|y['’]?all"
-    r"|guys|folks|people|peeps)\b",
-    re.IGNORECASE,
-)
-_CALL_WORDS = frozenset(
-    "is are am there here around online on awake alive still can could would will pls plz please help me "
-    "us i need a hello hi hey yo oi sup ok okay so um uh hmm you u ya all we rn now lol thanks thx ty".split()
-)
-
-
-def _to_people(text: str) -> bool:
-    """Whether a message is a call on the people in the channel and nothing else (see _PEOPLE)."""
-    if not _PEOPLE.search(text):
-        return False
-    rest = re.findall(r"[^\W\d_]+", _PEOPLE.sub(" ", text).casefold())
-    return all(word in _CALL_WORDS for word in rest)
 
 
 # How many messages a person may have read in ask-channels for each question the cooldown lets them ask.

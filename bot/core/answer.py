@@ -13,6 +13,7 @@ import numpy as np
 from bot.core import replies
 from bot.core.arithmetic import is_sum
 from bot.core.cache import ByteBoundedCache, text_size
+from bot.core.calls import asks_whether_anyone_is_there
 from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.files import reason
@@ -542,6 +543,8 @@ class Answerer:
         command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None
         if command and command["word"].casefold() in _BOT_CONTROLS:
             return Intent(Kind.HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
+        if intent is None and asks_whether_anyone_is_there(text):
+            return Intent(Kind.HELP)  # "anybody here?": no question about the article (bot/core/calls.py)
         return intent
 
     def _subject(self, text: str) -> str:

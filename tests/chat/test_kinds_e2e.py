@@ -9,8 +9,9 @@ import warnings
 
 import pytest
 
-from bot.chat.asking import IN_PLACE_THREAD, READS_PER_QUESTION, _to_people
+from bot.chat.asking import IN_PLACE_THREAD, READS_PER_QUESTION
 from bot.core.answer import Answerer
+from bot.core.calls import calls_on_people
 from tests.chat.bots import bot_for, counted, is_followup
 from tests.fakediscord import FakeDiscord, Request, running_bot
 
@@ -87,7 +88,7 @@ async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
     ],
 )
 def test_a_call_on_the_people_in_a_channel_is_told_from_a_request(text: str, to_people: bool) -> None:
-    assert _to_people(text) is to_people
+    assert calls_on_people(text) is to_people
 
 
 async def test_a_question_far_from_the_article_in_an_ask_channel_gets_no_reply(

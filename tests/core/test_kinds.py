@@ -169,6 +169,26 @@ def test_help_says_what_the_bot_knows_and_how_to_ask(answerer: Answerer, text: s
     assert len(a.examples) == 3
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["anybody here?", "anyone around?", "is anybody out there?", "somebody there?", "can someone help me?"],
+)
+def test_asking_whether_anyone_is_there_gets_help(answerer: Answerer, text: str) -> None:
+    """A noticed fault: "anybody here?" was answered from the article ("Yet here they were, 45 minutes
+    into a meeting…"), "anyone around?" with its opening line."""
+    assert answerer.ask(text).kind == "help"
+
+
+@pytest.mark.parametrize("text", ["anyone else there?", "anyone free tonight?", "who was there?"])
+def test_a_question_about_who_was_there_is_no_call(answerer: Answerer, text: str) -> None:
+    assert answerer.ask(text).kind != "help"
+
+
+def test_a_greeting_to_everyone_is_no_call_for_help(answerer: Answerer) -> None:
+    assert answerer.ask("hi everyone").kind == "chatter"
+    assert answerer.ask("anyone else there?", history=["who attended the meeting?"]).kind != "help"
+
+
 @pytest.mark.parametrize("text", ["who's the author", "whats the source", "who wrote the article"])
 def test_who_wrote_it_gets_help_which_names_the_source(answerer: Answerer, text: str) -> None:
     """A trial found "who wrote this article" given the overview, and "source?" told the article doesn't
