@@ -526,8 +526,10 @@ class Answerer:
         index, model, speller, intents, highlighter = load_checked(index_dir)
         return cls(index, embedder, model, speller, intents, highlighter)
 
-    def read(self, text: str, vector: np.ndarray) -> Intent | None:
-        """What a message is when it is not a question for retrieval: not English, help, chatter..."""
+    def read(self, text: str, vector: np.ndarray, first: bool = False) -> Intent | None:
+        """What a message is when it is not a question for retrieval: not English, help, chatter...
+        `first`: it opens its conversation, where a call asking whether anyone is there is asked of the bot
+        (bot/core/calls.py)."""
         if not self.languages.is_english(text):
             return Intent(Kind.LANGUAGE)
         if is_sum(text, self.retriever.article_word):  # the article works out no sum: declined, no passages
@@ -543,7 +545,7 @@ class Answerer:
         command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None
         if command and command["word"].casefold() in _BOT_CONTROLS:
             return Intent(Kind.HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
-        if intent is None and asks_whether_anyone_is_there(text):
+        if intent is None and first and asks_whether_anyone_is_there(text):
             return Intent(Kind.HELP)  # "anybody here?": no question about the article (bot/core/calls.py)
         return intent
 
@@ -649,7 +651,8 @@ class Answerer:
             elif n is not None:
                 answers.append(self._more_unsearched(q, s, n, kinds))
             else:
-                answers.append(self._unsearched(q, self.read(read_as[q.text], vectors[read_as[q.text]])))
+                intent = self.read(read_as[q.text], vectors[read_as[q.text]], first=not q.history)
+                answers.append(self._unsearched(q, intent))
         asked = [i for i, a in enumerate(answers) if a is None]
         if asked:
             # One retrieval at the largest k; each answer keeps its own k's excerpts.

@@ -186,7 +186,13 @@ def test_a_question_about_who_was_there_is_no_call(answerer: Answerer, text: str
 
 def test_a_greeting_to_everyone_is_no_call_for_help(answerer: Answerer) -> None:
     assert answerer.ask("hi everyone").kind == "chatter"
-    assert answerer.ask("anyone else there?", history=["who attended the meeting?"]).kind != "help"
+    assert answerer.ask("nobody?").kind != "help"  # a call on no one
+
+
+@pytest.mark.parametrize("text", ["anyone there?", "anyone?", "nobody there?", "anyone else there?"])
+def test_a_call_later_in_a_conversation_may_ask_about_the_meeting(answerer: Answerer, text: str) -> None:
+    """A review: after "who was in the room?", "anyone there?" got the guide; it asks who else was."""
+    assert answerer.ask(text, history=["who was in the room?"]).kind != "help"
 
 
 @pytest.mark.parametrize("text", ["who's the author", "whats the source", "who wrote the article"])
