@@ -213,10 +213,20 @@ class CheckCog(commands.Cog):
         """A moderator's bulk delete, as `on_raw_message_delete`."""
         self._gone(sorted(payload.message_ids))
 
-    def _gone(self, message_ids: list[int]) -> None:
-        """Note the deleted messages, and take down the checks posted of them (in the background)."""
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A message whose check was posted, edited to hide words as a spoiler: the check, which quotes
+        them, comes down (a second review). Its words reach the bot with the Message Content intent (on
+        whenever threads or ask-channels are); without it they read as none, and the check stays."""
+        if payload.message_id in self.bot.checks_of and has_spoiler(payload.data.get("content") or ""):
+            self._gone([payload.message_id], deleted=False)
+
+    def _gone(self, message_ids: list[int], deleted: bool = True) -> None:
+        """Note the deleted messages, and take down the checks posted of them (in the background); with
+        `deleted` False, only take them down (a message edited to hide words)."""
         for message_id in message_ids:
-            keep_latest(self.bot.checked_gone, message_id, None, GONE_KEPT)
+            if deleted:
+                keep_latest(self.bot.checked_gone, message_id, None, GONE_KEPT)
             if message_id in self.bot.checks_of:
                 work = take_down_checks(self.bot, message_id)
                 task = asyncio.create_task(work, name=f"take-down-checks-{message_id}")

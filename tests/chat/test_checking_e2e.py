@@ -191,6 +191,24 @@ async def test_a_posted_check_comes_down_with_the_message_it_checked(
         assert str(other["id"]) in left["embeds"][0]["description"]  # the check of the other one stays
 
 
+async def test_a_posted_check_comes_down_when_its_message_is_edited_to_hide_words(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A second review: a check posted of a message stayed up after its author hid the quoted words as a
+    spoiler; only a deletion took it down."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE)
+        other = await fake.send_message('Mamdani said "Rent. Not ideology."')
+        for m in (message, other):
+            await check_and_post(fake, m["id"])
+        assert len(public_embeds(fake)) == 2
+        await fake.edit_message(other["id"], 'Mamdani said "Rent. Not ideology." (edited, nothing hidden)')
+        await fake.edit_message(message["id"], f"||{THREE}||")
+        (left,) = await public_once_settled(fake, 1)
+        assert str(other["id"]) in left["embeds"][0]["description"]  # an edit hiding nothing leaves it
+
+
 async def test_a_posted_check_comes_down_though_discord_fails_a_deletion(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
