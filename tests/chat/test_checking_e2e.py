@@ -176,16 +176,22 @@ async def test_a_check_of_a_message_deleted_is_not_posted(
         assert not public_embeds(fake)
 
 
+async def two_checks_posted(fake: FakeDiscord) -> tuple[dict, dict]:
+    """Post THREE and another message with a quote, check each and post both checks: the two messages."""
+    message = await fake.send_message(THREE)
+    other = await fake.send_message('Mamdani said "Rent. Not ideology."')
+    for m in (message, other):
+        await check_and_post(fake, m["id"])
+    assert len(public_embeds(fake)) == 2
+    return message, other
+
+
 async def test_a_posted_check_comes_down_with_the_message_it_checked(
     fake: FakeDiscord, answerer: Answerer, tmp_path
 ):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        message = await fake.send_message(THREE)
-        other = await fake.send_message('Mamdani said "Rent. Not ideology."')
-        for m in (message, other):
-            await check_and_post(fake, m["id"])
-        assert len(public_embeds(fake)) == 2
+        message, other = await two_checks_posted(fake)
         await fake.delete_message(message["id"])
         (left,) = await public_once_settled(fake, 1)
         assert str(other["id"]) in left["embeds"][0]["description"]  # the check of the other one stays
@@ -198,11 +204,7 @@ async def test_a_posted_check_comes_down_when_its_message_is_edited_to_hide_word
     spoiler; only a deletion took it down."""
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
-        message = await fake.send_message(THREE)
-        other = await fake.send_message('Mamdani said "Rent. Not ideology."')
-        for m in (message, other):
-            await check_and_post(fake, m["id"])
-        assert len(public_embeds(fake)) == 2
+        message, other = await two_checks_posted(fake)
         await fake.edit_message(other["id"], 'Mamdani said "Rent. Not ideology." (edited, nothing hidden)')
         await fake.edit_message(message["id"], f"||{THREE}||")
         (left,) = await public_once_settled(fake, 1)
