@@ -219,19 +219,21 @@ class CheckCog(commands.Cog):
         them, comes down (a second review). Its words reach the bot with the Message Content intent (on
         whenever threads or ask-channels are); without it they read as none, and the check stays."""
         if payload.message_id in self.bot.checks_of and has_spoiler(payload.data.get("content") or ""):
-            self._gone([payload.message_id], deleted=False)
+            self._take_down(payload.message_id)
 
-    def _gone(self, message_ids: list[int], deleted: bool = True) -> None:
-        """Note the deleted messages, and take down the checks posted of them (in the background); with
-        `deleted` False, only take them down (a message edited to hide words)."""
+    def _gone(self, message_ids: list[int]) -> None:
+        """Note the deleted messages, and take down the checks posted of them."""
         for message_id in message_ids:
-            if deleted:
-                keep_latest(self.bot.checked_gone, message_id, None, GONE_KEPT)
-            if message_id in self.bot.checks_of:
-                work = take_down_checks(self.bot, message_id)
-                task = asyncio.create_task(work, name=f"take-down-checks-{message_id}")
-                task.add_done_callback(log_if_failed)
-                self.bot.finish_before_closing(task)
+            keep_latest(self.bot.checked_gone, message_id, None, GONE_KEPT)
+            self._take_down(message_id)
+
+    def _take_down(self, message_id: int) -> None:
+        """Take down the checks posted of a message, if any (in the background)."""
+        if message_id in self.bot.checks_of:
+            work = take_down_checks(self.bot, message_id)
+            task = asyncio.create_task(work, name=f"take-down-checks-{message_id}")
+            task.add_done_callback(log_if_failed)
+            self.bot.finish_before_closing(task)
 
     @commands.Cog.listener()
     async def on_index_swapped(self) -> None:

@@ -229,12 +229,8 @@ def clean_question(text: str) -> Asked:
     return Asked(text, truncated, said if said != text else None)
 
 
-def clean_history(history: Sequence[str]) -> list[str]:
-    """Earlier messages cleaned like questions; blank or unreadable ones dropped (nothing to lean on)."""
-    return [a.text for a in _cleaned(history)]
-
-
 def _cleaned(history: Sequence[str]) -> list[Asked]:
+    """Earlier messages cleaned like questions; blank or unreadable ones dropped (nothing to lean on)."""
     if isinstance(history, str):
         raise TypeError("history is a sequence of messages, not one string")
     out = []

@@ -255,10 +255,9 @@ _HELD_OPEN, _HELD_CLOSE = "\ue000", "\ue001"
 _HELD = re.compile(r"\ue000(\d+)x\ue001")
 _HELD_PART = re.compile(r"\ue000\d*x?|\ue001")
 # A line's block-quote, heading or subtext mark ("> ", "## ", "-# ") before a word ("> 100 people" is
-# no quote), and a line that only opens or closes a code block.
-_LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_])", re.MULTILINE)
+# no quote) or a spoiler held by `said_markup`, and a line that only opens or closes a code block.
+_LINE_MARK = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=[^\W\d_]|\ue000)", re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*$", re.MULTILINE)
-_LINE_MARK_BEFORE_SPOILER = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+(?=\|\|)", re.MULTILINE)
 # Web addresses, invites and e-mail addresses: what a question is about is in its words, and a host name
 # or an address is a word the article does not have, which reads as a question it cannot answer.
 # A scheme and an e-mail address are tried only where a run of their characters starts, so that
@@ -300,7 +299,7 @@ def said_markup(text: str, cut: bool = False) -> str:
         # A word in the spoiler's place while the marks around it come off ("**||who|| met**").
         return f"{_HELD_OPEN}{len(hidden) - 1}x{_HELD_CLOSE}"
 
-    text = _LINE_MARK_BEFORE_SPOILER.sub("", text.replace(_HELD_OPEN, "").replace(_HELD_CLOSE, ""))
+    text = text.replace(_HELD_OPEN, "").replace(_HELD_CLOSE, "")
     text = _SPOILER.sub(lambda m: held(m.group(1)), text)
     if cut and SPOILER in text:  # opened before the cut and closed after it: the rest is hidden
         at = text.index(SPOILER)

@@ -18,8 +18,8 @@ from bot.core.answer import (
     BadQuestion,
     EmptyQuestion,
     Excerpt,
+    Query,
     UnreadableQuestion,
-    clean_history,
     clean_question,
 )
 from bot.core.corpus import corpus_hash, load_corpus
@@ -247,7 +247,8 @@ def test_a_lone_surrogate_makes_the_question_unreadable(question: str) -> None:
 
 
 def test_unreadable_and_blank_earlier_messages_are_dropped_from_the_history() -> None:
-    assert clean_history(["When was the fair?", "bad \udcff byte", "\u200b"]) == ["When was the fair?"]
+    query = Query.of("and then?", ["When was the fair?", "bad \udcff byte", "\u200b"])
+    assert query.history == ("When was the fair?",)
 
 
 def test_control_characters_are_removed_and_spaces_trimmed() -> None:
