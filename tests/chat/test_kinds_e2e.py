@@ -21,6 +21,17 @@ def posted(r: Request) -> bool:
     return r.method == "POST" and r.path.endswith("/messages") and bool(r.json)
 
 
+async def the_one_reply(fake: FakeDiscord, messages: list[str]) -> Request:
+    """Send the messages in the channel; the bot's only reply to them (none other comes in half a second)."""
+    n = len(fake.requests)
+    for text in messages:
+        await fake.send_message(text)
+    reply = await fake.wait_for_request(posted, start=n)
+    await asyncio.sleep(0.5)
+    assert [r for r in fake.requests[n:] if posted(r)] == [reply]
+    return reply
+
+
 async def test_a_dm_hi_gets_one_short_line_and_no_excerpts(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
@@ -36,14 +47,8 @@ async def test_a_dm_hi_gets_one_short_line_and_no_excerpts(fake: FakeDiscord, an
 async def test_lol_in_an_ask_channel_gets_no_reply(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
     async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.send_message("lol")
-        await fake.send_message("¿Qué pasó en la reunión?")
-        await fake.send_message("tl;dr")  # a summary request does get a reply there
-        reply = await fake.wait_for_request(posted, start=n)
-        await asyncio.sleep(0.5)
-        replies = [r for r in fake.requests[n:] if posted(r)]
-        assert replies == [reply]
+        # A summary request does get a reply there.
+        reply = await the_one_reply(fake, ["lol", "¿Qué pasó en la reunión?", "tl;dr"])
         assert reply.json["embeds"][0]["title"] == "The article in brief"
 
 
@@ -54,14 +59,8 @@ async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
     was said to them; asked of the bot, help still comes."""
     bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
     async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.send_message("is anyone here?")
-        await fake.send_message("can anyone help?")
-        await fake.send_message("hey everyone, can you help me?")
-        await fake.send_message("what can you do?")
-        reply = await fake.wait_for_request(posted, start=n)
-        await asyncio.sleep(0.5)
-        assert [r for r in fake.requests[n:] if posted(r)] == [reply]
+        calls = ["is anyone here?", "can anyone help?", "hey everyone, can you help me?"]
+        reply = await the_one_reply(fake, [*calls, "what can you do?"])
         assert reply.json["embeds"][0]["title"] == "How to ask me"
         # A call on people that asks how the bot is used is help for the bot to give (a review).
         n = len(fake.requests)
@@ -100,15 +99,9 @@ async def test_a_question_far_from_the_article_in_an_ask_channel_gets_no_reply(
     the article; a question about the article still gets its answer."""
     bot = bot_for(tmp_path, answerer, ask_channel_ids=str(fake.channel_id))
     async with running_bot(fake, bot):
-        n = len(fake.requests)
-        await fake.send_message("anyone up for pizza tonight?")
-        await fake.send_message("who won the world series?")
-        await fake.send_message("did you guys see the game?")
-        await fake.send_message("what are the rules here?")  # sure, alone, before it had to name the article
-        await fake.send_message("How old is Mamdani?")
-        reply = await fake.wait_for_request(posted, start=n)
-        await asyncio.sleep(0.5)
-        assert [r for r in fake.requests[n:] if posted(r)] == [reply]
+        chat = ["anyone up for pizza tonight?", "who won the world series?", "did you guys see the game?"]
+        # "what are the rules here?" was answered, sure, alone, before it had to name the article.
+        reply = await the_one_reply(fake, [*chat, "what are the rules here?", "How old is Mamdani?"])
         assert "33" in str(reply.json["embeds"][0])
 
 

@@ -207,36 +207,30 @@ def test_about_fits_with_many_documents() -> None:
     assert_fits(render_about(SimpleNamespace(docs=docs, manifest=manifest), "5 per 30 s").to_dict())
 
 
+# A report at every limit: 90 days, 40 sections voted on, 30 long unanswered questions.
+_REPORT = UsageReport(
+    generated_at=datetime(2026, 11, 28, tzinfo=UTC),
+    questions=10_000,
+    abstained=900,
+    abstention_rate=0.09,
+    votes_up=5,
+    votes_down=2,
+    per_day=tuple(DayCount(date(2026, 1, 1 + i % 28), 100, 9) for i in range(90)),
+    section_votes=tuple(SectionVotes("S" * 200, 3, 1) for _ in range(40)),
+    top_unanswered=tuple(UnansweredGroup("q " * 400, 7, ("a",)) for _ in range(30)),
+    more_requests=10**15,
+)
+
+
 def test_paragraph_and_report_fit() -> None:
     para = FullParagraph("Title", "Section " * 60, 3, "Question? " * 40, "word " * 3000)
     assert_fits(render_paragraph(para).to_dict())
-    report = UsageReport(
-        generated_at=datetime(2026, 11, 28, tzinfo=UTC),
-        questions=10_000,
-        abstained=900,
-        abstention_rate=0.09,
-        votes_up=5,
-        votes_down=2,
-        per_day=tuple(DayCount(date(2026, 1, 1 + i % 28), 100, 9) for i in range(90)),
-        section_votes=tuple(SectionVotes("S" * 200, 3, 1) for _ in range(40)),
-        top_unanswered=tuple(UnansweredGroup("q " * 400, 7, ("a",)) for _ in range(30)),
-        more_requests=10**15,
-    )
-    assert_fits(render_report(report).to_dict())
+    assert_fits(render_report(_REPORT).to_dict())
 
 
 def test_the_report_hides_what_askers_hid_as_a_spoiler() -> None:
-    report = UsageReport(
-        generated_at=datetime(2026, 11, 28, tzinfo=UTC),
-        questions=2,
-        abstained=2,
-        abstention_rate=1.0,
-        votes_up=0,
-        votes_down=0,
-        per_day=(),
-        section_votes=(),
-        top_unanswered=(UnansweredGroup("was ||jd vance|| there", 2, ("was ||jd vance|| there",)),),
-    )
+    asked = UnansweredGroup("was ||jd vance|| there", 2, ("was ||jd vance|| there",))
+    report = replace(_REPORT, questions=2, abstained=2, abstention_rate=1.0, top_unanswered=(asked,))
     gaps = render_report(report).to_dict()["fields"][-1]["value"]
     assert gaps == f"2× was {HIDDEN} there"
 
