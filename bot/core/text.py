@@ -171,13 +171,14 @@ def replace_controls(text: str) -> str:
 
 # Chat markup that is no part of a question: user, role, channel and slash-command mentions, custom emoji,
 # timestamps, @everyone and @here (not inside an address such as me@everyone.com), and the address (and
-# title) of a masked link, whose text stays.
+# title) of a masked link, whose text stays. Neither takes a spoiler's "||" with it: Discord's client reads
+# "||Mamdani [x](https://a.b/||)" as a spoiler that ends in the address, which must stay hidden (a review).
 _MENTION = re.compile(
-    r"<(?:@[!&]?|#)\d+>|</[^<>:\s][^<>:]*:\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[tTdDfFR])?>"
+    r"<(?:@[!&]?|#)\d+>|</[^<>:\s|][^<>:|]*:\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[tTdDfFR])?>"
     r"|(?<![\w@.])@(?:everyone|here)(?![\w@.-])"
 )
 _MASKED_LINK = re.compile(
-    r"\[([^\[\]]*)\]\(\s*<?[a-z][a-z0-9+.-]*:(?:[^()\s]|\([^()\s]*\))*>?(?:\s+\"[^\"]*\")?\s*\)",
+    r"\[([^\[\]]*)\]\(\s*<?[a-z][a-z0-9+.-]*:(?:[^()\s|]|\|(?!\|)|\([^()\s|]*\))*>?(?:\s+\"[^\"]*\")?\s*\)",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t]{2,}")

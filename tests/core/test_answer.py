@@ -26,6 +26,7 @@ from bot.core.corpus import corpus_hash, load_corpus
 from bot.core.embedding import Embedder
 from bot.core.index import build_index, load_index
 from bot.core.model import RetrievalModel
+from bot.core.text import hide_spoilers
 
 FAIR = """---
 title: The Village Fair
@@ -125,6 +126,22 @@ def test_a_spoiler_is_read_plainly_and_kept_as_said() -> None:
     # As said, it cleans to the same again (the bot keeps it so, and reads it back as history).
     again = clean_question("what did ||trump|| say?").said
     assert clean_question(again) == clean_question("what did ||trump|| say?")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "||Mamdani say [here](https://x.com/||)",
+        "what did ||Mamdani [say](https://x.com/a||) about rent",
+        "</a||b:12> what did Mamdani say||",
+    ],
+)
+def test_a_spoiler_that_ends_in_a_link_or_a_mention_stays_hidden(typed: str) -> None:
+    """A noticed fault: the masked link (or mention) came off first, taking the spoiler's closing "||"
+    with it, so the spoilered name was shown in the answer's title. Discord's client hides it."""
+    asked = clean_question(typed)
+    assert "Mamdani" in asked.text  # read
+    assert "Mamdani" not in hide_spoilers(asked.said or asked.text)  # never shown
 
 
 def test_an_answer_names_its_question_and_what_it_continues_as_said(answerer: Answerer) -> None:
