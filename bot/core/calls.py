@@ -23,10 +23,15 @@ _NO_ONE = re.compile(r"\b(?:no\s?(?:one|body)|no1)\b", re.IGNORECASE)
 _CALL_WORDS = frozenset(
     "is are am there here out in home up around online on awake alive listening available still even can "
     "could would will pls plz please help me us i need a hello hi hey yo oi sup ok okay so um uh hmm you u "
-    "ya all we rn now lol thanks thx ty".split()
+    "ya all we rn now lol thanks thx ty hear see read reading seeing getting this do does".split()
 )
-# ... and of those, what asks whether someone is there, or asks them for help.
-_THERE = frozenset("there here out home up around online awake alive listening available help".split())
+# ... and of those, what asks whether someone is there, or asks them for help ("can anyone hear me?" had
+# been answered with "someone in the White House is listening", "anyone reading this?" with "Trump
+# reportedly read it twice.").
+_THERE = frozenset(
+    "there here out home up around online awake alive listening available help hear see read reading seeing "
+    "getting".split()
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

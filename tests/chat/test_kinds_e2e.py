@@ -80,6 +80,9 @@ async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
         ("can anyone help me? thanks", True),  # a second review: the thanks made it a request
         ("hey all, anyone around rn? lol", True),
         ("can any1 help", True),
+        ("can anyone hear me?", True),
+        ("does anyone see this lol", True),
+        ("did anyone see what trump said?", False),
         ("what can you do?", False),  # no one else called on
         ("how does everyone use this?", False),  # it asks more than whether anyone is there
         ("can someone tell me the commands?", False),

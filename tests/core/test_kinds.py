@@ -171,7 +171,16 @@ def test_help_says_what_the_bot_knows_and_how_to_ask(answerer: Answerer, text: s
 
 @pytest.mark.parametrize(
     "text",
-    ["anybody here?", "anyone around?", "is anybody out there?", "somebody there?", "can someone help me?"],
+    [
+        "anybody here?",
+        "anyone around?",
+        "is anybody out there?",
+        "somebody there?",
+        "can someone help me?",
+        "can anyone hear me?",  # answered with "someone in the White House is listening"
+        "anyone reading this?",  # answered with "Trump reportedly read it twice."
+        "can anyone see this?",
+    ],
 )
 def test_asking_whether_anyone_is_there_gets_help(answerer: Answerer, text: str) -> None:
     """A noticed fault: "anybody here?" was answered from the article ("Yet here they were, 45 minutes
@@ -179,7 +188,9 @@ def test_asking_whether_anyone_is_there_gets_help(answerer: Answerer, text: str)
     assert answerer.ask(text).kind == "help"
 
 
-@pytest.mark.parametrize("text", ["anyone else there?", "anyone free tonight?", "who was there?"])
+@pytest.mark.parametrize(
+    "text", ["anyone else there?", "anyone free tonight?", "who was there?", "did anyone read the letter?"]
+)
 def test_a_question_about_who_was_there_is_no_call(answerer: Answerer, text: str) -> None:
     assert answerer.ask(text).kind != "help"
 
