@@ -1,15 +1,16 @@
 """A figure of another place than the line shown is about: a fact the article lacks.
 
-"what's the median rent in boston?" comes close to the passage on New York's rents, and the abstainer,
-which reads how close a question comes, answered it, sure, with "The median one-bedroom rent? $3,500 a
-month." (New York's figure, in a line that does not say whose); so were "what is the gdp of chicago?" and
-"how much is rent in los angeles?" (a trial). A question that asks for a figure of a place (a word for a
-figure of a place, "rent", "population", "gdp"..., or "live", right before "in", "of" or "for" and the
-place, which ends it) is declined when the bold line holds a figure but never names that place, and it is
-not the article's own (the place it names most: "how many people live in new york city?" is answered
-from "New York's 8.336 million residents"). The line, not its paragraph: "The $1.744 trillion GDP means
-federal agencies pay attention." is followed by "A similar meeting between Trump and Chicago's mayor
-wouldn't carry the same weight.", and "what is the gdp of chicago?" was answered with it.
+"what's the median rent in boston?" comes close to the passage on New York's rents, and the abstainer, which
+reads how close a question comes, answered it, sure, with "The median one-bedroom rent? $3,500 a month." (New
+York's figure, in a line that does not say whose); so were "what is the gdp of chicago?" and "how much is rent
+in los angeles?" (a trial). A question that asks for a figure of a place (a word for a figure of a place,
+"rent", "population", "gdp"..., or "live", right before "in", "of" or "for" and the place, which ends it but
+for a word of time or stress such as "right now" or "specifically") is declined when the bold line holds a
+figure but never names that place, and it is not the article's own (the place it names most: "how many people
+live in new york city?" is answered from "New York's 8.336 million residents"). The line, not its paragraph:
+"The $1.744 trillion GDP means federal agencies pay attention." is followed by "A similar meeting between
+Trump and Chicago's mayor wouldn't carry the same weight.", and "what is the gdp of chicago?" was answered
+with it.
 
 The figure must be the place's: a review found "how many minutes did the meeting run in washington",
 "how old was mamdani when he met trump in washington" and "who did mamdani meet in washington" declined
@@ -43,8 +44,16 @@ _FIGURES = (
     r"salaries|budgets?|incomes?|wages?|unemployment|tax|taxes|rates?|bills?|apartments?|bedroom|homes?|"
     r"housing|live|lives|living"
 )
+# What may follow the place and leave the figure its own: "…rent in brooklyn specifically", "…right now"
+# (a trial: both were answered with New York's median rent, which "…rent in brooklyn" was not).
+_AFTER_PLACE = (
+    r"specifically|exactly|precisely|right\s+now|now|currently|today|these\s+days|nowadays|this\s+year|"
+    r"lately|on\s+average|in\s+general|roughly|approximately|anymore|though|lol|pls|please|rn"
+)
 _FIGURE_OF_PLACE = re.compile(
-    rf".*\b(?:{_FIGURES})\s+(?:in|of|for)\s+(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,3}})\s*$", re.DOTALL
+    rf".*\b(?:{_FIGURES})\s+(?:like\s+)?(?:in|of|for)\s+(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,3}}?)"
+    rf"(?:\s+(?:{_AFTER_PLACE}))*\s*$",
+    re.DOTALL,
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _SMALL_WORD = re.compile(r"\b[a-z]+\b")

@@ -45,7 +45,12 @@ def test_the_place_the_article_names_most_is_its_own() -> None:
         ("how old was he when he met trump in chicago", "Mamdani, 33, set to become mayor", None),
         ("and in boston?", RENT, None),
         ("what did trump say about mayors in chicago?", "Trump railed against socialist mayors.", None),
-        ("how much is the rent in boston right now", RENT, None),  # it does not end on the place
+        # A word of time or stress after the place leaves the figure its own (a trial: "how much is rent
+        # in brooklyn specifically" was answered with New York's median rent).
+        ("how much is the rent in boston right now", RENT, "boston"),
+        ("what's rent like in los angeles these days", RENT, "los angeles"),
+        ("how much is rent in new york city right now", RENT, None),
+        ("how much is the rent in boston harbor", RENT, None),  # it does not end on the place
         ("what is the rent in boston", "Rent is high.", None),  # the line holds no figure
         ("how much is federal funding for federal", RENT, None),  # a word the article writes small
         ("what was rent in march", RENT, None),  # a month is no place
@@ -93,6 +98,8 @@ def test_an_unreadable_place_file_reads_as_none(tmp_path) -> None:
         "how much is rent in the bronx",
         "whats the gdp of japan",
         "what's the gdp of the philippines",
+        "how much is rent in brooklyn specifically",  # a trial
+        "whats the rent in manhattan right now",
     ],
 )
 def test_a_figure_of_another_place_is_not_covered(answerer: Answerer, question: str) -> None:
