@@ -36,7 +36,9 @@ from bot.core.text import (
     cut_at_word,
     gist_subject,
     has_lone_surrogates,
+    hidden_words,
     is_invisible,
+    keep_hidden,
     only_addresses,
     plain_letters,
     plain_markup,
@@ -208,7 +210,8 @@ def clean_question(text: str) -> Asked:
 
     EmptyQuestion if nothing visible is left; UnreadableQuestion if it holds lone surrogates.
     """
-    text = remove_chat_markup(plain_letters(remove_invisible_in_words(replace_controls(text or "")))).strip()
+    typed = text or ""
+    text = remove_chat_markup(plain_letters(remove_invisible_in_words(replace_controls(typed)))).strip()
     if has_lone_surrogates(text):
         raise UnreadableQuestion(
             "The question holds characters that are not valid text (broken UTF-8 or a lone surrogate); "
@@ -226,6 +229,8 @@ def clean_question(text: str) -> Asked:
             "type a question about the meeting."
         )
     said = said_markup(marked, cut=truncated) if SPOILER in marked else text
+    if SPOILER in typed:  # what was hidden as typed stays hidden, whatever the cleaning took out (a review)
+        said = keep_hidden(said, hidden_words(typed))
     return Asked(text, truncated, said if said != text else None)
 
 

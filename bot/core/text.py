@@ -311,6 +311,47 @@ def said_markup(text: str, cut: bool = False) -> str:
     return _SPACES.sub(" ", _HELD_PART.sub("", text)).strip()
 
 
+_WORD_TOKEN = re.compile(r"[^\W_]+")
+
+
+def hidden_words(typed: str) -> frozenset[str]:
+    """The words (casefolded) that a message shows only inside spoilers, read off the message as typed, as
+    Discord's client reads it: whatever cleaning takes out later (an escape sequence ending in "|", a
+    masked link's title, a mention) cannot make them shown (`keep_hidden`)."""
+    if not has_spoiler(typed):
+        return frozenset()
+    inside: set[str] = set()
+    outside: set[str] = set()
+    # As typed, and with its letters read as letters and format characters out of its words, as the
+    # question is ("ｚｑｘ" is shown "zqx" once cleaned, "zq\u200bx" "zqx").
+    for view in (typed, plain_letters(remove_invisible_in_words(typed))):
+        inside.update(w.casefold() for m in _SPOILER.finditer(view) for w in _WORD_TOKEN.findall(m.group(1)))
+        outside.update(w.casefold() for w in _WORD_TOKEN.findall(_SPOILER.sub(" ", view)))
+    return frozenset(inside - outside)
+
+
+def keep_hidden(said: str, hidden: frozenset[str]) -> str:
+    """`said` with each word of `hidden` that it would show put in a spoiler of its own; if stray marks
+    would still let one show, the whole of it hidden."""
+    if not hidden:
+        return said
+
+    def hide(m: re.Match[str]) -> str:
+        return f"{SPOILER}{m.group()}{SPOILER}" if m.group().casefold() in hidden else m.group()
+
+    parts = _SPOILER_PART.split(said)  # odd places: the spoilers, left as they are
+    for i in range(0, len(parts), 2):
+        parts[i] = _WORD_TOKEN.sub(hide, parts[i])
+    kept = "".join(parts)
+    shown = {w.casefold() for w in _WORD_TOKEN.findall(hide_spoilers(kept))}
+    if shown & hidden:
+        return f"{SPOILER}{said.replace(SPOILER, ' ').strip()}{SPOILER}"
+    return kept
+
+
+_SPOILER_PART = re.compile(r"(\|\|[\s\S]+?\|\|)")
+
+
 def has_spoiler(text: str) -> bool:
     """Whether the text hides words as a spoiler ("||words||", as Discord's client reads one)."""
     return SPOILER in text and _SPOILER.search(text) is not None

@@ -134,9 +134,15 @@ def test_a_spoiler_is_read_plainly_and_kept_as_said() -> None:
         "||Mamdani say [here](https://x.com/||)",
         "what did ||Mamdani [say](https://x.com/a||) about rent",
         "</a||b:12> what did Mamdani say||",
+        # A review: an escape sequence may end in "|" ("\x1b[|", "\x9b|"), and a masked link's title
+        # may hold the closing marks; the cleaning takes them out with them.
+        "what did \x1b[||Mamdani|| say",
+        "what did \x9b||Mamdani|| say",
+        'what did ||Mamdani [x](https://a.b "||") say',
+        "what did a || b \x1b[||Mamdani|| say",  # a stray mark too: all of it is hidden
     ],
 )
-def test_a_spoiler_that_ends_in_a_link_or_a_mention_stays_hidden(typed: str) -> None:
+def test_a_spoiler_stays_hidden_whatever_the_cleaning_takes_out(typed: str) -> None:
     """A noticed fault: the masked link (or mention) came off first, taking the spoiler's closing "||"
     with it, so the spoilered name was shown in the answer's title. Discord's client hides it."""
     asked = clean_question(typed)
