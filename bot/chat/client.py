@@ -40,6 +40,32 @@ REINDEX_TIMEOUT = 600.0  # seconds a /reindex build may take
 PRUNE_EVERY = 24 * 3600.0  # seconds between retention runs (open_store prunes once at start)
 
 
+# Where the commands are offered: in servers that added the bot and in DMs with it. Not as a user's own app
+# in group DMs, where the bot would take one person's private /ask as the group's conversation and go on
+# from it for the others (a review: "more please" there was titled with someone else's private question).
+COMMAND_CONTEXTS = discord.app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
+COMMAND_INSTALLS = discord.app_commands.AppInstallationType(guild=True, user=False)
+NOT_HERE = "I answer in servers that added me and in direct messages with me, not in group chats."
+
+
+class MeetingTree(discord.app_commands.CommandTree):
+    """The command tree, which also refuses a command used where the bot does not offer it (Discord may
+    still send one from a client that registered it before)."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.context.private_channel:
+            await tell_privately(interaction, NOT_HERE)
+            return False
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError, /
+    ) -> None:
+        if isinstance(error, discord.app_commands.CheckFailure):
+            return  # refused, and told why (`interaction_check`)
+        await super().on_error(interaction, error)
+
+
 # One cog per feature, loaded as extensions: asking (/ask, /about, messages) and admin (/stats, /reindex);
 # checking (the quote check: /check and the message menu "Check against the article").
 EXTENSIONS = ("bot.chat.asking", "bot.chat.admin", "bot.chat.checking")
@@ -66,6 +92,9 @@ class MeetingBot(commands.AutoShardedBot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
+            tree_cls=MeetingTree,
+            allowed_contexts=COMMAND_CONTEXTS,
+            allowed_installs=COMMAND_INSTALLS,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,

@@ -116,6 +116,29 @@ async def test_commands_sync_only_when_changed(fake: FakeDiscord, answerer: Answ
     }
 
 
+async def test_commands_are_offered_in_servers_and_dms_with_the_bot_only(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A review: with no contexts registered, a user could add the bot as their own app and /ask in a
+    group DM, where one person's private question became the group's conversation ("more please" by
+    another was titled with it). Registered for servers and the bot's DMs, as a server's app only, and a
+    command that comes from a group DM anyway is refused in one private sentence, unanswered."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        for command in fake.global_commands:
+            assert command["contexts"] == [0, 1] and command["integration_types"] == [0], command["name"]
+        owner = fake._user(None)
+        channel = fake._resolve_channel(None, owner, False)
+        data = fake._command_data("ask", None, 1, options=[fake._option("question", "when was it?")])
+        payload = fake._interaction_payload(2, owner, {**channel, "type": 3}, data)
+        payload.update(context=2, authorizing_integration_owners={"1": owner["id"]})
+        ref = await fake._dispatch_interaction(payload)
+        callback = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
+        assert callback.json["data"]["flags"] & 64 and "group chats" in callback.json["data"]["content"]
+        await asyncio.sleep(0.3)
+        assert not [r for r in fake.requests if is_followup(r, ref)]  # no answer follows
+
+
 async def test_guild_sync_when_guild_configured(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, discord_guild_id=fake.guild_id)
     async with running_bot(fake, bot):
