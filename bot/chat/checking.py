@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -47,6 +48,10 @@ POSTED = "Posted in the channel."
 MAY_NOT_POST = "You can't send messages in this channel, so the check stays here, for you only."
 CHECKED_GONE = "The message you checked was deleted, so the check stays here, for you only."
 CHECKED_UNSEEN = "I can't see the message you checked any more, so the check stays here, for you only."
+CHECKED_EDITED = (
+    "The message you checked was edited since, so the check stays here, for you only; run it again to check "
+    "its words now."
+)
 CHECKED_UNKNOWN = "I couldn't make sure the message you checked is still there; please try again in a moment."
 # How long the click waits on Discord to say the checked message is still there: Discord takes the click's
 # answer for 3 seconds (discord.py retries a failed lookup after 1 s, then 3 s).
@@ -122,7 +127,7 @@ class PostButton(
         # Whoever deletes a message means its words gone: a check of it, which quotes them, is posted only
         # while it is still there (a trial posted the words of a message its author had deleted).
         if checked:
-            refusal = await self._still_there(interaction.client, checked)
+            refusal = await self._still_there(interaction.client, checked, reply.created_at)
             if refusal:
                 await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=NO_MENTIONS)
                 return
@@ -154,15 +159,19 @@ class PostButton(
             client: MeetingBot = interaction.client  # type: ignore[assignment]
             checks = [*client.checks_of.pop(checked, []), (sent.channel.id, sent.id)]
             keep_latest(client.checks_of, checked, checks, CHECKS_KEPT)
-            if checked in client.checked_gone:  # deleted as the check was being posted
+            # Deleted or edited as the check was being posted.
+            if checked in client.checked_gone or _edited_after(client, checked, reply.created_at):
                 await take_down_checks(client, checked)
 
-    async def _still_there(self, client: discord.Client, checked: int) -> str | None:
-        """None when the checked message is still in its channel and hides no words as a spoiler (its
-        author may have hidden them since the check: a review), else why the check is not posted. Asked
-        of Discord within LOOKUP_SECONDS; a lookup that fails or takes longer posts nothing."""
+    async def _still_there(self, client: discord.Client, checked: int, since: datetime) -> str | None:
+        """None when the checked message is still in its channel as it was when checked (`since`: not
+        edited after, which may have taken out the words the check quotes: a review) and hides no words as
+        a spoiler, else why the check is not posted. Asked of Discord within LOOKUP_SECONDS; a lookup that
+        fails or takes longer posts nothing."""
         if checked in client.checked_gone:  # type: ignore[attr-defined]
             return CHECKED_GONE
+        if _edited_after(client, checked, since):
+            return CHECKED_EDITED
         # Shielded: a lookup cut off while discord.py waits out a global rate limit left the whole bot
         # paused for good (a review); past the wait it goes on unseen, its outcome only logged.
         lookup = asyncio.ensure_future(client.get_partial_messageable(self.channel_id).fetch_message(checked))
@@ -176,7 +185,16 @@ class PostButton(
         except (TimeoutError, discord.HTTPException) as exc:
             log.warning("could not look up checked message %s (%r)", checked, exc)
             return CHECKED_UNKNOWN
-        return CHECK_KEPT_PRIVATE if has_spoiler(lookup.result().content or "") else None
+        found: discord.Message = lookup.result()
+        if found.edited_at is not None and found.edited_at > since:
+            return CHECKED_EDITED
+        return CHECK_KEPT_PRIVATE if has_spoiler(found.content or "") else None
+
+
+def _edited_after(client: discord.Client, checked: int, since: datetime) -> bool:
+    """Whether the bot saw the checked message edited after `since`."""
+    edited = client.checked_edits.get(checked)  # type: ignore[attr-defined]
+    return edited is not None and edited > since
 
 
 async def take_down_checks(client: MeetingBot, checked: int) -> None:
@@ -215,11 +233,20 @@ class CheckCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        """A message whose check was posted, edited to hide words as a spoiler: the check, which quotes
-        them, comes down (a second review). Its words reach the bot with the Message Content intent (on
-        whenever threads or ask-channels are); without it they read as none, and the check stays."""
-        if payload.message_id in self.bot.checks_of and has_spoiler(payload.data.get("content") or ""):
-            self._take_down(payload.message_id)
+        """A message edited by its author: a check of it, which quotes its words as they were, is not
+        posted, and one posted comes down (reviews: a check stayed up after its author hid the quoted words
+        as a spoiler, and after they edited a phone number out). Discord says when a message was edited
+        with or without the Message Content intent; an update with no edit time (a link's preview) is
+        none."""
+        edited = payload.data.get("edited_timestamp")
+        if edited is None:
+            return
+        try:
+            when = datetime.fromisoformat(edited)
+        except (TypeError, ValueError):
+            return
+        keep_latest(self.bot.checked_edits, payload.message_id, when, GONE_KEPT)
+        self._take_down(payload.message_id)
 
     def _gone(self, message_ids: list[int]) -> None:
         """Note the deleted messages, and take down the checks posted of them."""

@@ -11,6 +11,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -115,6 +116,7 @@ class MeetingBot(commands.AutoShardedBot):
         # check of a message deleted is not posted, and one posted comes down with it (checking.py).
         self.checks_of: OrderedDict[int, list[tuple[int, int]]] = OrderedDict()
         self.checked_gone: OrderedDict[int, None] = OrderedDict()
+        self.checked_edits: OrderedDict[int, datetime] = OrderedDict()  # the latest edit seen of each
         self._replying: set[asyncio.Task] = set()  # replies under way, which close lets finish
         self.reload = reload
         # /reindex runs the build in its own process: it imports torch, which serving never does.

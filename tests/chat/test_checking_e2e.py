@@ -12,6 +12,7 @@ import pytest
 
 from bot.chat.checking import (
     APOLOGY,
+    CHECKED_EDITED,
     CHECKED_GONE,
     CHECKED_UNKNOWN,
     GONE,
@@ -197,18 +198,50 @@ async def test_a_posted_check_comes_down_with_the_message_it_checked(
         assert str(other["id"]) in left["embeds"][0]["description"]  # the check of the other one stays
 
 
-async def test_a_posted_check_comes_down_when_its_message_is_edited_to_hide_words(
-    fake: FakeDiscord, answerer: Answerer, tmp_path
+@pytest.mark.parametrize("edit", [f"||{THREE}||", 'Mamdani said "…day one"'])
+async def test_a_posted_check_comes_down_when_its_message_is_edited(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, edit: str
 ):
-    """A second review: a check posted of a message stayed up after its author hid the quoted words as a
-    spoiler; only a deletion took it down."""
+    """Reviews: a check posted of a message stayed up after its author hid the quoted words as a spoiler,
+    and after they edited a quote (a phone number) out; only a deletion took it down. A link's preview
+    loading is no edit, and leaves the other check up."""
     bot = bot_for(tmp_path, answerer)
     async with running_bot(fake, bot):
         message, other = await two_checks_posted(fake)
-        await fake.edit_message(other["id"], 'Mamdani said "Rent. Not ideology." (edited, nothing hidden)')
-        await fake.edit_message(message["id"], f"||{THREE}||")
+        await fake.edit_message(other["id"])  # the preview: no edited time
+        await fake.edit_message(message["id"], edit)
         (left,) = await public_once_settled(fake, 1)
-        assert str(other["id"]) in left["embeds"][0]["description"]  # an edit hiding nothing leaves it
+        assert str(other["id"]) in left["embeds"][0]["description"]
+
+
+@pytest.mark.parametrize("seen", [True, False])
+async def test_a_check_of_a_message_edited_since_is_not_posted(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, seen: bool
+):
+    """A review: Bob edited a quote out of his message after Alice had checked it, and her click posted
+    the words he had taken out. Also when the bot missed the edit (`seen` false: it was offline), for
+    Discord is asked."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        alice, bob = fake.add_user("alice"), fake.add_user("bob")
+        message = await fake.send_message(THREE, author=bob)
+        ref = await fake.send_message_command(MENU_NAME, message["id"], user=alice)
+        button = post_button(await checked(fake, ref))
+        await asyncio.sleep(0.01)
+        if seen:
+            await fake.edit_message(message["id"], 'Mamdani said "…day one"')
+        else:
+            now = datetime.now(UTC).isoformat()
+            fake.messages[str(message["id"])].update(content="edited", edited_timestamp=now)
+        private = fake.original_message(ref.id)["id"]
+        click = await fake.click_button(button["custom_id"], private, user=alice)
+        refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
+        assert refusal.json["data"]["content"] == CHECKED_EDITED
+        await asyncio.sleep(0.2)
+        assert not public_embeds(fake)
+        # A message edited before it was checked is checked as it is, and posted.
+        await check_and_post(fake, message["id"])
+        assert len(public_embeds(fake)) == 1
 
 
 async def test_a_posted_check_comes_down_though_discord_fails_a_deletion(
@@ -451,7 +484,7 @@ async def test_a_check_of_a_message_with_a_spoiler_is_never_posted(
         n = len(fake.requests)
         click = await fake.click_button(button["custom_id"], fake.original_message(ref.id)["id"])
         refusal = await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{click.id}/"))
-        assert refusal.json["data"]["content"] == CHECK_KEPT_PRIVATE
+        assert refusal.json["data"]["content"] == CHECKED_EDITED  # any edit since the check
         await asyncio.sleep(0.3)
         assert [r for r in fake.requests[n:] if r.path.startswith("/webhooks/")] == []
 
