@@ -1017,6 +1017,29 @@ def test_an_older_votes_table_gains_the_click_order(tmp_path: Path) -> None:
         assert store.get_vote("1", BOB) == -1
 
 
+def test_deleted_words_leave_no_copy_in_the_sqlite_files(tmp_path: Path) -> None:
+    """A review: after `forget`, with the bot's store open beside it, the write-ahead log still held 66
+    copies of the forgotten words until it was reused; also a question withdrawn and one pruned."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    running, cli = Store.open(url, SALT), Store.open(url, SALT)  # the bot's, and `meeting-bot forget`'s
+    try:
+        for i in range(40):
+            record(running, f"a{i}", ALICE, f"my number is zqxphone {i}", history=[f"zqxphone {i}"])
+        record(running, "b", BOB, "zqxwithdrawn question")
+        record(running, "c", CAROL, "zqxold question", at=NOW - timedelta(days=400))
+        record(running, "d", CAROL, "what now?")
+        assert running.get_answer("d") is not None  # the bot has read since: its connection is open
+        assert cli.forget(ALICE) == 40
+        assert running.withdraw("b") == 1
+        assert running.prune(90, now=NOW) == 1
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("store.sqlite3")]
+        data = b"".join(p.read_bytes() for p in files)
+        assert b"zqx" not in data, [p.name for p in files if b"zqx" in p.read_bytes()]
+    finally:
+        running.close()
+        cli.close()
+
+
 def test_forget_also_takes_their_words_out_of_other_peoples_history(store: Store) -> None:
     record(store, "a", ALICE, "my PIN is 4471, when was the meeting?", surface="mention")
     thread = {"surface": "thread", "private": False, "at": NOW}
