@@ -355,6 +355,17 @@ async def serve(bot: MeetingBot, token: str) -> None:
         runner.cancel()
 
 
+# Discord's gateway closes that no retry mends: what to change, not "check the network" (a review).
+_CLOSE_CODES = {
+    4010: "Discord refused the shard settings; each of SHARD_IDS must be below SHARD_COUNT, and SHARD_COUNT "
+    "no larger than Discord allows for this bot (leave both empty to let Discord choose).",
+    4011: "Discord requires this bot to connect in shards (it is in many servers); set SHARD_COUNT, or leave "
+    "it empty to let Discord choose.",
+    4012: "Discord refused this version of its API; install the pinned discord.py again (./start.sh).",
+    4013: "Discord refused the intents asked for; check MESSAGE_CONTENT_INTENT in .env.",
+}
+
+
 def _connection_error(exc: BaseException) -> str | None:
     """One sentence for the ways connecting to Discord fails, or None for anything else."""
     if isinstance(exc, discord.LoginFailure):
@@ -364,6 +375,8 @@ def _connection_error(exc: BaseException) -> str | None:
             "the Message Content intent is not enabled for this bot; enable it in the Developer Portal, "
             "or set ANSWER_IN_THREADS=false and leave ASK_CHANNEL_IDS empty to run without it."
         )
+    if isinstance(exc, discord.ConnectionClosed) and exc.code in _CLOSE_CODES:
+        return _CLOSE_CODES[exc.code]
     if isinstance(exc, discord.Forbidden):
         return f"Discord refused a request ({exc.text or exc.status}); check DISCORD_GUILD_ID and the invite."
     if isinstance(exc, (discord.GatewayNotFound, discord.ConnectionClosed, discord.HTTPException, OSError)):

@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from bot.chat.asking import EMPTY, RESTARTING
-from bot.chat.client import MeetingBot
+from bot.chat.client import MeetingBot, _connection_error
 from bot.chat.render import (
     CONTENT_MAX,
     DESCRIPTION_MAX,
@@ -815,6 +815,17 @@ async def test_rejected_token_is_one_sentence_without_traceback(tmp_path):
         text = err.decode()
         assert "rejected DISCORD_TOKEN" in text
         assert "Traceback" not in text and "wrong-token" not in text + out.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "names"), [(4010, "SHARD_COUNT"), (4011, "SHARD_COUNT"), (4012, "discord.py"), (4013, "INTENT")]
+)
+def test_a_close_no_retry_mends_names_what_to_change(code: int, names: str) -> None:
+    """A review: Discord closing for the shard settings or the intents was told as "cannot reach Discord
+    …; check the network", which no network mends."""
+    message = _connection_error(discord.ConnectionClosed(None, shard_id=0, code=code))  # type: ignore[arg-type]
+    assert names in message and "network" not in message
+    assert "network" in _connection_error(discord.ConnectionClosed(None, shard_id=0, code=4000))  # type: ignore[arg-type]
 
 
 def test_missing_token_is_one_sentence(tmp_path):
