@@ -100,21 +100,39 @@ async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
     """Reply to a message without pinging anyone. In a DM, a question deleted meanwhile still gets its
     answer (a reply to an unknown message is refused); in a server it does not: whoever deleted it, the
     asker or a moderator, meant it gone, and the answer repeats the question. Where the bot may not embed
-    links, as text (`as_text_if_refused`)."""
+    links, as text (`as_text_if_refused`); where it may not read the channel's history, which Discord
+    requires of a reply, as a message of its own (a review: both were refused there, and the asker got
+    nothing)."""
+    replying = may_reply(message.channel)
 
     async def send(reply: dict) -> discord.Message:
         nonce = once()
-        return await resent(
-            lambda: message.channel.send(
-                reference=message.to_reference(fail_if_not_exists=message.guild is not None),
-                mention_author=False,
-                allowed_mentions=NO_MENTIONS,
-                nonce=nonce,
-                **reply,
-            )
-        )
+        if replying:
+            reference = message.to_reference(fail_if_not_exists=message.guild is not None)
+            reply = {**reply, "reference": reference, "mention_author": False}
+        return await resent(lambda: message.channel.send(allowed_mentions=NO_MENTIONS, nonce=nonce, **reply))
 
-    return await as_text_if_refused(send, kwargs, message.channel)
+    try:
+        return await as_text_if_refused(send, kwargs, message.channel)
+    except discord.Forbidden as exc:
+        if exc.code != MISSING_PERMISSIONS or not replying:
+            raise
+        log.info("a reply was refused for want of a permission; sending it as a message of its own")
+        replying = False
+        return await as_text_if_refused(send, kwargs, message.channel)
+
+
+def may_reply(channel: object) -> bool:
+    """Whether the bot may reply to a message in a channel (Discord requires Read Message History of a
+    reply): always in a DM; in a server, as discord.py's cache has the bot's permissions there."""
+    guild = getattr(channel, "guild", None)
+    cached = isinstance(channel, discord.abc.GuildChannel | discord.Thread)
+    if guild is None or guild.me is None or not cached:
+        return True  # a DM, or a channel the cache does not hold: Discord's refusal will tell (a 403)
+    try:
+        return channel.permissions_for(guild.me).read_message_history
+    except discord.ClientException:  # a thread whose channel the cache does not hold
+        return True
 
 
 def may_embed(channel: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -246,6 +247,33 @@ async def test_where_embeds_are_refused_the_answer_comes_as_text(
         assert sent.json.get("components")  # the buttons still come with it
         in_thread = sent.path != f"/channels/{fake.channel_id}/messages"
         assert in_thread == threads
+
+
+@pytest.mark.parametrize("cached", [True, False])
+async def test_where_the_bot_may_not_read_history_the_answer_is_no_reply(
+    answerer: Answerer, tmp_path, cached: bool
+):
+    """A review: Discord requires Read Message History of a reply; where a channel denied it, the answer
+    and its text form were both refused as replies, and the asker got nothing. Read from the permissions
+    (`cached`), or from Discord's refusals when the cache was behind."""
+    no_history = ~permission_value("read_message_history") if cached else ~0
+    async with FakeDiscord(
+        heartbeat_interval=0.5,
+        everyone_permissions=DEFAULT_EVERYONE_PERMISSIONS & no_history,
+        bot_permissions=DEFAULT_BOT_PERMISSIONS & no_history,
+    ) as fake:
+        bot = bot_for(tmp_path, answerer, answer_in_threads=False)
+        async with running_bot(fake, bot):
+            if not cached:
+                fake.fail_next(
+                    "POST", r"^/channels/\d+/messages$", 403, 2, code=50013, message="Missing Permissions"
+                )
+            n = len(fake.requests)
+            await fake.send_message(f"<@{fake.bot_id}> what is Mamdani's slogan?")
+            sent = await fake.wait_for_request(
+                lambda r: r.method == "POST" and r.path.endswith("/messages") and r.status == 200, start=n
+            )
+            assert "human right" in json.dumps(sent.json) and not sent.json.get("message_reference")
 
 
 @pytest.mark.parametrize("threads", [False, True])
