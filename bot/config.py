@@ -212,6 +212,17 @@ class Settings(BaseSettings):
             raise ValueError("a shard is listed twice")
         return value
 
+    @field_validator("data_dir", "corpus_dir", "index_dir", "train_dir", "encoder_dir")
+    @classmethod
+    def _text_path(cls, value: Path) -> Path:
+        """A path that is text: one holding bytes that are not UTF-8 cannot be named to SQLite or shown (a
+        review: DATA_DIR so made `report` fail with "something went wrong")."""
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the path holds bytes that are not UTF-8 text; name another folder") from None
+        return value
+
     @field_validator("corpus_dir", "index_dir", "train_dir", "encoder_dir")
     @classmethod
     def _folder(cls, value: Path) -> Path:

@@ -136,6 +136,8 @@ def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> Non
         ("SHARD_IDS", "1", "error: SHARD_IDS needs SHARD_COUNT"),
         # was "the index is out of date; rebuild it"
         ("CORPUS_DIR", __file__, "is a file, not a folder"),
+        # a review: "something went wrong (UnicodeEncodeError)" (the byte 0xff, as the environment holds it)
+        ("DATA_DIR", "data\udcff", "DATA_DIR is invalid: the path holds bytes that are not UTF-8"),
         # a one-letter salt was accepted
         ("USER_SALT", "x", "USER_SALT is invalid: use at least 16"),
         # was "something went wrong (InvalidUrlClientError)" as the bot connected
