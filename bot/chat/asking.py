@@ -798,8 +798,13 @@ class AskCog(commands.Cog):
         # answer is taken down (`on_raw_message_delete` notes the deletion in `_sending`); later, the
         # answer goes with it (`_posted`). In each case it is neither stored nor kept in the conversation,
         # where a later "more please" there, by anyone, would show it.
-        self._sending.setdefault(message.id, False)  # an edit being answered notes a deletion from its start
+        # An edit being answered notes a deletion from its start; one deleted while it was answered is
+        # gone already (Discord refused a reply to it, but an answer sent as no reply must not go).
+        self._sending.setdefault(message.id, message.id in self._gone)
         try:
+            if self._sending[message.id]:
+                self.conversations.withdraw(message.channel.id, answer.question)
+                return
             if (
                 surface == "mention"
                 and self.bot.settings.answer_in_threads

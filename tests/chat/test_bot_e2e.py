@@ -274,6 +274,16 @@ async def test_where_the_bot_may_not_read_history_the_answer_is_no_reply(
                 lambda r: r.method == "POST" and r.path.endswith("/messages") and r.status == 200, start=n
             )
             assert "human right" in json.dumps(sent.json) and not sent.json.get("message_reference")
+            # A second review: a question deleted before its answer was posted had it posted all the same
+            # (only Discord's refusal of a reply to a missing message had kept it back).
+            for threads in (False, True):
+                bot.settings = bot.settings.model_copy(update={"answer_in_threads": threads})
+                question = await fake.send_message(
+                    f"<@{fake.bot_id}> my phone is 555-0100, when did they meet?"
+                )
+                await fake.delete_message(question["id"])
+                await asyncio.sleep(1.0)
+                assert not [m for m in fake.bot_messages() if "555-0100" in json.dumps(m)]
 
 
 @pytest.mark.parametrize("threads", [False, True])
