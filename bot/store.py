@@ -136,7 +136,7 @@ forgotten = Table(
 _FORGET_LOCK = 0x6D62_7374_6F72_6502
 # At least this long, whatever the retention: a bot asks what is new at its next conversational message.
 FORGOTTEN_KEPT_DAYS = 30
-SCRUB_TRIES = 20  # times a write-ahead log busy with a reader is tried again (`Store._scrub`)
+SCRUB_TRIES = 5  # times a write-ahead log busy with another process is tried (`Store._scrub`)
 # Deleted message ids looked up in one query: a safeguard, as a bulk delete event holds at most 100.
 LOOKUP_BATCH = 500
 # Columns that databases made before them lack: added by `Store.open`.
@@ -1010,14 +1010,21 @@ class Store:
 
     def _scrub(self) -> None:
         """After someone's words were deleted from a SQLite file: its write-ahead log, which still holds
-        copies of them (a review found 66 after a `forget`), folded into the file and emptied. Another
-        process reading at that moment may keep it from finishing: tried a few times, then logged."""
+        copies of them (a review found 66 after a `forget`), folded into the file and emptied. Never waited
+        on: another process reading or writing at that moment (a backup, a shell) makes it give up at once,
+        so no writer is held back (a second review: waiting, a reader held the bot's writes for 30 s); it
+        is tried again a few times in about a quarter of a second, then logged."""
         if self._dialect != "sqlite":
             return
         for _ in range(SCRUB_TRIES):
             try:
                 with self.engine.connect() as conn:
-                    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                    wait = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+                    try:
+                        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                    finally:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait or 0)}")
             except SQLAlchemyError as exc:
                 log.warning("could not empty the database's write-ahead log (%s)", type(exc).__name__)
                 return
