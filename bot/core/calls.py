@@ -23,14 +23,17 @@ _NO_ONE = re.compile(r"\b(?:no\s?(?:one|body)|no1)\b", re.IGNORECASE)
 _CALL_WORDS = frozenset(
     "is are am there here out in home up around online on awake alive listening available still even can "
     "could would will pls plz please help me us i need a hello hi hey yo oi sup ok okay so um uh hmm you u "
-    "ya all we rn now lol thanks thx ty hear see read reading seeing getting this do does".split()
+    "ya all we rn now lol thanks thx ty hear see read reading seeing".split()
 )
+# What a call may ask to be heard, seen or read: the message itself ("can anyone see this?"). Only after
+# those verbs: "does this help people?" asks about the meeting (a second review).
+_THIS_MESSAGE = re.compile(r"\b(hear|see|read|reading|seeing)\s+(?:this|my\s+message)\b", re.IGNORECASE)
 # ... and of those, what asks whether someone is there, or asks them for help ("can anyone hear me?" had
 # been answered with "someone in the White House is listening", "anyone reading this?" with "Trump
 # reportedly read it twice.").
 _THERE = frozenset(
-    "there here out home up around online awake alive listening available help hear see read reading seeing "
-    "getting".split()
+    "there here out home up around online awake alive listening available help hear see read reading "
+    "seeing".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -39,7 +42,7 @@ def _call(text: str) -> list[str] | None:
     """The words of a call beside whom it calls on, or None when the message is no call and nothing else."""
     if not _PEOPLE.search(text):
         return None
-    beside = _PEOPLE.sub(" ", text)
+    beside = _THIS_MESSAGE.sub(r"\1", _PEOPLE.sub(" ", text))
     if any(c.isdigit() for c in beside):  # "are 45 people there?" asks a count
         return None
     rest = _WORD.findall(beside.casefold())

@@ -81,7 +81,11 @@ async def test_a_call_on_the_people_in_an_ask_channel_gets_no_help_reply(
         ("hey all, anyone around rn? lol", True),
         ("can any1 help", True),
         ("can anyone hear me?", True),
-        ("does anyone see this lol", True),
+        ("anyone see this lol", True),
+        ("does this help people?", False),  # a second review: these were read as calls
+        ("will this help people?", False),
+        ("are people getting help", False),
+        ("do people need help?", False),
         ("did anyone see what trump said?", False),
         ("what can you do?", False),  # no one else called on
         ("how does everyone use this?", False),  # it asks more than whether anyone is there
