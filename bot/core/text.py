@@ -317,17 +317,25 @@ _WORD_TOKEN = re.compile(r"[^\W_]+")
 def hidden_words(typed: str) -> frozenset[str]:
     """The words (casefolded) that a message shows only inside spoilers, read off the message as typed, as
     Discord's client reads it: whatever cleaning takes out later (an escape sequence ending in "|", a
-    masked link's title, a mention) cannot make them shown (`keep_hidden`)."""
+    masked link's title, a mention) cannot make them shown (`keep_hidden`).
+
+    What is shown is read off the text as typed only: pipes in a code span are no marks ("`||` what did
+    ||x|| say" hides x), and a masked link's address or title, a mention and a custom emoji's name are
+    not shown. The text as cleaned (its letters read as letters, format characters out of words: "ｘ"
+    shown as "x") may only add words hidden, never show one: "｜｜" and "|\u200b|" are two pipes shown,
+    not a spoiler's marks, though cleaning makes them "||" (a second review)."""
     if not has_spoiler(typed):
         return frozenset()
+    view = _CODE_SPAN.sub(lambda m: m.group().replace("|", " "), typed)
     inside: set[str] = set()
-    outside: set[str] = set()
-    # As typed, and with its letters read as letters and format characters out of its words, as the
-    # question is ("ｚｑｘ" is shown "zqx" once cleaned, "zq\u200bx" "zqx").
-    for view in (typed, plain_letters(remove_invisible_in_words(typed))):
-        inside.update(w.casefold() for m in _SPOILER.finditer(view) for w in _WORD_TOKEN.findall(m.group(1)))
-        outside.update(w.casefold() for w in _WORD_TOKEN.findall(_SPOILER.sub(" ", view)))
-    return frozenset(inside - outside)
+    for text in (view, plain_letters(remove_invisible_in_words(view))):
+        inside.update(w.casefold() for m in _SPOILER.finditer(text) for w in _WORD_TOKEN.findall(m.group(1)))
+    shown = _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", _SPOILER.sub(" ", view)))
+    return frozenset(inside - {w.casefold() for w in _WORD_TOKEN.findall(shown)})
+
+
+# A code span, inside which Discord reads no markup ("`||`" shows two pipes).
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[\s\S]*?[^`]\1(?!`)")
 
 
 def keep_hidden(said: str, hidden: frozenset[str]) -> str:

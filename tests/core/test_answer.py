@@ -140,6 +140,13 @@ def test_a_spoiler_is_read_plainly_and_kept_as_said() -> None:
         "what did \x9b||Mamdani|| say",
         'what did ||Mamdani [x](https://a.b "||") say',
         "what did a || b \x1b[||Mamdani|| say",  # a stray mark too: all of it is hidden
+        # A second review: pipes Discord shows as pipes, which cleaning makes marks, and words Discord
+        # never shows (a link's address, an emoji's name) counted as shown.
+        "`||` what did ||Mamdani|| say about rent?",
+        "｜｜ what did ||Mamdani|| say",
+        "|\u200b| what did ||Mamdani|| say",
+        "what did \x1b[||Mamdani|| say [source](https://en.wikipedia.org/wiki/Zohran_Mamdani)",
+        "what did \x1b[||Mamdani|| say <:mamdani:1>",
     ],
 )
 def test_a_spoiler_stays_hidden_whatever_the_cleaning_takes_out(typed: str) -> None:
@@ -147,7 +154,7 @@ def test_a_spoiler_stays_hidden_whatever_the_cleaning_takes_out(typed: str) -> N
     with it, so the spoilered name was shown in the answer's title. Discord's client hides it."""
     asked = clean_question(typed)
     assert "Mamdani" in asked.text  # read
-    assert "Mamdani" not in hide_spoilers(asked.said or asked.text)  # never shown
+    assert "mamdani" not in hide_spoilers(asked.said or asked.text).casefold()  # never shown
 
 
 def test_an_answer_names_its_question_and_what_it_continues_as_said(answerer: Answerer) -> None:
