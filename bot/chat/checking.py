@@ -197,10 +197,17 @@ def _edited_after(client: discord.Client, checked: int, since: datetime) -> bool
     return edited is not None and edited > since
 
 
-async def take_down_checks(client: MeetingBot, checked: int) -> None:
-    """Delete the checks posted of a message that was deleted, each tried again on a server error; one
-    that cannot be deleted is logged, and the others are deleted all the same."""
-    for channel_id, message_id in client.checks_of.pop(checked, []):
+async def take_down_checks(client: MeetingBot, checked: int, edited: datetime | None = None) -> None:
+    """Delete the checks posted of a message that was deleted (or, with `edited`, those posted before that
+    edit of it), each tried again on a server error; one that cannot be deleted is logged, and the others
+    are deleted all the same."""
+    checks = client.checks_of.pop(checked, [])
+    if edited is not None:  # checks posted after the edit quote the words as edited: they stay
+        kept = [c for c in checks if discord.utils.snowflake_time(c[1]) > edited]
+        if kept:
+            keep_latest(client.checks_of, checked, kept, CHECKS_KEPT)
+        checks = [c for c in checks if c not in kept]
+    for channel_id, message_id in checks:
         await delete_quietly(client.get_partial_messageable(channel_id).get_partial_message(message_id))
 
 
@@ -246,7 +253,10 @@ class CheckCog(commands.Cog):
         except (TypeError, ValueError):
             return
         keep_latest(self.bot.checked_edits, payload.message_id, when, GONE_KEPT)
-        self._take_down(payload.message_id)
+        # Discord sends the last edit's time with every later update of the message (its link's preview
+        # loading, a pin): only checks posted before that edit quote words it may have taken out (a
+        # second review took down a check of a message edited before it was checked).
+        self._take_down(payload.message_id, when)
 
     def _gone(self, message_ids: list[int]) -> None:
         """Note the deleted messages, and take down the checks posted of them."""
@@ -254,10 +264,10 @@ class CheckCog(commands.Cog):
             keep_latest(self.bot.checked_gone, message_id, None, GONE_KEPT)
             self._take_down(message_id)
 
-    def _take_down(self, message_id: int) -> None:
-        """Take down the checks posted of a message, if any (in the background)."""
+    def _take_down(self, message_id: int, edited: datetime | None = None) -> None:
+        """Take down the checks posted of a message (before `edited`), if any (in the background)."""
         if message_id in self.bot.checks_of:
-            work = take_down_checks(self.bot, message_id)
+            work = take_down_checks(self.bot, message_id, edited)
             task = asyncio.create_task(work, name=f"take-down-checks-{message_id}")
             task.add_done_callback(log_if_failed)
             self.bot.finish_before_closing(task)

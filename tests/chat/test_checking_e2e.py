@@ -214,6 +214,23 @@ async def test_a_posted_check_comes_down_when_its_message_is_edited(
         assert str(other["id"]) in left["embeds"][0]["description"]
 
 
+async def test_a_check_of_a_message_edited_before_it_stays_up_as_its_preview_loads(
+    fake: FakeDiscord, answerer: Answerer, tmp_path
+):
+    """A second review: Discord sends the last edit's time with every later update of a message (its
+    link's preview loading, a pin), and a check posted after that edit came down with the preview."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        message = await fake.send_message(THREE + " https://example.com/x")
+        await fake.edit_message(message["id"], THREE + " https://example.com/y")  # before the check
+        await asyncio.sleep(0.05)
+        await check_and_post(fake, message["id"])
+        assert len(public_embeds(fake)) == 1
+        await fake.edit_message(message["id"])  # the preview loads: the old edited time comes with it
+        await asyncio.sleep(0.5)  # a take-down would have run by now
+        assert len(public_embeds(fake)) == 1
+
+
 @pytest.mark.parametrize("seen", [True, False])
 async def test_a_check_of_a_message_edited_since_is_not_posted(
     fake: FakeDiscord, answerer: Answerer, tmp_path, seen: bool
