@@ -125,25 +125,23 @@ async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
 def may_reply(channel: object) -> bool:
     """Whether the bot may reply to a message in a channel (Discord requires Read Message History of a
     reply): always in a DM; in a server, as discord.py's cache has the bot's permissions there."""
-    guild = getattr(channel, "guild", None)
-    cached = isinstance(channel, discord.abc.GuildChannel | discord.Thread)
-    if guild is None or guild.me is None or not cached:
-        return True  # a DM, or a channel the cache does not hold: Discord's refusal will tell (a 403)
-    try:
-        return channel.permissions_for(guild.me).read_message_history
-    except discord.ClientException:  # a thread whose channel the cache does not hold
-        return True
+    return _bot_may(channel, "read_message_history")
 
 
 def may_embed(channel: object) -> bool:
     """Whether the bot's embeds are shown in a channel: always in a DM; in a server, with Embed Links
     (as the bot's roles and the channel's overwrites give it, from discord.py's cache)."""
+    return _bot_may(channel, "embed_links")
+
+
+def _bot_may(channel: object, permission: str) -> bool:
+    """Whether the bot has a permission in a channel, as discord.py's cache has it (yes in a DM)."""
     guild = getattr(channel, "guild", None)
     cached = isinstance(channel, discord.abc.GuildChannel | discord.Thread)
     if guild is None or guild.me is None or not cached:
         return True  # a DM, or a channel the cache does not hold: Discord's refusal will tell (a 403)
     try:
-        return channel.permissions_for(guild.me).embed_links
+        return getattr(channel.permissions_for(guild.me), permission)
     except discord.ClientException:  # a thread whose channel the cache does not hold
         return True
 
@@ -802,9 +800,6 @@ class AskCog(commands.Cog):
         # gone already (Discord refused a reply to it, but an answer sent as no reply must not go).
         self._sending.setdefault(message.id, message.id in self._gone)
         try:
-            if self._sending[message.id]:
-                self.conversations.withdraw(message.channel.id, answer.question)
-                return
             if (
                 surface == "mention"
                 and self.bot.settings.answer_in_threads
@@ -813,6 +808,9 @@ class AskCog(commands.Cog):
                 and isinstance(message.channel, discord.TextChannel)
                 and await self._answer_in_thread(message, answer, reply, history, record)
             ):
+                return
+            if self._sending[message.id]:  # deleted already: no answer, also where it would be no reply
+                self.conversations.withdraw(message.channel.id, answer.question)
                 return
             try:
                 sent = await reply_to(message, **reply)  # refused for a question deleted meanwhile

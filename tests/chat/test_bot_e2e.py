@@ -59,6 +59,16 @@ def embed_of(req: Request) -> dict:
     return embeds[0]
 
 
+def fake_denying(*permissions: str) -> FakeDiscord:
+    """A fake Discord whose channel denies everyone, the bot too, these permissions."""
+    denied = ~sum(permission_value(p) for p in permissions)
+    return FakeDiscord(
+        heartbeat_interval=0.5,
+        everyone_permissions=DEFAULT_EVERYONE_PERMISSIONS & denied,
+        bot_permissions=DEFAULT_BOT_PERMISSIONS & denied,
+    )
+
+
 def assert_within_limits(embed: dict) -> None:
     """Discord's embed limits."""
     total = len(embed.get("title", "")) + len(embed.get("description", ""))
@@ -256,12 +266,7 @@ async def test_where_the_bot_may_not_read_history_the_answer_is_no_reply(
     """A review: Discord requires Read Message History of a reply; where a channel denied it, the answer
     and its text form were both refused as replies, and the asker got nothing. Read from the permissions
     (`cached`), or from Discord's refusals when the cache was behind."""
-    no_history = ~permission_value("read_message_history") if cached else ~0
-    async with FakeDiscord(
-        heartbeat_interval=0.5,
-        everyone_permissions=DEFAULT_EVERYONE_PERMISSIONS & no_history,
-        bot_permissions=DEFAULT_BOT_PERMISSIONS & no_history,
-    ) as fake:
+    async with fake_denying(*(["read_message_history"] if cached else [])) as fake:
         bot = bot_for(tmp_path, answerer, answer_in_threads=False)
         async with running_bot(fake, bot):
             if not cached:
@@ -292,12 +297,7 @@ async def test_without_embed_links_the_answer_is_sent_as_text_at_once(
 ):
     """Discord drops the embed of a message with buttons where the bot may not embed links, without a
     word (discord-api-docs #5648): the bot reads its permissions and sends text."""
-    no_embeds = ~permission_value("embed_links")
-    async with FakeDiscord(
-        heartbeat_interval=0.5,
-        everyone_permissions=DEFAULT_EVERYONE_PERMISSIONS & no_embeds,
-        bot_permissions=DEFAULT_BOT_PERMISSIONS & no_embeds,
-    ) as fake:
+    async with fake_denying("embed_links") as fake:
         bot = bot_for(tmp_path, answerer, answer_in_threads=threads)
         async with running_bot(fake, bot):
             n = len(fake.requests)
