@@ -25,9 +25,6 @@ _CALL_WORDS = frozenset(
     "could would will pls plz please help me us i need a hello hi hey yo oi sup ok okay so um uh hmm you u "
     "ya all we rn now lol thanks thx ty hear see read reading seeing".split()
 )
-# What a call may ask to be heard, seen or read: the message itself ("can anyone see this?"). Only after
-# those verbs: "does this help people?" asks about the meeting (a second review).
-_THIS_MESSAGE = re.compile(r"\b(hear|see|read|reading|seeing)\s+(?:this|my\s+message)\b", re.IGNORECASE)
 # ... and of those, what asks whether someone is there, or asks them for help ("can anyone hear me?" had
 # been answered with "someone in the White House is listening", "anyone reading this?" with "Trump
 # reportedly read it twice.").
@@ -35,6 +32,9 @@ _THERE = frozenset(
     "there here out home up around online awake alive listening available help hear see read reading "
     "seeing".split()
 )
+# What a call may ask to be heard, seen or read: the message itself ("can anyone see this?"). Only after
+# those verbs: "does this help people?" asks about the meeting (a second review).
+_THIS_MESSAGE = re.compile(r"\b(hear|see|read|reading|seeing)\s+(?:this|my\s+message)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

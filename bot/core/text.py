@@ -347,17 +347,15 @@ def keep_hidden(said: str, hidden: frozenset[str]) -> str:
     def hide(m: re.Match[str]) -> str:
         return f"{SPOILER}{m.group()}{SPOILER}" if m.group().casefold() in hidden else m.group()
 
-    parts = _SPOILER_PART.split(said)  # odd places: the spoilers, left as they are
-    for i in range(0, len(parts), 2):
-        parts[i] = _WORD_TOKEN.sub(hide, parts[i])
-    kept = "".join(parts)
+    parts, at = [], 0
+    for spoiler in _SPOILER.finditer(said):  # the spoilers left as they are, the words between them read
+        parts += [_WORD_TOKEN.sub(hide, said[at : spoiler.start()]), spoiler.group()]
+        at = spoiler.end()
+    kept = "".join([*parts, _WORD_TOKEN.sub(hide, said[at:])])
     shown = {w.casefold() for w in _WORD_TOKEN.findall(hide_spoilers(kept))}
     if shown & hidden:
         return f"{SPOILER}{said.replace(SPOILER, ' ').strip()}{SPOILER}"
     return kept
-
-
-_SPOILER_PART = re.compile(r"(\|\|[\s\S]+?\|\|)")
 
 
 def has_spoiler(text: str) -> bool:
