@@ -137,7 +137,7 @@ def answer_json(answer: Answer) -> dict:
 
 HOW_TO_ASK = (
     'Ask one question with {cmd} ask "When was the meeting?", or type questions one per line in '
-    "{cmd} chat, where a follow-up is read with the questions before it."
+    "{cmd} chat, where a follow-up is read with the questions before it. Nothing you ask here is stored."
 )
 
 

@@ -662,6 +662,7 @@ def test_help_in_the_terminal_says_how_to_ask_there_without_discord_markup() -> 
     text = result.stdout.decode()
     assert re.search(r"(meeting-bot|python -m bot) chat", text), text
     assert "/ask" not in text and not set("*`") & set(text)
+    assert "Nothing you ask here is stored." in text  # the command line keeps no questions
 
 
 @pytest.mark.parametrize("on_path", [True, False])

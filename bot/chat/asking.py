@@ -618,7 +618,9 @@ class AskCog(commands.Cog):
     @app_commands.command(name="about", description="What this bot knows and how to ask it")
     async def about(self, interaction: discord.Interaction) -> None:
         """Describe the documents, the index and how to ask."""
-        embed = render_about(self.bot.answers.answerer.index, self.cooldowns.describe())
+        embed = render_about(
+            self.bot.answers.answerer.index, self.cooldowns.describe(), self.bot.settings.retention_days
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def cog_app_command_error(
@@ -1276,7 +1278,7 @@ class AskCog(commands.Cog):
         if answer.kind in PLAIN_KINDS:
             return {"content": render_plain(answer)}
         if answer.kind == Kind.HELP or (answer.kind == Kind.OVERVIEW and answer.continues is None):
-            return {"embed": render_guide(answer)}
+            return {"embed": render_guide(answer, self.bot.settings.retention_days)}
         # Cited excerpts: an answer, or the next passages of one or of the article ("more" after a summary).
         return {"embed": render_answer(answer), "view": self._view(answer_id, answer)}
 

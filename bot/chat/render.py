@@ -23,7 +23,7 @@ FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000
-# /about keeps this much of the 6,000 for its last two fields (the index line and how to ask).
+# /about keeps this much of the 6,000 for its last three fields (the index line, how to ask, your questions).
 ABOUT_TAIL_ROOM = 1600
 
 ANSWER_COLOUR = discord.Colour.blue()
@@ -83,6 +83,18 @@ HOW_TO_ASK = (
 )
 
 
+def your_questions(retention_days: int) -> str:
+    """What happens to what someone asks, for help and /about (docs/privacy.md says it all)."""
+    kept = f"for {retention_days:,} days" if retention_days else "until whoever runs me deletes them"
+    return (
+        f"I keep your questions {kept}, with a salted hash of your Discord id, never your name. "
+        "Delete your question in a server and I delete it and my answer. A server's admins see in "
+        "`/stats` only the words of questions asked where everyone in the server can read them; whoever "
+        "runs me can read them all and can delete yours if you ask. `private: True` on /ask shows the "
+        "answer to you alone."
+    )
+
+
 def render_plain(answer: Answer) -> str:
     """Chatter or the language note: the bot's one line, as message content."""
     return clip(answer.reply or "", CONTENT_MAX)
@@ -102,8 +114,9 @@ def embed_as_text(embed: discord.Embed) -> str:
     return f"{clip(body, CONTENT_MAX - len(NO_EMBEDS_NOTE) - 2)}\n\n{NO_EMBEDS_NOTE}"
 
 
-def render_guide(answer: Answer) -> discord.Embed:
-    """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples."""
+def render_guide(answer: Answer, retention_days: int) -> discord.Embed:
+    """Help or an overview: the bot's words, the opening paragraph (overview), sections, examples; help
+    also says what becomes of the questions asked (`your_questions`)."""
     title = "How to ask me" if answer.kind == Kind.HELP else "The article in brief"
     # The reply is the bot's own sentence (its markdown is meant); mentions are still made inert.
     text = escape_mentions(answer.reply or "")
@@ -126,6 +139,10 @@ def render_guide(answer: Answer) -> discord.Embed:
     if answer.examples:
         lines = "\n".join(f"• *{safe(q)}*" for q in answer.examples)
         embed.add_field(name="Try asking", value=clip(lines, FIELD_VALUE_MAX), inline=False)
+    if answer.kind == Kind.HELP:
+        embed.add_field(
+            name="Your questions", value=clip(your_questions(retention_days), FIELD_VALUE_MAX), inline=False
+        )
     footer = footer_text(answer)
     if footer and answer.kind == Kind.OVERVIEW:
         embed.set_footer(text=footer)
@@ -196,7 +213,7 @@ def render_paragraph(para: FullParagraph) -> discord.Embed:
     return embed
 
 
-def render_about(index: Index, cooldown: str) -> discord.Embed:
+def render_about(index: Index, cooldown: str, retention_days: int) -> discord.Embed:
     """What the bot knows and how to ask it."""
     m = index.manifest
     embed = discord.Embed(
@@ -210,13 +227,13 @@ def render_about(index: Index, cooldown: str) -> discord.Embed:
         colour=ANSWER_COLOUR,
     )
     docs = list(index.docs.values())
-    # Leave room under the 6,000-character total for the two fields that follow.
+    # Leave room under the 6,000-character total for the three fields that follow.
     for shown, doc in enumerate(docs):
         name = clip(f"Document: {doc.title}", FIELD_NAME_MAX)
         value = clip(
             f"{doc.source}; meeting of {doc.date}. Sections: {', '.join(doc.sections)}.", FIELD_VALUE_MAX
         )
-        if shown >= FIELDS_MAX - 3 or len(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - ABOUT_TAIL_ROOM:
+        if shown >= FIELDS_MAX - 4 or len(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - ABOUT_TAIL_ROOM:
             embed.add_field(name="More documents", value=f"and {len(docs) - shown} more", inline=False)
             break
         embed.add_field(name=name, value=value, inline=False)
@@ -231,6 +248,9 @@ def render_about(index: Index, cooldown: str) -> discord.Embed:
             FIELD_VALUE_MAX,
         ),
         inline=False,
+    )
+    embed.add_field(
+        name="Your questions", value=clip(your_questions(retention_days), FIELD_VALUE_MAX), inline=False
     )
     return embed
 

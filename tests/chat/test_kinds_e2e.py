@@ -134,7 +134,7 @@ async def test_a_flood_in_an_ask_channel_reads_only_a_budget_of_each_persons_mes
 
 
 async def test_slash_ask_help_gets_the_help_embed(fake: FakeDiscord, answerer: Answerer, tmp_path):
-    bot = bot_for(tmp_path, answerer)
+    bot = bot_for(tmp_path, answerer, retention_days=45)
     async with running_bot(fake, bot):
         ref = await fake.send_slash("ask", {"question": "help"})
         follow = await fake.wait_for_request(lambda r: is_followup(r, ref))
@@ -142,8 +142,11 @@ async def test_slash_ask_help_gets_the_help_embed(fake: FakeDiscord, answerer: A
         assert embed["title"] == "How to ask me"
         assert "/ask" in embed["description"]
         names = [f["name"] for f in embed["fields"]]
-        assert names == ["Sections", "Try asking"]
+        assert names == ["Sections", "Try asking", "Your questions"]
         assert embed["fields"][1]["value"].count("•") == 3
+        # What becomes of a question: how long it is kept (RETENTION_DAYS), who sees it.
+        kept = embed["fields"][2]["value"]
+        assert "for 45 days" in kept and "/stats" in kept
         assert not follow.json.get("components")  # no passage buttons under help
 
 

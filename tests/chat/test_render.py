@@ -204,7 +204,16 @@ def test_about_fits_with_many_documents() -> None:
         for i in range(40)
     }
     manifest = SimpleNamespace(chunks=100_000, model="m", built_at="2026-11-28T00:00:00+00:00")
-    assert_fits(render_about(SimpleNamespace(docs=docs, manifest=manifest), "5 per 30 s").to_dict())
+    embed = render_about(SimpleNamespace(docs=docs, manifest=manifest), "5 per 30 s", 36_500)
+    assert_fits(embed.to_dict())
+    assert embed.fields[-1].name == "Your questions" and "36,500 days" in embed.fields[-1].value
+
+
+def test_about_says_questions_are_kept_until_deleted_without_a_retention() -> None:
+    docs = {"d": SimpleNamespace(title="T", date="2025-11-21", source="s", sections=("S",))}
+    manifest = SimpleNamespace(chunks=1, model="m", built_at="2026-11-28T00:00:00+00:00")
+    embed = render_about(SimpleNamespace(docs=docs, manifest=manifest), "5 per 30 s", 0)
+    assert "until whoever runs me deletes them" in embed.fields[-1].value
 
 
 # A report at every limit: 90 days, 40 sections voted on, 30 long unanswered questions.

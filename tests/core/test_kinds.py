@@ -189,6 +189,24 @@ def test_asking_whether_anyone_is_there_gets_help(answerer: Answerer, text: str)
 
 
 @pytest.mark.parametrize(
+    "text", ["who can see my questions?", "do you keep my messages", "can the admins read what I ask"]
+)
+def test_asking_who_sees_ones_questions_gets_help(answerer: Answerer, text: str) -> None:
+    """A trial's finding: "who can see my questions?" was answered from the article ("Yet here they were,
+    45 minutes into a meeting…"); help now says what becomes of a question (on Discord, `your_questions`)."""
+    assert answerer.ask(text).kind == "help"
+
+
+@pytest.mark.parametrize(
+    "text", ["was the meeting private?", "who saw the meeting?", "who can see the letter?"]
+)
+def test_a_question_about_privacy_at_the_meeting_is_asked_of_the_article(
+    answerer: Answerer, text: str
+) -> None:
+    assert answerer.ask(text).kind != "help"
+
+
+@pytest.mark.parametrize(
     "text", ["anyone else there?", "anyone free tonight?", "who was there?", "did anyone read the letter?"]
 )
 def test_a_question_about_who_was_there_is_no_call(answerer: Answerer, text: str) -> None:
