@@ -51,13 +51,20 @@ NOT_HERE = "I answer in servers that added me and in direct messages with me, no
 
 class MeetingTree(discord.app_commands.CommandTree):
     """The command tree, which also refuses a command used where the bot does not offer it (Discord may
-    still send one from a client that registered it before)."""
+    still send one from a client that registered it before): in one private sentence, or, for a command
+    being typed (autocomplete), with no suggestions."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        if interaction.context.private_channel:
+        if not interaction.context.private_channel:
+            return True
+        if interaction.type is discord.InteractionType.autocomplete:  # takes choices, never a message
+            try:
+                await interaction.response.autocomplete([])
+            except discord.HTTPException as exc:
+                log.warning("could not answer an autocomplete with no choices (%s)", type(exc).__name__)
+        else:
             await tell_privately(interaction, NOT_HERE)
-            return False
-        return True
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError, /

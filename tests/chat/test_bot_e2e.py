@@ -150,6 +150,25 @@ async def test_commands_are_offered_in_servers_and_dms_with_the_bot_only(
         assert not [r for r in fake.requests if is_followup(r, ref)]  # no answer follows
 
 
+async def test_an_autocomplete_from_a_group_dm_is_offered_nothing(
+    fake: FakeDiscord, answerer: Answerer, tmp_path, caplog
+):
+    """A review: typing /ask in a group DM (from a client that registered it before) was answered with
+    the refusal as a message, which Discord takes from no autocomplete; it is offered no suggestions."""
+    bot = bot_for(tmp_path, answerer)
+    async with running_bot(fake, bot):
+        owner = fake._user(None)
+        channel = fake._resolve_channel(None, owner, False)
+        option = {**fake._option("question", "when was"), "focused": True}
+        data = fake._command_data("ask", None, 1, options=[option])
+        payload = fake._interaction_payload(4, owner, {**channel, "type": 3}, data)
+        payload.update(context=2, authorizing_integration_owners={"1": owner["id"]})
+        ref = await fake._dispatch_interaction(payload)
+        await fake.wait_for_request(lambda r: r.path.startswith(f"/interactions/{ref.id}/"))
+        assert fake.autocomplete_choices(ref.id) == []
+    assert "could not send a private reply" not in caplog.text
+
+
 async def test_guild_sync_when_guild_configured(fake: FakeDiscord, answerer: Answerer, tmp_path):
     bot = bot_for(tmp_path, answerer, discord_guild_id=fake.guild_id)
     async with running_bot(fake, bot):
