@@ -2,8 +2,10 @@
 
 Heuristics over the article's own wording, never a guess beyond it: a quotation is attributed only when
 a clause right beside it names someone with a verb of saying ("…," Trump said / Bannon told POLITICO
-Magazine: "…"). A pronoun ("…," he said) names nobody, so that quotation has no speaker. A split quote
-("…," Trump said. "…") gives the second part the first part's speaker, as the article's readers take it.
+Magazine: "…"). A pronoun ("…," he said) stands for the name that opens the sentence before the
+quotation ("Trump confirmed they'll meet again. "…," he said"), and for nobody when no name opens it. A
+split quote ("…," Trump said. "…") gives the second part the first part's speaker, as the article's readers
+take it.
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ def quotations(text: str) -> list[Quotation]:
             ","
         )
         attributed, speaker = _after_speaker(clause_after) if linked else (False, None)
+        if attributed and speaker is None and _HE_OR_SHE.match(clause_after):
+            speaker = _subject_before(text[floor:a])
         if not attributed:
             speaker = _before_speaker(clause_before)
             # A split quote: `"…," Trump said. "…"` — nothing but the previous attribution in between.
@@ -173,6 +177,25 @@ def quotations(text: str) -> list[Quotation]:
     for n, before, pronoun in labelled:
         found[n] = replace(found[n], speaker=_last_named(before, found, pronoun))
     return found
+
+
+# `"…," he said`: the words of the one the sentence before names first, as its subject.
+_HE_OR_SHE = re.compile(r"^[\s,.!?;:—–-]*(?:he|she)\s", re.IGNORECASE)
+
+
+def _subject_before(before: str) -> str | None:
+    """The name that opens the last sentence before a quotation, when one opens it: `Mamdani, who …,
+    didn't flinch. "…," he said` is Mamdani's; `Trump confirmed they'll meet again. "…," he said` is
+    Trump's; after `Then came the quiet shift.` or a sentence opening with no name, nobody's."""
+    ends = list(_SENTENCE_END.finditer(before))
+    if not ends:
+        return None
+    start = ends[-2].end() if len(ends) > 1 else 0
+    sentence = before[start : ends[-1].end()].lstrip(' "“”')
+    run = _NAME_RUN.match(sentence)
+    if run is None or run.group(0).split()[0].strip("’'").lower() in _NOT_NAMES:
+        return None
+    return _name_of(run.group(0))
 
 
 # `His slogan: "…"`: a pronoun's words, labelled; the one meant is the last person named before it.

@@ -127,6 +127,12 @@ def test_quotations_name_the_speaker_beside_them_and_no_one_else() -> None:
         "Maybe,": None,  # a pronoun names nobody
         "Rent first.": "Steve Bannon",  # ... but a pronoun's labelled words are the last one named's
     }
+    # "…," he said: the words of the name that opens the sentence before, when a name opens it.
+    said = (
+        'Trump confirmed they will meet. "I hope we do," he said. Bob Roe, a planner, did not flinch. '
+        '"We will build," he said. Then came the vote. "Maybe," she said.'
+    )
+    assert [q.speaker for q in quotations(said)] == ["Trump", "Bob Roe", None]
     # "their" is more than one person's; a name that speaks nowhere in the paragraph is no one's voice.
     assert [q.speaker for q in quotations('Trump said "Yes." Their motto: "No."')] == ["Trump", None]
     assert [q.speaker for q in quotations('Vienna is near. His motto: "No."')] == [None]
@@ -354,7 +360,8 @@ def test_right_words_wrong_speaker(checker: QuoteChecker) -> None:
     assert span.verdict == VERBATIM
     assert (span.speaker, span.claimed, span.misattributed) == ("Trump", "Mamdani", True)
     (span,) = checker.check('"What we’re looking to do is put those people right back" - Trump').spans
-    assert span.claimed == "Trump" and span.speaker is None  # "he said": the article names nobody
+    # "…," he said, after a sentence opening with Mamdani: his words (the article names him just before).
+    assert (span.speaker, span.claimed, span.misattributed) == ("Mamdani", "Trump", True)
 
 
 SPECTACULAR = "If he could be a spectacular success, I’d be very happy."
