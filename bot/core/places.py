@@ -18,6 +18,9 @@ when any figure asked, or any line holding a digit, counted. A place is a city o
 a country or a US state, by name (`places.txt`, written from GeoNames by scripts/places.py): not "the
 White House" or "the Oval Office". A word the article writes in small letters is no place ("federal",
 "opportunity" are also towns), nor is a month ("march").
+
+In a conversation, a follow-up that names only a place ("and brooklyn?", "what about in boston?") asks the
+figure of the question before it of that place (`Places.asked_after`).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ _FIGURE_OF_PLACE = re.compile(
     rf"(?:\s+(?:{_AFTER_PLACE}))*\s*$",
     re.DOTALL,
 )
+# A question for a figure, of no place: "what is the median rent", "how much is rent right now".
+_FIGURE_AT_END = re.compile(rf".*\b(?:{_FIGURES})(?P<after>(?:\s+(?:{_AFTER_PLACE}))*)\s*$", re.DOTALL)
 _WORD = re.compile(r"[^\W\d_]+")
 _SMALL_WORD = re.compile(r"\b[a-z]+\b")
 _DIGIT = re.compile(r"\d")
@@ -118,6 +123,30 @@ class Places:
         if place not in self.names or place in self.home:
             return None
         return None if named_in(place, line) else place
+
+    def asked_after(self, message: str, previous: str, line: str) -> str | None:
+        """`asked_elsewhere` for a follow-up that only names a place ("and brooklyn?", "what about in
+        boston?") after a question for a figure (`previous`): that question asked of it, instead of the
+        place it named or after it (a trial: "and brooklyn?" after "how much is rent in queens", which
+        was declined, got New York's median rent, sure); else None."""
+        other = _ONLY_A_PLACE.fullmatch(words_of(message))
+        if other is None:
+            return None
+        asked = words_of(previous)
+        if found := _FIGURE_OF_PLACE.match(asked):  # "how much is rent in queens": of Brooklyn instead
+            return self.asked_elsewhere(f"{asked[: found.start('place')]}{other.group('place')}", line)
+        if found := _FIGURE_AT_END.match(asked):  # "what is the median rent (right now)": in Brooklyn
+            at = found.start("after")
+            return self.asked_elsewhere(f"{asked[:at]} in {other.group('place')}{asked[at:]}", line)
+        return None
+
+
+# A follow-up that names a place and nothing else: "and brooklyn?", "what about in boston", "how about
+# chicago then" (as the words `words_of` leaves).
+_ONLY_A_PLACE = re.compile(
+    r"(?:(?:ok|okay|so|and|but|what\s+about|how\s+about)\s+)+(?:(?:in|for|of)\s+)?"
+    rf"(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,{_MOST_WORDS - 1}}}?)(?:\s+(?:then|too|{_AFTER_PLACE}))*"
+)
 
 
 def named_in(place: str, line: str) -> bool:

@@ -313,12 +313,17 @@ class Retriever:
             before = answered_before(texts) if context and leans else None
             result = self.rank_in_context(p, v, context, k, before) if context else None
             if result is None or (
-                not result.answered and own_confidence >= self.model.abstain_threshold and not points_back
+                not result.answered
+                and own_confidence >= self.model.abstain_threshold
+                and not points_back
+                and result.lacking != LACKS_PLACE
             ):
                 # Declined in context but answerable alone, and pointing back at nothing: what came
                 # before was another subject ("what did steve bannon say?" after "how much is rent in
                 # nyc?" was declined; a trial). Not "what did she call trump?" after a question about
-                # someone the article never names: "she" is that stranger.
+                # someone the article never names: "she" is that stranger. Nor "and brooklyn?" after "how
+                # much is rent in queens?": it asks that of Brooklyn, a figure the article lacks
+                # (`Places.asked_after`); read alone, it was answered with other cities' crises.
                 alone_result = self._ranked(p, own, k, own.query, v, ())
                 result = alone_result if result is None or alone_result.answered else result
             out.append(replace(self._parts_shown(result, [(t, vectors[t]) for t in ps]), question=q))
@@ -494,6 +499,8 @@ class Retriever:
         if line is None:
             return ""
         place = self.places.asked_elsewhere(question, line.text)
+        if place is None and context:  # "and brooklyn?" after "how much is rent in queens"
+            place = self.places.asked_after(question, context[0].text, line.text)
         if place is not None:
             log.debug("declined: a figure asked of %r, which the bold line never names", place)
             return LACKS_PLACE

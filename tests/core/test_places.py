@@ -138,3 +138,34 @@ def test_a_place_name_of_several_words_is_no_typo(answerer: Answerer) -> None:
     assert speller.correct("what about las vegas") == "what about las vegas"
     # ... and other typos are still repaired
     assert speller.correct("how much is rnt in los angeles") == "how much is rent in los angeles"
+
+
+@pytest.mark.parametrize(
+    ("message", "previous", "place"),
+    [
+        ("and boston?", "how much is rent in chicago", "boston"),  # the place asked instead
+        ("what about in Los Angeles?", "what is the median rent", "los angeles"),  # ... or after it
+        ("ok and boston then", "whats the rent right now", "boston"),
+        ("and new york?", "how much is rent in chicago", None),  # the article's own place
+        ("and boston?", "what did trump say about mayors", None),  # no figure asked before
+        ("and what about boston's mayor?", "how much is rent in chicago", None),  # more than a place
+        ("and trump?", "how much is rent in chicago", None),  # no place
+    ],
+)
+def test_a_follow_up_naming_a_place_asks_the_figure_before_of_it(
+    message: str, previous: str, place: str | None
+) -> None:
+    assert PLACES.asked_after(message, previous, RENT) == place
+
+
+@pytest.mark.parametrize(
+    "history", [["hw much is rnt in queens"], ["what is the median rent"], ["how much is rent in nyc"]]
+)
+def test_a_follow_up_asking_a_figure_of_another_place_is_not_covered(
+    answerer: Answerer, history: list[str]
+) -> None:
+    """A trial: "and brooklyn?" after "hw much is rnt in queens" (declined) got New York's median rent,
+    sure; after "what is the median rent", the same. "what about in new york?" is still answered."""
+    a = answerer.ask("and brooklyn?", history=history)
+    assert a.kind == "not_covered", a.highlight
+    assert answerer.ask("what about in new york?", history=["what is the median rent"]).kind == "answer"
