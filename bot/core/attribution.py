@@ -3,9 +3,10 @@
 Heuristics over the article's own wording, never a guess beyond it: a quotation is attributed only when
 a clause right beside it names someone with a verb of saying ("…," Trump said / Bannon told POLITICO
 Magazine: "…"). A pronoun ("…," he said) stands for the name that opens the sentence before the
-quotation ("Trump confirmed they'll meet again. "…," he said"), and for nobody when no name opens it. A
-split quote ("…," Trump said. "…") gives the second part the first part's speaker, as the article's readers
-take it.
+quotation when that name is of someone quoted by name (in the same text, or elsewhere in the article) and
+the sentence names no other of them ("Trump confirmed they'll meet again. "…," he said"); otherwise for
+nobody. A split quote ("…," Trump said. "…") gives the second part the first part's speaker, as the
+article's readers take it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from bot.core.chunking import split_sentences
 from bot.core.text import MONTHS, fold
 
 # Verbs that put words in someone's mouth (or on their page).
@@ -135,8 +137,9 @@ def _after_speaker(clause: str) -> tuple[bool, str | None]:
     return True, _name_of(who)
 
 
-def quotations(text: str) -> list[Quotation]:
-    """The paragraph's quotations (between straight or curly double quotes) with their speakers."""
+def quotations(text: str, speakers: frozenset[str] = frozenset()) -> list[Quotation]:
+    """The paragraph's quotations (between straight or curly double quotes) with their speakers;
+    `speakers`, the folded surnames of people quoted by name elsewhere, whom a pronoun may stand for."""
     marks = [i for i, c in enumerate(text) if c in _QUOTE_CHARS]
     pairs: list[tuple[int, int]] = []
     opened: int | None = None
@@ -149,6 +152,7 @@ def quotations(text: str) -> list[Quotation]:
     found: list[Quotation] = []
     carried: str | None = None  # the speaker of a split quote's first part
     labelled: list[tuple[int, str, str]] = []  # `His slogan: "…"`: (number, text before, pronoun)
+    pronouns: list[tuple[int, str]] = []  # `"…," he said`: (number, text before)
     for n, (a, b) in enumerate(pairs):
         # The clause before: from the sentence's start (or the previous quotation's end) to the mark.
         floor = pairs[n - 1][1] + 1 if n else 0
@@ -163,39 +167,49 @@ def quotations(text: str) -> list[Quotation]:
             ","
         )
         attributed, speaker = _after_speaker(clause_after) if linked else (False, None)
-        if attributed and speaker is None and _HE_OR_SHE.match(clause_after):
-            speaker = _subject_before(text[floor:a])
         if not attributed:
             speaker = _before_speaker(clause_before)
             # A split quote: `"…," Trump said. "…"` — nothing but the previous attribution in between.
             if speaker is None and carried is not None and not clause_before.strip():
                 speaker = carried
+            if speaker is None and pronouns and pronouns[-1][0] == n - 1 and not clause_before.strip():
+                pronouns.append((n, ""))  # `"…," he said. "…"`: the second part is the same person's
+        elif speaker is None and _HE_OR_SHE.match(clause_after):
+            pronouns.append((n, text[floor:a]))
         if speaker is None and (label := _PRONOUN_LABEL.fullmatch(clause_before)):
             labelled.append((len(found), text[: a - len(clause_before)], label.group("pronoun")))
         found.append(Quotation(a + 1, b, speaker))
         carried = speaker if attributed else None
     for n, before, pronoun in labelled:
         found[n] = replace(found[n], speaker=_last_named(before, found, pronoun))
+    if pronouns:
+        named = speakers | {p for q in found if (p := surname(q.speaker)) is not None}
+        for n, before in pronouns:
+            who = found[n - 1].speaker if not before and n else _subject_before(before, named)
+            found[n] = replace(found[n], speaker=who)
     return found
 
 
-# `"…," he said`: the words of the one the sentence before names first, as its subject.
+# `"…," he said`: the words of the one the sentence before opens with, when they speak elsewhere.
 _HE_OR_SHE = re.compile(r"^[\s,.!?;:—–-]*(?:he|she)\s", re.IGNORECASE)
 
 
-def _subject_before(before: str) -> str | None:
-    """The name that opens the last sentence before a quotation, when one opens it: `Mamdani, who …,
-    didn't flinch. "…," he said` is Mamdani's; `Trump confirmed they'll meet again. "…," he said` is
-    Trump's; after `Then came the quiet shift.` or a sentence opening with no name, nobody's."""
-    ends = list(_SENTENCE_END.finditer(before))
-    if not ends:
+def _subject_before(before: str, speakers: frozenset[str]) -> str | None:
+    """The name that opens the last sentence before a quotation, when it is one of the `speakers` (folded
+    surnames of people quoted by name) and the sentence names no other of them: `Mamdani, who …, didn't
+    flinch. "…," he said` is Mamdani's. Nobody's after `Con Edison raised rates again.` (no one quoted),
+    `Reporters pressed Mamdani…` (not opened by a speaker) or `Trump and Mamdani shook hands.` (two)."""
+    sentences = split_sentences(before)
+    if not sentences:
         return None
-    start = ends[-2].end() if len(ends) > 1 else 0
-    sentence = before[start : ends[-1].end()].lstrip(' "“”')
-    run = _NAME_RUN.match(sentence)
-    if run is None or run.group(0).split()[0].strip("’'").lower() in _NOT_NAMES:
+    last = sentences[-1].text.lstrip(' "“”')
+    run = _NAME_RUN.match(last)
+    name = _name_of(run.group(0)) if run else None
+    person = surname(name)
+    if name is None or run.group(0).split()[0].strip("’'").lower() in _NOT_NAMES or person not in speakers:
         return None
-    return _name_of(run.group(0))
+    others = {surname(_name_of(r.group(0))) for r in _NAME_RUN.finditer(last)} & speakers
+    return name if others == {person} else None
 
 
 # `His slogan: "…"`: a pronoun's words, labelled; the one meant is the last person named before it.

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from bot.core.answer import citation
-from bot.core.attribution import Quotation, SpeakerNames, quotations, same_person
+from bot.core.attribution import Quotation, SpeakerNames, quotations, same_person, surname
 from bot.core.chunking import Chunk
 from bot.core.embedding import Embedder
 from bot.core.index import Index
@@ -418,14 +418,18 @@ def _paragraphs(index: Index) -> list[_Paragraph]:
             if s.start not in members:
                 cited = starting.get((chunk.doc, s.start), chunk)
                 members[s.start] = _Sentence(s.text, s.start, s.end, cited, int(row))
-    out = []
+    texts = []
     for members in grouped.values():
         ordered = sorted(members.values(), key=lambda s: s.start)
         base = ordered[0].start
         chars = [" "] * (ordered[-1].end - base)
         for s in ordered:  # the sentences at their own offsets; what lies between them is white space
             chars[s.start - base : s.end - base] = s.text
-        text = "".join(chars)
+        texts.append(("".join(chars), base, ordered))
+    # Everyone the article quotes by name, whom a quotation's "he said" elsewhere may stand for.
+    speakers = frozenset(p for text, _, _ in texts for q in quotations(text) if (p := surname(q.speaker)))
+    out = []
+    for text, base, ordered in texts:
         found = words_of(text)
         out.append(
             _Paragraph(
@@ -434,7 +438,7 @@ def _paragraphs(index: Index) -> list[_Paragraph]:
                 spans=tuple(w.span() for w in found),
                 ids=np.zeros(0, np.int64),
                 sentences=tuple(replace(s, start=s.start - base, end=s.end - base) for s in ordered),
-                quotations=tuple(quotations(text)),
+                quotations=tuple(quotations(text, speakers)),
             )
         )
     return out

@@ -127,12 +127,28 @@ def test_quotations_name_the_speaker_beside_them_and_no_one_else() -> None:
         "Maybe,": None,  # a pronoun names nobody
         "Rent first.": "Steve Bannon",  # ... but a pronoun's labelled words are the last one named's
     }
-    # "…," he said: the words of the name that opens the sentence before, when a name opens it.
+    # "…," he said: the words of the name that opens the sentence before, when that is someone quoted by
+    # name (here or, given as `speakers`, elsewhere) and the sentence names no other of them.
     said = (
-        'Trump confirmed they will meet. "I hope we do," he said. Bob Roe, a planner, did not flinch. '
-        '"We will build," he said. Then came the vote. "Maybe," she said.'
+        'Trump confirmed they will meet. "I hope we do," he said. "Soon." Bob Roe, a planner, did not '
+        'flinch. "We will build," he said. Then came the vote. "Maybe," she said.'
     )
-    assert [q.speaker for q in quotations(said)] == ["Trump", "Bob Roe", None]
+    assert [q.speaker for q in quotations(said)] == [None, None, None, None]  # no one quoted by name
+    speakers = frozenset({"trump", "roe"})
+    assert [q.speaker for q in quotations(said, speakers)] == ["Trump", "Trump", "Bob Roe", None]
+    assert [q.speaker for q in quotations('Roe said "Yes." Bob Roe sat. "No," he said.')] == [
+        "Roe",
+        "Bob Roe",
+    ]
+    # A review's cases for another article: no one quoted by name opens the sentence, or two are named.
+    for text in [
+        'Con Edison raised rates again. "We had no choice," he said.',
+        'Reporters pressed Mamdani on rent. "It is far too high," he said.',
+        'Asked about the bonds, Trump shrugged. "Bonds are fine by me," he said.',
+        'Mamdani met Donald J. Trump again in December. "It went better," he said.',
+        'Trump and Mamdani shook hands. "Good," he said.',
+    ]:
+        assert [q.speaker for q in quotations(text, frozenset({"trump", "mamdani"}))] == [None], text
     # "their" is more than one person's; a name that speaks nowhere in the paragraph is no one's voice.
     assert [q.speaker for q in quotations('Trump said "Yes." Their motto: "No."')] == ["Trump", None]
     assert [q.speaker for q in quotations('Vienna is near. His motto: "No."')] == [None]
