@@ -33,6 +33,7 @@ from bot.core.spelling import Speller
 from bot.core.subjects import WholeArticle, unknown_to
 from bot.core.text import (
     SPOILER,
+    WORD,
     cut_at_word,
     gist_subject,
     has_lone_surrogates,
@@ -84,6 +85,14 @@ _SOURCE_ASKED = re.compile(
     r"\W*(?:sources?|sauce|citations?|cite|links?|refs?|references?)(?:\s+(?:pls|plz|please|needed))?\W*",
     re.IGNORECASE,
 )
+
+
+# Help is about the bot and the one asking: a message that speaks of others (a third person, or someone the
+# article quotes) and of neither the bot nor the asker is no request for help, however like one it reads
+# ("who can see what trump asked", "what happens to his messages", "are their questions private"; a
+# review found these read as help once examples of asking who sees one's own questions were added).
+_THIRD_PERSON = frozenset("he him his himself she her hers herself they them their theirs themselves".split())
+_FIRST_OR_SECOND = frozenset("i me my mine myself you your yours yourself u ur ya we us our ours".split())
 
 
 class BadQuestion(ValueError):
@@ -543,6 +552,8 @@ class Answerer:
         intent = self.intents.read(text, vector) if self.intents else None
         if intent is not None and intent.kind in (Kind.HELP, Kind.OVERVIEW) and self._other_subject(subject):
             return None  # "tell me about bernie sanders" is no request for help: searched, and declined
+        if intent is not None and intent.kind == Kind.HELP and self._of_others(text):
+            return None  # "what happens to his messages": searched
         command = _COMMAND_TYPED.fullmatch(text.strip()) if intent is None else None
         if command and command["word"].casefold() in _BOT_CONTROLS:
             return Intent(Kind.HELP)  # "/start", "!menu": a bot's control typed as text; help says how to ask
@@ -559,6 +570,13 @@ class Answerer:
         """Whether a request's `subject` (`_subject`) is the article itself or the meeting as a whole
         ("tell me more about this story pls", "summarize the oval office meeting"; bot.core.subjects)."""
         return bool(subject) and self._whole.asks_for_whole(subject, self.retriever.lexical)
+
+    def _of_others(self, text: str) -> bool:
+        """Whether a message speaks of a third person or of someone the article quotes, and neither of
+        the bot nor of the one asking (`_THIRD_PERSON`)."""
+        words = set(WORD.findall(text.casefold()))
+        others = words & _THIRD_PERSON or words & self.retriever.people
+        return bool(others) and not words & _FIRST_OR_SECOND
 
     def _other_subject(self, subject: str) -> bool:
         """Whether a request's `subject` (`_subject`) has no word the article, the training questions or

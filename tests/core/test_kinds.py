@@ -198,7 +198,18 @@ def test_asking_who_sees_ones_questions_gets_help(answerer: Answerer, text: str)
 
 
 @pytest.mark.parametrize(
-    "text", ["was the meeting private?", "who saw the meeting?", "who can see the letter?"]
+    "text",
+    [
+        "was the meeting private?",
+        "who saw the meeting?",
+        "who can see the letter?",
+        # A review: these read as help once the examples of asking who sees one's questions were added.
+        "who can see what trump asked",
+        "what happens to his messages",
+        "are their questions private",
+        "how long do they keep the questions",
+        "can others see their questions",
+    ],
 )
 def test_a_question_about_privacy_at_the_meeting_is_asked_of_the_article(
     answerer: Answerer, text: str
