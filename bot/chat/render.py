@@ -85,13 +85,17 @@ HOW_TO_ASK = (
 
 def your_questions(retention_days: int) -> str:
     """What happens to what someone asks, for help and /about (docs/privacy.md says it all)."""
-    kept = f"for {retention_days:,} days" if retention_days else "until whoever runs me deletes them"
+    days = f"{retention_days:,} day{'' if retention_days == 1 else 's'}"
+    kept = f"for {days}" if retention_days else "until whoever runs me deletes them"
+    later = (
+        ", and in a conversation as long as the later questions stored with them" if retention_days else ""
+    )
     return (
-        f"I keep your questions {kept}, with a salted hash of your Discord id, never your name. "
-        "Delete your question in a server and I delete it and my answer. A server's admins see in "
-        "`/stats` only the words of questions asked where everyone in the server can read them; whoever "
-        "runs me can read them all and can delete yours if you ask. `private: True` on /ask shows the "
-        "answer to you alone."
+        f"I keep your questions {kept}{later}, with a salted hash of your Discord id, never your name. "
+        "Delete a question you typed in a server while I'm online and I delete it and my answer; my other "
+        "replies stay until someone deletes them. Members who can manage a server see in `/stats` only the "
+        "words of questions asked where everyone there can read them. Whoever runs me can read what is "
+        "stored and delete yours if you ask. `private: True` on /ask shows the answer to you alone."
     )
 
 

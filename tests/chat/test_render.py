@@ -216,6 +216,16 @@ def test_about_says_questions_are_kept_until_deleted_without_a_retention() -> No
     assert "until whoever runs me deletes them" in embed.fields[-1].value
 
 
+def test_your_questions_says_how_long_in_words_that_hold() -> None:
+    """A review: "for 1 days"; and a question stays in the stored history of the later questions of its
+    conversation, which are pruned on their own dates."""
+    from bot.chat.render import your_questions
+
+    assert "for 1 day, and in a conversation as long as the later questions" in your_questions(1)
+    assert "days" not in your_questions(1) and "for 2 days" in your_questions(2)
+    assert "while I'm online" in your_questions(90)  # a deletion Discord never told the bot of keeps the row
+
+
 # A report at every limit: 90 days, 40 sections voted on, 30 long unanswered questions.
 _REPORT = UsageReport(
     generated_at=datetime(2026, 11, 28, tzinfo=UTC),
