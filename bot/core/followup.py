@@ -507,15 +507,29 @@ _ASKED_WITH = re.compile(
 _ASKED_YES_NO = re.compile(rf"{_OPENER}(?P<aux>{_AUX})(?:n['’]t)?\b", re.IGNORECASE)
 
 
-def restated(history: Sequence[str], people: frozenset[str] = frozenset()) -> list[str]:
+def restated(
+    history: Sequence[str],
+    people: frozenset[str] = frozenset(),
+    restate: Callable[[str, str], str | None] | None = None,
+) -> list[str]:
     """The earlier messages, each bare question word read as the question before it asked again: after
     "when was the meeting?" and "where?", a later follow-up leans on "where was the meeting?", and "why?"
     asks "why was the meeting?" (not "why?" of "where?"); and each continuation that names one of the
     `people` instead as the question before it about them (`swap_name`): after "what did trump call
-    mamdani before?" and "and mamdani?", "when was that?" leans on "what did mamdani call trump before?"."""
+    mamdani before?" and "and mamdani?", "when was that?" leans on "what did mamdani call trump before?";
+    and, with `restate`, each message it reads as the question before asked again otherwise (a place
+    instead of another: `bot.core.places.Places.restate`)."""
     out: list[str] = []
     for text in history:
-        again = (ask_again(text, out[-1]) or swap_name(text, out[-1], people)) if out else None
+        again = (
+            (
+                ask_again(text, out[-1])
+                or swap_name(text, out[-1], people)
+                or (restate and restate(text, out[-1]))
+            )
+            if out
+            else None
+        )
         out.append(again or text)
     return out
 

@@ -19,8 +19,8 @@ a country or a US state, by name (`places.txt`, written from GeoNames by scripts
 White House" or "the Oval Office". A word the article writes in small letters is no place ("federal",
 "opportunity" are also towns), nor is a month ("march").
 
-In a conversation, a follow-up that names only a place ("and brooklyn?", "what about in boston?") asks the
-figure of the question before it of that place (`Places.asked_after`).
+In a conversation, a follow-up that names only a place ("and brooklyn?", "what about in boston?") after a
+question for a figure is read as that question asked of the place (`Places.restate`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ _FIGURES = (
 # (a trial: both were answered with New York's median rent, which "…rent in brooklyn" was not).
 _AFTER_PLACE = (
     r"specifically|exactly|precisely|right\s+now|now|currently|today|these\s+days|nowadays|this\s+year|"
-    r"lately|on\s+average|in\s+general|roughly|approximately|anymore|though|lol|pls|please|rn"
+    r"lately|on\s+average|in\s+general|roughly|approximately|anymore|though|lol|pls|please|rn|"
+    # ... or for what time: "…rent in boston per month" (a review)
+    r"(?:per|a|an|each)\s+(?:month|year|week|day|night)|monthly|yearly|annually|weekly"
 )
 _FIGURE_OF_PLACE = re.compile(
     rf".*\b(?:{_FIGURES})\s+(?:like\s+)?(?:in|of|for)\s+(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,3}}?)"
@@ -124,27 +126,41 @@ class Places:
             return None
         return None if named_in(place, line) else place
 
-    def asked_after(self, message: str, previous: str, line: str) -> str | None:
-        """`asked_elsewhere` for a follow-up that only names a place ("and brooklyn?", "what about in
-        boston?") after a question for a figure (`previous`): that question asked of it, instead of the
-        place it named or after it (a trial: "and brooklyn?" after "how much is rent in queens", which
-        was declined, got New York's median rent, sure); else None."""
-        other = _ONLY_A_PLACE.fullmatch(words_of(message))
-        if other is None:
+    def restate(self, message: str, previous: str) -> str | None:
+        """A follow-up that only names a place ("and brooklyn?", "what about in boston?", "same for
+        chicago?") after a question for a figure, as that question asked of the place, instead of the one
+        it named or after it ("how much is rent in queens" → "how much is rent in brooklyn?"); else None.
+        A trial: "and brooklyn?" after "how much is rent in queens", which was declined, got New York's
+        median rent, sure."""
+        place = self._only_a_place(message)
+        if place is None:
             return None
         asked = words_of(previous)
+        if not _ASKS_A_FIGURE.match(asked):
+            return None  # "what did they say about energy costs?" asks no figure of a place
         if found := _FIGURE_OF_PLACE.match(asked):  # "how much is rent in queens": of Brooklyn instead
-            return self.asked_elsewhere(f"{asked[: found.start('place')]}{other.group('place')}", line)
+            return f"{asked[: found.start('place')]}{place}{asked[found.end('place') :]}?"
         if found := _FIGURE_AT_END.match(asked):  # "what is the median rent (right now)": in Brooklyn
             at = found.start("after")
-            return self.asked_elsewhere(f"{asked[:at]} in {other.group('place')}{asked[at:]}", line)
+            return f"{asked[:at]} in {place}{asked[at:]}?"
         return None
 
+    def _only_a_place(self, message: str) -> str | None:
+        """The place a message names and nothing else but a continuation's words (`_ONLY_A_PLACE`)."""
+        found = _ONLY_A_PLACE.fullmatch(words_of(message))
+        return found.group("place") if found and found.group("place") in self.names else None
 
-# A follow-up that names a place and nothing else: "and brooklyn?", "what about in boston", "how about
-# chicago then" (as the words `words_of` leaves).
+
+# A question that asks for a figure: "how much is rent…", "what's the median rent", "how many people live…".
+_ASKS_A_FIGURE = re.compile(
+    r"(?:(?:and|so|ok|okay|but|also)\s+)*(?:how\s+(?:much|many|high|big|large|expensive)|whats\s+the|"
+    r"what\s+s\s+the|what\s+(?:is|are|was|were)\s+the)\b"
+)
+# A follow-up that names a place and nothing else: "brooklyn?", "and brooklyn?", "what about in boston",
+# "what's it in queens", "how about chicago then" (as the words `words_of` leaves).
 _ONLY_A_PLACE = re.compile(
-    r"(?:(?:ok|okay|so|and|but|what\s+about|how\s+about)\s+)+(?:(?:in|for|of)\s+)?"
+    r"(?:(?:ok|okay|so|and|but|also|what\s+about|how\s+about|same\s+for|whats?\s+it|what\s+s\s+it|what\s+is\s+it|"
+    r"what\s+about\s+it|how\s+much|how\s+many)\s+)*(?:(?:in|for|of|at)\s+)?"
     rf"(?P<place>[^\W\d_]+(?:\s[^\W\d_]+){{0,{_MOST_WORDS - 1}}}?)(?:\s+(?:then|too|{_AFTER_PLACE}))*"
 )
 

@@ -252,13 +252,15 @@ class Retriever:
             raise ValueError(f"{len(histories)} histories for {len(questions)} questions")
         # Fragments are restated from the whole history given, then the last MAX_HISTORY are read.
         earlier = [
-            restated([prepare(h) for h in history], self.people)[-MAX_HISTORY:] for history in histories
+            restated([prepare(h) for h in history], self.people, self.places.restate)[-MAX_HISTORY:]
+            for history in histories
         ]
         # A continuation that names someone else and says nothing more ("and trump?" after "how old is
         # mamdani?") is the last question asked about them: it is read as that question, after what came
-        # before it, as a bare question word is asked again (`_asked_again`).
+        # before it, as a bare question word is asked again (`_asked_again`); so is one that names only a
+        # place after a question for a figure ("and brooklyn?" after "how much is rent in queens").
         swapped = [
-            swap_name(p, texts[-1], self.people) if texts else None
+            (swap_name(p, texts[-1], self.people) or self.places.restate(p, texts[-1])) if texts else None
             for p, texts in zip(prepared, earlier, strict=True)
         ]
         prepared = [s or p for s, p in zip(swapped, prepared, strict=True)]
@@ -321,9 +323,9 @@ class Retriever:
                 # Declined in context but answerable alone, and pointing back at nothing: what came
                 # before was another subject ("what did steve bannon say?" after "how much is rent in
                 # nyc?" was declined; a trial). Not "what did she call trump?" after a question about
-                # someone the article never names: "she" is that stranger. Nor "and brooklyn?" after "how
-                # much is rent in queens?": it asks that of Brooklyn, a figure the article lacks
-                # (`Places.asked_after`); read alone, it was answered with other cities' crises.
+                # someone the article never names: "she" is that stranger. Nor a figure asked of a place
+                # the line never names ("and brooklyn?" after "how much is rent in queens?", read as "how
+                # much is rent in brooklyn?"): read alone, it was answered with other cities' crises.
                 alone_result = self._ranked(p, own, k, own.query, v, ())
                 result = alone_result if result is None or alone_result.answered else result
             out.append(replace(self._parts_shown(result, [(t, vectors[t]) for t in ps]), question=q))
@@ -499,8 +501,6 @@ class Retriever:
         if line is None:
             return ""
         place = self.places.asked_elsewhere(question, line.text)
-        if place is None and context:  # "and brooklyn?" after "how much is rent in queens"
-            place = self.places.asked_after(question, context[0].text, line.text)
         if place is not None:
             log.debug("declined: a figure asked of %r, which the bold line never names", place)
             return LACKS_PLACE
