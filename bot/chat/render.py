@@ -92,10 +92,11 @@ def your_questions(retention_days: int) -> str:
     )
     return (
         f"I keep your questions {kept}{later}, with a salted hash of your Discord id, never your name. "
-        "Delete a question you typed in a server while I'm online and I delete it and my answer; my other "
-        "replies stay until someone deletes them. Members who can manage a server see in `/stats` only the "
-        "words of questions asked where everyone there can read them. Whoever runs me can read what is "
-        "stored and delete yours if you ask. `private: True` on /ask shows the answer to you alone."
+        "Delete a question you typed in a server while I'm online and, while I still keep it, I delete it "
+        "and my answer; my other replies stay until someone deletes them. Members who can manage a server "
+        "see in `/stats` only the words of questions asked where everyone there can read them. Whoever "
+        "runs me can read what is stored and delete yours if you ask. `private: True` on /ask shows the "
+        "answer to you alone."
     )
 
 

@@ -90,9 +90,16 @@ _SOURCE_ASKED = re.compile(
 # Help is about the bot and the one asking: a message that speaks of others (a third person, or someone the
 # article quotes) and of neither the bot nor the asker is no request for help, however like one it reads
 # ("who can see what trump asked", "what happens to his messages", "are their questions private"; a
-# review found these read as help once examples of asking who sees one's own questions were added).
-_THIRD_PERSON = frozenset("he him his himself she her hers herself they them their theirs themselves".split())
-_FIRST_OR_SECOND = frozenset("i me my mine myself you your yours yourself u ur ya we us our ours".split())
+# review found these read as help once examples of asking who sees one's own questions were added). Only
+# a subject or a possessive counts ("who can read them?" after "who can see my questions?" asks of the
+# questions), and words of the bot and of asking it are of the bot ("list commands for trump", "how to
+# ask about him", "can the mods read their questions"; a second review).
+_THIRD_PERSON = frozenset("he his she her hers they their theirs".split())
+_FIRST_OR_SECOND = frozenset(
+    """i me my mine myself you your yours yourself u ur ya we us our ours bot bots command commands cmd
+    cmds syntax usage prefix slash ask mod mods moderator moderators admin admins server discord dm dms
+    channel""".split()
+)
 
 
 class BadQuestion(ValueError):

@@ -151,10 +151,13 @@ class Places:
         return found.group("place") if found and found.group("place") in self.names else None
 
 
-# A question that asks for a figure: "how much is rent…", "what's the median rent", "how many people live…".
+# A question that asks for a figure: "how much is rent…", "how many people live…", or "what is the (median)
+# rent…", the figure being what "the" names, not what a word like "with" or "of" brings in ("what is the
+# crisis with rent?", "what are the views on taxes?": a review found them read as figures of Boston).
 _ASKS_A_FIGURE = re.compile(
-    r"(?:(?:and|so|ok|okay|but|also)\s+)*(?:how\s+(?:much|many|high|big|large|expensive)|whats\s+the|"
-    r"what\s+s\s+the|what\s+(?:is|are|was|were)\s+the)\b"
+    r"(?:(?:and|so|ok|okay|but|also)\s+)*(?:how\s+(?:much|many|high|big|large|expensive)\b|"
+    r"(?:whats|what\s+s|what\s+(?:is|are|was|were))\s+the\s+"
+    rf"(?:(?!(?:with|of|on|about|for|in|to|from|behind|over|between|at)\b)[^\W\d_]+\s+){{0,2}}(?:{_FIGURES})\b)"
 )
 # A follow-up that names a place and nothing else: "brooklyn?", "and brooklyn?", "what about in boston",
 # "what's it in queens", "how about chicago then" (as the words `words_of` leaves).

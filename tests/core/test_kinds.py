@@ -200,6 +200,26 @@ def test_asking_who_sees_ones_questions_gets_help(answerer: Answerer, text: str)
 @pytest.mark.parametrize(
     "text",
     [
+        "list commands for trump",
+        "how to ask about trump",
+        "can the bot verify his quotes",
+        "can mods read them",
+    ],
+)
+def test_help_about_others_through_the_bot_is_still_help(answerer: Answerer, text: str) -> None:
+    """A second review: once a help reading of a message about others was searched, these (about the
+    bot, its commands, asking it) were answered from the article."""
+    assert answerer.ask(text).kind == "help"
+
+
+def test_a_follow_up_on_ones_questions_is_still_help(answerer: Answerer) -> None:
+    # "them" is the questions: "who can read them?" was answered "Trump reportedly read it twice."
+    assert answerer.ask("who can read them?", history=["who can see my questions?"]).kind == "help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "was the meeting private?",
         "who saw the meeting?",
         "who can see the letter?",

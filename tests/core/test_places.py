@@ -159,6 +159,11 @@ def test_a_place_name_of_several_words_is_no_typo(answerer: Answerer) -> None:
         ("and trump?", "how much is rent in chicago", None),  # no place
         ("how much is rent in chicago", "what is the median rent", None),  # a question of its own
         ("and boston?", "what did they say about energy costs?", None),  # asks no figure
+        # A second review: the figure is brought in by "with", "of" or "on", not asked.
+        ("same for boston?", "what is the crisis with rent?", None),
+        ("and seattle?", "what is the risk of rising rents?", None),
+        ("and boston?", "what are the views on taxes?", None),
+        ("and boston?", "what's the average rent", "what s the average rent in boston?"),
     ],
 )
 def test_a_follow_up_naming_only_a_place_asks_the_figure_before_of_it(
