@@ -311,9 +311,6 @@ def said_markup(text: str, cut: bool = False) -> str:
     return _SPACES.sub(" ", _HELD_PART.sub("", text)).strip()
 
 
-_WORD_TOKEN = re.compile(r"[^\W_]+")
-
-
 def hidden_words(typed: str) -> frozenset[str]:
     """The words (casefolded) that a message shows only inside spoilers, read off the message as typed, as
     Discord's client reads it: whatever cleaning takes out later (an escape sequence ending in "|", a
@@ -329,9 +326,9 @@ def hidden_words(typed: str) -> frozenset[str]:
     view = _CODE_SPAN.sub(lambda m: m.group().replace("|", " "), typed)
     inside: set[str] = set()
     for text in (view, plain_letters(remove_invisible_in_words(view))):
-        inside.update(w.casefold() for m in _SPOILER.finditer(text) for w in _WORD_TOKEN.findall(m.group(1)))
+        inside.update(w.casefold() for m in _SPOILER.finditer(text) for w in WORD.findall(m.group(1)))
     shown = _MENTION.sub(" ", _MASKED_LINK.sub(r"\1", _SPOILER.sub(" ", view)))
-    return frozenset(inside - {w.casefold() for w in _WORD_TOKEN.findall(shown)})
+    return frozenset(inside - {w.casefold() for w in WORD.findall(shown)})
 
 
 # A code span, inside which Discord reads no markup ("`||`" shows two pipes).
@@ -349,10 +346,10 @@ def keep_hidden(said: str, hidden: frozenset[str]) -> str:
 
     parts, at = [], 0
     for spoiler in _SPOILER.finditer(said):  # the spoilers left as they are, the words between them read
-        parts += [_WORD_TOKEN.sub(hide, said[at : spoiler.start()]), spoiler.group()]
+        parts += [WORD.sub(hide, said[at : spoiler.start()]), spoiler.group()]
         at = spoiler.end()
-    kept = "".join([*parts, _WORD_TOKEN.sub(hide, said[at:])])
-    shown = {w.casefold() for w in _WORD_TOKEN.findall(hide_spoilers(kept))}
+    kept = "".join([*parts, WORD.sub(hide, said[at:])])
+    shown = {w.casefold() for w in WORD.findall(hide_spoilers(kept))}
     if shown & hidden:
         return f"{SPOILER}{said.replace(SPOILER, ' ').strip()}{SPOILER}"
     return kept
