@@ -140,20 +140,28 @@ def paragraph_of(chunk: Chunk) -> tuple:
     return (chunk.doc, chunk.section, chunk.paragraph, chunk.question)
 
 
-def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
-    """Per document, the starts of the sentences that go on with a quotation opened before them in
-    their paragraph and closed in it (read whole: a chunk may begin inside a quotation)."""
+def _paragraph_texts(chunks: Sequence[Chunk]) -> list[tuple[str, str, int, list[Sentence]]]:
+    """Each paragraph rebuilt from its overlapping chunks: (document, text, offset of its first sentence,
+    its sentences in order)."""
     paragraphs: dict[tuple, dict[int, Sentence]] = {}
     for c in chunks:
         paragraphs.setdefault(paragraph_of(c), {}).update((s.start, s) for s in c.sentences)
-    found: dict[str, set[int]] = {c.doc: set() for c in chunks}
+    out = []
     for (doc, *_), by_start in paragraphs.items():
         ordered = [by_start[k] for k in sorted(by_start)]
         base = ordered[0].start
         text = [" "] * (ordered[-1].end - base)
         for s in ordered:
             text[s.start - base : s.end - base] = s.text
-        whole = "".join(text)
+        out.append((doc, "".join(text), base, ordered))
+    return out
+
+
+def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
+    """Per document, the starts of the sentences that go on with a quotation opened before them in
+    their paragraph and closed in it (read whole: a chunk may begin inside a quotation)."""
+    found: dict[str, set[int]] = {c.doc: set() for c in chunks}
+    for doc, whole, base, ordered in _paragraph_texts(chunks):
         # Only a quotation that closes: an opener never closed (a typo, a stray mark) would otherwise
         # take the rest of the paragraph into one bold line.
         pieces = [(a, b) for a, b in quoted_pieces(whole) if b < len(whole)]
@@ -161,6 +169,22 @@ def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
             if any(a < before.end - base and b > s.start - base for a, b in pieces):
                 found[doc].add(s.start)
     return {doc: frozenset(starts) for doc, starts in found.items()}
+
+
+def quoted_in_paragraph(chunks: Sequence[Chunk]) -> list[frozenset[str]]:
+    """Per chunk, the folded surnames of the people whose quoted words it holds, each quotation read in
+    its whole paragraph, where a `"…," he said` is the words of the one quoted by name the sentence
+    before opens with (bot.core.attribution)."""
+    paragraphs = _paragraph_texts(chunks)
+    named = frozenset(
+        p for _, text, _, _ in paragraphs for q in quotations(text) if (p := surname(q.speaker))
+    )
+    spans: dict[str, list[tuple[int, int, str]]] = {c.doc: [] for c in chunks}  # (start, end, surname)
+    for doc, text, base, _ in paragraphs:
+        for q in quotations(text, named):
+            if (person := surname(q.speaker)) is not None:
+                spans[doc].append((base + q.start, base + q.end, person))
+    return [frozenset(p for a, b, p in spans[c.doc] if c.start < b and a < c.end) for c in chunks]
 
 
 def sentence_speakers(chunk: Chunk) -> list[frozenset[str]]:
@@ -298,6 +322,12 @@ class Highlighter:
         # trump" bolded Trump's words about Mamdani); together, everyone the article quotes.
         self._speakers = [sentence_speakers(c) for c in index.chunks]
         self.people: frozenset[str] = frozenset().union(*(s for c in self._speakers for s in c))
+        self._quoting = quoted_in_paragraph(index.chunks)
+
+    def quotes(self, position: int) -> frozenset[str]:
+        """The folded surnames of the people whose words the chunk at `position` quotes, a `"…," he said`
+        read in its paragraph (`quoted_in_paragraph`)."""
+        return self._quoting[position]
 
     def candidates(
         self,
@@ -355,9 +385,17 @@ class Highlighter:
     def asked_people(self, question: str) -> frozenset[str]:
         """The quoted people (folded surnames) whose words or views the question asks for, by name."""
         who = asked_about(question)
-        if who is None:
-            return frozenset()
-        return frozenset(w for w in WORD_OF_LETTERS.findall(fold(who)) if w in self.people)
+        return self.people_named(who) if who is not None else frozenset()
+
+    def people_named(self, words: str) -> frozenset[str]:
+        """The quoted people (folded surnames) that `words` name ("mr trump" → trump)."""
+        return frozenset(w for w in WORD_OF_LETTERS.findall(fold(words)) if w in self.people)
+
+    def person_named(self, words: str) -> str | None:
+        """The quoted person (folded surname) that `words` end with ("mr trump" → trump), or None: "the
+        one-time trump aide" or "mamdani's team" is someone else."""
+        found = WORD_OF_LETTERS.findall(fold(words))
+        return found[-1] if found and found[-1] in self.people else None
 
     def choose(
         self,

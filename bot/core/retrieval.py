@@ -33,6 +33,7 @@ from bot.core.replies import LACKS_MEASURE, LACKS_NAME, LACKS_OUTCOME, LACKS_PLA
 from bot.core.speakers import (
     Names,
     asks_for_an_opinion,
+    asks_for_words,
     stranger_pointed_at,
     unknown_count,
     unknown_speaker,
@@ -618,7 +619,7 @@ class Retriever:
         context: Sequence[Said],
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
-        chosen = self._dated_first(question, s, k)
+        chosen = self._quoted_first(question, s, k, self._dated_first(question, s, k))
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
@@ -722,6 +723,29 @@ class Retriever:
         best = chosen if k >= DATED_PASSAGES else self.excerpts_of(s, DATED_PASSAGES)
         first = next((i for i in best[:DATED_PASSAGES] if named <= self._dates[int(s.positions[i])]), None)
         if first is None or first == chosen[0]:
+            return chosen
+        return [first, *(i for i in chosen if i != first)][:k]
+
+    def _quoted_first(self, question: str, s: Scored, k: int, chosen: list[int]) -> list[int]:
+        """The excerpts `chosen`, with the first of the best DATED_PASSAGES that quotes the person whose
+        words the question asks for (`asks_for_words`) put first, when the first quotes nobody by that
+        name and it scores within the support gap of the first (as near as a passage that supports the
+        answer). "what did mamdani say about trump" asks for Mamdani's words, and found first the passage
+        of Trump's words about him (in bold, a line of it that quotes nobody), with Mamdani's words about
+        Trump at the rally second."""
+        who = asks_for_words(question)
+        person = self.bold_line.person_named(who) if who else None
+        if person is None or not chosen or person in self.bold_line.quotes(int(s.positions[chosen[0]])):
+            return chosen
+        best = chosen if k >= DATED_PASSAGES else self.excerpts_of(s, DATED_PASSAGES)
+        near = float(s.fused[chosen[0]]) - self.model.support_gap
+        quoting = (
+            i
+            for i in best[:DATED_PASSAGES]
+            if s.fused[i] >= near and person in self.bold_line.quotes(int(s.positions[i]))
+        )
+        first = next(quoting, None)
+        if first is None:
             return chosen
         return [first, *(i for i in chosen if i != first)][:k]
 

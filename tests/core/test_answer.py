@@ -673,6 +673,57 @@ def test_what_someone_said_is_not_bolded_in_someone_elses_words(answerer: Answer
     assert "All things that I agree with" in trump.highlight, trump.highlight
 
 
+@pytest.mark.parametrize(
+    "question", ["what did mamdani say about trump?", "so what did zohran mamdani say about trump"]
+)
+def test_what_someone_said_comes_first_from_a_passage_quoting_them(answerer: Answerer, question: str) -> None:
+    # A trial: the first passage was Trump's words about Mamdani, and the line in bold the one of it that
+    # quotes nobody ("Mamdani, …, didn't flinch."); Mamdani's words about Trump at the rally came second.
+    a = answerer.ask(question)
+    assert a.kind == "answer" and "April 2025" in a.excerpts[0].text
+    assert "he profits from their desperation" in (a.highlight or ""), a.highlight
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # His words at the meeting are quoted `"…," he said`: the passage quotes him, and stays first.
+        ("what did mamdani say in the meeting?", "What we’re looking to do"),
+        # Reported, not quoted: far above any passage quoting him, it stays first.
+        ("what did trump say about his 2017 tax reform", "Trump mentioned his 2017 tax reform"),
+        # The aide is not Trump, though the words naming him say "trump".
+        ("what did the one-time trump aide say the gop risks?", "Republicans underestimate Mamdani"),
+        # A claim asked about, not someone's words.
+        ("did trump say prices are coming down", "Con Edison"),
+    ],
+)
+def test_a_passage_quoting_the_one_asked_about_moves_only_when_it_should(
+    answerer: Answerer, question: str, line: str
+) -> None:
+    a = answerer.ask(question)
+    assert line in a.excerpts[0].text, (a.excerpts[0].text, a.highlight)
+
+
+def test_the_people_a_passage_quotes_are_read_in_its_paragraph(write_corpus: Callable[..., Path]) -> None:
+    from bot.core.chunking import chunk_corpus
+    from bot.core.highlight import quoted_in_paragraph
+
+    text = (
+        "---\ntitle: Q\n---\n\n"
+        '"We will build," Jane Doe said. Doe, who rarely speaks, nodded. "Rent first," she said. '
+        + "A long sentence about the city and its many neighbourhoods and their streets. "
+        * 6
+        + "\n\n"
+        'Steve Bannon told the paper: "Nobody cares." Nothing more.\n'
+    )
+    chunks = chunk_corpus(load_corpus(write_corpus({"q.md": text})))
+    quoted = quoted_in_paragraph(chunks)
+    by_start = {c.sentences[0].text: q for c, q in zip(chunks, quoted, strict=True)}
+    # The chunk opening with the nod quotes Doe by "she said" alone: read in the paragraph, it is hers.
+    assert by_start["Doe, who rarely speaks, nodded."] == {"doe"}
+    assert by_start['Steve Bannon told the paper: "Nobody cares."'] == {"bannon"}
+
+
 @pytest.mark.parametrize("question", ["when will they meet again?", "so when r they meeting again"])
 def test_a_question_for_a_time_bolds_a_line_that_gives_one(answerer: Answerer, question: str) -> None:
     # A new user's trial: "when will they meet again?" bolded "Trump confirmed they'll meet again.", the

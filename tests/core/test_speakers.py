@@ -8,6 +8,7 @@ from bot.core.lexical import LexicalIndex
 from bot.core.speakers import (
     Names,
     asked_about,
+    asks_for_words,
     stranger_pointed_at,
     unknown_count,
     unknown_speaker,
@@ -51,6 +52,24 @@ def test_the_one_asked_about_is_read_from_the_wording(question: str, who: str) -
 )
 def test_a_question_about_no_ones_words_asks_about_no_one(question: str) -> None:
     assert asked_about(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("what did mamdani say about trump?", "mamdani"),
+        ("what has trump said", "trump"),
+        ("what did steve bannon tell politico", "steve bannon"),
+        ("what is trump saying about the meeting", "trump"),
+        ("how did mamdani react", None),  # a deed, not words
+        ("what did trump call mamdani", None),  # a view the article gives in a line quoting nobody
+        ("did trump say prices are coming down", None),  # whether a claim was made
+        ("which city did mamdani say inspired him", None),
+        ("how old is mamdani", None),
+    ],
+)
+def test_whose_words_a_question_asks_for(question: str, who: str | None) -> None:
+    assert asks_for_words(question) == who
 
 
 @pytest.fixture(scope="module")
