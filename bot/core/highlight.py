@@ -171,10 +171,11 @@ def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     return {doc: frozenset(starts) for doc, starts in found.items()}
 
 
-def quoted_in_paragraph(chunks: Sequence[Chunk]) -> list[frozenset[str]]:
-    """Per chunk, the folded surnames of the people whose quoted words it holds, each quotation read in
-    its whole paragraph, where a `"…," he said` is the words of the one quoted by name the sentence
-    before opens with (bot.core.attribution)."""
+def sentence_speakers(chunks: Sequence[Chunk]) -> list[list[frozenset[str]]]:
+    """Per chunk and sentence, the folded surnames of the people whose quoted words it holds, each
+    quotation read in its whole paragraph: a chunk may begin inside a quotation, whose closing mark would
+    open one if the chunk were read alone, and a `"…," he said` is the words of the one quoted by name
+    whom the sentence before opens with (bot.core.attribution)."""
     paragraphs = _paragraph_texts(chunks)
     named = frozenset(
         p for _, text, _, _ in paragraphs for q in quotations(text) if (p := surname(q.speaker))
@@ -184,20 +185,10 @@ def quoted_in_paragraph(chunks: Sequence[Chunk]) -> list[frozenset[str]]:
         for q in quotations(text, named):
             if (person := surname(q.speaker)) is not None:
                 spans[doc].append((base + q.start, base + q.end, person))
-    return [frozenset(p for a, b, p in spans[c.doc] if c.start < b and a < c.end) for c in chunks]
-
-
-def sentence_speakers(chunk: Chunk) -> list[frozenset[str]]:
-    """Per sentence of the chunk, the folded surnames of the people whose quoted words it holds."""
-    found: list[set[str]] = [set() for _ in chunk.sentences]
-    for q in quotations(chunk.text):
-        person = surname(q.speaker)
-        if person is None:
-            continue
-        for i, s in enumerate(chunk.sentences):
-            if s.start - chunk.start < q.end and q.start < s.end - chunk.start:
-                found[i].add(person)
-    return [frozenset(f) for f in found]
+    return [
+        [frozenset(p for a, b, p in spans[c.doc] if s.start < b and a < s.end) for s in c.sentences]
+        for c in chunks
+    ]
 
 
 @dataclass(frozen=True)
@@ -320,13 +311,13 @@ class Highlighter:
         self._quoted = inside_quotations(index.chunks)
         # Per chunk and sentence, the folded surnames of the people it quotes ("what did mamdani say about
         # trump" bolded Trump's words about Mamdani); together, everyone the article quotes.
-        self._speakers = [sentence_speakers(c) for c in index.chunks]
+        self._speakers = sentence_speakers(index.chunks)
         self.people: frozenset[str] = frozenset().union(*(s for c in self._speakers for s in c))
-        self._quoting = quoted_in_paragraph(index.chunks)
+        self._quoting = [frozenset().union(*c) for c in self._speakers]
 
     def quotes(self, position: int) -> frozenset[str]:
-        """The folded surnames of the people whose words the chunk at `position` quotes, a `"…," he said`
-        read in its paragraph (`quoted_in_paragraph`)."""
+        """The folded surnames of the people whose words the chunk at `position` quotes
+        (`sentence_speakers`)."""
         return self._quoting[position]
 
     def candidates(

@@ -654,7 +654,7 @@ def test_the_speakers_of_each_sentence_are_read_from_its_quotations(
         ' The mayor’s office wrote: "Rent." Nothing quoted here.\n'
     )
     (chunk,) = chunk_corpus(load_corpus(write_corpus({"q.md": text})))
-    assert sentence_speakers(chunk) == [
+    assert sentence_speakers([chunk])[0] == [
         frozenset(),
         frozenset({"doe"}),
         frozenset({"bannon"}),
@@ -706,22 +706,32 @@ def test_a_passage_quoting_the_one_asked_about_moves_only_when_it_should(
 
 def test_the_people_a_passage_quotes_are_read_in_its_paragraph(write_corpus: Callable[..., Path]) -> None:
     from bot.core.chunking import chunk_corpus
-    from bot.core.highlight import quoted_in_paragraph
+    from bot.core.highlight import sentence_speakers
 
     text = (
         "---\ntitle: Q\n---\n\n"
-        '"We will build," Jane Doe said. Doe, who rarely speaks, nodded. "Rent first," she said. '
+        '"We will build. We will fix it," Jane Doe said. "Now or never." Doe, who rarely speaks, nodded. '
+        '"Rent first," she said. '
         + "A long sentence about the city and its many neighbourhoods and their streets. "
         * 6
         + "\n\n"
         'Steve Bannon told the paper: "Nobody cares." Nothing more.\n'
     )
     chunks = chunk_corpus(load_corpus(write_corpus({"q.md": text})))
-    quoted = quoted_in_paragraph(chunks)
-    by_start = {c.sentences[0].text: q for c, q in zip(chunks, quoted, strict=True)}
-    # The chunk opening with the nod quotes Doe by "she said" alone: read in the paragraph, it is hers.
-    assert by_start["Doe, who rarely speaks, nodded."] == {"doe"}
-    assert by_start['Steve Bannon told the paper: "Nobody cares."'] == {"bannon"}
+    speakers = {c.sentences[0].text: dict(zip((s.text for s in c.sentences), found, strict=True))
+                for c, found in zip(chunks, sentence_speakers(chunks), strict=True)}  # fmt: skip
+    # A chunk opening inside a quotation: read alone, its closing mark would open a quotation, and
+    # `," Jane Doe said. "` would be the quoted words, nobody's; read in the paragraph, they are Doe's.
+    inside = speakers['We will fix it," Jane Doe said.']
+    assert inside['We will fix it," Jane Doe said.'] == {"doe"}
+    assert inside['"Now or never."'] == {"doe"}  # the rest of a split quotation: the same speaker
+    # "she said" is the words of the one quoted by name whom the sentence before opens with.
+    assert speakers["Doe, who rarely speaks, nodded."]['"Rent first," she said.'] == {"doe"}
+    assert speakers["Doe, who rarely speaks, nodded."]["Doe, who rarely speaks, nodded."] == frozenset()
+    assert speakers['Steve Bannon told the paper: "Nobody cares."'] == {
+        'Steve Bannon told the paper: "Nobody cares."': {"bannon"},
+        "Nothing more.": frozenset(),
+    }
 
 
 @pytest.mark.parametrize("question", ["when will they meet again?", "so when r they meeting again"])
