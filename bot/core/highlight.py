@@ -140,20 +140,20 @@ def paragraph_of(chunk: Chunk) -> tuple:
     return (chunk.doc, chunk.section, chunk.paragraph, chunk.question)
 
 
-def _paragraph_texts(chunks: Sequence[Chunk]) -> list[tuple[str, str, int, list[Sentence]]]:
-    """Each paragraph rebuilt from its overlapping chunks: (document, text, offset of its first sentence,
-    its sentences in order)."""
+def _paragraph_texts(chunks: Sequence[Chunk]) -> list[tuple[tuple, str, int, list[Sentence]]]:
+    """Each paragraph rebuilt from its overlapping chunks: (`paragraph_of` its chunks, its text, the
+    offset of its first sentence, its sentences in order)."""
     paragraphs: dict[tuple, dict[int, Sentence]] = {}
     for c in chunks:
         paragraphs.setdefault(paragraph_of(c), {}).update((s.start, s) for s in c.sentences)
     out = []
-    for (doc, *_), by_start in paragraphs.items():
+    for key, by_start in paragraphs.items():
         ordered = [by_start[k] for k in sorted(by_start)]
         base = ordered[0].start
         text = [" "] * (ordered[-1].end - base)
         for s in ordered:
             text[s.start - base : s.end - base] = s.text
-        out.append((doc, "".join(text), base, ordered))
+        out.append((key, "".join(text), base, ordered))
     return out
 
 
@@ -161,7 +161,7 @@ def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     """Per document, the starts of the sentences that go on with a quotation opened before them in
     their paragraph and closed in it (read whole: a chunk may begin inside a quotation)."""
     found: dict[str, set[int]] = {c.doc: set() for c in chunks}
-    for doc, whole, base, ordered in _paragraph_texts(chunks):
+    for (doc, *_), whole, base, ordered in _paragraph_texts(chunks):
         # Only a quotation that closes: an opener never closed (a typo, a stray mark) would otherwise
         # take the rest of the paragraph into one bold line.
         pieces = [(a, b) for a, b in quoted_pieces(whole) if b < len(whole)]
@@ -175,18 +175,20 @@ def sentence_speakers(chunks: Sequence[Chunk]) -> list[list[frozenset[str]]]:
     """Per chunk and sentence, the folded surnames of the people whose quoted words it holds, each
     quotation read in its whole paragraph: a chunk may begin inside a quotation, whose closing mark would
     open one if the chunk were read alone, and a `"…," he said` is the words of the one quoted by name
-    whom the sentence before opens with (bot.core.attribution)."""
+    elsewhere in the same article whom the sentence before opens with (bot.core.attribution)."""
     paragraphs = _paragraph_texts(chunks)
-    named = frozenset(
-        p for _, text, _, _ in paragraphs for q in quotations(text) if (p := surname(q.speaker))
-    )
-    spans: dict[str, list[tuple[int, int, str]]] = {c.doc: [] for c in chunks}  # (start, end, surname)
-    for doc, text, base, _ in paragraphs:
-        for q in quotations(text, named):
-            if (person := surname(q.speaker)) is not None:
-                spans[doc].append((base + q.start, base + q.end, person))
+    named: dict[str, set[str]] = {}  # per document, everyone it quotes by name
+    for (doc, *_), text, _, _ in paragraphs:
+        named.setdefault(doc, set()).update(p for q in quotations(text) if (p := surname(q.speaker)))
+    spans: dict[tuple, list[tuple[int, int, str]]] = {}  # per paragraph: (start, end, surname)
+    for key, text, base, _ in paragraphs:
+        spans[key] = [
+            (base + q.start, base + q.end, person)
+            for q in quotations(text, frozenset(named[key[0]]))
+            if (person := surname(q.speaker)) is not None
+        ]
     return [
-        [frozenset(p for a, b, p in spans[c.doc] if s.start < b and a < s.end) for s in c.sentences]
+        [frozenset(p for a, b, p in spans[paragraph_of(c)] if s.start < b and a < s.end) for s in c.sentences]
         for c in chunks
     ]
 
@@ -383,10 +385,19 @@ class Highlighter:
         return frozenset(w for w in WORD_OF_LETTERS.findall(fold(words)) if w in self.people)
 
     def person_named(self, words: str) -> str | None:
-        """The quoted person (folded surname) that `words` end with ("mr trump" → trump), or None: "the
-        one-time trump aide" or "mamdani's team" is someone else."""
+        """The one quoted person (folded surname) that `words` name, ending with the name ("mr trump" →
+        trump), or None: "the one-time trump aide" or "mamdani's team" is someone else, and "trump and
+        mamdani" two people."""
         found = WORD_OF_LETTERS.findall(fold(words))
-        return found[-1] if found and found[-1] in self.people else None
+        named = self.people_named(words)
+        return found[-1] if found and named == {found[-1]} else None
+
+    def quoting(self, position: int, person: str) -> list[str]:
+        """The sentences of the chunk at `position` that quote `person` (a folded surname)."""
+        chunk = self.index.chunks[position]
+        return [
+            s.text for s, who in zip(chunk.sentences, self._speakers[position], strict=True) if person in who
+        ]
 
     def choose(
         self,

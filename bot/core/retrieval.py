@@ -65,7 +65,9 @@ BEFORE_PRIOR = 0.1
 # The most items of a list shown after the line that introduces it ("…three concrete issues:"), whatever
 # the k asked for: the list is the answer. bot.core.answer.MAX_K (10) leaves room for one more.
 LIST_MOST = 8
-DATED_PASSAGES = 3  # the best passages among which one naming the month (and year) asked goes first
+# The best passages among which one naming the month (and year) asked, or quoting the one whose words are
+# asked for, goes first.
+FIRST_CHOICES = 3
 PART_PASSAGES = 3  # the passages a part of a question read alone takes its bold line from, as a question
 # A declined question is "near" the article above this fraction of the answering threshold (a fixed
 # design choice, not tuned: halfway between no confidence and enough to answer).
@@ -619,7 +621,7 @@ class Retriever:
         context: Sequence[Said],
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
-        chosen = self._quoted_first(question, s, k, self._dated_first(question, s, k))
+        chosen = self._first_shown(question, s, k)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
@@ -709,43 +711,57 @@ class Retriever:
             and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
 
-    def _dated_first(self, question: str, s: Scored, k: int) -> list[int]:
-        """The k excerpts to show (indices into `s`), the first of the best DATED_PASSAGES that names every
-        month and year the question names put first, when it names a month: "what did mamdani say in
-        april" asks what he said then (a trial found his words at the meeting first, and the April rally
-        second). A year alone is most often part of a name ("the 2026 midterms", "his 2017 tax reform") or
-        by the way ("what did trump say about rent in 2026" went to a line on mid-2026; a review). Chosen
-        among the same passages at any k, so that the first k of a search for more are the same."""
+    def _first_shown(self, question: str, s: Scored, k: int) -> list[int]:
+        """The k excerpts to show (indices into `s`), the best first unless the question names a month
+        (`_dated_first`) or asks for someone's words (`_quoted_first`). Chosen among the same passages
+        at any k, so that the first k of a search for more are the same."""
         chosen = self.excerpts_of(s, k)
+        if not chosen:
+            return chosen
         named = dates_named(question)
-        if not named & _MONTHS or not chosen:
-            return chosen
-        best = chosen if k >= DATED_PASSAGES else self.excerpts_of(s, DATED_PASSAGES)
-        first = next((i for i in best[:DATED_PASSAGES] if named <= self._dates[int(s.positions[i])]), None)
-        if first is None or first == chosen[0]:
-            return chosen
-        return [first, *(i for i in chosen if i != first)][:k]
+        if named & _MONTHS:
+            return self._dated_first(named, s, k, chosen)
+        return self._quoted_first(question, s, k, chosen)
+
+    def _dated_first(self, named: frozenset[str], s: Scored, k: int, chosen: list[int]) -> list[int]:
+        """The excerpts `chosen`, the first of the best FIRST_CHOICES that names every month and year
+        the question names (`named`) put first: "what did mamdani say in april" asks what he said then (a
+        trial found his words at the meeting first, and the April rally second). A year alone moves
+        nothing: it is most often part of a name ("the 2026 midterms", "his 2017 tax reform") or by the
+        way ("what did trump say about rent in 2026" went to a line on mid-2026; a review)."""
+        return self._put_first(s, k, chosen, lambda i: named <= self._dates[int(s.positions[i])])
 
     def _quoted_first(self, question: str, s: Scored, k: int, chosen: list[int]) -> list[int]:
-        """The excerpts `chosen`, with the first of the best DATED_PASSAGES that quotes the person whose
-        words the question asks for (`asks_for_words`) put first, when the first quotes nobody by that
-        name and it scores within the support gap of the first (as near as a passage that supports the
-        answer). "what did mamdani say about trump" asks for Mamdani's words, and found first the passage
-        of Trump's words about him (in bold, a line of it that quotes nobody), with Mamdani's words about
-        Trump at the rally second."""
-        who = asks_for_words(question)
-        person = self.bold_line.person_named(who) if who else None
-        if person is None or not chosen or person in self.bold_line.quotes(int(s.positions[chosen[0]])):
+        """The excerpts `chosen`, the first of the best FIRST_CHOICES put first that quotes the one
+        person whose words the question asks for (`asks_for_words`) in a sentence sharing a word with
+        the rest of the question, if it has any, when the first passage quotes nobody by that name and
+        the other scores within the support gap of it (as near as a passage that supports the answer).
+        "what did mamdani say about trump" asks for Mamdani's words, and found first the passage of
+        Trump's words about him (in bold, a line of it that quotes nobody), with Mamdani's words about
+        Trump at the rally second. Not a passage quoting them on something else: "what did trump say
+        about the poor" moved his words to the press first (a review)."""
+        asked = asks_for_words(question)
+        person = self.bold_line.person_named(asked.who) if asked else None
+        if asked is None or person is None or person in self.bold_line.quotes(int(s.positions[chosen[0]])):
             return chosen
-        best = chosen if k >= DATED_PASSAGES else self.excerpts_of(s, DATED_PASSAGES)
+        about = self.lexical.content_stems(asked.rest)
         near = float(s.fused[chosen[0]]) - self.model.support_gap
-        quoting = (
-            i
-            for i in best[:DATED_PASSAGES]
-            if s.fused[i] >= near and person in self.bold_line.quotes(int(s.positions[i]))
-        )
-        first = next(quoting, None)
-        if first is None:
+
+        def fits(i: int) -> bool:
+            quoting = self.bold_line.quoting(int(s.positions[i]), person)
+            return (
+                s.fused[i] >= near
+                and bool(quoting)
+                and (not about or any(about & self.lexical.content_stems(t) for t in quoting))
+            )
+
+        return self._put_first(s, k, chosen, fits)
+
+    def _put_first(self, s: Scored, k: int, chosen: list[int], fits: Callable[[int], bool]) -> list[int]:
+        """The excerpts `chosen` with the first of the best FIRST_CHOICES that `fits` put first."""
+        best = chosen if k >= FIRST_CHOICES else self.excerpts_of(s, FIRST_CHOICES)
+        first = next((i for i in best[:FIRST_CHOICES] if fits(i)), None)
+        if first is None or first == chosen[0]:
             return chosen
         return [first, *(i for i in chosen if i != first)][:k]
 

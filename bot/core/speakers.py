@@ -42,7 +42,7 @@ _DEEDS = (
 )
 # Verbs of saying: only in the past ("what did X say"), since "what does the text say" asks a document.
 _SAID = r"say|said|tell|told|write|wrote|posted"  # not "post": "what did the blog post say"
-_SAYING = re.compile(rf"\b(?:{_SAID}|saying)\b", re.IGNORECASE)
+_VERB_OF_SAYING = re.compile(rf"\b(?:{_SAID}|saying|posting)\b", re.IGNORECASE)
 _WHAT_OR_HOW = re.compile(r"(?:what|how)\b", re.IGNORECASE)
 # ... and as they happen: "what is X saying", "how are X reacting".
 _DOING = r"saying|thinking|reacting|responding|commenting|reporting|tweeting|posting|arguing"
@@ -70,16 +70,27 @@ def asked_about(question: str) -> str | None:
     return found.group("who") if found else None
 
 
-def asks_for_words(question: str) -> str | None:
-    """The words naming whose words a question asks for, when it asks for them with "what" or "how" and a
-    verb of saying ("what did mamdani say about trump", "what has trump said"), else None: "what did trump
-    call him" or "how did mamdani react" asks for a view or a deed, which the article may give without
-    quoting anyone, and "did trump say prices are coming down" whether a claim was made."""
+@dataclass(frozen=True)
+class WordsAsked:
+    """A question for someone's words: whose (as the question names them), and the rest of it."""
+
+    who: str  # "mamdani" of "what did mamdani say about trump"
+    rest: str  # "about trump": what the words are asked about, if anything
+
+
+def asks_for_words(question: str) -> WordsAsked | None:
+    """Whose words a question asks for, when it asks for them with "what" or "how" and a verb of saying
+    ("what did mamdani say about trump", "what has trump said"), else None: "what did trump call him" or
+    "how did mamdani react" asks for a view or a deed, which the article may give without quoting anyone,
+    and "did trump say prices are coming down" whether a claim was made."""
     found = _asking(question)
     if found is None or not _WHAT_OR_HOW.match(found.group(0)):
         return None
-    verb = found.group(0)[found.end("who") - found.start() :]
-    return found.group("who") if _SAYING.search(verb) else None
+    if not _VERB_OF_SAYING.search(question, found.end("who"), found.end()):
+        return None
+    return WordsAsked(
+        found.group("who"), " ".join(f"{question[: found.start()]} {question[found.end() :]}".split())
+    )
 
 
 def _asking(question: str) -> re.Match[str] | None:

@@ -695,6 +695,13 @@ def test_what_someone_said_comes_first_from_a_passage_quoting_them(answerer: Ans
         ("what did the one-time trump aide say the gop risks?", "Republicans underestimate Mamdani"),
         # A claim asked about, not someone's words.
         ("did trump say prices are coming down", "Con Edison"),
+        # A review: a passage quoting him on something else moved first (his words to the press).
+        ("what did trump say about the poor", "he profits from their desperation"),
+        # ... and the rule overrode the month asked for (the rally is April's; Bannon spoke in November).
+        ("what did mamdani say in november 2025", "November 2025"),
+        ("what did bannon say in april", "April 2025"),
+        # Two people asked about: no one person's words to put first.
+        ("what did trump and mamdani say", "All things that I agree with"),
     ],
 )
 def test_a_passage_quoting_the_one_asked_about_moves_only_when_it_should(

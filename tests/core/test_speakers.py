@@ -61,6 +61,7 @@ def test_a_question_about_no_ones_words_asks_about_no_one(question: str) -> None
         ("what has trump said", "trump"),
         ("what did steve bannon tell politico", "steve bannon"),
         ("what is trump saying about the meeting", "trump"),
+        ("what was trump posting", "trump"),
         ("how did mamdani react", None),  # a deed, not words
         ("what did trump call mamdani", None),  # a view the article gives in a line quoting nobody
         ("did trump say prices are coming down", None),  # whether a claim was made
@@ -69,7 +70,14 @@ def test_a_question_about_no_ones_words_asks_about_no_one(question: str) -> None
     ],
 )
 def test_whose_words_a_question_asks_for(question: str, who: str | None) -> None:
-    assert asks_for_words(question) == who
+    asked = asks_for_words(question)
+    assert (asked.who if asked else None) == who
+
+
+def test_what_someone_s_words_are_asked_about_is_the_rest_of_the_question() -> None:
+    asked = asks_for_words("so what did mamdani say about trump?")
+    assert asked is not None and asked.rest == "so about trump?"
+    assert asks_for_words("what has trump said").rest == ""
 
 
 @pytest.fixture(scope="module")
