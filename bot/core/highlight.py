@@ -171,11 +171,13 @@ def inside_quotations(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     return {doc: frozenset(starts) for doc, starts in found.items()}
 
 
-def sentence_speakers(chunks: Sequence[Chunk]) -> list[list[frozenset[str]]]:
+def sentence_speakers(chunks: Sequence[Chunk], shortest: int = 1) -> list[list[frozenset[str]]]:
     """Per chunk and sentence, the folded surnames of the people whose quoted words it holds, each
     quotation read in its whole paragraph: a chunk may begin inside a quotation, whose closing mark would
     open one if the chunk were read alone, and a `"…," he said` is the words of the one quoted by name
-    elsewhere in the same article whom the sentence before opens with (bot.core.attribution)."""
+    elsewhere in the same article whom the sentence before opens with (bot.core.attribution). Only
+    quotations of at least `shortest` words count: `Mamdani had labeled Trump a "fascist."` quotes a
+    label, which answers what he called Trump, but makes no statement."""
     paragraphs = _paragraph_texts(chunks)
     named: dict[str, set[str]] = {}  # per document, everyone it quotes by name
     for (doc, *_), text, _, _ in paragraphs:
@@ -185,7 +187,7 @@ def sentence_speakers(chunks: Sequence[Chunk]) -> list[list[frozenset[str]]]:
         spans[key] = [
             (base + q.start, base + q.end, person)
             for q in quotations(text, frozenset(named[key[0]]))
-            if (person := surname(q.speaker)) is not None
+            if (person := surname(q.speaker)) is not None and len(text[q.start : q.end].split()) >= shortest
         ]
     return [
         [frozenset(p for a, b, p in spans[paragraph_of(c)] if s.start < b and a < s.end) for s in c.sentences]
@@ -315,11 +317,13 @@ class Highlighter:
         # trump" bolded Trump's words about Mamdani); together, everyone the article quotes.
         self._speakers = sentence_speakers(index.chunks)
         self.people: frozenset[str] = frozenset().union(*(s for c in self._speakers for s in c))
-        self._quoting = [frozenset().union(*c) for c in self._speakers]
+        # ... and whose statements it quotes, a label of a word or three aside (`quotes`, `quoting`).
+        self._statements = sentence_speakers(index.chunks, FRAGMENT_WORDS + 1)
+        self._quoting = [frozenset().union(*c) for c in self._statements]
 
     def quotes(self, position: int) -> frozenset[str]:
-        """The folded surnames of the people whose words the chunk at `position` quotes
-        (`sentence_speakers`)."""
+        """The folded surnames of the people whose statements the chunk at `position` quotes (more than
+        FRAGMENT_WORDS words; `sentence_speakers`)."""
         return self._quoting[position]
 
     def candidates(
@@ -393,10 +397,12 @@ class Highlighter:
         return found[-1] if found and named == {found[-1]} else None
 
     def quoting(self, position: int, person: str) -> list[str]:
-        """The sentences of the chunk at `position` that quote `person` (a folded surname)."""
+        """The sentences of the chunk at `position` that quote a statement of `person` (a folded surname)."""
         chunk = self.index.chunks[position]
         return [
-            s.text for s, who in zip(chunk.sentences, self._speakers[position], strict=True) if person in who
+            s.text
+            for s, who in zip(chunk.sentences, self._statements[position], strict=True)
+            if person in who
         ]
 
     def choose(

@@ -178,6 +178,7 @@ class Retriever:
         # The names the article writes, and which of them are the people it quotes (bot.core.speakers).
         self.names = Names.of(texts, self.people)
         self._paragraphs = [paragraph_of(c) for c in index.chunks]  # per chunk (`_near_before`)
+        self._positions = {c.id: i for i, c in enumerate(index.chunks)}
         # The words of the titles and headings, which the passages' own words lack ("what the media missed");
         # not the label of an opening or of the FAQ ("Frequently Asked Questions": "can I ask a question?").
         labels = {OPENING} | {c.section for c in index.chunks if c.question}
@@ -316,7 +317,11 @@ class Retriever:
                 points_back or own_confidence < self.model.abstain_threshold
             )
             before = answered_before(texts) if context and leans else None
-            result = self.rank_in_context(p, v, context, k, before) if context else None
+            # A question asking whose words and nothing more asks for them where the answer before was.
+            asked = asks_for_words(p)
+            whose = asked is not None and not self.lexical.content_stems(asked.rest)
+            shown_before = answered_before(texts) if context and whose else None
+            result = self.rank_in_context(p, v, context, k, before, shown_before) if context else None
             if result is None or (
                 not result.answered
                 and own_confidence >= self.model.abstain_threshold
@@ -578,13 +583,22 @@ class Retriever:
         return self._ranked(question, s, k, s.query, raw, ())
 
     def rank_in_context(
-        self, question: str, raw: np.ndarray, context: Sequence[Said], k: int, before: Chunk | None = None
+        self,
+        question: str,
+        raw: np.ndarray,
+        context: Sequence[Said],
+        k: int,
+        before: Chunk | None = None,
+        shown_before: Chunk | None = None,
     ) -> Retrieval:
         """Rank chunks for a follow-up read with the earlier messages it leans on (weights > 0); `before`,
-        the passage that answered the message before it, whose paragraph it likely goes on about."""
+        the passage that answered the message before it, whose paragraph it likely goes on about;
+        `shown_before`, that passage too, for a question asking whose words and nothing more
+        (`_quoted_first`), leaned on or not."""
         context = [s for s in context if s.weight > 0]
         if not context:
-            return self.rank(question, raw, k)
+            s = self.score(question, raw)
+            return self._ranked(question, s, k, s.query, raw, (), shown_before)
         s = self.score_in_context(question, raw, context)
         if before is not None:
             s = self._near_before(s, before, context[0].weight)
@@ -592,7 +606,7 @@ class Retriever:
         # business, so the highlight is read halfway between the follow-up alone and the blend.
         middle = s.query + adapt(raw[None, :], self.model.adapter)[0]
         middle = middle / max(float(np.linalg.norm(middle)), 1e-12)
-        retrieval = self._ranked(question, s, k, middle, raw, context)
+        retrieval = self._ranked(question, s, k, middle, raw, context, shown_before)
         log.debug("follow-up %r read with context weight %.2f", question, context[0].weight)
         return retrieval
 
@@ -619,9 +633,11 @@ class Retriever:
         highlight_query: np.ndarray,
         raw: np.ndarray,
         context: Sequence[Said],
+        shown_before: Chunk | None = None,
     ) -> Retrieval:
-        """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates."""
-        chosen = self._first_shown(question, s, k)
+        """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates;
+        `shown_before`, as for `rank_in_context`."""
+        chosen = self._first_shown(question, s, k, shown_before)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
@@ -711,7 +727,7 @@ class Retriever:
             and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
 
-    def _first_shown(self, question: str, s: Scored, k: int) -> list[int]:
+    def _first_shown(self, question: str, s: Scored, k: int, shown_before: Chunk | None = None) -> list[int]:
         """The k excerpts to show (indices into `s`), the best first unless the question names a month
         (`_dated_first`) or asks for someone's words (`_quoted_first`). Chosen among the same passages
         at any k, so that the first k of a search for more are the same."""
@@ -721,7 +737,7 @@ class Retriever:
         named = dates_named(question)
         if named & _MONTHS:
             return self._dated_first(named, s, k, chosen)
-        return self._quoted_first(question, s, k, chosen)
+        return self._quoted_first(question, s, k, chosen, shown_before)
 
     def _dated_first(self, named: frozenset[str], s: Scored, k: int, chosen: list[int]) -> list[int]:
         """The excerpts `chosen`, the first of the best FIRST_CHOICES that names every month and year
@@ -731,31 +747,63 @@ class Retriever:
         way ("what did trump say about rent in 2026" went to a line on mid-2026; a review)."""
         return self._put_first(s, k, chosen, lambda i: named <= self._dates[int(s.positions[i])])
 
-    def _quoted_first(self, question: str, s: Scored, k: int, chosen: list[int]) -> list[int]:
-        """The excerpts `chosen`, the first of the best FIRST_CHOICES put first that quotes the one
-        person whose words the question asks for (`asks_for_words`) in a sentence sharing a word with
-        the rest of the question, if it has any, when the first passage quotes nobody by that name and
-        the other scores within the support gap of it (as near as a passage that supports the answer).
-        "what did mamdani say about trump" asks for Mamdani's words, and found first the passage of
-        Trump's words about him (in bold, a line of it that quotes nobody), with Mamdani's words about
-        Trump at the rally second. Not a passage quoting them on something else: "what did trump say
-        about the poor" moved his words to the press first (a review)."""
+    def _quoted_first(
+        self, question: str, s: Scored, k: int, chosen: list[int], shown_before: Chunk | None = None
+    ) -> list[int]:
+        """The excerpts `chosen`, with a passage quoting the one person whose words the question asks
+        for (`asks_for_words`) put first, when the first quotes nobody by that name: the first of the
+        best FIRST_CHOICES that quotes them in a sentence sharing a word with the rest of the question
+        (any sentence, if the rest has no word), and scores within the support gap of the first (as near
+        as a passage that supports the answer). "what did mamdani say about trump" asks for Mamdani's
+        words, and found first the passage of Trump's words about him (in bold, a line of it that quotes
+        nobody), with Mamdani's words about Trump at the rally second. Not a passage quoting them on
+        something else: "what did trump say about the poor" moved his words to the press first (a
+        review). A follow-up asking whose words and nothing more asks for their words there, in the
+        paragraph that answered the message before (`shown_before`): its best passage quoting them goes
+        first when there is one and the first is not of it ("what did mamdani say" after "when did the
+        feud peak" had his words at the meeting first, and the rally second; a trial)."""
         asked = asks_for_words(question)
         person = self.bold_line.person_named(asked.who) if asked else None
-        if asked is None or person is None or person in self.bold_line.quotes(int(s.positions[chosen[0]])):
+        if asked is None or person is None:
             return chosen
         about = self.lexical.content_stems(asked.rest)
+
+        def quotes(i: int) -> bool:
+            return person in self.bold_line.quotes(int(s.positions[i]))
+
+        if not about and shown_before is not None:
+            there = self._quoted_there(s, k, person, shown_before)
+            if there is not None:
+                return there
+        if quotes(chosen[0]):
+            return chosen
         near = float(s.fused[chosen[0]]) - self.model.support_gap
 
         def fits(i: int) -> bool:
             quoting = self.bold_line.quoting(int(s.positions[i]), person)
-            return (
-                s.fused[i] >= near
-                and bool(quoting)
-                and (not about or any(about & self.lexical.content_stems(t) for t in quoting))
-            )
+            on_it = not about or any(about & self.lexical.content_stems(t) for t in quoting)
+            return s.fused[i] >= near and bool(quoting) and on_it
 
         return self._put_first(s, k, chosen, fits)
+
+    def _quoted_there(self, s: Scored, k: int, person: str, shown_before: Chunk) -> list[int] | None:
+        """The excerpts to show for a follow-up asking for `person`'s words and nothing more: first the
+        passage shown before if it quotes them, else the best of its paragraph that does, then the best
+        others; None if no passage of that paragraph quotes them."""
+        there = paragraph_of(shown_before)
+        own = self._positions[shown_before.id]
+        places = [i for i in range(len(s.positions)) if self._paragraphs[int(s.positions[i])] == there]
+        quoting = [i for i in places if person in self.bold_line.quotes(int(s.positions[i]))]
+        if not quoting:
+            return None
+        found = next((i for i in quoting if int(s.positions[i]) == own), quoting[0])
+        window = self.index.chunks[int(s.positions[found])]
+        rest = (
+            i
+            for i in self.excerpts_of(s, k + 1)
+            if not _overlap(self.index.chunks[int(s.positions[i])], window)
+        )
+        return [found, *rest][:k]
 
     def _put_first(self, s: Scored, k: int, chosen: list[int], fits: Callable[[int], bool]) -> list[int]:
         """The excerpts `chosen` with the first of the best FIRST_CHOICES that `fits` put first."""

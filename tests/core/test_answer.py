@@ -711,6 +711,23 @@ def test_a_passage_quoting_the_one_asked_about_moves_only_when_it_should(
     assert line in a.excerpts[0].text, (a.excerpts[0].text, a.highlight)
 
 
+@pytest.mark.parametrize(
+    ("before", "question", "line"),
+    [
+        # A trial: his words at the meeting came first; the rally, where the feud peaked, second.
+        ("when did the feud peak", "what did mamdani say", "he profits from their desperation"),
+        ("will they meet again?", "what did trump say", "I think we will"),
+        # The paragraph before quotes him only in a label ("fascist"), which is no statement: as alone.
+        ("what happened at the meeting", "what did mamdani say", "What we’re looking to do"),
+    ],
+)
+def test_a_follow_up_asking_whose_words_and_nothing_more_asks_for_them_there(
+    answerer: Answerer, before: str, question: str, line: str
+) -> None:
+    a = answerer.ask(question, history=[before])
+    assert a.kind == "answer" and line in (a.highlight or ""), a.highlight
+
+
 def test_the_people_a_passage_quotes_are_read_in_its_paragraph(write_corpus: Callable[..., Path]) -> None:
     from bot.core.chunking import chunk_corpus
     from bot.core.highlight import sentence_speakers
@@ -735,6 +752,12 @@ def test_the_people_a_passage_quotes_are_read_in_its_paragraph(write_corpus: Cal
     # "she said" is the words of the one quoted by name whom the sentence before opens with.
     assert speakers["Doe, who rarely speaks, nodded."]['"Rent first," she said.'] == {"doe"}
     assert speakers["Doe, who rarely speaks, nodded."]["Doe, who rarely speaks, nodded."] == frozenset()
+    # A quotation of a word or three is a label: it counts only when asked to (the bold line's
+    # other_speaker reads who called whom what; a question for someone's words wants a statement).
+    labelled = 'Plain. Doe had labeled him a "crook." More words follow here, and then some more.'
+    (chunk,) = chunk_corpus(load_corpus(write_corpus({"l.md": "---\ntitle: L\n---\n\n" + labelled + "\n"})))
+    assert sentence_speakers([chunk])[0][1] == {"doe"}
+    assert sentence_speakers([chunk], shortest=4)[0][1] == frozenset()
     assert speakers['Steve Bannon told the paper: "Nobody cares."'] == {
         'Steve Bannon told the paper: "Nobody cares."': {"bannon"},
         "Nothing more.": frozenset(),
