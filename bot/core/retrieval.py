@@ -290,7 +290,7 @@ class Retriever:
             word asks whether it was answered, and then leans on its passage)."""
             key = tuple(texts)
             if key not in passages_before:
-                passages_before[key] = self._answered_before(texts, vectors, confidence, k)
+                passages_before[key] = self._answered_before(texts, vectors, confidence, k, answered_before)
             return passages_before[key]
 
         def answered(texts: Sequence[str]) -> bool:
@@ -318,9 +318,7 @@ class Retriever:
             )
             before = answered_before(texts) if context and leans else None
             # A question asking whose words and nothing more asks for them where the answer before was.
-            asked = asks_for_words(p)
-            whose = asked is not None and not self.lexical.content_stems(asked.rest)
-            shown_before = answered_before(texts) if context and whose else None
+            shown_before = answered_before(texts) if context and self._whose_words_only(p) else None
             result = self.rank_in_context(p, v, context, k, before, shown_before) if context else None
             if result is None or (
                 not result.answered
@@ -345,14 +343,22 @@ class Retriever:
         vectors: Mapping[str, np.ndarray],
         confidence: Callable[[str], float],
         k: int,
+        answered_before: Callable[[Sequence[str]], Chunk | None],
     ) -> Chunk | None:
         """The passage that answered the last of the earlier messages, read with those before it as it
-        was; None if it was declined."""
+        was (`answered_before` gives the passage that answered the message before it); None if it was
+        declined."""
         last, earlier = texts[-1], texts[:-1]
         weights = self.followups.weights(last, earlier, confidence)
         context = [Said(t, w, vectors[t]) for t, w in zip(reversed(earlier), weights[1:], strict=False)]
-        r = self.rank_in_context(last, vectors[last], context, k)
+        shown_before = answered_before(earlier) if earlier and self._whose_words_only(last) else None
+        r = self.rank_in_context(last, vectors[last], context, k, shown_before=shown_before)
         return r.hits[0].chunk if r.answered and r.hits else None
+
+    def _whose_words_only(self, question: str) -> bool:
+        """Whether a question asks for someone's words and nothing more ("what did mamdani say?")."""
+        asked = asks_for_words(question)
+        return asked is not None and not self.lexical.content_stems(asked.rest)
 
     def _parts_shown(self, r: Retrieval, parts: Sequence[tuple[str, np.ndarray]]) -> Retrieval:
         """A question that asks several things shows each part's own best passage: it goes right after the
