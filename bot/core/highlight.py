@@ -388,6 +388,18 @@ class Highlighter:
         """The quoted people (folded surnames) that `words` name ("mr trump" → trump)."""
         return frozenset(w for w in WORD_OF_LETTERS.findall(fold(words)) if w in self.people)
 
+    def opens_statement_of(self, position: int) -> frozenset[str]:
+        """Whose statements the chunk at `position` quotes, leaving out the end of one it opens inside."""
+        chunk = self.index.chunks[position]
+        inside = self._quoted[chunk.doc]
+        statements = self._statements[position]
+        start = next((n for n, s in enumerate(chunk.sentences) if s.start not in inside), len(statements))
+        return frozenset().union(*statements[start:])
+
+    def _said_in(self, position: int, unit: Candidate) -> frozenset[str]:
+        """Whose statements a unit of the chunk at `position` quotes."""
+        return frozenset().union(*self._statements[position][unit.first : unit.last + 1])
+
     def person_named(self, words: str) -> str | None:
         """The one quoted person (folded surname) that `words` name, ending with the name ("mr trump" →
         trump), or None: "the one-time trump aide" or "mamdani's team" is someone else, and "trump and
@@ -413,13 +425,19 @@ class Highlighter:
         positions: Sequence[int],
         fused: Sequence[float],
         context: Sequence[Said] = (),
+        speaker: str | None = None,
     ) -> tuple[int, Sentence | None]:
-        """The rank of the hit holding the answering line, and that line (q: adapted vector, raw: plain)."""
+        """The rank of the hit holding the answering line, and that line (q: adapted vector, raw: plain);
+        with a `speaker` (a folded surname), a line quoting a statement of theirs if there is one (their
+        passage was put first for it: bot.core.retrieval.Retriever._quoted_first)."""
         found, features = self.candidates(question, q, raw, positions, fused, context)
         if not found:
             return 0, None
         scores = self.weights.score(features)
         order = np.argsort(-scores, kind="stable")
+        if speaker is not None:
+            said = [i for i in order if speaker in self._said_in(positions[found[i].rank], found[i])]
+            order = np.array(said or order)
         stems = self.lexical.content_stems
         # The best unit that does not only deny what is asked (bot.core.denial); the best if all do.
         kept = [i for i in order if not denies_what_is_asked(question, found[i].text, stems)] or [order[0]]

@@ -583,10 +583,11 @@ class Retriever:
         and by the article's words alone)."""
         return self.fusion.score(raw, lexical_all, coverage, article)
 
-    def rank(self, question: str, raw: np.ndarray, k: int) -> Retrieval:
-        """Rank chunks for a question whose raw (unadapted) vector is already computed."""
+    def rank(self, question: str, raw: np.ndarray, k: int, shown_before: Chunk | None = None) -> Retrieval:
+        """Rank chunks for a question whose raw (unadapted) vector is already computed (`shown_before`: as
+        for `rank_in_context`)."""
         s = self.score(question, raw)
-        return self._ranked(question, s, k, s.query, raw, ())
+        return self._ranked(question, s, k, s.query, raw, (), shown_before)
 
     def rank_in_context(
         self,
@@ -603,8 +604,7 @@ class Retriever:
         (`_quoted_first`), leaned on or not."""
         context = [s for s in context if s.weight > 0]
         if not context:
-            s = self.score(question, raw)
-            return self._ranked(question, s, k, s.query, raw, (), shown_before)
+            return self.rank(question, raw, k, shown_before)
         s = self.score_in_context(question, raw, context)
         if before is not None:
             s = self._near_before(s, before, context[0].weight)
@@ -643,7 +643,7 @@ class Retriever:
     ) -> Retrieval:
         """Hits, abstention and highlight (sought with `highlight_query`) from scored candidates;
         `shown_before`, as for `rank_in_context`."""
-        chosen = self._first_shown(question, s, k, shown_before)
+        chosen, speaker = self._first_shown(question, s, k, shown_before)
         hits = [Hit(self.index.chunks[s.positions[i]], float(s.fused[i])) for i in chosen]
         confidence = self.model.confidence(s.features)
         # What someone the article never names said or thought, named or as the "he" of a follow-up, or
@@ -667,6 +667,7 @@ class Retriever:
                 [int(s.positions[i]) for i in chosen],
                 [float(s.fused[i]) for i in chosen],
                 context,
+                speaker,
             )
             if rank:  # the answering line is in a later passage: that passage is the answer, so it goes first
                 hits.insert(0, hits.pop(rank))
@@ -705,7 +706,8 @@ class Retriever:
         near = answered or bool(lacking) or (bool(hits) and self._near(question, confidence, context))
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
-        top = hits[0].score if hits else 0.0
+        # ... of the best of them, which a rule may have put after another (`_first_shown`).
+        top = max((h.score for h in hits), default=0.0)
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
         if picked is not None:
             supported = 1  # the other items, or the list's line, do not answer "what was the third issue"
@@ -733,16 +735,19 @@ class Retriever:
             and max(self.lexical.coverage(t) for t in [question, *(c.text for c in context)]) >= NEAR_WORDS
         )
 
-    def _first_shown(self, question: str, s: Scored, k: int, shown_before: Chunk | None = None) -> list[int]:
+    def _first_shown(
+        self, question: str, s: Scored, k: int, shown_before: Chunk | None = None
+    ) -> tuple[list[int], str | None]:
         """The k excerpts to show (indices into `s`), the best first unless the question names a month
-        (`_dated_first`) or asks for someone's words (`_quoted_first`). Chosen among the same passages
-        at any k, so that the first k of a search for more are the same."""
+        (`_dated_first`) or asks for someone's words (`_quoted_first`), and, when a passage was put
+        first for quoting someone's statement, who (the bold line is then one of theirs). Chosen among
+        the same passages at any k, so that the first k of a search for more are the same."""
         chosen = self.excerpts_of(s, k)
         if not chosen:
-            return chosen
+            return chosen, None
         named = dates_named(question)
         if named & _MONTHS:
-            return self._dated_first(named, s, k, chosen)
+            return self._dated_first(named, s, k, chosen), None
         return self._quoted_first(question, s, k, chosen, shown_before)
 
     def _dated_first(self, named: frozenset[str], s: Scored, k: int, chosen: list[int]) -> list[int]:
@@ -755,60 +760,67 @@ class Retriever:
 
     def _quoted_first(
         self, question: str, s: Scored, k: int, chosen: list[int], shown_before: Chunk | None = None
-    ) -> list[int]:
-        """The excerpts `chosen`, with a passage quoting the one person whose words the question asks
-        for (`asks_for_words`) put first, when the first quotes nobody by that name: the first of the
-        best FIRST_CHOICES that quotes them in a sentence sharing a word with the rest of the question
-        (any sentence, if the rest has no word), and scores within the support gap of the first (as near
-        as a passage that supports the answer). "what did mamdani say about trump" asks for Mamdani's
-        words, and found first the passage of Trump's words about him (in bold, a line of it that quotes
-        nobody), with Mamdani's words about Trump at the rally second. Not a passage quoting them on
-        something else: "what did trump say about the poor" moved his words to the press first (a
-        review). A follow-up asking whose words and nothing more asks for their words there, in the
-        paragraph that answered the message before (`shown_before`): its best passage quoting them goes
-        first when there is one and the first is not of it ("what did mamdani say" after "when did the
-        feud peak" had his words at the meeting first, and the rally second; a trial)."""
+    ) -> tuple[list[int], str | None]:
+        """The excerpts `chosen`, with a passage quoting a statement of the one person whose words the
+        question asks for (`asks_for_words`) put first, when the first quotes none, and who, if one was
+        (else None): the first of the best FIRST_CHOICES that quotes them in a sentence sharing a word
+        with the rest of the question (any sentence, if the rest has no word), and scores within the
+        support gap of the first (as near as a passage that supports the answer). "what did mamdani say
+        about trump" asks for Mamdani's words, and found first the passage of Trump's words about him (in
+        bold, a line of it that quotes nobody), with Mamdani's words about Trump at the rally second. Not
+        a passage quoting them on something else: "what did trump say about the poor" moved his words to
+        the press first (a review). A follow-up asking whose words and nothing more asks for them where
+        the answer before was (`_quoted_there`)."""
         asked = asks_for_words(question)
         person = self.bold_line.person_named(asked.who) if asked else None
         if asked is None or person is None:
-            return chosen
+            return chosen, None
         about = self.lexical.content_stems(asked.rest)
-
-        def quotes(i: int) -> bool:
-            return person in self.bold_line.quotes(int(s.positions[i]))
-
-        if not about and shown_before is not None:
-            there = self._quoted_there(s, k, person, shown_before)
-            if there is not None:
-                return there
-        if quotes(chosen[0]):
-            return chosen
         near = float(s.fused[chosen[0]]) - self.model.support_gap
+        if not about and shown_before is not None:
+            there = self._quoted_there(s, k, chosen, person, shown_before)
+            if there is not None:
+                return there, person if there != chosen else None
+        if person in self.bold_line.quotes(int(s.positions[chosen[0]])):
+            return chosen, None
 
         def fits(i: int) -> bool:
             quoting = self.bold_line.quoting(int(s.positions[i]), person)
             on_it = not about or any(about & self.lexical.content_stems(t) for t in quoting)
             return s.fused[i] >= near and bool(quoting) and on_it
 
-        return self._put_first(s, k, chosen, fits)
+        moved = self._put_first(s, k, chosen, fits)
+        return moved, person if moved != chosen else None
 
-    def _quoted_there(self, s: Scored, k: int, person: str, shown_before: Chunk) -> list[int] | None:
-        """The excerpts to show for a follow-up asking for `person`'s words and nothing more: first the
-        passage shown before if it quotes them, else the best of its paragraph that does, then the best
-        others; None if no passage of that paragraph quotes them."""
+    def _quoted_there(
+        self, s: Scored, k: int, chosen: list[int], person: str, shown_before: Chunk
+    ) -> list[int] | None:
+        """The excerpts to show for a follow-up asking for `person`'s words and nothing more, after the
+        passage `shown_before` ("what did mamdani say" after "when did the feud peak" had his words at the
+        meeting first, and the rally second; a trial): `chosen` when the first is of its paragraph and
+        opens a statement of theirs; else, first, the passage of that paragraph nearest the one shown
+        before (itself, if it does) that opens one; None if none does. A passage opening with the end of
+        a statement ('He's a danger to America."') does not open it."""
         there = paragraph_of(shown_before)
-        own = self._positions[shown_before.id]
-        places = [i for i in range(len(s.positions)) if self._paragraphs[int(s.positions[i])] == there]
-        quoting = [i for i in places if person in self.bold_line.quotes(int(s.positions[i]))]
+
+        def opens_there(i: int) -> bool:
+            position = int(s.positions[i])
+            return self._paragraphs[position] == there and person in self.bold_line.opens_statement_of(
+                position
+            )
+
+        if opens_there(chosen[0]):
+            return chosen
+        quoting = [i for i in range(len(s.positions)) if opens_there(i)]
         if not quoting:
             return None
-        found = next((i for i in quoting if int(s.positions[i]) == own), quoting[0])
-        window = self.index.chunks[int(s.positions[found])]
-        rest = (
-            i
-            for i in self.excerpts_of(s, k + 1)
-            if not _overlap(self.index.chunks[int(s.positions[i])], window)
+        found = min(
+            quoting, key=lambda i: abs(self.index.chunks[int(s.positions[i])].start - shown_before.start)
         )
+        window = self.index.chunks[int(s.positions[found])]
+        # The best others that do not overlap it (a window may overlap two of them).
+        others = self.excerpts_of(s, 2 * k + 2)
+        rest = (i for i in others if not _overlap(self.index.chunks[int(s.positions[i])], window))
         return [found, *rest][:k]
 
     def _put_first(self, s: Scored, k: int, chosen: list[int], fits: Callable[[int], bool]) -> list[int]:

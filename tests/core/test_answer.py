@@ -719,6 +719,14 @@ def test_a_passage_quoting_the_one_asked_about_moves_only_when_it_should(
         ("will they meet again?", "what did trump say", "I think we will"),
         # The paragraph before quotes him only in a label ("fascist"), which is no statement: as alone.
         ("what happened at the meeting", "what did mamdani say", "What we’re looking to do"),
+        # A review: the bold line of the passage put first is one of his statements, not the line on
+        # the question before ("Mamdani’s rise was meteoric.").
+        ("how did mamdani rise", "what did mamdani say", "Housing is a human right"),
+        # ... the first passage, of the paragraph before and opening his words, stays first (a passage
+        # after it, opening with their unattributed end, went first);
+        ("what did mamdani say", "what did trump say", "All things that I agree with"),
+        # ... and a passage opening with the end of his post does not quote him: the post does.
+        ("what was in the letter", "what did trump say", "Mamdani is a communist"),
     ],
 )
 def test_a_follow_up_asking_whose_words_and_nothing_more_asks_for_them_there(
