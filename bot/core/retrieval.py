@@ -706,8 +706,7 @@ class Retriever:
         near = answered or bool(lacking) or (bool(hits) and self._near(question, confidence, context))
         # The leading hits within the support gap of the first: a prefix, so that the first k of a search
         # for more hits show the same (a later hit chosen for its difference may score above an earlier).
-        # ... of the best of them, which a rule may have put after another (`_first_shown`).
-        top = max((h.score for h in hits), default=0.0)
+        top = hits[0].score if hits else 0.0
         supported = next((n for n, h in enumerate(hits) if h.score < top - self.model.support_gap), len(hits))
         if picked is not None:
             supported = 1  # the other items, or the list's line, do not answer "what was the third issue"
@@ -798,9 +797,9 @@ class Retriever:
         """The excerpts to show for a follow-up asking for `person`'s words and nothing more, after the
         passage `shown_before` ("what did mamdani say" after "when did the feud peak" had his words at the
         meeting first, and the rally second; a trial): `chosen` when the first is of its paragraph and
-        opens a statement of theirs; else, first, the passage of that paragraph nearest the one shown
-        before (itself, if it does) that opens one; None if none does. A passage opening with the end of
-        a statement ('He's a danger to America."') does not open it."""
+        opens a statement of theirs; else, first, the passage shown before if it opens one, or the best
+        of its paragraph that does; None if none does. A passage opening with the end of a statement
+        ('He's a danger to America."') does not open it."""
         there = paragraph_of(shown_before)
 
         def opens_there(i: int) -> bool:
@@ -814,9 +813,8 @@ class Retriever:
         quoting = [i for i in range(len(s.positions)) if opens_there(i)]
         if not quoting:
             return None
-        found = min(
-            quoting, key=lambda i: abs(self.index.chunks[int(s.positions[i])].start - shown_before.start)
-        )
+        own = self._positions[shown_before.id]
+        found = next((i for i in quoting if int(s.positions[i]) == own), quoting[0])
         window = self.index.chunks[int(s.positions[found])]
         # The best others that do not overlap it (a window may overlap two of them).
         others = self.excerpts_of(s, 2 * k + 2)
