@@ -100,6 +100,13 @@ def your_questions(retention_days: int) -> str:
     )
 
 
+def add_your_questions(embed: discord.Embed, retention_days: int) -> None:
+    """The field of help and /about that says what becomes of the questions asked (`your_questions`)."""
+    embed.add_field(
+        name="Your questions", value=clip(your_questions(retention_days), FIELD_VALUE_MAX), inline=False
+    )
+
+
 def render_plain(answer: Answer) -> str:
     """Chatter or the language note: the bot's one line, as message content."""
     return clip(answer.reply or "", CONTENT_MAX)
@@ -145,9 +152,7 @@ def render_guide(answer: Answer, retention_days: int) -> discord.Embed:
         lines = "\n".join(f"• *{safe(q)}*" for q in answer.examples)
         embed.add_field(name="Try asking", value=clip(lines, FIELD_VALUE_MAX), inline=False)
     if answer.kind == Kind.HELP:
-        embed.add_field(
-            name="Your questions", value=clip(your_questions(retention_days), FIELD_VALUE_MAX), inline=False
-        )
+        add_your_questions(embed, retention_days)
     footer = footer_text(answer)
     if footer and answer.kind == Kind.OVERVIEW:
         embed.set_footer(text=footer)
@@ -254,9 +259,7 @@ def render_about(index: Index, cooldown: str, retention_days: int) -> discord.Em
         ),
         inline=False,
     )
-    embed.add_field(
-        name="Your questions", value=clip(your_questions(retention_days), FIELD_VALUE_MAX), inline=False
-    )
+    add_your_questions(embed, retention_days)
     return embed
 
 

@@ -190,6 +190,12 @@ def quotations(text: str, speakers: frozenset[str] = frozenset()) -> list[Quotat
     return found
 
 
+def quoted_by_name(texts: Iterable[str]) -> frozenset[str]:
+    """Everyone the texts (paragraphs) quote by name, as folded surnames: whom a `"…," he said` in any of
+    them may stand for (`quotations`' `speakers`)."""
+    return frozenset(p for text in texts for q in quotations(text) if (p := surname(q.speaker)))
+
+
 # `"…," he said`: the words of the one the sentence before opens with, when they speak elsewhere.
 _HE_OR_SHE = re.compile(r"^[\s,.!?;:—–-]*(?:he|she)\s", re.IGNORECASE)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from bot.core.corpus import Document, Paragraph
 
@@ -21,6 +22,27 @@ class Sentence:
     text: str
     start: int
     end: int
+
+
+class Placed(Protocol):
+    """Text at offsets in its document (a Sentence, or anything that has the same three)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def laid_out(ordered: Sequence[Placed]) -> str:
+    """The text of sentences given in order, each at its own offset from the first's start and white space
+    between them: a paragraph rebuilt from the overlapping chunks that hold its sentences."""
+    base = ordered[0].start
+    chars = [" "] * (ordered[-1].end - base)
+    for s in ordered:
+        chars[s.start - base : s.end - base] = s.text
+    return "".join(chars)
 
 
 @dataclass(frozen=True)

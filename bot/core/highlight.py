@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.attribution import quotations, surname
-from bot.core.chunking import Chunk, Sentence
+from bot.core.attribution import quotations, quoted_by_name, surname
+from bot.core.chunking import Chunk, Sentence, laid_out
 from bot.core.context import Said, blended_overlap
 from bot.core.denial import denies_what_is_asked
 from bot.core.files import LOAD_ERRORS, Damage, read_json, reason
@@ -149,11 +149,7 @@ def _paragraph_texts(chunks: Sequence[Chunk]) -> list[tuple[tuple, str, int, lis
     out = []
     for key, by_start in paragraphs.items():
         ordered = [by_start[k] for k in sorted(by_start)]
-        base = ordered[0].start
-        text = [" "] * (ordered[-1].end - base)
-        for s in ordered:
-            text[s.start - base : s.end - base] = s.text
-        out.append((key, "".join(text), base, ordered))
+        out.append((key, laid_out(ordered), ordered[0].start, ordered))
     return out
 
 
@@ -179,14 +175,15 @@ def sentence_speakers(chunks: Sequence[Chunk], shortest: int = 1) -> list[list[f
     quotations of at least `shortest` words count: `Mamdani had labeled Trump a "fascist."` quotes a
     label, which answers what he called Trump, but makes no statement."""
     paragraphs = _paragraph_texts(chunks)
-    named: dict[str, set[str]] = {}  # per document, everyone it quotes by name
+    by_doc: dict[str, list[str]] = {}
     for (doc, *_), text, _, _ in paragraphs:
-        named.setdefault(doc, set()).update(p for q in quotations(text) if (p := surname(q.speaker)))
+        by_doc.setdefault(doc, []).append(text)
+    named = {doc: quoted_by_name(texts) for doc, texts in by_doc.items()}  # whom a "he said" may be
     spans: dict[tuple, list[tuple[int, int, str]]] = {}  # per paragraph: (start, end, surname)
     for key, text, base, _ in paragraphs:
         spans[key] = [
             (base + q.start, base + q.end, person)
-            for q in quotations(text, frozenset(named[key[0]]))
+            for q in quotations(text, named[key[0]])
             if (person := surname(q.speaker)) is not None and len(text[q.start : q.end].split()) >= shortest
         ]
     return [

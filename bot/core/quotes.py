@@ -22,8 +22,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from bot.core.answer import citation
-from bot.core.attribution import Quotation, SpeakerNames, quotations, same_person, surname
-from bot.core.chunking import Chunk
+from bot.core.attribution import Quotation, SpeakerNames, quotations, quoted_by_name, same_person
+from bot.core.chunking import Chunk, laid_out
 from bot.core.embedding import Embedder
 from bot.core.index import Index
 from bot.core.language import english_function_words
@@ -421,13 +421,9 @@ def _paragraphs(index: Index) -> list[_Paragraph]:
     texts = []
     for members in grouped.values():
         ordered = sorted(members.values(), key=lambda s: s.start)
-        base = ordered[0].start
-        chars = [" "] * (ordered[-1].end - base)
-        for s in ordered:  # the sentences at their own offsets; what lies between them is white space
-            chars[s.start - base : s.end - base] = s.text
-        texts.append(("".join(chars), base, ordered))
+        texts.append((laid_out(ordered), ordered[0].start, ordered))
     # Everyone the article quotes by name, whom a quotation's "he said" elsewhere may stand for.
-    speakers = frozenset(p for text, _, _ in texts for q in quotations(text) if (p := surname(q.speaker)))
+    speakers = quoted_by_name(text for text, _, _ in texts)
     out = []
     for text, base, ordered in texts:
         found = words_of(text)
